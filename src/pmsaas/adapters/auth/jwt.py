@@ -1,0 +1,125 @@
+"""RS256 access tokens with a ``kid`` header, and the JWKS that publishes the public key."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
+from pmsaas.domain.identity.ports import AccessTokenIssuer
+from pmsaas.domain.identity.roles import permissions_for
+from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
+from pmsaas.domain.shared.ids import new_id
+
+log = logging.getLogger(__name__)
+
+
+def _b64(n: int) -> str:
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@dataclass(frozen=True)
+class KeySet:
+    private_key: rsa.RSAPrivateKey
+    kid: str
+    generated: bool  # a development key made on this machine; production refuses it
+
+    @classmethod
+    def from_pem(cls, pem: str, *, generated: bool = False) -> KeySet:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("PMSAAS_JWT_PRIVATE_KEY must be an RSA private key")
+        return cls(key, cls._thumbprint(key), generated)
+
+    @classmethod
+    def development(cls, directory: Path) -> KeySet:
+        """A per-machine key under var/keys/, created on first use (never committed)."""
+        path = directory / "dev-jwt-rsa.pem"
+        if not path.exists():
+            directory.mkdir(parents=True, exist_ok=True)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pem)
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return cls.from_pem(path.read_text(), generated=True)
+
+    @staticmethod
+    def _thumbprint(key: rsa.RSAPrivateKey) -> str:
+        """RFC 7638 JWK thumbprint: a stable kid derived from the public key."""
+        numbers = key.public_key().public_numbers()
+        canonical = json.dumps({"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+    def jwks(self) -> dict[str, Any]:
+        numbers = self.private_key.public_key().public_numbers()
+        return {
+            "keys": [
+                {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": _b64(numbers.n), "e": _b64(numbers.e)}
+            ]
+        }
+
+
+class JwtTokens(AccessTokenIssuer):
+    def __init__(self, keys: KeySet, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+        self._keys = keys
+        self._public = keys.private_key.public_key()
+        self._issuer = issuer
+        self._audience = audience
+        self._ttl = ttl_seconds
+
+    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken:
+        jti = str(new_id())
+        expires = now + timedelta(seconds=self._ttl)
+        roles = sorted(membership.roles) if membership else []
+        claims = {
+            "sub": str(user.id),
+            "email": user.email,
+            "org_id": str(membership.organization_id) if membership else None,
+            "org_roles": roles,
+            "permissions": sorted(permissions_for(roles)),
+            "tenant_profile_id": str(membership.tenant_profile_id) if membership and membership.tenant_profile_id else None,
+            "jti": jti,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "aud": self._audience,
+            "iss": self._issuer,
+        }
+        token = jwt.encode(claims, self._keys.private_key, algorithm="RS256", headers={"kid": self._keys.kid})
+        return IssuedAccessToken(token=token, jti=jti, expires_at=expires, expires_in=self._ttl)
+
+    def decode(self, token: str) -> dict[str, Any]:
+        """Verify signature (RS256 only: no ``none``, no HS256 with the public key), audience, issuer, expiry."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthenticationFailed("Malformed access token") from None
+        if header.get("alg") != "RS256" or header.get("kid") not in (None, self._keys.kid):
+            raise AuthenticationFailed("Access token not signed by this server")
+        try:
+            return jwt.decode(
+                token,
+                self._public,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub", "jti", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenExpired("Access token has expired") from None
+        except jwt.PyJWTError:
+            raise AuthenticationFailed("Invalid access token") from None

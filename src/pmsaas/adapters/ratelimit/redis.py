@@ -1,0 +1,35 @@
+"""Redis fixed-window rate limiter: one atomic Lua script per hit, shared by every process."""
+
+from __future__ import annotations
+
+import time
+
+from redis.asyncio import Redis
+
+from pmsaas.domain.shared.ports import RateDecision, RateLimiter
+
+# INCR and EXPIRE in one script so a crash between them cannot leave an immortal counter.
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+class RedisRateLimiter(RateLimiter):
+    def __init__(self, client: Redis, prefix: str = "pmsaas:rl:") -> None:
+        self._client = client
+        self._prefix = prefix
+        self._script = client.register_script(_HIT)
+
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> RateDecision:
+        now = int(time.time())
+        start = now - now % window_seconds
+        redis_key = f"{self._prefix}{key}:{start}"
+        count = int(await self._script(keys=[redis_key], args=[window_seconds + 1]))
+        return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)
+
+    async def reset(self, key: str) -> None:
+        pattern = f"{self._prefix}{key}:*"
+        async for k in self._client.scan_iter(match=pattern, count=100):
+            await self._client.delete(k)

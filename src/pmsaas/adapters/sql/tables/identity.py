@@ -1,0 +1,67 @@
+import sqlalchemy as sa
+
+from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata, timestamps
+
+users = sa.Table(
+    "identity_users",
+    metadata,
+    id_column(),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("phone", sa.String(32), nullable=True),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("email_verified", sa.Boolean(), nullable=False),
+    sa.Column("default_organization_id", sa.Uuid(), nullable=True),
+    *timestamps(),
+    sa.Column("deleted_at", UtcDateTime(), nullable=True),
+)
+
+# A user's roles in one organization. Roles are per organization; a user may belong to several.
+memberships = sa.Table(
+    "identity_memberships",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("roles", Json, nullable=False),
+    sa.Column("tenant_profile_id", sa.Uuid(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("organization_id", "user_id"),
+    sa.Index("ix_memberships_user", "user_id"),
+)
+
+refresh_tokens = sa.Table(
+    "identity_refresh_tokens",
+    metadata,
+    id_column(),
+    sa.Column("family_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("organization_id", sa.Uuid(), nullable=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime(), nullable=True),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Single-use secrets sent by e-mail: invitations and password resets (stored hashed).
+action_tokens = sa.Table(
+    "identity_action_tokens",
+    metadata,
+    id_column(),
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime(), nullable=True),
+)
+
+# Access-token ids revoked by logout, kept until the token would have expired anyway.
+revoked_access_tokens = sa.Table(
+    "identity_revoked_access_tokens",
+    metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)

@@ -1,0 +1,108 @@
+"""The SQL unit of work: one connection, one transaction, outbox written at commit."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from pmsaas.adapters.sql.repositories.identity import (
+    SqlMembershipRepository,
+    SqlTokenRepository,
+    SqlUserRepository,
+)
+from pmsaas.adapters.sql.repositories.organizations import (
+    SqlMembershipDirectory,
+    SqlOrganizationRegistry,
+    SqlOrganizationRepository,
+)
+from pmsaas.adapters.sql.repositories.properties import SqlPropertyRepository
+from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.properties.ports import PropertiesUnitOfWork
+from pmsaas.domain.shared.errors import DependencyUnavailable
+
+_REPOSITORIES = (
+    "properties", "users", "memberships", "tokens", "organizations", "organization_registry", "membership_directory",
+)
+
+
+class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork):
+    """Implements every context's unit-of-work port over one database connection."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__()
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._conn
+
+    async def _begin(self) -> None:
+        for name in _REPOSITORIES:
+            self.__dict__.pop(name, None)  # repositories are bound to one connection
+        try:
+            self._conn = await self._engine.connect()
+            await self._conn.begin()
+        except OSError as exc:
+            raise DependencyUnavailable("database unavailable") from exc
+
+    async def commit(self) -> None:
+        conn = self.connection
+        if self.events:
+            await conn.execute(
+                outbox.insert(),
+                [
+                    {
+                        "id": e.id,
+                        "organization_id": e.organization_id,
+                        "event": e.name,
+                        "payload": e.data,
+                        "occurred_at": e.occurred_at,
+                    }
+                    for e in self.events
+                ],
+            )
+        await conn.commit()
+        self.events = []
+
+    async def rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction():
+            await self._conn.rollback()
+
+    async def _close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @cached_property
+    def properties(self) -> SqlPropertyRepository:  # type: ignore[override]
+        return SqlPropertyRepository(self.connection)
+
+    @cached_property
+    def users(self) -> SqlUserRepository:  # type: ignore[override]
+        return SqlUserRepository(self.connection)
+
+    @cached_property
+    def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]
+        return SqlMembershipRepository(self.connection)
+
+    @cached_property
+    def tokens(self) -> SqlTokenRepository:  # type: ignore[override]
+        return SqlTokenRepository(self.connection)
+
+    @cached_property
+    def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]
+        return SqlOrganizationRepository(self.connection)
+
+    @cached_property
+    def organization_registry(self) -> SqlOrganizationRegistry:  # type: ignore[override]
+        return SqlOrganizationRegistry(self.connection)
+
+    @cached_property
+    def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]
+        return SqlMembershipDirectory(self.connection)

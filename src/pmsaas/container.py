@@ -1,0 +1,98 @@
+"""The composition root: the only place that picks adapters. Web, worker, CLI and tests share it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
+from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
+from pmsaas.adapters.messaging.console import ConsoleEmailSender
+from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
+from pmsaas.adapters.sql.engine import create_engine
+from pmsaas.adapters.sql.uow import SqlUnitOfWork
+from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.shared.clock import SystemClock
+from pmsaas.settings import Settings
+
+
+def _key_set(settings: Settings) -> KeySet:
+    if settings.jwt_private_key:
+        return KeySet.from_pem(settings.jwt_private_key)
+    if settings.is_production:
+        raise RuntimeError("PMSAAS_ENV=production requires PMSAAS_JWT_PRIVATE_KEY (a PEM RSA key)")
+    return KeySet.development(settings.var_path / "keys")
+
+
+def _redis(settings: Settings) -> Any:
+    if not settings.redis_url:
+        return None
+    from redis.asyncio import Redis
+
+    return Redis.from_url(settings.redis_url, decode_responses=False)
+
+
+def _rate_limiter(settings: Settings, redis: Any) -> Any:
+    if redis is None:
+        return InMemoryRateLimiter()
+    from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
+
+    return RedisRateLimiter(redis)
+
+
+def _revocations(redis: Any) -> Any:
+    from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
+
+    return InMemoryRevocationList() if redis is None else RedisRevocationList(redis)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    engine = providers.Singleton(lambda s: create_engine(s.resolved_database_url), settings)
+    uow = providers.Factory(SqlUnitOfWork, engine)
+
+    redis = providers.Singleton(_redis, settings)
+    rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
+    login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
+    revocations = providers.Singleton(_revocations, redis)
+
+    key_set = providers.Singleton(_key_set, settings)
+    tokens = providers.Singleton(
+        lambda s, keys: JwtTokens(
+            keys, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl_seconds
+        ),
+        settings,
+        key_set,
+    )
+    password_hasher = providers.Singleton(
+        lambda s: Argon2PasswordHasher(time_cost=s.argon2_time_cost, memory_cost_kib=s.argon2_memory_cost_kib),
+        settings,
+    )
+    token_policy = providers.Singleton(
+        lambda s: TokenPolicy(
+            refresh_ttl=timedelta(seconds=s.refresh_token_ttl_seconds),
+            login_attempts_per_account=s.login_attempts_per_account,
+            login_attempts_per_ip=s.login_attempts_per_ip,
+            login_window_seconds=s.login_window_seconds,
+        ),
+        settings,
+    )
+    mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+
+
+def build_container(settings: Settings) -> Container:
+    container = Container(settings=settings)
+    return container
+
+
+async def shutdown(container: Container) -> None:
+    """Dispose of what holds connections; safe to call when they were never created."""
+    engine = container.engine()
+    await engine.dispose()
+    redis = container.redis()
+    if redis is not None:
+        await redis.aclose()

@@ -1,0 +1,109 @@
+"""Users, memberships (a user's roles in one organization) and credentials."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pmsaas.domain.identity.roles import is_known_role, permissions_for
+from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.ids import new_id
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    INVITED = "invited"  # created without a password; an invitation e-mail lets them set one
+    DISABLED = "disabled"
+
+
+def normalize_email(raw: str, field_name: str = "email") -> str:
+    value = raw.strip().lower()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValidationFailed.single(field_name, "is not a valid e-mail address")
+    return value
+
+
+def check_password(password: str, field_name: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed.single(field_name, f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed.single(field_name, f"must be at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def check_roles(roles: list[str], field_name: str = "roles") -> frozenset[str]:
+    problems = [FieldProblem(f"{field_name}.{i}", f"unknown role {r!r}") for i, r in enumerate(roles) if not is_known_role(r)]
+    if problems:
+        raise ValidationFailed(problems)
+    if not roles:
+        raise ValidationFailed.single(field_name, "at least one role is required")
+    return frozenset(roles)
+
+
+@dataclass(eq=False)
+class User:
+    email: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    password_hash: str | None = None
+    phone: str | None = None
+    status: UserStatus = UserStatus.ACTIVE
+    email_verified: bool = False
+    default_organization_id: UUID | None = None
+    id: UUID = field(default_factory=new_id)
+
+
+@dataclass(eq=False)
+class Membership:
+    user_id: UUID
+    organization_id: UUID
+    roles: frozenset[str]
+    created_at: datetime
+    tenant_profile_id: UUID | None = None
+    id: UUID = field(default_factory=new_id)
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return permissions_for(self.roles)
+
+
+@dataclass(frozen=True)
+class OrgUser:
+    """A user as seen from one organization: the account plus its roles there."""
+
+    user: User
+    membership: Membership
+
+
+@dataclass(frozen=True)
+class RefreshRecord:
+    id: UUID
+    family_id: UUID
+    user_id: UUID
+    organization_id: UUID | None
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IssuedAccessToken:
+    token: str
+    jti: str
+    expires_at: datetime
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: IssuedAccessToken
+    refresh_token: str
+    user: User
+    membership: Membership | None

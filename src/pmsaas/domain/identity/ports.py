@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from pmsaas.domain.identity.model import IssuedAccessToken, Membership, RefreshRecord, User
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    status: str | None = None
+    role: str | None = None
+    search: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+class UserRepository(ABC):
+    @abstractmethod
+    async def add(self, user: User) -> None:
+        """Raises Conflict when the e-mail is taken."""
+
+    @abstractmethod
+    async def get(self, user_id: UUID) -> User: ...
+
+    @abstractmethod
+    async def find_by_email(self, email: str) -> User | None: ...
+
+    @abstractmethod
+    async def update(self, user: User) -> None: ...
+
+
+class MembershipRepository(ABC):
+    @abstractmethod
+    async def add(self, membership: Membership) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, user_id: UUID) -> Membership:
+        """Raises NotFound when the user is not a member of that organization."""
+
+    @abstractmethod
+    async def find(self, organization_id: UUID, user_id: UUID) -> Membership | None: ...
+
+    @abstractmethod
+    async def for_user(self, user_id: UUID) -> list[Membership]: ...
+
+    @abstractmethod
+    async def update(self, membership: Membership) -> None: ...
+
+    @abstractmethod
+    async def remove(self, organization_id: UUID, user_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list_users(
+        self, organization_id: UUID, filters: UserFilter, page: PageRequest
+    ) -> Page[tuple[User, Membership]]: ...
+
+
+class TokenRepository(ABC):
+    """Refresh-token families, single-use action tokens and revoked access-token ids."""
+
+    @abstractmethod
+    async def add_refresh(
+        self, *, record: RefreshRecord, token_hash: str, created_at: datetime
+    ) -> None: ...
+
+    @abstractmethod
+    async def find_refresh(self, token_hash: str) -> RefreshRecord | None: ...
+
+    @abstractmethod
+    async def mark_refresh_used(self, record_id: UUID, at: datetime) -> bool:
+        """True if this call used it (it was unused): the guard against two concurrent rotations."""
+
+    @abstractmethod
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def revoke_user_tokens(self, user_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def add_action_token(
+        self, *, user_id: UUID, purpose: str, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> None: ...
+
+    @abstractmethod
+    async def use_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        """Marks a live token used and returns its user id; None when unknown, used or expired."""
+
+    @abstractmethod
+    async def revoke_access(self, jti: str, expires_at: datetime) -> None: ...
+
+    @abstractmethod
+    async def is_access_revoked(self, jti: str) -> bool: ...
+
+
+class OrganizationRegistry(ABC):
+    """What identity needs of organizations: create one for a new owner, know one exists."""
+
+    @abstractmethod
+    async def create_for_owner(self, *, name: str, at: datetime) -> UUID: ...
+
+    @abstractmethod
+    async def exists(self, organization_id: UUID) -> bool: ...
+
+
+class IdentityUnitOfWork(UnitOfWork):
+    users: UserRepository
+    memberships: MembershipRepository
+    tokens: TokenRepository
+    organization_registry: OrganizationRegistry
+
+
+class PasswordHasher(ABC):
+    @abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abstractmethod
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    @abstractmethod
+    def dummy_verify(self, password: str) -> None:
+        """Spend the time of a real verification; used for unknown accounts (no enumeration)."""
+
+
+class AccessTokenIssuer(ABC):
+    @abstractmethod
+    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken: ...
+
+
+class AttemptLimiter(ABC):
+    """Counts attempts per key in a window (login throttling)."""
+
+    @abstractmethod
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int | None:
+        """Record one attempt; return seconds to wait when over the limit, else None."""
+
+    @abstractmethod
+    async def reset(self, key: str) -> None: ...

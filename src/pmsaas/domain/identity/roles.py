@@ -1,0 +1,81 @@
+"""Roles and permission strings.
+
+The base grants are seed 000's role table, verbatim. ``EXTENSIONS`` adds grants for resources
+the seed's table does not mention (leases, vendors, webhooks, API keys...), so that the roles
+keep their evident meaning as the product grows; it never removes a seed grant.
+"""
+
+from __future__ import annotations
+
+from pmsaas.domain.shared.actor import permission_matches
+
+SEED_ROLES: dict[str, tuple[str, ...]] = {
+    "SuperAdmin": ("*",),
+    "OrganizationOwner": ("org:*", "property:*", "user:*"),
+    "PropertyManager": ("property:read", "property:update", "tenant:*"),
+    "PropertyOwner": ("property:read", "financial:read"),
+    "Tenant": ("unit:read", "maintenance:create", "payment:create"),
+    "MaintenanceStaff": ("workorder:*", "maintenance:*"),
+    "SecurityStaff": ("visitor:*", "security:*"),
+}
+
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    # The owner of an organization runs all of it.
+    "OrganizationOwner": (
+        "tenant:*", "unit:*", "lease:*", "financial:*", "maintenance:*", "workorder:*", "vendor:*",
+        "community:*", "notification:*", "webhook:*", "apikey:*", "visitor:*", "security:*",
+    ),
+}
+
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    "SuperAdmin": "Operator of the platform: every permission in every organization.",
+    "OrganizationOwner": "Owns the organization: settings, users, properties and everything in them.",
+    "PropertyManager": "Runs the day-to-day of the organization's properties.",
+    "PropertyOwner": "Owns one or more properties and sees their figures.",
+    "Tenant": "Rents a unit; sees only their own lease, invoices, payments and requests.",
+    "MaintenanceStaff": "Works maintenance requests and work orders.",
+    "SecurityStaff": "Handles visitors and security at the gate.",
+}
+
+ROLES: dict[str, tuple[str, ...]] = {
+    name: SEED_ROLES[name] + EXTENSIONS.get(name, ()) for name in SEED_ROLES
+}
+
+# Every concrete permission the product checks; wildcards in roles expand over these.
+RESOURCES: dict[str, tuple[str, ...]] = {
+    "org": ("read", "create", "update", "delete"),
+    "user": ("read", "create", "update", "delete"),
+    "property": ("read", "create", "update", "delete"),
+    "unit": ("read", "create", "update", "delete"),
+    "tenant": ("read", "create", "update", "delete"),
+    "lease": ("read", "create", "update", "delete"),
+    "financial": ("read", "create", "update", "delete", "approve"),
+    "payment": ("read", "create", "refund"),
+    "maintenance": ("read", "create", "update", "delete", "assign"),
+    "workorder": ("read", "create", "update", "delete"),
+    "vendor": ("read", "create", "update", "delete"),
+    "community": ("read", "create", "update", "delete"),
+    "notification": ("read", "create", "update", "delete"),
+    "webhook": ("read", "create", "delete"),
+    "apikey": ("read", "create", "delete"),
+    "visitor": ("read", "create", "update", "delete"),
+    "security": ("read", "update"),
+}
+
+ALL_PERMISSIONS: tuple[str, ...] = tuple(f"{r}:{a}" for r, actions in RESOURCES.items() for a in actions)
+
+
+def is_known_role(name: str) -> bool:
+    return name in ROLES
+
+
+def permissions_for(roles: frozenset[str] | set[str] | list[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted.update(ROLES.get(role, ()))
+    return frozenset(granted)
+
+
+def expand(granted: frozenset[str]) -> list[str]:
+    """The concrete permissions a set of (possibly wildcard) grants allows."""
+    return [p for p in ALL_PERMISSIONS if any(permission_matches(g, p) for g in granted)]

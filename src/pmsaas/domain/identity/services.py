@@ -1,0 +1,451 @@
+"""Identity use cases: registration, sign-in, token rotation, users of an organization."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from pmsaas.domain.identity.model import (
+    Membership,
+    OrgUser,
+    RefreshRecord,
+    TokenPair,
+    User,
+    UserStatus,
+    check_password,
+    check_roles,
+    normalize_email,
+)
+from pmsaas.domain.identity.ports import (
+    AccessTokenIssuer,
+    AttemptLimiter,
+    IdentityUnitOfWork,
+    PasswordHasher,
+    UserFilter,
+)
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import EmailMessage, EmailSender
+
+INVITATION_TTL = timedelta(days=7)
+RESET_TTL = timedelta(hours=2)
+
+
+def hash_secret(secret: str) -> str:
+    """Refresh and action tokens are random 256-bit secrets: SHA-256 is enough to store them."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    refresh_ttl: timedelta
+    login_attempts_per_account: int = 10
+    login_attempts_per_ip: int = 50
+    login_window_seconds: int = 900
+
+
+def _check_name(name: str) -> str:
+    if not name.strip():
+        raise ValidationFailed.single("name", "must not be blank")
+    return name.strip()
+
+
+async def register(
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    email: str,
+    password: str,
+    name: str,
+    organization_name: str | None = None,
+) -> tuple[User, Membership | None]:
+    email, name = normalize_email(email), _check_name(name)
+    check_password(password)
+    if organization_name is not None and not organization_name.strip():
+        raise ValidationFailed.single("organization_name", "must not be blank")
+    password_hash = hasher.hash(password)
+    now = clock.now()
+    async with uow:
+        if await uow.users.find_by_email(email) is not None:
+            raise Conflict("an account with this e-mail already exists")
+        user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
+        membership = None
+        if organization_name:
+            org_id = await uow.organization_registry.create_for_owner(name=organization_name.strip(), at=now)
+            user.default_organization_id = org_id
+            membership = Membership(user.id, org_id, frozenset({"OrganizationOwner"}), created_at=now)
+        await uow.users.add(user)
+        if membership:
+            await uow.memberships.add(membership)
+        await uow.commit()
+    return user, membership
+
+
+async def _pick_membership(uow: IdentityUnitOfWork, user: User) -> Membership | None:
+    memberships = await uow.memberships.for_user(user.id)
+    for m in memberships:
+        if m.organization_id == user.default_organization_id:
+            return m
+    return memberships[0] if memberships else None
+
+
+async def _issue_pair(
+    uow: IdentityUnitOfWork,
+    issuer: AccessTokenIssuer,
+    clock: Clock,
+    policy: TokenPolicy,
+    user: User,
+    membership: Membership | None,
+    family_id: UUID,
+) -> TokenPair:
+    now = clock.now()
+    secret = _new_secret()
+    record = RefreshRecord(
+        id=new_id(),
+        family_id=family_id,
+        user_id=user.id,
+        organization_id=membership.organization_id if membership else None,
+        expires_at=now + policy.refresh_ttl,
+        used_at=None,
+        revoked_at=None,
+    )
+    await uow.tokens.add_refresh(record=record, token_hash=hash_secret(secret), created_at=now)
+    return TokenPair(issuer.issue(user, membership, now), secret, user, membership)
+
+
+async def login(
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    issuer: AccessTokenIssuer,
+    limiter: AttemptLimiter,
+    clock: Clock,
+    policy: TokenPolicy,
+    email: str,
+    password: str,
+    client_ip: str,
+) -> TokenPair:
+    email = email.strip().lower()
+    for key, limit in (
+        (f"login:account:{email}", policy.login_attempts_per_account),
+        (f"login:ip:{client_ip}", policy.login_attempts_per_ip),
+    ):
+        wait = await limiter.hit(key, limit=limit, window_seconds=policy.login_window_seconds)
+        if wait is not None:
+            raise RateLimited(retry_after=wait, message="Too many sign-in attempts; try again later")
+    async with uow:
+        user = await uow.users.find_by_email(email)
+        if user is None or user.password_hash is None:
+            hasher.dummy_verify(password)  # same work, same answer: no account enumeration
+            raise AuthenticationFailed("Invalid e-mail or password")
+        if not hasher.verify(user.password_hash, password) or user.status == UserStatus.DISABLED:
+            raise AuthenticationFailed("Invalid e-mail or password")
+        membership = await _pick_membership(uow, user)
+        pair = await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=new_id())
+        await uow.commit()
+    await limiter.reset(f"login:account:{email}")
+    return pair
+
+
+async def refresh(
+    *,
+    uow: IdentityUnitOfWork,
+    issuer: AccessTokenIssuer,
+    clock: Clock,
+    policy: TokenPolicy,
+    refresh_token: str,
+) -> TokenPair:
+    """Rotate: the presented token dies. A dead token presented again revokes its whole family."""
+    now = clock.now()
+    async with uow:
+        record = await uow.tokens.find_refresh(hash_secret(refresh_token))
+        if record is None or record.revoked_at is not None or record.expires_at <= now:
+            raise AuthenticationFailed("Invalid refresh token")
+        if record.used_at is not None or not await uow.tokens.mark_refresh_used(record.id, now):
+            await uow.tokens.revoke_family(record.family_id, now)
+            await uow.commit()  # the revocation must stick even though this request fails
+            raise AuthenticationFailed("Refresh token reuse detected; please sign in again")
+        user = await uow.users.get(record.user_id)
+        if user.status == UserStatus.DISABLED:
+            raise AuthenticationFailed("Invalid refresh token")
+        membership = None
+        if record.organization_id is not None:
+            membership = await uow.memberships.find(record.organization_id, user.id)
+        if membership is None:
+            membership = await _pick_membership(uow, user)
+        pair = await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=record.family_id)
+        await uow.commit()
+    return pair
+
+
+async def logout(
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    user_id: UUID,
+    access_jti: str | None,
+    access_expires_at_epoch: int | None,
+    refresh_token: str | None,
+) -> None:
+    now = clock.now()
+    async with uow:
+        if access_jti:
+            expires = datetime.fromtimestamp(access_expires_at_epoch or 0, UTC) if access_expires_at_epoch else now
+            await uow.tokens.revoke_access(access_jti, max(expires, now))
+        if refresh_token:
+            record = await uow.tokens.find_refresh(hash_secret(refresh_token))
+            if record is not None and record.user_id == user_id:
+                await uow.tokens.revoke_family(record.family_id, now)
+        else:
+            # Without the refresh token we cannot tell the family: sign out every session.
+            await uow.tokens.revoke_user_tokens(user_id, now)
+        await uow.commit()
+
+
+# -- password reset and invitations --------------------------------------------------------
+
+
+async def _send_action_link(
+    uow: IdentityUnitOfWork, clock: Clock, user: User, purpose: str, ttl: timedelta
+) -> str:
+    secret = _new_secret()
+    now = clock.now()
+    await uow.tokens.add_action_token(
+        user_id=user.id, purpose=purpose, token_hash=hash_secret(secret), created_at=now, expires_at=now + ttl
+    )
+    return secret
+
+
+async def forgot_password(
+    *, uow: IdentityUnitOfWork, clock: Clock, mailer: EmailSender, base_url: str, email: str
+) -> None:
+    """Always succeeds from the caller's view, whether the account exists or not."""
+    try:
+        email = normalize_email(email)
+    except ValidationFailed:
+        return
+    async with uow:
+        user = await uow.users.find_by_email(email)
+        if user is None or user.status == UserStatus.DISABLED:
+            return
+        secret = await _send_action_link(uow, clock, user, "reset", RESET_TTL)
+        await uow.commit()
+    await mailer.send(
+        EmailMessage(
+            to=user.email,
+            subject="Reset your password",
+            body=f"Use this token within 2 hours to set a new password:\n{secret}\n"
+            f"POST {base_url}/api/v1/identity/reset-password with {{\"token\", \"password\"}}.",
+        )
+    )
+
+
+async def reset_password(
+    *, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, token: str, password: str
+) -> User:
+    check_password(password)
+    password_hash = hasher.hash(password)
+    now = clock.now()
+    async with uow:
+        user_id = None
+        for purpose in ("reset", "invite"):
+            user_id = await uow.tokens.use_action_token(purpose=purpose, token_hash=hash_secret(token), at=now)
+            if user_id:
+                break
+        if user_id is None:
+            raise ValidationFailed.single("token", "is invalid or has expired")
+        user = await uow.users.get(user_id)
+        user = replace(
+            user, password_hash=password_hash, status=UserStatus.ACTIVE, email_verified=True, updated_at=now
+        )
+        await uow.users.update(user)
+        await uow.tokens.revoke_user_tokens(user.id, now)  # a reset signs out every session
+        await uow.commit()
+    return user
+
+
+# -- users of an organization -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    roles: list[str]
+    password: str | None = None
+    phone: str | None = None
+
+
+def _user_event(name: str, org_user: OrgUser, at: datetime) -> DomainEvent:
+    return DomainEvent(
+        name=name,
+        organization_id=org_user.membership.organization_id,
+        occurred_at=at,
+        data={"user_id": str(org_user.user.id), "email": org_user.user.email, "roles": sorted(org_user.membership.roles)},
+    )
+
+
+def _guard_roles(actor: Actor, roles: frozenset[str]) -> None:
+    if "SuperAdmin" in roles and "SuperAdmin" not in actor.roles:
+        raise PermissionDenied("only a SuperAdmin can grant SuperAdmin")
+
+
+async def create_user(
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    mailer: EmailSender,
+    base_url: str,
+    actor: Actor,
+    data: NewUser,
+) -> OrgUser:
+    """Adds a user to the actor's organization. An existing account (by e-mail) joins it;
+    a new one without a password is invited by e-mail to set one."""
+    email, name = normalize_email(data.email), _check_name(data.name)
+    roles = check_roles(data.roles)
+    _guard_roles(actor, roles)
+    if data.password is not None:
+        check_password(data.password)
+    password_hash = hasher.hash(data.password) if data.password is not None else None
+    now = clock.now()
+    invite_secret = None
+    async with uow:
+        user = await uow.users.find_by_email(email)
+        if user is None:
+            user = User(
+                email=email,
+                name=name,
+                phone=data.phone,
+                password_hash=password_hash,
+                status=UserStatus.ACTIVE if password_hash else UserStatus.INVITED,
+                default_organization_id=actor.org,
+                created_at=now,
+                updated_at=now,
+            )
+            await uow.users.add(user)
+            if password_hash is None:
+                invite_secret = await _send_action_link(uow, clock, user, "invite", INVITATION_TTL)
+        elif await uow.memberships.find(actor.org, user.id) is not None:
+            raise Conflict("this user is already a member of the organization")
+        membership = Membership(user.id, actor.org, roles, created_at=now)
+        await uow.memberships.add(membership)
+        result = OrgUser(user, membership)
+        uow.record(_user_event("user.created", result, now))
+        await uow.commit()
+    if invite_secret:
+        await mailer.send(
+            EmailMessage(
+                to=user.email,
+                subject="You have been invited to pmsaas",
+                body=f"Hello {user.name},\n\nSet your password within 7 days with this token:\n{invite_secret}\n"
+                f"POST {base_url}/api/v1/identity/reset-password with {{\"token\", \"password\"}}.",
+            )
+        )
+    return result
+
+
+async def get_user(*, uow: IdentityUnitOfWork, actor: Actor, user_id: UUID) -> OrgUser:
+    async with uow:
+        membership = await uow.memberships.get(actor.org, user_id)
+        return OrgUser(await uow.users.get(user_id), membership)
+
+
+async def list_users(
+    *, uow: IdentityUnitOfWork, actor: Actor, filters: UserFilter, page: PageRequest
+) -> Page[OrgUser]:
+    async with uow:
+        found = await uow.memberships.list_users(actor.org, filters, page)
+    return Page([OrgUser(u, m) for u, m in found.items], found.total, found.page, found.page_size)
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    name: str
+    phone: str | None = None
+    status: UserStatus | None = None
+    roles: list[str] | None = None
+
+
+async def update_user(
+    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, changes: UserChanges
+) -> OrgUser:
+    name = _check_name(changes.name)
+    roles = check_roles(changes.roles) if changes.roles is not None else None
+    now = clock.now()
+    async with uow:
+        membership = await uow.memberships.get(actor.org, user_id)
+        user = await uow.users.get(user_id)
+        user = replace(user, name=name, phone=changes.phone, updated_at=now)
+        if changes.status is not None and changes.status != user.status:
+            if user_id == actor.user_id:
+                raise Conflict("you cannot change your own status")
+            user.status = changes.status
+            if changes.status == UserStatus.DISABLED:
+                await uow.tokens.revoke_user_tokens(user.id, now)
+        await uow.users.update(user)
+        if roles is not None and roles != membership.roles:
+            membership = await _set_roles(uow, actor, membership, roles)
+        result = OrgUser(user, membership)
+        uow.record(_user_event("user.updated", result, now))
+        await uow.commit()
+    return result
+
+
+async def _set_roles(uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str]) -> Membership:
+    _guard_roles(actor, roles)
+    if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
+        raise Conflict("you cannot remove your own OrganizationOwner role")
+    membership = replace(membership, roles=roles)
+    await uow.memberships.update(membership)
+    return membership
+
+
+async def set_user_roles(
+    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, roles: list[str]
+) -> OrgUser:
+    wanted = check_roles(roles)
+    async with uow:
+        membership = await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted)
+        result = OrgUser(await uow.users.get(user_id), membership)
+        uow.record(_user_event("user.updated", result, clock.now()))
+        await uow.commit()
+    return result
+
+
+async def remove_user(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID) -> None:
+    """Removes the user from this organization (the account itself may belong to others)."""
+    if user_id == actor.user_id:
+        raise Conflict("you cannot remove yourself from the organization")
+    async with uow:
+        membership = await uow.memberships.get(actor.org, user_id)
+        user = await uow.users.get(user_id)
+        await uow.memberships.remove(actor.org, user_id)
+        uow.record(_user_event("user.deleted", OrgUser(user, membership), clock.now()))
+        await uow.commit()
+
+
+async def me(*, uow: IdentityUnitOfWork, actor: Actor) -> User:
+    if actor.user_id is None:
+        raise NotFound("user")
+    async with uow:
+        return await uow.users.get(actor.user_id)

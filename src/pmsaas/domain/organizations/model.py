@@ -1,0 +1,78 @@
+"""Organizations: the tenants of the platform (a management company, a society, an owner)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pmsaas.domain.shared.address import CA_PROVINCES, COUNTRIES, IN_STATES, US_STATES
+from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.ids import new_id
+
+CURRENCY_OF = {"IN": "INR", "CA": "CAD", "US": "USD"}
+DEFAULT_TIME_ZONE = {"IN": "Asia/Kolkata", "CA": "America/Toronto", "US": "America/New_York"}
+DEFAULT_LOCALE = {"IN": "en-IN", "CA": "en-CA", "US": "en-US"}
+_REGIONS = {"IN": IN_STATES, "CA": CA_PROVINCES, "US": US_STATES}
+
+
+class Plan(StrEnum):
+    STANDARD = "standard"
+    PREMIUM = "premium"
+    ENTERPRISE = "enterprise"
+
+
+class OrganizationStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True)
+class OrganizationSettings:
+    country: str = "US"
+    province: str | None = None
+    currency: str = "USD"
+    time_zone: str = "America/New_York"
+    locale: str = "en-US"
+
+    @classmethod
+    def for_country(cls, country: str) -> OrganizationSettings:
+        return cls(country, None, CURRENCY_OF[country], DEFAULT_TIME_ZONE[country], DEFAULT_LOCALE[country])
+
+    def validated(self) -> OrganizationSettings:
+        problems: list[FieldProblem] = []
+        country = self.country.upper()
+        if country not in COUNTRIES:
+            problems.append(FieldProblem("country", "must be one of IN, CA, US"))
+            raise ValidationFailed(problems)
+        province = self.province.upper() if self.province else None
+        if province and province not in _REGIONS[country]:
+            problems.append(FieldProblem("province", f"is not a state/province code of {country}"))
+        currency = self.currency.upper()
+        if currency != CURRENCY_OF[country]:
+            # Invoices, taxes and ledgers are kept in the country's currency.
+            problems.append(FieldProblem("currency", f"must be {CURRENCY_OF[country]} for {country}"))
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(FieldProblem("time_zone", "is not an IANA time zone such as Asia/Kolkata"))
+        if not self.locale or len(self.locale) > 16:
+            problems.append(FieldProblem("locale", "is not a locale such as en-IN"))
+        if problems:
+            raise ValidationFailed(problems)
+        return OrganizationSettings(country, province, currency, self.time_zone, self.locale)
+
+
+@dataclass(eq=False)
+class Organization:
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    settings: OrganizationSettings = field(default_factory=OrganizationSettings)
+    plan: Plan = Plan.STANDARD
+    status: OrganizationStatus = OrganizationStatus.ACTIVE
+    extra_settings: dict[str, object] = field(default_factory=dict)
+    id: UUID = field(default_factory=new_id)
+    version: int = 1

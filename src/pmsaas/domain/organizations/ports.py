@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from uuid import UUID
+
+from pmsaas.domain.organizations.model import Organization
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import UnitOfWork
+
+
+class OrganizationRepository(ABC):
+    @abstractmethod
+    async def add(self, org: Organization) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID) -> Organization: ...
+
+    @abstractmethod
+    async def update(self, org: Organization, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def list(self, ids: list[UUID] | None, page: PageRequest) -> Page[Organization]:
+        """``ids=None`` lists every organization (platform operators only)."""
+
+
+class MembershipDirectory(ABC):
+    """What organizations needs of identity: who belongs where."""
+
+    @abstractmethod
+    async def organizations_of(self, user_id: UUID) -> list[UUID]: ...
+
+    @abstractmethod
+    async def add_owner(self, *, organization_id: UUID, user_id: UUID, at: datetime) -> None: ...
+
+
+class OrganizationsUnitOfWork(UnitOfWork):
+    organizations: OrganizationRepository
+    membership_directory: MembershipDirectory

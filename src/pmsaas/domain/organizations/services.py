@@ -1,0 +1,131 @@
+"""Organization use cases. Users see the organizations they belong to; SuperAdmin sees all."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from uuid import UUID
+
+from pmsaas.domain.organizations.model import Organization, OrganizationSettings
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.paging import Page, PageRequest
+
+
+def _is_platform_operator(actor: Actor) -> bool:
+    return "SuperAdmin" in actor.roles
+
+
+def _check_name(name: str) -> str:
+    if not name.strip():
+        raise ValidationFailed.single("name", "must not be blank")
+    return name.strip()
+
+
+def _event(name: str, org: Organization, at: datetime) -> DomainEvent:
+    return DomainEvent(name, org.id, at, {"organization_id": str(org.id), "name": org.name})
+
+
+def new_organization(name: str, at: datetime, settings: OrganizationSettings | None = None) -> Organization:
+    return Organization(
+        name=_check_name(name), settings=(settings or OrganizationSettings()).validated(), created_at=at, updated_at=at
+    )
+
+
+async def _visible(uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID) -> Organization:
+    """Another organization's id is indistinguishable from an unknown one."""
+    if not _is_platform_operator(actor):
+        if actor.user_id is None:
+            if actor.organization_id != organization_id:
+                raise NotFound("organization", organization_id)
+        elif organization_id not in await uow.membership_directory.organizations_of(actor.user_id):
+            raise NotFound("organization", organization_id)
+    return await uow.organizations.get(organization_id)
+
+
+async def _mutable(uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID) -> Organization:
+    """Changes apply to the organization the actor's roles were resolved for (X-Organization-ID)."""
+    org = await _visible(uow, actor, organization_id)
+    if not _is_platform_operator(actor) and organization_id != actor.organization_id:
+        raise PermissionDenied("select this organization with X-Organization-ID to change it")
+    return org
+
+
+async def create_organization(
+    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, name: str, settings: OrganizationSettings | None
+) -> Organization:
+    if actor.user_id is None:
+        raise PermissionDenied("organizations are created by users, not API keys")
+    now = clock.now()
+    org = new_organization(name, now, settings)
+    async with uow:
+        await uow.organizations.add(org)
+        await uow.membership_directory.add_owner(organization_id=org.id, user_id=actor.user_id, at=now)
+        uow.record(_event("organization.created", org, now))
+        await uow.commit()
+    return org
+
+
+async def list_organizations(*, uow: OrganizationsUnitOfWork, actor: Actor, page: PageRequest) -> Page[Organization]:
+    async with uow:
+        if _is_platform_operator(actor):
+            return await uow.organizations.list(None, page)
+        if actor.user_id is None:
+            ids = [actor.org]
+        else:
+            ids = await uow.membership_directory.organizations_of(actor.user_id)
+        return await uow.organizations.list(ids, page)
+
+
+async def get_organization(*, uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID) -> Organization:
+    async with uow:
+        return await _visible(uow, actor, organization_id)
+
+
+async def rename_organization(
+    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, name: str,
+    settings: OrganizationSettings | None = None,
+) -> Organization:
+    now = clock.now()
+    async with uow:
+        current = await _mutable(uow, actor, organization_id)
+        updated = replace(
+            current,
+            name=_check_name(name),
+            settings=settings.validated() if settings else current.settings,
+            updated_at=now,
+            version=current.version + 1,
+        )
+        await uow.organizations.update(updated, current.version)
+        uow.record(_event("organization.updated", updated, now))
+        await uow.commit()
+    return updated
+
+
+async def update_settings(
+    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID,
+    settings: OrganizationSettings,
+) -> Organization:
+    settings = settings.validated()
+    now = clock.now()
+    async with uow:
+        current = await _mutable(uow, actor, organization_id)
+        updated = replace(current, settings=settings, updated_at=now, version=current.version + 1)
+        await uow.organizations.update(updated, current.version)
+        uow.record(_event("organization.updated", updated, now))
+        await uow.commit()
+    return updated
+
+
+async def delete_organization(
+    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID
+) -> None:
+    now = clock.now()
+    async with uow:
+        current = await _mutable(uow, actor, organization_id)
+        await uow.organizations.delete(organization_id, now)
+        uow.record(_event("organization.deleted", current, now))
+        await uow.commit()

@@ -1,0 +1,120 @@
+"""Money: a Decimal amount in an ISO 4217 currency. Never a float.
+
+Rounding is half-up to the currency's minor unit (TAX_RULES.md: each tax line is
+``round_half_up(base × rate, 2)``). The database stores minor units as integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from pmsaas.domain.shared.errors import ValidationFailed
+
+# Minor digits of the currencies the product bills in. Unknown currencies are refused
+# rather than guessed: a wrong exponent silently multiplies amounts by 100.
+MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
+SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(raw: str | int | Decimal, *, field: str = "amount") -> Decimal:
+    """Parse a decimal string strictly; floats are refused on purpose."""
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise ValidationFailed.single(field, "must be a decimal string, not a float")
+    try:
+        value = Decimal(raw) if not isinstance(raw, Decimal) else raw
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed.single(field, "must be a decimal number such as '1180.00'") from None
+    if not value.is_finite():
+        raise ValidationFailed.single(field, "must be a finite number")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if self.currency not in MINOR_DIGITS:
+            raise ValidationFailed.single("currency", f"unsupported currency {self.currency!r}")
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money.amount must be a Decimal")
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str, *, field: str = "amount") -> Money:
+        """Money from user input: exact, and no more decimals than the currency allows."""
+        value = parse_decimal(amount, field=field)
+        currency = currency.upper()
+        if currency not in MINOR_DIGITS:
+            raise ValidationFailed.single("currency", f"unsupported currency {currency!r}")
+        digits = MINOR_DIGITS[currency]
+        if value != round_half_up(value, digits):
+            raise ValidationFailed.single(field, f"at most {digits} decimal places for {currency}")
+        return cls(round_half_up(value, digits), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(round_half_up(Decimal(0), MINOR_DIGITS[currency]), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        return cls(Decimal(minor).scaleb(-MINOR_DIGITS[currency]), currency)
+
+    # -- conversion ---------------------------------------------------------------------
+    @property
+    def minor(self) -> int:
+        return int(round_half_up(self.amount, MINOR_DIGITS[self.currency]).scaleb(MINOR_DIGITS[self.currency]))
+
+    def rounded(self) -> Money:
+        return Money(round_half_up(self.amount, MINOR_DIGITS[self.currency]), self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount:.{MINOR_DIGITS[self.currency]}f}"
+
+    # -- arithmetic ---------------------------------------------------------------------
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"currency mismatch: {self.currency} vs {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def times(self, factor: Decimal) -> Money:
+        """Multiply and round half-up to the minor unit (one rounding, at the end)."""
+        if isinstance(factor, float):
+            raise TypeError("factor must be Decimal")
+        return Money(round_half_up(self.amount * factor, MINOR_DIGITS[self.currency]), self.currency)
+
+    def percent(self, rate: Decimal) -> Money:
+        """``rate`` percent of this amount, e.g. ``Decimal('18')`` → 18 %."""
+        return self.times(rate / Decimal(100))
+
+    @property
+    def is_positive(self) -> bool:
+        return self.amount > 0
+
+    @property
+    def is_negative(self) -> bool:
+        return self.amount < 0

@@ -1,0 +1,45 @@
+"""Migrations for the configured database (alembic, in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from pmsaas.adapters.sql import tables  # noqa: F401
+from pmsaas.adapters.sql.engine import create_sync_engine
+from pmsaas.adapters.sql.metadata import metadata
+
+MIGRATIONS = Path(__file__).resolve().parents[4] / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def pending_differences(url: str) -> list[object]:
+    """Upgrade, then compare the live schema with the tables the code declares."""
+    upgrade(url)
+    engine = create_sync_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+            current = context.get_current_heads()
+            diff = list(compare_metadata(context, metadata))
+            if set(current) != set(heads):
+                diff.append(("revision", f"database at {current}, code at {heads}"))
+            return diff
+    finally:
+        engine.dispose()

@@ -1,0 +1,148 @@
+"""The ``pmsaas`` command: serve, worker, db, seed-demo, create-admin, openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+
+import click
+
+from pmsaas.settings import Settings, load_settings
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _refuse_unsafe_production(settings: Settings) -> None:
+    if settings.is_production and not settings.jwt_private_key:
+        raise click.ClickException("PMSAAS_ENV=production needs PMSAAS_JWT_PRIVATE_KEY; refusing dev keys")
+
+
+@click.group()
+def cli() -> None:
+    """pmsaas: property management platform."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--server", type=click.Choice(["granian", "uvicorn"]), default="granian", show_default=True)
+def serve(host: str, port: int, workers: int, server: str) -> None:
+    """Run the HTTP API."""
+    settings = _settings()
+    _refuse_unsafe_production(settings)
+    if settings.is_production:
+        from pmsaas.entrypoints.cli.seed import has_demo_users
+
+        if asyncio.run(has_demo_users(settings)):
+            raise click.ClickException("PMSAAS_ENV=production refuses to start while demo users exist")
+    if workers > 1 and not settings.redis_url:
+        click.echo("warning: several workers without PMSAAS_REDIS_URL keep separate rate limits and revocations",
+                   err=True)
+    if server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        Granian(
+            "pmsaas.entrypoints.http.asgi:app",
+            address=host,
+            port=port,
+            workers=workers,
+            interface=Interfaces.ASGI,
+            log_access=False,
+        ).serve()
+    else:
+        import uvicorn
+
+        uvicorn.run("pmsaas.entrypoints.http.asgi:app", host=host, port=port, workers=workers, access_log=False,
+                    log_config=None)
+
+
+@cli.command()
+def worker() -> None:
+    """Run background jobs (arq on Redis; needs PMSAAS_REDIS_URL)."""
+    settings = _settings()
+    if not settings.redis_url:
+        raise click.ClickException("the worker needs PMSAAS_REDIS_URL; embedded mode runs jobs in-process")
+    from arq.worker import run_worker
+
+    from pmsaas.entrypoints.worker.settings import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+
+
+@cli.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from pmsaas.entrypoints.cli.db import upgrade
+
+    upgrade(_settings().resolved_database_url, revision)
+    click.echo("database is up to date")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Fail when the migrations do not produce exactly the tables the code declares."""
+    from pmsaas.entrypoints.cli.db import pending_differences
+
+    diff = pending_differences(_settings().resolved_database_url)
+    if diff:
+        for item in diff:
+            click.echo(f"  {item}", err=True)
+        raise click.ClickException("migrations and tables differ; write a migration")
+    click.echo("migrations match the tables")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Create (idempotently) the demo organization, the seed's sandbox users and a few properties."""
+    from pmsaas.entrypoints.cli.db import upgrade
+    from pmsaas.entrypoints.cli.seed import seed
+
+    settings = _settings()
+    if settings.is_production:
+        raise click.ClickException("demo data is never created in production")
+    upgrade(settings.resolved_database_url)
+    summary = asyncio.run(seed(settings))
+    click.echo(summary)
+
+
+@cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator")
+@click.option("--organization", "organization_name", default=None, help="Also create this organization")
+@click.option("--super-admin", is_flag=True, help="Grant SuperAdmin (platform operator)")
+@click.password_option(envvar="PMSAAS_ADMIN_PASSWORD")
+def create_admin(email: str, name: str, organization_name: str | None, super_admin: bool, password: str) -> None:
+    """Create an administrator account."""
+    from pmsaas.entrypoints.cli.seed import create_admin_user
+
+    result = asyncio.run(create_admin_user(_settings(), email=email, name=name, password=password,
+                                           organization_name=organization_name, super_admin=super_admin))
+    click.echo(result)
+
+
+@cli.command()
+def openapi() -> None:
+    """Print the OpenAPI 3.1 document."""
+    os.environ.setdefault("PMSAAS_LOG_LEVEL", "WARNING")
+    from pmsaas.container import build_container
+    from pmsaas.entrypoints.http.app import create_app
+
+    app = create_app(build_container(_settings()))
+    json.dump(app.openapi_schema.to_schema(), sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    cli()

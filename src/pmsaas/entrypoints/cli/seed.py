@@ -1,0 +1,91 @@
+"""Demo data and the first administrator, through the same use cases the API uses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pmsaas.container import build_container, shutdown
+from pmsaas.domain.identity.model import Membership, User
+from pmsaas.domain.organizations.model import OrganizationSettings
+from pmsaas.domain.organizations.services import new_organization
+from pmsaas.domain.properties import services as property_services
+from pmsaas.domain.properties.model import PropertyType
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.settings import Settings
+
+DEMO_ORGANIZATION = "Sandbox Property Management"
+DEMO_USERS = (
+    ("admin@sandbox.propertymgmt.com", "admin123", "Sandbox Admin", "OrganizationOwner"),
+    ("manager@sandbox.propertymgmt.com", "manager123", "Sandbox Manager", "PropertyManager"),
+    ("tenant@sandbox.propertymgmt.com", "tenant123", "Sandbox Tenant", "Tenant"),
+)
+DEMO_PROPERTIES = (
+    ("Sunset Apartments", PropertyType.RESIDENTIAL, "123 Main St", "Vancouver", "BC", "V6B 1A1"),
+    ("Harbourfront Offices", PropertyType.COMMERCIAL, "200 Queens Quay W", "Toronto", "ON", "M5J 2Y3"),
+    ("Lakeview Residency", PropertyType.RESIDENTIAL, "14 Hiranandani Gardens", "Mumbai", "MH", "400076"),
+    ("Seaside Apartments", PropertyType.MIXED_USE, "123 Ocean Drive", "Beachtown", "CA", "90210"),
+)
+
+
+async def seed(settings: Settings) -> str:
+    container = build_container(settings)
+    try:
+        hasher, clock = container.password_hasher(), container.clock()
+        async with container.uow() as uow:
+            admin = await uow.users.find_by_email(DEMO_USERS[0][0])
+            if admin is not None and admin.default_organization_id:
+                return f"demo data already present (organization {admin.default_organization_id})"
+            now = clock.now()
+            org = new_organization(DEMO_ORGANIZATION, now, OrganizationSettings.for_country("CA"))
+            org = replace(org, settings=replace(org.settings, province="BC", time_zone="America/Vancouver"))
+            await uow.organizations.add(org)
+            for email, password, name, role in DEMO_USERS:
+                user = User(email=email, name=name, password_hash=hasher.hash(password), email_verified=True,
+                            default_organization_id=org.id, created_at=now, updated_at=now)
+                await uow.users.add(user)
+                await uow.memberships.add(Membership(user.id, org.id, frozenset({role}), created_at=now))
+            await uow.commit()
+        actor = Actor(user_id=None, organization_id=org.id, roles=frozenset({"OrganizationOwner"}))
+        for name, kind, street, city, province, postal in DEMO_PROPERTIES:
+            await property_services.create_property(
+                uow=container.uow(), clock=clock, actor=actor,
+                data=property_services.PropertyInput(
+                    name=name, type=kind,
+                    address=property_services.AddressInput(street, city, province, postal),
+                ),
+            )
+        return f"demo organization {org.id} with {len(DEMO_USERS)} users and {len(DEMO_PROPERTIES)} properties"
+    finally:
+        await shutdown(container)
+
+
+async def has_demo_users(settings: Settings) -> bool:
+    container = build_container(settings)
+    try:
+        async with container.uow() as uow:
+            return any([await uow.users.find_by_email(email) for email, *_ in DEMO_USERS])
+    except Exception:
+        return False  # no tables yet
+    finally:
+        await shutdown(container)
+
+
+async def create_admin_user(
+    settings: Settings, *, email: str, name: str, password: str, organization_name: str | None, super_admin: bool
+) -> str:
+    from pmsaas.domain.identity import services
+
+    container = build_container(settings)
+    try:
+        user, membership = await services.register(
+            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
+            email=email, password=password, name=name, organization_name=organization_name,
+        )
+        if super_admin and membership is not None:
+            async with container.uow() as uow:
+                await uow.memberships.update(replace(membership, roles=membership.roles | {"SuperAdmin"}))
+                await uow.commit()
+        return f"created {user.email} ({user.id})" + (f" in organization {membership.organization_id}"
+                                                       if membership else "")
+    finally:
+        await shutdown(container)

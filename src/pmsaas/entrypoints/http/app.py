@@ -1,0 +1,111 @@
+"""create_app(container): the HTTP entrypoint for both API surfaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from litestar import Litestar, Request
+from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from pmsaas.container import Container, shutdown
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
+from pmsaas.entrypoints.http.errors import handle_exception
+from pmsaas.entrypoints.http.middleware import request_context_middleware, stamp_request_id
+from pmsaas.entrypoints.http.platform.health import HealthController
+from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.organizations import OrganizationController
+from pmsaas.entrypoints.http.platform.properties import PropertyController
+
+SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="pmsaas API",
+        version="1.0.0",
+        description="Property management: the platform API (/api/v1) and the ticketing API (/v1).",
+        path="/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url="/static/swagger/swagger-ui-bundle.js",
+                css_url="/static/swagger/swagger-ui.css",
+                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+            )
+        ],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                "ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header"),
+            }
+        ),
+        security=[{"BearerToken": []}, {"ApiKey": []}],
+    )
+
+
+def create_app(container: Container) -> Litestar:
+    async def on_startup(app: Litestar) -> None:
+        await _warm_revocations(container)
+
+    async def on_shutdown(app: Litestar) -> None:
+        await shutdown(container)
+
+    def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+        return current_actor(request)
+
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            IdentityController,
+            UsersController,
+            OrganizationController,
+            PropertyController,
+            create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
+        ],
+        dependencies={
+            "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
+            "uow": Provide(lambda: container.uow(), sync_to_thread=False),
+            "clock": Provide(lambda: container.clock(), sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
+        middleware=[request_context_middleware, auth_middleware_factory(container)],
+        exception_handlers={Exception: handle_exception},
+        openapi_config=_openapi(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        before_send=[stamp_request_id],
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        request_max_body_size=2 * 1024 * 1024,
+        debug=False,
+        logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
+    )
+
+
+async def _warm_revocations(container: Container) -> None:
+    """The in-memory revocation list starts from the durable table (embedded mode)."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from pmsaas.adapters.auth.revocations import InMemoryRevocationList
+    from pmsaas.adapters.sql.tables.identity import revoked_access_tokens as t
+
+    revocations = container.revocations()
+    if not isinstance(revocations, InMemoryRevocationList):
+        return
+    try:
+        async with container.engine().connect() as conn:
+            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(t.c.expires_at > datetime.now(UTC)))
+            for row in rows:
+                await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
+    except sa.exc.DBAPIError:
+        return  # tables not created yet: nothing revoked

@@ -1,0 +1,197 @@
+"""Authentication (JWT or API key), organization selection, rate limits, and permission guards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from pmsaas.container import Container
+from pmsaas.domain.identity.roles import permissions_for
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited
+from pmsaas.entrypoints.http.middleware import _header, add_headers
+
+# Reachable without credentials (exact paths, or prefixes ending in "/").
+PUBLIC_PATHS = frozenset({
+    "/health", "/health/ready", "/api/v1/identity/login", "/api/v1/identity/register",
+    "/api/v1/identity/refresh", "/api/v1/identity/forgot-password", "/api/v1/identity/reset-password",
+    "/.well-known/jwks.json", "/oauth/token", "/metrics",
+})
+PUBLIC_PREFIXES = ("/schema", "/static/")
+PLAN_LIMIT_ATTR = {"standard": "rate_limit_standard", "premium": "rate_limit_premium",
+                   "enterprise": "rate_limit_enterprise"}
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES) or not path.startswith(("/api/", "/v1", "/ws"))
+
+
+def _parse_uuid(raw: str, what: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound(what) from None
+
+
+class PlanCache:
+    """Organization plans change rarely; a minute of staleness saves a query per request."""
+
+    def __init__(self, container: Container, ttl: float = 60.0) -> None:
+        self._container = container
+        self._ttl = ttl
+        self._plans: dict[UUID, tuple[str, float]] = {}
+
+    async def plan(self, organization_id: UUID) -> str:
+        hit = self._plans.get(organization_id)
+        now = time.monotonic()
+        if hit and hit[1] > now:
+            return hit[0]
+        async with self._container.uow() as uow:
+            try:
+                plan = (await uow.organizations.get(organization_id)).plan.value
+            except NotFound:
+                plan = "standard"
+        self._plans[organization_id] = (plan, now + self._ttl)
+        return plan
+
+
+class Authenticator:
+    def __init__(self, container: Container) -> None:
+        self._c = container
+        self._tokens = container.tokens()
+        self._plans = PlanCache(container)
+
+    async def actor_for(self, scope: Scope) -> tuple[Actor, dict[str, Any]]:
+        authorization = _header(scope, b"authorization")
+        api_key = _header(scope, b"x-api-key")
+        token = None
+        if authorization:
+            scheme, _, value = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise AuthenticationFailed("Authorization must be 'Bearer <token>'")
+            token = value.strip()
+        if token is None and api_key is None:
+            raise AuthenticationFailed("Authentication required")
+        if api_key is not None or (token is not None and token.startswith("pmk_")):
+            return await self._api_key_actor(api_key or token or "")
+        assert token is not None
+        claims = self._tokens.decode(token)
+        if await self._is_revoked(claims["jti"]):
+            raise AuthenticationFailed("Access token has been revoked")
+        actor = await self._select_organization(scope, claims)
+        return actor, claims
+
+    async def _is_revoked(self, jti: str) -> bool:
+        revocations = self._c.revocations()
+        return await revocations.is_revoked(jti)
+
+    async def _api_key_actor(self, key: str) -> tuple[Actor, dict[str, Any]]:
+        resolver = getattr(self._c, "api_keys", None)
+        if resolver is None:
+            raise AuthenticationFailed("Invalid API key")
+        actor = await resolver().authenticate(key)
+        return actor, {}
+
+    async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
+        user_id = UUID(claims["sub"])
+        token_org = UUID(claims["org_id"]) if claims.get("org_id") else None
+        wanted = _header(scope, b"x-organization-id")
+        roles = frozenset(claims.get("org_roles") or ())
+        tenant_profile = claims.get("tenant_profile_id")
+        org = token_org
+        if wanted and (token_org is None or wanted.lower() != str(token_org)):
+            org = _parse_uuid(wanted, "organization")
+            async with self._c.uow() as uow:
+                membership = await uow.memberships.find(org, user_id)
+            if membership is None and "SuperAdmin" not in roles:
+                raise NotFound("organization", org)
+            if membership is not None:
+                roles = membership.roles
+                tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
+        return Actor(
+            user_id=user_id,
+            organization_id=org,
+            roles=roles,
+            permissions=permissions_for(roles),
+            tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
+        )
+
+    async def rate_limit(self, actor: Actor) -> dict[str, str]:
+        settings = self._c.settings()
+        plan = await self._plans.plan(actor.organization_id) if actor.organization_id else "standard"
+        limit = getattr(settings, PLAN_LIMIT_ATTR.get(plan, "rate_limit_standard"))
+        principal = f"key:{actor.api_key_id}" if actor.api_key_id else f"user:{actor.user_id}"
+        window = settings.rate_limit_window_seconds
+        decision = await self._c.rate_limiter().hit(f"api:{principal}", limit=limit, window_seconds=window)
+        headers = {
+            "X-RateLimit-Limit": str(decision.limit),
+            "X-RateLimit-Remaining": str(decision.remaining),
+            "X-RateLimit-Reset": str(decision.reset_at),
+            "X-RateLimit-Window": str(decision.window_seconds),
+        }
+        if not decision.allowed:
+            raise RateLimitedWithHeaders(decision.retry_after, headers)
+        return headers
+
+
+class RateLimitedWithHeaders(RateLimited):
+    def __init__(self, retry_after: int, headers: dict[str, str]) -> None:
+        super().__init__(retry_after=retry_after,
+                         message=f"Rate limit exceeded. Try again in {retry_after} seconds.")
+        self.headers = headers
+
+
+def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp]:
+    authenticator = Authenticator(container)
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] not in ("http", "websocket") or is_public(scope["path"]):
+                await app(scope, receive, send)
+                return
+            actor, claims = await authenticator.actor_for(scope)
+            scope["user"] = actor
+            scope["auth"] = claims
+            headers = await authenticator.rate_limit(actor)
+
+            async def send_with_limits(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    add_headers(message, headers)
+                await send(message)
+
+            await app(scope, receive, send_with_limits)
+
+        return middleware
+
+    return factory
+
+
+# -- guards ------------------------------------------------------------------------------------
+
+
+def requires(*permissions: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """A route guard: the actor needs every listed permission (wildcards honoured)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        actor = connection.scope.get("user")
+        if not isinstance(actor, Actor):
+            raise AuthenticationFailed("Authentication required")
+        for permission in permissions:
+            if not actor.can(permission):
+                raise PermissionDenied(f"Missing permission {permission}")
+
+    guard.__name__ = f"requires_{'_'.join(p.replace(':', '_') for p in permissions)}"
+    return guard
+
+
+def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    actor = request.scope.get("user")
+    if not isinstance(actor, Actor):
+        raise AuthenticationFailed("Authentication required")
+    return actor

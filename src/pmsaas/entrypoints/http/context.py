@@ -1,0 +1,38 @@
+"""Per-request context: the request id, readable anywhere in the request's task."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+from typing import Any
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def new_request_id() -> str:
+    return f"req_{uuid.uuid4().hex}"
+
+
+def accept_request_id(raw: str | None) -> str:
+    """Echo a caller's id when it is sane; otherwise make one (never log arbitrary bytes)."""
+    return raw if raw and _VALID_ID.match(raw) else new_request_id()
+
+
+SCOPE_KEY = "pmsaas.request_id"
+
+
+def request_id_for(scope: Any) -> str:
+    """The request's id, decided once per ASGI scope (so error responses rendered outside the
+    middleware stack, 404s for unknown routes included, carry the same id)."""
+    rid = scope.get(SCOPE_KEY)
+    if rid is None:
+        raw = None
+        for key, value in scope.get("headers", ()):
+            if key == b"x-request-id":
+                raw = value.decode("latin-1")
+                break
+        rid = scope[SCOPE_KEY] = accept_request_id(raw)
+    return rid

@@ -1,0 +1,164 @@
+"""One place that maps errors to statuses and envelope codes, for both surfaces."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from pmsaas.domain.shared.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DependencyUnavailable,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    TokenExpired,
+    ValidationFailed,
+)
+from pmsaas.entrypoints.http.context import request_id_for
+from pmsaas.entrypoints.http.envelope import (
+    ErrorDetail,
+    TicketingError,
+    TicketingErrorResponse,
+    error_response,
+)
+
+log = structlog.get_logger("pmsaas.http")
+
+# (status, platform code, ticketing code)
+_DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
+    (TokenExpired, 401, "TOKEN_EXPIRED", "authentication_failed"),
+    (AuthenticationFailed, 401, "AUTHENTICATION_FAILED", "authentication_failed"),
+    (PermissionDenied, 403, "INSUFFICIENT_PERMISSIONS", "insufficient_scope"),
+    (NotFound, 404, "RESOURCE_NOT_FOUND", "not_found"),
+    (Conflict, 409, "RESOURCE_CONFLICT", "conflict"),
+    (ValidationFailed, 422, "VALIDATION_ERROR", "validation_error"),
+    (RateLimited, 429, "RATE_LIMIT_EXCEEDED", "rate_limit_exceeded"),
+    (DependencyUnavailable, 503, "SERVICE_UNAVAILABLE", "service_unavailable"),
+]
+_STATUS_CODES = {
+    400: ("BAD_REQUEST", "bad_request"),
+    401: ("AUTHENTICATION_FAILED", "authentication_failed"),
+    403: ("INSUFFICIENT_PERMISSIONS", "insufficient_scope"),
+    404: ("RESOURCE_NOT_FOUND", "not_found"),
+    405: ("METHOD_NOT_ALLOWED", "method_not_allowed"),
+    409: ("RESOURCE_CONFLICT", "conflict"),
+    413: ("PAYLOAD_TOO_LARGE", "payload_too_large"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "unsupported_media_type"),
+    422: ("VALIDATION_ERROR", "validation_error"),
+    429: ("RATE_LIMIT_EXCEEDED", "rate_limit_exceeded"),
+    503: ("SERVICE_UNAVAILABLE", "service_unavailable"),
+}
+
+
+class ApiError(HTTPException):
+    """An error raised by the HTTP layer itself with an explicit contract code."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail=message, status_code=status, headers=headers)
+        self.code = code
+        self.details = details or []
+
+
+def _is_ticketing(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/v1/") or request.url.path == "/v1"
+
+
+def render(
+    request: Request[Any, Any, Any],
+    status: int,
+    code: str,
+    ticket_code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    *,
+    retry_after: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    headers = dict(headers or {})
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    if _is_ticketing(request):
+        grouped: dict[str, list[str]] = {}
+        for d in details or []:
+            grouped.setdefault(d.field, []).append(d.message)
+        body: Any = TicketingErrorResponse(error=TicketingError(code=ticket_code, message=message, details=grouped))
+    else:
+        body = error_response(code, message, details, retry_after, request_id=request_id_for(request.scope))
+    return Response(content=body, status_code=status, headers=headers, media_type="application/json")
+
+
+_MSGSPEC_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`", re.I)
+_MSGSPEC_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`", re.I)
+
+
+def _detail(item: dict[str, Any]) -> ErrorDetail:
+    """Litestar gives key 'address' + "Object missing required field `postal_code`": join them
+    into the dotted path the contract asks for ('address.postal_code')."""
+    key = str(item.get("key") or "")
+    key = "" if key == "data" else re.sub(r"\[(\d+)\]", r".\1", key)
+    message = str(item.get("message", "invalid value"))
+    for pattern in (_MSGSPEC_UNKNOWN, _MSGSPEC_MISSING):
+        if m := pattern.search(message):
+            key = f"{key}.{m.group('name')}" if key else m.group("name")
+    return ErrorDetail(field=key or "body", message=message)
+
+
+def _validation_details(exc: ValidationException) -> list[ErrorDetail]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    return [_detail(item) for item in extra if isinstance(item, dict)]
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, DomainError):
+        return _domain(request, exc)
+    if isinstance(exc, ApiError):
+        ticket = _STATUS_CODES.get(exc.status_code, (exc.code, exc.code.lower()))[1]
+        return render(request, exc.status_code, exc.code, ticket, exc.detail, exc.details, headers=exc.headers)
+    if isinstance(exc, ValidationException):
+        return _validation(request, exc)
+    if isinstance(exc, NotAuthorizedException):
+        return render(request, 401, "AUTHENTICATION_FAILED", "authentication_failed", exc.detail or "Not authenticated")
+    if isinstance(exc, PermissionDeniedException):
+        return render(request, 403, "INSUFFICIENT_PERMISSIONS", "insufficient_scope", exc.detail or "Forbidden")
+    if isinstance(exc, NotFoundException):
+        return render(request, 404, "RESOURCE_NOT_FOUND", "not_found", "Resource not found")
+    if isinstance(exc, MethodNotAllowedException):
+        return render(request, 405, "METHOD_NOT_ALLOWED", "method_not_allowed", "Method not allowed",
+                      headers=exc.headers)
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        code, ticket = _STATUS_CODES.get(exc.status_code, ("BAD_REQUEST", "bad_request"))
+        return render(request, exc.status_code, code, ticket, exc.detail, headers=exc.headers)
+    log.error("unhandled_error", path=request.url.path, method=request.method, exc_info=exc)
+    return render(request, HTTP_500_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "internal_error",
+                  "An unexpected error occurred; quote the request id when reporting it")
+
+
+def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    for cls, status, code, ticket in _DOMAIN:
+        if isinstance(exc, cls):
+            details = [ErrorDetail(field=p.field, message=p.message) for p in getattr(exc, "problems", [])]
+            retry = exc.retry_after if isinstance(exc, RateLimited) else None
+            message = "Validation failed" if isinstance(exc, ValidationFailed) and len(details) != 1 else exc.message
+            return render(request, status, code, ticket, message, details, retry_after=retry,
+                          headers=getattr(exc, "headers", None))
+    return render(request, 400, "BAD_REQUEST", "bad_request", exc.message)
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    details = _validation_details(exc) or [ErrorDetail(field="body", message=exc.detail or "invalid request")]
+    return render(request, 422, "VALIDATION_ERROR", "validation_error", "Validation failed", details)

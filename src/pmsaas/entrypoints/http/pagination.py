@@ -1,0 +1,51 @@
+"""Common list parameters (CONTRACT.md §2): page, page_size, sort_by, sort_order, created range."""
+
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from litestar.params import Parameter
+
+from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.paging import PageRequest
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    page: PageRequest
+    created_after: datetime | None
+    created_before: datetime | None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> Callable[..., Any]:
+    """A dependency for one resource's list endpoint; ``sort_by`` outside ``sortable`` → 422."""
+
+    async def provide(
+        page: Annotated[int, Parameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+        page_size: Annotated[int, Parameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
+        sort_by: Annotated[str | None, Parameter(description=f"One of: {', '.join(sortable)}")] = None,
+        sort_order: Annotated[Literal["asc", "desc"], Parameter(description="asc or desc")] = "asc",
+        created_after: Annotated[datetime | None, Parameter(description="ISO 8601")] = None,
+        created_before: Annotated[datetime | None, Parameter(description="ISO 8601")] = None,
+    ) -> ListQuery:
+        field = sort_by or default_sort
+        if field not in sortable:
+            raise ValidationFailed.single("sort_by", f"must be one of: {', '.join(sortable)}")
+        after, before = _aware(created_after), _aware(created_before)
+        if after and before and after > before:
+            raise ValidationFailed.single("created_after", "must not be later than created_before")
+        return ListQuery(
+            page=PageRequest(page=page, page_size=page_size, sort_by=field, descending=sort_order == "desc"),
+            created_after=after,
+            created_before=before,
+        )
+
+    return provide

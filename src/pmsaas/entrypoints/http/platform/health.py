@@ -1,0 +1,57 @@
+"""Liveness, readiness and the public key set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from litestar import Controller, Response, get
+
+from pmsaas.entrypoints.http.deps import AppContainer
+from pmsaas.entrypoints.http.envelope import Ok, ok
+
+
+class HealthOut(msgspec.Struct, kw_only=True):
+    status: str
+    checks: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class HealthController(Controller):
+    tags = ["Health"]
+
+    @get("/health", summary="Liveness: the process answers")
+    async def health(self) -> Ok[HealthOut]:
+        return ok(HealthOut(status="ok"))
+
+    @get("/health/ready", summary="Readiness: database and (if configured) Redis reachable")
+    async def ready(self, container: AppContainer) -> Response[Any]:
+        checks: dict[str, str] = {}
+        try:
+            async with container.engine().connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception:  # any failure means not ready; the reason goes to the log, not the body
+            checks["database"] = "unavailable"
+        redis = container.redis()
+        if redis is not None:
+            try:
+                await redis.ping()
+                checks["redis"] = "ok"
+            except Exception:
+                checks["redis"] = "unavailable"
+        healthy = all(v == "ok" for v in checks.values())
+        body = ok(HealthOut(status="ok" if healthy else "unavailable", checks=checks))
+        if healthy:
+            return Response(body)
+        from pmsaas.entrypoints.http.envelope import error_response
+
+        return Response(
+            error_response("SERVICE_UNAVAILABLE", "A dependency is unavailable: " + ", ".join(
+                k for k, v in checks.items() if v != "ok")),
+            status_code=503,
+        )
+
+    @get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["Identity"])
+    async def jwks(self, container: AppContainer) -> dict[str, Any]:
+        return container.key_set().jwks()

@@ -1,0 +1,319 @@
+"""/api/v1/identity: registration, sign-in, tokens, users of the organization, roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from pmsaas.entrypoints.http.deps import AppContainer
+from pmsaas.domain.identity import services
+from pmsaas.domain.identity.model import Membership, OrgUser, TokenPair, User, UserStatus
+from pmsaas.domain.identity.ports import UserFilter
+from pmsaas.domain.identity.roles import ALL_PERMISSIONS, ROLE_DESCRIPTIONS, ROLES, expand
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.errors import NotFound
+from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.pagination import ListQuery, list_query
+from pmsaas.entrypoints.http.structs import Input, Name
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+Phone = Annotated[str, msgspec.Meta(max_length=32)]
+RoleName = Annotated[str, msgspec.Meta(max_length=50)]
+
+
+class RegisterIn(Input):
+    email: Email
+    password: Password
+    name: Name
+    organization_name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class LoginIn(Input):
+    email: Email
+    password: Password
+
+
+class RefreshIn(Input):
+    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+
+
+class LogoutIn(Input):
+    refresh_token: Annotated[str, msgspec.Meta(max_length=512)] | None = None
+
+
+class ForgotPasswordIn(Input):
+    email: Email
+
+
+class ResetPasswordIn(Input):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+    password: Password
+
+
+class UserOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    email: str
+    name: str
+    phone: str | None
+    status: str
+    email_verified: bool
+    organization_id: UUID | None
+    roles: list[str]
+    permissions: list[str]
+    tenant_profile_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: User, membership: Membership | None) -> UserOut:
+        return cls(
+            id=user.id, email=user.email, name=user.name, phone=user.phone, status=user.status.value,
+            email_verified=user.email_verified,
+            organization_id=membership.organization_id if membership else None,
+            roles=sorted(membership.roles) if membership else [],
+            permissions=sorted(membership.permissions) if membership else [],
+            tenant_profile_id=membership.tenant_profile_id if membership else None,
+            created_at=user.created_at, updated_at=user.updated_at,
+        )
+
+    @classmethod
+    def of_org_user(cls, org_user: OrgUser) -> UserOut:
+        return cls.of(org_user.user, org_user.membership)
+
+
+class TokenOut(msgspec.Struct, kw_only=True):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user: UserOut
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokenOut:
+        return cls(
+            access_token=pair.access.token, refresh_token=pair.refresh_token, token_type="Bearer",
+            expires_in=pair.access.expires_in, user=UserOut.of(pair.user, pair.membership),
+        )
+
+
+class MessageOut(msgspec.Struct, kw_only=True):
+    message: str
+
+
+class RoleOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    description: str
+    permissions: list[str]
+    expanded_permissions: list[str]
+
+
+class PermissionOut(msgspec.Struct, kw_only=True):
+    name: str
+    resource: str
+    action: str
+
+
+def _client_ip(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class IdentityController(Controller):
+    path = "/api/v1/identity"
+    tags = ["Identity"]
+
+    @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (optionally an organization)")
+    async def register(self, container: AppContainer, request: Request[Any, Any, Any], data: RegisterIn) -> Ok[UserOut]:
+        wait = await container.login_attempts().hit(f"register:ip:{_client_ip(request)}", limit=30, window_seconds=3600)
+        if wait is not None:
+            from pmsaas.domain.shared.errors import RateLimited
+
+            raise RateLimited(retry_after=wait, message="Too many registrations from this address")
+        user, membership = await services.register(
+            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
+            email=data.email, password=data.password, name=data.name, organization_name=data.organization_name,
+        )
+        return ok(UserOut.of(user, membership))
+
+    @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password")
+    async def login(self, container: AppContainer, request: Request[Any, Any, Any], data: LoginIn) -> Ok[TokenOut]:
+        pair = await services.login(
+            uow=container.uow(), hasher=container.password_hasher(), issuer=container.tokens(),
+            limiter=container.login_attempts(), clock=container.clock(), policy=container.token_policy(),
+            email=data.email, password=data.password, client_ip=_client_ip(request),
+        )
+        return ok(TokenOut.of(pair))
+
+    @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
+    async def refresh(self, container: AppContainer, data: RefreshIn) -> Ok[TokenOut]:
+        pair = await services.refresh(
+            uow=container.uow(), issuer=container.tokens(), clock=container.clock(),
+            policy=container.token_policy(), refresh_token=data.refresh_token,
+        )
+        return ok(TokenOut.of(pair))
+
+    @post("/logout", status_code=HTTP_200_OK, summary="Revoke this access token and its refresh family")
+    async def logout(
+        self, container: AppContainer, request: Request[Any, Any, Any], actor: Actor, data: LogoutIn | None = None
+    ) -> Ok[MessageOut]:
+        claims = request.scope.get("auth") or {}
+        if actor.user_id is None:
+            raise NotFound("session")
+        await services.logout(
+            uow=container.uow(), clock=container.clock(), user_id=actor.user_id, access_jti=claims.get("jti"),
+            access_expires_at_epoch=claims.get("exp"), refresh_token=data.refresh_token if data else None,
+        )
+        if claims.get("jti"):
+            await container.revocations().revoke(claims["jti"], int(claims.get("exp", 0)))
+        return ok(MessageOut(message="Signed out"))
+
+    @post("/forgot-password", status_code=HTTP_200_OK, summary="E-mail a password-reset token")
+    async def forgot_password(self, container: AppContainer, request: Request[Any, Any, Any],
+                              data: ForgotPasswordIn) -> Ok[MessageOut]:
+        settings = container.settings()
+        wait = await container.login_attempts().hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
+        if wait is None:
+            await services.forgot_password(
+                uow=container.uow(), clock=container.clock(), mailer=container.mailer(),
+                base_url=settings.public_base_url, email=data.email,
+            )
+        return ok(MessageOut(message="If the account exists, a reset e-mail is on its way"))
+
+    @post("/reset-password", status_code=HTTP_200_OK, summary="Set a new password with an e-mailed token")
+    async def reset_password(self, container: AppContainer, data: ResetPasswordIn) -> Ok[MessageOut]:
+        await services.reset_password(
+            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
+            token=data.token, password=data.password,
+        )
+        return ok(MessageOut(message="Password updated; sign in with the new password"))
+
+    @get("/me", summary="The signed-in user in the current organization")
+    async def me(self, container: AppContainer, actor: Actor) -> Ok[UserOut]:
+        if actor.user_id is None or actor.organization_id is None:
+            user = await services.me(uow=container.uow(), actor=actor)
+            return ok(UserOut.of(user, None))
+        return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=actor.user_id)))
+
+    @get("/roles", summary="Roles and what they grant")
+    async def roles(self) -> Ok[list[RoleOut]]:
+        return ok([_role(name) for name in ROLES])
+
+    @get("/roles/{role_id:str}", summary="One role")
+    async def role(self, role_id: str) -> Ok[RoleOut]:
+        if role_id not in ROLES:
+            raise NotFound("role", role_id)
+        return ok(_role(role_id))
+
+    @get("/permissions", summary="Every permission the product checks")
+    async def permissions(self) -> Ok[list[PermissionOut]]:
+        return ok([PermissionOut(name=p, resource=p.split(":")[0], action=p.split(":")[1]) for p in ALL_PERMISSIONS])
+
+
+def _role(name: str) -> RoleOut:
+    granted = ROLES[name]
+    return RoleOut(id=name, name=name, description=ROLE_DESCRIPTIONS[name], permissions=list(granted),
+                   expanded_permissions=expand(frozenset(granted)))
+
+
+# -- users of the organization ------------------------------------------------------------
+
+
+class UserCreateIn(Input):
+    email: Email
+    name: Name
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=10)]
+    password: Password | None = None
+    phone: Phone | None = None
+
+
+class UserUpdateIn(Input):
+    name: Name
+    phone: Phone | None = None
+    status: Literal["active", "disabled"] | None = None
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=10)] | None = None
+
+
+class RolesIn(Input):
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=10)]
+
+
+class RolesOut(msgspec.Struct, kw_only=True):
+    user_id: UUID
+    organization_id: UUID
+    roles: list[str]
+    permissions: list[str]
+
+
+def _roles_out(org_user: OrgUser) -> RolesOut:
+    m = org_user.membership
+    return RolesOut(user_id=m.user_id, organization_id=m.organization_id, roles=sorted(m.roles),
+                    permissions=sorted(m.permissions))
+
+
+class UsersController(Controller):
+    path = "/api/v1/identity/users"
+    tags = ["Identity"]
+    dependencies = {"listing": Provide(list_query(("created_at", "name", "email")))}
+
+    @get("/", guards=[requires("user:read")], summary="Users of the organization")
+    async def list_users(
+        self, container: AppContainer, actor: Actor, listing: ListQuery,
+        status: Literal["active", "invited", "disabled"] | None = None,
+        role: Annotated[str | None, Parameter(max_length=50)] = None,
+        search: Annotated[str | None, Parameter(max_length=100)] = None,
+    ) -> Paginated[UserOut]:
+        filters = UserFilter(status=status, role=role, search=search, created_after=listing.created_after,
+                             created_before=listing.created_before)
+        page = await services.list_users(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
+        return paginated(page, [UserOut.of_org_user(u) for u in page.items])
+
+    @post("/", guards=[requires("user:create")], status_code=HTTP_201_CREATED,
+          summary="Add a user (invited by e-mail when no password is given)")
+    async def create_user(self, container: AppContainer, actor: Actor, data: UserCreateIn) -> Ok[UserOut]:
+        org_user = await services.create_user(
+            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
+            mailer=container.mailer(), base_url=container.settings().public_base_url, actor=actor,
+            data=services.NewUser(email=data.email, name=data.name, roles=data.roles, password=data.password,
+                                  phone=data.phone),
+        )
+        return ok(UserOut.of_org_user(org_user))
+
+    @get("/{user_id:uuid}", guards=[requires("user:read")], summary="One user of the organization")
+    async def get_user(self, container: AppContainer, actor: Actor, user_id: UUID) -> Ok[UserOut]:
+        return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
+
+    @put("/{user_id:uuid}", guards=[requires("user:update")], summary="Update a user")
+    async def update_user(self, container: AppContainer, actor: Actor, user_id: UUID, data: UserUpdateIn) -> Ok[UserOut]:
+        changes = services.UserChanges(
+            name=data.name, phone=data.phone, status=UserStatus(data.status) if data.status else None,
+            roles=data.roles,
+        )
+        org_user = await services.update_user(
+            uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id, changes=changes
+        )
+        return ok(UserOut.of_org_user(org_user))
+
+    @delete("/{user_id:uuid}", guards=[requires("user:delete")], status_code=HTTP_204_NO_CONTENT,
+            summary="Remove a user from the organization")
+    async def delete_user(self, container: AppContainer, actor: Actor, user_id: UUID) -> None:
+        await services.remove_user(uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id)
+
+    @get("/{user_id:uuid}/roles", guards=[requires("user:read")], summary="A user's roles here")
+    async def get_roles(self, container: AppContainer, actor: Actor, user_id: UUID) -> Ok[RolesOut]:
+        return ok(_roles_out(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
+
+    @put("/{user_id:uuid}/roles", guards=[requires("user:update")], summary="Replace a user's roles here")
+    async def put_roles(self, container: AppContainer, actor: Actor, user_id: UUID, data: RolesIn) -> Ok[RolesOut]:
+        org_user = await services.set_user_roles(
+            uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id, roles=data.roles
+        )
+        return ok(_roles_out(org_user))

@@ -1,0 +1,144 @@
+"""/api/v1/organizations: organizations and their settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, delete, get, post, put
+from litestar.di import Provide
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from pmsaas.domain.organizations import services
+from pmsaas.domain.organizations.model import (
+    CURRENCY_OF,
+    DEFAULT_LOCALE,
+    DEFAULT_TIME_ZONE,
+    Organization,
+    OrganizationSettings,
+)
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.pagination import ListQuery, list_query
+from pmsaas.entrypoints.http.structs import Input, Name
+
+Country = Literal["IN", "CA", "US"]
+
+
+class SettingsIn(Input):
+    country: Country
+    province: Annotated[str, msgspec.Meta(max_length=10)] | None = None
+    state: Annotated[str, msgspec.Meta(max_length=10)] | None = None
+    currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)] | None = None
+    time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    locale: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+
+    def to_domain(self) -> OrganizationSettings:
+        """Unset fields take the country's defaults (INR/Asia/Kolkata/en-IN for India, ...)."""
+        return OrganizationSettings(
+            country=self.country,
+            province=self.province or self.state,
+            currency=self.currency or CURRENCY_OF[self.country],
+            time_zone=self.time_zone or DEFAULT_TIME_ZONE[self.country],
+            locale=self.locale or DEFAULT_LOCALE[self.country],
+        )
+
+
+class OrganizationIn(Input):
+    name: Name
+    settings: SettingsIn | None = None
+
+
+class SettingsOut(msgspec.Struct, kw_only=True):
+    country: str
+    province: str | None
+    state: str | None
+    currency: str
+    time_zone: str
+    locale: str
+
+    @classmethod
+    def of(cls, s: OrganizationSettings) -> SettingsOut:
+        return cls(country=s.country, province=s.province, state=s.province, currency=s.currency,
+                   time_zone=s.time_zone, locale=s.locale)
+
+
+class OrganizationOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    plan: str
+    status: str
+    settings: SettingsOut
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, o: Organization) -> OrganizationOut:
+        return cls(id=o.id, name=o.name, plan=o.plan.value, status=o.status.value, settings=SettingsOut.of(o.settings),
+                   created_at=o.created_at, updated_at=o.updated_at)
+
+
+class OrganizationController(Controller):
+    path = "/api/v1/organizations"
+    tags = ["Organizations"]
+    dependencies = {"listing": Provide(list_query(("created_at", "name", "updated_at")))}
+
+    @get("/", summary="Organizations the caller belongs to")
+    async def list_organizations(
+        self, uow: OrganizationsUnitOfWork, actor: Actor, listing: ListQuery
+    ) -> Paginated[OrganizationOut]:
+        page = await services.list_organizations(uow=uow, actor=actor, page=listing.page)
+        return paginated(page, [OrganizationOut.of(o) for o in page.items])
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create an organization; the caller becomes its owner")
+    async def create_organization(
+        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, data: OrganizationIn
+    ) -> Ok[OrganizationOut]:
+        org = await services.create_organization(
+            uow=uow, clock=clock, actor=actor, name=data.name,
+            settings=data.settings.to_domain() if data.settings else None,
+        )
+        return ok(OrganizationOut.of(org))
+
+    @get("/{organization_id:uuid}", summary="One organization")
+    async def get_organization(
+        self, uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID
+    ) -> Ok[OrganizationOut]:
+        return ok(OrganizationOut.of(await services.get_organization(uow=uow, actor=actor,
+                                                                     organization_id=organization_id)))
+
+    @put("/{organization_id:uuid}", guards=[requires("org:update")], summary="Update an organization")
+    async def update_organization(
+        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, data: OrganizationIn
+    ) -> Ok[OrganizationOut]:
+        org = await services.rename_organization(
+            uow=uow, clock=clock, actor=actor, organization_id=organization_id, name=data.name,
+            settings=data.settings.to_domain() if data.settings else None,
+        )
+        return ok(OrganizationOut.of(org))
+
+    @delete("/{organization_id:uuid}", guards=[requires("org:delete")], status_code=HTTP_204_NO_CONTENT,
+            summary="Delete an organization")
+    async def delete_organization(
+        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID
+    ) -> None:
+        await services.delete_organization(uow=uow, clock=clock, actor=actor, organization_id=organization_id)
+
+    @get("/{organization_id:uuid}/settings", summary="Country, currency, time zone and locale")
+    async def get_settings(self, uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID) -> Ok[SettingsOut]:
+        org = await services.get_organization(uow=uow, actor=actor, organization_id=organization_id)
+        return ok(SettingsOut.of(org.settings))
+
+    @put("/{organization_id:uuid}/settings", guards=[requires("org:update")], summary="Replace the settings")
+    async def put_settings(
+        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, data: SettingsIn
+    ) -> Ok[SettingsOut]:
+        org = await services.update_settings(
+            uow=uow, clock=clock, actor=actor, organization_id=organization_id, settings=data.to_domain()
+        )
+        return ok(SettingsOut.of(org.settings))

@@ -1,0 +1,47 @@
+"""structlog set-up, called once by each entrypoint. JSON in production, readable in development.
+
+Every line carries the request id (bound in contextvars by the HTTP middleware). A processor
+masks values of sensitive keys so passwords, tokens and keys never reach the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+_SENSITIVE = re.compile(r"(pass(word)?|secret|token|authorization|api[_-]?key|card|account_number|iban|cvv)", re.I)
+
+
+def _mask_secrets(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key in list(event):
+        if key != "event" and _SENSITIVE.search(key) and event[key] not in (None, "(hidden)"):
+            event[key] = "***"
+    return event
+
+
+def configure_logging(*, json: bool, level: str = "INFO") -> None:
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _mask_secrets,
+        structlog.processors.StackInfoRenderer(),
+    ]
+    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    # Route the standard library (uvicorn, granian, sqlalchemy, arq) through the same renderer.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processor=renderer))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())

@@ -1,0 +1,81 @@
+"""Settings: one msgspec Struct loaded from PMSAAS_* environment variables.
+
+Defaults are the embedded mode: a SQLite file under ``var/``, in-process jobs and rate limits,
+console e-mail, generated development RSA keys. Production values come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+Environment = Literal["development", "production", "test"]
+
+
+def _default_var_dir() -> Path:
+    return Path(os.environ.get("PMSAAS_VAR_DIR", Path.cwd() / "var"))
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    env: Environment = "development"
+    database_url: str = ""
+    redis_url: str | None = None
+    var_dir: str = ""
+    # JWT: PEM private key (RS256). Unset → a development key is generated under var/keys/.
+    jwt_private_key: str | None = None
+    jwt_issuer: str = "pmsaas"
+    jwt_audience: str = "PropertyManagement"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # argon2id cost; tests lower it, production keeps the library's recommended defaults.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+    # Rate limits (requests per window) by organization plan.
+    rate_limit_window_seconds: int = 3600
+    rate_limit_standard: int = 1000
+    rate_limit_premium: int = 5000
+    rate_limit_enterprise: int = 20000
+    login_attempts_per_account: int = 10
+    login_attempts_per_ip: int = 50
+    login_window_seconds: int = 900
+    public_base_url: str = "http://localhost:8000"
+    mail_from: str = "pmsaas <noreply@localhost>"
+    log_json: bool | None = None  # None → JSON in production, console otherwise
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def var_path(self) -> Path:
+        return Path(self.var_dir) if self.var_dir else _default_var_dir()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.var_path / 'pmsaas.sqlite3'}"
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Read PMSAAS_<FIELD> variables; unknown or malformed values fail loudly at start-up."""
+    environ = dict(os.environ if environ is None else environ)
+    raw: dict[str, object] = {}
+    for name in Settings.__struct_fields__:
+        value = environ.get(f"PMSAAS_{name.upper()}")
+        if value is None or value == "":
+            continue
+        raw[name] = value
+    raw.update(overrides)
+    # Environment strings → typed values (msgspec converts "900" → int with strict=False).
+    for key, value in list(raw.items()):
+        if isinstance(value, str) and value.lower() in _BOOL and key in {"log_json"}:
+            raw[key] = _BOOL[value.lower()]
+    return msgspec.convert(raw, Settings, strict=False)
