@@ -41,6 +41,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     login_attempts_per_account: int = 10
     login_attempts_per_ip: int = 50
     login_window_seconds: int = 900
+    registrations_per_ip_per_hour: int = 30
     public_base_url: str = "http://localhost:8000"
     mail_from: str = "pmsaas <noreply@localhost>"
     log_json: bool | None = None  # None → JSON in production, console otherwise

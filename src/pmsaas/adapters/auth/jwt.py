@@ -69,7 +69,14 @@ class KeySet:
         numbers = self.private_key.public_key().public_numbers()
         return {
             "keys": [
-                {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid, "n": _b64(numbers.n), "e": _b64(numbers.e)}
+                {
+                    "kty": "RSA",
+                    "use": "sig",
+                    "alg": "RS256",
+                    "kid": self.kid,
+                    "n": _b64(numbers.n),
+                    "e": _b64(numbers.e),
+                }
             ]
         }
 
@@ -92,7 +99,9 @@ class JwtTokens(AccessTokenIssuer):
             "org_id": str(membership.organization_id) if membership else None,
             "org_roles": roles,
             "permissions": sorted(permissions_for(roles)),
-            "tenant_profile_id": str(membership.tenant_profile_id) if membership and membership.tenant_profile_id else None,
+            "tenant_profile_id": str(membership.tenant_profile_id)
+            if membership and membership.tenant_profile_id
+            else None,
             "jti": jti,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),

@@ -24,7 +24,13 @@ from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.errors import DependencyUnavailable
 
 _REPOSITORIES = (
-    "properties", "users", "memberships", "tokens", "organizations", "organization_registry", "membership_directory",
+    "properties",
+    "users",
+    "memberships",
+    "tokens",
+    "organizations",
+    "organization_registry",
+    "membership_directory",
 )
 
 

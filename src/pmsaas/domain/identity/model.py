@@ -38,7 +38,9 @@ def check_password(password: str, field_name: str = "password") -> None:
 
 
 def check_roles(roles: list[str], field_name: str = "roles") -> frozenset[str]:
-    problems = [FieldProblem(f"{field_name}.{i}", f"unknown role {r!r}") for i, r in enumerate(roles) if not is_known_role(r)]
+    problems = [
+        FieldProblem(f"{field_name}.{i}", f"unknown role {r!r}") for i, r in enumerate(roles) if not is_known_role(r)
+    ]
     if problems:
         raise ValidationFailed(problems)
     if not roles:

@@ -64,9 +64,7 @@ class TokenRepository(ABC):
     """Refresh-token families, single-use action tokens and revoked access-token ids."""
 
     @abstractmethod
-    async def add_refresh(
-        self, *, record: RefreshRecord, token_hash: str, created_at: datetime
-    ) -> None: ...
+    async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None: ...
 
     @abstractmethod
     async def find_refresh(self, token_hash: str) -> RefreshRecord | None: ...

@@ -22,8 +22,19 @@ SEED_ROLES: dict[str, tuple[str, ...]] = {
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     # The owner of an organization runs all of it.
     "OrganizationOwner": (
-        "tenant:*", "unit:*", "lease:*", "financial:*", "maintenance:*", "workorder:*", "vendor:*",
-        "community:*", "notification:*", "webhook:*", "apikey:*", "visitor:*", "security:*",
+        "tenant:*",
+        "unit:*",
+        "lease:*",
+        "financial:*",
+        "maintenance:*",
+        "workorder:*",
+        "vendor:*",
+        "community:*",
+        "notification:*",
+        "webhook:*",
+        "apikey:*",
+        "visitor:*",
+        "security:*",
     ),
 }
 
@@ -37,9 +48,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     "SecurityStaff": "Handles visitors and security at the gate.",
 }
 
-ROLES: dict[str, tuple[str, ...]] = {
-    name: SEED_ROLES[name] + EXTENSIONS.get(name, ()) for name in SEED_ROLES
-}
+ROLES: dict[str, tuple[str, ...]] = {name: SEED_ROLES[name] + EXTENSIONS.get(name, ()) for name in SEED_ROLES}
 
 # Every concrete permission the product checks; wildcards in roles expand over these.
 RESOURCES: dict[str, tuple[str, ...]] = {

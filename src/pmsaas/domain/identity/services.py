@@ -224,9 +224,7 @@ async def logout(
 # -- password reset and invitations --------------------------------------------------------
 
 
-async def _send_action_link(
-    uow: IdentityUnitOfWork, clock: Clock, user: User, purpose: str, ttl: timedelta
-) -> str:
+async def _send_action_link(uow: IdentityUnitOfWork, clock: Clock, user: User, purpose: str, ttl: timedelta) -> str:
     secret = _new_secret()
     now = clock.now()
     await uow.tokens.add_action_token(
@@ -254,7 +252,7 @@ async def forgot_password(
             to=user.email,
             subject="Reset your password",
             body=f"Use this token within 2 hours to set a new password:\n{secret}\n"
-            f"POST {base_url}/api/v1/identity/reset-password with {{\"token\", \"password\"}}.",
+            f'POST {base_url}/api/v1/identity/reset-password with {{"token", "password"}}.',
         )
     )
 
@@ -274,9 +272,7 @@ async def reset_password(
         if user_id is None:
             raise ValidationFailed.single("token", "is invalid or has expired")
         user = await uow.users.get(user_id)
-        user = replace(
-            user, password_hash=password_hash, status=UserStatus.ACTIVE, email_verified=True, updated_at=now
-        )
+        user = replace(user, password_hash=password_hash, status=UserStatus.ACTIVE, email_verified=True, updated_at=now)
         await uow.users.update(user)
         await uow.tokens.revoke_user_tokens(user.id, now)  # a reset signs out every session
         await uow.commit()
@@ -300,7 +296,11 @@ def _user_event(name: str, org_user: OrgUser, at: datetime) -> DomainEvent:
         name=name,
         organization_id=org_user.membership.organization_id,
         occurred_at=at,
-        data={"user_id": str(org_user.user.id), "email": org_user.user.email, "roles": sorted(org_user.membership.roles)},
+        data={
+            "user_id": str(org_user.user.id),
+            "email": org_user.user.email,
+            "roles": sorted(org_user.membership.roles),
+        },
     )
 
 
@@ -358,7 +358,7 @@ async def create_user(
                 to=user.email,
                 subject="You have been invited to pmsaas",
                 body=f"Hello {user.name},\n\nSet your password within 7 days with this token:\n{invite_secret}\n"
-                f"POST {base_url}/api/v1/identity/reset-password with {{\"token\", \"password\"}}.",
+                f'POST {base_url}/api/v1/identity/reset-password with {{"token", "password"}}.',
             )
         )
     return result
@@ -370,9 +370,7 @@ async def get_user(*, uow: IdentityUnitOfWork, actor: Actor, user_id: UUID) -> O
         return OrgUser(await uow.users.get(user_id), membership)
 
 
-async def list_users(
-    *, uow: IdentityUnitOfWork, actor: Actor, filters: UserFilter, page: PageRequest
-) -> Page[OrgUser]:
+async def list_users(*, uow: IdentityUnitOfWork, actor: Actor, filters: UserFilter, page: PageRequest) -> Page[OrgUser]:
     async with uow:
         found = await uow.memberships.list_users(actor.org, filters, page)
     return Page([OrgUser(u, m) for u, m in found.items], found.total, found.page, found.page_size)
@@ -411,7 +409,9 @@ async def update_user(
     return result
 
 
-async def _set_roles(uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str]) -> Membership:
+async def _set_roles(
+    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str]
+) -> Membership:
     _guard_roles(actor, roles)
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")

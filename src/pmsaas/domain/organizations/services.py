@@ -86,7 +86,12 @@ async def get_organization(*, uow: OrganizationsUnitOfWork, actor: Actor, organi
 
 
 async def rename_organization(
-    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, name: str,
+    *,
+    uow: OrganizationsUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    organization_id: UUID,
+    name: str,
     settings: OrganizationSettings | None = None,
 ) -> Organization:
     now = clock.now()
@@ -106,7 +111,11 @@ async def rename_organization(
 
 
 async def update_settings(
-    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID,
+    *,
+    uow: OrganizationsUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    organization_id: UUID,
     settings: OrganizationSettings,
 ) -> Organization:
     settings = settings.validated()

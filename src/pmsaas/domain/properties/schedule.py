@@ -208,9 +208,7 @@ def validate_terms(terms: LeaseTerms) -> None:
         elif fee.kind == "percentage" and fee.value > _HUNDRED:
             problems.append(FieldProblem("late_fee.value", "a percentage must be at most 100"))
         elif fee.kind == "flat" and currency is not None and not _has_minor_digits(fee.value, currency):
-            problems.append(
-                FieldProblem("late_fee.value", f"at most {MINOR_DIGITS[currency]} decimal places")
-            )
+            problems.append(FieldProblem("late_fee.value", f"at most {MINOR_DIGITS[currency]} decimal places"))
         if fee.cap is not None:
             _check_money(problems, "late_fee.cap", fee.cap, currency, positive=True)
 
@@ -225,9 +223,7 @@ def validate_terms(terms: LeaseTerms) -> None:
         elif esc.kind == "percentage" and esc.value > _HUNDRED:
             problems.append(FieldProblem("escalation.value", "a yearly percentage must be at most 100"))
         elif esc.kind == "amount" and currency is not None and not _has_minor_digits(esc.value, currency):
-            problems.append(
-                FieldProblem("escalation.value", f"at most {MINOR_DIGITS[currency]} decimal places")
-            )
+            problems.append(FieldProblem("escalation.value", f"at most {MINOR_DIGITS[currency]} decimal places"))
 
     if problems:
         summary = "; ".join(f"{p.field}: {p.message}" for p in problems)
@@ -323,8 +319,7 @@ def _rent_description(rate: Money, first: date, last: date) -> str:
         return f"Rent {first:%B %Y} ({rate} {rate.currency}/month)"
     days = (last - first).days + 1
     return (
-        f"Rent {first.isoformat()} to {last.isoformat()} "
-        f"({days}/{days_in_month} days of {rate} {rate.currency}/month)"
+        f"Rent {first.isoformat()} to {last.isoformat()} ({days}/{days_in_month} days of {rate} {rate.currency}/month)"
     )
 
 

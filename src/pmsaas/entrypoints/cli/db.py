@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -43,3 +49,23 @@ def pending_differences(url: str) -> list[object]:
             return diff
     finally:
         engine.dispose()
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """A new empty database on the same server (PostgreSQL) or a temp file (SQLite), dropped after."""
+    target = sa.make_url(url)
+    if target.get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'scratch.sqlite3'}"
+        return
+    name = f"pmsaas_check_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(target.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield target.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -41,8 +41,9 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
         if asyncio.run(has_demo_users(settings)):
             raise click.ClickException("PMSAAS_ENV=production refuses to start while demo users exist")
     if workers > 1 and not settings.redis_url:
-        click.echo("warning: several workers without PMSAAS_REDIS_URL keep separate rate limits and revocations",
-                   err=True)
+        click.echo(
+            "warning: several workers without PMSAAS_REDIS_URL keep separate rate limits and revocations", err=True
+        )
     if server == "granian":
         from granian import Granian
         from granian.constants import Interfaces
@@ -58,8 +59,9 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
     else:
         import uvicorn
 
-        uvicorn.run("pmsaas.entrypoints.http.asgi:app", host=host, port=port, workers=workers, access_log=False,
-                    log_config=None)
+        uvicorn.run(
+            "pmsaas.entrypoints.http.asgi:app", host=host, port=port, workers=workers, access_log=False, log_config=None
+        )
 
 
 @cli.command()
@@ -91,11 +93,17 @@ def db_upgrade(revision: str) -> None:
 
 
 @db.command("check")
-def db_check() -> None:
+@click.option("--scratch", is_flag=True, help="Check on a new empty database on the same server, then drop it")
+def db_check(scratch: bool) -> None:
     """Fail when the migrations do not produce exactly the tables the code declares."""
-    from pmsaas.entrypoints.cli.db import pending_differences
+    from pmsaas.entrypoints.cli.db import pending_differences, scratch_database
 
-    diff = pending_differences(_settings().resolved_database_url)
+    url = _settings().resolved_database_url
+    if scratch:
+        with scratch_database(url) as scratch_url:
+            diff = pending_differences(scratch_url)
+    else:
+        diff = pending_differences(url)
     if diff:
         for item in diff:
             click.echo(f"  {item}", err=True)
@@ -127,8 +135,16 @@ def create_admin(email: str, name: str, organization_name: str | None, super_adm
     """Create an administrator account."""
     from pmsaas.entrypoints.cli.seed import create_admin_user
 
-    result = asyncio.run(create_admin_user(_settings(), email=email, name=name, password=password,
-                                           organization_name=organization_name, super_admin=super_admin))
+    result = asyncio.run(
+        create_admin_user(
+            _settings(),
+            email=email,
+            name=name,
+            password=password,
+            organization_name=organization_name,
+            super_admin=super_admin,
+        )
+    )
     click.echo(result)
 
 

@@ -40,17 +40,27 @@ async def seed(settings: Settings) -> str:
             org = replace(org, settings=replace(org.settings, province="BC", time_zone="America/Vancouver"))
             await uow.organizations.add(org)
             for email, password, name, role in DEMO_USERS:
-                user = User(email=email, name=name, password_hash=hasher.hash(password), email_verified=True,
-                            default_organization_id=org.id, created_at=now, updated_at=now)
+                user = User(
+                    email=email,
+                    name=name,
+                    password_hash=hasher.hash(password),
+                    email_verified=True,
+                    default_organization_id=org.id,
+                    created_at=now,
+                    updated_at=now,
+                )
                 await uow.users.add(user)
                 await uow.memberships.add(Membership(user.id, org.id, frozenset({role}), created_at=now))
             await uow.commit()
         actor = Actor(user_id=None, organization_id=org.id, roles=frozenset({"OrganizationOwner"}))
         for name, kind, street, city, province, postal in DEMO_PROPERTIES:
             await property_services.create_property(
-                uow=container.uow(), clock=clock, actor=actor,
+                uow=container.uow(),
+                clock=clock,
+                actor=actor,
                 data=property_services.PropertyInput(
-                    name=name, type=kind,
+                    name=name,
+                    type=kind,
                     address=property_services.AddressInput(street, city, province, postal),
                 ),
             )
@@ -78,14 +88,20 @@ async def create_admin_user(
     container = build_container(settings)
     try:
         user, membership = await services.register(
-            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
-            email=email, password=password, name=name, organization_name=organization_name,
+            uow=container.uow(),
+            hasher=container.password_hasher(),
+            clock=container.clock(),
+            email=email,
+            password=password,
+            name=name,
+            organization_name=organization_name,
         )
         if super_admin and membership is not None:
             async with container.uow() as uow:
                 await uow.memberships.update(replace(membership, roles=membership.roles | {"SuperAdmin"}))
                 await uow.commit()
-        return f"created {user.email} ({user.id})" + (f" in organization {membership.organization_id}"
-                                                       if membership else "")
+        return f"created {user.email} ({user.id})" + (
+            f" in organization {membership.organization_id}" if membership else ""
+        )
     finally:
         await shutdown(container)

@@ -18,14 +18,26 @@ from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, Permissi
 from pmsaas.entrypoints.http.middleware import _header, add_headers
 
 # Reachable without credentials (exact paths, or prefixes ending in "/").
-PUBLIC_PATHS = frozenset({
-    "/health", "/health/ready", "/api/v1/identity/login", "/api/v1/identity/register",
-    "/api/v1/identity/refresh", "/api/v1/identity/forgot-password", "/api/v1/identity/reset-password",
-    "/.well-known/jwks.json", "/oauth/token", "/metrics",
-})
+PUBLIC_PATHS = frozenset(
+    {
+        "/health",
+        "/health/ready",
+        "/api/v1/identity/login",
+        "/api/v1/identity/register",
+        "/api/v1/identity/refresh",
+        "/api/v1/identity/forgot-password",
+        "/api/v1/identity/reset-password",
+        "/.well-known/jwks.json",
+        "/oauth/token",
+        "/metrics",
+    }
+)
 PUBLIC_PREFIXES = ("/schema", "/static/")
-PLAN_LIMIT_ATTR = {"standard": "rate_limit_standard", "premium": "rate_limit_premium",
-                   "enterprise": "rate_limit_enterprise"}
+PLAN_LIMIT_ATTR = {
+    "standard": "rate_limit_standard",
+    "premium": "rate_limit_premium",
+    "enterprise": "rate_limit_enterprise",
+}
 
 
 def is_public(path: str) -> bool:
@@ -142,8 +154,7 @@ class Authenticator:
 
 class RateLimitedWithHeaders(RateLimited):
     def __init__(self, retry_after: int, headers: dict[str, str]) -> None:
-        super().__init__(retry_after=retry_after,
-                         message=f"Rate limit exceeded. Try again in {retry_after} seconds.")
+        super().__init__(retry_after=retry_after, message=f"Rate limit exceeded. Try again in {retry_after} seconds.")
         self.headers = headers
 
 

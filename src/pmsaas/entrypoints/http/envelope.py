@@ -28,11 +28,11 @@ class Pagination(msgspec.Struct, kw_only=True):
     has_previous: bool
 
 
-class Meta(msgspec.Struct, kw_only=True, omit_defaults=True):
+class Meta(msgspec.Struct, kw_only=True):
     timestamp: str
     request_id: str
     version: str = API_VERSION
-    pagination: Pagination | None = None
+    pagination: Pagination | msgspec.UnsetType = msgspec.UNSET  # lists only
 
 
 class Ok(msgspec.Struct, Generic[T], kw_only=True):
@@ -98,12 +98,22 @@ def paginated(page: Page[object], items: list[T]) -> Paginated[T]:
     )
 
 
-def error_response(code: str, message: str, details: list[ErrorDetail] | None = None,
-                   retry_after: int | None = None, *, request_id: str | None = None) -> ErrorResponse:
+def error_response(
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    retry_after: int | None = None,
+    *,
+    request_id: str | None = None,
+) -> ErrorResponse:
     rid = request_id or request_id_var.get()
     return ErrorResponse(
-        error=ErrorBody(code=code, message=message, details=details or [],
-                        retry_after=msgspec.UNSET if retry_after is None else retry_after),
+        error=ErrorBody(
+            code=code,
+            message=message,
+            details=details or [],
+            retry_after=msgspec.UNSET if retry_after is None else retry_after,
+        ),
         meta=ErrorMeta(timestamp=utc_timestamp(), request_id=rid, correlation_id=rid),
     )
 

@@ -67,8 +67,14 @@ _STATUS_CODES = {
 class ApiError(HTTPException):
     """An error raised by the HTTP layer itself with an explicit contract code."""
 
-    def __init__(self, status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[ErrorDetail] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail=message, status_code=status, headers=headers)
         self.code = code
         self.details = details or []
@@ -138,14 +144,20 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if isinstance(exc, NotFoundException):
         return render(request, 404, "RESOURCE_NOT_FOUND", "not_found", "Resource not found")
     if isinstance(exc, MethodNotAllowedException):
-        return render(request, 405, "METHOD_NOT_ALLOWED", "method_not_allowed", "Method not allowed",
-                      headers=exc.headers)
+        return render(
+            request, 405, "METHOD_NOT_ALLOWED", "method_not_allowed", "Method not allowed", headers=exc.headers
+        )
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         code, ticket = _STATUS_CODES.get(exc.status_code, ("BAD_REQUEST", "bad_request"))
         return render(request, exc.status_code, code, ticket, exc.detail, headers=exc.headers)
     log.error("unhandled_error", path=request.url.path, method=request.method, exc_info=exc)
-    return render(request, HTTP_500_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "internal_error",
-                  "An unexpected error occurred; quote the request id when reporting it")
+    return render(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "internal_error",
+        "An unexpected error occurred; quote the request id when reporting it",
+    )
 
 
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
@@ -154,8 +166,16 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
             details = [ErrorDetail(field=p.field, message=p.message) for p in getattr(exc, "problems", [])]
             retry = exc.retry_after if isinstance(exc, RateLimited) else None
             message = "Validation failed" if isinstance(exc, ValidationFailed) and len(details) != 1 else exc.message
-            return render(request, status, code, ticket, message, details, retry_after=retry,
-                          headers=getattr(exc, "headers", None))
+            return render(
+                request,
+                status,
+                code,
+                ticket,
+                message,
+                details,
+                retry_after=retry,
+                headers=getattr(exc, "headers", None),
+            )
     return render(request, 400, "BAD_REQUEST", "bad_request", exc.message)
 
 

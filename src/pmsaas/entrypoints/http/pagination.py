@@ -1,3 +1,5 @@
+from litestar.params import QueryParameter
+
 """Common list parameters (CONTRACT.md §2): page, page_size, sort_by, sort_order, created range."""
 
 
@@ -5,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
-
-from litestar.params import Parameter
 
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
@@ -29,12 +29,12 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
     """A dependency for one resource's list endpoint; ``sort_by`` outside ``sortable`` → 422."""
 
     async def provide(
-        page: Annotated[int, Parameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
-        page_size: Annotated[int, Parameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
-        sort_by: Annotated[str | None, Parameter(description=f"One of: {', '.join(sortable)}")] = None,
-        sort_order: Annotated[Literal["asc", "desc"], Parameter(description="asc or desc")] = "asc",
-        created_after: Annotated[datetime | None, Parameter(description="ISO 8601")] = None,
-        created_before: Annotated[datetime | None, Parameter(description="ISO 8601")] = None,
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+        page_size: Annotated[int, QueryParameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
+        sort_by: Annotated[str | None, QueryParameter(description=f"One of: {', '.join(sortable)}")] = None,
+        sort_order: Annotated[Literal["asc", "desc"], QueryParameter(description="asc or desc")] = "asc",
+        created_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
+        created_before: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
     ) -> ListQuery:
         field = sort_by or default_sort
         if field not in sortable:

@@ -37,6 +37,10 @@ class AddressOut(msgspec.Struct, kw_only=True):
     @classmethod
     def of(cls, a: Address) -> AddressOut:
         return cls(
-            street=a.street, city=a.city, province=a.province, state=a.province,
-            postal_code=a.postal_code, country=a.country,
+            street=a.street,
+            city=a.city,
+            province=a.province,
+            state=a.province,
+            postal_code=a.postal_code,
+            country=a.country,
         )

@@ -33,11 +33,20 @@ def fields(exc: pytest.ExceptionInfo) -> set[str]:
 # §7 worked examples
 # ------------------------------------------------------------------------------------------------
 def test_in_01_commercial_rent_intrastate_forward_charge():
-    r = calculate_gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-                      supplier_state="27", property_state="27", recipient_registered=True, recipient_state="27")
+    r = calculate_gst(
+        amount=inr("100000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 11, 1),
+        supplier_state="27",
+        property_state="27",
+        recipient_registered=True,
+        recipient_state="27",
+    )
     assert r.gst_category == GstCategory.INTRASTATE
-    assert lines_of(r) == [("CGST", "IN", Decimal("9"), Decimal("9000.00"), "supplier"),
-                           ("SGST", "MH", Decimal("9"), Decimal("9000.00"), "supplier")]
+    assert lines_of(r) == [
+        ("CGST", "IN", Decimal("9"), Decimal("9000.00"), "supplier"),
+        ("SGST", "MH", Decimal("9"), Decimal("9000.00"), "supplier"),
+    ]
     assert [line.label for line in r.lines] == ["CGST 9%", "SGST-MH 9%"]
     assert (r.gst_rate, r.cgst_rate, r.sgst_rate, r.utgst_rate, r.igst_rate) == (18, 9, 9, 0, 0)
     assert r.total_tax == inr("18000.00") and r.total == inr("118000.00")
@@ -45,29 +54,44 @@ def test_in_01_commercial_rent_intrastate_forward_charge():
 
 
 def test_in_02_pos_is_property_not_recipient_state():
-    r = calculate_gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-                      supplier_state="MH", property_state="MH", recipient_registered=True, recipient_state="29")
+    r = calculate_gst(
+        amount=inr("100000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 11, 1),
+        supplier_state="MH",
+        property_state="MH",
+        recipient_registered=True,
+        recipient_state="29",
+    )
     assert r.gst_category == GstCategory.INTRASTATE
     assert r.place_of_supply == "27"
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("9000.00"), "supplier"),
-                           ("SGST", "MH", 9, Decimal("9000.00"), "supplier")]
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("9000.00"), "supplier"),
+        ("SGST", "MH", 9, Decimal("9000.00"), "supplier"),
+    ]
     assert r.igst_rate == 0
     assert any("not creditable" in n for n in r.notes)
 
 
 def test_in_03_supplier_in_other_state_than_property_is_interstate_igst():
-    r = calculate_gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-                      supplier_state="KA", property_state="MH")
+    r = calculate_gst(
+        amount=inr("100000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 11, 1),
+        supplier_state="KA",
+        property_state="MH",
+    )
     assert r.gst_category == GstCategory.INTERSTATE
     assert lines_of(r) == [("IGST", "IN", 18, Decimal("18000.00"), "supplier")]
     assert (r.cgst_rate, r.sgst_rate, r.igst_rate) == (0, 0, 18)
 
 
 def test_in_04_union_territory_without_legislature_levies_utgst():
-    r = gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-            property_state="04")
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("9000.00"), "supplier"),
-                           ("UTGST", "CH", 9, Decimal("9000.00"), "supplier")]
+    r = gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1), property_state="04")
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("9000.00"), "supplier"),
+        ("UTGST", "CH", 9, Decimal("9000.00"), "supplier"),
+    ]
     assert (r.sgst_rate, r.utgst_rate) == (0, 9)
 
 
@@ -84,19 +108,26 @@ def test_states_and_uts_with_legislature_levy_sgst(code):
 
 
 def test_in_05_residential_to_unregistered_individual_is_exempt():
-    r = gst(amount=inr("35000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 6, 1),
-            property_state="MH")
+    r = gst(amount=inr("35000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 6, 1), property_state="MH")
     assert r.gst_category == GstCategory.EXEMPT
     assert r.lines == [] and r.total_tax == inr("0") and r.total == inr("35000.00")
     assert (r.gst_rate, r.cgst_rate, r.sgst_rate, r.utgst_rate, r.igst_rate) == (0, 0, 0, 0, 0)
 
 
 def test_in_06_residential_to_registered_company_is_rcm_paid_by_tenant():
-    r = gst(amount=inr("60000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 6, 1),
-            property_state="27", recipient_registered=True, recipient_personal_residence=False)
+    r = gst(
+        amount=inr("60000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2025, 6, 1),
+        property_state="27",
+        recipient_registered=True,
+        recipient_personal_residence=False,
+    )
     assert r.gst_category == GstCategory.REVERSE_CHARGE and r.reverse_charge
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("5400.00"), "recipient"),
-                           ("SGST", "MH", 9, Decimal("5400.00"), "recipient")]
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("5400.00"), "recipient"),
+        ("SGST", "MH", 9, Decimal("5400.00"), "recipient"),
+    ]
     assert r.total_tax == inr("0") and r.total == inr("60000.00")  # landlord invoice shows no tax
     assert r.reverse_charge_tax == inr("10800.00")
     assert r.invoice_legend == "Tax payable on reverse charge: Yes"
@@ -105,54 +136,103 @@ def test_in_06_residential_to_registered_company_is_rcm_paid_by_tenant():
 
 
 def test_in_06_company_gstin_overrides_personal_residence_default():
-    r = calculate_gst(amount=inr("60000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 6, 1),
-                      supplier_state="MH", property_state="MH", recipient_gstin="27AABCP1234Q1Z7")
+    r = calculate_gst(
+        amount=inr("60000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2025, 6, 1),
+        supplier_state="MH",
+        property_state="MH",
+        recipient_gstin="27AABCP1234Q1Z7",
+    )
     assert r.gst_category == GstCategory.REVERSE_CHARGE
     assert r.reverse_charge_tax == inr("10800.00")
     assert any("personal-capacity" in n for n in r.notes)
 
 
 def test_in_07_residential_to_registered_tenant_before_2022_07_18_is_exempt():
-    r = gst(amount=inr("60000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2022, 7, 17),
-            property_state="MH", recipient_registered=True, recipient_personal_residence=False)
+    r = gst(
+        amount=inr("60000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2022, 7, 17),
+        property_state="MH",
+        recipient_registered=True,
+        recipient_personal_residence=False,
+    )
     assert r.gst_category == GstCategory.EXEMPT
-    r2 = gst(amount=inr("60000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2022, 7, 18),
-             property_state="MH", recipient_registered=True, recipient_personal_residence=False)
+    r2 = gst(
+        amount=inr("60000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2022, 7, 18),
+        property_state="MH",
+        recipient_registered=True,
+        recipient_personal_residence=False,
+    )
     assert r2.gst_category == GstCategory.REVERSE_CHARGE
 
 
 def test_in_08_registered_proprietor_personal_residence_exempt_from_2023():
-    common = {"amount": inr("40000.00"), "supply_type": ST.RESIDENTIAL_RENT, "property_state": "MH",
-              "recipient_registered": True, "recipient_personal_residence": True}
+    common = {
+        "amount": inr("40000.00"),
+        "supply_type": ST.RESIDENTIAL_RENT,
+        "property_state": "MH",
+        "recipient_registered": True,
+        "recipient_personal_residence": True,
+    }
     assert gst(supply_date=date(2023, 1, 1), **common).gst_category == GstCategory.EXEMPT
     # between 2022-07-18 and 2022-12-31 the proprietor paid RCM
     assert gst(supply_date=date(2022, 12, 31), **common).gst_category == GstCategory.REVERSE_CHARGE
     # with an individual's GSTIN (PAN type P) the exemption holds
-    r = calculate_gst(amount=inr("40000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2024, 1, 1),
-                      supplier_state="29", property_state="29", recipient_gstin="29AAAPK5678L1Z4")
+    r = calculate_gst(
+        amount=inr("40000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2024, 1, 1),
+        supplier_state="29",
+        property_state="29",
+        recipient_gstin="29AAAPK5678L1Z4",
+    )
     assert r.gst_category == GstCategory.EXEMPT
 
 
 def test_in_09_unregistered_landlord_to_registered_tenant_commercial_rcm_5ab():
-    r = calculate_gst(amount=inr("80000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 1, 5),
-                      supplier_state="KA", property_state="KA", supplier_registered=False, recipient_registered=True)
+    r = calculate_gst(
+        amount=inr("80000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 1, 5),
+        supplier_state="KA",
+        property_state="KA",
+        supplier_registered=False,
+        recipient_registered=True,
+    )
     assert r.gst_category == GstCategory.REVERSE_CHARGE
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("7200.00"), "recipient"),
-                           ("SGST", "KA", 9, Decimal("7200.00"), "recipient")]
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("7200.00"), "recipient"),
+        ("SGST", "KA", 9, Decimal("7200.00"), "recipient"),
+    ]
     assert r.total_tax == inr("0") and r.reverse_charge_tax == inr("14400.00")
     assert "5AB" in r.rule
 
 
 def test_in_10_5ab_not_before_2024_10_10():
-    common = {"amount": inr("80000.00"), "supply_type": ST.COMMERCIAL_RENT, "property_state": "KA",
-              "supplier_registered": False, "recipient_registered": True}
+    common = {
+        "amount": inr("80000.00"),
+        "supply_type": ST.COMMERCIAL_RENT,
+        "property_state": "KA",
+        "supplier_registered": False,
+        "recipient_registered": True,
+    }
     assert gst(supply_date=date(2024, 10, 9), **common).gst_category == GstCategory.NOT_APPLICABLE
     assert gst(supply_date=date(2024, 10, 10), **common).gst_category == GstCategory.REVERSE_CHARGE
 
 
 def test_in_11_composition_tenant_excluded_from_5ab_from_2025_01_16():
-    common = {"amount": inr("80000.00"), "supply_type": ST.COMMERCIAL_RENT, "property_state": "KA",
-              "supplier_registered": False, "recipient_registered": True, "recipient_composition": True}
+    common = {
+        "amount": inr("80000.00"),
+        "supply_type": ST.COMMERCIAL_RENT,
+        "property_state": "KA",
+        "supplier_registered": False,
+        "recipient_registered": True,
+        "recipient_composition": True,
+    }
     r = gst(supply_date=date(2025, 1, 16), **common)
     assert r.gst_category == GstCategory.NOT_APPLICABLE and r.lines == []
     before = gst(supply_date=date(2025, 1, 15), **common)
@@ -161,59 +241,104 @@ def test_in_11_composition_tenant_excluded_from_5ab_from_2025_01_16():
 
 
 def test_commercial_rent_unregistered_both_sides_no_gst():
-    r = gst(amount=inr("80000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 6, 1),
-            property_state="KA", supplier_registered=False, recipient_registered=False)
+    r = gst(
+        amount=inr("80000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 6, 1),
+        property_state="KA",
+        supplier_registered=False,
+        recipient_registered=False,
+    )
     assert r.gst_category == GstCategory.NOT_APPLICABLE and r.lines == []
 
 
 def test_commercial_rent_registered_landlord_forward_charge_to_anyone_any_date():
     for d in (date(2017, 7, 1), date(2020, 1, 1), date(2026, 11, 1)):
         for registered in (False, True):
-            r = gst(amount=inr("1000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=d, property_state="MH",
-                    recipient_registered=registered, recipient_composition=registered)
+            r = gst(
+                amount=inr("1000.00"),
+                supply_type=ST.COMMERCIAL_RENT,
+                supply_date=d,
+                property_state="MH",
+                recipient_registered=registered,
+                recipient_composition=registered,
+            )
             assert r.total_tax == inr("180.00")
 
 
 def test_in_12_society_maintenance_exactly_7500_is_exempt():
-    r = gst(amount=inr("7500.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_turnover_above_threshold=True)
+    r = gst(
+        amount=inr("7500.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_turnover_above_threshold=True,
+    )
     assert r.gst_category == GstCategory.EXEMPT and r.lines == []
 
 
 def test_in_13_society_maintenance_7501_taxed_on_entire_amount():
-    r = gst(amount=inr("7501.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_turnover_above_threshold=True)
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("675.09"), "supplier"),
-                           ("SGST", "MH", 9, Decimal("675.09"), "supplier")]
+    r = gst(
+        amount=inr("7501.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_turnover_above_threshold=True,
+    )
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("675.09"), "supplier"),
+        ("SGST", "MH", 9, Decimal("675.09"), "supplier"),
+    ]
     assert r.total_tax == inr("1350.18") and r.taxable_value == inr("7501.00")
 
 
 def test_society_circular_example_9000():
-    r = gst(amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH")
+    r = gst(
+        amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1), property_state="MH"
+    )
     assert r.total_tax == inr("1620.00")  # 18 % of 9,000, not of the 1,500 excess
 
 
 def test_in_15_society_turnover_within_20_lakh_no_gst():
-    r = gst(amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_registered=False, supplier_turnover_above_threshold=False)
+    r = gst(
+        amount=inr("9000.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_registered=False,
+        supplier_turnover_above_threshold=False,
+    )
     assert r.gst_category == GstCategory.NOT_APPLICABLE and r.lines == []
     # registered but turnover within the threshold: still no GST (both conditions are needed)
-    r2 = gst(amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-             property_state="MH", supplier_turnover_above_threshold=False)
+    r2 = gst(
+        amount=inr("9000.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_turnover_above_threshold=False,
+    )
     assert r2.gst_category == GstCategory.NOT_APPLICABLE
 
 
 def test_society_turnover_boundary_20_lakh_in_scope_unconfirmed_reading():
-    common = {"amount": inr("9000.00"), "supply_type": ST.SOCIETY_MAINTENANCE, "supply_date": date(2025, 6, 1),
-              "property_state": "MH"}
+    common = {
+        "amount": inr("9000.00"),
+        "supply_type": ST.SOCIETY_MAINTENANCE,
+        "supply_date": date(2025, 6, 1),
+        "property_state": "MH",
+    }
     assert gst(supplier_aggregate_turnover=inr("2000000.00"), **common).total_tax == inr("1620.00")
     assert gst(supplier_aggregate_turnover=inr("1999999.99"), **common).gst_category == GstCategory.NOT_APPLICABLE
 
 
 def test_society_unregistered_above_threshold_cannot_charge():
-    r = gst(amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_registered=False)
+    r = gst(
+        amount=inr("9000.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_registered=False,
+    )
     assert r.gst_category == GstCategory.NOT_APPLICABLE
 
 
@@ -234,62 +359,111 @@ def test_society_limit_was_5000_before_2018_01_25():
     common = {"amount": inr("6000.00"), "supply_type": ST.SOCIETY_MAINTENANCE, "property_state": "MH"}
     assert gst(supply_date=date(2018, 1, 24), **common).total_tax == inr("1080.00")
     assert gst(supply_date=date(2018, 1, 25), **common).gst_category == GstCategory.EXEMPT
-    assert gst(amount=inr("5000.00"), supply_type=ST.SOCIETY_MAINTENANCE, property_state="MH",
-               supply_date=date(2017, 12, 1)).gst_category == GstCategory.EXEMPT
+    assert (
+        gst(
+            amount=inr("5000.00"),
+            supply_type=ST.SOCIETY_MAINTENANCE,
+            property_state="MH",
+            supply_date=date(2017, 12, 1),
+        ).gst_category
+        == GstCategory.EXEMPT
+    )
 
 
 def test_society_limit_tested_on_whole_contribution_when_line_is_one_charge_head():
     # sinking-fund line of 1,000 within a member's 8,000 monthly bill: the bill exceeds 7,500
-    r = gst(amount=inr("1000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", society_contribution_for_limit=inr("8000.00"))
+    r = gst(
+        amount=inr("1000.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        society_contribution_for_limit=inr("8000.00"),
+    )
     assert r.total_tax == inr("180.00")
 
 
 def test_society_excess_only_override():
-    r = gst(amount=inr("9000.00"), supply_type=ST.SOCIETY_MAINTENANCE, supply_date=date(2025, 6, 1),
-            property_state="MH", rwa_excess_only=True)
+    r = gst(
+        amount=inr("9000.00"),
+        supply_type=ST.SOCIETY_MAINTENANCE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        rwa_excess_only=True,
+    )
     assert r.taxable_value == inr("1500.00")
     assert r.total_tax == inr("270.00")
     assert r.total == inr("9270.00")
 
 
 def test_in_17_plumbing_repair_18_percent():
-    r = gst(amount=inr("10000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=date(2025, 6, 1),
-            property_state="MH")
-    assert lines_of(r) == [("CGST", "IN", 9, Decimal("900.00"), "supplier"),
-                           ("SGST", "MH", 9, Decimal("900.00"), "supplier")]
+    r = gst(amount=inr("10000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=date(2025, 6, 1), property_state="MH")
+    assert lines_of(r) == [
+        ("CGST", "IN", 9, Decimal("900.00"), "supplier"),
+        ("SGST", "MH", 9, Decimal("900.00"), "supplier"),
+    ]
 
 
 def test_repair_unchanged_by_gst_2_0():
     for d in (date(2025, 9, 21), date(2025, 9, 22)):
-        assert gst(amount=inr("10000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=d,
-                   property_state="MH").gst_rate == 18
+        assert (
+            gst(amount=inr("10000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=d, property_state="MH").gst_rate
+            == 18
+        )
 
 
 def test_repair_by_unregistered_contractor_no_gst():
-    r = gst(amount=inr("10000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_registered=False)
+    r = gst(
+        amount=inr("10000.00"),
+        supply_type=ST.REPAIR_SERVICE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_registered=False,
+    )
     assert r.gst_category == GstCategory.NOT_APPLICABLE
 
 
 def test_housekeeping_via_ecommerce_operator_5_percent():
-    r = gst(amount=inr("1000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=date(2025, 6, 1),
-            property_state="MH", supplier_registered=False, supplier_turnover_above_threshold=False,
-            through_ecommerce_operator=True)
+    r = gst(
+        amount=inr("1000.00"),
+        supply_type=ST.REPAIR_SERVICE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_registered=False,
+        supplier_turnover_above_threshold=False,
+        through_ecommerce_operator=True,
+    )
     assert r.gst_rate == 5
-    assert lines_of(r) == [("CGST", "IN", Decimal("2.5"), Decimal("25.00"), "supplier"),
-                           ("SGST", "MH", Decimal("2.5"), Decimal("25.00"), "supplier")]
-    liable = gst(amount=inr("1000.00"), supply_type=ST.REPAIR_SERVICE, supply_date=date(2025, 6, 1),
-                 property_state="MH", supplier_registered=False, through_ecommerce_operator=True)
+    assert lines_of(r) == [
+        ("CGST", "IN", Decimal("2.5"), Decimal("25.00"), "supplier"),
+        ("SGST", "MH", Decimal("2.5"), Decimal("25.00"), "supplier"),
+    ]
+    liable = gst(
+        amount=inr("1000.00"),
+        supply_type=ST.REPAIR_SERVICE,
+        supply_date=date(2025, 6, 1),
+        property_state="MH",
+        supplier_registered=False,
+        through_ecommerce_operator=True,
+    )
     assert liable.gst_category == GstCategory.NOT_APPLICABLE
 
 
 def test_property_management_fee_18_percent_and_unregistered_none():
-    r = gst(amount=inr("5000.00"), supply_type=ST.PROPERTY_MANAGEMENT_FEE, supply_date=date(2025, 6, 1),
-            property_state="KA", supplier_state="MH")
+    r = gst(
+        amount=inr("5000.00"),
+        supply_type=ST.PROPERTY_MANAGEMENT_FEE,
+        supply_date=date(2025, 6, 1),
+        property_state="KA",
+        supplier_state="MH",
+    )
     assert lines_of(r) == [("IGST", "IN", 18, Decimal("900.00"), "supplier")]
-    r2 = gst(amount=inr("5000.00"), supply_type=ST.PROPERTY_MANAGEMENT_FEE, supply_date=date(2025, 6, 1),
-             property_state="KA", supplier_registered=False)
+    r2 = gst(
+        amount=inr("5000.00"),
+        supply_type=ST.PROPERTY_MANAGEMENT_FEE,
+        supply_date=date(2025, 6, 1),
+        property_state="KA",
+        supplier_registered=False,
+    )
     assert r2.gst_category == GstCategory.NOT_APPLICABLE
 
 
@@ -312,8 +486,12 @@ def test_short_stay_tariff_band_per_unit_per_day():
 
 def test_short_stay_above_7500_before_2019_10_01_has_no_rule():
     with pytest.raises(ValidationFailed) as exc:
-        gst(amount=inr("9000.00"), supply_type=ST.SHORT_STAY_ACCOMMODATION, property_state="GA",
-            supply_date=date(2019, 9, 30))
+        gst(
+            amount=inr("9000.00"),
+            supply_type=ST.SHORT_STAY_ACCOMMODATION,
+            property_state="GA",
+            supply_date=date(2019, 9, 30),
+        )
     assert fields(exc) == {"supply_date"}
 
 
@@ -350,9 +528,16 @@ def test_short_stay_above_7500_before_2019_10_01_has_no_rule():
     ],
 )
 def test_residential_decision_table(supplier_registered, recipient_registered, personal, residence, on, expected):
-    r = gst(amount=inr("50000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=on, property_state="MH",
-            supplier_registered=supplier_registered, recipient_registered=recipient_registered,
-            recipient_personal_residence=personal, used_as_residence=residence)
+    r = gst(
+        amount=inr("50000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=on,
+        property_state="MH",
+        supplier_registered=supplier_registered,
+        recipient_registered=recipient_registered,
+        recipient_personal_residence=personal,
+        used_as_residence=residence,
+    )
     assert r.gst_category == expected
     if expected in (GstCategory.REVERSE_CHARGE, GstCategory.INTRASTATE):
         assert r.gst_rate == 18
@@ -360,9 +545,15 @@ def test_residential_decision_table(supplier_registered, recipient_registered, p
 
 
 def test_rcm_follows_same_pos_and_heads_interstate():
-    r = calculate_gst(amount=inr("60000.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 6, 1),
-                      supplier_state="KA", property_state="MH", recipient_registered=True,
-                      recipient_personal_residence=False)
+    r = calculate_gst(
+        amount=inr("60000.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2025, 6, 1),
+        supplier_state="KA",
+        property_state="MH",
+        recipient_registered=True,
+        recipient_personal_residence=False,
+    )
     assert lines_of(r) == [("IGST", "IN", 18, Decimal("10800.00"), "recipient")]
     assert r.gst_category == GstCategory.REVERSE_CHARGE and r.intra_state is False
 
@@ -372,33 +563,63 @@ def test_rcm_follows_same_pos_and_heads_interstate():
 # ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("spelling", ["27", "MH", "mh", "IN-MH", "Maharashtra", " maharashtra "])
 def test_state_spellings(spelling):
-    r = calculate_gst(amount=inr("100.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 1, 1),
-                      supplier_state="27", property_state=spelling)
+    r = calculate_gst(
+        amount=inr("100.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 1, 1),
+        supplier_state="27",
+        property_state=spelling,
+    )
     assert r.place_of_supply == "27" and r.gst_category == GstCategory.INTRASTATE
 
 
 def test_gstin_replaces_state_and_registration():
-    r = calculate_gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-                      supplier_state=None, property_state="MH", supplier_registered=False,
-                      supplier_gstin="27AABCP1234Q1Z7", recipient_gstin="29AAGCB7383J1Z4")
+    r = calculate_gst(
+        amount=inr("100000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 11, 1),
+        supplier_state=None,
+        property_state="MH",
+        supplier_registered=False,
+        supplier_gstin="27AABCP1234Q1Z7",
+        recipient_gstin="29AAGCB7383J1Z4",
+    )
     assert r.supplier_state == "27" and r.gst_category == GstCategory.INTRASTATE
     assert r.total_tax == inr("18000.00")
-    r2 = calculate_gst(amount=inr("100000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 11, 1),
-                       supplier_state=None, property_state="MH", supplier_gstin="07AAFFR9012M2ZW")
+    r2 = calculate_gst(
+        amount=inr("100000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 11, 1),
+        supplier_state=None,
+        property_state="MH",
+        supplier_gstin="07AAFFR9012M2ZW",
+    )
     assert r2.gst_category == GstCategory.INTERSTATE
 
 
 def test_recipient_gstin_makes_recipient_registered():
-    r = calculate_gst(amount=inr("80000.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 6, 1),
-                      supplier_state="KA", property_state="KA", supplier_registered=False,
-                      recipient_gstin="29AAGCB7383J1Z4")
+    r = calculate_gst(
+        amount=inr("80000.00"),
+        supply_type=ST.COMMERCIAL_RENT,
+        supply_date=date(2025, 6, 1),
+        supplier_state="KA",
+        property_state="KA",
+        supplier_registered=False,
+        recipient_gstin="29AAGCB7383J1Z4",
+    )
     assert r.gst_category == GstCategory.REVERSE_CHARGE
 
 
 def test_state_contradicting_gstin_is_refused():
     with pytest.raises(ValidationFailed) as exc:
-        calculate_gst(amount=inr("1.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 1, 1),
-                      supplier_state="KA", property_state="MH", supplier_gstin="27AABCP1234Q1Z7")
+        calculate_gst(
+            amount=inr("1.00"),
+            supply_type=ST.COMMERCIAL_RENT,
+            supply_date=date(2025, 1, 1),
+            supplier_state="KA",
+            property_state="MH",
+            supplier_gstin="27AABCP1234Q1Z7",
+        )
     assert fields(exc) == {"supplier_state"}
 
 
@@ -419,8 +640,13 @@ def test_state_contradicting_gstin_is_refused():
     ],
 )
 def test_bad_input_names_the_argument(kwargs, expected):
-    args = {"amount": inr("100.00"), "supply_type": ST.COMMERCIAL_RENT, "supply_date": date(2025, 1, 1),
-            "supplier_state": "27", "property_state": "27"}
+    args = {
+        "amount": inr("100.00"),
+        "supply_type": ST.COMMERCIAL_RENT,
+        "supply_date": date(2025, 1, 1),
+        "supplier_state": "27",
+        "property_state": "27",
+    }
     args.update(kwargs)
     with pytest.raises(ValidationFailed) as exc:
         calculate_gst(**args)
@@ -428,25 +654,44 @@ def test_bad_input_names_the_argument(kwargs, expected):
 
 
 def test_states_required_only_when_tax_is_due():
-    exempt = calculate_gst(amount=inr("100.00"), supply_type=ST.RESIDENTIAL_RENT, supply_date=date(2025, 1, 1),
-                           supplier_state=None, property_state=None)
+    exempt = calculate_gst(
+        amount=inr("100.00"),
+        supply_type=ST.RESIDENTIAL_RENT,
+        supply_date=date(2025, 1, 1),
+        supplier_state=None,
+        property_state=None,
+    )
     assert exempt.gst_category == GstCategory.EXEMPT
     with pytest.raises(ValidationFailed) as exc:
-        calculate_gst(amount=inr("100.00"), supply_type=ST.COMMERCIAL_RENT, supply_date=date(2025, 1, 1),
-                      supplier_state=None, property_state=None)
+        calculate_gst(
+            amount=inr("100.00"),
+            supply_type=ST.COMMERCIAL_RENT,
+            supply_date=date(2025, 1, 1),
+            supplier_state=None,
+            property_state=None,
+        )
     assert fields(exc) == {"supplier_state", "property_state"}
 
 
 def test_daman_diu_old_code_is_same_ut_after_merger():
-    common = {"amount": inr("100.00"), "supply_type": ST.COMMERCIAL_RENT, "supplier_state": "25",
-              "property_state": "26"}
+    common = {
+        "amount": inr("100.00"),
+        "supply_type": ST.COMMERCIAL_RENT,
+        "supplier_state": "25",
+        "property_state": "26",
+    }
     assert calculate_gst(supply_date=date(2020, 1, 26), **common).gst_category == GstCategory.INTRASTATE
     assert calculate_gst(supply_date=date(2020, 1, 25), **common).gst_category == GstCategory.INTERSTATE
 
 
 def test_supply_type_accepts_string_value():
-    r = calculate_gst(amount=inr("100.00"), supply_type="commercial_rent", supply_date=date(2025, 1, 1),
-                      supplier_state="27", property_state="27")
+    r = calculate_gst(
+        amount=inr("100.00"),
+        supply_type="commercial_rent",
+        supply_date=date(2025, 1, 1),
+        supplier_state="27",
+        property_state="27",
+    )
     assert r.supply_type is ST.COMMERCIAL_RENT
 
 

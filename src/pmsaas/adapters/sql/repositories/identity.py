@@ -182,9 +182,7 @@ class SqlMembershipRepository(MembershipRepository):
                 created_at=m["m_created_at"],
             )
 
-        return await page_of(
-            self._conn, joined, where, _USER_SORT, page, to_pair, columns=cols, id_column=users.c.id
-        )
+        return await page_of(self._conn, joined, where, _USER_SORT, page, to_pair, columns=cols, id_column=users.c.id)
 
 
 class SqlTokenRepository(TokenRepository):
@@ -255,9 +253,7 @@ class SqlTokenRepository(TokenRepository):
         ).first()
         if row is None or row.expires_at <= at:
             return None
-        result = await self._conn.execute(
-            t.update().where(t.c.id == row.id, t.c.used_at.is_(None)).values(used_at=at)
-        )
+        result = await self._conn.execute(t.update().where(t.c.id == row.id, t.c.used_at.is_(None)).values(used_at=at))
         return row.user_id if result.rowcount == 1 else None
 
     async def revoke_access(self, jti: str, expires_at: datetime) -> None:
@@ -267,8 +263,6 @@ class SqlTokenRepository(TokenRepository):
 
     async def is_access_revoked(self, jti: str) -> bool:
         row = (
-            await self._conn.execute(
-                sa.select(revoked_access_tokens.c.jti).where(revoked_access_tokens.c.jti == jti)
-            )
+            await self._conn.execute(sa.select(revoked_access_tokens.c.jti).where(revoked_access_tokens.c.jti == jti))
         ).first()
         return row is not None

@@ -62,9 +62,7 @@ class SqlOrganizationRepository(OrganizationRepository):
         await self._conn.execute(t.insert().values(**_row(org)))
 
     async def get(self, organization_id: UUID) -> Organization:
-        row = (
-            await self._conn.execute(t.select().where(t.c.id == organization_id, t.c.deleted_at.is_(None)))
-        ).first()
+        row = (await self._conn.execute(t.select().where(t.c.id == organization_id, t.c.deleted_at.is_(None)))).first()
         if row is None:
             raise NotFound("organization", organization_id)
         return to_organization(row)
@@ -104,7 +102,11 @@ class SqlMembershipDirectory(MembershipDirectory):
     async def add_owner(self, *, organization_id: UUID, user_id: UUID, at: datetime) -> None:
         await self._conn.execute(
             memberships.insert().values(
-                id=new_id(), organization_id=organization_id, user_id=user_id, roles=["OrganizationOwner"], created_at=at
+                id=new_id(),
+                organization_id=organization_id,
+                user_id=user_id,
+                roles=["OrganizationOwner"],
+                created_at=at,
             )
         )
 
@@ -120,8 +122,6 @@ class SqlOrganizationRegistry(OrganizationRegistry):
 
     async def exists(self, organization_id: UUID) -> bool:
         row = (
-            await self._conn.execute(
-                sa.select(t.c.id).where(t.c.id == organization_id, t.c.deleted_at.is_(None))
-            )
+            await self._conn.execute(sa.select(t.c.id).where(t.c.id == organization_id, t.c.deleted_at.is_(None)))
         ).first()
         return row is not None

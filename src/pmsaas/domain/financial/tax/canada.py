@@ -49,7 +49,13 @@ PROVINCES: dict[str, str] = {
 _ALIASES: dict[str, str] = {
     **{code: code for code in PROVINCES},
     **{name.upper(): code for code, name in PROVINCES.items()},
-    "PEI": "PE", "NF": "NL", "NFLD": "NL", "NEWFOUNDLAND": "NL", "PQ": "QC", "QUÉBEC": "QC", "YK": "YT",
+    "PEI": "PE",
+    "NF": "NL",
+    "NFLD": "NL",
+    "NEWFOUNDLAND": "NL",
+    "PQ": "QC",
+    "QUÉBEC": "QC",
+    "YK": "YT",
     "YUKON TERRITORY": "YT",
 }
 
@@ -119,8 +125,14 @@ def calculate_canada_tax(
     if exempt_reason is not None:
         return _no_tax(amount, kind, code, point, CanadaCategory.EXEMPT, [exempt_reason])
     if not supplier_registered:
-        return _no_tax(amount, kind, code, point, CanadaCategory.NOT_APPLICABLE,
-                       ["supplier is not a GST/HST registrant (small supplier): no tax charged"])
+        return _no_tax(
+            amount,
+            kind,
+            code,
+            point,
+            CanadaCategory.NOT_APPLICABLE,
+            ["supplier is not a GST/HST registrant (small supplier): no tax charged"],
+        )
 
     lines: list[TaxLine] = []
     gst_rate = hst_rate = pst_rate = qst_rate = ZERO
@@ -147,8 +159,9 @@ def calculate_canada_tax(
     for tax in ("PST", "RST"):
         rule = R.rules_in_force(R.CA_RULES, jurisdiction=f"CA-{code}", tax=tax, on=point, supply_type=kind)
         if rule is None and commercial_property:
-            rule = R.rules_in_force(R.CA_RULES, jurisdiction=f"CA-{code}", tax=tax, on=point, supply_type=kind,
-                                    condition=R.NON_RESIDENTIAL)
+            rule = R.rules_in_force(
+                R.CA_RULES, jurisdiction=f"CA-{code}", tax=tax, on=point, supply_type=kind, condition=R.NON_RESIDENTIAL
+            )
         if rule is not None:
             pst_rate = rule.rate
             lines.append(TaxLine(tax, rule.rate, amount.percent(rule.rate), SUPPLIER, code, rule.source))
@@ -156,21 +169,32 @@ def calculate_canada_tax(
     notes.extend(_caveats(kind, code))
     total_tax = sum_lines(lines, CAD, payable_by=SUPPLIER)
     return CanadaTaxResult(
-        amount=amount, supply_type=kind, province=code, tax_point_date=point, category=CanadaCategory.TAXABLE,
-        gst_rate=gst_rate, hst_rate=hst_rate, pst_rate=pst_rate, qst_rate=qst_rate,
-        lines=lines, total_tax=total_tax, total=amount + total_tax, notes=notes,
+        amount=amount,
+        supply_type=kind,
+        province=code,
+        tax_point_date=point,
+        category=CanadaCategory.TAXABLE,
+        gst_rate=gst_rate,
+        hst_rate=hst_rate,
+        pst_rate=pst_rate,
+        qst_rate=qst_rate,
+        lines=lines,
+        total_tax=total_tax,
+        total=amount + total_tax,
+        notes=notes,
     )
 
 
 def _exemption(kind: SupplyType, commercial_property: bool, amount: Money, nights: int, on: date) -> str | None:
     if kind == SupplyType.RESIDENTIAL_RENT:
-        return ("long-term residential rent (>= 1 month continuous occupancy): exempt, ETA Sch. V Pt I s.6 "
-                "(Quebec: the same for QST)")
+        return (
+            "long-term residential rent (>= 1 month continuous occupancy): exempt, ETA Sch. V Pt I s.6 "
+            "(Quebec: the same for QST)"
+        )
     if kind == SupplyType.SOCIETY_MAINTENANCE and not commercial_property:
         return "condominium/strata fees of a residential unit: exempt, ETA Sch. V Pt I s.13"
     if kind == SupplyType.SHORT_STAY_ACCOMMODATION:
-        limit = R.threshold_in_force(R.CA_THRESHOLDS, jurisdiction="CA", name="residential_exempt_daily_limit",
-                                     on=on)
+        limit = R.threshold_in_force(R.CA_THRESHOLDS, jurisdiction="CA", name="residential_exempt_daily_limit", on=on)
         if limit is not None and amount.amount / nights <= limit.amount:
             return "residential accommodation at $20 a day or less: exempt, ETA Sch. V Pt I s.6(b)"
     return None
@@ -189,10 +213,21 @@ def _caveats(kind: SupplyType, code: str) -> list[str]:
     return notes
 
 
-def _no_tax(amount: Money, kind: SupplyType, code: str, point: date, category: CanadaCategory,
-            notes: list[str]) -> CanadaTaxResult:
+def _no_tax(
+    amount: Money, kind: SupplyType, code: str, point: date, category: CanadaCategory, notes: list[str]
+) -> CanadaTaxResult:
     return CanadaTaxResult(
-        amount=amount, supply_type=kind, province=code, tax_point_date=point, category=category,
-        gst_rate=ZERO, hst_rate=ZERO, pst_rate=ZERO, qst_rate=ZERO,
-        lines=[], total_tax=Money.zero(CAD), total=amount, notes=notes,
+        amount=amount,
+        supply_type=kind,
+        province=code,
+        tax_point_date=point,
+        category=category,
+        gst_rate=ZERO,
+        hst_rate=ZERO,
+        pst_rate=ZERO,
+        qst_rate=ZERO,
+        lines=[],
+        total_tax=Money.zero(CAD),
+        total=amount,
+        notes=notes,
     )

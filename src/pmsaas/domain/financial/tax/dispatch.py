@@ -61,18 +61,30 @@ def calculate_line_taxes(
 
     if code == "IN":
         gst = calculate_gst(
-            amount=amount, supply_type=supply_type, supply_date=supply_date,
-            supplier_state=supplier_state, property_state=property_state,
-            supplier_registered=supplier_registered, recipient_registered=recipient_registered,
-            recipient_composition=recipient_composition, recipient_personal_residence=recipient_personal_residence,
-            supplier_turnover_above_threshold=supplier_turnover_above_threshold, units=units,
-            supplier_gstin=supplier_gstin, recipient_gstin=recipient_gstin, recipient_state=recipient_state,
-            used_as_residence=used_as_residence, months=months, nights=nights,
-            society_contribution_for_limit=society_contribution_for_limit, rwa_excess_only=rwa_excess_only,
+            amount=amount,
+            supply_type=supply_type,
+            supply_date=supply_date,
+            supplier_state=supplier_state,
+            property_state=property_state,
+            supplier_registered=supplier_registered,
+            recipient_registered=recipient_registered,
+            recipient_composition=recipient_composition,
+            recipient_personal_residence=recipient_personal_residence,
+            supplier_turnover_above_threshold=supplier_turnover_above_threshold,
+            units=units,
+            supplier_gstin=supplier_gstin,
+            recipient_gstin=recipient_gstin,
+            recipient_state=recipient_state,
+            used_as_residence=used_as_residence,
+            months=months,
+            nights=nights,
+            society_contribution_for_limit=society_contribution_for_limit,
+            rwa_excess_only=rwa_excess_only,
             through_ecommerce_operator=through_ecommerce_operator,
         )
-        return TaxResult("IN", gst.amount, gst.gst_category.value, gst.lines, gst.total_tax,
-                         gst.reverse_charge_tax, gst.total, gst)
+        return TaxResult(
+            "IN", gst.amount, gst.gst_category.value, gst.lines, gst.total_tax, gst.reverse_charge_tax, gst.total, gst
+        )
 
     if code == "CA":
         if province is None:
@@ -80,11 +92,16 @@ def calculate_line_taxes(
             problems.raise_if_any()
         assert province is not None
         ca = calculate_canada_tax(
-            amount=amount, supply_type=supply_type, province=province, due_date=supply_date, paid_date=paid_date,
-            commercial_property=commercial_property, supplier_registered=supplier_registered, nights=nights,
+            amount=amount,
+            supply_type=supply_type,
+            province=province,
+            due_date=supply_date,
+            paid_date=paid_date,
+            commercial_property=commercial_property,
+            supplier_registered=supplier_registered,
+            nights=nights,
         )
-        return TaxResult("CA", ca.amount, ca.category.value, ca.lines, ca.total_tax, Money.zero("CAD"),
-                         ca.total, ca)
+        return TaxResult("CA", ca.amount, ca.category.value, ca.lines, ca.total_tax, Money.zero("CAD"), ca.total, ca)
 
     check_money(problems, amount, field_name="amount", currency="USD")
     coerce_supply_type(problems, supply_type)

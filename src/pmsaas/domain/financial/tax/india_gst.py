@@ -141,15 +141,18 @@ def calculate_gst(
     for name, value in (("units", units), ("months", months), ("nights", nights)):
         check_count(problems, value, field_name=name)
     if society_contribution_for_limit is not None:
-        check_money(problems, society_contribution_for_limit, field_name="society_contribution_for_limit",
-                    currency=INR)
+        check_money(problems, society_contribution_for_limit, field_name="society_contribution_for_limit", currency=INR)
     if supplier_aggregate_turnover is not None:
         check_money(problems, supplier_aggregate_turnover, field_name="supplier_aggregate_turnover", currency=INR)
     parties = _resolve_parties(
         problems,
-        supplier_state=supplier_state, property_state=property_state, recipient_state=recipient_state,
-        supplier_gstin=supplier_gstin, recipient_gstin=recipient_gstin,
-        supplier_registered=supplier_registered, recipient_registered=recipient_registered,
+        supplier_state=supplier_state,
+        property_state=property_state,
+        recipient_state=recipient_state,
+        supplier_gstin=supplier_gstin,
+        recipient_gstin=recipient_gstin,
+        supplier_registered=supplier_registered,
+        recipient_registered=recipient_registered,
         supplier_turnover_above_threshold=supplier_turnover_above_threshold,
         supplier_aggregate_turnover=supplier_aggregate_turnover if amount_ok else None,
         on=supply_date if date_ok else R.GST_START,
@@ -159,14 +162,21 @@ def calculate_gst(
 
     notes: list[str] = []
     if parties.recipient_gstin is not None and not parties.recipient_gstin.regular:
-        notes.append("recipient GSTIN has a special layout (UIN?): a UIN holder is not a 'registered person' "
-                     "for entry 5AA; registration taken from recipient_registered")
+        notes.append(
+            "recipient GSTIN has a special layout (UIN?): a UIN holder is not a 'registered person' "
+            "for entry 5AA; registration taken from recipient_registered"
+        )
     decision = _decide(
-        kind, supply_date, parties, amount,
+        kind,
+        supply_date,
+        parties,
+        amount,
         recipient_composition=recipient_composition,
         recipient_personal_residence=recipient_personal_residence,
         used_as_residence=used_as_residence,
-        units=units, months=months, nights=nights,
+        units=units,
+        months=months,
+        nights=nights,
         society_contribution_for_limit=society_contribution_for_limit,
         rwa_excess_only=rwa_excess_only,
         through_ecommerce_operator=through_ecommerce_operator,
@@ -183,20 +193,28 @@ def calculate_gst(
     missing.raise_if_any()
     assert parties.property_state is not None and parties.supplier_state is not None
 
-    rule = R.rules_in_force(R.IN_GST_RULES, jurisdiction="IN", tax="GST", on=supply_date,
-                            supply_type=kind, condition=decision.condition)
+    rule = R.rules_in_force(
+        R.IN_GST_RULES, jurisdiction="IN", tax="GST", on=supply_date, supply_type=kind, condition=decision.condition
+    )
     if rule is None:
         raise ValidationFailed.single(
-            "supply_date", f"no GST rate rule for {kind.value} ({decision.condition or 'standard'}) on "
-            f"{supply_date.isoformat()}")
+            "supply_date",
+            f"no GST rate rule for {kind.value} ({decision.condition or 'standard'}) on {supply_date.isoformat()}",
+        )
     base = decision.taxable_value or amount
     pos = parties.property_state
     intra = same_state(parties.supplier_state, pos, on=supply_date)
     payable_by: PayableBy = RECIPIENT if decision.kind == _RCM else SUPPLIER
     lines = gst_head_lines(base, rule.rate, intra=intra, pos=pos, payable_by=payable_by, reference=decision.rule)
-    if parties.recipient_state and not same_state(parties.recipient_state, pos, on=supply_date):
-        notes.append("recipient is registered in another State than the place of supply: the tax is charged "
-                     "for the property's State and is not creditable in the recipient's State")
+    if (
+        parties.recipient_registered
+        and parties.recipient_state
+        and not same_state(parties.recipient_state, pos, on=supply_date)
+    ):
+        notes.append(
+            "recipient is registered in another State than the place of supply: the tax is charged "
+            "for the property's State and is not creditable in the recipient's State"
+        )
     half = rule.rate / 2
     utgst = intra and is_utgst_territory(pos)
     total_tax = sum_lines(lines, INR, payable_by=SUPPLIER)
@@ -204,8 +222,13 @@ def calculate_gst(
         amount=amount,
         supply_type=kind,
         supply_date=supply_date,
-        gst_category=(GstCategory.REVERSE_CHARGE if decision.kind == _RCM
-                      else GstCategory.INTRASTATE if intra else GstCategory.INTERSTATE),
+        gst_category=(
+            GstCategory.REVERSE_CHARGE
+            if decision.kind == _RCM
+            else GstCategory.INTRASTATE
+            if intra
+            else GstCategory.INTERSTATE
+        ),
         gst_rate=rule.rate,
         cgst_rate=half if intra else ZERO,
         sgst_rate=half if intra and not utgst else ZERO,
@@ -226,8 +249,9 @@ def calculate_gst(
     )
 
 
-def gst_head_lines(base: Money, rate: Decimal, *, intra: bool, pos: str, payable_by: PayableBy = SUPPLIER,
-                   reference: str | None = None) -> list[TaxLine]:
+def gst_head_lines(
+    base: Money, rate: Decimal, *, intra: bool, pos: str, payable_by: PayableBy = SUPPLIER, reference: str | None = None
+) -> list[TaxLine]:
     """CGST + SGST/UTGST (each half the rate) intra-State, or IGST at the full rate inter-State.
 
     Each head is rounded on its own (§2.6), so CGST == SGST always and their sum may differ from
@@ -281,11 +305,20 @@ def _gstin(problems: Problems, value: str | None, field_name: str) -> Gstin | No
     return gstin
 
 
-def _resolve_parties(problems: Problems, *, supplier_state: str | None, property_state: str | None,
-                     recipient_state: str | None, supplier_gstin: str | None, recipient_gstin: str | None,
-                     supplier_registered: bool, recipient_registered: bool,
-                     supplier_turnover_above_threshold: bool, supplier_aggregate_turnover: Money | None,
-                     on: date) -> _Parties | None:
+def _resolve_parties(
+    problems: Problems,
+    *,
+    supplier_state: str | None,
+    property_state: str | None,
+    recipient_state: str | None,
+    supplier_gstin: str | None,
+    recipient_gstin: str | None,
+    supplier_registered: bool,
+    recipient_registered: bool,
+    supplier_turnover_above_threshold: bool,
+    supplier_aggregate_turnover: Money | None,
+    on: date,
+) -> _Parties | None:
     sup = _state(problems, supplier_state, "supplier_state")
     prop = _state(problems, property_state, "property_state")
     rec = _state(problems, recipient_state, "recipient_state")
@@ -303,8 +336,11 @@ def _resolve_parties(problems: Problems, *, supplier_state: str | None, property
         if rec_gstin.regular:
             recipient_registered = True
     in_scope = bool(supplier_turnover_above_threshold)
-    if supplier_aggregate_turnover is not None and isinstance(supplier_aggregate_turnover, Money) \
-            and supplier_aggregate_turnover.currency == INR:
+    if (
+        supplier_aggregate_turnover is not None
+        and isinstance(supplier_aggregate_turnover, Money)
+        and supplier_aggregate_turnover.currency == INR
+    ):
         in_scope = turnover_in_scope(supplier_aggregate_turnover, on=on)
     if problems:
         return None
@@ -314,10 +350,23 @@ def _resolve_parties(problems: Problems, *, supplier_state: str | None, property
 # ------------------------------------------------------------------------------------------------
 # Decision tables
 # ------------------------------------------------------------------------------------------------
-def _decide(kind: SupplyType, on: date, p: _Parties, amount: Money, *, recipient_composition: bool,
-            recipient_personal_residence: bool, used_as_residence: bool, units: int, months: int, nights: int,
-            society_contribution_for_limit: Money | None, rwa_excess_only: bool,
-            through_ecommerce_operator: bool, notes: list[str]) -> _Decision:
+def _decide(
+    kind: SupplyType,
+    on: date,
+    p: _Parties,
+    amount: Money,
+    *,
+    recipient_composition: bool,
+    recipient_personal_residence: bool,
+    used_as_residence: bool,
+    units: int,
+    months: int,
+    nights: int,
+    society_contribution_for_limit: Money | None,
+    rwa_excess_only: bool,
+    through_ecommerce_operator: bool,
+    notes: list[str],
+) -> _Decision:
     if kind == SupplyType.COMMERCIAL_RENT:
         return _commercial_rent(on, p, recipient_composition, notes)
     if kind == SupplyType.RESIDENTIAL_RENT:
@@ -331,13 +380,21 @@ def _decide(kind: SupplyType, on: date, p: _Parties, amount: Money, *, recipient
             return _Decision(_FORWARD, "SAC 9987(ii) / 9954", "repair and maintenance services: 18 % forward charge")
         if through_ecommerce_operator:
             if p.turnover_in_scope:
-                return _Decision(_NONE, "SAC 9987(i)", "supplier is liable to register: the 5 % e-commerce "
-                                 "house-keeping entry does not apply, and an unregistered supplier charges no GST")
+                return _Decision(
+                    _NONE,
+                    "SAC 9987(i)",
+                    "supplier is liable to register: the 5 % e-commerce "
+                    "house-keeping entry does not apply, and an unregistered supplier charges no GST",
+                )
             # The e-commerce operator pays this tax under CGST s.9(5); it is shown as charged on the
             # invoice line (payable_by "supplier" side of the transaction).
-            return _Decision(_FORWARD, "SAC 9987(i)", "house-keeping via an e-commerce operator by a person not "
-                             "liable to register: 5 % without ITC, paid by the operator (s.9(5))",
-                             condition=R.ECOMMERCE_UNREGISTERED)
+            return _Decision(
+                _FORWARD,
+                "SAC 9987(i)",
+                "house-keeping via an e-commerce operator by a person not "
+                "liable to register: 5 % without ITC, paid by the operator (s.9(5))",
+                condition=R.ECOMMERCE_UNREGISTERED,
+            )
         return _Decision(_NONE, "unregistered supplier", "an unregistered supplier charges no GST")
     # property management fee
     if p.supplier_registered:
@@ -355,70 +412,112 @@ def _commercial_rent(on: date, p: _Parties, composition: bool, notes: list[str])
     if composition:
         if on >= R.COMPOSITION_RCM_EXCLUSION_FROM:
             # 55th GST Council; the date 2025-01-16 and the notification are UNCONFIRMED (§8.1).
-            return _Decision(_NONE, "5AB (composition exclusion)",
-                             "entry 5AB does not apply to a composition tenant (from 2025-01-16, UNCONFIRMED)")
-        notes.append("composition tenant between 2024-10-10 and 2025-01-15: RCM applied as the law then read; "
-                     "the reported 'as is' regularisation is UNCONFIRMED")
-    return _Decision(_RCM, "Notfn 13/2017-CT(R) entry 5AB",
-                     "non-residential property from an unregistered person to a registered person: 18 % RCM")
+            return _Decision(
+                _NONE,
+                "5AB (composition exclusion)",
+                "entry 5AB does not apply to a composition tenant (from 2025-01-16, UNCONFIRMED)",
+            )
+        notes.append(
+            "composition tenant between 2024-10-10 and 2025-01-15: RCM applied as the law then read; "
+            "the reported 'as is' regularisation is UNCONFIRMED"
+        )
+    return _Decision(
+        _RCM,
+        "Notfn 13/2017-CT(R) entry 5AB",
+        "non-residential property from an unregistered person to a registered person: 18 % RCM",
+    )
 
 
 def _residential_rent(on: date, p: _Parties, personal: bool, residence: bool, notes: list[str]) -> _Decision:
     personal = personal and residence
     if not p.recipient_registered:
         if residence:
-            return _Decision(_EXEMPT, "Notfn 12/2017-CT(R) entry 12",
-                             "residential dwelling rented as a residence to an unregistered person: exempt")
+            return _Decision(
+                _EXEMPT,
+                "Notfn 12/2017-CT(R) entry 12",
+                "residential dwelling rented as a residence to an unregistered person: exempt",
+            )
         if p.supplier_registered:
-            return _Decision(_FORWARD, "SAC 9972 (commercial use of a dwelling)",
-                             "residential dwelling used commercially by an unregistered tenant: 18 % forward charge")
+            return _Decision(
+                _FORWARD,
+                "SAC 9972 (commercial use of a dwelling)",
+                "residential dwelling used commercially by an unregistered tenant: 18 % forward charge",
+            )
         return _Decision(_NONE, "no GST", "unregistered landlord and unregistered tenant: no GST")
     if on < R.RESIDENTIAL_RCM_FROM:
         if residence:
-            return _Decision(_EXEMPT, "Notfn 12/2017-CT(R) entry 12",
-                             "residential dwelling for use as residence (before 2022-07-18): exempt")
+            return _Decision(
+                _EXEMPT,
+                "Notfn 12/2017-CT(R) entry 12",
+                "residential dwelling for use as residence (before 2022-07-18): exempt",
+            )
         if p.supplier_registered:
-            return _Decision(_FORWARD, "SAC 9972 (commercial use of a dwelling)",
-                             "residential dwelling not used as a residence: 18 % forward charge")
+            return _Decision(
+                _FORWARD,
+                "SAC 9972 (commercial use of a dwelling)",
+                "residential dwelling not used as a residence: 18 % forward charge",
+            )
         return _Decision(_NONE, "no GST", "unregistered landlord before entry 5AA: no GST")
     if personal and on >= R.PROPRIETOR_PERSONAL_EXEMPT_FROM:
         holder = p.recipient_gstin.pan_holder_type if p.recipient_gstin is not None else None
         if holder is None or holder == "P":
-            return _Decision(_EXEMPT, "Notfn 15/2022-CT(R)", "registered proprietor renting in a personal capacity "
-                             "for own residence: exempt")
-        notes.append(f"recipient GSTIN is not an individual's (PAN type {holder!r}): the personal-capacity "
-                     "exemption cannot apply")
-    return _Decision(_RCM, "Notfn 13/2017-CT(R) entry 5AA",
-                     "residential dwelling rented to a registered person: 18 % RCM paid by the tenant")
+            return _Decision(
+                _EXEMPT,
+                "Notfn 15/2022-CT(R)",
+                "registered proprietor renting in a personal capacity for own residence: exempt",
+            )
+        notes.append(
+            f"recipient GSTIN is not an individual's (PAN type {holder!r}): the personal-capacity "
+            "exemption cannot apply"
+        )
+    return _Decision(
+        _RCM,
+        "Notfn 13/2017-CT(R) entry 5AA",
+        "residential dwelling rented to a registered person: 18 % RCM paid by the tenant",
+    )
 
 
-def _society_maintenance(on: date, p: _Parties, amount: Money, units: int, months: int,
-                         basis_money: Money | None, excess_only: bool) -> _Decision:
+def _society_maintenance(
+    on: date, p: _Parties, amount: Money, units: int, months: int, basis_money: Money | None, excess_only: bool
+) -> _Decision:
     limit_rule = R.threshold_in_force(R.IN_GST_THRESHOLDS, jurisdiction="IN", name="rwa_exemption_limit", on=on)
     assert limit_rule is not None  # the table covers every date from the start of GST
     basis = (basis_money or amount).amount
     per_flat_month = basis / (units * months)
     limit = limit_rule.amount
     if per_flat_month <= limit:
-        return _Decision(_EXEMPT, "Notfn 12/2017-CT(R) entry 77(c)",
-                         f"contribution of {round_half_up(per_flat_month, 2)} per flat per month is within the "
-                         f"Rs {limit} limit: exempt")
+        return _Decision(
+            _EXEMPT,
+            "Notfn 12/2017-CT(R) entry 77(c)",
+            f"contribution of {round_half_up(per_flat_month, 2)} per flat per month is within the "
+            f"Rs {limit} limit: exempt",
+        )
     if not p.turnover_in_scope:
-        return _Decision(_NONE, "turnover threshold", "society turnover within Rs 20 lakh: no GST even above "
-                         "the per-flat limit")
+        return _Decision(
+            _NONE, "turnover threshold", "society turnover within Rs 20 lakh: no GST even above the per-flat limit"
+        )
     if not p.supplier_registered:
-        return _Decision(_NONE, "unregistered supplier", "society above the threshold is liable to register, but "
-                         "cannot charge GST until registered")
+        return _Decision(
+            _NONE,
+            "unregistered supplier",
+            "society above the threshold is liable to register, but cannot charge GST until registered",
+        )
     if excess_only:
         # Madras HC single bench (stayed): only the excess over the limit is taxable. Where the line is
         # one charge head of a larger contribution, the excess is spread pro rata over the heads.
         cap = limit * units * months
         taxable = Money(round_half_up(amount.amount * (basis - cap) / basis, 2), INR)
-        return _Decision(_FORWARD, "entry 77(c) (excess-only override)",
-                         "above the per-flat limit: 18 % on the excess only (tenant-level override)",
-                         taxable_value=taxable)
-    return _Decision(_FORWARD, "Circular 109/28/2019-GST",
-                     "above the per-flat limit with turnover above Rs 20 lakh: 18 % on the entire amount")
+        return _Decision(
+            _FORWARD,
+            "entry 77(c) (excess-only override)",
+            "above the per-flat limit: 18 % on the excess only (tenant-level override)",
+            taxable_value=taxable,
+        )
+    return _Decision(
+        _FORWARD,
+        "Circular 109/28/2019-GST",
+        "above the per-flat limit with turnover above Rs 20 lakh: 18 % on the entire amount",
+    )
 
 
 def _short_stay(on: date, p: _Parties, amount: Money, units: int, nights: int) -> _Decision:
@@ -428,18 +527,35 @@ def _short_stay(on: date, p: _Parties, amount: Money, units: int, nights: int) -
     assert band is not None
     per_unit_day = amount.amount / (units * nights)
     condition = R.TARIFF_LE_7500 if per_unit_day <= band.amount else R.TARIFF_GT_7500
-    return _Decision(_FORWARD, "SAC 9963", f"accommodation at {round_half_up(per_unit_day, 2)} per unit per day",
-                     condition=condition)
+    return _Decision(
+        _FORWARD, "SAC 9963", f"accommodation at {round_half_up(per_unit_day, 2)} per unit per day", condition=condition
+    )
 
 
-def _no_tax_result(amount: Money, kind: SupplyType, on: date, decision: _Decision, p: _Parties,
-                   notes: list[str]) -> GstResult:
+def _no_tax_result(
+    amount: Money, kind: SupplyType, on: date, decision: _Decision, p: _Parties, notes: list[str]
+) -> GstResult:
     zero = Money.zero(INR)
     return GstResult(
-        amount=amount, supply_type=kind, supply_date=on,
+        amount=amount,
+        supply_type=kind,
+        supply_date=on,
         gst_category=GstCategory.EXEMPT if decision.kind == _EXEMPT else GstCategory.NOT_APPLICABLE,
-        gst_rate=ZERO, cgst_rate=ZERO, sgst_rate=ZERO, utgst_rate=ZERO, igst_rate=ZERO,
-        lines=[], total_tax=zero, reverse_charge_tax=zero, total=amount, reverse_charge=False,
-        place_of_supply=p.property_state, supplier_state=p.supplier_state, intra_state=None,
-        rule=decision.rule, taxable_value=zero, invoice_legend=None, notes=[decision.reason, *notes],
+        gst_rate=ZERO,
+        cgst_rate=ZERO,
+        sgst_rate=ZERO,
+        utgst_rate=ZERO,
+        igst_rate=ZERO,
+        lines=[],
+        total_tax=zero,
+        reverse_charge_tax=zero,
+        total=amount,
+        reverse_charge=False,
+        place_of_supply=p.property_state,
+        supplier_state=p.supplier_state,
+        intra_state=None,
+        rule=decision.rule,
+        taxable_value=zero,
+        invoice_legend=None,
+        notes=[decision.reason, *notes],
     )

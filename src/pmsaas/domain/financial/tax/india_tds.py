@@ -51,10 +51,15 @@ class PartyKind(StrEnum):
 
 
 _SECTION_ALIASES: dict[str, TdsSection] = {
-    "194-I(A)": TdsSection.S194I_A, "194I(A)": TdsSection.S194I_A, "194IA_RENT": TdsSection.S194I_A,
-    "194-I(B)": TdsSection.S194I_B, "194I(B)": TdsSection.S194I_B,
-    "194-IB": TdsSection.S194IB, "194IB": TdsSection.S194IB,
-    "194C": TdsSection.S194C, "194-C": TdsSection.S194C,
+    "194-I(A)": TdsSection.S194I_A,
+    "194I(A)": TdsSection.S194I_A,
+    "194IA_RENT": TdsSection.S194I_A,
+    "194-I(B)": TdsSection.S194I_B,
+    "194I(B)": TdsSection.S194I_B,
+    "194-IB": TdsSection.S194IB,
+    "194IB": TdsSection.S194IB,
+    "194C": TdsSection.S194C,
+    "194-C": TdsSection.S194C,
 }
 
 
@@ -71,8 +76,13 @@ def parse_section_or_kind(value: object) -> TdsSection | TdsPaymentKind | None:
     return _SECTION_ALIASES.get(text.upper().replace(" ", ""))
 
 
-def resolve_section(kind: TdsPaymentKind, *, payer_kind: PartyKind, payer_turnover_above_audit_limit: bool,
-                    personal_purpose: bool = False) -> tuple[TdsSection | None, str]:
+def resolve_section(
+    kind: TdsPaymentKind,
+    *,
+    payer_kind: PartyKind,
+    payer_turnover_above_audit_limit: bool,
+    personal_purpose: bool = False,
+) -> tuple[TdsSection | None, str]:
     """The section a payment falls under, or None with the reason (§3.1–§3.3)."""
     small_individual = payer_kind == PartyKind.INDIVIDUAL_HUF and not payer_turnover_above_audit_limit
     if kind == TdsPaymentKind.RENT_LAND_BUILDING:
@@ -81,8 +91,10 @@ def resolve_section(kind: TdsPaymentKind, *, payer_kind: PartyKind, payer_turnov
         return TdsSection.S194I_B, "rent of land, building, furniture or fittings"
     if kind == TdsPaymentKind.RENT_PLANT_MACHINERY:
         if small_individual:
-            return None, "individual/HUF payer below the audit turnover is not under 194-I; 194-IB covers land " \
-                         "or building only"
+            return (
+                None,
+                "individual/HUF payer below the audit turnover is not under 194-I; 194-IB covers land or building only",
+            )
         return TdsSection.S194I_A, "rent of plant, machinery or equipment"
     if payer_kind == PartyKind.INDIVIDUAL_HUF and personal_purpose:
         return None, "an individual/HUF paying a contractor for personal purposes need not deduct (194C)"
@@ -148,8 +160,11 @@ def calculate_tds(
         problems.add("section_or_kind", f"unknown section or payment kind {section_or_kind!r}; one of {allowed}")
     payer = _party(problems, payer_kind, "payer_kind")
     payee = None if payee_kind is None else _party(problems, payee_kind, "payee_kind")
-    for name, value in (("fy_paid_before", fy_paid_before), ("fy_deducted_base_before", fy_deducted_base_before),
-                        ("last_month_rent", last_month_rent)):
+    for name, value in (
+        ("fy_paid_before", fy_paid_before),
+        ("fy_deducted_base_before", fy_deducted_base_before),
+        ("last_month_rent", last_month_rent),
+    ):
         if value is not None:
             check_money(problems, value, field_name=name, currency=INR)
     problems.raise_if_any()
@@ -163,8 +178,12 @@ def calculate_tds(
         problems.raise_if_any()
 
     if isinstance(target, TdsPaymentKind):
-        section, why = resolve_section(target, payer_kind=payer, personal_purpose=personal_purpose,
-                                       payer_turnover_above_audit_limit=payer_turnover_above_audit_limit)
+        section, why = resolve_section(
+            target,
+            payer_kind=payer,
+            personal_purpose=personal_purpose,
+            payer_turnover_above_audit_limit=payer_turnover_above_audit_limit,
+        )
     else:
         section, why = target, f"section {target.value}"
         if target == TdsSection.S194C and payer == PartyKind.INDIVIDUAL_HUF and personal_purpose:
@@ -182,18 +201,27 @@ def calculate_tds(
     condition = None
     if section == TdsSection.S194C:
         condition = R.PAYEE_INDIVIDUAL_HUF if payee == PartyKind.INDIVIDUAL_HUF else R.PAYEE_OTHER
-    rule = R.rules_in_force(R.IN_TDS_RULES, jurisdiction="IN", tax=f"TDS {section.value}", on=payment_date,
-                            condition=condition)
+    rule = R.rules_in_force(
+        R.IN_TDS_RULES, jurisdiction="IN", tax=f"TDS {section.value}", on=payment_date, condition=condition
+    )
     if rule is None:
-        return _none(amount, payment_date, section, f"section {section.value} is not in force on "
-                     f"{payment_date.isoformat()}", warnings, pan_valid=pan.valid)
+        return _none(
+            amount,
+            payment_date,
+            section,
+            f"section {section.value} is not in force on {payment_date.isoformat()}",
+            warnings,
+            pan_valid=pan.valid,
+        )
 
     base, threshold_reason = _liable_base(section, amount, payment_date, months, paid_before, deducted_before)
     if base is None:
         return _none(amount, payment_date, section, threshold_reason, warnings, pan_valid=pan.valid)
     if section == TdsSection.S194IB and months > 1 and date(2024, 10, 1) <= payment_date <= date(2025, 3, 31):
-        warnings.append("FY 2024-25 straddle (5 % to Sep, 2 % from Oct): the rate in force on the deduction date "
-                        "was applied (UNCONFIRMED)")
+        warnings.append(
+            "FY 2024-25 straddle (5 % to Sep, 2 % from Oct): the rate in force on the deduction date "
+            "was applied (UNCONFIRMED)"
+        )
 
     section_rate = rule.rate
     rate = section_rate
@@ -219,8 +247,14 @@ def calculate_tds(
     if higher:
         ref = f"{ref} read with {R.act_section_on(R.S206AA, payment_date).section_ref}"
     line = TdsLine(
-        tax=f"TDS {section.value}", rate=rate, amount=tds, payable_by=RECIPIENT, jurisdiction="IN",
-        reference=f"{act.act_version} s.{ref}", act_version=act.act_version, section_ref=ref,
+        tax=f"TDS {section.value}",
+        rate=rate,
+        amount=tds,
+        payable_by=RECIPIENT,
+        jurisdiction="IN",
+        reference=f"{act.act_version} s.{ref}",
+        act_version=act.act_version,
+        section_ref=ref,
         payment_code=act.payment_code,
     )
     lines: list[TaxLine] = [line]
@@ -228,28 +262,48 @@ def calculate_tds(
     if higher:
         reason += "; no valid PAN: s.206AA higher rate" + (" capped at the last month's rent" if capped else "")
     return TdsResult(
-        amount=amount, payment_date=payment_date, applicable=True, section=section.value,
-        act_version=act.act_version, section_ref=ref, payment_code=act.payment_code,
-        section_rate=section_rate, rate=rate, base=base, tds_exact=exact, tds=tds, net_payable=amount - tds,
-        pan_furnished=pan.valid, higher_rate_206aa=higher, capped_at_last_month_rent=capped,
-        lines=lines, total_tax=tds, reason=reason, warnings=warnings,
+        amount=amount,
+        payment_date=payment_date,
+        applicable=True,
+        section=section.value,
+        act_version=act.act_version,
+        section_ref=ref,
+        payment_code=act.payment_code,
+        section_rate=section_rate,
+        rate=rate,
+        base=base,
+        tds_exact=exact,
+        tds=tds,
+        net_payable=amount - tds,
+        pan_furnished=pan.valid,
+        higher_rate_206aa=higher,
+        capped_at_last_month_rent=capped,
+        lines=lines,
+        total_tax=tds,
+        reason=reason,
+        warnings=warnings,
     )
 
 
-def _liable_base(section: TdsSection, amount: Money, on: date, months: int, paid_before: Money,
-                 deducted_before: Money) -> tuple[Money | None, str]:
+def _liable_base(
+    section: TdsSection, amount: Money, on: date, months: int, paid_before: Money, deducted_before: Money
+) -> tuple[Money | None, str]:
     """The amount TDS is computed on, or None (below the threshold), with the reason."""
     catch_up = paid_before - deducted_before
     if section == TdsSection.S194C:
-        single = R.threshold_in_force(R.IN_TDS_THRESHOLDS, jurisdiction="IN", name=section.value, on=on,
-                                      basis="single_sum")
-        aggregate = R.threshold_in_force(R.IN_TDS_THRESHOLDS, jurisdiction="IN", name=section.value, on=on,
-                                         basis="fy_aggregate")
+        single = R.threshold_in_force(
+            R.IN_TDS_THRESHOLDS, jurisdiction="IN", name=section.value, on=on, basis="single_sum"
+        )
+        aggregate = R.threshold_in_force(
+            R.IN_TDS_THRESHOLDS, jurisdiction="IN", name=section.value, on=on, basis="fy_aggregate"
+        )
         assert single is not None and aggregate is not None
         total = paid_before.amount + amount.amount
         if total > aggregate.amount:
-            return amount + catch_up, (f"FY aggregate {total} exceeds Rs {aggregate.amount} (earlier untaxed sums "
-                                       "caught up, UNCONFIRMED practice)")
+            return amount + catch_up, (
+                f"FY aggregate {total} exceeds Rs {aggregate.amount} (earlier untaxed sums "
+                "caught up, UNCONFIRMED practice)"
+            )
         if amount.amount > single.amount:
             return amount, f"single sum exceeds Rs {single.amount}"
         return None, f"single sum not above Rs {single.amount} and FY aggregate not above Rs {aggregate.amount}"
@@ -281,15 +335,30 @@ def _party(problems: Problems, value: object, field_name: str) -> PartyKind | No
         return None
 
 
-def _none(amount: Money, on: date, section: TdsSection | None, reason: str, warnings: list[str], *,
-          pan_valid: bool) -> TdsResult:
+def _none(
+    amount: Money, on: date, section: TdsSection | None, reason: str, warnings: list[str], *, pan_valid: bool
+) -> TdsResult:
     zero = Money.zero(INR)
     act = R.act_section_on(section.value if section else R.S194C, on)
     return TdsResult(
-        amount=amount, payment_date=on, applicable=False, section=section.value if section else None,
-        act_version=act.act_version, section_ref=act.section_ref if section else None,
+        amount=amount,
+        payment_date=on,
+        applicable=False,
+        section=section.value if section else None,
+        act_version=act.act_version,
+        section_ref=act.section_ref if section else None,
         payment_code=act.payment_code if section else None,
-        section_rate=ZERO, rate=ZERO, base=zero, tds_exact=zero, tds=zero, net_payable=amount,
-        pan_furnished=pan_valid, higher_rate_206aa=False, capped_at_last_month_rent=False,
-        lines=[], total_tax=zero, reason=reason, warnings=warnings,
+        section_rate=ZERO,
+        rate=ZERO,
+        base=zero,
+        tds_exact=zero,
+        tds=zero,
+        net_payable=amount,
+        pan_furnished=pan_valid,
+        higher_rate_206aa=False,
+        capped_at_last_month_rent=False,
+        lines=[],
+        total_tax=zero,
+        reason=reason,
+        warnings=warnings,
     )

@@ -68,8 +68,8 @@ class TaxLine:
     @property
     def label(self) -> str:
         """Display label, e.g. ``SGST-MH 9%`` or ``HST-ON 13%``."""
-        name = f"{self.tax}-{self.jurisdiction}" if self.jurisdiction and self.tax not in ("CGST", "IGST",
-                                                                                          "GST") else self.tax
+        national = self.tax in ("CGST", "IGST", "GST") or self.tax.startswith("TDS")
+        name = f"{self.tax}-{self.jurisdiction}" if self.jurisdiction and not national else self.tax
         return f"{name} {self.rate.normalize():f}%"
 
 

@@ -47,8 +47,10 @@ class HealthController(Controller):
         from pmsaas.entrypoints.http.envelope import error_response
 
         return Response(
-            error_response("SERVICE_UNAVAILABLE", "A dependency is unavailable: " + ", ".join(
-                k for k, v in checks.items() if v != "ok")),
+            error_response(
+                "SERVICE_UNAVAILABLE",
+                "A dependency is unavailable: " + ", ".join(k for k, v in checks.items() if v != "ok"),
+            ),
             status_code=503,
         )
 

@@ -9,19 +9,18 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from pmsaas.entrypoints.http.deps import AppContainer
 from pmsaas.domain.identity import services
 from pmsaas.domain.identity.model import Membership, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
 from pmsaas.domain.identity.roles import ALL_PERMISSIONS, ROLE_DESCRIPTIONS, ROLES, expand
-from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import ListQuery, list_query
+from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
@@ -66,23 +65,28 @@ class UserOut(msgspec.Struct, kw_only=True):
     phone: str | None
     status: str
     email_verified: bool
-    organization_id: UUID | None
+    organization_id: FromPath[UUID] | None
     roles: list[str]
     permissions: list[str]
-    tenant_profile_id: UUID | None
+    tenant_profile_id: FromPath[UUID] | None
     created_at: datetime
     updated_at: datetime
 
     @classmethod
     def of(cls, user: User, membership: Membership | None) -> UserOut:
         return cls(
-            id=user.id, email=user.email, name=user.name, phone=user.phone, status=user.status.value,
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            phone=user.phone,
+            status=user.status.value,
             email_verified=user.email_verified,
             organization_id=membership.organization_id if membership else None,
             roles=sorted(membership.roles) if membership else [],
             permissions=sorted(membership.permissions) if membership else [],
             tenant_profile_id=membership.tenant_profile_id if membership else None,
-            created_at=user.created_at, updated_at=user.updated_at,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
         )
 
     @classmethod
@@ -100,8 +104,11 @@ class TokenOut(msgspec.Struct, kw_only=True):
     @classmethod
     def of(cls, pair: TokenPair) -> TokenOut:
         return cls(
-            access_token=pair.access.token, refresh_token=pair.refresh_token, token_type="Bearer",
-            expires_in=pair.access.expires_in, user=UserOut.of(pair.user, pair.membership),
+            access_token=pair.access.token,
+            refresh_token=pair.refresh_token,
+            token_type="Bearer",
+            expires_in=pair.access.expires_in,
+            user=UserOut.of(pair.user, pair.membership),
         )
 
 
@@ -132,72 +139,107 @@ class IdentityController(Controller):
     tags = ["Identity"]
 
     @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (optionally an organization)")
-    async def register(self, container: AppContainer, request: Request[Any, Any, Any], data: RegisterIn) -> Ok[UserOut]:
-        wait = await container.login_attempts().hit(f"register:ip:{_client_ip(request)}", limit=30, window_seconds=3600)
+    async def register(
+        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]
+    ) -> Ok[UserOut]:
+        wait = await container.login_attempts().hit(f"register:ip:{_client_ip(request)}",
+            limit=container.settings().registrations_per_ip_per_hour,
+            window_seconds=3600,)
         if wait is not None:
             from pmsaas.domain.shared.errors import RateLimited
 
             raise RateLimited(retry_after=wait, message="Too many registrations from this address")
         user, membership = await services.register(
-            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
-            email=data.email, password=data.password, name=data.name, organization_name=data.organization_name,
+            uow=container.uow(),
+            hasher=container.password_hasher(),
+            clock=container.clock(),
+            email=data.email,
+            password=data.password,
+            name=data.name,
+            organization_name=data.organization_name,
         )
         return ok(UserOut.of(user, membership))
 
     @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password")
-    async def login(self, container: AppContainer, request: Request[Any, Any, Any], data: LoginIn) -> Ok[TokenOut]:
+    async def login(
+        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
+    ) -> Ok[TokenOut]:
         pair = await services.login(
-            uow=container.uow(), hasher=container.password_hasher(), issuer=container.tokens(),
-            limiter=container.login_attempts(), clock=container.clock(), policy=container.token_policy(),
-            email=data.email, password=data.password, client_ip=_client_ip(request),
+            uow=container.uow(),
+            hasher=container.password_hasher(),
+            issuer=container.tokens(),
+            limiter=container.login_attempts(),
+            clock=container.clock(),
+            policy=container.token_policy(),
+            email=data.email,
+            password=data.password,
+            client_ip=_client_ip(request),
         )
         return ok(TokenOut.of(pair))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
-    async def refresh(self, container: AppContainer, data: RefreshIn) -> Ok[TokenOut]:
+    async def refresh(self, container: AppContainer, data: JSONBody[RefreshIn]) -> Ok[TokenOut]:
         pair = await services.refresh(
-            uow=container.uow(), issuer=container.tokens(), clock=container.clock(),
-            policy=container.token_policy(), refresh_token=data.refresh_token,
+            uow=container.uow(),
+            issuer=container.tokens(),
+            clock=container.clock(),
+            policy=container.token_policy(),
+            refresh_token=data.refresh_token,
         )
         return ok(TokenOut.of(pair))
 
     @post("/logout", status_code=HTTP_200_OK, summary="Revoke this access token and its refresh family")
     async def logout(
-        self, container: AppContainer, request: Request[Any, Any, Any], actor: Actor, data: LogoutIn | None = None
+        self,
+        container: AppContainer,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        data: JSONBody[LogoutIn | None] = None,
     ) -> Ok[MessageOut]:
         claims = request.scope.get("auth") or {}
         if actor.user_id is None:
             raise NotFound("session")
         await services.logout(
-            uow=container.uow(), clock=container.clock(), user_id=actor.user_id, access_jti=claims.get("jti"),
-            access_expires_at_epoch=claims.get("exp"), refresh_token=data.refresh_token if data else None,
+            uow=container.uow(),
+            clock=container.clock(),
+            user_id=actor.user_id,
+            access_jti=claims.get("jti"),
+            access_expires_at_epoch=claims.get("exp"),
+            refresh_token=data.refresh_token if data else None,
         )
         if claims.get("jti"):
             await container.revocations().revoke(claims["jti"], int(claims.get("exp", 0)))
         return ok(MessageOut(message="Signed out"))
 
     @post("/forgot-password", status_code=HTTP_200_OK, summary="E-mail a password-reset token")
-    async def forgot_password(self, container: AppContainer, request: Request[Any, Any, Any],
-                              data: ForgotPasswordIn) -> Ok[MessageOut]:
+    async def forgot_password(
+        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[ForgotPasswordIn]
+    ) -> Ok[MessageOut]:
         settings = container.settings()
         wait = await container.login_attempts().hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
         if wait is None:
             await services.forgot_password(
-                uow=container.uow(), clock=container.clock(), mailer=container.mailer(),
-                base_url=settings.public_base_url, email=data.email,
+                uow=container.uow(),
+                clock=container.clock(),
+                mailer=container.mailer(),
+                base_url=settings.public_base_url,
+                email=data.email,
             )
         return ok(MessageOut(message="If the account exists, a reset e-mail is on its way"))
 
     @post("/reset-password", status_code=HTTP_200_OK, summary="Set a new password with an e-mailed token")
-    async def reset_password(self, container: AppContainer, data: ResetPasswordIn) -> Ok[MessageOut]:
+    async def reset_password(self, container: AppContainer, data: JSONBody[ResetPasswordIn]) -> Ok[MessageOut]:
         await services.reset_password(
-            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
-            token=data.token, password=data.password,
+            uow=container.uow(),
+            hasher=container.password_hasher(),
+            clock=container.clock(),
+            token=data.token,
+            password=data.password,
         )
         return ok(MessageOut(message="Password updated; sign in with the new password"))
 
     @get("/me", summary="The signed-in user in the current organization")
-    async def me(self, container: AppContainer, actor: Actor) -> Ok[UserOut]:
+    async def me(self, container: AppContainer, actor: CurrentActor) -> Ok[UserOut]:
         if actor.user_id is None or actor.organization_id is None:
             user = await services.me(uow=container.uow(), actor=actor)
             return ok(UserOut.of(user, None))
@@ -208,7 +250,7 @@ class IdentityController(Controller):
         return ok([_role(name) for name in ROLES])
 
     @get("/roles/{role_id:str}", summary="One role")
-    async def role(self, role_id: str) -> Ok[RoleOut]:
+    async def role(self, role_id: FromPath[str]) -> Ok[RoleOut]:
         if role_id not in ROLES:
             raise NotFound("role", role_id)
         return ok(_role(role_id))
@@ -220,8 +262,13 @@ class IdentityController(Controller):
 
 def _role(name: str) -> RoleOut:
     granted = ROLES[name]
-    return RoleOut(id=name, name=name, description=ROLE_DESCRIPTIONS[name], permissions=list(granted),
-                   expanded_permissions=expand(frozenset(granted)))
+    return RoleOut(
+        id=name,
+        name=name,
+        description=ROLE_DESCRIPTIONS[name],
+        permissions=list(granted),
+        expanded_permissions=expand(frozenset(granted)),
+    )
 
 
 # -- users of the organization ------------------------------------------------------------
@@ -247,16 +294,17 @@ class RolesIn(Input):
 
 
 class RolesOut(msgspec.Struct, kw_only=True):
-    user_id: UUID
-    organization_id: UUID
+    user_id: FromPath[UUID]
+    organization_id: FromPath[UUID]
     roles: list[str]
     permissions: list[str]
 
 
 def _roles_out(org_user: OrgUser) -> RolesOut:
     m = org_user.membership
-    return RolesOut(user_id=m.user_id, organization_id=m.organization_id, roles=sorted(m.roles),
-                    permissions=sorted(m.permissions))
+    return RolesOut(
+        user_id=m.user_id, organization_id=m.organization_id, roles=sorted(m.roles), permissions=sorted(m.permissions)
+    )
 
 
 class UsersController(Controller):
@@ -266,35 +314,58 @@ class UsersController(Controller):
 
     @get("/", guards=[requires("user:read")], summary="Users of the organization")
     async def list_users(
-        self, container: AppContainer, actor: Actor, listing: ListQuery,
-        status: Literal["active", "invited", "disabled"] | None = None,
-        role: Annotated[str | None, Parameter(max_length=50)] = None,
-        search: Annotated[str | None, Parameter(max_length=100)] = None,
+        self,
+        container: AppContainer,
+        actor: CurrentActor,
+        listing: Listing,
+        status: FromQuery[Literal["active", "invited", "disabled"] | None] = None,
+        role: Annotated[str | None, QueryParameter(max_length=50)] = None,
+        search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[UserOut]:
-        filters = UserFilter(status=status, role=role, search=search, created_after=listing.created_after,
-                             created_before=listing.created_before)
+        filters = UserFilter(
+            status=status,
+            role=role,
+            search=search,
+            created_after=listing.created_after,
+            created_before=listing.created_before,
+        )
         page = await services.list_users(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
         return paginated(page, [UserOut.of_org_user(u) for u in page.items])
 
-    @post("/", guards=[requires("user:create")], status_code=HTTP_201_CREATED,
-          summary="Add a user (invited by e-mail when no password is given)")
-    async def create_user(self, container: AppContainer, actor: Actor, data: UserCreateIn) -> Ok[UserOut]:
+    @post(
+        "/",
+        guards=[requires("user:create")],
+        status_code=HTTP_201_CREATED,
+        summary="Add a user (invited by e-mail when no password is given)",
+    )
+    async def create_user(
+        self, container: AppContainer, actor: CurrentActor, data: JSONBody[UserCreateIn]
+    ) -> Ok[UserOut]:
         org_user = await services.create_user(
-            uow=container.uow(), hasher=container.password_hasher(), clock=container.clock(),
-            mailer=container.mailer(), base_url=container.settings().public_base_url, actor=actor,
-            data=services.NewUser(email=data.email, name=data.name, roles=data.roles, password=data.password,
-                                  phone=data.phone),
+            uow=container.uow(),
+            hasher=container.password_hasher(),
+            clock=container.clock(),
+            mailer=container.mailer(),
+            base_url=container.settings().public_base_url,
+            actor=actor,
+            data=services.NewUser(
+                email=data.email, name=data.name, roles=data.roles, password=data.password, phone=data.phone
+            ),
         )
         return ok(UserOut.of_org_user(org_user))
 
     @get("/{user_id:uuid}", guards=[requires("user:read")], summary="One user of the organization")
-    async def get_user(self, container: AppContainer, actor: Actor, user_id: UUID) -> Ok[UserOut]:
+    async def get_user(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> Ok[UserOut]:
         return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
 
     @put("/{user_id:uuid}", guards=[requires("user:update")], summary="Update a user")
-    async def update_user(self, container: AppContainer, actor: Actor, user_id: UUID, data: UserUpdateIn) -> Ok[UserOut]:
+    async def update_user(
+        self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID], data: JSONBody[UserUpdateIn]
+    ) -> Ok[UserOut]:
         changes = services.UserChanges(
-            name=data.name, phone=data.phone, status=UserStatus(data.status) if data.status else None,
+            name=data.name,
+            phone=data.phone,
+            status=UserStatus(data.status) if data.status else None,
             roles=data.roles,
         )
         org_user = await services.update_user(
@@ -302,17 +373,23 @@ class UsersController(Controller):
         )
         return ok(UserOut.of_org_user(org_user))
 
-    @delete("/{user_id:uuid}", guards=[requires("user:delete")], status_code=HTTP_204_NO_CONTENT,
-            summary="Remove a user from the organization")
-    async def delete_user(self, container: AppContainer, actor: Actor, user_id: UUID) -> None:
+    @delete(
+        "/{user_id:uuid}",
+        guards=[requires("user:delete")],
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Remove a user from the organization",
+    )
+    async def delete_user(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> None:
         await services.remove_user(uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id)
 
     @get("/{user_id:uuid}/roles", guards=[requires("user:read")], summary="A user's roles here")
-    async def get_roles(self, container: AppContainer, actor: Actor, user_id: UUID) -> Ok[RolesOut]:
+    async def get_roles(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> Ok[RolesOut]:
         return ok(_roles_out(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
 
     @put("/{user_id:uuid}/roles", guards=[requires("user:update")], summary="Replace a user's roles here")
-    async def put_roles(self, container: AppContainer, actor: Actor, user_id: UUID, data: RolesIn) -> Ok[RolesOut]:
+    async def put_roles(
+        self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID], data: JSONBody[RolesIn]
+    ) -> Ok[RolesOut]:
         org_user = await services.set_user_roles(
             uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id, roles=data.roles
         )

@@ -8,7 +8,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.organizations import services
@@ -20,11 +21,10 @@ from pmsaas.domain.organizations.model import (
     OrganizationSettings,
 )
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
-from pmsaas.domain.shared.actor import Actor
-from pmsaas.domain.shared.clock import Clock
 from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import ListQuery, list_query
+from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
 
 Country = Literal["IN", "CA", "US"]
@@ -64,8 +64,14 @@ class SettingsOut(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, s: OrganizationSettings) -> SettingsOut:
-        return cls(country=s.country, province=s.province, state=s.province, currency=s.currency,
-                   time_zone=s.time_zone, locale=s.locale)
+        return cls(
+            country=s.country,
+            province=s.province,
+            state=s.province,
+            currency=s.currency,
+            time_zone=s.time_zone,
+            locale=s.locale,
+        )
 
 
 class OrganizationOut(msgspec.Struct, kw_only=True):
@@ -79,8 +85,15 @@ class OrganizationOut(msgspec.Struct, kw_only=True):
 
     @classmethod
     def of(cls, o: Organization) -> OrganizationOut:
-        return cls(id=o.id, name=o.name, plan=o.plan.value, status=o.status.value, settings=SettingsOut.of(o.settings),
-                   created_at=o.created_at, updated_at=o.updated_at)
+        return cls(
+            id=o.id,
+            name=o.name,
+            plan=o.plan.value,
+            status=o.status.value,
+            settings=SettingsOut.of(o.settings),
+            created_at=o.created_at,
+            updated_at=o.updated_at,
+        )
 
 
 class OrganizationController(Controller):
@@ -90,53 +103,85 @@ class OrganizationController(Controller):
 
     @get("/", summary="Organizations the caller belongs to")
     async def list_organizations(
-        self, uow: OrganizationsUnitOfWork, actor: Actor, listing: ListQuery
+        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, listing: Listing
     ) -> Paginated[OrganizationOut]:
         page = await services.list_organizations(uow=uow, actor=actor, page=listing.page)
         return paginated(page, [OrganizationOut.of(o) for o in page.items])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an organization; the caller becomes its owner")
     async def create_organization(
-        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, data: OrganizationIn
+        self,
+        uow: NamedDependency[OrganizationsUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        data: JSONBody[OrganizationIn],
     ) -> Ok[OrganizationOut]:
         org = await services.create_organization(
-            uow=uow, clock=clock, actor=actor, name=data.name,
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            name=data.name,
             settings=data.settings.to_domain() if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
     @get("/{organization_id:uuid}", summary="One organization")
     async def get_organization(
-        self, uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID
+        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, organization_id: FromPath[UUID]
     ) -> Ok[OrganizationOut]:
-        return ok(OrganizationOut.of(await services.get_organization(uow=uow, actor=actor,
-                                                                     organization_id=organization_id)))
+        return ok(
+            OrganizationOut.of(await services.get_organization(uow=uow, actor=actor, organization_id=organization_id))
+        )
 
     @put("/{organization_id:uuid}", guards=[requires("org:update")], summary="Update an organization")
     async def update_organization(
-        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, data: OrganizationIn
+        self,
+        uow: NamedDependency[OrganizationsUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        organization_id: FromPath[UUID],
+        data: JSONBody[OrganizationIn],
     ) -> Ok[OrganizationOut]:
         org = await services.rename_organization(
-            uow=uow, clock=clock, actor=actor, organization_id=organization_id, name=data.name,
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            organization_id=organization_id,
+            name=data.name,
             settings=data.settings.to_domain() if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
-    @delete("/{organization_id:uuid}", guards=[requires("org:delete")], status_code=HTTP_204_NO_CONTENT,
-            summary="Delete an organization")
+    @delete(
+        "/{organization_id:uuid}",
+        guards=[requires("org:delete")],
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete an organization",
+    )
     async def delete_organization(
-        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID
+        self,
+        uow: NamedDependency[OrganizationsUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        organization_id: FromPath[UUID],
     ) -> None:
         await services.delete_organization(uow=uow, clock=clock, actor=actor, organization_id=organization_id)
 
     @get("/{organization_id:uuid}/settings", summary="Country, currency, time zone and locale")
-    async def get_settings(self, uow: OrganizationsUnitOfWork, actor: Actor, organization_id: UUID) -> Ok[SettingsOut]:
+    async def get_settings(
+        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, organization_id: FromPath[UUID]
+    ) -> Ok[SettingsOut]:
         org = await services.get_organization(uow=uow, actor=actor, organization_id=organization_id)
         return ok(SettingsOut.of(org.settings))
 
     @put("/{organization_id:uuid}/settings", guards=[requires("org:update")], summary="Replace the settings")
     async def put_settings(
-        self, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, data: SettingsIn
+        self,
+        uow: NamedDependency[OrganizationsUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        organization_id: FromPath[UUID],
+        data: JSONBody[SettingsIn],
     ) -> Ok[SettingsOut]:
         org = await services.update_settings(
             uow=uow, clock=clock, actor=actor, organization_id=organization_id, settings=data.to_domain()

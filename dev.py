@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Developer entrypoint that needs nothing but python3.
+
+    python3 dev.py start   # install, migrate, load demo data, serve the API on http://127.0.0.1:8000
+    python3 dev.py test    # install, then ruff, import contracts, db check, the whole test suite
+
+Installs into ./.venv, re-installing only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".pmsaas-installed"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def install() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        run(sys.executable, "-m", "venv", VENV)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def start(extra: list[str]) -> None:
+    install()
+    run(BIN / "pmsaas", "db", "upgrade")
+    run(BIN / "pmsaas", "seed-demo")
+    os.execv(str(BIN / "pmsaas"), [str(BIN / "pmsaas"), "serve", *extra])
+
+
+def test(extra: list[str]) -> None:
+    install()
+    run(BIN / "ruff", "check", "src", "tests", "bench", "migrations")
+    run(BIN / "lint-imports", "--no-cache")
+    # `db check` on a scratch SQLite file, and on a scratch PostgreSQL database when the tests have one.
+    run(BIN / "pmsaas", "db", "check", "--scratch", env={**os.environ, "PMSAAS_DATABASE_URL": "sqlite://"})
+    if os.environ.get("PMSAAS_TEST_DATABASE_URL"):
+        run(BIN / "pmsaas", "db", "check", "--scratch",
+            env={**os.environ, "PMSAAS_DATABASE_URL": os.environ["PMSAAS_TEST_DATABASE_URL"]})
+    run(BIN / "pytest", *extra)
+
+
+def main() -> None:
+    command, extra = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    if command == "start":
+        start(extra)
+    elif command == "test":
+        test(extra)
+    elif command == "install":
+        install()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

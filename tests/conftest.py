@@ -1,0 +1,172 @@
+"""Test fixtures: the real app over real databases.
+
+The suite always runs on SQLite and, when PMSAAS_TEST_DATABASE_URL / PMSAAS_TEST_REDIS_URL are
+set (CI sets both), on PostgreSQL + Redis too. An unreachable configured service fails the run:
+it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from pmsaas.container import Container, build_container
+from pmsaas.entrypoints.cli.db import upgrade
+from pmsaas.entrypoints.http.app import create_app
+from pmsaas.settings import Settings, load_settings
+
+settings.register_profile("pmsaas", deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+settings.load_profile("pmsaas")
+
+PG_URL = os.environ.get("PMSAAS_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+
+
+def _fresh_postgres(url: str) -> str:
+    """A new empty database per test session, so runs never see each other's rows."""
+    name = f"pmsaas_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(sa.make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    target = sa.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "database_url": url,
+        "var_dir": str(tmp),
+        "argon2_time_cost": 1,
+        "argon2_memory_cost_kib": 1024,
+        "login_attempts_per_ip": 10_000,
+        "registrations_per_ip_per_hour": 100_000,
+    }
+    values.update(overrides)
+    return load_settings({}, **values)
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One migrated database per backend for the whole session."""
+    urls = {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
+    if PG_URL:
+        urls["postgres"] = _fresh_postgres(PG_URL)
+    for url in urls.values():
+        upgrade(url)
+    yield urls
+    if PG_URL:
+        _drop_postgres(urls["postgres"])
+
+
+@dataclass
+class Api:
+    """A test client plus helpers to make organizations and users through the real endpoints."""
+
+    client: AsyncTestClient[Litestar]
+    container: Container
+    backend: str
+    _counter: list[int] = field(default_factory=lambda: [0])
+
+    async def request(self, method: str, url: str, *, token: str | None = None, **kw: Any) -> Any:
+        headers = dict(kw.pop("headers", {}) or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return await self.client.request(method, url, headers=headers, **kw)
+
+    async def get(self, url: str, token: str | None = None, **kw: Any) -> Any:
+        return await self.request("GET", url, token=token, **kw)
+
+    async def post(self, url: str, token: str | None = None, **kw: Any) -> Any:
+        return await self.request("POST", url, token=token, **kw)
+
+    async def put(self, url: str, token: str | None = None, **kw: Any) -> Any:
+        return await self.request("PUT", url, token=token, **kw)
+
+    async def delete(self, url: str, token: str | None = None, **kw: Any) -> Any:
+        return await self.request("DELETE", url, token=token, **kw)
+
+    def email(self, prefix: str = "user") -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+    async def login(self, email: str, password: str) -> dict[str, Any]:
+        r = await self.post("/api/v1/identity/login", json={"email": email, "password": password})
+        assert r.status_code == 200, r.text
+        return r.json()["data"]
+
+    async def new_org(self, name: str = "Acme Rentals") -> Owner:
+        """Register an owner with a new organization and sign in."""
+        email, password = self.email("owner"), "correct horse battery"
+        r = await self.post("/api/v1/identity/register",
+                            json={"email": email, "password": password, "name": "Olivia Owner",
+                                  "organization_name": name})
+        assert r.status_code == 201, r.text
+        tokens = await self.login(email, password)
+        return Owner(self, email, password, tokens["access_token"], tokens["refresh_token"],
+                     r.json()["data"]["organization_id"], tokens["user"]["id"])
+
+
+@dataclass
+class Owner:
+    api: Api
+    email: str
+    password: str
+    token: str
+    refresh_token: str
+    org_id: str
+    user_id: str
+
+    async def add_user(self, role: str, password: str = "a long password") -> tuple[str, str]:
+        """A user with ``role`` in this organization; returns (user id, access token)."""
+        email = self.api.email(role.lower())
+        r = await self.api.post("/api/v1/identity/users", self.token,
+                                json={"email": email, "name": f"{role} person", "roles": [role], "password": password})
+        assert r.status_code == 201, r.text
+        tokens = await self.api.login(email, password)
+        return r.json()["data"]["id"], tokens["access_token"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def api(request: pytest.FixtureRequest, database_urls: dict[str, str],
+              tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
+    backend = request.param
+    redis = REDIS_URL if backend == "postgres" else None
+    settings_ = make_settings(database_urls[backend], tmp_path_factory.mktemp(f"var-{backend}"), redis_url=redis)
+    container = build_container(settings_)
+    app = create_app(container)
+    async with AsyncTestClient(app=app) as client:
+        # An unreachable database or Redis fails the run here, loudly (never a skip).
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 200, f"{backend} services not ready: {ready.text}"
+        if redis:
+            assert ready.json()["data"]["checks"]["redis"] == "ok"
+        yield Api(client, container, backend)
+
+
+@pytest.fixture
+async def owner(api: Api) -> Owner:
+    return await api.new_org()
+
+
+@pytest.fixture
+async def other_owner(api: Api) -> Owner:
+    return await api.new_org("Rival Estates")
