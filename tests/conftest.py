@@ -116,13 +116,21 @@ class Api:
     async def new_org(self, name: str = "Acme Rentals") -> Owner:
         """Register an owner with a new organization and sign in."""
         email, password = self.email("owner"), "correct horse battery"
-        r = await self.post("/api/v1/identity/register",
-                            json={"email": email, "password": password, "name": "Olivia Owner",
-                                  "organization_name": name})
+        r = await self.post(
+            "/api/v1/identity/register",
+            json={"email": email, "password": password, "name": "Olivia Owner", "organization_name": name},
+        )
         assert r.status_code == 201, r.text
         tokens = await self.login(email, password)
-        return Owner(self, email, password, tokens["access_token"], tokens["refresh_token"],
-                     r.json()["data"]["organization_id"], tokens["user"]["id"])
+        return Owner(
+            self,
+            email,
+            password,
+            tokens["access_token"],
+            tokens["refresh_token"],
+            r.json()["data"]["organization_id"],
+            tokens["user"]["id"],
+        )
 
 
 @dataclass
@@ -138,16 +146,20 @@ class Owner:
     async def add_user(self, role: str, password: str = "a long password") -> tuple[str, str]:
         """A user with ``role`` in this organization; returns (user id, access token)."""
         email = self.api.email(role.lower())
-        r = await self.api.post("/api/v1/identity/users", self.token,
-                                json={"email": email, "name": f"{role} person", "roles": [role], "password": password})
+        r = await self.api.post(
+            "/api/v1/identity/users",
+            self.token,
+            json={"email": email, "name": f"{role} person", "roles": [role], "password": password},
+        )
         assert r.status_code == 201, r.text
         tokens = await self.api.login(email, password)
         return r.json()["data"]["id"], tokens["access_token"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def api(request: pytest.FixtureRequest, database_urls: dict[str, str],
-              tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
+async def api(
+    request: pytest.FixtureRequest, database_urls: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Api]:
     backend = request.param
     redis = REDIS_URL if backend == "postgres" else None
     settings_ = make_settings(database_urls[backend], tmp_path_factory.mktemp(f"var-{backend}"), redis_url=redis)

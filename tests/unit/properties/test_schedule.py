@@ -180,9 +180,7 @@ def test_any_split_of_the_window_adds_up_to_the_unsplit_schedule(
 
 @QUICK
 @given(terms=lease_terms(periodic=False, escalate=False), cut=st.integers(1, 799))
-def test_splitting_a_lease_into_two_consecutive_leases_keeps_every_month_total(
-    terms: LeaseTerms, cut: int
-) -> None:
+def test_splitting_a_lease_into_two_consecutive_leases_keeps_every_month_total(terms: LeaseTerms, cut: int) -> None:
     assert terms.end_date is not None
     pivot = terms.start_date + timedelta(days=cut)
     if not terms.start_date < pivot - ONE_DAY or not pivot < terms.end_date:
@@ -289,9 +287,7 @@ def test_escalation_never_applies_before_its_anniversary(
 
 
 def test_percentage_escalation_compounds_with_half_up_rounding() -> None:
-    terms = LeaseTerms(
-        date(2026, 1, 1), None, inr("1000.05"), 1, 0, None, None, Escalation("percentage", Decimal("5"))
-    )
+    terms = LeaseTerms(date(2026, 1, 1), None, inr("1000.05"), 1, 0, None, None, Escalation("percentage", Decimal("5")))
     # 1000.05 → +50.0025 → 1050.05 (half-up: 50.00) → +52.5025 → 1102.55 → +55.1275 → 1157.68
     assert rent_at(terms, date(2026, 12, 31)) == inr("1000.05")
     assert rent_at(terms, date(2027, 1, 1)) == inr("1050.05")
@@ -341,18 +337,13 @@ def test_billing_day_past_month_end_falls_on_the_last_day(terms: LeaseTerms, bil
 
 def test_billing_day_31_concrete_months() -> None:
     terms = LeaseTerms(date(2026, 1, 1), None, inr("1000.00"), 31, 0, None, None, None)
-    due = {
-        month_key(c.period_start): c.due_date
-        for c in rent_schedule(terms, date(2026, 1, 1), date(2028, 3, 31))
-    }
+    due = {month_key(c.period_start): c.due_date for c in rent_schedule(terms, date(2026, 1, 1), date(2028, 3, 31))}
     assert due[(2026, 1)] == date(2026, 1, 31)
     assert due[(2026, 2)] == date(2026, 2, 28)
     assert due[(2026, 4)] == date(2026, 4, 30)
     assert due[(2028, 2)] == date(2028, 2, 29)
     terms_29 = replace(terms, billing_day=29)
-    due_29 = {
-        c.period_start: c.due_date for c in rent_schedule(terms_29, date(2027, 2, 1), date(2027, 3, 31))
-    }
+    due_29 = {c.period_start: c.due_date for c in rent_schedule(terms_29, date(2027, 2, 1), date(2027, 3, 31))}
     assert due_29 == {date(2027, 2, 1): date(2027, 2, 28), date(2027, 3, 1): date(2027, 3, 29)}
 
 
@@ -465,12 +456,8 @@ def test_late_fee_flat_after_grace_days() -> None:
 def test_late_fee_percentage_rounded_and_capped() -> None:
     terms = replace(BASE, grace_days=0, late_fee=LateFee("percentage", Decimal("5"), inr("1000.00")))
     as_of = date(2026, 2, 6)
-    assert late_fee_for(terms, invoice_amount=inr("31000.00"), due_date=date(2026, 2, 5), as_of=as_of) == inr(
-        "1000.00"
-    )
-    assert late_fee_for(terms, invoice_amount=inr("10.01"), due_date=date(2026, 2, 5), as_of=as_of) == inr(
-        "0.50"
-    )
+    assert late_fee_for(terms, invoice_amount=inr("31000.00"), due_date=date(2026, 2, 5), as_of=as_of) == inr("1000.00")
+    assert late_fee_for(terms, invoice_amount=inr("10.01"), due_date=date(2026, 2, 5), as_of=as_of) == inr("0.50")
     assert late_fee_for(terms, invoice_amount=inr("0.05"), due_date=date(2026, 2, 5), as_of=as_of) is None
     assert late_fee_for(terms, invoice_amount=inr("0.00"), due_date=date(2026, 2, 5), as_of=as_of) is None
     with pytest.raises(ValidationFailed) as err:

@@ -83,9 +83,9 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION (default: head)."""
+    """Apply migrations up to REVISION (default: every head)."""
     from pmsaas.entrypoints.cli.db import upgrade
 
     upgrade(_settings().resolved_database_url, revision)

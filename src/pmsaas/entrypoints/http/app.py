@@ -20,10 +20,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.middleware import request_context_middleware, stamp_request_id
-from pmsaas.entrypoints.http.platform.health import HealthController
-from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
-from pmsaas.entrypoints.http.platform.organizations import OrganizationController
-from pmsaas.entrypoints.http.platform.properties import PropertyController
+from pmsaas.entrypoints.http.routes import CONTROLLERS
 
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -64,11 +61,7 @@ def create_app(container: Container) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            HealthController,
-            IdentityController,
-            UsersController,
-            OrganizationController,
-            PropertyController,
+            *CONTROLLERS,
             create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
         ],
         dependencies={

@@ -1,12 +1,11 @@
-from litestar.params import QueryParameter
-
 """Common list parameters (CONTRACT.md §2): page, page_size, sort_by, sort_order, created range."""
-
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+
+from litestar.params import QueryParameter
 
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from support import property_body
 
 from pmsaas.adapters.sql.tables.notifications import outbox
+from support import property_body
 
 BASE = "/api/v1/properties"
 
@@ -20,8 +20,12 @@ async def test_create_get_update_delete_round_trip(api, owner):
     assert body["success"] is True and body["meta"]["version"] == "1.0.0"
     created = body["data"]
     assert created["address"] == {
-        "street": "123 Main St", "city": "Vancouver", "province": "BC", "state": "BC",
-        "postal_code": "V6B 1A1", "country": "CA",
+        "street": "123 Main St",
+        "city": "Vancouver",
+        "province": "BC",
+        "state": "BC",
+        "postal_code": "V6B 1A1",
+        "country": "CA",
     }
     assert created["organization_id"] == owner.org_id and created["status"] == "active"
     pid = created["id"]
@@ -109,7 +113,12 @@ async def test_list_pages_filters_and_sorts(api, owner):
     assert r.status_code == 200
     assert [p["name"] for p in r.json()["data"]] == ["Aspen", "Birch"]
     assert r.json()["meta"]["pagination"] == {
-        "page": 1, "page_size": 2, "total_count": 3, "total_pages": 2, "has_next": True, "has_previous": False,
+        "page": 1,
+        "page_size": 2,
+        "total_count": 3,
+        "total_pages": 2,
+        "has_next": True,
+        "has_previous": False,
     }
     r = await api.get(BASE, owner.token, params={"sort_by": "name", "page_size": 2, "page": 2})
     assert [p["name"] for p in r.json()["data"]] == ["Cedar"]
@@ -185,10 +194,13 @@ async def test_events_reach_the_outbox_with_the_change(api, owner):
     await api.put(f"{BASE}/{pid}", owner.token, json=property_body(name="New name"))
     await api.delete(f"{BASE}/{pid}", owner.token)
     async with api.container.engine().connect() as conn:
-        rows = (await conn.execute(
-            sa.select(outbox.c.event, outbox.c.payload).where(outbox.c.organization_id == uuid.UUID(owner.org_id))
-            .order_by(outbox.c.occurred_at)
-        )).all()
+        rows = (
+            await conn.execute(
+                sa.select(outbox.c.event, outbox.c.payload)
+                .where(outbox.c.organization_id == uuid.UUID(owner.org_id))
+                .order_by(outbox.c.occurred_at)
+            )
+        ).all()
     events = [(e, p["property_id"]) for e, p in rows if p.get("property_id") == pid]
     assert [e for e, _ in events] == ["property.created", "property.updated", "property.deleted"]
 
@@ -198,6 +210,9 @@ async def test_a_failed_update_writes_no_event(api, owner):
     r = await api.put(f"{BASE}/{pid}", owner.token, json=property_body(address={"postal_code": "nope"}))
     assert r.status_code == 422
     async with api.container.engine().connect() as conn:
-        names = (await conn.execute(sa.select(outbox.c.event).where(outbox.c.payload["property_id"].as_string() == pid)
-                                    )).scalars().all()
+        names = (
+            (await conn.execute(sa.select(outbox.c.event).where(outbox.c.payload["property_id"].as_string() == pid)))
+            .scalars()
+            .all()
+        )
     assert names == ["property.created"]

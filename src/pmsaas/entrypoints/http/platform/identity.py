@@ -142,9 +142,11 @@ class IdentityController(Controller):
     async def register(
         self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]
     ) -> Ok[UserOut]:
-        wait = await container.login_attempts().hit(f"register:ip:{_client_ip(request)}",
+        wait = await container.login_attempts().hit(
+            f"register:ip:{_client_ip(request)}",
             limit=container.settings().registrations_per_ip_per_hour,
-            window_seconds=3600,)
+            window_seconds=3600,
+        )
         if wait is not None:
             from pmsaas.domain.shared.errors import RateLimited
 

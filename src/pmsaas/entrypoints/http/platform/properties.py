@@ -94,7 +94,7 @@ class PropertyController(Controller):
         actor: CurrentActor,
         listing: Listing,
         status: FromQuery[PropertyStatusName | None] = None,
-        type: FromQuery[PropertyTypeName | None] = None,  # noqa: A002 (the contract names it)
+        type: FromQuery[PropertyTypeName | None] = None,  # the contract names it "type"
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[PropertyOut]:
         filters = PropertyFilter(

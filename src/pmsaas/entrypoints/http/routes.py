@@ -1,0 +1,18 @@
+"""Every controller the app serves. Add a context's controllers here (one line each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmsaas.entrypoints.http.platform.health import HealthController
+from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.organizations import OrganizationController
+from pmsaas.entrypoints.http.platform.properties import PropertyController
+
+CONTROLLERS: list[Any] = [
+    HealthController,
+    IdentityController,
+    UsersController,
+    OrganizationController,
+    PropertyController,
+]
