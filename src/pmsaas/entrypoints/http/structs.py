@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from pmsaas.domain.shared.address import Address
+from pmsaas.domain.shared.money import Money
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
@@ -44,3 +45,26 @@ class AddressOut(msgspec.Struct, kw_only=True):
             postal_code=a.postal_code,
             country=a.country,
         )
+
+
+# Money on the wire: a decimal string with the currency's minor digits plus the ISO code
+# (CONTRACT.md §6). A JSON number is refused: it would pass through a float somewhere.
+AmountText = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=r"^-?\d+(\.\d+)?$")]
+CurrencyCode = Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
+
+
+class MoneyIn(Input):
+    amount: AmountText
+    currency: CurrencyCode
+
+    def to_money(self, field: str = "amount") -> Money:
+        return Money.of(self.amount, self.currency.upper(), field=field)
+
+
+class MoneyOut(msgspec.Struct, kw_only=True):
+    amount: str
+    currency: str
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyOut:
+        return cls(amount=str(money), currency=money.currency)
