@@ -13,6 +13,7 @@ from pmsaas.adapters.messaging.console import ConsoleEmailSender
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.sql.engine import create_engine
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
+from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.shared.clock import SystemClock
 from pmsaas.settings import Settings
@@ -82,6 +83,7 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+    api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
 
 
 def build_container(settings: Settings) -> Container:

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
     SqlTokenRepository,
@@ -18,6 +19,7 @@ from pmsaas.adapters.sql.repositories.organizations import (
 )
 from pmsaas.adapters.sql.repositories.properties import SqlPropertyRepository
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
@@ -31,10 +33,11 @@ _REPOSITORIES = (
     "organizations",
     "organization_registry",
     "membership_directory",
+    "api_keys",
 )
 
 
-class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork):
+class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork):
     """Implements every context's unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -112,3 +115,7 @@ class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitO
     @cached_property
     def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]
         return SqlMembershipDirectory(self.connection)
+
+    @cached_property
+    def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]
+        return SqlApiKeyRepository(self.connection)

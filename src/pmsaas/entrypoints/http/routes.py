@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmsaas.entrypoints.http.platform.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
@@ -15,4 +16,5 @@ CONTROLLERS: list[Any] = [
     UsersController,
     OrganizationController,
     PropertyController,
+    ApiKeyController,
 ]

@@ -1,5 +1,6 @@
 """Importing this package registers every table on the shared MetaData."""
 
 from pmsaas.adapters.sql.tables import identity, notifications, organizations, properties
+from pmsaas.adapters.sql.tables import api_keys  # noqa: F401  (identity_api_keys)
 
 __all__ = ["identity", "notifications", "organizations", "properties"]

@@ -1,0 +1,276 @@
+"""API keys: service-to-service credentials and the ticketing surface's `Authorization: Bearer` key.
+
+A key looks like ``pmk_<8-char id>_<secret>``. The id part finds the row in one indexed lookup;
+the secret is 256 random bits, stored only as its SHA-256 (a fast hash is right for a random
+secret of that size: there is nothing to brute-force). The plaintext is returned once, at creation.
+
+A key acts for its organization only and carries scopes. Each scope implies a set of permission
+strings, so the same route guards serve users and keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import AuthenticationFailed, FieldProblem, PermissionDenied, ValidationFailed
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.ports import UnitOfWork
+
+KEY_PREFIX = "pmk_"
+_LOOKUP_ALPHABET = string.ascii_lowercase + string.digits
+LOOKUP_LENGTH = 8
+MAX_KEYS_PER_ORGANIZATION = 100
+
+# Scope → the permissions it implies. The first four are the ticketing seed's OAuth scopes
+# (002); the rest are platform-wide extensions for integrations of the /api/v1 surface.
+SCOPES: dict[str, tuple[str, ...]] = {
+    "tickets:read": ("maintenance:read",),
+    "tickets:write": ("maintenance:read", "maintenance:create", "maintenance:update", "maintenance:delete",
+                      "maintenance:assign"),
+    "users:read": ("user:read",),
+    "properties:read": ("property:read", "unit:read"),
+    "webhooks:write": ("webhook:read", "webhook:create", "webhook:delete"),
+    "workorders:read": ("workorder:read", "vendor:read"),
+    "workorders:write": ("workorder:read", "workorder:create", "workorder:update", "workorder:delete",
+                         "vendor:read", "vendor:create", "vendor:update", "vendor:delete"),
+}  # fmt: skip
+
+
+def permissions_for_scopes(scopes: frozenset[str] | set[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for scope in scopes:
+        granted.update(SCOPES.get(scope, ()))
+    return frozenset(granted)
+
+
+def hash_key_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    lookup: str
+    secret: str
+
+
+def parse_key(raw: str) -> ParsedKey:
+    """``pmk_<lookup>_<secret>`` → its parts; anything else is an authentication failure."""
+    if not raw.startswith(KEY_PREFIX) or len(raw) > 200:
+        raise AuthenticationFailed("Invalid API key")
+    lookup, sep, secret = raw[len(KEY_PREFIX) :].partition("_")
+    if not sep or len(lookup) != LOOKUP_LENGTH or not secret or any(c not in _LOOKUP_ALPHABET for c in lookup):
+        raise AuthenticationFailed("Invalid API key")
+    return ParsedKey(lookup, secret)
+
+
+@dataclass(eq=False)
+class ApiKey:
+    organization_id: UUID
+    name: str
+    lookup: str
+    secret_hash: str
+    scopes: frozenset[str]
+    created_at: datetime
+    created_by: UUID | None = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+
+    @property
+    def prefix(self) -> str:
+        """What the key's owner sees to recognise it (never enough to use it)."""
+        return f"{KEY_PREFIX}{self.lookup}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def usable_at(self, at: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or at < self.expires_at)
+
+    def matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, hash_key_secret(secret))
+
+    def actor(self) -> Actor:
+        return Actor(
+            user_id=None,
+            organization_id=self.organization_id,
+            roles=frozenset(),
+            permissions=permissions_for_scopes(self.scopes),
+            api_key_id=self.id,
+            scopes=self.scopes,
+        )
+
+    def event(self, name: str, at: datetime) -> DomainEvent:
+        return DomainEvent(
+            name=name,
+            organization_id=self.organization_id,
+            occurred_at=at,
+            data={"api_key_id": str(self.id), "name": self.name, "prefix": self.prefix, "scopes": sorted(self.scopes)},
+        )
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    key: ApiKey
+    plaintext: str  # shown once
+
+
+class ApiKeyRepository(ABC):
+    @abstractmethod
+    async def add(self, key: ApiKey) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, key_id: UUID) -> ApiKey:
+        """Raises NotFound for an unknown or foreign id."""
+
+    @abstractmethod
+    async def find_by_lookup(self, lookup: str) -> ApiKey | None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID) -> list[ApiKey]: ...
+
+    @abstractmethod
+    async def count_live(self, organization_id: UUID) -> int: ...
+
+    @abstractmethod
+    async def revoke(self, organization_id: UUID, key_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def touch(self, key_id: UUID, at: datetime) -> None:
+        """Record a use (last_used_at)."""
+
+
+class ApiKeysUnitOfWork(UnitOfWork):
+    api_keys: ApiKeyRepository
+
+
+def check_scopes(actor: Actor, scopes: list[str]) -> frozenset[str]:
+    problems = [FieldProblem(f"scopes.{i}", f"unknown scope {s!r}") for i, s in enumerate(scopes) if s not in SCOPES]
+    if problems:
+        raise ValidationFailed(problems)
+    if not scopes:
+        raise ValidationFailed.single("scopes", "at least one scope is required")
+    for scope in scopes:
+        missing = [p for p in SCOPES[scope] if not actor.can(p)]
+        if missing:
+            # A key may not do more than the person who made it.
+            raise PermissionDenied(f"scope {scope} needs {', '.join(missing)}, which you do not have")
+    return frozenset(scopes)
+
+
+def _user_only(actor: Actor) -> None:
+    if actor.api_key_id is not None or actor.user_id is None:
+        raise PermissionDenied("API keys are managed by signed-in users, not by other keys")
+
+
+def _new_lookup() -> str:
+    return "".join(secrets.choice(_LOOKUP_ALPHABET) for _ in range(LOOKUP_LENGTH))
+
+
+async def create_api_key(
+    *,
+    uow: ApiKeysUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None = None,
+) -> IssuedApiKey:
+    _user_only(actor)
+    now = clock.now()
+    if not name.strip():
+        raise ValidationFailed.single("name", "must not be blank")
+    granted = check_scopes(actor, scopes)
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise ValidationFailed.single("expires_at", "must carry a time zone")
+        if expires_at <= now:
+            raise ValidationFailed.single("expires_at", "must be in the future")
+        if expires_at > now + timedelta(days=3 * 366):
+            raise ValidationFailed.single("expires_at", "must be within three years")
+    secret = secrets.token_urlsafe(32)  # 256 bits
+    async with uow:
+        if await uow.api_keys.count_live(actor.org) >= MAX_KEYS_PER_ORGANIZATION:
+            raise ValidationFailed.single("name", f"an organization may hold at most {MAX_KEYS_PER_ORGANIZATION} keys")
+        lookup = _new_lookup()
+        while await uow.api_keys.find_by_lookup(lookup) is not None:  # 36^8 ≈ 2.8e12: practically never
+            lookup = _new_lookup()
+        key = ApiKey(
+            organization_id=actor.org,
+            name=name.strip(),
+            lookup=lookup,
+            secret_hash=hash_key_secret(secret),
+            scopes=granted,
+            created_at=now,
+            created_by=actor.user_id,
+            expires_at=expires_at,
+        )
+        await uow.api_keys.add(key)
+        uow.record(key.event("api_key.created", now))
+        await uow.commit()
+    return IssuedApiKey(key=key, plaintext=f"{KEY_PREFIX}{lookup}_{secret}")
+
+
+async def list_api_keys(*, uow: ApiKeysUnitOfWork, actor: Actor) -> list[ApiKey]:
+    async with uow:
+        return await uow.api_keys.list(actor.org)
+
+
+async def get_api_key(*, uow: ApiKeysUnitOfWork, actor: Actor, key_id: UUID) -> ApiKey:
+    async with uow:
+        return await uow.api_keys.get(actor.org, key_id)
+
+
+async def revoke_api_key(*, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, key_id: UUID) -> None:
+    _user_only(actor)
+    now = clock.now()
+    async with uow:
+        key = await uow.api_keys.get(actor.org, key_id)
+        if key.revoked:
+            return  # idempotent
+        await uow.api_keys.revoke(actor.org, key_id, now)
+        uow.record(replace(key, revoked_at=now).event("api_key.revoked", now))
+        await uow.commit()
+
+
+class ApiKeyAuthenticator:
+    """Turns a presented key into an Actor. ``last_used_at`` is written at most once per
+    ``touch_every`` per key and process, so a busy key does not cost a write per request."""
+
+    def __init__(
+        self, uow_factory: Callable[[], ApiKeysUnitOfWork], clock: Clock, touch_every: timedelta = timedelta(minutes=1)
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._touch_every = touch_every
+        self._touched: dict[UUID, datetime] = {}
+
+    async def authenticate(self, raw: str) -> Actor:
+        parsed = parse_key(raw)
+        now = self._clock.now()
+        uow = self._uow_factory()
+        async with uow:
+            key = await uow.api_keys.find_by_lookup(parsed.lookup)
+            if key is None or not key.matches(parsed.secret) or not key.usable_at(now):
+                raise AuthenticationFailed("Invalid API key")
+            last = self._touched.get(key.id) or key.last_used_at
+            if last is None or now - last >= self._touch_every:
+                await uow.api_keys.touch(key.id, now)
+                await uow.commit()
+                if len(self._touched) > 10_000:
+                    self._touched.clear()
+                self._touched[key.id] = now
+        return key.actor()

@@ -1,0 +1,97 @@
+"""/api/v1/identity/api-keys: create (the key shown once), list, get, revoke."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from pmsaas.domain.identity import api_keys as services
+from pmsaas.domain.identity.api_keys import SCOPES, ApiKey
+from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.structs import Input, Name
+
+ScopeName = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+
+
+class ApiKeyIn(Input):
+    name: Name
+    scopes: Annotated[list[ScopeName], msgspec.Meta(min_length=1, max_length=len(SCOPES))]
+    expires_at: datetime | None = None
+
+
+class ApiKeyOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, k: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=k.id,
+            name=k.name,
+            prefix=k.prefix,
+            scopes=sorted(k.scopes),
+            created_at=k.created_at,
+            expires_at=k.expires_at,
+            last_used_at=k.last_used_at,
+            revoked=k.revoked,
+            revoked_at=k.revoked_at,
+        )
+
+
+class CreatedApiKeyOut(ApiKeyOut, kw_only=True):
+    key: str  # the plaintext, returned by this response only
+
+
+class ApiKeyController(Controller):
+    path = "/api/v1/identity/api-keys"
+    tags = ["Identity"]
+
+    @get("/", guards=[requires("apikey:read")], summary="API keys of the organization")
+    async def list_keys(self, container: AppContainer, actor: CurrentActor) -> Ok[list[ApiKeyOut]]:
+        keys = await services.list_api_keys(uow=container.uow(), actor=actor)
+        return ok([ApiKeyOut.of(k) for k in keys])
+
+    @post(
+        "/",
+        guards=[requires("apikey:create")],
+        status_code=HTTP_201_CREATED,
+        summary="Create an API key (the key is in this response only)",
+    )
+    async def create_key(
+        self, container: AppContainer, actor: CurrentActor, data: JSONBody[ApiKeyIn]
+    ) -> Ok[CreatedApiKeyOut]:
+        issued = await services.create_api_key(
+            uow=container.uow(),
+            clock=container.clock(),
+            actor=actor,
+            name=data.name,
+            scopes=data.scopes,
+            expires_at=data.expires_at,
+        )
+        base = ApiKeyOut.of(issued.key)
+        return ok(CreatedApiKeyOut(**{f: getattr(base, f) for f in base.__struct_fields__}, key=issued.plaintext))
+
+    @get("/{key_id:uuid}", guards=[requires("apikey:read")], summary="One API key")
+    async def get_key(self, container: AppContainer, actor: CurrentActor, key_id: FromPath[UUID]) -> Ok[ApiKeyOut]:
+        return ok(ApiKeyOut.of(await services.get_api_key(uow=container.uow(), actor=actor, key_id=key_id)))
+
+    @delete(
+        "/{key_id:uuid}", guards=[requires("apikey:delete")], status_code=HTTP_204_NO_CONTENT, summary="Revoke a key"
+    )
+    async def revoke_key(self, container: AppContainer, actor: CurrentActor, key_id: FromPath[UUID]) -> None:
+        await services.revoke_api_key(uow=container.uow(), clock=container.clock(), actor=actor, key_id=key_id)
