@@ -17,7 +17,14 @@ from pmsaas.adapters.sql.repositories.organizations import (
     SqlOrganizationRegistry,
     SqlOrganizationRepository,
 )
-from pmsaas.adapters.sql.repositories.properties import SqlPropertyRepository
+from pmsaas.adapters.sql.repositories.properties import (
+    SqlLeaseRepository,
+    SqlOrganizationFacts,
+    SqlPropertyRepository,
+    SqlTenantAccounts,
+    SqlTenantRepository,
+    SqlUnitRepository,
+)
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
@@ -27,6 +34,11 @@ from pmsaas.domain.shared.errors import DependencyUnavailable
 
 _REPOSITORIES = (
     "properties",
+    "units",
+    "tenants",
+    "leases",
+    "organization_facts",
+    "tenant_accounts",
     "users",
     "memberships",
     "tokens",
@@ -91,6 +103,26 @@ class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitO
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]
         return SqlPropertyRepository(self.connection)
+
+    @cached_property
+    def units(self) -> SqlUnitRepository:  # type: ignore[override]
+        return SqlUnitRepository(self.connection)
+
+    @cached_property
+    def tenants(self) -> SqlTenantRepository:  # type: ignore[override]
+        return SqlTenantRepository(self.connection)
+
+    @cached_property
+    def leases(self) -> SqlLeaseRepository:  # type: ignore[override]
+        return SqlLeaseRepository(self.connection)
+
+    @cached_property
+    def organization_facts(self) -> SqlOrganizationFacts:  # type: ignore[override]
+        return SqlOrganizationFacts(self.connection)
+
+    @cached_property
+    def tenant_accounts(self) -> SqlTenantAccounts:  # type: ignore[override]
+        return SqlTenantAccounts(self.connection)
 
     @cached_property
     def users(self) -> SqlUserRepository:  # type: ignore[override]

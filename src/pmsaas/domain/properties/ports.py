@@ -1,11 +1,16 @@
+"""Ports of the properties context: repositories, the unit of work, and two narrow views of other
+contexts' data (organization currency, member accounts) that the SQL adapter implements, so this
+context never imports another one."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
-from pmsaas.domain.properties.model import Property
+from pmsaas.domain.properties.lease import Lease
+from pmsaas.domain.properties.model import Property, Tenant, Unit
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -17,6 +22,7 @@ class PropertyFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     search: str | None = None
+    owner_id: UUID | None = None  # only properties this user owns (PropertyOwner scope)
 
 
 class PropertyRepository(ABC):
@@ -37,6 +43,161 @@ class PropertyRepository(ABC):
     @abstractmethod
     async def list(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]: ...
 
+    @abstractmethod
+    async def find_by_name(self, organization_id: UUID, name: str) -> Property | None: ...
+
+    @abstractmethod
+    async def unit_counts(self, organization_id: UUID, property_ids: list[UUID]) -> dict[UUID, int]:
+        """Live units per property (0 for a property without units)."""
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    status: str | None = None
+    type: str | None = None
+    search: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    tenant_id: UUID | None = None  # only units this tenant leases (Tenant scope)
+
+
+class UnitRepository(ABC):
+    @abstractmethod
+    async def add(self, unit: Unit) -> None:
+        """Raises Conflict when the property already has a unit of that name."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, unit_id: UUID) -> Unit:
+        """Raises NotFound for an unknown, deleted or foreign id."""
+
+    @abstractmethod
+    async def lock(self, organization_id: UUID, unit_id: UUID) -> Unit:
+        """``get`` that also locks the unit row until the transaction ends (SELECT ... FOR UPDATE on
+        PostgreSQL; SQLite transactions are already serialized). Lease activation holds it while
+        checking for overlaps, so two concurrent activations cannot both win."""
+
+    @abstractmethod
+    async def update(self, unit: Unit, expected_version: int) -> None:
+        """Raises Conflict on a stale version or a name clash."""
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, unit_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def list(
+        self, organization_id: UUID, property_id: UUID, filters: UnitFilter, page: PageRequest
+    ) -> Page[Unit]: ...
+
+    @abstractmethod
+    async def find_by_name(self, organization_id: UUID, property_id: UUID, name: str) -> Unit | None: ...
+
+
+@dataclass(frozen=True)
+class TenantFilter:
+    search: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    only_id: UUID | None = None  # a Tenant user sees only its own profile
+
+
+class TenantRepository(ABC):
+    @abstractmethod
+    async def add(self, tenant: Tenant) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, tenant_id: UUID) -> Tenant:
+        """Raises NotFound for an unknown, deleted or foreign id."""
+
+    @abstractmethod
+    async def update(self, tenant: Tenant, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, tenant_id: UUID, at: datetime) -> None: ...
+
+    @abstractmethod
+    async def list(
+        self, organization_id: UUID, property_id: UUID, filters: TenantFilter, page: PageRequest
+    ) -> Page[Tenant]: ...
+
+    @abstractmethod
+    async def find_by_email(self, organization_id: UUID, property_id: UUID, email: str) -> Tenant | None: ...
+
+    @abstractmethod
+    async def find_by_user(self, organization_id: UUID, user_id: UUID) -> Tenant | None: ...
+
+
+@dataclass(frozen=True)
+class LeaseFilter:
+    status: str | None = None
+    property_id: UUID | None = None
+    unit_id: UUID | None = None
+    tenant_id: UUID | None = None  # main tenant or co-tenant
+    ending_before: date | None = None  # effective end strictly before this date (periodic never)
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    owner_id: UUID | None = None  # only leases of properties this user owns (PropertyOwner scope)
+
+
+class LeaseRepository(ABC):
+    @abstractmethod
+    async def add(self, lease: Lease) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID) -> Lease:
+        """Raises NotFound for an unknown or foreign id."""
+
+    @abstractmethod
+    async def update(self, lease: Lease, expected_version: int) -> None:
+        """Raises Conflict on a stale version (or, on PostgreSQL, an overlapping occupancy)."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]: ...
+
+    @abstractmethod
+    async def occupying(self, organization_id: UUID, unit_id: UUID) -> list[Lease]:
+        """The unit's ``active`` and ``notice_given`` leases."""
+
+    @abstractmethod
+    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> list[Lease]:
+        """Every lease where the tenant is the main tenant or a co-tenant, newest start first."""
+
+    @abstractmethod
+    async def active_on(self, organization_id: UUID, day: date) -> list[Lease]:
+        """Leases that run on ``day``: status ``active``/``notice_given`` and
+        ``start_date <= day <= effective end``. What the billing run invoices."""
+
+    @abstractmethod
+    async def renewal_of(self, organization_id: UUID, lease_id: UUID) -> Lease | None: ...
+
+    @abstractmethod
+    async def unit_has_leases(self, organization_id: UUID, unit_id: UUID) -> bool: ...
+
+
+class OrganizationFacts(ABC):
+    """What this context needs to know about an organization (read from its table by the adapter)."""
+
+    @abstractmethod
+    async def currency(self, organization_id: UUID) -> str:
+        """The ISO 4217 currency the organization bills in. NotFound for an unknown organization."""
+
+
+class TenantAccounts(ABC):
+    """Member accounts of an organization, as far as this context needs them."""
+
+    @abstractmethod
+    async def roles_of(self, organization_id: UUID, user_id: UUID) -> frozenset[str] | None:
+        """The user's roles in the organization, or None when the user is not a member."""
+
+    @abstractmethod
+    async def set_tenant_profile(self, organization_id: UUID, user_id: UUID, tenant_id: UUID | None) -> None:
+        """Link (or unlink, with None) the member's login to a tenant profile: the JWT then carries
+        ``tenant_profile_id``."""
+
 
 class PropertiesUnitOfWork(UnitOfWork):
     properties: PropertyRepository
+    units: UnitRepository
+    tenants: TenantRepository
+    leases: LeaseRepository
+    organization_facts: OrganizationFacts
+    tenant_accounts: TenantAccounts
