@@ -19,8 +19,10 @@ from pmsaas.container import Container, shutdown
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
 from pmsaas.entrypoints.http.errors import handle_exception
+from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, stamp_request_id
 from pmsaas.entrypoints.http.routes import CONTROLLERS
+from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -37,6 +39,8 @@ def _openapi() -> OpenAPIConfig:
                 js_url="/static/swagger/swagger-ui-bundle.js",
                 css_url="/static/swagger/swagger-ui.css",
                 standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+                # Litestar's default favicon comes from a CDN; the product must work offline.
+                favicon="<link rel='icon' type='image/png' href='/static/swagger/favicon-32x32.png'>",
             )
         ],
         components=Components(
@@ -50,33 +54,51 @@ def _openapi() -> OpenAPIConfig:
 
 
 def create_app(container: Container) -> Litestar:
+    schedule = embedded_schedule(container)  # in-process jobs when there is no Redis (None otherwise)
+
     async def on_startup(app: Litestar) -> None:
         await _warm_revocations(container)
+        if schedule is not None:
+            schedule.start()
 
     async def on_shutdown(app: Litestar) -> None:
+        if schedule is not None:
+            await schedule.stop()
         await shutdown(container)
 
     def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         return current_actor(request)
 
+    route_handlers: list[Any] = [
+        *CONTROLLERS,
+        create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
+    ]
+    middleware: list[Any] = [
+        request_context_middleware,
+        auth_middleware_factory(container),
+        idempotency_middleware_factory(container),  # after auth: keys are scoped to the principal
+    ]
+    shutdown_hooks: list[Any] = [on_shutdown]
+    if container.settings().bench_endpoints:  # measurement-only /bench/ routes (bench/README.md); off by default
+        from pmsaas.entrypoints.http.bench import install_bench
+
+        install_bench(container.settings(), route_handlers, middleware, shutdown_hooks)
+
     return Litestar(
-        route_handlers=[
-            *CONTROLLERS,
-            create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
-        ],
+        route_handlers=route_handlers,
         dependencies={
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
             "uow": Provide(lambda: container.uow(), sync_to_thread=False),
             "clock": Provide(lambda: container.clock(), sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
-        middleware=[request_context_middleware, auth_middleware_factory(container)],
+        middleware=middleware,
         exception_handlers={Exception: handle_exception},
         openapi_config=_openapi(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         before_send=[stamp_request_id],
         on_startup=[on_startup],
-        on_shutdown=[on_shutdown],
+        on_shutdown=shutdown_hooks,
         request_max_body_size=2 * 1024 * 1024,
         debug=False,
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),

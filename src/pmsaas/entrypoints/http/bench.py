@@ -1,0 +1,328 @@
+"""Bench-only HTTP handlers: the floor the real endpoints are measured against (bench/README.md).
+
+Mounted ONLY when ``PMSAAS_BENCH_ENDPOINTS=1`` (``Settings.bench_endpoints``); never in a normal run.
+Under ``/bench/``, public, and outside our own middleware (request id, access log, auth, rate
+limit): Litestar routes the request to a raw ASGI handler and nothing else runs.
+
+- ``GET  /bench/bare``: a constant JSON body.
+- ``GET  /bench/limit/properties?organization_id=<uuid>&page_size=50&page=1``: the list endpoint's
+  work as ONE hand-written SQL statement (the page and the total) through a psycopg
+  ``AsyncConnectionPool``, encoded by msgspec into the same envelope shape.
+- ``POST /bench/limit/properties?organization_id=<uuid>``: the create endpoint's work (the property
+  row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import parse_qs
+from uuid import UUID, uuid4
+
+import msgspec
+from litestar import asgi
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from pmsaas.settings import Settings
+
+BENCH_PREFIX = "/bench/"
+
+_BARE_BODY = b'{"success":true,"data":{"status":"ok"}}'
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+
+_COLUMNS = (
+    "id, organization_id, name, type, status, description, year_built, street, city, province, postal_code, "
+    "country, version, created_at, updated_at"
+)
+_LIST_SQL = f"""
+WITH page AS (
+    SELECT {_COLUMNS} FROM properties_properties
+    WHERE organization_id = %(org)s AND deleted_at IS NULL
+    ORDER BY created_at ASC, id ASC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT c.total, page.* FROM (
+    SELECT count(*) AS total FROM properties_properties WHERE organization_id = %(org)s AND deleted_at IS NULL
+) AS c LEFT JOIN page ON true
+"""  # noqa: S608 (constant column list, values are bound parameters)
+_CREATE_SQL = """
+WITH p AS (
+    INSERT INTO properties_properties (id, organization_id, name, type, status, description, year_built, street,
+        city, province, postal_code, country, version, created_at, updated_at)
+    VALUES (%(id)s, %(org)s, %(name)s, %(type)s, %(status)s, %(description)s, %(year_built)s, %(street)s,
+        %(city)s, %(province)s, %(postal_code)s, %(country)s, 1, %(now)s, %(now)s)
+    RETURNING id
+), o AS (
+    INSERT INTO notifications_outbox (id, organization_id, event, payload, occurred_at, attempts)
+    VALUES (%(event_id)s, %(org)s, 'property.created', %(payload)s::jsonb, %(now)s, 0)
+)
+SELECT id FROM p
+"""
+
+
+class _AddressIn(msgspec.Struct, forbid_unknown_fields=True):
+    street: str
+    city: str
+    postal_code: str
+    province: str | None = None
+    state: str | None = None
+    country: str = "CA"
+
+
+class _PropertyIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    type: Literal["residential", "commercial", "mixed_use"]
+    address: _AddressIn
+    status: Literal["active", "inactive"] = "active"
+    description: str | None = None
+    year_built: int | None = None
+
+
+class _AddressOut(msgspec.Struct):
+    street: str
+    city: str
+    province: str
+    state: str
+    postal_code: str
+    country: str
+
+
+class _PropertyOut(msgspec.Struct):
+    id: UUID
+    organization_id: UUID
+    name: str
+    type: str
+    status: str
+    address: _AddressOut
+    description: str | None
+    year_built: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class _Pagination(msgspec.Struct):
+    page: int
+    page_size: int
+    total_count: int
+    total_pages: int
+    has_next: bool
+    has_previous: bool
+
+
+class _Meta(msgspec.Struct):
+    timestamp: str
+    request_id: str
+    version: str = "1.0.0"
+    pagination: _Pagination | msgspec.UnsetType = msgspec.UNSET
+
+
+class _Envelope(msgspec.Struct):
+    data: Any
+    meta: _Meta
+    success: bool = True
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(_PropertyIn)
+
+
+def _now_text(now: datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": _JSON_HEADERS})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _libpq_url(database_url: str) -> str | None:
+    scheme, sep, rest = database_url.partition("://")
+    if not sep or not scheme.startswith(("postgresql", "postgres")):
+        return None
+    return "postgresql://" + rest
+
+
+class BenchEndpoints:
+    """The handlers and their psycopg pool (opened on first use, closed at shutdown)."""
+
+    def __init__(self, settings: Settings, *, pool_size: int = 10, pool_max: int = 20) -> None:
+        self._conninfo = _libpq_url(settings.resolved_database_url)
+        self._pool_size, self._pool_max = pool_size, pool_max
+        self._pool: Any = None
+        self._lock = asyncio.Lock()
+
+    async def _get_pool(self) -> Any:
+        if self._pool is None:
+            async with self._lock:
+                if self._pool is None:
+                    from psycopg_pool import AsyncConnectionPool
+
+                    pool = AsyncConnectionPool(
+                        self._conninfo or "",
+                        min_size=self._pool_size,
+                        max_size=self._pool_max,
+                        kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
+                        open=False,
+                    )
+                    await pool.open(wait=True)
+                    self._pool = pool
+        return self._pool
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def bare(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _respond(send, 200, _BARE_BODY)
+
+    async def properties(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._conninfo is None:
+            await _respond(send, 501, b'{"success":false,"error":"bench limit handlers need PostgreSQL"}')
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        try:
+            org = UUID(query["organization_id"][0])
+        except (KeyError, ValueError):
+            await _respond(send, 400, b'{"success":false,"error":"organization_id"}')
+            return
+        if scope["method"] == "POST":
+            await self._create(org, await _read_body(receive), send)
+        else:
+            page = int(query.get("page", ["1"])[0])
+            size = int(query.get("page_size", ["20"])[0])
+            await self._list(org, page, size, send)
+
+    async def _list(self, org: UUID, page: int, size: int, send: Send) -> None:
+        pool = await self._get_pool()
+        async with pool.connection() as conn:
+            cur = await conn.execute(_LIST_SQL, {"org": org, "limit": size, "offset": (page - 1) * size})
+            rows = await cur.fetchall()
+        total = rows[0][0] if rows else 0
+        items = [
+            _PropertyOut(
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                _AddressOut(r[8], r[9], r[10], r[10], r[11], r[12]),
+                r[6],
+                r[7],
+                r[13],
+                r[14],
+                r[15],
+            )
+            for r in rows
+            if r[1] is not None
+        ]
+        total_pages = math.ceil(total / size) if total else 0
+        meta = _Meta(
+            _now_text(datetime.now(UTC)),
+            f"req_{uuid4().hex}",
+            pagination=_Pagination(page, size, total, total_pages, page < total_pages, page > 1),
+        )
+        await _respond(send, 200, _encoder.encode(_Envelope(items, meta)))
+
+    async def _create(self, org: UUID, raw: bytes, send: Send) -> None:
+        try:
+            body = _decoder.decode(raw)
+        except msgspec.ValidationError as exc:
+            await _respond(send, 422, _encoder.encode({"success": False, "error": str(exc)}))
+            return
+        except msgspec.DecodeError:
+            await _respond(send, 400, b'{"success":false,"error":"malformed JSON"}')
+            return
+        a = body.address
+        province = a.province or a.state or ""
+        now, pid = datetime.now(UTC), uuid4()
+        payload = {
+            "property_id": str(pid),
+            "name": body.name,
+            "type": body.type,
+            "status": body.status,
+            "organization_id": str(org),
+        }
+        params = {
+            "id": pid,
+            "org": org,
+            "name": body.name,
+            "type": body.type,
+            "status": body.status,
+            "description": body.description,
+            "year_built": body.year_built,
+            "street": a.street,
+            "city": a.city,
+            "province": province,
+            "postal_code": a.postal_code,
+            "country": a.country,
+            "now": now,
+            "event_id": uuid4(),
+            "payload": _encoder.encode(payload).decode(),
+        }
+        pool = await self._get_pool()
+        async with pool.connection() as conn:
+            await conn.execute(_CREATE_SQL, params)
+        out = _PropertyOut(
+            pid,
+            org,
+            body.name,
+            body.type,
+            body.status,
+            _AddressOut(a.street, a.city, province, province, a.postal_code, a.country),
+            body.description,
+            body.year_built,
+            1,
+            now,
+            now,
+        )
+        meta = _Meta(_now_text(now), f"req_{uuid4().hex}")
+        await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
+
+    def handlers(self) -> list[Any]:
+        return [
+            asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
+            asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
+        ]
+
+
+def _skip_for_bench(factory: Callable[[ASGIApp], ASGIApp]) -> Callable[[ASGIApp], ASGIApp]:
+    """Wrap one of our middleware factories so /bench/ requests go straight to the handler."""
+
+    def wrapped(app: ASGIApp) -> ASGIApp:
+        inner = factory(app)
+
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope.get("path", "").startswith(BENCH_PREFIX):
+                await app(scope, receive, send)
+            else:
+                await inner(scope, receive, send)
+
+        return middleware
+
+    return wrapped
+
+
+def install_bench(settings: Settings, handlers: list[Any], middleware: list[Any], on_shutdown: list[Any]) -> None:
+    """Add the bench handlers to the app being built (called only when ``settings.bench_endpoints``)."""
+    bench = BenchEndpoints(settings)
+    handlers.extend(bench.handlers())
+    middleware[:] = [_skip_for_bench(m) for m in middleware]
+
+    async def close_pool(_app: Any) -> None:
+        await bench.close()
+
+    on_shutdown.append(close_pool)
