@@ -38,6 +38,16 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Leasing (issue 3): managers run units and leases; owners and tenants read them (scoped to what
+# they own / rent by the properties context).
+_LEASING: dict[str, tuple[str, ...]] = {
+    "PropertyManager": ("unit:*", "lease:*"),
+    "PropertyOwner": ("unit:read", "lease:read"),
+    "Tenant": ("lease:read",),
+}
+for _role, _grants in _LEASING.items():
+    EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
+
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "SuperAdmin": "Operator of the platform: every permission in every organization.",
     "OrganizationOwner": "Owns the organization: settings, users, properties and everything in them.",

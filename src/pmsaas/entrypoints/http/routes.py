@@ -8,7 +8,10 @@ from pmsaas.entrypoints.http.platform.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
+from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
+from pmsaas.entrypoints.http.platform.tenants import TenantController
+from pmsaas.entrypoints.http.platform.units import UnitController
 
 CONTROLLERS: list[Any] = [
     HealthController,
@@ -16,5 +19,8 @@ CONTROLLERS: list[Any] = [
     UsersController,
     OrganizationController,
     PropertyController,
+    UnitController,
+    TenantController,
+    LeaseController,
     ApiKeyController,
 ]

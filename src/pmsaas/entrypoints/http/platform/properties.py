@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -13,17 +14,124 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.properties import services
-from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
+from pmsaas.domain.properties.model import (
+    LateFeePolicy,
+    Parking,
+    Property,
+    PropertyPolicies,
+    PropertyStatus,
+    PropertyType,
+    QuietHours,
+)
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
-from pmsaas.entrypoints.http.structs import AddressIn, AddressOut, Input, LongText, Name
+from pmsaas.entrypoints.http.structs import AddressIn, AddressOut, AmountText, Input, LongText, Name, ShortText
 
 PropertyTypeName = Literal["residential", "commercial", "mixed_use"]
 PropertyStatusName = Literal["active", "inactive"]
+Amenity = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Amenities = Annotated[list[Amenity], msgspec.Meta(max_length=100)]
+ClockTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]  # "22:00"
+
+
+class ParkingIn(Input):
+    available: bool
+    spaces: Annotated[int, msgspec.Meta(ge=0, le=100_000)] | None = None
+    notes: ShortText | None = None
+
+
+class QuietHoursIn(Input):
+    start: ClockTime
+    end: ClockTime
+
+
+class LateFeePolicyIn(Input):
+    kind: Literal["flat", "percentage"]
+    value: AmountText  # an amount (flat) or a percentage, as a decimal string
+    cap: AmountText | None = None  # in the organization's currency
+
+
+class PoliciesIn(Input):
+    pets_allowed: bool | None = None
+    pet_notes: ShortText | None = None
+    smoking_allowed: bool | None = None
+    parking: ParkingIn | None = None
+    quiet_hours: QuietHoursIn | None = None
+    late_fee: LateFeePolicyIn | None = None
+    grace_days: Annotated[int, msgspec.Meta(ge=0, le=60)] | None = None
+
+    def to_domain(self) -> PropertyPolicies:
+        fee = self.late_fee
+        return PropertyPolicies(
+            pets_allowed=self.pets_allowed,
+            pet_notes=self.pet_notes,
+            smoking_allowed=self.smoking_allowed,
+            parking=None
+            if self.parking is None
+            else Parking(self.parking.available, self.parking.spaces, self.parking.notes),
+            quiet_hours=None
+            if self.quiet_hours is None
+            else QuietHours(time.fromisoformat(self.quiet_hours.start), time.fromisoformat(self.quiet_hours.end)),
+            late_fee=None
+            if fee is None
+            else LateFeePolicy(fee.kind, Decimal(fee.value), None if fee.cap is None else Decimal(fee.cap)),
+            grace_days=self.grace_days,
+        )
+
+
+class ParkingOut(msgspec.Struct, kw_only=True):
+    available: bool
+    spaces: int | None
+    notes: str | None
+
+
+class QuietHoursOut(msgspec.Struct, kw_only=True):
+    start: str
+    end: str
+
+
+class LateFeePolicyOut(msgspec.Struct, kw_only=True):
+    kind: str
+    value: str
+    cap: str | None
+
+
+class PoliciesOut(msgspec.Struct, kw_only=True):
+    pets_allowed: bool | None
+    pet_notes: str | None
+    smoking_allowed: bool | None
+    parking: ParkingOut | None
+    quiet_hours: QuietHoursOut | None
+    late_fee: LateFeePolicyOut | None
+    grace_days: int | None
+
+    @classmethod
+    def of(cls, p: PropertyPolicies) -> PoliciesOut:
+        fee, q, park = p.late_fee, p.quiet_hours, p.parking
+        return cls(
+            pets_allowed=p.pets_allowed,
+            pet_notes=p.pet_notes,
+            smoking_allowed=p.smoking_allowed,
+            parking=None
+            if park is None
+            else ParkingOut(available=park.available, spaces=park.spaces, notes=park.notes),
+            quiet_hours=None
+            if q is None
+            else QuietHoursOut(start=q.start.strftime("%H:%M"), end=q.end.strftime("%H:%M")),
+            late_fee=None
+            if fee is None
+            else LateFeePolicyOut(kind=fee.kind, value=str(fee.value), cap=None if fee.cap is None else str(fee.cap)),
+            grace_days=p.grace_days,
+        )
+
+
+class AmenitiesOut(msgspec.Struct, kw_only=True):
+    property_id: UUID
+    amenities: list[str]
 
 
 class PropertyIn(Input):
@@ -33,6 +141,10 @@ class PropertyIn(Input):
     status: PropertyStatusName = "active"
     description: LongText | None = None
     year_built: Annotated[int, msgspec.Meta(ge=1800, le=2100)] | None = None
+    # Absent: unchanged by a PUT (and empty on create); null: cleared.
+    amenities: Amenities | msgspec.UnsetType | None = msgspec.UNSET
+    policies: PoliciesIn | msgspec.UnsetType | None = msgspec.UNSET
+    owner_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class PropertyOut(msgspec.Struct, kw_only=True):
@@ -44,6 +156,9 @@ class PropertyOut(msgspec.Struct, kw_only=True):
     address: AddressOut
     description: str | None
     year_built: int | None
+    amenities: list[str]
+    policies: PoliciesOut
+    owner_ids: list[UUID]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -59,6 +174,9 @@ class PropertyOut(msgspec.Struct, kw_only=True):
             address=AddressOut.of(p.address),
             description=p.description,
             year_built=p.year_built,
+            amenities=list(p.amenities),
+            policies=PoliciesOut.of(p.policies),
+            owner_ids=list(p.owner_ids),
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
@@ -79,7 +197,17 @@ def to_input(body: PropertyIn) -> services.PropertyInput:
         address=services.AddressInput(
             street=a.street, city=a.city, province=region, postal_code=a.postal_code, country=a.country
         ),
+        amenities=_unset_or(body.amenities, lambda v: tuple(v or ()), ()),
+        policies=_unset_or(body.policies, lambda v: v.to_domain() if v else PropertyPolicies(), PropertyPolicies()),
+        owner_ids=_unset_or(body.owner_ids, lambda v: tuple(v or ()), ()),
     )
+
+
+def _unset_or(value: object, convert: object, empty: object) -> object:
+    """UNSET (absent) → None (keep); null → ``empty``; a value → converted."""
+    if value is msgspec.UNSET:
+        return None
+    return convert(value)  # type: ignore[operator]
 
 
 class PropertyController(Controller):
@@ -123,6 +251,20 @@ class PropertyController(Controller):
         self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
     ) -> Ok[PropertyOut]:
         return ok(PropertyOut.of(await services.get_property(uow=uow, actor=actor, property_id=property_id)))
+
+    @get("/{property_id:uuid}/amenities", guards=[requires("property:read")], summary="A property's amenities")
+    async def get_amenities(
+        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
+    ) -> Ok[AmenitiesOut]:
+        prop = await services.get_property(uow=uow, actor=actor, property_id=property_id)
+        return ok(AmenitiesOut(property_id=prop.id, amenities=list(prop.amenities)))
+
+    @get("/{property_id:uuid}/policies", guards=[requires("property:read")], summary="A property's policies")
+    async def get_policies(
+        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
+    ) -> Ok[PoliciesOut]:
+        prop = await services.get_property(uow=uow, actor=actor, property_id=property_id)
+        return ok(PoliciesOut.of(prop.policies))
 
     @put("/{property_id:uuid}", guards=[requires("property:update")], summary="Replace a property")
     async def update_property(

@@ -1,0 +1,509 @@
+"""Tenant and lease use cases. Each one is one transaction on the unit of work it is given.
+
+References in a request body (``unit_id``, ``co_tenant_ids``, ``user_id``) that are unknown, belong
+to another property or to another organization are a 422 on that field (the three cases read the
+same, so nothing leaks); ids in the path are 404. The lease rules are in ``lease.py``, the rent rules
+in ``schedule.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+import phonenumbers
+from stdnum.ca import bn as ca_bn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.in_ import gstin as in_gstin
+from stdnum.in_ import pan as in_pan
+
+from pmsaas.domain.properties.access import visibility
+from pmsaas.domain.properties.lease import FINAL, OCCUPYING, Lease, LeaseStatus, check_lease_dates
+from pmsaas.domain.properties.model import EmergencyContact, Property, Tenant, derived_unit_status
+from pmsaas.domain.properties.ports import LeaseFilter, PropertiesUnitOfWork, TenantFilter
+from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee, rent_schedule, validate_terms
+from pmsaas.domain.properties.services import visible_property
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import Page, PageRequest
+
+# -- tenants -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantInput:
+    name: str
+    email: str
+    phone: str | None = None
+    emergency_contact: EmergencyContact | None = None
+    pan_number: str | None = None
+    gstin: str | None = None
+    business_number: str | None = None
+    user_id: UUID | None = None
+
+
+def normalize_phone(raw: str, country: str, field: str) -> str:
+    """E.164, parsed in the property's country (a number with ``+`` may be from anywhere)."""
+    try:
+        number = phonenumbers.parse(raw, country)
+    except phonenumbers.NumberParseException:
+        raise ValidationFailed.single(field, f"is not a phone number (country {country})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed.single(field, f"is not a valid phone number for {country}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _tax_id(
+    problems: list[FieldProblem], field: str, raw: str | None, module: object, only: str, country: str
+) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    if country != only:
+        problems.append(FieldProblem(field, f"applies only to properties in {only}"))
+        return None
+    try:
+        return str(module.validate(raw))  # type: ignore[attr-defined]
+    except StdnumError as exc:
+        problems.append(FieldProblem(field, f"is not valid: {exc.message}"))
+        return None
+
+
+def _tenant_values(data: TenantInput, prop: Property) -> dict[str, object]:
+    country = prop.address.country
+    problems: list[FieldProblem] = []
+    name, email = data.name.strip(), data.email.strip().lower()
+    if not name:
+        problems.append(FieldProblem("name", "must not be blank"))
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        problems.append(FieldProblem("email", "is not an e-mail address"))
+    phone = contact = None
+    try:
+        phone = normalize_phone(data.phone, country, "phone") if data.phone else None
+    except ValidationFailed as exc:
+        problems += exc.problems
+    if data.emergency_contact is not None:
+        ec = data.emergency_contact
+        try:
+            contact = EmergencyContact(
+                name=ec.name.strip(),
+                phone=normalize_phone(ec.phone, country, "emergency_contact.phone"),
+                relationship=ec.relationship,
+            )
+        except ValidationFailed as exc:
+            problems += exc.problems
+        if not ec.name.strip():
+            problems.append(FieldProblem("emergency_contact.name", "must not be blank"))
+    pan = _tax_id(problems, "pan_number", data.pan_number, in_pan, "IN", country)
+    gstin = _tax_id(problems, "gstin", data.gstin, in_gstin, "IN", country)
+    bn = _tax_id(problems, "business_number", data.business_number, ca_bn, "CA", country)
+    if problems:
+        raise ValidationFailed(problems)
+    return {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "emergency_contact": contact,
+        "pan_number": pan,
+        "gstin": gstin,
+        "business_number": bn,
+        "user_id": data.user_id,
+    }
+
+
+async def _link_account(
+    uow: PropertiesUnitOfWork, actor: Actor, tenant_id: UUID, old: UUID | None, new: UUID | None
+) -> None:
+    if old == new:
+        return
+    if new is not None:
+        roles = await uow.tenant_accounts.roles_of(actor.org, new)
+        if roles is None or "Tenant" not in roles:
+            raise ValidationFailed.single("user_id", "is not a user with the Tenant role in this organization")
+        other = await uow.tenants.find_by_user(actor.org, new)
+        if other is not None and other.id != tenant_id:
+            raise Conflict("this user account is already linked to another tenant profile")
+    if old is not None:
+        await uow.tenant_accounts.set_tenant_profile(actor.org, old, None)
+    if new is not None:
+        await uow.tenant_accounts.set_tenant_profile(actor.org, new, tenant_id)
+
+
+async def create_tenant(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, property_id: UUID, data: TenantInput
+) -> Tenant:
+    now = clock.now()
+    async with uow:
+        prop = await visible_property(uow, actor, property_id)
+        tenant = Tenant(
+            organization_id=actor.org,
+            property_id=property_id,
+            created_at=now,
+            updated_at=now,
+            **_tenant_values(data, prop),  # type: ignore[arg-type]
+        )
+        await _link_account(uow, actor, tenant.id, None, tenant.user_id)
+        await uow.tenants.add(tenant)
+        uow.record(tenant.event("tenant.created", now))
+        await uow.commit()
+    return tenant
+
+
+async def visible_tenant(uow: PropertiesUnitOfWork, actor: Actor, property_id: UUID, tenant_id: UUID) -> Tenant:
+    await visible_property(uow, actor, property_id)
+    tenant = await uow.tenants.get(actor.org, tenant_id)
+    own = visibility(actor).tenant_id
+    if tenant.property_id != property_id or (own is not None and own != tenant.id):
+        raise NotFound("tenant", tenant_id)
+    return tenant
+
+
+async def get_tenant(*, uow: PropertiesUnitOfWork, actor: Actor, property_id: UUID, tenant_id: UUID) -> Tenant:
+    async with uow:
+        return await visible_tenant(uow, actor, property_id, tenant_id)
+
+
+async def list_tenants(
+    *, uow: PropertiesUnitOfWork, actor: Actor, property_id: UUID, filters: TenantFilter, page: PageRequest
+) -> Page[Tenant]:
+    own = visibility(actor).tenant_id
+    if own is not None:
+        filters = replace(filters, only_id=own)
+    async with uow:
+        await visible_property(uow, actor, property_id)
+        return await uow.tenants.list(actor.org, property_id, filters, page)
+
+
+async def update_tenant(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, property_id: UUID, tenant_id: UUID, data: TenantInput
+) -> Tenant:
+    """PUT semantics: the whole profile is replaced (``user_id`` null unlinks the account)."""
+    now = clock.now()
+    async with uow:
+        current = await visible_tenant(uow, actor, property_id, tenant_id)
+        prop = await uow.properties.get(actor.org, property_id)
+        values = _tenant_values(data, prop)
+        updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
+        await _link_account(uow, actor, current.id, current.user_id, updated.user_id)
+        await uow.tenants.update(updated, expected_version=current.version)
+        uow.record(updated.event("tenant.updated", now))
+        await uow.commit()
+    return updated
+
+
+async def delete_tenant(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, property_id: UUID, tenant_id: UUID
+) -> None:
+    now = clock.now()
+    async with uow:
+        current = await visible_tenant(uow, actor, property_id, tenant_id)
+        leases = await uow.leases.for_tenant(actor.org, tenant_id)
+        if any(lease.status not in FINAL for lease in leases):
+            raise Conflict("the tenant has a lease that is not ended or terminated; end it first")
+        if leases:
+            # Ended leases keep pointing at the profile: it is kept (soft-deleted) as their history.
+            pass
+        await _link_account(uow, actor, current.id, current.user_id, None)
+        await uow.tenants.delete(actor.org, tenant_id, now)
+        uow.record(current.event("tenant.deleted", now))
+        await uow.commit()
+
+
+# -- leases ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaseInput:
+    unit_id: UUID
+    start_date: date
+    end_date: date | None
+    rent: Money
+    co_tenant_ids: tuple[UUID, ...] = ()
+    billing_day: int = 1
+    grace_days: int | None = None  # None: the property's policy, else 0
+    security_deposit: Money | None = None
+    late_fee: LateFee | None = None  # None: the property's late-fee policy, if any
+    escalation: Escalation | None = None
+    tds_applicable: bool = False
+
+
+async def _lease_values(
+    uow: PropertiesUnitOfWork, actor: Actor, prop: Property, tenant_id: UUID, data: LeaseInput
+) -> dict[str, object]:
+    problems: list[FieldProblem] = []
+    try:
+        unit = await uow.units.get(actor.org, data.unit_id)
+        if unit.property_id != prop.id:
+            problems.append(FieldProblem("unit_id", "is not a unit of this property"))
+    except NotFound:
+        problems.append(FieldProblem("unit_id", "no such unit"))
+    co: list[UUID] = []
+    for i, tid in enumerate(data.co_tenant_ids):
+        if tid == tenant_id or tid in co:
+            problems.append(FieldProblem(f"co_tenant_ids.{i}", "repeats a tenant of this lease"))
+            continue
+        try:
+            other = await uow.tenants.get(actor.org, tid)
+            if other.property_id != prop.id:
+                problems.append(FieldProblem(f"co_tenant_ids.{i}", "is not a tenant of this property"))
+        except NotFound:
+            problems.append(FieldProblem(f"co_tenant_ids.{i}", "no such tenant"))
+        co.append(tid)
+    currency = await uow.organization_facts.currency(actor.org)
+    for name, money in (("rent", data.rent), ("security_deposit", data.security_deposit)):
+        if money is not None and money.currency != currency:
+            problems.append(FieldProblem(f"{name}.currency", f"must be the organization's currency {currency}"))
+    if data.late_fee is not None and data.late_fee.cap is not None and data.late_fee.cap.currency != currency:
+        problems.append(FieldProblem("late_fee.cap.currency", f"must be the organization's currency {currency}"))
+    if data.tds_applicable and currency != "INR":
+        problems.append(FieldProblem("tds_applicable", "TDS applies only to organizations billing in India (INR)"))
+    try:
+        check_lease_dates(data.start_date, data.end_date)
+    except ValidationFailed as exc:
+        problems += exc.problems
+    if problems:
+        raise ValidationFailed(problems)
+    policy = prop.policies
+    late_fee = data.late_fee
+    if late_fee is None and policy.late_fee is not None:
+        cap = None if policy.late_fee.cap is None else Money.of(policy.late_fee.cap, currency)
+        late_fee = LateFee(policy.late_fee.kind, policy.late_fee.value, cap)  # type: ignore[arg-type]
+    grace = data.grace_days if data.grace_days is not None else (policy.grace_days or 0)
+    return {
+        "unit_id": data.unit_id,
+        "co_tenant_ids": tuple(co),
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "rent": data.rent,
+        "billing_day": data.billing_day,
+        "grace_days": grace,
+        "security_deposit": data.security_deposit,
+        "late_fee": late_fee,
+        "escalation": data.escalation,
+        "tds_applicable": data.tds_applicable,
+    }
+
+
+async def create_lease(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, property_id: UUID, tenant_id: UUID, data: LeaseInput
+) -> Lease:
+    """A new lease, as ``draft``; activate it to let the unit."""
+    now = clock.now()
+    async with uow:
+        prop = await visible_property(uow, actor, property_id)
+        await visible_tenant(uow, actor, property_id, tenant_id)
+        values = await _lease_values(uow, actor, prop, tenant_id, data)
+        lease = Lease(
+            organization_id=actor.org,
+            property_id=property_id,
+            tenant_id=tenant_id,
+            created_at=now,
+            updated_at=now,
+            **values,  # type: ignore[arg-type]
+        )
+        validate_terms(lease.terms())
+        await uow.leases.add(lease)
+        uow.record(lease.event("lease.created", now))
+        await uow.commit()
+    return lease
+
+
+async def visible_lease(uow: PropertiesUnitOfWork, actor: Actor, lease_id: UUID) -> Lease:
+    lease = await uow.leases.get(actor.org, lease_id)
+    scope = visibility(actor)
+    if scope.tenant_id is not None and (
+        lease.status == LeaseStatus.DRAFT or scope.tenant_id not in (lease.tenant_id, *lease.co_tenant_ids)
+    ):
+        raise NotFound("lease", lease_id)
+    if scope.owner_id is not None:
+        await visible_property(uow, actor, lease.property_id)
+    return lease
+
+
+async def get_lease(*, uow: PropertiesUnitOfWork, actor: Actor, lease_id: UUID) -> Lease:
+    async with uow:
+        return await visible_lease(uow, actor, lease_id)
+
+
+async def get_tenant_lease(*, uow: PropertiesUnitOfWork, actor: Actor, property_id: UUID, tenant_id: UUID) -> Lease:
+    """The tenant's current lease: the one occupying a unit now or next, else its latest draft,
+    else its latest lease. NotFound when it has none."""
+    async with uow:
+        await visible_tenant(uow, actor, property_id, tenant_id)
+        leases = [
+            lease
+            for lease in await uow.leases.for_tenant(actor.org, tenant_id)
+            if not (visibility(actor).tenant_id and lease.status == LeaseStatus.DRAFT)
+        ]
+    for wanted in (OCCUPYING, {LeaseStatus.DRAFT}, set(LeaseStatus)):
+        matching = [lease for lease in leases if lease.status in wanted]
+        if matching:
+            return min(matching, key=lambda lease: lease.start_date) if wanted is OCCUPYING else matching[0]
+    raise NotFound("lease")
+
+
+async def list_leases(
+    *, uow: PropertiesUnitOfWork, actor: Actor, filters: LeaseFilter, page: PageRequest
+) -> Page[Lease]:
+    scope = visibility(actor)
+    if scope.owner_id is not None:
+        filters = replace(filters, owner_id=scope.owner_id)
+    if scope.tenant_id is not None:
+        if filters.tenant_id is not None and filters.tenant_id != scope.tenant_id:
+            return Page(items=[], total=0, page=page.page, page_size=page.page_size)
+        if filters.status == LeaseStatus.DRAFT:
+            return Page(items=[], total=0, page=page.page, page_size=page.page_size)
+        filters = replace(filters, tenant_id=scope.tenant_id)
+    async with uow:
+        found = await uow.leases.list(actor.org, filters, page)
+    if scope.tenant_id is not None:  # drafts are the manager's work in progress
+        found = replace(found, items=[x for x in found.items if x.status != LeaseStatus.DRAFT])
+    return found
+
+
+# Fields a running lease may still change; everything else is what was signed.
+_RUNNING_EDITABLE = ("co_tenant_ids", "grace_days", "late_fee")
+
+
+async def update_lease(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, data: LeaseInput
+) -> Lease:
+    """PUT semantics. A ``draft`` is fully editable; an ``active`` or ``notice_given`` lease only
+    its co-tenants, grace days and late fee (any other change → 409); an ended or terminated lease
+    not at all (409)."""
+    now = clock.now()
+    async with uow:
+        current = await visible_lease(uow, actor, lease_id)
+        if current.status in FINAL:
+            raise Conflict(f"a {current.status.value} lease cannot be changed")
+        prop = await uow.properties.get(actor.org, current.property_id)
+        values = await _lease_values(uow, actor, prop, current.tenant_id, data)
+        if current.status != LeaseStatus.DRAFT:
+            changed = [k for k, v in values.items() if getattr(current, k) != v and k not in _RUNNING_EDITABLE]
+            if changed:
+                raise Conflict(
+                    f"a {current.status.value} lease can only change {', '.join(_RUNNING_EDITABLE)}; "
+                    f"not {', '.join(changed)}"
+                )
+        updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
+        validate_terms(updated.terms())
+        await uow.leases.update(updated, expected_version=current.version)
+        uow.record(updated.event("lease.updated", now))
+        await uow.commit()
+    return updated
+
+
+async def _refresh_unit(uow: PropertiesUnitOfWork, actor: Actor, unit_id: UUID, clock: Clock) -> None:
+    unit = await uow.units.lock(actor.org, unit_id)
+    statuses = [lease.status.value for lease in await uow.leases.occupying(actor.org, unit_id)]
+    status = derived_unit_status(unit.status, statuses)
+    if status != unit.status:
+        now = clock.now()
+        moved = replace(unit, status=status, updated_at=now, version=unit.version + 1)
+        await uow.units.update(moved, expected_version=unit.version)
+        uow.record(moved.event("unit.status_changed", now))
+
+
+async def _transition(
+    uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, event: str, change: object
+) -> Lease:
+    now = clock.now()
+    async with uow:
+        current = await visible_lease(uow, actor, lease_id)
+        await uow.units.lock(actor.org, current.unit_id)  # serializes every occupancy change of the unit
+        occupying = await uow.leases.occupying(actor.org, current.unit_id)
+        updated: Lease = change(current, occupying, now)  # type: ignore[operator]
+        await uow.leases.update(updated, expected_version=current.version)
+        await _refresh_unit(uow, actor, current.unit_id, clock)
+        uow.record(updated.event(event, now))
+        await uow.commit()
+    return updated
+
+
+async def activate_lease(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID) -> Lease:
+    return await _transition(
+        uow, clock, actor, lease_id, "lease.activated", lambda x, occ, now: x.activate(occupying=occ, at=now)
+    )
+
+
+async def give_notice(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, move_out_date: date
+) -> Lease:
+    return await _transition(
+        uow,
+        clock,
+        actor,
+        lease_id,
+        "lease.notice_given",
+        lambda x, occ, now: x.give_notice(move_out_date=move_out_date, at=now),
+    )
+
+
+async def end_lease(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID) -> Lease:
+    today = clock.today()
+    return await _transition(uow, clock, actor, lease_id, "lease.ended", lambda x, occ, now: x.end(today=today, at=now))
+
+
+async def terminate_lease(
+    *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, termination_date: date | None
+) -> Lease:
+    today = clock.today()
+    return await _transition(
+        uow,
+        clock,
+        actor,
+        lease_id,
+        "lease.terminated",
+        lambda x, occ, now: x.terminate(on=termination_date, today=today, at=now),
+    )
+
+
+async def renew_lease(
+    *,
+    uow: PropertiesUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    lease_id: UUID,
+    end_date: date | None = None,
+    rent: Money | None = None,
+) -> Lease:
+    """The renewal (a new, active lease); see *Renewal* in ``lease.py``. Records ``lease.renewed``
+    (for the current lease, with ``renewal_id``) and ``lease.created``/``lease.activated`` for the new one."""
+    now = clock.now()
+    async with uow:
+        current = await visible_lease(uow, actor, lease_id)
+        if rent is not None:
+            currency = await uow.organization_facts.currency(actor.org)
+            if rent.currency != currency:
+                raise ValidationFailed.single("rent.currency", f"must be the organization's currency {currency}")
+        await uow.units.lock(actor.org, current.unit_id)
+        occupying = await uow.leases.occupying(actor.org, current.unit_id)
+        already = await uow.leases.renewal_of(actor.org, current.id) is not None
+        renewal = current.renewal(occupying=occupying, already_renewed=already, end_date=end_date, rent=rent, at=now)
+        await uow.leases.add(renewal)
+        await _refresh_unit(uow, actor, current.unit_id, clock)
+        renewed = current.event("lease.renewed", now)
+        renewed.data["renewal_id"] = str(renewal.id)
+        uow.record(renewed)
+        uow.record(renewal.event("lease.created", now))
+        uow.record(renewal.event("lease.activated", now))
+        await uow.commit()
+    return renewal
+
+
+async def lease_schedule(
+    *, uow: PropertiesUnitOfWork, actor: Actor, lease_id: UUID, from_date: date, to_date: date
+) -> tuple[Lease, list[Charge]]:
+    """The lease's charges in ``[from_date, to_date]`` (see ``schedule.py``)."""
+    async with uow:
+        lease = await visible_lease(uow, actor, lease_id)
+    if to_date < from_date:
+        raise ValidationFailed.single("to", "must not be before from")
+    if (to_date - from_date).days > 3660:
+        raise ValidationFailed.single("to", "a schedule covers at most ten years at a time")
+    if not lease.has_charges:
+        return lease, []
+    return lease, rent_schedule(lease.terms(), from_date, to_date)
