@@ -9,7 +9,9 @@ from dependency_injector import containers, providers
 
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
+from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.messaging.console import ConsoleEmailSender
+from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.sql.engine import create_engine
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
@@ -83,6 +85,8 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+    payment_gateway = providers.Singleton(SandboxPaymentGateway)
+    invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
 
 

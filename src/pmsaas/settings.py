@@ -46,6 +46,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     mail_from: str = "pmsaas <noreply@localhost>"
     log_json: bool | None = None  # None → JSON in production, console otherwise
     log_level: str = "INFO"
+    # Financial: the sandbox gateway's webhook signing secret and the signature age tolerance.
+    sandbox_webhook_secret: str = "whsec_sandbox_development"
+    webhook_tolerance_seconds: int = 300
     # Measurement-only /bench/ routes (entrypoints/http/bench.py, bench/README.md); never on in a real deployment.
     bench_endpoints: bool = False
 

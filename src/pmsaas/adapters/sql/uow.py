@@ -7,6 +7,15 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.financial import (
+    SqlInvoiceRepository,
+    SqlLeaseDirectory,
+    SqlLedgerRepository,
+    SqlNumberSequences,
+    SqlOrganizationProfiles,
+    SqlPaymentMethodRepository,
+    SqlPaymentRepository,
+)
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
     SqlTokenRepository,
@@ -26,6 +35,7 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlUnitRepository,
 )
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
@@ -46,10 +56,17 @@ _REPOSITORIES = (
     "organization_registry",
     "membership_directory",
     "api_keys",
+    "invoices",
+    "payments",
+    "ledger",
+    "sequences",
+    "lease_directory",
+    "organization_profiles",
+    "payment_methods",
 )
 
 
-class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork):
+class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, FinancialUnitOfWork):
     """Implements every context's unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -151,3 +168,31 @@ class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitO
     @cached_property
     def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]
         return SqlApiKeyRepository(self.connection)
+
+    @cached_property
+    def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]
+        return SqlInvoiceRepository(self.connection)
+
+    @cached_property
+    def payments(self) -> SqlPaymentRepository:  # type: ignore[override]
+        return SqlPaymentRepository(self.connection)
+
+    @cached_property
+    def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]
+        return SqlLedgerRepository(self.connection)
+
+    @cached_property
+    def sequences(self) -> SqlNumberSequences:  # type: ignore[override]
+        return SqlNumberSequences(self.connection)
+
+    @cached_property
+    def lease_directory(self) -> SqlLeaseDirectory:  # type: ignore[override]
+        return SqlLeaseDirectory(self.connection)
+
+    @cached_property
+    def organization_profiles(self) -> SqlOrganizationProfiles:  # type: ignore[override]
+        return SqlOrganizationProfiles(self.connection)
+
+    @cached_property
+    def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]
+        return SqlPaymentMethodRepository(self.connection)

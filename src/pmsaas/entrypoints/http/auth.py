@@ -30,6 +30,7 @@ PUBLIC_PATHS = frozenset(
         "/.well-known/jwks.json",
         "/oauth/token",
         "/metrics",
+        "/api/v1/financial/payments/webhooks/sandbox",  # signed by the gateway, no user
     }
 )
 PUBLIC_PREFIXES = ("/schema", "/static/")

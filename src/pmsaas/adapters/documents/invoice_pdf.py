@@ -1,0 +1,48 @@
+"""Invoice PDFs with fpdf2 (pure Python)."""
+
+from __future__ import annotations
+
+from fpdf import FPDF
+
+from pmsaas.domain.financial.model import Invoice
+from pmsaas.domain.financial.ports import InvoiceRenderer, LeaseRef, OrganizationProfile
+
+
+def _latin(text: str) -> str:
+    # The core PDF fonts are Latin-1; anything else is replaced rather than failing the send.
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+class FpdfInvoiceRenderer(InvoiceRenderer):
+    def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
+        pdf = FPDF(format="A4")
+        pdf.set_title(_latin(f"Invoice {invoice.number}"))
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.cell(0, 10, _latin(f"Invoice {invoice.number or '(draft)'}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for text in (
+            f"Issued: {invoice.issue_date.isoformat()}    Due: {invoice.due_date.isoformat()}",
+            f"Bill to: {lease.tenant_name or ''} <{lease.tenant_email or ''}>",
+            f"Lease: {invoice.lease_id}",
+        ):
+            pdf.cell(0, 6, _latin(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(120, 7, "Description", border=1)
+        pdf.cell(0, 7, f"Amount ({invoice.currency})", border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for line in invoice.lines:
+            pdf.cell(120, 7, _latin(line.description[:70]), border=1)
+            pdf.cell(0, 7, str(line.amount), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+            for tax in line.taxes:
+                who = "" if tax.payable_by == "supplier" else " (reverse charge: payable by recipient)"
+                national = tax.tax in ("CGST", "IGST", "GST")
+                name = f"{tax.tax}-{tax.jurisdiction}" if tax.jurisdiction and not national else tax.tax
+                pdf.cell(120, 7, _latin(f"   {name} {tax.rate.normalize():f}%{who}"), border=1)
+                pdf.cell(0, 7, str(tax.amount), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "B", 10)
+        for label, money in (("Subtotal", invoice.subtotal), ("Tax", invoice.tax_total), ("Total", invoice.total)):
+            pdf.cell(120, 7, label, border=1)
+            pdf.cell(0, 7, f"{money} {invoice.currency}", border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())

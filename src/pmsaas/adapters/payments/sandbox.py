@@ -1,0 +1,81 @@
+"""The sandbox payment gateway: deterministic, offline, the embedded default.
+
+Test cards (like a real gateway's test mode; any expiry and CVC are accepted):
+
+=====================  ===========================================================
+card number            outcome
+=====================  ===========================================================
+4242 4242 4242 4242    succeeds at once
+5555 5555 5555 4444    succeeds at once
+4000 0000 0000 0002    declined: ``card_declined``
+4000 0000 0000 9995    declined: ``insufficient_funds``
+4000 0000 0000 0077    pending: settles later through the signed webhook
+=====================  ===========================================================
+
+Any other number is declined with ``unknown_test_card``. The same idempotency key returns the
+first outcome (and the same gateway payment id), as a real gateway does.
+
+Webhook (``POST /api/v1/financial/payments/webhooks/sandbox``): body
+``{"id": "evt_...", "type": "payment.succeeded" | "payment.failed", "data": {"payment_id": "sbx_...",
+"failure_reason": "..."}}``, header ``Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+"<t>.<raw body>" with the webhook secret>`` (Stripe's scheme). Signatures older or newer than the
+tolerance are refused; an event id seen before is acknowledged and ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+
+from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
+from pmsaas.domain.shared.money import Money
+
+CARDS: dict[str, tuple[str, str | None]] = {
+    "4242424242424242": ("succeeded", None),
+    "5555555555554444": ("succeeded", None),
+    "4000000000000002": ("failed", "card_declined"),
+    "4000000000009995": ("failed", "insufficient_funds"),
+    "4000000000000077": ("pending", None),
+}
+SIGNATURE_HEADER = "Sandbox-Signature"
+
+
+class SandboxPaymentGateway(PaymentGateway):
+    name = "sandbox"
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, GatewayOutcome] = {}
+
+    async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
+        if idempotency_key in self._by_key:
+            return self._by_key[idempotency_key]
+        digits = "".join(ch for ch in card_number if ch.isdigit())
+        status, reason = CARDS.get(digits, ("failed", "unknown_test_card"))
+        # The id derives from the key, so a restarted process answers a retried key the same way.
+        gateway_id = "sbx_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox:{idempotency_key}").hex
+        outcome = GatewayOutcome(status, gateway_id, reason)  # type: ignore[arg-type]
+        self._by_key[idempotency_key] = outcome
+        return outcome
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
+    t = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+def verify(secret: str, body: bytes, header: str | None, *, tolerance: int = 300, now: float | None = None) -> bool:
+    if not header:
+        return False
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        t = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    current = time.time() if now is None else now
+    if abs(current - t) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))

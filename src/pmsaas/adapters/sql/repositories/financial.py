@@ -1,0 +1,832 @@
+"""SQL adapters of the financial ports (SQLAlchemy Core, explicit row <-> entity mapping)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmsaas.adapters.sql.repositories.common import page_of
+from pmsaas.adapters.sql.tables import financial as F
+from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial.model import (
+    DEFAULT_INVOICE_FORMAT,
+    DEFAULT_RECEIPT_FORMAT,
+    OPEN,
+    Allocation,
+    ChargeType,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    InvoiceTax,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+)
+from pmsaas.domain.financial.ports import (
+    BillableLease,
+    InvoiceFilter,
+    InvoiceRepository,
+    LeaseDirectory,
+    LeaseRef,
+    LedgerLineView,
+    LedgerRepository,
+    NumberSequences,
+    OrganizationProfile,
+    OrganizationProfiles,
+    PaymentFilter,
+    PaymentMethodRecord,
+    PaymentMethodRepository,
+    PaymentRepository,
+)
+from pmsaas.domain.shared.errors import Conflict, NotFound
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import Page, PageRequest
+
+
+def insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite: a clash writes nothing and
+    does not abort the transaction."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+def _lock(query: Any, conn: AsyncConnection) -> Any:
+    # SQLite serializes writers itself; PostgreSQL needs the row lock.
+    return query.with_for_update() if conn.dialect.name == "postgresql" else query
+
+
+# -- views of other contexts' tables (this context's own narrow ports) -------------------------
+
+_leases = sa.table(
+    "properties_leases",
+    sa.column("id", sa.Uuid()),
+    sa.column("organization_id", sa.Uuid()),
+    sa.column("property_id", sa.Uuid()),
+    sa.column("tenant_id", sa.Uuid()),
+    sa.column("status", sa.String()),
+    sa.column("currency", sa.String()),
+)
+_tenants = sa.table(
+    "properties_tenants",
+    sa.column("id", sa.Uuid()),
+    sa.column("organization_id", sa.Uuid()),
+    sa.column("name", sa.String()),
+    sa.column("email", sa.String()),
+    sa.column("gstin", sa.String()),
+    sa.column("user_id", sa.Uuid()),
+    sa.column("deleted_at", sa.DateTime()),
+)
+_properties = sa.table(
+    "properties_properties",
+    sa.column("id", sa.Uuid()),
+    sa.column("type", sa.String()),
+    sa.column("province", sa.String()),
+)
+_organizations = sa.table(
+    "organizations_organizations",
+    sa.column("id", sa.Uuid()),
+    sa.column("country", sa.String()),
+    sa.column("province", sa.String()),
+    sa.column("currency", sa.String()),
+    sa.column("extra_settings", sa.JSON()),
+    sa.column("deleted_at", sa.DateTime()),
+)
+
+
+class SqlLeaseDirectory(LeaseDirectory):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    def _select(self) -> Any:
+        return (
+            sa.select(
+                _leases.c.id,
+                _leases.c.organization_id,
+                _leases.c.property_id,
+                _leases.c.tenant_id,
+                _leases.c.status,
+                _leases.c.currency,
+                _properties.c.type.label("property_type"),
+                _properties.c.province.label("property_region"),
+                _tenants.c.name.label("tenant_name"),
+                _tenants.c.email.label("tenant_email"),
+                _tenants.c.gstin.label("tenant_gstin"),
+            )
+            .select_from(_leases)
+            .join(_properties, _properties.c.id == _leases.c.property_id)
+            .join(_tenants, _tenants.c.id == _leases.c.tenant_id)
+        )
+
+    @staticmethod
+    def _ref(r: Any) -> LeaseRef:
+        return LeaseRef(
+            id=r.id,
+            organization_id=r.organization_id,
+            tenant_id=r.tenant_id,
+            property_id=r.property_id,
+            status=r.status,
+            currency=r.currency,
+            property_type=r.property_type,
+            property_region=r.property_region,
+            tenant_email=r.tenant_email,
+            tenant_name=r.tenant_name,
+            tenant_gstin=r.tenant_gstin,
+        )
+
+    async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
+        row = (
+            await self._conn.execute(
+                self._select().where(_leases.c.organization_id == organization_id, _leases.c.id == lease_id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound("lease", lease_id)
+        return self._ref(row)
+
+    async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
+        rows = await self._conn.execute(
+            sa.select(_tenants.c.id).where(
+                _tenants.c.organization_id == organization_id,
+                _tenants.c.user_id == user_id,
+                _tenants.c.deleted_at.is_(None),
+            )
+        )
+        return set(rows.scalars())
+
+    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
+        from pmsaas.adapters.sql.repositories.financial_billing import billable_leases
+
+        return await billable_leases(self._conn, organization_id, period_start, period_end)
+
+
+class SqlOrganizationProfiles(OrganizationProfiles):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, organization_id: UUID) -> OrganizationProfile:
+        o = _organizations.c
+        row = (
+            await self._conn.execute(
+                sa.select(o.id, o.country, o.province, o.currency, o.extra_settings).where(
+                    o.id == organization_id, o.deleted_at.is_(None)
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound("organization", organization_id)
+        extra = row.extra_settings or {}
+        return OrganizationProfile(
+            id=row.id,
+            country=row.country,
+            province=row.province,
+            currency=row.currency,
+            invoice_number_format=str(extra.get("invoice_number_format") or DEFAULT_INVOICE_FORMAT),
+            receipt_number_format=str(extra.get("receipt_number_format") or DEFAULT_RECEIPT_FORMAT),
+            gst_registered=bool(extra.get("gst_registered", True)),
+        )
+
+
+# -- ledger -----------------------------------------------------------------------------------
+
+
+class SqlLedgerRepository(LedgerRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
+        a = F.accounts
+        found = {
+            r.key: r.id
+            for r in await self._conn.execute(
+                sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
+            )
+        }
+        missing = keys - set(found)
+        if missing:
+            rows = []
+            for key in sorted(missing):
+                name, kind = L.describe(key)
+                rows.append(
+                    {
+                        "id": new_id(),
+                        "organization_id": organization_id,
+                        "key": key,
+                        "name": name[:200],
+                        "kind": kind.value,
+                        "created_at": at,
+                    }
+                )
+            await self._conn.execute(insert_ignore(self._conn, a), rows)
+            found = {
+                r.key: r.id
+                for r in await self._conn.execute(
+                    sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
+                )
+            }
+        return found
+
+    async def post(self, entry: L.JournalEntry) -> None:
+        await self.post_many([entry])
+
+    async def post_many(self, entries: list[L.JournalEntry]) -> None:
+        """Batch posting (the billing run): one statement per table, accounts created once."""
+        if not entries:
+            return
+        by_org: dict[UUID, set[str]] = {}
+        for e in entries:
+            by_org.setdefault(e.organization_id, set()).update(line.account for line in e.lines)
+        ids = {org: await self._account_ids(org, keys, entries[0].posted_at) for org, keys in by_org.items()}
+        await self._conn.execute(
+            F.journal_entries.insert(),
+            [
+                {
+                    "id": e.id,
+                    "organization_id": e.organization_id,
+                    "entry_date": e.entry_date,
+                    "description": e.description[:300],
+                    "source_type": e.source_type,
+                    "source_id": e.source_id,
+                    "reverses_id": e.reverses_id,
+                    "currency": e.currency,
+                    "posted_at": e.posted_at,
+                }
+                for e in entries
+            ],
+        )
+        await self._conn.execute(
+            F.journal_lines.insert(),
+            [
+                {
+                    "id": new_id(),
+                    "organization_id": e.organization_id,
+                    "entry_id": e.id,
+                    "position": i,
+                    "account_id": ids[e.organization_id][line.account],
+                    "lease_id": line.lease_id,
+                    "amount_minor": line.amount.minor,
+                    "currency": line.amount.currency,
+                    "memo": line.memo,
+                }
+                for e in entries
+                for i, line in enumerate(e.lines)
+            ],
+        )
+
+    async def entry_for(self, organization_id: UUID, source_type: str, source_id: UUID) -> L.JournalEntry:
+        je, jl, a = F.journal_entries, F.journal_lines, F.accounts
+        head = (
+            await self._conn.execute(
+                sa.select(je).where(
+                    je.c.organization_id == organization_id,
+                    je.c.source_type == source_type,
+                    je.c.source_id == source_id,
+                    je.c.reverses_id.is_(None),
+                )
+            )
+        ).first()
+        if head is None:
+            raise NotFound("journal entry", source_id)
+        lines = (
+            await self._conn.execute(
+                sa.select(a.c.key, jl.c.amount_minor, jl.c.currency, jl.c.lease_id, jl.c.memo)
+                .join(a, a.c.id == jl.c.account_id)
+                .where(jl.c.entry_id == head.id)
+                .order_by(jl.c.position)
+            )
+        ).all()
+        return L.JournalEntry(
+            id=head.id,
+            organization_id=head.organization_id,
+            entry_date=head.entry_date,
+            description=head.description,
+            lines=tuple(
+                L.JournalLine(r.key, Money.from_minor(r.amount_minor, r.currency), r.lease_id, r.memo) for r in lines
+            ),
+            posted_at=head.posted_at,
+            source_type=head.source_type,
+            source_id=head.source_id,
+            reverses_id=head.reverses_id,
+        )
+
+    async def trial_balance(self, organization_id: UUID, currency: str) -> list[L.TrialBalanceRow]:
+        jl, a = F.journal_lines, F.accounts
+        debit = sa.func.coalesce(sa.func.sum(sa.case((jl.c.amount_minor > 0, jl.c.amount_minor), else_=0)), 0)
+        credit = sa.func.coalesce(sa.func.sum(sa.case((jl.c.amount_minor < 0, -jl.c.amount_minor), else_=0)), 0)
+        rows = await self._conn.execute(
+            sa.select(a.c.key, a.c.name, a.c.kind, debit.label("debit"), credit.label("credit"))
+            .join(jl, jl.c.account_id == a.c.id)
+            .where(a.c.organization_id == organization_id)
+            .group_by(a.c.key, a.c.name, a.c.kind)
+            .order_by(a.c.key)
+        )
+        return [
+            L.TrialBalanceRow(
+                r.key,
+                r.name,
+                L.AccountKind(r.kind),
+                Money.from_minor(int(r.debit), currency),
+                Money.from_minor(int(r.credit), currency),
+            )
+            for r in rows
+        ]
+
+    async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        je, jl, a = F.journal_entries, F.journal_lines, F.accounts
+        rows = await self._conn.execute(
+            sa.select(
+                je.c.id,
+                je.c.entry_date,
+                je.c.description,
+                je.c.source_type,
+                je.c.source_id,
+                jl.c.amount_minor,
+                jl.c.currency,
+            )
+            .join(jl, jl.c.entry_id == je.c.id)
+            .join(a, a.c.id == jl.c.account_id)
+            .where(
+                jl.c.organization_id == organization_id,
+                jl.c.lease_id == lease_id,
+                a.c.key.startswith("ar:"),
+            )
+            .order_by(je.c.posted_at, je.c.entry_date, je.c.id)
+        )
+        return [
+            LedgerLineView(
+                r.id,
+                r.entry_date,
+                r.description,
+                r.source_type,
+                r.source_id,
+                Money.from_minor(r.amount_minor, r.currency),
+            )
+            for r in rows
+        ]
+
+
+class SqlNumberSequences(NumberSequences):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def next(self, organization_id: UUID, series: str, fiscal_year: str) -> int:
+        t = F.number_sequences
+        key = sa.and_(t.c.organization_id == organization_id, t.c.series == series, t.c.fiscal_year == fiscal_year)
+        await self._conn.execute(
+            insert_ignore(self._conn, t).values(
+                organization_id=organization_id, series=series, fiscal_year=fiscal_year, last_value=0
+            )
+        )
+        # The UPDATE takes the row lock: concurrent issuers queue here until the holder commits or
+        # rolls back, so a rolled-back number is reused and none is skipped.
+        result = await self._conn.execute(
+            t.update().where(key).values(last_value=t.c.last_value + 1).returning(t.c.last_value)
+        )
+        return int(result.scalar_one())
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+I = F.invoices  # noqa: E741
+
+
+def _invoice_row(inv: Invoice) -> dict[str, Any]:
+    return {
+        "id": inv.id,
+        "organization_id": inv.organization_id,
+        "number": inv.number,
+        "lease_id": inv.lease_id,
+        "tenant_id": inv.tenant_id,
+        "status": inv.status.value,
+        "issue_date": inv.issue_date,
+        "due_date": inv.due_date,
+        "currency": inv.currency,
+        "subtotal_minor": inv.subtotal.minor,
+        "tax_minor": inv.tax_total.minor,
+        "total_minor": inv.total.minor,
+        "paid_minor": inv.amount_paid.minor,
+        "period": inv.period,
+        "notes": inv.notes,
+        "issued_at": inv.issued_at,
+        "sent_at": inv.sent_at,
+        "cancelled_at": inv.cancelled_at,
+        "version": inv.version,
+        "created_at": inv.created_at,
+        "updated_at": inv.updated_at,
+    }
+
+
+def _line_rows(inv: Invoice) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": new_id(),
+            "organization_id": inv.organization_id,
+            "invoice_id": inv.id,
+            "position": i,
+            "description": line.description[:300],
+            "charge_type": line.charge_type.value,
+            "supply_type": line.supply_type,
+            "amount_minor": line.amount.minor,
+            "currency": line.amount.currency,
+            "taxes": [
+                {
+                    "tax": t.tax,
+                    "rate": str(t.rate),
+                    "amount_minor": t.amount.minor,
+                    "payable_by": t.payable_by,
+                    "jurisdiction": t.jurisdiction,
+                }
+                for t in line.taxes
+            ],
+        }
+        for i, line in enumerate(inv.lines)
+    ]
+
+
+def _to_line(r: Any) -> InvoiceLine:
+    return InvoiceLine(
+        description=r.description,
+        amount=Money.from_minor(r.amount_minor, r.currency),
+        charge_type=ChargeType(r.charge_type),
+        supply_type=r.supply_type,
+        taxes=tuple(
+            InvoiceTax(
+                t["tax"],
+                Decimal(t["rate"]),
+                Money.from_minor(int(t["amount_minor"]), r.currency),
+                t["payable_by"],
+                t.get("jurisdiction"),
+            )
+            for t in (r.taxes or [])
+        ),
+    )
+
+
+def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
+    return Invoice(
+        id=r.id,
+        organization_id=r.organization_id,
+        number=r.number,
+        lease_id=r.lease_id,
+        tenant_id=r.tenant_id,
+        status=InvoiceStatus(r.status),
+        issue_date=r.issue_date,
+        due_date=r.due_date,
+        currency=r.currency,
+        lines=lines,
+        paid=Money.from_minor(r.paid_minor, r.currency),
+        period=r.period,
+        notes=r.notes,
+        issued_at=r.issued_at,
+        sent_at=r.sent_at,
+        cancelled_at=r.cancelled_at,
+        version=r.version,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+    )
+
+
+INVOICE_SORTABLE = {
+    "created_at": I.c.created_at,
+    "due_date": I.c.due_date,
+    "issue_date": I.c.issue_date,
+    "number": I.c.number,
+    "total": I.c.total_minor,
+}
+
+
+class SqlInvoiceRepository(InvoiceRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _with_lines(self, rows: list[Any]) -> list[Invoice]:
+        if not rows:
+            return []
+        lt = F.invoice_lines
+        by_invoice: dict[UUID, list[InvoiceLine]] = {r.id: [] for r in rows}
+        for lr in await self._conn.execute(
+            sa.select(lt).where(lt.c.invoice_id.in_(list(by_invoice))).order_by(lt.c.invoice_id, lt.c.position)
+        ):
+            by_invoice[lr.invoice_id].append(_to_line(lr))
+        return [_to_invoice(r, by_invoice[r.id]) for r in rows]
+
+    async def add(self, invoice: Invoice) -> None:
+        await self._conn.execute(I.insert().values(**_invoice_row(invoice)))
+        if invoice.lines:
+            await self._conn.execute(F.invoice_lines.insert(), _line_rows(invoice))
+
+    async def add_many(self, invoices: list[Invoice]) -> list[Invoice]:
+        if not invoices:
+            return []
+        result = await self._conn.execute(
+            insert_ignore(self._conn, I).returning(I.c.id), [_invoice_row(i) for i in invoices]
+        )
+        inserted = set(result.scalars())
+        kept = [i for i in invoices if i.id in inserted]
+        lines = [row for inv in kept for row in _line_rows(inv)]
+        if lines:
+            await self._conn.execute(F.invoice_lines.insert(), lines)
+        return kept
+
+    async def get(self, organization_id: UUID, invoice_id: UUID, *, for_update: bool = False) -> Invoice:
+        query = sa.select(I).where(I.c.organization_id == organization_id, I.c.id == invoice_id)
+        if for_update:
+            query = _lock(query, self._conn)
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            raise NotFound("invoice", invoice_id)
+        return (await self._with_lines([row]))[0]
+
+    async def update(self, invoice: Invoice, expected_version: int) -> None:
+        values = _invoice_row(invoice)
+        for key in ("id", "organization_id", "created_at"):
+            values.pop(key)
+        result = await self._conn.execute(
+            I.update()
+            .where(
+                I.c.organization_id == invoice.organization_id, I.c.id == invoice.id, I.c.version == expected_version
+            )
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict("the invoice was changed by someone else; reload and retry")
+        if invoice.status == InvoiceStatus.DRAFT:  # only drafts change their lines
+            await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id == invoice.id))
+            if invoice.lines:
+                await self._conn.execute(F.invoice_lines.insert(), _line_rows(invoice))
+
+    async def delete(self, organization_id: UUID, invoice_id: UUID) -> None:
+        await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id == invoice_id))
+        result = await self._conn.execute(
+            I.delete().where(I.c.organization_id == organization_id, I.c.id == invoice_id)
+        )
+        if result.rowcount != 1:
+            raise NotFound("invoice", invoice_id)
+
+    async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
+        where: list[Any] = [I.c.organization_id == organization_id]
+        if filters.status == "overdue":
+            where += [I.c.status.in_([s.value for s in OPEN]), I.c.paid_minor < I.c.total_minor]
+            if filters.overdue_on is not None:
+                where.append(I.c.due_date < filters.overdue_on)
+        elif filters.status:
+            where.append(I.c.status == filters.status)
+        if filters.lease_id:
+            where.append(I.c.lease_id == filters.lease_id)
+        if filters.tenant_ids is not None:
+            where.append(I.c.tenant_id.in_(list(filters.tenant_ids)))
+        result = await page_of(self._conn, I, where, INVOICE_SORTABLE, page, lambda r: r)
+        return Page(
+            items=await self._with_lines(result.items),
+            total=result.total,
+            page=result.page,
+            page_size=result.page_size,
+        )
+
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+        query = (
+            sa.select(I)
+            .where(
+                I.c.organization_id == organization_id,
+                I.c.lease_id == lease_id,
+                I.c.status.in_([s.value for s in OPEN]),
+            )
+            .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id)
+        )
+        rows = (await self._conn.execute(_lock(query, self._conn))).all()
+        return await self._with_lines(rows)
+
+
+# -- payments ---------------------------------------------------------------------------------
+
+P = F.payments
+
+
+def _payment_row(p: Payment) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "organization_id": p.organization_id,
+        "lease_id": p.lease_id,
+        "tenant_id": p.tenant_id,
+        "amount_minor": p.amount.minor,
+        "refunded_minor": p.amount_refunded.minor,
+        "currency": p.amount.currency,
+        "method": p.method.value,
+        "status": p.status.value,
+        "reference": p.reference,
+        "notes": p.notes,
+        "receipt_number": p.receipt_number,
+        "gateway": p.gateway,
+        "gateway_payment_id": p.gateway_payment_id,
+        "failure_reason": p.failure_reason,
+        "received_at": p.received_at,
+        "idempotency_key": p.idempotency_key,
+        "request_fingerprint": p.request_fingerprint,
+        "invoice_ids": [str(i) for i in p.invoice_ids],
+        "version": p.version,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
+PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
+
+
+class SqlPaymentRepository(PaymentRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _hydrate(self, rows: list[Any]) -> list[Payment]:
+        if not rows:
+            return []
+        at = F.payment_allocations
+        allocations: dict[UUID, list[Allocation]] = {r.id: [] for r in rows}
+        for a in await self._conn.execute(
+            sa.select(at).where(at.c.payment_id.in_(list(allocations))).order_by(at.c.payment_id, at.c.position)
+        ):
+            allocations[a.payment_id].append(Allocation(a.invoice_id, Money.from_minor(a.amount_minor, a.currency)))
+        return [
+            Payment(
+                id=r.id,
+                organization_id=r.organization_id,
+                lease_id=r.lease_id,
+                tenant_id=r.tenant_id,
+                amount=Money.from_minor(r.amount_minor, r.currency),
+                refunded=Money.from_minor(r.refunded_minor, r.currency),
+                method=PaymentMethod(r.method),
+                status=PaymentStatus(r.status),
+                reference=r.reference,
+                notes=r.notes,
+                receipt_number=r.receipt_number,
+                gateway=r.gateway,
+                gateway_payment_id=r.gateway_payment_id,
+                failure_reason=r.failure_reason,
+                received_at=r.received_at,
+                idempotency_key=r.idempotency_key,
+                request_fingerprint=r.request_fingerprint,
+                invoice_ids=tuple(UUID(i) for i in (r.invoice_ids or [])),
+                allocations=allocations[r.id],
+                version=r.version,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
+
+    async def add(self, payment: Payment) -> bool:
+        result = await self._conn.execute(insert_ignore(self._conn, P).values(**_payment_row(payment)))
+        return result.rowcount == 1
+
+    async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
+        rows = (
+            await self._conn.execute(
+                sa.select(P).where(P.c.organization_id == organization_id, P.c.idempotency_key == key)
+            )
+        ).all()
+        found = await self._hydrate(rows)
+        return found[0] if found else None
+
+    async def get(self, organization_id: UUID, payment_id: UUID, *, for_update: bool = False) -> Payment:
+        query = sa.select(P).where(P.c.organization_id == organization_id, P.c.id == payment_id)
+        if for_update:
+            query = _lock(query, self._conn)
+        rows = (await self._conn.execute(query)).all()
+        if not rows:
+            raise NotFound("payment", payment_id)
+        return (await self._hydrate(rows))[0]
+
+    async def by_gateway_id(self, gateway: str, gateway_payment_id: str) -> Payment | None:
+        query = sa.select(P).where(P.c.gateway == gateway, P.c.gateway_payment_id == gateway_payment_id)
+        rows = (await self._conn.execute(_lock(query, self._conn))).all()
+        found = await self._hydrate(rows)
+        return found[0] if found else None
+
+    async def update(self, payment: Payment, expected_version: int) -> None:
+        values = _payment_row(payment)
+        for key in ("id", "organization_id", "created_at", "idempotency_key", "request_fingerprint"):
+            values.pop(key)
+        result = await self._conn.execute(
+            P.update()
+            .where(
+                P.c.organization_id == payment.organization_id, P.c.id == payment.id, P.c.version == expected_version
+            )
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict("the payment was changed by someone else; reload and retry")
+        at = F.payment_allocations
+        await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
+        if payment.allocations:
+            await self._conn.execute(
+                at.insert(),
+                [
+                    {
+                        "id": new_id(),
+                        "organization_id": payment.organization_id,
+                        "payment_id": payment.id,
+                        "invoice_id": a.invoice_id,
+                        "position": i,
+                        "amount_minor": a.amount.minor,
+                        "currency": a.amount.currency,
+                    }
+                    for i, a in enumerate(payment.allocations)
+                ],
+            )
+
+    async def list(self, organization_id: UUID, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
+        where: list[Any] = [P.c.organization_id == organization_id]
+        if filters.status:
+            where.append(P.c.status == filters.status)
+        if filters.lease_id:
+            where.append(P.c.lease_id == filters.lease_id)
+        if filters.tenant_ids is not None:
+            where.append(P.c.tenant_id.in_(list(filters.tenant_ids)))
+        if filters.invoice_id:
+            at = F.payment_allocations
+            where.append(P.c.id.in_(sa.select(at.c.payment_id).where(at.c.invoice_id == filters.invoice_id)))
+        result = await page_of(self._conn, P, where, PAYMENT_SORTABLE, page, lambda r: r)
+        return Page(
+            items=await self._hydrate(result.items),
+            total=result.total,
+            page=result.page,
+            page_size=result.page_size,
+        )
+
+    async def add_refund(self, refund: Refund) -> bool:
+        result = await self._conn.execute(
+            insert_ignore(self._conn, F.refunds).values(
+                id=refund.id,
+                organization_id=refund.organization_id,
+                payment_id=refund.payment_id,
+                amount_minor=refund.amount.minor,
+                currency=refund.amount.currency,
+                reason=refund.reason,
+                idempotency_key=refund.idempotency_key,
+                request_fingerprint=refund.request_fingerprint,
+                created_at=refund.created_at,
+            )
+        )
+        return result.rowcount == 1
+
+    async def refund_by_key(self, organization_id: UUID, key: str) -> Refund | None:
+        r = F.refunds
+        row = (
+            await self._conn.execute(
+                sa.select(r).where(r.c.organization_id == organization_id, r.c.idempotency_key == key)
+            )
+        ).first()
+        if row is None:
+            return None
+        return Refund(
+            id=row.id,
+            organization_id=row.organization_id,
+            payment_id=row.payment_id,
+            amount=Money.from_minor(row.amount_minor, row.currency),
+            idempotency_key=row.idempotency_key,
+            request_fingerprint=row.request_fingerprint,
+            reason=row.reason,
+            created_at=row.created_at,
+        )
+
+    async def record_gateway_event(self, gateway: str, event_id: str, at: Any) -> bool:
+        result = await self._conn.execute(
+            insert_ignore(self._conn, F.gateway_events).values(gateway=gateway, event_id=event_id, received_at=at)
+        )
+        return result.rowcount == 1
+
+
+class SqlPaymentMethodRepository(PaymentMethodRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, method: PaymentMethodRecord) -> None:
+        from datetime import UTC, datetime
+
+        method.id = method.id or new_id()
+        now = datetime.now(UTC)
+        await self._conn.execute(
+            F.payment_methods.insert().values(
+                id=method.id,
+                organization_id=method.organization_id,
+                type=method.type,
+                label=method.label,
+                enabled=method.enabled,
+                details=method.details,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    async def list(self, organization_id: UUID) -> list[PaymentMethodRecord]:
+        t = F.payment_methods
+        rows = await self._conn.execute(
+            sa.select(t).where(t.c.organization_id == organization_id).order_by(t.c.created_at, t.c.id)
+        )
+        return [PaymentMethodRecord(r.organization_id, r.type, r.label, r.enabled, r.details or {}, r.id) for r in rows]

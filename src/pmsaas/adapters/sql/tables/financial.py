@@ -1,0 +1,191 @@
+"""Financial tables: chart of accounts, journal, invoices, payments, refunds, number counters.
+
+Money is ``<name>_minor`` BigInteger + ``currency``. The journal is append-only: nothing in the
+code updates or deletes a journal row.
+"""
+
+import sqlalchemy as sa
+
+from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata, organization_column, timestamps
+
+accounts = sa.Table(
+    "financial_accounts",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("key", sa.String(80), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("organization_id", "key"),
+)
+
+journal_entries = sa.Table(
+    "financial_journal_entries",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("entry_date", sa.Date(), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("source_type", sa.String(30), nullable=False),
+    sa.Column("source_id", sa.Uuid(), nullable=True),
+    # An entry is reversed at most once.
+    sa.Column("reverses_id", sa.Uuid(), sa.ForeignKey("financial_journal_entries.id"), nullable=True, unique=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("posted_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_journal_entries_source", "organization_id", "source_type", "source_id"),
+)
+
+journal_lines = sa.Table(
+    "financial_journal_lines",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("entry_id", sa.Uuid(), sa.ForeignKey("financial_journal_entries.id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("account_id", sa.Uuid(), sa.ForeignKey("financial_accounts.id"), nullable=False, index=True),
+    sa.Column("lease_id", sa.Uuid(), nullable=True),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),  # debit > 0, credit < 0
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("memo", sa.String(200), nullable=True),
+    sa.Index("ix_journal_lines_org_lease", "organization_id", "lease_id"),
+)
+
+invoices = sa.Table(
+    "financial_invoices",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("number", sa.String(60), nullable=True),  # given at issue; drafts have none
+    sa.Column("lease_id", sa.Uuid(), nullable=False),
+    sa.Column("tenant_id", sa.Uuid(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("issue_date", sa.Date(), nullable=False),
+    sa.Column("due_date", sa.Date(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("subtotal_minor", sa.BigInteger(), nullable=False),
+    sa.Column("tax_minor", sa.BigInteger(), nullable=False),
+    sa.Column("total_minor", sa.BigInteger(), nullable=False),
+    sa.Column("paid_minor", sa.BigInteger(), nullable=False),
+    sa.Column("period", sa.String(7), nullable=True),  # "2026-12" for billing-run invoices
+    sa.Column("notes", sa.Text(), nullable=True),
+    sa.Column("issued_at", UtcDateTime(), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Column("cancelled_at", UtcDateTime(), nullable=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    *timestamps(),
+    sa.UniqueConstraint("organization_id", "number"),
+    # The billing run's exactly-once guarantee: one invoice per lease and period.
+    sa.UniqueConstraint("organization_id", "lease_id", "period"),
+    sa.Index("ix_invoices_org_created", "organization_id", "created_at"),
+    sa.Index("ix_invoices_org_lease_due", "organization_id", "lease_id", "due_date"),
+)
+
+invoice_lines = sa.Table(
+    "financial_invoice_lines",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column(
+        "invoice_id", sa.Uuid(), sa.ForeignKey("financial_invoices.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("charge_type", sa.String(20), nullable=False),
+    sa.Column("supply_type", sa.String(40), nullable=True),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    # [{"tax", "rate" (decimal text), "amount_minor", "payable_by", "jurisdiction"}]
+    sa.Column("taxes", Json, nullable=False),
+)
+
+number_sequences = sa.Table(
+    "financial_number_sequences",
+    metadata,
+    sa.Column("organization_id", sa.Uuid(), primary_key=True),
+    sa.Column("series", sa.String(20), primary_key=True),
+    sa.Column("fiscal_year", sa.String(10), primary_key=True),
+    sa.Column("last_value", sa.BigInteger(), nullable=False),
+)
+
+payments = sa.Table(
+    "financial_payments",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("lease_id", sa.Uuid(), nullable=False),
+    sa.Column("tenant_id", sa.Uuid(), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("refunded_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("method", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reference", sa.String(200), nullable=True),
+    sa.Column("notes", sa.Text(), nullable=True),
+    sa.Column("receipt_number", sa.String(60), nullable=True),
+    sa.Column("gateway", sa.String(30), nullable=True),
+    sa.Column("gateway_payment_id", sa.String(100), nullable=True),
+    sa.Column("failure_reason", sa.String(200), nullable=True),
+    sa.Column("received_at", UtcDateTime(), nullable=True),
+    sa.Column("idempotency_key", sa.String(255), nullable=False),
+    sa.Column("request_fingerprint", sa.String(64), nullable=False),
+    sa.Column("invoice_ids", Json, nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    *timestamps(),
+    # Money moves exactly once per key, whatever the HTTP layer does.
+    sa.UniqueConstraint("organization_id", "idempotency_key"),
+    sa.UniqueConstraint("organization_id", "receipt_number"),
+    sa.UniqueConstraint("gateway", "gateway_payment_id"),
+    sa.Index("ix_payments_org_created", "organization_id", "created_at"),
+    sa.Index("ix_payments_org_lease", "organization_id", "lease_id"),
+)
+
+payment_allocations = sa.Table(
+    "financial_payment_allocations",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column(
+        "payment_id", sa.Uuid(), sa.ForeignKey("financial_payments.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("invoice_id", sa.Uuid(), sa.ForeignKey("financial_invoices.id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+)
+
+refunds = sa.Table(
+    "financial_refunds",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("payment_id", sa.Uuid(), sa.ForeignKey("financial_payments.id"), nullable=False, index=True),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("idempotency_key", sa.String(255), nullable=False),
+    sa.Column("request_fingerprint", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("organization_id", "idempotency_key"),
+)
+
+payment_methods = sa.Table(
+    "financial_payment_methods",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    sa.Column("details", Json, nullable=False),
+    *timestamps(),
+)
+
+# Gateway callbacks already processed: a replayed event id is acknowledged and ignored.
+gateway_events = sa.Table(
+    "financial_gateway_events",
+    metadata,
+    sa.Column("gateway", sa.String(30), primary_key=True),
+    sa.Column("event_id", sa.String(100), primary_key=True),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
+)

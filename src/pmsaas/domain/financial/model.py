@@ -1,0 +1,445 @@
+"""Invoices, payments, refunds: entities, their state machines and their ledger postings. Pure.
+
+Invoice status
+    ``draft → issued → sent``; payments move ``issued``/``sent`` to ``partially_paid`` and ``paid``
+    (refunds move them back). ``cancel`` from ``draft`` (nothing to reverse) or from ``issued``/``sent``
+    with nothing paid (posts the reversal of the issue entry); an invoice with money on it is refunded
+    first (409). ``overdue`` is derived, never stored: an open invoice with a balance past its due date.
+    Only drafts are edited or deleted. Numbers are given at issue, so drafts never leave gaps.
+
+Ledger postings (signed: debit > 0)
+    issue:   Dr ar:<tenant> total; Cr income per line (rent/late fee/other) or deposits_held for a
+             deposit line; Cr tax_payable:<head> per tax the supplier charges. Reverse-charge lines
+             are the tenant's to pay and are not posted.
+    cancel:  the reversal of the issue entry.
+    payment: Dr cash (or gateway_clearing for gateway payments); Cr ar:<tenant>.
+    refund:  the opposite of the payment, for the refunded amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.money import Money
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    SENT = "sent"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+OPEN = frozenset({InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID})
+
+
+class ChargeType(StrEnum):
+    RENT = "rent"
+    DEPOSIT = "deposit"
+    LATE_FEE = "late_fee"
+    OTHER = "other"
+
+
+INCOME_ACCOUNT = {
+    ChargeType.RENT: "rent_income",
+    ChargeType.DEPOSIT: "deposits_held",
+    ChargeType.LATE_FEE: "late_fee_income",
+    ChargeType.OTHER: "other_income",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceTax:
+    tax: str
+    rate: Decimal
+    amount: Money
+    payable_by: str  # supplier | recipient
+    jurisdiction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    description: str
+    amount: Money  # before tax
+    charge_type: ChargeType = ChargeType.OTHER
+    supply_type: str | None = None
+    taxes: tuple[InvoiceTax, ...] = ()
+
+    @property
+    def tax_charged(self) -> Money:
+        total = Money.zero(self.amount.currency)
+        for t in self.taxes:
+            if t.payable_by == "supplier":
+                total = total + t.amount
+        return total
+
+
+@dataclass(eq=False)
+class Invoice:
+    organization_id: UUID
+    lease_id: UUID
+    tenant_id: UUID
+    currency: str
+    issue_date: date
+    due_date: date
+    lines: list[InvoiceLine]
+    created_at: datetime
+    updated_at: datetime
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    number: str | None = None
+    period: str | None = None  # "2026-12" for a billing-run invoice
+    notes: str | None = None
+    paid: Money | None = None
+    issued_at: datetime | None = None
+    sent_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if self.paid is None:
+            self.paid = Money.zero(self.currency)
+
+    # -- figures --------------------------------------------------------------------------
+    @property
+    def subtotal(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total = total + line.amount
+        return total
+
+    @property
+    def tax_total(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total = total + line.tax_charged
+        return total
+
+    @property
+    def total(self) -> Money:
+        return self.subtotal + self.tax_total
+
+    @property
+    def amount_paid(self) -> Money:
+        assert self.paid is not None
+        return self.paid
+
+    @property
+    def balance_due(self) -> Money:
+        if self.status in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED):
+            return Money.zero(self.currency)
+        return self.total - self.amount_paid
+
+    def display_status(self, today: date) -> str:
+        if self.status in OPEN and self.due_date < today and self.balance_due.is_positive:
+            return "overdue"
+        return self.status.value
+
+    # -- transitions ----------------------------------------------------------------------
+    def require_draft(self, action: str) -> None:
+        if self.status != InvoiceStatus.DRAFT:
+            raise IllegalTransition("invoice", self.status.value, action)
+
+    def issue(self, *, number: str, at: datetime) -> L.JournalEntry:
+        self.require_draft("issue")
+        if not self.lines:
+            raise ValidationFailed.single("lines", "an invoice needs at least one line")
+        if not self.total.is_positive:
+            raise ValidationFailed.single("lines", "an invoice total must be positive")
+        self.status = InvoiceStatus.ISSUED
+        self.number = number
+        self.issued_at = at
+        self.updated_at = at
+        return self.issue_entry(at)
+
+    def issue_entry(self, at: datetime) -> L.JournalEntry:
+        lines: list[tuple[str, Money, UUID | None]] = [(L.receivable(self.tenant_id), self.total, self.lease_id)]
+        for line in self.lines:
+            lines.append((INCOME_ACCOUNT[line.charge_type], -line.amount, self.lease_id))
+            for t in line.taxes:
+                if t.payable_by == "supplier":
+                    lines.append((L.tax_payable(t.tax), -t.amount, self.lease_id))
+        return L.entry(
+            organization_id=self.organization_id,
+            on=self.issue_date,
+            at=at,
+            description=f"Invoice {self.number}",
+            lines=lines,
+            source_type="invoice",
+            source_id=self.id,
+        )
+
+    def mark_sent(self, at: datetime) -> None:
+        if self.status not in OPEN and self.status != InvoiceStatus.PAID:
+            raise IllegalTransition("invoice", self.status.value, "send")
+        if self.status == InvoiceStatus.ISSUED:
+            self.status = InvoiceStatus.SENT
+        self.sent_at = at
+        self.updated_at = at
+
+    def cancel(self, at: datetime) -> bool:
+        """Returns True when the issue entry must be reversed."""
+        if self.status == InvoiceStatus.DRAFT:
+            self.status = InvoiceStatus.CANCELLED
+            self.cancelled_at = self.updated_at = at
+            return False
+        if self.status not in OPEN:
+            raise IllegalTransition("invoice", self.status.value, "cancel")
+        if self.amount_paid.is_positive:
+            raise Conflict("the invoice has payments: refund them before cancelling it")
+        self.status = InvoiceStatus.CANCELLED
+        self.cancelled_at = self.updated_at = at
+        return True
+
+    def apply_payment(self, amount: Money, at: datetime) -> None:
+        if self.status not in OPEN:
+            raise IllegalTransition("invoice", self.status.value, "pay")
+        if amount.amount <= 0 or self.balance_due < amount:
+            raise ValueError("allocation must be positive and at most the balance due")
+        self.paid = self.amount_paid + amount
+        self.status = InvoiceStatus.PAID if not self.balance_due.is_positive else InvoiceStatus.PARTIALLY_PAID
+        self.updated_at = at
+
+    def unapply_payment(self, amount: Money, at: datetime) -> None:
+        if amount.amount <= 0 or self.amount_paid < amount:
+            raise ValueError("cannot unapply more than was paid")
+        self.paid = self.amount_paid - amount
+        if self.amount_paid.is_positive:
+            self.status = InvoiceStatus.PARTIALLY_PAID
+        else:
+            self.status = InvoiceStatus.SENT if self.sent_at else InvoiceStatus.ISSUED
+        self.updated_at = at
+
+    def event(self, name: str, at: datetime) -> DomainEvent:
+        return DomainEvent(
+            name=name,
+            organization_id=self.organization_id,
+            occurred_at=at,
+            data={
+                "invoice_id": str(self.id),
+                "number": self.number,
+                "lease_id": str(self.lease_id),
+                "tenant_id": str(self.tenant_id),
+                "status": self.status.value,
+                "total": {"amount": str(self.total), "currency": self.currency},
+                "organization_id": str(self.organization_id),
+            },
+        )
+
+
+# -- payments -------------------------------------------------------------------------------
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    CASH = "cash"
+    CHEQUE = "cheque"
+    BANK_TRANSFER = "bank_transfer"
+    UPI = "upi"
+    INTERAC = "interac"
+
+
+MANUAL_METHODS = frozenset(
+    {PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.BANK_TRANSFER, PaymentMethod.UPI, PaymentMethod.INTERAC}
+)
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+SETTLED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED})
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    invoice_id: UUID
+    amount: Money
+
+
+@dataclass(eq=False)
+class Payment:
+    organization_id: UUID
+    lease_id: UUID
+    tenant_id: UUID
+    amount: Money
+    method: PaymentMethod
+    idempotency_key: str
+    request_fingerprint: str
+    created_at: datetime
+    updated_at: datetime
+    status: PaymentStatus = PaymentStatus.PENDING
+    reference: str | None = None
+    notes: str | None = None
+    receipt_number: str | None = None
+    gateway: str | None = None
+    gateway_payment_id: str | None = None
+    failure_reason: str | None = None
+    received_at: datetime | None = None
+    invoice_ids: tuple[UUID, ...] = ()  # named invoices to pay first (else oldest open)
+    allocations: list[Allocation] = field(default_factory=list)
+    refunded: Money | None = None
+    id: UUID = field(default_factory=new_id)
+    version: int = 1
+
+    def __post_init__(self) -> None:
+        if self.refunded is None:
+            self.refunded = Money.zero(self.amount.currency)
+
+    @property
+    def amount_refunded(self) -> Money:
+        assert self.refunded is not None
+        return self.refunded
+
+    @property
+    def refundable(self) -> Money:
+        if self.status not in SETTLED:
+            return Money.zero(self.amount.currency)
+        return self.amount - self.amount_refunded
+
+    @property
+    def allocated(self) -> Money:
+        total = Money.zero(self.amount.currency)
+        for a in self.allocations:
+            total = total + a.amount
+        return total
+
+    @property
+    def unallocated(self) -> Money:
+        """What the tenant keeps as credit from this payment."""
+        return self.amount - self.amount_refunded - self.allocated
+
+    @property
+    def cash_account(self) -> str:
+        return "gateway_clearing" if self.gateway else "cash"
+
+    def succeed(self, *, receipt_number: str, at: datetime) -> L.JournalEntry:
+        if self.status != PaymentStatus.PENDING:
+            raise IllegalTransition("payment", self.status.value, "settle")
+        self.status = PaymentStatus.SUCCEEDED
+        self.receipt_number = receipt_number
+        self.received_at = self.updated_at = at
+        return L.entry(
+            organization_id=self.organization_id,
+            on=at.date(),
+            at=at,
+            description=f"Payment {receipt_number} ({self.method.value})",
+            lines=[
+                (self.cash_account, self.amount, self.lease_id),
+                (L.receivable(self.tenant_id), -self.amount, self.lease_id),
+            ],
+            source_type="payment",
+            source_id=self.id,
+        )
+
+    def fail(self, reason: str, at: datetime) -> None:
+        if self.status != PaymentStatus.PENDING:
+            raise IllegalTransition("payment", self.status.value, "fail")
+        self.status = PaymentStatus.FAILED
+        self.failure_reason = reason
+        self.updated_at = at
+
+    def refund(self, amount: Money, *, refund_id: UUID, at: datetime) -> L.JournalEntry:
+        if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
+            raise IllegalTransition("payment", self.status.value, "refund")
+        if amount.currency != self.amount.currency:
+            raise ValidationFailed.single("amount.currency", f"must be {self.amount.currency}")
+        if not amount.is_positive:
+            raise ValidationFailed.single("amount.amount", "must be positive")
+        if self.refundable < amount:
+            raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded")
+        self.refunded = self.amount_refunded + amount
+        self.status = PaymentStatus.REFUNDED if not self.refundable.is_positive else PaymentStatus.PARTIALLY_REFUNDED
+        self.updated_at = at
+        return L.entry(
+            organization_id=self.organization_id,
+            on=at.date(),
+            at=at,
+            description=f"Refund of payment {self.receipt_number}",
+            lines=[
+                (L.receivable(self.tenant_id), amount, self.lease_id),
+                (self.cash_account, -amount, self.lease_id),
+            ],
+            source_type="refund",
+            source_id=refund_id,
+        )
+
+    def event(self, name: str, at: datetime) -> DomainEvent:
+        return DomainEvent(
+            name=name,
+            organization_id=self.organization_id,
+            occurred_at=at,
+            data={
+                "payment_id": str(self.id),
+                "lease_id": str(self.lease_id),
+                "tenant_id": str(self.tenant_id),
+                "status": self.status.value,
+                "method": self.method.value,
+                "amount": {"amount": str(self.amount), "currency": self.amount.currency},
+                "receipt_number": self.receipt_number,
+                "organization_id": str(self.organization_id),
+            },
+        )
+
+
+@dataclass(eq=False)
+class Refund:
+    organization_id: UUID
+    payment_id: UUID
+    amount: Money
+    idempotency_key: str
+    request_fingerprint: str
+    created_at: datetime
+    reason: str | None = None
+    id: UUID = field(default_factory=new_id)
+
+
+def allocate(amount: Money, open_invoices: list[Invoice]) -> tuple[list[Allocation], Money]:
+    """Split ``amount`` over ``open_invoices`` in the order given; the rest is tenant credit."""
+    left = amount
+    out: list[Allocation] = []
+    for inv in open_invoices:
+        if not left.is_positive:
+            break
+        due = inv.balance_due
+        if not due.is_positive:
+            continue
+        take = due if due < left else left
+        out.append(Allocation(inv.id, take))
+        left = left - take
+    return out, left
+
+
+# -- numbering --------------------------------------------------------------------------------
+
+DEFAULT_INVOICE_FORMAT = "INV/{fy}/{seq:06d}"
+DEFAULT_RECEIPT_FORMAT = "RCPT/{fy}/{seq:06d}"
+
+
+def fiscal_year(country: str, on: date) -> str:
+    """India: April to March, ``2026-27``; elsewhere the calendar year, ``2026``."""
+    if country == "IN":
+        start = on.year if on.month >= 4 else on.year - 1
+        return f"{start}-{(start + 1) % 100:02d}"
+    return str(on.year)
+
+
+def format_number(fmt: str, *, fy: str, seq: int) -> str:
+    try:
+        return fmt.format(fy=fy, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationFailed.single("invoice_number_format", f"bad format: {exc}") from None

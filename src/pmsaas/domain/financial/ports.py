@@ -1,0 +1,221 @@
+"""Ports of the financial context.
+
+``LeaseDirectory`` and ``OrganizationProfiles`` are this context's own narrow views of other
+contexts' data (leases, organization settings); the SQL adapter implements them over those tables,
+so the financial domain never imports another context.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
+from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LeaseRef:
+    id: UUID
+    organization_id: UUID
+    tenant_id: UUID
+    property_id: UUID
+    status: str
+    currency: str
+    property_type: str  # residential | commercial | mixed_use
+    property_region: str  # province / State code of the property
+    tenant_email: str | None = None
+    tenant_name: str | None = None
+    tenant_gstin: str | None = None
+
+
+@dataclass(frozen=True)
+class BillableCharge:
+    charge_type: str  # rent | deposit | late_fee
+    description: str
+    amount: Money
+    due_date: date
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True)
+class BillableLease:
+    lease: LeaseRef
+    charges: list[BillableCharge]
+
+
+@dataclass(frozen=True)
+class OrganizationProfile:
+    id: UUID
+    country: str
+    province: str | None
+    currency: str
+    invoice_number_format: str
+    receipt_number_format: str
+    gst_registered: bool = True
+
+
+class LeaseDirectory(ABC):
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
+        """Raises NotFound for an unknown or foreign lease."""
+
+    @abstractmethod
+    async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
+        """The tenant records a user is (for the Tenant role's own-lease scoping)."""
+
+    @abstractmethod
+    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
+        """Active leases and their rent-schedule charges due in the period (all organizations when None)."""
+
+
+class OrganizationProfiles(ABC):
+    @abstractmethod
+    async def get(self, organization_id: UUID) -> OrganizationProfile: ...
+
+
+@dataclass(frozen=True)
+class InvoiceFilter:
+    status: str | None = None
+    lease_id: UUID | None = None
+    tenant_ids: frozenset[UUID] | None = None  # None = every tenant
+    overdue_on: date | None = None
+
+
+class InvoiceRepository(ABC):
+    @abstractmethod
+    async def add(self, invoice: Invoice) -> None: ...
+
+    @abstractmethod
+    async def add_many(self, invoices: list[Invoice]) -> list[Invoice]:
+        """Insert-or-skip on (organization, lease, period): returns the invoices actually inserted."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, invoice_id: UUID, *, for_update: bool = False) -> Invoice: ...
+
+    @abstractmethod
+    async def update(self, invoice: Invoice, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, invoice_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
+
+    @abstractmethod
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+        """Open invoices of a lease, oldest due first, locked for update."""
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    status: str | None = None
+    lease_id: UUID | None = None
+    invoice_id: UUID | None = None
+    tenant_ids: frozenset[UUID] | None = None
+
+
+class PaymentRepository(ABC):
+    @abstractmethod
+    async def add(self, payment: Payment) -> bool:
+        """False (and nothing written) when the idempotency key is already used in the organization."""
+
+    @abstractmethod
+    async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, payment_id: UUID, *, for_update: bool = False) -> Payment: ...
+
+    @abstractmethod
+    async def by_gateway_id(self, gateway: str, gateway_payment_id: str) -> Payment | None:
+        """Across organizations: a gateway callback names only its own id. Locked for update."""
+
+    @abstractmethod
+    async def update(self, payment: Payment, expected_version: int) -> None:
+        """Writes status, figures and the full allocation list."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, filters: PaymentFilter, page: PageRequest) -> Page[Payment]: ...
+
+    @abstractmethod
+    async def add_refund(self, refund: Refund) -> bool:
+        """False when the refund's idempotency key is already used in the organization."""
+
+    @abstractmethod
+    async def refund_by_key(self, organization_id: UUID, key: str) -> Refund | None: ...
+
+    @abstractmethod
+    async def record_gateway_event(self, gateway: str, event_id: str, at: datetime) -> bool:
+        """True the first time a gateway event id is seen, False for a replay."""
+
+
+@dataclass(frozen=True)
+class LedgerLineView:
+    entry_id: UUID
+    entry_date: date
+    description: str
+    source_type: str
+    source_id: UUID | None
+    amount: Money  # debit-positive on the receivable: charges > 0, payments < 0
+
+
+class LedgerRepository(ABC):
+    @abstractmethod
+    async def post(self, entry: JournalEntry) -> None:
+        """Append an entry (creating the accounts it names). Never updates or deletes."""
+
+    @abstractmethod
+    async def entry_for(self, organization_id: UUID, source_type: str, source_id: UUID) -> JournalEntry: ...
+
+    @abstractmethod
+    async def trial_balance(self, organization_id: UUID, currency: str) -> list[TrialBalanceRow]: ...
+
+    @abstractmethod
+    async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        """The receivable lines of a lease in posting order."""
+
+
+class NumberSequences(ABC):
+    @abstractmethod
+    async def next(self, organization_id: UUID, series: str, fiscal_year: str) -> int:
+        """The next number of a series, gap-free: the counter moves in the caller's transaction."""
+
+
+@dataclass
+class PaymentMethodRecord:
+    organization_id: UUID
+    type: str
+    label: str
+    enabled: bool
+    details: dict[str, object] = field(default_factory=dict)
+    id: UUID | None = None
+
+
+class PaymentMethodRepository(ABC):
+    @abstractmethod
+    async def add(self, method: PaymentMethodRecord) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID) -> list[PaymentMethodRecord]: ...
+
+
+class InvoiceRenderer(ABC):
+    @abstractmethod
+    def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
+        """The invoice as a PDF document."""
+
+
+class FinancialUnitOfWork(UnitOfWork):
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    ledger: LedgerRepository
+    sequences: NumberSequences
+    lease_directory: LeaseDirectory
+    organization_profiles: OrganizationProfiles
+    payment_methods: PaymentMethodRepository

@@ -1,0 +1,147 @@
+"""Fixtures-in-code for the financial HTTP tests: an organization in a country, a property, and
+leases written straight into the leasing tables (the financial context reads them through its own
+port, so the tests do not depend on the leasing HTTP API)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pmsaas.adapters.sql.tables.properties import leases, tenants, units
+from support import property_body
+
+ADDRESSES = {
+    "IN": {"street": "1 Marine Drive", "city": "Mumbai", "province": "MH", "postal_code": "400020"},
+    "CA": {"street": "1 King St", "city": "Toronto", "province": "ON", "postal_code": "M5H 1A1"},
+    "US": {"street": "1 Main St", "city": "Austin", "province": "TX", "postal_code": "73301"},
+}
+CURRENCY = {"IN": "INR", "CA": "CAD", "US": "USD"}
+REGION = {"IN": "MH", "CA": "ON", "US": "TX"}
+
+
+@dataclass
+class Lease:
+    id: str
+    tenant_id: str
+    property_id: str
+    currency: str
+
+
+async def set_country(api: Any, owner: Any, country: str) -> None:
+    r = await api.put(
+        f"/api/v1/organizations/{owner.org_id}/settings",
+        owner.token,
+        json={"country": country, "province": REGION[country]},
+    )
+    assert r.status_code == 200, r.text
+
+
+async def make_lease(
+    api: Any,
+    owner: Any,
+    country: str = "IN",
+    *,
+    property_type: str = "commercial",
+    rent: str = "50000.00",
+    tenant_user_id: str | None = None,
+    tenant_gstin: str | None = None,
+    start: date = date(2026, 1, 1),
+    billing_day: int = 1,
+    grace_days: int = 5,
+    late_fee: tuple[str, str] | None = None,
+    status: str = "active",
+) -> Lease:
+    r = await api.post(
+        "/api/v1/properties", owner.token, json=property_body(type=property_type, address=ADDRESSES[country])
+    )
+    assert r.status_code == 201, r.text
+    property_id = uuid.UUID(r.json()["data"]["id"])
+    org = uuid.UUID(owner.org_id)
+    now = datetime.now(UTC)
+    unit_id, tenant_id, lease_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    currency = CURRENCY[country]
+    rent_minor = int(rent.replace(".", ""))
+    async with api.container.engine().begin() as conn:
+        await conn.execute(
+            units.insert().values(
+                id=unit_id,
+                organization_id=org,
+                property_id=property_id,
+                name=f"U-{unit_id.hex[:6]}",
+                amenities=[],
+                status="occupied",
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await conn.execute(
+            tenants.insert().values(
+                id=tenant_id,
+                organization_id=org,
+                property_id=property_id,
+                name="Tara Tenant",
+                email=f"tenant-{tenant_id.hex[:8]}@example.com",
+                gstin=tenant_gstin,
+                user_id=uuid.UUID(tenant_user_id) if tenant_user_id else None,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await conn.execute(
+            leases.insert().values(
+                id=lease_id,
+                organization_id=org,
+                property_id=property_id,
+                unit_id=unit_id,
+                tenant_id=tenant_id,
+                status=status,
+                start_date=start,
+                rent_minor=rent_minor,
+                currency=currency,
+                billing_day=billing_day,
+                grace_days=grace_days,
+                late_fee_kind=late_fee[0] if late_fee else None,
+                late_fee_value=late_fee[1] if late_fee else None,
+                tds_applicable=False,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return Lease(str(lease_id), str(tenant_id), str(property_id), currency)
+
+
+def money(amount: str, currency: str = "INR") -> dict[str, str]:
+    return {"amount": amount, "currency": currency}
+
+
+def invoice_body(lease: Lease, *lines: tuple[str, str, str], **extra: Any) -> dict[str, Any]:
+    """``lines``: (description, amount, charge_type)."""
+    body: dict[str, Any] = {
+        "lease_id": lease.id,
+        "issue_date": "2026-12-01",
+        "due_date": "2026-12-10",
+        "lines": [
+            {"description": d, "amount": money(a, lease.currency), "charge_type": t}
+            for d, a, t in (lines or [("Rent November 2026", "50000.00", "rent")])
+        ],
+    }
+    body.update(extra)
+    return body
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": f"test-{uuid.uuid4().hex}"}
+
+
+async def trial_balance(api: Any, owner: Any) -> dict[str, Any]:
+    r = await api.get("/api/v1/financial/trial-balance", owner.token)
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert data["balanced"] is True, data
+    assert data["total_debits"] == data["total_credits"]
+    return {row["account"]: row["balance"]["amount"] for row in data["accounts"]}
