@@ -35,7 +35,11 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "apikey:*",
         "visitor:*",
         "security:*",
+        "payment:*",
     ),
+    # Money (issue 4): managers bill and record manual payments; tenants see and pay their own.
+    "PropertyManager": ("financial:read", "financial:create", "financial:update", "payment:read", "payment:create"),
+    "Tenant": ("financial:read", "payment:read"),
 }
 
 # Leasing (issue 3): managers run units and leases; owners and tenants read them (scoped to what
@@ -69,7 +73,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "tenant": ("read", "create", "update", "delete"),
     "lease": ("read", "create", "update", "delete"),
     "financial": ("read", "create", "update", "delete", "approve"),
-    "payment": ("read", "create", "refund"),
+    "payment": ("read", "create", "update", "refund"),
     "maintenance": ("read", "create", "update", "delete", "assign"),
     "workorder": ("read", "create", "update", "delete"),
     "vendor": ("read", "create", "update", "delete"),

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pmsaas.entrypoints.http.platform.api_keys import ApiKeyController
+from pmsaas.entrypoints.http.platform.financial import (
+    InvoiceController,
+    LedgerController,
+    PaymentController,
+    PaymentMethodController,
+    PaymentWebhookController,
+)
+from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
@@ -23,4 +31,10 @@ CONTROLLERS: list[Any] = [
     TenantController,
     LeaseController,
     ApiKeyController,
+    FinancialTaxController,
+    InvoiceController,
+    PaymentController,
+    PaymentMethodController,
+    PaymentWebhookController,
+    LedgerController,
 ]
