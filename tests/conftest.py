@@ -60,6 +60,7 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
         "argon2_memory_cost_kib": 1024,
         "login_attempts_per_ip": 10_000,
         "registrations_per_ip_per_hour": 100_000,
+        "outbox_relay_interval_seconds": 0,  # tests relay explicitly (tests/integration/worker/)
     }
     values.update(overrides)
     return load_settings({}, **values)

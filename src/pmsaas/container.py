@@ -10,10 +10,13 @@ from dependency_injector import containers, providers
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
+from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.messaging.console import ConsoleEmailSender
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.sql.engine import create_engine
+from pmsaas.adapters.sql.housekeeping import SqlHousekeeping
+from pmsaas.adapters.sql.outbox import SqlOutbox
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
@@ -49,6 +52,28 @@ def _revocations(redis: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
     return InMemoryRevocationList() if redis is None else RedisRevocationList(redis)
+
+
+def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) -> Any:
+    ttl, lock = settings.idempotency_ttl_seconds, settings.idempotency_lock_seconds
+    if redis is None:
+        from pmsaas.adapters.idempotency.sql import SqlIdempotencyStore
+
+        return SqlIdempotencyStore(engine, ttl_seconds=ttl, lock_seconds=lock, clock=clock)
+    from pmsaas.adapters.idempotency.redis import RedisIdempotencyStore
+
+    return RedisIdempotencyStore(redis, ttl_seconds=ttl, lock_seconds=lock)
+
+
+def _job_queue(settings: Settings) -> Any:
+    """In-process (embedded) or arq; entrypoints bind the task registry to the in-process queue."""
+    if not settings.redis_url:
+        from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
+
+        return InProcessJobQueue()
+    from pmsaas.adapters.jobs.arq import ArqJobQueue
+
+    return ArqJobQueue(settings.redis_url)
 
 
 class Container(containers.DeclarativeContainer):
@@ -88,6 +113,12 @@ class Container(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(SandboxPaymentGateway)
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
+    # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
+    idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
+    job_queue = providers.Singleton(_job_queue, settings)
+    event_publisher = providers.Singleton(InProcessEventPublisher)
+    outbox = providers.Singleton(SqlOutbox, engine)
+    housekeeping = providers.Singleton(SqlHousekeeping, engine)
 
 
 def build_container(settings: Settings) -> Container:
@@ -97,6 +128,7 @@ def build_container(settings: Settings) -> Container:
 
 async def shutdown(container: Container) -> None:
     """Dispose of what holds connections; safe to call when they were never created."""
+    await container.job_queue().close()
     engine = container.engine()
     await engine.dispose()
     redis = container.redis()

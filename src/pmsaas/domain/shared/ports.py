@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -91,3 +92,121 @@ class RateLimiter(ABC):
 
     @abstractmethod
     async def reset(self, key: str) -> None: ...
+
+
+# -- idempotency keys (CONTRACT.md §6, docs/DECISIONS.md) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """The final response of a request made with an Idempotency-Key, replayed byte for byte."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """What a key already holds: the first request's fingerprint and, once it finished, its response."""
+
+    fingerprint: str
+    response: StoredResponse | None  # None: the first request is still running
+
+    @property
+    def in_progress(self) -> bool:
+        return self.response is None
+
+
+class IdempotencyStore(ABC):
+    """Idempotency keys, scoped to a principal (``scope``). Adapters hold the TTLs: a completed key
+    lives at least 24 hours; an in-progress claim expires after a short lock time, so a crashed
+    request does not block its key forever."""
+
+    @abstractmethod
+    async def begin(self, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+        """Claim the key atomically. ``None``: claimed, run the request. Otherwise the existing
+        record (compare its fingerprint; a stale claim with the same fingerprint is taken over)."""
+
+    @abstractmethod
+    async def complete(self, scope: str, key: str, response: StoredResponse) -> None:
+        """Store the final response of a claimed key."""
+
+    @abstractmethod
+    async def release(self, scope: str, key: str) -> None:
+        """Forget an in-progress claim (the request failed transiently; a retry runs again)."""
+
+    @abstractmethod
+    async def purge_expired(self) -> int:
+        """Delete expired keys; returns how many (0 where the backend expires keys by itself)."""
+
+
+# -- background jobs ---------------------------------------------------------------------------
+
+JobArgument = str | int | float | bool | None | list["JobArgument"] | dict[str, "JobArgument"]
+
+
+class JobQueue(ABC):
+    """Runs a registered task later, with primitive keyword arguments only (ids as strings).
+
+    Semantics every adapter keeps: delivery is **at least once** (a worker that dies mid-job runs it
+    again), so tasks must be idempotent. ``job_id`` is deterministic (``invoice:{org}:{lease}:{period}``):
+    enqueueing an id that is still pending or running is a no-op that returns ``False``; once the job
+    finished, the same id may run again. Argument names must not start with ``_`` and ``defer_seconds``
+    is reserved.
+    """
+
+    @abstractmethod
+    async def enqueue(self, name: str, *, job_id: str, defer_seconds: float = 0, **kwargs: JobArgument) -> bool: ...
+
+    async def close(self) -> None:
+        return None
+
+
+def check_job_arguments(kwargs: dict[str, object]) -> None:
+    """Refuse what would not survive a trip through Redis (arq pickles; we want plain data)."""
+
+    def ok(value: object) -> bool:
+        if value is None or isinstance(value, str | int | float | bool):
+            return True
+        if isinstance(value, list | tuple):
+            return all(ok(v) for v in value)
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and ok(v) for k, v in value.items())
+        return False
+
+    for name, value in kwargs.items():
+        if name.startswith("_"):
+            raise ValueError(f"job argument {name!r}: names starting with '_' are reserved")
+        if not ok(value):
+            raise TypeError(f"job argument {name!r} is a {type(value).__name__}; pass primitives (ids as str)")
+
+
+# -- the outbox and its relay ------------------------------------------------------------------
+
+
+class EventPublisher(ABC):
+    """Where relayed outbox events go. ``publish`` must be quick (the relay holds its claim while it
+    runs): slow work such as webhook HTTP calls is recorded or enqueued by subscribers, not done inline.
+    Raising leaves the event unpublished, to be retried: subscribers see an event at least once."""
+
+    @abstractmethod
+    async def publish(self, event: DomainEvent) -> None: ...
+
+
+class Outbox(ABC):
+    """The relay's side of the outbox table."""
+
+    @abstractmethod
+    async def relay_batch(self, publisher: EventPublisher, *, limit: int, now: datetime) -> int:
+        """In one transaction: claim up to ``limit`` unpublished events, oldest first, skipping rows
+        another relay holds; publish them in order; mark the published ones. At the first failure the
+        rest of the batch stays unpublished (its attempt counted) and the error propagates.
+        Returns how many were published."""
+
+
+class Housekeeping(ABC):
+    """Deletes rows that have outlived their purpose (expired tokens and the like)."""
+
+    @abstractmethod
+    async def purge_expired(self, now: datetime) -> dict[str, int]: ...

@@ -19,8 +19,10 @@ from pmsaas.container import Container, shutdown
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
 from pmsaas.entrypoints.http.errors import handle_exception
+from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, stamp_request_id
 from pmsaas.entrypoints.http.routes import CONTROLLERS
+from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 
@@ -50,10 +52,16 @@ def _openapi() -> OpenAPIConfig:
 
 
 def create_app(container: Container) -> Litestar:
+    schedule = embedded_schedule(container)  # in-process jobs when there is no Redis (None otherwise)
+
     async def on_startup(app: Litestar) -> None:
         await _warm_revocations(container)
+        if schedule is not None:
+            schedule.start()
 
     async def on_shutdown(app: Litestar) -> None:
+        if schedule is not None:
+            await schedule.stop()
         await shutdown(container)
 
     def provide_actor(request: Request[Any, Any, Any]) -> Actor:
@@ -63,7 +71,11 @@ def create_app(container: Container) -> Litestar:
         *CONTROLLERS,
         create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
     ]
-    middleware: list[Any] = [request_context_middleware, auth_middleware_factory(container)]
+    middleware: list[Any] = [
+        request_context_middleware,
+        auth_middleware_factory(container),
+        idempotency_middleware_factory(container),  # after auth: keys are scoped to the principal
+    ]
     shutdown_hooks: list[Any] = [on_shutdown]
     if container.settings().bench_endpoints:  # measurement-only /bench/ routes (bench/README.md); off by default
         from pmsaas.entrypoints.http.bench import install_bench

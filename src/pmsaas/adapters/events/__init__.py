@@ -1,0 +1,1 @@
+"""Event publishers: where the outbox relay hands events."""

@@ -1,0 +1,1 @@
+"""Idempotency-Key stores: SQL (embedded default) and Redis."""

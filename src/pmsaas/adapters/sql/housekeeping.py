@@ -1,0 +1,26 @@
+"""Deletes rows that outlived their purpose; run hourly by the worker (or in-process when embedded)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pmsaas.adapters.sql.tables.identity import refresh_tokens, revoked_access_tokens
+from pmsaas.domain.shared.ports import Housekeeping
+
+# Expired refresh tokens are kept a week: a late replay of one is still recognised as reuse.
+REFRESH_TOKEN_GRACE = timedelta(days=7)
+
+
+class SqlHousekeeping(Housekeeping):
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def purge_expired(self, now: datetime) -> dict[str, int]:
+        async with self._engine.begin() as conn:
+            tokens = await conn.execute(
+                refresh_tokens.delete().where(refresh_tokens.c.expires_at < now - REFRESH_TOKEN_GRACE)
+            )
+            revoked = await conn.execute(revoked_access_tokens.delete().where(revoked_access_tokens.c.expires_at < now))
+        return {"refresh_tokens": int(tokens.rowcount or 0), "revoked_access_tokens": int(revoked.rowcount or 0)}

@@ -1,0 +1,60 @@
+"""The outbox relay's SQL side: claim unpublished rows without ever handing one to two relays."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pmsaas.adapters.sql.tables.notifications import outbox as t
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ports import EventPublisher, Outbox
+
+
+class SqlOutbox(Outbox):
+    """PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets concurrent relays take disjoint batches.
+    SQLite: every transaction starts with ``BEGIN IMMEDIATE`` (see engine.py), so relays take turns;
+    a relay that waited sees the rows the other one marked and skips them."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def relay_batch(self, publisher: EventPublisher, *, limit: int, now: datetime) -> int:
+        published: list[object] = []
+        async with self._engine.begin() as conn:
+            rows = (
+                await conn.execute(
+                    sa.select(t.c.id, t.c.organization_id, t.c.event, t.c.payload, t.c.occurred_at)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.occurred_at, t.c.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            failure: BaseException | None = None
+            for row in rows:
+                event = DomainEvent(
+                    id=row.id,
+                    name=row.event,
+                    organization_id=row.organization_id,
+                    occurred_at=row.occurred_at,
+                    data=row.payload,
+                )
+                try:
+                    await publisher.publish(event)
+                except Exception as exc:  # recorded below and re-raised: the rest waits for the next run
+                    failure = exc
+                    await conn.execute(t.update().where(t.c.id == row.id).values(attempts=t.c.attempts + 1))
+                    break
+                published.append(row.id)
+            if published:
+                # Guarded by ``published_at IS NULL`` too: a row is marked by one relay only.
+                await conn.execute(
+                    t.update()
+                    .where(t.c.id.in_(published), t.c.published_at.is_(None))
+                    .values(published_at=now, attempts=t.c.attempts + 1)
+                )
+        if failure is not None:
+            raise failure
+        return len(published)

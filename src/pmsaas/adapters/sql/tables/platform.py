@@ -1,0 +1,24 @@
+"""Platform plumbing tables that belong to no bounded context."""
+
+import sqlalchemy as sa
+
+from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata
+
+# Idempotency-Key records (CONTRACT.md §6). ``scope`` is the principal (organization + user or API key);
+# the unique constraint makes two concurrent first requests with one key impossible: the loser gets 409.
+idempotency_keys = sa.Table(
+    "platform_idempotency_keys",
+    metadata,
+    id_column(),
+    sa.Column("scope", sa.String(120), nullable=False),
+    sa.Column("idempotency_key", sa.String(255), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # sha256 of method, path, query and body
+    sa.Column("state", sa.String(20), nullable=False),  # in_progress | completed
+    sa.Column("status_code", sa.Integer(), nullable=True),
+    sa.Column("response_headers", Json, nullable=True),
+    sa.Column("response_body", sa.LargeBinary(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("locked_until", UtcDateTime(), nullable=True),  # an in-progress claim older than this is stale
+    sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    sa.UniqueConstraint("scope", "idempotency_key"),
+)

@@ -1,0 +1,53 @@
+"""arq ``WorkerSettings`` for ``pmsaas worker`` (Redis mode).
+
+The container is built in ``on_startup`` from the environment and disposed in ``on_shutdown``;
+nothing connects at import time (``RedisSettings.from_dsn`` only parses the URL).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq.connections import RedisSettings
+from arq.cron import CronJob, cron
+from arq.worker import Function, func
+
+from pmsaas.container import build_container, shutdown
+from pmsaas.entrypoints.worker.tasks import TASKS, purge_expired, relay_outbox
+from pmsaas.settings import load_settings
+
+RELAY_EVERY_SECONDS = 5
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    from pmsaas.logging import configure_logging
+
+    settings = load_settings()
+    configure_logging(
+        json=settings.log_json if settings.log_json is not None else settings.is_production, level=settings.log_level
+    )
+    ctx["container"] = build_container(settings)
+
+
+async def stop(ctx: dict[str, Any]) -> None:
+    container = ctx.pop("container", None)
+    if container is not None:
+        await shutdown(container)
+
+
+def _redis_settings() -> RedisSettings:
+    url = load_settings().redis_url
+    return RedisSettings.from_dsn(url) if url else RedisSettings()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Function]] = [func(task, name=name) for name, task in TASKS.items()]
+    cron_jobs: ClassVar[list[CronJob]] = [
+        cron(purge_expired, name="cron:purge_expired", minute=7, second=0),  # hourly
+        cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS))),
+    ]
+    redis_settings = _redis_settings()
+    on_startup = startup
+    on_shutdown = stop
+    # Job ids are deduplicated while pending or running; a finished id may run again (JobQueue semantics).
+    keep_result = 0

@@ -1,0 +1,52 @@
+"""The task registry: job name → thin async function ``(ctx, **primitives)``.
+
+Tasks build nothing: they take the container from ``ctx["container"]`` (put there by the arq
+worker's start-up, or bound to the in-process queue by the HTTP app), call one use case, and return
+something small for the log. Every task is idempotent: delivery is at least once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from pmsaas.container import Container
+from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
+
+
+def _container(ctx: Mapping[str, Any]) -> Container:
+    return ctx["container"]  # type: ignore[no-any-return]
+
+
+async def relay_outbox(ctx: dict[str, Any], *, batch_size: int | None = None) -> int:
+    """Publish what the outbox holds; returns how many events were published."""
+    c = _container(ctx)
+    return await relay_outbox_use_case(
+        outbox=c.outbox(),
+        publisher=c.event_publisher(),
+        clock=c.clock(),
+        batch_size=batch_size or c.settings().outbox_batch_size,
+    )
+
+
+async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
+    """Expired idempotency keys, refresh tokens expired more than a week ago, expired revocations."""
+    c = _container(ctx)
+    counts = await c.housekeeping().purge_expired(c.clock().now())
+    counts["idempotency_keys"] = await c.idempotency_store().purge_expired()
+    return counts
+
+
+TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "relay_outbox": relay_outbox,
+    "purge_expired": purge_expired,
+}
+
+
+def bind_in_process(container: Container) -> None:
+    """Embedded mode: let the in-process queue run the registry's tasks with this container."""
+    from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
+
+    queue = container.job_queue()
+    if isinstance(queue, InProcessJobQueue):
+        queue.bind(TASKS, {"container": container})
