@@ -76,6 +76,34 @@ def _job_queue(settings: Settings) -> Any:
     return ArqJobQueue(settings.redis_url)
 
 
+def _secret_box(settings: Settings) -> Any:
+    from pmsaas.adapters.crypto.secretbox import FernetSecretBox
+
+    if settings.data_key:
+        return FernetSecretBox(settings.data_key)
+    if settings.is_production:
+        raise RuntimeError("PMSAAS_ENV=production requires PMSAAS_DATA_KEY (encrypts stored webhook secrets)")
+    return FernetSecretBox.development(settings.var_path / "keys")
+
+
+def _attachment_storage(settings: Settings) -> Any:
+    if settings.attachments_backend == "s3":
+        from pmsaas.adapters.storage.s3 import S3AttachmentStorage
+
+        if not (settings.s3_endpoint_url and settings.s3_bucket and settings.s3_access_key_id):
+            raise RuntimeError("attachments_backend=s3 needs PMSAAS_S3_ENDPOINT_URL, _BUCKET and _ACCESS_KEY_ID")
+        return S3AttachmentStorage(
+            endpoint_url=settings.s3_endpoint_url,
+            bucket=settings.s3_bucket,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key or "",
+            region=settings.s3_region,
+        )
+    from pmsaas.adapters.storage.filesystem import FilesystemAttachmentStorage
+
+    return FilesystemAttachmentStorage(settings.var_path / "attachments")
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -113,6 +141,9 @@ class Container(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(SandboxPaymentGateway)
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
+    # Operations: encrypted webhook secrets and ticket attachment storage.
+    secret_box = providers.Singleton(_secret_box, settings)
+    attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
     job_queue = providers.Singleton(_job_queue, settings)

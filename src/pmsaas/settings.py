@@ -46,6 +46,17 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     mail_from: str = "pmsaas <noreply@localhost>"
     log_json: bool | None = None  # None → JSON in production, console otherwise
     log_level: str = "INFO"
+    # Operations (issue 5). The key that encrypts stored secrets (webhook signing secrets); unset in
+    # development → a key generated under var/keys/; required in production.
+    data_key: str | None = None
+    # Ticket attachments: "filesystem" (var/attachments, the embedded default) or "s3" (any S3-compatible store).
+    attachments_backend: str = "filesystem"
+    attachments_max_bytes: int = 10 * 1024 * 1024
+    s3_endpoint_url: str | None = None  # e.g. https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000 (MinIO)
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
     # Financial: the sandbox gateway's webhook signing secret and the signature age tolerance.
     sandbox_webhook_secret: str = "whsec_sandbox_development"
     webhook_tolerance_seconds: int = 300

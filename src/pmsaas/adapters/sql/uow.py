@@ -21,6 +21,15 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from pmsaas.adapters.sql.repositories.operations import (
+    SqlCategoryRepository,
+    SqlPeopleDirectory,
+    SqlPropertyDirectory,
+    SqlTicketRepository,
+    SqlVendorRepository,
+    SqlWebhookRepository,
+    SqlWorkOrderRepository,
+)
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
     SqlOrganizationRegistry,
@@ -38,11 +47,19 @@ from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.errors import DependencyUnavailable
 
 _REPOSITORIES = (
+    "tickets",
+    "work_orders",
+    "vendors",
+    "ticket_categories",
+    "ticket_webhooks",
+    "property_directory",
+    "people_directory",
     "properties",
     "units",
     "tenants",
@@ -66,7 +83,7 @@ _REPOSITORIES = (
 )
 
 
-class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, FinancialUnitOfWork):
+class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, OperationsUnitOfWork, FinancialUnitOfWork):
     """Implements every context's unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -196,3 +213,31 @@ class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitO
     @cached_property
     def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]
         return SqlPaymentMethodRepository(self.connection)
+
+    @cached_property
+    def tickets(self) -> SqlTicketRepository:  # type: ignore[override]
+        return SqlTicketRepository(self.connection)
+
+    @cached_property
+    def work_orders(self) -> SqlWorkOrderRepository:  # type: ignore[override]
+        return SqlWorkOrderRepository(self.connection)
+
+    @cached_property
+    def vendors(self) -> SqlVendorRepository:  # type: ignore[override]
+        return SqlVendorRepository(self.connection)
+
+    @cached_property
+    def ticket_categories(self) -> SqlCategoryRepository:  # type: ignore[override]
+        return SqlCategoryRepository(self.connection)
+
+    @cached_property
+    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
+        return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]
+        return SqlPropertyDirectory(self.connection)
+
+    @cached_property
+    def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]
+        return SqlPeopleDirectory(self.connection)

@@ -52,6 +52,15 @@ _LEASING: dict[str, tuple[str, ...]] = {
 for _role, _grants in _LEASING.items():
     EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
 
+# Operations (issue 5): managers run maintenance, work orders and vendors and see the users they
+# assign; maintenance staff see the vendors they work with.
+_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "PropertyManager": ("maintenance:*", "workorder:*", "vendor:*", "user:read"),
+    "MaintenanceStaff": ("vendor:read",),
+}
+for _role, _grants in _OPERATIONS.items():
+    EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
+
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "SuperAdmin": "Operator of the platform: every permission in every organization.",
     "OrganizationOwner": "Owns the organization: settings, users, properties and everything in them.",

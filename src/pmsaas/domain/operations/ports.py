@@ -180,8 +180,35 @@ class PropertyDirectory(ABC):
     async def unit_names(self, organization_id: UUID, unit_ids: set[UUID]) -> dict[UUID, str]: ...
 
 
+@dataclass(frozen=True)
+class Person:
+    """A user as the ticketing surface shows it (read model over the identity context's tables)."""
+
+    id: UUID
+    name: str
+    email: str
+    phone: str | None
+    roles: frozenset[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    roles_any: frozenset[str] | None = None  # has one of these roles…
+    roles_none: frozenset[str] = frozenset()  # …and none of these
+    assigned_in_property: UUID | None = None  # has (live) tickets assigned in this property
+
+
 class PeopleDirectory(ABC):
-    """Display names of users and API keys, and who may work tickets."""
+    """Display names of users and API keys, who may work tickets, and the users list."""
+
+    @abstractmethod
+    async def people(self, organization_id: UUID, filters: PeopleFilter, page: PageRequest) -> Page[Person]: ...
+
+    @abstractmethod
+    async def person(self, organization_id: UUID, user_id: UUID) -> Person:
+        """Raises NotFound when not a member of the organization."""
 
     @abstractmethod
     async def names(self, organization_id: UUID, ids: set[UUID]) -> dict[UUID, str]: ...

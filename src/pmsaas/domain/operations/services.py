@@ -39,6 +39,8 @@ from pmsaas.domain.operations.model import (
 from pmsaas.domain.operations.ports import (
     AttachmentStorage,
     OperationsUnitOfWork,
+    PeopleFilter,
+    Person,
     SecretBox,
     TicketFilter,
     VendorFilter,
@@ -413,7 +415,8 @@ async def ticket_updates(
 
 async def add_comment(
     *, uow: OperationsUnitOfWork, clock: Clock, actor: Actor, ticket_id: UUID, text: str, internal: bool
-) -> Comment:
+) -> tuple[Comment, str]:
+    """The comment and its author's display name."""
     now = clock.now()
     text = _text(text, "text")
     async with uow:
@@ -451,8 +454,10 @@ async def add_comment(
             )
         )
         uow.record(ticket.event("ticket.updated", now))
+        ref = _actor_ref(actor)
+        names = await uow.people_directory.names(actor.org, {ref}) if ref else {}
         await uow.commit()
-    return comment
+    return comment, names.get(ref, "") if ref else ""
 
 
 # -- attachments -----------------------------------------------------------------------------
@@ -516,6 +521,42 @@ async def read_attachment(
         ticket = await _visible_ticket(uow, actor, ticket_id)
         attachment = await uow.tickets.get_attachment(actor.org, ticket.id, attachment_id)
     return attachment, await storage.get(attachment.storage_key)
+
+
+# -- people (the ticketing surface's users) --------------------------------------------------
+
+
+async def list_people(
+    *, uow: OperationsUnitOfWork, actor: Actor, filters: PeopleFilter, page: PageRequest
+) -> tuple[Page[Person], dict[UUID, list[tuple[UUID, str]]]]:
+    """Users of the organization with the properties they work tickets in."""
+    actor.require("user:read")
+    async with uow:
+        result = await uow.people_directory.people(actor.org, filters, page)
+        places = await _assigned_places(uow, actor.org, [p.id for p in result.items])
+    return result, places
+
+
+async def get_person(
+    *, uow: OperationsUnitOfWork, actor: Actor, user_id: UUID
+) -> tuple[Person, list[tuple[UUID, str]]]:
+    actor.require("user:read")
+    async with uow:
+        person = await uow.people_directory.person(actor.org, user_id)
+        places = await _assigned_places(uow, actor.org, [person.id])
+    return person, places.get(person.id, [])
+
+
+async def _assigned_places(
+    uow: OperationsUnitOfWork, organization_id: UUID, user_ids: list[UUID]
+) -> dict[UUID, list[tuple[UUID, str]]]:
+    by_user = await uow.tickets.assignee_properties(organization_id, user_ids)
+    all_ids = {p for ids in by_user.values() for p in ids}
+    names = await uow.property_directory.property_names(organization_id, all_ids) if all_ids else {}
+    return {
+        user: sorted(((p, names[p]) for p in ids if p in names), key=lambda x: (x[1], str(x[0])))
+        for user, ids in by_user.items()
+    }
 
 
 # -- webhooks (ticketing) --------------------------------------------------------------------

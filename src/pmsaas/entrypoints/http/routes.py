@@ -20,6 +20,9 @@ from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
 from pmsaas.entrypoints.http.platform.tenants import TenantController
 from pmsaas.entrypoints.http.platform.units import UnitController
+from pmsaas.entrypoints.http.ticketing.tickets import TicketController
+from pmsaas.entrypoints.http.ticketing.users import TicketingUserController
+from pmsaas.entrypoints.http.ticketing.webhooks import TicketingWebhookController
 
 CONTROLLERS: list[Any] = [
     HealthController,
@@ -31,6 +34,9 @@ CONTROLLERS: list[Any] = [
     TenantController,
     LeaseController,
     ApiKeyController,
+    TicketController,
+    TicketingUserController,
+    TicketingWebhookController,
     FinancialTaxController,
     InvoiceController,
     PaymentController,

@@ -1,0 +1,92 @@
+"""Shared by the ticketing controllers (/v1): scope guards, seed-style timestamps, paging."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import QueryParameter
+
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
+from pmsaas.domain.shared.paging import Page
+from pmsaas.entrypoints.http.envelope import TicketingLinks, TicketingMeta, TicketingPagination
+
+T = TypeVar("T")
+
+
+def scope_guard(
+    scope: str, *permissions: str
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """An API key needs ``scope``; a signed-in user needs one of ``permissions`` (its role grants).
+
+    Missing either is 403 ``insufficient_scope`` on the ticketing surface.
+    """
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        actor = connection.scope.get("user")
+        if not isinstance(actor, Actor):
+            raise AuthenticationFailed("Authentication required")
+        if actor.api_key_id is not None:
+            if scope not in actor.scopes:
+                raise PermissionDenied(f"This API key lacks the {scope} scope")
+            return
+        if not any(actor.can(p) for p in permissions):
+            raise PermissionDenied(f"Your role does not allow this ({scope})")
+
+    guard.__name__ = f"scope_{scope.replace(':', '_')}"
+    return guard
+
+
+def ts(at: datetime) -> str:
+    """The seed's timestamps: ISO 8601, UTC, seconds, ``Z``."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Page_ = Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Page number (default 1)")]
+PerPage = Annotated[int, QueryParameter(ge=1, le=100, description="Items per page (default 10, max 100)")]
+
+
+class TicketingList(msgspec.Struct, Generic[T], kw_only=True):
+    status: str = "success"
+    data: list[T]
+    meta: TicketingMeta
+
+
+class TicketingItem(msgspec.Struct, Generic[T], kw_only=True):
+    status: str = "success"
+    data: T
+
+
+def item(data: T) -> TicketingItem[T]:
+    return TicketingItem(data=data)
+
+
+def _link(request: Request[Any, Any, Any], page: int) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    params.append(("page", str(page)))
+    return f"{str(request.base_url).rstrip('/')}{request.url.path}?{urlencode(params)}"
+
+
+def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) -> TicketingList[T]:
+    total_pages = math.ceil(page.total / page.page_size) if page.total else 0
+    links = TicketingLinks(
+        next=_link(request, page.page + 1) if page.page < total_pages else None,
+        prev=_link(request, page.page - 1) if page.page > 1 else None,
+    )
+    pagination = TicketingPagination(
+        total=page.total,
+        count=len(items),
+        per_page=page.page_size,
+        current_page=page.page,
+        total_pages=total_pages,
+        links=links,
+    )
+    return TicketingList(data=items, meta=TicketingMeta(pagination=pagination))
