@@ -230,6 +230,19 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes (clock ticks → seconds)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def status_kib(pid: int, key: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -393,12 +406,15 @@ def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: i
         str(t.script),
         server.base + t.path,
     ]
+    server_pids = process_tree(server.proc.pid)
+    cpu_before, load_before = cpu_seconds(server_pids), os.getloadavg()[0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak_rss = 0
     while proc.poll() is None:
         peak_rss = max(peak_rss, server.rss_kib())
         time.sleep(0.25)
     out = proc.stdout.read() if proc.stdout else ""
+    server_cpu = cpu_seconds(server_pids) - cpu_before
     line = next((ln for ln in out.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {out}")
@@ -414,6 +430,9 @@ def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: i
         "errors": errors,
         "non_2xx": r["status"],
         "peak_rss_mib": peak_rss / 1024,
+        # CPU the server used per request: less sensitive than req/s to what else the machine runs.
+        "server_cpu_ms_per_request": 1000 * server_cpu / max(1, r["requests"]),
+        "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -426,6 +445,7 @@ def summarize(trials: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
             "p50_ms_median": statistics.median(r["p50_ms"] for r in rs),
             "p99_ms_median": statistics.median(r["p99_ms"] for r in rs),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in rs),
+            "server_cpu_ms_per_request_median": statistics.median(r["server_cpu_ms_per_request"] for r in rs),
             "errors": sum(r["errors"] for r in rs),
         }
     return summary
@@ -443,11 +463,13 @@ def ratios(summary: dict[str, dict[str, Any]]) -> dict[str, float]:
 
 def print_table(workers: int, summary: dict[str, dict[str, Any]], rat: dict[str, float]) -> None:
     print(f"\n== {workers} worker(s) ==")
-    head = f"{'target':<17}{'req/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'peak RSS MiB':>14}{'errors':>8}"
+    head = f"{'target':<17}{'req/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>11}{'peak RSS MiB':>14}"
+    head += f"{'errors':>8}"
     print(f"{head}  req/s each round")
     for key, s in summary.items():
         print(
             f"{key:<17}{s['rps_median']:>15.0f}{s['p50_ms_median']:>9.2f}{s['p99_ms_median']:>9.2f}"
+            f"{s['server_cpu_ms_per_request_median']:>11.3f}"
             f"{s['peak_rss_mib']:>14.1f}{s['errors']:>8}  {s['rps_each']}"
         )
     for k, v in rat.items():
@@ -479,7 +501,8 @@ def bench_workers(
                 trials[key].append(r)
                 log(
                     f"round {rnd} {key:<16} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms"
-                    f"  errors {r['errors']}"
+                    f"  server CPU {r['server_cpu_ms_per_request']:.3f} ms/req  errors {r['errors']}"
+                    f"  load {r['loadavg_1m']}"
                 )
                 if key.startswith("create/"):
                     reset_posted_rows(db_url)

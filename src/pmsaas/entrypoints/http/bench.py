@@ -34,14 +34,16 @@ _BARE_BODY = b'{"success":true,"data":{"status":"ok"}}'
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 _COLUMNS = (
-    "id, organization_id, name, type, status, description, year_built, street, city, province, postal_code, "
-    "country, version, created_at, updated_at"
+    "p.id, p.organization_id, p.name, p.type, p.status, p.description, p.year_built, p.street, p.city, p.province, "
+    "p.postal_code, p.country, p.version, p.created_at, p.updated_at, COALESCE(p.amenities::text, '[]'), "
+    "p.policies::text, ARRAY(SELECT o.user_id FROM properties_property_owners o WHERE o.property_id = p.id "
+    "ORDER BY o.user_id)"
 )
 _LIST_SQL = f"""
 WITH page AS (
-    SELECT {_COLUMNS} FROM properties_properties
-    WHERE organization_id = %(org)s AND deleted_at IS NULL
-    ORDER BY created_at ASC, id ASC
+    SELECT {_COLUMNS} FROM properties_properties p
+    WHERE p.organization_id = %(org)s AND p.deleted_at IS NULL
+    ORDER BY p.created_at ASC, p.id ASC
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT c.total, page.* FROM (
@@ -51,9 +53,9 @@ SELECT c.total, page.* FROM (
 _CREATE_SQL = """
 WITH p AS (
     INSERT INTO properties_properties (id, organization_id, name, type, status, description, year_built, street,
-        city, province, postal_code, country, version, created_at, updated_at)
+        city, province, postal_code, country, version, created_at, updated_at, amenities, policies)
     VALUES (%(id)s, %(org)s, %(name)s, %(type)s, %(status)s, %(description)s, %(year_built)s, %(street)s,
-        %(city)s, %(province)s, %(postal_code)s, %(country)s, 1, %(now)s, %(now)s)
+        %(city)s, %(province)s, %(postal_code)s, %(country)s, 1, %(now)s, %(now)s, '[]'::jsonb, NULL)
     RETURNING id
 ), o AS (
     INSERT INTO notifications_outbox (id, organization_id, event, payload, occurred_at, attempts)
@@ -90,6 +92,16 @@ class _AddressOut(msgspec.Struct):
     country: str
 
 
+class _PoliciesOut(msgspec.Struct):
+    pets_allowed: bool | None = None
+    pet_notes: str | None = None
+    smoking_allowed: bool | None = None
+    parking: Any = None
+    quiet_hours: Any = None
+    late_fee: Any = None
+    grace_days: int | None = None
+
+
 class _PropertyOut(msgspec.Struct):
     id: UUID
     organization_id: UUID
@@ -99,6 +111,9 @@ class _PropertyOut(msgspec.Struct):
     address: _AddressOut
     description: str | None
     year_built: int | None
+    amenities: msgspec.Raw
+    policies: _PoliciesOut
+    owner_ids: list[UUID]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -128,6 +143,9 @@ class _Envelope(msgspec.Struct):
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(_PropertyIn)
+_policies = msgspec.json.Decoder(_PoliciesOut | None)  # NULL column or JSON null: no policies set
+_NO_POLICIES = _PoliciesOut()
+_EMPTY_LIST = msgspec.Raw(b"[]")
 
 
 def _now_text(now: datetime) -> str:
@@ -222,6 +240,9 @@ class BenchEndpoints:
                 _AddressOut(r[8], r[9], r[10], r[10], r[11], r[12]),
                 r[6],
                 r[7],
+                msgspec.Raw(r[16].encode()),
+                (_policies.decode(r[17]) if r[17] else None) or _NO_POLICIES,
+                r[18],
                 r[13],
                 r[14],
                 r[15],
@@ -285,6 +306,9 @@ class BenchEndpoints:
             _AddressOut(a.street, a.city, province, province, a.postal_code, a.country),
             body.description,
             body.year_built,
+            _EMPTY_LIST,
+            _NO_POLICIES,
+            [],
             1,
             now,
             now,
