@@ -23,6 +23,22 @@ def _mask_secrets(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, 
     return event
 
 
+class _NamedPrintLogger(structlog.PrintLogger):
+    """A PrintLogger that knows its name, so ``add_logger_name`` works on structlog's own loggers
+    (the plain PrintLogger has none: every ``log.info`` raised AttributeError after the response)."""
+
+    def __init__(self, file: Any, name: str) -> None:
+        super().__init__(file)
+        self.name = name
+
+
+def _print_logger_factory(file: Any) -> Any:
+    def factory(*args: Any) -> _NamedPrintLogger:
+        return _NamedPrintLogger(file, str(args[0]) if args else "")
+
+    return factory
+
+
 def configure_logging(*, json: bool, level: str = "INFO") -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -36,7 +52,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_print_logger_factory(sys.stderr),
         cache_logger_on_first_use=True,
     )
     # Route the standard library (uvicorn, granian, sqlalchemy, arq) through the same renderer.
