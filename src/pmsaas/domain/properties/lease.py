@@ -30,7 +30,8 @@ Occupancy
 Renewal
     ``renew`` creates the next lease of the same unit and tenant(s), **already active** (the tenant
     stays; nothing to sign twice): it starts the day after the current ``end_date`` and, unless the
-    request says otherwise, runs for the same number of days as the current term, at the rent the
+    request says otherwise, runs as long as the current term in calendar terms (a 1 January to
+    31 December lease renews to the next 31 December; ``relativedelta``), at the rent the
     current lease's escalation would give on the renewal's start date (its schedule continued: a
     one-year lease renewing on its anniversary gets the escalated rent); the renewal counts its own
     anniversaries from its own start. The security deposit is carried over (the new lease charges
@@ -48,6 +49,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
 
 from pmsaas.domain.properties.schedule import Escalation, LateFee, LeaseTerms, rent_at, validate_terms
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, IllegalTransition, ValidationFailed
@@ -205,7 +208,8 @@ class Lease:
         if already_renewed:
             raise Conflict("this lease has already been renewed")
         start = self.end_date + ONE_DAY
-        end = end_date if end_date is not None else start + (self.end_date - self.start_date)
+        term = relativedelta(self.end_date + ONE_DAY, self.start_date)  # e.g. 1 year, or 6 months 3 days
+        end = end_date if end_date is not None else start + term - ONE_DAY
         if end <= start:
             raise ValidationFailed.single("end_date", "must be after the renewal's start date")
         if rent is None:
