@@ -32,7 +32,9 @@ class InMemoryRevocationList(RevocationList):
         self._revoked[jti] = expires_at_epoch
 
     async def is_revoked(self, jti: str) -> bool:
-        return jti in self._revoked
+        # Like the Redis entries' TTL: past the token's own expiry the entry no longer matters.
+        expires_at = self._revoked.get(jti)
+        return expires_at is not None and expires_at >= int(time.time())
 
 
 class RedisRevocationList(RevocationList):

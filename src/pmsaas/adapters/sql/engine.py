@@ -25,7 +25,10 @@ def async_url(url: str) -> str:
 def _prepare_sqlite_file(url: str) -> None:
     path = sa.make_url(url).database
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # connecting will fail with a database error, which readiness reports as 503
 
 
 def install_sqlite_pragmas(sync_engine: sa.Engine) -> None:

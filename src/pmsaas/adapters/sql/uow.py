@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
@@ -103,7 +104,7 @@ class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitO
         try:
             self._conn = await self._engine.connect()
             await self._conn.begin()
-        except OSError as exc:
+        except (OSError, OperationalError, InterfaceError) as exc:  # cannot connect: 503, not a bug
             raise DependencyUnavailable("database unavailable") from exc
 
     async def commit(self) -> None:

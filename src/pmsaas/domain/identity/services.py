@@ -26,6 +26,7 @@ from pmsaas.domain.identity.ports import (
     PasswordHasher,
     UserFilter,
 )
+from pmsaas.domain.identity.roles import is_known_role
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import (
@@ -371,6 +372,8 @@ async def get_user(*, uow: IdentityUnitOfWork, actor: Actor, user_id: UUID) -> O
 
 
 async def list_users(*, uow: IdentityUnitOfWork, actor: Actor, filters: UserFilter, page: PageRequest) -> Page[OrgUser]:
+    if filters.role is not None and not is_known_role(filters.role):
+        raise ValidationFailed.single("role", f"unknown role {filters.role!r}")
     async with uow:
         found = await uow.memberships.list_users(actor.org, filters, page)
     return Page([OrgUser(u, m) for u, m in found.items], found.total, found.page, found.page_size)
@@ -392,11 +395,17 @@ async def update_user(
     now = clock.now()
     async with uow:
         membership = await uow.memberships.get(actor.org, user_id)
-        user = await uow.users.get(user_id)
-        user = replace(user, name=name, phone=changes.phone, updated_at=now)
-        if changes.status is not None and changes.status != user.status:
-            if user_id == actor.user_id:
-                raise Conflict("you cannot change your own status")
+        current = await uow.users.get(user_id)
+        status_changes = changes.status is not None and changes.status != current.status
+        if status_changes and user_id == actor.user_id:
+            raise Conflict("you cannot change your own status")
+        profile_changes = status_changes or (name, changes.phone) != (current.name, current.phone)
+        if profile_changes and user_id != actor.user_id and len(await uow.memberships.for_user(user_id)) > 1:
+            # The account is shared with other organizations: one of them must not rename it or
+            # lock it out of the others. Its roles here, or its membership, are this org's to change.
+            raise Conflict("this account also belongs to other organizations; change its roles or remove it instead")
+        user = replace(current, name=name, phone=changes.phone, updated_at=now)
+        if status_changes and changes.status is not None:
             user.status = changes.status
             if changes.status == UserStatus.DISABLED:
                 await uow.tokens.revoke_user_tokens(user.id, now)

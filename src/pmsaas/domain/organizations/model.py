@@ -18,6 +18,17 @@ DEFAULT_LOCALE = {"IN": "en-IN", "CA": "en-CA", "US": "en-US"}
 _REGIONS = {"IN": IN_STATES, "CA": CA_PROVINCES, "US": US_STATES}
 
 
+def is_iana_time_zone(key: str) -> bool:
+    """A name of the IANA database (``Asia/Kolkata``), not a file of this machine (``localtime``)."""
+    if key in ("localtime", "posixrules") or key != key.strip():
+        return False
+    try:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 class Plan(StrEnum):
     STANDARD = "standard"
     PREMIUM = "premium"
@@ -54,9 +65,7 @@ class OrganizationSettings:
         if currency != CURRENCY_OF[country]:
             # Invoices, taxes and ledgers are kept in the country's currency.
             problems.append(FieldProblem("currency", f"must be {CURRENCY_OF[country]} for {country}"))
-        try:
-            ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        if not is_iana_time_zone(self.time_zone):
             problems.append(FieldProblem("time_zone", "is not an IANA time zone such as Asia/Kolkata"))
         if not self.locale or len(self.locale) > 16:
             problems.append(FieldProblem("locale", "is not a locale such as en-IN"))

@@ -36,6 +36,10 @@ class MembershipDirectory(ABC):
     @abstractmethod
     async def add_owner(self, *, organization_id: UUID, user_id: UUID, at: datetime) -> None: ...
 
+    @abstractmethod
+    async def remove_all(self, organization_id: UUID) -> None:
+        """A deleted organization has no members left: nobody signs in to it again."""
+
 
 class OrganizationsUnitOfWork(UnitOfWork):
     organizations: OrganizationRepository

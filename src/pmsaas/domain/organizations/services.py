@@ -136,5 +136,6 @@ async def delete_organization(
     async with uow:
         current = await _mutable(uow, actor, organization_id)
         await uow.organizations.delete(organization_id, now)
+        await uow.membership_directory.remove_all(organization_id)
         uow.record(_event("organization.deleted", current, now))
         await uow.commit()

@@ -16,6 +16,8 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pmsaas.domain.shared.errors import (
     AuthenticationFailed,
@@ -37,6 +39,9 @@ from pmsaas.entrypoints.http.envelope import (
 )
 
 log = structlog.get_logger("pmsaas.http")
+
+# Redis down (rate limits, revocations) is a dependency outage, not a bug.
+_UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 
 # (status, platform code, ticketing code)
 _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
@@ -147,10 +152,20 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         return render(
             request, 405, "METHOD_NOT_ALLOWED", "method_not_allowed", "Method not allowed", headers=exc.headers
         )
+    if isinstance(exc, _UNAVAILABLE):
+        log.warning("dependency_unavailable", error=type(exc).__name__, request_id=request_id_for(request.scope))
+        return render(request, 503, "SERVICE_UNAVAILABLE", "service_unavailable", "A dependency is unavailable")
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         code, ticket = _STATUS_CODES.get(exc.status_code, ("BAD_REQUEST", "bad_request"))
         return render(request, exc.status_code, code, ticket, exc.detail, headers=exc.headers)
-    log.error("unhandled_error", path=request.url.path, method=request.method, exc_info=exc)
+    # Bound explicitly: an error raised by a middleware is rendered after the request context ended.
+    log.error(
+        "unhandled_error",
+        path=request.url.path,
+        method=request.method,
+        request_id=request_id_for(request.scope),
+        exc_info=exc,
+    )
     return render(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,

@@ -23,35 +23,27 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+STARTED_KEY = "pmsaas.started"
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
-    """Echo or create X-Request-ID, bind it into every log line, and log each request once."""
+    """Echo or create X-Request-ID and bind it into every log line of the request.
+
+    The access log line itself is written by ``stamp_request_id`` (a before_send hook), which
+    sees every response: errors raised by middleware, unknown routes and 405s included.
+    """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" and scope["type"] != "websocket":
             await app(scope, receive, send)
             return
         request_id = request_id_for(scope)
+        scope.setdefault(STARTED_KEY, time.perf_counter())  # type: ignore[misc]
         token = request_id_var.set(request_id)
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status_holder = {"status": 0}
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-            await send(message)
-
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive, send)
         finally:
-            if scope["type"] == "http":
-                log.info(
-                    "request",
-                    method=scope.get("method"),
-                    path=scope.get("path"),
-                    status=status_holder["status"],
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                )
             structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)
 
@@ -68,6 +60,19 @@ __all__ = ["_header", "add_headers", "request_context_middleware"]
 
 
 async def stamp_request_id(message: Message, scope: Scope) -> None:
-    """Litestar before_send hook: every response, errors included, carries X-Request-ID."""
+    """Litestar before_send hook: every response, errors included, carries X-Request-ID and is
+    logged once (the request id is passed explicitly: an error rendered outside the middleware
+    stack is sent after the request's log context has ended)."""
     if message["type"] == "http.response.start":
-        MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id_for(scope)
+        request_id = request_id_for(scope)
+        MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+        if scope["type"] == "http":
+            started = scope.get(STARTED_KEY)  # type: ignore[call-overload]
+            log.info(
+                "request",
+                request_id=request_id,
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=message["status"],
+                duration_ms=round((time.perf_counter() - started) * 1000, 2) if started is not None else None,
+            )

@@ -43,7 +43,12 @@ async def page_of(
     id_column = table.c.id if id_column is None else id_column
     ordering = (order_column.desc(), id_column.desc()) if page.descending else (order_column.asc(), id_column.asc())
     query = (
-        sa.select(*(columns or [table])).where(condition).order_by(*ordering).limit(page.page_size).offset(page.offset)
+        sa.select(*(columns or [table]))
+        .select_from(table)  # a join keeps its ON clause (columns alone would cross-join the tables)
+        .where(condition)
+        .order_by(*ordering)
+        .limit(page.page_size)
+        .offset(page.offset)
     )
     rows = (await conn.execute(query)).all()
     return Page(items=[to_entity(r) for r in rows], total=total, page=page.page, page_size=page.page_size)

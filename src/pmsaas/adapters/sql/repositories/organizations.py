@@ -110,6 +110,9 @@ class SqlMembershipDirectory(MembershipDirectory):
             )
         )
 
+    async def remove_all(self, organization_id: UUID) -> None:
+        await self._conn.execute(memberships.delete().where(memberships.c.organization_id == organization_id))
+
 
 class SqlOrganizationRegistry(OrganizationRegistry):
     def __init__(self, conn: AsyncConnection) -> None:

@@ -21,6 +21,7 @@ from pmsaas.domain.organizations.model import (
     OrganizationSettings,
 )
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
@@ -38,15 +39,29 @@ class SettingsIn(Input):
     time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     locale: Annotated[str, msgspec.Meta(max_length=16)] | None = None
 
-    def to_domain(self) -> OrganizationSettings:
-        """Unset fields take the country's defaults (INR/Asia/Kolkata/en-IN for India, ...)."""
-        return OrganizationSettings(
+    def to_domain(self, prefix: str = "") -> OrganizationSettings:
+        """Unset fields take the country's defaults (INR/Asia/Kolkata/en-IN for India, ...).
+
+        Problems are reported under the names the caller used (``state`` or ``province``,
+        ``settings.`` inside an organization body)."""
+        if self.province is not None and self.state is not None and self.province.upper() != self.state.upper():
+            raise ValidationFailed.single(f"{prefix}state", "differs from province; send one of them")
+        region_field = "state" if self.state is not None and self.province is None else "province"
+        settings = OrganizationSettings(
             country=self.country,
-            province=self.province or self.state,
-            currency=self.currency or CURRENCY_OF[self.country],
-            time_zone=self.time_zone or DEFAULT_TIME_ZONE[self.country],
-            locale=self.locale or DEFAULT_LOCALE[self.country],
+            province=self.province if self.province is not None else self.state,
+            currency=self.currency if self.currency is not None else CURRENCY_OF[self.country],
+            time_zone=self.time_zone if self.time_zone is not None else DEFAULT_TIME_ZONE[self.country],
+            locale=self.locale if self.locale is not None else DEFAULT_LOCALE[self.country],
         )
+        try:
+            return settings.validated()
+        except ValidationFailed as exc:
+            problems = [
+                FieldProblem(prefix + (region_field if p.field == "province" else p.field), p.message)
+                for p in exc.problems
+            ]
+            raise ValidationFailed(problems) from None
 
 
 class OrganizationIn(Input):
@@ -121,7 +136,7 @@ class OrganizationController(Controller):
             clock=clock,
             actor=actor,
             name=data.name,
-            settings=data.settings.to_domain() if data.settings else None,
+            settings=data.settings.to_domain("settings.") if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
@@ -148,7 +163,7 @@ class OrganizationController(Controller):
             actor=actor,
             organization_id=organization_id,
             name=data.name,
-            settings=data.settings.to_domain() if data.settings else None,
+            settings=data.settings.to_domain("settings.") if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
