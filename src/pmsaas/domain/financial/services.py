@@ -520,16 +520,20 @@ async def settle_from_gateway(
     uow: FinancialUnitOfWork,
     clock: Clock,
     gateway: str,
+    event_id: str,
     gateway_payment_id: str,
     succeeded: bool,
     reason: str | None,
 ) -> Payment | None:
     """A verified gateway callback: settles or fails a pending payment exactly once.
 
-    A replayed or late callback for a payment that is no longer pending changes nothing.
+    The event id is recorded in the same transaction as the settlement: a replayed event, or a
+    late callback for a payment that is no longer pending, changes nothing.
     """
     now = clock.now()
     async with uow:
+        if not await uow.payments.record_gateway_event(gateway, event_id, now):
+            return await uow.payments.by_gateway_id(gateway, gateway_payment_id)
         payment = await uow.payments.by_gateway_id(gateway, gateway_payment_id)
         if payment is None:
             await uow.commit()  # remember the event id: an unknown payment stays unknown

@@ -681,8 +681,10 @@ class SqlPaymentRepository(PaymentRepository):
         ]
 
     async def add(self, payment: Payment) -> bool:
-        result = await self._conn.execute(insert_ignore(self._conn, P).values(**_payment_row(payment)))
-        return result.rowcount == 1
+        result = await self._conn.execute(
+            insert_ignore(self._conn, P).values(**_payment_row(payment)).returning(P.c.id)
+        )
+        return result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
 
     async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
         rows = (
@@ -761,7 +763,8 @@ class SqlPaymentRepository(PaymentRepository):
 
     async def add_refund(self, refund: Refund) -> bool:
         result = await self._conn.execute(
-            insert_ignore(self._conn, F.refunds).values(
+            insert_ignore(self._conn, F.refunds)
+            .values(
                 id=refund.id,
                 organization_id=refund.organization_id,
                 payment_id=refund.payment_id,
@@ -772,8 +775,9 @@ class SqlPaymentRepository(PaymentRepository):
                 request_fingerprint=refund.request_fingerprint,
                 created_at=refund.created_at,
             )
+            .returning(F.refunds.c.id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     async def refund_by_key(self, organization_id: UUID, key: str) -> Refund | None:
         r = F.refunds
@@ -797,9 +801,11 @@ class SqlPaymentRepository(PaymentRepository):
 
     async def record_gateway_event(self, gateway: str, event_id: str, at: Any) -> bool:
         result = await self._conn.execute(
-            insert_ignore(self._conn, F.gateway_events).values(gateway=gateway, event_id=event_id, received_at=at)
+            insert_ignore(self._conn, F.gateway_events)
+            .values(gateway=gateway, event_id=event_id, received_at=at)
+            .returning(F.gateway_events.c.event_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
 
 class SqlPaymentMethodRepository(PaymentMethodRepository):
