@@ -7,8 +7,8 @@ import uuid
 from functools import cached_property
 
 import pytest
-
 from fin_support import invoice_body, make_lease, money, set_country, trial_balance
+
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial import services
 from pmsaas.domain.financial.model import PaymentMethod

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
+
 from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER, sign
 from pmsaas.adapters.sql.tables.notifications import outbox
 
