@@ -20,6 +20,7 @@ from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
 from pmsaas.entrypoints.http.platform.tenants import TenantController
 from pmsaas.entrypoints.http.platform.units import UnitController
+from pmsaas.entrypoints.http.ticketing.properties import TicketingPropertyController
 from pmsaas.entrypoints.http.ticketing.tickets import TicketController
 from pmsaas.entrypoints.http.ticketing.users import TicketingUserController
 from pmsaas.entrypoints.http.ticketing.webhooks import TicketingWebhookController
@@ -33,6 +34,7 @@ CONTROLLERS: list[Any] = [
     UnitController,
     TenantController,
     LeaseController,
+    TicketingPropertyController,
     ApiKeyController,
     TicketController,
     TicketingUserController,
