@@ -20,7 +20,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
-from pmsaas.entrypoints.http.middleware import request_context_middleware, stamp_request_id
+from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
 from pmsaas.entrypoints.http.routes import CONTROLLERS
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
@@ -97,6 +97,7 @@ def create_app(container: Container) -> Litestar:
         openapi_config=_openapi(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         before_send=[stamp_request_id],
+        before_request=require_json_body,
         on_startup=[on_startup],
         on_shutdown=shutdown_hooks,
         request_max_body_size=2 * 1024 * 1024,

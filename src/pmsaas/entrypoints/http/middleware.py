@@ -6,9 +6,12 @@ Both are plain ASGI for speed: they run on every request, before routing work.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import structlog
+from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import RequestEncodingType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmsaas.entrypoints.http.context import request_id_for, request_id_var
@@ -76,3 +79,24 @@ async def stamp_request_id(message: Message, scope: Scope) -> None:
                 status=message["status"],
                 duration_ms=round((time.perf_counter() - started) * 1000, 2) if started is not None else None,
             )
+
+
+_JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+async def require_json_body(request: Request[Any, Any, Any]) -> None:
+    """before_request hook: a handler that reads a JSON body gets one (CONTRACT.md §2: a wrong
+    content type or a missing body is 400 BAD_REQUEST, like malformed JSON). Multipart and form
+    handlers (attachments, /oauth/token) declare another media type and are left alone."""
+    if request.method not in _JSON_METHODS:
+        return
+    param = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if param is None or getattr(param.kwarg_definition, "media_type", None) != RequestEncodingType.JSON:
+        return
+    from pmsaas.entrypoints.http.errors import ApiError
+
+    mime = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if mime and mime != "application/json" and not mime.endswith("+json"):
+        raise ApiError(400, "BAD_REQUEST", "Content-Type must be application/json")
+    if not param.has_default and not (await request.body()).strip():
+        raise ApiError(400, "BAD_REQUEST", "A JSON request body is required")

@@ -209,3 +209,41 @@ async def test_429_after_the_limit_per_principal(limited):
     assert (await api.get("/api/v1/properties", again["access_token"])).status_code == 429
     r = await api.get("/api/v1/properties", second.token)
     assert r.status_code == 200 and r.headers["x-ratelimit-remaining"] == "2"
+
+
+# -- request bodies ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", b'{"email": "a@example.com", "password": "whatever1"}'),
+        ("application/x-www-form-urlencoded", b"email=a%40example.com&password=whatever1"),
+        ("application/xml", b"<login/>"),
+        ("application/json", b""),
+        ("application/json", b"   "),
+        ("application/json", b'{"email": "a@example.com",'),
+        ("application/json", b"\xff\xfe"),
+    ],
+)
+async def test_wrong_content_type_missing_or_malformed_body_is_400(api, content_type, body):
+    r = await api.post("/api/v1/identity/login", content=body, headers={"Content-Type": content_type})
+    assert_envelope_error(r, 400, "BAD_REQUEST")
+
+
+async def test_json_variants_are_accepted(api, owner):
+    body = b'{"name": "Second"}'
+    for content_type in ("application/json; charset=utf-8", "application/vnd.api+json"):
+        r = await api.post("/api/v1/organizations", owner.token, content=body, headers={"Content-Type": content_type})
+        assert r.status_code == 201, (content_type, r.text)
+
+
+@pytest.mark.parametrize("body", [b"null", b'"text"', b"[]", b"42"])
+async def test_a_body_that_is_not_an_object_is_422(api, body):
+    r = await api.post("/api/v1/identity/login", content=body, headers={"Content-Type": "application/json"})
+    assert_envelope_error(r, 422, "VALIDATION_ERROR")
+
+
+async def test_an_optional_body_may_be_absent(api, owner):
+    session = await api.login(owner.email, owner.password)
+    assert (await api.post("/api/v1/identity/logout", session["access_token"])).status_code == 200

@@ -65,10 +65,10 @@ class UserOut(msgspec.Struct, kw_only=True):
     phone: str | None
     status: str
     email_verified: bool
-    organization_id: FromPath[UUID] | None
+    organization_id: UUID | None
     roles: list[str]
     permissions: list[str]
-    tenant_profile_id: FromPath[UUID] | None
+    tenant_profile_id: UUID | None
     created_at: datetime
     updated_at: datetime
 
@@ -296,8 +296,8 @@ class RolesIn(Input):
 
 
 class RolesOut(msgspec.Struct, kw_only=True):
-    user_id: FromPath[UUID]
-    organization_id: FromPath[UUID]
+    user_id: UUID
+    organization_id: UUID
     roles: list[str]
     permissions: list[str]
 
