@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from pmsaas.adapters.sql.tables.identity import memberships
 from pmsaas.adapters.sql.tables.properties import leases, tenants, units
 from support import property_body

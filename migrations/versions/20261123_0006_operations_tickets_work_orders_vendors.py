@@ -174,6 +174,7 @@ def upgrade() -> None:
         ),
         sa.Column("internal", sa.Boolean(), nullable=False),
         sa.Column("at", pmsaas.adapters.sql.metadata.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["ticket_id"],
             ["operations_tickets.id"],

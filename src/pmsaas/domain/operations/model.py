@@ -6,6 +6,7 @@ priority, and the entities only change through methods that check the rules.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -117,6 +118,9 @@ class Sla:
         return self.response_due_at if self.responded_at is None else self.resolution_due_at
 
 
+_UPDATE_SEQ = itertools.count(1)
+
+
 class UpdateKind(StrEnum):
     CREATED = "created"
     STATUS_CHANGED = "status_changed"
@@ -142,6 +146,8 @@ class TicketUpdate:
     note: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     internal: bool = False  # hidden from the tenant (internal comments, for instance)
+    # Orders updates recorded at the same instant (one transaction) in the order they happened.
+    seq: int = field(default_factory=lambda: next(_UPDATE_SEQ))
     id: UUID = field(default_factory=new_id)
 
 

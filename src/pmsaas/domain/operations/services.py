@@ -756,7 +756,7 @@ async def create_work_order(
         try:
             ticket = await uow.tickets.get(actor.org, data.ticket_id)
         except NotFound:
-            raise ValidationFailed.single("ticket_id", "no such maintenance request") from None
+            raise ValidationFailed.single("maintenance_request_id", "no such maintenance request") from None
         if not ticket.is_active:
             raise Conflict(f"the maintenance request is {ticket.status.value}")
         try:
@@ -802,7 +802,7 @@ async def update_work_order(
         if order.status is not WorkOrderStatus.SCHEDULED:
             raise Conflict(f"a work order that is {order.status.value} cannot be changed")
         if data.ticket_id != order.ticket_id:
-            raise ValidationFailed.single("ticket_id", "a work order cannot move to another request")
+            raise ValidationFailed.single("maintenance_request_id", "a work order cannot move to another request")
         if data.vendor_id != order.vendor_id:
             vendor = await uow.vendors.get(actor.org, data.vendor_id)
             if not vendor.active:

@@ -15,6 +15,12 @@ from pmsaas.entrypoints.http.platform.financial import (
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.operations import (
+    CategoryController,
+    MaintenanceRequestController,
+    VendorController,
+    WorkOrderController,
+)
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
@@ -36,6 +42,10 @@ CONTROLLERS: list[Any] = [
     LeaseController,
     TicketingPropertyController,
     ApiKeyController,
+    MaintenanceRequestController,
+    CategoryController,
+    WorkOrderController,
+    VendorController,
     TicketController,
     TicketingUserController,
     TicketingWebhookController,

@@ -131,6 +131,7 @@ def _to_update(r: Any) -> TicketUpdate:
         data=dict(r.data or {}),
         internal=r.internal,
         at=r.at,
+        seq=r.seq,
     )
 
 
@@ -214,6 +215,7 @@ class SqlTicketRepository(TicketRepository):
                 data=update.data,
                 internal=update.internal,
                 at=update.at,
+                seq=update.seq,
             )
         )
 
@@ -222,7 +224,7 @@ class SqlTicketRepository(TicketRepository):
         query = u.select().where(u.c.organization_id == organization_id, u.c.ticket_id == ticket_id)
         if not include_internal:
             query = query.where(u.c.internal.is_(False))
-        rows = await self._conn.execute(query.order_by(u.c.at, u.c.id))
+        rows = await self._conn.execute(query.order_by(u.c.at, u.c.seq, u.c.id))
         return [_to_update(r) for r in rows]
 
     async def add_comment(self, comment: Comment) -> None:

@@ -82,6 +82,7 @@ ticket_updates = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Column("internal", sa.Boolean(), nullable=False),
     sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("seq", sa.BigInteger(), nullable=False),  # tie-break within one instant
     sa.Index("ix_operations_ticket_updates_ticket", "ticket_id", "at"),
 )
 
