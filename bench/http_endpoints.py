@@ -243,6 +243,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def pid_cpu(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
+def postgres_backends(db_url: str) -> list[int]:
+    """The server processes serving the benchmark database (the app's pools and the limit handler's)."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def status_kib(pid: int, key: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -394,7 +409,9 @@ def check_targets(server: Server, targets: list[Target], seed_: Seed) -> dict[st
     }
 
 
-def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: int, threads: int) -> dict[str, Any]:
+def run_trial(
+    wrk: str, server: Server, t: Target, duration: int, connections: int, threads: int, db_url: str
+) -> dict[str, Any]:
     cmd = [
         wrk,
         f"-t{threads}",
@@ -407,6 +424,7 @@ def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: i
         server.base + t.path,
     ]
     server_pids = process_tree(server.proc.pid)
+    pg_before = pid_cpu(postgres_backends(db_url))
     cpu_before, load_before = cpu_seconds(server_pids), os.getloadavg()[0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak_rss = 0
@@ -415,6 +433,8 @@ def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: i
         time.sleep(0.25)
     out = proc.stdout.read() if proc.stdout else ""
     server_cpu = cpu_seconds(server_pids) - cpu_before
+    # Backends opened during the trial count from zero; one that closed during it is missed.
+    pg_cpu = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pid_cpu(postgres_backends(db_url)).items())
     line = next((ln for ln in out.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {out}")
@@ -432,6 +452,7 @@ def run_trial(wrk: str, server: Server, t: Target, duration: int, connections: i
         "peak_rss_mib": peak_rss / 1024,
         # CPU the server used per request: less sensitive than req/s to what else the machine runs.
         "server_cpu_ms_per_request": 1000 * server_cpu / max(1, r["requests"]),
+        "postgres_cpu_ms_per_request": 1000 * pg_cpu / max(1, r["requests"]),
         "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
@@ -446,6 +467,7 @@ def summarize(trials: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
             "p99_ms_median": statistics.median(r["p99_ms"] for r in rs),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in rs),
             "server_cpu_ms_per_request_median": statistics.median(r["server_cpu_ms_per_request"] for r in rs),
+            "postgres_cpu_ms_per_request_median": statistics.median(r["postgres_cpu_ms_per_request"] for r in rs),
             "errors": sum(r["errors"] for r in rs),
         }
     return summary
@@ -463,13 +485,14 @@ def ratios(summary: dict[str, dict[str, Any]]) -> dict[str, float]:
 
 def print_table(workers: int, summary: dict[str, dict[str, Any]], rat: dict[str, float]) -> None:
     print(f"\n== {workers} worker(s) ==")
-    head = f"{'target':<17}{'req/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>11}{'peak RSS MiB':>14}"
+    head = f"{'target':<17}{'req/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'app CPU ms':>11}{'PG CPU ms':>10}"
+    head += f"{'peak RSS MiB':>14}"
     head += f"{'errors':>8}"
     print(f"{head}  req/s each round")
     for key, s in summary.items():
         print(
             f"{key:<17}{s['rps_median']:>15.0f}{s['p50_ms_median']:>9.2f}{s['p99_ms_median']:>9.2f}"
-            f"{s['server_cpu_ms_per_request_median']:>11.3f}"
+            f"{s['server_cpu_ms_per_request_median']:>11.3f}{s['postgres_cpu_ms_per_request_median']:>10.3f}"
             f"{s['peak_rss_mib']:>14.1f}{s['errors']:>8}  {s['rps_each']}"
         )
     for k, v in rat.items():
@@ -491,17 +514,18 @@ def bench_workers(
         order = ["list/endpoint", "create/endpoint", "list/limit", "create/limit", "bare"]
         log(f"warm-up: {args.warmup}s per target")
         for key in order:
-            run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads)
+            run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
             if key.startswith("create/"):
                 reset_posted_rows(db_url)
         trials: dict[str, list[dict[str, Any]]] = {k: [] for k in order}
         for rnd in range(1, args.rounds + 1):
             for key in order:
-                r = run_trial(wrk, server, by_key[key], args.duration, args.connections, args.threads)
+                r = run_trial(wrk, server, by_key[key], args.duration, args.connections, args.threads, db_url)
                 trials[key].append(r)
                 log(
                     f"round {rnd} {key:<16} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms"
-                    f"  server CPU {r['server_cpu_ms_per_request']:.3f} ms/req  errors {r['errors']}"
+                    f"  CPU/req app {r['server_cpu_ms_per_request']:.3f} PG {r['postgres_cpu_ms_per_request']:.3f} ms"
+                    f"  errors {r['errors']}"
                     f"  load {r['loadavg_1m']}"
                 )
                 if key.startswith("create/"):
