@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,6 +89,11 @@ class JwtTokens(AccessTokenIssuer):
         self._issuer = issuer
         self._audience = audience
         self._ttl = ttl_seconds
+        # Tokens already verified → their claims, until they expire: a client sends the same token
+        # on every request for up to ttl_seconds, and parsing + RSA verification was the largest
+        # per-request cost of an authenticated request (bench/README.md). Bounded; cleared when full.
+        self._verified: dict[str, dict[str, Any]] = {}
+        self._verified_max = 10_000
 
     def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken:
         jti = str(new_id())
@@ -112,7 +118,24 @@ class JwtTokens(AccessTokenIssuer):
         return IssuedAccessToken(token=token, jti=jti, expires_at=expires, expires_in=self._ttl)
 
     def decode(self, token: str) -> dict[str, Any]:
-        """Verify signature (RS256 only: no ``none``, no HS256 with the public key), audience, issuer, expiry."""
+        """Verify signature (RS256 only: no ``none``, no HS256 with the public key), audience, issuer, expiry.
+
+        A token verified before is not parsed again; only its expiry is checked (as PyJWT does: expired
+        when ``exp <= now``). Revocation is the caller's check, on every request.
+        """
+        claims = self._verified.get(token)
+        if claims is not None:
+            if claims["exp"] <= time.time():
+                del self._verified[token]
+                raise TokenExpired("Access token has expired")
+            return dict(claims)
+        claims = self._verify(token)
+        if len(self._verified) >= self._verified_max:
+            self._verified.clear()
+        self._verified[token] = claims
+        return dict(claims)
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
