@@ -8,6 +8,7 @@ so the financial domain never imports another context.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
@@ -44,10 +45,15 @@ class BillableCharge:
     period_end: date
 
 
+# (overdue balance, due date, as of) -> the late fee owed, or None (the lease's own terms)
+LateFeeRule = Callable[[Money, date, date], "Money | None"]
+
+
 @dataclass(frozen=True)
 class BillableLease:
     lease: LeaseRef
     charges: list[BillableCharge]
+    late_fee: LateFeeRule | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,14 @@ class InvoiceRepository(ABC):
 
     @abstractmethod
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
+
+    @abstractmethod
+    async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
+        """Leases that already have their invoice for ``period``."""
+
+    @abstractmethod
+    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+        """Open invoices with a balance, due before ``day`` (candidates for late fees)."""
 
     @abstractmethod
     async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
@@ -171,6 +185,10 @@ class LedgerRepository(ABC):
         """Append an entry (creating the accounts it names). Never updates or deletes."""
 
     @abstractmethod
+    async def post_many(self, entries: list[JournalEntry]) -> None:
+        """Append many entries in a few bulk statements."""
+
+    @abstractmethod
     async def entry_for(self, organization_id: UUID, source_type: str, source_id: UUID) -> JournalEntry: ...
 
     @abstractmethod
@@ -183,8 +201,12 @@ class LedgerRepository(ABC):
 
 class NumberSequences(ABC):
     @abstractmethod
+    async def reserve(self, organization_id: UUID, series: str, fiscal_year: str, count: int) -> int:
+        """Reserve ``count`` consecutive numbers and return the first. Gap-free: the counter row is
+        locked and moved in the caller's transaction (``count=0`` only takes the lock)."""
+
     async def next(self, organization_id: UUID, series: str, fiscal_year: str) -> int:
-        """The next number of a series, gap-free: the counter moves in the caller's transaction."""
+        return await self.reserve(organization_id, series, fiscal_year, 1)
 
 
 @dataclass

@@ -160,5 +160,32 @@ def openapi() -> None:
     sys.stdout.write("\n")
 
 
+@cli.group()
+def billing() -> None:
+    """Rent billing."""
+
+
+@billing.command("run")
+@click.option("--period", required=True, help="YYYY-MM, e.g. 2026-12")
+@click.option("--org", "organization", default=None, help="Only this organization id (default: all)")
+def billing_run(period: str, organization: str | None) -> None:
+    """Create each active lease's invoice for PERIOD, exactly once per (lease, period)."""
+    from uuid import UUID
+
+    from pmsaas.entrypoints.cli.billing import run
+
+    try:
+        org = UUID(organization) if organization else None
+    except ValueError:
+        raise click.BadParameter("not a UUID", param_hint="--org") from None
+    summary = asyncio.run(run(_settings(), period, org))
+    click.echo(
+        f"period {summary.period}: {summary.created} invoices created, {summary.skipped} already billed, "
+        f"{summary.late_fees} late fees, {len(summary.failed)} failed"
+    )
+    for lease_id, reason in summary.failed.items():
+        click.echo(f"  lease {lease_id}: {reason}", err=True)
+
+
 if __name__ == "__main__":
     cli()

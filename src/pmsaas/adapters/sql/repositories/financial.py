@@ -376,7 +376,7 @@ class SqlNumberSequences(NumberSequences):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def next(self, organization_id: UUID, series: str, fiscal_year: str) -> int:
+    async def reserve(self, organization_id: UUID, series: str, fiscal_year: str, count: int) -> int:
         t = F.number_sequences
         key = sa.and_(t.c.organization_id == organization_id, t.c.series == series, t.c.fiscal_year == fiscal_year)
         await self._conn.execute(
@@ -387,9 +387,9 @@ class SqlNumberSequences(NumberSequences):
         # The UPDATE takes the row lock: concurrent issuers queue here until the holder commits or
         # rolls back, so a rolled-back number is reused and none is skipped.
         result = await self._conn.execute(
-            t.update().where(key).values(last_value=t.c.last_value + 1).returning(t.c.last_value)
+            t.update().where(key).values(last_value=t.c.last_value + count).returning(t.c.last_value)
         )
-        return int(result.scalar_one())
+        return int(result.scalar_one()) - count + 1
 
 
 # -- invoices ---------------------------------------------------------------------------------
@@ -589,6 +589,27 @@ class SqlInvoiceRepository(InvoiceRepository):
             page=result.page,
             page_size=result.page_size,
         )
+
+    async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
+        rows = await self._conn.execute(
+            sa.select(I.c.lease_id).where(I.c.organization_id == organization_id, I.c.period == period)
+        )
+        return set(rows.scalars())
+
+    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+        rows = (
+            await self._conn.execute(
+                sa.select(I)
+                .where(
+                    I.c.organization_id == organization_id,
+                    I.c.status.in_([s.value for s in OPEN]),
+                    I.c.due_date < day,
+                    I.c.paid_minor < I.c.total_minor,
+                )
+                .order_by(I.c.due_date, I.c.id)
+            )
+        ).all()
+        return await self._with_lines(rows)
 
     async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
         query = (

@@ -12,6 +12,7 @@ from typing import Any
 
 from pmsaas.container import Container
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
+from pmsaas.entrypoints.worker.tasks.financial import billing_run
 
 
 def _container(ctx: Mapping[str, Any]) -> Container:
@@ -40,6 +41,7 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "relay_outbox": relay_outbox,
     "purge_expired": purge_expired,
+    "billing_run": billing_run,
 }
 
 
