@@ -71,7 +71,7 @@ def _tax_id(
         return None
 
 
-def _tenant_values(data: TenantInput, prop: Property) -> dict[str, object]:
+def tenant_values(data: TenantInput, prop: Property) -> dict[str, object]:
     country = prop.address.country
     problems: list[FieldProblem] = []
     name, email = data.name.strip(), data.email.strip().lower()
@@ -143,7 +143,7 @@ async def create_tenant(
             property_id=property_id,
             created_at=now,
             updated_at=now,
-            **_tenant_values(data, prop),  # type: ignore[arg-type]
+            **tenant_values(data, prop),  # type: ignore[arg-type]
         )
         await _link_account(uow, actor, tenant.id, None, tenant.user_id)
         await uow.tenants.add(tenant)
@@ -185,7 +185,7 @@ async def update_tenant(
     async with uow:
         current = await visible_tenant(uow, actor, property_id, tenant_id)
         prop = await uow.properties.get(actor.org, property_id)
-        values = _tenant_values(data, prop)
+        values = tenant_values(data, prop)
         updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
         await _link_account(uow, actor, current.id, current.user_id, updated.user_id)
         await uow.tenants.update(updated, expected_version=current.version)
@@ -253,6 +253,21 @@ async def _lease_values(
             problems.append(FieldProblem(f"co_tenant_ids.{i}", "no such tenant"))
         co.append(tid)
     currency = await uow.organization_facts.currency(actor.org)
+    return lease_values(prop, tenant_id, data, currency, problems, co)
+
+
+def lease_values(
+    prop: Property,
+    tenant_id: UUID,
+    data: LeaseInput,
+    currency: str,
+    problems: list[FieldProblem] | None = None,
+    co_tenant_ids: list[UUID] | None = None,
+) -> dict[str, object]:
+    """The checked fields of a lease whose references (unit, co-tenants) were already checked
+    (their problems, if any, come in ``problems``); defaults from the property's policies."""
+    problems = list(problems or [])
+    co = list(data.co_tenant_ids if co_tenant_ids is None else co_tenant_ids)
     for name, money in (("rent", data.rent), ("security_deposit", data.security_deposit)):
         if money is not None and money.currency != currency:
             problems.append(FieldProblem(f"{name}.currency", f"must be the organization's currency {currency}"))

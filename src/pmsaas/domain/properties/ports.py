@@ -47,6 +47,13 @@ class PropertyRepository(ABC):
     async def find_by_name(self, organization_id: UUID, name: str) -> Property | None: ...
 
     @abstractmethod
+    async def find_by_names(self, organization_id: UUID, names: list[str]) -> list[Property]: ...
+
+    @abstractmethod
+    async def add_many(self, props: list[Property]) -> None:
+        """Bulk insert (imports)."""
+
+    @abstractmethod
     async def unit_counts(self, organization_id: UUID, property_ids: list[UUID]) -> dict[UUID, int]:
         """Live units per property (0 for a property without units)."""
 
@@ -91,6 +98,17 @@ class UnitRepository(ABC):
     @abstractmethod
     async def find_by_name(self, organization_id: UUID, property_id: UUID, name: str) -> Unit | None: ...
 
+    @abstractmethod
+    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Unit]: ...
+
+    @abstractmethod
+    async def add_many(self, units: list[Unit]) -> None:
+        """Bulk insert (imports); Conflict on a name clash."""
+
+    @abstractmethod
+    async def set_statuses(self, units: list[Unit]) -> None:
+        """Bulk write of ``status``/``version``/``updated_at`` (imports)."""
+
 
 @dataclass(frozen=True)
 class TenantFilter:
@@ -124,6 +142,13 @@ class TenantRepository(ABC):
 
     @abstractmethod
     async def find_by_user(self, organization_id: UUID, user_id: UUID) -> Tenant | None: ...
+
+    @abstractmethod
+    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Tenant]: ...
+
+    @abstractmethod
+    async def add_many(self, tenants: list[Tenant]) -> None:
+        """Bulk insert (imports)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,17 @@ class LeaseRepository(ABC):
     async def active_on(self, organization_id: UUID, day: date) -> list[Lease]:
         """Leases that run on ``day``: status ``active``/``notice_given`` and
         ``start_date <= day <= effective end``. What the billing run invoices."""
+
+    @abstractmethod
+    async def find(self, organization_id: UUID, unit_id: UUID, tenant_id: UUID, start_date: date) -> Lease | None:
+        """The lease of that unit and main tenant starting that day, if any (imports match on it)."""
+
+    @abstractmethod
+    async def for_units(self, organization_id: UUID, unit_ids: list[UUID]) -> list[Lease]: ...
+
+    @abstractmethod
+    async def add_many(self, leases: list[Lease]) -> None:
+        """Bulk insert (imports); Conflict if the database refuses an overlapping occupancy."""
 
     @abstractmethod
     async def renewal_of(self, organization_id: UUID, lease_id: UUID) -> Lease | None: ...

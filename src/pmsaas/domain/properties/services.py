@@ -226,12 +226,16 @@ class UnitInput:
 
 
 async def _unit_values(uow: PropertiesUnitOfWork, actor: Actor, data: UnitInput) -> dict[str, object]:
+    return unit_values(data, await uow.organization_facts.currency(actor.org))
+
+
+def unit_values(data: UnitInput, currency: str) -> dict[str, object]:
+    """The checked fields of a unit (``ValidationFailed`` listing every problem)."""
     problems: list[FieldProblem] = []
     name = data.name.strip()
     if not name:
         problems.append(FieldProblem("name", "must not be blank"))
     if data.market_rent is not None:
-        currency = await uow.organization_facts.currency(actor.org)
         if data.market_rent.currency != currency:
             problems.append(FieldProblem("market_rent.currency", f"must be the organization's currency {currency}"))
         elif not data.market_rent.is_positive:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -146,6 +147,40 @@ def create_admin(email: str, name: str, organization_name: str | None, super_adm
         )
     )
     click.echo(result)
+
+
+@cli.group("import")
+def import_() -> None:
+    """Bring data in from spreadsheets or another system."""
+
+
+@import_.command("rent-roll")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "organization", required=True, help="The organization's id")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing")
+def import_rent_roll(file: Path, organization: str, dry_run: bool) -> None:
+    """Import a rent roll CSV (properties, units, tenants, leases): all rows or none.
+
+    Re-importing the same file changes nothing (rows are matched to what exists)."""
+    from uuid import UUID
+
+    from pmsaas.domain.properties.rent_roll import RentRollRejected
+    from pmsaas.domain.shared.errors import NotFound
+    from pmsaas.entrypoints.cli.rent_roll import run_import, summary
+
+    try:
+        org = UUID(organization)
+    except ValueError:
+        raise click.BadParameter("must be an organization id (UUID)", param_hint="--org") from None
+    try:
+        report = asyncio.run(run_import(_settings(), file, org, dry_run=dry_run))
+    except NotFound:
+        raise click.ClickException(f"no organization {org}") from None
+    except RentRollRejected as exc:
+        for error in exc.report.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(exc.report.errors)} problem(s); nothing was imported") from None
+    click.echo(summary(report))
 
 
 @cli.command()

@@ -188,6 +188,26 @@ class SqlPropertyRepository(PropertyRepository):
         ).first()
         return None if row is None else (await self._with_owners([to_property(row)]))[0]
 
+    async def find_by_names(self, organization_id: UUID, names: list[str]) -> list[Property]:
+        found: list[Property] = []
+        for chunk in _chunks(sorted(set(names))):
+            rows = await self._conn.execute(
+                t.select().where(self._live(organization_id), t.c.name.in_(chunk)).order_by(t.c.created_at)
+            )
+            found += [to_property(r) for r in rows]
+        return await self._with_owners(found)
+
+    async def add_many(self, props: list[Property]) -> None:
+        if props:
+            await self._conn.execute(t.insert(), [_row(p) for p in props])
+            owners = [
+                {"property_id": p.id, "user_id": u, "organization_id": p.organization_id}
+                for p in props
+                for u in dict.fromkeys(p.owner_ids)
+            ]
+            if owners:
+                await self._conn.execute(property_owners.insert(), owners)
+
     async def unit_counts(self, organization_id: UUID, property_ids: list[UUID]) -> dict[UUID, int]:
         counts = dict.fromkeys(property_ids, 0)
         if property_ids:
@@ -240,6 +260,11 @@ class SqlPropertyRepository(PropertyRepository):
         where += apply_created_range(t.c.created_at, filters.created_after, filters.created_before)
         result = await page_of(self._conn, t, where, SORTABLE, page, to_property)
         return replace(result, items=await self._with_owners(result.items))
+
+
+def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
+    """IN lists in slices (SQLite caps bound parameters)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -369,6 +394,46 @@ class SqlUnitRepository(UnitRepository):
         where += apply_created_range(units.c.created_at, filters.created_after, filters.created_before)
         return await page_of(self._conn, units, where, UNIT_SORTABLE, page, to_unit)
 
+    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Unit]:
+        found: list[Unit] = []
+        for chunk in _chunks(property_ids):
+            rows = await self._conn.execute(
+                units.select().where(self._live(organization_id), units.c.property_id.in_(chunk))
+            )
+            found += [to_unit(r) for r in rows]
+        return found
+
+    async def add_many(self, new_units: list[Unit]) -> None:
+        if not new_units:
+            return
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(units.insert(), [_unit_row(u) for u in new_units])
+        except IntegrityError:
+            raise Conflict(_NAME_TAKEN) from None
+
+    async def set_statuses(self, changed: list[Unit]) -> None:
+        if changed:
+            await self._conn.execute(
+                units.update()
+                .where(units.c.id == sa.bindparam("b_id"), units.c.organization_id == sa.bindparam("b_org"))
+                .values(
+                    status=sa.bindparam("b_status"),
+                    version=sa.bindparam("b_version"),
+                    updated_at=sa.bindparam("b_updated_at"),
+                ),
+                [
+                    {
+                        "b_id": u.id,
+                        "b_org": u.organization_id,
+                        "b_status": u.status.value,
+                        "b_version": u.version,
+                        "b_updated_at": u.updated_at,
+                    }
+                    for u in changed
+                ],
+            )
+
     async def find_by_name(self, organization_id: UUID, property_id: UUID, name: str) -> Unit | None:
         query = units.select().where(
             self._live(organization_id), units.c.property_id == property_id, units.c.name == name
@@ -496,6 +561,19 @@ class SqlTenantRepository(TenantRepository):
         )
         row = (await self._conn.execute(query.limit(1))).first()
         return None if row is None else to_tenant(row)
+
+    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Tenant]:
+        found: list[Tenant] = []
+        for chunk in _chunks(property_ids):
+            rows = await self._conn.execute(
+                tenants.select().where(self._live(organization_id), tenants.c.property_id.in_(chunk))
+            )
+            found += [to_tenant(r) for r in rows]
+        return found
+
+    async def add_many(self, new_tenants: list[Tenant]) -> None:
+        if new_tenants:
+            await self._conn.execute(tenants.insert(), [_tenant_row(x) for x in new_tenants])
 
     async def find_by_user(self, organization_id: UUID, user_id: UUID) -> Tenant | None:
         query = tenants.select().where(self._live(organization_id), tenants.c.user_id == user_id)
@@ -705,6 +783,43 @@ class SqlLeaseRepository(LeaseRepository):
             .order_by(leases.c.start_date, leases.c.id)
         )
         return await self._load(rows)
+
+    async def for_units(self, organization_id: UUID, unit_ids: list[UUID]) -> list[Lease]:
+        found: list[Lease] = []
+        for chunk in _chunks(unit_ids):
+            rows = await self._conn.execute(
+                leases.select().where(leases.c.organization_id == organization_id, leases.c.unit_id.in_(chunk))
+            )
+            found += await self._load(rows)
+        return found
+
+    async def add_many(self, new_leases: list[Lease]) -> None:
+        if not new_leases:
+            return
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(leases.insert(), [_lease_row(x) for x in new_leases])
+                co = [
+                    {"lease_id": x.id, "tenant_id": tid, "organization_id": x.organization_id}
+                    for x in new_leases
+                    for tid in dict.fromkeys(x.co_tenant_ids)
+                ]
+                if co:
+                    await self._conn.execute(lease_co_tenants.insert(), co)
+        except IntegrityError:
+            raise Conflict(_OVERLAP) from None
+
+    async def find(self, organization_id: UUID, unit_id: UUID, tenant_id: UUID, start_date: date) -> Lease | None:
+        rows = await self._conn.execute(
+            leases.select().where(
+                leases.c.organization_id == organization_id,
+                leases.c.unit_id == unit_id,
+                leases.c.tenant_id == tenant_id,
+                leases.c.start_date == start_date,
+            )
+        )
+        found = await self._load(rows)
+        return found[0] if found else None
 
     async def renewal_of(self, organization_id: UUID, lease_id: UUID) -> Lease | None:
         rows = await self._conn.execute(
