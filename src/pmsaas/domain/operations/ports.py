@@ -75,6 +75,10 @@ class TicketRepository(ABC):
     async def get_attachment(self, organization_id: UUID, ticket_id: UUID, attachment_id: UUID) -> Attachment: ...
 
     @abstractmethod
+    async def active_counts(self, organization_id: UUID, property_ids: set[UUID]) -> dict[UUID, int]:
+        """Open or in-progress tickets per property."""
+
+    @abstractmethod
     async def assignee_properties(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
         """The properties each user has (live) tickets assigned in: the ticketing seed's user.properties."""
 

@@ -240,6 +240,12 @@ async def list_tickets(
     return result, names
 
 
+async def active_ticket_counts(*, uow: OperationsUnitOfWork, actor: Actor, property_ids: set[UUID]) -> dict[UUID, int]:
+    """Open or in-progress tickets per property (the ticketing seed's ``active_tickets_count``)."""
+    async with uow:
+        return await uow.tickets.active_counts(actor.org, property_ids)
+
+
 async def _check_assignee(uow: OperationsUnitOfWork, actor: Actor, assignee_id: UUID, field_name: str) -> None:
     allowed = await uow.people_directory.can_work_tickets(actor.org, assignee_id)
     if allowed is None:

@@ -294,3 +294,25 @@ async def test_comments_internal_and_public(api, owner):
     tenant_view = [x["text"] for x in (await api.get(url, tenant.token)).json()["data"]["comments"]]
     assert staff_view == ["I'll check this out this afternoon.", "tenant is rude", "thanks"]
     assert tenant_view == ["I'll check this out this afternoon.", "thanks"]
+
+
+async def test_properties_count_their_active_tickets(api, owner, other_owner):
+    place = await make_place(api, owner)
+    await make_ticket(api, owner.token, place)
+    busy = await make_ticket(api, owner.token, place)
+    done = await make_ticket(api, owner.token, place)
+    await patch(api, f"{BASE}/{busy['id']}", owner.token, json={"status": "in_progress"})
+    for status in ("in_progress", "resolved"):
+        await patch(api, f"{BASE}/{done['id']}", owner.token, json={"status": status})
+    gone = await make_ticket(api, owner.token, place)
+    await api.delete(f"{BASE}/{gone['id']}", owner.token)
+    other_place = await make_place(api, other_owner)
+    await make_ticket(api, other_owner.token, other_place)
+    key = await make_api_key(api, owner, "properties:read")
+    r = await api.get("/v1/properties", key)
+    assert r.status_code == 200, r.text
+    counts = {p["id"]: p["active_tickets_count"] for p in r.json()["data"]}
+    assert counts == {place.property_id: 2}
+    tickets_key = await make_api_key(api, owner, "tickets:read")
+    r = await api.get("/v1/properties", tickets_key)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "insufficient_scope"

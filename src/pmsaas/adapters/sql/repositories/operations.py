@@ -297,6 +297,20 @@ class SqlTicketRepository(TicketRepository):
             raise NotFound("attachment", attachment_id)
         return _to_attachment(row)
 
+    async def active_counts(self, organization_id: UUID, property_ids: set[UUID]) -> dict[UUID, int]:
+        if not property_ids:
+            return {}
+        rows = await self._conn.execute(
+            sa.select(t.c.property_id, sa.func.count())
+            .where(
+                self._live(organization_id),
+                t.c.property_id.in_(property_ids),
+                t.c.status.in_((TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value)),
+            )
+            .group_by(t.c.property_id)
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def assignee_properties(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
         if not user_ids:
             return {}

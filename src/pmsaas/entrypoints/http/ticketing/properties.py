@@ -13,11 +13,12 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
+from pmsaas.domain.operations import services as operations
 from pmsaas.domain.properties import services
 from pmsaas.domain.properties.model import Property
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter
 from pmsaas.domain.shared.paging import PageRequest
-from pmsaas.entrypoints.http.deps import CurrentActor
+from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
 from pmsaas.entrypoints.http.ticketing.common import Page_, PerPage, TicketingList, page_of, scope_guard
 
 READ = scope_guard("properties:read", "property:read")
@@ -66,6 +67,7 @@ class TicketingPropertyController(Controller):
         self,
         request: Request[Any, Any, Any],
         uow: NamedDependency[PropertiesUnitOfWork],
+        container: AppContainer,
         actor: CurrentActor,
         page: Page_ = 1,
         per_page: PerPage = 10,
@@ -76,6 +78,8 @@ class TicketingPropertyController(Controller):
             filters=PropertyFilter(),
             page=PageRequest(page=page, page_size=per_page, sort_by="name"),
         )
-        # Open tickets live in the operations context; until it exposes a count per property the
-        # field is 0 (the seed's shape is kept).
-        return page_of(request, found, [TicketingPropertyOut.of(p, units.get(p.id, 0)) for p in found.items])
+        # Open and in-progress tickets live in the operations context.
+        ids = {p.id for p in found.items}
+        active = await operations.active_ticket_counts(uow=container.uow(), actor=actor, property_ids=ids)
+        items = [TicketingPropertyOut.of(p, units.get(p.id, 0), active.get(p.id, 0)) for p in found.items]
+        return page_of(request, found, items)
