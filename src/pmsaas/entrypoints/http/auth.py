@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
@@ -53,25 +54,38 @@ def _parse_uuid(raw: str, what: str) -> UUID:
 
 
 class PlanCache:
-    """Organization plans change rarely; a minute of staleness saves a query per request."""
+    """Organization plans change rarely; a minute of staleness saves a query per request.
+
+    ``None`` means the organization no longer exists (deleted): tokens that still name it act
+    for no organization. Deletion in this process is seen at once (``forget``); other
+    processes see it within the TTL.
+    """
+
+    _instances: ClassVar[weakref.WeakSet[PlanCache]] = weakref.WeakSet()
 
     def __init__(self, container: Container, ttl: float = 60.0) -> None:
         self._container = container
         self._ttl = ttl
-        self._plans: dict[UUID, tuple[str, float]] = {}
+        self._plans: dict[UUID, tuple[str | None, float]] = {}
+        PlanCache._instances.add(self)
 
-    async def plan(self, organization_id: UUID) -> str:
+    async def plan(self, organization_id: UUID) -> str | None:
         hit = self._plans.get(organization_id)
         now = time.monotonic()
         if hit and hit[1] > now:
             return hit[0]
         async with self._container.uow() as uow:
             try:
-                plan = (await uow.organizations.get(organization_id)).plan.value
+                plan: str | None = (await uow.organizations.get(organization_id)).plan.value
             except NotFound:
-                plan = "standard"
+                plan = None
         self._plans[organization_id] = (plan, now + self._ttl)
         return plan
+
+    @classmethod
+    def forget(cls, organization_id: UUID) -> None:
+        for cache in list(cls._instances):
+            cache._plans.pop(organization_id, None)
 
 
 class Authenticator:
@@ -98,7 +112,12 @@ class Authenticator:
         if await self._is_revoked(claims["jti"]):
             raise AuthenticationFailed("Access token has been revoked")
         actor = await self._select_organization(scope, claims)
-        return actor, claims
+        return await self._without_deleted_organization(actor), claims
+
+    async def _without_deleted_organization(self, actor: Actor) -> Actor:
+        if actor.organization_id is None or await self._plans.plan(actor.organization_id) is not None:
+            return actor
+        return Actor(user_id=actor.user_id, organization_id=None, api_key_id=actor.api_key_id)
 
     async def _is_revoked(self, jti: str) -> bool:
         revocations = self._c.revocations()
@@ -109,7 +128,7 @@ class Authenticator:
         if resolver is None:
             raise AuthenticationFailed("Invalid API key")
         actor = await resolver().authenticate(key)
-        return actor, {}
+        return await self._without_deleted_organization(actor), {}
 
     async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
         user_id = UUID(claims["sub"])
@@ -137,8 +156,8 @@ class Authenticator:
 
     async def rate_limit(self, actor: Actor) -> dict[str, str]:
         settings = self._c.settings()
-        plan = await self._plans.plan(actor.organization_id) if actor.organization_id else "standard"
-        limit = getattr(settings, PLAN_LIMIT_ATTR.get(plan, "rate_limit_standard"))
+        plan = await self._plans.plan(actor.organization_id) if actor.organization_id else None
+        limit = getattr(settings, PLAN_LIMIT_ATTR.get(plan or "standard", "rate_limit_standard"))
         principal = f"key:{actor.api_key_id}" if actor.api_key_id else f"user:{actor.user_id}"
         window = settings.rate_limit_window_seconds
         decision = await self._c.rate_limiter().hit(f"api:{principal}", limit=limit, window_seconds=window)

@@ -79,10 +79,17 @@ async def test_get_update_delete(api, owner):
     assert r.status_code == 204 and r.content == b""
     assert error_code(await api.get(f"{ORGS}/{owner.org_id}", owner.token), 404) == "RESOURCE_NOT_FOUND"
     assert (await api.get(ORGS, owner.token)).json()["data"] == []
-    assert error_code(await api.delete(f"{ORGS}/{owner.org_id}", owner.token), 404) == "RESOURCE_NOT_FOUND"
-    # Signing in again lands in no organization.
+    # Its former owner no longer holds any role there.
+    assert error_code(await api.delete(f"{ORGS}/{owner.org_id}", owner.token), 403) == "INSUFFICIENT_PERMISSIONS"
+    # The token that still names it acts for no organization; signing in again lands in none.
+    r = await api.get("/api/v1/properties", owner.token)
+    assert error_code(r, 403) == "INSUFFICIENT_PERMISSIONS"
+    assert (await api.get("/api/v1/identity/me", owner.token)).json()["data"]["organization_id"] is None
     tokens = await api.login(owner.email, owner.password)
     assert tokens["user"]["organization_id"] is None
+    # The account goes on: it can create a new organization.
+    r = await api.post(ORGS, tokens["access_token"], json={"name": "Fresh start"})
+    assert r.status_code == 201, r.text
 
 
 async def test_organization_events_reach_the_outbox(api, owner):

@@ -22,7 +22,7 @@ from pmsaas.domain.organizations.model import (
 )
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
-from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.auth import PlanCache, requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
@@ -181,6 +181,7 @@ class OrganizationController(Controller):
         organization_id: FromPath[UUID],
     ) -> None:
         await services.delete_organization(uow=uow, clock=clock, actor=actor, organization_id=organization_id)
+        PlanCache.forget(organization_id)  # tokens that still name it stop acting for it
 
     @get("/{organization_id:uuid}/settings", summary="Country, currency, time zone and locale")
     async def get_settings(
