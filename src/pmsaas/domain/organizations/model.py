@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ CURRENCY_OF = {"IN": "INR", "CA": "CAD", "US": "USD"}
 DEFAULT_TIME_ZONE = {"IN": "Asia/Kolkata", "CA": "America/Toronto", "US": "America/New_York"}
 DEFAULT_LOCALE = {"IN": "en-IN", "CA": "en-CA", "US": "en-US"}
 _REGIONS = {"IN": IN_STATES, "CA": CA_PROVINCES, "US": US_STATES}
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, en-IN, hi-IN, zh-Hant-TW
 
 
 def is_iana_time_zone(key: str) -> bool:
@@ -67,7 +69,7 @@ class OrganizationSettings:
             problems.append(FieldProblem("currency", f"must be {CURRENCY_OF[country]} for {country}"))
         if not is_iana_time_zone(self.time_zone):
             problems.append(FieldProblem("time_zone", "is not an IANA time zone such as Asia/Kolkata"))
-        if not self.locale or len(self.locale) > 16:
+        if not _LOCALE.match(self.locale):
             problems.append(FieldProblem("locale", "is not a locale such as en-IN"))
         if problems:
             raise ValidationFailed(problems)

@@ -153,6 +153,8 @@ async def test_settings_defaults_per_country(api, owner, settings, expected):
         ({"country": "US", "time_zone": ""}, "time_zone"),
         ({"country": "US", "locale": "x" * 17}, "locale"),
         ({"country": "US", "locale": ""}, "locale"),
+        ({"country": "US", "locale": "en IN"}, "locale"),
+        ({"country": "US", "locale": "12"}, "locale"),
         ({"country": "US", "colour": "blue"}, "colour"),
         ({"country": 1}, "country"),
     ],

@@ -101,6 +101,8 @@ async def test_list_users_pages_and_filters(api, owner):
     assert len(emails) == 4 and emails == sorted(emails, reverse=True)
     r = await api.get(USERS, owner.token, params={"search": "olivia"})
     assert [u["id"] for u in r.json()["data"]] == [owner.user_id]
+    for literal in ("%", "_", "\\"):  # searched as text, not as LIKE wildcards
+        assert (await api.get(USERS, owner.token, params={"search": literal})).json()["data"] == []
     r = await api.get(USERS, owner.token, params={"role": "OrganizationOwner"})
     assert [u["id"] for u in r.json()["data"]] == [owner.user_id]
 

@@ -163,8 +163,13 @@ class SqlMembershipRepository(MembershipRepository):
         if filters.status:
             where.append(users.c.status == filters.status)
         if filters.search:
-            pattern = f"%{filters.search.lower()}%"
-            where.append(sa.or_(sa.func.lower(users.c.name).like(pattern), users.c.email.like(pattern)))
+            term = filters.search.lower()  # a literal substring: % and _ are not wildcards
+            where.append(
+                sa.or_(
+                    sa.func.lower(users.c.name).contains(term, autoescape=True),
+                    users.c.email.contains(term, autoescape=True),
+                )
+            )
         if filters.role:
             # Roles are a small JSON array; a quoted-name match works on both engines.
             where.append(sa.cast(memberships.c.roles, sa.Text).like(f'%"{filters.role}"%'))
