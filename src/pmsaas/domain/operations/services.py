@@ -217,7 +217,8 @@ async def create_ticket(*, uow: OperationsUnitOfWork, clock: Clock, actor: Actor
         await uow.tickets.add_update(ticket.created_update(_actor_ref(actor)))
         uow.record(ticket.event("ticket.created", now))
         uow.record(ticket.event("maintenance.created", now))
-        details = await _details(uow, actor, ticket)
+        # A new ticket has no comments or attachments yet: only the names are read.
+        details = TicketDetails(ticket, await _names(uow, actor.org, [ticket], set()), [], [])
         await uow.commit()
     return details
 
