@@ -34,7 +34,7 @@ class InProcessEventPublisher(EventPublisher):
     async def publish(self, event: DomainEvent) -> None:
         log.info(
             "event_published",
-            event=event.name,
+            name=event.name,
             event_id=str(event.id),
             organization_id=str(event.organization_id),
             occurred_at=event.occurred_at.isoformat(),

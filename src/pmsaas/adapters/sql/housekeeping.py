@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pmsaas.adapters.sql.tables.identity import refresh_tokens, revoked_access_tokens
 from pmsaas.domain.shared.ports import Housekeeping
 
-# Expired refresh tokens are kept a week: a late replay of one is still recognised as reuse.
+# Expired refresh tokens are kept a week past expiry, for investigating token reuse.
 REFRESH_TOKEN_GRACE = timedelta(days=7)
 
 
