@@ -115,6 +115,10 @@ class InvoiceRepository(ABC):
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
 
     @abstractmethod
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+        """Issued (not draft) invoices with an issue date in ``[start, end]``."""
+
+    @abstractmethod
     async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
         """Leases that already have their invoice for ``period``."""
 

@@ -38,6 +38,7 @@ from pmsaas.domain.financial.ports import (
     PaymentFilter,
     PaymentMethodRecord,
 )
+from pmsaas.domain.financial.reports import TaxReturnRow, tax_return
 from pmsaas.domain.financial.tax import calculate_line_taxes
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -660,3 +661,20 @@ async def add_payment_method(
 async def list_payment_methods(*, uow: FinancialUnitOfWork, actor: Actor) -> list[PaymentMethodRecord]:
     async with uow:
         return await uow.payment_methods.list(actor.org)
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+async def gst_returns(*, uow: FinancialUnitOfWork, actor: Actor, months: list[str]) -> list[TaxReturnRow]:
+    """Tax-return figures per month (``months`` are consecutive ``YYYY-MM``)."""
+    import calendar
+
+    first_year, first_month = (int(x) for x in months[0].split("-"))
+    last_year, last_month = (int(x) for x in months[-1].split("-"))
+    start = date(first_year, first_month, 1)
+    end = date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
+    async with uow:
+        profile = await uow.organization_profiles.get(actor.org)
+        invoices = await uow.invoices.issued_between(actor.org, start, end)
+    return tax_return(invoices, months, profile.currency)

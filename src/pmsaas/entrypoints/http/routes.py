@@ -11,6 +11,7 @@ from pmsaas.entrypoints.http.platform.financial import (
     PaymentController,
     PaymentMethodController,
     PaymentWebhookController,
+    ReportController,
 )
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
@@ -55,4 +56,5 @@ CONTROLLERS: list[Any] = [
     PaymentMethodController,
     PaymentWebhookController,
     LedgerController,
+    ReportController,
 ]

@@ -590,6 +590,21 @@ class SqlInvoiceRepository(InvoiceRepository):
             page_size=result.page_size,
         )
 
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+        rows = (
+            await self._conn.execute(
+                sa.select(I)
+                .where(
+                    I.c.organization_id == organization_id,
+                    I.c.status.notin_([InvoiceStatus.DRAFT.value, InvoiceStatus.CANCELLED.value]),
+                    I.c.issue_date >= start,
+                    I.c.issue_date <= end,
+                )
+                .order_by(I.c.issue_date, I.c.id)
+            )
+        ).all()
+        return await self._with_lines(rows)
+
     async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
         rows = await self._conn.execute(
             sa.select(I.c.lease_id).where(I.c.organization_id == organization_id, I.c.period == period)

@@ -8,6 +8,7 @@ the domain enforces exactly-once on its own too (unique key per organization in 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -15,7 +16,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import services
@@ -28,6 +29,7 @@ from pmsaas.domain.financial.ports import (
     PaymentFilter,
     PaymentMethodRecord,
 )
+from pmsaas.domain.financial.reports import TaxReturnRow, to_csv
 from pmsaas.domain.shared.errors import Conflict, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
@@ -804,3 +806,82 @@ class PaymentWebhookController(Controller):
                 status=payment.status.value if payment else None,
             )
         )
+
+
+MonthText = Annotated[str, msgspec.Meta(max_length=7)]
+
+
+class TaxReturnOut(msgspec.Struct, kw_only=True):
+    period: str
+    currency: str
+    invoices: int
+    taxable_value: MoneyOut
+    exempt_value: MoneyOut
+    reverse_charge_value: MoneyOut
+    tax: dict[str, MoneyOut]
+    total_tax: MoneyOut
+
+    @classmethod
+    def of(cls, r: TaxReturnRow) -> TaxReturnOut:
+        return cls(
+            period=r.period,
+            currency=r.currency,
+            invoices=r.invoices,
+            taxable_value=MoneyOut.of(r.money(r.taxable_value)),
+            exempt_value=MoneyOut.of(r.money(r.exempt_value)),
+            reverse_charge_value=MoneyOut.of(r.money(r.reverse_charge_value)),
+            tax={head: MoneyOut.of(r.money(v)) for head, v in sorted(r.tax.items())},
+            total_tax=MoneyOut.of(r.money(sum(r.tax.values()))),
+        )
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _months(first: str, last: str) -> list[str]:
+    for name, value in (("from", first), ("to", last)):
+        if not _MONTH.match(value):
+            raise ValidationFailed.single(name, "must be a month YYYY-MM")
+    y, m = (int(x) for x in first.split("-"))
+    ly, lm = (int(x) for x in last.split("-"))
+    if (ly, lm) < (y, m):
+        raise ValidationFailed.single("to", "must not be before from")
+    out: list[str] = []
+    while (y, m) <= (ly, lm):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        if len(out) > 36:
+            raise ValidationFailed.single("to", "at most 36 months at a time")
+    return out
+
+
+class ReportController(Controller):
+    path = "/api/v1/financial"
+    tags = ["Financial: reports"]
+
+    @get(
+        "/gst-returns",
+        guards=[requires("financial:read")],
+        summary="Monthly tax-return figures (taxable, exempt, reverse-charge value; tax per head); CSV with format=csv",
+    )
+    async def gst_returns(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        clock: CurrentClock,
+        from_: Annotated[MonthText | None, QueryParameter(name="from")] = None,
+        to: FromQuery[MonthText | None] = None,
+        format: FromQuery[Literal["json", "csv"]] = "json",
+    ) -> Any:
+        if actor.is_tenant:
+            raise PermissionDenied("tenants do not see the organization's returns")
+        this_month = clock.today().strftime("%Y-%m")
+        months = _months(from_ or to or this_month, to or from_ or this_month)
+        rows = await services.gst_returns(uow=uow, actor=actor, months=months)
+        if format == "csv":
+            return Response(
+                to_csv(rows),
+                media_type="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="gst-returns-{months[0]}-{months[-1]}.csv"'},
+            )
+        return ok([TaxReturnOut.of(r) for r in rows])

@@ -1,0 +1,73 @@
+"""Tax returns from the issued invoices (whose postings are the ledger's tax-payable accounts). Pure.
+
+Per month of issue date: taxable value (lines with tax the supplier charges), exempt value (lines
+with no tax at all), reverse-charge value (lines whose tax the recipient pays), and the tax per
+head the supplier charged. Cancelled invoices are left out (their postings were reversed); drafts
+are not supplies yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from pmsaas.domain.financial.model import Invoice, InvoiceStatus
+from pmsaas.domain.shared.money import Money
+
+
+@dataclass
+class TaxReturnRow:
+    period: str  # YYYY-MM
+    currency: str
+    invoices: int = 0
+    taxable_value: int = 0  # minor units
+    exempt_value: int = 0
+    reverse_charge_value: int = 0
+    tax: dict[str, int] = field(default_factory=dict)  # head -> minor units
+
+    def money(self, minor: int) -> Money:
+        return Money.from_minor(minor, self.currency)
+
+
+def tax_return(invoices: list[Invoice], periods: list[str], currency: str) -> list[TaxReturnRow]:
+    rows = {p: TaxReturnRow(p, currency) for p in periods}
+    for inv in invoices:
+        if inv.status in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED):
+            continue
+        row = rows.get(inv.issue_date.strftime("%Y-%m"))
+        if row is None:
+            continue
+        row.invoices += 1
+        for line in inv.lines:
+            supplier = [t for t in line.taxes if t.payable_by == "supplier"]
+            recipient = [t for t in line.taxes if t.payable_by == "recipient"]
+            if supplier:
+                row.taxable_value += line.amount.minor
+            elif recipient:
+                row.reverse_charge_value += line.amount.minor
+            else:
+                row.exempt_value += line.amount.minor
+            for t in supplier:
+                row.tax[t.tax] = row.tax.get(t.tax, 0) + t.amount.minor
+    return [rows[p] for p in periods]
+
+
+def to_csv(rows: list[TaxReturnRow]) -> str:
+    heads = sorted({h for r in rows for h in r.tax})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["period", "currency", "invoices", "taxable_value", "exempt_value", "reverse_charge_value", *heads])
+    for r in rows:
+        writer.writerow(
+            [
+                r.period,
+                r.currency,
+                r.invoices,
+                str(r.money(r.taxable_value)),
+                str(r.money(r.exempt_value)),
+                str(r.money(r.reverse_charge_value)),
+                *(str(r.money(r.tax.get(h, 0))) for h in heads),
+            ]
+        )
+    return out.getvalue()
