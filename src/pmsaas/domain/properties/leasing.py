@@ -369,14 +369,11 @@ async def list_leases(
     if scope.tenant_id is not None:
         if filters.tenant_id is not None and filters.tenant_id != scope.tenant_id:
             return Page(items=[], total=0, page=page.page, page_size=page.page_size)
-        if filters.status == LeaseStatus.DRAFT:
-            return Page(items=[], total=0, page=page.page, page_size=page.page_size)
-        filters = replace(filters, tenant_id=scope.tenant_id)
+        # A tenant sees its own leases, never drafts (the manager's work in progress).
+        shown = tuple(s.value for s in LeaseStatus if s != LeaseStatus.DRAFT)
+        filters = replace(filters, tenant_id=scope.tenant_id, statuses=shown)
     async with uow:
-        found = await uow.leases.list(actor.org, filters, page)
-    if scope.tenant_id is not None:  # drafts are the manager's work in progress
-        found = replace(found, items=[x for x in found.items if x.status != LeaseStatus.DRAFT])
-    return found
+        return await uow.leases.list(actor.org, filters, page)
 
 
 # Fields a running lease may still change; everything else is what was signed.

@@ -161,6 +161,7 @@ class LeaseFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     owner_id: UUID | None = None  # only leases of properties this user owns (PropertyOwner scope)
+    statuses: tuple[str, ...] | None = None  # any of these (the Tenant scope: never drafts)
 
 
 class LeaseRepository(ABC):

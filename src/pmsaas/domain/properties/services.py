@@ -20,7 +20,7 @@ from pmsaas.domain.properties.model import (
     UnitStatus,
     check_manual_unit_transition,
 )
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter, UnitFilter
+from pmsaas.domain.properties.ports import LeaseFilter, PropertiesUnitOfWork, PropertyFilter, UnitFilter
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.clock import Clock
@@ -125,6 +125,9 @@ async def delete_property(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Act
     now = clock.now()
     async with uow:
         current = await uow.properties.get(actor.org, property_id)
+        running = LeaseFilter(property_id=property_id, statuses=("active", "notice_given"))
+        if (await uow.leases.list(actor.org, running, PageRequest(page_size=1))).total:
+            raise Conflict("the property has active leases; end or terminate them before deleting it")
         await uow.properties.delete(actor.org, property_id, now)
         uow.record(current.event("property.deleted", now))
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from leasing_support import (
     new_unit,
 )
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.shared.errors import Conflict
 
 
 def codes(r) -> tuple[int, str]:
@@ -318,3 +320,45 @@ async def test_lease_events_reach_the_outbox(api, owner):
         "lease.created",
     ]
     assert "unit.status_changed" in [e for e, p in rows if p.get("unit_id") == ids["uid"] and "lease_id" not in p]
+
+
+async def test_a_tenants_lease_list_counts_no_drafts(api, owner):
+    ids = await leased_unit(api, owner)
+    user_id, _ = await owner.add_user("Tenant", password="tenant password 1")
+    await api.put(
+        f"{PROPERTIES}/{ids['pid']}/tenants/{ids['tid']}",
+        owner.token,
+        json={"name": "Tara", "email": "tara@example.com", "user_id": user_id},
+    )
+    await new_lease(api, owner, ids["pid"], ids["tid"], ids["uid"], start_date="2029-01-01", end_date=None)
+    users = (await api.get("/api/v1/identity/users", owner.token, params={"page_size": 100})).json()["data"]
+    email = next(u["email"] for u in users if u["id"] == user_id)
+    token = (await api.login(email, "tenant password 1"))["access_token"]
+    r = await api.get(LEASES, token)
+    assert r.json()["meta"]["pagination"]["total_count"] == 1
+    assert (await api.get(LEASES, token, params={"status": "draft"})).json()["data"] == []
+    assert (await api.get(LEASES, owner.token, params={"tenant_id": ids["tid"]})).json()["meta"]["pagination"][
+        "total_count"
+    ] == 2
+
+
+async def test_a_property_with_active_leases_cannot_be_deleted(api, owner):
+    ids = await leased_unit(api, owner)
+    assert codes(await api.delete(f"{PROPERTIES}/{ids['pid']}", owner.token)) == (409, "RESOURCE_CONFLICT")
+    await api.post(f"{LEASES}/{ids['lid']}/terminate", owner.token)
+    assert (await api.delete(f"{PROPERTIES}/{ids['pid']}", owner.token)).status_code == 204
+
+
+async def test_the_database_itself_refuses_overlapping_occupancy_on_postgresql(api, owner):
+    """Below the domain check: on PostgreSQL an exclusion constraint refuses a second occupying
+    lease for the same days; SQLite serializes writers (BEGIN IMMEDIATE) instead, so the domain's
+    check under the unit lock is the guard there."""
+    ids = await leased_unit(api, owner)
+    async with api.container.uow() as uow:
+        running = await uow.leases.get(uuid.UUID(owner.org_id), uuid.UUID(ids["lid"]))
+        twin = replace(running, id=uuid.uuid4(), start_date=running.start_date.replace(month=6))
+        if api.backend == "postgres":
+            with pytest.raises(Conflict):
+                await uow.leases.add(twin)
+        else:
+            await uow.leases.add(twin)  # not committed: the unit of work rolls back

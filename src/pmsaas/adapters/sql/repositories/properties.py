@@ -738,6 +738,8 @@ class SqlLeaseRepository(LeaseRepository):
         where: list[sa.ColumnElement[bool]] = [leases.c.organization_id == organization_id]
         if filters.status:
             where.append(leases.c.status == filters.status)
+        if filters.statuses is not None:
+            where.append(leases.c.status.in_(filters.statuses))
         if filters.property_id:
             where.append(leases.c.property_id == filters.property_id)
         if filters.unit_id:
