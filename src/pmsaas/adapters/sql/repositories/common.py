@@ -36,14 +36,16 @@ async def page_of(
     columns: Sequence[sa.ColumnElement[Any]] | None = None,
     id_column: sa.ColumnElement[Any] | None = None,
 ) -> Page[T]:
-    """One count and one page query; the sort always ends on the id so pages are stable."""
+    """The page and its total in one statement (the count is an uncorrelated scalar subquery the database
+    evaluates once); a second count query only when the page is empty. The sort always ends on the id so
+    pages are stable. Rows reach ``to_entity`` with one extra column, ``_page_total``."""
     condition = sa.and_(*where)
-    total = (await conn.execute(sa.select(sa.func.count()).select_from(table).where(condition))).scalar_one()
+    count = sa.select(sa.func.count()).select_from(table).where(condition)
     order_column = sortable[page.sort_by]
     id_column = table.c.id if id_column is None else id_column
     ordering = (order_column.desc(), id_column.desc()) if page.descending else (order_column.asc(), id_column.asc())
     query = (
-        sa.select(*(columns or [table]))
+        sa.select(*(columns or [table]), count.correlate(None).scalar_subquery().label("_page_total"))
         .select_from(table)  # a join keeps its ON clause (columns alone would cross-join the tables)
         .where(condition)
         .order_by(*ordering)
@@ -51,4 +53,5 @@ async def page_of(
         .offset(page.offset)
     )
     rows = (await conn.execute(query)).all()
+    total = rows[0]._page_total if rows else (await conn.execute(count)).scalar_one()
     return Page(items=[to_entity(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
