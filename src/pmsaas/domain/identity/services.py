@@ -97,6 +97,16 @@ async def register(
         await uow.users.add(user)
         if membership:
             await uow.memberships.add(membership)
+            # The same events as POST /organizations and POST /identity/users would write.
+            uow.record(
+                DomainEvent(
+                    "organization.created",
+                    membership.organization_id,
+                    now,
+                    {"organization_id": str(membership.organization_id), "name": organization_name.strip()},
+                )
+            )
+            uow.record(_user_event("user.created", OrgUser(user, membership), now))
         await uow.commit()
     return user, membership
 

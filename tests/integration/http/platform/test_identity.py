@@ -13,12 +13,14 @@ from typing import Any
 
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import AsyncTestClient
 
 from conftest import BACKENDS, REDIS_URL, Api, make_settings
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.container import build_container
 from pmsaas.entrypoints.http.app import create_app
 
@@ -61,6 +63,21 @@ async def test_register_with_an_organization_makes_the_user_its_owner(api):
     tokens = await api.login(email, PASSWORD)
     r = await api.get(f"/api/v1/organizations/{user['organization_id']}", tokens["access_token"])
     assert r.status_code == 200 and r.json()["data"]["name"] == "Maple Homes"
+
+
+async def test_registering_with_an_organization_writes_its_events(api):
+    r = await register(api, organization_name="Evented Homes")
+    user = r.json()["data"]
+    async with api.container.engine().connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(outbox.c.event, outbox.c.payload).where(
+                    outbox.c.organization_id == uuid.UUID(user["organization_id"])
+                )
+            )
+        ).all()
+    assert sorted(e for e, _ in rows) == ["organization.created", "user.created"]
+    assert {p.get("user_id") for _, p in rows} >= {user["id"]}
 
 
 async def test_register_without_an_organization(api):

@@ -109,7 +109,7 @@ async def test_organization_events_reach_the_outbox(api, owner):
             .scalars()
             .all()
         )
-    assert names == ["organization.updated", "organization.updated", "organization.deleted"]
+    assert names == ["organization.created", "organization.updated", "organization.updated", "organization.deleted"]
 
 
 @pytest.mark.parametrize(
