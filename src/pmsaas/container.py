@@ -104,6 +104,17 @@ def _attachment_storage(settings: Settings) -> Any:
     return FilesystemAttachmentStorage(settings.var_path / "attachments")
 
 
+def _payment_gateway(settings: Settings) -> Any:
+    """The sandbox (embedded default) or Stripe when PMSAAS_PAYMENT_GATEWAY=stripe."""
+    if settings.payment_gateway == "stripe":
+        if not settings.stripe_secret_key:
+            raise RuntimeError("PMSAAS_PAYMENT_GATEWAY=stripe requires PMSAAS_STRIPE_SECRET_KEY")
+        from pmsaas.adapters.payments.stripe import StripePaymentGateway
+
+        return StripePaymentGateway(settings.stripe_secret_key)
+    return SandboxPaymentGateway()
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -138,7 +149,7 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
-    payment_gateway = providers.Singleton(SandboxPaymentGateway)
+    payment_gateway = providers.Singleton(_payment_gateway, settings)
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.

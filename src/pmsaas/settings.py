@@ -60,6 +60,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Financial: the sandbox gateway's webhook signing secret and the signature age tolerance.
     sandbox_webhook_secret: str = "whsec_sandbox_development"
     webhook_tolerance_seconds: int = 300
+    payment_gateway: str = "sandbox"  # sandbox | stripe
+    stripe_secret_key: str | None = None
     # Measurement-only /bench/ routes (entrypoints/http/bench.py, bench/README.md); never on in a real deployment.
     bench_endpoints: bool = False
     # Idempotency-Key (CONTRACT.md §6): completed keys live this long; an unfinished claim goes stale after the lock.

@@ -402,6 +402,13 @@ class WorkOrder:
                 "ticket_id": str(self.ticket_id),
                 "vendor_id": str(self.vendor_id),
                 "status": self.status.value,
+                "estimated_cost": {"amount": str(self.estimated_cost), "currency": self.estimated_cost.currency},
+                # What a financial subscriber books as the vendor's expense once the work is done.
+                "actual_cost": (
+                    {"amount": str(self.actual_cost), "currency": self.actual_cost.currency}
+                    if self.actual_cost is not None
+                    else None
+                ),
                 "organization_id": str(self.organization_id),
             },
         )

@@ -1,0 +1,84 @@
+"""Stripe through its REST API with httpx (PaymentIntents, confirmed server-side).
+
+A charge is ``POST /v1/payment_intents`` (form-encoded) with ``confirm=true`` and Stripe's own
+``Idempotency-Key`` header, so a retried key never charges twice at Stripe either. Outcomes:
+``succeeded`` → succeeded; ``processing`` / ``requires_action`` → pending (Stripe's webhook settles
+it later); a 402 ``card_error`` → failed with Stripe's decline code. Network errors and 5xx are
+``DependencyUnavailable`` (503), never a silent failure.
+
+Card data never reaches this server in production: clients tokenize with Stripe.js and send a
+PaymentMethod id (``pm_...``). For test mode the well-known test card numbers are mapped to
+Stripe's test PaymentMethods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
+from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
+from pmsaas.domain.shared.money import Money
+
+TEST_PAYMENT_METHODS = {
+    "4242424242424242": "pm_card_visa",
+    "5555555555554444": "pm_card_mastercard",
+    "4000000000000002": "pm_card_chargeDeclined",
+    "4000000000009995": "pm_card_chargeDeclinedInsufficientFunds",
+}
+
+
+class StripePaymentGateway(PaymentGateway):
+    name = "stripe"
+
+    def __init__(
+        self, secret_key: str, *, client: httpx.AsyncClient | None = None, base_url: str = "https://api.stripe.com"
+    ) -> None:
+        self._key = secret_key
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0))
+        self._base = base_url.rstrip("/")
+
+    @staticmethod
+    def payment_method(card: str) -> str:
+        if card.startswith("pm_"):
+            return card
+        digits = "".join(ch for ch in card if ch.isdigit())
+        if digits in TEST_PAYMENT_METHODS:
+            return TEST_PAYMENT_METHODS[digits]
+        raise ValidationFailed.single("card_number", "send a Stripe PaymentMethod id (pm_...) or a Stripe test card")
+
+    async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
+        form: dict[str, Any] = {
+            "amount": str(amount.minor),
+            "currency": amount.currency.lower(),
+            "payment_method": self.payment_method(card_number),
+            "confirm": "true",
+            "automatic_payment_methods[enabled]": "true",
+            "automatic_payment_methods[allow_redirects]": "never",
+        }
+        try:
+            response = await self._client.post(
+                f"{self._base}/v1/payment_intents",
+                data=form,
+                headers={"Authorization": f"Bearer {self._key}", "Idempotency-Key": idempotency_key},
+            )
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable("payment gateway unreachable") from exc
+        body = response.json() if response.content else {}
+        if response.status_code == 402:
+            error = body.get("error", {})
+            intent = error.get("payment_intent") or {}
+            reason = error.get("decline_code") or error.get("code") or "card_declined"
+            return GatewayOutcome("failed", str(intent.get("id") or f"stripe_error:{idempotency_key}"), reason)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise DependencyUnavailable(f"payment gateway answered {response.status_code}")
+        if response.status_code >= 400:
+            error = body.get("error", {})
+            raise ValidationFailed.single("card_number", str(error.get("message") or "rejected by the gateway"))
+        status = body.get("status")
+        if status == "succeeded":
+            return GatewayOutcome("succeeded", body["id"])
+        if status in ("processing", "requires_action", "requires_capture"):
+            return GatewayOutcome("pending", body["id"])
+        return GatewayOutcome("failed", body["id"], str(status))

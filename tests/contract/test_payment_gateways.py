@@ -1,0 +1,110 @@
+"""One suite for the PaymentGateway port over every adapter: the sandbox, and Stripe replaying
+recorded API responses through httpx's MockTransport (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+
+from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway, sign, verify
+from pmsaas.adapters.payments.stripe import StripePaymentGateway
+from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
+from pmsaas.domain.shared.money import Money
+
+RECORDED = Path(__file__).parent / "recorded" / "stripe"
+
+
+class RecordedStripe:
+    """Answers like Stripe did for each test PaymentMethod; counts charges per idempotency key."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.by_key: dict[str, httpx.Response] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        key = request.headers["Idempotency-Key"]
+        if key in self.by_key:  # Stripe replays the first answer for a key
+            return self.by_key[key]
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        name, status = {
+            "pm_card_visa": ("payment_intent_succeeded.json", 200),
+            "pm_card_mastercard": ("payment_intent_succeeded.json", 200),
+            "pm_card_chargeDeclined": ("card_declined_402.json", 402),
+            "pm_card_chargeDeclinedInsufficientFunds": ("card_declined_402.json", 402),
+            "pm_delayed": ("payment_intent_processing.json", 200),
+            "pm_boom": ("api_error_500.json", 500),
+        }[form["payment_method"]]
+        response = httpx.Response(status, json=json.loads((RECORDED / name).read_text()))
+        self.by_key[key] = response
+        return response
+
+
+def _stripe() -> tuple[StripePaymentGateway, RecordedStripe]:
+    recorder = RecordedStripe()
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    return StripePaymentGateway("sk_test_recorded", client=client), recorder
+
+
+@pytest.fixture(params=["sandbox", "stripe"])
+def gateway(request):
+    return SandboxPaymentGateway() if request.param == "sandbox" else _stripe()[0]
+
+
+INR = Money.of("1180.00", "INR")
+
+
+async def test_a_good_test_card_succeeds(gateway):
+    outcome = await gateway.charge(amount=INR, card_number="4242 4242 4242 4242", idempotency_key="k1")
+    assert outcome.status == "succeeded" and outcome.gateway_payment_id
+
+
+async def test_a_declined_card_fails_with_a_reason(gateway):
+    outcome = await gateway.charge(amount=INR, card_number="4000000000009995", idempotency_key="k2")
+    assert outcome.status == "failed" and outcome.failure_reason == "insufficient_funds"
+
+
+async def test_the_same_key_answers_the_same_way(gateway):
+    a = await gateway.charge(amount=INR, card_number="4242424242424242", idempotency_key="same")
+    b = await gateway.charge(amount=INR, card_number="4242424242424242", idempotency_key="same")
+    assert a == b
+
+
+async def test_stripe_request_shape_and_its_other_outcomes():
+    stripe, recorder = _stripe()
+    await stripe.charge(amount=INR, card_number="4242424242424242", idempotency_key="org:abc")
+    sent = recorder.requests[0]
+    assert sent.url == "https://api.stripe.com/v1/payment_intents"
+    assert sent.headers["Authorization"] == "Bearer sk_test_recorded" and sent.headers["Idempotency-Key"] == "org:abc"
+    form = parse_qs(sent.content.decode())
+    assert form["amount"] == ["118000"] and form["currency"] == ["inr"] and form["confirm"] == ["true"]
+
+    pending = await stripe.charge(amount=Money.of("50.00", "CAD"), card_number="pm_delayed", idempotency_key="k3")
+    assert pending.status == "pending" and pending.gateway_payment_id == "pi_3QxRecorded0002"
+    with pytest.raises(DependencyUnavailable):
+        await stripe.charge(amount=INR, card_number="pm_boom", idempotency_key="k4")
+    with pytest.raises(ValidationFailed):
+        await stripe.charge(amount=INR, card_number="1234123412341234", idempotency_key="k5")
+
+
+async def test_stripe_unreachable_is_503():
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    stripe = StripePaymentGateway("sk", client=httpx.AsyncClient(transport=httpx.MockTransport(down)))
+    with pytest.raises(DependencyUnavailable):
+        await stripe.charge(amount=INR, card_number="4242424242424242", idempotency_key="k")
+
+
+def test_sandbox_webhook_signatures():
+    body = b'{"id":"evt_1"}'
+    header = sign("secret", body, 1_800_000_000)
+    assert verify("secret", body, header, now=1_800_000_100)
+    assert not verify("secret", body + b" ", header, now=1_800_000_100)
+    assert not verify("other", body, header, now=1_800_000_100)
+    assert not verify("secret", body, header, now=1_800_000_000 + 301)  # outside the tolerance
+    assert not verify("secret", body, None) and not verify("secret", body, "garbage")
