@@ -6,9 +6,11 @@ tenant (``maintenance:create`` only) sees the tickets it reported and nothing el
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from stdnum.ca import bn as stdnum_bn
@@ -569,12 +571,27 @@ async def _assigned_places(
 # -- webhooks (ticketing) --------------------------------------------------------------------
 
 
+def check_webhook_url(url: str) -> None:
+    """An http(s) URL to a public host: deliveries must not be aimed at our own network (SSRF)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationFailed.single("url", "must be an http(s) URL")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise ValidationFailed.single("url", "must point to a public host")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not ip.is_global:
+        raise ValidationFailed.single("url", "must point to a public address")
+
+
 async def register_webhook(
     *, uow: OperationsUnitOfWork, box: SecretBox, clock: Clock, actor: Actor, url: str, events: list[str], secret: str
 ) -> WebhookSubscription:
     actor.require("webhook:create")
-    if not url.startswith("https://") and not url.startswith("http://"):
-        raise ValidationFailed.single("url", "must be an http(s) URL")
+    check_webhook_url(url)
     unknown = [e for e in events if e not in TICKET_EVENTS]
     if unknown:
         raise ValidationFailed.single("events", f"unknown events: {', '.join(unknown)}")

@@ -70,6 +70,12 @@ async def test_get_list_patch_delete_shapes(api, owner):
         "links": {"next": None, "prev": None},
     }
 
+    r = await patch(api, f"{BASE}/{t['id']}", owner.token, json={})
+    assert r.status_code == 200 and r.json()["data"]["updated_at"] == patched["updated_at"]  # nothing to do
+    r = await patch(api, f"{BASE}/{t['id']}", owner.token, json={"assigned_to": None, "priority": "critical"})
+    assert r.status_code == 200 and r.json()["data"]["assigned_to"] is None
+    assert r.json()["data"]["priority"] == "critical"
+
     r = await api.delete(f"{BASE}/{t['id']}", owner.token)
     assert r.status_code == 200 and r.json() == {"status": "success", "data": None}
     assert (await api.get(f"{BASE}/{t['id']}", owner.token)).status_code == 404
