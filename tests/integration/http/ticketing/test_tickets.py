@@ -214,6 +214,13 @@ async def test_other_organizations_tickets_are_404(api, owner, other_owner):
             "error": {"code": "not_found", "message": "ticket not found", "details": {}},
         }
     assert (await api.get(BASE, other_owner.token)).json()["data"] == []
+    r = await api.post(f"{url}/comments", other_owner.token, json={"text": "hello"})
+    assert r.status_code == 404
+    r = await api.post(
+        f"{url}/attachments", other_owner.token, files={"file": ("a.pdf", b"%PDF-1.4 x", "application/pdf")}
+    )
+    assert r.status_code == 404
+    assert (await api.get(f"{url}/attachments/{uuid.uuid4()}", other_owner.token)).status_code == 404
     foreign_key = await make_api_key(api, other_owner, "tickets:read", "tickets:write")
     assert (await api.get(url, foreign_key)).status_code == 404
     assert (await api.get(url, owner.token)).json()["data"]["status"] == "open"
