@@ -329,3 +329,14 @@ async def test_properties_count_their_active_tickets(api, owner, other_owner):
     tickets_key = await make_api_key(api, owner, "tickets:read")
     r = await api.get("/v1/properties", tickets_key)
     assert r.status_code == 403 and r.json()["error"]["code"] == "insufficient_scope"
+
+
+async def test_idempotent_create(api, owner):
+    place = await make_place(api, owner)
+    headers = {"Idempotency-Key": f"leak-{uuid.uuid4()}"}
+    first = await api.post(BASE, owner.token, json=ticket_body(place), headers=headers)
+    again = await api.post(BASE, owner.token, json=ticket_body(place), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["data"]["id"] == first.json()["data"]["id"]
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert (await api.get(BASE, owner.token)).json()["meta"]["pagination"]["total"] == 1
