@@ -203,9 +203,7 @@ async def delete_tenant(
         leases = await uow.leases.for_tenant(actor.org, tenant_id)
         if any(lease.status not in FINAL for lease in leases):
             raise Conflict("the tenant has a lease that is not ended or terminated; end it first")
-        if leases:
-            # Ended leases keep pointing at the profile: it is kept (soft-deleted) as their history.
-            pass
+        # The profile is soft-deleted: ended leases keep pointing at it as their history.
         await _link_account(uow, actor, current.id, current.user_id, None)
         await uow.tenants.delete(actor.org, tenant_id, now)
         uow.record(current.event("tenant.deleted", now))

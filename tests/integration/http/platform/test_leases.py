@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import replace
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -362,3 +363,24 @@ async def test_the_database_itself_refuses_overlapping_occupancy_on_postgresql(a
                 await uow.leases.add(twin)
         else:
             await uow.leases.add(twin)  # not committed: the unit of work rolls back
+
+
+async def test_active_on_finds_the_leases_to_bill_on_a_day(api, owner):
+    """The port the billing run reads: running leases whose occupancy includes the day."""
+    ids = await leased_unit(api, owner)  # 2027-01-01 .. 2027-12-31
+    tid2 = await new_tenant(api, owner, ids["pid"], email="second@example.com")
+    uid2 = await new_unit(api, owner, ids["pid"], name="Unit 202")
+    leaving = await new_lease(api, owner, ids["pid"], tid2, uid2, start_date="2027-03-01", end_date=None)
+    await api.post(f"{LEASES}/{leaving}/activate", owner.token)
+    await api.post(f"{LEASES}/{leaving}/notice", owner.token, json={"move_out_date": "2027-06-30"})
+    await new_lease(api, owner, ids["pid"], tid2, uid2, start_date="2027-07-01", end_date=None)  # a draft
+    org = uuid.UUID(owner.org_id)
+    found = {}
+    async with api.container.uow() as uow:
+        for day in (date(2026, 12, 31), date(2027, 6, 30), date(2027, 7, 1)):
+            found[day.isoformat()] = {str(x.id) for x in await uow.leases.active_on(org, day)}
+    assert found == {
+        "2026-12-31": set(),
+        "2027-06-30": {ids["lid"], leaving},
+        "2027-07-01": {ids["lid"]},
+    }
