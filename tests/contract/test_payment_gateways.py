@@ -12,7 +12,7 @@ import pytest
 
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway, sign, verify
 from pmsaas.adapters.payments.stripe import StripePaymentGateway
-from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
+from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
 from pmsaas.domain.shared.money import Money
 
 RECORDED = Path(__file__).parent / "recorded" / "stripe"
@@ -31,6 +31,12 @@ class RecordedStripe:
         if key in self.by_key:  # Stripe replays the first answer for a key
             return self.by_key[key]
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        if request.url.path == "/v1/refunds":
+            big = int(form["amount"]) > 118000
+            name, status = ("refund_too_large_400.json", 400) if big else ("refund_succeeded.json", 200)
+            response = httpx.Response(status, json=json.loads((RECORDED / name).read_text()))
+            self.by_key[key] = response
+            return response
         name, status = {
             "pm_card_visa": ("payment_intent_succeeded.json", 200),
             "pm_card_mastercard": ("payment_intent_succeeded.json", 200),
@@ -98,6 +104,22 @@ async def test_stripe_unreachable_is_503():
     stripe = StripePaymentGateway("sk", client=httpx.AsyncClient(transport=httpx.MockTransport(down)))
     with pytest.raises(DependencyUnavailable):
         await stripe.charge(amount=INR, card_number="4242424242424242", idempotency_key="k")
+
+
+async def test_a_refund_returns_the_gateway_refund_id_and_repeats_per_key(gateway):
+    charge = await gateway.charge(amount=INR, card_number="4242424242424242", idempotency_key="c")
+    half = Money.of("500.00", "INR")
+    first = await gateway.refund(gateway_payment_id=charge.gateway_payment_id, amount=half, idempotency_key="r1")
+    again = await gateway.refund(gateway_payment_id=charge.gateway_payment_id, amount=half, idempotency_key="r1")
+    assert first and first == again
+
+
+async def test_stripe_refuses_a_refund_larger_than_the_charge():
+    stripe, recorder = _stripe()
+    with pytest.raises(Conflict, match="greater than unrefunded"):
+        await stripe.refund(gateway_payment_id="pi_1", amount=Money.of("2000.00", "INR"), idempotency_key="r2")
+    form = parse_qs(recorder.requests[0].content.decode())
+    assert form == {"payment_intent": ["pi_1"], "amount": ["200000"]}
 
 
 def test_sandbox_webhook_signatures():

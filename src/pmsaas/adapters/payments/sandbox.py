@@ -59,6 +59,10 @@ class SandboxPaymentGateway(PaymentGateway):
         self._by_key[idempotency_key] = outcome
         return outcome
 
+    async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
+        """Always accepted: the sandbox keeps no balances (the ledger caps refunds)."""
+        return "sbx_re_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-refund:{idempotency_key}").hex
+
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
     t = int(time.time()) if timestamp is None else timestamp

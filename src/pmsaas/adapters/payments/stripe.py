@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
-from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
+from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
 from pmsaas.domain.shared.money import Money
 
 TEST_PAYMENT_METHODS = {
@@ -82,3 +82,20 @@ class StripePaymentGateway(PaymentGateway):
         if status in ("processing", "requires_action", "requires_capture"):
             return GatewayOutcome("pending", body["id"])
         return GatewayOutcome("failed", body["id"], str(status))
+
+    async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
+        try:
+            response = await self._client.post(
+                f"{self._base}/v1/refunds",
+                data={"payment_intent": gateway_payment_id, "amount": str(amount.minor)},
+                headers={"Authorization": f"Bearer {self._key}", "Idempotency-Key": idempotency_key},
+            )
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable("payment gateway unreachable") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise DependencyUnavailable(f"payment gateway answered {response.status_code}")
+        body = response.json() if response.content else {}
+        if response.status_code >= 400 or body.get("status") in ("failed", "canceled"):
+            message = body.get("error", {}).get("message") or f"refund {body.get('status')}"
+            raise Conflict(f"the gateway refused the refund: {message}")
+        return str(body["id"])

@@ -24,3 +24,10 @@ class PaymentGateway(ABC):
     @abstractmethod
     async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
         """Charge once per idempotency key: a repeated key returns the first outcome."""
+
+    @abstractmethod
+    async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
+        """Refund part of a settled charge once per idempotency key; returns the gateway's refund id.
+
+        Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
+        refuses (the refund is then not recorded)."""

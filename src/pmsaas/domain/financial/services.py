@@ -595,6 +595,7 @@ async def refund_payment(
     reason: str | None,
     idempotency_key: str,
     fingerprint: str,
+    gateway: PaymentGateway | None = None,
 ) -> tuple[Payment, Refund, bool]:
     """Refund at most what is left of a payment, exactly once per idempotency key.
 
@@ -641,6 +642,17 @@ async def refund_payment(
         payment.version += 1
         await uow.payments.update(payment, expected_version=version)
         uow.record(payment.event("payment.refunded", now))
+        if payment.gateway is not None:
+            # Last step before the commit: if the gateway refuses or is down, nothing is recorded.
+            # Its idempotency key makes a retry after a lost answer safe.
+            if gateway is None or gateway.name != payment.gateway:
+                raise Conflict(f"refunds of {payment.gateway} payments need the {payment.gateway} gateway")
+            assert payment.gateway_payment_id is not None
+            await gateway.refund(
+                gateway_payment_id=payment.gateway_payment_id,
+                amount=amount,
+                idempotency_key=f"{actor.org}:refund:{idempotency_key}",
+            )
         await uow.commit()
     return payment, refund, False
 

@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy as sa
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
 
-from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER, sign
+from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER, SandboxPaymentGateway, sign
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.shared.errors import Conflict
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"
@@ -324,3 +325,23 @@ async def test_payment_update_and_methods(api, owner):
     assert (
         await api.post("/api/v1/financial/payment-methods", owner.token, json={"type": "gold", "label": "x"})
     ).status_code == 422
+
+
+class RefusingGateway(SandboxPaymentGateway):
+    async def refund(self, *, gateway_payment_id, amount, idempotency_key):
+        raise Conflict("the gateway refused the refund: charge disputed")
+
+
+async def test_card_refunds_go_through_the_gateway_and_a_refusal_records_nothing(api, owner):
+    lease = await _setup(api, owner)
+    body = _pay(lease, "500.00", "card", card_number="4242424242424242")
+    p = (await api.post(PAYMENTS, owner.token, json=body, headers=key())).json()["data"]
+    url = f"{PAYMENTS}/{p['id']}/refund"
+    with api.container.payment_gateway.override(RefusingGateway()):
+        r = await api.post(url, owner.token, json={"amount": money("100.00")}, headers=key())
+    assert r.status_code == 409, r.text
+    assert (await trial_balance(api, owner))["gateway_clearing"] == "500.00"
+    assert (await api.get(f"{PAYMENTS}/{p['id']}", owner.token)).json()["data"]["refunded"] == money("0.00")
+    r = await api.post(url, owner.token, json={"amount": money("100.00")}, headers=key())
+    assert r.status_code == 201, r.text
+    assert (await trial_balance(api, owner))["gateway_clearing"] == "400.00"

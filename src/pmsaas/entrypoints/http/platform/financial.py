@@ -639,6 +639,7 @@ class PaymentController(Controller):
         self,
         request: Request[Any, Any, Any],
         uow: NamedDependency[FinancialUnitOfWork],
+        container: AppContainer,
         clock: CurrentClock,
         actor: CurrentActor,
         payment_id: FromPath[UUID],
@@ -646,6 +647,7 @@ class PaymentController(Controller):
     ) -> Response[Ok[RefundResultOut]]:
         key = _require_key(request)
         payment, refund, replayed = await services.refund_payment(
+            gateway=container.payment_gateway(),
             uow=uow,
             clock=clock,
             actor=actor,
