@@ -23,7 +23,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, DomainError, ValidationFailed
 from pmsaas.domain.shared.ports import IdempotencyStore, StoredResponse
 from pmsaas.entrypoints.http.envelope import ErrorDetail
-from pmsaas.entrypoints.http.errors import ApiError, handle_exception
+from pmsaas.entrypoints.http.errors import ApiError, handle_exception, render
 from pmsaas.entrypoints.http.middleware import _header
 
 log = structlog.get_logger("pmsaas.http.idempotency")
@@ -31,7 +31,7 @@ log = structlog.get_logger("pmsaas.http.idempotency")
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 PREFIXES = ("/api/v1/", "/v1/")
-MAX_BODY = 2 * 1024 * 1024  # the app's request_max_body_size
+DEFAULT_MAX_BODY = 2 * 1024 * 1024  # when the route declares no request_max_body_size
 REPLAYED = (b"idempotent-replayed", b"true")
 # Headers that belong to the resource, not to one delivery; the rest (request id, rate limits, length,
 # encoding) is the replaying request's own.
@@ -78,7 +78,16 @@ class _Reject(Exception):
         self.error = error
 
 
-async def _read_body(receive: Receive) -> bytes | None:
+def _max_body(scope: Scope) -> int | None:
+    """The route's own limit (uploads raise it), so a key never changes what a route accepts."""
+    resolve = getattr(scope.get("route_handler"), "resolve_request_max_body_size", None)
+    try:
+        return resolve() if resolve else DEFAULT_MAX_BODY  # type: ignore[no-any-return]
+    except Exception:
+        return DEFAULT_MAX_BODY
+
+
+async def _read_body(receive: Receive, limit: int | None) -> bytes | None:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -87,16 +96,31 @@ async def _read_body(receive: Receive) -> bytes | None:
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if limit is not None and size > limit:
             raise _Reject(ApiError(413, "PAYLOAD_TOO_LARGE", "Request body is too large"))
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
+class KeyReused(ApiError):
+    """422 IDEMPOTENCY_KEY_REUSED (ticketing surface: ``idempotency_key_reused``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            422,
+            "IDEMPOTENCY_KEY_REUSED",
+            f"This {HEADER} was already used with a different request",
+            [ErrorDetail(field=HEADER, message="already used with a different method, path or body")],
+        )
+
+
 async def _render(scope: Scope, receive: Receive, send: Send, error: Exception) -> None:
     request: Request[Any, Any, Any] = Request(scope, receive)
-    response = handle_exception(request, error)
+    if isinstance(error, KeyReused):
+        response = render(request, 422, error.code, "idempotency_key_reused", error.detail, error.details)
+    else:
+        response = handle_exception(request, error)
     await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
@@ -151,7 +175,7 @@ def idempotency_middleware_factory(container: Container) -> Callable[[ASGIApp], 
 async def _run(
     store: IdempotencyStore, app: ASGIApp, actor: Actor, key: str, scope: Scope, receive: Receive, send: Send
 ) -> None:
-    body = await _read_body(receive)
+    body = await _read_body(receive, _max_body(scope))
     if body is None:
         return  # the client went away before sending its body
     owner = principal_scope(actor)
@@ -165,16 +189,11 @@ async def _run(
         raise _Reject(DependencyUnavailable("idempotency store unavailable")) from exc
     if existing is not None:
         if existing.fingerprint != print_:
-            raise _Reject(
-                ApiError(
-                    422,
-                    "IDEMPOTENCY_KEY_REUSED",
-                    f"This {HEADER} was already used with a different request",
-                    [ErrorDetail(field=HEADER, message="already used with a different method, path or body")],
-                )
-            )
+            raise _Reject(KeyReused())
         if existing.response is None:
-            raise _Reject(Conflict(f"A request with this {HEADER} is still being processed; retry later"))
+            running = Conflict(f"A request with this {HEADER} is still being processed; retry later")
+            running.headers = {"Retry-After": "1"}  # type: ignore[attr-defined]  # rendered by errors._domain
+            raise _Reject(running)
         await _replay(send, existing.response)
         return
 

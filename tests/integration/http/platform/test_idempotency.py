@@ -300,6 +300,37 @@ async def test_a_duplicate_while_the_first_is_running_is_409(small_app):
     for r in duplicates:
         assert r.status_code == 409, r.text
         assert r.json()["error"]["code"] == "RESOURCE_CONFLICT"
+        assert r.headers["retry-after"] == "1"
     assert len(CALLS) == 1
     r = await small_app.post("/api/v1/test-slow", json={"n": 1}, headers={"Idempotency-Key": k})
     assert r.headers["idempotent-replayed"] == "true" and r.json() == {"calls": 1}
+
+
+async def test_the_ticketing_surface_replays_too_in_its_own_envelope(api, owner):
+    from ops_support import make_place, ticket_body
+
+    place = await make_place(api, owner)
+    k = key()
+    first = await api.post("/v1/tickets", owner.token, json=ticket_body(place), headers={"Idempotency-Key": k})
+    assert first.status_code == 201, first.text
+    again = await api.post("/v1/tickets", owner.token, json=ticket_body(place), headers={"Idempotency-Key": k})
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["data"]["id"] == first.json()["data"]["id"]
+
+    r = await api.post(
+        "/v1/tickets", owner.token, json=ticket_body(place, title="Another"), headers={"Idempotency-Key": k}
+    )
+    assert r.status_code == 422
+    assert r.json()["status"] == "error"
+    assert r.json()["error"]["code"] == "idempotency_key_reused"
+    assert list(r.json()["error"]["details"]) == ["Idempotency-Key"]
+    r = await api.post("/v1/tickets", owner.token, json=ticket_body(place), headers={"Idempotency-Key": "x" * 256})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+
+
+async def test_an_oversized_body_with_a_key_is_413_like_without_one(api, owner):
+    huge = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    for headers in ({}, {"Idempotency-Key": key()}):
+        r = await api.post(BASE, owner.token, content=huge, headers={"Content-Type": "application/json", **headers})
+        assert r.status_code == 413, r.text
+        assert r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
