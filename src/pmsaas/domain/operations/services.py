@@ -403,8 +403,15 @@ async def delete_ticket(*, uow: OperationsUnitOfWork, clock: Clock, actor: Actor
     now = clock.now()
     async with uow:
         ticket = await _visible_ticket(uow, actor, ticket_id)
-        if any(o.status is WorkOrderStatus.IN_PROGRESS for o in await uow.work_orders.for_ticket(actor.org, ticket.id)):
+        orders = await uow.work_orders.for_ticket(actor.org, ticket.id)
+        if any(o.status is WorkOrderStatus.IN_PROGRESS for o in orders):
             raise Conflict("the ticket has a work order in progress; complete or cancel it first")
+        for order in orders:  # work nobody will do any more: the vendor's schedule is freed
+            if order.status is WorkOrderStatus.SCHEDULED:
+                expected = order.version
+                order.cancel(now)
+                await uow.work_orders.update(order, expected_version=expected)
+                uow.record(order.event("work_order.cancelled", now))
         await uow.tickets.delete(actor.org, ticket_id, now)
         uow.record(ticket.event("ticket.deleted", now))
         await uow.commit()

@@ -63,6 +63,11 @@ async def test_vendor_crud_and_tax_ids(api, owner):
     assert [x["id"] for x in r.json()["data"]] == [ca["id"]]
     r = await api.get(f"{VENDORS}?service_area=Thane", owner.token)
     assert [x["id"] for x in r.json()["data"]] == [v["id"]]
+    r = await api.get(f"{VENDORS}?search=maple", owner.token)
+    assert [x["id"] for x in r.json()["data"]] == [ca["id"]]
+    for wildcard in ("%", "_", "plumb%"):  # matched literally, never as a pattern
+        assert (await api.get(VENDORS, owner.token, params={"search": wildcard})).json()["data"] == []
+        assert (await api.get(VENDORS, owner.token, params={"trade": wildcard})).json()["data"] == []
     r = await api.put(f"{VENDORS}/{v['id']}", owner.token, json={**VENDOR, "name": "Aqua Plumbing Co", "active": False})
     assert r.status_code == 200 and r.json()["data"]["version"] == 2 and r.json()["data"]["active"] is False
     assert (await api.delete(f"{VENDORS}/{ca['id']}", owner.token)).status_code == 204
@@ -139,6 +144,20 @@ async def test_work_order_lifecycle_resolves_the_request_when_the_last_one_compl
     assert {x["id"] for x in listed.json()["data"]} == {first["id"], third["id"]}
     assert (await api.delete(f"{ORDERS}/{first['id']}", owner.token)).status_code == 409
     assert (await api.delete(f"{ORDERS}/{second['id']}", owner.token)).status_code == 204
+
+
+async def test_deleting_a_request_cancels_its_scheduled_work_and_refuses_while_work_runs(api, owner):
+    place = await make_place(api, owner)
+    v = await vendor(api, owner.token)
+    t = await make_ticket(api, owner.token, place)
+    scheduled = await order(api, owner.token, t["id"], v["id"])
+    running = await order(api, owner.token, t["id"], v["id"])
+    await api.post(f"{ORDERS}/{running['id']}/start", owner.token)
+    assert (await api.delete(f"{REQUESTS}/{t['id']}", owner.token)).status_code == 409
+    assert (await api.get(f"{ORDERS}/{scheduled['id']}", owner.token)).json()["data"]["status"] == "scheduled"
+    await api.post(f"{ORDERS}/{running['id']}/cancel", owner.token)
+    assert (await api.delete(f"{REQUESTS}/{t['id']}", owner.token)).status_code == 204
+    assert (await api.get(f"{ORDERS}/{scheduled['id']}", owner.token)).json()["data"]["status"] == "cancelled"
 
 
 async def test_ratings_only_for_completed_work_and_performance_from_real_data(api, owner):

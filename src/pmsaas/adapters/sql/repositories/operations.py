@@ -467,13 +467,13 @@ class SqlVendorRepository(VendorRepository):
         where = [self._live(organization_id)]
         # Trades and areas are small JSON arrays; a quoted-value match works on both engines.
         if filters.trade:
-            where.append(sa.cast(v.c.trades, sa.Text).like(f'%"{filters.trade}"%'))
+            where.append(sa.cast(v.c.trades, sa.Text).contains(f'"{filters.trade}"', autoescape=True))
         if filters.service_area:
-            where.append(sa.cast(v.c.service_areas, sa.Text).like(f'%"{filters.service_area}"%'))
+            where.append(sa.cast(v.c.service_areas, sa.Text).contains(f'"{filters.service_area}"', autoescape=True))
         if filters.active is not None:
             where.append(v.c.active.is_(filters.active))
         if filters.search:
-            where.append(sa.func.lower(v.c.name).like(f"%{filters.search.lower()}%"))
+            where.append(sa.func.lower(v.c.name).contains(filters.search.lower(), autoescape=True))
         where += apply_created_range(v.c.created_at, filters.created_after, filters.created_before)
         return await page_of(self._conn, v, where, VENDOR_SORT, page, to_vendor)
 
