@@ -84,7 +84,14 @@ _REPOSITORIES = (
 )
 
 
-class SqlUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, OperationsUnitOfWork, FinancialUnitOfWork):
+class SqlUnitOfWork(
+    PropertiesUnitOfWork,
+    IdentityUnitOfWork,
+    OrganizationsUnitOfWork,
+    ApiKeysUnitOfWork,
+    OperationsUnitOfWork,
+    FinancialUnitOfWork,
+):
     """Implements every context's unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine) -> None:
