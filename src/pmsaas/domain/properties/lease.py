@@ -40,7 +40,8 @@ Renewal
     a lease that gave notice is not renewed; a lease renews at most once (``renewed_from_id``).
 
 Dates
-    Lease dates are calendar dates (the property's local dates). "Today" is the clock's UTC date.
+    Lease dates are calendar dates, local to the organization: "today" (the default termination
+    date, whether a fixed term is over) is the clock's instant in the organization's time zone.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ in ``schedule.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from stdnum.ca import bn as ca_bn
@@ -417,15 +418,25 @@ async def _refresh_unit(uow: PropertiesUnitOfWork, actor: Actor, unit_id: UUID, 
         uow.record(moved.event("unit.status_changed", now))
 
 
+async def local_today(uow: PropertiesUnitOfWork, actor: Actor, now: datetime) -> date:
+    """Today in the organization's time zone (lease dates are local dates)."""
+    try:
+        zone = ZoneInfo(await uow.organization_facts.time_zone(actor.org))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
 async def _transition(
     uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, event: str, change: object
 ) -> Lease:
     now = clock.now()
     async with uow:
         current = await visible_lease(uow, actor, lease_id)
+        today = await local_today(uow, actor, now)
         await uow.units.lock(actor.org, current.unit_id)  # serializes every occupancy change of the unit
         occupying = await uow.leases.occupying(actor.org, current.unit_id)
-        updated: Lease = change(current, occupying, now)  # type: ignore[operator]
+        updated: Lease = change(current, occupying, now, today)  # type: ignore[operator]
         await uow.leases.update(updated, expected_version=current.version)
         await _refresh_unit(uow, actor, current.unit_id, clock)
         uow.record(updated.event(event, now))
@@ -435,7 +446,7 @@ async def _transition(
 
 async def activate_lease(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID) -> Lease:
     return await _transition(
-        uow, clock, actor, lease_id, "lease.activated", lambda x, occ, now: x.activate(occupying=occ, at=now)
+        uow, clock, actor, lease_id, "lease.activated", lambda x, occ, now, today: x.activate(occupying=occ, at=now)
     )
 
 
@@ -448,26 +459,26 @@ async def give_notice(
         actor,
         lease_id,
         "lease.notice_given",
-        lambda x, occ, now: x.give_notice(move_out_date=move_out_date, at=now),
+        lambda x, occ, now, today: x.give_notice(move_out_date=move_out_date, at=now),
     )
 
 
 async def end_lease(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID) -> Lease:
-    today = clock.today()
-    return await _transition(uow, clock, actor, lease_id, "lease.ended", lambda x, occ, now: x.end(today=today, at=now))
+    return await _transition(
+        uow, clock, actor, lease_id, "lease.ended", lambda x, occ, now, today: x.end(today=today, at=now)
+    )
 
 
 async def terminate_lease(
     *, uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, termination_date: date | None
 ) -> Lease:
-    today = clock.today()
     return await _transition(
         uow,
         clock,
         actor,
         lease_id,
         "lease.terminated",
-        lambda x, occ, now: x.terminate(on=termination_date, today=today, at=now),
+        lambda x, occ, now, today: x.terminate(on=termination_date, today=today, at=now),
     )
 
 

@@ -217,6 +217,10 @@ class OrganizationFacts(ABC):
     async def currency(self, organization_id: UUID) -> str:
         """The ISO 4217 currency the organization bills in. NotFound for an unknown organization."""
 
+    @abstractmethod
+    async def time_zone(self, organization_id: UUID) -> str:
+        """The organization's IANA time zone: lease dates ("today") are its local dates."""
+
 
 class TenantAccounts(ABC):
     """Member accounts of an organization, as far as this context needs them."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+from dependency_injector import providers
 
 from leasing_support import (
     LEASES,
@@ -22,6 +23,7 @@ from leasing_support import (
     new_unit,
 )
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import Conflict
 
 
@@ -384,3 +386,31 @@ async def test_active_on_finds_the_leases_to_bill_on_a_day(api, owner):
         "2027-06-30": {ids["lid"], leaving},
         "2027-07-01": {ids["lid"]},
     }
+
+
+async def test_an_indian_lease_uses_inr_tds_and_the_local_date(api, owner):
+    r = await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json={"country": "IN"})
+    assert r.status_code == 200, r.text
+    pid = await new_property(api, owner, address={"city": "Mumbai", "province": "MH", "postal_code": "400076"})
+    uid = await new_unit(api, owner, pid, market_rent={"amount": "25000.00", "currency": "INR"})
+    tid = await new_tenant(api, owner, pid, phone="+91 98765 43210", emergency_contact=None)
+    inr = {
+        "rent": {"amount": "25000.00", "currency": "INR"},
+        "security_deposit": {"amount": "75000.00", "currency": "INR"},
+        "late_fee": None,
+        "tds_applicable": True,
+    }
+    r = await api.post(lease_url(pid, tid), owner.token, json=lease_body(uid, **inr))
+    assert r.status_code == 201, r.text
+    assert r.json()["data"]["tds_applicable"] is True and r.json()["data"]["rent"]["currency"] == "INR"
+    lid = r.json()["data"]["id"]
+    r = await api.post(lease_url(pid, tid), owner.token, json=lease_body(uid))  # USD in an INR organization
+    assert codes(r) == (422, "VALIDATION_ERROR")
+    assert (await api.post(f"{LEASES}/{lid}/activate", owner.token)).status_code == 200
+    # 20:00 UTC on 31 March is already 1 April in Mumbai (UTC+05:30).
+    api.container.clock.override(providers.Object(FixedClock(datetime(2027, 3, 31, 20, 0, tzinfo=UTC))))
+    try:
+        r = await api.post(f"{LEASES}/{lid}/terminate", owner.token)
+    finally:
+        api.container.clock.reset_override()
+    assert r.status_code == 200 and r.json()["data"]["terminated_on"] == "2027-04-01"

@@ -857,6 +857,13 @@ class SqlOrganizationFacts(OrganizationFacts):
             raise NotFound("organization", organization_id)
         return str(value)
 
+    async def time_zone(self, organization_id: UUID) -> str:
+        query = sa.select(organizations.c.time_zone).where(organizations.c.id == organization_id)
+        value = (await self._conn.execute(query)).scalar_one_or_none()
+        if value is None:
+            raise NotFound("organization", organization_id)
+        return str(value)
+
 
 class SqlTenantAccounts(TenantAccounts):
     def __init__(self, conn: AsyncConnection) -> None:
