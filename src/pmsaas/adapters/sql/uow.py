@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial import (
+    SqlExpenseRepository,
     SqlInvoiceRepository,
     SqlLeaseDirectory,
     SqlLedgerRepository,
@@ -81,6 +82,7 @@ _REPOSITORIES = (
     "lease_directory",
     "organization_profiles",
     "payment_methods",
+    "expenses",
 )
 
 
@@ -249,3 +251,7 @@ class SqlUnitOfWork(
     @cached_property
     def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]
         return SqlPeopleDirectory(self.connection)
+
+    @cached_property
+    def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]
+        return SqlExpenseRepository(self.connection)

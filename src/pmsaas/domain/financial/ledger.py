@@ -46,6 +46,7 @@ CHART: dict[str, tuple[str, AccountKind]] = {
     "gateway_clearing": ("Payment gateway clearing", AccountKind.ASSET),
     "tds_receivable": ("TDS receivable", AccountKind.ASSET),
     "deposits_held": ("Security deposits held", AccountKind.LIABILITY),
+    "accounts_payable": ("Accounts payable (vendors)", AccountKind.LIABILITY),
     "owner_payable": ("Owner payable", AccountKind.LIABILITY),
     "rent_income": ("Rent income", AccountKind.INCOME),
     "late_fee_income": ("Late fee income", AccountKind.INCOME),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.shared.money import Money
@@ -231,6 +232,23 @@ class PaymentMethodRepository(ABC):
     async def list(self, organization_id: UUID) -> list[PaymentMethodRecord]: ...
 
 
+class ExpenseRepository(ABC):
+    @abstractmethod
+    async def add(self, expense: Expense) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, expense_id: UUID, *, for_update: bool = False) -> Expense: ...
+
+    @abstractmethod
+    async def update(self, expense: Expense, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, expense_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, status: str | None, page: PageRequest) -> Page[Expense]: ...
+
+
 class InvoiceRenderer(ABC):
     @abstractmethod
     def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
@@ -245,3 +263,4 @@ class FinancialUnitOfWork(UnitOfWork):
     lease_directory: LeaseDirectory
     organization_profiles: OrganizationProfiles
     payment_methods: PaymentMethodRepository
+    expenses: ExpenseRepository

@@ -12,6 +12,7 @@ from pmsaas.entrypoints.http.platform.financial import (
     PaymentMethodController,
     PaymentWebhookController,
     ReportController,
+    ExpenseController,
 )
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
@@ -57,4 +58,5 @@ CONTROLLERS: list[Any] = [
     PaymentWebhookController,
     LedgerController,
     ReportController,
+    ExpenseController,
 ]

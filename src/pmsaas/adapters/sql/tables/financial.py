@@ -189,3 +189,25 @@ gateway_events = sa.Table(
     sa.Column("event_id", sa.String(100), primary_key=True),
     sa.Column("received_at", UtcDateTime(), nullable=False),
 )
+
+expenses = sa.Table(
+    "financial_expenses",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("property_id", sa.Uuid(), nullable=True),
+    sa.Column("category", sa.String(50), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("vendor", sa.String(200), nullable=True),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("expense_date", sa.Date(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attachments", Json, nullable=False),  # [{"name", "url", "content_type"}]
+    sa.Column("decided_by", sa.Uuid(), nullable=True),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
+    sa.Column("rejection_reason", sa.String(500), nullable=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    *timestamps(),
+    sa.Index("ix_expenses_org_created", "organization_id", "created_at"),
+)
