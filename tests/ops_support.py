@@ -1,18 +1,10 @@
-"""Helpers for the operations and ticketing tests: places, tenants, API keys, tickets.
-
-Units, tenants and leases are written straight into the properties context's tables (their HTTP
-surface is another issue's); everything under test goes through HTTP.
-"""
+"""Helpers for the operations and ticketing tests: places, tenants, API keys, tickets (all through HTTP)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from typing import Any
 
-from pmsaas.adapters.sql.tables.identity import memberships
-from pmsaas.adapters.sql.tables.properties import leases, tenants, units
 from support import property_body
 
 
@@ -24,29 +16,16 @@ class Place:
 
 
 async def make_place(
-    api: Any, owner: Any, name: str = "Seaside Apartments", unit_names=("Unit 101", "Unit 102")
+    api: Any, owner: Any, name: str = "Seaside Apartments", unit_names: tuple[str, ...] = ("Unit 101", "Unit 102")
 ) -> Place:
+    """A property with units, through the properties context's endpoints."""
     r = await api.post("/api/v1/properties", owner.token, json=property_body(name=name))
     assert r.status_code == 201, r.text
     place = Place(property_id=r.json()["data"]["id"], property_name=name)
-    now = datetime.now(UTC)
-    async with api.container.engine().begin() as conn:
-        for unit_name in unit_names:
-            unit_id = uuid.uuid4()
-            await conn.execute(
-                units.insert().values(
-                    id=unit_id,
-                    organization_id=uuid.UUID(owner.org_id),
-                    property_id=uuid.UUID(place.property_id),
-                    name=unit_name,
-                    amenities=[],
-                    status="vacant",
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            place.units[unit_name] = str(unit_id)
+    for unit_name in unit_names:
+        r = await api.post(f"/api/v1/properties/{place.property_id}/units", owner.token, json={"name": unit_name})
+        assert r.status_code == 201, r.text
+        place.units[unit_name] = r.json()["data"]["id"]
     return place
 
 
@@ -59,7 +38,7 @@ class TenantUser:
 
 
 async def make_tenant(api: Any, owner: Any, place: Place, unit_name: str = "Unit 101") -> TenantUser:
-    """A Tenant user of the organization, linked to a tenant profile with an active lease on the unit."""
+    """A Tenant user linked to a tenant profile with an active lease on the unit, all through HTTP."""
     email, password = api.email("tenant"), "a long password"
     r = await api.post(
         "/api/v1/identity/users",
@@ -68,48 +47,23 @@ async def make_tenant(api: Any, owner: Any, place: Place, unit_name: str = "Unit
     )
     assert r.status_code == 201, r.text
     user_id = r.json()["data"]["id"]
-    tenant_id, lease_id, now = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC)
-    org = uuid.UUID(owner.org_id)
-    async with api.container.engine().begin() as conn:
-        await conn.execute(
-            tenants.insert().values(
-                id=tenant_id,
-                organization_id=org,
-                property_id=uuid.UUID(place.property_id),
-                name="John Doe",
-                email=email,
-                user_id=uuid.UUID(user_id),
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await conn.execute(
-            leases.insert().values(
-                id=lease_id,
-                organization_id=org,
-                property_id=uuid.UUID(place.property_id),
-                unit_id=uuid.UUID(place.units[unit_name]),
-                tenant_id=tenant_id,
-                status="active",
-                start_date=date(2026, 1, 1),
-                rent_minor=2_500_000,
-                currency="INR",
-                billing_day=1,
-                grace_days=5,
-                tds_applicable=False,
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        await conn.execute(
-            memberships.update()
-            .where(memberships.c.organization_id == org, memberships.c.user_id == uuid.UUID(user_id))
-            .values(tenant_profile_id=tenant_id)
-        )
-    tokens = await api.login(email, password)
-    return TenantUser(user_id, tokens["access_token"], str(tenant_id), place.units[unit_name])
+    tenants_url = f"/api/v1/properties/{place.property_id}/tenants"
+    r = await api.post(tenants_url, owner.token, json={"name": "John Doe", "email": email, "user_id": user_id})
+    assert r.status_code == 201, r.text
+    tenant_id = r.json()["data"]["id"]
+    org = (await api.get(f"/api/v1/organizations/{owner.org_id}", owner.token)).json()["data"]
+    currency = org["settings"]["currency"]
+    lease = {
+        "unit_id": place.units[unit_name],
+        "start_date": "2026-01-01",
+        "rent": {"amount": "2500.00", "currency": currency},
+    }
+    r = await api.post(f"{tenants_url}/{tenant_id}/lease", owner.token, json=lease)
+    assert r.status_code == 201, r.text
+    r = await api.post(f"/api/v1/leases/{r.json()['data']['id']}/activate", owner.token)
+    assert r.status_code == 200, r.text
+    tokens = await api.login(email, password)  # the token now names the tenant profile
+    return TenantUser(user_id, tokens["access_token"], tenant_id, place.units[unit_name])
 
 
 async def make_api_key(api: Any, owner: Any, *scopes: str) -> str:
