@@ -173,3 +173,20 @@ async def test_in_process_close_cancels_pending_jobs():
     await queue.enqueue("record", job_id="never", defer_seconds=10, value=1)
     await queue.close()
     assert queue.pending == 0 and calls == []
+
+
+async def test_in_process_drain_works_from_another_event_loop():
+    """The app under the test client runs in its own thread and loop; tests drain from theirs."""
+    from anyio.from_thread import start_blocking_portal
+
+    calls: list[Any] = []
+    queue = InProcessJobQueue(TASKS, ctx={"calls": calls})
+    with start_blocking_portal() as portal:
+
+        async def enqueue_there() -> None:
+            await queue.enqueue("record", job_id="elsewhere", defer_seconds=0.05, value=1)
+
+        portal.call(enqueue_there)
+        assert calls == []
+        await queue.drain()
+        assert calls == [("elsewhere", 1, "")]

@@ -61,9 +61,17 @@ class InProcessJobQueue(JobQueue):
                 del self._pending[job_id]
 
     async def drain(self) -> None:
-        """Wait until no job is pending (jobs may enqueue jobs); re-raise the first failure. For tests."""
+        """Wait until no job is pending (jobs may enqueue jobs); re-raise the first failure. For tests.
+
+        Safe from another event loop than the jobs' (a test awaiting jobs that the app, served by
+        the test client in its own thread, enqueued): the waiting then happens in the jobs' loop."""
         while self._pending:
-            await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+            tasks = list(self._pending.values())
+            loop = tasks[0].get_loop()
+            if loop is asyncio.get_running_loop():
+                await asyncio.gather(*tasks, return_exceptions=True)
+            else:
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_wait(tasks), loop))
         if self._failures:
             first, self._failures = self._failures[0], []
             raise first
@@ -74,3 +82,7 @@ class InProcessJobQueue(JobQueue):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._pending.clear()
+
+
+async def _wait(tasks: list[asyncio.Task[None]]) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)
