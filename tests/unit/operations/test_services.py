@@ -184,6 +184,15 @@ class FakePeople(PeopleDirectory):
         raise NotImplementedError
 
 
+class FakeExpenseBook:
+    def __init__(self) -> None:
+        self.booked: list = []
+
+    async def record_work_order_cost(self, **kw):
+        self.booked.append(kw)
+        return None
+
+
 class FakeUow(OperationsUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
@@ -193,6 +202,7 @@ class FakeUow(OperationsUnitOfWork):
         self.ticket_categories = FakeCategories()
         self.property_directory = FakePlaces()
         self.people_directory = FakePeople()
+        self.expense_book = FakeExpenseBook()
         self.transactions = 0
         self.published: list[str] = []
 
@@ -319,6 +329,8 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     )
     assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
     assert uow.published.count("work_order.completed") == 2 and uow.published.count("ticket.resolved") == 1
+    assert [b["amount"] for b in uow.expense_book.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
+    assert uow.expense_book.booked[0]["vendor_name"] == "Aqua" and uow.expense_book.booked[0]["property_id"] == PROPERTY
     perf = await services.vendor_performance(
         uow=uow,
         actor=MANAGER,

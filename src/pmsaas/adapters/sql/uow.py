@@ -25,6 +25,7 @@ from pmsaas.adapters.sql.repositories.identity import (
 )
 from pmsaas.adapters.sql.repositories.operations import (
     SqlCategoryRepository,
+    SqlExpenseBook,
     SqlPeopleDirectory,
     SqlPropertyDirectory,
     SqlTicketRepository,
@@ -62,6 +63,7 @@ _REPOSITORIES = (
     "ticket_webhooks",
     "property_directory",
     "people_directory",
+    "expense_book",
     "properties",
     "units",
     "tenants",
@@ -251,6 +253,10 @@ class SqlUnitOfWork(
     @cached_property
     def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]
         return SqlPeopleDirectory(self.connection)
+
+    @cached_property
+    def expense_book(self) -> SqlExpenseBook:  # type: ignore[override]
+        return SqlExpenseBook(self.connection)
 
     @cached_property
     def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]

@@ -927,6 +927,20 @@ async def complete_work_order(
         await uow.work_orders.update(order, expected_version=expected)
         await _work_order_step(uow, actor, order, ticket, now, "work order completed")
         uow.record(order.event("work_order.completed", now))
+        if actual_cost.is_positive:
+            vendor = await uow.vendors.get(actor.org, order.vendor_id)
+            booked = await uow.expense_book.record_work_order_cost(
+                organization_id=actor.org,
+                work_order_id=order.id,
+                vendor_name=vendor.name,
+                property_id=ticket.property_id,
+                amount=actual_cost,
+                on=now.date(),
+                at=now,
+                description=f"{ticket.title}: {order.description}",
+            )
+            if booked is not None:
+                uow.record(booked)
         others = [o for o in await uow.work_orders.for_ticket(actor.org, ticket.id) if o.id != order.id]
         if not any(o.is_open for o in others) and ticket.status is TicketStatus.IN_PROGRESS:
             t_expected = ticket.version

@@ -308,3 +308,33 @@ async def test_roles(api, owner):
     key = await make_api_key(api, owner, "workorders:read")
     assert (await api.get(VENDORS, key)).status_code == 200
     assert (await api.post(VENDORS, key, json=VENDOR)).status_code == 403
+
+
+async def test_completed_work_books_a_pending_expense_in_the_organizations_currency(api, owner):
+    currency = (await api.get(f"/api/v1/organizations/{owner.org_id}", owner.token)).json()["data"]["settings"][
+        "currency"
+    ]
+    other = next(c for c in ("INR", "CAD", "USD") if c != currency)
+    place = await make_place(api, owner)
+    t = await make_ticket(api, owner.token, place)
+    v = await vendor(api, owner.token)
+    booked = await order(api, owner.token, t["id"], v["id"], estimated_cost={"amount": "300.00", "currency": currency})
+    foreign = await order(api, owner.token, t["id"], v["id"], estimated_cost={"amount": "50.00", "currency": other})
+    free = await order(api, owner.token, t["id"], v["id"], estimated_cost={"amount": "0.00", "currency": currency})
+    costs = [
+        (booked, {"amount": "275.50", "currency": currency}),
+        (foreign, {"amount": "40.00", "currency": other}),
+        (free, {"amount": "0.00", "currency": currency}),
+    ]
+    for o, cost in costs:
+        await api.post(f"{ORDERS}/{o['id']}/start", owner.token)
+        r = await api.post(f"{ORDERS}/{o['id']}/complete", owner.token, json={"actual_cost": cost})
+        assert r.status_code == 200, r.text
+    r = await api.get("/api/v1/financial/expenses", owner.token)
+    assert r.status_code == 200, r.text
+    found = r.json()["data"]
+    assert len(found) == 1
+    e = found[0]
+    assert e["status"] == "pending" and e["category"] == "maintenance" and e["vendor"] == "Aqua Plumbers"
+    assert e["amount"] == {"amount": "275.50", "currency": currency} and e["property_id"] == place.property_id
+    assert booked["id"] in e["description"]

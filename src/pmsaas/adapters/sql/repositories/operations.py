@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +39,7 @@ from pmsaas.domain.operations.model import (
 )
 from pmsaas.domain.operations.ports import (
     CategoryRepository,
+    ExpenseBook,
     PeopleDirectory,
     PeopleFilter,
     Person,
@@ -53,6 +54,7 @@ from pmsaas.domain.operations.ports import (
 )
 from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.errors import Conflict, NotFound
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -751,3 +753,43 @@ class SqlPeopleDirectory(PeopleDirectory):
             return None
         granted = permissions_for(frozenset(row.roles))
         return any(permission_matches(g, "maintenance:update") for g in granted)
+
+
+class SqlExpenseBook(ExpenseBook):
+    """Books a completed work order's cost as a pending financial expense, on the same connection
+    (so in the same transaction as the completion: never lost, never doubled)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def record_work_order_cost(
+        self,
+        *,
+        organization_id: UUID,
+        work_order_id: UUID,
+        vendor_name: str,
+        property_id: UUID,
+        amount: Money,
+        on: date,
+        at: datetime,
+        description: str,
+    ) -> DomainEvent | None:
+        from pmsaas.adapters.sql.repositories.financial import SqlExpenseRepository, SqlOrganizationProfiles
+        from pmsaas.domain.financial.expenses import Expense
+
+        profile = await SqlOrganizationProfiles(self._conn).get(organization_id)
+        if amount.currency != profile.currency or not amount.is_positive:
+            return None
+        expense = Expense(
+            organization_id=organization_id,
+            category="maintenance",
+            description=f"Work order {work_order_id}: {description}"[:300],
+            amount=amount,
+            expense_date=on,
+            vendor=vendor_name,
+            property_id=property_id,
+            created_at=at,
+            updated_at=at,
+        )
+        await SqlExpenseRepository(self._conn).add(expense)
+        return expense.event("expense.created", at)
