@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial import (
+    SqlBudgetRepository,
     SqlExpenseRepository,
     SqlInvoiceRepository,
     SqlLeaseDirectory,
@@ -85,6 +86,7 @@ _REPOSITORIES = (
     "organization_profiles",
     "payment_methods",
     "expenses",
+    "budgets",
 )
 
 
@@ -261,3 +263,7 @@ class SqlUnitOfWork(
     @cached_property
     def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]
         return SqlExpenseRepository(self.connection)
+
+    @cached_property
+    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]
+        return SqlBudgetRepository(self.connection)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
@@ -249,6 +250,30 @@ class ExpenseRepository(ABC):
     async def list(self, organization_id: UUID, status: str | None, page: PageRequest) -> Page[Expense]: ...
 
 
+class BudgetRepository(ABC):
+    @abstractmethod
+    async def add(self, budget: Budget) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, budget_id: UUID, *, for_update: bool = False) -> Budget: ...
+
+    @abstractmethod
+    async def update(self, budget: Budget, expected_version: int) -> None:
+        """Writes the budget and replaces its categories."""
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, budget_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[Budget]: ...
+
+    @abstractmethod
+    async def expense_actuals(
+        self, organization_id: UUID, start: date, end: date, currency: str, property_id: UUID | None
+    ) -> dict[str, Money]:
+        """Per expense category: the amounts posted to the ``expenses`` account in ``[start, end]``."""
+
+
 class InvoiceRenderer(ABC):
     @abstractmethod
     def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
@@ -264,3 +289,4 @@ class FinancialUnitOfWork(UnitOfWork):
     organization_profiles: OrganizationProfiles
     payment_methods: PaymentMethodRepository
     expenses: ExpenseRepository
+    budgets: BudgetRepository

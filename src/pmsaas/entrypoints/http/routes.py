@@ -13,6 +13,7 @@ from pmsaas.entrypoints.http.platform.financial import (
     PaymentWebhookController,
     ReportController,
     ExpenseController,
+    BudgetController,
 )
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
@@ -59,4 +60,5 @@ CONTROLLERS: list[Any] = [
     LedgerController,
     ReportController,
     ExpenseController,
+    BudgetController,
 ]

@@ -211,3 +211,31 @@ expenses = sa.Table(
     *timestamps(),
     sa.Index("ix_expenses_org_created", "organization_id", "created_at"),
 )
+
+budgets = sa.Table(
+    "financial_budgets",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("property_id", sa.Uuid(), nullable=True),
+    sa.Column("period_start", sa.Date(), nullable=False),
+    sa.Column("period_end", sa.Date(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    *timestamps(),
+)
+
+budget_categories = sa.Table(
+    "financial_budget_categories",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column(
+        "budget_id", sa.Uuid(), sa.ForeignKey("financial_budgets.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+)
