@@ -443,6 +443,8 @@ async def create_payment(
     async with uow:
         existing = await uow.payments.by_idempotency_key(actor.org, idempotency_key)
         if existing is not None:
+            # Keys are per organization: another tenant's key never reveals that tenant's payment.
+            _check_visible(await _visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
             return _replay(existing, fingerprint), True
         lease = await _lease_for(uow, actor, data.lease_id)
         if data.method in MANUAL_METHODS and not actor.can("financial:create"):
@@ -497,7 +499,8 @@ async def create_payment_once(**kw) -> tuple[Payment, bool]:  # type: ignore[no-
         uow, actor = kw["uow"], kw["actor"]
         async with uow:
             existing = await uow.payments.by_idempotency_key(actor.org, kw["idempotency_key"])
-        assert existing is not None
+            assert existing is not None
+            _check_visible(await _visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
         return _replay(existing, kw["fingerprint"]), True
 
 

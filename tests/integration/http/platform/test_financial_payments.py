@@ -305,6 +305,20 @@ async def test_tenants_pay_their_own_lease_by_card_only(api, owner):
     ).status_code == 403
 
 
+async def test_a_tenant_cannot_read_another_tenants_payment_through_a_reused_key(api, owner):
+    await set_country(api, owner, "IN")
+    a_user, a = await owner.add_user("Tenant")
+    b_user, b = await owner.add_user("Tenant")
+    lease_a = await make_lease(api, owner, "IN", tenant_user_id=a_user)
+    await make_lease(api, owner, "IN", tenant_user_id=b_user)
+    body = _pay(lease_a, "100.00", "card", card_number="4242424242424242")
+    headers = {"Idempotency-Key": f"shared-{uuid.uuid4().hex}"}
+    assert (await api.post(PAYMENTS, a, json=body, headers=headers)).status_code == 201
+    r = await api.post(PAYMENTS, b, json=body, headers=headers)
+    assert r.status_code in (404, 422), r.text  # never tenant A's payment
+    assert "data" not in r.json() or r.json().get("success") is False
+
+
 async def test_payment_update_and_methods(api, owner):
     lease = await _setup(api, owner)
     p = (await api.post(PAYMENTS, owner.token, json=_pay(lease, "10.00", "upi"), headers=key())).json()["data"]
