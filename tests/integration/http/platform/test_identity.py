@@ -491,6 +491,7 @@ async def throttled(request, database_urls, tmp_path_factory) -> AsyncIterator[A
         redis_url=redis,
         login_attempts_per_account=3,
         login_attempts_per_ip=6,
+        registrations_per_ip_per_hour=4,
     )
     container = build_container(settings)
     async with AsyncTestClient(app=create_app(container)) as client:
@@ -555,3 +556,34 @@ async def test_login_is_throttled_per_ip(fresh_limits):
         r = await api.post(f"{ID}/login", json={"email": api.email(), "password": "whatever"})
         assert_error(r, 401, "AUTHENTICATION_FAILED")
     assert_throttled(await api.post(f"{ID}/login", json={"email": api.email(), "password": "whatever"}))
+
+
+async def test_registrations_are_throttled_per_ip(fresh_limits):
+    api = fresh_limits
+    for _ in range(4):
+        assert (await register(api)).status_code == 201
+    email = api.email()
+    assert_throttled(await register(api, email))
+    # Nothing was written for the refused one.
+    assert_error(
+        await api.post(f"{ID}/login", json={"email": email, "password": PASSWORD}), 401, "AUTHENTICATION_FAILED"
+    )
+
+
+async def test_a_logout_is_seen_by_every_app_instance(api, owner):
+    """Another process on the same database (and Redis when configured) refuses a signed-out
+    token: through Redis at once; in embedded mode (one process) from the table when it starts."""
+    session = await api.login(owner.email, owner.password)
+    settings = api.container.settings()  # same database, Redis and signing key
+    other_container = build_container(settings)
+    async with AsyncTestClient(app=create_app(other_container)) as client:
+        other = Api(client, other_container, api.backend)
+        assert (await other.get(f"{ID}/me", session["access_token"])).status_code == 200
+        r = await api.post(f"{ID}/logout", session["access_token"], json={"refresh_token": session["refresh_token"]})
+        assert r.status_code == 200
+        if settings.redis_url:
+            assert_error(await other.get(f"{ID}/me", session["access_token"]), 401, "AUTHENTICATION_FAILED")
+    restarted_container = build_container(settings)
+    async with AsyncTestClient(app=create_app(restarted_container)) as client:
+        restarted = Api(client, restarted_container, api.backend)
+        assert_error(await restarted.get(f"{ID}/me", session["access_token"]), 401, "AUTHENTICATION_FAILED")
