@@ -102,8 +102,8 @@ async def test_only_one_of_many_concurrent_first_requests_wins(make_store):
 
 
 async def test_a_stale_claim_is_taken_over_by_the_same_request_only(make_store):
-    store, s = make_store(lock_seconds=0.05), scope()
-    assert await store.begin(s, "k", "fp") is None
+    crashing, store, s = make_store(lock_seconds=0.05), make_store(), scope()
+    assert await crashing.begin(s, "k", "fp") is None  # claimed with a short lock, then never completed
     await asyncio.sleep(0.1)
     other = await store.begin(s, "k", "different")
     assert other is not None and other.fingerprint == "fp"  # another body is still a reuse

@@ -150,7 +150,7 @@ async def test_in_process_drain_surfaces_failures_and_defer_waits():
     await queue.enqueue("explode", job_id="bad")
     with pytest.raises(RuntimeError, match="task failed"):
         await queue.drain()
-    await queue.enqueue("record", job_id="later", defer_seconds=0.05, value=1)
+    await queue.enqueue("record", job_id="later", defer_seconds=0.2, value=1)
     await asyncio.sleep(0)
     assert calls == [("bad", "boom", "")] and queue.pending == 1
     await queue.drain()
@@ -184,7 +184,7 @@ async def test_in_process_drain_works_from_another_event_loop():
     with start_blocking_portal() as portal:
 
         async def enqueue_there() -> None:
-            await queue.enqueue("record", job_id="elsewhere", defer_seconds=0.05, value=1)
+            await queue.enqueue("record", job_id="elsewhere", defer_seconds=0.2, value=1)
 
         portal.call(enqueue_there)
         assert calls == []

@@ -224,11 +224,13 @@ def crash(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
 @post("/api/v1/test-slow", status_code=201)
 async def slow(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
     CALLS.append(data)
-    await asyncio.sleep(0.2)  # long enough for the duplicates to arrive while this one runs
+    GATE[0].set()  # inside the handler: the key is held
+    await GATE[1].wait()  # the test opens the gate once the duplicates were answered
     return {"calls": len(CALLS)}
 
 
 CALLS: list[dict[str, Any]] = []
+GATE: list[asyncio.Event] = []
 
 
 def fake_auth(app: ASGIApp) -> ASGIApp:
@@ -288,12 +290,14 @@ async def test_a_duplicate_while_the_first_is_running_is_409(small_app):
     k = key()
 
     async def race(client: httpx.AsyncClient) -> list[httpx.Response]:
-        async def late() -> httpx.Response:
-            await asyncio.sleep(0.05)
-            return await client.post("/api/v1/test-slow", json={"n": 1}, headers={"Idempotency-Key": k})
-
-        first = client.post("/api/v1/test-slow", json={"n": 1}, headers={"Idempotency-Key": k})
-        return list(await asyncio.gather(first, late(), late()))
+        GATE[:] = [asyncio.Event(), asyncio.Event()]
+        first = asyncio.ensure_future(client.post("/api/v1/test-slow", json={"n": 1}, headers={"Idempotency-Key": k}))
+        await GATE[0].wait()  # the first request holds the key and is inside the handler
+        duplicates = await asyncio.gather(
+            *(client.post("/api/v1/test-slow", json={"n": 1}, headers={"Idempotency-Key": k}) for _ in range(2))
+        )
+        GATE[1].set()
+        return [await first, *duplicates]
 
     first, *duplicates = in_app_loop(small_app.api, race, app=small_app.app)
     assert first.status_code == 201 and first.json() == {"calls": 1}
