@@ -97,3 +97,16 @@ async def test_attempt_limiter_on_top(limiter):
     assert wait is not None and 1 <= wait <= 3600
     await attempts.reset(k)
     assert await attempts.hit(k, limit=2, window_seconds=3600) is None
+
+
+@pytest.mark.parametrize("pattern", ["*", "?", "[a-z]", "\\", "a*"])
+async def test_reset_matches_the_key_literally(limiter, pattern):
+    """Keys hold user input (e-mails); resetting "*@x" must not reset every "...@x"."""
+    base = key()
+    victim, attacker = f"{base}:ab@example.com", f"{base}:{pattern}@example.com"
+    for _ in range(3):
+        await limiter.hit(victim, limit=2, window_seconds=3600)
+    await limiter.hit(attacker, limit=2, window_seconds=3600)
+    await limiter.reset(attacker)
+    assert not (await limiter.hit(victim, limit=2, window_seconds=3600)).allowed
+    assert (await limiter.hit(attacker, limit=2, window_seconds=3600)).remaining == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from redis.asyncio import Redis
@@ -30,6 +31,9 @@ class RedisRateLimiter(RateLimiter):
         return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)
 
     async def reset(self, key: str) -> None:
-        pattern = f"{self._prefix}{key}:*"
+        # Keys hold user input (e-mails may contain * ? [ ]): match them literally, or a sign-in as
+        # "*@example.com" would clear every example.com account's counter.
+        literal = re.sub(r"([*?\[\]\\])", r"\\\1", f"{self._prefix}{key}")
+        pattern = f"{literal}:*"
         async for k in self._client.scan_iter(match=pattern, count=100):
             await self._client.delete(k)
