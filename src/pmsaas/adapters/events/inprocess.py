@@ -1,7 +1,8 @@
 """The default EventPublisher: log each event and hand it to in-process subscribers, in order.
 
-Real webhook delivery subscribes here later (recording deliveries and enqueueing jobs, never calling
-endpoints inline). A subscriber that raises leaves the event unpublished, so it is retried.
+Real webhook delivery subscribes here later (enqueueing a delivery job per endpoint, never calling
+endpoints or awaiting database writes inline). A subscriber that raises leaves the event
+unpublished, so it is retried.
 """
 
 from __future__ import annotations

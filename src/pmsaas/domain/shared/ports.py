@@ -187,7 +187,8 @@ def check_job_arguments(kwargs: dict[str, object]) -> None:
 
 class EventPublisher(ABC):
     """Where relayed outbox events go. ``publish`` must be quick (the relay holds its claim while it
-    runs): slow work such as webhook HTTP calls is recorded or enqueued by subscribers, not done inline.
+    runs): slow work such as webhook HTTP calls is enqueued as a job by subscribers, not done inline
+    (on SQLite the claim is the write lock: never await a write through another connection here).
     Raising leaves the event unpublished, to be retried: subscribers see an event at least once."""
 
     @abstractmethod
