@@ -56,11 +56,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("operations_tickets", schema=None) as batch_op:
         batch_op.create_index("ix_operations_tickets_org_assignee", ["organization_id", "assignee_id"], unique=False)
-        batch_op.create_index("ix_operations_tickets_org_created", ["organization_id", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_operations_tickets_org_created", ["organization_id", "created_at", "id"], unique=False
+        )
         batch_op.create_index("ix_operations_tickets_org_property", ["organization_id", "property_id"], unique=False)
         batch_op.create_index(
             "ix_operations_tickets_org_status_priority",
-            ["organization_id", "status", "priority", "created_at"],
+            ["organization_id", "status", "priority", "created_at", "id"],
             unique=False,
         )
         batch_op.create_index("ix_operations_tickets_org_tenant", ["organization_id", "tenant_id"], unique=False)

@@ -32,9 +32,10 @@ tickets = sa.Table(
     sa.Column("version", sa.Integer(), nullable=False),
     *timestamps(),
     sa.Column("deleted_at", UtcDateTime(), nullable=True),
-    # GET /v1/tickets?status=open&priority=high, newest first; and the other filters.
-    sa.Index("ix_operations_tickets_org_status_priority", "organization_id", "status", "priority", "created_at"),
-    sa.Index("ix_operations_tickets_org_created", "organization_id", "created_at"),
+    # GET /v1/tickets?status=open&priority=high, newest first: the index gives the page in order
+    # (created_at, then id: the tie-break every list sorts by), no sort of the matching rows.
+    sa.Index("ix_operations_tickets_org_status_priority", "organization_id", "status", "priority", "created_at", "id"),
+    sa.Index("ix_operations_tickets_org_created", "organization_id", "created_at", "id"),
     sa.Index("ix_operations_tickets_org_assignee", "organization_id", "assignee_id"),
     sa.Index("ix_operations_tickets_org_property", "organization_id", "property_id"),
     sa.Index("ix_operations_tickets_org_tenant", "organization_id", "tenant_id"),
