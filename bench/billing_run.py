@@ -1,0 +1,196 @@
+"""Billing-run throughput on PostgreSQL vs a raw COPY of the same rows (issue 4, item 8).
+
+    .venv/bin/python bench/billing_run.py --leases 10000
+
+1. creates a fresh database ``pmsaas_bench_billing_<pid>`` on ``--url`` and migrates it;
+2. seeds one Indian organization, one commercial property and N active leases (units, tenants,
+   leases) with Core bulk inserts;
+3. times ``run_billing`` for period 2026-12 (the real use case: rent schedule + GST per lease,
+   counter lock, bulk inserts of invoices, lines, journal entries and lines, outbox events);
+4. copies exactly the rows the run wrote (invoices, invoice lines, journal entries, journal lines,
+   outbox rows) into empty ``LIKE`` tables with ``COPY ... FROM STDIN`` and times that;
+5. prints invoices/second and the ratio run/COPY (COPY time / run time; target >= 0.25), then drops
+   the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import time
+import uuid
+from datetime import UTC, date, datetime
+
+import psycopg
+import sqlalchemy as sa
+
+from pmsaas.adapters.sql.tables.organizations import organizations
+from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
+from pmsaas.container import build_container, shutdown
+from pmsaas.domain.financial.billing import run_billing
+from pmsaas.entrypoints.cli.db import upgrade
+from pmsaas.settings import load_settings
+
+TABLES = [
+    "financial_invoices",
+    "financial_invoice_lines",
+    "financial_journal_entries",
+    "financial_journal_lines",
+    "notifications_outbox",
+]
+
+
+def seed(url: str, n: int) -> uuid.UUID:
+    engine = sa.create_engine(url)
+    now = datetime.now(UTC)
+    org, prop = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as conn:
+        conn.execute(
+            organizations.insert().values(
+                id=org,
+                name="Bench Estates",
+                plan="enterprise",
+                status="active",
+                country="IN",
+                province="MH",
+                currency="INR",
+                time_zone="Asia/Kolkata",
+                locale="en-IN",
+                extra_settings={},
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        conn.execute(
+            properties.insert().values(
+                id=prop,
+                organization_id=org,
+                name="Bench Plaza",
+                type="commercial",
+                status="active",
+                street="1 Bench Rd",
+                city="Mumbai",
+                province="MH",
+                postal_code="400001",
+                country="IN",
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        unit_rows, tenant_rows, lease_rows = [], [], []
+        for i in range(n):
+            u, t = uuid.uuid4(), uuid.uuid4()
+            unit_rows.append(
+                {
+                    "id": u,
+                    "organization_id": org,
+                    "property_id": prop,
+                    "name": f"Shop {i}",
+                    "amenities": [],
+                    "status": "occupied",
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            tenant_rows.append(
+                {
+                    "id": t,
+                    "organization_id": org,
+                    "property_id": prop,
+                    "name": f"Tenant {i}",
+                    "email": f"t{i}@bench.example",
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            lease_rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": org,
+                    "property_id": prop,
+                    "unit_id": u,
+                    "tenant_id": t,
+                    "status": "active",
+                    "start_date": date(2026, 1, 1),
+                    "rent_minor": 5_000_000 + i,
+                    "currency": "INR",
+                    "billing_day": 1,
+                    "grace_days": 5,
+                    "tds_applicable": False,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        conn.execute(units.insert(), unit_rows)
+        conn.execute(tenants.insert(), tenant_rows)
+        conn.execute(leases.insert(), lease_rows)
+    engine.dispose()
+    return org
+
+
+def copy_same_rows(dsn: str) -> tuple[float, int]:
+    """Dump what the run wrote to CSV in memory (untimed), then time COPY into empty LIKE tables."""
+    dumps: dict[str, bytes] = {}
+    rows = 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for table in TABLES:
+            buf = io.BytesIO()
+            with conn.cursor().copy(f"COPY {table} TO STDOUT") as cp:
+                for chunk in cp:
+                    buf.write(chunk)
+            dumps[table] = buf.getvalue()
+            rows += conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            conn.execute(f"CREATE TABLE copy_{table} (LIKE {table} INCLUDING ALL)")
+        started = time.perf_counter()
+        with conn.transaction():
+            for table in TABLES:
+                with conn.cursor().copy(f"COPY copy_{table} FROM STDIN") as cp:
+                    cp.write(dumps[table])
+        return time.perf_counter() - started, rows
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--leases", type=int, default=10_000)
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+
+    name = f"pmsaas_bench_billing_{os.getpid()}"
+    admin = sa.create_engine(sa.make_url(args.url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = (
+        sa.make_url(args.url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    )
+    dsn = sa.make_url(args.url).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        seed(url, args.leases)
+        container = build_container(load_settings({}, env="test", database_url=url, var_dir="/tmp/pmsaas-bench"))
+        try:
+            started = time.perf_counter()
+            summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+            elapsed = time.perf_counter() - started
+        finally:
+            await shutdown(container)
+        assert summary.created == args.leases, summary
+        copy_seconds, rows = copy_same_rows(dsn)
+        print(f"leases: {args.leases}, invoices created: {summary.created}, rows written: {rows}")
+        print(f"billing run: {elapsed:.2f} s = {summary.created / elapsed:,.0f} invoices/s")
+        print(f"COPY of the same rows: {copy_seconds:.2f} s = {summary.created / copy_seconds:,.0f} invoices/s")
+        print(f"ratio (COPY time / run time): {copy_seconds / elapsed:.2f}  (target >= 0.25)")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
