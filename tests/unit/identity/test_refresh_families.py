@@ -277,11 +277,13 @@ class RefreshFamilies(RuleBasedStateMachine):
         return pair.refresh_token
 
     def _live_tokens(self) -> list[str]:
-        return sorted(t for t in self.live.values() if t is not None)
+        # In issue order (the tokens themselves are random): replays must draw the same choice.
+        live = {t for t in self.live.values() if t is not None}
+        return [t for t in self.family_of if t in live]
 
     def _dead_tokens(self) -> list[str]:
         live = set(self._live_tokens())
-        return sorted(t for t in self.family_of if t not in live)
+        return [t for t in self.family_of if t not in live]
 
     @precondition(lambda self: self._live_tokens())
     @rule(target=tokens, data=st.data())
