@@ -121,6 +121,8 @@ async def test_a_dependency_down_is_503(broken):
     body = assert_envelope_error(r, 503, "SERVICE_UNAVAILABLE")
     down = "redis" if name == "redis-down" else "database"
     assert down in body["error"]["message"]
+    assert body["error"]["details"] == [{"field": down, "message": "unavailable"}]
+    assert r.headers["retry-after"] == "5"
     assert "Traceback" not in r.text and "psycopg" not in r.text
     assert (await api.get("/health")).status_code == 200  # liveness does not depend on them
     # Sign-in needs the database and (when configured) the Redis throttle: an outage, not a bug.

@@ -44,14 +44,17 @@ class HealthController(Controller):
         body = ok(HealthOut(status="ok" if healthy else "unavailable", checks=checks))
         if healthy:
             return Response(body)
-        from pmsaas.entrypoints.http.envelope import error_response
+        from pmsaas.entrypoints.http.envelope import ErrorDetail, error_response
 
+        down = [k for k, v in checks.items() if v != "ok"]
         return Response(
             error_response(
                 "SERVICE_UNAVAILABLE",
-                "A dependency is unavailable: " + ", ".join(k for k, v in checks.items() if v != "ok"),
+                "A dependency is unavailable: " + ", ".join(down),
+                [ErrorDetail(field=name, message="unavailable") for name in down],
             ),
             status_code=503,
+            headers={"Retry-After": "5"},
         )
 
     @get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["Identity"])
