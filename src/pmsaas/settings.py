@@ -62,14 +62,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     webhook_tolerance_seconds: int = 300
     payment_gateway: str = "sandbox"  # sandbox | stripe
     stripe_secret_key: str | None = None
-    # Measurement-only /bench/ routes (entrypoints/http/bench.py, bench/README.md); never on in a real deployment.
-    bench_endpoints: bool = False
     # Idempotency-Key (CONTRACT.md §6): completed keys live this long; an unfinished claim goes stale after the lock.
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_lock_seconds: int = 60
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.
     outbox_relay_interval_seconds: float = 2.0
     outbox_batch_size: int = 100
+    # Measurement-only /bench/ routes (entrypoints/http/bench.py, bench/README.md); never on in a real deployment.
+    bench_endpoints: bool = False
 
     @property
     def is_production(self) -> bool:

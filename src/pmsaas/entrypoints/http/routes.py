@@ -6,18 +6,19 @@ from typing import Any
 
 from pmsaas.entrypoints.http.platform.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.financial import (
+    BudgetController,
+    ExpenseController,
     InvoiceController,
     LedgerController,
     PaymentController,
     PaymentMethodController,
     PaymentWebhookController,
     ReportController,
-    ExpenseController,
-    BudgetController,
 )
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.operations import (
     CategoryController,
     MaintenanceRequestController,
@@ -25,7 +26,6 @@ from pmsaas.entrypoints.http.platform.operations import (
     WorkOrderController,
 )
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
-from pmsaas.entrypoints.http.platform.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
 from pmsaas.entrypoints.http.platform.tenants import TenantController
 from pmsaas.entrypoints.http.platform.units import UnitController
