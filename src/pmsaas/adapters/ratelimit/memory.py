@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from pmsaas.domain.identity.ports import AttemptLimiter
 from pmsaas.domain.shared.ports import RateDecision, RateLimiter
 
 
 class InMemoryRateLimiter(RateLimiter):
-    def __init__(self, max_keys: int = 100_000) -> None:
+    def __init__(self, max_keys: int = 100_000, *, now: Callable[[], float] = time.time) -> None:
         self._windows: dict[str, tuple[int, int]] = {}  # key -> (window start, count)
         self._max_keys = max_keys
+        self._now = now  # injectable so tests never straddle a window boundary
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> RateDecision:
-        now = int(time.time())
+        now = int(self._now())
         start = now - now % window_seconds
         window, count = self._windows.get(key, (start, 0))
         if window != start:

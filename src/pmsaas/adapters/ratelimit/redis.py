@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 
@@ -18,13 +19,14 @@ return count
 
 
 class RedisRateLimiter(RateLimiter):
-    def __init__(self, client: Redis, prefix: str = "pmsaas:rl:") -> None:
+    def __init__(self, client: Redis, prefix: str = "pmsaas:rl:", *, now: Callable[[], float] = time.time) -> None:
         self._client = client
         self._prefix = prefix
         self._script = client.register_script(_HIT)
+        self._now = now  # injectable so tests never straddle a window boundary
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> RateDecision:
-        now = int(time.time())
+        now = int(self._now())
         start = now - now % window_seconds
         redis_key = f"{self._prefix}{key}:{start}"
         count = int(await self._script(keys=[redis_key], args=[window_seconds + 1]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from conftest import BACKENDS, REDIS_URL, Api, make_settings
+from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
 from pmsaas.container import build_container
 from pmsaas.entrypoints.http.app import create_app
 
@@ -188,6 +191,14 @@ async def limited(request, database_urls, tmp_path_factory) -> AsyncIterator[Api
         database_urls[backend], tmp_path_factory.mktemp(f"limited-{backend}"), redis_url=redis, rate_limit_standard=3
     )
     container = build_container(settings)
+    frozen = float(time.time())  # an hour boundary must not reset the counters mid-test
+    if redis:
+        limiter: Any = RedisRateLimiter(
+            container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen
+        )
+    else:
+        limiter = InMemoryRateLimiter(now=lambda: frozen)
+    container.rate_limiter.override(limiter)
     async with AsyncTestClient(app=create_app(container)) as client:
         yield Api(client, container, backend)
 
