@@ -302,8 +302,8 @@ class LeaseController(Controller):
         uow: NamedDependency[PropertiesUnitOfWork],
         actor: CurrentActor,
         lease_id: FromPath[UUID],
-        from_date: Annotated[date, QueryParameter(query="from", description="First day (YYYY-MM-DD)")],
-        to_date: Annotated[date, QueryParameter(query="to", description="Last day, inclusive (YYYY-MM-DD)")],
+        from_date: Annotated[date, QueryParameter(name="from", description="First day (YYYY-MM-DD)")],
+        to_date: Annotated[date, QueryParameter(name="to", description="Last day, inclusive (YYYY-MM-DD)")],
     ) -> Ok[list[ChargeOut]]:
         _, charges = await leasing.lease_schedule(
             uow=uow, actor=actor, lease_id=lease_id, from_date=from_date, to_date=to_date
