@@ -106,7 +106,10 @@ def render(
     if _is_ticketing(request):
         grouped: dict[str, list[str]] = {}
         for d in details or []:
-            grouped.setdefault(d.field, []).append(d.message)
+            grouped.setdefault(d.field, []).append(_ticketing_sentence(d))
+        if status == 422 and grouped:
+            # Seed 002 leads with the first problem: "The title field is required."
+            message = next(iter(grouped.values()))[0]
         body: Any = TicketingErrorResponse(error=TicketingError(code=ticket_code, message=message, details=grouped))
     else:
         body = error_response(code, message, details, retry_after, request_id=request_id_for(request.scope))
@@ -132,6 +135,17 @@ def _detail(item: dict[str, Any]) -> ErrorDetail:
 def _validation_details(exc: ValidationException) -> list[ErrorDetail]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     return [_detail(item) for item in extra if isinstance(item, dict)]
+
+
+def _ticketing_sentence(detail: ErrorDetail) -> str:
+    """Seed 002 phrases field errors as sentences ("The title field is required.")."""
+    name = detail.field.rsplit(".", 1)[-1].replace("_", " ")
+    if _MSGSPEC_MISSING.search(detail.message):
+        return f"The {name} field is required."
+    if _MSGSPEC_UNKNOWN.search(detail.message):
+        return f"The {name} field is not allowed."
+    text = detail.message.rstrip(".")
+    return f"The {name} field {text[0].lower() + text[1:]}." if text else f"The {name} field is invalid."
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
