@@ -1,14 +1,16 @@
-"""Helpers every SQL repository shares: paging with a total, created-at ranges."""
+"""Helpers every SQL repository shares: paging with a total, created-at ranges, soft-deleted rows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
 T = TypeVar("T")
@@ -55,3 +57,57 @@ async def page_of(
     rows = (await conn.execute(query)).all()
     total = rows[0]._page_total if rows else (await conn.execute(count)).scalar_one()
     return Page(items=[to_entity(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+
+
+class SoftDeletedRows(Generic[T]):
+    """add/get/update/delete for a table whose rows carry ``organization_id``, an optimistic
+    ``version`` and a ``deleted_at`` tombstone. Subclasses name the table, the noun used in
+    errors, and the two mappings; every query stays inside one organization."""
+
+    table: ClassVar[sa.Table]
+    noun: ClassVar[str]
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _row(entity: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _entity(row: Any) -> T:
+        raise NotImplementedError
+
+    @classmethod
+    def _live(cls, organization_id: UUID) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.table.c.organization_id == organization_id, cls.table.c.deleted_at.is_(None))
+
+    async def add(self, entity: T) -> None:
+        await self._conn.execute(self.table.insert().values(**self._row(entity)))
+
+    async def get(self, organization_id: UUID, entity_id: UUID) -> T:
+        query = self.table.select().where(self._live(organization_id), self.table.c.id == entity_id)
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            raise NotFound(self.noun, entity_id)
+        return self._entity(row)
+
+    async def update(self, entity: Any, expected_version: int) -> None:
+        values = self._row(entity)
+        for key in ("id", "organization_id", "created_at"):
+            values.pop(key)
+        c = self.table.c
+        result = await self._conn.execute(
+            self.table.update()
+            .where(self._live(entity.organization_id), c.id == entity.id, c.version == expected_version)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"the {self.noun} was changed by someone else; reload and retry")
+
+    async def delete(self, organization_id: UUID, entity_id: UUID, at: datetime) -> None:
+        result = await self._conn.execute(
+            self.table.update().where(self._live(organization_id), self.table.c.id == entity_id).values(deleted_at=at)
+        )
+        if result.rowcount != 1:
+            raise NotFound(self.noun, entity_id)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
+from pmsaas.adapters.sql.repositories.common import SoftDeletedRows, apply_created_range, page_of
 from pmsaas.adapters.sql.tables.api_keys import api_keys
 from pmsaas.adapters.sql.tables.identity import memberships, users
 from pmsaas.adapters.sql.tables.operations import (
@@ -151,41 +151,11 @@ def _to_attachment(r: Any) -> Attachment:
     )
 
 
-class SqlTicketRepository(TicketRepository):
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    @staticmethod
-    def _live(organization_id: UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(t.c.organization_id == organization_id, t.c.deleted_at.is_(None))
-
-    async def add(self, ticket: Ticket) -> None:
-        await self._conn.execute(t.insert().values(**_ticket_row(ticket)))
-
-    async def get(self, organization_id: UUID, ticket_id: UUID) -> Ticket:
-        row = (await self._conn.execute(t.select().where(self._live(organization_id), t.c.id == ticket_id))).first()
-        if row is None:
-            raise NotFound("ticket", ticket_id)
-        return to_ticket(row)
-
-    async def update(self, ticket: Ticket, expected_version: int) -> None:
-        values = _ticket_row(ticket)
-        for key in ("id", "organization_id", "created_at"):
-            values.pop(key)
-        result = await self._conn.execute(
-            t.update()
-            .where(self._live(ticket.organization_id), t.c.id == ticket.id, t.c.version == expected_version)
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            raise Conflict("the ticket was changed by someone else; reload and retry")
-
-    async def delete(self, organization_id: UUID, ticket_id: UUID, at: datetime) -> None:
-        result = await self._conn.execute(
-            t.update().where(self._live(organization_id), t.c.id == ticket_id).values(deleted_at=at)
-        )
-        if result.rowcount != 1:
-            raise NotFound("ticket", ticket_id)
+class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
+    table = t
+    noun = "ticket"
+    _row = staticmethod(_ticket_row)
+    _entity = staticmethod(to_ticket)
 
     async def list(self, organization_id: UUID, filters: TicketFilter, page: PageRequest) -> Page[Ticket]:
         where = [self._live(organization_id)]
@@ -429,41 +399,11 @@ def to_vendor(r: Any) -> Vendor:
     )
 
 
-class SqlVendorRepository(VendorRepository):
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    @staticmethod
-    def _live(organization_id: UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(v.c.organization_id == organization_id, v.c.deleted_at.is_(None))
-
-    async def add(self, vendor: Vendor) -> None:
-        await self._conn.execute(v.insert().values(**_vendor_row(vendor)))
-
-    async def get(self, organization_id: UUID, vendor_id: UUID) -> Vendor:
-        row = (await self._conn.execute(v.select().where(self._live(organization_id), v.c.id == vendor_id))).first()
-        if row is None:
-            raise NotFound("vendor", vendor_id)
-        return to_vendor(row)
-
-    async def update(self, vendor: Vendor, expected_version: int) -> None:
-        values = _vendor_row(vendor)
-        for key in ("id", "organization_id", "created_at"):
-            values.pop(key)
-        result = await self._conn.execute(
-            v.update()
-            .where(self._live(vendor.organization_id), v.c.id == vendor.id, v.c.version == expected_version)
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            raise Conflict("the vendor was changed by someone else; reload and retry")
-
-    async def delete(self, organization_id: UUID, vendor_id: UUID, at: datetime) -> None:
-        result = await self._conn.execute(
-            v.update().where(self._live(organization_id), v.c.id == vendor_id).values(deleted_at=at)
-        )
-        if result.rowcount != 1:
-            raise NotFound("vendor", vendor_id)
+class SqlVendorRepository(SoftDeletedRows[Vendor], VendorRepository):
+    table = v
+    noun = "vendor"
+    _row = staticmethod(_vendor_row)
+    _entity = staticmethod(to_vendor)
 
     async def list(self, organization_id: UUID, filters: VendorFilter, page: PageRequest) -> Page[Vendor]:
         where = [self._live(organization_id)]
@@ -537,41 +477,11 @@ def to_work_order(r: Any) -> WorkOrder:
     )
 
 
-class SqlWorkOrderRepository(WorkOrderRepository):
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    @staticmethod
-    def _live(organization_id: UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(w.c.organization_id == organization_id, w.c.deleted_at.is_(None))
-
-    async def add(self, order: WorkOrder) -> None:
-        await self._conn.execute(w.insert().values(**_work_order_row(order)))
-
-    async def get(self, organization_id: UUID, order_id: UUID) -> WorkOrder:
-        row = (await self._conn.execute(w.select().where(self._live(organization_id), w.c.id == order_id))).first()
-        if row is None:
-            raise NotFound("work order", order_id)
-        return to_work_order(row)
-
-    async def update(self, order: WorkOrder, expected_version: int) -> None:
-        values = _work_order_row(order)
-        for key in ("id", "organization_id", "created_at"):
-            values.pop(key)
-        result = await self._conn.execute(
-            w.update()
-            .where(self._live(order.organization_id), w.c.id == order.id, w.c.version == expected_version)
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            raise Conflict("the work order was changed by someone else; reload and retry")
-
-    async def delete(self, organization_id: UUID, order_id: UUID, at: datetime) -> None:
-        result = await self._conn.execute(
-            w.update().where(self._live(organization_id), w.c.id == order_id).values(deleted_at=at)
-        )
-        if result.rowcount != 1:
-            raise NotFound("work order", order_id)
+class SqlWorkOrderRepository(SoftDeletedRows[WorkOrder], WorkOrderRepository):
+    table = w
+    noun = "work order"
+    _row = staticmethod(_work_order_row)
+    _entity = staticmethod(to_work_order)
 
     async def list(self, organization_id: UUID, filters: WorkOrderFilter, page: PageRequest) -> Page[WorkOrder]:
         where = [self._live(organization_id)]
