@@ -3,8 +3,6 @@ recorded API responses through httpx's MockTransport (no network)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import httpx
@@ -14,51 +12,12 @@ from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway, sign, verify
 from pmsaas.adapters.payments.stripe import StripePaymentGateway
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
 from pmsaas.domain.shared.money import Money
-
-RECORDED = Path(__file__).parent / "recorded" / "stripe"
-
-
-class RecordedStripe:
-    """Answers like Stripe did for each test PaymentMethod; counts charges per idempotency key."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.by_key: dict[str, httpx.Response] = {}
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        key = request.headers["Idempotency-Key"]
-        if key in self.by_key:  # Stripe replays the first answer for a key
-            return self.by_key[key]
-        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
-        if request.url.path == "/v1/refunds":
-            big = int(form["amount"]) > 118000
-            name, status = ("refund_too_large_400.json", 400) if big else ("refund_succeeded.json", 200)
-            response = httpx.Response(status, json=json.loads((RECORDED / name).read_text()))
-            self.by_key[key] = response
-            return response
-        name, status = {
-            "pm_card_visa": ("payment_intent_succeeded.json", 200),
-            "pm_card_mastercard": ("payment_intent_succeeded.json", 200),
-            "pm_card_chargeDeclined": ("card_declined_402.json", 402),
-            "pm_card_chargeDeclinedInsufficientFunds": ("card_declined_402.json", 402),
-            "pm_delayed": ("payment_intent_processing.json", 200),
-            "pm_boom": ("api_error_500.json", 500),
-        }[form["payment_method"]]
-        response = httpx.Response(status, json=json.loads((RECORDED / name).read_text()))
-        self.by_key[key] = response
-        return response
-
-
-def _stripe() -> tuple[StripePaymentGateway, RecordedStripe]:
-    recorder = RecordedStripe()
-    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
-    return StripePaymentGateway("sk_test_recorded", client=client), recorder
+from stripe_support import stripe_over_recordings
 
 
 @pytest.fixture(params=["sandbox", "stripe"])
 def gateway(request):
-    return SandboxPaymentGateway() if request.param == "sandbox" else _stripe()[0]
+    return SandboxPaymentGateway() if request.param == "sandbox" else stripe_over_recordings()[0]
 
 
 INR = Money.of("1180.00", "INR")
@@ -81,7 +40,7 @@ async def test_the_same_key_answers_the_same_way(gateway):
 
 
 async def test_stripe_request_shape_and_its_other_outcomes():
-    stripe, recorder = _stripe()
+    stripe, recorder = stripe_over_recordings()
     await stripe.charge(amount=INR, card_number="4242424242424242", idempotency_key="org:abc")
     sent = recorder.requests[0]
     assert sent.url == "https://api.stripe.com/v1/payment_intents"
@@ -115,7 +74,7 @@ async def test_a_refund_returns_the_gateway_refund_id_and_repeats_per_key(gatewa
 
 
 async def test_stripe_refuses_a_refund_larger_than_the_charge():
-    stripe, recorder = _stripe()
+    stripe, recorder = stripe_over_recordings()
     with pytest.raises(Conflict, match="greater than unrefunded"):
         await stripe.refund(gateway_payment_id="pi_1", amount=Money.of("2000.00", "INR"), idempotency_key="r2")
     form = parse_qs(recorder.requests[0].content.decode())

@@ -24,11 +24,9 @@ tolerance are refused; an event id seen before is acknowledged and ignored.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 import uuid
 
+from pmsaas.adapters.payments.signing import sign, verify
 from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
 from pmsaas.domain.shared.money import Money
 
@@ -40,6 +38,7 @@ CARDS: dict[str, tuple[str, str | None]] = {
     "4000000000000077": ("pending", None),
 }
 SIGNATURE_HEADER = "Sandbox-Signature"
+__all__ = ["CARDS", "SIGNATURE_HEADER", "SandboxPaymentGateway", "sign", "verify"]
 
 
 class SandboxPaymentGateway(PaymentGateway):
@@ -62,24 +61,3 @@ class SandboxPaymentGateway(PaymentGateway):
     async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         """Always accepted: the sandbox keeps no balances (the ledger caps refunds)."""
         return "sbx_re_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-refund:{idempotency_key}").hex
-
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
-    t = int(time.time()) if timestamp is None else timestamp
-    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={t},v1={mac}"
-
-
-def verify(secret: str, body: bytes, header: str | None, *, tolerance: int = 300, now: float | None = None) -> bool:
-    if not header:
-        return False
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    try:
-        t = int(parts.get("t", ""))
-    except ValueError:
-        return False
-    current = time.time() if now is None else now
-    if abs(current - t) > tolerance:
-        return False
-    expected = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts.get("v1", ""))

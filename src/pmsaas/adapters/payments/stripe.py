@@ -6,6 +6,10 @@ A charge is ``POST /v1/payment_intents`` (form-encoded) with ``confirm=true`` an
 it later); a 402 ``card_error`` → failed with Stripe's decline code. Network errors and 5xx are
 ``DependencyUnavailable`` (503), never a silent failure.
 
+Stripe's webhook (``POST /api/v1/financial/payments/webhooks/stripe``, ``Stripe-Signature`` checked
+with ``PMSAAS_STRIPE_WEBHOOK_SECRET``) settles a pending PaymentIntent: ``payment_intent.succeeded``,
+``payment_intent.payment_failed`` and ``payment_intent.canceled``; other event types are acknowledged.
+
 Card data never reaches this server in production: clients tokenize with Stripe.js and send a
 PaymentMethod id (``pm_...``). For test mode the well-known test card numbers are mapped to
 Stripe's test PaymentMethods.
@@ -13,6 +17,8 @@ Stripe's test PaymentMethods.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -99,3 +105,41 @@ class StripePaymentGateway(PaymentGateway):
             message = body.get("error", {}).get("message") or f"refund {body.get('status')}"
             raise Conflict(f"the gateway refused the refund: {message}")
         return str(body["id"])
+
+
+# -- webhooks ---------------------------------------------------------------------------------
+
+SIGNATURE_HEADER = "Stripe-Signature"
+# PaymentIntent events that settle or fail a pending payment; every other event type is acknowledged and ignored.
+_SETTLING_EVENTS = {
+    "payment_intent.succeeded": True,
+    "payment_intent.payment_failed": False,
+    "payment_intent.canceled": False,
+}
+
+
+@dataclass(frozen=True)
+class StripeCallback:
+    event_id: str
+    event_type: str
+    payment_intent_id: str | None  # None: an event type that does not settle anything
+    succeeded: bool = False
+    failure_reason: str | None = None
+
+
+def parse_webhook(body: bytes) -> StripeCallback:
+    """The settlement a verified Stripe event asks for. Raises ``ValueError`` on a malformed event."""
+    event = json.loads(body)
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+        raise ValueError("not a Stripe event")
+    kind = event["type"]
+    if kind not in _SETTLING_EVENTS:
+        return StripeCallback(event["id"], kind, None)
+    intent = (event.get("data") or {}).get("object") or {}
+    if not isinstance(intent, dict) or not isinstance(intent.get("id"), str):
+        raise ValueError("a payment_intent event without data.object.id")
+    reason = None
+    if not _SETTLING_EVENTS[kind]:
+        error = intent.get("last_payment_error") or {}
+        reason = error.get("decline_code") or error.get("code") or intent.get("cancellation_reason") or "failed"
+    return StripeCallback(event["id"], kind, intent["id"], _SETTLING_EVENTS[kind], str(reason) if reason else None)

@@ -32,6 +32,7 @@ PUBLIC_PATHS = frozenset(
         "/oauth/token",
         "/metrics",
         "/api/v1/financial/payments/webhooks/sandbox",  # signed by the gateway, no user
+        "/api/v1/financial/payments/webhooks/stripe",
     }
 )
 PUBLIC_PREFIXES = ("/schema", "/static/")

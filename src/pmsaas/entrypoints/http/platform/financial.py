@@ -30,6 +30,7 @@ from pmsaas.domain.financial.ports import (
     PaymentMethodRecord,
 )
 from pmsaas.domain.financial.reports import TaxReturnRow, to_csv
+from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
@@ -39,6 +40,7 @@ from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.financial_tax import SupplyTypeName
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
+from pmsaas.settings import Settings
 
 ChargeTypeName = Literal["rent", "deposit", "late_fee", "other"]
 InvoiceStatusName = Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"]
@@ -47,6 +49,8 @@ MethodName = Literal["card", "cash", "cheque", "bank_transfer", "upi", "interac"
 Description = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 Reference = Annotated[str, msgspec.Meta(max_length=200)]
 CardNumber = Annotated[str, msgspec.Meta(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")]
+# A card tokenized by the gateway's client library (Stripe.js: a PaymentMethod id), so the card never reaches us.
+PaymentToken = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^pm_[A-Za-z0-9_]+$")]
 
 
 # -- bodies ----------------------------------------------------------------------------------
@@ -96,7 +100,8 @@ class PaymentIn(Input):
     invoice_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
     reference: Reference | None = None
     notes: LongText | None = None
-    card_number: CardNumber | None = None
+    card_number: CardNumber | None = None  # sandbox test cards (and Stripe's test cards)
+    payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
 
 
 class PaymentUpdateIn(Input):
@@ -565,6 +570,8 @@ class PaymentController(Controller):
         data: JSONBody[PaymentIn],
     ) -> Response[Ok[PaymentOut]]:
         key = _require_key(request)
+        if data.card_number and data.payment_token:
+            raise ValidationFailed.single("payment_token", "send either card_number or payment_token, not both")
         payment, replayed = await services.create_payment_once(
             uow=uow,
             clock=clock,
@@ -577,7 +584,7 @@ class PaymentController(Controller):
                 invoice_ids=tuple(dict.fromkeys(data.invoice_ids)),
                 reference=data.reference,
                 notes=data.notes,
-                card_number=data.card_number,
+                card_number=data.card_number or data.payment_token,
             ),
             idempotency_key=key,
             fingerprint=_fingerprint("payments", data),
@@ -743,6 +750,12 @@ class WebhookAck(msgspec.Struct, kw_only=True):
     payment_id: UUID | None
     status: str | None
 
+    @classmethod
+    def of(cls, payment: Payment | None) -> WebhookAck:
+        if payment is None:
+            return cls(received=True, payment_id=None, status=None)
+        return cls(received=True, payment_id=payment.id, status=payment.status.value)
+
 
 class SandboxEventData(msgspec.Struct, kw_only=True):
     payment_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -774,18 +787,10 @@ class PaymentWebhookController(Controller):
         container: AppContainer,
         clock: CurrentClock,
     ) -> Ok[WebhookAck]:
-        from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER, verify
+        from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER
 
-        body = await request.body()
         settings = container.settings()
-        if not verify(
-            settings.sandbox_webhook_secret,
-            body,
-            request.headers.get(SIGNATURE_HEADER),
-            tolerance=settings.webhook_tolerance_seconds,
-            now=clock.now().timestamp(),
-        ):
-            raise ApiError(401, "AUTHENTICATION_FAILED", "Invalid or expired webhook signature")
+        body = await _signed_body(request, settings.sandbox_webhook_secret, SIGNATURE_HEADER, settings, clock)
         try:
             event = msgspec.json.decode(body, type=SandboxEvent)
         except msgspec.DecodeError:
@@ -801,13 +806,61 @@ class PaymentWebhookController(Controller):
             succeeded=event.type == "payment.succeeded",
             reason=event.data.failure_reason,
         )
-        return ok(
-            WebhookAck(
-                received=True,
-                payment_id=payment.id if payment else None,
-                status=payment.status.value if payment else None,
-            )
+        return ok(WebhookAck.of(payment))
+
+    @post(
+        "/stripe",
+        status_code=HTTP_200_OK,
+        summary="Stripe callback (Stripe-Signature): settles or fails a pending PaymentIntent exactly once",
+        description="payment_intent.succeeded / payment_failed / canceled settle; other event types are acknowledged.",
+        opt={"idempotency": "off"},
+    )
+    async def stripe(
+        self,
+        request: Request[Any, Any, Any],
+        uow: NamedDependency[FinancialUnitOfWork],
+        container: AppContainer,
+        clock: CurrentClock,
+    ) -> Ok[WebhookAck]:
+        from pmsaas.adapters.payments.stripe import SIGNATURE_HEADER, parse_webhook
+
+        settings = container.settings()
+        body = await _signed_body(request, settings.stripe_webhook_secret, SIGNATURE_HEADER, settings, clock)
+        try:
+            event = parse_webhook(body)
+        except ValueError:
+            raise ApiError(400, "BAD_REQUEST", "Malformed webhook body") from None
+        if event.payment_intent_id is None:
+            return ok(WebhookAck(received=True, payment_id=None, status=None))
+        payment = await services.settle_from_gateway(
+            uow=uow,
+            clock=clock,
+            gateway="stripe",
+            event_id=event.event_id,
+            gateway_payment_id=event.payment_intent_id,
+            succeeded=event.succeeded,
+            reason=event.failure_reason,
         )
+        return ok(WebhookAck.of(payment))
+
+
+async def _signed_body(
+    request: Request[Any, Any, Any], secret: str | None, header: str, settings: Settings, clock: Clock
+) -> bytes:
+    """The raw body, once its gateway signature checks out (else 401; no secret configured → 401 too)."""
+    from pmsaas.adapters.payments.signing import verify
+
+    body = await request.body()
+    signed = verify(
+        secret or "",
+        body,
+        request.headers.get(header),
+        tolerance=settings.webhook_tolerance_seconds,
+        now=clock.now().timestamp(),
+    )
+    if not signed:
+        raise ApiError(401, "AUTHENTICATION_FAILED", "Invalid or expired webhook signature")
+    return body
 
 
 MonthText = Annotated[str, msgspec.Meta(max_length=7)]
