@@ -4,6 +4,8 @@ Cr tds_payable."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fin_support import money, set_country, trial_balance
 
@@ -119,3 +121,36 @@ async def test_bad_expense_tds_is_422_and_writes_nothing(api, owner, country, td
     assert r.status_code == 422, r.text
     assert any(d["field"].startswith(field) for d in r.json()["error"]["details"]), r.text
     assert (await api.get(BASE, owner.token)).json()["data"] == []
+
+
+async def test_the_payee_aggregate_is_read_under_a_per_payee_lock(api, owner):
+    """Two approvals for one payee cannot both read the 194C aggregate before either commits: on
+    PostgreSQL the second waits for the first (here: its lock timeout fires); SQLite serializes
+    writers itself."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from pmsaas.adapters.sql.repositories.financial_tds import SqlTdsRepository
+
+    org = uuid.UUID(owner.org_id)
+    args = (org, "194C", "pan:" + COMPANY_PAN, date(2026, 4, 1), date(2027, 3, 31))
+    engine = api.container.engine()
+    async with engine.connect() as first:
+        await first.begin()
+        assert await SqlTdsRepository(first).payee_totals(*args) == (0, 0)
+        if engine.dialect.name != "postgresql":
+            return
+        async with engine.connect() as second:
+            await second.begin()
+            await second.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(sa.exc.OperationalError, match="lock timeout"):
+                await SqlTdsRepository(second).payee_totals(*args)
+            await second.rollback()
+        other_payee = (*args[:2], "pan:AAAPL1234C", *args[3:])
+        async with engine.connect() as third:
+            await third.begin()
+            await third.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+            assert await SqlTdsRepository(third).payee_totals(*other_payee) == (0, 0)  # another payee: no wait
+            await third.rollback()
+        await first.rollback()

@@ -111,6 +111,12 @@ class SqlTdsRepository(TdsRepository):
     async def payee_totals(
         self, organization_id: UUID, section: str, payee: str, start: date, end: date
     ) -> tuple[int, int]:
+        if self._conn.dialect.name == "postgresql":
+            # Two approvals for one payee queue here until the first commits, so each sees the
+            # other's figures (SQLite serializes writers itself).
+            await self._conn.execute(
+                sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"tds:{organization_id}:{section}:{payee}")))
+            )
         deducted = sa.case((T.c.tds_minor > 0, T.c.base_minor), else_=0)
         row = (
             await self._conn.execute(
