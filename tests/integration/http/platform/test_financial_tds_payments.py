@@ -189,3 +189,19 @@ async def test_tds_only_for_indian_organizations_and_tds_applicable_leases(api, 
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "tds", r.text
     assert "INR" in r.json()["error"]["details"][0]["message"]
     assert (await api.get(PAYMENTS, other_owner.token)).json()["meta"]["pagination"]["total_count"] == 0
+
+
+async def test_a_replayed_tds_payment_moves_money_once(api, owner):
+    lease, _ = await _setup(api, owner)
+    headers = key()
+    body = _pay(lease, "64800.00", {"tds_section": "194-I(b)", "tds_amount": money("6000.00")})
+    first = await api.post(PAYMENTS, owner.token, json=body, headers=headers)
+    again = await api.post(PAYMENTS, owner.token, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["data"]["id"] == first.json()["data"]["id"]
+    assert again.json()["data"]["tds"]["tds_amount"] == money("6000.00")
+    other = _pay(lease, "64800.00", {"tds_section": "194-I(b)", "tds_amount": money("5000.00")})
+    r = await api.post(PAYMENTS, owner.token, json=other, headers=headers)
+    assert r.status_code == 422, r.text
+    balances = await trial_balance(api, owner)
+    assert balances["cash"] == "64800.00" and balances["tds_receivable"] == "6000.00"
