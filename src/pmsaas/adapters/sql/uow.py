@@ -19,6 +19,7 @@ from pmsaas.adapters.sql.repositories.financial import (
     SqlPaymentMethodRepository,
     SqlPaymentRepository,
 )
+from pmsaas.adapters.sql.repositories.financial_tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
     SqlTokenRepository,
@@ -87,6 +88,7 @@ _REPOSITORIES = (
     "payment_methods",
     "expenses",
     "budgets",
+    "tds",
 )
 
 
@@ -267,3 +269,7 @@ class SqlUnitOfWork(
     @cached_property
     def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]
         return SqlBudgetRepository(self.connection)
+
+    @cached_property
+    def tds(self) -> SqlTdsRepository:  # type: ignore[override]
+        return SqlTdsRepository(self.connection)

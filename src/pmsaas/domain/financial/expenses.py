@@ -1,7 +1,10 @@
 """Expenses: recorded as pending, approved (posted to the ledger) or rejected. Pure model + use cases.
 
 Approval posts ``Dr expenses / Cr accounts_payable`` (the vendor is owed); only pending expenses
-are edited or deleted; approving or rejecting twice is a 409.
+are edited or deleted; approving or rejecting twice is a 409. An expense with a TDS block (India:
+the organization deducts as payer, ``tds.py``) gets its deduction computed at approval, with the
+payee's earlier approved deductions of the fiscal year as the 194C aggregate, and posts
+``Dr expenses (gross) / Cr accounts_payable (net) / Cr tds_payable (TDS)``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial import tds as T
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import IllegalTransition, ValidationFailed
@@ -50,6 +54,7 @@ class Expense:
     decided_by: UUID | None = None
     decided_at: datetime | None = None
     rejection_reason: str | None = None
+    tds: T.TdsDeduction | None = None  # India: TDS the organization withholds from the payee
     id: UUID = field(default_factory=new_id)
     version: int = 1
 
@@ -65,7 +70,11 @@ class Expense:
             on=self.expense_date,
             at=at,
             description=f"Expense: {self.description}"[:300],
-            lines=[("expenses", self.amount, None), ("accounts_payable", -self.amount, None)],
+            lines=[
+                ("expenses", self.amount, None),
+                ("accounts_payable", -(self.tds.net if self.tds else self.amount), None),
+                ("tds_payable", -(self.tds.tds if self.tds else Money.zero(self.amount.currency)), None),
+            ],
             source_type="expense",
             source_id=self.id,
         )
@@ -99,20 +108,25 @@ class ExpenseInput:
     vendor: str | None = None
     property_id: UUID | None = None
     attachments: tuple[Attachment, ...] = ()
+    tds: T.TdsRequest | None = None
 
 
-def _check(data: ExpenseInput, currency: str) -> None:
+def _check(data: ExpenseInput, currency: str) -> T.TdsDeduction | None:
     if data.amount.currency != currency:
         raise ValidationFailed.single("amount.currency", f"must be {currency}")
     if not data.amount.is_positive:
         raise ValidationFailed.single("amount.amount", "must be positive")
+    if data.tds is None:
+        return None
+    T.deducted_request(data.tds, currency)
+    return T.pending_deduction(data.tds, gross=data.amount, on=data.expense_date, vendor=data.vendor)
 
 
 async def create_expense(*, uow, clock: Clock, actor: Actor, data: ExpenseInput) -> Expense:  # type: ignore[no-untyped-def]
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
-        _check(data, profile.currency)
+        tds = _check(data, profile.currency)
         expense = Expense(
             organization_id=actor.org,
             category=data.category,
@@ -122,10 +136,13 @@ async def create_expense(*, uow, clock: Clock, actor: Actor, data: ExpenseInput)
             vendor=data.vendor,
             property_id=data.property_id,
             attachments=data.attachments,
+            tds=tds,
             created_at=now,
             updated_at=now,
         )
         await uow.expenses.add(expense)
+        if tds is not None:
+            await uow.tds.save(actor.org, "expense", expense.id, tds)
         uow.record(expense.event("expense.created", now))
         await uow.commit()
     return expense
@@ -137,7 +154,7 @@ async def update_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID, d
         current = await uow.expenses.get(actor.org, expense_id, for_update=True)
         current.require_pending("edit")
         profile = await uow.organization_profiles.get(actor.org)
-        _check(data, profile.currency)
+        tds = _check(data, profile.currency)
         updated = replace(
             current,
             category=data.category,
@@ -147,10 +164,13 @@ async def update_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID, d
             vendor=data.vendor,
             property_id=data.property_id,
             attachments=data.attachments,
+            tds=tds,
             updated_at=now,
             version=current.version + 1,
         )
         await uow.expenses.update(updated, expected_version=current.version)
+        if tds is not None or current.tds is not None:
+            await uow.tds.save(actor.org, "expense", expense_id, tds)
         await uow.commit()
     return updated
 
@@ -160,6 +180,8 @@ async def delete_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID) -
         current = await uow.expenses.get(actor.org, expense_id, for_update=True)
         current.require_pending("delete")
         await uow.expenses.delete(actor.org, expense_id)
+        if current.tds is not None:
+            await uow.tds.save(actor.org, "expense", expense_id, None)
         uow.record(current.event("expense.deleted", clock.now()))
         await uow.commit()
 
@@ -172,6 +194,10 @@ async def decide_expense(  # type: ignore[no-untyped-def]
         expense = await uow.expenses.get(actor.org, expense_id, for_update=True)
         version = expense.version
         if approve:
+            expense.require_pending("approve")
+            if expense.tds is not None:
+                await _compute_tds(uow, actor.org, expense.tds)
+                await uow.tds.save(actor.org, "expense", expense.id, expense.tds)
             await uow.ledger.post(expense.approve(actor.user_id, now))
         else:
             expense.reject(actor.user_id, reason, now)
@@ -180,6 +206,20 @@ async def decide_expense(  # type: ignore[no-untyped-def]
         uow.record(expense.event("expense.approved" if approve else "expense.rejected", now))
         await uow.commit()
     return expense
+
+
+async def _compute_tds(uow, org: UUID, pending: T.TdsDeduction) -> None:  # type: ignore[no-untyped-def]
+    """The engine's deduction, with the payee's approved deductions of the fiscal year before it."""
+    assert pending.deduction_date is not None
+    zero = Money.zero(pending.gross.currency)
+    paid, deducted = zero, zero
+    if pending.section is not None:
+        start, end = T.fy_bounds(T.quarter_of(pending.deduction_date)[0])
+        key = T.payee_key(pending.pan_number, pending.party_name)
+        paid_minor, deducted_minor = await uow.tds.payee_totals(org, pending.section, key, start, end)
+        paid = Money.from_minor(paid_minor, zero.currency)
+        deducted = Money.from_minor(deducted_minor, zero.currency)
+    T.compute_deduction(pending, fy_paid_before=paid, fy_deducted_base_before=deducted)
 
 
 async def get_expense(*, uow, actor: Actor, expense_id: UUID) -> Expense:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ Rules
 * The chart of accounts is per organization. Accounts are addressed by a stable ``key``:
   ``cash``, ``ar:<tenant id>`` (accounts receivable per tenant), ``rent_income``, ``other_income``,
   ``late_fee_income``, ``tax_payable:<head>`` (``CGST``, ``SGST``, ``HST``...), ``tds_receivable``,
+  ``tds_payable`` (TDS the organization withheld as payer, owed to the government),
   ``deposits_held`` (security deposits, a liability), ``expenses``, ``owner_payable``,
   ``gateway_clearing`` (money a gateway has confirmed but not yet paid out).
 * Every line may carry a ``lease_id`` dimension: a lease's ledger is its receivable lines.
@@ -47,6 +48,7 @@ CHART: dict[str, tuple[str, AccountKind]] = {
     "tds_receivable": ("TDS receivable", AccountKind.ASSET),
     "deposits_held": ("Security deposits held", AccountKind.LIABILITY),
     "accounts_payable": ("Accounts payable (vendors)", AccountKind.LIABILITY),
+    "tds_payable": ("TDS payable (deducted from payees)", AccountKind.LIABILITY),
     "owner_payable": ("Owner payable", AccountKind.LIABILITY),
     "rent_income": ("Rent income", AccountKind.INCOME),
     "late_fee_income": ("Late fee income", AccountKind.INCOME),

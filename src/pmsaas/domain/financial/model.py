@@ -12,8 +12,11 @@ Ledger postings (signed: debit > 0)
              deposit line; Cr tax_payable:<head> per tax the supplier charges. Reverse-charge lines
              are the tenant's to pay and are not posted.
     cancel:  the reversal of the issue entry.
-    payment: Dr cash (or gateway_clearing for gateway payments); Cr ar:<tenant>.
-    refund:  the opposite of the payment, for the refunded amount.
+    payment: Dr cash (or gateway_clearing for gateway payments); Cr ar:<tenant>. With TDS withheld
+             by the tenant (``Payment.tds``, see ``tds.py``): Dr cash (the amount received) and
+             Dr tds_receivable (the TDS); Cr ar:<tenant> the gross, which is what is allocated.
+    refund:  the opposite of the payment, for the refunded amount: cash only (at most the cash
+             received); the TDS stays a credit with the government.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial.tds import TdsDeduction
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
@@ -293,12 +297,22 @@ class Payment:
     invoice_ids: tuple[UUID, ...] = ()  # named invoices to pay first (else oldest open)
     allocations: list[Allocation] = field(default_factory=list)
     refunded: Money | None = None
+    tds: TdsDeduction | None = None  # TDS the tenant withheld (India): credited on top of the cash
     id: UUID = field(default_factory=new_id)
     version: int = 1
 
     def __post_init__(self) -> None:
         if self.refunded is None:
             self.refunded = Money.zero(self.amount.currency)
+
+    @property
+    def tds_amount(self) -> Money:
+        return self.tds.tds if self.tds is not None else Money.zero(self.amount.currency)
+
+    @property
+    def gross(self) -> Money:
+        """What the payment settles on the tenant's receivable: the cash plus the TDS withheld."""
+        return self.amount + self.tds_amount
 
     @property
     def amount_refunded(self) -> Money:
@@ -321,7 +335,7 @@ class Payment:
     @property
     def unallocated(self) -> Money:
         """What the tenant keeps as credit from this payment."""
-        return self.amount - self.amount_refunded - self.allocated
+        return self.gross - self.amount_refunded - self.allocated
 
     @property
     def cash_account(self) -> str:
@@ -340,7 +354,8 @@ class Payment:
             description=f"Payment {receipt_number} ({self.method.value})",
             lines=[
                 (self.cash_account, self.amount, self.lease_id),
-                (L.receivable(self.tenant_id), -self.amount, self.lease_id),
+                ("tds_receivable", self.tds_amount, self.lease_id),
+                (L.receivable(self.tenant_id), -self.gross, self.lease_id),
             ],
             source_type="payment",
             source_id=self.id,
@@ -361,7 +376,8 @@ class Payment:
         if not amount.is_positive:
             raise ValidationFailed.single("amount.amount", "must be positive")
         if self.refundable < amount:
-            raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded")
+            extra = " (the cash received: the TDS withheld is a credit with the government)" if self.tds else ""
+            raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded{extra}")
         self.refunded = self.amount_refunded + amount
         self.status = PaymentStatus.REFUNDED if not self.refundable.is_positive else PaymentStatus.PARTIALLY_REFUNDED
         self.updated_at = at

@@ -17,6 +17,8 @@ from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.financial.tds import TdsDeduction
+from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
@@ -35,6 +37,8 @@ class LeaseRef:
     tenant_email: str | None = None
     tenant_name: str | None = None
     tenant_gstin: str | None = None
+    tenant_pan: str | None = None
+    tds_applicable: bool = False  # India: the tenant deducts TDS on rent
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class OrganizationProfile:
     invoice_number_format: str
     receipt_number_format: str
     gst_registered: bool = True
+    pan_number: str | None = None  # India: extra_settings.pan_number (the payee's PAN for TDS on rent)
 
 
 class LeaseDirectory(ABC):
@@ -274,6 +279,29 @@ class BudgetRepository(ABC):
         """Per expense category: the amounts posted to the ``expenses`` account in ``[start, end]``."""
 
 
+class TdsRepository(ABC):
+    """TDS records beside the payment (``source_type="payment"``) or expense they belong to."""
+
+    @abstractmethod
+    async def save(
+        self, organization_id: UUID, source_type: str, source_id: UUID, deduction: TdsDeduction | None
+    ) -> None:
+        """Write (replace) the source's TDS record; ``None`` removes it."""
+
+    @abstractmethod
+    async def payee_totals(
+        self, organization_id: UUID, section: str, payee: str, start: date, end: date
+    ) -> tuple[int, int]:
+        """Minor units (amount paid, base already deducted on) of the approved expense deductions to
+        ``payee`` (``tds.payee_key``) under ``section`` dated in ``[start, end]``."""
+
+    @abstractmethod
+    async def report(self, organization_id: UUID, start: date, end: date, direction: str | None) -> list[TdsReportRow]:
+        """Posted TDS dated in ``[start, end]``: the TDS is the net of the ledger lines on
+        ``tds_receivable``/``tds_payable`` of the source's entries (a reversed posting nets to zero
+        and is left out)."""
+
+
 class InvoiceRenderer(ABC):
     @abstractmethod
     def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
@@ -290,3 +318,4 @@ class FinancialUnitOfWork(UnitOfWork):
     payment_methods: PaymentMethodRepository
     expenses: ExpenseRepository
     budgets: BudgetRepository
+    tds: TdsRepository

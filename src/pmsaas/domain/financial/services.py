@@ -40,6 +40,7 @@ from pmsaas.domain.financial.ports import (
 )
 from pmsaas.domain.financial.reports import TaxReturnRow, tax_return
 from pmsaas.domain.financial.tax import calculate_line_taxes
+from pmsaas.domain.financial.tds import TdsDeduction, TdsRequest, received_tds, require_india
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
@@ -76,6 +77,7 @@ class PaymentInput:
     reference: str | None = None
     notes: str | None = None
     card_number: str | None = None
+    tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
 
 
 # -- scoping ----------------------------------------------------------------------------------
@@ -390,10 +392,7 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now) -> None:  # t
     entry = payment.succeed(receipt_number=format_number(profile.receipt_number_format, fy=fy, seq=seq), at=now)
     await uow.ledger.post(entry)
     open_invoices = await uow.invoices.open_for_lease(payment.organization_id, payment.lease_id)
-    named = [i for i in open_invoices if i.id in payment.invoice_ids]
-    named.sort(key=lambda i: payment.invoice_ids.index(i.id))
-    rest = [i for i in open_invoices if i.id not in payment.invoice_ids]
-    allocations, _credit = allocate(payment.amount, named + rest)
+    allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
     by_id = {i.id: i for i in open_invoices}
     for a in allocations:
         invoice = by_id[a.invoice_id]
@@ -405,6 +404,36 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now) -> None:  # t
             uow.record(invoice.event("invoice.paid", now))
     payment.allocations = allocations
     uow.record(payment.event("payment.received", now))
+
+
+def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...]) -> list[Invoice]:
+    """The named invoices in the order given, then the other open ones (oldest due first)."""
+    named = [i for i in open_invoices if i.id in named_ids]
+    named.sort(key=lambda i: named_ids.index(i.id))
+    return named + [i for i in open_invoices if i.id not in named_ids]
+
+
+async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now) -> TdsDeduction:  # type: ignore[no-untyped-def]
+    """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
+    assert data.tds is not None
+    if data.method not in MANUAL_METHODS:
+        raise ValidationFailed.single(
+            "tds", "TDS is recorded on manual payments only: a card charge is the cash paid, record the TDS separately"
+        )
+    profile = await uow.organization_profiles.get(lease.organization_id)
+    require_india(profile.currency)
+    if not lease.tds_applicable:
+        raise ValidationFailed.single("tds", "the lease is not tds_applicable: the tenant does not deduct TDS on it")
+    open_invoices = await uow.invoices.open_for_lease(lease.organization_id, lease.id)
+    return received_tds(
+        data.tds,
+        cash=data.amount,
+        invoices=_allocation_order(open_invoices, data.invoice_ids),
+        on=now.date(),
+        landlord_pan=profile.pan_number,
+        tenant_pan=lease.tenant_pan,
+        tenant_name=lease.tenant_name,
+    )
 
 
 async def _check_named_invoices(uow: FinancialUnitOfWork, actor: Actor, data: PaymentInput) -> None:
@@ -456,6 +485,7 @@ async def create_payment(
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
         await _check_named_invoices(uow, actor, data)
+        tds = await _received_tds(uow, lease, data, now) if data.tds is not None else None
         payment = Payment(
             organization_id=actor.org,
             lease_id=lease.id,
@@ -467,6 +497,7 @@ async def create_payment(
             reference=data.reference,
             notes=data.notes,
             invoice_ids=data.invoice_ids,
+            tds=tds,
             created_at=now,
             updated_at=now,
         )
@@ -481,6 +512,8 @@ async def create_payment(
         if not await uow.payments.add(payment):
             await uow.rollback()
             raise _Raced()
+        if payment.tds is not None:
+            await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
         await _apply_outcome(uow, payment, outcome, now)
         await uow.payments.update(payment, expected_version=payment.version)
         await uow.commit()
@@ -558,14 +591,30 @@ async def settle_from_gateway(
     return payment
 
 
+KEEP = object()  # update_payment: leave the TDS certificate number as it is
+
+
 async def update_payment(
-    *, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, payment_id: UUID, reference: str | None, notes: str | None
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    payment_id: UUID,
+    reference: str | None,
+    notes: str | None,
+    tds_certificate_number: str | object | None = KEEP,
 ) -> Payment:
-    """Only the descriptive fields change; money moves through refunds."""
+    """Only the descriptive fields change (and the TDS certificate number, known later); money
+    moves through refunds."""
     now = clock.now()
     async with uow:
         payment = await uow.payments.get(actor.org, payment_id, for_update=True)
         version = payment.version
+        if tds_certificate_number is not KEEP:
+            if payment.tds is None:
+                raise ValidationFailed.single("tds_certificate_number", "the payment has no TDS")
+            payment.tds.certificate_number = tds_certificate_number  # type: ignore[assignment]
+            await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
         payment.reference, payment.notes, payment.updated_at = reference, notes, now
         payment.version += 1
         await uow.payments.update(payment, expected_version=version)

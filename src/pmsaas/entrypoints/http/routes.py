@@ -16,6 +16,7 @@ from pmsaas.entrypoints.http.platform.financial import (
     ReportController,
 )
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
+from pmsaas.entrypoints.http.platform.financial_tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.leases import LeaseController
@@ -59,6 +60,7 @@ CONTROLLERS: list[Any] = [
     PaymentWebhookController,
     LedgerController,
     ReportController,
+    TdsReportController,
     ExpenseController,
     BudgetController,
 ]

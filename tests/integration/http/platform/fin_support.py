@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from pmsaas.adapters.sql.tables.properties import leases, tenants, units
 from support import property_body
 
@@ -52,6 +54,8 @@ async def make_lease(
     grace_days: int = 5,
     late_fee: tuple[str, str] | None = None,
     status: str = "active",
+    tds_applicable: bool = False,
+    tenant_pan: str | None = None,
 ) -> Lease:
     r = await api.post(
         "/api/v1/properties", owner.token, json=property_body(type=property_type, address=ADDRESSES[country])
@@ -85,6 +89,7 @@ async def make_lease(
                 name="Tara Tenant",
                 email=f"tenant-{tenant_id.hex[:8]}@example.com",
                 gstin=tenant_gstin,
+                pan_number=tenant_pan,
                 user_id=uuid.UUID(tenant_user_id) if tenant_user_id else None,
                 version=1,
                 created_at=now,
@@ -106,13 +111,26 @@ async def make_lease(
                 grace_days=grace_days,
                 late_fee_kind=late_fee[0] if late_fee else None,
                 late_fee_value=late_fee[1] if late_fee else None,
-                tds_applicable=False,
+                tds_applicable=tds_applicable,
                 version=1,
                 created_at=now,
                 updated_at=now,
             )
         )
     return Lease(str(lease_id), str(tenant_id), str(property_id), currency)
+
+
+async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
+    """The organization's own PAN (``extra_settings.pan_number``): the payee's PAN for TDS on rent."""
+    from pmsaas.adapters.sql.tables.organizations import organizations
+
+    async with api.container.engine().begin() as conn:
+        org = uuid.UUID(owner.org_id)
+        extra = (
+            await conn.execute(sa.select(organizations.c.extra_settings).where(organizations.c.id == org))
+        ).scalar_one()
+        extra = {**(extra or {}), "pan_number": pan}
+        await conn.execute(organizations.update().where(organizations.c.id == org).values(extra_settings=extra))
 
 
 def money(amount: str, currency: str = "INR") -> dict[str, str]:

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import page_of
+from pmsaas.adapters.sql.repositories.financial_tds import load_tds
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.budgets import Budget, BudgetCategory
@@ -77,6 +78,7 @@ _leases = sa.table(
     sa.column("tenant_id", sa.Uuid()),
     sa.column("status", sa.String()),
     sa.column("currency", sa.String()),
+    sa.column("tds_applicable", sa.Boolean()),
 )
 _tenants = sa.table(
     "properties_tenants",
@@ -85,6 +87,7 @@ _tenants = sa.table(
     sa.column("name", sa.String()),
     sa.column("email", sa.String()),
     sa.column("gstin", sa.String()),
+    sa.column("pan_number", sa.String()),
     sa.column("user_id", sa.Uuid()),
     sa.column("deleted_at", sa.DateTime()),
 )
@@ -123,6 +126,8 @@ class SqlLeaseDirectory(LeaseDirectory):
                 _tenants.c.name.label("tenant_name"),
                 _tenants.c.email.label("tenant_email"),
                 _tenants.c.gstin.label("tenant_gstin"),
+                _tenants.c.pan_number.label("tenant_pan"),
+                _leases.c.tds_applicable,
             )
             .select_from(_leases)
             .join(_properties, _properties.c.id == _leases.c.property_id)
@@ -143,6 +148,8 @@ class SqlLeaseDirectory(LeaseDirectory):
             tenant_email=r.tenant_email,
             tenant_name=r.tenant_name,
             tenant_gstin=r.tenant_gstin,
+            tenant_pan=r.tenant_pan,
+            tds_applicable=bool(r.tds_applicable),
         )
 
     async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
@@ -195,6 +202,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             invoice_number_format=str(extra.get("invoice_number_format") or DEFAULT_INVOICE_FORMAT),
             receipt_number_format=str(extra.get("receipt_number_format") or DEFAULT_RECEIPT_FORMAT),
             gst_registered=bool(extra.get("gst_registered", True)),
+            pan_number=str(extra["pan_number"]) if extra.get("pan_number") else None,
         )
 
 
@@ -692,6 +700,7 @@ class SqlPaymentRepository(PaymentRepository):
             sa.select(at).where(at.c.payment_id.in_(list(allocations))).order_by(at.c.payment_id, at.c.position)
         ):
             allocations[a.payment_id].append(Allocation(a.invoice_id, Money.from_minor(a.amount_minor, a.currency)))
+        tds = await load_tds(self._conn, rows[0].organization_id, "payment", list(allocations))
         return [
             Payment(
                 id=r.id,
@@ -713,6 +722,7 @@ class SqlPaymentRepository(PaymentRepository):
                 request_fingerprint=r.request_fingerprint,
                 invoice_ids=tuple(UUID(i) for i in (r.invoice_ids or [])),
                 allocations=allocations[r.id],
+                tds=tds.get(r.id),
                 version=r.version,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
@@ -939,7 +949,9 @@ class SqlExpenseRepository(ExpenseRepository):
         row = (await self._conn.execute(_lock(query, self._conn) if for_update else query)).first()
         if row is None:
             raise NotFound("expense", expense_id)
-        return _to_expense(row)
+        expense = _to_expense(row)
+        expense.tds = (await load_tds(self._conn, organization_id, "expense", [expense_id])).get(expense_id)
+        return expense
 
     async def update(self, expense: Expense, expected_version: int) -> None:
         values = _expense_row(expense)
@@ -966,7 +978,11 @@ class SqlExpenseRepository(ExpenseRepository):
         where: list[Any] = [X.c.organization_id == organization_id]
         if status:
             where.append(X.c.status == status)
-        return await page_of(self._conn, X, where, EXPENSE_SORTABLE, page, _to_expense)
+        result = await page_of(self._conn, X, where, EXPENSE_SORTABLE, page, _to_expense)
+        tds = await load_tds(self._conn, organization_id, "expense", [e.id for e in result.items])
+        for e in result.items:
+            e.tds = tds.get(e.id)
+        return result
 
 
 # -- budgets ----------------------------------------------------------------------------------

@@ -239,3 +239,37 @@ budget_categories = sa.Table(
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
 )
+
+# India TDS beside the payment (received: the tenant withheld it) or expense (deducted: the
+# organization withholds it as payer) it belongs to. Figures are NULL until computed (a pending
+# expense); the report takes the posted TDS from the journal, this row gives the details.
+tds_lines = sa.Table(
+    "financial_tds_lines",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("source_type", sa.String(20), nullable=False),  # payment | expense
+    sa.Column("source_id", sa.Uuid(), nullable=False),
+    sa.Column("direction", sa.String(10), nullable=False),  # received | deducted
+    sa.Column("requested", sa.String(40), nullable=False),  # section or payment kind asked for
+    sa.Column("section", sa.String(20), nullable=True),
+    sa.Column("rate", sa.String(20), nullable=True),  # percent, decimal text
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("gross_minor", sa.BigInteger(), nullable=False),
+    sa.Column("tds_minor", sa.BigInteger(), nullable=True),
+    sa.Column("base_minor", sa.BigInteger(), nullable=True),
+    sa.Column("act_version", sa.String(200), nullable=True),
+    sa.Column("section_ref", sa.String(200), nullable=True),
+    sa.Column("payment_code", sa.String(20), nullable=True),
+    sa.Column("pan_number", sa.String(20), nullable=True),
+    sa.Column("payee_kind", sa.String(20), nullable=True),
+    sa.Column("party_name", sa.String(200), nullable=True),
+    sa.Column("payee_key", sa.String(220), nullable=False),  # who a 194C aggregate counts for
+    sa.Column("certificate_number", sa.String(60), nullable=True),
+    sa.Column("computed", sa.Boolean(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("deduction_date", sa.Date(), nullable=True),
+    *timestamps(),
+    sa.UniqueConstraint("organization_id", "source_type", "source_id"),
+    sa.Index("ix_tds_lines_org_date", "organization_id", "deduction_date"),
+)

@@ -39,6 +39,7 @@ from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.financial_tax import SupplyTypeName
+from pmsaas.entrypoints.http.platform.financial_tds import CertificateText, ExpenseTdsIn, PaymentTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 from pmsaas.settings import Settings
 
@@ -102,11 +103,14 @@ class PaymentIn(Input):
     notes: LongText | None = None
     card_number: CardNumber | None = None  # sandbox test cards (and Stripe's test cards)
     payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
+    tds: PaymentTdsIn | None = None  # India: TDS the tenant withheld; amount stays the cash received
 
 
 class PaymentUpdateIn(Input):
     reference: Reference | None = None
     notes: LongText | None = None
+    # Omitted: kept; null: cleared (the certificate, Form 16A/16C, usually comes after the payment).
+    tds_certificate_number: CertificateText | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RefundIn(Input):
@@ -244,6 +248,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     allocations: list[AllocationOut]
     unallocated: MoneyOut  # kept as tenant credit
     refunded: MoneyOut
+    tds: TdsOut | None  # India: TDS withheld by the tenant (allocated on top of the cash amount)
     version: int
     created_at: datetime
     updated_at: datetime
@@ -269,6 +274,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
             allocations=[AllocationOut.of(a) for a in p.allocations],
             unallocated=MoneyOut.of(p.unallocated if settled else Money.zero(p.amount.currency)),
             refunded=MoneyOut.of(p.amount_refunded),
+            tds=TdsOut.of(p.tds),
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
@@ -313,6 +319,7 @@ class ReceiptOut(msgspec.Struct, kw_only=True):
     allocations: list[AllocationOut]
     credit: MoneyOut
     refunded: MoneyOut
+    tds: TdsOut | None
 
 
 class PaymentMethodOut(msgspec.Struct, kw_only=True):
@@ -585,6 +592,7 @@ class PaymentController(Controller):
                 reference=data.reference,
                 notes=data.notes,
                 card_number=data.card_number or data.payment_token,
+                tds=data.tds.to_request() if data.tds else None,
             ),
             idempotency_key=key,
             fingerprint=_fingerprint("payments", data),
@@ -607,8 +615,15 @@ class PaymentController(Controller):
         payment_id: FromPath[UUID],
         data: JSONBody[PaymentUpdateIn],
     ) -> Ok[PaymentOut]:
+        certificate = services.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
         payment = await services.update_payment(
-            uow=uow, clock=clock, actor=actor, payment_id=payment_id, reference=data.reference, notes=data.notes
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            payment_id=payment_id,
+            reference=data.reference,
+            notes=data.notes,
+            tds_certificate_number=certificate,
         )
         return ok(PaymentOut.of(payment))
 
@@ -632,6 +647,7 @@ class PaymentController(Controller):
                 allocations=[AllocationOut.of(a) for a in p.allocations],
                 credit=MoneyOut.of(p.unallocated),
                 refunded=MoneyOut.of(p.amount_refunded),
+                tds=TdsOut.of(p.tds),
             )
         )
 
@@ -959,6 +975,7 @@ class ExpenseIn(Input):
     vendor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     property_id: UUID | None = None
     attachments: Annotated[list[AttachmentIn], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
+    tds: ExpenseTdsIn | None = None  # India: TDS the organization withholds (computed at approval)
 
     def to_input(self) -> expenses.ExpenseInput:
         return expenses.ExpenseInput(
@@ -969,6 +986,7 @@ class ExpenseIn(Input):
             vendor=self.vendor,
             property_id=self.property_id,
             attachments=tuple(expenses.Attachment(a.name, a.url, a.content_type) for a in self.attachments),
+            tds=self.tds.to_request() if self.tds else None,
         )
 
 
@@ -996,6 +1014,7 @@ class ExpenseOut(msgspec.Struct, kw_only=True):
     decided_by: UUID | None
     decided_at: datetime | None
     rejection_reason: str | None
+    tds: TdsOut | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -1016,6 +1035,7 @@ class ExpenseOut(msgspec.Struct, kw_only=True):
             decided_by=e.decided_by,
             decided_at=e.decided_at,
             rejection_reason=e.rejection_reason,
+            tds=TdsOut.of(e.tds),
             version=e.version,
             created_at=e.created_at,
             updated_at=e.updated_at,
