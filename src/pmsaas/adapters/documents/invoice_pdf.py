@@ -13,19 +13,36 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _header_lines(invoice: Invoice, profile: OrganizationProfile, lease: LeaseRef) -> list[str]:
+    """Who supplies whom, with the registrations a tax invoice must show (India: CGST rule 46)."""
+    lines = [profile.name] if profile.name else []
+    if profile.gstin:
+        lines.append(f"GSTIN: {profile.gstin}")
+    if profile.tax_registration_number:
+        lines.append(f"GST/HST registration: {profile.tax_registration_number}")
+    lines += [
+        f"Issued: {invoice.issue_date.isoformat()}    Due: {invoice.due_date.isoformat()}",
+        f"Bill to: {lease.tenant_name or ''} <{lease.tenant_email or ''}>",
+    ]
+    if lease.tenant_gstin:
+        lines.append(f"Recipient GSTIN: {lease.tenant_gstin}")
+    if profile.country == "IN":
+        reverse = any(t.payable_by != "supplier" for line in invoice.lines for t in line.taxes)
+        lines.append(f"Place of supply: {lease.property_region}    Reverse charge: {'Yes' if reverse else 'No'}")
+    lines.append(f"Lease: {invoice.lease_id}")
+    return lines
+
+
 class FpdfInvoiceRenderer(InvoiceRenderer):
     def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
         pdf = FPDF(format="A4")
-        pdf.set_title(_latin(f"Invoice {invoice.number}"))
+        title = "Tax Invoice" if profile.gstin else "Invoice"
+        pdf.set_title(_latin(f"{title} {invoice.number}"))
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 16)
-        pdf.cell(0, 10, _latin(f"Invoice {invoice.number or '(draft)'}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 10, _latin(f"{title} {invoice.number or '(draft)'}"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)
-        for text in (
-            f"Issued: {invoice.issue_date.isoformat()}    Due: {invoice.due_date.isoformat()}",
-            f"Bill to: {lease.tenant_name or ''} <{lease.tenant_email or ''}>",
-            f"Lease: {invoice.lease_id}",
-        ):
+        for text in _header_lines(invoice, profile, lease):
             pdf.cell(0, 6, _latin(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 10)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
@@ -55,12 +56,20 @@ async def _mutable(uow: OrganizationsUnitOfWork, actor: Actor, organization_id: 
 
 
 async def create_organization(
-    *, uow: OrganizationsUnitOfWork, clock: Clock, actor: Actor, name: str, settings: OrganizationSettings | None
+    *,
+    uow: OrganizationsUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    name: str,
+    settings: OrganizationSettings | None,
+    tax_changes: dict[str, object] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
     now = clock.now()
     org = new_organization(name, now, settings)
+    if tax_changes:
+        org.extra_settings = _with_settings(org, None, tax_changes)[1]
     async with uow:
         await uow.organizations.add(org)
         await uow.membership_directory.add_owner(organization_id=org.id, user_id=actor.user_id, at=now)
@@ -85,6 +94,20 @@ async def get_organization(*, uow: OrganizationsUnitOfWork, actor: Actor, organi
         return await _visible(uow, actor, organization_id)
 
 
+def _with_settings(
+    current: Organization, settings: OrganizationSettings | None, tax_changes: dict[str, object] | None
+) -> tuple[OrganizationSettings, dict[str, object]]:
+    """New settings and the tax identity re-checked against them (a country change may orphan a GSTIN).
+
+    ``tax_changes`` holds only the fields the caller sent (``None`` clears one); the rest are kept."""
+    settings = settings.validated() if settings else current.settings
+    tax = replace(TaxIdentity.from_extra(current.extra_settings), **(tax_changes or {}))
+    if not tax_changes and settings == current.settings:
+        return settings, current.extra_settings
+    tax = tax.validated(settings.country, settings.province)
+    return settings, tax.merged_into(current.extra_settings)
+
+
 async def rename_organization(
     *,
     uow: OrganizationsUnitOfWork,
@@ -93,14 +116,17 @@ async def rename_organization(
     organization_id: UUID,
     name: str,
     settings: OrganizationSettings | None = None,
+    tax_changes: dict[str, object] | None = None,
 ) -> Organization:
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
+        new_settings, extra = _with_settings(current, settings, tax_changes)
         updated = replace(
             current,
             name=_check_name(name),
-            settings=settings.validated() if settings else current.settings,
+            settings=new_settings,
+            extra_settings=extra,
             updated_at=now,
             version=current.version + 1,
         )
@@ -117,12 +143,15 @@ async def update_settings(
     actor: Actor,
     organization_id: UUID,
     settings: OrganizationSettings,
+    tax_changes: dict[str, object] | None = None,
 ) -> Organization:
-    settings = settings.validated()
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
-        updated = replace(current, settings=settings, updated_at=now, version=current.version + 1)
+        new_settings, extra = _with_settings(current, settings, tax_changes)
+        updated = replace(
+            current, settings=new_settings, extra_settings=extra, updated_at=now, version=current.version + 1
+        )
         await uow.organizations.update(updated, current.version)
         uow.record(_event("organization.updated", updated, now))
         await uow.commit()

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from pmsaas.adapters.sql.tables.properties import leases, tenants, units
 from support import property_body
 
@@ -121,16 +119,10 @@ async def make_lease(
 
 
 async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
-    """The organization's own PAN (``extra_settings.pan_number``): the payee's PAN for TDS on rent."""
-    from pmsaas.adapters.sql.tables.organizations import organizations
-
-    async with api.container.engine().begin() as conn:
-        org = uuid.UUID(owner.org_id)
-        extra = (
-            await conn.execute(sa.select(organizations.c.extra_settings).where(organizations.c.id == org))
-        ).scalar_one()
-        extra = {**(extra or {}), "pan_number": pan}
-        await conn.execute(organizations.update().where(organizations.c.id == org).values(extra_settings=extra))
+    """The organization's own PAN (its settings' ``pan_number``): the payee's PAN for TDS on rent."""
+    body = {"country": "IN", "province": REGION["IN"], "pan_number": pan}
+    r = await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)
+    assert r.status_code == 200, r.text
 
 
 def money(amount: str, currency: str = "INR") -> dict[str, str]:

@@ -37,6 +37,12 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "currency": "USD",
         "time_zone": "America/New_York",
         "locale": "en-US",
+        "gst_number": None,
+        "pan_number": None,
+        "gst_registered": True,
+        "tax_registration_number": None,
+        "invoice_number_format": None,
+        "receipt_number_format": None,
     }
 
 
@@ -52,6 +58,12 @@ async def test_create_makes_the_creator_owner(api, owner):
         "currency": "INR",
         "time_zone": "Asia/Kolkata",
         "locale": "en-IN",
+        "gst_number": None,
+        "pan_number": None,
+        "gst_registered": True,
+        "tax_registration_number": None,
+        "invoice_number_format": None,
+        "receipt_number_format": None,
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

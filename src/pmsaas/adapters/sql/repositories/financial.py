@@ -100,6 +100,7 @@ _properties = sa.table(
 _organizations = sa.table(
     "organizations_organizations",
     sa.column("id", sa.Uuid()),
+    sa.column("name", sa.String()),
     sa.column("country", sa.String()),
     sa.column("province", sa.String()),
     sa.column("currency", sa.String()),
@@ -186,7 +187,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         o = _organizations.c
         row = (
             await self._conn.execute(
-                sa.select(o.id, o.country, o.province, o.currency, o.extra_settings).where(
+                sa.select(o.id, o.name, o.country, o.province, o.currency, o.extra_settings).where(
                     o.id == organization_id, o.deleted_at.is_(None)
                 )
             )
@@ -202,8 +203,15 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             invoice_number_format=str(extra.get("invoice_number_format") or DEFAULT_INVOICE_FORMAT),
             receipt_number_format=str(extra.get("receipt_number_format") or DEFAULT_RECEIPT_FORMAT),
             gst_registered=bool(extra.get("gst_registered", True)),
-            pan_number=str(extra["pan_number"]) if extra.get("pan_number") else None,
+            pan_number=_text(extra, "pan_number"),
+            name=row.name,
+            gstin=_text(extra, "gst_number"),
+            tax_registration_number=_text(extra, "tax_registration_number"),
         )
+
+
+def _text(extra: dict[str, Any], key: str) -> str | None:
+    return str(extra[key]) if extra.get(key) else None
 
 
 # -- ledger -----------------------------------------------------------------------------------

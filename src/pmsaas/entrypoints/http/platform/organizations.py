@@ -21,6 +21,8 @@ from pmsaas.domain.organizations.model import (
     OrganizationSettings,
 )
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.tax_identity import KEYS as TAX_KEYS
+from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.entrypoints.http.auth import PlanCache, requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
@@ -29,6 +31,8 @@ from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
 
 Country = Literal["IN", "CA", "US"]
+TaxText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+NumberFormat = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 
 
 class SettingsIn(Input):
@@ -38,6 +42,16 @@ class SettingsIn(Input):
     currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)] | None = None
     time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     locale: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    # The supplier's tax identity (domain/organizations/tax_identity.py). Absent: kept; null: cleared.
+    gst_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
+    pan_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
+    gst_registered: bool | msgspec.UnsetType = msgspec.UNSET
+    tax_registration_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
+    invoice_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
+    receipt_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
+
+    def tax_changes(self) -> dict[str, object]:
+        return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
 
     def to_domain(self, prefix: str = "") -> OrganizationSettings:
         """Unset fields take the country's defaults (INR/Asia/Kolkata/en-IN for India, ...).
@@ -76,9 +90,16 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     currency: str
     time_zone: str
     locale: str
+    gst_number: str | None
+    pan_number: str | None
+    gst_registered: bool
+    tax_registration_number: str | None
+    invoice_number_format: str | None  # null: the default, INV/{fy}/{seq:06d}
+    receipt_number_format: str | None  # null: the default, RCPT/{fy}/{seq:06d}
 
     @classmethod
-    def of(cls, s: OrganizationSettings) -> SettingsOut:
+    def of(cls, o: Organization) -> SettingsOut:
+        s, tax = o.settings, TaxIdentity.from_extra(o.extra_settings)
         return cls(
             country=s.country,
             province=s.province,
@@ -86,6 +107,12 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             currency=s.currency,
             time_zone=s.time_zone,
             locale=s.locale,
+            gst_number=tax.gst_number,
+            pan_number=tax.pan_number,
+            gst_registered=tax.gst_registered,
+            tax_registration_number=tax.tax_registration_number,
+            invoice_number_format=tax.invoice_number_format,
+            receipt_number_format=tax.receipt_number_format,
         )
 
 
@@ -105,7 +132,7 @@ class OrganizationOut(msgspec.Struct, kw_only=True):
             name=o.name,
             plan=o.plan.value,
             status=o.status.value,
-            settings=SettingsOut.of(o.settings),
+            settings=SettingsOut.of(o),
             created_at=o.created_at,
             updated_at=o.updated_at,
         )
@@ -137,6 +164,7 @@ class OrganizationController(Controller):
             actor=actor,
             name=data.name,
             settings=data.settings.to_domain("settings.") if data.settings else None,
+            tax_changes=data.settings.tax_changes() if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
@@ -164,6 +192,7 @@ class OrganizationController(Controller):
             organization_id=organization_id,
             name=data.name,
             settings=data.settings.to_domain("settings.") if data.settings else None,
+            tax_changes=data.settings.tax_changes() if data.settings else None,
         )
         return ok(OrganizationOut.of(org))
 
@@ -188,7 +217,7 @@ class OrganizationController(Controller):
         self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, organization_id: FromPath[UUID]
     ) -> Ok[SettingsOut]:
         org = await services.get_organization(uow=uow, actor=actor, organization_id=organization_id)
-        return ok(SettingsOut.of(org.settings))
+        return ok(SettingsOut.of(org))
 
     @put("/{organization_id:uuid}/settings", guards=[requires("org:update")], summary="Replace the settings")
     async def put_settings(
@@ -200,6 +229,11 @@ class OrganizationController(Controller):
         data: JSONBody[SettingsIn],
     ) -> Ok[SettingsOut]:
         org = await services.update_settings(
-            uow=uow, clock=clock, actor=actor, organization_id=organization_id, settings=data.to_domain()
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            organization_id=organization_id,
+            settings=data.to_domain(),
+            tax_changes=data.tax_changes(),
         )
-        return ok(SettingsOut.of(org.settings))
+        return ok(SettingsOut.of(org))

@@ -1,0 +1,135 @@
+"""An organization's tax identity as a supplier: what its invoices must show and what the tax engine needs.
+
+India: the GSTIN (its State code must be the organization's State, its PAN is the PAN inside it),
+the PAN on its own for TDS, whether it is GST-registered at all. Canada: the GST/HST account
+(BN + ``RT`` program account). Both: the invoice and receipt number formats. Kept in the
+organization's ``extra_settings`` under these names, which the financial context reads.
+
+Invoice numbers in India (CGST Rules, rule 46(b)): at most 16 characters, letters, digits, ``-`` and
+``/`` only, unique per financial year; a custom format is checked against that with the longest
+number it can produce (sequence 999999).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from stdnum.ca import bn as ca_bn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.in_ import gstin as in_gstin
+from stdnum.in_ import pan as in_pan
+
+from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+
+KEYS = (
+    "gst_number",
+    "pan_number",
+    "gst_registered",
+    "tax_registration_number",
+    "invoice_number_format",
+    "receipt_number_format",
+)
+# ISO 3166-2:IN (the organization's State) -> GST State code (the GSTIN's first two digits).
+GST_STATE_CODE = {
+    "JK": "01", "HP": "02", "PB": "03", "CH": "04", "UK": "05", "UT": "05", "HR": "06", "DL": "07", "RJ": "08",
+    "UP": "09", "BR": "10", "SK": "11", "AR": "12", "NL": "13", "MN": "14", "MZ": "15", "TR": "16", "ML": "17",
+    "AS": "18", "WB": "19", "JH": "20", "OD": "21", "OR": "21", "CG": "22", "CT": "22", "MP": "23", "GJ": "24",
+    "DD": "26", "DN": "26", "DH": "26", "MH": "27", "KA": "29", "GA": "30", "LD": "31", "KL": "32", "TN": "33",
+    "PY": "34", "AN": "35", "TG": "36", "TS": "36", "AP": "37", "LA": "38",
+}  # fmt: skip
+_BN_RT = re.compile(r"^\d{9}RT\d{4}$")
+_IN_INVOICE_NUMBER = re.compile(r"^[A-Za-z0-9/-]{1,16}$")
+_FORMAT_FIELDS = re.compile(r"{([^{}:!]*)[^{}]*}")
+
+
+@dataclass(frozen=True)
+class TaxIdentity:
+    gst_number: str | None = None  # India: GSTIN
+    pan_number: str | None = None  # India: PAN (the GSTIN's when one is given)
+    gst_registered: bool = True  # India: GST-registered supplier; Canada: GST/HST registrant
+    tax_registration_number: str | None = None  # Canada: GST/HST account, 123456789RT0001
+    invoice_number_format: str | None = None  # None: the product's default
+    receipt_number_format: str | None = None
+
+    @classmethod
+    def from_extra(cls, extra: dict[str, object]) -> TaxIdentity:
+        text = {k: str(extra[k]) if extra.get(k) else None for k in KEYS if k != "gst_registered"}
+        return cls(gst_registered=bool(extra.get("gst_registered", True)), **text)  # type: ignore[arg-type]
+
+    def merged_into(self, extra: dict[str, object]) -> dict[str, object]:
+        kept = {k: v for k, v in extra.items() if k not in KEYS}
+        mine = {k: getattr(self, k) for k in KEYS}
+        return {**kept, **{k: v for k, v in mine.items() if v is not None}}
+
+    def validated(self, country: str, region: str | None) -> TaxIdentity:
+        """Normalised (compact, upper case) or ValidationFailed naming every bad field."""
+        problems: list[FieldProblem] = []
+        gstin = _checked(problems, "gst_number", self.gst_number, in_gstin, country, "IN")
+        pan = _checked(problems, "pan_number", self.pan_number, in_pan, country, "IN")
+        if gstin:
+            _check_gstin_fits(problems, gstin, pan, region)
+            pan = pan or in_gstin.to_pan(gstin)
+            if not self.gst_registered:
+                problems.append(FieldProblem("gst_registered", "must be true when a gst_number is set"))
+        trn = _checked_gst_hst_account(problems, self.tax_registration_number, country)
+        for name in ("invoice_number_format", "receipt_number_format"):
+            _check_format(problems, name, getattr(self, name), country)
+        if problems:
+            raise ValidationFailed(problems)
+        return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn)
+
+
+def _checked(problems: list[FieldProblem], name: str, value: str | None, module, country: str, only: str) -> str | None:  # type: ignore[no-untyped-def]
+    if value is None:
+        return None
+    if country != only:
+        problems.append(FieldProblem(name, f"applies only to organizations in {only}"))
+        return None
+    try:
+        return str(module.validate(value))
+    except StdnumError:
+        problems.append(FieldProblem(name, f"is not a valid {'GSTIN' if module is in_gstin else 'PAN'}"))
+        return None
+
+
+def _checked_gst_hst_account(problems: list[FieldProblem], value: str | None, country: str) -> str | None:
+    """The BN's 9th digit is not Luhn-checked: CRA does not publish that rule (TAX_RULES.md §4.5)."""
+    if value is None:
+        return None
+    number = ca_bn.compact(value).upper()
+    if country != "CA":
+        problems.append(FieldProblem("tax_registration_number", "applies only to organizations in CA"))
+    elif not _BN_RT.match(number):
+        problems.append(FieldProblem("tax_registration_number", "a GST/HST account is 9 digits + RT + 4 digits"))
+    return number
+
+
+def _check_gstin_fits(problems: list[FieldProblem], gstin: str, pan: str | None, region: str | None) -> None:
+    if pan is not None and in_gstin.to_pan(gstin) != pan:
+        problems.append(FieldProblem("pan_number", "differs from the PAN inside the gst_number"))
+    wanted = GST_STATE_CODE.get((region or "").upper())
+    if wanted is None:
+        problems.append(FieldProblem("state", "is required with a gst_number (the GSTIN's State)"))
+    elif gstin[:2] != wanted:
+        problems.append(FieldProblem("gst_number", f"is registered in State code {gstin[:2]}, not {region} ({wanted})"))
+
+
+def _check_format(problems: list[FieldProblem], name: str, fmt: str | None, country: str) -> None:
+    if fmt is None:
+        return
+    fields = set(_FORMAT_FIELDS.findall(fmt))
+    if "seq" not in fields or not fields <= {"fy", "seq"}:
+        problems.append(FieldProblem(name, "must contain {seq} and may contain {fy}, e.g. INV/{fy}/{seq:05d}"))
+        return
+    try:
+        longest = fmt.format(fy="2026-27" if country == "IN" else "2026", seq=999999)
+    except (ValueError, IndexError, KeyError) as exc:
+        problems.append(FieldProblem(name, f"is not a valid format: {exc}"))
+        return
+    if country == "IN" and not _IN_INVOICE_NUMBER.match(longest):
+        problems.append(
+            FieldProblem(name, f"gives {longest!r}: India allows 16 characters of letters, digits, - and / (rule 46)")
+        )
+    elif len(longest) > 40:
+        problems.append(FieldProblem(name, "gives numbers longer than 40 characters"))
