@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import io
 import os
 import time
@@ -160,6 +161,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leases", type=int, default=10_000)
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the billing run to FILE")
     args = parser.parse_args()
 
     name = f"pmsaas_bench_billing_{os.getpid()}"
@@ -175,9 +177,15 @@ async def main() -> None:
         seed(url, args.leases)
         container = build_container(load_settings({}, env="test", database_url=url, var_dir="/tmp/pmsaas-bench"))
         try:
+            profiler = cProfile.Profile() if args.profile else None
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
             elapsed = time.perf_counter() - started
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
         finally:
             await shutdown(container)
         assert summary.created == args.leases, summary

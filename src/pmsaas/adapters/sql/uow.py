@@ -19,6 +19,7 @@ from pmsaas.adapters.sql.repositories.financial import (
     SqlPaymentMethodRepository,
     SqlPaymentRepository,
 )
+from pmsaas.adapters.sql.repositories.financial_billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
     SqlTokenRepository,
@@ -87,6 +88,7 @@ _REPOSITORIES = (
     "payment_methods",
     "expenses",
     "budgets",
+    "billing",
 )
 
 
@@ -267,3 +269,7 @@ class SqlUnitOfWork(
     @cached_property
     def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]
         return SqlBudgetRepository(self.connection)
+
+    @cached_property
+    def billing(self) -> SqlBillingWriter:  # type: ignore[override]
+        return SqlBillingWriter(self.connection)

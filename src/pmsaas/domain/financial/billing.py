@@ -5,7 +5,9 @@
   have their invoice for the period, then numbers the new invoices as one consecutive block.
 * The unique (organization, lease, period) constraint and insert-or-skip are the last line of
   defence: if a row is skipped anyway, the transaction rolls back (no number is lost) — rerun.
-* Invoices, their lines and their journal entries are written with bulk statements.
+* Invoices, their lines, their journal entries and their events are written in one batch
+  (``FinancialUnitOfWork.billing``: COPY on PostgreSQL, bulk statements on SQLite).
+* Taxes: the engine runs once per distinct tax situation of the run (see :class:`_RunTaxes`).
 * Late fees: for every open invoice of the lease still unpaid after its due date + grace days on
   the run date, the lease's late-fee terms add a ``late_fee`` line to the period's invoice (so a
   fee is charged once per billing period an invoice stays overdue).
@@ -20,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, fiscal_year, format_number
-from pmsaas.domain.financial.ports import BillableLease, FinancialUnitOfWork
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, fiscal_year, format_number
+from pmsaas.domain.financial.ports import BillableLease, FinancialUnitOfWork, LeaseRef, OrganizationProfile
 from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, ValidationFailed
@@ -38,6 +40,55 @@ def parse_period(period: str) -> tuple[date, date]:
     if len(period) != 7:
         raise ValidationFailed.single("period", "must be YYYY-MM, e.g. 2026-12")
     return start, start.replace(day=calendar.monthrange(year, month)[1])
+
+
+# Supply types whose tax the engine decides without looking at the amount (no threshold: TAX_RULES.md
+# §2.3, §2.4 and the Canadian rent rules), each head being ``round_half_up(amount × rate / 100)``.
+# Society maintenance and short stays have per-flat / per-day limits: never reused.
+_AMOUNT_FREE_SUPPLIES = frozenset({"residential_rent", "commercial_rent"})
+
+
+class _RunTaxes:
+    """``line_with_taxes`` for one run, the engine asked once per distinct tax situation.
+
+    A situation is everything the engine reads besides the amount: the organization (fixed per
+    instance), the line's charge and supply type, the property's type and region, the tenant's
+    GSTIN, the date and the currency. When the engine's answer for an amount-free supply type is
+    exactly its heads applied to the amount, the next line of the same situation gets those heads
+    applied to its own amount (the same ``Money.percent`` the engine uses); anything else (another
+    supply type, a negative amount, an error) goes to the engine every time.
+    """
+
+    def __init__(self, profile: OrganizationProfile) -> None:
+        self._profile = profile
+        self._heads: dict[tuple[object, ...], tuple[str | None, tuple[InvoiceTax, ...]]] = {}
+
+    def line(self, lease: LeaseRef, line: LineInput, on: date) -> InvoiceLine:
+        amount = line.amount
+        key = (
+            line.charge_type,
+            line.supply_type,
+            lease.property_type,
+            lease.property_region,
+            lease.tenant_gstin,
+            on,
+            amount.currency,
+        )
+        known = self._heads.get(key)
+        if known is not None and amount.amount >= 0:
+            supply, heads = known
+            taxes = tuple(
+                InvoiceTax(t.tax, t.rate, amount.percent(t.rate), t.payable_by, t.jurisdiction) for t in heads
+            )
+            return InvoiceLine(line.description, amount, line.charge_type, supply, taxes)
+        result = line_with_taxes(self._profile, lease, line, on)
+        if (
+            result.supply_type in _AMOUNT_FREE_SUPPLIES
+            and amount.amount >= 0
+            and all(t.amount == amount.percent(t.rate) for t in result.taxes)
+        ):
+            self._heads[key] = (result.supply_type, result.taxes)
+        return result
 
 
 @dataclass
@@ -90,14 +141,14 @@ async def _bill_organization(
             overdue.setdefault(inv.lease_id, []).append(inv)
         invoices: list[Invoice] = []
         late_fees = 0
+        taxes = _RunTaxes(profile)
         for b in items:
             if b.lease.id in billed:
                 summary.skipped += 1
                 continue
             try:
                 lines = [
-                    line_with_taxes(
-                        profile,
+                    taxes.line(
                         b.lease,
                         LineInput(c.description, c.amount, _CHARGE.get(c.charge_type, ChargeType.OTHER)),
                         c.due_date,
@@ -137,12 +188,9 @@ async def _bill_organization(
             inv.issue(number=format_number(profile.invoice_number_format, fy=fy, seq=first + i), at=now)
             for i, inv in enumerate(invoices)
         ]
-        inserted = await uow.invoices.add_many(invoices)
-        if len(inserted) != len(invoices):
+        events = [inv.event("invoice.created", now) for inv in invoices]
+        if await uow.billing.add_issued(invoices, entries, events) != len(invoices):
             raise Conflict("another billing run billed some of these leases meanwhile; run again")
-        await uow.ledger.post_many(entries)
-        for inv in invoices:
-            uow.record(inv.event("invoice.created", now))
         await uow.commit()
     summary.created += len(invoices)
     summary.late_fees += late_fees

@@ -17,6 +17,7 @@ from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
@@ -215,6 +216,19 @@ class NumberSequences(ABC):
         return await self.reserve(organization_id, series, fiscal_year, 1)
 
 
+class BillingWriter(ABC):
+    """The billing run's batch write: one organization's issued invoices in one transaction."""
+
+    @abstractmethod
+    async def add_issued(
+        self, invoices: list[Invoice], entries: list[JournalEntry], events: list[DomainEvent]
+    ) -> int:
+        """Insert-or-skip ``invoices`` on (organization, lease, period) and return how many were
+        inserted. Only when all were, also write their lines, their issue ``entries`` (creating the
+        accounts they name) and ``events`` (the outbox, written here instead of at commit); a count
+        short of ``len(invoices)`` writes nothing more, and the caller rolls back."""
+
+
 @dataclass
 class PaymentMethodRecord:
     organization_id: UUID
@@ -290,3 +304,4 @@ class FinancialUnitOfWork(UnitOfWork):
     payment_methods: PaymentMethodRepository
     expenses: ExpenseRepository
     budgets: BudgetRepository
+    billing: BillingWriter
