@@ -17,13 +17,19 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, fiscal_year, format_number
-from pmsaas.domain.financial.ports import BillableLease, FinancialUnitOfWork, LeaseRef, OrganizationProfile
+from pmsaas.domain.financial.ports import (
+    BillableLease,
+    FinancialUnitOfWork,
+    IssuedBatch,
+    LeaseRef,
+    OrganizationProfile,
+)
 from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, ValidationFailed
@@ -46,6 +52,7 @@ def parse_period(period: str) -> tuple[date, date]:
 # §2.3, §2.4 and the Canadian rent rules), each head being ``round_half_up(amount × rate / 100)``.
 # Society maintenance and short stays have per-flat / per-day limits: never reused.
 _AMOUNT_FREE_SUPPLIES = frozenset({"residential_rent", "commercial_rent"})
+_ISSUE_BATCH = 50  # invoices issued between two turns of the writer
 
 
 class _RunTaxes:
@@ -184,12 +191,18 @@ async def _bill_organization(
         if not invoices:
             return
         first = await uow.sequences.reserve(org, "invoice", fy, len(invoices))
-        entries = [
-            inv.issue(number=format_number(profile.invoice_number_format, fy=fy, seq=first + i), at=now)
-            for i, inv in enumerate(invoices)
-        ]
-        events = [inv.event("invoice.created", now) for inv in invoices]
-        if await uow.billing.add_issued(invoices, entries, events) != len(invoices):
+
+        def issued() -> Iterator[IssuedBatch]:
+            # Issued a few at a time: the writer works on the database while the next ones are issued.
+            for start in range(0, len(invoices), _ISSUE_BATCH):
+                batch = invoices[start : start + _ISSUE_BATCH]
+                entries = [
+                    inv.issue(number=format_number(profile.invoice_number_format, fy=fy, seq=first + start + i), at=now)
+                    for i, inv in enumerate(batch)
+                ]
+                yield IssuedBatch(batch, entries, [inv.event("invoice.created", now) for inv in batch])
+
+        if await uow.billing.add_issued(issued()) != len(invoices):
             raise Conflict("another billing run billed some of these leases meanwhile; run again")
         await uow.commit()
     summary.created += len(invoices)

@@ -11,11 +11,15 @@ outbox rows in bulk (``COPY`` on PostgreSQL).
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+import os
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,10 +30,9 @@ from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.model import Invoice
-from pmsaas.domain.financial.ports import BillableCharge, BillableLease, BillingWriter, LeaseRef
+from pmsaas.domain.financial.ports import BillableCharge, BillableLease, BillingWriter, IssuedBatch, LeaseRef
 from pmsaas.domain.properties.schedule import LeaseTerms, late_fee_for, rent_schedule
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 
 BILLABLE_STATUSES = ("active", "notice_given")
@@ -94,14 +97,15 @@ async def billable_leases(
 # -- the run's batch write ---------------------------------------------------------------------
 #
 # SQLite (the embedded default) and any caller asking for it: the repositories' bulk Core
-# statements (insert-or-skip of the invoices, executemany of the rest). PostgreSQL: COPY through
-# the unit of work's own psycopg connection, inside its transaction. The invoices are copied into
-# a temporary staging table and moved with INSERT ... SELECT ... ON CONFLICT DO NOTHING, so the
-# unique (organization, lease, period) still skips a lease another run billed meanwhile and the
-# count tells the use case to roll back; lines, journal entries and lines and outbox rows (fresh
-# ids, nothing to clash with) are copied straight into their tables.
+# statements (insert-or-skip of the invoices, executemany of the rest), batch after batch.
+# PostgreSQL: COPY through the unit of work's own psycopg connection, inside its transaction, in
+# rounds of ``round_size`` invoices written while the use case issues the next ones. The exactly-
+# once guard is the same unique (organization, lease, period): where the Core path skips a clashing
+# invoice and returns a short count, COPY fails with a unique violation, which is answered with the
+# same short count (the transaction is aborted either way and the use case rolls it back, so no
+# invoice, line, entry or event of that organization's run is written). Lines, journal entries and
+# lines and outbox rows have fresh ids: nothing to clash with.
 
-_STAGE = "pmsaas_billing_stage"
 _INVOICE_COLUMNS = tuple(c.name for c in F.invoices.columns)
 _LINE_COLUMNS = tuple(c.name for c in F.invoice_lines.columns)
 _ENTRY_COLUMNS = (
@@ -148,24 +152,28 @@ def outbox_rows(events: list[DomainEvent]) -> list[dict[str, Any]]:
 
 
 class SqlBillingWriter(BillingWriter):
-    def __init__(self, conn: AsyncConnection, *, use_copy: bool | None = None) -> None:
+    """COPY on PostgreSQL (``use_copy``), the repositories' bulk Core statements otherwise."""
+
+    def __init__(self, conn: AsyncConnection, *, use_copy: bool | None = None, round_size: int = 2500) -> None:
         self._conn = conn
         self.use_copy = conn.dialect.name == "postgresql" if use_copy is None else use_copy
+        self.round_size = round_size  # invoices per round of COPY statements
 
-    async def add_issued(
-        self, invoices: list[Invoice], entries: list[L.JournalEntry], events: list[DomainEvent]
-    ) -> int:
-        if not invoices:
-            return 0
+    async def add_issued(self, batches: Iterable[IssuedBatch]) -> int:
         if self.use_copy:
-            return await _copy_issued(self._conn, invoices, entries, events)
-        kept = await SqlInvoiceRepository(self._conn).add_many(invoices)
-        if len(kept) != len(invoices):
-            return len(kept)
-        await SqlLedgerRepository(self._conn).post_many(entries)
-        if events:
-            await self._conn.execute(outbox.insert(), outbox_rows(events))
-        return len(kept)
+            return await _CopyPipeline(self._conn, self.round_size).run(batches)
+        inserted = 0
+        for batch in batches:
+            if not batch.invoices:
+                continue
+            kept = await SqlInvoiceRepository(self._conn).add_many(batch.invoices)
+            inserted += len(kept)
+            if len(kept) != len(batch.invoices):
+                break
+            await SqlLedgerRepository(self._conn).post_many(batch.entries)
+            if batch.events:
+                await self._conn.execute(outbox.insert(), outbox_rows(batch.events))
+        return inserted
 
 
 def _cols(names: tuple[str, ...]) -> str:
@@ -185,154 +193,243 @@ def _figures(inv: Invoice) -> tuple[int, int]:
     return subtotal, tax
 
 
-async def _copy_issued(
-    conn: AsyncConnection, invoices: list[Invoice], entries: list[L.JournalEntry], events: list[DomainEvent]
-) -> int:
-    raw = await conn.get_raw_connection()
-    pg = raw.driver_connection  # psycopg AsyncConnection, already in the unit of work's transaction
-    assert pg is not None
-    cols = _cols(_INVOICE_COLUMNS)
-    async with pg.cursor() as cur:
-        await cur.execute(
-            f"CREATE TEMPORARY TABLE {_STAGE} (LIKE financial_invoices INCLUDING DEFAULTS) ON COMMIT DROP"
+# COPY text format: tab-separated, \N for NULL, backslash escapes for \ tab newline and CR.
+_NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_CHUNK = 1 << 16  # characters per write: the server parses one chunk while the next is built
+
+
+def _text(value: str | None) -> str:
+    return _NULL if value is None else value.translate(_ESCAPES)
+
+
+class _Texts:
+    """COPY text of the values a run repeats (ids, dates, timestamps), each formatted once."""
+
+    def __init__(self) -> None:
+        self._cache: dict[object, str] = {None: _NULL}
+
+    def __call__(self, value: UUID | date | datetime | None) -> str:
+        text = self._cache.get(value)
+        if text is None:
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise ValueError("naive datetime refused: time is always timezone-aware")
+            text = self._cache[value] = value.isoformat() if isinstance(value, date) else str(value)
+        return text
+
+
+def new_id_texts(n: int) -> list[str]:
+    """``n`` random (version 4) UUIDs as text, as ``uuid.uuid4()`` makes them: one urandom call."""
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * n, 32)
+    ]
+
+
+async def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[str]) -> None:
+    async with cur.copy(f"COPY {table} ({_cols(columns)}) FROM STDIN") as cp:
+        batch: list[str] = []
+        size = 0
+        for row in rows:
+            batch.append(row)
+            size += len(row)
+            if size >= _CHUNK:
+                await cp.write("".join(batch))
+                batch, size = [], 0
+        if batch:
+            await cp.write("".join(batch))
+
+
+def _invoice_rows(invoices: list[Invoice], tx: _Texts) -> Iterator[str]:
+    for inv in invoices:
+        subtotal, tax = _figures(inv)
+        yield (
+            f"{tx(inv.id)}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{tx(inv.lease_id)}\t"
+            f"{tx(inv.tenant_id)}\t{_text(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
+            f"{_text(inv.currency)}\t{subtotal}\t{tax}\t{subtotal + tax}\t{inv.amount_paid.minor}\t"
+            f"{_text(inv.period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t{tx(inv.sent_at)}\t"
+            f"{tx(inv.cancelled_at)}\t{inv.version}\t{tx(inv.created_at)}\t{tx(inv.updated_at)}\n"
         )
-        async with cur.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as cp:
-            for inv in invoices:
-                subtotal, tax = _figures(inv)
-                await cp.write_row(
-                    (
-                        inv.id,
-                        inv.organization_id,
-                        inv.number,
-                        inv.lease_id,
-                        inv.tenant_id,
-                        inv.status.value,
-                        inv.issue_date,
-                        inv.due_date,
-                        inv.currency,
-                        subtotal,
-                        tax,
-                        subtotal + tax,
-                        inv.amount_paid.minor,
-                        inv.period,
-                        inv.notes,
-                        inv.issued_at,
-                        inv.sent_at,
-                        inv.cancelled_at,
-                        inv.version,
-                        inv.created_at,
-                        inv.updated_at,
-                    )
-                )
-        # Constant identifiers only (the table's own column names): no input reaches this text.
-        await cur.execute(f"INSERT INTO financial_invoices ({cols}) SELECT {cols} FROM {_STAGE} ON CONFLICT DO NOTHING")  # noqa: S608
-        inserted = cur.rowcount
-        await cur.execute(f"DROP TABLE {_STAGE}")
-        if inserted != len(invoices):
-            return inserted
 
-        async with cur.copy(f"COPY financial_invoice_lines ({_cols(_LINE_COLUMNS)}) FROM STDIN") as cp:
-            for inv in invoices:
-                for i, line in enumerate(inv.lines):
-                    currency = line.amount.currency
-                    await cp.write_row(
-                        (
-                            new_id(),
-                            inv.organization_id,
-                            inv.id,
-                            i,
-                            line.description[:300],
-                            line.charge_type.value,
-                            line.supply_type,
-                            line.amount.minor,
-                            currency,
-                            _json.encode(
-                                [
-                                    {
-                                        "tax": t.tax,
-                                        "rate": str(t.rate),
-                                        "amount_minor": t.amount.minor,
-                                        "payable_by": t.payable_by,
-                                        "jurisdiction": t.jurisdiction,
-                                    }
-                                    for t in line.taxes
-                                ]
-                            ).decode(),
-                        )
-                    )
 
-        accounts = await _account_ids(cur, entries)
-        async with cur.copy(f"COPY financial_journal_entries ({_cols(_ENTRY_COLUMNS)}) FROM STDIN") as cp:
-            for e in entries:
-                await cp.write_row(
-                    (
-                        e.id,
-                        e.organization_id,
-                        e.entry_date,
-                        e.description[:300],
-                        e.source_type,
-                        e.source_id,
-                        e.reverses_id,
-                        e.currency,
-                        e.posted_at,
-                    )
-                )
-        async with cur.copy(f"COPY financial_journal_lines ({_cols(_JOURNAL_LINE_COLUMNS)}) FROM STDIN") as cp:
-            for e in entries:
-                ids = accounts[e.organization_id]
-                for i, jl in enumerate(e.lines):
-                    await cp.write_row(
-                        (
-                            new_id(),
-                            e.organization_id,
-                            e.id,
-                            i,
-                            ids[jl.account],
-                            jl.lease_id,
-                            jl.amount.minor,
-                            jl.amount.currency,
-                            jl.memo,
-                        )
-                    )
+def _line_rows(invoices: list[Invoice], tx: _Texts) -> Iterator[str]:
+    ids = iter(new_id_texts(sum(len(inv.lines) for inv in invoices)))
+    for inv in invoices:
+        head = f"{tx(inv.organization_id)}\t{tx(inv.id)}\t"
+        for i, line in enumerate(inv.lines):
+            taxes = _json.encode(
+                [
+                    {
+                        "tax": t.tax,
+                        "rate": str(t.rate),
+                        "amount_minor": t.amount.minor,
+                        "payable_by": t.payable_by,
+                        "jurisdiction": t.jurisdiction,
+                    }
+                    for t in line.taxes
+                ]
+            ).decode()
+            yield (
+                f"{next(ids)}\t{head}{i}\t{_text(line.description[:300])}\t{_text(line.charge_type.value)}\t"
+                f"{_text(line.supply_type)}\t{line.amount.minor}\t{_text(line.amount.currency)}\t{_text(taxes)}\n"
+            )
+
+
+def _entry_rows(entries: list[L.JournalEntry], tx: _Texts) -> Iterator[str]:
+    for e in entries:
+        yield (
+            f"{tx(e.id)}\t{tx(e.organization_id)}\t{tx(e.entry_date)}\t{_text(e.description[:300])}\t"
+            f"{_text(e.source_type)}\t{tx(e.source_id)}\t{tx(e.reverses_id)}\t{_text(e.currency)}\t{tx(e.posted_at)}\n"
+        )
+
+
+def _journal_line_rows(
+    entries: list[L.JournalEntry], accounts: dict[UUID, dict[str, str]], tx: _Texts
+) -> Iterator[str]:
+    ids = iter(new_id_texts(sum(len(e.lines) for e in entries)))
+    for e in entries:
+        head = f"{tx(e.organization_id)}\t{tx(e.id)}\t"
+        account = accounts[e.organization_id]
+        for i, jl in enumerate(e.lines):
+            yield (
+                f"{next(ids)}\t{head}{i}\t{account[jl.account]}\t{tx(jl.lease_id)}\t{jl.amount.minor}\t"
+                f"{_text(jl.amount.currency)}\t{_text(jl.memo)}\n"
+            )
+
+
+def _outbox_rows(events: list[DomainEvent], tx: _Texts) -> Iterator[str]:
+    for ev in events:
+        payload = _json.encode(ev.data).decode()
+        yield f"{tx(ev.id)}\t{tx(ev.organization_id)}\t{_text(ev.name)}\t{_text(payload)}\t{tx(ev.occurred_at)}\n"
+
+
+class _CopyPipeline:
+    """The batches, written while the caller issues the next ones.
+
+    A writer task runs rounds of COPY statements on the unit of work's psycopg connection (inside
+    its transaction) while this coroutine pulls the next batches from the caller's iterable,
+    yielding to the event loop after each one: the server inserts and checks one round while
+    Python issues and formats the next.
+    """
+
+    def __init__(self, conn: AsyncConnection, round_size: int) -> None:
+        self._conn = conn
+        self._round_size = round_size
+        self._texts = _Texts()
+        self._accounts: dict[UUID, dict[str, str]] = {}
+
+    async def run(self, batches: Iterable[IssuedBatch]) -> int:
+        raw = await self._conn.get_raw_connection()
+        pg = raw.driver_connection  # psycopg AsyncConnection, already in the unit of work's transaction
+        assert pg is not None
+        queue: asyncio.Queue[IssuedBatch | None] = asyncio.Queue()
+        writer = asyncio.create_task(self._write(pg, queue))
+        try:
+            for batch in batches:
+                if writer.done():  # a skipped invoice (or an error) stopped it: no more work
+                    break
+                queue.put_nowait(batch)
+                await asyncio.sleep(0)  # the writer answers the server between two batches
+        except BaseException:
+            writer.cancel()  # psycopg ends an open COPY with CopyFail: the transaction rolls back
+            await asyncio.gather(writer, return_exceptions=True)
+            raise
+        queue.put_nowait(None)
+        return await writer
+
+    async def _write(self, pg: Any, queue: asyncio.Queue[IssuedBatch | None]) -> int:
+        inserted = 0
+        async with pg.cursor() as cur:
+            finished = False
+            while not finished:
+                invoices: list[Invoice] = []
+                entries: list[L.JournalEntry] = []
+                events: list[DomainEvent] = []
+                while len(invoices) < self._round_size:
+                    batch = await queue.get()
+                    if batch is None:
+                        finished = True
+                        break
+                    invoices += batch.invoices
+                    entries += batch.entries
+                    events += batch.events
+                if not invoices:
+                    break
+                kept = await self._round(cur, invoices, entries, events)
+                inserted += kept
+                if kept != len(invoices):
+                    break
+        return inserted
+
+    async def _round(
+        self, cur: Any, invoices: list[Invoice], entries: list[L.JournalEntry], events: list[DomainEvent]
+    ) -> int:
+        tx = self._texts
+        try:
+            await _copy(cur, "financial_invoices", _INVOICE_COLUMNS, _invoice_rows(invoices, tx))
+        except psycopg.errors.UniqueViolation:
+            # (organization, lease, period) or (organization, number) taken: another run billed one
+            # of these leases meanwhile. The transaction is aborted; the use case rolls it back.
+            return 0
+        await _copy(cur, "financial_invoice_lines", _LINE_COLUMNS, _line_rows(invoices, tx))
+        await _account_ids(cur, entries, self._accounts)
+        await _copy(cur, "financial_journal_entries", _ENTRY_COLUMNS, _entry_rows(entries, tx))
+        await _copy(
+            cur, "financial_journal_lines", _JOURNAL_LINE_COLUMNS, _journal_line_rows(entries, self._accounts, tx)
+        )
         if events:
-            async with cur.copy(f"COPY notifications_outbox ({_cols(_OUTBOX_COLUMNS)}) FROM STDIN") as cp:
-                for ev in events:
-                    await cp.write_row(
-                        (ev.id, ev.organization_id, ev.name, _json.encode(ev.data).decode(), ev.occurred_at)
-                    )
-    return inserted
+            await _copy(cur, "notifications_outbox", _OUTBOX_COLUMNS, _outbox_rows(events, tx))
+        return len(invoices)
 
 
-async def _account_ids(cur: Any, entries: list[L.JournalEntry]) -> dict[UUID, dict[str, UUID]]:
-    """Account ids by organization and key, creating the missing accounts (insert-or-skip: a
-    concurrent posting may create the same account)."""
+_ACCOUNTS = (
+    "WITH wanted AS ("
+    " SELECT * FROM unnest(%(ids)s::text[], %(keys)s::text[], %(names)s::text[], %(kinds)s::text[])"
+    " AS w(id, key, name, kind)),"
+    " created AS ("
+    " INSERT INTO financial_accounts (id, organization_id, key, name, kind, created_at)"
+    " SELECT w.id::uuid, %(org)s, w.key, w.name, w.kind, %(at)s FROM wanted w"
+    " ON CONFLICT DO NOTHING RETURNING key, id)"
+    " SELECT key, id::text FROM created"
+    " UNION ALL SELECT a.key, a.id::text FROM financial_accounts a JOIN wanted w ON w.key = a.key"
+    " WHERE a.organization_id = %(org)s"
+)
+
+
+async def _account_ids(cur: Any, entries: list[L.JournalEntry], known: dict[UUID, dict[str, str]]) -> None:
+    """Add to ``known`` (organization -> key -> id as text) the accounts ``entries`` name, creating
+    the missing ones in one statement (insert-or-skip: a concurrent posting may create the same
+    account; one committed after this statement's snapshot is read again)."""
     by_org: dict[UUID, set[str]] = {}
     for e in entries:
         by_org.setdefault(e.organization_id, set()).update(line.account for line in e.lines)
     at = entries[0].posted_at if entries else None
-    out: dict[UUID, dict[str, UUID]] = {}
-    select = "SELECT key, id FROM financial_accounts WHERE organization_id = %s AND key = ANY(%s)"
     for org, keys in by_org.items():
-        await cur.execute(select, (org, list(keys)))
-        found: dict[str, UUID] = dict(await cur.fetchall())
-        missing = sorted(keys - set(found))
+        found = known.setdefault(org, {})
+        wanted = sorted(keys - set(found))
+        if not wanted:
+            continue
+        described = [L.describe(key) for key in wanted]
+        await cur.execute(
+            _ACCOUNTS,
+            {
+                "ids": new_id_texts(len(wanted)),
+                "keys": wanted,
+                "names": [name[:200] for name, _ in described],
+                "kinds": [kind.value for _, kind in described],
+                "org": org,
+                "at": at,
+            },
+        )
+        found.update(dict(await cur.fetchall()))
+        missing = [key for key in wanted if key not in found]
         if missing:
-            described = [L.describe(key) for key in missing]
             await cur.execute(
-                "INSERT INTO financial_accounts (id, organization_id, key, name, kind, created_at)"
-                " SELECT a.id, %s, a.key, a.name, a.kind, %s"
-                " FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[]) AS a(id, key, name, kind)"
-                " ON CONFLICT DO NOTHING",
-                (
-                    org,
-                    at,
-                    [new_id() for _ in missing],
-                    missing,
-                    [name[:200] for name, _ in described],
-                    [kind.value for _, kind in described],
-                ),
+                "SELECT key, id::text FROM financial_accounts WHERE organization_id = %s AND key = ANY(%s)",
+                (org, missing),
             )
-            await cur.execute(select, (org, missing))
             found.update(dict(await cur.fetchall()))
-        out[org] = found
-    return out
