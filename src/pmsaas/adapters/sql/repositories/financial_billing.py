@@ -15,6 +15,7 @@ import asyncio
 import os
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -33,7 +34,7 @@ from pmsaas.domain.financial.model import Invoice
 from pmsaas.domain.financial.ports import BillableCharge, BillableLease, BillingWriter, IssuedBatch, LeaseRef
 from pmsaas.domain.properties.schedule import LeaseTerms, late_fee_for, rent_schedule
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.money import MINOR_DIGITS, Money, round_half_up
 
 BILLABLE_STATUSES = ("active", "notice_given")
 
@@ -180,17 +181,26 @@ def _cols(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def _figures(inv: Invoice) -> tuple[int, int]:
-    """(subtotal, supplier tax) in minor units, summed as integers: equal to the invoice's Money
-    figures because an issued invoice's lines and taxes are whole minor units (its journal entry
-    refuses anything else)."""
-    subtotal = tax = 0
+_ZERO = Decimal(0)
+
+
+def _minor(amount: Decimal, currency: str) -> int:
+    """``Money(amount, currency).minor`` (half-up to the minor unit, as integer minor units)."""
+    digits = MINOR_DIGITS[currency]
+    return int(round_half_up(amount, digits).scaleb(digits))
+
+
+def _figures(inv: Invoice) -> tuple[int, int, int]:
+    """``(subtotal, tax_total, total)`` of ``inv`` in minor units, as its Money properties compute
+    them (exact Decimal sums, one rounding each), in one pass over the lines."""
+    subtotal = tax = _ZERO
     for line in inv.lines:
-        subtotal += line.amount.minor
+        subtotal += line.amount.amount
         for t in line.taxes:
             if t.payable_by == "supplier":
-                tax += t.amount.minor
-    return subtotal, tax
+                tax += t.amount.amount
+    currency = inv.currency
+    return _minor(subtotal, currency), _minor(tax, currency), _minor(subtotal + tax, currency)
 
 
 # COPY text format: tab-separated, \N for NULL, backslash escapes for \ tab newline and CR.
@@ -200,22 +210,37 @@ _CHUNK = 1 << 16  # characters per write: the server parses one chunk while the 
 
 
 def _text(value: str | None) -> str:
-    return _NULL if value is None else value.translate(_ESCAPES)
+    if value is None:
+        return _NULL
+    if "\\" not in value and value.isprintable():  # no tab, newline or CR either: nothing to escape
+        return value
+    return value.translate(_ESCAPES)
 
 
 class _Texts:
-    """COPY text of the values a run repeats (ids, dates, timestamps), each formatted once."""
+    """COPY text of the values a run repeats (organization, dates, timestamps, enum values...),
+    each formatted once."""
 
     def __init__(self) -> None:
         self._cache: dict[object, str] = {None: _NULL}
 
-    def __call__(self, value: UUID | date | datetime | None) -> str:
+    def __call__(self, value: UUID | date | datetime | str | None) -> str:
         text = self._cache.get(value)
         if text is None:
-            if isinstance(value, datetime) and value.tzinfo is None:
-                raise ValueError("naive datetime refused: time is always timezone-aware")
-            text = self._cache[value] = value.isoformat() if isinstance(value, date) else str(value)
+            if isinstance(value, str):
+                text = _text(value)
+            elif isinstance(value, date):
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    raise ValueError("naive datetime refused: time is always timezone-aware")
+                text = value.isoformat()
+            else:
+                text = str(value)
+            self._cache[value] = text
         return text
+
+
+def _uuid(value: UUID | None) -> str:
+    return _NULL if value is None else str(value)
 
 
 def new_id_texts(n: int) -> list[str]:
@@ -244,29 +269,31 @@ async def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[s
             await cp.write("".join(batch))
 
 
-def _invoice_rows(invoices: list[Invoice], tx: _Texts) -> Iterator[str]:
-    for inv in invoices:
-        subtotal, tax = _figures(inv)
+def _invoice_rows(invoices: list[Invoice], ids: list[str], tx: _Texts) -> Iterator[str]:
+    for inv, inv_id in zip(invoices, ids, strict=True):
+        subtotal, tax, total = _figures(inv)
+        paid = inv.amount_paid
         yield (
-            f"{tx(inv.id)}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{tx(inv.lease_id)}\t"
-            f"{tx(inv.tenant_id)}\t{_text(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
-            f"{_text(inv.currency)}\t{subtotal}\t{tax}\t{subtotal + tax}\t{inv.amount_paid.minor}\t"
-            f"{_text(inv.period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t{tx(inv.sent_at)}\t"
+            f"{inv_id}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{_uuid(inv.lease_id)}\t"
+            f"{_uuid(inv.tenant_id)}\t{tx(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
+            f"{tx(inv.currency)}\t{subtotal}\t{tax}\t{total}\t{_minor(paid.amount, paid.currency)}\t"
+            f"{tx(inv.period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t{tx(inv.sent_at)}\t"
             f"{tx(inv.cancelled_at)}\t{inv.version}\t{tx(inv.created_at)}\t{tx(inv.updated_at)}\n"
         )
 
 
-def _line_rows(invoices: list[Invoice], tx: _Texts) -> Iterator[str]:
-    ids = iter(new_id_texts(sum(len(inv.lines) for inv in invoices)))
-    for inv in invoices:
-        head = f"{tx(inv.organization_id)}\t{tx(inv.id)}\t"
+def _line_rows(invoices: list[Invoice], ids: list[str], tx: _Texts) -> Iterator[str]:
+    line_ids = iter(new_id_texts(sum(len(inv.lines) for inv in invoices)))
+    for inv, inv_id in zip(invoices, ids, strict=True):
+        head = f"{tx(inv.organization_id)}\t{inv_id}\t"
         for i, line in enumerate(inv.lines):
+            currency = line.amount.currency
             taxes = _json.encode(
                 [
                     {
                         "tax": t.tax,
                         "rate": str(t.rate),
-                        "amount_minor": t.amount.minor,
+                        "amount_minor": _minor(t.amount.amount, t.amount.currency),
                         "payable_by": t.payable_by,
                         "jurisdiction": t.jurisdiction,
                     }
@@ -274,37 +301,39 @@ def _line_rows(invoices: list[Invoice], tx: _Texts) -> Iterator[str]:
                 ]
             ).decode()
             yield (
-                f"{next(ids)}\t{head}{i}\t{_text(line.description[:300])}\t{_text(line.charge_type.value)}\t"
-                f"{_text(line.supply_type)}\t{line.amount.minor}\t{_text(line.amount.currency)}\t{_text(taxes)}\n"
+                f"{next(line_ids)}\t{head}{i}\t{_text(line.description[:300])}\t{tx(line.charge_type.value)}\t"
+                f"{tx(line.supply_type)}\t{_minor(line.amount.amount, currency)}\t{tx(currency)}\t{_text(taxes)}\n"
             )
 
 
-def _entry_rows(entries: list[L.JournalEntry], tx: _Texts) -> Iterator[str]:
-    for e in entries:
+def _entry_rows(entries: list[L.JournalEntry], ids: list[str], tx: _Texts) -> Iterator[str]:
+    for e, entry_id in zip(entries, ids, strict=True):
         yield (
-            f"{tx(e.id)}\t{tx(e.organization_id)}\t{tx(e.entry_date)}\t{_text(e.description[:300])}\t"
-            f"{_text(e.source_type)}\t{tx(e.source_id)}\t{tx(e.reverses_id)}\t{_text(e.currency)}\t{tx(e.posted_at)}\n"
+            f"{entry_id}\t{tx(e.organization_id)}\t{tx(e.entry_date)}\t{_text(e.description[:300])}\t"
+            f"{tx(e.source_type)}\t{_uuid(e.source_id)}\t{_uuid(e.reverses_id)}\t{tx(e.currency)}\t"
+            f"{tx(e.posted_at)}\n"
         )
 
 
 def _journal_line_rows(
-    entries: list[L.JournalEntry], accounts: dict[UUID, dict[str, str]], tx: _Texts
+    entries: list[L.JournalEntry], ids: list[str], accounts: dict[UUID, dict[str, str]], tx: _Texts
 ) -> Iterator[str]:
-    ids = iter(new_id_texts(sum(len(e.lines) for e in entries)))
-    for e in entries:
-        head = f"{tx(e.organization_id)}\t{tx(e.id)}\t"
+    line_ids = iter(new_id_texts(sum(len(e.lines) for e in entries)))
+    for e, entry_id in zip(entries, ids, strict=True):
+        head = f"{tx(e.organization_id)}\t{entry_id}\t"
         account = accounts[e.organization_id]
         for i, jl in enumerate(e.lines):
+            amount = jl.amount
             yield (
-                f"{next(ids)}\t{head}{i}\t{account[jl.account]}\t{tx(jl.lease_id)}\t{jl.amount.minor}\t"
-                f"{_text(jl.amount.currency)}\t{_text(jl.memo)}\n"
+                f"{next(line_ids)}\t{head}{i}\t{account[jl.account]}\t{tx(jl.lease_id)}\t"
+                f"{_minor(amount.amount, amount.currency)}\t{tx(amount.currency)}\t{_text(jl.memo)}\n"
             )
 
 
 def _outbox_rows(events: list[DomainEvent], tx: _Texts) -> Iterator[str]:
     for ev in events:
         payload = _json.encode(ev.data).decode()
-        yield f"{tx(ev.id)}\t{tx(ev.organization_id)}\t{_text(ev.name)}\t{_text(payload)}\t{tx(ev.occurred_at)}\n"
+        yield (f"{_uuid(ev.id)}\t{tx(ev.organization_id)}\t{tx(ev.name)}\t{_text(payload)}\t{tx(ev.occurred_at)}\n")
 
 
 class _CopyPipeline:
@@ -370,16 +399,21 @@ class _CopyPipeline:
     ) -> int:
         tx = self._texts
         try:
-            await _copy(cur, "financial_invoices", _INVOICE_COLUMNS, _invoice_rows(invoices, tx))
+            invoice_ids = [str(inv.id) for inv in invoices]
+            await _copy(cur, "financial_invoices", _INVOICE_COLUMNS, _invoice_rows(invoices, invoice_ids, tx))
         except psycopg.errors.UniqueViolation:
             # (organization, lease, period) or (organization, number) taken: another run billed one
             # of these leases meanwhile. The transaction is aborted; the use case rolls it back.
             return 0
-        await _copy(cur, "financial_invoice_lines", _LINE_COLUMNS, _line_rows(invoices, tx))
+        await _copy(cur, "financial_invoice_lines", _LINE_COLUMNS, _line_rows(invoices, invoice_ids, tx))
         await _account_ids(cur, entries, self._accounts)
-        await _copy(cur, "financial_journal_entries", _ENTRY_COLUMNS, _entry_rows(entries, tx))
+        entry_ids = [str(e.id) for e in entries]
+        await _copy(cur, "financial_journal_entries", _ENTRY_COLUMNS, _entry_rows(entries, entry_ids, tx))
         await _copy(
-            cur, "financial_journal_lines", _JOURNAL_LINE_COLUMNS, _journal_line_rows(entries, self._accounts, tx)
+            cur,
+            "financial_journal_lines",
+            _JOURNAL_LINE_COLUMNS,
+            _journal_line_rows(entries, entry_ids, self._accounts, tx),
         )
         if events:
             await _copy(cur, "notifications_outbox", _OUTBOX_COLUMNS, _outbox_rows(events, tx))
