@@ -100,7 +100,7 @@ async def billable_leases(
 # SQLite (the embedded default) and any caller asking for it: the repositories' bulk Core
 # statements (insert-or-skip of the invoices, executemany of the rest), batch after batch.
 # PostgreSQL: COPY through the unit of work's own psycopg connection, inside its transaction, in
-# rounds of ``round_size`` invoices written while the use case issues the next ones. The exactly-
+# rounds (at most ``round_size`` invoices) written while the use case issues the next ones. The exactly-
 # once guard is the same unique (organization, lease, period): where the Core path skips a clashing
 # invoice and returns a short count, COPY fails with a unique violation, which is answered with the
 # same short count (the transaction is aborted either way and the use case rolls it back, so no
@@ -158,7 +158,7 @@ class SqlBillingWriter(BillingWriter):
     def __init__(self, conn: AsyncConnection, *, use_copy: bool | None = None, round_size: int = 2500) -> None:
         self._conn = conn
         self.use_copy = conn.dialect.name == "postgresql" if use_copy is None else use_copy
-        self.round_size = round_size  # invoices per round of COPY statements
+        self.round_size = round_size  # at most this many invoices per round of COPY statements
 
     async def add_issued(self, batches: Iterable[IssuedBatch]) -> int:
         if self.use_copy:
@@ -339,10 +339,10 @@ def _outbox_rows(events: list[DomainEvent], tx: _Texts) -> Iterator[str]:
 class _CopyPipeline:
     """The batches, written while the caller issues the next ones.
 
-    A writer task runs rounds of COPY statements on the unit of work's psycopg connection (inside
-    its transaction) while this coroutine pulls the next batches from the caller's iterable,
-    yielding to the event loop after each one: the server inserts and checks one round while
-    Python issues and formats the next.
+    A writer task runs rounds of COPY statements (one per table, each round taking what was issued
+    meanwhile) on the unit of work's psycopg connection, inside its transaction, while this
+    coroutine pulls the next batches from the caller's iterable and yields to the event loop after
+    each one: the server inserts and checks one round while Python issues and formats the next.
     """
 
     def __init__(self, conn: AsyncConnection, round_size: int) -> None:
@@ -378,7 +378,9 @@ class _CopyPipeline:
                 invoices: list[Invoice] = []
                 entries: list[L.JournalEntry] = []
                 events: list[DomainEvent] = []
-                while len(invoices) < self._round_size:
+                # A round takes what the caller has issued meanwhile (at least one batch, at most
+                # round_size invoices): the server never waits for a full round to be issued.
+                while len(invoices) < self._round_size and (not invoices or not queue.empty()):
                     batch = await queue.get()
                     if batch is None:
                         finished = True
