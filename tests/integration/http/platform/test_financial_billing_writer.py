@@ -244,3 +244,27 @@ def test_copy_text_escapes_and_fresh_ids():
     ids = writer_module.new_id_texts(500)
     parsed = [uuid.UUID(i) for i in ids]
     assert len(set(parsed)) == 500 and all(u.version == 4 and str(u) == i for u, i in zip(parsed, ids, strict=True))
+
+
+async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, owner, monkeypatch):
+    await set_country(api, owner, "IN")
+    leases = [await make_lease(api, owner, "IN", rent="1000.00") for _ in range(6)]
+    monkeypatch.setattr(billing, "_ISSUE_BATCH", 1)
+    real_issue = billing.Invoice.issue
+    issued: list[str] = []
+
+    def failing_issue(self, *, number, at):
+        if len(issued) == 4:
+            raise RuntimeError("boom")
+        issued.append(number)
+        return real_issue(self, number=number, at=at)
+
+    monkeypatch.setattr(billing.Invoice, "issue", failing_issue)
+    with pytest.raises(RuntimeError, match="boom"):
+        await _run(api, owner)
+    for lease in leases:
+        assert await _invoices(api, owner, lease) == []
+    monkeypatch.undo()
+    # The connection went back to the pool usable, and no number was used up.
+    assert (await _run(api, owner)).created == 6
+    assert await _numbers(api, owner, leases) == [f"INV/2026-27/{n:06d}" for n in range(1, 7)]
