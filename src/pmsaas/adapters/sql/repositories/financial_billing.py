@@ -350,6 +350,7 @@ class _CopyPipeline:
         self._round_size = round_size
         self._texts = _Texts()
         self._accounts: dict[UUID, dict[str, str]] = {}
+        self._stopped = False
 
     async def run(self, batches: Iterable[IssuedBatch]) -> int:
         raw = await self._conn.get_raw_connection()
@@ -364,7 +365,10 @@ class _CopyPipeline:
                 queue.put_nowait(batch)
                 await asyncio.sleep(0)  # the writer answers the server between two batches
         except BaseException:
-            writer.cancel()  # psycopg ends an open COPY with CopyFail: the transaction rolls back
+            # Not cancelled: an interrupted COPY would leave the connection busy for the rollback.
+            # The writer stops after the round it is in (all of it is rolled back).
+            self._stopped = True
+            queue.put_nowait(None)
             await asyncio.gather(writer, return_exceptions=True)
             raise
         queue.put_nowait(None)
@@ -388,7 +392,7 @@ class _CopyPipeline:
                     invoices += batch.invoices
                     entries += batch.entries
                     events += batch.events
-                if not invoices:
+                if not invoices or self._stopped:
                     break
                 kept = await self._round(cur, invoices, entries, events)
                 inserted += kept
