@@ -3,9 +3,10 @@
 * One transaction per organization. It first locks the organization's invoice counter for the
   fiscal year (concurrent runs of one organization queue there), then skips the leases that already
   have their invoice for the period, then numbers the new invoices as one consecutive block.
-* The unique (organization, lease, period) constraint and insert-or-skip are the last line of
-  defence: if a row is skipped anyway, the transaction rolls back (no number is lost) — rerun.
-* Invoices, their lines, their journal entries and their events are written in one batch
+* The unique (organization, lease, period) constraint is the last line of defence: if a lease was
+  billed anyway (insert-or-skip skips it; on PostgreSQL the COPY fails), the transaction rolls back
+  (no number is lost) — rerun.
+* Invoices, their lines, their journal entries and their events are written in bulk, in batches
   (``FinancialUnitOfWork.billing``: COPY on PostgreSQL, bulk statements on SQLite).
 * Taxes: the engine runs once per distinct tax situation of the run (see :class:`_RunTaxes`).
 * Late fees: for every open invoice of the lease still unpaid after its due date + grace days on
@@ -139,8 +140,8 @@ def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the run.
 
     A run keeps ~100 objects per invoice alive until its commit (leases, charges, invoices, entries,
-    events, rows): the collector's full passes re-scan that growing heap again and again, about a
-    third of the run's CPU for 10,000 leases (bench/README.md). Reference counting still frees
+    events, rows): the collector's full passes re-scan that growing heap again and again, about
+    30 % of the run's CPU for 10,000 leases (bench/README.md). Reference counting still frees
     everything that is dropped; only reference cycles wait, and the collector resumes when the last
     run of the process ends (runs may overlap in one worker) unless someone else had paused it.
     """
