@@ -98,7 +98,7 @@ async def billable_leases(
 # -- the run's batch write ---------------------------------------------------------------------
 #
 # SQLite (the embedded default) and any caller asking for it: the repositories' bulk Core
-# statements (insert-or-skip of the invoices, executemany of the rest), batch after batch.
+# statements (insert-or-skip of the invoices, executemany of the rest), once for all batches.
 # PostgreSQL: COPY through the unit of work's own psycopg connection, inside its transaction, in
 # rounds (at most ``round_size`` invoices) written while the use case issues the next ones. The exactly-
 # once guard is the same unique (organization, lease, period): where the Core path skips a clashing
@@ -163,18 +163,23 @@ class SqlBillingWriter(BillingWriter):
     async def add_issued(self, batches: Iterable[IssuedBatch]) -> int:
         if self.use_copy:
             return await _CopyPipeline(self._conn, self.round_size).run(batches)
-        inserted = 0
+        # Not pipelined: all batches, then one bulk statement per table (as before COPY existed).
+        invoices: list[Invoice] = []
+        entries: list[L.JournalEntry] = []
+        events: list[DomainEvent] = []
         for batch in batches:
-            if not batch.invoices:
-                continue
-            kept = await SqlInvoiceRepository(self._conn).add_many(batch.invoices)
-            inserted += len(kept)
-            if len(kept) != len(batch.invoices):
-                break
-            await SqlLedgerRepository(self._conn).post_many(batch.entries)
-            if batch.events:
-                await self._conn.execute(outbox.insert(), outbox_rows(batch.events))
-        return inserted
+            invoices += batch.invoices
+            entries += batch.entries
+            events += batch.events
+        if not invoices:
+            return 0
+        kept = await SqlInvoiceRepository(self._conn).add_many(invoices)
+        if len(kept) != len(invoices):
+            return len(kept)
+        await SqlLedgerRepository(self._conn).post_many(entries)
+        if events:
+            await self._conn.execute(outbox.insert(), outbox_rows(events))
+        return len(kept)
 
 
 def _cols(names: tuple[str, ...]) -> str:
