@@ -11,14 +11,21 @@
    outbox rows) into empty ``LIKE`` tables with ``COPY ... FROM STDIN`` and times that;
 5. prints invoices/second and the ratio run/COPY (COPY time / run time; target >= 0.25), then drops
    the database.
+
+``--repeat N`` does all of it N times (a fresh database each time, run and COPY alternating) and
+prints the median ratio. Each line also shows the CPU seconds of this process and of the
+PostgreSQL backends (read from /proc: only when the server runs on this machine), which tells
+where the run's time goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import io
 import os
+import statistics
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -135,7 +142,38 @@ def seed(url: str, n: int) -> uuid.UUID:
     return org
 
 
-def copy_same_rows(dsn: str) -> tuple[float, int]:
+def backend_cpu(pids: list[int]) -> float | None:
+    """CPU seconds (user + system) of these server processes, if they run on this machine."""
+    total = 0
+    try:
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends(dsn: str, database: str) -> list[int]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[0]
+    except OSError:
+        return "n/a"
+
+
+def cpu(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds:.2f} s"
+
+
+def copy_same_rows(dsn: str) -> tuple[float, int, float | None]:
     """Dump what the run wrote to CSV in memory (untimed), then time COPY into empty LIKE tables."""
     dumps: dict[str, bytes] = {}
     rows = 0
@@ -148,22 +186,20 @@ def copy_same_rows(dsn: str) -> tuple[float, int]:
             dumps[table] = buf.getvalue()
             rows += conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
             conn.execute(f"CREATE TABLE copy_{table} (LIKE {table} INCLUDING ALL)")
+        server_before = backend_cpu([conn.info.backend_pid])
         started = time.perf_counter()
         with conn.transaction():
             for table in TABLES:
                 with conn.cursor().copy(f"COPY copy_{table} FROM STDIN") as cp:
                     cp.write(dumps[table])
-        return time.perf_counter() - started, rows
+        elapsed = time.perf_counter() - started
+        server_after = backend_cpu([conn.info.backend_pid])
+        server = None if server_before is None or server_after is None else server_after - server_before
+        return elapsed, rows, server
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--leases", type=int, default=10_000)
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    args = parser.parse_args()
-
+async def measure(args: argparse.Namespace, admin: sa.Engine) -> float:
     name = f"pmsaas_bench_billing_{os.getpid()}"
-    admin = sa.create_engine(sa.make_url(args.url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = (
@@ -175,21 +211,57 @@ async def main() -> None:
         seed(url, args.leases)
         container = build_container(load_settings({}, env="test", database_url=url, var_dir="/tmp/pmsaas-bench"))
         try:
+            profiler = cProfile.Profile() if args.profile else None
+            client_started = time.process_time()
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
             elapsed = time.perf_counter() - started
+            client = time.process_time() - client_started
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
+            # The run's backends were all opened by the run (the pool starts empty).
+            server = backend_cpu(database_backends(args.url, name))
         finally:
             await shutdown(container)
         assert summary.created == args.leases, summary
-        copy_seconds, rows = copy_same_rows(dsn)
+        copy_seconds, rows, copy_server = copy_same_rows(dsn)
         print(f"leases: {args.leases}, invoices created: {summary.created}, rows written: {rows}")
-        print(f"billing run: {elapsed:.2f} s = {summary.created / elapsed:,.0f} invoices/s")
-        print(f"COPY of the same rows: {copy_seconds:.2f} s = {summary.created / copy_seconds:,.0f} invoices/s")
-        print(f"ratio (COPY time / run time): {copy_seconds / elapsed:.2f}  (target >= 0.25)")
+        print(
+            f"billing run: {elapsed:.2f} s = {summary.created / elapsed:,.0f} invoices/s"
+            f" (CPU: this process {cpu(client)}, PostgreSQL {cpu(server)})"
+        )
+        print(
+            f"COPY of the same rows: {copy_seconds:.2f} s = {summary.created / copy_seconds:,.0f} invoices/s"
+            f" (CPU: PostgreSQL {cpu(copy_server)})"
+        )
+        print(
+            f"ratio (COPY time / run time): {copy_seconds / elapsed:.2f}  (target >= 0.25)"
+            f"  load average: {load_average()}",
+            flush=True,
+        )
+        return copy_seconds / elapsed
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--leases", type=int, default=10_000)
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--repeat", type=int, default=1, help="measure N times (fresh database each time)")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the billing run to FILE")
+    args = parser.parse_args()
+    admin = sa.create_engine(sa.make_url(args.url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        ratios = [await measure(args, admin) for _ in range(args.repeat)]
+    finally:
         admin.dispose()
+    if len(ratios) > 1:
+        print(f"median ratio of {len(ratios)} runs: {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from pmsaas.adapters.sql.repositories.financial import (
     SqlPaymentMethodRepository,
     SqlPaymentRepository,
 )
+from pmsaas.adapters.sql.repositories.financial_billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial_tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
@@ -89,6 +90,7 @@ _REPOSITORIES = (
     "expenses",
     "budgets",
     "tds",
+    "billing",
 )
 
 
@@ -273,3 +275,7 @@ class SqlUnitOfWork(
     @cached_property
     def tds(self) -> SqlTdsRepository:  # type: ignore[override]
         return SqlTdsRepository(self.connection)
+
+    @cached_property
+    def billing(self) -> SqlBillingWriter:  # type: ignore[override]
+        return SqlBillingWriter(self.connection)

@@ -8,7 +8,7 @@ so the financial domain never imports another context.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
@@ -19,6 +19,7 @@ from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.tds import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
@@ -223,6 +224,27 @@ class NumberSequences(ABC):
         return await self.reserve(organization_id, series, fiscal_year, 1)
 
 
+@dataclass(frozen=True)
+class IssuedBatch:
+    """Issued invoices of one organization with their issue entries and events."""
+
+    invoices: list[Invoice]
+    entries: list[JournalEntry]
+    events: list[DomainEvent]
+
+
+class BillingWriter(ABC):
+    """The billing run's batch write: one organization's issued invoices in one transaction."""
+
+    @abstractmethod
+    async def add_issued(self, batches: Iterable[IssuedBatch]) -> int:
+        """Insert-or-skip the batches' invoices on (organization, lease, period), with their lines,
+        their issue entries (creating the accounts they name) and their events (the outbox, written
+        here instead of at commit). Returns how many invoices were inserted. The batches are written
+        as the iterable yields them (the caller's next batch overlaps the database's work on the
+        previous ones); a skipped invoice stops the writing, and the caller rolls back."""
+
+
 @dataclass
 class PaymentMethodRecord:
     organization_id: UUID
@@ -322,3 +344,4 @@ class FinancialUnitOfWork(UnitOfWork):
     expenses: ExpenseRepository
     budgets: BudgetRepository
     tds: TdsRepository
+    billing: BillingWriter

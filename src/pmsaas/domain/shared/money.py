@@ -17,8 +17,14 @@ MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
 SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
 
 
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 1, 0.1, ... 0.000001
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTUM.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def parse_decimal(raw: str | int | Decimal, *, field: str = "amount") -> Decimal:
@@ -60,6 +66,8 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
+        if cls is Money and currency in _ZEROS:  # immutable: one zero per currency
+            return _ZEROS[currency]
         return cls(round_half_up(Decimal(0), MINOR_DIGITS[currency]), currency)
 
     @classmethod
@@ -118,3 +126,6 @@ class Money:
     @property
     def is_negative(self) -> bool:
         return self.amount < 0
+
+
+_ZEROS = {currency: Money(round_half_up(Decimal(0), digits), currency) for currency, digits in MINOR_DIGITS.items()}
