@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pmsaas.domain.financial import billing
 from pmsaas.domain.financial.billing import _RunTaxes
-from pmsaas.domain.financial.model import DEFAULT_INVOICE_FORMAT, DEFAULT_RECEIPT_FORMAT, ChargeType
+from pmsaas.domain.financial.model import ChargeType, default_number_format
 from pmsaas.domain.financial.ports import LeaseRef, OrganizationProfile
 from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.errors import DomainError
@@ -30,7 +30,8 @@ GSTIN = "27AABCP1234Q1Z7"
 def _profile(country: str, registered: bool) -> OrganizationProfile:
     currency, province, _ = COUNTRIES[country]
     return OrganizationProfile(
-        uuid.uuid4(), country, province, currency, DEFAULT_INVOICE_FORMAT, DEFAULT_RECEIPT_FORMAT, registered
+        uuid.uuid4(), country, province, currency, default_number_format("invoice", country),
+        default_number_format("receipt", country), registered
     )
 
 

@@ -22,6 +22,7 @@ from pmsaas.domain.financial.model import (
     PaymentMethod,
     PaymentStatus,
     allocate,
+    default_number_format,
     fiscal_year,
     format_number,
 )
@@ -130,6 +131,20 @@ def test_fiscal_years_and_number_formats():
     assert fiscal_year("CA", date(2026, 4, 1)) == "2026"
     assert format_number("INV/{fy}/{seq:06d}", fy="2026-27", seq=123) == "INV/2026-27/000123"
     assert format_number("{fy}-{seq}", fy="2026", seq=7) == "2026-7"
+    assert format_number("INV/{fy_short}/{seq:06d}", fy="2099-00", seq=1) == "INV/99-00/000001"
+    assert format_number("R{fy_short}-{seq}", fy="2026", seq=7) == "R26-7"
+
+
+@pytest.mark.parametrize("country", ["IN", "CA", "US"])
+def test_default_numbers_fit_the_countrys_rules(country):
+    """India's tax invoices and receipt vouchers: 16 characters of letters, digits, - and / (rules 46, 50)."""
+    fy = fiscal_year(country, date(2026, 12, 1))
+    for series in ("invoice", "receipt"):
+        number = format_number(default_number_format(series, country), fy=fy, seq=999_999)
+        assert len(number) <= (16 if country == "IN" else 20), number
+        assert all(ch.isalnum() or ch in "/-" for ch in number)
+    assert format_number(default_number_format("invoice", "IN"), fy="2026-27", seq=123) == "INV/26-27/000123"
+    assert format_number(default_number_format("invoice", "CA"), fy="2026", seq=123) == "INV/2026/000123"
     with pytest.raises(ValidationFailed):
         format_number("INV/{year}/{seq}", fy="2026", seq=1)
 

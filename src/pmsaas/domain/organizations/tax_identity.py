@@ -7,7 +7,8 @@ organization's ``extra_settings`` under these names, which the financial context
 
 Invoice numbers in India (CGST Rules, rule 46(b)): at most 16 characters, letters, digits, ``-`` and
 ``/`` only, unique per financial year; a custom format is checked against that with the longest
-number it can produce (sequence 999999).
+number it can produce (sequence 999999). Placeholders: ``{seq}`` (required), ``{fy}`` (``2026-27`` in
+India, ``2026`` elsewhere), ``{fy_short}`` (``26-27``, ``26``).
 """
 
 from __future__ import annotations
@@ -119,11 +120,12 @@ def _check_format(problems: list[FieldProblem], name: str, fmt: str | None, coun
     if fmt is None:
         return
     fields = set(_FORMAT_FIELDS.findall(fmt))
-    if "seq" not in fields or not fields <= {"fy", "seq"}:
-        problems.append(FieldProblem(name, "must contain {seq} and may contain {fy}, e.g. INV/{fy}/{seq:05d}"))
+    if "seq" not in fields or not fields <= {"fy", "fy_short", "seq"}:
+        problems.append(FieldProblem(name, "must contain {seq} and may contain {fy} or {fy_short}: INV/{fy}/{seq:05d}"))
         return
+    fy, fy_short = ("2026-27", "26-27") if country == "IN" else ("2026", "26")
     try:
-        longest = fmt.format(fy="2026-27" if country == "IN" else "2026", seq=999999)
+        longest = fmt.format(fy=fy, fy_short=fy_short, seq=999999)
     except (ValueError, IndexError, KeyError) as exc:
         problems.append(FieldProblem(name, f"is not a valid format: {exc}"))
         return

@@ -125,6 +125,19 @@ async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
     assert r.status_code == 200, r.text
 
 
+def mail_marker(api: Any) -> Any:
+    """The console mailer's newest message now (``mails_since`` lists what came after it)."""
+    sent = api.container.mailer().sent
+    return sent[-1] if sent else None
+
+
+def mails_since(api: Any, marker: Any) -> list[Any]:
+    """Messages sent after ``marker``; by identity, since the mailer keeps only its latest messages."""
+    sent = api.container.mailer().sent
+    after = [i for i, m in enumerate(sent) if m is marker]
+    return sent[after[0] + 1 :] if after else list(sent)
+
+
 def money(amount: str, currency: str = "INR") -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 

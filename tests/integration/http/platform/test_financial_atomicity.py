@@ -74,7 +74,7 @@ async def test_a_crash_while_issuing_leaves_no_posting_and_no_used_number(api, o
     assert await trial_balance(api, owner) == {}
     assert (await api.get(f"{INVOICES}/{draft['id']}", owner.token)).json()["data"]["status"] == "draft"
     r = await api.post(f"{INVOICES}/{draft['id']}/issue", owner.token)
-    assert r.json()["data"]["number"] == "INV/2026-27/000001"  # the crashed attempt used no number
+    assert r.json()["data"]["number"] == "INV/26-27/000001"  # the crashed attempt used no number
 
 
 @pytest.mark.parametrize(("repository", "method"), [("ledger", "post"), ("invoices", "update"), ("payments", "update")])
@@ -103,5 +103,5 @@ async def test_a_crash_while_settling_a_payment_moves_no_money(api, owner, repos
     body = {"lease_id": lease.id, "amount": money("59000.00"), "method": "cash"}
     r = await api.post("/api/v1/financial/payments", owner.token, json=body, headers={"Idempotency-Key": "crash-1"})
     assert r.status_code == 201, r.text
-    assert r.json()["data"]["receipt_number"] == "RCPT/2026-27/000001"
+    assert r.json()["data"]["receipt_number"] == "RCT/26-27/000001"
     assert (await api.get(f"{INVOICES}/{inv['id']}", owner.token)).json()["data"]["status"] == "paid"

@@ -18,8 +18,6 @@ from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.budgets import Budget, BudgetCategory
 from pmsaas.domain.financial.expenses import Attachment, Expense, ExpenseStatus
 from pmsaas.domain.financial.model import (
-    DEFAULT_INVOICE_FORMAT,
-    DEFAULT_RECEIPT_FORMAT,
     OPEN,
     Allocation,
     ChargeType,
@@ -31,6 +29,7 @@ from pmsaas.domain.financial.model import (
     PaymentMethod,
     PaymentStatus,
     Refund,
+    default_number_format,
 )
 from pmsaas.domain.financial.ports import (
     BillableLease,
@@ -200,8 +199,10 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             country=row.country,
             province=row.province,
             currency=row.currency,
-            invoice_number_format=str(extra.get("invoice_number_format") or DEFAULT_INVOICE_FORMAT),
-            receipt_number_format=str(extra.get("receipt_number_format") or DEFAULT_RECEIPT_FORMAT),
+            invoice_number_format=_text(extra, "invoice_number_format")
+            or default_number_format("invoice", row.country),
+            receipt_number_format=_text(extra, "receipt_number_format")
+            or default_number_format("receipt", row.country),
             gst_registered=bool(extra.get("gst_registered", True)),
             pan_number=_text(extra, "pan_number"),
             name=row.name,
