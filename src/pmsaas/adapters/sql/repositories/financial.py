@@ -382,16 +382,18 @@ class SqlNumberSequences(NumberSequences):
 
     async def reserve(self, organization_id: UUID, series: str, fiscal_year: str, count: int) -> int:
         t = F.number_sequences
-        key = sa.and_(t.c.organization_id == organization_id, t.c.series == series, t.c.fiscal_year == fiscal_year)
-        await self._conn.execute(
-            insert_ignore(self._conn, t).values(
-                organization_id=organization_id, series=series, fiscal_year=fiscal_year, last_value=0
-            )
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(t).values(
+            organization_id=organization_id, series=series, fiscal_year=fiscal_year, last_value=count
         )
-        # The UPDATE takes the row lock: concurrent issuers queue here until the holder commits or
+        # One statement: create the counter at ``count`` or move it by ``count``. The conflicting
+        # update takes the row lock: concurrent issuers queue here until the holder commits or
         # rolls back, so a rolled-back number is reused and none is skipped.
         result = await self._conn.execute(
-            t.update().where(key).values(last_value=t.c.last_value + count).returning(t.c.last_value)
+            insert.on_conflict_do_update(
+                index_elements=[t.c.organization_id, t.c.series, t.c.fiscal_year],
+                set_={"last_value": t.c.last_value + insert.excluded.last_value},
+            ).returning(t.c.last_value)
         )
         return int(result.scalar_one()) - count + 1
 
