@@ -684,6 +684,9 @@ PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "r
 class SqlPaymentRepository(PaymentRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        # Payments this repository inserted that have no allocation rows yet. The unit of work
+        # builds repositories per transaction, so nothing here outlives the transaction.
+        self._without_allocations: set[UUID] = set()
 
     async def _hydrate(self, rows: list[Any]) -> list[Payment]:
         if not rows:
@@ -726,7 +729,10 @@ class SqlPaymentRepository(PaymentRepository):
         result = await self._conn.execute(
             insert_ignore(self._conn, P).values(**_payment_row(payment)).returning(P.c.id)
         )
-        return result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
+        added = result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
+        if added:
+            self._without_allocations.add(payment.id)
+        return added
 
     async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
         rows = (
@@ -766,7 +772,10 @@ class SqlPaymentRepository(PaymentRepository):
         if result.rowcount != 1:
             raise Conflict("the payment was changed by someone else; reload and retry")
         at = F.payment_allocations
-        await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
+        if payment.id in self._without_allocations:
+            self._without_allocations.discard(payment.id)  # just inserted: nothing to delete
+        else:
+            await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
         if payment.allocations:
             await self._conn.execute(
                 at.insert(),
