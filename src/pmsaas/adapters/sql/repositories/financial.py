@@ -457,22 +457,31 @@ def _line_rows(inv: Invoice) -> list[dict[str, Any]]:
 
 
 def _to_line(r: Any) -> InvoiceLine:
+    return _line(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
+
+
+def _line(
+    description: str, amount_minor: int, currency: str, charge_type: str, supply_type: str | None, taxes: Any
+) -> InvoiceLine:
     return InvoiceLine(
-        description=r.description,
-        amount=Money.from_minor(r.amount_minor, r.currency),
-        charge_type=ChargeType(r.charge_type),
-        supply_type=r.supply_type,
+        description=description,
+        amount=Money.from_minor(amount_minor, currency),
+        charge_type=ChargeType(charge_type),
+        supply_type=supply_type,
         taxes=tuple(
             InvoiceTax(
                 t["tax"],
                 Decimal(t["rate"]),
-                Money.from_minor(int(t["amount_minor"]), r.currency),
+                Money.from_minor(int(t["amount_minor"]), currency),
                 t["payable_by"],
                 t.get("jurisdiction"),
             )
-            for t in (r.taxes or [])
+            for t in (taxes or [])
         ),
     )
+
+
+_LINE_COLUMNS = ("description", "amount_minor", "currency", "charge_type", "supply_type", "taxes")
 
 
 def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
@@ -633,17 +642,27 @@ class SqlInvoiceRepository(InvoiceRepository):
         return await self._with_lines(rows)
 
     async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+        # The invoices and their lines in one round trip (a row per line); only the invoice rows
+        # are locked.
+        lt = F.invoice_lines
         query = (
-            sa.select(I)
+            sa.select(I, lt.c.position.label("line_position"), *(lt.c[c].label(f"line_{c}") for c in _LINE_COLUMNS))
+            .select_from(I.outerjoin(lt, lt.c.invoice_id == I.c.id))
             .where(
                 I.c.organization_id == organization_id,
                 I.c.lease_id == lease_id,
                 I.c.status.in_([s.value for s in OPEN]),
             )
-            .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id)
+            .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id, lt.c.position)
         )
-        rows = (await self._conn.execute(_lock(query, self._conn))).all()
-        return await self._with_lines(rows)
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(of=I)
+        heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
+        for r in await self._conn.execute(query):
+            head = heads.setdefault(r.id, (r, []))
+            if r.line_position is not None:
+                head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
+        return [_to_invoice(r, lines) for r, lines in heads.values()]
 
 
 # -- payments ---------------------------------------------------------------------------------
