@@ -201,6 +201,37 @@ class SqlOrganizationProfiles(OrganizationProfiles):
 # -- ledger -----------------------------------------------------------------------------------
 
 
+def _journal_entry_row(e: L.JournalEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "organization_id": e.organization_id,
+        "entry_date": e.entry_date,
+        "description": e.description[:300],
+        "source_type": e.source_type,
+        "source_id": e.source_id,
+        "reverses_id": e.reverses_id,
+        "currency": e.currency,
+        "posted_at": e.posted_at,
+    }
+
+
+def _journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": new_id(),
+            "organization_id": e.organization_id,
+            "entry_id": e.id,
+            "position": i,
+            "account_id": account_ids[line.account],
+            "lease_id": line.lease_id,
+            "amount_minor": line.amount.minor,
+            "currency": line.amount.currency,
+            "memo": line.memo,
+        }
+        for i, line in enumerate(e.lines)
+    ]
+
+
 class SqlLedgerRepository(LedgerRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -238,7 +269,14 @@ class SqlLedgerRepository(LedgerRepository):
         return found
 
     async def post(self, entry: L.JournalEntry) -> None:
-        await self.post_many([entry])
+        if self._conn.dialect.name != "postgresql":
+            await self.post_many([entry])
+            return
+        # PostgreSQL: the entry and its lines in one statement (the entry's INSERT as a
+        # data-modifying CTE; the lines' foreign key is checked at the end of the statement).
+        ids = await self._account_ids(entry.organization_id, {line.account for line in entry.lines}, entry.posted_at)
+        head = F.journal_entries.insert().values(_journal_entry_row(entry)).cte("entry")
+        await self._conn.execute(F.journal_lines.insert().values(_journal_line_rows(entry, ids)).add_cte(head))
 
     async def post_many(self, entries: list[L.JournalEntry]) -> None:
         """Batch posting (the billing run): one statement per table, accounts created once."""
