@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -232,6 +233,18 @@ def _journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[
     ]
 
 
+@functools.cache
+def _entry_with_lines(n_lines: int) -> Any:
+    """``WITH entry AS (INSERT INTO journal_entries ...) INSERT INTO journal_lines ...`` for an
+    entry of ``n_lines`` lines, with bound parameters (``e_<column>``, ``l<i>_<column>``): one
+    statement object per line count, so SQLAlchemy compiles it once."""
+    je, jl = F.journal_entries, F.journal_lines
+    head = je.insert().values({c.name: sa.bindparam(f"e_{c.name}", type_=c.type) for c in je.c}).cte("entry")
+    # INSERT ... SELECT of the bound rows, not a multi-row VALUES: SQLAlchemy does not cache those.
+    rows = [sa.select(*(sa.bindparam(f"l{i}_{c.name}", type_=c.type) for c in jl.c)) for i in range(n_lines)]
+    return jl.insert().from_select(list(jl.c), sa.union_all(*rows) if n_lines > 1 else rows[0]).add_cte(head)
+
+
 class SqlLedgerRepository(LedgerRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -275,8 +288,10 @@ class SqlLedgerRepository(LedgerRepository):
         # PostgreSQL: the entry and its lines in one statement (the entry's INSERT as a
         # data-modifying CTE; the lines' foreign key is checked at the end of the statement).
         ids = await self._account_ids(entry.organization_id, {line.account for line in entry.lines}, entry.posted_at)
-        head = F.journal_entries.insert().values(_journal_entry_row(entry)).cte("entry")
-        await self._conn.execute(F.journal_lines.insert().values(_journal_line_rows(entry, ids)).add_cte(head))
+        params = {f"e_{k}": v for k, v in _journal_entry_row(entry).items()}
+        for i, row in enumerate(_journal_line_rows(entry, ids)):
+            params.update({f"l{i}_{k}": v for k, v in row.items()})
+        await self._conn.execute(_entry_with_lines(len(entry.lines)), params)
 
     async def post_many(self, entries: list[L.JournalEntry]) -> None:
         """Batch posting (the billing run): one statement per table, accounts created once."""
