@@ -561,6 +561,14 @@ def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
     )
 
 
+# Versioned updates as prebuilt statements: the SET columns come from the parameters' names, so
+# no statement is rebuilt (and no value coerced into it) per call.
+_INVOICE_UPDATE = I.update().where(
+    I.c.organization_id == sa.bindparam("w_organization_id"),
+    I.c.id == sa.bindparam("w_id"),
+    I.c.version == sa.bindparam("w_version"),
+)
+
 INVOICE_SORTABLE = {
     "created_at": I.c.created_at,
     "due_date": I.c.due_date,
@@ -616,13 +624,8 @@ class SqlInvoiceRepository(InvoiceRepository):
         values = _invoice_row(invoice)
         for key in ("id", "organization_id", "created_at"):
             values.pop(key)
-        result = await self._conn.execute(
-            I.update()
-            .where(
-                I.c.organization_id == invoice.organization_id, I.c.id == invoice.id, I.c.version == expected_version
-            )
-            .values(**values)
-        )
+        values.update(w_organization_id=invoice.organization_id, w_id=invoice.id, w_version=expected_version)
+        result = await self._conn.execute(_INVOICE_UPDATE, values)
         if result.rowcount != 1:
             raise Conflict("the invoice was changed by someone else; reload and retry")
         if invoice.status == InvoiceStatus.DRAFT:  # only drafts change their lines
@@ -750,6 +753,12 @@ def _payment_row(p: Payment) -> dict[str, Any]:
     }
 
 
+_PAYMENT_UPDATE = P.update().where(
+    P.c.organization_id == sa.bindparam("w_organization_id"),
+    P.c.id == sa.bindparam("w_id"),
+    P.c.version == sa.bindparam("w_version"),
+)
+
 PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
 
 
@@ -798,9 +807,7 @@ class SqlPaymentRepository(PaymentRepository):
         ]
 
     async def add(self, payment: Payment) -> bool:
-        result = await self._conn.execute(
-            insert_ignore(self._conn, P).values(**_payment_row(payment)).returning(P.c.id)
-        )
+        result = await self._conn.execute(insert_ignore(self._conn, P).returning(P.c.id), _payment_row(payment))
         added = result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
         if added:
             self._without_allocations.add(payment.id)
@@ -834,13 +841,8 @@ class SqlPaymentRepository(PaymentRepository):
         values = _payment_row(payment)
         for key in ("id", "organization_id", "created_at", "idempotency_key", "request_fingerprint"):
             values.pop(key)
-        result = await self._conn.execute(
-            P.update()
-            .where(
-                P.c.organization_id == payment.organization_id, P.c.id == payment.id, P.c.version == expected_version
-            )
-            .values(**values)
-        )
+        values.update(w_organization_id=payment.organization_id, w_id=payment.id, w_version=expected_version)
+        result = await self._conn.execute(_PAYMENT_UPDATE, values)
         if result.rowcount != 1:
             raise Conflict("the payment was changed by someone else; reload and retry")
         at = F.payment_allocations
