@@ -233,6 +233,9 @@ def _journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[
     ]
 
 
+_ONE_STATEMENT_LINES = 32  # longer entries (rare) take post_many's two statements
+
+
 @functools.cache
 def _entry_with_lines(n_lines: int) -> Any:
     """``WITH entry AS (INSERT INTO journal_entries ...) INSERT INTO journal_lines ...`` for an
@@ -282,7 +285,7 @@ class SqlLedgerRepository(LedgerRepository):
         return found
 
     async def post(self, entry: L.JournalEntry) -> None:
-        if self._conn.dialect.name != "postgresql":
+        if self._conn.dialect.name != "postgresql" or not 0 < len(entry.lines) <= _ONE_STATEMENT_LINES:
             await self.post_many([entry])
             return
         # PostgreSQL: the entry and its lines in one statement (the entry's INSERT as a
