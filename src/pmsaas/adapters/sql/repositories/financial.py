@@ -110,7 +110,8 @@ class SqlLeaseDirectory(LeaseDirectory):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    def _select(self) -> Any:
+    @staticmethod
+    def _select() -> Any:
         return (
             sa.select(
                 _leases.c.id,
@@ -147,11 +148,7 @@ class SqlLeaseDirectory(LeaseDirectory):
         )
 
     async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
-        row = (
-            await self._conn.execute(
-                self._select().where(_leases.c.organization_id == organization_id, _leases.c.id == lease_id)
-            )
-        ).first()
+        row = (await self._conn.execute(_LEASE_BY_ID, {"w_organization_id": organization_id, "w_id": lease_id})).first()
         if row is None:
             raise NotFound("lease", lease_id)
         return self._ref(row)
@@ -172,19 +169,29 @@ class SqlLeaseDirectory(LeaseDirectory):
         return await billable_leases(self._conn, organization_id, period_start, period_end)
 
 
+# The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
+_LEASE_BY_ID = SqlLeaseDirectory._select().where(
+    _leases.c.organization_id == sa.bindparam("w_organization_id"), _leases.c.id == sa.bindparam("w_id")
+)
+_PROFILE = sa.select(
+    _organizations.c.id,
+    _organizations.c.country,
+    _organizations.c.province,
+    _organizations.c.currency,
+    _organizations.c.extra_settings,
+).where(_organizations.c.id == sa.bindparam("w_id"), _organizations.c.deleted_at.is_(None))
+_ACCOUNT_IDS = sa.select(F.accounts.c.key, F.accounts.c.id).where(
+    F.accounts.c.organization_id == sa.bindparam("w_organization_id"),
+    F.accounts.c.key.in_(sa.bindparam("w_keys", expanding=True)),
+)
+
+
 class SqlOrganizationProfiles(OrganizationProfiles):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def get(self, organization_id: UUID) -> OrganizationProfile:
-        o = _organizations.c
-        row = (
-            await self._conn.execute(
-                sa.select(o.id, o.country, o.province, o.currency, o.extra_settings).where(
-                    o.id == organization_id, o.deleted_at.is_(None)
-                )
-            )
-        ).first()
+        row = (await self._conn.execute(_PROFILE, {"w_id": organization_id})).first()
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
@@ -254,12 +261,8 @@ class SqlLedgerRepository(LedgerRepository):
 
     async def _account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
         a = F.accounts
-        found = {
-            r.key: r.id
-            for r in await self._conn.execute(
-                sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
-            )
-        }
+        params = {"w_organization_id": organization_id, "w_keys": sorted(keys)}
+        found = {r.key: r.id for r in await self._conn.execute(_ACCOUNT_IDS, params)}
         missing = keys - set(found)
         if missing:
             rows = []
@@ -276,12 +279,7 @@ class SqlLedgerRepository(LedgerRepository):
                     }
                 )
             await self._conn.execute(insert_ignore(self._conn, a), rows)
-            found = {
-                r.key: r.id
-                for r in await self._conn.execute(
-                    sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
-                )
-            }
+            found = {r.key: r.id for r in await self._conn.execute(_ACCOUNT_IDS, params)}
         return found
 
     async def post(self, entry: L.JournalEntry) -> None:
@@ -572,6 +570,22 @@ _INVOICE_UPDATE = I.update().where(
     I.c.version == sa.bindparam("w_version"),
 )
 
+_OPEN_FOR_LEASE = (
+    sa.select(
+        I,
+        F.invoice_lines.c.position.label("line_position"),
+        *(F.invoice_lines.c[c].label(f"line_{c}") for c in _LINE_COLUMNS),
+    )
+    .select_from(I.outerjoin(F.invoice_lines, F.invoice_lines.c.invoice_id == I.c.id))
+    .where(
+        I.c.organization_id == sa.bindparam("w_organization_id"),
+        I.c.lease_id == sa.bindparam("w_lease_id"),
+        I.c.status.in_([s.value for s in OPEN]),
+    )
+    .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id, F.invoice_lines.c.position)
+)
+_OPEN_FOR_LEASE_LOCKED = _OPEN_FOR_LEASE.with_for_update(of=I)  # PostgreSQL; SQLite serializes writers
+
 INVOICE_SORTABLE = {
     "created_at": I.c.created_at,
     "due_date": I.c.due_date,
@@ -703,21 +717,10 @@ class SqlInvoiceRepository(InvoiceRepository):
     async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
         # The invoices and their lines in one round trip (a row per line); only the invoice rows
         # are locked.
-        lt = F.invoice_lines
-        query = (
-            sa.select(I, lt.c.position.label("line_position"), *(lt.c[c].label(f"line_{c}") for c in _LINE_COLUMNS))
-            .select_from(I.outerjoin(lt, lt.c.invoice_id == I.c.id))
-            .where(
-                I.c.organization_id == organization_id,
-                I.c.lease_id == lease_id,
-                I.c.status.in_([s.value for s in OPEN]),
-            )
-            .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id, lt.c.position)
-        )
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update(of=I)
+        query = _OPEN_FOR_LEASE_LOCKED if self._conn.dialect.name == "postgresql" else _OPEN_FOR_LEASE
         heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
-        for r in await self._conn.execute(query):
+        params = {"w_organization_id": organization_id, "w_lease_id": lease_id}
+        for r in await self._conn.execute(query, params):
             head = heads.setdefault(r.id, (r, []))
             if r.line_position is not None:
                 head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
@@ -760,6 +763,10 @@ _PAYMENT_UPDATE = P.update().where(
     P.c.organization_id == sa.bindparam("w_organization_id"),
     P.c.id == sa.bindparam("w_id"),
     P.c.version == sa.bindparam("w_version"),
+)
+
+_PAYMENT_BY_KEY = sa.select(P).where(
+    P.c.organization_id == sa.bindparam("w_organization_id"), P.c.idempotency_key == sa.bindparam("w_key")
 )
 
 PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
@@ -817,11 +824,7 @@ class SqlPaymentRepository(PaymentRepository):
         return added
 
     async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
-        rows = (
-            await self._conn.execute(
-                sa.select(P).where(P.c.organization_id == organization_id, P.c.idempotency_key == key)
-            )
-        ).all()
+        rows = (await self._conn.execute(_PAYMENT_BY_KEY, {"w_organization_id": organization_id, "w_key": key})).all()
         found = await self._hydrate(rows)
         return found[0] if found else None
 
