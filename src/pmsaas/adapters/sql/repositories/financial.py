@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -112,7 +113,8 @@ class SqlLeaseDirectory(LeaseDirectory):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    def _select(self) -> Any:
+    @staticmethod
+    def _select() -> Any:
         return (
             sa.select(
                 _leases.c.id,
@@ -153,11 +155,7 @@ class SqlLeaseDirectory(LeaseDirectory):
         )
 
     async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
-        row = (
-            await self._conn.execute(
-                self._select().where(_leases.c.organization_id == organization_id, _leases.c.id == lease_id)
-            )
-        ).first()
+        row = (await self._conn.execute(_LEASE_BY_ID, {"w_organization_id": organization_id, "w_id": lease_id})).first()
         if row is None:
             raise NotFound("lease", lease_id)
         return self._ref(row)
@@ -178,19 +176,30 @@ class SqlLeaseDirectory(LeaseDirectory):
         return await billable_leases(self._conn, organization_id, period_start, period_end)
 
 
+# The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
+_LEASE_BY_ID = SqlLeaseDirectory._select().where(
+    _leases.c.organization_id == sa.bindparam("w_organization_id"), _leases.c.id == sa.bindparam("w_id")
+)
+_PROFILE = sa.select(
+    _organizations.c.id,
+    _organizations.c.name,
+    _organizations.c.country,
+    _organizations.c.province,
+    _organizations.c.currency,
+    _organizations.c.extra_settings,
+).where(_organizations.c.id == sa.bindparam("w_id"), _organizations.c.deleted_at.is_(None))
+_ACCOUNT_IDS = sa.select(F.accounts.c.key, F.accounts.c.id).where(
+    F.accounts.c.organization_id == sa.bindparam("w_organization_id"),
+    F.accounts.c.key.in_(sa.bindparam("w_keys", expanding=True)),
+)
+
+
 class SqlOrganizationProfiles(OrganizationProfiles):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def get(self, organization_id: UUID) -> OrganizationProfile:
-        o = _organizations.c
-        row = (
-            await self._conn.execute(
-                sa.select(o.id, o.name, o.country, o.province, o.currency, o.extra_settings).where(
-                    o.id == organization_id, o.deleted_at.is_(None)
-                )
-            )
-        ).first()
+        row = (await self._conn.execute(_PROFILE, {"w_id": organization_id})).first()
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
@@ -218,18 +227,60 @@ def _text(extra: dict[str, Any], key: str) -> str | None:
 # -- ledger -----------------------------------------------------------------------------------
 
 
+def _journal_entry_row(e: L.JournalEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "organization_id": e.organization_id,
+        "entry_date": e.entry_date,
+        "description": e.description[:300],
+        "source_type": e.source_type,
+        "source_id": e.source_id,
+        "reverses_id": e.reverses_id,
+        "currency": e.currency,
+        "posted_at": e.posted_at,
+    }
+
+
+def _journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": new_id(),
+            "organization_id": e.organization_id,
+            "entry_id": e.id,
+            "position": i,
+            "account_id": account_ids[line.account],
+            "lease_id": line.lease_id,
+            "amount_minor": line.amount.minor,
+            "currency": line.amount.currency,
+            "memo": line.memo,
+        }
+        for i, line in enumerate(e.lines)
+    ]
+
+
+_ONE_STATEMENT_LINES = 32  # longer entries (rare) take post_many's two statements
+
+
+@functools.cache
+def _entry_with_lines(n_lines: int) -> Any:
+    """``WITH entry AS (INSERT INTO journal_entries ...) INSERT INTO journal_lines ...`` for an
+    entry of ``n_lines`` lines, with bound parameters (``e_<column>``, ``l<i>_<column>``): one
+    statement object per line count, so SQLAlchemy compiles it once."""
+    je, jl = F.journal_entries, F.journal_lines
+    head = je.insert().values({c.name: sa.bindparam(f"e_{c.name}", type_=c.type) for c in je.c}).cte("entry")
+    # INSERT ... SELECT of the bound rows, not a multi-row VALUES: SQLAlchemy does not cache those.
+    rows = [sa.select(*(sa.bindparam(f"l{i}_{c.name}", type_=c.type) for c in jl.c)) for i in range(n_lines)]
+    return jl.insert().from_select(list(jl.c), sa.union_all(*rows) if n_lines > 1 else rows[0]).add_cte(head)
+
+
 class SqlLedgerRepository(LedgerRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def _account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
         a = F.accounts
-        found = {
-            r.key: r.id
-            for r in await self._conn.execute(
-                sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
-            )
-        }
+        params = {"w_organization_id": organization_id, "w_keys": sorted(keys)}
+        found = {r.key: r.id for r in await self._conn.execute(_ACCOUNT_IDS, params)}
         missing = keys - set(found)
         if missing:
             rows = []
@@ -246,16 +297,20 @@ class SqlLedgerRepository(LedgerRepository):
                     }
                 )
             await self._conn.execute(insert_ignore(self._conn, a), rows)
-            found = {
-                r.key: r.id
-                for r in await self._conn.execute(
-                    sa.select(a.c.key, a.c.id).where(a.c.organization_id == organization_id, a.c.key.in_(keys))
-                )
-            }
+            found = {r.key: r.id for r in await self._conn.execute(_ACCOUNT_IDS, params)}
         return found
 
     async def post(self, entry: L.JournalEntry) -> None:
-        await self.post_many([entry])
+        if self._conn.dialect.name != "postgresql" or not 0 < len(entry.lines) <= _ONE_STATEMENT_LINES:
+            await self.post_many([entry])
+            return
+        # PostgreSQL: the entry and its lines in one statement (the entry's INSERT as a
+        # data-modifying CTE; the lines' foreign key is checked at the end of the statement).
+        ids = await self._account_ids(entry.organization_id, {line.account for line in entry.lines}, entry.posted_at)
+        params = {f"e_{k}": v for k, v in _journal_entry_row(entry).items()}
+        for i, row in enumerate(_journal_line_rows(entry, ids)):
+            params.update({f"l{i}_{k}": v for k, v in row.items()})
+        await self._conn.execute(_entry_with_lines(len(entry.lines)), params)
 
     async def post_many(self, entries: list[L.JournalEntry]) -> None:
         """Batch posting (the billing run): one statement per table, accounts created once."""
@@ -399,16 +454,18 @@ class SqlNumberSequences(NumberSequences):
 
     async def reserve(self, organization_id: UUID, series: str, fiscal_year: str, count: int) -> int:
         t = F.number_sequences
-        key = sa.and_(t.c.organization_id == organization_id, t.c.series == series, t.c.fiscal_year == fiscal_year)
-        await self._conn.execute(
-            insert_ignore(self._conn, t).values(
-                organization_id=organization_id, series=series, fiscal_year=fiscal_year, last_value=0
-            )
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(t).values(
+            organization_id=organization_id, series=series, fiscal_year=fiscal_year, last_value=count
         )
-        # The UPDATE takes the row lock: concurrent issuers queue here until the holder commits or
+        # One statement: create the counter at ``count`` or move it by ``count``. The conflicting
+        # update takes the row lock: concurrent issuers queue here until the holder commits or
         # rolls back, so a rolled-back number is reused and none is skipped.
         result = await self._conn.execute(
-            t.update().where(key).values(last_value=t.c.last_value + count).returning(t.c.last_value)
+            insert.on_conflict_do_update(
+                index_elements=[t.c.organization_id, t.c.series, t.c.fiscal_year],
+                set_={"last_value": t.c.last_value + insert.excluded.last_value},
+            ).returning(t.c.last_value)
         )
         return int(result.scalar_one()) - count + 1
 
@@ -472,22 +529,31 @@ def _line_rows(inv: Invoice) -> list[dict[str, Any]]:
 
 
 def _to_line(r: Any) -> InvoiceLine:
+    return _line(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
+
+
+def _line(
+    description: str, amount_minor: int, currency: str, charge_type: str, supply_type: str | None, taxes: Any
+) -> InvoiceLine:
     return InvoiceLine(
-        description=r.description,
-        amount=Money.from_minor(r.amount_minor, r.currency),
-        charge_type=ChargeType(r.charge_type),
-        supply_type=r.supply_type,
+        description=description,
+        amount=Money.from_minor(amount_minor, currency),
+        charge_type=ChargeType(charge_type),
+        supply_type=supply_type,
         taxes=tuple(
             InvoiceTax(
                 t["tax"],
                 Decimal(t["rate"]),
-                Money.from_minor(int(t["amount_minor"]), r.currency),
+                Money.from_minor(int(t["amount_minor"]), currency),
                 t["payable_by"],
                 t.get("jurisdiction"),
             )
-            for t in (r.taxes or [])
+            for t in (taxes or [])
         ),
     )
+
+
+_LINE_COLUMNS = ("description", "amount_minor", "currency", "charge_type", "supply_type", "taxes")
 
 
 def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
@@ -513,6 +579,30 @@ def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
         updated_at=r.updated_at,
     )
 
+
+# Versioned updates as prebuilt statements: the SET columns come from the parameters' names, so
+# no statement is rebuilt (and no value coerced into it) per call.
+_INVOICE_UPDATE = I.update().where(
+    I.c.organization_id == sa.bindparam("w_organization_id"),
+    I.c.id == sa.bindparam("w_id"),
+    I.c.version == sa.bindparam("w_version"),
+)
+
+_OPEN_FOR_LEASE = (
+    sa.select(
+        I,
+        F.invoice_lines.c.position.label("line_position"),
+        *(F.invoice_lines.c[c].label(f"line_{c}") for c in _LINE_COLUMNS),
+    )
+    .select_from(I.outerjoin(F.invoice_lines, F.invoice_lines.c.invoice_id == I.c.id))
+    .where(
+        I.c.organization_id == sa.bindparam("w_organization_id"),
+        I.c.lease_id == sa.bindparam("w_lease_id"),
+        I.c.status.in_([s.value for s in OPEN]),
+    )
+    .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id, F.invoice_lines.c.position)
+)
+_OPEN_FOR_LEASE_LOCKED = _OPEN_FOR_LEASE.with_for_update(of=I)  # PostgreSQL; SQLite serializes writers
 
 INVOICE_SORTABLE = {
     "created_at": I.c.created_at,
@@ -569,13 +659,8 @@ class SqlInvoiceRepository(InvoiceRepository):
         values = _invoice_row(invoice)
         for key in ("id", "organization_id", "created_at"):
             values.pop(key)
-        result = await self._conn.execute(
-            I.update()
-            .where(
-                I.c.organization_id == invoice.organization_id, I.c.id == invoice.id, I.c.version == expected_version
-            )
-            .values(**values)
-        )
+        values.update(w_organization_id=invoice.organization_id, w_id=invoice.id, w_version=expected_version)
+        result = await self._conn.execute(_INVOICE_UPDATE, values)
         if result.rowcount != 1:
             raise Conflict("the invoice was changed by someone else; reload and retry")
         if invoice.status == InvoiceStatus.DRAFT:  # only drafts change their lines
@@ -648,17 +733,16 @@ class SqlInvoiceRepository(InvoiceRepository):
         return await self._with_lines(rows)
 
     async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
-        query = (
-            sa.select(I)
-            .where(
-                I.c.organization_id == organization_id,
-                I.c.lease_id == lease_id,
-                I.c.status.in_([s.value for s in OPEN]),
-            )
-            .order_by(I.c.due_date, I.c.issue_date, I.c.number, I.c.id)
-        )
-        rows = (await self._conn.execute(_lock(query, self._conn))).all()
-        return await self._with_lines(rows)
+        # The invoices and their lines in one round trip (a row per line); only the invoice rows
+        # are locked.
+        query = _OPEN_FOR_LEASE_LOCKED if self._conn.dialect.name == "postgresql" else _OPEN_FOR_LEASE
+        heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
+        params = {"w_organization_id": organization_id, "w_lease_id": lease_id}
+        for r in await self._conn.execute(query, params):
+            head = heads.setdefault(r.id, (r, []))
+            if r.line_position is not None:
+                head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
+        return [_to_invoice(r, lines) for r, lines in heads.values()]
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -693,12 +777,25 @@ def _payment_row(p: Payment) -> dict[str, Any]:
     }
 
 
+_PAYMENT_UPDATE = P.update().where(
+    P.c.organization_id == sa.bindparam("w_organization_id"),
+    P.c.id == sa.bindparam("w_id"),
+    P.c.version == sa.bindparam("w_version"),
+)
+
+_PAYMENT_BY_KEY = sa.select(P).where(
+    P.c.organization_id == sa.bindparam("w_organization_id"), P.c.idempotency_key == sa.bindparam("w_key")
+)
+
 PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
 
 
 class SqlPaymentRepository(PaymentRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        # Payments this repository inserted that have no allocation rows yet. The unit of work
+        # builds repositories per transaction, so nothing here outlives the transaction.
+        self._without_allocations: set[UUID] = set()
 
     async def _hydrate(self, rows: list[Any]) -> list[Payment]:
         if not rows:
@@ -740,17 +837,14 @@ class SqlPaymentRepository(PaymentRepository):
         ]
 
     async def add(self, payment: Payment) -> bool:
-        result = await self._conn.execute(
-            insert_ignore(self._conn, P).values(**_payment_row(payment)).returning(P.c.id)
-        )
-        return result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
+        result = await self._conn.execute(insert_ignore(self._conn, P).returning(P.c.id), _payment_row(payment))
+        added = result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
+        if added:
+            self._without_allocations.add(payment.id)
+        return added
 
     async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
-        rows = (
-            await self._conn.execute(
-                sa.select(P).where(P.c.organization_id == organization_id, P.c.idempotency_key == key)
-            )
-        ).all()
+        rows = (await self._conn.execute(_PAYMENT_BY_KEY, {"w_organization_id": organization_id, "w_key": key})).all()
         found = await self._hydrate(rows)
         return found[0] if found else None
 
@@ -773,17 +867,15 @@ class SqlPaymentRepository(PaymentRepository):
         values = _payment_row(payment)
         for key in ("id", "organization_id", "created_at", "idempotency_key", "request_fingerprint"):
             values.pop(key)
-        result = await self._conn.execute(
-            P.update()
-            .where(
-                P.c.organization_id == payment.organization_id, P.c.id == payment.id, P.c.version == expected_version
-            )
-            .values(**values)
-        )
+        values.update(w_organization_id=payment.organization_id, w_id=payment.id, w_version=expected_version)
+        result = await self._conn.execute(_PAYMENT_UPDATE, values)
         if result.rowcount != 1:
             raise Conflict("the payment was changed by someone else; reload and retry")
         at = F.payment_allocations
-        await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
+        if payment.id in self._without_allocations:
+            self._without_allocations.discard(payment.id)  # just inserted: nothing to delete
+        else:
+            await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
         if payment.allocations:
             await self._conn.execute(
                 at.insert(),
