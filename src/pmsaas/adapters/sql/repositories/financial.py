@@ -320,41 +320,9 @@ class SqlLedgerRepository(LedgerRepository):
         for e in entries:
             by_org.setdefault(e.organization_id, set()).update(line.account for line in e.lines)
         ids = {org: await self._account_ids(org, keys, entries[0].posted_at) for org, keys in by_org.items()}
-        await self._conn.execute(
-            F.journal_entries.insert(),
-            [
-                {
-                    "id": e.id,
-                    "organization_id": e.organization_id,
-                    "entry_date": e.entry_date,
-                    "description": e.description[:300],
-                    "source_type": e.source_type,
-                    "source_id": e.source_id,
-                    "reverses_id": e.reverses_id,
-                    "currency": e.currency,
-                    "posted_at": e.posted_at,
-                }
-                for e in entries
-            ],
-        )
-        await self._conn.execute(
-            F.journal_lines.insert(),
-            [
-                {
-                    "id": new_id(),
-                    "organization_id": e.organization_id,
-                    "entry_id": e.id,
-                    "position": i,
-                    "account_id": ids[e.organization_id][line.account],
-                    "lease_id": line.lease_id,
-                    "amount_minor": line.amount.minor,
-                    "currency": line.amount.currency,
-                    "memo": line.memo,
-                }
-                for e in entries
-                for i, line in enumerate(e.lines)
-            ],
-        )
+        await self._conn.execute(F.journal_entries.insert(), [_journal_entry_row(e) for e in entries])
+        lines = [row for e in entries for row in _journal_line_rows(e, ids[e.organization_id])]
+        await self._conn.execute(F.journal_lines.insert(), lines)
 
     async def entry_for(self, organization_id: UUID, source_type: str, source_id: UUID) -> L.JournalEntry:
         je, jl, a = F.journal_entries, F.journal_lines, F.accounts
