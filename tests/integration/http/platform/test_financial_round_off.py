@@ -236,3 +236,13 @@ async def test_canadian_returns_keep_the_exact_tax_as_payable(api, owner):
     await _issued(api, owner, lease, "1000.33")  # 130.04
     dec = (await api.get(RETURNS, owner.token, params={"from": "2026-12"})).json()["data"][0]
     assert dec["tax"] == dec["tax_payable"] and dec["total_tax_payable"]["amount"] == "130.04", dec
+
+
+async def test_a_new_organization_may_start_with_it(api, owner):
+    body = {"name": "Round Rentals", "settings": {"country": "IN", "state": "MH", "invoice_round_off": True}}
+    r = await api.post("/api/v1/organizations", owner.token, json=body)
+    assert r.status_code == 201 and r.json()["data"]["settings"]["invoice_round_off"] is True, r.text
+    body = {"name": "Maple Rentals", "settings": {"country": "CA", "province": "ON", "invoice_round_off": True}}
+    r = await api.post("/api/v1/organizations", owner.token, json=body)
+    assert r.status_code == 422, r.text
+    assert [d["field"] for d in r.json()["error"]["details"]] == ["invoice_round_off"]
