@@ -49,7 +49,7 @@ TABLES = [
 ]
 
 
-def seed(url: str, n: int) -> uuid.UUID:
+def seed(url: str, n: int, round_off: bool = False) -> uuid.UUID:
     engine = sa.create_engine(url)
     now = datetime.now(UTC)
     org, prop = uuid.uuid4(), uuid.uuid4()
@@ -65,7 +65,7 @@ def seed(url: str, n: int) -> uuid.UUID:
                 currency="INR",
                 time_zone="Asia/Kolkata",
                 locale="en-IN",
-                extra_settings={},
+                extra_settings={"invoice_round_off": True} if round_off else {},
                 version=1,
                 created_at=now,
                 updated_at=now,
@@ -208,7 +208,7 @@ async def measure(args: argparse.Namespace, admin: sa.Engine) -> float:
     dsn = sa.make_url(args.url).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
-        seed(url, args.leases)
+        seed(url, args.leases, args.round_off)
         container = build_container(load_settings({}, env="test", database_url=url, var_dir="/tmp/pmsaas-bench"))
         try:
             profiler = cProfile.Profile() if args.profile else None
@@ -254,6 +254,9 @@ async def main() -> None:
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--repeat", type=int, default=1, help="measure N times (fresh database each time)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the billing run to FILE")
+    parser.add_argument(
+        "--round-off", action="store_true", help="the organization rounds its invoices to the rupee (invoice_round_off)"
+    )
     args = parser.parse_args()
     admin = sa.create_engine(sa.make_url(args.url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     try:

@@ -30,8 +30,13 @@ GSTIN = "27AABCP1234Q1Z7"
 def _profile(country: str, registered: bool) -> OrganizationProfile:
     currency, province, _ = COUNTRIES[country]
     return OrganizationProfile(
-        uuid.uuid4(), country, province, currency, default_number_format("invoice", country),
-        default_number_format("receipt", country), registered
+        uuid.uuid4(),
+        country,
+        province,
+        currency,
+        default_number_format("invoice", country),
+        default_number_format("receipt", country),
+        registered,
     )
 
 

@@ -59,3 +59,16 @@ def test_an_accepted_indian_format_never_numbers_past_rule_46(parts, seq):
     number = fmt.format(fy="2026-27", seq=seq)
     assert len(number) <= 16 and all(ch.isalnum() or ch in "/-" for ch in number)
     assert "{seq" in fmt
+
+
+def test_the_rupee_round_off_is_indian_stored_only_when_on_and_null_is_off():
+    assert TaxIdentity(invoice_round_off=True).validated("IN", "MH").invoice_round_off is True
+    assert _problems(TaxIdentity(invoice_round_off=True), "CA", "ON") == ["invoice_round_off"]
+    assert TaxIdentity(invoice_round_off=None).validated("US", "TX").invoice_round_off is False
+    on = TaxIdentity(invoice_round_off=True).validated("IN", "MH").merged_into({"other": 1})
+    assert on == {"other": 1, "gst_registered": True, "invoice_round_off": True}
+    off = TaxIdentity(invoice_round_off=False).validated("IN", "MH").merged_into(on)
+    assert "invoice_round_off" not in off
+    assert (
+        TaxIdentity.from_extra(on).invoice_round_off is True and TaxIdentity.from_extra({}).invoice_round_off is False
+    )

@@ -59,7 +59,11 @@ class FpdfInvoiceRenderer(InvoiceRenderer):
                 pdf.cell(120, 7, _latin(f"   {name} {tax.rate.normalize():f}%{who}"), border=1)
                 pdf.cell(0, 7, str(tax.amount), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "B", 10)
-        for label, money in (("Subtotal", invoice.subtotal), ("Tax", invoice.tax_total), ("Total", invoice.total)):
+        figures = [("Subtotal", invoice.subtotal), ("Tax", invoice.tax_total)]
+        if invoice.round_off is not None and invoice.round_off.amount != 0:
+            figures.append(("Round off", invoice.round_off))
+        figures.append(("Total", invoice.total))
+        for label, money in figures:
             pdf.cell(120, 7, label, border=1)
             pdf.cell(0, 7, f"{money} {invoice.currency}", border=1, align="R", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())

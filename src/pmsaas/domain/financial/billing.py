@@ -13,6 +13,7 @@
   the run date, the lease's late-fee terms add a ``late_fee`` line to the period's invoice (so a
   fee is charged once per billing period an invoice stays overdue).
 * The issue date is the run date; each rent line is taxed at its due date.
+* An organization with ``invoice_round_off`` (India) has each invoice rounded to the rupee at issue.
 """
 
 from __future__ import annotations
@@ -222,13 +223,18 @@ async def _bill_organization(
         if not invoices:
             return
         first = await uow.sequences.reserve(org, "invoice", fy, len(invoices))
+        round_off = profile.invoice_round_off
 
         def issued() -> Iterator[IssuedBatch]:
             # Issued a few at a time: the writer works on the database while the next ones are issued.
             for start in range(0, len(invoices), _ISSUE_BATCH):
                 batch = invoices[start : start + _ISSUE_BATCH]
                 entries = [
-                    inv.issue(number=format_number(profile.invoice_number_format, fy=fy, seq=first + start + i), at=now)
+                    inv.issue(
+                        number=format_number(profile.invoice_number_format, fy=fy, seq=first + start + i),
+                        at=now,
+                        round_off=round_off,
+                    )
                     for i, inv in enumerate(batch)
                 ]
                 yield IssuedBatch(batch, entries, [inv.event("invoice.created", now) for inv in batch])

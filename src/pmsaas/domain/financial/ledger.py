@@ -12,7 +12,9 @@ Rules
   ``late_fee_income``, ``tax_payable:<head>`` (``CGST``, ``SGST``, ``HST``...), ``tds_receivable``,
   ``tds_payable`` (TDS the organization withheld as payer, owed to the government),
   ``deposits_held`` (security deposits, a liability), ``expenses``, ``owner_payable``,
-  ``gateway_clearing`` (money a gateway has confirmed but not yet paid out).
+  ``gateway_clearing`` (money a gateway has confirmed but not yet paid out), ``round_off`` (India: the
+  invoices' rounding to the rupee; an income account, credited when an invoice is rounded up and
+  debited when it is rounded down, so its balance is the net rounding gained or given away).
 * Every line may carry a ``lease_id`` dimension: a lease's ledger is its receivable lines.
 """
 
@@ -53,6 +55,7 @@ CHART: dict[str, tuple[str, AccountKind]] = {
     "rent_income": ("Rent income", AccountKind.INCOME),
     "late_fee_income": ("Late fee income", AccountKind.INCOME),
     "other_income": ("Other income", AccountKind.INCOME),
+    "round_off": ("Round off (invoices rounded to the rupee)", AccountKind.INCOME),
     "expenses": ("Expenses", AccountKind.EXPENSE),
 }
 

@@ -9,8 +9,15 @@ Invoice status
 
 Ledger postings (signed: debit > 0)
     issue:   Dr ar:<tenant> total; Cr income per line (rent/late fee/other) or deposits_held for a
-             deposit line; Cr tax_payable:<head> per tax the supplier charges. Reverse-charge lines
-             are the tenant's to pay and are not posted.
+             deposit line; Cr tax_payable:<head> per tax the supplier charges; Cr round_off the
+             invoice's rounding to the rupee (Dr when rounded down). Reverse-charge lines are the
+             tenant's to pay and are not posted.
+
+Round-off (India, TAX_RULES.md §2.6)
+    An organization with ``invoice_round_off`` has its INR invoices rounded to the nearest rupee
+    when they are issued (50 paise or more up, as CGST s.170): ``round_off`` is the difference
+    (-0.49 … +0.50), part of ``total`` and ``balance_due``. It is not a supply (no tax, not in the
+    return's values), so it is a figure of the invoice, not a line. Drafts have none.
     cancel:  the reversal of the issue entry.
     payment: Dr cash (or gateway_clearing for gateway payments); Cr ar:<tenant>. With TDS withheld
              by the tenant (``Payment.tds``, see ``tds.py``): Dr cash (the amount received) and
@@ -32,7 +39,7 @@ from pmsaas.domain.financial.tds import TdsDeduction
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
-from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.money import Money, round_half_up
 
 
 class InvoiceStatus(StrEnum):
@@ -104,6 +111,7 @@ class Invoice:
     period: str | None = None  # "2026-12" for a billing-run invoice
     notes: str | None = None
     paid: Money | None = None
+    round_off: Money | None = None  # decided at issue (India); zero on drafts
     issued_at: datetime | None = None
     sent_at: datetime | None = None
     cancelled_at: datetime | None = None
@@ -113,6 +121,8 @@ class Invoice:
     def __post_init__(self) -> None:
         if self.paid is None:
             self.paid = Money.zero(self.currency)
+        if self.round_off is None:
+            self.round_off = Money.zero(self.currency)
 
     # -- figures --------------------------------------------------------------------------
     @property
@@ -131,7 +141,8 @@ class Invoice:
 
     @property
     def total(self) -> Money:
-        return self.subtotal + self.tax_total
+        assert self.round_off is not None
+        return self.subtotal + self.tax_total + self.round_off
 
     @property
     def amount_paid(self) -> Money:
@@ -154,12 +165,18 @@ class Invoice:
         if self.status != InvoiceStatus.DRAFT:
             raise IllegalTransition("invoice", self.status.value, action)
 
-    def issue(self, *, number: str, at: datetime) -> L.JournalEntry:
+    def issue(self, *, number: str, at: datetime, round_off: bool = False) -> L.JournalEntry:
+        """``round_off``: round an INR invoice to the nearest rupee (ignored in other currencies)."""
         self.require_draft("issue")
         if not self.lines:
             raise ValidationFailed.single("lines", "an invoice needs at least one line")
-        if not self.total.is_positive:
+        exact = self.subtotal + self.tax_total
+        if not exact.is_positive:
             raise ValidationFailed.single("lines", "an invoice total must be positive")
+        difference = rupee_round_off(exact) if round_off and self.currency == "INR" else Money.zero(self.currency)
+        if not (exact + difference).is_positive:
+            raise ValidationFailed.single("lines", "an invoice total must be at least one rupee once rounded")
+        self.round_off = difference
         self.status = InvoiceStatus.ISSUED
         self.number = number
         self.issued_at = at
@@ -173,6 +190,8 @@ class Invoice:
             for t in line.taxes:
                 if t.payable_by == "supplier":
                     lines.append((L.tax_payable(t.tax), -t.amount, self.lease_id))
+        assert self.round_off is not None
+        lines.append(("round_off", -self.round_off, self.lease_id))  # a zero line is dropped
         return L.entry(
             organization_id=self.organization_id,
             on=self.issue_date,
@@ -239,6 +258,12 @@ class Invoice:
                 "organization_id": str(self.organization_id),
             },
         )
+
+
+def rupee_round_off(amount: Money) -> Money:
+    """What brings ``amount`` to the nearest whole rupee: 50 paise or more up, less ignored (CGST
+    s.170, TAX_RULES.md §2.6); -0.49 … +0.50 for a positive amount in paise."""
+    return Money(round_half_up(amount.amount, 0) - amount.amount, amount.currency).rounded()
 
 
 # -- payments -------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ class OrganizationProfile:
     name: str = ""
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
+    invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
 
 
 class LeaseDirectory(ABC):

@@ -4,6 +4,12 @@ Per month of issue date: taxable value (lines with tax the supplier charges), ex
 with no tax at all), reverse-charge value (lines whose tax the recipient pays), and the tax per
 head the supplier charged. Cancelled invoices are left out (their postings were reversed); drafts
 are not supplies yet.
+
+``tax`` is the exact sum of the invoices' heads (paise); ``tax_payable`` is what is paid per head:
+in India each head's monthly sum rounded to the nearest rupee, 50 paise or more up (CGST s.170,
+TAX_RULES.md §2.6: the consolidated payment is rounded, whatever the invoices did). Elsewhere it is
+the exact sum (no such rule modelled). An invoice's own round-off (``Invoice.round_off``) is not
+tax and not a supply: it is in no figure of the return.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import io
 from dataclasses import dataclass, field
 
 from pmsaas.domain.financial.model import Invoice, InvoiceStatus
-from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.money import Money, round_half_up
 
 
 @dataclass
@@ -28,6 +34,19 @@ class TaxReturnRow:
 
     def money(self, minor: int) -> Money:
         return Money.from_minor(minor, self.currency)
+
+    @property
+    def tax_payable(self) -> dict[str, int]:
+        """Head -> minor units payable: rounded to the rupee in India (s.170), exact elsewhere."""
+        return {head: payable_minor(minor, self.currency) for head, minor in self.tax.items()}
+
+
+def payable_minor(minor: int, currency: str) -> int:
+    """Tax payable per CGST s.170 for INR (nearest rupee, >= 0.50 up); other currencies unchanged."""
+    if currency != "INR":
+        return minor
+    money = Money.from_minor(minor, currency)
+    return Money(round_half_up(money.amount, 0), currency).minor
 
 
 def tax_return(invoices: list[Invoice], periods: list[str], currency: str) -> list[TaxReturnRow]:
@@ -57,7 +76,18 @@ def to_csv(rows: list[TaxReturnRow]) -> str:
     heads = sorted({h for r in rows for h in r.tax})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["period", "currency", "invoices", "taxable_value", "exempt_value", "reverse_charge_value", *heads])
+    writer.writerow(
+        [
+            "period",
+            "currency",
+            "invoices",
+            "taxable_value",
+            "exempt_value",
+            "reverse_charge_value",
+            *heads,
+            *(f"{h}_payable" for h in heads),
+        ]
+    )
     for r in rows:
         writer.writerow(
             [
@@ -68,6 +98,7 @@ def to_csv(rows: list[TaxReturnRow]) -> str:
                 str(r.money(r.exempt_value)),
                 str(r.money(r.reverse_charge_value)),
                 *(str(r.money(r.tax.get(h, 0))) for h in heads),
+                *(str(r.money(payable_minor(r.tax.get(h, 0), r.currency))) for h in heads),
             ]
         )
     return out.getvalue()

@@ -200,7 +200,11 @@ async def create_invoice(
             updated_at=now,
         )
         if issue:
-            entry = invoice.issue(number=await _invoice_number(uow, profile, invoice.issue_date), at=now)
+            entry = invoice.issue(
+                number=await _invoice_number(uow, profile, invoice.issue_date),
+                at=now,
+                round_off=profile.invoice_round_off,
+            )
             await uow.invoices.add(invoice)
             await uow.ledger.post(entry)
         else:
@@ -258,7 +262,11 @@ async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now) -> 
     invoice.require_draft("issue")
     profile = await uow.organization_profiles.get(org)
     version = invoice.version
-    entry = invoice.issue(number=await _invoice_number(uow, profile, invoice.issue_date), at=now)
+    entry = invoice.issue(
+        number=await _invoice_number(uow, profile, invoice.issue_date),
+        at=now,
+        round_off=profile.invoice_round_off,
+    )
     invoice.version += 1
     await uow.invoices.update(invoice, expected_version=version)
     await uow.ledger.post(entry)

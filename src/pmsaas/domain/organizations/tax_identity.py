@@ -2,7 +2,8 @@
 
 India: the GSTIN (its State code must be the organization's State, its PAN is the PAN inside it),
 the PAN on its own for TDS, whether it is GST-registered at all. Canada: the GST/HST account
-(BN + ``RT`` program account). Both: the invoice and receipt number formats. Kept in the
+(BN + ``RT`` program account). Both: the invoice and receipt number formats. India only:
+``invoice_round_off`` (round each invoice to the nearest rupee at issue, TAX_RULES.md §2.6). Kept in the
 organization's ``extra_settings`` under these names, which the financial context reads.
 
 Invoice numbers in India (CGST Rules, rule 46(b)): at most 16 characters, letters, digits, ``-`` and
@@ -30,7 +31,9 @@ KEYS = (
     "tax_registration_number",
     "invoice_number_format",
     "receipt_number_format",
+    "invoice_round_off",
 )
+_FLAGS = ("gst_registered", "invoice_round_off")
 # ISO 3166-2:IN (the organization's State) -> GST State code (the GSTIN's first two digits).
 GST_STATE_CODE = {
     "JK": "01", "HP": "02", "PB": "03", "CH": "04", "UK": "05", "UT": "05", "HR": "06", "DL": "07", "RJ": "08",
@@ -52,15 +55,23 @@ class TaxIdentity:
     tax_registration_number: str | None = None  # Canada: GST/HST account, 123456789RT0001
     invoice_number_format: str | None = None  # None: the product's default
     receipt_number_format: str | None = None
+    # India (INR): invoices are rounded to the nearest rupee when issued (a round-off on the invoice).
+    # ``None`` (a client's null) is the default, false.
+    invoice_round_off: bool | None = False
 
     @classmethod
     def from_extra(cls, extra: dict[str, object]) -> TaxIdentity:
-        text = {k: str(extra[k]) if extra.get(k) else None for k in KEYS if k != "gst_registered"}
-        return cls(gst_registered=bool(extra.get("gst_registered", True)), **text)  # type: ignore[arg-type]
+        text = {k: str(extra[k]) if extra.get(k) else None for k in KEYS if k not in _FLAGS}
+        return cls(
+            gst_registered=bool(extra.get("gst_registered", True)),
+            invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            **text,  # type: ignore[arg-type]
+        )
 
     def merged_into(self, extra: dict[str, object]) -> dict[str, object]:
         kept = {k: v for k, v in extra.items() if k not in KEYS}
         mine = {k: getattr(self, k) for k in KEYS}
+        mine["invoice_round_off"] = self.invoice_round_off or None  # stored only when on
         return {**kept, **{k: v for k, v in mine.items() if v is not None}}
 
     def validated(self, country: str, region: str | None) -> TaxIdentity:
@@ -74,11 +85,14 @@ class TaxIdentity:
             if not self.gst_registered:
                 problems.append(FieldProblem("gst_registered", "must be true when a gst_number is set"))
         trn = _checked_gst_hst_account(problems, self.tax_registration_number, country)
+        round_off = bool(self.invoice_round_off)
+        if round_off and country != "IN":
+            problems.append(FieldProblem("invoice_round_off", "applies only to organizations in IN (rupee rounding)"))
         for name in ("invoice_number_format", "receipt_number_format"):
             _check_format(problems, name, getattr(self, name), country)
         if problems:
             raise ValidationFailed(problems)
-        return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn)
+        return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn, invoice_round_off=round_off)
 
 
 def _checked(problems: list[FieldProblem], name: str, value: str | None, module, country: str, only: str) -> str | None:  # type: ignore[no-untyped-def]

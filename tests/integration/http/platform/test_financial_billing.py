@@ -56,6 +56,27 @@ async def test_each_active_lease_gets_one_taxed_invoice_per_period(api, owner):
     assert (await trial_balance(api, owner))["rent_income"] == "-65000.00"
 
 
+async def test_with_the_round_off_setting_the_run_issues_whole_rupees(api, owner):
+    body = {"country": "IN", "province": "MH", "invoice_round_off": True}
+    r = await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)
+    assert r.status_code == 200, r.text
+    shop = await make_lease(api, owner, "IN", rent="1000.75")  # 1000.75 + 2 x 90.07 = 1180.89
+    flat = await make_lease(api, owner, "IN", property_type="residential", rent="25000.49")
+    whole = await make_lease(api, owner, "IN", property_type="residential", rent="25000.00")
+    assert (await _run(api, owner)).created == 3
+    figures = {}
+    for name, lease in (("shop", shop), ("flat", flat), ("whole", whole)):
+        [inv] = await _invoices(api, owner, lease)
+        figures[name] = (inv["round_off"]["amount"], inv["total"]["amount"], inv["balance_due"]["amount"])
+    assert figures == {
+        "shop": ("0.11", "1181.00", "1181.00"),
+        "flat": ("-0.49", "25000.00", "25000.00"),
+        "whole": ("0.00", "25000.00", "25000.00"),
+    }
+    balances = await trial_balance(api, owner)
+    assert balances["round_off"] == "0.38" and balances["rent_income"] == "-51001.24"
+
+
 async def test_concurrent_runs_bill_each_lease_once_with_gap_free_numbers(api, owner):
     await set_country(api, owner, "IN")
     leases = [await make_lease(api, owner, "IN", rent="1000.00") for _ in range(5)]

@@ -107,17 +107,21 @@ class _ProbedUow(SqlUnitOfWork):
         return _Probe(self.connection, self.seen)
 
 
-async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, monkeypatch):
+@pytest.mark.parametrize("round_off", [False, True], ids=["exact", "round_off"])
+async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, monkeypatch, round_off):
     await set_country(api, owner, "IN")
+    extra: dict[str, Any] = {"invoice_number_format": NUMBER_FORMAT}
+    if round_off:
+        extra["invoice_round_off"] = True
     async with api.container.engine().begin() as conn:
         await conn.execute(
-            organizations.update()
-            .where(organizations.c.id == uuid.UUID(owner.org_id))
-            .values(extra_settings={"invoice_number_format": NUMBER_FORMAT})
+            organizations.update().where(organizations.c.id == uuid.UUID(owner.org_id)).values(extra_settings=extra)
         )
     shop = await make_lease(api, owner, "IN", rent="40000.00")  # CGST + SGST
-    await make_lease(api, owner, "IN", property_type="residential", rent="25000.55")  # exempt
-    await make_lease(api, owner, "IN", property_type="residential", rent="30000.00", tenant_gstin="27AABCP1234Q1Z7")
+    exempt = await make_lease(api, owner, "IN", property_type="residential", rent="25000.55")  # exempt
+    rcm_lease = await make_lease(
+        api, owner, "IN", property_type="residential", rent="30000.40", tenant_gstin="27AABCP1234Q1Z7"
+    )
     late = await make_lease(
         api, owner, "IN", property_type="residential", rent="20000.00", grace_days=5, late_fee=("percentage", "2.5")
     )
@@ -150,10 +154,11 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     async with api.container.uow() as uow:
         for inv_id, inv in issued.items():
             stored = await uow.invoices.get(inv.organization_id, inv_id)
-            assert (stored.number, stored.status, stored.total, stored.period) == (
+            assert (stored.number, stored.status, stored.total, stored.round_off, stored.period) == (
                 inv.number,
                 inv.status,
                 inv.total,
+                inv.round_off,
                 "2026-12",
             )
             assert stored.lines == inv.lines
@@ -167,8 +172,22 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     balances = await trial_balance(api, owner)
     assert Decimal(balances["rent_income"]) == -Decimal("20000.00") - Decimal("40000.00") - Decimal(
         "25000.55"
-    ) - Decimal("30000.00") - Decimal("20000.00")
+    ) - Decimal("30000.40") - Decimal("20000.00")
     assert (await _invoices(api, owner, shop))[0]["total"]["amount"] == "47200.00"
+    # With round-off the run rounds each invoice to the rupee, on both paths alike (compared above).
+    round_offs = sorted(row["round_off_minor"] for row in core["invoices"])
+    totals = {row["lease_id"]: row["total_minor"] for row in core["invoices"]}
+    if round_off:
+        assert round_offs == [-40, 0, 0, 45]
+        assert (totals[uuid.UUID(exempt.id)], totals[uuid.UUID(rcm_lease.id)]) == (2500100, 3000000)
+        assert balances["round_off"] == "-0.05"  # credited 0.45, debited 0.40
+        journal = [
+            (row["key"], row["kind"], row["amount_minor"]) for row in core["journal"] if row["key"] == "round_off"
+        ]
+        assert sorted(journal) == [("round_off", "income", -45), ("round_off", "income", 40)]
+    else:
+        assert round_offs == [0, 0, 0, 0] and "round_off" not in balances
+        assert (totals[uuid.UUID(exempt.id)], totals[uuid.UUID(rcm_lease.id)]) == (2500055, 3000040)
 
 
 async def _invoices(api, owner, lease):
@@ -253,11 +272,11 @@ async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, o
     real_issue = billing.Invoice.issue
     issued: list[str] = []
 
-    def failing_issue(self, *, number, at):
+    def failing_issue(self, *, number, at, round_off=False):
         if len(issued) == 4:
             raise RuntimeError("boom")
         issued.append(number)
-        return real_issue(self, number=number, at=at)
+        return real_issue(self, number=number, at=at, round_off=round_off)
 
     monkeypatch.setattr(billing.Invoice, "issue", failing_issue)
     with pytest.raises(RuntimeError, match="boom"):

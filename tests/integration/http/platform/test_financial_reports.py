@@ -33,8 +33,8 @@ async def test_monthly_returns_split_taxable_exempt_and_reverse_charge(api, owne
     csv = await api.get(RETURNS, owner.token, params={"from": "2026-12", "format": "csv"})
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines() == [
-        "period,currency,invoices,taxable_value,exempt_value,reverse_charge_value,CGST,SGST",
-        "2026-12,INR,3,100000.00,35000.00,60000.00,9000.00,9000.00",
+        "period,currency,invoices,taxable_value,exempt_value,reverse_charge_value,CGST,SGST,CGST_payable,SGST_payable",
+        "2026-12,INR,3,100000.00,35000.00,60000.00,9000.00,9000.00,9000.00,9000.00",
     ]
     # Another organization sees its own (empty) figures, never these.
     theirs = (await api.get(RETURNS, other_owner.token, params={"from": "2026-12"})).json()["data"]

@@ -43,6 +43,7 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "tax_registration_number": None,
         "invoice_number_format": None,
         "receipt_number_format": None,
+        "invoice_round_off": False,
     }
 
 
@@ -64,6 +65,7 @@ async def test_create_makes_the_creator_owner(api, owner):
         "tax_registration_number": None,
         "invoice_number_format": None,
         "receipt_number_format": None,
+        "invoice_round_off": False,
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

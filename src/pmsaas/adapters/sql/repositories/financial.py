@@ -217,6 +217,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             name=row.name,
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
+            invoice_round_off=bool(extra.get("invoice_round_off", False)) and row.currency == "INR",
         )
 
 
@@ -456,6 +457,7 @@ def _invoice_row(inv: Invoice) -> dict[str, Any]:
         "currency": inv.currency,
         "subtotal_minor": inv.subtotal.minor,
         "tax_minor": inv.tax_total.minor,
+        "round_off_minor": inv.round_off.minor,
         "total_minor": inv.total.minor,
         "paid_minor": inv.amount_paid.minor,
         "period": inv.period,
@@ -537,6 +539,7 @@ def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
         currency=r.currency,
         lines=lines,
         paid=Money.from_minor(r.paid_minor, r.currency),
+        round_off=Money.from_minor(r.round_off_minor, r.currency),
         period=r.period,
         notes=r.notes,
         issued_at=r.issued_at,

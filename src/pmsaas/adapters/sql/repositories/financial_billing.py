@@ -107,7 +107,7 @@ async def billable_leases(
 # invoice, line, entry or event of that organization's run is written). Lines, journal entries and
 # lines and outbox rows have fresh ids: nothing to clash with.
 
-_INVOICE_COLUMNS = tuple(c.name for c in F.invoices.columns)
+_INVOICE_COLUMNS = tuple(c.name for c in F.invoices.columns)  # _invoice_rows writes them in this order
 _LINE_COLUMNS = tuple(c.name for c in F.invoice_lines.columns)
 _ENTRY_COLUMNS = (
     "id",
@@ -195,9 +195,9 @@ def _minor(amount: Decimal, currency: str) -> int:
     return int(round_half_up(amount, digits).scaleb(digits))
 
 
-def _figures(inv: Invoice) -> tuple[int, int, int]:
-    """``(subtotal, tax_total, total)`` of ``inv`` in minor units, as its Money properties compute
-    them (exact Decimal sums, one rounding each), in one pass over the lines."""
+def _figures(inv: Invoice) -> tuple[int, int, int, int]:
+    """``(subtotal, tax_total, round_off, total)`` of ``inv`` in minor units, as its Money properties
+    compute them (exact Decimal sums, one rounding each), in one pass over the lines."""
     subtotal = tax = _ZERO
     for line in inv.lines:
         subtotal += line.amount.amount
@@ -205,7 +205,13 @@ def _figures(inv: Invoice) -> tuple[int, int, int]:
             if t.payable_by == "supplier":
                 tax += t.amount.amount
     currency = inv.currency
-    return _minor(subtotal, currency), _minor(tax, currency), _minor(subtotal + tax, currency)
+    round_off = inv.round_off.amount if inv.round_off is not None else _ZERO
+    return (
+        _minor(subtotal, currency),
+        _minor(tax, currency),
+        _minor(round_off, currency),
+        _minor(subtotal + tax + round_off, currency),
+    )
 
 
 # COPY text format: tab-separated, \N for NULL, backslash escapes for \ tab newline and CR.
@@ -276,12 +282,12 @@ async def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Iterator[s
 
 def _invoice_rows(invoices: list[Invoice], ids: list[str], tx: _Texts) -> Iterator[str]:
     for inv, inv_id in zip(invoices, ids, strict=True):
-        subtotal, tax, total = _figures(inv)
+        subtotal, tax, round_off, total = _figures(inv)
         paid = inv.amount_paid
         yield (
             f"{inv_id}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{_uuid(inv.lease_id)}\t"
             f"{_uuid(inv.tenant_id)}\t{tx(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
-            f"{tx(inv.currency)}\t{subtotal}\t{tax}\t{total}\t{_minor(paid.amount, paid.currency)}\t"
+            f"{tx(inv.currency)}\t{subtotal}\t{tax}\t{round_off}\t{total}\t{_minor(paid.amount, paid.currency)}\t"
             f"{tx(inv.period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t{tx(inv.sent_at)}\t"
             f"{tx(inv.cancelled_at)}\t{inv.version}\t{tx(inv.created_at)}\t{tx(inv.updated_at)}\n"
         )

@@ -65,6 +65,8 @@ invoices = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("subtotal_minor", sa.BigInteger(), nullable=False),
     sa.Column("tax_minor", sa.BigInteger(), nullable=False),
+    # India: the difference (-0.49..+0.50) that rounds the invoice to the rupee at issue; in total_minor.
+    sa.Column("round_off_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("total_minor", sa.BigInteger(), nullable=False),
     sa.Column("paid_minor", sa.BigInteger(), nullable=False),
     sa.Column("period", sa.String(7), nullable=True),  # "2026-12" for billing-run invoices

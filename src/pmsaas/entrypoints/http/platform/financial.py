@@ -181,6 +181,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     lines: list[InvoiceLineOut]
     subtotal: MoneyOut
     tax_total: MoneyOut
+    round_off: MoneyOut  # India: the rounding to the rupee decided at issue (zero on drafts); in total
     total: MoneyOut
     amount_paid: MoneyOut
     balance_due: MoneyOut
@@ -208,6 +209,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
             lines=[InvoiceLineOut.of(line) for line in inv.lines],
             subtotal=MoneyOut.of(inv.subtotal),
             tax_total=MoneyOut.of(inv.tax_total),
+            round_off=MoneyOut.of(inv.round_off or Money.zero(inv.currency)),
             total=MoneyOut.of(inv.total),
             amount_paid=MoneyOut.of(inv.amount_paid),
             balance_due=MoneyOut.of(inv.balance_due),
@@ -889,11 +891,14 @@ class TaxReturnOut(msgspec.Struct, kw_only=True):
     taxable_value: MoneyOut
     exempt_value: MoneyOut
     reverse_charge_value: MoneyOut
-    tax: dict[str, MoneyOut]
+    tax: dict[str, MoneyOut]  # exact sums of the invoices' heads
     total_tax: MoneyOut
+    tax_payable: dict[str, MoneyOut]  # per head, rounded to the rupee in India (CGST s.170)
+    total_tax_payable: MoneyOut
 
     @classmethod
     def of(cls, r: TaxReturnRow) -> TaxReturnOut:
+        payable = r.tax_payable
         return cls(
             period=r.period,
             currency=r.currency,
@@ -903,6 +908,8 @@ class TaxReturnOut(msgspec.Struct, kw_only=True):
             reverse_charge_value=MoneyOut.of(r.money(r.reverse_charge_value)),
             tax={head: MoneyOut.of(r.money(v)) for head, v in sorted(r.tax.items())},
             total_tax=MoneyOut.of(r.money(sum(r.tax.values()))),
+            tax_payable={head: MoneyOut.of(r.money(v)) for head, v in sorted(payable.items())},
+            total_tax_payable=MoneyOut.of(r.money(sum(payable.values()))),
         )
 
 

@@ -49,6 +49,8 @@ class SettingsIn(Input):
     tax_registration_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
     invoice_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
     receipt_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
+    # India only: round issued invoices to the nearest rupee (true on another country is 422; null: false).
+    invoice_round_off: bool | msgspec.UnsetType | None = msgspec.UNSET
 
     def tax_changes(self) -> dict[str, object]:
         return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
@@ -96,6 +98,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     tax_registration_number: str | None
     invoice_number_format: str | None  # null: the default, INV/{fy}/{seq:06d}
     receipt_number_format: str | None  # null: the default, RCPT/{fy}/{seq:06d}
+    invoice_round_off: bool  # India: invoices rounded to the nearest rupee at issue
 
     @classmethod
     def of(cls, o: Organization) -> SettingsOut:
@@ -113,6 +116,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             tax_registration_number=tax.tax_registration_number,
             invoice_number_format=tax.invoice_number_format,
             receipt_number_format=tax.receipt_number_format,
+            invoice_round_off=bool(tax.invoice_round_off),
         )
 
 
