@@ -119,3 +119,12 @@ async def test_only_the_organizations_managers_set_it_and_never_for_another(api,
     r = await _put(api, owner, token=other_owner.token, gst_number=MH_GSTIN)
     assert r.status_code == 404 and r.json()["error"]["code"] == "RESOURCE_NOT_FOUND"
     assert (await api.get(_settings(owner), owner.token)).json()["data"]["gst_number"] is None
+
+
+async def test_an_organization_body_names_the_settings_fields_as_it_nests_them(api, owner):
+    body = {"name": "Pune Plots", "settings": {"country": "IN", "state": "MH", "gst_number": KA_GSTIN}}
+    r = await api.post("/api/v1/organizations", owner.token, json=body)
+    assert _fields(r) == ["settings.gst_number"]
+    r = await api.put(f"/api/v1/organizations/{owner.org_id}", owner.token, json=body)
+    assert _fields(r) == ["settings.gst_number"]
+    assert (await api.get(_settings(owner), owner.token)).json()["data"]["gst_number"] is None  # nothing written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -142,6 +144,19 @@ class OrganizationOut(msgspec.Struct, kw_only=True):
         )
 
 
+_SETTINGS_FIELDS = frozenset((*TAX_KEYS, "state"))
+
+
+@contextmanager
+def _nested_in(prefix: str) -> Iterator[None]:
+    """The tax identity's problems named as an organization body nests them: ``settings.gst_number``."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        named = [(prefix + p.field if p.field in _SETTINGS_FIELDS else p.field, p.message) for p in exc.problems]
+        raise ValidationFailed([FieldProblem(field, message) for field, message in named]) from None
+
+
 class OrganizationController(Controller):
     path = "/api/v1/organizations"
     tags = ["Organizations"]
@@ -162,14 +177,15 @@ class OrganizationController(Controller):
         actor: CurrentActor,
         data: JSONBody[OrganizationIn],
     ) -> Ok[OrganizationOut]:
-        org = await services.create_organization(
-            uow=uow,
-            clock=clock,
-            actor=actor,
-            name=data.name,
-            settings=data.settings.to_domain("settings.") if data.settings else None,
-            tax_changes=data.settings.tax_changes() if data.settings else None,
-        )
+        with _nested_in("settings."):
+            org = await services.create_organization(
+                uow=uow,
+                clock=clock,
+                actor=actor,
+                name=data.name,
+                settings=data.settings.to_domain("settings.") if data.settings else None,
+                tax_changes=data.settings.tax_changes() if data.settings else None,
+            )
         return ok(OrganizationOut.of(org))
 
     @get("/{organization_id:uuid}", summary="One organization")
@@ -189,15 +205,16 @@ class OrganizationController(Controller):
         organization_id: FromPath[UUID],
         data: JSONBody[OrganizationIn],
     ) -> Ok[OrganizationOut]:
-        org = await services.rename_organization(
-            uow=uow,
-            clock=clock,
-            actor=actor,
-            organization_id=organization_id,
-            name=data.name,
-            settings=data.settings.to_domain("settings.") if data.settings else None,
-            tax_changes=data.settings.tax_changes() if data.settings else None,
-        )
+        with _nested_in("settings."):
+            org = await services.rename_organization(
+                uow=uow,
+                clock=clock,
+                actor=actor,
+                organization_id=organization_id,
+                name=data.name,
+                settings=data.settings.to_domain("settings.") if data.settings else None,
+                tax_changes=data.settings.tax_changes() if data.settings else None,
+            )
         return ok(OrganizationOut.of(org))
 
     @delete(
