@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
+from types import TracebackType
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from pmsaas.adapters.sql.engine import LAZY_BEGIN
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial import (
     SqlBudgetRepository,
@@ -104,6 +106,9 @@ class SqlUnitOfWork(
         super().__init__()
         self._engine = engine
         self._conn: AsyncConnection | None = None
+        # PostgreSQL: BEGIN is sent just before the first write (engine.LAZY_BEGIN), so a unit of work
+        # that only reads costs no BEGIN/ROLLBACK round trips. SQLite takes its write lock up front.
+        self._lazy = engine.dialect.name == "postgresql"
 
     @property
     def connection(self) -> AsyncConnection:
@@ -116,9 +121,31 @@ class SqlUnitOfWork(
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
             self._conn = await self._engine.connect()
+            if self._lazy:
+                await self._conn.execution_options(isolation_level="AUTOCOMMIT", **{LAZY_BEGIN: True})
             await self._conn.begin()
         except (OSError, OperationalError, InterfaceError) as exc:  # cannot connect: 503, not a bug
+            await self._close_quietly()
             raise DependencyUnavailable("database unavailable") from exc
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        except DBAPIError as cleanup_error:
+            if not cleanup_error.connection_invalidated:
+                raise
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The connection died under the use case (the server restarted, a network cut): nothing was
+            # committed, the pool has dropped its other connections, a retry gets a fresh one.
+            raise DependencyUnavailable("database connection lost; retry the request") from exc
+
+    async def _close_quietly(self) -> None:
+        try:
+            await self._close()
+        except Exception:
+            self._conn = None
 
     async def commit(self) -> None:
         conn = self.connection

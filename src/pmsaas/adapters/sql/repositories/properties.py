@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -74,7 +75,7 @@ def _row(p: Property) -> dict[str, Any]:
     }
 
 
-def to_property(r: Any) -> Property:
+def to_property(r: Any, owner_ids: tuple[UUID, ...] = ()) -> Property:
     return Property(
         id=r.id,
         organization_id=r.organization_id,
@@ -89,7 +90,32 @@ def to_property(r: Any) -> Property:
         updated_at=r.updated_at,
         amenities=tuple(r.amenities or ()),
         policies=policies_from_json(r.policies),
+        owner_ids=owner_ids,
     )
+
+
+def owner_ids_column(dialect: str) -> sa.Label[Any]:
+    """The property's owners as one column of the property's own row (no second query): a correlated
+    ``array_agg`` on PostgreSQL, ``json_group_array`` on SQLite; read back with ``owner_ids_of``."""
+    o = property_owners
+    if dialect == "postgresql":
+        agg: Any = postgresql.array_agg(postgresql.aggregate_order_by(o.c.user_id, o.c.user_id))
+    else:
+        agg = sa.type_coerce(sa.func.json_group_array(o.c.user_id), sa.JSON())
+    return sa.select(agg).where(o.c.property_id == t.c.id).scalar_subquery().label("owner_ids")
+
+
+def owner_ids_of(value: list[Any] | None) -> tuple[UUID, ...]:
+    """PostgreSQL gives UUIDs in order (or NULL for none); SQLite gives hex strings: sorted the same way."""
+    if not value:
+        return ()
+    if isinstance(value[0], UUID):
+        return tuple(value)
+    return tuple(sorted(UUID(v) for v in value))
+
+
+def to_property_with_owners(r: Any) -> Property:
+    return to_property(r, owner_ids_of(r.owner_ids))
 
 
 def policies_to_json(p: PropertyPolicies) -> dict[str, Any] | None:
@@ -174,11 +200,15 @@ class SqlPropertyRepository(PropertyRepository):
             owners.setdefault(pid, []).append(uid)
         return [replace(p, owner_ids=tuple(owners.get(p.id, ()))) for p in props]
 
+    def _with_owner_ids(self) -> sa.Label[Any]:
+        return owner_ids_column(self._conn.dialect.name)
+
     async def get(self, organization_id: UUID, property_id: UUID) -> Property:
-        row = (await self._conn.execute(t.select().where(self._live(organization_id), t.c.id == property_id))).first()
+        query = sa.select(t, self._with_owner_ids()).where(self._live(organization_id), t.c.id == property_id)
+        row = (await self._conn.execute(query)).first()
         if row is None:
             raise NotFound("property", property_id)
-        return (await self._with_owners([to_property(row)]))[0]
+        return to_property_with_owners(row)
 
     async def find_by_name(self, organization_id: UUID, name: str) -> Property | None:
         row = (
@@ -258,8 +288,8 @@ class SqlPropertyRepository(PropertyRepository):
                 )
             )
         where += apply_created_range(t.c.created_at, filters.created_after, filters.created_before)
-        result = await page_of(self._conn, t, where, SORTABLE, page, to_property)
-        return replace(result, items=await self._with_owners(result.items))
+        columns = [t, self._with_owner_ids()]
+        return await page_of(self._conn, t, where, SORTABLE, page, to_property_with_owners, columns=columns)
 
 
 def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:

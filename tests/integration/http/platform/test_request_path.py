@@ -1,0 +1,212 @@
+"""The fixed per-request path (bench/README.md, HTTP section): what each request costs in round trips,
+and that the cheaper path keeps transactions, dead-connection handling and guards correct."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from psycopg.pq import TransactionStatus
+
+from pmsaas.adapters.sql.engine import is_plain_read
+from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
+from pmsaas.domain.shared.address import Address
+from pmsaas.domain.shared.errors import DependencyUnavailable
+
+
+@contextmanager
+def statements(api: Any) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement the app's engine sends, with the connection's transaction status right after it
+    (PostgreSQL: IDLE = ran in autocommit, no transaction open; INTRANS = inside a transaction)."""
+    seen: list[tuple[str, Any]] = []
+    engine = api.container.engine().sync_engine
+
+    def after(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        driver = conn.connection.driver_connection
+        status = driver.info.transaction_status if api.backend == "postgres" else None
+        seen.append((" ".join(statement.split()), status))
+
+    sa.event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", after)
+
+
+def new_property(org: str, name: str) -> Property:
+    now = datetime.now(UTC)
+    return Property(
+        organization_id=uuid.UUID(org),
+        name=name,
+        type=PropertyType.RESIDENTIAL,
+        status=PropertyStatus.ACTIVE,
+        address=Address("1 Main St", "Toronto", "ON", "M5V 2T6", "CA"),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def test_a_list_page_is_one_statement_with_owners_and_total(api, owner):
+    owner_id, _ = await owner.add_user("PropertyOwner")
+    second_id, _ = await owner.add_user("PropertyOwner")
+    for i in range(3):
+        body = {
+            "name": f"Row {i}",
+            "type": "residential",
+            "address": {"street": "1 Main St", "city": "Toronto", "province": "ON", "postal_code": "M5V 2T6"},
+            "owner_ids": [owner_id, second_id] if i == 1 else [],
+        }
+        assert (await api.post("/api/v1/properties", owner.token, json=body)).status_code == 201
+    await api.get("/api/v1/properties", owner.token)  # warm the plan cache
+    with statements(api) as seen:
+        r = await api.get("/api/v1/properties?page_size=2&sort_by=name", owner.token)
+    assert r.status_code == 200
+    selects = [(sql, status) for sql, status in seen if sql.startswith("SELECT")]
+    assert len(selects) == 1, seen  # page, total and owners together
+    if api.backend == "postgres":  # a read-only use case: no BEGIN/ROLLBACK round trips
+        assert seen == selects and selects[0][1] == TransactionStatus.IDLE
+    data = r.json()["data"]
+    assert [p["name"] for p in data] == ["Row 0", "Row 1"]
+    assert data[0]["owner_ids"] == []
+    assert data[1]["owner_ids"] == sorted([owner_id, second_id], key=uuid.UUID)
+    assert r.json()["meta"]["pagination"]["total_count"] == 3
+    one = await api.get(f"/api/v1/properties/{data[1]['id']}", owner.token)
+    assert one.json()["data"]["owner_ids"] == data[1]["owner_ids"]
+
+
+async def test_a_write_still_runs_in_one_transaction(api, owner):
+    body = {
+        "name": "Transactional",
+        "type": "residential",
+        "address": {"street": "1 Main St", "city": "Toronto", "province": "ON", "postal_code": "M5V 2T6"},
+    }
+    with statements(api) as seen:
+        assert (await api.post("/api/v1/properties", owner.token, json=body)).status_code == 201
+    writes = [(sql, status) for sql, status in seen if sql.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) >= 2  # the property and its outbox event
+    if api.backend == "postgres":
+        assert {status for _, status in writes} == {TransactionStatus.INTRANS}
+
+
+async def test_reads_then_a_failure_after_a_write_roll_everything_back(api, owner):
+    name = f"Rolled back {uuid.uuid4().hex[:6]}"
+    org = uuid.UUID(owner.org_id)
+    with pytest.raises(RuntimeError), statements(api) as seen:
+        async with api.container.uow() as uow:
+            assert await uow.properties.find_by_name(org, name) is None  # a read first
+            await uow.properties.add(new_property(owner.org_id, name))  # then the write opens the transaction
+            raise RuntimeError("the use case fails after writing")
+    if api.backend == "postgres":
+        assert seen[0][1] == TransactionStatus.IDLE and seen[-1][1] == TransactionStatus.INTRANS
+    async with api.container.uow() as uow:
+        assert await uow.properties.find_by_name(org, name) is None
+
+
+async def test_a_committed_unit_of_work_after_reads_keeps_its_writes(api, owner):
+    name = f"Kept {uuid.uuid4().hex[:6]}"
+    org = uuid.UUID(owner.org_id)
+    async with api.container.uow() as uow:
+        assert await uow.properties.find_by_name(org, name) is None
+        await uow.properties.add(new_property(owner.org_id, name))
+        await uow.commit()
+    async with api.container.uow() as uow:
+        assert (await uow.properties.find_by_name(org, name)) is not None
+    # and the pooled connection went back clean: the next unit of work starts without a transaction
+    with statements(api) as seen:
+        async with api.container.uow() as uow:
+            await uow.properties.find_by_name(org, name)
+    if api.backend == "postgres":
+        assert seen and {status for _, status in seen} == {TransactionStatus.IDLE}
+
+
+@pytest.mark.parametrize(
+    ("sql", "plain"),
+    [
+        ("SELECT a FROM t WHERE b = $1", True),
+        ("  select count(*) from t", True),
+        ("SELECT a FROM t FOR UPDATE", False),
+        ("SELECT a FROM t FOR NO KEY UPDATE OF t", False),
+        ("SELECT a FROM t FOR SHARE", False),
+        ("SELECT pg_advisory_xact_lock(1)", False),
+        ("SELECT nextval('s')", False),
+        ("WITH x AS (DELETE FROM t RETURNING a) SELECT a FROM x", False),
+        ("INSERT INTO t VALUES (1)", False),
+        ("SAVEPOINT sa_1", False),
+        ("SELECT updated_at, created_at FROM t", True),
+    ],
+)
+def test_what_counts_as_a_plain_read(sql, plain):
+    assert is_plain_read(sql) is plain
+
+
+async def test_a_connection_the_server_closed_is_replaced_without_an_error(api, owner):
+    """No pre-ping: a pooled connection whose backend is gone is noticed at checkout (its socket is
+    readable) and replaced, so the request still succeeds."""
+    assert (await api.get("/api/v1/properties", owner.token)).status_code == 200
+    if api.backend == "postgres":
+        killed = await _terminate_pooled_backends(api)
+        assert killed >= 1
+    for _ in range(3):
+        r = await api.get("/api/v1/properties", owner.token)
+        assert r.status_code == 200, r.text
+
+
+async def test_a_connection_lost_inside_a_unit_of_work_is_503_and_the_next_one_works(api, owner):
+    org = uuid.UUID(owner.org_id)
+    if api.backend == "postgres":
+        with pytest.raises(DependencyUnavailable):
+            async with api.container.uow() as uow:
+                await uow.properties.find_by_name(org, "x")
+                pid = (await uow.connection.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
+                await _terminate(api, [pid])
+                await uow.properties.find_by_name(org, "x")
+    async with api.container.uow() as uow:
+        assert await uow.properties.find_by_name(org, "nothing by this name") is None
+    assert (await api.get("/api/v1/properties", owner.token)).status_code == 200
+
+
+def _admin_url(api: Any) -> tuple[str, str]:
+    url = api.container.engine().url
+    return url.set(drivername="postgresql").render_as_string(hide_password=False), str(url.database)
+
+
+async def _terminate_pooled_backends(api: Any) -> int:
+    admin, db = _admin_url(api)
+    async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
+        rows = await (
+            await conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (db,))
+        ).fetchall()
+    await _terminate(api, [r[0] for r in rows])
+    return len(rows)
+
+
+async def _terminate(api: Any, pids: list[int]) -> None:
+    admin, _ = _admin_url(api)
+    async with await psycopg.AsyncConnection.connect(admin, autocommit=True) as conn:
+        for pid in pids:
+            await conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        for _ in range(100):  # until the backends have exited
+            cur = await conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", (pids,))
+            if (await cur.fetchone())[0] == 0:  # type: ignore[index]
+                return
+            await asyncio.sleep(0.02)
+
+
+async def test_every_guard_is_async(api):
+    """Litestar runs a sync guard in a worker thread: a thread hop on every request."""
+    sync_guards = []
+    for route in api.client.app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for layer in handler.ownership_layers:
+                for guard in layer.guards or ():
+                    if not inspect.iscoroutinefunction(guard):
+                        sync_guards.append((route.path, getattr(guard, "__name__", guard)))
+    assert sync_guards == []
