@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from pmsaas.container import Container
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited
+from pmsaas.domain.shared.ports import RateDecision
 from pmsaas.entrypoints.http.middleware import _header, add_headers
 
 # Reachable without credentials (exact paths, or prefixes ending in "/").
@@ -94,7 +95,14 @@ class Authenticator:
         self._tokens = container.tokens()
         self._plans = PlanCache(container)
 
-    async def actor_for(self, scope: Scope) -> tuple[Actor, dict[str, Any]]:
+    async def admit(self, scope: Scope) -> tuple[Actor, dict[str, Any], dict[str, str]]:
+        """Who is calling, the token's claims, and the rate-limit headers for the response.
+
+        Raises AuthenticationFailed (no, bad or revoked credentials), NotFound (an organization the
+        user does not belong to) or RateLimitedWithHeaders (over the limit; the attempt is counted).
+        A token acting for its own organization costs one Redis round trip in all: the revocation
+        check and the rate-limit hit run as one script (``RevocationList.hit_unless_revoked``).
+        """
         authorization = _header(scope, b"authorization")
         api_key = _header(scope, b"x-api-key")
         token = None
@@ -106,13 +114,25 @@ class Authenticator:
         if token is None and api_key is None:
             raise AuthenticationFailed("Authentication required")
         if api_key is not None or (token is not None and token.startswith("pmk_")):
-            return await self._api_key_actor(api_key or token or "")
+            actor, claims = await self._api_key_actor(api_key or token or "")
+            return actor, claims, await self.rate_limit(actor)
         assert token is not None
         claims = self._tokens.decode(token)
-        if await self._is_revoked(claims["jti"]):
+        if self._switches_organization(scope, claims):
+            # Another organization than the token's: the revocation check comes before the membership
+            # lookup (a revoked token learns nothing about memberships), then the limit.
+            if await self._is_revoked(claims["jti"]):
+                raise AuthenticationFailed("Access token has been revoked")
+            actor = await self._without_deleted_organization(await self._select_organization(scope, claims))
+            return actor, claims, await self.rate_limit(actor)
+        actor = await self._without_deleted_organization(self._token_actor(claims))
+        limit, key, window = await self._limit_for(actor)
+        decision = await self._c.revocations().hit_unless_revoked(
+            claims["jti"], self._c.rate_limiter(), key, limit=limit, window_seconds=window
+        )
+        if decision is None:
             raise AuthenticationFailed("Access token has been revoked")
-        actor = await self._select_organization(scope, claims)
-        return await self._without_deleted_organization(actor), claims
+        return actor, claims, _limit_headers(decision)
 
     async def _without_deleted_organization(self, actor: Actor) -> Actor:
         if actor.organization_id is None or await self._plans.plan(actor.organization_id) is not None:
@@ -130,22 +150,38 @@ class Authenticator:
         actor = await resolver().authenticate(key)
         return await self._without_deleted_organization(actor), {}
 
-    async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
-        user_id = UUID(claims["sub"])
-        token_org = UUID(claims["org_id"]) if claims.get("org_id") else None
+    @staticmethod
+    def _switches_organization(scope: Scope, claims: dict[str, Any]) -> bool:
         wanted = _header(scope, b"x-organization-id")
+        token_org = claims.get("org_id")
+        return bool(wanted) and (not token_org or wanted.lower() != str(token_org).lower())
+
+    @staticmethod
+    def _token_actor(claims: dict[str, Any]) -> Actor:
         roles = frozenset(claims.get("org_roles") or ())
         tenant_profile = claims.get("tenant_profile_id")
-        org = token_org
-        if wanted and (token_org is None or wanted.lower() != str(token_org)):
-            org = _parse_uuid(wanted, "organization")
-            async with self._c.uow() as uow:
-                membership = await uow.memberships.find(org, user_id)
-            if membership is None and "SuperAdmin" not in roles:
-                raise NotFound("organization", org)
-            if membership is not None:
-                roles = membership.roles
-                tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
+        return Actor(
+            user_id=UUID(claims["sub"]),
+            organization_id=UUID(claims["org_id"]) if claims.get("org_id") else None,
+            roles=roles,
+            permissions=permissions_for(roles),
+            tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
+        )
+
+    async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
+        if not self._switches_organization(scope, claims):
+            return self._token_actor(claims)
+        user_id = UUID(claims["sub"])
+        roles = frozenset(claims.get("org_roles") or ())
+        tenant_profile = claims.get("tenant_profile_id")
+        org = _parse_uuid(_header(scope, b"x-organization-id") or "", "organization")
+        async with self._c.uow() as uow:
+            membership = await uow.memberships.find(org, user_id)
+        if membership is None and "SuperAdmin" not in roles:
+            raise NotFound("organization", org)
+        if membership is not None:
+            roles = membership.roles
+            tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
         return Actor(
             user_id=user_id,
             organization_id=org,
@@ -154,22 +190,29 @@ class Authenticator:
             tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
         )
 
-    async def rate_limit(self, actor: Actor) -> dict[str, str]:
+    async def _limit_for(self, actor: Actor) -> tuple[int, str, int]:
         settings = self._c.settings()
         plan = await self._plans.plan(actor.organization_id) if actor.organization_id else None
         limit = getattr(settings, PLAN_LIMIT_ATTR.get(plan or "standard", "rate_limit_standard"))
         principal = f"key:{actor.api_key_id}" if actor.api_key_id else f"user:{actor.user_id}"
-        window = settings.rate_limit_window_seconds
-        decision = await self._c.rate_limiter().hit(f"api:{principal}", limit=limit, window_seconds=window)
-        headers = {
-            "X-RateLimit-Limit": str(decision.limit),
-            "X-RateLimit-Remaining": str(decision.remaining),
-            "X-RateLimit-Reset": str(decision.reset_at),
-            "X-RateLimit-Window": str(decision.window_seconds),
-        }
-        if not decision.allowed:
-            raise RateLimitedWithHeaders(decision.retry_after, headers)
-        return headers
+        return limit, f"api:{principal}", settings.rate_limit_window_seconds
+
+    async def rate_limit(self, actor: Actor) -> dict[str, str]:
+        limit, key, window = await self._limit_for(actor)
+        decision = await self._c.rate_limiter().hit(key, limit=limit, window_seconds=window)
+        return _limit_headers(decision)
+
+
+def _limit_headers(decision: RateDecision) -> dict[str, str]:
+    headers = {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(decision.reset_at),
+        "X-RateLimit-Window": str(decision.window_seconds),
+    }
+    if not decision.allowed:
+        raise RateLimitedWithHeaders(decision.retry_after, headers)
+    return headers
 
 
 class RateLimitedWithHeaders(RateLimited):
@@ -186,10 +229,9 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             if scope["type"] not in ("http", "websocket") or is_public(scope["path"]):
                 await app(scope, receive, send)
                 return
-            actor, claims = await authenticator.actor_for(scope)
+            actor, claims, headers = await authenticator.admit(scope)
             scope["user"] = actor
             scope["auth"] = claims
-            headers = await authenticator.rate_limit(actor)
 
             async def send_with_limits(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -206,10 +248,13 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
 # -- guards ------------------------------------------------------------------------------------
 
 
-def requires(*permissions: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+def requires(
+    *permissions: str,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """A route guard: the actor needs every listed permission (wildcards honoured)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async on purpose: Litestar runs a sync guard in a worker thread (a thread hop per request).
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")
