@@ -6,6 +6,7 @@ from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import LAZY_BEGIN
@@ -124,7 +125,7 @@ class SqlUnitOfWork(
             if self._lazy:
                 await self._conn.execution_options(isolation_level="AUTOCOMMIT", **{LAZY_BEGIN: True})
             await self._conn.begin()
-        except (OSError, OperationalError, InterfaceError) as exc:  # cannot connect: 503, not a bug
+        except (OSError, OperationalError, InterfaceError, PoolTimeout) as exc:  # cannot connect / pool exhausted: 503
             await self._close_quietly()
             raise DependencyUnavailable("database unavailable") from exc
 

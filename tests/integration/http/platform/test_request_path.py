@@ -14,12 +14,16 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
+from litestar import Litestar, get
+from litestar.di import NamedDependency, Provide
+from litestar.testing import AsyncTestClient
 from psycopg.pq import TransactionStatus
 
 from pmsaas.adapters.sql.engine import is_plain_read
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.entrypoints.http.app import resolve_dependencies_in_turn
 
 
 @contextmanager
@@ -210,3 +214,56 @@ async def test_every_guard_is_async(api):
                     if not inspect.iscoroutinefunction(guard):
                         sync_guards.append((route.path, getattr(guard, "__name__", guard)))
     assert sync_guards == []
+
+
+async def test_dependencies_are_resolved_in_the_request_task_in_dependency_order(api):
+    """create_app resolves a handler's dependencies one after the other (no task group per request),
+    still after their own sub-dependencies, with generator clean-ups run after the handler."""
+    resolve_dependencies_in_turn()  # create_app did it already (the api fixture); calling again is harmless
+    seen: list[str] = []
+
+    def task_name() -> str:
+        return str(id(asyncio.current_task()))
+
+    async def first() -> str:
+        seen.append("first")
+        return task_name()
+
+    def second() -> str:
+        seen.append("second")
+        return task_name()
+
+    async def third(first: NamedDependency[str], second: NamedDependency[str]) -> Any:
+        seen.append("third")
+        yield f"{first},{second},{task_name()}"
+        seen.append("cleanup")
+
+    @get("/deps", dependencies={"first": Provide(first), "second": Provide(second, sync_to_thread=False)})
+    async def handler(
+        first: NamedDependency[str], second: NamedDependency[str], third: NamedDependency[str]
+    ) -> dict[str, Any]:
+        return {"tasks": {first, second, *third.split(","), task_name()}.__len__(), "seen": list(seen)}
+
+    app = Litestar([handler], dependencies={"third": Provide(third)})
+    async with AsyncTestClient(app) as client:
+        body = (await client.get("/deps")).json()
+    assert body["tasks"] == 1  # every dependency ran in the handler's own task
+    assert body["seen"][-1] == "third" and set(body["seen"][:2]) == {"first", "second"}
+    assert seen[-1] == "cleanup"
+
+
+async def test_an_exhausted_pool_is_503_not_a_crash(api):
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from pmsaas.adapters.sql.uow import SqlUnitOfWork
+
+    engine = create_async_engine(api.container.engine().url, pool_size=1, max_overflow=0, pool_timeout=0.05)
+    try:
+        async with SqlUnitOfWork(engine):
+            with pytest.raises(DependencyUnavailable):
+                async with SqlUnitOfWork(engine):
+                    pass
+        async with SqlUnitOfWork(engine) as uow:  # the connection came back: usable again
+            assert (await uow.connection.execute(sa.select(1))).scalar_one() == 1
+    finally:
+        await engine.dispose()
