@@ -20,23 +20,41 @@ from litestar.testing import AsyncTestClient
 from psycopg.pq import TransactionStatus
 
 from pmsaas.adapters.sql.engine import is_plain_read
+from pmsaas.adapters.sql.repositories.properties import _driver_sql
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
+from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.app import resolve_dependencies_in_turn
 
 
 @contextmanager
 def statements(api: Any) -> Iterator[list[tuple[str, Any]]]:
-    """Every statement the app's engine sends, with the connection's transaction status right after it
-    (PostgreSQL: IDLE = ran in autocommit, no transaction open; INTRANS = inside a transaction)."""
+    """Every statement sent to the database, with the connection's transaction status right after it
+    (PostgreSQL: IDLE = ran in autocommit, no transaction open; INTRANS = inside a transaction).
+    PostgreSQL: recorded at psycopg's cursor, which both SQLAlchemy and the property list's direct
+    path use; SQLite: SQLAlchemy's cursor events."""
     seen: list[tuple[str, Any]] = []
+    if api.backend == "postgres":
+        real = psycopg.AsyncCursor.execute
+
+        async def execute(self: Any, query: Any, *args: Any, **kw: Any) -> Any:
+            result = await real(self, query, *args, **kw)
+            text = query if isinstance(query, str) else str(query)
+            seen.append((" ".join(text.split()), self.connection.info.transaction_status))
+            return result
+
+        psycopg.AsyncCursor.execute = execute  # type: ignore[method-assign]
+        try:
+            yield seen
+        finally:
+            psycopg.AsyncCursor.execute = real  # type: ignore[method-assign]
+        return
     engine = api.container.engine().sync_engine
 
-    def after(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        driver = conn.connection.driver_connection
-        status = driver.info.transaction_status if api.backend == "postgres" else None
-        seen.append((" ".join(statement.split()), status))
+    def after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append((" ".join(statement.split()), None))
 
     sa.event.listen(engine, "after_cursor_execute", after)
     try:
@@ -77,6 +95,7 @@ async def test_a_list_page_is_one_statement_with_owners_and_total(api, owner):
     assert len(selects) == 1, seen  # page, total and owners together
     if api.backend == "postgres":  # a read-only use case: no BEGIN/ROLLBACK round trips
         assert seen == selects and selects[0][1] == TransactionStatus.IDLE
+        assert any(_driver_sql.values())  # sent through psycopg directly
     data = r.json()["data"]
     assert [p["name"] for p in data] == ["Row 0", "Row 1"]
     assert data[0]["owner_ids"] == []
@@ -172,6 +191,11 @@ async def test_a_connection_lost_inside_a_unit_of_work_is_503_and_the_next_one_w
                 pid = (await uow.connection.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
                 await _terminate(api, [pid])
                 await uow.properties.find_by_name(org, "x")
+        with pytest.raises(DependencyUnavailable):  # the list's direct psycopg path too
+            async with api.container.uow() as uow:
+                pid = (await uow.connection.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
+                await _terminate(api, [pid])
+                await uow.properties.list(org, PropertyFilter(), PageRequest())
     async with api.container.uow() as uow:
         assert await uow.properties.find_by_name(org, "nothing by this name") is None
     assert (await api.get("/api/v1/properties", owner.token)).status_code == 200
