@@ -114,7 +114,8 @@ def _drop_dead_connections(_dbapi_connection: Any, _record: Any, proxy: Any) -> 
 # A unit of work that only reads needs no transaction: at READ COMMITTED every statement takes its
 # own snapshot inside a transaction too, so the reads return the same rows, and BEGIN + ROLLBACK are
 # two round trips for nothing. A unit of work's connection therefore starts in autocommit
-# (``LAZY_BEGIN`` execution option, set by SqlUnitOfWork); the first statement that is not a plain
+# (SqlUnitOfWork switches psycopg and marks the pooled connection's ``info`` with ``LAZY_BEGIN``
+# until it gives the connection back, transactional again); the first statement that is not a plain
 # read (a write, a savepoint, a locking read, anything unrecognised) switches psycopg out of
 # autocommit just before it runs, so psycopg sends BEGIN first and everything from there on, writes
 # and the reads after them, is one transaction that commits or rolls back as before. Reads before
@@ -143,9 +144,10 @@ def install_lazy_begin(sync_engine: sa.Engine) -> None:
     def _begin_before_first_write(
         conn: sa.Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
     ) -> None:
-        if not context.execution_options.get(LAZY_BEGIN):
+        pooled = conn.connection
+        if not pooled.info.get(LAZY_BEGIN):
             return
-        dbapi = conn.connection.dbapi_connection
+        dbapi = pooled.dbapi_connection
         if dbapi is not None and dbapi.autocommit and not is_plain_read(statement):
             dbapi.set_autocommit(False)  # psycopg opens the transaction before this statement
 

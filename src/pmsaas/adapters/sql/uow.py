@@ -123,7 +123,11 @@ class SqlUnitOfWork(
         try:
             self._conn = await self._engine.connect()
             if self._lazy:
-                await self._conn.execution_options(isolation_level="AUTOCOMMIT", **{LAZY_BEGIN: True})
+                # Straight on the psycopg connection (no I/O): SQLAlchemy's isolation-level machinery
+                # would cost two greenlet round trips at checkout and two more at checkin.
+                pooled = self._conn.sync_connection.connection  # type: ignore[union-attr]
+                await pooled.driver_connection.set_autocommit(True)
+                pooled.info[LAZY_BEGIN] = True
             await self._conn.begin()
         except (OSError, OperationalError, InterfaceError, PoolTimeout) as exc:  # cannot connect / pool exhausted: 503
             await self._close_quietly()
@@ -133,7 +137,8 @@ class SqlUnitOfWork(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await super().__aexit__(exc_type, exc, tb)
+            # Closing rolls back whatever was not committed (one round through SQLAlchemy, not two).
+            await self._close()
         except DBAPIError as cleanup_error:
             if not cleanup_error.connection_invalidated:
                 raise
@@ -173,8 +178,29 @@ class SqlUnitOfWork(
 
     async def _close(self) -> None:
         if self._conn is not None:
+            if self._lazy:
+                self._leave_autocommit(self._conn)
+                await self._restore_transactional(self._conn)
             await self._conn.close()
             self._conn = None
+
+    @staticmethod
+    def _leave_autocommit(conn: AsyncConnection) -> None:
+        try:
+            conn.sync_connection.connection.info.pop(LAZY_BEGIN, None)  # type: ignore[union-attr]
+        except Exception:  # an invalidated connection: the pool discards it anyway
+            return
+
+    @staticmethod
+    async def _restore_transactional(conn: AsyncConnection) -> None:
+        """The pool's connections are transactional (other users of the engine expect it): a unit of
+        work that never wrote is still in autocommit, with no transaction open, so switching back is free."""
+        try:
+            driver = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+            if driver is not None and driver.autocommit and not driver.closed:
+                await driver.set_autocommit(False)
+        except Exception:  # an invalidated or broken connection: the pool discards it anyway
+            return
 
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]

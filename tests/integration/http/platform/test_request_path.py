@@ -148,6 +148,9 @@ async def test_a_committed_unit_of_work_after_reads_keeps_its_writes(api, owner)
             await uow.properties.find_by_name(org, name)
     if api.backend == "postgres":
         assert seen and {status for _, status in seen} == {TransactionStatus.IDLE}
+        # ...and gave the pool its connection back transactional, for the engine's other users
+        async with api.container.engine().connect() as conn:
+            assert (await conn.get_raw_connection()).driver_connection.autocommit is False
 
 
 @pytest.mark.parametrize(
