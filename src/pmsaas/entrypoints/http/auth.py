@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from pmsaas.container import Container
 from pmsaas.domain.identity.roles import permissions_for
@@ -94,14 +97,26 @@ class Authenticator:
         self._c = container
         self._tokens = container.tokens()
         self._plans = PlanCache(container)
+        self._seen_revoked: set[str] = set()
+        self._exhausted: dict[str, int] = {}  # rate-limit key -> end of the window it used up
 
     async def admit(self, scope: Scope) -> tuple[Actor, dict[str, Any], dict[str, str]]:
         """Who is calling, the token's claims, and the rate-limit headers for the response.
 
         Raises AuthenticationFailed (no, bad or revoked credentials), NotFound (an organization the
         user does not belong to) or RateLimitedWithHeaders (over the limit; the attempt is counted).
+        """
+        actor, claims, gate, _ = await self.identify(scope)
+        return actor, claims, await gate()
+
+    async def identify(self, scope: Scope) -> tuple[Actor, dict[str, Any], Gate, bool]:
+        """Who is calling, the claims, the gate still to pass (revocation + rate limit: it returns the
+        rate-limit headers or raises), and whether the gate may overlap with a safe request's handler.
+
         A token acting for its own organization costs one Redis round trip in all: the revocation
-        check and the rate-limit hit run as one script (``RevocationList.hit_unless_revoked``).
+        check and the rate-limit hit run as one script (``RevocationList.hit_unless_revoked``). It may
+        overlap unless this process already knows the token is revoked (refused here, at once) or the
+        principal has used up its window (the gate is then passed before the handler runs).
         """
         authorization = _header(scope, b"authorization")
         api_key = _header(scope, b"x-api-key")
@@ -115,24 +130,48 @@ class Authenticator:
             raise AuthenticationFailed("Authentication required")
         if api_key is not None or (token is not None and token.startswith("pmk_")):
             actor, claims = await self._api_key_actor(api_key or token or "")
-            return actor, claims, await self.rate_limit(actor)
+            return actor, claims, partial(self.rate_limit, actor), False
         assert token is not None
         claims = self._tokens.decode(token)
+        jti = claims["jti"]
+        if jti in self._seen_revoked:
+            raise AuthenticationFailed("Access token has been revoked")
         if self._switches_organization(scope, claims):
             # Another organization than the token's: the revocation check comes before the membership
             # lookup (a revoked token learns nothing about memberships), then the limit.
-            if await self._is_revoked(claims["jti"]):
+            if await self._is_revoked(jti):
                 raise AuthenticationFailed("Access token has been revoked")
             actor = await self._without_deleted_organization(await self._select_organization(scope, claims))
-            return actor, claims, await self.rate_limit(actor)
+            return actor, claims, partial(self.rate_limit, actor), False
         actor = await self._without_deleted_organization(self._token_actor(claims))
         limit, key, window = await self._limit_for(actor)
-        decision = await self._c.revocations().hit_unless_revoked(
-            claims["jti"], self._c.rate_limiter(), key, limit=limit, window_seconds=window
-        )
-        if decision is None:
-            raise AuthenticationFailed("Access token has been revoked")
-        return actor, claims, _limit_headers(decision)
+        revocations, limiter = self._c.revocations(), self._c.rate_limiter()
+
+        async def gate() -> dict[str, str]:
+            decision = await revocations.hit_unless_revoked(jti, limiter, key, limit=limit, window_seconds=window)
+            if decision is None:
+                self._remember_revoked(jti)
+                raise AuthenticationFailed("Access token has been revoked")
+            if decision.remaining == 0:
+                self._exhausted[key] = decision.reset_at
+            return _limit_headers(decision)
+
+        return actor, claims, gate, self._has_room(key)
+
+    def _remember_revoked(self, jti: str) -> None:
+        """Revocation is final: once seen, refused before any work (bounded; forgetting only costs a lookup)."""
+        if len(self._seen_revoked) >= 10_000:
+            self._seen_revoked.clear()
+        self._seen_revoked.add(jti)
+
+    def _has_room(self, key: str) -> bool:
+        reset_at = self._exhausted.get(key)
+        if reset_at is None:
+            return True
+        if reset_at <= time.time():
+            del self._exhausted[key]
+            return True
+        return False
 
     async def _without_deleted_organization(self, actor: Actor) -> Actor:
         if actor.organization_id is None or await self._plans.plan(actor.organization_id) is not None:
@@ -221,6 +260,10 @@ class RateLimitedWithHeaders(RateLimited):
         self.headers = headers
 
 
+Gate = Callable[[], Awaitable[dict[str, str]]]
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp]:
     authenticator = Authenticator(container)
 
@@ -229,9 +272,13 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             if scope["type"] not in ("http", "websocket") or is_public(scope["path"]):
                 await app(scope, receive, send)
                 return
-            actor, claims, headers = await authenticator.admit(scope)
+            actor, claims, gate, may_overlap = await authenticator.identify(scope)
             scope["user"] = actor
             scope["auth"] = claims
+            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS:
+                await _overlapped(app, gate, scope, receive, send)
+                return
+            headers = await gate()
 
             async def send_with_limits(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -243,6 +290,53 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
         return middleware
 
     return factory
+
+
+async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, send: Send) -> None:
+    """A safe request (GET/HEAD) runs its handler while the gate's Redis round trip is in flight; nothing
+    reaches the client before the gate has answered. Refused (revoked, over the limit, Redis down): the
+    handler's response is dropped and the gate's error is raised instead, so the client sees exactly
+    what it would have seen had the gate run first. Safe methods change nothing, and this process then
+    refuses that token, or holds that principal's requests behind the gate, before any work."""
+    pending = asyncio.ensure_future(gate())
+    headers: dict[str, str] | None = None
+    refused: Exception | None = None
+
+    async def send_once_admitted(message: Message) -> None:
+        nonlocal headers, refused
+        if refused is not None:
+            return
+        if headers is None:
+            try:
+                headers = await pending
+            except Exception as exc:
+                refused = exc
+                return
+        if message["type"] == "http.response.start":
+            add_headers(message, headers)
+        await send(message)
+
+    try:
+        await app(scope, receive, send_once_admitted)
+    except Exception:
+        if headers is None:  # the gate's answer wins over the handler's failure
+            if refused is None:
+                try:
+                    await pending
+                except Exception as gate_error:
+                    refused = gate_error
+            if refused is not None:
+                ScopeState.from_scope(scope).response_started = False
+                raise refused from None
+        raise
+    finally:
+        if not pending.done():  # no response at all (the client went away): settle the gate quietly
+            await asyncio.gather(pending, return_exceptions=True)
+    if refused is not None:
+        # The handler's response start went through Litestar's route-level exception layer (which
+        # marks the scope "response started") but was dropped here: nothing reached the client.
+        ScopeState.from_scope(scope).response_started = False
+        raise refused
 
 
 # -- guards ------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -19,14 +20,18 @@ from litestar.di import NamedDependency, Provide
 from litestar.testing import AsyncTestClient
 from psycopg.pq import TransactionStatus
 
+from conftest import BACKENDS, REDIS_URL, Api, make_settings
+from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
 from pmsaas.adapters.sql.engine import is_plain_read
 from pmsaas.adapters.sql.repositories.properties import _driver_sql
+from pmsaas.container import build_container
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
 from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.errors import DependencyUnavailable
 from pmsaas.domain.shared.paging import PageRequest
-from pmsaas.entrypoints.http.app import resolve_dependencies_in_turn
+from pmsaas.entrypoints.http.app import create_app, resolve_dependencies_in_turn
 
 
 @contextmanager
@@ -294,3 +299,69 @@ async def test_an_exhausted_pool_is_503_not_a_crash(api):
             assert (await uow.connection.execute(sa.select(1))).scalar_one() == 1
     finally:
         await engine.dispose()
+
+
+# -- the gate (revocation + rate limit) overlapping a safe request's handler ----------------------
+
+
+async def test_a_revoked_token_gets_nothing_from_a_get_and_is_then_refused_before_any_work(api, owner):
+    session = await api.login(owner.email, owner.password)
+    assert (await api.post("/api/v1/identity/logout", session["access_token"])).status_code == 200
+    r = await api.get("/api/v1/properties?page_size=5", session["access_token"])
+    assert r.status_code == 401, r.text
+    body = r.json()
+    assert body["success"] is False and body["error"]["code"] == "AUTHENTICATION_FAILED"
+    assert "data" not in body and "x-ratelimit-limit" not in r.headers  # the handler's answer was dropped
+    assert r.headers["x-request-id"] == body["meta"]["request_id"]
+    with statements(api) as seen:
+        again = await api.get("/api/v1/properties?page_size=5", session["access_token"])
+    assert again.status_code == 401
+    assert [sql for sql, _ in seen if "properties_properties" in sql] == []  # known revoked: no handler
+
+
+async def test_a_revoked_token_never_writes(api, owner):
+    session = await api.login(owner.email, owner.password)
+    assert (await api.post("/api/v1/identity/logout", session["access_token"])).status_code == 200
+    body = {
+        "name": "Never written",
+        "type": "residential",
+        "address": {"street": "1 Main St", "city": "Toronto", "province": "ON", "postal_code": "M5V 2T6"},
+    }
+    with statements(api) as seen:
+        r = await api.post("/api/v1/properties", session["access_token"], json=body)
+    assert r.status_code == 401
+    assert [sql for sql, _ in seen if sql.startswith("INSERT")] == []
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def limited(request, database_urls, tmp_path_factory) -> AsyncIterator[Any]:
+    backend = request.param
+    redis = REDIS_URL if backend == "postgres" else None
+    settings = make_settings(
+        database_urls[backend], tmp_path_factory.mktemp(f"gate-{backend}"), redis_url=redis, rate_limit_standard=2
+    )
+    container = build_container(settings)
+    frozen = float(time.time())  # an hour boundary must not reset the counter mid-test
+    if redis:
+        limiter: Any = RedisRateLimiter(
+            container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen
+        )
+    else:
+        limiter = InMemoryRateLimiter(now=lambda: frozen)
+    container.rate_limiter.override(limiter)
+    async with AsyncTestClient(app=create_app(container)) as client:
+        yield Api(client, container, backend)
+
+
+async def test_over_the_limit_a_get_is_429_and_then_held_behind_the_gate(limited):
+    api = limited
+    owner = await api.new_org()
+    for remaining in ("1", "0"):
+        r = await api.get("/api/v1/properties", owner.token)
+        assert r.status_code == 200 and r.headers["x-ratelimit-remaining"] == remaining
+    with statements(api) as seen:
+        r = await api.get("/api/v1/properties", owner.token)
+    assert r.status_code == 429, r.text
+    assert r.headers["x-ratelimit-remaining"] == "0" and r.headers["x-ratelimit-limit"] == "2"
+    assert int(r.headers["retry-after"]) >= 1
+    assert [sql for sql, _ in seen if "properties_properties" in sql] == []  # window used up: no handler
