@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from contextvars import ContextVar
 from functools import cached_property
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -58,6 +61,11 @@ from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.errors import DependencyUnavailable
+
+# Set by the HTTP layer while a safe request's admission (revocation check + rate limit) is still
+# in flight next to its handler (entrypoints/http/auth.py): commit waits for the answer, so nothing is
+# ever committed for a request that turns out to be refused (the refusal rolls the use case back).
+pending_admission: ContextVar[Awaitable[Any] | None] = ContextVar("pending_admission", default=None)
 
 _REPOSITORIES = (
     "tickets",
@@ -154,6 +162,9 @@ class SqlUnitOfWork(
             self._conn = None
 
     async def commit(self) -> None:
+        admission = pending_admission.get()
+        if admission is not None:
+            await admission  # raises the refusal: the transaction is rolled back on exit
         conn = self.connection
         if self.events:
             await conn.execute(

@@ -15,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from pmsaas.adapters.sql.uow import pending_admission
 from pmsaas.container import Container
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
@@ -299,6 +300,7 @@ async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, 
     what it would have seen had the gate run first. Safe methods change nothing, and this process then
     refuses that token, or holds that principal's requests behind the gate, before any work."""
     pending = asyncio.ensure_future(gate())
+    admission = pending_admission.set(pending)  # a GET that writes after all commits only once admitted
     headers: dict[str, str] | None = None
     refused: Exception | None = None
 
@@ -330,6 +332,7 @@ async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, 
                 raise refused from None
         raise
     finally:
+        pending_admission.reset(admission)
         if not pending.done():  # no response at all (the client went away): settle the gate quietly
             await asyncio.gather(pending, return_exceptions=True)
     if refused is not None:

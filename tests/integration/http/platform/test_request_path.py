@@ -4,6 +4,7 @@ and that the cheaper path keeps transactions, dead-connection handling and guard
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 import uuid
@@ -25,11 +26,12 @@ from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
 from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
 from pmsaas.adapters.sql.engine import is_plain_read
 from pmsaas.adapters.sql.repositories.properties import _driver_sql
+from pmsaas.adapters.sql.uow import pending_admission
 from pmsaas.container import build_container
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
 from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.address import Address
-from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.domain.shared.errors import AuthenticationFailed, DependencyUnavailable
 from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.app import create_app, resolve_dependencies_in_turn
 
@@ -365,3 +367,24 @@ async def test_over_the_limit_a_get_is_429_and_then_held_behind_the_gate(limited
     assert r.headers["x-ratelimit-remaining"] == "0" and r.headers["x-ratelimit-limit"] == "2"
     assert int(r.headers["retry-after"]) >= 1
     assert [sql for sql, _ in seen if "properties_properties" in sql] == []  # window used up: no handler
+
+
+async def test_a_unit_of_work_commits_only_once_the_request_is_admitted(api, owner):
+    """A GET whose use case writes after all (none should) commits nothing for a refused request."""
+    loop = asyncio.get_running_loop()
+    refused, admitted = loop.create_future(), loop.create_future()
+    refused.set_exception(AuthenticationFailed("Access token has been revoked"))
+    admitted.set_result({})
+    org = uuid.UUID(owner.org_id)
+    for admission, kept in ((refused, False), (admitted, True)):
+        name = f"Admitted {uuid.uuid4().hex[:6]}"
+        token = pending_admission.set(admission)
+        try:
+            with contextlib.suppress(AuthenticationFailed):
+                async with api.container.uow() as uow:
+                    await uow.properties.add(new_property(owner.org_id, name))
+                    await uow.commit()
+        finally:
+            pending_admission.reset(token)
+        async with api.container.uow() as uow:
+            assert (await uow.properties.find_by_name(org, name) is not None) is kept
