@@ -154,6 +154,8 @@ class Authenticator:
                 self._remember_revoked(jti)
                 raise AuthenticationFailed("Access token has been revoked")
             if decision.remaining == 0:
+                if len(self._exhausted) >= 10_000:  # bounded: forgetting one only lets a request overlap
+                    self._exhausted.clear()
                 self._exhausted[key] = decision.reset_at
             return _limit_headers(decision)
 
