@@ -101,12 +101,20 @@ def _drop_dead_connections(_dbapi_connection: Any, _record: Any, proxy: Any) -> 
     if conn is None or conn.closed:
         raise sa.exc.DisconnectionError("connection closed")
     try:
-        fd = conn.pgconn.socket
-        readable = select.select([fd], [], [], 0)[0]
+        readable = _readable(conn.pgconn.socket)
     except (OSError, ValueError, psycopg.OperationalError) as exc:
         raise sa.exc.DisconnectionError("connection unusable") from exc
     if readable:
         raise sa.exc.DisconnectionError("the server closed the connection")
+
+
+def _readable(fd: int) -> bool:
+    """Without waiting. poll(), not select(): a busy server has file descriptors above select's 1024."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])
 
 
 # -- lazy BEGIN (PostgreSQL) ---------------------------------------------------------------------

@@ -388,3 +388,24 @@ async def test_a_unit_of_work_commits_only_once_the_request_is_admitted(api, own
             pending_admission.reset(token)
         async with api.container.uow() as uow:
             assert (await uow.properties.find_by_name(org, name) is not None) is kept
+
+
+def test_the_checkout_check_works_above_select_s_file_descriptor_limit():
+    """select() refuses descriptors >= 1024, which a busy server has: the check must not."""
+    import os
+    import socket
+
+    from pmsaas.adapters.sql.engine import _readable
+
+    import resource
+
+    a, b = socket.socketpair()
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    high = os.dup2(a.fileno(), 1500 if soft == resource.RLIM_INFINITY or soft > 1500 else soft - 1)
+    try:
+        assert _readable(high) is False  # idle: nothing to read
+        b.close()  # the peer goes away
+        assert _readable(high) is True
+    finally:
+        os.close(high)
+        a.close()
