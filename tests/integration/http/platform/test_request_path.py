@@ -393,11 +393,10 @@ async def test_a_unit_of_work_commits_only_once_the_request_is_admitted(api, own
 def test_the_checkout_check_works_above_select_s_file_descriptor_limit():
     """select() refuses descriptors >= 1024, which a busy server has: the check must not."""
     import os
+    import resource
     import socket
 
     from pmsaas.adapters.sql.engine import _readable
-
-    import resource
 
     a, b = socket.socketpair()
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
