@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RevocationList
+from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from pmsaas.domain.shared.ports import RateLimiter
 
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 ADAPTERS = ["memory"] + (["redis"] if REDIS_URL else [])
@@ -61,3 +63,83 @@ async def test_many_concurrent_revocations(revocations):
     exp = int(time.time()) + 600
     await asyncio.gather(*(revocations.revoke(i, exp) for i in ids))
     assert all(await asyncio.gather(*(revocations.is_revoked(i) for i in ids)))
+
+
+# -- the per-request gate: revocation check + rate-limit hit (one Redis round trip) ---------------
+
+
+@pytest.fixture(params=ADAPTERS)
+async def gate(request) -> AsyncIterator[tuple[RevocationList, RateLimiter]]:
+    """A revocation list and a limiter as the container pairs them (same store)."""
+    if request.param == "memory":
+        yield InMemoryRevocationList(), InMemoryRateLimiter()
+        return
+    from redis.asyncio import Redis
+
+    from pmsaas.adapters.auth.revocations import RedisRevocationList
+    from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
+
+    client = Redis.from_url(REDIS_URL)
+    prefix = f"pmsaas:test:{uuid.uuid4().hex}:"
+    yield RedisRevocationList(client, prefix=prefix + "revoked:"), RedisRateLimiter(client, prefix=prefix + "rl:")
+    await client.aclose()
+
+
+async def test_the_gate_counts_a_live_token_like_hit(gate):
+    revocations, limiter = gate
+    k = f"api:user:{uuid.uuid4().hex}"
+    decisions = [
+        await revocations.hit_unless_revoked(jti(), limiter, k, limit=2, window_seconds=3600) for _ in range(3)
+    ]
+    assert all(d is not None for d in decisions)
+    assert [d.allowed for d in decisions] == [True, True, False]
+    assert [d.remaining for d in decisions] == [1, 0, 0]
+    assert {d.limit for d in decisions} == {2} and {d.window_seconds for d in decisions} == {3600}
+    # The same counter as hit(): a later plain hit sees the three.
+    assert (await limiter.hit(k, limit=10, window_seconds=3600)).remaining == 6
+
+
+async def test_the_gate_refuses_a_revoked_token_without_counting_it(gate):
+    revocations, limiter = gate
+    k, revoked, live = f"api:user:{uuid.uuid4().hex}", jti(), jti()
+    await revocations.revoke(revoked, int(time.time()) + 600)
+    assert await revocations.hit_unless_revoked(revoked, limiter, k, limit=5, window_seconds=3600) is None
+    assert await revocations.hit_unless_revoked(revoked, limiter, k, limit=5, window_seconds=3600) is None
+    d = await revocations.hit_unless_revoked(live, limiter, k, limit=5, window_seconds=3600)
+    assert d is not None and d.remaining == 4  # the refused attempts were not counted
+
+
+async def test_the_gate_works_with_a_limiter_on_another_store(gate):
+    """A Redis revocation list paired with an in-memory limiter (or the reverse) falls back to two calls."""
+    revocations, _ = gate
+    other = InMemoryRateLimiter()
+    revoked, k = jti(), f"api:user:{uuid.uuid4().hex}"
+    await revocations.revoke(revoked, int(time.time()) + 600)
+    assert await revocations.hit_unless_revoked(revoked, other, k, limit=5, window_seconds=60) is None
+    d = await revocations.hit_unless_revoked(jti(), other, k, limit=5, window_seconds=60)
+    assert d is not None and d.allowed and d.remaining == 4
+
+
+async def test_on_redis_the_gate_is_one_script_call(gate, monkeypatch):
+    revocations, limiter = gate
+    if isinstance(revocations, InMemoryRevocationList):
+        assert isinstance(limiter, InMemoryRateLimiter)  # no I/O to save in memory
+        return
+    calls: list[str] = []
+    client = revocations._client  # type: ignore[attr-defined]
+    real = client.execute_command
+
+    async def counting(*args, **kw):
+        calls.append(str(args[0]))
+        return await real(*args, **kw)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    revoked = jti()
+    await revocations.revoke(revoked, int(time.time()) + 600)
+    await revocations.hit_unless_revoked(jti(), limiter, "api:user:w" + jti(), limit=5, window_seconds=60)  # loads it
+    calls.clear()
+    assert await revocations.hit_unless_revoked(jti(), limiter, "api:user:x" + jti(), limit=5, window_seconds=60)
+    assert (
+        await revocations.hit_unless_revoked(revoked, limiter, "api:user:y" + jti(), limit=5, window_seconds=60) is None
+    )
+    assert calls == ["EVALSHA", "EVALSHA"]

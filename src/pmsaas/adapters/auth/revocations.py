@@ -10,6 +10,8 @@ import time
 from abc import ABC, abstractmethod
 from typing import Any
 
+from pmsaas.domain.shared.ports import RateDecision, RateLimiter
+
 
 class RevocationList(ABC):
     @abstractmethod
@@ -17,6 +19,15 @@ class RevocationList(ABC):
 
     @abstractmethod
     async def is_revoked(self, jti: str) -> bool: ...
+
+    async def hit_unless_revoked(
+        self, jti: str, limiter: RateLimiter, key: str, *, limit: int, window_seconds: int
+    ) -> RateDecision | None:
+        """The per-request gate: None when ``jti`` is revoked (and nothing is counted), otherwise
+        ``limiter.hit(key, ...)``. An adapter that shares its store with the limiter does both at once."""
+        if await self.is_revoked(jti):
+            return None
+        return await limiter.hit(key, limit=limit, window_seconds=window_seconds)
 
 
 class InMemoryRevocationList(RevocationList):
@@ -48,3 +59,15 @@ class RedisRevocationList(RevocationList):
 
     async def is_revoked(self, jti: str) -> bool:
         return bool(await self._client.exists(f"{self._prefix}{jti}"))
+
+    async def hit_unless_revoked(
+        self, jti: str, limiter: RateLimiter, key: str, *, limit: int, window_seconds: int
+    ) -> RateDecision | None:
+        # A Redis limiter on the same server: one script, one round trip (adapters/ratelimit/redis.py).
+        hit_unless_set = getattr(limiter, "hit_unless_set", None)
+        if hit_unless_set is None or getattr(limiter, "client", None) is not self._client:
+            return await super().hit_unless_revoked(jti, limiter, key, limit=limit, window_seconds=window_seconds)
+        decision: RateDecision | None = await hit_unless_set(
+            f"{self._prefix}{jti}", key, limit=limit, window_seconds=window_seconds
+        )
+        return decision

@@ -18,18 +18,44 @@ return count
 """
 
 
+# The per-request gate (RedisRevocationList.hit_unless_revoked): the revocation check and the hit in
+# one round trip. A revoked token is not counted. KEYS[1] the revocation entry, KEYS[2] the window.
+_HIT_UNLESS_SET = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local count = redis.call('INCR', KEYS[2])
+if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return count
+"""
+
+
 class RedisRateLimiter(RateLimiter):
     def __init__(self, client: Redis, prefix: str = "pmsaas:rl:", *, now: Callable[[], float] = time.time) -> None:
         self._client = client
         self._prefix = prefix
         self._script = client.register_script(_HIT)
+        self._unless_set = client.register_script(_HIT_UNLESS_SET)
         self._now = now  # injectable so tests never straddle a window boundary
+
+    @property
+    def client(self) -> Redis:
+        return self._client
 
     async def hit(self, key: str, *, limit: int, window_seconds: int) -> RateDecision:
         now = int(self._now())
         start = now - now % window_seconds
         redis_key = f"{self._prefix}{key}:{start}"
         count = int(await self._script(keys=[redis_key], args=[window_seconds + 1]))
+        return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)
+
+    async def hit_unless_set(self, flag_key: str, key: str, *, limit: int, window_seconds: int) -> RateDecision | None:
+        """``hit``, unless the Redis key ``flag_key`` exists (then None and nothing is counted); one
+        round trip. Both keys must live on this limiter's Redis (no cluster slot spanning)."""
+        now = int(self._now())
+        start = now - now % window_seconds
+        redis_key = f"{self._prefix}{key}:{start}"
+        count = int(await self._unless_set(keys=[flag_key, redis_key], args=[window_seconds + 1]))
+        if count < 0:
+            return None
         return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)
 
     async def reset(self, key: str) -> None:

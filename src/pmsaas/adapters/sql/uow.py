@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from contextvars import ContextVar
 from functools import cached_property
+from types import TracebackType
+from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from pmsaas.adapters.sql.engine import LAZY_BEGIN
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial import (
     SqlBudgetRepository,
@@ -58,6 +64,11 @@ from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.errors import DependencyUnavailable
 
+# Set by the HTTP layer while a safe request's admission (revocation check + rate limit) is still
+# in flight next to its handler (entrypoints/http/auth.py): commit waits for the answer, so nothing is
+# ever committed for a request that turns out to be refused (the refusal rolls the use case back).
+pending_admission: ContextVar[Awaitable[Any] | None] = ContextVar("pending_admission", default=None)
+
 _REPOSITORIES = (
     "tickets",
     "work_orders",
@@ -108,6 +119,9 @@ class SqlUnitOfWork(
         super().__init__()
         self._engine = engine
         self._conn: AsyncConnection | None = None
+        # PostgreSQL: BEGIN is sent just before the first write (engine.LAZY_BEGIN), so a unit of work
+        # that only reads costs no BEGIN/ROLLBACK round trips. SQLite takes its write lock up front.
+        self._lazy = engine.dialect.name == "postgresql"
 
     @property
     def connection(self) -> AsyncConnection:
@@ -120,11 +134,41 @@ class SqlUnitOfWork(
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
             self._conn = await self._engine.connect()
+            if self._lazy:
+                # Straight on the psycopg connection (no I/O): SQLAlchemy's isolation-level machinery
+                # would cost two greenlet round trips at checkout and two more at checkin.
+                pooled = self._conn.sync_connection.connection  # type: ignore[union-attr]
+                await pooled.driver_connection.set_autocommit(True)
+                pooled.info[LAZY_BEGIN] = True
             await self._conn.begin()
-        except (OSError, OperationalError, InterfaceError) as exc:  # cannot connect: 503, not a bug
+        except (OSError, OperationalError, InterfaceError, PoolTimeout) as exc:  # cannot connect / pool exhausted: 503
+            await self._close_quietly()
             raise DependencyUnavailable("database unavailable") from exc
 
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            # Closing rolls back whatever was not committed (one round through SQLAlchemy, not two).
+            await self._close()
+        except DBAPIError as cleanup_error:
+            if not cleanup_error.connection_invalidated:
+                raise
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The connection died under the use case (the server restarted, a network cut): nothing was
+            # committed, the pool has dropped its other connections, a retry gets a fresh one.
+            raise DependencyUnavailable("database connection lost; retry the request") from exc
+
+    async def _close_quietly(self) -> None:
+        try:
+            await self._close()
+        except Exception:
+            self._conn = None
+
     async def commit(self) -> None:
+        admission = pending_admission.get()
+        if admission is not None:
+            await admission  # raises the refusal: the transaction is rolled back on exit
         conn = self.connection
         if self.events:
             await conn.execute(
@@ -149,8 +193,29 @@ class SqlUnitOfWork(
 
     async def _close(self) -> None:
         if self._conn is not None:
+            if self._lazy:
+                self._leave_autocommit(self._conn)
+                await self._restore_transactional(self._conn)
             await self._conn.close()
             self._conn = None
+
+    @staticmethod
+    def _leave_autocommit(conn: AsyncConnection) -> None:
+        try:
+            conn.sync_connection.connection.info.pop(LAZY_BEGIN, None)  # type: ignore[union-attr]
+        except Exception:  # an invalidated connection: the pool discards it anyway
+            return
+
+    @staticmethod
+    async def _restore_transactional(conn: AsyncConnection) -> None:
+        """The pool's connections are transactional (other users of the engine expect it): a unit of
+        work that never wrote is still in autocommit, with no transaction open, so switching back is free."""
+        try:
+            driver = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+            if driver is not None and driver.autocommit and not driver.closed:
+                await driver.set_autocommit(False)
+        except Exception:  # an invalidated or broken connection: the pool discards it anyway
+            return
 
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
+from pmsaas.adapters.sql.uow import pending_admission
 from pmsaas.container import Container
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited
+from pmsaas.domain.shared.ports import RateDecision
 from pmsaas.entrypoints.http.middleware import _header, add_headers
 
 # Reachable without credentials (exact paths, or prefixes ending in "/").
@@ -94,8 +99,27 @@ class Authenticator:
         self._c = container
         self._tokens = container.tokens()
         self._plans = PlanCache(container)
+        self._seen_revoked: set[str] = set()
+        self._exhausted: dict[str, int] = {}  # rate-limit key -> end of the window it used up
 
-    async def actor_for(self, scope: Scope) -> tuple[Actor, dict[str, Any]]:
+    async def admit(self, scope: Scope) -> tuple[Actor, dict[str, Any], dict[str, str]]:
+        """Who is calling, the token's claims, and the rate-limit headers for the response.
+
+        Raises AuthenticationFailed (no, bad or revoked credentials), NotFound (an organization the
+        user does not belong to) or RateLimitedWithHeaders (over the limit; the attempt is counted).
+        """
+        actor, claims, gate, _ = await self.identify(scope)
+        return actor, claims, await gate()
+
+    async def identify(self, scope: Scope) -> tuple[Actor, dict[str, Any], Gate, bool]:
+        """Who is calling, the claims, the gate still to pass (revocation + rate limit: it returns the
+        rate-limit headers or raises), and whether the gate may overlap with a safe request's handler.
+
+        A token acting for its own organization costs one Redis round trip in all: the revocation
+        check and the rate-limit hit run as one script (``RevocationList.hit_unless_revoked``). It may
+        overlap unless this process already knows the token is revoked (refused here, at once) or the
+        principal has used up its window (the gate is then passed before the handler runs).
+        """
         authorization = _header(scope, b"authorization")
         api_key = _header(scope, b"x-api-key")
         token = None
@@ -107,13 +131,51 @@ class Authenticator:
         if token is None and api_key is None:
             raise AuthenticationFailed("Authentication required")
         if api_key is not None or (token is not None and token.startswith("pmk_")):
-            return await self._api_key_actor(api_key or token or "")
+            actor, claims = await self._api_key_actor(api_key or token or "")
+            return actor, claims, partial(self.rate_limit, actor), False
         assert token is not None
         claims = self._tokens.decode(token)
-        if await self._is_revoked(claims["jti"]):
+        jti = claims["jti"]
+        if jti in self._seen_revoked:
             raise AuthenticationFailed("Access token has been revoked")
-        actor = await self._select_organization(scope, claims)
-        return await self._without_deleted_organization(actor), claims
+        if self._switches_organization(scope, claims):
+            # Another organization than the token's: the revocation check comes before the membership
+            # lookup (a revoked token learns nothing about memberships), then the limit.
+            if await self._is_revoked(jti):
+                raise AuthenticationFailed("Access token has been revoked")
+            actor = await self._without_deleted_organization(await self._select_organization(scope, claims))
+            return actor, claims, partial(self.rate_limit, actor), False
+        actor = await self._without_deleted_organization(self._token_actor(claims))
+        limit, key, window = await self._limit_for(actor)
+        revocations, limiter = self._c.revocations(), self._c.rate_limiter()
+
+        async def gate() -> dict[str, str]:
+            decision = await revocations.hit_unless_revoked(jti, limiter, key, limit=limit, window_seconds=window)
+            if decision is None:
+                self._remember_revoked(jti)
+                raise AuthenticationFailed("Access token has been revoked")
+            if decision.remaining == 0:
+                if len(self._exhausted) >= 10_000:  # bounded: forgetting one only lets a request overlap
+                    self._exhausted.clear()
+                self._exhausted[key] = decision.reset_at
+            return _limit_headers(decision)
+
+        return actor, claims, gate, self._has_room(key)
+
+    def _remember_revoked(self, jti: str) -> None:
+        """Revocation is final: once seen, refused before any work (bounded; forgetting only costs a lookup)."""
+        if len(self._seen_revoked) >= 10_000:
+            self._seen_revoked.clear()
+        self._seen_revoked.add(jti)
+
+    def _has_room(self, key: str) -> bool:
+        reset_at = self._exhausted.get(key)
+        if reset_at is None:
+            return True
+        if reset_at <= time.time():
+            del self._exhausted[key]
+            return True
+        return False
 
     async def _without_deleted_organization(self, actor: Actor) -> Actor:
         if actor.organization_id is None or await self._plans.plan(actor.organization_id) is not None:
@@ -131,22 +193,38 @@ class Authenticator:
         actor = await resolver().authenticate(key)
         return await self._without_deleted_organization(actor), {}
 
-    async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
-        user_id = UUID(claims["sub"])
-        token_org = UUID(claims["org_id"]) if claims.get("org_id") else None
+    @staticmethod
+    def _switches_organization(scope: Scope, claims: dict[str, Any]) -> bool:
         wanted = _header(scope, b"x-organization-id")
+        token_org = claims.get("org_id")
+        return bool(wanted) and (not token_org or wanted.lower() != str(token_org).lower())
+
+    @staticmethod
+    def _token_actor(claims: dict[str, Any]) -> Actor:
         roles = frozenset(claims.get("org_roles") or ())
         tenant_profile = claims.get("tenant_profile_id")
-        org = token_org
-        if wanted and (token_org is None or wanted.lower() != str(token_org)):
-            org = _parse_uuid(wanted, "organization")
-            async with self._c.uow() as uow:
-                membership = await uow.memberships.find(org, user_id)
-            if membership is None and "SuperAdmin" not in roles:
-                raise NotFound("organization", org)
-            if membership is not None:
-                roles = membership.roles
-                tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
+        return Actor(
+            user_id=UUID(claims["sub"]),
+            organization_id=UUID(claims["org_id"]) if claims.get("org_id") else None,
+            roles=roles,
+            permissions=permissions_for(roles),
+            tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
+        )
+
+    async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
+        if not self._switches_organization(scope, claims):
+            return self._token_actor(claims)
+        user_id = UUID(claims["sub"])
+        roles = frozenset(claims.get("org_roles") or ())
+        tenant_profile = claims.get("tenant_profile_id")
+        org = _parse_uuid(_header(scope, b"x-organization-id") or "", "organization")
+        async with self._c.uow() as uow:
+            membership = await uow.memberships.find(org, user_id)
+        if membership is None and "SuperAdmin" not in roles:
+            raise NotFound("organization", org)
+        if membership is not None:
+            roles = membership.roles
+            tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
         return Actor(
             user_id=user_id,
             organization_id=org,
@@ -155,28 +233,39 @@ class Authenticator:
             tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
         )
 
-    async def rate_limit(self, actor: Actor) -> dict[str, str]:
+    async def _limit_for(self, actor: Actor) -> tuple[int, str, int]:
         settings = self._c.settings()
         plan = await self._plans.plan(actor.organization_id) if actor.organization_id else None
         limit = getattr(settings, PLAN_LIMIT_ATTR.get(plan or "standard", "rate_limit_standard"))
         principal = f"key:{actor.api_key_id}" if actor.api_key_id else f"user:{actor.user_id}"
-        window = settings.rate_limit_window_seconds
-        decision = await self._c.rate_limiter().hit(f"api:{principal}", limit=limit, window_seconds=window)
-        headers = {
-            "X-RateLimit-Limit": str(decision.limit),
-            "X-RateLimit-Remaining": str(decision.remaining),
-            "X-RateLimit-Reset": str(decision.reset_at),
-            "X-RateLimit-Window": str(decision.window_seconds),
-        }
-        if not decision.allowed:
-            raise RateLimitedWithHeaders(decision.retry_after, headers)
-        return headers
+        return limit, f"api:{principal}", settings.rate_limit_window_seconds
+
+    async def rate_limit(self, actor: Actor) -> dict[str, str]:
+        limit, key, window = await self._limit_for(actor)
+        decision = await self._c.rate_limiter().hit(key, limit=limit, window_seconds=window)
+        return _limit_headers(decision)
+
+
+def _limit_headers(decision: RateDecision) -> dict[str, str]:
+    headers = {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(decision.reset_at),
+        "X-RateLimit-Window": str(decision.window_seconds),
+    }
+    if not decision.allowed:
+        raise RateLimitedWithHeaders(decision.retry_after, headers)
+    return headers
 
 
 class RateLimitedWithHeaders(RateLimited):
     def __init__(self, retry_after: int, headers: dict[str, str]) -> None:
         super().__init__(retry_after=retry_after, message=f"Rate limit exceeded. Try again in {retry_after} seconds.")
         self.headers = headers
+
+
+Gate = Callable[[], Awaitable[dict[str, str]]]
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp]:
@@ -187,10 +276,13 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             if scope["type"] not in ("http", "websocket") or is_public(scope["path"]):
                 await app(scope, receive, send)
                 return
-            actor, claims = await authenticator.actor_for(scope)
+            actor, claims, gate, may_overlap = await authenticator.identify(scope)
             scope["user"] = actor
             scope["auth"] = claims
-            headers = await authenticator.rate_limit(actor)
+            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS:
+                await _overlapped(app, gate, scope, receive, send)
+                return
+            headers = await gate()
 
             async def send_with_limits(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -204,13 +296,65 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
     return factory
 
 
+async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, send: Send) -> None:
+    """A safe request (GET/HEAD) runs its handler while the gate's Redis round trip is in flight; nothing
+    reaches the client before the gate has answered. Refused (revoked, over the limit, Redis down): the
+    handler's response is dropped and the gate's error is raised instead, so the client sees exactly
+    what it would have seen had the gate run first. Safe methods change nothing, and this process then
+    refuses that token, or holds that principal's requests behind the gate, before any work."""
+    pending = asyncio.ensure_future(gate())
+    admission = pending_admission.set(pending)  # a GET that writes after all commits only once admitted
+    headers: dict[str, str] | None = None
+    refused: Exception | None = None
+
+    async def send_once_admitted(message: Message) -> None:
+        nonlocal headers, refused
+        if refused is not None:
+            return
+        if headers is None:
+            try:
+                headers = await pending
+            except Exception as exc:
+                refused = exc
+                return
+        if message["type"] == "http.response.start":
+            add_headers(message, headers)
+        await send(message)
+
+    try:
+        await app(scope, receive, send_once_admitted)
+    except Exception:
+        if headers is None:  # the gate's answer wins over the handler's failure
+            if refused is None:
+                try:
+                    await pending
+                except Exception as gate_error:
+                    refused = gate_error
+            if refused is not None:
+                ScopeState.from_scope(scope).response_started = False
+                raise refused from None
+        raise
+    finally:
+        pending_admission.reset(admission)
+        if not pending.done():  # no response at all (the client went away): settle the gate quietly
+            await asyncio.gather(pending, return_exceptions=True)
+    if refused is not None:
+        # The handler's response start went through Litestar's route-level exception layer (which
+        # marks the scope "response started") but was dropped here: nothing reached the client.
+        ScopeState.from_scope(scope).response_started = False
+        raise refused
+
+
 # -- guards ------------------------------------------------------------------------------------
 
 
-def requires(*permissions: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+def requires(
+    *permissions: str,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """A route guard: the actor needs every listed permission (wildcards honoured)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async on purpose: Litestar runs a sync guard in a worker thread (a thread hop per request).
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")

@@ -61,7 +61,7 @@ Note = Annotated[str, msgspec.Meta(max_length=2000)]
 def requires_any(*permissions: str) -> Any:
     """A guard: any one of the permissions (tenants read their own requests with maintenance:create)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")

@@ -29,7 +29,7 @@ Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@
 Phone = Annotated[str, msgspec.Meta(min_length=3, max_length=32)]
 
 
-def reads_tenants(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def reads_tenants(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """``tenant:read``, or a Tenant user reading its own profile (scoped by the use case)."""
     actor = current_actor(connection)
     if not (actor.can("tenant:read") or actor.is_tenant):

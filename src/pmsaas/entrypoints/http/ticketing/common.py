@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
@@ -24,13 +24,13 @@ T = TypeVar("T")
 
 def scope_guard(
     scope: str, *permissions: str
-) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """An API key needs ``scope``; a signed-in user needs one of ``permissions`` (its role grants).
 
     Missing either is 403 ``insufficient_scope`` on the ticketing surface.
     """
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")
