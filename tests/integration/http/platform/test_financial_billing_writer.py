@@ -287,3 +287,16 @@ async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, o
     # The connection went back to the pool usable, and no number was used up.
     assert (await _run(api, owner)).created == 6
     assert await _numbers(api, owner, leases) == [f"INV/26-27/{n:06d}" for n in range(1, 7)]
+
+
+async def test_copy_opens_the_transaction_of_a_unit_of_work_that_has_not_written_yet(api):
+    """PostgreSQL units of work begin lazily (engine.LAZY_BEGIN): COPY bypasses SQLAlchemy's hook, so
+    the writer itself must leave autocommit, or each COPY would commit on its own."""
+    async with api.container.uow() as uow:
+        if api.backend == "sqlite":  # SQLite begins up front and writes with bulk statements, not COPY
+            assert uow.billing.use_copy is False and uow.connection.in_transaction()
+            return
+        driver = (await uow.connection.get_raw_connection()).driver_connection
+        assert driver.autocommit  # nothing written yet: no transaction open
+        assert await uow.billing.add_issued([]) == 0
+        assert not driver.autocommit  # the next statement, the first COPY, runs inside BEGIN … COMMIT

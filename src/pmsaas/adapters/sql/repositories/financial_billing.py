@@ -365,8 +365,12 @@ class _CopyPipeline:
 
     async def run(self, batches: Iterable[IssuedBatch]) -> int:
         raw = await self._conn.get_raw_connection()
-        pg = raw.driver_connection  # psycopg AsyncConnection, already in the unit of work's transaction
+        pg = raw.driver_connection  # psycopg AsyncConnection: the unit of work's own
         assert pg is not None
+        if pg.autocommit:
+            # A lazily begun unit of work (engine.LAZY_BEGIN) that has not written yet: COPY bypasses
+            # SQLAlchemy's hook, so open the transaction here or every COPY would commit on its own.
+            await pg.set_autocommit(False)
         queue: asyncio.Queue[IssuedBatch | None] = asyncio.Queue()
         writer = asyncio.create_task(self._write(pg, queue))
         try:
