@@ -53,6 +53,9 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+_PATCHED_SHAPE = {"DependencyCleanupGroup", "dependency_batches", "resolve_dependency", "create_task_group"}
+
+
 def resolve_dependencies_in_turn() -> None:
     """Resolve a handler's independent dependencies one after the other, not in an anyio task group.
 
@@ -61,12 +64,21 @@ def resolve_dependencies_in_turn() -> None:
     them waits on I/O, so the concurrency buys nothing and costs ~0.2-0.3 ms of CPU per request
     (bench/README.md; upstream: litestar-org/litestar#4563). Same semantics otherwise: the same
     batches in the same order, the same cleanup group, the first error propagates. Idempotent.
-    """
-    from litestar._kwargs.cleanup import DependencyCleanupGroup
-    from litestar._kwargs.dependencies import resolve_dependency
-    from litestar._kwargs.kwargs_model import KwargsModel
 
-    if getattr(KwargsModel.resolve_dependencies, "pmsaas_in_turn", False):
+    It replaces a private method, so it only does so where that method is the one this was written
+    against (Litestar 2.25: batches of ``resolve_dependency`` calls in a task group); a Litestar whose
+    internals moved keeps its own behaviour instead of breaking.
+    """
+    try:
+        from litestar._kwargs.cleanup import DependencyCleanupGroup
+        from litestar._kwargs.dependencies import resolve_dependency
+        from litestar._kwargs.kwargs_model import KwargsModel
+    except ImportError:
+        return
+    current = KwargsModel.resolve_dependencies
+    if getattr(current, "pmsaas_in_turn", False):
+        return
+    if not _PATCHED_SHAPE <= set(getattr(getattr(current, "__code__", None), "co_names", ())):
         return
 
     async def resolve_dependencies(self: KwargsModel, connection: Any, kwargs: dict[str, Any]) -> Any:
