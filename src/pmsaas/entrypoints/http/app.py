@@ -21,6 +21,7 @@ from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
+from pmsaas.entrypoints.http.openapi_errors import document_errors
 from pmsaas.entrypoints.http.routes import CONTROLLERS
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
@@ -124,7 +125,7 @@ def create_app(container: Container) -> Litestar:
 
         install_bench(container.settings(), route_handlers, middleware, shutdown_hooks)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         dependencies={
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
@@ -144,6 +145,8 @@ def create_app(container: Container) -> Litestar:
         debug=False,
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
     )
+    document_errors(app.openapi_schema)  # built once here, served as is from /schema
+    return app
 
 
 async def _warm_revocations(container: Container) -> None:

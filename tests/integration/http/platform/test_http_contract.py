@@ -146,6 +146,30 @@ async def test_openapi_document(api):
     assert "BearerToken" in spec["components"]["securitySchemes"]
 
 
+async def test_openapi_documents_the_errors_each_surface_really_sends(api, owner):
+    spec = (await api.get("/schema/openapi.json")).json()
+
+    def errors(path: str, method: str) -> dict[str, str]:
+        responses = spec["paths"][path][method]["responses"]
+        return {s: r["content"]["application/json"]["schema"]["$ref"] for s, r in responses.items() if s >= "400"}
+
+    platform, ticketing = "#/components/schemas/PlatformError", "#/components/schemas/TicketingError"
+    one = errors("/api/v1/properties/{property_id}", "put")
+    assert one == dict.fromkeys(["400", "401", "403", "404", "409", "422", "429", "503"], platform)
+    assert set(errors("/api/v1/properties", "get")) == {"400", "401", "403", "422", "429", "503"}
+    assert set(errors("/v1/tickets", "post")) == {"400", "401", "403", "409", "422", "429", "503"}
+    assert set(errors("/v1/tickets", "post").values()) == {ticketing}
+    assert "403" not in errors("/api/v1/identity/login", "post")  # public, but a wrong password is a 401
+    assert not [s for s in spec["paths"]["/health"]["get"]["responses"] if s >= "400"]  # not an API operation
+    # What the document says is what comes back: a 422 in the platform envelope it names.
+    r = await api.post("/api/v1/properties", owner.token, json={"name": ""})
+    schema = spec["components"]["schemas"]["PlatformError"]
+    assert r.status_code == 422 and set(schema["required"]) <= set(r.json())
+    assert set(schema["properties"]["error"]["required"]) <= set(r.json()["error"])
+    r = await api.get("/v1/tickets", headers={"Authorization": "Bearer pmk_nope"})
+    assert r.status_code == 401 and set(spec["components"]["schemas"]["TicketingError"]["required"]) <= set(r.json())
+
+
 async def test_the_explorer_works_offline(api):
     r = await api.get("/schema")
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]

@@ -1,0 +1,112 @@
+"""The error responses every operation really sends, written into the OpenAPI document.
+
+Litestar documents only a generic ``400`` (its own validation error shape) per operation. Our errors
+come from one place (``errors.py``) in the contract's envelopes (CONTRACT.md §2, §3), so the
+document says so once per surface: a platform error envelope for ``/api/v1``, the ticketing one for
+``/v1``, and per operation the statuses it can answer.
+Every operation under ``/api/`` and ``/v1/`` gets 400, 401, 422, 429 and 503; 403 where credentials
+are needed, 404 where the path names a resource, 409 on writes.
+"""
+
+from __future__ import annotations
+
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+)
+
+from pmsaas.entrypoints.http.auth import is_public
+
+_TEXT = Schema(type=OpenAPIType.STRING)
+_PLATFORM = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["success", "error", "meta"],
+    properties={
+        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
+        "error": Schema(
+            type=OpenAPIType.OBJECT,
+            required=["code", "message", "details"],
+            properties={
+                "code": Schema(type=OpenAPIType.STRING, examples=["VALIDATION_ERROR"]),
+                "message": _TEXT,
+                "details": Schema(
+                    type=OpenAPIType.ARRAY,
+                    items=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties={"field": _TEXT, "message": _TEXT},
+                        required=["field", "message"],
+                    ),
+                ),
+                "retry_after": Schema(type=OpenAPIType.INTEGER, description="429 only: seconds to wait"),
+            },
+        ),
+        "meta": Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"timestamp": _TEXT, "request_id": _TEXT, "correlation_id": _TEXT},
+        ),
+    },
+)
+_TICKETING = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["status", "error"],
+    properties={
+        "status": Schema(type=OpenAPIType.STRING, const="error"),
+        "error": Schema(
+            type=OpenAPIType.OBJECT,
+            required=["code", "message"],
+            properties={
+                "code": Schema(type=OpenAPIType.STRING, examples=["validation_error"]),
+                "message": _TEXT,
+                "details": Schema(
+                    type=OpenAPIType.OBJECT, additional_properties=Schema(type=OpenAPIType.ARRAY, items=_TEXT)
+                ),
+            },
+        ),
+    },
+)
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+_DESCRIPTIONS = {  # the codes per surface are in CONTRACT.md §2 (platform) and §3 (ticketing)
+    "400": "Malformed JSON or wrong content type",
+    "401": "No, bad or expired credentials",
+    "403": "Authenticated, but the permission (or OAuth scope) is missing",
+    "404": "Unknown id, or an id of another organization",
+    "409": "Unique clash, illegal state transition or stale version",
+    "422": "Body or query validation: one detail per field",
+    "429": "Rate limit exceeded; Retry-After says when to retry",
+    "503": "A dependency (database, Redis, payment gateway) is down",
+}
+
+
+def document_errors(schema: OpenAPI) -> None:
+    """Adds the envelopes to the components and the error statuses to every operation (idempotent)."""
+    assert schema.components is not None  # OpenAPIConfig always has components (the security schemes)
+    schemas = schema.components.schemas = dict(schema.components.schemas or {})
+    schemas["PlatformError"], schemas["TicketingError"] = _PLATFORM, _TICKETING
+    for path, item in (schema.paths or {}).items():
+        envelope = "TicketingError" if path.startswith("/v1/") else "PlatformError"
+        for method in ("get", "put", "post", "patch", "delete"):
+            operation = getattr(item, method, None)
+            if operation is not None and path.startswith(("/api/", "/v1/")):
+                _add(operation, path, method, envelope)
+
+
+def _add(operation: Operation, path: str, method: str, envelope: str) -> None:
+    # Public routes answer 401 too (a bad password, a bad webhook signature) and are throttled (429).
+    wanted = ["400", "401", "422", "429", "503"]
+    if not is_public(path):
+        wanted.append("403")
+    if "{" in path:
+        wanted.append("404")
+    if method in _WRITES:
+        wanted.append("409")
+    responses = dict(operation.responses or {})
+    content = {"application/json": OpenAPIMediaType(schema=Reference(ref=f"#/components/schemas/{envelope}"))}
+    for status in sorted(wanted):
+        # Litestar's own 400 describes its ValidationException, which errors.py never sends.
+        responses[status] = OpenAPIResponse(description=_DESCRIPTIONS[status], content=content)
+    operation.responses = responses
