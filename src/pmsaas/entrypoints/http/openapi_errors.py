@@ -5,7 +5,7 @@ come from one place (``errors.py``) in the contract's envelopes (CONTRACT.md §2
 document says so once per surface: a platform error envelope for ``/api/v1``, the ticketing one for
 ``/v1``, and per operation the statuses it can answer.
 Every operation under ``/api/`` and ``/v1/`` gets 400, 401, 422, 429 and 503; 403 where credentials
-are needed, 404 where the path names a resource, 409 on writes.
+are needed, 404 where the path or a filter names a resource, 409 on writes.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def _add(operation: Operation, path: str, method: str, envelope: str) -> None:
     wanted = ["400", "401", "422", "429", "503"]
     if not is_public(path):
         wanted.append("403")
-    if "{" in path:
+    names = [getattr(p, "name", "") for p in operation.parameters or []]
+    if "{" in path or any(n.endswith("_id") for n in names):  # a path id, or a filter naming a resource
         wanted.append("404")
     if method in _WRITES:
         wanted.append("409")
