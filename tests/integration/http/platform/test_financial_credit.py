@@ -291,3 +291,32 @@ async def test_a_refund_waits_for_an_issue_holding_the_credit_then_releases_what
     assert inv["status"] == "issued" and inv["amount_paid"] == money("0.00")
     balances = await trial_balance(api, owner)
     assert balances["cash"] == "0.00" and balances[f"ar:{lease.tenant_id}"] == "1000.00"
+
+
+async def test_an_issue_racing_a_payment_never_pays_the_invoice_twice(api, owner):
+    """Issue (spending the old payment's credit) and a new payment at once: the invoice is paid at
+    most once, the new payment keeps what it did not allocate, the books stay balanced."""
+    lease = await _setup(api, owner)
+    old = await _pay(api, owner, lease, "1000.00")
+    drafts = [await _draft(api, owner, lease, "1000.00") for _ in range(3)]
+    body = {"lease_id": lease.id, "amount": money("1500.00"), "method": "cash"}
+    results = await asyncio.gather(
+        *(api.post(f"{INVOICES}/{d['id']}/issue", owner.token) for d in drafts),
+        api.post(PAYMENTS, owner.token, json=body, headers=key()),
+    )
+    assert [r.status_code for r in results] == [200, 200, 200, 201], [r.text for r in results]
+    new = results[-1].json()["data"]
+    invoices = [await _get(api, owner.token, f"{INVOICES}/{d['id']}") for d in drafts]
+    paid = sum(int(i["amount_paid"]["amount"].replace(".", "")) for i in invoices)
+    payments = [await _get(api, owner.token, f"{PAYMENTS}/{x}") for x in (old["id"], new["id"])]
+    allocated = sum(int(a["amount"]["amount"].replace(".", "")) for p in payments for a in p["allocations"])
+    unallocated = sum(int(p["unallocated"]["amount"].replace(".", "")) for p in payments)
+    assert paid == allocated and allocated + unallocated == 250000  # every rupee once
+    assert all(int(i["amount_paid"]["amount"].replace(".", "")) <= 100000 for i in invoices)
+    assert payments[0]["unallocated"] == money("0.00")  # the old credit went to an invoice
+    balances = await trial_balance(api, owner)
+    assert balances[f"ar:{lease.tenant_id}"] == "500.00" and balances["cash"] == "2500.00"
+    for i in invoices:
+        listed = {x["id"] for x in await _get(api, owner.token, f"{INVOICES}/{i['id']}/payments")}
+        by_alloc = {p["id"] for p in payments if any(a["invoice_id"] == i["id"] for a in p["allocations"])}
+        assert listed == by_alloc
