@@ -26,7 +26,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, fiscal_year, format_number
+from pmsaas.domain.financial.model import (
+    ChargeType,
+    CreditApplication,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    InvoiceTax,
+    apply_credits,
+    fiscal_year,
+    format_number,
+)
 from pmsaas.domain.financial.ports import (
     BillableLease,
     FinancialUnitOfWork,
@@ -224,6 +234,9 @@ async def _bill_organization(
             return
         first = await uow.sequences.reserve(org, "invoice", fy, len(invoices))
         round_off = profile.invoice_round_off
+        # Tenant credit: one read (and lock) for the whole organization's payments holding some.
+        credits = await uow.payments.credits(org)
+        applied: list[CreditApplication] = []
 
         def issued() -> Iterator[IssuedBatch]:
             # Issued a few at a time: the writer works on the database while the next ones are issued.
@@ -237,10 +250,19 @@ async def _bill_organization(
                     )
                     for i, inv in enumerate(batch)
                 ]
-                yield IssuedBatch(batch, entries, [inv.event("invoice.created", now) for inv in batch])
+                events = [inv.event("invoice.created", now) for inv in batch]
+                if credits:
+                    for inv in batch:
+                        lease_credits = credits.get(inv.lease_id)
+                        if lease_credits:
+                            applied.extend(apply_credits(inv, lease_credits, now))
+                            if inv.status == InvoiceStatus.PAID:
+                                events.append(inv.event("invoice.paid", now))
+                yield IssuedBatch(batch, entries, events)
 
         if await uow.billing.add_issued(issued()) != len(invoices):
             raise Conflict("another billing run billed some of these leases meanwhile; run again")
+        await uow.payments.apply_credits(org, applied, now)
         await uow.commit()
     summary.created += len(invoices)
     summary.late_fees += late_fees

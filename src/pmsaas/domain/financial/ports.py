@@ -16,7 +16,7 @@ from uuid import UUID
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
-from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.financial.model import Credit, CreditApplication, Invoice, Payment, Refund
 from pmsaas.domain.financial.tds import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
@@ -183,6 +183,16 @@ class PaymentRepository(ABC):
     @abstractmethod
     async def record_gateway_event(self, gateway: str, event_id: str, at: datetime) -> bool:
         """True the first time a gateway event id is seen, False for a replay."""
+
+    @abstractmethod
+    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
+        """The settled payments that still hold unallocated credit, per lease, oldest first (one
+        lease, or the whole organization's when ``lease_id`` is None). The payments are locked for
+        update (as a refund locks its payment), and their allocations are read after the lock."""
+
+    @abstractmethod
+    async def apply_credits(self, organization_id: UUID, applications: list[CreditApplication], at: datetime) -> None:
+        """Appends the allocation rows of applied credit and bumps the payments' versions (in bulk)."""
 
 
 @dataclass(frozen=True)

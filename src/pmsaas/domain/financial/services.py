@@ -15,6 +15,7 @@ from pmsaas.domain.financial.model import (
     MANUAL_METHODS,
     OPEN,
     ChargeType,
+    CreditApplication,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -24,6 +25,7 @@ from pmsaas.domain.financial.model import (
     PaymentStatus,
     Refund,
     allocate,
+    apply_credits,
     fiscal_year,
     format_number,
 )
@@ -205,11 +207,15 @@ async def create_invoice(
                 at=now,
                 round_off=profile.invoice_round_off,
             )
+            applied = await _take_credit(uow, invoice, now)
             await uow.invoices.add(invoice)
             await uow.ledger.post(entry)
+            await uow.payments.apply_credits(invoice.organization_id, applied, now)
         else:
             await uow.invoices.add(invoice)
         uow.record(invoice.event("invoice.created", now))
+        if invoice.status == InvoiceStatus.PAID:
+            uow.record(invoice.event("invoice.paid", now))
         await uow.commit()
     return invoice
 
@@ -267,10 +273,22 @@ async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now) -> 
         at=now,
         round_off=profile.invoice_round_off,
     )
+    applied = await _take_credit(uow, invoice, now)
     invoice.version += 1
     await uow.invoices.update(invoice, expected_version=version)
     await uow.ledger.post(entry)
+    await uow.payments.apply_credits(org, applied, now)
     uow.record(invoice.event("invoice.issued", now))
+    if invoice.status == InvoiceStatus.PAID:
+        uow.record(invoice.event("invoice.paid", now))
+
+
+async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now) -> list[CreditApplication]:  # type: ignore[no-untyped-def]
+    """The lease's tenant credit (unallocated payments, oldest first) applied to a just-issued
+    invoice, in the issuing transaction. No journal entry: the credit already sits on the tenant's
+    receivable. The payments are locked after the invoice counter (as the billing run does)."""
+    credits = await uow.payments.credits(invoice.organization_id, invoice.lease_id)
+    return apply_credits(invoice, credits.get(invoice.lease_id, []), now)
 
 
 async def send_invoice(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fin_support import invoice_body, make_lease, set_country, trial_balance
+from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
 
 from pmsaas.adapters.sql.repositories import financial_billing as writer_module
 from pmsaas.adapters.sql.repositories.financial import SqlInvoiceRepository
@@ -128,6 +128,13 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     old = invoice_body(late, ("Rent\tNovember\\2026 «old»", "20000.00", "rent"), issue=True)
     old.update(issue_date="2026-11-01", due_date="2026-11-01")
     assert (await api.post(INVOICES, owner.token, json=old)).status_code == 201
+    # Tenant credit, applied by the run: paid in full (exempt) and in part (shop).
+    credit_ids = {}
+    for lease_, amount in ((exempt, "30000.00"), (shop, "10000.00")):
+        body = {"lease_id": lease_.id, "amount": money(amount), "method": "cash"}
+        r = await api.post("/api/v1/financial/payments", owner.token, json=body, headers=key())
+        assert r.status_code == 201 and r.json()["data"]["unallocated"] == money(amount), r.text
+        credit_ids[lease_.id] = r.json()["data"]["id"]
     monkeypatch.setattr(billing, "_ISSUE_BATCH", 2)  # several batches, pipelined
 
     seen: list[dict[str, Any]] = []
@@ -141,7 +148,14 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     assert probe["counts"] == (4, 4, 4)
     core, default = probe["core"], probe["default"]
     assert default == core
-    assert [len(core[k]) for k in ("invoices", "lines", "entries", "outbox")] == [4, 5, 4, 4]
+    assert [len(core[k]) for k in ("invoices", "lines", "entries", "outbox")] == [4, 5, 4, 5]
+    by_lease = {str(row["lease_id"]): row for row in core["invoices"]}
+    assert (by_lease[exempt.id]["status"], by_lease[exempt.id]["paid_minor"]) == (
+        "paid",
+        by_lease[exempt.id]["total_minor"],
+    )
+    assert (by_lease[shop.id]["status"], by_lease[shop.id]["paid_minor"]) == ("partially_paid", 1000000)
+    assert {by_lease[x.id]["status"] for x in (rcm_lease, late)} == {"issued"}
     assert {row["number"] for row in core["invoices"]} == {f"F\\2026-27\\n°{n:05d}" for n in range(2, 6)}
     # RCM (entry 5AA) is shown on the line but not charged or posted.
     rcm = [line["taxes"] for line in core["lines"] if line["taxes"] and line["taxes"][0]["payable_by"] == "recipient"]
@@ -168,12 +182,21 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
                 assert (got.id, got.description, got.lines) == (entry.id, entry.description, entry.lines)
     events = {e.id: e for b in probe["batches"] for e in b.events}
     assert {row["id"]: row["payload"] for row in default["outbox"]} == {k: e.data for k, e in events.items()}
-    assert all(row["event"] == "invoice.created" for row in default["outbox"])
+    assert sorted(row["event"] for row in default["outbox"]) == ["invoice.created"] * 4 + ["invoice.paid"]
+    paid_event = next(row for row in default["outbox"] if row["event"] == "invoice.paid")
+    assert paid_event["payload"]["invoice_id"] == str(by_lease[exempt.id]["id"])
+    # The allocation rows (one statement for the run, the same on both paths) read back per payment.
+    for lease_, left in ((exempt, 3000000 - by_lease[exempt.id]["total_minor"]), (shop, 0)):
+        r = await api.get(f"/api/v1/financial/payments/{credit_ids[lease_.id]}", owner.token)
+        got = r.json()["data"]
+        assert [a["invoice_id"] for a in got["allocations"]] == [str(by_lease[lease_.id]["id"])]
+        assert got["unallocated"] == money(f"{left // 100}.{left % 100:02d}")
     balances = await trial_balance(api, owner)
     assert Decimal(balances["rent_income"]) == -Decimal("20000.00") - Decimal("40000.00") - Decimal(
         "25000.55"
     ) - Decimal("30000.40") - Decimal("20000.00")
     assert (await _invoices(api, owner, shop))[0]["total"]["amount"] == "47200.00"
+    assert balances["cash"] == "40000.00"  # applying credit moved no money
     # With round-off the run rounds each invoice to the rupee, on both paths alike (compared above).
     round_offs = sorted(row["round_off_minor"] for row in core["invoices"])
     totals = {row["lease_id"]: row["total_minor"] for row in core["invoices"]}

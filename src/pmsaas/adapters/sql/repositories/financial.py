@@ -20,8 +20,11 @@ from pmsaas.domain.financial.budgets import Budget, BudgetCategory
 from pmsaas.domain.financial.expenses import Attachment, Expense, ExpenseStatus
 from pmsaas.domain.financial.model import (
     OPEN,
+    SETTLED,
     Allocation,
     ChargeType,
+    Credit,
+    CreditApplication,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -921,6 +924,12 @@ class SqlPaymentRepository(PaymentRepository):
             created_at=row.created_at,
         )
 
+    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
+        return await payment_credits(self._conn, organization_id, lease_id)
+
+    async def apply_credits(self, organization_id: UUID, applications: list[CreditApplication], at: Any) -> None:
+        await write_credit_applications(self._conn, organization_id, applications, at)
+
     async def record_gateway_event(self, gateway: str, event_id: str, at: Any) -> bool:
         result = await self._conn.execute(
             insert_ignore(self._conn, F.gateway_events)
@@ -928,6 +937,108 @@ class SqlPaymentRepository(PaymentRepository):
             .returning(F.gateway_events.c.event_id)
         )
         return result.first() is not None
+
+
+_TDS = F.tds_lines
+_ALLOC = F.payment_allocations
+_PAYMENT_TDS_MINOR = (
+    sa.select(sa.func.coalesce(sa.func.sum(_TDS.c.tds_minor), 0))
+    .where(_TDS.c.source_type == "payment", _TDS.c.source_id == P.c.id)
+    .scalar_subquery()
+)
+_PAYMENT_ALLOCATED_MINOR = (
+    sa.select(sa.func.coalesce(sa.func.sum(_ALLOC.c.amount_minor), 0))
+    .where(_ALLOC.c.payment_id == P.c.id)
+    .scalar_subquery()
+)
+_CREDIT_PAYMENTS = (
+    sa.select(
+        P.c.id,
+        P.c.lease_id,
+        P.c.tenant_id,
+        P.c.currency,
+        (P.c.amount_minor + _PAYMENT_TDS_MINOR - P.c.refunded_minor).label("held_minor"),
+    )
+    .where(
+        P.c.organization_id == sa.bindparam("w_organization_id"),
+        P.c.status.in_([s.value for s in SETTLED]),
+        # A pre-filter read in the statement's snapshot; the figures that count are read after the lock.
+        P.c.amount_minor + _PAYMENT_TDS_MINOR - P.c.refunded_minor > _PAYMENT_ALLOCATED_MINOR,
+    )
+    .order_by(P.c.received_at, P.c.id)
+)
+_PAYMENT_TOUCH = (
+    P.update()
+    .where(P.c.organization_id == sa.bindparam("w_organization_id"), P.c.id == sa.bindparam("w_id"))
+    .values(version=P.c.version + 1, updated_at=sa.bindparam("w_updated_at"))
+)
+
+
+async def payment_credits(
+    conn: AsyncConnection, organization_id: UUID, lease_id: UUID | None = None
+) -> dict[UUID, list[Credit]]:
+    """:meth:`SqlPaymentRepository.credits`: two statements whatever the number of leases.
+
+    The first locks the payments (PostgreSQL; SQLite serializes writers); the second, a new
+    snapshot under READ COMMITTED, reads their allocations as committed by whoever held the lock
+    before (a concurrent issue or refund), so a credit is never spent twice.
+    """
+    query = _CREDIT_PAYMENTS
+    if lease_id is not None:
+        query = query.where(P.c.lease_id == lease_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=P)
+    held = (await conn.execute(query, {"w_organization_id": organization_id})).all()
+    if not held:
+        return {}
+    rows = await conn.execute(
+        sa.select(
+            _ALLOC.c.payment_id,
+            sa.func.coalesce(sa.func.max(_ALLOC.c.position) + 1, 0).label("next_position"),
+            sa.func.sum(_ALLOC.c.amount_minor).label("allocated"),
+        )
+        .where(_ALLOC.c.organization_id == organization_id, _ALLOC.c.payment_id.in_([r.id for r in held]))
+        .group_by(_ALLOC.c.payment_id)
+    )
+    used: dict[UUID, tuple[int, int]] = {r.payment_id: (int(r.next_position), int(r.allocated)) for r in rows}
+    out: dict[UUID, list[Credit]] = {}
+    for r in held:
+        next_position, allocated = used.get(r.id, (0, 0))
+        left = int(r.held_minor) - allocated
+        if left > 0:
+            out.setdefault(r.lease_id, []).append(
+                Credit(r.id, r.lease_id, r.tenant_id, Money.from_minor(left, r.currency), next_position)
+            )
+    return out
+
+
+async def write_credit_applications(
+    conn: AsyncConnection, organization_id: UUID, applications: list[CreditApplication], at: Any
+) -> None:
+    if not applications:
+        return
+    await conn.execute(
+        _ALLOC.insert(),
+        [
+            {
+                "id": new_id(),
+                "organization_id": organization_id,
+                "payment_id": a.payment_id,
+                "invoice_id": a.invoice_id,
+                "position": a.position,
+                "amount_minor": a.amount.minor,
+                "currency": a.amount.currency,
+            }
+            for a in applications
+        ],
+    )
+    await conn.execute(
+        _PAYMENT_TOUCH,
+        [
+            {"w_organization_id": organization_id, "w_id": pid, "w_updated_at": at}
+            for pid in dict.fromkeys(a.payment_id for a in applications)
+        ],
+    )
 
 
 class SqlPaymentMethodRepository(PaymentMethodRepository):
