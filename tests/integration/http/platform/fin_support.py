@@ -4,7 +4,9 @@ port, so the tests do not depend on the leasing HTTP API)."""
 
 from __future__ import annotations
 
+import re
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -123,6 +125,13 @@ async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
     body = {"country": "IN", "province": REGION["IN"], "pan_number": pan}
     r = await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)
     assert r.status_code == 200, r.text
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn in an fpdf2 document (its content streams are zlib-compressed). A decompressor
+    object stops at the end of the zlib data, so the line break before ``endstream`` never matters."""
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+    return " ".join(zlib.decompressobj().decompress(s).decode("latin-1") for s in streams if s[:1] == b"x")
 
 
 def mail_marker(api: Any) -> Any:

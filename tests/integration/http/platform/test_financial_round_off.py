@@ -5,10 +5,17 @@ rounded total, and the GST return's tax payable rounded per CGST s.170."""
 
 from __future__ import annotations
 
-import re
-import zlib
-
-from fin_support import invoice_body, key, mail_marker, mails_since, make_lease, money, set_country, trial_balance
+from fin_support import (
+    invoice_body,
+    key,
+    mail_marker,
+    mails_since,
+    make_lease,
+    money,
+    pdf_text,
+    set_country,
+    trial_balance,
+)
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"
@@ -168,10 +175,6 @@ async def test_payments_settle_the_rounded_total(api, owner):
     assert balances[f"ar:{lease.tenant_id}"] == "0.00" and balances["cash"] == "20001.00"
 
 
-def _pdf_text(pdf: bytes) -> str:
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    return " ".join(zlib.decompress(s).decode("latin-1") for s in streams if s[:1] == b"x")
-
 
 async def test_send_rounds_the_draft_it_issues_and_the_pdf_shows_it(api, owner):
     await set_country(api, owner, "IN")
@@ -183,7 +186,7 @@ async def test_send_rounds_the_draft_it_issues_and_the_pdf_shows_it(api, owner):
     assert r.status_code == 200, r.text
     assert (r.json()["data"]["round_off"], r.json()["data"]["total"]) == (money("0.44"), money("1235.00"))
     [mail] = mails_since(api, marker)
-    text = _pdf_text(mail.attachments[0].content)
+    text = pdf_text(mail.attachments[0].content)
     assert "Round off" in text and "0.44 INR" in text and "1235.00 INR" in text
     assert "for 1235.00 INR" in mail.body
 

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import re
-import zlib
 
-from fin_support import invoice_body, mail_marker, mails_since, make_lease, set_country
+from fin_support import invoice_body, mail_marker, mails_since, make_lease, pdf_text, set_country
 
 INVOICES = "/api/v1/financial/invoices"
 MH_GSTIN, KA_GSTIN, PAN = "27AABCA1234C1ZF", "29AABCA1234C1ZB", "AABCA1234C"
@@ -26,11 +25,6 @@ def _fields(r) -> list[str]:
     assert r.json()["error"]["code"] == "VALIDATION_ERROR"
     return [d["field"] for d in r.json()["error"]["details"]]
 
-
-def _pdf_text(pdf: bytes) -> str:
-    """The text drawn in an fpdf2 document (its content streams are zlib-compressed)."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-    return " ".join(zlib.decompress(s).decode("latin-1") for s in streams if s[:1] == b"x")
 
 
 async def test_a_gstin_is_kept_with_the_pan_inside_it_until_cleared(api, owner):
@@ -107,7 +101,7 @@ async def test_a_tax_invoice_shows_both_gstins_and_the_place_of_supply(api, owne
     r = await api.post(f"{INVOICES}/{r.json()['data']['id']}/send", owner.token)
     assert r.status_code == 200, r.text
     [mail] = mails_since(api, marker)
-    text = _pdf_text(mail.attachments[0].content)
+    text = pdf_text(mail.attachments[0].content)
     assert "Tax Invoice" in text and f"GSTIN: {MH_GSTIN}" in text and f"Recipient GSTIN: {KA_GSTIN}" in text
     assert "Place of supply: MH" in text and "Reverse charge: No" in text
 
