@@ -8,8 +8,10 @@ it is never skipped.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,3 +185,26 @@ async def owner(api: Api) -> Owner:
 @pytest.fixture
 async def other_owner(api: Api) -> Owner:
     return await api.new_org("Rival Estates")
+
+
+def frozen_rate_limiter(container: Container) -> Any:
+    """A limiter of the container's kind (Redis when it has one) with fresh counters and a clock that
+    stands still, so a window boundary never resets a test's counters."""
+    frozen = float(time.time())
+    if container.redis() is not None:
+        from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
+
+        return RedisRateLimiter(container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen)
+    from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+
+    return InMemoryRateLimiter(now=lambda: frozen)
+
+
+@asynccontextmanager
+async def rate_limited_api(backend: str, url: str, tmp: Path, limit: int) -> AsyncIterator[Api]:
+    """An app whose standard plan allows ``limit`` requests per window, counted by a frozen limiter."""
+    redis = REDIS_URL if backend == "postgres" else None
+    container = build_container(make_settings(url, tmp, redis_url=redis, rate_limit_standard=limit))
+    container.rate_limiter.override(frozen_rate_limiter(container))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        yield Api(client, container, backend)

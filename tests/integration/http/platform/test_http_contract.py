@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from conftest import BACKENDS, REDIS_URL, Api, make_settings
-from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
-from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
+from conftest import BACKENDS, Api, make_settings, rate_limited_api
 from pmsaas.container import build_container
 from pmsaas.entrypoints.http.app import create_app
 
@@ -209,22 +206,9 @@ async def test_rate_limit_headers_on_every_authenticated_response(api, owner):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 async def limited(request, database_urls, tmp_path_factory) -> AsyncIterator[Api]:
-    backend = request.param
-    redis = REDIS_URL if backend == "postgres" else None
-    settings = make_settings(
-        database_urls[backend], tmp_path_factory.mktemp(f"limited-{backend}"), redis_url=redis, rate_limit_standard=3
-    )
-    container = build_container(settings)
-    frozen = float(time.time())  # an hour boundary must not reset the counters mid-test
-    if redis:
-        limiter: Any = RedisRateLimiter(
-            container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen
-        )
-    else:
-        limiter = InMemoryRateLimiter(now=lambda: frozen)
-    container.rate_limiter.override(limiter)
-    async with AsyncTestClient(app=create_app(container)) as client:
-        yield Api(client, container, backend)
+    tmp = tmp_path_factory.mktemp(f"limited-{request.param}")
+    async with rate_limited_api(request.param, database_urls[request.param], tmp, 3) as api:
+        yield api
 
 
 async def test_429_after_the_limit_per_principal(limited):

@@ -18,8 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import AsyncTestClient
 
-from conftest import BACKENDS, REDIS_URL, Api, make_settings
-from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from conftest import BACKENDS, REDIS_URL, Api, frozen_rate_limiter, make_settings
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.container import build_container
 from pmsaas.entrypoints.http.app import create_app
@@ -502,16 +501,7 @@ async def throttled(request, database_urls, tmp_path_factory) -> AsyncIterator[A
 def fresh_limits(throttled: Api) -> Api:
     """Each test starts from empty counters (Redis keys get a fresh prefix)."""
     container = throttled.container
-    frozen = float(time.time())  # a window boundary must not reset the counters mid-test
-    if container.redis() is not None:
-        from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
-
-        limiter: Any = RedisRateLimiter(
-            container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen
-        )
-    else:
-        limiter = InMemoryRateLimiter(now=lambda: frozen)
-    container.rate_limiter.override(limiter)
+    container.rate_limiter.override(frozen_rate_limiter(container))
     container.login_attempts.reset()
     yield throttled
     container.rate_limiter.reset_override()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -21,19 +20,16 @@ from litestar.di import NamedDependency, Provide
 from litestar.testing import AsyncTestClient
 from psycopg.pq import TransactionStatus
 
-from conftest import BACKENDS, REDIS_URL, Api, make_settings
-from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
-from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
+from conftest import BACKENDS, Api, rate_limited_api
 from pmsaas.adapters.sql.engine import is_plain_read
 from pmsaas.adapters.sql.repositories.properties import _driver_sql
 from pmsaas.adapters.sql.uow import pending_admission
-from pmsaas.container import build_container
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
 from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.errors import AuthenticationFailed, DependencyUnavailable
 from pmsaas.domain.shared.paging import PageRequest
-from pmsaas.entrypoints.http.app import create_app, resolve_dependencies_in_turn
+from pmsaas.entrypoints.http.app import resolve_dependencies_in_turn
 
 
 @contextmanager
@@ -336,23 +332,10 @@ async def test_a_revoked_token_never_writes(api, owner):
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def limited(request, database_urls, tmp_path_factory) -> AsyncIterator[Any]:
-    backend = request.param
-    redis = REDIS_URL if backend == "postgres" else None
-    settings = make_settings(
-        database_urls[backend], tmp_path_factory.mktemp(f"gate-{backend}"), redis_url=redis, rate_limit_standard=2
-    )
-    container = build_container(settings)
-    frozen = float(time.time())  # an hour boundary must not reset the counter mid-test
-    if redis:
-        limiter: Any = RedisRateLimiter(
-            container.redis(), prefix=f"pmsaas:test:{uuid.uuid4().hex}:", now=lambda: frozen
-        )
-    else:
-        limiter = InMemoryRateLimiter(now=lambda: frozen)
-    container.rate_limiter.override(limiter)
-    async with AsyncTestClient(app=create_app(container)) as client:
-        yield Api(client, container, backend)
+async def limited(request, database_urls, tmp_path_factory) -> AsyncIterator[Api]:
+    tmp = tmp_path_factory.mktemp(f"gate-{request.param}")
+    async with rate_limited_api(request.param, database_urls[request.param], tmp, 2) as api:
+        yield api
 
 
 async def test_over_the_limit_a_get_is_429_and_then_held_behind_the_gate(limited):
