@@ -815,16 +815,9 @@ class PaymentWebhookController(Controller):
             raise ApiError(400, "BAD_REQUEST", "Malformed webhook body") from None
         except msgspec.ValidationError as exc:
             raise ValidationFailed.single("body", str(exc)) from None
-        payment = await services.settle_from_gateway(
-            uow=uow,
-            clock=clock,
-            gateway="sandbox",
-            event_id=event.id,
-            gateway_payment_id=event.data.payment_id,
-            succeeded=event.type == "payment.succeeded",
-            reason=event.data.failure_reason,
-        )
-        return ok(WebhookAck.of(payment))
+        succeeded = event.type == "payment.succeeded"
+        data = event.data
+        return await _settled(uow, clock, "sandbox", event.id, data.payment_id, succeeded, data.failure_reason)
 
     @post(
         "/stripe",
@@ -850,16 +843,30 @@ class PaymentWebhookController(Controller):
             raise ApiError(400, "BAD_REQUEST", "Malformed webhook body") from None
         if event.payment_intent_id is None:
             return ok(WebhookAck(received=True, payment_id=None, status=None))
-        payment = await services.settle_from_gateway(
-            uow=uow,
-            clock=clock,
-            gateway="stripe",
-            event_id=event.event_id,
-            gateway_payment_id=event.payment_intent_id,
-            succeeded=event.succeeded,
-            reason=event.failure_reason,
-        )
-        return ok(WebhookAck.of(payment))
+        intent = event.payment_intent_id
+        return await _settled(uow, clock, "stripe", event.event_id, intent, event.succeeded, event.failure_reason)
+
+
+async def _settled(
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    gateway: str,
+    event_id: str,
+    payment_id: str,
+    succeeded: bool,
+    reason: str | None,
+) -> Ok[WebhookAck]:
+    """A verified callback, settled exactly once (the use case records the event id)."""
+    payment = await services.settle_from_gateway(
+        uow=uow,
+        clock=clock,
+        gateway=gateway,
+        event_id=event_id,
+        gateway_payment_id=payment_id,
+        succeeded=succeeded,
+        reason=reason,
+    )
+    return ok(WebhookAck.of(payment))
 
 
 async def _signed_body(
