@@ -17,6 +17,15 @@ MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
 SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
 
 
+def _checked_already(amount: Decimal, currency: str) -> Money:
+    """Money from operands that were checked when they were made (a supported currency, a Decimal
+    amount): sums and negations skip ``__post_init__``, the hot path of invoices and ledgers."""
+    money = object.__new__(Money)
+    object.__setattr__(money, "amount", amount)
+    object.__setattr__(money, "currency", currency)
+    return money
+
+
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 1, 0.1, ... 0.000001
 
 
@@ -92,14 +101,14 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return _checked_already(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return _checked_already(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return _checked_already(-self.amount, self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)
