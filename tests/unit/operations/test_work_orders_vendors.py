@@ -18,7 +18,7 @@ from pmsaas.domain.operations.model import (
     WorkOrderStatus,
     performance_of,
 )
-from pmsaas.domain.operations.services import check_tax_id
+from pmsaas.domain.operations.vendors import check_tax_id
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.money import Money
 

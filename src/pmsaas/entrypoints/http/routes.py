@@ -20,12 +20,10 @@ from pmsaas.entrypoints.http.platform.financial_tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.leases import LeaseController
-from pmsaas.entrypoints.http.platform.operations import (
-    CategoryController,
-    MaintenanceRequestController,
-    VendorController,
-    WorkOrderController,
-)
+from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
+from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
+from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
+from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
 from pmsaas.entrypoints.http.platform.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties import PropertyController
 from pmsaas.entrypoints.http.platform.tenants import TenantController
