@@ -11,14 +11,8 @@ from stdnum.ca import bn as stdnum_bn
 from stdnum.in_ import gstin as stdnum_gstin
 
 from pmsaas.domain.operations.access import required_text
-from pmsaas.domain.operations.model import (
-    TaxIdKind,
-    Vendor,
-    VendorPerformance,
-    WorkOrder,
-    normalize_category,
-    performance_of,
-)
+from pmsaas.domain.operations.model import TaxIdKind, Vendor, WorkOrder, normalize_category
+from pmsaas.domain.operations.performance import VendorPerformance, performance_of
 from pmsaas.domain.operations.ports import OperationsUnitOfWork, VendorFilter, WorkOrderFilter
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock

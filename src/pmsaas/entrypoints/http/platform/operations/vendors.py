@@ -14,7 +14,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.operations import vendors, work_orders
-from pmsaas.domain.operations.model import TaxIdKind, Vendor, VendorPerformance
+from pmsaas.domain.operations.model import TaxIdKind, Vendor
+from pmsaas.domain.operations.performance import VendorPerformance
 from pmsaas.domain.operations.ports import VendorFilter, WorkOrderFilter
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
