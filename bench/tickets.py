@@ -48,7 +48,7 @@ class TicketSeed:
 async def seed(env: dict[str, str]) -> TicketSeed:
     import secrets
 
-    from pmsaas.adapters.sql.repositories.operations import _ticket_row
+    from pmsaas.adapters.sql.repositories.operations.tickets import _ticket_row
     from pmsaas.adapters.sql.repositories.properties import _row as property_row
     from pmsaas.adapters.sql.tables.operations import tickets
     from pmsaas.adapters.sql.tables.properties import properties

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pmsaas.domain.operations import services
+from pmsaas.domain.operations import tickets, vendors, work_orders
 from pmsaas.domain.operations.model import Priority, TicketStatus
 from pmsaas.domain.operations.ports import (
     CategoryRepository,
@@ -226,10 +226,10 @@ def tenant(profile=TENANT_A) -> Actor:
     return Actor(TENANT_USER, ORG, frozenset({"Tenant"}), frozenset({"maintenance:create"}), tenant_profile_id=profile)
 
 
-def new(unit=UNIT_A, **kw) -> services.NewTicket:
+def new(unit=UNIT_A, **kw) -> tickets.NewTicket:
     values = {"title": "Leak", "description": "", "category": "plumbing", "priority": Priority.HIGH}
     values.update(kw)
-    return services.NewTicket(property_id=PROPERTY, unit_id=unit, **values)
+    return tickets.NewTicket(property_id=PROPERTY, unit_id=unit, **values)
 
 
 @pytest.fixture
@@ -243,7 +243,7 @@ def clock() -> FixedClock:
 
 
 async def test_create_is_one_transaction_with_both_event_names(uow, clock):
-    d = await services.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new())
+    d = await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new())
     assert uow.transactions == 1
     assert uow.published == ["ticket.created", "maintenance.created"]
     assert d.ticket.tenant_id == TENANT_A and d.ticket.requester_id == TENANT_USER
@@ -252,62 +252,62 @@ async def test_create_is_one_transaction_with_both_event_names(uow, clock):
 
 async def test_a_failed_use_case_publishes_nothing(uow, clock):
     with pytest.raises(ValidationFailed):
-        await services.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new(unit=UNIT_B))
+        await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new(unit=UNIT_B))
     with pytest.raises(ValidationFailed):
-        await services.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="unicorns"))
+        await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="unicorns"))
     assert uow.published == [] and uow.tickets.rows == {}
-    d = await services.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="Elevator"))
+    d = await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="Elevator"))
     assert d.ticket.category == "elevator"  # a custom category
 
 
 async def test_tenants_see_only_their_own(uow, clock):
-    mine = (await services.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new())).ticket
-    theirs = (await services.create_ticket(uow=uow, clock=clock, actor=tenant(TENANT_B), data=new(UNIT_B))).ticket
-    page, _ = await services.list_tickets(uow=uow, actor=tenant(), filters=TicketFilter(), page=PageRequest())
+    mine = (await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new())).ticket
+    theirs = (await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(TENANT_B), data=new(UNIT_B))).ticket
+    page, _ = await tickets.list_tickets(uow=uow, actor=tenant(), filters=TicketFilter(), page=PageRequest())
     assert [t.id for t in page.items] == [mine.id]
     with pytest.raises(NotFound):
-        await services.get_ticket(uow=uow, actor=tenant(), ticket_id=theirs.id)
+        await tickets.get_ticket(uow=uow, actor=tenant(), ticket_id=theirs.id)
     with pytest.raises(PermissionDenied):
-        await services.update_ticket(
-            uow=uow, clock=clock, actor=tenant(), ticket_id=mine.id, changes=services.TicketChanges(title="x")
+        await tickets.update_ticket(
+            uow=uow, clock=clock, actor=tenant(), ticket_id=mine.id, changes=tickets.TicketChanges(title="x")
         )
     outsider = Actor(uuid.uuid4(), ORG, frozenset({"SecurityStaff"}), frozenset({"visitor:*"}))
     with pytest.raises(PermissionDenied):
-        await services.get_ticket(uow=uow, actor=outsider, ticket_id=mine.id)
+        await tickets.get_ticket(uow=uow, actor=outsider, ticket_id=mine.id)
 
 
 async def test_assignment_rules(uow, clock):
-    t = (await services.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
+    t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
     for who in (GUARD, TENANT_USER, uuid.uuid4()):
         with pytest.raises(ValidationFailed):
-            await services.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=who)
-    d = await services.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=STAFF)
+            await tickets.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=who)
+    d = await tickets.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=STAFF)
     assert d.ticket.assignee_id == STAFF and d.ticket.responded_at == clock.now()
 
 
 async def test_patch_moves_one_legal_step_and_resolution_publishes(uow, clock):
-    t = (await services.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
+    t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
     with pytest.raises(Conflict):
-        await services.update_ticket(
+        await tickets.update_ticket(
             uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id,
-            changes=services.TicketChanges(status=TicketStatus.RESOLVED),
+            changes=tickets.TicketChanges(status=TicketStatus.RESOLVED),
         )  # fmt: skip
     for status in (TicketStatus.IN_PROGRESS, TicketStatus.RESOLVED):
         clock.move_to(clock.now() + timedelta(minutes=5))
-        await services.update_ticket(
-            uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, changes=services.TicketChanges(status=status)
+        await tickets.update_ticket(
+            uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, changes=tickets.TicketChanges(status=status)
         )
     assert uow.published.count("ticket.resolved") == 1 and uow.published.count("maintenance.completed") == 1
     assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
 
 
 async def test_the_last_open_work_order_resolves_the_request(uow, clock):
-    t = (await services.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
-    vendor = await services.create_vendor(
+    t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
+    vendor = await vendors.create_vendor(
         uow=uow, clock=clock, actor=MANAGER,
-        data=services.VendorInput(name="Aqua", trades=["plumbing"], service_areas=[]),
+        data=vendors.VendorInput(name="Aqua", trades=["plumbing"], service_areas=[]),
     )  # fmt: skip
-    data = services.WorkOrderInput(
+    data = work_orders.WorkOrderInput(
         ticket_id=t.id,
         vendor_id=vendor.id,
         description="Fix",
@@ -315,23 +315,23 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
         scheduled_end=clock.now() + timedelta(hours=4),
         estimated_cost=Money.of("100.00", "INR"),
     )
-    a = await services.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
-    b = await services.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
-    await services.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=a.id)
+    a = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
+    b = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
+    await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=a.id)
     assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS
-    await services.complete_work_order(
+    await work_orders.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=a.id, actual_cost=Money.of("120.00", "INR")
     )
     assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS  # b is still open
-    await services.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=b.id)
-    await services.complete_work_order(
+    await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=b.id)
+    await work_orders.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=b.id, actual_cost=Money.of("80.00", "INR")
     )
     assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
     assert uow.published.count("work_order.completed") == 2 and uow.published.count("ticket.resolved") == 1
     assert [b["amount"] for b in uow.expense_book.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
     assert uow.expense_book.booked[0]["vendor_name"] == "Aqua" and uow.expense_book.booked[0]["property_id"] == PROPERTY
-    perf = await services.vendor_performance(
+    perf = await vendors.vendor_performance(
         uow=uow,
         actor=MANAGER,
         vendor_id=vendor.id,
@@ -340,4 +340,4 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     )
     assert perf.work_orders_completed == 2 and perf.actual_total == Money.of("200.00", "INR")
     with pytest.raises(Conflict):
-        await services.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)  # resolved: no new work
+        await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)  # resolved: no new work

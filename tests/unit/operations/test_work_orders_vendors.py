@@ -11,14 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmsaas.domain.operations.files import MAX_ATTACHMENT_BYTES, safe_filename, sniff_content_type
-from pmsaas.domain.operations.model import (
-    WORK_ORDER_TRANSITIONS,
-    TaxIdKind,
-    WorkOrder,
-    WorkOrderStatus,
-    performance_of,
-)
-from pmsaas.domain.operations.services import check_tax_id
+from pmsaas.domain.operations.model import WORK_ORDER_TRANSITIONS, TaxIdKind, WorkOrder, WorkOrderStatus
+from pmsaas.domain.operations.performance import performance_of
+from pmsaas.domain.operations.vendors import check_tax_id
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.money import Money
 

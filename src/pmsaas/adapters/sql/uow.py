@@ -32,16 +32,13 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
-from pmsaas.adapters.sql.repositories.operations import (
-    SqlCategoryRepository,
-    SqlExpenseBook,
-    SqlPeopleDirectory,
-    SqlPropertyDirectory,
-    SqlTicketRepository,
-    SqlVendorRepository,
-    SqlWebhookRepository,
-    SqlWorkOrderRepository,
-)
+from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
+from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
+from pmsaas.adapters.sql.repositories.operations.expense_book import SqlExpenseBook
+from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
+from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
+from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
+from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
     SqlOrganizationRegistry,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsaas.entrypoints.http.platform.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.financial import (
     BudgetController,
     ExpenseController,
@@ -18,18 +17,17 @@ from pmsaas.entrypoints.http.platform.financial import (
 from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.financial_tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
-from pmsaas.entrypoints.http.platform.identity import IdentityController, UsersController
-from pmsaas.entrypoints.http.platform.leases import LeaseController
-from pmsaas.entrypoints.http.platform.operations import (
-    CategoryController,
-    MaintenanceRequestController,
-    VendorController,
-    WorkOrderController,
-)
-from pmsaas.entrypoints.http.platform.organizations import OrganizationController
-from pmsaas.entrypoints.http.platform.properties import PropertyController
-from pmsaas.entrypoints.http.platform.tenants import TenantController
-from pmsaas.entrypoints.http.platform.units import UnitController
+from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
+from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
+from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
+from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
+from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
+from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
+from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
+from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
+from pmsaas.entrypoints.http.platform.properties.tenants import TenantController
+from pmsaas.entrypoints.http.platform.properties.units import UnitController
 from pmsaas.entrypoints.http.ticketing.properties import TicketingPropertyController
 from pmsaas.entrypoints.http.ticketing.tickets import TicketController
 from pmsaas.entrypoints.http.ticketing.users import TicketingUserController

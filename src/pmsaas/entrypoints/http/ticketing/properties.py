@@ -13,7 +13,7 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
-from pmsaas.domain.operations import services as operations
+from pmsaas.domain.operations import tickets as operations
 from pmsaas.domain.properties import services
 from pmsaas.domain.properties.model import Property
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter

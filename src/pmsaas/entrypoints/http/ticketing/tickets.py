@@ -18,7 +18,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pmsaas.domain.operations import services
+from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.files import MAX_ATTACHMENT_BYTES
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus
 from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
@@ -99,7 +99,7 @@ def attachment_url(request: Request[Any, Any, Any], a: Attachment) -> str:
 
 def ticket_out(
     t: Ticket,
-    names: services.Names,
+    names: tickets.Names,
     *,
     assigned: bool = True,
     request: Request[Any, Any, Any] | None = None,
@@ -208,18 +208,18 @@ class TicketController(Controller):
         uow: OperationsUnitOfWork = container.uow()
         filters = TicketFilter(status=status, priority=priority, assignee_id=assigned_to, property_id=property_id)
         request_page = PageRequest(page=page, page_size=per_page, sort_by=sort, descending=order == "desc")
-        result, names = await services.list_tickets(uow=uow, actor=actor, filters=filters, page=request_page)
+        result, names = await tickets.list_tickets(uow=uow, actor=actor, filters=filters, page=request_page)
         return page_of(request, result, [ticket_out(t, names) for t in result.items])
 
     @post("/", guards=[CREATE], status_code=HTTP_201_CREATED, summary="Create a ticket")
     async def create_ticket(
         self, container: AppContainer, actor: CurrentActor, data: JSONBody[TicketIn]
     ) -> TicketingItem[TicketOut]:
-        details = await services.create_ticket(
+        details = await tickets.create_ticket(
             uow=container.uow(),
             clock=container.clock(),
             actor=actor,
-            data=services.NewTicket(
+            data=tickets.NewTicket(
                 title=data.title,
                 description=data.description,
                 category=data.category,
@@ -234,22 +234,22 @@ class TicketController(Controller):
     async def get_ticket(
         self, request: Request[Any, Any, Any], container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID]
     ) -> TicketingItem[TicketOut]:
-        d = await services.get_ticket(uow=container.uow(), actor=actor, ticket_id=ticket_id)
+        d = await tickets.get_ticket(uow=container.uow(), actor=actor, ticket_id=ticket_id)
         return item(ticket_out(d.ticket, d.names, request=request, comments=d.comments, attachments=d.attachments))
 
     @patch("/{ticket_id:uuid}", guards=[WRITE], summary="Update a ticket (status, assignment, fields)")
     async def update_ticket(
         self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID], data: JSONBody[TicketPatch]
     ) -> TicketingItem[TicketOut]:
-        changes = services.TicketChanges(
+        changes = tickets.TicketChanges(
             title=_set(data.title),
             description=_set(data.description),
             category=_set(data.category),
             priority=Priority(data.priority) if data.priority is not msgspec.UNSET else None,
             status=TicketStatus(data.status) if data.status is not msgspec.UNSET else None,
-            assignee_id=services.KEEP if data.assigned_to is msgspec.UNSET else data.assigned_to,
+            assignee_id=tickets.KEEP if data.assigned_to is msgspec.UNSET else data.assigned_to,
         )
-        d = await services.update_ticket(
+        d = await tickets.update_ticket(
             uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=ticket_id, changes=changes
         )
         return item(ticket_out(d.ticket, d.names))
@@ -258,7 +258,7 @@ class TicketController(Controller):
     async def delete_ticket(
         self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID]
     ) -> TicketingItem[None]:
-        await services.delete_ticket(uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=ticket_id)
+        await tickets.delete_ticket(uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=ticket_id)
         return TicketingItem(data=None)
 
     @post("/{ticket_id:uuid}/comments", guards=[READ], status_code=HTTP_201_CREATED, summary="Comment on a ticket")
@@ -267,7 +267,7 @@ class TicketController(Controller):
     ) -> TicketingItem[CommentOut]:
         if actor.api_key_id is not None and "tickets:write" not in actor.scopes:
             raise PermissionDenied("This API key lacks the tickets:write scope")
-        c, author = await services.add_comment(
+        c, author = await tickets.add_comment(
             uow=container.uow(),
             clock=container.clock(),
             actor=actor,
@@ -296,7 +296,7 @@ class TicketController(Controller):
         if actor.api_key_id is not None and "tickets:write" not in actor.scopes:
             raise PermissionDenied("This API key lacks the tickets:write scope")
         file = upload_of(data)
-        a = await services.add_attachment(
+        a = await attachments.add_attachment(
             uow=container.uow(),
             storage=container.attachment_storage(),
             clock=container.clock(),
@@ -324,7 +324,7 @@ class TicketController(Controller):
 
 
 async def download_response(container: Any, actor: Any, ticket_id: UUID, attachment_id: UUID) -> Response[bytes]:
-    a, content = await services.read_attachment(
+    a, content = await attachments.read_attachment(
         uow=container.uow(),
         storage=container.attachment_storage(),
         actor=actor,

@@ -15,7 +15,7 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 
-from pmsaas.domain.operations import services
+from pmsaas.domain.operations import people
 from pmsaas.domain.operations.ports import PeopleFilter, Person
 from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
@@ -122,7 +122,7 @@ class TicketingUserController(Controller):
         page: Page_ = 1,
         per_page: PerPage = 10,
     ) -> TicketingList[UserOut]:
-        result, places = await services.list_people(
+        result, places = await people.list_people(
             uow=container.uow(),
             actor=actor,
             filters=people_filter(role, property_id),
@@ -134,7 +134,7 @@ class TicketingUserController(Controller):
     async def get_user(
         self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]
     ) -> TicketingItem[UserDetailOut]:
-        p, places = await services.get_person(uow=container.uow(), actor=actor, user_id=user_id)
+        p, places = await people.get_person(uow=container.uow(), actor=actor, user_id=user_id)
         return item(
             UserDetailOut(
                 id=str(p.id),

@@ -13,7 +13,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from pmsaas.domain.operations import services
+from pmsaas.domain.operations import webhooks
 from pmsaas.domain.operations.model import WebhookSubscription
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
 from pmsaas.entrypoints.http.envelope import TicketingMeta
@@ -51,7 +51,7 @@ class TicketingWebhookController(Controller):
     async def register(
         self, container: AppContainer, actor: CurrentActor, data: JSONBody[WebhookIn]
     ) -> TicketingItem[WebhookOut]:
-        webhook = await services.register_webhook(
+        webhook = await webhooks.register_webhook(
             uow=container.uow(),
             box=container.secret_box(),
             clock=container.clock(),
@@ -64,5 +64,5 @@ class TicketingWebhookController(Controller):
 
     @get("/", guards=[READ], summary="List webhooks")
     async def list_webhooks(self, container: AppContainer, actor: CurrentActor) -> TicketingList[WebhookOut]:
-        hooks = await services.list_webhooks(uow=container.uow(), actor=actor)
+        hooks = await webhooks.list_webhooks(uow=container.uow(), actor=actor)
         return TicketingList(data=[WebhookOut.of(w) for w in hooks], meta=TicketingMeta())

@@ -22,7 +22,7 @@ from pmsaas.entrypoints.http.auth import current_actor, requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
-from pmsaas.entrypoints.http.platform.leases import LeaseIn, LeaseOut
+from pmsaas.entrypoints.http.platform.properties.leases import LeaseIn, LeaseOut
 from pmsaas.entrypoints.http.structs import Input, Name, ShortText
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]

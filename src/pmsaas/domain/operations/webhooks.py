@@ -1,0 +1,59 @@
+"""Webhook subscriptions of the ticketing surface."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from pmsaas.domain.operations.model import TICKET_EVENTS, WebhookSubscription
+from pmsaas.domain.operations.ports import OperationsUnitOfWork, SecretBox
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import ValidationFailed
+
+
+def check_webhook_url(url: str) -> None:
+    """An http(s) URL to a public host: deliveries must not be aimed at our own network (SSRF)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationFailed.single("url", "must be an http(s) URL")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise ValidationFailed.single("url", "must point to a public host")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not ip.is_global:
+        raise ValidationFailed.single("url", "must point to a public address")
+
+
+async def register_webhook(
+    *, uow: OperationsUnitOfWork, box: SecretBox, clock: Clock, actor: Actor, url: str, events: list[str], secret: str
+) -> WebhookSubscription:
+    actor.require("webhook:create")
+    check_webhook_url(url)
+    unknown = [e for e in events if e not in TICKET_EVENTS]
+    if unknown:
+        raise ValidationFailed.single("events", f"unknown events: {', '.join(unknown)}")
+    if not events:
+        raise ValidationFailed.single("events", "at least one event is required")
+    if len(secret) < 16:
+        raise ValidationFailed.single("secret", "must be at least 16 characters")
+    webhook = WebhookSubscription(
+        organization_id=actor.org,
+        url=url,
+        events=tuple(dict.fromkeys(events)),
+        secret_sealed=box.seal(secret),
+        created_at=clock.now(),
+    )
+    async with uow:
+        await uow.ticket_webhooks.add(webhook)
+        await uow.commit()
+    return webhook
+
+
+async def list_webhooks(*, uow: OperationsUnitOfWork, actor: Actor) -> list[WebhookSubscription]:
+    actor.require("webhook:read")
+    async with uow:
+        return await uow.ticket_webhooks.list(actor.org)

@@ -1,0 +1,1 @@
+"""The identity context over HTTP: sign-in and users (identity), API keys."""

@@ -1,0 +1,1 @@
+"""The organizations context over HTTP."""

@@ -1,0 +1,1 @@
+"""The properties context over HTTP: properties, units, tenants, leases; one module per aggregate."""
