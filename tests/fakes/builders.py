@@ -36,9 +36,8 @@ def user(email: str | None = None, **kw: Any) -> User:
 
 
 def membership(org: UUID, user_id: UUID, *roles: str, **kw: Any) -> Membership:
-    return Membership(
-        user_id=user_id, organization_id=org, roles=frozenset(roles or ("PropertyManager",)), created_at=T0, **kw
-    )
+    kw.setdefault("created_at", T0)
+    return Membership(user_id=user_id, organization_id=org, roles=frozenset(roles or ("PropertyManager",)), **kw)
 
 
 def prop(org: UUID, name: str = "Lake View", created: datetime = T0, **kw: Any) -> Property:
