@@ -5,10 +5,11 @@ PostgreSQL; and the unit of work's own promise: only a commit keeps writes and e
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
+from fakes import builders as b
+from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.identity.api_keys import ApiKey
 from pmsaas.domain.identity.model import RefreshRecord, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
@@ -16,8 +17,6 @@ from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.paging import PageRequest
-from fakes import builders as b
-from fakes.backends import BACKENDS, uow_factory
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -183,7 +182,11 @@ def _key(org, name="ci", created=b.T0, **kw):
 
 async def test_api_keys_read_list_count_revoke_and_touch(make_uow):
     org = new_id()
-    old, new, expired = _key(org, "old", b.at(0)), _key(org, "new", b.at(5)), _key(org, "x", b.at(1), expires_at=b.at(2))
+    old, new, expired = (
+        _key(org, "old", b.at(0)),
+        _key(org, "new", b.at(5)),
+        _key(org, "x", b.at(1), expires_at=b.at(2)),
+    )
     async with make_uow() as uow:
         for k in (old, new, expired):
             await uow.api_keys.add(k)

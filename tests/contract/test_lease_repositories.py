@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
+from fakes import builders as b
+from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.properties.lease import LeaseStatus
 from pmsaas.domain.properties.ports import LeaseFilter
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.paging import PageRequest
-from fakes import builders as b
-from fakes.backends import BACKENDS, uow_factory
 
 ACTIVE, NOTICE, ENDED, TERMINATED = (
     LeaseStatus.ACTIVE,
@@ -93,6 +93,7 @@ async def test_lease_list_filters_pages_and_sorts(make_uow):
         assert await ids(LeaseFilter(status="active")) == ([second.id, shared.id], 2)
         assert await ids(LeaseFilter(statuses=("ended", "draft"))) == ([first.id, draft.id], 2)
         assert await ids(LeaseFilter(property_id=q.id)) == ([draft.id], 1)
+        assert await ids(LeaseFilter(property_id=p.id)) == ([first.id, second.id, shared.id], 3)
         assert await ids(LeaseFilter(unit_id=u1.id)) == ([first.id, second.id], 2)
         assert await ids(LeaseFilter(tenant_id=t1.id)) == ([first.id, second.id, shared.id], 3)  # co-tenant too
         assert await ids(LeaseFilter(ending_before=date(2031, 1, 1))) == ([first.id, draft.id], 2)  # never periodic
@@ -108,7 +109,14 @@ async def test_lease_lookups_by_unit_tenant_and_day(make_uow):
         old = b.lease(org, u1, t1.id, date(2029, 1, 1), date(2029, 12, 31), status=ENDED)
         running = b.lease(org, u1, t1.id, date(2030, 1, 1), date(2030, 12, 31), status=ACTIVE)
         leaving = b.lease(
-            org, u2, t2.id, date(2030, 1, 1), None, status=NOTICE, move_out_date=date(2030, 3, 31), co_tenant_ids=(t1.id,)
+            org,
+            u2,
+            t2.id,
+            date(2030, 1, 1),
+            None,
+            status=NOTICE,
+            move_out_date=date(2030, 3, 31),
+            co_tenant_ids=(t1.id,),
         )
         draft = b.lease(org, u2, t2.id, date(2030, 6, 1), None)
         await uow.leases.add_many([old, running, leaving, draft])

@@ -5,10 +5,11 @@ commits, so nothing it writes outlives it (new organization ids keep tests apart
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
+from fakes import builders as b
+from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.properties.lease import LeaseStatus
 from pmsaas.domain.properties.model import PropertyStatus, PropertyType, UnitStatus
 from pmsaas.domain.properties.ports import PropertyFilter, TenantFilter, UnitFilter
@@ -16,8 +17,6 @@ from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import PageRequest
-from fakes import builders as b
-from fakes.backends import BACKENDS, uow_factory
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -98,7 +97,10 @@ async def test_property_list_filters_pages_and_sorts(make_uow):
         )
         assert await names(PropertyFilter(status="inactive")) == (["Cedar Lofts"], 1)
         assert await names(PropertyFilter(type="commercial")) == (["Birch House"], 1)
-        assert await names(PropertyFilter(search="o")) == (["Alder Court", "Birch House", "Cedar Lofts", "Dune Towers"], 4)
+        assert await names(PropertyFilter(search="o")) == (
+            ["Alder Court", "Birch House", "Cedar Lofts", "Dune Towers"],
+            4,
+        )
         assert await names(PropertyFilter(search="TOWER")) == (["Dune Towers"], 1)  # any case
         assert await names(PropertyFilter(created_after=b.at(10), created_before=b.at(20))) == (
             ["Birch House", "Cedar Lofts"],
@@ -308,6 +310,3 @@ async def test_tenant_list_search_paging_and_lookups(make_uow):
         assert {x.id for x in await uow.tenants.for_properties(org, [p.id])} == {tara.id, ravi.id}
         assert await uow.tenants.for_properties(new_id(), [p.id]) == []
 
-
-def test_dates_are_plain_dates():  # keeps the builders honest for the lease suite
-    assert b.lease(new_id(), b.unit(new_id(), new_id()), new_id()).start_date == date(2030, 5, 1)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
+from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
 from pmsaas.domain.identity.model import Membership, RefreshRecord, User
 from pmsaas.domain.identity.ports import (
@@ -19,7 +20,6 @@ from pmsaas.domain.identity.ports import (
 from pmsaas.domain.organizations.model import Organization
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
-from fakes.store import FakeDatabase, contains, created_in, page_of
 
 
 class FakeUserRepository(UserRepository):

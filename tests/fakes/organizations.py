@@ -6,12 +6,12 @@ import copy
 from datetime import datetime
 from uuid import UUID
 
+from fakes.store import FakeDatabase, page_of
 from pmsaas.domain.identity.model import Membership
 from pmsaas.domain.organizations.model import Organization
 from pmsaas.domain.organizations.ports import MembershipDirectory, OrganizationRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
-from fakes.store import FakeDatabase, page_of
 
 _SORT = {"created_at": lambda o: o.created_at, "name": lambda o: o.name, "updated_at": lambda o: o.updated_at}
 

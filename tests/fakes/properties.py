@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
+from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.properties.lease import OCCUPYING, Lease, LeaseStatus
 from pmsaas.domain.properties.model import Property, Tenant, Unit
 from pmsaas.domain.properties.ports import (
@@ -22,7 +23,6 @@ from pmsaas.domain.properties.ports import (
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
-from fakes.store import FakeDatabase, contains, created_in, page_of
 
 _BY_TIME = {"name": lambda x: x.name, "created_at": lambda x: x.created_at, "updated_at": lambda x: x.updated_at}
 
@@ -128,7 +128,9 @@ class FakeUnitRepository(UnitRepository):
         current = self._db.units.find(unit.organization_id, unit.id)
         if current is None or current.version != expected_version:
             raise Conflict("the unit was changed by someone else; reload and retry")
-        self._db.units.put(unit.organization_id, unit.id, replace(unit, property_id=current.property_id, created_at=current.created_at))
+        self._db.units.put(
+            unit.organization_id, unit.id, replace(unit, property_id=current.property_id, created_at=current.created_at)
+        )
 
     async def delete(self, organization_id: UUID, unit_id: UUID, at: datetime) -> None:
         if not self._db.units.soft_delete(organization_id, unit_id, at):
@@ -200,7 +202,11 @@ class FakeTenantRepository(TenantRepository):
         current = self._db.tenants.find(tenant.organization_id, tenant.id)
         if current is None or current.version != expected_version:
             raise Conflict("the tenant was changed by someone else; reload and retry")
-        self._db.tenants.put(tenant.organization_id, tenant.id, replace(tenant, property_id=current.property_id, created_at=current.created_at))
+        self._db.tenants.put(
+            tenant.organization_id,
+            tenant.id,
+            replace(tenant, property_id=current.property_id, created_at=current.created_at),
+        )
 
     async def delete(self, organization_id: UUID, tenant_id: UUID, at: datetime) -> None:
         current = self._db.tenants.find(organization_id, tenant_id)
@@ -315,9 +321,7 @@ class FakeLeaseRepository(LeaseRepository):
         found = [
             x
             for x in self._db.leases.of(organization_id)
-            if x.status in OCCUPYING
-            and x.start_date <= day
-            and (x.effective_end is None or x.effective_end >= day)
+            if x.status in OCCUPYING and x.start_date <= day and (x.effective_end is None or x.effective_end >= day)
         ]
         return sorted(found, key=lambda x: (x.start_date, x.id))
 

@@ -6,11 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
-from pmsaas.domain.identity.ports import IdentityUnitOfWork
-from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork
-from pmsaas.domain.shared.events import DomainEvent
 from fakes.identity import (
     FakeApiKeyRepository,
     FakeMembershipRepository,
@@ -28,6 +23,11 @@ from fakes.properties import (
     FakeUnitRepository,
 )
 from fakes.store import FakeDatabase
+from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.properties.ports import PropertiesUnitOfWork
+from pmsaas.domain.shared.events import DomainEvent
 
 
 class FakeUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork):
