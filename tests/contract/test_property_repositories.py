@@ -309,4 +309,3 @@ async def test_tenant_list_search_paging_and_lookups(make_uow):
         assert await uow.tenants.find_by_email(new_id(), p.id, "tara@example.com") is None
         assert {x.id for x in await uow.tenants.for_properties(org, [p.id])} == {tara.id, ravi.id}
         assert await uow.tenants.for_properties(new_id(), [p.id]) == []
-
