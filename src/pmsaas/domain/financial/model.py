@@ -35,7 +35,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
-from pmsaas.domain.financial.tds import TdsDeduction
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id

@@ -17,7 +17,7 @@ from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Credit, CreditApplication, Invoice, Payment, Refund
-from pmsaas.domain.financial.tds import TdsDeduction
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money

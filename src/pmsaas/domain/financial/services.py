@@ -42,7 +42,8 @@ from pmsaas.domain.financial.ports import (
 )
 from pmsaas.domain.financial.reports import TaxReturnRow, tax_return
 from pmsaas.domain.financial.tax import calculate_line_taxes
-from pmsaas.domain.financial.tds import TdsDeduction, TdsRequest, received_tds, require_india
+from pmsaas.domain.financial.tds import TdsRequest, received_tds, require_india
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
