@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
 from pmsaas.domain.financial.model import (
     ChargeType,
     CreditApplication,
@@ -44,7 +45,6 @@ from pmsaas.domain.financial.ports import (
     LeaseRef,
     OrganizationProfile,
 )
-from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, ValidationFailed
 

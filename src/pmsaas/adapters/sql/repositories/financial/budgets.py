@@ -13,9 +13,7 @@ from pmsaas.adapters.sql.repositories.common import page_of
 from pmsaas.adapters.sql.repositories.financial.common import lock_for_update
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.budgets import Budget, BudgetCategory
-from pmsaas.domain.financial.ports import (
-    BudgetRepository,
-)
+from pmsaas.domain.financial.ports import BudgetRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money

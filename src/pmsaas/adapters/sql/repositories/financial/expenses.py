@@ -13,9 +13,7 @@ from pmsaas.adapters.sql.repositories.financial.common import lock_for_update
 from pmsaas.adapters.sql.repositories.financial.tds import load_tds
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.expenses import Attachment, Expense, ExpenseStatus
-from pmsaas.domain.financial.ports import (
-    ExpenseRepository,
-)
+from pmsaas.domain.financial.ports import ExpenseRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest

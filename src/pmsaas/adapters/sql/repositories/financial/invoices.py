@@ -13,18 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmsaas.adapters.sql.repositories.common import page_of
 from pmsaas.adapters.sql.repositories.financial.common import insert_ignore, lock_for_update
 from pmsaas.adapters.sql.tables import financial as F
-from pmsaas.domain.financial.model import (
-    OPEN,
-    ChargeType,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    InvoiceTax,
-)
-from pmsaas.domain.financial.ports import (
-    InvoiceFilter,
-    InvoiceRepository,
-)
+from pmsaas.domain.financial.model import OPEN, ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
+from pmsaas.domain.financial.ports import InvoiceFilter, InvoiceRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money

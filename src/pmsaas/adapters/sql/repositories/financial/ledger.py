@@ -12,10 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmsaas.adapters.sql.repositories.financial.common import insert_ignore
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial import ledger as L
-from pmsaas.domain.financial.ports import (
-    LedgerLineView,
-    LedgerRepository,
-)
+from pmsaas.domain.financial.ports import LedgerLineView, LedgerRepository
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money

@@ -23,12 +23,7 @@ from pmsaas.domain.financial.model import (
     PaymentStatus,
     Refund,
 )
-from pmsaas.domain.financial.ports import (
-    PaymentFilter,
-    PaymentMethodRecord,
-    PaymentMethodRepository,
-    PaymentRepository,
-)
+from pmsaas.domain.financial.ports import PaymentFilter, PaymentMethodRecord, PaymentMethodRepository, PaymentRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money

@@ -8,9 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.tables import financial as F
-from pmsaas.domain.financial.ports import (
-    NumberSequences,
-)
+from pmsaas.domain.financial.ports import NumberSequences
 
 
 class SqlNumberSequences(NumberSequences):

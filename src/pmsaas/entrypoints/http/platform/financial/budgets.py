@@ -13,9 +13,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import budgets
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing

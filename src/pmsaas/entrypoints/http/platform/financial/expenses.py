@@ -13,9 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import expenses
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated

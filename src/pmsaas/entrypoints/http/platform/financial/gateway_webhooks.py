@@ -10,11 +10,9 @@ from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK
 
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import payments
 from pmsaas.domain.financial.model import Payment
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentClock
@@ -117,7 +115,7 @@ async def _settled(
     reason: str | None,
 ) -> Ok[WebhookAck]:
     """A verified callback, settled exactly once (the use case records the event id)."""
-    payment = await services.settle_from_gateway(
+    payment = await payments.settle_from_gateway(
         uow=uow,
         clock=clock,
         gateway=gateway,

@@ -12,12 +12,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-    InvoiceFilter,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceFilter
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
@@ -54,14 +51,14 @@ class InvoiceCreateIn(InvoiceIn):
     issue: bool = False  # true: issue at once (number + ledger posting); false: a draft
 
 
-def _invoice_input(body: InvoiceIn) -> services.InvoiceInput:
-    return services.InvoiceInput(
+def _invoice_input(body: InvoiceIn) -> invoicing.InvoiceInput:
+    return invoicing.InvoiceInput(
         lease_id=body.lease_id,
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
         lines=[
-            services.LineInput(
+            invoicing.LineInput(
                 description=line.description,
                 amount=line.amount.to_money(field=f"lines.{i}.amount.amount"),
                 charge_type=ChargeType(line.charge_type),
@@ -194,7 +191,7 @@ class InvoiceController(Controller):
     ) -> Paginated[InvoiceOut]:
         today = _today(clock)
         filters = InvoiceFilter(status=status, lease_id=lease_id, overdue_on=today)
-        page = await services.list_invoices(uow=uow, actor=actor, filters=filters, page=listing.page)
+        page = await invoicing.list_invoices(uow=uow, actor=actor, filters=filters, page=listing.page)
         return paginated(page, [InvoiceOut.of(i, today) for i in page.items])
 
     @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Create an invoice")
@@ -205,7 +202,7 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         data: JSONBody[InvoiceCreateIn],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.create_invoice(
+        invoice = await invoicing.create_invoice(
             uow=uow, clock=clock, actor=actor, data=_invoice_input(data), issue=data.issue
         )
         return ok(InvoiceOut.of(invoice, _today(clock)))
@@ -218,7 +215,7 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[UUID],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.get_invoice(uow=uow, actor=actor, invoice_id=invoice_id)
+        invoice = await invoicing.get_invoice(uow=uow, actor=actor, invoice_id=invoice_id)
         return ok(InvoiceOut.of(invoice, _today(clock)))
 
     @put("/{invoice_id:uuid}", guards=[requires("financial:update")], summary="Replace a draft invoice")
@@ -230,7 +227,7 @@ class InvoiceController(Controller):
         invoice_id: FromPath[UUID],
         data: JSONBody[InvoiceIn],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.update_invoice(
+        invoice = await invoicing.update_invoice(
             uow=uow, clock=clock, actor=actor, invoice_id=invoice_id, data=_invoice_input(data)
         )
         return ok(InvoiceOut.of(invoice, _today(clock)))
@@ -248,7 +245,7 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[UUID],
     ) -> None:
-        await services.delete_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
+        await invoicing.delete_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
 
     @post(
         "/{invoice_id:uuid}/issue",
@@ -263,7 +260,7 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[UUID],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.issue_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
+        invoice = await invoicing.issue_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
         return ok(InvoiceOut.of(invoice, _today(clock)))
 
     @post(
@@ -280,7 +277,7 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[UUID],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.send_invoice(
+        invoice = await invoicing.send_invoice(
             uow=uow,
             clock=clock,
             actor=actor,
@@ -303,13 +300,13 @@ class InvoiceController(Controller):
         actor: CurrentActor,
         invoice_id: FromPath[UUID],
     ) -> Ok[InvoiceOut]:
-        invoice = await services.cancel_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
+        invoice = await invoicing.cancel_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
         return ok(InvoiceOut.of(invoice, _today(clock)))
 
     @get("/{invoice_id:uuid}/payments", guards=[requires("financial:read")], summary="Payments applied to an invoice")
     async def invoice_payments(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, invoice_id: FromPath[UUID]
     ) -> Ok[list[PaymentOut]]:
-        payments = await services.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
+        payments = await invoicing.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
         return ok([PaymentOut.of(p) for p in payments])
 

@@ -10,12 +10,9 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import books
 from pmsaas.domain.financial.ledger import TrialBalanceRow
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-    LedgerLineView,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, LedgerLineView
 from pmsaas.domain.shared.errors import PermissionDenied
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
@@ -81,7 +78,7 @@ class LedgerController(Controller):
     ) -> Ok[TrialBalanceOut]:
         if actor.is_tenant:
             raise PermissionDenied("tenants see their own lease ledger, not the organization's books")
-        currency, rows = await services.trial_balance(uow=uow, actor=actor)
+        currency, rows = await books.trial_balance(uow=uow, actor=actor)
         debits = sum((r.debit.minor for r in rows), 0)
         credits = sum((r.credit.minor for r in rows), 0)
         return ok(
@@ -98,7 +95,7 @@ class LedgerController(Controller):
     async def lease_ledger(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, lease_id: FromPath[UUID]
     ) -> Ok[LeaseLedgerOut]:
-        ledger = await services.lease_ledger(uow=uow, actor=actor, lease_id=lease_id)
+        ledger = await books.lease_ledger(uow=uow, actor=actor, lease_id=lease_id)
         currency = ledger.lease.currency
         running = Money.zero(currency)
         entries: list[LedgerLineOut] = []

@@ -18,13 +18,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import payments
 from pmsaas.domain.financial.model import Allocation, Payment, PaymentMethod, Refund
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-    PaymentFilter,
-    PaymentMethodRecord,
-)
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentFilter, PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
@@ -226,7 +222,7 @@ class PaymentController(Controller):
         status: FromQuery[PaymentStatusName | None] = None,
         lease_id: FromQuery[UUID | None] = None,
     ) -> Paginated[PaymentOut]:
-        page = await services.list_payments(
+        page = await payments.list_payments(
             uow=uow, actor=actor, filters=PaymentFilter(status=status, lease_id=lease_id), page=listing.page
         )
         return paginated(page, [PaymentOut.of(p) for p in page.items])
@@ -250,12 +246,12 @@ class PaymentController(Controller):
         key = _require_key(request)
         if data.card_number and data.payment_token:
             raise ValidationFailed.single("payment_token", "send either card_number or payment_token, not both")
-        payment, replayed = await services.create_payment_once(
+        payment, replayed = await payments.create_payment_once(
             uow=uow,
             clock=clock,
             actor=actor,
             gateway=container.payment_gateway(),
-            data=services.PaymentInput(
+            data=payments.PaymentInput(
                 lease_id=data.lease_id,
                 amount=data.amount.to_money(field="amount.amount"),
                 method=PaymentMethod(data.method),
@@ -275,7 +271,7 @@ class PaymentController(Controller):
     async def get_payment(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
     ) -> Ok[PaymentOut]:
-        return ok(PaymentOut.of(await services.get_payment(uow=uow, actor=actor, payment_id=payment_id)))
+        return ok(PaymentOut.of(await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)))
 
     @put("/{payment_id:uuid}", guards=[requires("payment:update")], summary="Update a payment's reference and notes")
     async def update_payment(
@@ -286,8 +282,8 @@ class PaymentController(Controller):
         payment_id: FromPath[UUID],
         data: JSONBody[PaymentUpdateIn],
     ) -> Ok[PaymentOut]:
-        certificate = services.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
-        payment = await services.update_payment(
+        certificate = payments.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
+        payment = await payments.update_payment(
             uow=uow,
             clock=clock,
             actor=actor,
@@ -302,7 +298,7 @@ class PaymentController(Controller):
     async def receipt(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
     ) -> Ok[ReceiptOut]:
-        p = await services.get_payment(uow=uow, actor=actor, payment_id=payment_id)
+        p = await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)
         if p.receipt_number is None or p.received_at is None:
             raise Conflict(f"the payment is {p.status.value}: no receipt yet")
         return ok(
@@ -340,7 +336,7 @@ class PaymentController(Controller):
         data: JSONBody[RefundIn],
     ) -> Response[Ok[RefundResultOut]]:
         key = _require_key(request)
-        payment, refund, replayed = await services.refund_payment(
+        payment, refund, replayed = await payments.refund_payment(
             gateway=container.payment_gateway(),
             uow=uow,
             clock=clock,
@@ -363,12 +359,12 @@ class PaymentMethodController(Controller):
     async def list_methods(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor
     ) -> Ok[list[PaymentMethodOut]]:
-        return ok([PaymentMethodOut.of(m) for m in await services.list_payment_methods(uow=uow, actor=actor)])
+        return ok([PaymentMethodOut.of(m) for m in await payments.list_payment_methods(uow=uow, actor=actor)])
 
     @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
     async def add_method(
         self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, data: JSONBody[PaymentMethodIn]
     ) -> Ok[PaymentMethodOut]:
         record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
-        return ok(PaymentMethodOut.of(await services.add_payment_method(uow=uow, actor=actor, record=record)))
+        return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
 

@@ -10,10 +10,8 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
-from pmsaas.domain.financial import services
-from pmsaas.domain.financial.ports import (
-    FinancialUnitOfWork,
-)
+from pmsaas.domain.financial import books
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.financial.reports import TaxReturnRow, to_csv
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
@@ -95,7 +93,7 @@ class ReportController(Controller):
             raise PermissionDenied("tenants do not see the organization's returns")
         this_month = clock.today().strftime("%Y-%m")
         months = _months(from_ or to or this_month, to or from_ or this_month)
-        rows = await services.gst_returns(uow=uow, actor=actor, months=months)
+        rows = await books.gst_returns(uow=uow, actor=actor, months=months)
         if format == "csv":
             return Response(
                 to_csv(rows),
