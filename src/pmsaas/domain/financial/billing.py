@@ -26,18 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
-from pmsaas.domain.financial.model import (
-    ChargeType,
-    CreditApplication,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    InvoiceTax,
-    apply_credits,
-    fiscal_year,
-    format_number,
-)
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.ports import (
     BillableLease,
     FinancialUnitOfWork,

@@ -11,18 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
-from pmsaas.domain.financial.model import (
-    ChargeType,
-    CreditApplication,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    InvoiceTax,
-    Payment,
-    apply_credits,
-    fiscal_year,
-    format_number,
-)
+from pmsaas.domain.financial.credit import CreditApplication, apply_credits
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     InvoiceFilter,

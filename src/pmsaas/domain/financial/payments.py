@@ -20,9 +20,8 @@ from pmsaas.domain.financial.model import (
     PaymentStatus,
     Refund,
     allocate,
-    fiscal_year,
-    format_number,
 )
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     GatewayOutcome,

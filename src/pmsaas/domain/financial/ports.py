@@ -15,9 +15,10 @@ from typing import Literal
 from uuid import UUID
 
 from pmsaas.domain.financial.budgets import Budget
+from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
-from pmsaas.domain.financial.model import Credit, CreditApplication, Invoice, Payment, Refund
+from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent

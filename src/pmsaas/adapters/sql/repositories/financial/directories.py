@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.financial.billing import billable_leases
-from pmsaas.domain.financial.model import default_number_format
+from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import (
     BillableLease,
     LeaseDirectory,

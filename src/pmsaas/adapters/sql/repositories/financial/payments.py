@@ -13,16 +13,8 @@ from pmsaas.adapters.sql.repositories.common import page_of
 from pmsaas.adapters.sql.repositories.financial.common import insert_ignore, lock_for_update
 from pmsaas.adapters.sql.repositories.financial.tds import load_tds
 from pmsaas.adapters.sql.tables import financial as F
-from pmsaas.domain.financial.model import (
-    SETTLED,
-    Allocation,
-    Credit,
-    CreditApplication,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
-    Refund,
-)
+from pmsaas.domain.financial.credit import Credit, CreditApplication
+from pmsaas.domain.financial.model import SETTLED, Allocation, Payment, PaymentMethod, PaymentStatus, Refund
 from pmsaas.domain.financial.ports import PaymentFilter, PaymentMethodRecord, PaymentMethodRepository, PaymentRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
