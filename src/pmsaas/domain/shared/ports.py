@@ -44,6 +44,20 @@ class UnitOfWork(ABC):
     async def _close(self) -> None:
         return None
 
+    def read_only(self) -> Self:
+        """The same ports, for a use case that only reads; the use case asks for it by name.
+
+        It opens no transaction: every read sees committed data, as it would at READ COMMITTED inside
+        one, without the BEGIN/ROLLBACK round trips. ``commit`` raises ``ReadOnlyUnitOfWorkWrite``
+        and so does any write the adapter can refuse (the SQL adapter lets the database refuse it),
+        so nothing is ever stored through it. Writes stay in the plain unit of work, one transaction.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no read-only variant")
+
+
+class ReadOnlyUnitOfWorkWrite(RuntimeError):
+    """A use case tried to commit (or write) through a read-only unit of work: a programming error."""
+
 
 @dataclass(frozen=True)
 class EmailAttachment:
