@@ -15,6 +15,8 @@ from pmsaas.domain.financial.model import PaymentMethod
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 INVOICES = "/api/v1/financial/invoices"
 
 
