@@ -56,10 +56,10 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return RedisRateLimiter(redis)
 
 
-def _revocations(redis: Any) -> Any:
+def _revocations(redis: Any, clock: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
-    return InMemoryRevocationList() if redis is None else RedisRevocationList(redis)
+    return InMemoryRevocationList(clock) if redis is None else RedisRevocationList(redis, clock=clock)
 
 
 def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) -> Any:
@@ -134,15 +134,16 @@ class Container(containers.DeclarativeContainer):
     redis = providers.Singleton(_redis, settings)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
-    revocations = providers.Singleton(_revocations, redis)
+    revocations = providers.Singleton(_revocations, redis, clock)
 
     key_set = providers.Singleton(_key_set, settings)
     tokens = providers.Singleton(
-        lambda s, keys: JwtTokens(
-            keys, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl_seconds
+        lambda s, keys, clock: JwtTokens(
+            keys, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl_seconds, clock=clock
         ),
         settings,
         key_set,
+        clock,
     )
     password_hasher = providers.Singleton(
         lambda s: Argon2PasswordHasher(time_cost=s.argon2_time_cost, memory_cost_kib=s.argon2_memory_cost_kib),

@@ -108,7 +108,6 @@ def create_app(container: Container) -> Litestar:
 
 async def _warm_revocations(container: Container) -> None:
     """The in-memory revocation list starts from the durable table (embedded mode)."""
-    from datetime import UTC, datetime
 
     import sqlalchemy as sa
 
@@ -120,7 +119,8 @@ async def _warm_revocations(container: Container) -> None:
         return
     try:
         async with container.engine().connect() as conn:
-            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(t.c.expires_at > datetime.now(UTC)))
+            live = t.c.expires_at > container.clock().now()
+            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(live))
             for row in rows:
                 await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
     except (sa.exc.DBAPIError, OSError):

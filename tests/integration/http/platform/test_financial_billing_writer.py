@@ -25,6 +25,8 @@ from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.ports import BillingWriter, IssuedBatch
 from pmsaas.domain.shared.errors import Conflict
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 INVOICES = "/api/v1/financial/invoices"
 # Backslashes, a tab-like escape and a non-ASCII character: COPY's text format must escape them.
 NUMBER_FORMAT = "F\\{fy}\\n°{seq:05d}"
