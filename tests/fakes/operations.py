@@ -63,7 +63,8 @@ class _SoftDeletedRows(Generic[E]):
 
     @property
     def _rows(self) -> OrgTable[E]:
-        return getattr(self._db, self.table_name)  # type: ignore[no-any-return]  # looked up anew: a rollback swaps tables
+        table: OrgTable[E] = getattr(self._db, self.table_name)  # looked up anew: a rollback swaps tables
+        return table
 
     async def add(self, entity: E) -> None:
         self._rows.put(entity.organization_id, entity.id, entity)
@@ -132,7 +133,7 @@ class FakeTicketRepository(_SoftDeletedRows[Ticket], TicketRepository):
         self._db.ticket_updates.append(copy.deepcopy(update))
 
     async def updates(self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool) -> list[TicketUpdate]:
-        found = [u for u in self._of(self._db.ticket_updates, organization_id, ticket_id)]
+        found = self._of(self._db.ticket_updates, organization_id, ticket_id)
         return sorted((u for u in found if include_internal or not u.internal), key=lambda u: (u.at, u.seq, u.id))
 
     async def add_comment(self, comment: Comment) -> None:
@@ -166,8 +167,10 @@ class FakeTicketRepository(_SoftDeletedRows[Ticket], TicketRepository):
         wanted = set(user_ids)
         found: dict[UUID, list[UUID]] = {}
         for t in self._db.tickets.of(organization_id):
-            if t.assignee_id in wanted and t.property_id not in found.get(t.assignee_id, []):
-                found.setdefault(t.assignee_id, []).append(t.property_id)  # type: ignore[arg-type]
+            if t.assignee_id is not None and t.assignee_id in wanted:
+                places = found.setdefault(t.assignee_id, [])
+                if t.property_id not in places:  # SELECT DISTINCT
+                    places.append(t.property_id)
         return found
 
 
