@@ -108,7 +108,7 @@ class RateLimiter(ABC):
     async def reset(self, key: str) -> None: ...
 
 
-# -- idempotency keys (docs/api-contract.md §6, docs/DECISIONS.md) ----------------------------------------
+# -- idempotency keys (docs/api-contract.md §6, docs/DECISIONS.md) ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,9 @@ class IdempotencyRecord:
 
 
 class IdempotencyStore(ABC):
-    """Idempotency keys, scoped to a principal (``scope``). Adapters hold the TTLs: a completed key
-    lives at least 24 hours; an in-progress claim expires after a short lock time, so a crashed
-    request does not block its key forever."""
+    """Idempotency keys, scoped to a principal (``scope``, from ``idempotency.principal_scope``).
+    Adapters hold the TTLs: a completed key lives at least 24 hours; an in-progress claim expires
+    after a short lock time, so a crashed request does not block its key forever."""
 
     @abstractmethod
     async def begin(self, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
