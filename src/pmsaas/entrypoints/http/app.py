@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
@@ -15,9 +15,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from pmsaas.container import Container, shutdown
-from pmsaas.domain.shared.actor import Actor
-from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
+from pmsaas.container import Container, shutdown, warm_revocations
+from pmsaas.entrypoints.http.auth import auth_middleware_factory
 from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
@@ -59,7 +58,7 @@ def create_app(container: Container) -> Litestar:
     schedule = embedded_schedule(container)  # in-process jobs when there is no Redis (None otherwise)
 
     async def on_startup(app: Litestar) -> None:
-        await _warm_revocations(container)
+        await warm_revocations(container)
         if schedule is not None:
             schedule.start()
 
@@ -67,9 +66,6 @@ def create_app(container: Container) -> Litestar:
         if schedule is not None:
             await schedule.stop()
         await shutdown(container)
-
-    def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-        return current_actor(request)
 
     route_handlers: list[Any] = [
         *CONTROLLERS,
@@ -82,14 +78,9 @@ def create_app(container: Container) -> Litestar:
     ]
     app = Litestar(
         route_handlers=route_handlers,
-        dependencies={
-            "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
-            "uow": Provide(lambda: container.uow(), sync_to_thread=False),
-            "clock": Provide(lambda: container.clock(), sync_to_thread=False),
-            "actor": Provide(provide_actor, sync_to_thread=False),
-            # The request's context as one dependency (deps.RequestContext): actor, clock, units of work.
-            "ctx": Provide(context_provider(container), sync_to_thread=False),
-        },
+        # The one way dependencies reach handlers: the request's context (deps.RequestContext), which
+        # reads the container's providers; list endpoints' ``listing`` carries it.
+        dependencies={"ctx": Provide(context_provider(container), sync_to_thread=False)},
         middleware=middleware,
         exception_handlers={Exception: handle_exception},
         openapi_config=_openapi(),
@@ -104,24 +95,3 @@ def create_app(container: Container) -> Litestar:
     )
     document_errors(app.openapi_schema)  # built once here, served as is from /schema
     return app
-
-
-async def _warm_revocations(container: Container) -> None:
-    """The in-memory revocation list starts from the durable table (embedded mode)."""
-
-    import sqlalchemy as sa
-
-    from pmsaas.adapters.auth.revocations import InMemoryRevocationList
-    from pmsaas.adapters.sql.tables.identity import revoked_access_tokens as t
-
-    revocations = container.revocations()
-    if not isinstance(revocations, InMemoryRevocationList):
-        return
-    try:
-        async with container.engine().connect() as conn:
-            live = t.c.expires_at > container.clock().now()
-            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(live))
-            for row in rows:
-                await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
-    except (sa.exc.DBAPIError, OSError):
-        return  # tables not created yet, or the database is down (readiness says so): nothing to load

@@ -1,25 +1,44 @@
-"""Types the controllers declare for injected values (Litestar 2.25+: explicit named dependencies),
-and the request's context: what a handler needs from the request, resolved as ONE dependency.
+"""The request's context: everything a handler needs, resolved as ONE dependency (``ctx``).
 
-Litestar resolves two or more dependencies of the same level in an anyio task group (a task per
-dependency, ~0.2-0.3 ms of CPU per request; bench/README.md); a handler that declares only ``ctx``
-(or only ``listing``, which carries ``ctx``) resolves one dependency per level, in its own task."""
+Dependencies reach controllers one way: the container's providers, read through the typed
+accessors of ``RequestContext``, which the app provides as ``ctx`` (litestar ``Provide``). A handler
+declares ``ctx: Context``, or a list handler ``listing: Listing``, which carries ``ctx``; never the
+container itself (tests/unit/http/test_handler_dependencies.py checks every route).
+
+One dependency, because Litestar resolves two or more dependencies of the same level in an anyio
+task group (a task per dependency, ~0.2-0.3 ms of CPU per request; bench/README.md); a handler that
+declares only ``ctx`` (or only ``listing``) resolves one dependency per level, in its own task."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Request
 from litestar.di import NamedDependency
 
+from pmsaas.domain.financial.ports import InvoiceRenderer, PaymentGateway
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
+from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.operations.ports import AttachmentStorage, SecretBox
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.ports import EmailSender
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
+from pmsaas.settings import Settings
+
+
+class AccessTokenRevocations(Protocol):
+    """The part of the revocation list a handler uses (signing out)."""
+
+    async def revoke(self, jti: str, expires_at_epoch: int) -> None: ...
 
 
 class RequestContext:
-    """The caller, the clock and the units of work of one request.
+    """The caller, the clock, the units of work and the ports of one request.
+
+    Each accessor reads the container's provider when it is used, so a test that overrides a
+    provider sees its override, and a request pays only for what its handler reads.
 
     A handler marked ``opt=READS_ONLY`` (its gate may run next to it, auth.py) gets read-only units of
     work only: ``uow()`` is then ``read_only()`` too, so such a request can store nothing, whatever
@@ -38,12 +57,80 @@ class RequestContext:
 
     @property
     def clock(self) -> Clock:
-        return self._container.clock()  # type: ignore[no-any-return]
+        return self._container.clock()  # type: ignore[no-any-return]  # providers are untyped
 
     def uow(self) -> Any:
-        """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""
+        """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``.
+
+        ``Any``: each use case declares its own context's unit of work; the SQL one serves them all."""
         uow = self._container.uow()
         return uow.read_only() if self._reads_only else uow
+
+    @property
+    def settings(self) -> Settings:
+        return self._container.settings()  # type: ignore[no-any-return]
+
+    # -- identity
+
+    @property
+    def password_hasher(self) -> PasswordHasher:
+        return self._container.password_hasher()  # type: ignore[no-any-return]
+
+    @property
+    def token_issuer(self) -> AccessTokenIssuer:
+        return self._container.tokens()  # type: ignore[no-any-return]
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        return self._container.token_policy()  # type: ignore[no-any-return]
+
+    @property
+    def login_attempts(self) -> AttemptLimiter:
+        return self._container.login_attempts()  # type: ignore[no-any-return]
+
+    @property
+    def revocations(self) -> AccessTokenRevocations:
+        return self._container.revocations()  # type: ignore[no-any-return]
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys that verify access tokens (JWK set)."""
+        return self._container.key_set().jwks()  # type: ignore[no-any-return]
+
+    @property
+    def mailer(self) -> EmailSender:
+        return self._container.mailer()  # type: ignore[no-any-return]
+
+    # -- financial
+
+    @property
+    def payment_gateway(self) -> PaymentGateway:
+        """The gateway that charges and refunds (the configured one)."""
+        return self._container.payment_gateway()  # type: ignore[no-any-return]
+
+    def callback_gateway(self, name: str) -> PaymentGateway:
+        """The gateway whose signed callbacks arrive at ``webhooks/<name>`` (container.py says why it
+        need not be the configured one)."""
+        return self._container.callback_gateway(name)  # type: ignore[no-any-return]
+
+    @property
+    def invoice_renderer(self) -> InvoiceRenderer:
+        return self._container.invoice_renderer()  # type: ignore[no-any-return]
+
+    # -- operations
+
+    @property
+    def attachment_storage(self) -> AttachmentStorage:
+        return self._container.attachment_storage()  # type: ignore[no-any-return]
+
+    @property
+    def secret_box(self) -> SecretBox:
+        return self._container.secret_box()  # type: ignore[no-any-return]
+
+    # -- platform
+
+    async def readiness(self) -> dict[str, str]:
+        """Each backing service's state ("ok" or "unavailable"): the database, Redis when configured."""
+        return await self._container.readiness()  # type: ignore[no-any-return]
 
 
 def context_provider(container: Any) -> Any:
@@ -53,10 +140,5 @@ def context_provider(container: Any) -> Any:
     return provide_context
 
 
-# The composition root (pmsaas.container.Container). A DeclarativeContainer instance is really a
-# DynamicContainer, which Litestar's dependency validation cannot check by type: declare it as Any.
-AppContainer = NamedDependency[Any]
-CurrentActor = NamedDependency[Actor]
-CurrentClock = NamedDependency[Clock]
 Context = NamedDependency[RequestContext]
 Listing = NamedDependency[ListQuery]

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.operations import webhooks
 from pmsaas.domain.operations.model import WebhookSubscription
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import TicketingMeta
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.common import TicketingItem, TicketingList, item, scope_guard, ts
@@ -48,14 +48,12 @@ class TicketingWebhookController(Controller):
     tags = ["Ticketing"]
 
     @post("/", guards=[WRITE], status_code=HTTP_201_CREATED, summary="Register a webhook")
-    async def register(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[WebhookIn]
-    ) -> TicketingItem[WebhookOut]:
+    async def register(self, ctx: Context, data: JSONBody[WebhookIn]) -> TicketingItem[WebhookOut]:
         webhook = await webhooks.register_webhook(
-            uow=container.uow(),
-            box=container.secret_box(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            box=ctx.secret_box,
+            clock=ctx.clock,
+            actor=ctx.actor,
             url=data.url,
             events=list(data.events),
             secret=data.secret,
@@ -63,6 +61,6 @@ class TicketingWebhookController(Controller):
         return item(WebhookOut.of(webhook))
 
     @get("/", guards=[READ], summary="List webhooks")
-    async def list_webhooks(self, container: AppContainer, actor: CurrentActor) -> TicketingList[WebhookOut]:
-        hooks = await webhooks.list_webhooks(uow=container.uow(), actor=actor)
+    async def list_webhooks(self, ctx: Context) -> TicketingList[WebhookOut]:
+        hooks = await webhooks.list_webhooks(uow=ctx.uow(), actor=ctx.actor)
         return TicketingList(data=[WebhookOut.of(w) for w in hooks], meta=TicketingMeta())

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.operations import categories
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import Ok, ok
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
 from pmsaas.entrypoints.http.structs import Input
@@ -31,13 +31,11 @@ class CategoryController(Controller):
     tags = ["Operations"]
 
     @get("/", guards=[READ_REQUESTS], summary="Request categories (built-in and this organization's own)")
-    async def list_categories(self, container: AppContainer, actor: CurrentActor) -> Ok[list[CategoryOut]]:
-        found = await categories.list_categories(uow=container.uow(), actor=actor)
+    async def list_categories(self, ctx: Context) -> Ok[list[CategoryOut]]:
+        found = await categories.list_categories(uow=ctx.uow(), actor=ctx.actor)
         return ok([CategoryOut(name=n, custom=c) for n, c in found])
 
     @post("/", guards=[requires("maintenance:update")], status_code=HTTP_201_CREATED, summary="Add a custom category")
-    async def add_category(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[CategoryIn]
-    ) -> Ok[CategoryOut]:
-        name = await categories.add_category(uow=container.uow(), clock=container.clock(), actor=actor, name=data.name)
+    async def add_category(self, ctx: Context, data: JSONBody[CategoryIn]) -> Ok[CategoryOut]:
+        name = await categories.add_category(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, name=data.name)
         return ok(CategoryOut(name=name, custom=True))
