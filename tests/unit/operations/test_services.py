@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pmsaas.domain.financial.ports import OrganizationProfile
+from pmsaas.domain.flows import work_order_costs
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.operations import tickets, vendors, work_orders
 from pmsaas.domain.operations.model import Priority, TicketStatus
 from pmsaas.domain.operations.ports import (
     CategoryRepository,
-    OperationsUnitOfWork,
     PeopleDirectory,
     PropertyDirectory,
     TicketFilter,
@@ -184,16 +186,22 @@ class FakePeople(PeopleDirectory):
         raise NotImplementedError
 
 
-class FakeExpenseBook:
+class FakeExpenses:
+    """The financial side of a completed work order: the expenses it books."""
+
     def __init__(self) -> None:
         self.booked: list = []
 
-    async def record_work_order_cost(self, **kw):
-        self.booked.append(kw)
-        return None
+    async def add(self, expense) -> None:
+        self.booked.append(expense)
 
 
-class FakeUow(OperationsUnitOfWork):
+class FakeProfiles:
+    async def get(self, organization_id):
+        return OrganizationProfile(organization_id, "IN", "MH", "INR", "INV-{seq}", "RCP-{seq}")
+
+
+class FakeUow(WorkOrderCostsUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.tickets = FakeTickets()
@@ -202,7 +210,8 @@ class FakeUow(OperationsUnitOfWork):
         self.ticket_categories = FakeCategories()
         self.property_directory = FakePlaces()
         self.people_directory = FakePeople()
-        self.expense_book = FakeExpenseBook()
+        self.expenses = FakeExpenses()
+        self.organization_profiles = FakeProfiles()
         self.transactions = 0
         self.published: list[str] = []
 
@@ -319,18 +328,19 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     b = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=a.id)
     assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=a.id, actual_cost=Money.of("120.00", "INR")
     )
     assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS  # b is still open
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=b.id)
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=b.id, actual_cost=Money.of("80.00", "INR")
     )
     assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
     assert uow.published.count("work_order.completed") == 2 and uow.published.count("ticket.resolved") == 1
-    assert [b["amount"] for b in uow.expense_book.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
-    assert uow.expense_book.booked[0]["vendor_name"] == "Aqua" and uow.expense_book.booked[0]["property_id"] == PROPERTY
+    assert [b.amount for b in uow.expenses.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
+    assert uow.expenses.booked[0].vendor == "Aqua" and uow.expenses.booked[0].property_id == PROPERTY
+    assert uow.published.count("expense.created") == 2
     perf = await vendors.vendor_performance(
         uow=uow,
         actor=MANAGER,

@@ -30,7 +30,6 @@ from pmsaas.adapters.sql.repositories.identity import (
 )
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
-from pmsaas.adapters.sql.repositories.operations.expense_book import SqlExpenseBook
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
 from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
@@ -48,8 +47,11 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
@@ -70,7 +72,6 @@ _REPOSITORIES = (
     "ticket_webhooks",
     "property_directory",
     "people_directory",
-    "expense_book",
     "properties",
     "units",
     "tenants",
@@ -95,6 +96,7 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "leases_to_bill",
 )
 
 
@@ -103,10 +105,12 @@ class SqlUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
+    WorkOrderCostsUnitOfWork,
+    RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
 ):
-    """Implements every context's unit-of-work port over one database connection."""
+    """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__()
@@ -319,10 +323,6 @@ class SqlUnitOfWork(
         return SqlPeopleDirectory(self.connection)
 
     @cached_property
-    def expense_book(self) -> SqlExpenseBook:  # type: ignore[override]
-        return SqlExpenseBook(self.connection)
-
-    @cached_property
     def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]
         return SqlExpenseRepository(self.connection)
 
@@ -337,3 +337,7 @@ class SqlUnitOfWork(
     @cached_property
     def billing(self) -> SqlBillingWriter:  # type: ignore[override]
         return SqlBillingWriter(self.connection)
+
+    @cached_property
+    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]
+        return SqlLeasesToBill(self.connection)

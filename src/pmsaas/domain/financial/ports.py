@@ -90,10 +90,6 @@ class LeaseDirectory(ABC):
     async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
         """The tenant records a user is (for the Tenant role's own-lease scoping)."""
 
-    @abstractmethod
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        """Active leases and their rent-schedule charges due in the period (all organizations when None)."""
-
 
 class OrganizationProfiles(ABC):
     @abstractmethod

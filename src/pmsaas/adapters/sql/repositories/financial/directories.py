@@ -3,17 +3,14 @@ properties, organization profiles."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.repositories.financial.billing import billable_leases
 from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import (
-    BillableLease,
     LeaseDirectory,
     LeaseRef,
     OrganizationProfile,
@@ -120,9 +117,6 @@ class SqlLeaseDirectory(LeaseDirectory):
             )
         )
         return set(rows.scalars())
-
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        return await billable_leases(self._conn, organization_id, period_start, period_end)
 
 
 # The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
