@@ -9,7 +9,6 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import (
     LeaseDirectory,
     LeaseRef,
@@ -142,21 +141,19 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
-        return OrganizationProfile(
+        return OrganizationProfile.with_defaults(
             id=row.id,
             country=row.country,
             province=row.province,
             currency=row.currency,
-            invoice_number_format=_text(extra, "invoice_number_format")
-            or default_number_format("invoice", row.country),
-            receipt_number_format=_text(extra, "receipt_number_format")
-            or default_number_format("receipt", row.country),
+            invoice_number_format=_text(extra, "invoice_number_format"),
+            receipt_number_format=_text(extra, "receipt_number_format"),
             gst_registered=bool(extra.get("gst_registered", True)),
             pan_number=_text(extra, "pan_number"),
             name=row.name,
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
-            invoice_round_off=bool(extra.get("invoice_round_off", False)) and row.currency == "INR",
+            invoice_round_off=bool(extra.get("invoice_round_off", False)),
         )
 
 
