@@ -14,6 +14,7 @@ from uuid import UUID
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.periods import service_period
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     InvoiceFilter,
@@ -49,6 +50,7 @@ class InvoiceInput:
     due_date: date
     lines: list[LineInput]
     notes: str | None = None
+    period: str | None = None  # the month whose rent it bills; default: the due date's month (rent only)
 
 
 # -- taxes on invoice lines --------------------------------------------------------------------
@@ -139,6 +141,7 @@ async def create_invoice(
             due_date=data.due_date,
             lines=lines,
             notes=data.notes,
+            service_period=service_period(lines, data.due_date, data.period),
             created_at=now,
             updated_at=now,
         )
@@ -177,6 +180,7 @@ async def update_invoice(
             due_date=data.due_date,
             lines=lines,
             notes=data.notes,
+            service_period=service_period(lines, data.due_date, data.period),
             updated_at=now,
             version=current.version + 1,
         )

@@ -108,7 +108,11 @@ class Invoice:
     updated_at: datetime
     status: InvoiceStatus = InvoiceStatus.DRAFT
     number: str | None = None
-    period: str | None = None  # "2026-12" for a billing-run invoice
+    period: str | None = None  # "2026-12" for a billing-run invoice: its unique (lease, period) slot
+    # The month whose rent the invoice bills, whatever created it (billing run: ``period``; by hand:
+    # given, or the due date's month when it has a rent line). The billing run skips a lease that
+    # has a live invoice for the period (docs/financial.md, "Billing run").
+    service_period: str | None = None
     notes: str | None = None
     paid: Money | None = None
     round_off: Money | None = None  # decided at issue (India); zero on drafts
@@ -119,6 +123,8 @@ class Invoice:
     version: int = 1
 
     def __post_init__(self) -> None:
+        if self.service_period is None:
+            self.service_period = self.period
         if self.paid is None:
             self.paid = Money.zero(self.currency)
         if self.round_off is None:

@@ -70,6 +70,8 @@ invoices = sa.Table(
     sa.Column("total_minor", sa.BigInteger(), nullable=False),
     sa.Column("paid_minor", sa.BigInteger(), nullable=False),
     sa.Column("period", sa.String(7), nullable=True),  # "2026-12" for billing-run invoices
+    # The month whose rent the invoice bills, manual invoices included (Invoice.service_period).
+    sa.Column("service_period", sa.String(7), nullable=True),
     sa.Column("notes", sa.Text(), nullable=True),
     sa.Column("issued_at", UtcDateTime(), nullable=True),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
@@ -81,6 +83,7 @@ invoices = sa.Table(
     sa.UniqueConstraint("organization_id", "lease_id", "period"),
     sa.Index("ix_invoices_org_created", "organization_id", "created_at"),
     sa.Index("ix_invoices_org_lease_due", "organization_id", "lease_id", "due_date"),
+    sa.Index("ix_invoices_org_service_period", "organization_id", "service_period"),
 )
 
 invoice_lines = sa.Table(
