@@ -79,6 +79,7 @@ class OrganizationProfile:
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
+    is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
 
 
 class LeaseDirectory(ABC):
