@@ -216,6 +216,10 @@ class LedgerRepository(ABC):
         """Append an entry (creating the accounts it names). Never updates or deletes."""
 
     @abstractmethod
+    async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
+        """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
+
+    @abstractmethod
     async def post_many(self, entries: list[JournalEntry]) -> None:
         """Append many entries in a few bulk statements."""
 

@@ -122,6 +122,8 @@ payments = sa.Table(
     sa.Column("tenant_id", sa.Uuid(), nullable=False),
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("refunded_minor", sa.BigInteger(), nullable=False),
+    # Cash paid back as the security deposit (deposits_held), not off the invoices.
+    sa.Column("deposit_refunded_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("method", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
@@ -173,6 +175,7 @@ refunds = sa.Table(
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("deposit", sa.Boolean(), nullable=False, server_default=sa.false()),  # a deposit paid back
     sa.Column("idempotency_scope", sa.String(120), nullable=False),  # as on payments
     sa.Column("idempotency_key", sa.String(255), nullable=False),
     sa.Column("request_fingerprint", sa.String(64), nullable=False),

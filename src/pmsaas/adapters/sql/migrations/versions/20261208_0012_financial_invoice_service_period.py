@@ -1,7 +1,11 @@
-"""financial invoices: service_period (the month whose rent an invoice bills, manual ones included)
+"""financial invoices: service_period; payments and refunds: deposit refunds
+
+service_period is the month whose rent an invoice bills, manual ones included.
 
 The billing run skips a lease that already has a live invoice for the period, whatever created it.
 Existing rows: a billing-run invoice's period; a manual invoice with a rent line, its due date's month.
+A refund may pay back the security deposit (``financial_refunds.deposit``); the payment keeps that
+cash apart (``financial_payments.deposit_refunded_minor``). Existing rows: none.
 
 Revision ID: 0012
 Revises: 0011
@@ -42,7 +46,19 @@ def upgrade() -> None:
     op.execute(invoices.update().where(invoices.c.period.is_(None), has_rent).values(service_period=month))
 
 
+    with op.batch_alter_table("financial_payments", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("deposit_refunded_minor", sa.BigInteger(), server_default=sa.text("0"), nullable=False)
+        )
+    with op.batch_alter_table("financial_refunds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("deposit", sa.Boolean(), server_default=sa.false(), nullable=False))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("financial_refunds", schema=None) as batch_op:
+        batch_op.drop_column("deposit")
+    with op.batch_alter_table("financial_payments", schema=None) as batch_op:
+        batch_op.drop_column("deposit_refunded_minor")
     with op.batch_alter_table("financial_invoices", schema=None) as batch_op:
         batch_op.drop_index("ix_invoices_org_service_period")
         batch_op.drop_column("service_period")
