@@ -39,7 +39,7 @@ from pmsaas.domain.financial.ports import (
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError
 
-__all__ = ["BillingSummary", "parse_period", "run_billing"]
+__all__ = ["BillingSummary", "bill_leases", "parse_period"]
 
 _CHARGE = {"rent": ChargeType.RENT, "deposit": ChargeType.DEPOSIT, "late_fee": ChargeType.LATE_FEE}
 
@@ -104,21 +104,19 @@ class BillingSummary:
     organizations: int = 0
 
 
-async def run_billing(
+async def bill_leases(
     *,
     uow_factory: Callable[[], FinancialUnitOfWork],
     clock: Clock,
     period: str,
-    organization_id: UUID | None = None,
+    leases: list[BillableLease],
 ) -> BillingSummary:
-    start, end = parse_period(period)
+    """Invoice ``leases`` (what each owes for ``period``, in numbering order), one transaction per
+    organization. The rent run (``pmsaas.domain.flows.rent_billing``) says what is due."""
+    parse_period(period)
     summary = BillingSummary(period=period)
-    async with uow_factory() as uow:
-        if organization_id is not None:
-            await uow.organization_profiles.get(organization_id)  # an unknown organization is NotFound
-        billable = await uow.lease_directory.billable(organization_id, start, end)
     by_org: dict[UUID, list[BillableLease]] = {}
-    for b in billable:
+    for b in leases:
         by_org.setdefault(b.lease.organization_id, []).append(b)
     for org, items in by_org.items():
         summary.organizations += 1
