@@ -16,6 +16,12 @@ from pmsaas.domain.shared.errors import ValidationFailed
 MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
 SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
 
+# Every decimal a user gives (amounts, rates, quantities) stays below 10^12 in size: one trillion
+# in major units is 10^14 minor units, so about 92,000 of the largest amounts still sum within a
+# 64-bit integer (SQLite's SUM raises past it; PostgreSQL's SUM of bigint is exact anyway).
+MAX_AMOUNT_DIGITS = 12
+MAX_DECIMAL = Decimal(10) ** MAX_AMOUNT_DIGITS
+
 
 def _checked_already(amount: Decimal, currency: str) -> Money:
     """Money from operands that were checked when they were made (a supported currency, a Decimal
@@ -46,6 +52,8 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "amount") -> Decimal
         raise ValidationFailed.single(field, "must be a decimal number such as '1180.00'") from None
     if not value.is_finite():
         raise ValidationFailed.single(field, "must be a finite number")
+    if not -MAX_DECIMAL < value < MAX_DECIMAL:
+        raise ValidationFailed.single(field, f"must be less than {MAX_DECIMAL:,.0f} in size")
     return value
 
 
