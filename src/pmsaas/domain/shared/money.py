@@ -16,10 +16,10 @@ from pmsaas.domain.shared.errors import ValidationFailed
 MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
 SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
 
-# Every decimal a user gives (amounts, rates, quantities) stays below 10^12 in size: one trillion
-# in major units is 10^14 minor units, so about 92,000 of the largest amounts still sum within a
-# 64-bit integer (SQLite's SUM raises past it; PostgreSQL's SUM of bigint is exact anyway).
-MAX_AMOUNT_DIGITS = 12
+# Every decimal a user gives (amounts, rates, quantities) is at most 10^13 in size: ten trillion in
+# major units is 10^15 minor units, so over 9,000 of the largest amounts still sum within a 64-bit
+# integer (and the trial balance sums exactly past that on SQLite too; PostgreSQL's SUM is exact).
+MAX_AMOUNT_DIGITS = 13
 MAX_DECIMAL = Decimal(10) ** MAX_AMOUNT_DIGITS
 
 
@@ -52,8 +52,8 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "amount") -> Decimal
         raise ValidationFailed.single(field, "must be a decimal number such as '1180.00'") from None
     if not value.is_finite():
         raise ValidationFailed.single(field, "must be a finite number")
-    if not -MAX_DECIMAL < value < MAX_DECIMAL:
-        raise ValidationFailed.single(field, f"must be less than {MAX_DECIMAL:,.0f} in size")
+    if abs(value) > MAX_DECIMAL:
+        raise ValidationFailed.single(field, f"must not exceed {MAX_DECIMAL:,.0f} in size")
     return value
 
 

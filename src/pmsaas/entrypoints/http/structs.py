@@ -55,7 +55,7 @@ class AddressOut(msgspec.Struct, kw_only=True):
 
 # Money on the wire: a decimal string with the currency's minor digits plus the ISO code
 # (docs/api-contract.md §6). A JSON number is refused: it would pass through a float somewhere.
-# At most MAX_AMOUNT_DIGITS digits before the point: every ledger sum then fits a 64-bit integer.
+# At most MAX_AMOUNT_DIGITS digits before the point (domain.shared.money explains the bound).
 AmountText = Annotated[
     str,
     msgspec.Meta(min_length=1, max_length=24, pattern=rf"^-?\d{{1,{MAX_AMOUNT_DIGITS}}}(\.\d+)?$"),
