@@ -22,6 +22,7 @@ from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.operations.ports import AttachmentStorage, SecretBox
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
@@ -125,6 +126,11 @@ class RequestContext:
     @property
     def secret_box(self) -> SecretBox:
         return self._container.secret_box()  # type: ignore[no-any-return]
+
+    @property
+    def host_resolver(self) -> HostResolver:
+        """Resolves a webhook target's host (targets must be public addresses)."""
+        return self._container.host_resolver()  # type: ignore[no-any-return]
 
     # -- platform
 
