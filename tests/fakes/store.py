@@ -67,6 +67,7 @@ class FakeDatabase:
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
+    custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -91,6 +92,7 @@ class FakeDatabase:
         "action_tokens",
         "revoked_access",
         "api_keys",
+        "custom_roles",
         "properties",
         "units",
         "tenants",

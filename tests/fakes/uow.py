@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.identity import (
     FakeApiKeyRepository,
     FakeMembershipRepository,
@@ -71,6 +72,7 @@ class FakeUnitOfWork(
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)
         self.api_keys = FakeApiKeyRepository(db_)
+        self.custom_roles = FakeCustomRoleRepository(db_)
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

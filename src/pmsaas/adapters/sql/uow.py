@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.queries.property_list import property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
@@ -81,6 +82,7 @@ _REPOSITORIES = (
     "organization_registry",
     "membership_directory",
     "api_keys",
+    "custom_roles",
     "invoices",
     "payments",
     "ledger",
@@ -242,6 +244,10 @@ class SqlUnitOfWork(
     @cached_property
     def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]
         return SqlApiKeyRepository(self.connection)
+
+    @cached_property
+    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]
+        return SqlCustomRoleRepository(self.connection)
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.identity.model import IssuedAccessToken, Membership, RefreshRecord, User
+from pmsaas.domain.identity.model import CustomRole, IssuedAccessToken, Membership, RefreshRecord, User
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -95,6 +95,27 @@ class TokenRepository(ABC):
     async def is_access_revoked(self, jti: str) -> bool: ...
 
 
+class CustomRoleRepository(ABC):
+    @abstractmethod
+    async def add(self, role: CustomRole) -> None:
+        """Raises Conflict when the organization already has a role of that name (any case)."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, role_id: UUID) -> CustomRole:
+        """Raises NotFound for an unknown id or another organization's."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID) -> list[CustomRole]:
+        """The organization's roles by name."""
+
+    @abstractmethod
+    async def update(self, role: CustomRole) -> None:
+        """Raises Conflict when the new name is another role's."""
+
+    @abstractmethod
+    async def remove(self, organization_id: UUID, role_id: UUID) -> None: ...
+
+
 class OrganizationRegistry(ABC):
     """What identity needs of organizations: create one for a new owner, know one exists."""
 
@@ -110,6 +131,7 @@ class IdentityUnitOfWork(UnitOfWork):
     memberships: MembershipRepository
     tokens: TokenRepository
     organization_registry: OrganizationRegistry
+    custom_roles: CustomRoleRepository
 
 
 class PasswordHasher(ABC):
