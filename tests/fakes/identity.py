@@ -151,6 +151,12 @@ class FakeTokenRepository(TokenRepository):
         row["used_at"] = at
         return row["user_id"]  # type: ignore[no-any-return]
 
+    async def peek_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        row = self._db.action_tokens.get(token_hash)
+        if row is None or row["purpose"] != purpose or row["used_at"] is not None or row["expires_at"] <= at:
+            return None
+        return row["user_id"]  # type: ignore[no-any-return]
+
     async def revoke_access(self, jti: str, expires_at: datetime) -> None:
         self._db.revoked_access.setdefault(jti, expires_at)
 

@@ -15,6 +15,7 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.mfa import FakeMfaFactorRepository
 from fakes.operations import (
     FakeCategoryRepository,
     FakeExpenseBook,
@@ -73,6 +74,7 @@ class FakeUnitOfWork(
         self.membership_directory = FakeMembershipDirectory(db_)
         self.api_keys = FakeApiKeyRepository(db_)
         self.custom_roles = FakeCustomRoleRepository(db_)
+        self.mfa_factors = FakeMfaFactorRepository(db_)
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

@@ -28,6 +28,7 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
@@ -83,6 +84,7 @@ _REPOSITORIES = (
     "membership_directory",
     "api_keys",
     "custom_roles",
+    "mfa_factors",
     "invoices",
     "payments",
     "ledger",
@@ -250,6 +252,10 @@ class SqlUnitOfWork(
         return SqlCustomRoleRepository(self.connection)
 
     @cached_property
+    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]
+        return SqlMfaFactorRepository(self.connection)
+
+    @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]
         return SqlInvoiceRepository(self.connection)
 
@@ -324,6 +330,7 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]
         return SqlLeasesToBill(self.connection)
+
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
     """``uow.read_only()``: the same repositories over a connection in autocommit, for use cases that

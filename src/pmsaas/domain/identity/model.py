@@ -109,6 +109,33 @@ class CustomRole:
         )
 
 
+@dataclass(eq=False)
+class MfaFactor:
+    """A user's TOTP factor. ``sealed_secret`` is encrypted (the OneTimePasswords adapter opens it);
+    ``last_step`` is the newest time step accepted, so no code is accepted twice; recovery codes are
+    kept as SHA-256 hashes and each leaves the list when used."""
+
+    user_id: UUID
+    sealed_secret: str
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    last_step: int | None = None
+    recovery_hashes: tuple[str, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        return self.confirmed_at is not None
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    """The first step of a sign-in with MFA: no access token, only this short-lived challenge."""
+
+    token: str
+    expires_in: int
+    user: User
+
+
 @dataclass(frozen=True)
 class OrgUser:
     """A user as seen from one organization: the account plus its roles there."""

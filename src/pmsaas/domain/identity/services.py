@@ -11,6 +11,7 @@ from uuid import UUID
 from pmsaas.domain.identity.custom_roles import guard_grants
 from pmsaas.domain.identity.model import (
     Membership,
+    MfaChallenge,
     OrgUser,
     RefreshRecord,
     TokenPair,
@@ -45,6 +46,8 @@ from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 INVITATION_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=2)
+CHALLENGE_TTL = timedelta(minutes=5)  # the MFA sign-in challenge (domain/identity/mfa.py)
+CHALLENGE_PURPOSE = "mfa"
 
 
 def hash_secret(secret: str) -> str:
@@ -155,7 +158,7 @@ async def login(
     email: str,
     password: str,
     client_ip: str,
-) -> TokenPair:
+) -> TokenPair | MfaChallenge:
     email = email.strip().lower()
     for key, limit in (
         (f"login:account:{email}", policy.login_attempts_per_account),
@@ -171,11 +174,35 @@ async def login(
             raise AuthenticationFailed("Invalid e-mail or password")
         if not hasher.verify(user.password_hash, password) or user.status == UserStatus.DISABLED:
             raise AuthenticationFailed("Invalid e-mail or password")
-        membership = await _pick_membership(uow, user)
-        pair = await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=new_id())
+        result = await _mfa_challenge(uow, clock, user) or await issue_session(uow, issuer, clock, policy, user)
         await uow.commit()
     await limiter.reset(f"login:account:{email}")
-    return pair
+    return result
+
+
+async def issue_session(
+    uow: IdentityUnitOfWork, issuer: AccessTokenIssuer, clock: Clock, policy: TokenPolicy, user: User
+) -> TokenPair:
+    """A new refresh family and access token, in the user's default organization."""
+    membership = await _pick_membership(uow, user)
+    return await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=new_id())
+
+
+async def _mfa_challenge(uow: IdentityUnitOfWork, clock: Clock, user: User) -> MfaChallenge | None:
+    """With MFA on, a right password earns only a short-lived challenge (hashed, single use)."""
+    factor = await uow.mfa_factors.find(user.id)
+    if factor is None or not factor.enabled:
+        return None
+    secret = _new_secret()
+    now = clock.now()
+    await uow.tokens.add_action_token(
+        user_id=user.id,
+        purpose=CHALLENGE_PURPOSE,
+        token_hash=hash_secret(secret),
+        created_at=now,
+        expires_at=now + CHALLENGE_TTL,
+    )
+    return MfaChallenge(token=secret, expires_in=int(CHALLENGE_TTL.total_seconds()), user=user)
 
 
 async def refresh(

@@ -33,6 +33,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/identity/refresh",
         "/api/v1/identity/forgot-password",
         "/api/v1/identity/reset-password",
+        "/api/v1/identity/mfa/verify",  # the second sign-in step: the challenge token is the credential
         "/.well-known/jwks.json",
         "/oauth/token",
         "/metrics",

@@ -60,7 +60,7 @@ async def test_an_accountant_reads_invoices_but_cannot_write_them(api, owner):
 
 async def test_effective_permissions_are_the_union_of_the_roles(api, owner):
     await make_role(api, owner, name="Gatekeeper", permissions=["visitor:read", "security:*"])
-    uid, token = await member_with(api, owner, ["Tenant", "Gatekeeper"])
+    _, token = await member_with(api, owner, ["Tenant", "Gatekeeper"])
     me = (await api.get(f"{ID}/me", token)).json()["data"]
     assert {"visitor:read", "security:*", "unit:read", "maintenance:create"} <= set(me["permissions"])
     assert me["roles"] == ["Gatekeeper", "Tenant"]
@@ -169,7 +169,9 @@ async def test_another_organizations_role_is_not_found(api, owner, other_owner):
     for ref in ("Accountant", rid):
         r = await api.put(f"{USERS}/{uid}/roles", other_owner.token, json={"roles": [ref]})
         assert error_code(r, 422) == "VALIDATION_ERROR"
-    assert error_code(await api.get(f"{ROLES}/{rid}", owner.token, headers={"X-Organization-ID": other_owner.org_id}), 404)
+    assert error_code(
+        await api.get(f"{ROLES}/{rid}", owner.token, headers={"X-Organization-ID": other_owner.org_id}), 404
+    )
 
 
 @pytest.mark.parametrize(

@@ -270,6 +270,15 @@ class SqlTokenRepository(TokenRepository):
         result = await self._conn.execute(t.update().where(t.c.id == row.id, t.c.used_at.is_(None)).values(used_at=at))
         return row.user_id if result.rowcount == 1 else None
 
+    async def peek_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        t = action_tokens
+        row = (
+            await self._conn.execute(
+                t.select().where(t.c.token_hash == token_hash, t.c.purpose == purpose, t.c.used_at.is_(None))
+            )
+        ).first()
+        return row.user_id if row is not None and row.expires_at > at else None
+
     async def revoke_access(self, jti: str, expires_at: datetime) -> None:
         exists = await self.is_access_revoked(jti)
         if not exists:

@@ -81,3 +81,16 @@ custom_roles = sa.Table(
     *timestamps(),
     sa.UniqueConstraint("organization_id", "name_key"),
 )
+
+# A user's TOTP factor: the secret sealed by the SecretBox, the newest time step accepted (no code
+# twice), and the SHA-256 hashes of the recovery codes not used yet.
+mfa_factors = sa.Table(
+    "identity_mfa_factors",
+    metadata,
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sealed_secret", sa.String(500), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    sa.Column("last_step", sa.BigInteger(), nullable=True),
+    sa.Column("recovery_hashes", Json, nullable=False),
+)

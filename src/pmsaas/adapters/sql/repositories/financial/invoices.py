@@ -293,4 +293,3 @@ class SqlInvoiceRepository(InvoiceRepository):
             if r.line_position is not None:
                 head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
         return [_to_invoice(r, lines) for r, lines in heads.values()]
-

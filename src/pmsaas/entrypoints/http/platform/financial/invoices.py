@@ -309,4 +309,3 @@ class InvoiceController(Controller):
     ) -> Ok[list[PaymentOut]]:
         payments = await invoicing.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
         return ok([PaymentOut.of(p) for p in payments])
-

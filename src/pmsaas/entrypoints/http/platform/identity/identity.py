@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.identity import services
-from pmsaas.domain.identity.model import Membership, OrgUser, TokenPair, User, UserStatus
+from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
@@ -111,6 +111,14 @@ class TokenOut(msgspec.Struct, kw_only=True):
         )
 
 
+class MfaChallengeOut(msgspec.Struct, kw_only=True):
+    """A sign-in with MFA on: no token yet; POST the challenge and a code to /mfa/verify."""
+
+    mfa_required: bool = True
+    challenge_token: str
+    expires_in: int
+
+
 class MessageOut(msgspec.Struct, kw_only=True):
     message: str
 
@@ -147,10 +155,10 @@ class IdentityController(Controller):
         )
         return ok(UserOut.of(user, membership))
 
-    @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password")
+    @post("/login", status_code=HTTP_200_OK, summary="Sign in (with MFA on: a challenge for /mfa/verify)")
     async def login(
         self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
-    ) -> Ok[TokenOut]:
+    ) -> Ok[TokenOut | MfaChallengeOut]:
         pair = await services.login(
             uow=container.uow(),
             hasher=container.password_hasher(),
@@ -162,6 +170,8 @@ class IdentityController(Controller):
             password=data.password,
             client_ip=_client_ip(request),
         )
+        if isinstance(pair, MfaChallenge):
+            return ok(MfaChallengeOut(challenge_token=pair.token, expires_in=pair.expires_in))
         return ok(TokenOut.of(pair))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
