@@ -154,6 +154,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            is_housing_society=bool(extra.get("is_housing_society", False)),
         )
 
 

@@ -157,6 +157,20 @@ class SqlLedgerRepository(LedgerRepository):
             reverses_id=head.reverses_id,
         )
 
+    async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
+        jl, a = F.journal_lines, F.accounts
+        total = await self._conn.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(jl.c.amount_minor), 0))
+            .join(a, a.c.id == jl.c.account_id)
+            .where(
+                jl.c.organization_id == organization_id,
+                jl.c.lease_id == lease_id,
+                jl.c.currency == currency,
+                a.c.key == "deposits_held",
+            )
+        )
+        return Money.from_minor(-int(total or 0), currency)  # a liability: credit balance
+
     async def trial_balance(self, organization_id: UUID, currency: str) -> list[L.TrialBalanceRow]:
         jl, a = F.journal_lines, F.accounts
         debit = sa.func.coalesce(sa.func.sum(sa.case((jl.c.amount_minor > 0, jl.c.amount_minor), else_=0)), 0)
