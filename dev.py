@@ -58,13 +58,8 @@ def test(extra: list[str]) -> None:
     # `db check` on a scratch SQLite file, and on a scratch PostgreSQL database when the tests have one.
     run(BIN / "pmsaas", "db", "check", "--scratch", env={**os.environ, "PMSAAS_DATABASE_URL": "sqlite://"})
     if os.environ.get("PMSAAS_TEST_DATABASE_URL"):
-        run(
-            BIN / "pmsaas",
-            "db",
-            "check",
-            "--scratch",
-            env={**os.environ, "PMSAAS_DATABASE_URL": os.environ["PMSAAS_TEST_DATABASE_URL"]},
-        )
+        run(BIN / "pmsaas", "db", "check", "--scratch",
+            env={**os.environ, "PMSAAS_DATABASE_URL": os.environ["PMSAAS_TEST_DATABASE_URL"]})
     run(BIN / "pytest", *extra)
 
 
