@@ -48,6 +48,7 @@ __all__ = [
     "scratch_database",
     "shutdown",
     "upgrade",
+    "upgrade_and_report",
     "warm_revocations",
 ]
 
@@ -116,6 +117,12 @@ def _secret_box(settings: Settings) -> Any:
     if settings.is_production:
         raise RuntimeError("PMSAAS_ENV=production requires PMSAAS_DATA_KEY (encrypts stored webhook secrets)")
     return FernetSecretBox.development(settings.var_path / "keys")
+
+
+def _one_time_passwords(box: Any) -> Any:
+    from pmsaas.adapters.auth.totp import PyotpOneTimePasswords
+
+    return PyotpOneTimePasswords(box)
 
 
 def _attachment_storage(settings: Settings) -> Any:
@@ -208,6 +215,7 @@ class Container(containers.DeclarativeContainer):
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)
     host_resolver = providers.Singleton(SystemHostResolver)  # webhook targets must resolve to public addresses
+    one_time_passwords = providers.Singleton(_one_time_passwords, secret_box)  # MFA (TOTP)
     attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
@@ -269,6 +277,13 @@ def upgrade(url: str, revision: str = "heads") -> None:
     from pmsaas.adapters.sql import schema
 
     schema.upgrade(url, revision)
+
+
+def upgrade_and_report(url: str, revision: str = "heads") -> str:
+    """Upgrade, and say what changed (``pmsaas db upgrade`` prints it)."""
+    from pmsaas.adapters.sql import schema
+
+    return schema.upgrade_and_report(url, revision)
 
 
 def pending_differences(url: str) -> list[object]:

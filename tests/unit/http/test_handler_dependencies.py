@@ -1,7 +1,7 @@
 """Dependencies reach controllers one way: the request's context (``ctx``, deps.RequestContext),
 which reads the container's providers. No handler declares the container, and each declares at
-most one injected dependency (``ctx``, or ``listing`` which carries it), so Litestar resolves it
-without a task group."""
+most one injected dependency (``ctx``, or ``listing`` / ``paging`` which carry it), so Litestar
+resolves it without a task group."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_every_handler_declares_at_most_one_injected_dependency_and_never_the_co
         h.handler_id for h in handlers if {"container", "uow", "clock", "actor"} & set(h.parsed_fn_signature.parameters)
     ]
     assert declaring == []
-    assert {name for h in handlers for name in _injected(h)} <= {"ctx", "listing"}
+    assert {name for h in handlers for name in _injected(h)} <= {"ctx", "listing", "paging"}
 
 
 def test_controller_level_dependencies_need_the_context_only(app: Litestar):

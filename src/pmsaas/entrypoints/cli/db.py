@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from pmsaas.container import MIGRATIONS, alembic_config, pending_differences, scratch_database, upgrade
+from pmsaas.container import (
+    MIGRATIONS,
+    alembic_config,
+    pending_differences,
+    scratch_database,
+    upgrade,
+    upgrade_and_report,
+)
 
-__all__ = ["MIGRATIONS", "alembic_config", "pending_differences", "scratch_database", "upgrade"]
+__all__ = ["MIGRATIONS", "alembic_config", "pending_differences", "scratch_database", "upgrade", "upgrade_and_report"]

@@ -2,8 +2,9 @@
 
 Dependencies reach controllers one way: the container's providers, read through the typed
 accessors of ``RequestContext``, which the app provides as ``ctx`` (litestar ``Provide``). A handler
-declares ``ctx: Context``, or a list handler ``listing: Listing``, which carries ``ctx``; never the
-container itself (tests/unit/http/test_handler_dependencies.py checks every route).
+declares ``ctx: Context``, or a list handler ``listing: Listing`` (``paging: Paged`` for a collection
+read whole), which carries ``ctx``; never the container itself
+(tests/unit/http/test_handler_dependencies.py checks every route).
 
 One dependency, because Litestar resolves two or more dependencies of the same level in an anyio
 task group (a task per dependency, ~0.2-0.3 ms of CPU per request; bench/README.md); a handler that
@@ -17,7 +18,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 
 from pmsaas.domain.financial.ports import InvoiceRenderer, PaymentGateway
-from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.operations.ports import AttachmentStorage, SecretBox
 from pmsaas.domain.shared.actor import Actor
@@ -25,7 +26,7 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
-from pmsaas.entrypoints.http.pagination import ListQuery
+from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
 
 
@@ -78,8 +79,12 @@ class RequestContext:
         return self._container.password_hasher()  # type: ignore[no-any-return]
 
     @property
-    def token_issuer(self) -> AccessTokenIssuer:
+    def access_tokens(self) -> AccessTokenIssuer:
         return self._container.tokens()  # type: ignore[no-any-return]
+
+    @property
+    def one_time_passwords(self) -> OneTimePasswords:
+        return self._container.one_time_passwords()  # type: ignore[no-any-return]
 
     @property
     def token_policy(self) -> TokenPolicy:
@@ -148,3 +153,4 @@ def context_provider(container: Any) -> Any:
 
 Context = NamedDependency[RequestContext]
 Listing = NamedDependency[ListQuery]
+Paged = NamedDependency[Paging]  # a whole collection's page (pagination.PAGING), carrying ctx

@@ -15,9 +15,9 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from pmsaas.domain.financial import budgets
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import not_tenant
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
@@ -141,11 +141,19 @@ class BudgetController(Controller):
     async def delete_budget(self, ctx: Context, budget_id: FromPath[UUID]) -> None:
         await budgets.delete_budget(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)
 
-    @get("/{budget_id:uuid}/categories", guards=[requires("financial:read")], summary="A budget's categories")
-    async def categories(self, ctx: Context, budget_id: FromPath[UUID]) -> Ok[list[BudgetCategoryOut]]:
+    @get(
+        "/{budget_id:uuid}/categories",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="A budget's categories",
+    )
+    async def categories(self, budget_id: FromPath[UUID], paging: Paged) -> Paginated[BudgetCategoryOut]:
+        ctx = paging.ctx
         not_tenant(ctx.actor)
         b = await budgets.get_budget(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)
-        return ok([BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories])
+        return paginated_all(
+            [BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories], paging.page
+        )
 
     @post(
         "/{budget_id:uuid}/categories",

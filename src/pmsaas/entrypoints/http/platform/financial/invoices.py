@@ -17,9 +17,9 @@ from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentOut
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
@@ -262,7 +262,13 @@ class InvoiceController(Controller):
         invoice = await invoicing.cancel_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
         return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
-    @get("/{invoice_id:uuid}/payments", guards=[requires("financial:read")], summary="Payments applied to an invoice")
-    async def invoice_payments(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[list[PaymentOut]]:
+    @get(
+        "/{invoice_id:uuid}/payments",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="Payments applied to an invoice",
+    )
+    async def invoice_payments(self, invoice_id: FromPath[UUID], paging: Paged) -> Paginated[PaymentOut]:
+        ctx = paging.ctx
         payments = await invoicing.invoice_payments(uow=ctx.uow(), actor=ctx.actor, invoice_id=invoice_id)
-        return ok([PaymentOut.of(p) for p in payments])
+        return paginated_all([PaymentOut.of(p) for p in payments], paging.page)

@@ -23,11 +23,11 @@ from pmsaas.domain.financial.ports import PaymentFilter, PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.idempotency import request_fingerprint
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, PaymentTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
@@ -340,9 +340,13 @@ class PaymentMethodController(Controller):
     path = "/api/v1/financial/payment-methods"
     tags = ["Financial: payments"]
 
-    @get("/", guards=[requires("payment:read")], summary="Payment methods the organization accepts")
-    async def list_methods(self, ctx: Context) -> Ok[list[PaymentMethodOut]]:
-        return ok([PaymentMethodOut.of(m) for m in await payments.list_payment_methods(uow=ctx.uow(), actor=ctx.actor)])
+    @get(
+        "/", guards=[requires("payment:read")], dependencies=PAGING, summary="Payment methods the organization accepts"
+    )
+    async def list_methods(self, paging: Paged) -> Paginated[PaymentMethodOut]:
+        ctx = paging.ctx
+        methods = await payments.list_payment_methods(uow=ctx.uow(), actor=ctx.actor)
+        return paginated_all([PaymentMethodOut.of(m) for m in methods], paging.page)
 
     @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
     async def add_method(self, ctx: Context, data: JSONBody[PaymentMethodIn]) -> Ok[PaymentMethodOut]:

@@ -14,8 +14,9 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from pmsaas.domain.identity import api_keys as services
 from pmsaas.domain.identity.api_keys import SCOPES, ApiKey
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.deps import Context, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.structs import Input, Name
 
 ScopeName = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
@@ -61,10 +62,11 @@ class ApiKeyController(Controller):
     path = "/api/v1/identity/api-keys"
     tags = ["Identity"]
 
-    @get("/", guards=[requires("apikey:read")], summary="API keys of the organization")
-    async def list_keys(self, ctx: Context) -> Ok[list[ApiKeyOut]]:
+    @get("/", guards=[requires("apikey:read")], dependencies=PAGING, summary="API keys of the organization")
+    async def list_keys(self, paging: Paged) -> Paginated[ApiKeyOut]:
+        ctx = paging.ctx
         keys = await services.list_api_keys(uow=ctx.uow(), actor=ctx.actor)
-        return ok([ApiKeyOut.of(k) for k in keys])
+        return paginated_all([ApiKeyOut.of(k) for k in keys], paging.page)
 
     @post(
         "/",

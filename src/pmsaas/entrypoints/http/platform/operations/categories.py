@@ -11,8 +11,9 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.operations import categories
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.deps import Context, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
 from pmsaas.entrypoints.http.structs import Input
 
@@ -30,10 +31,16 @@ class CategoryController(Controller):
     path = "/api/v1/operations/categories"
     tags = ["Operations"]
 
-    @get("/", guards=[READ_REQUESTS], summary="Request categories (built-in and this organization's own)")
-    async def list_categories(self, ctx: Context) -> Ok[list[CategoryOut]]:
+    @get(
+        "/",
+        guards=[READ_REQUESTS],
+        dependencies=PAGING,
+        summary="Request categories (built-in and this organization's own)",
+    )
+    async def list_categories(self, paging: Paged) -> Paginated[CategoryOut]:
+        ctx = paging.ctx
         found = await categories.list_categories(uow=ctx.uow(), actor=ctx.actor)
-        return ok([CategoryOut(name=n, custom=c) for n, c in found])
+        return paginated_all([CategoryOut(name=n, custom=c) for n, c in found], paging.page)
 
     @post("/", guards=[requires("maintenance:update")], status_code=HTTP_201_CREATED, summary="Add a custom category")
     async def add_category(self, ctx: Context, data: JSONBody[CategoryIn]) -> Ok[CategoryOut]:

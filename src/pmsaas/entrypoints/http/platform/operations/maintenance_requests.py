@@ -21,9 +21,9 @@ from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketAction, TicketUpdate
 from pmsaas.domain.operations.ports import TicketFilter
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.tickets import (
@@ -342,10 +342,11 @@ class MaintenanceRequestController(Controller):
     async def reopen(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[NoteIn]) -> Ok[RequestOut]:
         return await self._transition(ctx, request_id, TicketAction.REOPEN, data.note)
 
-    @get("/{request_id:uuid}/updates", guards=[READ_REQUESTS], summary="The request's history")
-    async def updates(self, ctx: Context, request_id: FromPath[UUID]) -> Ok[list[UpdateOut]]:
+    @get("/{request_id:uuid}/updates", guards=[READ_REQUESTS], dependencies=PAGING, summary="The request's history")
+    async def updates(self, request_id: FromPath[UUID], paging: Paged) -> Paginated[UpdateOut]:
+        ctx = paging.ctx
         updates, names = await tickets.ticket_updates(uow=ctx.uow(), actor=ctx.actor, ticket_id=request_id)
-        return ok([UpdateOut.of(u, names) for u in updates])
+        return paginated_all([UpdateOut.of(u, names) for u in updates], paging.page)
 
     @post(
         "/{request_id:uuid}/comments",
