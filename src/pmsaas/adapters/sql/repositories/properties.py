@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -579,8 +580,8 @@ class SqlUnitRepository(UnitRepository):
         where += apply_created_range(units.c.created_at, filters.created_after, filters.created_before)
         return await page_of(self._conn, units, where, UNIT_SORTABLE, page, to_unit)
 
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Unit]:
-        found: list[Unit] = []
+    async def for_properties(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> builtins.list[Unit]:
+        found: builtins.list[Unit] = []
         for chunk in _chunks(property_ids):
             rows = await self._conn.execute(
                 units.select().where(self._live(organization_id), units.c.property_id.in_(chunk))
@@ -588,7 +589,7 @@ class SqlUnitRepository(UnitRepository):
             found += [to_unit(r) for r in rows]
         return found
 
-    async def add_many(self, new_units: list[Unit]) -> None:
+    async def add_many(self, new_units: builtins.list[Unit]) -> None:
         if not new_units:
             return
         try:
@@ -597,7 +598,7 @@ class SqlUnitRepository(UnitRepository):
         except IntegrityError:
             raise Conflict(_NAME_TAKEN) from None
 
-    async def set_statuses(self, changed: list[Unit]) -> None:
+    async def set_statuses(self, changed: builtins.list[Unit]) -> None:
         if changed:
             await self._conn.execute(
                 units.update()
@@ -747,8 +748,8 @@ class SqlTenantRepository(TenantRepository):
         row = (await self._conn.execute(query.limit(1))).first()
         return None if row is None else to_tenant(row)
 
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Tenant]:
-        found: list[Tenant] = []
+    async def for_properties(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> builtins.list[Tenant]:
+        found: builtins.list[Tenant] = []
         for chunk in _chunks(property_ids):
             rows = await self._conn.execute(
                 tenants.select().where(self._live(organization_id), tenants.c.property_id.in_(chunk))
@@ -756,7 +757,7 @@ class SqlTenantRepository(TenantRepository):
             found += [to_tenant(r) for r in rows]
         return found
 
-    async def add_many(self, new_tenants: list[Tenant]) -> None:
+    async def add_many(self, new_tenants: builtins.list[Tenant]) -> None:
         if new_tenants:
             await self._conn.execute(tenants.insert(), [_tenant_row(x) for x in new_tenants])
 
@@ -920,7 +921,7 @@ class SqlLeaseRepository(LeaseRepository):
         await self._write_co_tenants(lease)
 
     async def list(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]:
-        where: list[sa.ColumnElement[bool]] = [leases.c.organization_id == organization_id]
+        where: builtins.list[sa.ColumnElement[bool]] = [leases.c.organization_id == organization_id]
         if filters.status:
             where.append(leases.c.status == filters.status)
         if filters.statuses is not None:
@@ -940,7 +941,7 @@ class SqlLeaseRepository(LeaseRepository):
         result = await page_of(self._conn, leases, where, LEASE_SORTABLE, page, lambda r: r)
         return replace(result, items=await self._load(result.items))
 
-    async def occupying(self, organization_id: UUID, unit_id: UUID) -> list[Lease]:
+    async def occupying(self, organization_id: UUID, unit_id: UUID) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select().where(
                 leases.c.organization_id == organization_id,
@@ -950,7 +951,7 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> list[Lease]:
+    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select()
             .where(leases.c.id.in_(_tenant_leases(organization_id, tenant_id)))
@@ -958,7 +959,7 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def active_on(self, organization_id: UUID, day: date) -> list[Lease]:
+    async def active_on(self, organization_id: UUID, day: date) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select()
             .where(
@@ -971,8 +972,8 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def for_units(self, organization_id: UUID, unit_ids: list[UUID]) -> list[Lease]:
-        found: list[Lease] = []
+    async def for_units(self, organization_id: UUID, unit_ids: builtins.list[UUID]) -> builtins.list[Lease]:
+        found: builtins.list[Lease] = []
         for chunk in _chunks(unit_ids):
             rows = await self._conn.execute(
                 leases.select().where(leases.c.organization_id == organization_id, leases.c.unit_id.in_(chunk))
@@ -980,7 +981,7 @@ class SqlLeaseRepository(LeaseRepository):
             found += await self._load(rows)
         return found
 
-    async def add_many(self, new_leases: list[Lease]) -> None:
+    async def add_many(self, new_leases: builtins.list[Lease]) -> None:
         if not new_leases:
             return
         try:
