@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from types import ModuleType
 
 from stdnum.ca import bn as ca_bn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -65,7 +66,7 @@ class TaxIdentity:
         return cls(
             gst_registered=bool(extra.get("gst_registered", True)),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
-            **text,  # type: ignore[arg-type]
+            **text,
         )
 
     def merged_into(self, extra: dict[str, object]) -> dict[str, object]:
@@ -95,7 +96,9 @@ class TaxIdentity:
         return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn, invoice_round_off=round_off)
 
 
-def _checked(problems: list[FieldProblem], name: str, value: str | None, module, country: str, only: str) -> str | None:  # type: ignore[no-untyped-def]
+def _checked(
+    problems: list[FieldProblem], name: str, value: str | None, module: ModuleType, country: str, only: str
+) -> str | None:
     if value is None:
         return None
     if country != only:
