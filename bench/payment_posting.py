@@ -61,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from billing_run import seed
 
 from pmsaas.container import build_container, shutdown
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import payments
 from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.model import PaymentMethod
 from pmsaas.domain.shared.actor import Actor
@@ -88,12 +88,12 @@ def _actor(org: uuid.UUID) -> Actor:
 
 
 async def _pay(container: Any, actor: Actor, lease_id: uuid.UUID, key: str) -> None:
-    payment, replayed = await services.create_payment_once(
+    payment, replayed = await payments.create_payment_once(
         uow=container.uow(),
         clock=container.clock(),
         actor=actor,
         gateway=container.payment_gateway(),
-        data=services.PaymentInput(
+        data=payments.PaymentInput(
             lease_id=lease_id, amount=AMOUNT, method=PaymentMethod.BANK_TRANSFER, reference=f"NEFT {key}"
         ),
         idempotency_key=key,

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from pmsaas.domain.financial import billing
 from pmsaas.domain.financial.billing import _RunTaxes
-from pmsaas.domain.financial.model import ChargeType, default_number_format
+from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
+from pmsaas.domain.financial.model import ChargeType
+from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import LeaseRef, OrganizationProfile
-from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.errors import DomainError
 from pmsaas.domain.shared.money import Money
 

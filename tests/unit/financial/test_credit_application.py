@@ -8,14 +8,8 @@ from uuid import uuid4
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsaas.domain.financial.model import (
-    ChargeType,
-    Credit,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    apply_credits,
-)
+from pmsaas.domain.financial.credit import Credit, apply_credits
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus
 from pmsaas.domain.shared.money import Money
 
 AT = datetime(2026, 12, 1, 9, tzinfo=UTC)

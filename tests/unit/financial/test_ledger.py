@@ -22,10 +22,8 @@ from pmsaas.domain.financial.model import (
     PaymentMethod,
     PaymentStatus,
     allocate,
-    default_number_format,
-    fiscal_year,
-    format_number,
 )
+from pmsaas.domain.financial.numbering import default_number_format, fiscal_year, format_number
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.money import Money
 

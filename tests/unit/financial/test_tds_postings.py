@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pmsaas.domain.financial import tds as T
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, Payment, PaymentMethod
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow, to_csv, totals
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
@@ -49,7 +50,7 @@ def _invoice(rent: str, gst_rate: str = "18") -> Invoice:
     return inv
 
 
-def _received(cash: str, invoices: list[Invoice], **request) -> T.TdsDeduction:
+def _received(cash: str, invoices: list[Invoice], **request) -> TdsDeduction:
     return T.received_tds(
         T.TdsRequest(section=request.pop("section", "194-I(b)"), **request),
         cash=inr(cash),
@@ -61,7 +62,7 @@ def _received(cash: str, invoices: list[Invoice], **request) -> T.TdsDeduction:
     )
 
 
-def _payment(cash: Money, tds: T.TdsDeduction | None) -> Payment:
+def _payment(cash: Money, tds: TdsDeduction | None) -> Payment:
     return Payment(
         organization_id=ORG,
         lease_id=uuid4(),

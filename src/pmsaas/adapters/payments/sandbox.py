@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 
 from pmsaas.adapters.payments.signing import sign, verify
-from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
+from pmsaas.domain.financial.ports import GatewayOutcome, PaymentGateway
 from pmsaas.domain.shared.money import Money
 
 CARDS: dict[str, tuple[str, str | None]] = {

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from pmsaas.domain.financial.payments import GatewayOutcome, PaymentGateway
+from pmsaas.domain.financial.ports import GatewayOutcome, PaymentGateway
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
 from pmsaas.domain.shared.money import Money
 

@@ -14,19 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import LAZY_BEGIN
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
-from pmsaas.adapters.sql.repositories.financial import (
-    SqlBudgetRepository,
-    SqlExpenseRepository,
-    SqlInvoiceRepository,
-    SqlLeaseDirectory,
-    SqlLedgerRepository,
-    SqlNumberSequences,
-    SqlOrganizationProfiles,
-    SqlPaymentMethodRepository,
-    SqlPaymentRepository,
-)
-from pmsaas.adapters.sql.repositories.financial_billing import SqlBillingWriter
-from pmsaas.adapters.sql.repositories.financial_tds import SqlTdsRepository
+from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
+from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
+from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
+from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
+from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
+from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethodRepository, SqlPaymentRepository
+from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
+from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
     SqlMembershipRepository,
     SqlTokenRepository,

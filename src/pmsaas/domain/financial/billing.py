@@ -26,17 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from pmsaas.domain.financial.model import (
-    ChargeType,
-    CreditApplication,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    InvoiceTax,
-    apply_credits,
-    fiscal_year,
-    format_number,
-)
+from pmsaas.domain.financial.credit import CreditApplication, apply_credits
+from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.ports import (
     BillableLease,
     FinancialUnitOfWork,
@@ -44,7 +37,6 @@ from pmsaas.domain.financial.ports import (
     LeaseRef,
     OrganizationProfile,
 )
-from pmsaas.domain.financial.services import LineInput, line_with_taxes
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, ValidationFailed
 

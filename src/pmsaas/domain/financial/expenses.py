@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial import tds as T
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import IllegalTransition, ValidationFailed
@@ -54,7 +55,7 @@ class Expense:
     decided_by: UUID | None = None
     decided_at: datetime | None = None
     rejection_reason: str | None = None
-    tds: T.TdsDeduction | None = None  # India: TDS the organization withholds from the payee
+    tds: TdsDeduction | None = None  # India: TDS the organization withholds from the payee
     id: UUID = field(default_factory=new_id)
     version: int = 1
 
@@ -111,7 +112,7 @@ class ExpenseInput:
     tds: T.TdsRequest | None = None
 
 
-def _check(data: ExpenseInput, currency: str) -> T.TdsDeduction | None:
+def _check(data: ExpenseInput, currency: str) -> TdsDeduction | None:
     if data.amount.currency != currency:
         raise ValidationFailed.single("amount.currency", f"must be {currency}")
     if not data.amount.is_positive:
@@ -208,7 +209,7 @@ async def decide_expense(  # type: ignore[no-untyped-def]
     return expense
 
 
-async def _compute_tds(uow, org: UUID, pending: T.TdsDeduction) -> None:  # type: ignore[no-untyped-def]
+async def _compute_tds(uow, org: UUID, pending: TdsDeduction) -> None:  # type: ignore[no-untyped-def]
     """The engine's deduction, with the payee's approved deductions of the fiscal year before it."""
     assert pending.deduction_date is not None
     zero = Money.zero(pending.gross.currency)

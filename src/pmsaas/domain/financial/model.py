@@ -35,7 +35,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
-from pmsaas.domain.financial.tds import TdsDeduction
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
@@ -463,84 +463,3 @@ def allocate(amount: Money, open_invoices: list[Invoice]) -> tuple[list[Allocati
         out.append(Allocation(inv.id, take))
         left = left - take
     return out, left
-
-
-@dataclass(slots=True)
-class Credit:
-    """What a settled payment still holds as tenant credit (its unallocated amount): applied to the
-    lease's invoices as they are issued. ``next_position`` is the payment's next allocation slot."""
-
-    payment_id: UUID
-    lease_id: UUID
-    tenant_id: UUID
-    amount: Money
-    next_position: int
-
-
-@dataclass(frozen=True, slots=True)
-class CreditApplication:
-    payment_id: UUID
-    invoice_id: UUID
-    position: int
-    amount: Money
-
-
-def apply_credits(invoice: Invoice, credits: list[Credit], at: datetime) -> list[CreditApplication]:
-    """Apply the lease's credits (in the order given: oldest payment first) to a just-issued invoice,
-    up to its balance due. Mutates the invoice (paid, status) and the credits (what is left).
-
-    Only the same lease's and tenant's credit in the invoice's currency is used: the credit sits on
-    that tenant's receivable, so applying it moves no money and posts nothing.
-    """
-    out: list[CreditApplication] = []
-    for credit in credits:
-        if invoice.status not in OPEN or not invoice.balance_due.is_positive:
-            break
-        if (
-            credit.lease_id != invoice.lease_id
-            or credit.tenant_id != invoice.tenant_id
-            or credit.amount.currency != invoice.currency
-            or not credit.amount.is_positive
-        ):
-            continue
-        due = invoice.balance_due
-        take = due if due < credit.amount else credit.amount
-        invoice.apply_payment(take, at)
-        out.append(CreditApplication(credit.payment_id, invoice.id, credit.next_position, take))
-        credit.amount = credit.amount - take
-        credit.next_position += 1
-    return out
-
-
-# -- numbering --------------------------------------------------------------------------------
-
-# India's tax invoices and receipt vouchers carry at most 16 characters (CGST rules 46(b) and 50),
-# so its defaults use the short fiscal year: INV/26-27/000123. Elsewhere: INV/2026/000123.
-_DEFAULT_FORMATS = {
-    ("invoice", "IN"): "INV/{fy_short}/{seq:06d}",
-    ("receipt", "IN"): "RCT/{fy_short}/{seq:06d}",
-    ("invoice", ""): "INV/{fy}/{seq:06d}",
-    ("receipt", ""): "RCPT/{fy}/{seq:06d}",
-}
-
-
-def default_number_format(series: str, country: str) -> str:
-    """The organization's numbering when it has not set one (``series``: invoice | receipt)."""
-    return _DEFAULT_FORMATS.get((series, country)) or _DEFAULT_FORMATS[(series, "")]
-
-
-def fiscal_year(country: str, on: date) -> str:
-    """India: April to March, ``2026-27``; elsewhere the calendar year, ``2026``."""
-    if country == "IN":
-        start = on.year if on.month >= 4 else on.year - 1
-        return f"{start}-{(start + 1) % 100:02d}"
-    return str(on.year)
-
-
-def format_number(fmt: str, *, fy: str, seq: int) -> str:
-    """``{fy}`` is ``2026-27`` (India) or ``2026``; ``{fy_short}`` is ``26-27`` or ``26``."""
-    short = "-".join(part[-2:] for part in fy.split("-"))
-    try:
-        return fmt.format(fy=fy, fy_short=short, seq=seq)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValidationFailed.single("invoice_number_format", f"bad format: {exc}") from None

@@ -1,33 +1,398 @@
-"""The payment gateway port: charge a card, learn the outcome now or later (webhook)."""
+"""Payment use cases: record or charge a payment exactly once, settle it from the gateway's
+callback, refund it; the organization's payment methods.
+
+Each use case is one transaction on the unit of work it is given: the payment, its journal entry,
+the invoices it pays, the number counters and the outbox events commit together or not at all.
+"""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from uuid import UUID
 
+from pmsaas.domain.financial.model import (
+    MANUAL_METHODS,
+    OPEN,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    allocate,
+)
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.ports import (
+    FinancialUnitOfWork,
+    GatewayOutcome,
+    LeaseRef,
+    PaymentFilter,
+    PaymentGateway,
+    PaymentMethodRecord,
+)
+from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
+from pmsaas.domain.financial.tds import TdsRequest, received_tds, require_india
+from pmsaas.domain.financial.tds_record import TdsDeduction
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.money import Money
-
-OutcomeStatus = Literal["succeeded", "failed", "pending"]
+from pmsaas.domain.shared.paging import Page, PageRequest
 
 
 @dataclass(frozen=True)
-class GatewayOutcome:
-    status: OutcomeStatus
-    gateway_payment_id: str
-    failure_reason: str | None = None
+class PaymentInput:
+    lease_id: UUID
+    amount: Money
+    method: PaymentMethod
+    invoice_ids: tuple[UUID, ...] = ()
+    reference: str | None = None
+    notes: str | None = None
+    card_number: str | None = None
+    tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
 
 
-class PaymentGateway(ABC):
-    name: str
+# -- payments ---------------------------------------------------------------------------------
 
-    @abstractmethod
-    async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
-        """Charge once per idempotency key: a repeated key returns the first outcome."""
 
-    @abstractmethod
-    async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
-        """Refund part of a settled charge once per idempotency key; returns the gateway's refund id.
+async def _settle(uow: FinancialUnitOfWork, payment: Payment, now) -> None:  # type: ignore[no-untyped-def]
+    """Receipt number, ledger entry, allocation to invoices, events: in the caller's transaction."""
+    profile = await uow.organization_profiles.get(payment.organization_id)
+    fy = fiscal_year(profile.country, now.date())
+    seq = await uow.sequences.next(payment.organization_id, "receipt", fy)
+    entry = payment.succeed(receipt_number=format_number(profile.receipt_number_format, fy=fy, seq=seq), at=now)
+    await uow.ledger.post(entry)
+    open_invoices = await uow.invoices.open_for_lease(payment.organization_id, payment.lease_id)
+    allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
+    by_id = {i.id: i for i in open_invoices}
+    for a in allocations:
+        invoice = by_id[a.invoice_id]
+        version = invoice.version
+        invoice.apply_payment(a.amount, now)
+        invoice.version += 1
+        await uow.invoices.update(invoice, expected_version=version)
+        if invoice.status == InvoiceStatus.PAID:
+            uow.record(invoice.event("invoice.paid", now))
+    payment.allocations = allocations
+    uow.record(payment.event("payment.received", now))
 
-        Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
-        refuses (the refund is then not recorded)."""
+
+def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...]) -> list[Invoice]:
+    """The named invoices in the order given, then the other open ones (oldest due first)."""
+    named = [i for i in open_invoices if i.id in named_ids]
+    named.sort(key=lambda i: named_ids.index(i.id))
+    return named + [i for i in open_invoices if i.id not in named_ids]
+
+
+async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now) -> TdsDeduction:  # type: ignore[no-untyped-def]
+    """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
+    assert data.tds is not None
+    if data.method not in MANUAL_METHODS:
+        raise ValidationFailed.single(
+            "tds", "TDS is recorded on manual payments only: a card charge is the cash paid, record the TDS separately"
+        )
+    profile = await uow.organization_profiles.get(lease.organization_id)
+    require_india(profile.currency)
+    if not lease.tds_applicable:
+        raise ValidationFailed.single("tds", "the lease is not tds_applicable: the tenant does not deduct TDS on it")
+    open_invoices = await uow.invoices.open_for_lease(lease.organization_id, lease.id)
+    return received_tds(
+        data.tds,
+        cash=data.amount,
+        invoices=_allocation_order(open_invoices, data.invoice_ids),
+        on=now.date(),
+        landlord_pan=profile.pan_number,
+        tenant_pan=lease.tenant_pan,
+        tenant_name=lease.tenant_name,
+    )
+
+
+async def _check_named_invoices(uow: FinancialUnitOfWork, actor: Actor, data: PaymentInput) -> None:
+    problems: list[FieldProblem] = []
+    for i, invoice_id in enumerate(data.invoice_ids):
+        try:
+            invoice = await uow.invoices.get(actor.org, invoice_id)
+        except NotFound:
+            problems.append(FieldProblem(f"invoice_ids.{i}", "unknown invoice"))
+            continue
+        if invoice.lease_id != data.lease_id:
+            problems.append(FieldProblem(f"invoice_ids.{i}", "belongs to another lease"))
+        elif invoice.status not in OPEN:
+            raise Conflict(f"invoice {invoice.number or invoice.id} is {invoice.status.value}: it cannot be paid")
+    if problems:
+        raise ValidationFailed(problems)
+
+
+async def create_payment(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    gateway: PaymentGateway,
+    data: PaymentInput,
+    idempotency_key: str,
+    fingerprint: str,
+) -> tuple[Payment, bool]:
+    """Record (manual) or charge (card) a payment exactly once per idempotency key.
+
+    Returns ``(payment, replayed)``. The same key with the same request returns the first payment;
+    with another request it is refused. The unique (organization, key) constraint makes the
+    guarantee hold under concurrency too: the loser of a race rolls back and reads the winner.
+    """
+    now = clock.now()
+    async with uow:
+        existing = await uow.payments.by_idempotency_key(actor.org, idempotency_key)
+        if existing is not None:
+            # Keys are per organization: another tenant's key never reveals that tenant's payment.
+            check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
+            return _replay(existing, fingerprint), True
+        lease = await lease_for(uow, actor, data.lease_id)
+        if data.method in MANUAL_METHODS and not actor.can("financial:create"):
+            raise PermissionDenied("only managers record manual payments")
+        if data.amount.currency != lease.currency:
+            raise ValidationFailed.single("amount.currency", f"must be {lease.currency}")
+        if not data.amount.is_positive:
+            raise ValidationFailed.single("amount.amount", "must be positive")
+        if data.method == PaymentMethod.CARD and not data.card_number:
+            raise ValidationFailed.single("card_number", "required for a card payment")
+        await _check_named_invoices(uow, actor, data)
+        tds = await _received_tds(uow, lease, data, now) if data.tds is not None else None
+        payment = Payment(
+            organization_id=actor.org,
+            lease_id=lease.id,
+            tenant_id=lease.tenant_id,
+            amount=data.amount,
+            method=data.method,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+            reference=data.reference,
+            notes=data.notes,
+            invoice_ids=data.invoice_ids,
+            tds=tds,
+            created_at=now,
+            updated_at=now,
+        )
+        outcome = None
+        if data.method == PaymentMethod.CARD:
+            assert data.card_number is not None
+            outcome = await gateway.charge(
+                amount=data.amount, card_number=data.card_number, idempotency_key=f"{actor.org}:{idempotency_key}"
+            )
+            payment.gateway = gateway.name
+            payment.gateway_payment_id = outcome.gateway_payment_id
+        if not await uow.payments.add(payment):
+            await uow.rollback()
+            raise _Raced()
+        if payment.tds is not None:
+            await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
+        await _apply_outcome(uow, payment, outcome, now)
+        await uow.payments.update(payment, expected_version=payment.version)
+        await uow.commit()
+    return payment, False
+
+
+class _Raced(Exception):
+    """Another request with the same idempotency key committed first."""
+
+
+async def create_payment_once(**kw) -> tuple[Payment, bool]:  # type: ignore[no-untyped-def]
+    """:func:`create_payment`, reading the winner when a concurrent twin took the key first."""
+    try:
+        return await create_payment(**kw)
+    except _Raced:
+        uow, actor = kw["uow"], kw["actor"]
+        async with uow:
+            existing = await uow.payments.by_idempotency_key(actor.org, kw["idempotency_key"])
+            assert existing is not None
+            check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
+        return _replay(existing, kw["fingerprint"]), True
+
+
+def _replay(existing: Payment, fingerprint: str) -> Payment:
+    if existing.request_fingerprint != fingerprint:
+        raise ValidationFailed.single("Idempotency-Key", "was already used with a different request body")
+    return existing
+
+
+async def _apply_outcome(uow: FinancialUnitOfWork, payment: Payment, outcome: GatewayOutcome | None, now) -> None:  # type: ignore[no-untyped-def]
+    if outcome is None or outcome.status == "succeeded":
+        await _settle(uow, payment, now)
+    elif outcome.status == "failed":
+        payment.fail(outcome.failure_reason or "declined", now)
+        uow.record(payment.event("payment.failed", now))
+    # "pending": the gateway's webhook settles it later.
+
+
+async def settle_from_gateway(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    gateway: str,
+    event_id: str,
+    gateway_payment_id: str,
+    succeeded: bool,
+    reason: str | None,
+) -> Payment | None:
+    """A verified gateway callback: settles or fails a pending payment exactly once.
+
+    The event id is recorded in the same transaction as the settlement: a replayed event, or a
+    late callback for a payment that is no longer pending, changes nothing.
+    """
+    now = clock.now()
+    async with uow:
+        if not await uow.payments.record_gateway_event(gateway, event_id, now):
+            return await uow.payments.by_gateway_id(gateway, gateway_payment_id)
+        payment = await uow.payments.by_gateway_id(gateway, gateway_payment_id)
+        if payment is None:
+            await uow.commit()  # remember the event id: an unknown payment stays unknown
+            return None
+        if payment.status != PaymentStatus.PENDING:
+            await uow.commit()
+            return payment
+        version = payment.version
+        await _apply_outcome(
+            uow,
+            payment,
+            GatewayOutcome("succeeded" if succeeded else "failed", gateway_payment_id, reason),
+            now,
+        )
+        payment.version += 1
+        await uow.payments.update(payment, expected_version=version)
+        await uow.commit()
+    return payment
+
+
+KEEP = object()  # update_payment: leave the TDS certificate number as it is
+
+
+async def update_payment(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    payment_id: UUID,
+    reference: str | None,
+    notes: str | None,
+    tds_certificate_number: str | object | None = KEEP,
+) -> Payment:
+    """Only the descriptive fields change (and the TDS certificate number, known later); money
+    moves through refunds."""
+    now = clock.now()
+    async with uow:
+        payment = await uow.payments.get(actor.org, payment_id, for_update=True)
+        version = payment.version
+        if tds_certificate_number is not KEEP:
+            if payment.tds is None:
+                raise ValidationFailed.single("tds_certificate_number", "the payment has no TDS")
+            payment.tds.certificate_number = tds_certificate_number  # type: ignore[assignment]
+            await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
+        payment.reference, payment.notes, payment.updated_at = reference, notes, now
+        payment.version += 1
+        await uow.payments.update(payment, expected_version=version)
+        await uow.commit()
+    return payment
+
+
+async def get_payment(*, uow: FinancialUnitOfWork, actor: Actor, payment_id: UUID) -> Payment:
+    async with uow:
+        payment = await uow.payments.get(actor.org, payment_id)
+        check_visible(await visible_tenants(uow, actor), payment.tenant_id, "payment", payment_id)
+        return payment
+
+
+async def list_payments(
+    *, uow: FinancialUnitOfWork, actor: Actor, filters: PaymentFilter, page: PageRequest
+) -> Page[Payment]:
+    async with uow:
+        visible = await visible_tenants(uow, actor)
+        return await uow.payments.list(actor.org, replace(filters, tenant_ids=visible), page)
+
+
+async def refund_payment(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    payment_id: UUID,
+    amount: Money,
+    reason: str | None,
+    idempotency_key: str,
+    fingerprint: str,
+    gateway: PaymentGateway | None = None,
+) -> tuple[Payment, Refund, bool]:
+    """Refund at most what is left of a payment, exactly once per idempotency key.
+
+    The refund takes the payment's unallocated credit first, then releases its allocations from the
+    most recent invoice backwards (those invoices are open again).
+    """
+    now = clock.now()
+    async with uow:
+        prior = await uow.payments.refund_by_key(actor.org, idempotency_key)
+        if prior is not None:
+            if prior.request_fingerprint != fingerprint or prior.payment_id != payment_id:
+                raise ValidationFailed.single("Idempotency-Key", "was already used with a different request body")
+            return await uow.payments.get(actor.org, payment_id), prior, True
+        payment = await uow.payments.get(actor.org, payment_id, for_update=True)
+        version = payment.version
+        refund = Refund(
+            organization_id=actor.org,
+            payment_id=payment.id,
+            amount=amount,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+            reason=reason,
+            created_at=now,
+        )
+        entry = payment.refund(amount, refund_id=refund.id, at=now)
+        # After the refund figure moved, a negative unallocated amount is what must be released.
+        to_release = -payment.unallocated if payment.unallocated.is_negative else Money.zero(amount.currency)
+        kept = list(payment.allocations)
+        while to_release.is_positive and kept:
+            last = kept.pop()
+            take = last.amount if last.amount <= to_release else to_release
+            invoice = await uow.invoices.get(actor.org, last.invoice_id, for_update=True)
+            inv_version = invoice.version
+            invoice.unapply_payment(take, now)
+            invoice.version += 1
+            await uow.invoices.update(invoice, expected_version=inv_version)
+            if take != last.amount:
+                kept.append(replace(last, amount=last.amount - take))
+            to_release = to_release - take
+        payment.allocations = kept
+        if not await uow.payments.add_refund(refund):
+            raise Conflict("a refund with this idempotency key is being processed")
+        await uow.ledger.post(entry)
+        payment.version += 1
+        await uow.payments.update(payment, expected_version=version)
+        uow.record(payment.event("payment.refunded", now))
+        if payment.gateway is not None:
+            # Last step before the commit: if the gateway refuses or is down, nothing is recorded.
+            # Its idempotency key makes a retry after a lost answer safe.
+            if gateway is None or gateway.name != payment.gateway:
+                raise Conflict(f"refunds of {payment.gateway} payments need the {payment.gateway} gateway")
+            assert payment.gateway_payment_id is not None
+            await gateway.refund(
+                gateway_payment_id=payment.gateway_payment_id,
+                amount=amount,
+                idempotency_key=f"{actor.org}:refund:{idempotency_key}",
+            )
+        await uow.commit()
+    return payment, refund, False
+
+
+# -- payment methods --------------------------------------------------------------------------
+
+
+async def add_payment_method(
+    *, uow: FinancialUnitOfWork, actor: Actor, record: PaymentMethodRecord
+) -> PaymentMethodRecord:
+    async with uow:
+        record.organization_id = actor.org
+        await uow.payment_methods.add(record)
+        await uow.commit()
+    return record
+
+
+async def list_payment_methods(*, uow: FinancialUnitOfWork, actor: Actor) -> list[PaymentMethodRecord]:
+    async with uow:
+        return await uow.payment_methods.list(actor.org)

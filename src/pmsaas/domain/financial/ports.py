@@ -11,13 +11,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from pmsaas.domain.financial.budgets import Budget
+from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
-from pmsaas.domain.financial.model import Credit, CreditApplication, Invoice, Payment, Refund
-from pmsaas.domain.financial.tds import TdsDeduction
+from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
@@ -336,6 +338,33 @@ class TdsRepository(ABC):
         """Posted TDS dated in ``[start, end]``: the TDS is the net of the ledger lines on
         ``tds_receivable``/``tds_payable`` of the source's entries (a reversed posting nets to zero
         and is left out)."""
+
+
+# The payment gateway: charge a card, learn the outcome now or later (webhook).
+
+OutcomeStatus = Literal["succeeded", "failed", "pending"]
+
+
+@dataclass(frozen=True)
+class GatewayOutcome:
+    status: OutcomeStatus
+    gateway_payment_id: str
+    failure_reason: str | None = None
+
+
+class PaymentGateway(ABC):
+    name: str
+
+    @abstractmethod
+    async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
+        """Charge once per idempotency key: a repeated key returns the first outcome."""
+
+    @abstractmethod
+    async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
+        """Refund part of a settled charge once per idempotency key; returns the gateway's refund id.
+
+        Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
+        refuses (the refund is then not recorded)."""
 
 
 class InvoiceRenderer(ABC):

@@ -17,13 +17,11 @@ Every record keeps the section, rate, act_version and section_ref chosen by the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from typing import TYPE_CHECKING
-from uuid import UUID
 
+from pmsaas.domain.financial.model import ChargeType, Invoice
 from pmsaas.domain.financial.tax import rates as R
 from pmsaas.domain.financial.tax.india_tds import (
     PartyKind,
@@ -34,23 +32,15 @@ from pmsaas.domain.financial.tax.india_tds import (
     resolve_section,
 )
 from pmsaas.domain.financial.tax.model import TdsResult
+from pmsaas.domain.financial.tds_record import TdsDeduction, TdsDirection
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
-from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money, round_half_up
-
-if TYPE_CHECKING:
-    from pmsaas.domain.financial.model import Invoice
 
 INR = "INR"
 RECEIVED_SECTIONS = frozenset({TdsSection.S194I_A, TdsSection.S194I_B, TdsSection.S194IB})
 # s.206AA: without a PAN the rate is at least 20 %; no section here goes higher, so a declared
 # deduction above 20 % of the rent credited cannot be right.
 MAX_RATE = Decimal(20)
-
-
-class TdsDirection(StrEnum):
-    RECEIVED = "received"  # withheld by the tenant (deductor) from rent paid to the organization
-    DEDUCTED = "deducted"  # withheld by the organization (deductor) from a payee's bill
 
 
 @dataclass(frozen=True)
@@ -63,36 +53,6 @@ class TdsRequest:
     pan_number: str | None = None
     certificate_number: str | None = None
     payee_kind: str | None = None  # deducted only: individual_huf | other
-
-
-@dataclass(eq=False)
-class TdsDeduction:
-    direction: TdsDirection
-    requested: str  # the section or payment kind asked for
-    gross: Money  # amount paid or credited (cash + TDS on a payment; the expense amount)
-    section: str | None = None  # resolved 1961-Act label, None when no section applies
-    rate: Decimal | None = None  # percent; None until computed
-    amount: Money | None = None  # the TDS; None until computed (a pending expense)
-    base: Money | None = None  # what the TDS was computed on (aggregates of 194C)
-    act_version: str | None = None
-    section_ref: str | None = None
-    payment_code: str | None = None
-    pan_number: str | None = None  # received: the tenant's (deductor's); deducted: the payee's
-    payee_kind: str | None = None
-    party_name: str | None = None  # tenant (received) or vendor (deducted)
-    certificate_number: str | None = None
-    computed: bool = False  # True: from the engine; False: declared by the deductor
-    reason: str | None = None
-    deduction_date: date | None = None
-    id: UUID = field(default_factory=new_id)
-
-    @property
-    def tds(self) -> Money:
-        return self.amount if self.amount is not None else Money.zero(self.gross.currency)
-
-    @property
-    def net(self) -> Money:
-        return self.gross - self.tds
 
 
 def _problem(name: str, message: str) -> ValidationFailed:
@@ -128,8 +88,6 @@ def section_rate(section: TdsSection, on: date, payee_kind: PartyKind = PartyKin
 
 def rent_share(invoice: Invoice) -> Money:
     """The rent (excluding GST, deposits, late fees) in what is still due on an invoice."""
-    from pmsaas.domain.financial.model import ChargeType
-
     rent = Money.zero(invoice.currency)
     for line in invoice.lines:
         if line.charge_type == ChargeType.RENT:

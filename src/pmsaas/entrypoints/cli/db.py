@@ -1,4 +1,8 @@
-"""Migrations for the configured database (alembic, in-process)."""
+"""Migrations for the configured database (alembic, in-process).
+
+The alembic configuration is built here, from the installed package: the revisions ship inside it
+(``pmsaas.adapters.sql.migrations``), so ``pmsaas db upgrade`` needs no ``alembic.ini`` and works
+from any directory, in a checkout or after ``pip install``."""
 
 from __future__ import annotations
 
@@ -18,8 +22,7 @@ from alembic.script import ScriptDirectory
 from pmsaas.adapters.sql import tables  # noqa: F401
 from pmsaas.adapters.sql.engine import create_sync_engine
 from pmsaas.adapters.sql.metadata import metadata
-
-MIGRATIONS = Path(__file__).resolve().parents[4] / "migrations"
+from pmsaas.adapters.sql.migrations import DIRECTORY as MIGRATIONS
 
 
 def alembic_config(url: str) -> Config:

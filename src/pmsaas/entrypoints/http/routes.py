@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmsaas.entrypoints.http.platform.financial import (
-    BudgetController,
-    ExpenseController,
-    InvoiceController,
-    LedgerController,
-    PaymentController,
-    PaymentMethodController,
-    PaymentWebhookController,
-    ReportController,
-)
-from pmsaas.entrypoints.http.platform.financial_tax import FinancialTaxController
-from pmsaas.entrypoints.http.platform.financial_tds import TdsReportController
+from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
+from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
+from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
+from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
+from pmsaas.entrypoints.http.platform.financial.ledger import LedgerController
+from pmsaas.entrypoints.http.platform.financial.payments import PaymentController, PaymentMethodController
+from pmsaas.entrypoints.http.platform.financial.reports import ReportController
+from pmsaas.entrypoints.http.platform.financial.tax import FinancialTaxController
+from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController

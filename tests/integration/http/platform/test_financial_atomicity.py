@@ -10,10 +10,11 @@ import pytest
 from fin_support import invoice_body, make_lease, money, set_country, trial_balance
 
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import invoicing, payments
 from pmsaas.domain.financial.model import PaymentMethod
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.money import Money
 
 INVOICES = "/api/v1/financial/invoices"
 
@@ -68,7 +69,7 @@ async def test_a_crash_while_issuing_leaves_no_posting_and_no_used_number(api, o
     draft = (await api.post(INVOICES, owner.token, json=invoice_body(lease))).json()["data"]
     uow = failing_uow(api.container.engine(), repository, method)
     with pytest.raises(Boom):
-        await services.issue_invoice(
+        await invoicing.issue_invoice(
             uow=uow, clock=api.container.clock(), actor=_actor(owner), invoice_id=uuid.UUID(draft["id"])
         )
     assert await trial_balance(api, owner) == {}
@@ -85,13 +86,13 @@ async def test_a_crash_while_settling_a_payment_moves_no_money(api, owner, repos
     before = await trial_balance(api, owner)
     uow = failing_uow(api.container.engine(), repository, method)
     with pytest.raises(Boom):
-        await services.create_payment(
+        await payments.create_payment(
             uow=uow,
             clock=api.container.clock(),
             actor=_actor(owner),
             gateway=api.container.payment_gateway(),
-            data=services.PaymentInput(
-                lease_id=uuid.UUID(lease.id), amount=services.Money.of("59000.00", "INR"), method=PaymentMethod.CASH
+            data=payments.PaymentInput(
+                lease_id=uuid.UUID(lease.id), amount=Money.of("59000.00", "INR"), method=PaymentMethod.CASH
             ),
             idempotency_key="crash-1",
             fingerprint="f",

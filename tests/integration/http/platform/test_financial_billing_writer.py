@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
 
-from pmsaas.adapters.sql.repositories import financial_billing as writer_module
-from pmsaas.adapters.sql.repositories.financial import SqlInvoiceRepository
-from pmsaas.adapters.sql.repositories.financial_billing import SqlBillingWriter
+from pmsaas.adapters.sql.repositories.financial import billing as writer_module
+from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
+from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.adapters.sql.tables.organizations import organizations

@@ -15,7 +15,7 @@ from fin_support import invoice_body, key, make_lease, money, set_country, trial
 
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.notifications import outbox
-from pmsaas.domain.financial import services
+from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.billing import run_billing
 
 INVOICES = "/api/v1/financial/invoices"
@@ -273,7 +273,7 @@ async def test_a_refund_waits_for_an_issue_holding_the_credit_then_releases_what
     org = uuid.UUID(owner.org_id)
     async with api.container.uow() as uow:
         invoice = await uow.invoices.get(org, uuid.UUID(draft["id"]), for_update=True)
-        await services._issue(uow, invoice, org, datetime.now(UTC))
+        await invoicing._issue(uow, invoice, org, datetime.now(UTC))
         assert invoice.status.value == "paid"
         if api.backend == "postgres":  # SQLite has one writer at a time: no row locks to wait on
             # What the refund's `SELECT … FOR UPDATE` of the payment meets while the issue is open.

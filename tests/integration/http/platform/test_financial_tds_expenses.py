@@ -131,7 +131,7 @@ async def test_the_payee_aggregate_is_read_under_a_per_payee_lock(api, owner):
 
     import sqlalchemy as sa
 
-    from pmsaas.adapters.sql.repositories.financial_tds import SqlTdsRepository
+    from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 
     org = uuid.UUID(owner.org_id)
     args = (org, "194C", "pan:" + COMPANY_PAN, date(2026, 4, 1), date(2027, 3, 31))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fin_support import invoice_body, key, make_lease, money, set_country, set_org_pan
 
-from pmsaas.adapters.sql.repositories.financial import SqlLedgerRepository
+from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
 from pmsaas.domain.financial.tds import quarter_bounds, quarter_of
 
 REPORT = "/api/v1/financial/tds-reports"

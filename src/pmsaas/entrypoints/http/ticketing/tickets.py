@@ -2,7 +2,7 @@
 
 Shapes are the seed's, field for field: the list and PATCH carry ``assigned_to`` (null when
 nobody is assigned), POST leaves it out (a new ticket is never assigned), GET of one ticket adds
-``attachments`` and ``comments``. Extensions (documented in docs/OPERATIONS.md): comments and
+``attachments`` and ``comments``. Extensions (documented in docs/operations.md): comments and
 attachment upload/download under the ticket.
 """
 

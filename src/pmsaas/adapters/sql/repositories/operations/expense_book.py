@@ -31,7 +31,8 @@ class SqlExpenseBook(ExpenseBook):
         at: datetime,
         description: str,
     ) -> DomainEvent | None:
-        from pmsaas.adapters.sql.repositories.financial import SqlExpenseRepository, SqlOrganizationProfiles
+        from pmsaas.adapters.sql.repositories.financial.directories import SqlOrganizationProfiles
+        from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
         from pmsaas.domain.financial.expenses import Expense
 
         profile = await SqlOrganizationProfiles(self._conn).get(organization_id)

@@ -1,6 +1,6 @@
 """/api/v1/operations/maintenance-requests: the same tickets as /v1/tickets.
 
-Extensions beyond the seed's list (documented in docs/OPERATIONS.md): ``/start``, ``/close``,
+Extensions beyond the seed's list (documented in docs/operations.md): ``/start``, ``/close``,
 ``/reopen``, ``/comments`` and ``/attachments`` under a request.
 """
 

@@ -24,7 +24,8 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.repositories.financial import SqlInvoiceRepository, SqlLedgerRepository
+from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
+from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
 from pmsaas.adapters.sql.repositories.properties import to_lease
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.notifications import outbox

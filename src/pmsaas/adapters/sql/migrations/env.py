@@ -1,8 +1,12 @@
 """Alembic environment: targets adapters/sql/metadata.py; the URL comes from PMSAAS_* settings
-(or from ``config.attributes["url"]`` when the CLI or the tests call alembic in-process)."""
+(or from ``config.attributes["url"]`` when the CLI or the tests call alembic in-process).
+
+The CLI (``pmsaas db upgrade``) builds its alembic configuration from this package's location;
+``alembic.ini`` at the repository root points here too, for ``alembic revision --autogenerate``."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 
 from pmsaas.adapters.sql import tables  # noqa: F401  (registers every table on the metadata)
@@ -34,7 +38,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,

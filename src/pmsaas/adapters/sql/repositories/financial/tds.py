@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.ports import TdsRepository
-from pmsaas.domain.financial.tds import TdsDeduction, TdsDirection, payee_key, quarter_of
+from pmsaas.domain.financial.tds import payee_key, quarter_of
+from pmsaas.domain.financial.tds_record import TdsDeduction, TdsDirection
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.money import Money
 

@@ -18,7 +18,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
-from pmsaas.domain.financial.tds import TdsDeduction, TdsRequest
+from pmsaas.domain.financial.tds import TdsRequest
+from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow, TdsTotal, tds_report, to_csv
 from pmsaas.domain.shared.errors import PermissionDenied
 from pmsaas.domain.shared.money import Money

@@ -1,0 +1,322 @@
+"""Invoice use cases: drafts, issue (number, ledger posting, tenant credit), send, cancel; the
+taxes on each line.
+
+Each use case is one transaction on the unit of work it is given: the invoice, its journal entry,
+the number counters and the outbox events commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from pmsaas.domain.financial.credit import CreditApplication, apply_credits
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
+from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.ports import (
+    FinancialUnitOfWork,
+    InvoiceFilter,
+    InvoiceRenderer,
+    LeaseRef,
+    OrganizationProfile,
+    PaymentFilter,
+)
+from pmsaas.domain.financial.scoping import check_visible, visible_tenants
+from pmsaas.domain.financial.tax import calculate_line_taxes
+from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineInput:
+    description: str
+    amount: Money
+    charge_type: ChargeType = ChargeType.OTHER
+    supply_type: str | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    lease_id: UUID
+    issue_date: date
+    due_date: date
+    lines: list[LineInput]
+    notes: str | None = None
+
+
+# -- taxes on invoice lines --------------------------------------------------------------------
+
+_DEFAULT_SUPPLY = {"residential": "residential_rent", "mixed_use": "residential_rent", "commercial": "commercial_rent"}
+
+
+def line_with_taxes(profile: OrganizationProfile, lease: LeaseRef, line: LineInput, on: date) -> InvoiceLine:
+    """The engine's tax lines for one invoice line, for the organization's country.
+
+    Rent defaults to residential or commercial rent by the property's type. Deposits are not a
+    supply and late fees are treated as damages (no tax): both carry no tax lines, as does a line
+    of type ``other`` without a supply type.
+    """
+    supply = line.supply_type
+    if supply is None and line.charge_type == ChargeType.RENT:
+        supply = _DEFAULT_SUPPLY.get(lease.property_type, "residential_rent")
+    if supply is None or line.charge_type in (ChargeType.DEPOSIT, ChargeType.LATE_FEE):
+        return InvoiceLine(line.description, line.amount, line.charge_type, supply, ())
+    result = calculate_line_taxes(
+        country=profile.country,
+        amount=line.amount,
+        supply_type=supply,
+        supply_date=on,
+        province=lease.property_region if profile.country == "CA" else None,
+        commercial_property=lease.property_type == "commercial",
+        supplier_state=profile.province,
+        property_state=lease.property_region if profile.country == "IN" else None,
+        supplier_registered=profile.gst_registered,
+        recipient_gstin=lease.tenant_gstin,
+        recipient_registered=bool(lease.tenant_gstin),
+        recipient_personal_residence=False,
+    )
+    taxes = tuple(InvoiceTax(t.tax, t.rate, t.amount, t.payable_by, t.jurisdiction) for t in result.lines)
+    return InvoiceLine(line.description, line.amount, line.charge_type, supply, taxes)
+
+
+def _check_lines(profile: OrganizationProfile, lease: LeaseRef, data: InvoiceInput) -> None:
+    problems: list[FieldProblem] = []
+    if not data.lines:
+        problems.append(FieldProblem("lines", "an invoice needs at least one line"))
+    for i, line in enumerate(data.lines):
+        if line.amount.currency != profile.currency:
+            problems.append(FieldProblem(f"lines.{i}.amount.currency", f"must be {profile.currency}"))
+        if not line.amount.is_positive:
+            problems.append(FieldProblem(f"lines.{i}.amount.amount", "must be positive"))
+        if not line.description.strip():
+            problems.append(FieldProblem(f"lines.{i}.description", "must not be blank"))
+    if data.due_date < data.issue_date:
+        problems.append(FieldProblem("due_date", "must not be before issue_date"))
+    if lease.currency != profile.currency and not problems:
+        problems.append(FieldProblem("lease_id", f"the lease is in {lease.currency}, not {profile.currency}"))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+async def _build_lines(
+    uow: FinancialUnitOfWork, actor: Actor, data: InvoiceInput
+) -> tuple[OrganizationProfile, LeaseRef, list[InvoiceLine]]:
+    profile = await uow.organization_profiles.get(actor.org)
+    lease = await uow.lease_directory.get(actor.org, data.lease_id)
+    _check_lines(profile, lease, data)
+    lines = [line_with_taxes(profile, lease, line, data.issue_date) for line in data.lines]
+    return profile, lease, lines
+
+
+async def _invoice_number(uow: FinancialUnitOfWork, profile: OrganizationProfile, on: date) -> str:
+    fy = fiscal_year(profile.country, on)
+    seq = await uow.sequences.next(profile.id, "invoice", fy)
+    return format_number(profile.invoice_number_format, fy=fy, seq=seq)
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+
+async def create_invoice(
+    *, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, data: InvoiceInput, issue: bool = False
+) -> Invoice:
+    now = clock.now()
+    async with uow:
+        profile, lease, lines = await _build_lines(uow, actor, data)
+        invoice = Invoice(
+            organization_id=actor.org,
+            lease_id=lease.id,
+            tenant_id=lease.tenant_id,
+            currency=profile.currency,
+            issue_date=data.issue_date,
+            due_date=data.due_date,
+            lines=lines,
+            notes=data.notes,
+            created_at=now,
+            updated_at=now,
+        )
+        if issue:
+            entry = invoice.issue(
+                number=await _invoice_number(uow, profile, invoice.issue_date),
+                at=now,
+                round_off=profile.invoice_round_off,
+            )
+            applied = await _take_credit(uow, invoice, now)
+            await uow.invoices.add(invoice)
+            await uow.ledger.post(entry)
+            await uow.payments.apply_credits(invoice.organization_id, applied, now)
+        else:
+            await uow.invoices.add(invoice)
+        uow.record(invoice.event("invoice.created", now))
+        if invoice.status == InvoiceStatus.PAID:
+            uow.record(invoice.event("invoice.paid", now))
+        await uow.commit()
+    return invoice
+
+
+async def update_invoice(
+    *, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, invoice_id: UUID, data: InvoiceInput
+) -> Invoice:
+    now = clock.now()
+    async with uow:
+        current = await uow.invoices.get(actor.org, invoice_id, for_update=True)
+        current.require_draft("edit")
+        _, lease, lines = await _build_lines(uow, actor, data)
+        updated = replace(
+            current,
+            lease_id=lease.id,
+            tenant_id=lease.tenant_id,
+            issue_date=data.issue_date,
+            due_date=data.due_date,
+            lines=lines,
+            notes=data.notes,
+            updated_at=now,
+            version=current.version + 1,
+        )
+        await uow.invoices.update(updated, expected_version=current.version)
+        uow.record(updated.event("invoice.updated", now))
+        await uow.commit()
+    return updated
+
+
+async def delete_invoice(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, invoice_id: UUID) -> None:
+    now = clock.now()
+    async with uow:
+        current = await uow.invoices.get(actor.org, invoice_id, for_update=True)
+        current.require_draft("delete")
+        await uow.invoices.delete(actor.org, invoice_id)
+        uow.record(current.event("invoice.deleted", now))
+        await uow.commit()
+
+
+async def issue_invoice(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, invoice_id: UUID) -> Invoice:
+    now = clock.now()
+    async with uow:
+        invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
+        await _issue(uow, invoice, actor.org, now)
+        await uow.commit()
+    return invoice
+
+
+async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now) -> None:  # type: ignore[no-untyped-def]
+    invoice.require_draft("issue")
+    profile = await uow.organization_profiles.get(org)
+    version = invoice.version
+    entry = invoice.issue(
+        number=await _invoice_number(uow, profile, invoice.issue_date),
+        at=now,
+        round_off=profile.invoice_round_off,
+    )
+    applied = await _take_credit(uow, invoice, now)
+    invoice.version += 1
+    await uow.invoices.update(invoice, expected_version=version)
+    await uow.ledger.post(entry)
+    await uow.payments.apply_credits(org, applied, now)
+    uow.record(invoice.event("invoice.issued", now))
+    if invoice.status == InvoiceStatus.PAID:
+        uow.record(invoice.event("invoice.paid", now))
+
+
+async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now) -> list[CreditApplication]:  # type: ignore[no-untyped-def]
+    """The lease's tenant credit (unallocated payments, oldest first) applied to a just-issued
+    invoice, in the issuing transaction. No journal entry: the credit already sits on the tenant's
+    receivable. The payments are locked after the invoice counter (as the billing run does)."""
+    credits = await uow.payments.credits(invoice.organization_id, invoice.lease_id)
+    return apply_credits(invoice, credits.get(invoice.lease_id, []), now)
+
+
+async def send_invoice(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    invoice_id: UUID,
+    mailer: EmailSender,
+    renderer: InvoiceRenderer,
+) -> Invoice:
+    """Issues a draft and marks it sent in one transaction, then e-mails it with its PDF.
+
+    The e-mail leaves after the commit: a rolled-back send never mails anything. A mail failure
+    after the commit leaves the invoice sent; sending again re-mails it (no new number, no posting).
+    """
+    now = clock.now()
+    async with uow:
+        invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
+        lease = await uow.lease_directory.get(actor.org, invoice.lease_id)
+        profile = await uow.organization_profiles.get(actor.org)
+        if not lease.tenant_email:
+            raise ValidationFailed.single("tenant.email", "the tenant has no e-mail address")
+        if invoice.status == InvoiceStatus.DRAFT:
+            await _issue(uow, invoice, actor.org, now)
+        version = invoice.version
+        invoice.mark_sent(now)
+        invoice.version += 1
+        await uow.invoices.update(invoice, expected_version=version)
+        uow.record(invoice.event("invoice.sent", now))
+        await uow.commit()
+    pdf = renderer.render(invoice, profile=profile, lease=lease)
+    assert lease.tenant_email is not None
+    await mailer.send(
+        EmailMessage(
+            to=lease.tenant_email,
+            subject=f"Invoice {invoice.number}",
+            body=(
+                f"Dear {lease.tenant_name or 'tenant'},\n\nplease find attached invoice {invoice.number} "
+                f"for {invoice.total} {invoice.currency}, due {invoice.due_date.isoformat()}.\n"
+            ),
+            attachments=(EmailAttachment(f"{invoice.number.replace('/', '-')}.pdf", "application/pdf", pdf),),
+        )
+    )
+    return invoice
+
+
+async def cancel_invoice(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, invoice_id: UUID) -> Invoice:
+    now = clock.now()
+    async with uow:
+        invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
+        version = invoice.version
+        if invoice.cancel(now):
+            original = await uow.ledger.entry_for(actor.org, "invoice", invoice.id)
+            await uow.ledger.post(original.reversal(at=now, on=now.date(), source_type="invoice_cancel"))
+        invoice.version += 1
+        await uow.invoices.update(invoice, expected_version=version)
+        uow.record(invoice.event("invoice.cancelled", now))
+        await uow.commit()
+    return invoice
+
+
+async def get_invoice(*, uow: FinancialUnitOfWork, actor: Actor, invoice_id: UUID) -> Invoice:
+    async with uow:
+        invoice = await uow.invoices.get(actor.org, invoice_id)
+        check_visible(await visible_tenants(uow, actor), invoice.tenant_id, "invoice", invoice_id)
+        return invoice
+
+
+async def list_invoices(
+    *, uow: FinancialUnitOfWork, actor: Actor, filters: InvoiceFilter, page: PageRequest
+) -> Page[Invoice]:
+    async with uow:
+        visible = await visible_tenants(uow, actor)
+        return await uow.invoices.list(actor.org, replace(filters, tenant_ids=visible), page)
+
+
+async def organization_profile(*, uow: FinancialUnitOfWork, actor: Actor) -> OrganizationProfile:
+    async with uow:
+        return await uow.organization_profiles.get(actor.org)
+
+
+async def invoice_payments(*, uow: FinancialUnitOfWork, actor: Actor, invoice_id: UUID) -> list[Payment]:
+    async with uow:
+        invoice = await uow.invoices.get(actor.org, invoice_id)
+        check_visible(await visible_tenants(uow, actor), invoice.tenant_id, "invoice", invoice_id)
+        page = await uow.payments.list(
+            actor.org, PaymentFilter(invoice_id=invoice_id), PageRequest(page=1, page_size=100)
+        )
+        return page.items

@@ -1,0 +1,217 @@
+"""/api/v1/financial/expenses: record, approve or reject, attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from pmsaas.domain.financial import expenses
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.platform.financial.common import Description, not_tenant
+from pmsaas.entrypoints.http.platform.financial.tds import ExpenseTdsIn, TdsOut
+from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
+
+
+class AttachmentIn(Input):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"^https?://")]
+    content_type: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class ExpenseIn(Input):
+    category: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    description: Description
+    amount: MoneyIn
+    expense_date: date
+    vendor: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    property_id: UUID | None = None
+    attachments: Annotated[list[AttachmentIn], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
+    tds: ExpenseTdsIn | None = None  # India: TDS the organization withholds (computed at approval)
+
+    def to_input(self) -> expenses.ExpenseInput:
+        return expenses.ExpenseInput(
+            category=self.category,
+            description=self.description,
+            amount=self.amount.to_money(field="amount.amount"),
+            expense_date=self.expense_date,
+            vendor=self.vendor,
+            property_id=self.property_id,
+            attachments=tuple(expenses.Attachment(a.name, a.url, a.content_type) for a in self.attachments),
+            tds=self.tds.to_request() if self.tds else None,
+        )
+
+
+class RejectIn(Input):
+    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class AttachmentOut(msgspec.Struct, kw_only=True):
+    name: str
+    url: str
+    content_type: str | None
+
+
+class ExpenseOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    organization_id: UUID
+    property_id: UUID | None
+    category: str
+    description: str
+    vendor: str | None
+    amount: MoneyOut
+    expense_date: date
+    status: str
+    attachments: list[AttachmentOut]
+    decided_by: UUID | None
+    decided_at: datetime | None
+    rejection_reason: str | None
+    tds: TdsOut | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: expenses.Expense) -> ExpenseOut:
+        return cls(
+            id=e.id,
+            organization_id=e.organization_id,
+            property_id=e.property_id,
+            category=e.category,
+            description=e.description,
+            vendor=e.vendor,
+            amount=MoneyOut.of(e.amount),
+            expense_date=e.expense_date,
+            status=e.status.value,
+            attachments=[AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments],
+            decided_by=e.decided_by,
+            decided_at=e.decided_at,
+            rejection_reason=e.rejection_reason,
+            tds=TdsOut.of(e.tds),
+            version=e.version,
+            created_at=e.created_at,
+            updated_at=e.updated_at,
+        )
+
+
+class ExpenseController(Controller):
+    path = "/api/v1/financial/expenses"
+    tags = ["Financial: expenses"]
+    dependencies = {"listing": Provide(list_query(("created_at", "expense_date", "amount")))}
+
+    @get("/", guards=[requires("financial:read")], summary="List expenses")
+    async def list_expenses(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        listing: Listing,
+        status: FromQuery[Literal["pending", "approved", "rejected"] | None] = None,
+    ) -> Paginated[ExpenseOut]:
+        not_tenant(actor)
+        page = await expenses.list_expenses(uow=uow, actor=actor, status=status, page=listing.page)
+        return paginated(page, [ExpenseOut.of(e) for e in page.items])
+
+    @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Record an expense")
+    async def create_expense(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        data: JSONBody[ExpenseIn],
+    ) -> Ok[ExpenseOut]:
+        return ok(ExpenseOut.of(await expenses.create_expense(uow=uow, clock=clock, actor=actor, data=data.to_input())))
+
+    @get("/{expense_id:uuid}", guards=[requires("financial:read")], summary="Get an expense")
+    async def get_expense(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, expense_id: FromPath[UUID]
+    ) -> Ok[ExpenseOut]:
+        not_tenant(actor)
+        return ok(ExpenseOut.of(await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)))
+
+    @put("/{expense_id:uuid}", guards=[requires("financial:update")], summary="Replace a pending expense")
+    async def update_expense(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        expense_id: FromPath[UUID],
+        data: JSONBody[ExpenseIn],
+    ) -> Ok[ExpenseOut]:
+        expense = await expenses.update_expense(
+            uow=uow, clock=clock, actor=actor, expense_id=expense_id, data=data.to_input()
+        )
+        return ok(ExpenseOut.of(expense))
+
+    @delete(
+        "/{expense_id:uuid}",
+        guards=[requires("financial:delete")],
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete a pending expense",
+    )
+    async def delete_expense(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        expense_id: FromPath[UUID],
+    ) -> None:
+        await expenses.delete_expense(uow=uow, clock=clock, actor=actor, expense_id=expense_id)
+
+    @post(
+        "/{expense_id:uuid}/approve",
+        guards=[requires("financial:approve")],
+        status_code=HTTP_200_OK,
+        summary="Approve: posts Dr expenses / Cr accounts payable",
+    )
+    async def approve(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        expense_id: FromPath[UUID],
+    ) -> Ok[ExpenseOut]:
+        expense = await expenses.decide_expense(uow=uow, clock=clock, actor=actor, expense_id=expense_id, approve=True)
+        return ok(ExpenseOut.of(expense))
+
+    @post(
+        "/{expense_id:uuid}/reject",
+        guards=[requires("financial:approve")],
+        status_code=HTTP_200_OK,
+        summary="Reject a pending expense",
+    )
+    async def reject(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        expense_id: FromPath[UUID],
+        data: JSONBody[RejectIn | None] = None,
+    ) -> Ok[ExpenseOut]:
+        expense = await expenses.decide_expense(
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            expense_id=expense_id,
+            approve=False,
+            reason=data.reason if data else None,
+        )
+        return ok(ExpenseOut.of(expense))
+
+    @get("/{expense_id:uuid}/attachments", guards=[requires("financial:read")], summary="An expense's attachments")
+    async def attachments(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, expense_id: FromPath[UUID]
+    ) -> Ok[list[AttachmentOut]]:
+        not_tenant(actor)
+        e = await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)
+        return ok([AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments])
+

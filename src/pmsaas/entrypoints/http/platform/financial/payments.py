@@ -1,0 +1,370 @@
+"""/api/v1/financial/payments and /payment-methods: pay or record, refund, receipts.
+
+Payment and refund creation require an ``Idempotency-Key`` header (400 without); the generic
+middleware replays responses, and the domain enforces exactly-once on its own too (unique key per
+organization in the database).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from pmsaas.domain.financial import payments
+from pmsaas.domain.financial.model import Allocation, Payment, PaymentMethod, Refund
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentFilter, PaymentMethodRecord
+from pmsaas.domain.shared.errors import Conflict, ValidationFailed
+from pmsaas.domain.shared.money import Money
+from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.errors import ApiError
+from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, PaymentTdsIn, TdsOut
+from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
+
+PaymentStatusName = Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"]
+MethodName = Literal["card", "cash", "cheque", "bank_transfer", "upi", "interac"]
+Reference = Annotated[str, msgspec.Meta(max_length=200)]
+CardNumber = Annotated[str, msgspec.Meta(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")]
+# A card tokenized by the gateway's client library (Stripe.js: a PaymentMethod id), so the card never reaches us.
+PaymentToken = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^pm_[A-Za-z0-9_]+$")]
+
+
+# -- bodies ----------------------------------------------------------------------------------
+
+
+class PaymentIn(Input):
+    lease_id: UUID
+    amount: MoneyIn
+    method: MethodName
+    invoice_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = msgspec.field(default_factory=list)
+    reference: Reference | None = None
+    notes: LongText | None = None
+    card_number: CardNumber | None = None  # sandbox test cards (and Stripe's test cards)
+    payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
+    tds: PaymentTdsIn | None = None  # India: TDS the tenant withheld; amount stays the cash received
+
+
+class PaymentUpdateIn(Input):
+    reference: Reference | None = None
+    notes: LongText | None = None
+    # Omitted: kept; null: cleared (the certificate, Form 16A/16C, usually comes after the payment).
+    tds_certificate_number: CertificateText | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class RefundIn(Input):
+    amount: MoneyIn
+    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class PaymentMethodIn(Input):
+    type: MethodName
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    enabled: bool = True
+    details: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+# -- responses -------------------------------------------------------------------------------
+
+
+class AllocationOut(msgspec.Struct, kw_only=True):
+    invoice_id: UUID
+    amount: MoneyOut
+
+    @classmethod
+    def of(cls, a: Allocation) -> AllocationOut:
+        return cls(invoice_id=a.invoice_id, amount=MoneyOut.of(a.amount))
+
+
+class PaymentOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    organization_id: UUID
+    lease_id: UUID
+    tenant_id: UUID
+    amount: MoneyOut
+    method: str
+    status: str
+    reference: str | None
+    notes: str | None
+    receipt_number: str | None
+    gateway: str | None
+    gateway_payment_id: str | None
+    failure_reason: str | None
+    received_at: datetime | None
+    allocations: list[AllocationOut]
+    unallocated: MoneyOut  # kept as tenant credit
+    refunded: MoneyOut
+    tds: TdsOut | None  # India: TDS withheld by the tenant (allocated on top of the cash amount)
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: Payment) -> PaymentOut:
+        settled = p.receipt_number is not None
+        return cls(
+            id=p.id,
+            organization_id=p.organization_id,
+            lease_id=p.lease_id,
+            tenant_id=p.tenant_id,
+            amount=MoneyOut.of(p.amount),
+            method=p.method.value,
+            status=p.status.value,
+            reference=p.reference,
+            notes=p.notes,
+            receipt_number=p.receipt_number,
+            gateway=p.gateway,
+            gateway_payment_id=p.gateway_payment_id,
+            failure_reason=p.failure_reason,
+            received_at=p.received_at,
+            allocations=[AllocationOut.of(a) for a in p.allocations],
+            unallocated=MoneyOut.of(p.unallocated if settled else Money.zero(p.amount.currency)),
+            refunded=MoneyOut.of(p.amount_refunded),
+            tds=TdsOut.of(p.tds),
+            version=p.version,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
+
+
+class RefundOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    payment_id: UUID
+    amount: MoneyOut
+    reason: str | None
+    created_at: datetime
+
+
+class RefundResultOut(msgspec.Struct, kw_only=True):
+    refund: RefundOut
+    payment: PaymentOut
+
+    @classmethod
+    def of(cls, payment: Payment, refund: Refund) -> RefundResultOut:
+        return cls(
+            refund=RefundOut(
+                id=refund.id,
+                payment_id=refund.payment_id,
+                amount=MoneyOut.of(refund.amount),
+                reason=refund.reason,
+                created_at=refund.created_at,
+            ),
+            payment=PaymentOut.of(payment),
+        )
+
+
+class ReceiptOut(msgspec.Struct, kw_only=True):
+    receipt_number: str
+    payment_id: UUID
+    lease_id: UUID
+    tenant_id: UUID
+    received_at: datetime
+    method: str
+    reference: str | None
+    amount: MoneyOut
+    allocations: list[AllocationOut]
+    credit: MoneyOut
+    refunded: MoneyOut
+    tds: TdsOut | None
+
+
+class PaymentMethodOut(msgspec.Struct, kw_only=True):
+    id: UUID | None
+    type: str
+    label: str
+    enabled: bool
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, m: PaymentMethodRecord) -> PaymentMethodOut:
+        return cls(id=m.id, type=m.type, label=m.label, enabled=m.enabled, details=dict(m.details))
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _require_key(request: Request[Any, Any, Any]) -> str:
+    key = request.headers.get("idempotency-key")
+    if not key or not key.strip():
+        raise ApiError(400, "BAD_REQUEST", "Idempotency-Key header is required for this request")
+    if len(key) > 255:
+        raise ValidationFailed.single("Idempotency-Key", "at most 255 characters")
+    return key
+
+
+def _fingerprint(path: str, body: msgspec.Struct) -> str:
+    return hashlib.sha256(path.encode() + b"\n" + msgspec.json.encode(body)).hexdigest()
+
+
+# -- controllers -----------------------------------------------------------------------------
+
+
+class PaymentController(Controller):
+    path = "/api/v1/financial/payments"
+    tags = ["Financial: payments"]
+    dependencies = {"listing": Provide(list_query(("created_at", "amount", "received_at")))}
+
+    @get("/", guards=[requires("payment:read")], summary="List payments")
+    async def list_payments(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        listing: Listing,
+        status: FromQuery[PaymentStatusName | None] = None,
+        lease_id: FromQuery[UUID | None] = None,
+    ) -> Paginated[PaymentOut]:
+        page = await payments.list_payments(
+            uow=uow, actor=actor, filters=PaymentFilter(status=status, lease_id=lease_id), page=listing.page
+        )
+        return paginated(page, [PaymentOut.of(p) for p in page.items])
+
+    @post(
+        "/",
+        guards=[requires("payment:create")],
+        status_code=HTTP_201_CREATED,
+        summary="Pay (card via the gateway) or record a manual payment; Idempotency-Key required",
+        opt={"idempotency": "required"},
+    )
+    async def create_payment(
+        self,
+        request: Request[Any, Any, Any],
+        uow: NamedDependency[FinancialUnitOfWork],
+        container: AppContainer,
+        clock: CurrentClock,
+        actor: CurrentActor,
+        data: JSONBody[PaymentIn],
+    ) -> Response[Ok[PaymentOut]]:
+        key = _require_key(request)
+        if data.card_number and data.payment_token:
+            raise ValidationFailed.single("payment_token", "send either card_number or payment_token, not both")
+        payment, replayed = await payments.create_payment_once(
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            gateway=container.payment_gateway(),
+            data=payments.PaymentInput(
+                lease_id=data.lease_id,
+                amount=data.amount.to_money(field="amount.amount"),
+                method=PaymentMethod(data.method),
+                invoice_ids=tuple(dict.fromkeys(data.invoice_ids)),
+                reference=data.reference,
+                notes=data.notes,
+                card_number=data.card_number or data.payment_token,
+                tds=data.tds.to_request() if data.tds else None,
+            ),
+            idempotency_key=key,
+            fingerprint=_fingerprint("payments", data),
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return Response(ok(PaymentOut.of(payment)), status_code=HTTP_201_CREATED, headers=headers)
+
+    @get("/{payment_id:uuid}", guards=[requires("payment:read")], summary="Get a payment")
+    async def get_payment(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
+    ) -> Ok[PaymentOut]:
+        return ok(PaymentOut.of(await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)))
+
+    @put("/{payment_id:uuid}", guards=[requires("payment:update")], summary="Update a payment's reference and notes")
+    async def update_payment(
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        clock: CurrentClock,
+        actor: CurrentActor,
+        payment_id: FromPath[UUID],
+        data: JSONBody[PaymentUpdateIn],
+    ) -> Ok[PaymentOut]:
+        certificate = payments.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
+        payment = await payments.update_payment(
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            payment_id=payment_id,
+            reference=data.reference,
+            notes=data.notes,
+            tds_certificate_number=certificate,
+        )
+        return ok(PaymentOut.of(payment))
+
+    @get("/{payment_id:uuid}/receipt", guards=[requires("payment:read")], summary="The receipt of a settled payment")
+    async def receipt(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
+    ) -> Ok[ReceiptOut]:
+        p = await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)
+        if p.receipt_number is None or p.received_at is None:
+            raise Conflict(f"the payment is {p.status.value}: no receipt yet")
+        return ok(
+            ReceiptOut(
+                receipt_number=p.receipt_number,
+                payment_id=p.id,
+                lease_id=p.lease_id,
+                tenant_id=p.tenant_id,
+                received_at=p.received_at,
+                method=p.method.value,
+                reference=p.reference,
+                amount=MoneyOut.of(p.amount),
+                allocations=[AllocationOut.of(a) for a in p.allocations],
+                credit=MoneyOut.of(p.unallocated),
+                refunded=MoneyOut.of(p.amount_refunded),
+                tds=TdsOut.of(p.tds),
+            )
+        )
+
+    @post(
+        "/{payment_id:uuid}/refund",
+        guards=[requires("payment:refund")],
+        status_code=HTTP_201_CREATED,
+        summary="Refund part or all of a payment; Idempotency-Key required",
+        opt={"idempotency": "required"},
+    )
+    async def refund(
+        self,
+        request: Request[Any, Any, Any],
+        uow: NamedDependency[FinancialUnitOfWork],
+        container: AppContainer,
+        clock: CurrentClock,
+        actor: CurrentActor,
+        payment_id: FromPath[UUID],
+        data: JSONBody[RefundIn],
+    ) -> Response[Ok[RefundResultOut]]:
+        key = _require_key(request)
+        payment, refund, replayed = await payments.refund_payment(
+            gateway=container.payment_gateway(),
+            uow=uow,
+            clock=clock,
+            actor=actor,
+            payment_id=payment_id,
+            amount=data.amount.to_money(field="amount.amount"),
+            reason=data.reason,
+            idempotency_key=key,
+            fingerprint=_fingerprint(f"refund:{payment_id}", data),
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return Response(ok(RefundResultOut.of(payment, refund)), status_code=HTTP_201_CREATED, headers=headers)
+
+
+class PaymentMethodController(Controller):
+    path = "/api/v1/financial/payment-methods"
+    tags = ["Financial: payments"]
+
+    @get("/", guards=[requires("payment:read")], summary="Payment methods the organization accepts")
+    async def list_methods(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor
+    ) -> Ok[list[PaymentMethodOut]]:
+        return ok([PaymentMethodOut.of(m) for m in await payments.list_payment_methods(uow=uow, actor=actor)])
+
+    @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
+    async def add_method(
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, data: JSONBody[PaymentMethodIn]
+    ) -> Ok[PaymentMethodOut]:
+        record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
+        return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
+

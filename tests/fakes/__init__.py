@@ -1,0 +1,10 @@
+"""Hand-written in-memory adapters of the repository ports (cosmicpython style): no mocks, no database.
+
+``FakeDatabase`` holds the rows of every context, keyed by organization; ``FakeUnitOfWork`` is one
+transaction over it (a snapshot taken at ``async with``, restored unless the use case commits) and
+implements the identity, organizations, API-key and properties unit-of-work ports."""
+
+from fakes.store import FakeDatabase
+from fakes.uow import FakeUnitOfWork
+
+__all__ = ["FakeDatabase", "FakeUnitOfWork"]

@@ -1,0 +1,97 @@
+"""Small builders of domain objects for tests over the fakes and the repository contracts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from pmsaas.domain.identity.model import Membership, User
+from pmsaas.domain.organizations.model import Organization, OrganizationSettings
+from pmsaas.domain.properties.lease import Lease
+from pmsaas.domain.properties.model import Property, PropertyType, Tenant, Unit
+from pmsaas.domain.shared.address import Address
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.money import Money
+
+# Whole seconds: every backend stores them exactly.
+T0 = datetime(2030, 4, 1, 9, 0, tzinfo=UTC)
+
+
+def at(seconds: int = 0) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def organization(name: str = "Acme Rentals", country: str = "IN", **kw: Any) -> Organization:
+    return Organization(
+        name=name, settings=OrganizationSettings.for_country(country), created_at=T0, updated_at=T0, **kw
+    )
+
+
+def user(email: str | None = None, **kw: Any) -> User:
+    uid = kw.pop("id", new_id())
+    return User(
+        id=uid, email=email or f"u-{uid.hex[:12]}@example.com", name="Uma User", created_at=T0, updated_at=T0, **kw
+    )
+
+
+def membership(org: UUID, user_id: UUID, *roles: str, **kw: Any) -> Membership:
+    kw.setdefault("created_at", T0)
+    return Membership(user_id=user_id, organization_id=org, roles=frozenset(roles or ("PropertyManager",)), **kw)
+
+
+def prop(org: UUID, name: str = "Lake View", created: datetime = T0, **kw: Any) -> Property:
+    return Property(
+        organization_id=org,
+        name=name,
+        type=kw.pop("type", PropertyType.RESIDENTIAL),
+        address=Address("12 MG Road", "Bengaluru", "KA", "560001", "IN"),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def unit(org: UUID, property_id: UUID, name: str = "101", created: datetime = T0, **kw: Any) -> Unit:
+    return Unit(organization_id=org, property_id=property_id, name=name, created_at=created, updated_at=created, **kw)
+
+
+def tenant(org: UUID, property_id: UUID, name: str = "Tara Tenant", created: datetime = T0, **kw: Any) -> Tenant:
+    email = kw.pop("email", f"{name.split()[0].lower()}-{new_id().hex[:8]}@example.com")
+    return Tenant(
+        organization_id=org,
+        property_id=property_id,
+        name=name,
+        email=email,
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def lease(
+    org: UUID,
+    u: Unit,
+    tenant_id: UUID,
+    start: date = date(2030, 5, 1),
+    end: date | None = date(2031, 4, 30),
+    created: datetime = T0,
+    **kw: Any,
+) -> Lease:
+    return Lease(
+        organization_id=org,
+        property_id=u.property_id,
+        unit_id=u.id,
+        tenant_id=tenant_id,
+        start_date=start,
+        end_date=end,
+        rent=kw.pop("rent", Money.of("25000", "INR")),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def same(a: object, b: object) -> bool:
+    """Entities are ``eq=False``: compare what they hold."""
+    return type(a) is type(b) and vars(a) == vars(b)

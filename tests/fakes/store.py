@@ -1,0 +1,120 @@
+"""The rows behind the fakes: one table per aggregate, keyed by organization, with soft deletes."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.paging import Page, PageRequest
+
+T = TypeVar("T")
+
+
+class OrgTable(Generic[T]):
+    """Rows of one organization live under that organization's key: a read with another
+    organization's id cannot reach them, as the SQL adapters' ``WHERE organization_id = ...``."""
+
+    def __init__(self) -> None:
+        self.rows: dict[UUID, dict[UUID, T]] = {}
+        self.deleted_at: dict[UUID, datetime] = {}
+
+    def put(self, organization_id: UUID, row_id: UUID, row: T) -> None:
+        self.rows.setdefault(organization_id, {})[row_id] = copy.deepcopy(row)
+
+    def find(self, organization_id: UUID, row_id: UUID, *, live: bool = True) -> T | None:
+        row = self.rows.get(organization_id, {}).get(row_id)
+        if row is None or (live and row_id in self.deleted_at):
+            return None
+        return copy.deepcopy(row)
+
+    def of(self, organization_id: UUID, *, live: bool = True) -> list[T]:
+        """Copies of the organization's rows, in insertion order (callers sort)."""
+        return [
+            copy.deepcopy(row)
+            for row_id, row in self.rows.get(organization_id, {}).items()
+            if not (live and row_id in self.deleted_at)
+        ]
+
+    def everywhere(self) -> Iterable[tuple[UUID, T]]:
+        for org, rows in self.rows.items():
+            for row_id, row in rows.items():
+                if row_id not in self.deleted_at:
+                    yield org, row
+
+    def soft_delete(self, organization_id: UUID, row_id: UUID, at: datetime) -> bool:
+        if self.find(organization_id, row_id) is None:
+            return False
+        self.deleted_at[row_id] = at
+        return True
+
+
+@dataclass
+class FakeDatabase:
+    """Every table the fakes share; one instance is one database (units of work over it see each
+    other's committed writes)."""
+
+    organizations: dict[UUID, Any] = field(default_factory=dict)  # id -> Organization
+    organizations_deleted: dict[UUID, datetime] = field(default_factory=dict)
+    users: dict[UUID, Any] = field(default_factory=dict)  # id -> User
+    memberships: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Membership
+    refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> RefreshRecord
+    action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
+    revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
+    api_keys: OrgTable[Any] = field(default_factory=OrgTable)
+    properties: OrgTable[Any] = field(default_factory=OrgTable)
+    units: OrgTable[Any] = field(default_factory=OrgTable)
+    tenants: OrgTable[Any] = field(default_factory=OrgTable)
+    leases: OrgTable[Any] = field(default_factory=OrgTable)
+    outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
+
+    _TABLES = (
+        "organizations",
+        "organizations_deleted",
+        "users",
+        "memberships",
+        "refresh_tokens",
+        "action_tokens",
+        "revoked_access",
+        "api_keys",
+        "properties",
+        "units",
+        "tenants",
+        "leases",
+        "outbox",
+    )
+
+    def snapshot(self) -> dict[str, Any]:
+        return {name: copy.deepcopy(getattr(self, name)) for name in self._TABLES}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        for name, value in snapshot.items():
+            setattr(self, name, value)
+
+
+def page_of(
+    items: list[T], page: PageRequest, sortable: dict[str, Callable[[T], Any]], row_id: Callable[[T], UUID]
+) -> Page[T]:
+    """Sort (ties broken by id, as the SQL ``page_of``), then slice; ``None`` sorts first ascending
+    (SQLite's order; a port that lets callers sort on a nullable column should say which)."""
+    key = sortable[page.sort_by]
+    ordered = sorted(items, key=lambda x: (_nulls_first(key(x)), row_id(x)), reverse=page.descending)
+    chunk = ordered[page.offset : page.offset + page.page_size]
+    return Page(items=chunk, total=len(items), page=page.page, page_size=page.page_size)
+
+
+def _nulls_first(value: Any) -> tuple[int, Any]:
+    return (0, 0) if value is None else (1, value)
+
+
+def created_in(created_at: datetime, after: datetime | None, before: datetime | None) -> bool:
+    return (after is None or created_at >= after) and (before is None or created_at <= before)
+
+
+def contains(haystack: str | None, needle: str) -> bool:
+    """A case-insensitive substring match (ILIKE '%needle%')."""
+    return haystack is not None and needle.casefold() in haystack.casefold()

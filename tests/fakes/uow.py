@@ -1,0 +1,80 @@
+"""The fake unit of work: one transaction over a ``FakeDatabase``, as ``SqlUnitOfWork`` is one over a
+connection. Writes go straight to the tables; leaving ``async with`` without a commit puts back the
+snapshot taken on entry, so a use case that fails half-way leaves nothing behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakes.identity import (
+    FakeApiKeyRepository,
+    FakeMembershipRepository,
+    FakeOrganizationRegistry,
+    FakeTokenRepository,
+    FakeUserRepository,
+)
+from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
+from fakes.properties import (
+    FakeLeaseRepository,
+    FakeOrganizationFacts,
+    FakePropertyRepository,
+    FakeTenantAccounts,
+    FakeTenantRepository,
+    FakeUnitRepository,
+)
+from fakes.store import FakeDatabase
+from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.properties.ports import PropertiesUnitOfWork
+from pmsaas.domain.shared.events import DomainEvent
+
+
+class FakeUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork):
+    """``commits`` counts commits; ``committed_events`` keeps every event of a committed transaction
+    (the outbox rows a relay would publish), in order."""
+
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        super().__init__()
+        self.db = db if db is not None else FakeDatabase()
+        self.commits = 0
+        self._snapshot: dict[str, Any] | None = None
+        db_ = self.db
+        self.properties = FakePropertyRepository(db_)
+        self.units = FakeUnitRepository(db_)
+        self.tenants = FakeTenantRepository(db_)
+        self.leases = FakeLeaseRepository(db_)
+        self.organization_facts = FakeOrganizationFacts(db_)
+        self.tenant_accounts = FakeTenantAccounts(db_)
+        self.users = FakeUserRepository(db_)
+        self.memberships = FakeMembershipRepository(db_)
+        self.tokens = FakeTokenRepository(db_)
+        self.organization_registry = FakeOrganizationRegistry(db_)
+        self.organizations = FakeOrganizationRepository(db_)
+        self.membership_directory = FakeMembershipDirectory(db_)
+        self.api_keys = FakeApiKeyRepository(db_)
+
+    @property
+    def committed_events(self) -> list[DomainEvent]:
+        return self.db.outbox
+
+    async def _begin(self) -> None:
+        if self._snapshot is not None:
+            raise RuntimeError("unit of work entered twice (units of work do not nest)")
+        self._snapshot = self.db.snapshot()
+
+    async def commit(self) -> None:
+        if self._snapshot is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        self.db.outbox.extend(self.events)
+        self.events = []
+        self.commits += 1
+        self._snapshot = self.db.snapshot()  # the next commit or rollback starts from here
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self.db.restore(self._snapshot)
+            self.events = []
+
+    async def _close(self) -> None:
+        self._snapshot = None
