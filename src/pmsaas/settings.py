@@ -63,7 +63,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     payment_gateway: str = "sandbox"  # sandbox | stripe
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None  # whsec_… of the Stripe endpoint; unset → Stripe callbacks refused
-    # Idempotency-Key (CONTRACT.md §6): completed keys live this long; an unfinished claim goes stale after the lock.
+    # Idempotency-Key (docs/api-contract.md §6): completed keys live this long; an unfinished claim
+    # goes stale after the lock.
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_lock_seconds: int = 60
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.

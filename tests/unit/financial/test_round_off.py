@@ -1,4 +1,4 @@
-"""India's rupee round-off of invoices (TAX_RULES.md §2.6) and the return's tax payable (CGST s.170). Pure."""
+"""India's rupee round-off of invoices (docs/tax-rules.md §2.6) and the return's tax payable (CGST s.170). Pure."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def parse_period(period: str) -> tuple[date, date]:
     return start, start.replace(day=calendar.monthrange(year, month)[1])
 
 
-# Supply types whose tax the engine decides without looking at the amount (no threshold: TAX_RULES.md
+# Supply types whose tax the engine decides without looking at the amount (no threshold: docs/tax-rules.md
 # §2.3, §2.4 and the Canadian rent rules), each head being ``round_half_up(amount × rate / 100)``.
 # Society maintenance and short stays have per-flat / per-day limits: never reused.
 _AMOUNT_FREE_SUPPLIES = frozenset({"residential_rent", "commercial_rent"})

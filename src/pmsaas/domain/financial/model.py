@@ -13,7 +13,7 @@ Ledger postings (signed: debit > 0)
              invoice's rounding to the rupee (Dr when rounded down). Reverse-charge lines are the
              tenant's to pay and are not posted.
 
-Round-off (India, TAX_RULES.md §2.6)
+Round-off (India, docs/tax-rules.md §2.6)
     An organization with ``invoice_round_off`` has its INR invoices rounded to the nearest rupee
     when they are issued (50 paise or more up, as CGST s.170): ``round_off`` is the difference
     (-0.49 … +0.50), part of ``total`` and ``balance_due``. It is not a supply (no tax, not in the
@@ -262,7 +262,7 @@ class Invoice:
 
 def rupee_round_off(amount: Money) -> Money:
     """What brings ``amount`` to the nearest whole rupee: 50 paise or more up, less ignored (CGST
-    s.170, TAX_RULES.md §2.6); -0.49 … +0.50 for a positive amount in paise."""
+    s.170, docs/tax-rules.md §2.6); -0.49 … +0.50 for a positive amount in paise."""
     return Money(round_half_up(amount.amount, 0) - amount.amount, amount.currency).rounded()
 
 

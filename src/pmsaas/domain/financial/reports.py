@@ -7,7 +7,7 @@ are not supplies yet.
 
 ``tax`` is the exact sum of the invoices' heads (paise); ``tax_payable`` is what is paid per head:
 in India each head's monthly sum rounded to the nearest rupee, 50 paise or more up (CGST s.170,
-TAX_RULES.md §2.6: the consolidated payment is rounded, whatever the invoices did). Elsewhere it is
+docs/tax-rules.md §2.6: the consolidated payment is rounded, whatever the invoices did). Elsewhere it is
 the exact sum (no such rule modelled). An invoice's own round-off (``Invoice.round_off``) is not
 tax and not a supply: it is in no figure of the return.
 """

@@ -1,4 +1,4 @@
-"""India TDS posted to the ledger (TAX_RULES.md §1b, §3). Pure.
+"""India TDS posted to the ledger (docs/tax-rules.md §1b, §3). Pure.
 
 Two directions, one record (:class:`TdsDeduction`) stored beside the payment or expense it belongs to:
 

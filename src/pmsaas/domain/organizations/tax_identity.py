@@ -3,7 +3,7 @@
 India: the GSTIN (its State code must be the organization's State, its PAN is the PAN inside it),
 the PAN on its own for TDS, whether it is GST-registered at all. Canada: the GST/HST account
 (BN + ``RT`` program account). Both: the invoice and receipt number formats. India only:
-``invoice_round_off`` (round each invoice to the nearest rupee at issue, TAX_RULES.md §2.6). Kept in the
+``invoice_round_off`` (round each invoice to the nearest rupee at issue, docs/tax-rules.md §2.6). Kept in the
 organization's ``extra_settings`` under these names, which the financial context reads.
 
 Invoice numbers in India (CGST Rules, rule 46(b)): at most 16 characters, letters, digits, ``-`` and
@@ -112,7 +112,7 @@ def _checked(
 
 
 def _checked_gst_hst_account(problems: list[FieldProblem], value: str | None, country: str) -> str | None:
-    """The BN's 9th digit is not Luhn-checked: CRA does not publish that rule (TAX_RULES.md §4.5)."""
+    """The BN's 9th digit is not Luhn-checked: CRA does not publish that rule (docs/tax-rules.md §4.5)."""
     if value is None:
         return None
     number = ca_bn.compact(value).upper()

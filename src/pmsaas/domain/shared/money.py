@@ -1,6 +1,6 @@
 """Money: a Decimal amount in an ISO 4217 currency. Never a float.
 
-Rounding is half-up to the currency's minor unit (TAX_RULES.md: each tax line is
+Rounding is half-up to the currency's minor unit (docs/tax-rules.md: each tax line is
 ``round_half_up(base × rate, 2)``). The database stores minor units as integers.
 """
 

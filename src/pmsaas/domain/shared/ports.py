@@ -95,7 +95,7 @@ class RateLimiter(ABC):
     async def reset(self, key: str) -> None: ...
 
 
-# -- idempotency keys (CONTRACT.md §6, docs/DECISIONS.md) ----------------------------------------
+# -- idempotency keys (docs/api-contract.md §6, docs/DECISIONS.md) ----------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The two response envelopes (CONTRACT.md §2 platform, §3 ticketing)."""
+"""The two response envelopes (docs/api-contract.md §2 platform, §3 ticketing)."""
 
 from __future__ import annotations
 

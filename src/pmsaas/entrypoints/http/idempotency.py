@@ -1,4 +1,4 @@
-"""Idempotency-Key on mutating POSTs (CONTRACT.md §6; the decisions are in docs/DECISIONS.md).
+"""Idempotency-Key on mutating POSTs (docs/api-contract.md §6; the decisions are in docs/DECISIONS.md).
 
 Plain ASGI middleware placed right after authentication (it needs the principal). With a key, it
 buffers the request body, claims the key in the ``IdempotencyStore``, runs the route, captures the

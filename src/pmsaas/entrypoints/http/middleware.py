@@ -85,7 +85,7 @@ _JSON_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 async def require_json_body(request: Request[Any, Any, Any]) -> None:
-    """before_request hook: a handler that reads a JSON body gets one (CONTRACT.md §2: a wrong
+    """before_request hook: a handler that reads a JSON body gets one (docs/api-contract.md §2: a wrong
     content type or a missing body is 400 BAD_REQUEST, like malformed JSON). Multipart and form
     handlers (attachments, /oauth/token) declare another media type and are left alone."""
     if request.method not in _JSON_METHODS:

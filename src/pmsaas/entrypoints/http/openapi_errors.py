@@ -1,7 +1,7 @@
 """The error responses every operation really sends, written into the OpenAPI document.
 
 Litestar documents only a generic ``400`` (its own validation error shape) per operation. Our errors
-come from one place (``errors.py``) in the contract's envelopes (CONTRACT.md §2, §3), so the
+come from one place (``errors.py``) in the contract's envelopes (docs/api-contract.md §2, §3), so the
 document says so once per surface: a platform error envelope for ``/api/v1``, the ticketing one for
 ``/v1``, and per operation the statuses it can answer.
 Every operation under ``/api/`` and ``/v1/`` gets 400, 401, 422, 429 and 503; 403 where credentials
@@ -70,7 +70,7 @@ _TICKETING = Schema(
     },
 )
 _WRITES = frozenset({"post", "put", "patch", "delete"})
-_DESCRIPTIONS = {  # the codes per surface are in CONTRACT.md §2 (platform) and §3 (ticketing)
+_DESCRIPTIONS = {  # the codes per surface are in docs/api-contract.md §2 (platform) and §3 (ticketing)
     "400": "Malformed JSON or wrong content type",
     "401": "No, bad or expired credentials",
     "403": "Authenticated, but the permission (or OAuth scope) is missing",

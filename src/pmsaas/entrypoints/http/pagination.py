@@ -1,4 +1,4 @@
-"""Common list parameters (CONTRACT.md §2): page, page_size, sort_by, sort_order, created range."""
+"""Common list parameters (docs/api-contract.md §2): page, page_size, sort_by, sort_order, created range."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -48,7 +48,7 @@ class AddressOut(msgspec.Struct, kw_only=True):
 
 
 # Money on the wire: a decimal string with the currency's minor digits plus the ISO code
-# (CONTRACT.md §6). A JSON number is refused: it would pass through a float somewhere.
+# (docs/api-contract.md §6). A JSON number is refused: it would pass through a float somewhere.
 AmountText = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=r"^-?\d+(\.\d+)?$")]
 CurrencyCode = Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
 

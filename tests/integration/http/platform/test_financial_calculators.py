@@ -1,4 +1,4 @@
-"""The GST and HST calculators through HTTP: TAX_RULES.md §7 examples, roles, bad input."""
+"""The GST and HST calculators through HTTP: docs/tax-rules.md §7 examples, roles, bad input."""
 
 from __future__ import annotations
 

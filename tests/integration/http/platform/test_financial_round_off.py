@@ -1,4 +1,4 @@
-"""India's rupee round-off (TAX_RULES.md §2.6), through HTTP: the organization's ``invoice_round_off``
+"""India's rupee round-off (docs/tax-rules.md §2.6), through HTTP: the organization's ``invoice_round_off``
 setting, invoices rounded to the nearest rupee when issued (manual issue, ``issue: true``, ``/send``;
 the billing run is in test_financial_billing*.py), their postings and cancel, payments against the
 rounded total, and the GST return's tax payable rounded per CGST s.170."""

@@ -1,4 +1,4 @@
-"""Idempotency-Key (CONTRACT.md §6) through the real app, on POST /api/v1/properties."""
+"""Idempotency-Key (docs/api-contract.md §6) through the real app, on POST /api/v1/properties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Canada GST/HST/QST/PST: §7 examples CA-01 … CA-19 and the rules of TAX_RULES.md §1c, §4."""
+"""Canada GST/HST/QST/PST: §7 examples CA-01 … CA-19 and the rules of docs/tax-rules.md §1c, §4."""
 
 from datetime import date
 from decimal import Decimal

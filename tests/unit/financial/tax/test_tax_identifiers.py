@@ -1,4 +1,4 @@
-"""GSTIN, PAN, BN and State codes (TAX_RULES.md §2.1, §2.7, §2.8, §4.5)."""
+"""GSTIN, PAN, BN and State codes (docs/tax-rules.md §2.1, §2.7, §2.8, §4.5)."""
 
 import pytest
 from stdnum.in_ import gstin as stdnum_gstin

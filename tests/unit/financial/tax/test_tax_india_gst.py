@@ -1,4 +1,4 @@
-"""India GST: every §7 worked example (IN-01 … IN-18) and every rule of TAX_RULES.md §1a, §2."""
+"""India GST: every §7 worked example (IN-01 … IN-18) and every rule of docs/tax-rules.md §1a, §2."""
 
 from datetime import date
 from decimal import Decimal
@@ -478,7 +478,7 @@ def test_in_18b_18c_short_stay_gst_2_0_boundary():
 def test_short_stay_tariff_band_per_unit_per_day():
     common = {"supply_type": ST.SHORT_STAY_ACCOMMODATION, "property_state": "GA", "supply_date": date(2025, 10, 1)}
     assert gst(amount=inr("7500.00"), **common).gst_rate == 5
-    assert gst(amount=inr("7500.01"), **common).gst_rate == 18  # not in TAX_RULES.md §1a (flagged)
+    assert gst(amount=inr("7500.01"), **common).gst_rate == 18  # docs/tax-rules.md §1a, note
     assert gst(amount=inr("30000.00"), nights=4, **common).gst_rate == 5
     assert gst(amount=inr("30000.00"), nights=2, units=2, **common).gst_rate == 5
     assert gst(amount=inr("30000.00"), nights=2, **common).gst_rate == 18

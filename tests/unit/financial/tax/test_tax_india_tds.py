@@ -1,4 +1,4 @@
-"""India TDS: §7 examples IN-19 … IN-29 and the rules of TAX_RULES.md §1b, §3."""
+"""India TDS: §7 examples IN-19 … IN-29 and the rules of docs/tax-rules.md §1b, §3."""
 
 from datetime import date
 from decimal import Decimal

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata
 
-# Idempotency-Key records (CONTRACT.md §6). ``scope`` is the principal (organization + user or API key);
+# Idempotency-Key records (docs/api-contract.md §6). ``scope`` is the principal (organization + user or API key);
 # the unique constraint makes two concurrent first requests with one key impossible: the loser gets 409.
 idempotency_keys = sa.Table(
     "platform_idempotency_keys",

@@ -1,6 +1,6 @@
 """Pure tax engine: India GST and TDS, Canada GST/HST/QST/PST; US has no tax modelled.
 
-The reference is ``docs/TAX_RULES.md``; the rate and threshold tables live in :mod:`.rates` as data.
+The reference is ``docs/tax-rules.md``; the rate and threshold tables live in :mod:`.rates` as data.
 """
 
 from pmsaas.domain.financial.tax.canada import calculate_canada_tax, resolve_province, tax_point_date

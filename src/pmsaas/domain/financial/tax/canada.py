@@ -1,4 +1,4 @@
-"""Canada GST/HST, QST and PST/RST on property supplies (TAX_RULES.md §1c, §4).
+"""Canada GST/HST, QST and PST/RST on property supplies (docs/tax-rules.md §1c, §4).
 
 The rates are those in force on the day the tax becomes payable: the earlier of the day the
 consideration is paid and the day it is due (§4.2; Nova Scotia 15 % → 14 % on 2025-04-01). Each line

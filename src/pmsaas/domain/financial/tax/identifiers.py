@@ -1,4 +1,4 @@
-"""GSTIN, PAN and Canadian Business Number checks (TAX_RULES.md §2.7, §2.8, §4.5).
+"""GSTIN, PAN and Canadian Business Number checks (docs/tax-rules.md §2.7, §2.8, §4.5).
 
 Built on python-stdnum. Where the document asks for leniency, the checks are lenient:
 

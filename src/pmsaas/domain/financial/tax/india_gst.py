@@ -1,4 +1,4 @@
-"""India GST on property supplies (TAX_RULES.md §1a, §2).
+"""India GST on property supplies (docs/tax-rules.md §1a, §2).
 
 Pipeline: validate and normalise the inputs → decide the treatment from the decision tables of
 §2.3 (residential), §2.4 (commercial), §2.5 (RWA) and the rate table → pick the rate in force on the
@@ -103,7 +103,7 @@ def calculate_gst(
       the GSTIN is refused. A recipient GSTIN of a special layout (UIN…) does not by itself make the
       recipient "registered" for entry 5AA (§2.3 note); the ``recipient_registered`` flag decides.
 
-    Rules (each maps to TAX_RULES.md):
+    Rules (each maps to docs/tax-rules.md):
 
     * ``commercial_rent`` (§2.4): registered landlord → 18 % forward charge; unregistered landlord →
       registered regular tenant → 18 % RCM (entry 5AB) from 2024-10-10; not for a composition tenant

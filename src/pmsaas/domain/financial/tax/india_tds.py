@@ -1,4 +1,4 @@
-"""India TDS on rent and contract payments: s.194-I, 194-IB, 194C and 206AA (TAX_RULES.md §1b, §3).
+"""India TDS on rent and contract payments: s.194-I, 194-IB, 194C and 206AA (docs/tax-rules.md §1b, §3).
 
 Income-tax Act 1961 up to 2026-03-31; Income-tax Act 2025 from 2026-04-01 with the rates and
 thresholds carried over and the sections renumbered (s.393 table entries, s.394 for 206AA). The Act

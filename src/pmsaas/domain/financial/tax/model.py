@@ -75,7 +75,7 @@ class TaxLine:
 
 @dataclass(frozen=True, slots=True)
 class TdsLine(TaxLine):
-    """A TDS deduction line; carries the Act and section it was deducted under (TAX_RULES.md §3.5)."""
+    """A TDS deduction line; carries the Act and section it was deducted under (docs/tax-rules.md §3.5)."""
 
     act_version: str = ""
     section_ref: str = ""

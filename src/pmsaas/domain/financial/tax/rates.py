@@ -1,12 +1,12 @@
-"""Effective-dated rate and threshold rules, as data (TAX_RULES.md §1).
+"""Effective-dated rate and threshold rules, as data (docs/tax-rules.md §1).
 
 A rule is in force from ``effective_from`` to ``effective_to``, both inclusive; ``effective_to=None``
 means "still in force as far as the sources show". ``LONG_STANDING`` (``date.min``) marks rules whose
 start the sources give only as "long-standing". Resolution functions pick the single rule in force
 on a date; two rules for the same key overlapping in time is a data bug and raises.
 
-Source tags (``[G5]`` …) refer to TAX_RULES.md §9. Entries marked UNCONFIRMED follow the
-recommendation of TAX_RULES.md §8.
+Source tags (``[G5]`` …) refer to docs/tax-rules.md §9. Entries marked UNCONFIRMED follow the
+recommendation of docs/tax-rules.md §8.
 """
 
 from __future__ import annotations
@@ -185,9 +185,10 @@ IN_GST_RULES: tuple[RateRule, ...] = (
         source="[G14]",
         note="GST 2.0: 5 % without ITC",
     ),
-    # Not in TAX_RULES.md §1a: accommodation above Rs 7,500 per unit per day is 18 % since the 37th GST
-    # Council (w.e.f. 2019-10-01) and was not changed by GST 2.0. Dates before 2019-10-01 are not
-    # modelled (no rule: the engine refuses rather than guesses). UNCONFIRMED; have it signed off.
+    # Beyond the table of docs/tax-rules.md §1a (its note): accommodation above Rs 7,500 per unit per
+    # day is 18 % since the 37th GST Council (w.e.f. 2019-10-01) and was not changed by GST 2.0.
+    # Dates before 2019-10-01 are not modelled (no rule: the engine refuses rather than guesses).
+    # UNCONFIRMED; have it signed off.
     RateRule(
         "IN",
         "GST",
@@ -196,7 +197,7 @@ IN_GST_RULES: tuple[RateRule, ...] = (
         date(2019, 10, 1),
         None,
         condition=TARIFF_GT_7500,
-        source="(not in TAX_RULES.md)",
+        source="docs/tax-rules.md §1a, note on accommodation above Rs 7,500",
         note="hotel accommodation > Rs 7,500 per unit per day, with ITC; UNCONFIRMED",
     ),
 )

@@ -1,7 +1,7 @@
 """/v1/webhooks: register (and list) endpoints for ticket events.
 
 The signing secret is stored encrypted (Fernet, key from PMSAAS_DATA_KEY), not hashed: signed
-delivery (Standard Webhooks, CONTRACT.md §8) needs it in clear. It is never returned.
+delivery (Standard Webhooks, docs/api-contract.md §8) needs it in clear. It is never returned.
 """
 
 from __future__ import annotations

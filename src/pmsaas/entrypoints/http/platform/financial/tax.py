@@ -73,7 +73,7 @@ class HstCalculatorIn(Input):
 
 class TaxLineOut(msgspec.Struct, kw_only=True):
     tax: str
-    rate: float  # rates are numbers on the wire (CONTRACT.md §6); amounts never are
+    rate: float  # rates are numbers on the wire (docs/api-contract.md §6); amounts never are
     amount: str
     payable_by: str
     jurisdiction: str | None
