@@ -2,7 +2,7 @@
 """Developer entrypoint that needs nothing but python3.
 
     python3 dev.py start   # install, migrate, load demo data, serve the API on http://127.0.0.1:8000
-    python3 dev.py test    # install, then ruff, import contracts, db check, the whole test suite
+    python3 dev.py test    # install, then ruff, import contracts, types, db check, the whole test suite
 
 Installs into ./.venv, re-installing only when pyproject.toml changes.
 """
@@ -50,6 +50,7 @@ def test(extra: list[str]) -> None:
     install()
     run(BIN / "ruff", "check", ".")
     run(BIN / "lint-imports", "--no-cache")
+    run(BIN / "mypy")  # the files and strictness are set in pyproject.toml ([tool.mypy])
     # `db check` on a scratch SQLite file, and on a scratch PostgreSQL database when the tests have one.
     run(BIN / "pmsaas", "db", "check", "--scratch", env={**os.environ, "PMSAAS_DATABASE_URL": "sqlite://"})
     if os.environ.get("PMSAAS_TEST_DATABASE_URL"):
