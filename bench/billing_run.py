@@ -37,6 +37,7 @@ from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.container import build_container, shutdown
 from pmsaas.domain.financial.billing import run_billing
+from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.settings import load_settings
 
@@ -216,7 +217,8 @@ async def measure(args: argparse.Namespace, admin: sa.Engine) -> float:
             started = time.perf_counter()
             if profiler:
                 profiler.enable()
-            summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+            with garbage_collector_paused():  # as the CLI and the worker run it
+                summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
             elapsed = time.perf_counter() - started
             client = time.process_time() - client_started
             if profiler:

@@ -5,7 +5,8 @@
 Everything happens on this machine and on 127.0.0.1 only: it creates a fresh PostgreSQL database,
 migrates it (``pmsaas db upgrade``), seeds one organization with 10,000 properties (a Core bulk
 insert of the rows the repository itself maps from domain objects) and one OrganizationOwner,
-starts ``pmsaas serve`` (granian) with ``PMSAAS_BENCH_ENDPOINTS=1``, and drives it with ``wrk``
+starts granian on ``bench/limit_app.py`` (the product's ``create_app`` plus the limit handlers), and
+drives it with ``wrk``
 (Debian package; installed with ``apt-get install -y wrk`` when missing and running as root).
 Targets alternate inside each round (endpoint, limit, bare; so drift hits all alike). Rows that
 POST trials add are deleted (and the tables vacuumed) after each POST trial, so every list trial
@@ -36,6 +37,7 @@ from uuid import UUID
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -126,7 +128,7 @@ class Seed:
 async def seed(env: dict[str, str]) -> Seed:
     """One organization, one OrganizationOwner, 10,000 properties, through the domain objects and the
     repository's own row mapping (the rows are exactly what POST /api/v1/properties writes)."""
-    from pmsaas.adapters.sql.repositories.properties import _row
+    from pmsaas.adapters.sql.repositories.properties import property_row as _row
     from pmsaas.adapters.sql.tables.notifications import outbox
     from pmsaas.adapters.sql.tables.properties import properties
     from pmsaas.container import build_container, shutdown
@@ -274,18 +276,26 @@ class Server:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self._log = log_path.open("wb")
+        # The product's app with the limit handlers in front of it (limit_app.py), served by granian as
+        # ``pmsaas serve`` serves the product (ASGI interface, no access log, same worker count).
         cmd = [
-            str(VENV_BIN / "pmsaas"),
-            "serve",
+            str(VENV_BIN / "granian"),
+            "--interface",
+            "asgi",
             "--host",
             HOST,
             "--port",
             str(self.port),
             "--workers",
             str(workers),
+            "--no-access-log",
+            "limit_app:app",
         ]
+        env = {**env, "PYTHONPATH": str(BENCH_DIR)}
         log(f"starting: {' '.join(cmd)}")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, env=env, cwd=BENCH_DIR, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -578,7 +588,6 @@ def main() -> None:
         # The limiter runs on every request (headers included) but never refuses: trials send far
         # more than a plan's hourly allowance.
         "PMSAAS_RATE_LIMIT_STANDARD": "1000000000",
-        "PMSAAS_BENCH_ENDPOINTS": "1",
     }
     if not args.no_redis:
         env["PMSAAS_REDIS_URL"] = REDIS_URL
@@ -597,7 +606,7 @@ def main() -> None:
             "command": " ".join([".venv/bin/python", "bench/http_endpoints.py", *sys.argv[1:]]),
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "wrk": wrk_version},
             "config": {
-                "server": "pmsaas serve (granian)",
+                "server": "granian limit_app:app (create_app + bench handlers)",
                 "database": "PostgreSQL (local), fresh database",
                 "redis": None if args.no_redis else REDIS_URL,
                 "env": "production",

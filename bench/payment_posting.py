@@ -66,6 +66,7 @@ from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.model import PaymentMethod
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.money import Money
+from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.settings import load_settings
 
@@ -470,7 +471,8 @@ def main() -> None:
         async def issue() -> None:
             container = _container(url)
             try:
-                summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+                with garbage_collector_paused():  # as the CLI and the worker run it
+                    summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
                 assert summary.created == args.leases, summary
             finally:
                 await shutdown(container)

@@ -3,8 +3,8 @@ with 100,000 tickets in the organization, as a ratio to the bare handler.
 
     .venv/bin/python bench/tickets.py [--rounds 3 --duration 10 --connections 32 --workers 1]
 
-Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, ``pmsaas serve`` with
-``PMSAAS_BENCH_ENDPOINTS=1``, ``wrk``, alternating targets, CPU per request), but the organization
+Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on
+``bench/limit_app.py``, ``wrk``, alternating targets, CPU per request), but the organization
 holds 100,000 tickets over 20 properties (Core bulk insert of the rows the ticket repository itself
 maps from domain objects) and the client authenticates the way the ticketing seed says: an API key
 (``Authorization: Bearer pmk_...``) with ``tickets:read`` and ``tickets:write``. Tickets that POST
@@ -49,7 +49,7 @@ async def seed(env: dict[str, str]) -> TicketSeed:
     import secrets
 
     from pmsaas.adapters.sql.repositories.operations.tickets import _ticket_row
-    from pmsaas.adapters.sql.repositories.properties import _row as property_row
+    from pmsaas.adapters.sql.repositories.properties import property_row
     from pmsaas.adapters.sql.tables.operations import tickets
     from pmsaas.adapters.sql.tables.properties import properties
     from pmsaas.container import build_container, shutdown
@@ -234,7 +234,6 @@ def main() -> None:
         "PMSAAS_JWT_PRIVATE_KEY": h.generate_private_key(),
         "PMSAAS_DATA_KEY": "bench-data-key-not-secret",
         "PMSAAS_RATE_LIMIT_STANDARD": "1000000000",  # the limiter runs but never refuses
-        "PMSAAS_BENCH_ENDPOINTS": "1",
     }
     if not args.no_redis:
         env["PMSAAS_REDIS_URL"] = h.REDIS_URL

@@ -3,6 +3,10 @@
 The suite always runs on SQLite and, when PMSAAS_TEST_DATABASE_URL / PMSAAS_TEST_REDIS_URL are
 set (CI sets both), on PostgreSQL + Redis too. An unreachable configured service fails the run:
 it is never skipped.
+
+Every container the suite builds reads time from one ``SuiteClock``: the system's time unless the
+test is marked ``@pytest.mark.today("2026-12-01")`` (or its module carries that ``pytestmark``),
+which pins it for that test. CI also runs the suite with the process clock moved (.ci/run).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from dependency_injector import providers
 from hypothesis import HealthCheck, settings
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -26,6 +31,7 @@ from pmsaas.container import Container, build_container
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.entrypoints.http.app import create_app
 from pmsaas.settings import Settings, load_settings
+from support import SuiteClock, pinned_instant
 
 settings.register_profile("pmsaas", deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 settings.load_profile("pmsaas")
@@ -33,6 +39,27 @@ settings.load_profile("pmsaas")
 PG_URL = os.environ.get("PMSAAS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+
+# Overridden on the class, so containers built anywhere in a test (the CLI's, the worker's) share it.
+SUITE_CLOCK = SuiteClock()
+Container.clock.override(providers.Object(SUITE_CLOCK))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "today(when): pin the suite clock to a date (noon UTC) or an ISO instant")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[SuiteClock]:
+    """Pins the suite clock for a test marked ``today``; autouse, so it is pinned before ``owner``
+    signs in. Always released afterwards: the ``api`` fixture and its containers are shared."""
+    marker = request.node.get_closest_marker("today")
+    if marker is not None:
+        SUITE_CLOCK.pin(pinned_instant(marker.args[0]))
+    try:
+        yield SUITE_CLOCK
+    finally:
+        SUITE_CLOCK.release()
 
 
 def _fresh_postgres(url: str) -> str:

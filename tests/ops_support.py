@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from support import property_body
@@ -55,7 +56,7 @@ async def make_tenant(api: Any, owner: Any, place: Place, unit_name: str = "Unit
     currency = org["settings"]["currency"]
     lease = {
         "unit_id": place.units[unit_name],
-        "start_date": "2026-01-01",
+        "start_date": (api.container.clock().today() - timedelta(days=365)).isoformat(),  # running for a year
         "rent": {"amount": "2500.00", "currency": currency},
     }
     r = await api.post(f"{tenants_url}/{tenant_id}/lease", owner.token, json=lease)

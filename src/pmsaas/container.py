@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from dependency_injector import containers, providers
 
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
@@ -14,9 +15,10 @@ from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.messaging.console import ConsoleEmailSender
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
-from pmsaas.adapters.sql.engine import create_engine
+from pmsaas.adapters.sql.engine import async_url, create_engine
 from pmsaas.adapters.sql.housekeeping import SqlHousekeeping
 from pmsaas.adapters.sql.outbox import SqlOutbox
+from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
@@ -30,6 +32,12 @@ def _key_set(settings: Settings) -> KeySet:
     if settings.is_production:
         raise RuntimeError("PMSAAS_ENV=production requires PMSAAS_JWT_PRIVATE_KEY (a PEM RSA key)")
     return KeySet.development(settings.var_path / "keys")
+
+
+def _property_list(settings: Settings) -> Any:
+    """The property list's query adapter for the configured database."""
+    backend = sa.make_url(async_url(settings.resolved_database_url)).get_backend_name()
+    return PostgresPropertyList if backend == "postgresql" else SqlitePropertyList
 
 
 def _redis(settings: Settings) -> Any:
@@ -48,10 +56,10 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return RedisRateLimiter(redis)
 
 
-def _revocations(redis: Any) -> Any:
+def _revocations(redis: Any, clock: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
-    return InMemoryRevocationList() if redis is None else RedisRevocationList(redis)
+    return InMemoryRevocationList(clock) if redis is None else RedisRevocationList(redis, clock=clock)
 
 
 def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) -> Any:
@@ -120,20 +128,22 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(lambda s: create_engine(s.resolved_database_url), settings)
-    uow = providers.Factory(SqlUnitOfWork, engine)
+    property_list = providers.Singleton(_property_list, settings)  # a query port's adapter (a class)
+    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list)
 
     redis = providers.Singleton(_redis, settings)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
-    revocations = providers.Singleton(_revocations, redis)
+    revocations = providers.Singleton(_revocations, redis, clock)
 
     key_set = providers.Singleton(_key_set, settings)
     tokens = providers.Singleton(
-        lambda s, keys: JwtTokens(
-            keys, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl_seconds
+        lambda s, keys, clock: JwtTokens(
+            keys, issuer=s.jwt_issuer, audience=s.jwt_audience, ttl_seconds=s.access_token_ttl_seconds, clock=clock
         ),
         settings,
         key_set,
+        clock,
     )
     password_hasher = providers.Singleton(
         lambda s: Argon2PasswordHasher(time_cost=s.argon2_time_cost, memory_cost_kib=s.argon2_memory_cost_kib),

@@ -70,8 +70,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.
     outbox_relay_interval_seconds: float = 2.0
     outbox_batch_size: int = 100
-    # Measurement-only /bench/ routes (entrypoints/http/bench.py, bench/README.md); never on in a real deployment.
-    bench_endpoints: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +89,18 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
 _BOOL = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
+def _refuse_benchmark_routes(environ: dict[str, str], raw: dict[str, object]) -> None:
+    """The benchmark handlers (public /bench/ routes that read and write any organization) live in the
+    repository's bench/ folder and are never part of the product; a production environment that still
+    asks for them (the variable of the time they were) refuses to start rather than run without a word."""
+    if str(raw.get("env", "")).lower() != "production":
+        return
+    if environ.get("PMSAAS_BENCH_ENDPOINTS", "").strip().lower() not in ("", "0", "false", "no", "off"):
+        raise ValueError(
+            "PMSAAS_BENCH_ENDPOINTS is refused in production: the product has no benchmark routes (see bench/)"
+        )
+
+
 def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
     """Read PMSAAS_<FIELD> variables; unknown or malformed values fail loudly at start-up."""
     environ = dict(os.environ if environ is None else environ)
@@ -101,6 +111,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
             continue
         raw[name] = value
     raw.update(overrides)
+    _refuse_benchmark_routes(environ, raw)
     # Environment strings → typed values (msgspec converts "900" → int with strict=False).
     for key, given in list(raw.items()):
         if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json"}:

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from pmsaas.domain.identity.model import Membership, User
+from pmsaas.domain.operations.model import Priority, Ticket, Vendor, WorkOrder
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings
 from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.model import Property, PropertyType, Tenant, Unit
@@ -86,6 +87,48 @@ def lease(
         start_date=start,
         end_date=end,
         rent=kw.pop("rent", Money.of("25000", "INR")),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def ticket(org: UUID, property_id: UUID, title: str = "Leak", created: datetime = T0, **kw: Any) -> Ticket:
+    return Ticket(
+        organization_id=org,
+        title=title,
+        description=kw.pop("description", "Water from the ceiling"),
+        category=kw.pop("category", "plumbing"),
+        priority=kw.pop("priority", Priority.HIGH),
+        property_id=property_id,
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def vendor(org: UUID, name: str = "Aqua Plumbers", created: datetime = T0, **kw: Any) -> Vendor:
+    return Vendor(
+        organization_id=org,
+        name=name,
+        trades=kw.pop("trades", ["plumbing"]),
+        service_areas=kw.pop("service_areas", ["Bengaluru"]),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def work_order(org: UUID, ticket_id: UUID, vendor_id: UUID, created: datetime = T0, **kw: Any) -> WorkOrder:
+    start = kw.pop("scheduled_start", created + timedelta(days=1))
+    return WorkOrder(
+        organization_id=org,
+        ticket_id=ticket_id,
+        vendor_id=vendor_id,
+        description=kw.pop("description", "Replace the pipe"),
+        scheduled_start=start,
+        scheduled_end=kw.pop("scheduled_end", start + timedelta(hours=4)),
+        estimated_cost=kw.pop("estimated_cost", Money.of("1500.00", "INR")),
         created_at=created,
         updated_at=created,
         **kw,

@@ -70,6 +70,15 @@ class FakeDatabase:
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
     leases: OrgTable[Any] = field(default_factory=OrgTable)
+    tickets: OrgTable[Any] = field(default_factory=OrgTable)
+    ticket_updates: list[Any] = field(default_factory=list)  # TicketUpdate, in insertion order
+    ticket_comments: list[Any] = field(default_factory=list)  # Comment
+    ticket_attachments: list[Any] = field(default_factory=list)  # Attachment
+    ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
+    ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
+    vendors: OrgTable[Any] = field(default_factory=OrgTable)
+    work_orders: OrgTable[Any] = field(default_factory=OrgTable)
+    work_order_costs: list[dict[str, Any]] = field(default_factory=list)  # what the expense book booked
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -85,6 +94,15 @@ class FakeDatabase:
         "units",
         "tenants",
         "leases",
+        "tickets",
+        "ticket_updates",
+        "ticket_comments",
+        "ticket_attachments",
+        "ticket_categories",
+        "ticket_webhooks",
+        "vendors",
+        "work_orders",
+        "work_order_costs",
         "outbox",
     )
 

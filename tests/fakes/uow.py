@@ -13,6 +13,16 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.operations import (
+    FakeCategoryRepository,
+    FakeExpenseBook,
+    FakePeopleDirectory,
+    FakePropertyDirectory,
+    FakeTicketRepository,
+    FakeVendorRepository,
+    FakeWebhookRepository,
+    FakeWorkOrderRepository,
+)
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
 from fakes.properties import (
     FakeLeaseRepository,
@@ -25,18 +35,22 @@ from fakes.properties import (
 from fakes.store import FakeDatabase
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
 
 
-class FakeUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork):
-    """``commits`` counts commits; ``committed_events`` keeps every event of a committed transaction
-    (the outbox rows a relay would publish), in order."""
+class FakeUnitOfWork(
+    PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, OperationsUnitOfWork
+):
+    """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
+    committed transaction (the outbox rows a relay would publish), in order."""
 
     def __init__(self, db: FakeDatabase | None = None) -> None:
         super().__init__()
         self.db = db if db is not None else FakeDatabase()
+        self.transactions = 0
         self.commits = 0
         self._snapshot: dict[str, Any] | None = None
         db_ = self.db
@@ -53,6 +67,14 @@ class FakeUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnit
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)
         self.api_keys = FakeApiKeyRepository(db_)
+        self.tickets = FakeTicketRepository(db_)
+        self.work_orders = FakeWorkOrderRepository(db_)
+        self.vendors = FakeVendorRepository(db_)
+        self.ticket_categories = FakeCategoryRepository(db_)
+        self.ticket_webhooks = FakeWebhookRepository(db_)
+        self.property_directory = FakePropertyDirectory(db_)
+        self.people_directory = FakePeopleDirectory(db_)
+        self.expense_book = FakeExpenseBook(db_)
 
     @property
     def committed_events(self) -> list[DomainEvent]:
@@ -61,6 +83,7 @@ class FakeUnitOfWork(PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnit
     async def _begin(self) -> None:
         if self._snapshot is not None:
             raise RuntimeError("unit of work entered twice (units of work do not nest)")
+        self.transactions += 1
         self._snapshot = self.db.snapshot()
 
     async def commit(self) -> None:

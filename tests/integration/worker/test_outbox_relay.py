@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -148,7 +148,7 @@ async def test_a_failing_subscriber_leaves_the_rest_for_the_next_run(api, owner,
 
 
 async def test_purge_expired_deletes_only_what_expired(api, owner, ctx):
-    now = datetime.now(UTC)
+    now = api.container.clock().now()  # the purge's own clock
     user = uuid.UUID(owner.user_id)
     old_token, fresh_token = uuid.uuid4(), uuid.uuid4()
     gone_jti, live_jti = f"gone-{uuid.uuid4().hex}", f"live-{uuid.uuid4().hex}"

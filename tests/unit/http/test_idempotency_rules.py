@@ -1,4 +1,5 @@
-"""The pure rules of the Idempotency-Key middleware: fingerprints, storable statuses, key syntax."""
+"""The pure rules of the Idempotency-Key (the middleware's and the payments'): fingerprints, storable
+statuses, key syntax, scopes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmsaas.domain.shared.actor import Actor
-from pmsaas.entrypoints.http.idempotency import _valid_key, fingerprint, is_storable, principal_scope
+from pmsaas.domain.shared.idempotency import fingerprint, gateway_key, principal_scope
+from pmsaas.domain.shared.idempotency import valid_key as _valid_key
+from pmsaas.entrypoints.http.idempotency import is_storable
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
@@ -64,3 +67,13 @@ def test_principals_are_scoped_by_organization_and_kind():
     elsewhere = principal_scope(Actor(user_id=user, organization_id=uuid.uuid4()))
     assert len({as_user, as_key, elsewhere}) == 3
     assert len(as_user) <= 120  # fits the SQL column
+
+
+def test_gateway_keys_stay_within_255_characters_and_apart():
+    scope = principal_scope(Actor(user_id=uuid.uuid4(), organization_id=uuid.uuid4()))
+    other = principal_scope(Actor(user_id=uuid.uuid4(), organization_id=uuid.uuid4()))
+    short, long_ = "k-1", "k" * 255
+    assert gateway_key(scope, short) == f"{scope}:charge:k-1"
+    assert gateway_key(scope, short) != gateway_key(other, short) != gateway_key(scope, short, "refund")
+    assert len(gateway_key(scope, long_)) <= 255
+    assert gateway_key(scope, long_) != gateway_key(scope, long_[:-1] + "j")

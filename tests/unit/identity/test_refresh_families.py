@@ -1,4 +1,4 @@
-"""Refresh-token rotation and reuse detection as a hypothesis state machine over in-memory fakes.
+"""Refresh-token rotation and reuse detection as a hypothesis state machine over the fake unit of work.
 
 The model: each sign-in starts a family; a refresh replaces the family's live token with a new one;
 presenting any other token of a family (an old one) kills the whole family; logout with a refresh
@@ -8,161 +8,21 @@ token kills that family, without one every family of the user. Tokens of expired
 from __future__ import annotations
 
 import asyncio
-import copy
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, precondition, rule
 
+from fakes import FakeDatabase, FakeUnitOfWork
 from pmsaas.domain.identity import services
-from pmsaas.domain.identity.model import IssuedAccessToken, Membership, RefreshRecord, User
-from pmsaas.domain.identity.ports import (
-    AccessTokenIssuer,
-    AttemptLimiter,
-    IdentityUnitOfWork,
-    MembershipRepository,
-    OrganizationRegistry,
-    PasswordHasher,
-    TokenRepository,
-    UserRepository,
-)
+from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
 from pmsaas.domain.shared.clock import FixedClock
-from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound
+from pmsaas.domain.shared.errors import AuthenticationFailed
 
-# -- fakes ------------------------------------------------------------------------------------
-
-
-@dataclass
-class State:
-    users: dict[UUID, User] = field(default_factory=dict)
-    memberships: list[Membership] = field(default_factory=list)
-    refresh: dict[str, RefreshRecord] = field(default_factory=dict)  # token hash -> record
-    revoked_access: dict[str, datetime] = field(default_factory=dict)
-
-
-class FakeUsers(UserRepository):
-    def __init__(self, uow: FakeUow) -> None:
-        self.uow = uow
-
-    async def add(self, user: User) -> None:
-        self.uow.state.users[user.id] = user
-
-    async def get(self, user_id: UUID) -> User:
-        if user_id not in self.uow.state.users:
-            raise NotFound("user", user_id)
-        return self.uow.state.users[user_id]
-
-    async def find_by_email(self, email: str) -> User | None:
-        return next((u for u in self.uow.state.users.values() if u.email == email), None)
-
-    async def update(self, user: User) -> None:
-        self.uow.state.users[user.id] = user
-
-
-class FakeMemberships(MembershipRepository):
-    def __init__(self, uow: FakeUow) -> None:
-        self.uow = uow
-
-    async def add(self, membership: Membership) -> None:
-        self.uow.state.memberships.append(membership)
-
-    async def find(self, organization_id: UUID, user_id: UUID) -> Membership | None:
-        return next(
-            (m for m in self.uow.state.memberships if (m.organization_id, m.user_id) == (organization_id, user_id)),
-            None,
-        )
-
-    async def get(self, organization_id: UUID, user_id: UUID) -> Membership:
-        found = await self.find(organization_id, user_id)
-        if found is None:
-            raise NotFound("user", user_id)
-        return found
-
-    async def for_user(self, user_id: UUID) -> list[Membership]:
-        return [m for m in self.uow.state.memberships if m.user_id == user_id]
-
-    async def update(self, membership: Membership) -> None:  # pragma: no cover - unused here
-        raise NotImplementedError
-
-    async def remove(self, organization_id: UUID, user_id: UUID) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def list_users(self, *args: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
-
-
-class FakeTokens(TokenRepository):
-    def __init__(self, uow: FakeUow) -> None:
-        self.uow = uow
-
-    async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
-        self.uow.state.refresh[token_hash] = record
-
-    async def find_refresh(self, token_hash: str) -> RefreshRecord | None:
-        return self.uow.state.refresh.get(token_hash)
-
-    async def mark_refresh_used(self, record_id: UUID, at: datetime) -> bool:
-        for h, r in self.uow.state.refresh.items():
-            if r.id == record_id and r.used_at is None:
-                self.uow.state.refresh[h] = replace(r, used_at=at)
-                return True
-        return False
-
-    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
-        for h, r in self.uow.state.refresh.items():
-            if r.family_id == family_id and r.revoked_at is None:
-                self.uow.state.refresh[h] = replace(r, revoked_at=at)
-
-    async def revoke_user_tokens(self, user_id: UUID, at: datetime) -> None:
-        for h, r in self.uow.state.refresh.items():
-            if r.user_id == user_id and r.revoked_at is None:
-                self.uow.state.refresh[h] = replace(r, revoked_at=at)
-
-    async def add_action_token(self, **kw: Any) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def use_action_token(self, **kw: Any) -> UUID | None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def revoke_access(self, jti: str, expires_at: datetime) -> None:
-        self.uow.state.revoked_access[jti] = expires_at
-
-    async def is_access_revoked(self, jti: str) -> bool:
-        return jti in self.uow.state.revoked_access
-
-
-class FakeRegistry(OrganizationRegistry):
-    async def create_for_owner(self, *, name: str, at: datetime) -> UUID:  # pragma: no cover
-        raise NotImplementedError
-
-    async def exists(self, organization_id: UUID) -> bool:  # pragma: no cover
-        return True
-
-
-class FakeUow(IdentityUnitOfWork):
-    """Transactional like the SQL one: what is not committed is rolled back."""
-
-    def __init__(self, committed: State) -> None:
-        super().__init__()
-        self.committed = committed
-        self.state = committed
-        self.users = FakeUsers(self)
-        self.memberships = FakeMemberships(self)
-        self.tokens = FakeTokens(self)
-        self.organization_registry = FakeRegistry()
-
-    async def _begin(self) -> None:
-        self.state = copy.deepcopy(self.committed)
-
-    async def commit(self) -> None:
-        self.committed.__dict__.update(copy.deepcopy(self.state).__dict__)
-
-    async def rollback(self) -> None:
-        self.state = self.committed
+# -- fakes of the ports without a repository ------------------------------------------------
 
 
 class PlainHasher(PasswordHasher):
@@ -211,7 +71,7 @@ class RefreshFamilies(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.db = State()
+        self.db = FakeDatabase()
         self.clock = FixedClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
         self.issuer = CountingIssuer()
         now = self.clock.now()
@@ -223,8 +83,8 @@ class RefreshFamilies(RuleBasedStateMachine):
         self.family_of: dict[str, int] = {}
         self.started_token: dict[str, datetime] = {}  # token -> when it was issued
 
-    def uow(self) -> FakeUow:
-        return FakeUow(self.db)
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.db)
 
     def _refresh_ok(self, token: str) -> bool:
         family = self.family_of[token]
@@ -331,7 +191,7 @@ class RefreshFamilies(RuleBasedStateMachine):
 
     @invariant()
     def at_most_one_live_token_per_family(self) -> None:
-        records = self.db.refresh.values()
+        records = self.db.refresh_tokens.values()
         for family_id in {r.family_id for r in records}:
             live = [r for r in records if r.family_id == family_id and r.used_at is None and r.revoked_at is None]
             assert len(live) <= 1

@@ -1,31 +1,24 @@
-"""Operations use cases over in-memory fakes of the ports: one transaction each, events recorded
+"""Operations use cases over the in-memory fakes of the ports: one transaction each, events recorded
 only on commit, the visibility and assignment rules, work orders resolving their request."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import FakeDatabase, FakeUnitOfWork
+from fakes import builders as b
 from pmsaas.domain.operations import tickets, vendors, work_orders
-from pmsaas.domain.operations.model import Priority, TicketStatus
-from pmsaas.domain.operations.ports import (
-    CategoryRepository,
-    OperationsUnitOfWork,
-    PeopleDirectory,
-    PropertyDirectory,
-    TicketFilter,
-    TicketRepository,
-    VendorRepository,
-    WorkOrderRepository,
-)
+from pmsaas.domain.operations.model import Priority, Ticket, TicketStatus
+from pmsaas.domain.operations.ports import TicketFilter
+from pmsaas.domain.properties.lease import LeaseStatus
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.money import Money
-from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.paging import PageRequest
 
 ORG = uuid.uuid4()
 PROPERTY, UNIT_A, UNIT_B = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -33,188 +26,33 @@ TENANT_A, TENANT_B = uuid.uuid4(), uuid.uuid4()
 STAFF, GUARD, TENANT_USER = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
 
-class FakeTickets(TicketRepository):
-    def __init__(self) -> None:
-        self.rows: dict = {}
-        self.history: list = []
-        self.notes: list = []
-        self.files: list = []
-
-    async def add(self, ticket):
-        self.rows[ticket.id] = replace(ticket)
-
-    async def get(self, organization_id, ticket_id):
-        t = self.rows.get(ticket_id)
-        if t is None or t.organization_id != organization_id:
-            raise NotFound("ticket", ticket_id)
-        return replace(t)
-
-    async def update(self, ticket, expected_version):
-        if self.rows[ticket.id].version != expected_version:
-            raise Conflict("stale")
-        self.rows[ticket.id] = replace(ticket)
-
-    async def delete(self, organization_id, ticket_id, at):
-        del self.rows[ticket_id]
-
-    async def list(self, organization_id, filters, page):
-        items = [t for t in self.rows.values() if t.organization_id == organization_id]
-        if filters.tenant_id:
-            items = [t for t in items if t.tenant_id == filters.tenant_id]
-        return Page(items=items, total=len(items), page=1, page_size=page.page_size)
-
-    async def add_update(self, update):
-        self.history.append(update)
-
-    async def updates(self, organization_id, ticket_id, *, include_internal):
-        return [u for u in self.history if u.ticket_id == ticket_id and (include_internal or not u.internal)]
-
-    async def add_comment(self, comment):
-        self.notes.append(comment)
-
-    async def comments(self, organization_id, ticket_id, *, include_internal):
-        return [c for c in self.notes if c.ticket_id == ticket_id and (include_internal or not c.internal)]
-
-    async def add_attachment(self, attachment):
-        self.files.append(attachment)
-
-    async def attachments(self, organization_id, ticket_id):
-        return [a for a in self.files if a.ticket_id == ticket_id]
-
-    async def get_attachment(self, organization_id, ticket_id, attachment_id):
-        raise NotFound("attachment", attachment_id)
-
-    async def active_counts(self, organization_id, property_ids):
-        return {}
-
-    async def assignee_properties(self, organization_id, user_ids):
-        return {}
+def seeded() -> FakeDatabase:
+    """One Indian organization: a property with two let units, a custom category, and three members
+    (maintenance staff who may work tickets, a guard and a tenant who may not)."""
+    db = FakeDatabase()
+    db.organizations[ORG] = b.organization(id=ORG)
+    db.properties.put(ORG, PROPERTY, b.prop(ORG, "Seaside Apartments", id=PROPERTY))
+    for unit_id, name, tenant_id in ((UNIT_A, "Unit 101", TENANT_A), (UNIT_B, "Unit 102", TENANT_B)):
+        unit = b.unit(ORG, PROPERTY, name, id=unit_id)
+        db.units.put(ORG, unit_id, unit)
+        db.tenants.put(ORG, tenant_id, b.tenant(ORG, PROPERTY, id=tenant_id))
+        lease = b.lease(ORG, unit, tenant_id, status=LeaseStatus.ACTIVE)
+        db.leases.put(ORG, lease.id, lease)
+    for user_id, role in ((STAFF, "MaintenanceStaff"), (GUARD, "SecurityStaff"), (TENANT_USER, "Tenant")):
+        db.users[user_id] = b.user(id=user_id)
+        db.memberships[(ORG, user_id)] = b.membership(ORG, user_id, role)
+    db.ticket_categories[(ORG, "elevator")] = b.T0
+    return db
 
 
-class FakeWorkOrders(WorkOrderRepository):
-    def __init__(self) -> None:
-        self.rows: dict = {}
-
-    async def add(self, order):
-        self.rows[order.id] = replace(order)
-
-    async def get(self, organization_id, order_id):
-        o = self.rows.get(order_id)
-        if o is None or o.organization_id != organization_id:
-            raise NotFound("work order", order_id)
-        return replace(o)
-
-    async def update(self, order, expected_version):
-        assert self.rows[order.id].version == expected_version
-        self.rows[order.id] = replace(order)
-
-    async def delete(self, organization_id, order_id, at):
-        del self.rows[order_id]
-
-    async def list(self, organization_id, filters, page):
-        items = [o for o in self.rows.values() if filters.vendor_id in (None, o.vendor_id)]
-        return Page(items=items, total=len(items), page=1, page_size=page.page_size)
-
-    async def for_ticket(self, organization_id, ticket_id):
-        return [replace(o) for o in self.rows.values() if o.ticket_id == ticket_id]
-
-    async def finished_for_vendor(self, organization_id, vendor_id, start, end):
-        return [o for o in self.rows.values() if o.vendor_id == vendor_id]
+def published(uow: FakeUnitOfWork) -> list[str]:
+    return [e.name for e in uow.committed_events]
 
 
-class FakeVendors(VendorRepository):
-    def __init__(self) -> None:
-        self.rows: dict = {}
-
-    async def add(self, vendor):
-        self.rows[vendor.id] = vendor
-
-    async def get(self, organization_id, vendor_id):
-        v = self.rows.get(vendor_id)
-        if v is None or v.organization_id != organization_id:
-            raise NotFound("vendor", vendor_id)
-        return v
-
-    async def update(self, vendor, expected_version):
-        self.rows[vendor.id] = vendor
-
-    async def delete(self, organization_id, vendor_id, at):
-        del self.rows[vendor_id]
-
-    async def list(self, organization_id, filters, page):
-        return Page(items=list(self.rows.values()), total=len(self.rows), page=1, page_size=page.page_size)
-
-
-class FakeCategories(CategoryRepository):
-    async def custom(self, organization_id):
-        return ["elevator"]
-
-    async def add(self, organization_id, name, at):
-        return None
-
-
-class FakePlaces(PropertyDirectory):
-    async def property_exists(self, organization_id, property_id):
-        return organization_id == ORG and property_id == PROPERTY
-
-    async def unit_in_property(self, organization_id, unit_id, property_id):
-        return unit_id in (UNIT_A, UNIT_B) and property_id == PROPERTY
-
-    async def units_of_tenant(self, organization_id, tenant_id):
-        return {TENANT_A: {UNIT_A}, TENANT_B: {UNIT_B}}.get(tenant_id, set())
-
-    async def property_names(self, organization_id, property_ids):
-        return {PROPERTY: "Seaside Apartments"}
-
-    async def unit_names(self, organization_id, unit_ids):
-        return {UNIT_A: "Unit 101", UNIT_B: "Unit 102"}
-
-
-class FakePeople(PeopleDirectory):
-    async def names(self, organization_id, ids):
-        return {i: "Someone" for i in ids}
-
-    async def can_work_tickets(self, organization_id, user_id):
-        return {STAFF: True, GUARD: False, TENANT_USER: False}.get(user_id)
-
-    async def people(self, organization_id, filters, page):
-        raise NotImplementedError
-
-    async def person(self, organization_id, user_id):
-        raise NotImplementedError
-
-
-class FakeExpenseBook:
-    def __init__(self) -> None:
-        self.booked: list = []
-
-    async def record_work_order_cost(self, **kw):
-        self.booked.append(kw)
-        return None
-
-
-class FakeUow(OperationsUnitOfWork):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tickets = FakeTickets()
-        self.work_orders = FakeWorkOrders()
-        self.vendors = FakeVendors()
-        self.ticket_categories = FakeCategories()
-        self.property_directory = FakePlaces()
-        self.people_directory = FakePeople()
-        self.expense_book = FakeExpenseBook()
-        self.transactions = 0
-        self.published: list[str] = []
-
-    async def _begin(self):
-        self.transactions += 1
-
-    async def commit(self):
-        self.published += [e.name for e in self.events]
-        self.events = []
-
-    async def rollback(self):
-        self.events = []
+def stored(uow: FakeUnitOfWork, ticket: Ticket) -> Ticket:
+    found = uow.db.tickets.find(ORG, ticket.id)
+    assert found is not None
+    return found
 
 
 MANAGER = Actor(
@@ -233,8 +71,8 @@ def new(unit=UNIT_A, **kw) -> tickets.NewTicket:
 
 
 @pytest.fixture
-def uow() -> FakeUow:
-    return FakeUow()
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork(seeded())
 
 
 @pytest.fixture
@@ -245,7 +83,7 @@ def clock() -> FixedClock:
 async def test_create_is_one_transaction_with_both_event_names(uow, clock):
     d = await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new())
     assert uow.transactions == 1
-    assert uow.published == ["ticket.created", "maintenance.created"]
+    assert published(uow) == ["ticket.created", "maintenance.created"]
     assert d.ticket.tenant_id == TENANT_A and d.ticket.requester_id == TENANT_USER
     assert d.names.units[UNIT_A] == "Unit 101"
 
@@ -255,7 +93,7 @@ async def test_a_failed_use_case_publishes_nothing(uow, clock):
         await tickets.create_ticket(uow=uow, clock=clock, actor=tenant(), data=new(unit=UNIT_B))
     with pytest.raises(ValidationFailed):
         await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="unicorns"))
-    assert uow.published == [] and uow.tickets.rows == {}
+    assert published(uow) == [] and uow.db.tickets.of(ORG) == []
     d = await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new(category="Elevator"))
     assert d.ticket.category == "elevator"  # a custom category
 
@@ -297,8 +135,8 @@ async def test_patch_moves_one_legal_step_and_resolution_publishes(uow, clock):
         await tickets.update_ticket(
             uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, changes=tickets.TicketChanges(status=status)
         )
-    assert uow.published.count("ticket.resolved") == 1 and uow.published.count("maintenance.completed") == 1
-    assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
+    assert published(uow).count("ticket.resolved") == 1 and published(uow).count("maintenance.completed") == 1
+    assert stored(uow, t).status is TicketStatus.RESOLVED
 
 
 async def test_the_last_open_work_order_resolves_the_request(uow, clock):
@@ -318,17 +156,17 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     a = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
     b = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=a.id)
-    assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS
+    assert stored(uow, t).status is TicketStatus.IN_PROGRESS
     await work_orders.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=a.id, actual_cost=Money.of("120.00", "INR")
     )
-    assert uow.tickets.rows[t.id].status is TicketStatus.IN_PROGRESS  # b is still open
+    assert stored(uow, t).status is TicketStatus.IN_PROGRESS  # b is still open
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=b.id)
     await work_orders.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=b.id, actual_cost=Money.of("80.00", "INR")
     )
-    assert uow.tickets.rows[t.id].status is TicketStatus.RESOLVED
-    assert uow.published.count("work_order.completed") == 2 and uow.published.count("ticket.resolved") == 1
+    assert stored(uow, t).status is TicketStatus.RESOLVED
+    assert published(uow).count("work_order.completed") == 2 and published(uow).count("ticket.resolved") == 1
     assert [b["amount"] for b in uow.expense_book.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
     assert uow.expense_book.booked[0]["vendor_name"] == "Aqua" and uow.expense_book.booked[0]["property_id"] == PROPERTY
     perf = await vendors.vendor_performance(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 
-from pmsaas.adapters.auth import jwt as jwt_module
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.domain.identity.model import Membership, User
+from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
 
 
@@ -18,15 +18,20 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> KeySet:
     return KeySet.development(tmp_path_factory.mktemp("keys"))
 
 
+# Far from any real date on purpose: the tokens' times are judged by their own clock.
+AT = datetime(2031, 3, 31, 23, 59, 50, tzinfo=UTC)
+
+
 def _token(tokens: JwtTokens) -> str:
-    now = datetime.now(UTC)
+    now = tokens._clock.now()
     user = User(email="a@example.com", name="A", created_at=now, updated_at=now)
     membership = Membership(user.id, uuid4(), frozenset({"PropertyManager"}), created_at=now)
     return tokens.issue(user, membership, now).token
 
 
-def _tokens(keys: KeySet, ttl: int = 900) -> JwtTokens:
-    return JwtTokens(keys, issuer="pmsaas", audience="PropertyManagement", ttl_seconds=ttl)
+def _tokens(keys: KeySet, ttl: int = 900, clock: FixedClock | None = None) -> JwtTokens:
+    clock = clock or FixedClock(AT)
+    return JwtTokens(keys, issuer="pmsaas", audience="PropertyManagement", ttl_seconds=ttl, clock=clock)
 
 
 def test_a_verified_token_is_not_verified_again(keys: KeySet, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,11 +54,12 @@ def test_callers_cannot_change_the_cached_claims(keys: KeySet) -> None:
     assert tokens.decode(token)["sub"] != "someone else"
 
 
-def test_expiry_is_checked_on_every_cache_hit(keys: KeySet, monkeypatch: pytest.MonkeyPatch) -> None:
-    tokens = _tokens(keys, ttl=60)
+def test_expiry_is_checked_on_every_cache_hit(keys: KeySet) -> None:
+    clock = FixedClock(AT)
+    tokens = _tokens(keys, ttl=60, clock=clock)
     token = _token(tokens)
     exp = tokens.decode(token)["exp"]
-    monkeypatch.setattr(jwt_module.time, "time", lambda: exp + 0.0)
+    clock.move_to(datetime.fromtimestamp(exp, UTC))
     with pytest.raises(TokenExpired):
         tokens.decode(token)
     assert token not in tokens._verified
@@ -81,3 +87,16 @@ def test_the_cache_is_bounded(keys: KeySet) -> None:
         tokens.decode(token)
     assert len(tokens._verified) <= 3
     assert all(tokens.decode(t)["jti"] for t in issued)
+
+
+def test_expiry_and_issue_time_are_judged_by_the_adapters_clock(keys: KeySet) -> None:
+    clock = FixedClock(AT)
+    tokens = _tokens(keys, ttl=60, clock=clock)
+    token = _token(tokens)  # years away from the wall clock, and still valid on its own clock
+    assert tokens.decode(token)["exp"] == int(AT.timestamp()) + 60
+    clock.move_to(AT + timedelta(seconds=60))
+    with pytest.raises(TokenExpired):
+        _tokens(keys, ttl=60, clock=clock).decode(token)  # uncached: verified, then found expired
+    clock.move_to(AT - timedelta(seconds=1))
+    with pytest.raises(AuthenticationFailed):
+        _tokens(keys, ttl=60, clock=clock).decode(token)  # issued in the clock's future

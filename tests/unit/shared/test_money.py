@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -113,3 +114,35 @@ def test_arithmetic_is_exact(a, b, currency):
 def test_mixing_currencies_fails():
     with pytest.raises(ValueError):
         Money.of("1.00", "INR") + Money.of("1.00", "USD")
+
+
+# -- the fast constructor of sums, differences and negations ----------------------------------
+
+
+def test_sums_differences_and_negations_are_valid_money():
+    """They skip ``__post_init__`` (operands were checked when made): the result must still be a value
+    the checked constructor accepts, equal to the one it would build."""
+    a, b = Money(Decimal("10.50"), "INR"), Money(Decimal("0.25"), "INR")
+    for result in (a + b, a - b, -a, sum([a, b], Money(Decimal(0), "INR"))):
+        assert isinstance(result.amount, Decimal) and result.currency == "INR"
+        assert result == Money(result.amount, result.currency)
+
+
+def test_mixed_currencies_are_refused_before_anything_is_built():
+    with pytest.raises(ValueError, match="currency mismatch"):
+        Money(Decimal(1), "INR") + Money(Decimal(1), "CAD")
+    with pytest.raises(ValueError, match="currency mismatch"):
+        Money(Decimal(1), "INR") - Money(Decimal(1), "CAD")
+
+
+def test_only_money_s_own_operators_use_the_fast_constructor():
+    """``_checked_already`` trusts its caller: nothing outside money.py may call it."""
+    import pmsaas
+
+    root = Path(pmsaas.__file__).parent
+    callers = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "_checked_already" in p.read_text(encoding="utf-8") and p.name != "money.py"
+    ]
+    assert callers == []

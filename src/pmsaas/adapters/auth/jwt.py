@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
 from pmsaas.domain.identity.ports import AccessTokenIssuer
 from pmsaas.domain.identity.roles import permissions_for
+from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
 from pmsaas.domain.shared.ids import new_id
 
@@ -83,8 +83,13 @@ class KeySet:
 
 
 class JwtTokens(AccessTokenIssuer):
-    def __init__(self, keys: KeySet, *, issuer: str, audience: str, ttl_seconds: int) -> None:
+    def __init__(
+        self, keys: KeySet, *, issuer: str, audience: str, ttl_seconds: int, clock: Clock | None = None
+    ) -> None:
         self._keys = keys
+        # Expiry is judged by the same clock the use cases issue tokens with (PyJWT would read the
+        # wall clock): a token issued at a moment verifies at that moment, whatever the calendar says.
+        self._clock = clock or SystemClock()
         self._public = keys.private_key.public_key()
         self._issuer = issuer
         self._audience = audience
@@ -125,7 +130,7 @@ class JwtTokens(AccessTokenIssuer):
         """
         claims = self._verified.get(token)
         if claims is not None:
-            if claims["exp"] <= time.time():
+            if claims["exp"] <= self._clock.now().timestamp():
                 del self._verified[token]
                 raise TokenExpired("Access token has expired")
             return dict(claims)
@@ -143,15 +148,32 @@ class JwtTokens(AccessTokenIssuer):
         if header.get("alg") != "RS256" or header.get("kid") not in (None, self._keys.kid):
             raise AuthenticationFailed("Access token not signed by this server")
         try:
-            return jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 self._public,
                 algorithms=["RS256"],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "sub", "jti", "aud", "iss"]},
+                options={
+                    "require": ["exp", "iat", "sub", "jti", "aud", "iss"],
+                    # The time claims are checked below against our clock, with PyJWT's rules.
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
-        except jwt.ExpiredSignatureError:
-            raise TokenExpired("Access token has expired") from None
         except jwt.PyJWTError:
             raise AuthenticationFailed("Invalid access token") from None
+        return self._in_time(claims)
+
+    def _in_time(self, claims: dict[str, Any]) -> dict[str, Any]:
+        now = self._clock.now().timestamp()
+        try:
+            exp, iat, nbf = int(claims["exp"]), int(claims["iat"]), int(claims.get("nbf", claims["iat"]))
+        except (TypeError, ValueError, OverflowError):
+            raise AuthenticationFailed("Invalid access token") from None
+        if iat > now or nbf > now:
+            raise AuthenticationFailed("Invalid access token")  # issued in the future: not ours to trust yet
+        if exp <= now:
+            raise TokenExpired("Access token has expired")
+        return claims

@@ -1,15 +1,16 @@
 """Revoked access-token ids, checked on every authenticated request.
 
 The durable record is the identity_revoked_access_tokens table (written by the logout use
-case); these stores answer the per-request question without a database round trip.
+case); these stores answer the per-request question without a database round trip. An entry
+lives until its token's ``exp``, read on the same clock that issues and verifies the tokens.
 """
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
 from typing import Any
 
+from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.ports import RateDecision, RateLimiter
 
 
@@ -33,11 +34,15 @@ class RevocationList(ABC):
 class InMemoryRevocationList(RevocationList):
     """One process (the embedded default); filled from the table at start-up."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self._revoked: dict[str, int] = {}
+        self._clock = clock or SystemClock()
+
+    def _now(self) -> int:
+        return int(self._clock.now().timestamp())
 
     async def revoke(self, jti: str, expires_at_epoch: int) -> None:
-        now = int(time.time())
+        now = self._now()
         if len(self._revoked) > 10_000:
             self._revoked = {k: v for k, v in self._revoked.items() if v > now}
         self._revoked[jti] = expires_at_epoch
@@ -45,16 +50,19 @@ class InMemoryRevocationList(RevocationList):
     async def is_revoked(self, jti: str) -> bool:
         # Like the Redis entries' TTL: past the token's own expiry the entry no longer matters.
         expires_at = self._revoked.get(jti)
-        return expires_at is not None and expires_at >= int(time.time())
+        return expires_at is not None and expires_at >= self._now()
 
 
 class RedisRevocationList(RevocationList):
-    def __init__(self, client: Any, prefix: str = "pmsaas:revoked:") -> None:
+    def __init__(self, client: Any, prefix: str = "pmsaas:revoked:", *, clock: Clock | None = None) -> None:
         self._client = client
         self._prefix = prefix
+        self._clock = clock or SystemClock()
 
     async def revoke(self, jti: str, expires_at_epoch: int) -> None:
-        ttl = max(1, expires_at_epoch - int(time.time()))
+        # The token's remaining life on our clock becomes a Redis TTL in real seconds (the clock runs
+        # at the real rate, only its starting point may be moved).
+        ttl = max(1, expires_at_epoch - int(self._clock.now().timestamp()))
         await self._client.set(f"{self._prefix}{jti}", b"1", ex=ttl)
 
     async def is_revoked(self, jti: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import select
 from pathlib import Path
 from typing import Any
@@ -55,7 +54,8 @@ def install_sqlite_pragmas(sync_engine: sa.Engine) -> None:
 
     @sa.event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not conn.get_execution_options().get(READ_ONLY):  # a read-only unit of work takes no lock
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # JSON/JSONB columns are read with msgspec: several times faster than json.loads on a list page,
@@ -85,10 +85,11 @@ def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
         pool_size=pool_size or PG_POOL_SIZE,
         max_overflow=PG_MAX_OVERFLOW,
         pool_recycle=PG_POOL_RECYCLE_SECONDS,
+        connect_args=_READ_ONLY_BY_DEFAULT,
         **_JSON_READ,
     )
     sa.event.listen(engine.sync_engine, "checkout", _drop_dead_connections)
-    install_lazy_begin(engine.sync_engine)
+    install_read_write_transactions(engine.sync_engine)
     return engine
 
 
@@ -117,47 +118,25 @@ def _readable(fd: int) -> bool:
     return bool(select.select([fd], [], [], 0)[0])
 
 
-# -- lazy BEGIN (PostgreSQL) ---------------------------------------------------------------------
+# -- read-only units of work --------------------------------------------------------------------
 #
-# A unit of work that only reads needs no transaction: at READ COMMITTED every statement takes its
-# own snapshot inside a transaction too, so the reads return the same rows, and BEGIN + ROLLBACK are
-# two round trips for nothing. A unit of work's connection therefore starts in autocommit
-# (SqlUnitOfWork switches psycopg and marks the pooled connection's ``info`` with ``LAZY_BEGIN``
-# until it gives the connection back, transactional again); the first statement that is not a plain
-# read (a write, a savepoint, a locking read, anything unrecognised) switches psycopg out of
-# autocommit just before it runs, so psycopg sends BEGIN first and everything from there on, writes
-# and the reads after them, is one transaction that commits or rolls back as before. Reads before
-# the first write ran on committed data only, exactly as they would inside the transaction.
+# A use case that only reads asks for ``uow.read_only()`` (SqlReadOnlyUnitOfWork): its connection runs
+# in autocommit, so it costs no BEGIN/ROLLBACK round trips (at READ COMMITTED every statement takes its
+# own snapshot inside a transaction too: the reads return the same rows). The database refuses its
+# writes: on PostgreSQL every connection of the engine opens with ``default_transaction_read_only``, so
+# a statement run outside an explicit transaction is read-only, while every transaction psycopg begins
+# for a plain unit of work is ``BEGIN READ WRITE`` (psycopg's ``read_only = False``), one round trip
+# as before. On SQLite the read-only unit of work sets ``PRAGMA query_only`` for as long as it holds
+# the connection and skips ``BEGIN IMMEDIATE`` (execution option ``READ_ONLY``).
 
-LAZY_BEGIN = "pmsaas_lazy_begin"
-_NOT_PLAIN = re.compile(
-    r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|advisory|nextval|setval|\b(INSERT|UPDATE|DELETE|MERGE)\b",
-    re.IGNORECASE,
-)
-_plain_reads: dict[str, bool] = {}
+READ_ONLY = "pmsaas_read_only"  # execution option of a read-only unit of work's connection (SQLite)
+_READ_ONLY_BY_DEFAULT = {"options": "-c default_transaction_read_only=on"}
 
 
-def is_plain_read(statement: str) -> bool:
-    """A SELECT that neither writes nor locks (cached per statement text; SQLAlchemy reuses them)."""
-    known = _plain_reads.get(statement)
-    if known is None:
-        known = statement.lstrip()[:6].upper() == "SELECT" and _NOT_PLAIN.search(statement) is None
-        if len(_plain_reads) < 5000:
-            _plain_reads[statement] = known
-    return known
-
-
-def install_lazy_begin(sync_engine: sa.Engine) -> None:
-    @sa.event.listens_for(sync_engine, "before_cursor_execute")
-    def _begin_before_first_write(
-        conn: sa.Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
-    ) -> None:
-        pooled = conn.connection
-        if not pooled.info.get(LAZY_BEGIN):
-            return
-        dbapi = pooled.dbapi_connection
-        if dbapi is not None and dbapi.autocommit and not is_plain_read(statement):
-            dbapi.set_autocommit(False)  # psycopg opens the transaction before this statement
+def install_read_write_transactions(sync_engine: sa.Engine) -> None:
+    @sa.event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_read_only(False)  # no I/O: psycopg's BEGIN becomes BEGIN READ WRITE
 
 
 def create_sync_engine(url: str) -> sa.Engine:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from contextvars import ContextVar
 from functools import cached_property
 from types import TracebackType
 from typing import Any
@@ -12,7 +10,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from pmsaas.adapters.sql.engine import LAZY_BEGIN
+from pmsaas.adapters.sql.engine import READ_ONLY
+from pmsaas.adapters.sql.queries.property_list import property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
@@ -54,13 +53,9 @@ from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork
+from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import DependencyUnavailable
-
-# Set by the HTTP layer while a safe request's admission (revocation check + rate limit) is still
-# in flight next to its handler (entrypoints/http/auth.py): commit waits for the answer, so nothing is
-# ever committed for a request that turns out to be refused (the refusal rolls the use case back).
-pending_admission: ContextVar[Awaitable[Any] | None] = ContextVar("pending_admission", default=None)
+from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 _REPOSITORIES = (
     "tickets",
@@ -72,6 +67,7 @@ _REPOSITORIES = (
     "people_directory",
     "expense_book",
     "properties",
+    "property_list",
     "units",
     "tenants",
     "leases",
@@ -108,13 +104,15 @@ class SqlUnitOfWork(
 ):
     """Implements every context's unit-of-work port over one database connection."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, property_list: type[PropertyListQuery] | None = None) -> None:
         super().__init__()
         self._engine = engine
         self._conn: AsyncConnection | None = None
-        # PostgreSQL: BEGIN is sent just before the first write (engine.LAZY_BEGIN), so a unit of work
-        # that only reads costs no BEGIN/ROLLBACK round trips. SQLite takes its write lock up front.
-        self._lazy = engine.dialect.name == "postgresql"
+        # Query adapters: the composition root picks them for the database (container.py).
+        self._property_list = property_list or property_list_for(engine.dialect.name)
+
+    def read_only(self) -> SqlReadOnlyUnitOfWork:
+        return SqlReadOnlyUnitOfWork(self._engine, property_list=self._property_list)
 
     @property
     def connection(self) -> AsyncConnection:
@@ -127,16 +125,15 @@ class SqlUnitOfWork(
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
             self._conn = await self._engine.connect()
-            if self._lazy:
-                # Straight on the psycopg connection (no I/O): SQLAlchemy's isolation-level machinery
-                # would cost two greenlet round trips at checkout and two more at checkin.
-                pooled = self._conn.sync_connection.connection  # type: ignore[union-attr]
-                await pooled.driver_connection.set_autocommit(True)
-                pooled.info[LAZY_BEGIN] = True
-            await self._conn.begin()
+            await self._start(self._conn)
         except (OSError, OperationalError, InterfaceError, PoolTimeout) as exc:  # cannot connect / pool exhausted: 503
             await self._close_quietly()
             raise DependencyUnavailable("database unavailable") from exc
+
+    async def _start(self, conn: AsyncConnection) -> None:
+        # One transaction (PostgreSQL: psycopg sends BEGIN READ WRITE before the first statement;
+        # SQLite: BEGIN IMMEDIATE, engine.install_sqlite_pragmas).
+        await conn.begin()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -159,9 +156,6 @@ class SqlUnitOfWork(
             self._conn = None
 
     async def commit(self) -> None:
-        admission = pending_admission.get()
-        if admission is not None:
-            await admission  # raises the refusal: the transaction is rolled back on exit
         conn = self.connection
         if self.events:
             await conn.execute(
@@ -186,29 +180,12 @@ class SqlUnitOfWork(
 
     async def _close(self) -> None:
         if self._conn is not None:
-            if self._lazy:
-                self._leave_autocommit(self._conn)
-                await self._restore_transactional(self._conn)
             await self._conn.close()
             self._conn = None
 
-    @staticmethod
-    def _leave_autocommit(conn: AsyncConnection) -> None:
-        try:
-            conn.sync_connection.connection.info.pop(LAZY_BEGIN, None)  # type: ignore[union-attr]
-        except Exception:  # an invalidated connection: the pool discards it anyway
-            return
-
-    @staticmethod
-    async def _restore_transactional(conn: AsyncConnection) -> None:
-        """The pool's connections are transactional (other users of the engine expect it): a unit of
-        work that never wrote is still in autocommit, with no transaction open, so switching back is free."""
-        try:
-            driver = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
-            if driver is not None and driver.autocommit and not driver.closed:
-                await driver.set_autocommit(False)
-        except Exception:  # an invalidated or broken connection: the pool discards it anyway
-            return
+    @cached_property
+    def property_list(self) -> PropertyListQuery:
+        return self._property_list(self.connection)  # type: ignore[call-arg]
 
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]
@@ -337,3 +314,53 @@ class SqlUnitOfWork(
     @cached_property
     def billing(self) -> SqlBillingWriter:  # type: ignore[override]
         return SqlBillingWriter(self.connection)
+
+
+class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
+    """``uow.read_only()``: the same repositories over a connection in autocommit, for use cases that
+    only read. No BEGIN/ROLLBACK round trips on PostgreSQL, no write lock on SQLite. ``commit`` raises,
+    and the database itself refuses a write (engine.py, "read-only units of work"), so nothing is ever
+    stored through it."""
+
+    def read_only(self) -> SqlReadOnlyUnitOfWork:
+        return self
+
+    async def _start(self, conn: AsyncConnection) -> None:
+        if conn.dialect.name == "postgresql":
+            # Straight on the psycopg connection (no I/O): SQLAlchemy's isolation-level machinery
+            # would cost two greenlet round trips at checkout and two more at checkin.
+            await self._driver(conn).set_autocommit(True)
+        else:
+            await conn.execution_options(**{READ_ONLY: True})  # no BEGIN IMMEDIATE
+            await conn.exec_driver_sql("PRAGMA query_only = ON")
+
+    async def commit(self) -> None:
+        raise ReadOnlyUnitOfWorkWrite("a read-only unit of work cannot commit")
+
+    async def _close(self) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            if conn.dialect.name == "postgresql":
+                await self._back_to_transactional(conn)
+            elif not conn.invalidated:
+                await conn.exec_driver_sql("PRAGMA query_only = OFF")
+        finally:
+            await conn.close()
+            self._conn = None
+
+    @staticmethod
+    def _driver(conn: AsyncConnection) -> Any:
+        return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+
+    @classmethod
+    async def _back_to_transactional(cls, conn: AsyncConnection) -> None:
+        """The pool's connections are transactional (plain units of work expect it); with no transaction
+        open, switching back costs no round trip."""
+        try:
+            driver = cls._driver(conn)
+            if driver is not None and driver.autocommit and not driver.closed:
+                await driver.set_autocommit(False)
+        except Exception:  # an invalidated or broken connection: the pool discards it anyway
+            return

@@ -19,9 +19,7 @@
 from __future__ import annotations
 
 import calendar
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -123,43 +121,15 @@ async def run_billing(
 ) -> BillingSummary:
     start, end = parse_period(period)
     summary = BillingSummary(period=period)
-    with _collector_paused():
-        async with uow_factory() as uow:
-            billable = await uow.lease_directory.billable(organization_id, start, end)
-        by_org: dict[UUID, list[BillableLease]] = {}
-        for b in billable:
-            by_org.setdefault(b.lease.organization_id, []).append(b)
-        for org, items in by_org.items():
-            summary.organizations += 1
-            await _bill_organization(uow_factory(), clock, period, org, items, summary)
+    async with uow_factory() as uow:
+        billable = await uow.lease_directory.billable(organization_id, start, end)
+    by_org: dict[UUID, list[BillableLease]] = {}
+    for b in billable:
+        by_org.setdefault(b.lease.organization_id, []).append(b)
+    for org, items in by_org.items():
+        summary.organizations += 1
+        await _bill_organization(uow_factory(), clock, period, org, items, summary)
     return summary
-
-
-_paused_runs = 0
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for the run.
-
-    A run keeps ~100 objects per invoice alive until its commit (leases, charges, invoices, entries,
-    events, rows): the collector's full passes re-scan that growing heap again and again, about
-    30 % of the run's CPU for 10,000 leases (bench/README.md). Reference counting still frees
-    everything that is dropped; only reference cycles wait, and the collector resumes when the last
-    run of the process ends (runs may overlap in one worker) unless someone else had paused it.
-    """
-    global _paused_runs
-    if _paused_runs == 0 and not gc.isenabled():  # paused by someone else: leave it to them
-        yield
-        return
-    _paused_runs += 1
-    gc.disable()
-    try:
-        yield
-    finally:
-        _paused_runs -= 1
-        if _paused_runs == 0:
-            gc.enable()
 
 
 async def _bill_organization(

@@ -319,6 +319,8 @@ class Payment:
     gateway_payment_id: str | None = None
     failure_reason: str | None = None
     received_at: datetime | None = None
+    # Whose idempotency key it is (``principal_scope``): unique per organization, caller and key.
+    idempotency_scope: str = ""
     invoice_ids: tuple[UUID, ...] = ()  # named invoices to pay first (else oldest open)
     allocations: list[Allocation] = field(default_factory=list)
     refunded: Money | None = None
@@ -446,6 +448,7 @@ class Refund:
     request_fingerprint: str
     created_at: datetime
     reason: str | None = None
+    idempotency_scope: str = ""  # as on Payment
     id: UUID = field(default_factory=new_id)
 
 

@@ -39,6 +39,7 @@ from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from pmsaas.domain.shared.idempotency import IdempotencyKeyReused, gateway_key, principal_scope
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -136,17 +137,20 @@ async def create_payment(
     idempotency_key: str,
     fingerprint: str,
 ) -> tuple[Payment, bool]:
-    """Record (manual) or charge (card) a payment exactly once per idempotency key.
+    """Record (manual) or charge (card) a payment exactly once per caller and idempotency key.
 
-    Returns ``(payment, replayed)``. The same key with the same request returns the first payment;
-    with another request it is refused. The unique (organization, key) constraint makes the
-    guarantee hold under concurrency too: the loser of a race rolls back and reads the winner.
+    Returns ``(payment, replayed)``. The same caller's key with the same request (``fingerprint``
+    from ``domain/shared/idempotency.py``) returns the first payment; with another request it is
+    refused (:class:`IdempotencyKeyReused`). Another caller's key is another key. The unique
+    (organization, scope, key) constraint makes the guarantee hold under concurrency too: the loser
+    of a race rolls back and reads the winner.
     """
     now = clock.now()
+    scope = principal_scope(actor)
     async with uow:
-        existing = await uow.payments.by_idempotency_key(actor.org, idempotency_key)
+        existing = await uow.payments.by_idempotency_key(actor.org, scope, idempotency_key)
         if existing is not None:
-            # Keys are per organization: another tenant's key never reveals that tenant's payment.
+            # The caller's own payment; its visibility is checked again (a tenant may have moved out).
             check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
             return _replay(existing, fingerprint), True
         lease = await lease_for(uow, actor, data.lease_id)
@@ -166,6 +170,7 @@ async def create_payment(
             tenant_id=lease.tenant_id,
             amount=data.amount,
             method=data.method,
+            idempotency_scope=scope,
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
             reference=data.reference,
@@ -179,7 +184,7 @@ async def create_payment(
         if data.method == PaymentMethod.CARD:
             assert data.card_number is not None
             outcome = await gateway.charge(
-                amount=data.amount, card_number=data.card_number, idempotency_key=f"{actor.org}:{idempotency_key}"
+                amount=data.amount, card_number=data.card_number, idempotency_key=gateway_key(scope, idempotency_key)
             )
             payment.gateway = gateway.name
             payment.gateway_payment_id = outcome.gateway_payment_id
@@ -205,7 +210,7 @@ async def create_payment_once(**kw: Any) -> tuple[Payment, bool]:
     except _Raced:
         uow, actor = kw["uow"], kw["actor"]
         async with uow:
-            existing = await uow.payments.by_idempotency_key(actor.org, kw["idempotency_key"])
+            existing = await uow.payments.by_idempotency_key(actor.org, principal_scope(actor), kw["idempotency_key"])
             assert existing is not None
             check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
         return _replay(existing, kw["fingerprint"]), True
@@ -213,7 +218,7 @@ async def create_payment_once(**kw: Any) -> tuple[Payment, bool]:
 
 def _replay(existing: Payment, fingerprint: str) -> Payment:
     if existing.request_fingerprint != fingerprint:
-        raise ValidationFailed.single("Idempotency-Key", "was already used with a different request body")
+        raise IdempotencyKeyReused()
     return existing
 
 
@@ -334,17 +339,19 @@ async def refund_payment(
     fingerprint: str,
     gateway: PaymentGateway | None = None,
 ) -> tuple[Payment, Refund, bool]:
-    """Refund at most what is left of a payment, exactly once per idempotency key.
+    """Refund at most what is left of a payment, exactly once per caller and idempotency key (the
+    same rule as :func:`create_payment`).
 
     The refund takes the payment's unallocated credit first, then releases its allocations from the
     most recent invoice backwards (those invoices are open again).
     """
     now = clock.now()
+    scope = principal_scope(actor)
     async with uow:
-        prior = await uow.payments.refund_by_key(actor.org, idempotency_key)
+        prior = await uow.payments.refund_by_key(actor.org, scope, idempotency_key)
         if prior is not None:
             if prior.request_fingerprint != fingerprint or prior.payment_id != payment_id:
-                raise ValidationFailed.single("Idempotency-Key", "was already used with a different request body")
+                raise IdempotencyKeyReused()
             return await uow.payments.get(actor.org, payment_id), prior, True
         payment = await uow.payments.get(actor.org, payment_id, for_update=True)
         version = payment.version
@@ -352,6 +359,7 @@ async def refund_payment(
             organization_id=actor.org,
             payment_id=payment.id,
             amount=amount,
+            idempotency_scope=scope,
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
             reason=reason,
@@ -388,7 +396,7 @@ async def refund_payment(
             await gateway.refund(
                 gateway_payment_id=payment.gateway_payment_id,
                 amount=amount,
-                idempotency_key=f"{actor.org}:refund:{idempotency_key}",
+                idempotency_key=gateway_key(scope, idempotency_key, "refund"),
             )
         await uow.commit()
     return payment, refund, False

@@ -157,10 +157,12 @@ class PaymentFilter:
 class PaymentRepository(ABC):
     @abstractmethod
     async def add(self, payment: Payment) -> bool:
-        """False (and nothing written) when the idempotency key is already used in the organization."""
+        """False (and nothing written) when the caller's idempotency key is already used: unique per
+        (organization, ``idempotency_scope``, key)."""
 
     @abstractmethod
-    async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None: ...
+    async def by_idempotency_key(self, organization_id: UUID, scope: str, key: str) -> Payment | None:
+        """The payment made with this key by this caller (``principal_scope``), if any."""
 
     @abstractmethod
     async def get(self, organization_id: UUID, payment_id: UUID, *, for_update: bool = False) -> Payment: ...
@@ -178,10 +180,10 @@ class PaymentRepository(ABC):
 
     @abstractmethod
     async def add_refund(self, refund: Refund) -> bool:
-        """False when the refund's idempotency key is already used in the organization."""
+        """False when the caller's refund idempotency key is already used (unique as for payments)."""
 
     @abstractmethod
-    async def refund_by_key(self, organization_id: UUID, key: str) -> Refund | None: ...
+    async def refund_by_key(self, organization_id: UUID, scope: str, key: str) -> Refund | None: ...
 
     @abstractmethod
     async def record_gateway_event(self, gateway: str, event_id: str, at: datetime) -> bool:

@@ -42,9 +42,6 @@ class PropertyRepository(ABC):
     async def delete(self, organization_id: UUID, property_id: UUID, at: datetime) -> None: ...
 
     @abstractmethod
-    async def list(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]: ...
-
-    @abstractmethod
     async def find_by_name(self, organization_id: UUID, name: str) -> Property | None: ...
 
     @abstractmethod
@@ -57,6 +54,15 @@ class PropertyRepository(ABC):
     @abstractmethod
     async def unit_counts(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> dict[UUID, int]:
         """Live units per property (0 for a property without units)."""
+
+
+class PropertyListQuery(ABC):
+    """The property list, a hot read, as one query: a page of live properties, each with its owners,
+    and the total of the filtered list. Adapters per database (one statement where the database can);
+    every adapter returns the same rows in the same order."""
+
+    @abstractmethod
+    async def page(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]: ...
 
 
 @dataclass(frozen=True)
@@ -242,6 +248,7 @@ class TenantAccounts(ABC):
 
 class PropertiesUnitOfWork(UnitOfWork):
     properties: PropertyRepository
+    property_list: PropertyListQuery
     units: UnitRepository
     tenants: TenantRepository
     leases: LeaseRepository

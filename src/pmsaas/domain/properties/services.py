@@ -135,8 +135,8 @@ async def delete_property(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Act
 
 
 async def get_property(*, uow: PropertiesUnitOfWork, actor: Actor, property_id: UUID) -> Property:
-    async with uow:
-        return await visible_property(uow, actor, property_id)
+    async with uow.read_only() as reader:
+        return await visible_property(reader, actor, property_id)
 
 
 async def list_properties(
@@ -145,8 +145,8 @@ async def list_properties(
     owner = visibility(actor).owner_id
     if owner is not None:
         filters = replace(filters, owner_id=owner)
-    async with uow:
-        return await uow.properties.list(actor.org, filters, page)
+    async with uow.read_only() as reader:
+        return await reader.property_list.page(actor.org, filters, page)
 
 
 async def list_properties_with_unit_counts(
@@ -156,9 +156,9 @@ async def list_properties_with_unit_counts(
     owner = visibility(actor).owner_id
     if owner is not None:
         filters = replace(filters, owner_id=owner)
-    async with uow:
-        found = await uow.properties.list(actor.org, filters, page)
-        counts = await uow.properties.unit_counts(actor.org, [p.id for p in found.items])
+    async with uow.read_only() as reader:
+        found = await reader.property_list.page(actor.org, filters, page)
+        counts = await reader.properties.unit_counts(actor.org, [p.id for p in found.items])
     return found, counts
 
 

@@ -45,6 +45,20 @@ class UnitOfWork(ABC):
     async def _close(self) -> None:
         return None
 
+    def read_only(self) -> Self:
+        """The same ports, for a use case that only reads; the use case asks for it by name.
+
+        It opens no transaction: every read sees committed data, as it would at READ COMMITTED inside
+        one, without the BEGIN/ROLLBACK round trips. ``commit`` raises ``ReadOnlyUnitOfWorkWrite``
+        and so does any write the adapter can refuse (the SQL adapter lets the database refuse it),
+        so nothing is ever stored through it. Writes stay in the plain unit of work, one transaction.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no read-only variant")
+
+
+class ReadOnlyUnitOfWorkWrite(RuntimeError):
+    """A use case tried to commit (or write) through a read-only unit of work: a programming error."""
+
 
 @dataclass(frozen=True)
 class EmailAttachment:
@@ -95,7 +109,7 @@ class RateLimiter(ABC):
     async def reset(self, key: str) -> None: ...
 
 
-# -- idempotency keys (docs/api-contract.md §6, docs/DECISIONS.md) ----------------------------------------
+# -- idempotency keys (docs/api-contract.md §6, docs/DECISIONS.md) ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -120,9 +134,9 @@ class IdempotencyRecord:
 
 
 class IdempotencyStore(ABC):
-    """Idempotency keys, scoped to a principal (``scope``). Adapters hold the TTLs: a completed key
-    lives at least 24 hours; an in-progress claim expires after a short lock time, so a crashed
-    request does not block its key forever."""
+    """Idempotency keys, scoped to a principal (``scope``, from ``idempotency.principal_scope``).
+    Adapters hold the TTLs: a completed key lives at least 24 hours; an in-progress claim expires
+    after a short lock time, so a crashed request does not block its key forever."""
 
     @abstractmethod
     async def begin(self, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:

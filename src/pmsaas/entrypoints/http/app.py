@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from pmsaas.container import Container, shutdown
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
+from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
@@ -54,47 +55,7 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-_PATCHED_SHAPE = {"DependencyCleanupGroup", "dependency_batches", "resolve_dependency", "create_task_group"}
-
-
-def resolve_dependencies_in_turn() -> None:
-    """Resolve a handler's independent dependencies one after the other, not in an anyio task group.
-
-    Litestar 2 starts a task group (one task per dependency) whenever a handler has two or more
-    dependencies at the same level: most of ours have three (uow, actor, listing or clock). None of
-    them waits on I/O, so the concurrency buys nothing and costs ~0.2-0.3 ms of CPU per request
-    (bench/README.md; upstream: litestar-org/litestar#4563). Same semantics otherwise: the same
-    batches in the same order, the same cleanup group, the first error propagates. Idempotent.
-
-    It replaces a private method, so it only does so where that method is the one this was written
-    against (Litestar 2.25: batches of ``resolve_dependency`` calls in a task group); a Litestar whose
-    internals moved keeps its own behaviour instead of breaking.
-    """
-    try:
-        from litestar._kwargs.cleanup import DependencyCleanupGroup
-        from litestar._kwargs.dependencies import resolve_dependency
-        from litestar._kwargs.kwargs_model import KwargsModel
-    except ImportError:
-        return
-    current = KwargsModel.resolve_dependencies
-    if getattr(current, "pmsaas_in_turn", False):
-        return
-    if not _PATCHED_SHAPE <= set(getattr(getattr(current, "__code__", None), "co_names", ())):
-        return
-
-    async def resolve_dependencies(self: KwargsModel, connection: Any, kwargs: dict[str, Any]) -> Any:
-        cleanup_group = DependencyCleanupGroup()
-        for batch in self.dependency_batches:
-            for dependency in batch:
-                await resolve_dependency(dependency, connection, kwargs, cleanup_group)
-        return cleanup_group
-
-    resolve_dependencies.pmsaas_in_turn = True  # type: ignore[attr-defined]
-    KwargsModel.resolve_dependencies = resolve_dependencies  # type: ignore[method-assign]
-
-
 def create_app(container: Container) -> Litestar:
-    resolve_dependencies_in_turn()
     schedule = embedded_schedule(container)  # in-process jobs when there is no Redis (None otherwise)
 
     async def on_startup(app: Litestar) -> None:
@@ -119,12 +80,6 @@ def create_app(container: Container) -> Litestar:
         auth_middleware_factory(container),
         idempotency_middleware_factory(container),  # after auth: keys are scoped to the principal
     ]
-    shutdown_hooks: list[Any] = [on_shutdown]
-    if container.settings().bench_endpoints:  # measurement-only /bench/ routes (bench/README.md); off by default
-        from pmsaas.entrypoints.http.bench import install_bench
-
-        install_bench(container.settings(), route_handlers, middleware, shutdown_hooks)
-
     app = Litestar(
         route_handlers=route_handlers,
         dependencies={
@@ -132,6 +87,8 @@ def create_app(container: Container) -> Litestar:
             "uow": Provide(lambda: container.uow(), sync_to_thread=False),
             "clock": Provide(lambda: container.clock(), sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
+            # The request's context as one dependency (deps.RequestContext): actor, clock, units of work.
+            "ctx": Provide(context_provider(container), sync_to_thread=False),
         },
         middleware=middleware,
         exception_handlers={Exception: handle_exception},
@@ -140,7 +97,7 @@ def create_app(container: Container) -> Litestar:
         before_send=[stamp_request_id],
         before_request=require_json_body,
         on_startup=[on_startup],
-        on_shutdown=shutdown_hooks,
+        on_shutdown=[on_shutdown],
         request_max_body_size=2 * 1024 * 1024,
         debug=False,
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
@@ -151,7 +108,6 @@ def create_app(container: Container) -> Litestar:
 
 async def _warm_revocations(container: Container) -> None:
     """The in-memory revocation list starts from the durable table (embedded mode)."""
-    from datetime import UTC, datetime
 
     import sqlalchemy as sa
 
@@ -163,7 +119,8 @@ async def _warm_revocations(container: Container) -> None:
         return
     try:
         async with container.engine().connect() as conn:
-            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(t.c.expires_at > datetime.now(UTC)))
+            live = t.c.expires_at > container.clock().now()
+            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(live))
             for row in rows:
                 await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
     except (sa.exc.DBAPIError, OSError):

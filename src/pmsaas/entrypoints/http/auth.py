@@ -10,17 +10,17 @@ from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from litestar.utils.scope.state import ScopeState
 
-from pmsaas.adapters.sql.uow import pending_admission
 from pmsaas.container import Container
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited
 from pmsaas.domain.shared.ports import RateDecision
+from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.middleware import _header, add_headers
 
 # Reachable without credentials (exact paths, or prefixes ending in "/").
@@ -266,6 +266,15 @@ class RateLimitedWithHeaders(RateLimited):
 
 Gate = Callable[[], Awaitable[dict[str, str]]]
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Route option (``opt=READS_ONLY``) of a handler whose use cases only read: the request's context hands
+# it read-only units of work alone (deps.RequestContext), so it can commit nothing, and its gate may
+# run next to it. Every other handler, safe method or not, runs once the gate has admitted the request.
+READS_ONLY: dict[str, Any] = {"reads_only": True}
+
+
+def reads_only(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    return handler is not None and bool(handler.opt.get("reads_only"))
 
 
 def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp]:
@@ -279,7 +288,7 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             actor, claims, gate, may_overlap = await authenticator.identify(scope)
             scope["user"] = actor
             scope["auth"] = claims
-            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS:
+            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS and reads_only(scope):
                 await _overlapped(app, gate, scope, receive, send)
                 return
             headers = await gate()
@@ -297,13 +306,13 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
 
 
 async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, send: Send) -> None:
-    """A safe request (GET/HEAD) runs its handler while the gate's Redis round trip is in flight; nothing
-    reaches the client before the gate has answered. Refused (revoked, over the limit, Redis down): the
-    handler's response is dropped and the gate's error is raised instead, so the client sees exactly
-    what it would have seen had the gate run first. Safe methods change nothing, and this process then
-    refuses that token, or holds that principal's requests behind the gate, before any work."""
+    """A read-only handler (``READS_ONLY``) of a safe request runs while the gate's Redis round trip is
+    in flight; nothing reaches the client before the gate has answered. Refused (revoked, over the
+    limit, Redis down): the handler's response is dropped and the refusal is sent instead, rendered as
+    it is when the gate runs first, so the client sees exactly what it would have seen. The handler
+    could store nothing (read-only units of work only), and this process then refuses that token, or
+    holds that principal's requests behind the gate, before any work."""
     pending = asyncio.ensure_future(gate())
-    admission = pending_admission.set(pending)  # a GET that writes after all commits only once admitted
     headers: dict[str, str] | None = None
     refused: Exception | None = None
 
@@ -324,25 +333,25 @@ async def _overlapped(app: ASGIApp, gate: Gate, scope: Scope, receive: Receive, 
     try:
         await app(scope, receive, send_once_admitted)
     except Exception:
-        if headers is None:  # the gate's answer wins over the handler's failure
-            if refused is None:
-                try:
-                    await pending
-                except Exception as gate_error:
-                    refused = gate_error
-            if refused is not None:
-                ScopeState.from_scope(scope).response_started = False
-                raise refused from None
-        raise
+        if headers is None and refused is None:  # the gate's answer wins over the handler's failure
+            try:
+                headers = await pending
+            except Exception as gate_error:
+                refused = gate_error
+        if refused is None:
+            raise
     finally:
-        pending_admission.reset(admission)
         if not pending.done():  # no response at all (the client went away): settle the gate quietly
             await asyncio.gather(pending, return_exceptions=True)
     if refused is not None:
-        # The handler's response start went through Litestar's route-level exception layer (which
-        # marks the scope "response started") but was dropped here: nothing reached the client.
-        ScopeState.from_scope(scope).response_started = False
-        raise refused
+        await _send_refusal(refused, scope, receive, send)
+
+
+async def _send_refusal(refused: Exception, scope: Scope, receive: Receive, send: Send) -> None:
+    """The refusal as the app's exception handler renders it (nothing else was sent for this request)."""
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response = handle_exception(request, refused)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
 # -- guards ------------------------------------------------------------------------------------

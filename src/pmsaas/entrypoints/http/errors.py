@@ -30,6 +30,7 @@ from pmsaas.domain.shared.errors import (
     TokenExpired,
     ValidationFailed,
 )
+from pmsaas.domain.shared.idempotency import IdempotencyKeyReused
 from pmsaas.entrypoints.http.context import request_id_for
 from pmsaas.entrypoints.http.envelope import (
     ErrorDetail,
@@ -50,6 +51,7 @@ _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
     (PermissionDenied, 403, "INSUFFICIENT_PERMISSIONS", "insufficient_scope"),
     (NotFound, 404, "RESOURCE_NOT_FOUND", "not_found"),
     (Conflict, 409, "RESOURCE_CONFLICT", "conflict"),
+    (IdempotencyKeyReused, 422, "IDEMPOTENCY_KEY_REUSED", "idempotency_key_reused"),  # before its base class
     (ValidationFailed, 422, "VALIDATION_ERROR", "validation_error"),
     (RateLimited, 429, "RATE_LIMIT_EXCEEDED", "rate_limit_exceeded"),
     (DependencyUnavailable, 503, "SERVICE_UNAVAILABLE", "service_unavailable"),

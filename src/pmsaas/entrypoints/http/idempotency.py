@@ -5,12 +5,13 @@ buffers the request body, claims the key in the ``IdempotencyStore``, runs the r
 response and stores it before the last byte leaves, so a client that saw the response can always
 replay it. Routes that must have a key declare ``opt={"idempotency": "required"}`` (missing → 400);
 ``opt={"idempotency": "off"}`` ignores the header.
+
+The scope, the fingerprint and the "reused" error are the domain's (``domain/shared/idempotency.py``),
+the same ones the payment and refund use cases apply to their own unique keys.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,15 +23,22 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage,
 from pmsaas.container import Container
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, DomainError, ValidationFailed
+from pmsaas.domain.shared.idempotency import (
+    KEY_HEADER,
+    MAX_KEY_LENGTH,
+    IdempotencyKeyReused,
+    fingerprint,
+    principal_scope,
+    valid_key,
+)
 from pmsaas.domain.shared.ports import IdempotencyStore, StoredResponse
 from pmsaas.entrypoints.http.envelope import ErrorDetail
-from pmsaas.entrypoints.http.errors import ApiError, handle_exception, render
+from pmsaas.entrypoints.http.errors import ApiError, handle_exception
 from pmsaas.entrypoints.http.middleware import _header
 
 log = structlog.get_logger("pmsaas.http.idempotency")
 
-HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 255
+HEADER = KEY_HEADER
 PREFIXES = ("/api/v1/", "/v1/")
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # when the route declares no request_max_body_size
 REPLAYED = (b"idempotent-replayed", b"true")
@@ -46,32 +54,16 @@ def is_storable(status: int) -> bool:
     return status < 500 and status not in TRANSIENT
 
 
-def principal_scope(actor: Actor) -> str:
-    who = f"key:{actor.api_key_id}" if actor.api_key_id else f"user:{actor.user_id}"
-    return f"{actor.organization_id or '-'}:{who}"
-
-
-def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
-    """sha256 of method, path, query and body; JSON bodies are canonicalised (key order, spacing)."""
-    try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
-    except ValueError:
-        canonical = body
-    digest = hashlib.sha256()
-    for part in (method.encode(), path.encode(), query, canonical):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+def request_fingerprint(scope: Scope, body: bytes) -> str:
+    """The fingerprint of this request: what the middleware stores, and what a route that keeps
+    its own unique key (payments, refunds) hands to its use case."""
+    return fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
 
 
 def _policy(scope: Scope) -> str:
     handler = scope.get("route_handler")
     opt = getattr(handler, "opt", None) or {}
     return str(opt.get("idempotency", "optional"))
-
-
-def _valid_key(key: str) -> bool:
-    return 0 < len(key) <= MAX_KEY_LENGTH and all(" " <= ch <= "~" for ch in key)
 
 
 class _Reject(Exception):
@@ -104,24 +96,9 @@ async def _read_body(receive: Receive, limit: int | None) -> bytes | None:
             return b"".join(chunks)
 
 
-class KeyReused(ApiError):
-    """422 IDEMPOTENCY_KEY_REUSED (ticketing surface: ``idempotency_key_reused``)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            422,
-            "IDEMPOTENCY_KEY_REUSED",
-            f"This {HEADER} was already used with a different request",
-            [ErrorDetail(field=HEADER, message="already used with a different method, path or body")],
-        )
-
-
 async def _render(scope: Scope, receive: Receive, send: Send, error: Exception) -> None:
     request: Request[Any, Any, Any] = Request(scope, receive)
-    if isinstance(error, KeyReused):
-        response = render(request, 422, error.code, "idempotency_key_reused", error.detail, error.details)
-    else:
-        response = handle_exception(request, error)
+    response = handle_exception(request, error)
     await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
@@ -156,7 +133,7 @@ def idempotency_middleware_factory(container: Container) -> Callable[[ASGIApp], 
                         )
                     await app(scope, receive, send)
                     return
-                if not _valid_key(key):
+                if not valid_key(key):
                     raise _Reject(
                         ValidationFailed.single(HEADER, f"must be 1 to {MAX_KEY_LENGTH} printable ASCII characters")
                     )
@@ -180,7 +157,7 @@ async def _run(
     if body is None:
         return  # the client went away before sending its body
     owner = principal_scope(actor)
-    print_ = fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
+    print_ = request_fingerprint(scope, body)
     try:
         existing = await store.begin(owner, key, print_)
     except DomainError as exc:
@@ -190,7 +167,7 @@ async def _run(
         raise _Reject(DependencyUnavailable("idempotency store unavailable")) from exc
     if existing is not None:
         if existing.fingerprint != print_:
-            raise _Reject(KeyReused())
+            raise _Reject(IdempotencyKeyReused())
         if existing.response is None:
             running = Conflict(f"A request with this {HEADER} is still being processed; retry later")
             running.headers = {"Retry-After": "1"}  # type: ignore[attr-defined]  # rendered by errors._domain

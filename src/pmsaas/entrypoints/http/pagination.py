@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from pmsaas.domain.shared.errors import ValidationFailed
@@ -13,9 +14,13 @@ from pmsaas.domain.shared.paging import PageRequest
 
 @dataclass(frozen=True)
 class ListQuery:
+    """A list endpoint's one dependency: its list parameters, and the request's context (``ctx``,
+    deps.RequestContext), so a list handler has a single dependency to resolve."""
+
     page: PageRequest
     created_after: datetime | None
     created_before: datetime | None
+    ctx: Any = None
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -28,6 +33,7 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
     """A dependency for one resource's list endpoint; ``sort_by`` outside ``sortable`` → 422."""
 
     async def provide(
+        ctx: NamedDependency[Any],
         page: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
         sort_by: Annotated[str | None, QueryParameter(description=f"One of: {', '.join(sortable)}")] = None,
@@ -45,6 +51,7 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
             page=PageRequest(page=page, page_size=page_size, sort_by=field, descending=sort_order == "desc"),
             created_after=after,
             created_before=before,
+            ctx=ctx,
         )
 
     return provide

@@ -8,7 +8,7 @@ import re
 import uuid
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from pmsaas.adapters.sql.tables.properties import leases, tenants, units
@@ -63,7 +63,7 @@ async def make_lease(
     assert r.status_code == 201, r.text
     property_id = uuid.UUID(r.json()["data"]["id"])
     org = uuid.UUID(owner.org_id)
-    now = datetime.now(UTC)
+    now = api.container.clock().now()
     unit_id, tenant_id, lease_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     currency = CURRENCY[country]
     rent_minor = int(rent.replace(".", ""))

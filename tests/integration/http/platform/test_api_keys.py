@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -80,14 +80,15 @@ async def test_revoked_and_expired_keys_stop_working(api, owner):
     # revoking again is harmless
     assert (await api.delete(f"{BASE}/{data['id']}", owner.token)).status_code == 204
 
-    soon = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    now = api.container.clock().now()
+    soon = (now + timedelta(days=1)).isoformat()
     data = await make_key(api, owner, scopes=["users:read"], expires_at=soon)
     assert data["expires_at"] is not None
     async with api.container.engine().begin() as conn:
         await conn.execute(
             api_keys_table.update()
             .where(api_keys_table.c.id == uuid.UUID(data["id"]))
-            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(expires_at=now - timedelta(seconds=1))
         )
     assert (await api.get("/api/v1/identity/users", data["key"])).status_code == 401
 

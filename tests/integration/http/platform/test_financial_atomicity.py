@@ -16,6 +16,8 @@ from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.money import Money
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 INVOICES = "/api/v1/financial/invoices"
 
 

@@ -15,6 +15,8 @@ from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.cli.main import cli
 from pmsaas.entrypoints.worker.tasks import TASKS
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 INVOICES = "/api/v1/financial/invoices"
 
 

@@ -25,6 +25,8 @@ from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.ports import BillingWriter, IssuedBatch
 from pmsaas.domain.shared.errors import Conflict
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 INVOICES = "/api/v1/financial/invoices"
 # Backslashes, a tab-like escape and a non-ASCII character: COPY's text format must escape them.
 NUMBER_FORMAT = "F\\{fy}\\n°{seq:05d}"
@@ -313,13 +315,13 @@ async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, o
 
 
 async def test_copy_opens_the_transaction_of_a_unit_of_work_that_has_not_written_yet(api):
-    """PostgreSQL units of work begin lazily (engine.LAZY_BEGIN): COPY bypasses SQLAlchemy's hook, so
-    the writer itself must leave autocommit, or each COPY would commit on its own."""
+    """COPY bypasses SQLAlchemy: it must still run inside the unit of work's transaction, never in
+    autocommit, or each COPY would commit on its own (only ``uow.read_only()`` runs in autocommit)."""
     async with api.container.uow() as uow:
         if api.backend == "sqlite":  # SQLite begins up front and writes with bulk statements, not COPY
             assert uow.billing.use_copy is False and uow.connection.in_transaction()
             return
         driver = (await uow.connection.get_raw_connection()).driver_connection
-        assert driver.autocommit  # nothing written yet: no transaction open
+        assert not driver.autocommit  # a unit of work that may write is transactional from the start
         assert await uow.billing.add_issued([]) == 0
         assert not driver.autocommit  # the next statement, the first COPY, runs inside BEGIN … COMMIT

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 GST = "/api/v1/financial/gst-calculator"
 HST = "/api/v1/financial/hst-calculator"
 

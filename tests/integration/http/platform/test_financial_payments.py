@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 
 import pytest
@@ -15,6 +14,8 @@ from fin_support import invoice_body, key, make_lease, money, set_country, trial
 from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER, SandboxPaymentGateway, sign
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.shared.errors import Conflict
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"
@@ -146,6 +147,7 @@ async def test_card_payments_through_the_sandbox_gateway(api, owner):
 def _webhook(api, event: dict, *, secret: str | None = None, at: int | None = None):
     body = json.dumps(event).encode()
     settings = api.container.settings()
+    at = int(api.container.clock().now().timestamp()) if at is None else at  # the server's clock judges its age
     signature = sign(secret or settings.sandbox_webhook_secret, body, at)
     return api.post(WEBHOOK, content=body, headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"})
 
@@ -167,7 +169,7 @@ async def test_delayed_settlement_is_settled_once_by_the_signed_webhook(api, own
     }
     bad = await _webhook(api, event, secret="whsec_wrong")
     assert bad.status_code == 401
-    stale = await _webhook(api, event, at=int(time.time()) - 3600)
+    stale = await _webhook(api, event, at=int(api.container.clock().now().timestamp()) - 3600)
     assert stale.status_code == 401
     assert (await api.get(f"{PAYMENTS}/{pending['id']}", owner.token)).json()["data"]["status"] == "pending"
 

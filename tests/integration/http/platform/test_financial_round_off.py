@@ -5,6 +5,7 @@ rounded total, and the GST return's tax payable rounded per CGST s.170."""
 
 from __future__ import annotations
 
+import pytest
 from fin_support import (
     invoice_body,
     key,
@@ -16,6 +17,8 @@ from fin_support import (
     set_country,
     trial_balance,
 )
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"

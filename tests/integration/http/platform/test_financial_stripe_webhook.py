@@ -6,12 +6,12 @@ callback is signed like Stripe signs it (``Stripe-Signature: t=…,v1=…``)."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from contextlib import contextmanager
 
 import httpx
 import msgspec
+import pytest
 import sqlalchemy as sa
 from dependency_injector import providers
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
@@ -21,6 +21,8 @@ from pmsaas.adapters.payments.stripe import SIGNATURE_HEADER, StripePaymentGatew
 from pmsaas.adapters.sql.tables.financial import payments
 from pmsaas.adapters.sql.tables.notifications import outbox
 from stripe_support import RECORDED
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 PAYMENTS = "/api/v1/financial/payments"
 WEBHOOK = "/api/v1/financial/payments/webhooks/stripe"
@@ -57,8 +59,13 @@ def _event(kind: str, intent_id: str, **intent) -> dict:
     }
 
 
+def _now(api) -> int:
+    return int(api.container.clock().now().timestamp())
+
+
 def _callback(api, event: dict | bytes, *, secret: str = SECRET, at: int | None = None):
     body = event if isinstance(event, bytes) else json.dumps(event).encode()
+    at = _now(api) if at is None else at  # the server judges a signature's age by its clock
     headers = {SIGNATURE_HEADER: sign(secret, body, at), "Content-Type": "application/json"}
     return api.post(WEBHOOK, content=body, headers=headers)
 
@@ -96,7 +103,7 @@ async def test_a_processing_payment_is_settled_once_by_stripes_signed_callback(a
         succeeded = _event("payment_intent.succeeded", payment["gateway_payment_id"], status="succeeded")
 
         assert (await _callback(api, succeeded, secret="whsec_wrong")).status_code == 401
-        stale = await _callback(api, succeeded, at=int(time.time()) - 3600)
+        stale = await _callback(api, succeeded, at=_now(api) - 3600)
         assert stale.status_code == 401 and stale.json()["error"]["code"] == "AUTHENTICATION_FAILED"
         unsigned = await api.post(WEBHOOK, content=json.dumps(succeeded).encode())
         assert unsigned.status_code == 401

@@ -9,6 +9,8 @@ import uuid
 import pytest
 from fin_support import money, set_country, trial_balance
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 BASE = "/api/v1/financial/expenses"
 PLUMBER_PAN = "AAAPL1234C"  # 4th letter P: an individual (194C 1 %)
 COMPANY_PAN = "AABCP1234C"  # C: a company (194C 2 %)

@@ -3,12 +3,12 @@ the journal debits cash and tds_receivable, refunds return cash only, bad input 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from fin_support import invoice_body, key, make_lease, money, set_country, set_org_pan, trial_balance
 
 from pmsaas.domain.financial.tax import rates as R
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"
@@ -49,7 +49,7 @@ async def test_declared_tds_credits_the_tenant_with_cash_plus_tds(api, owner, ot
     assert p["allocations"] == [{"invoice_id": invoice["id"], "amount": money("70800.00")}]  # the gross
     assert p["unallocated"] == money("0.00")
     block = p["tds"]
-    act = R.act_section_on("194-I(b)", datetime.now(UTC).date())
+    act = R.act_section_on("194-I(b)", api.container.clock().today())
     assert block["direction"] == "received" and block["tds_section"] == "194-I(b)" and block["tds_rate"] == 10.0
     assert block["tds_amount"] == money("6000.00") and block["gross_amount"] == money("70800.00")
     assert block["net_amount"] == money("64800.00") and block["computed"] is False

@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fin_support import invoice_body, key, make_lease, money, set_country, set_org_pan
 
 from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
 from pmsaas.domain.financial.tds import quarter_bounds, quarter_of
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 REPORT = "/api/v1/financial/tds-reports"
 TENANT_PAN = "AAACT2345K"
@@ -52,7 +54,7 @@ async def _setup(api, owner):
     await set_country(api, owner, "IN")
     await set_org_pan(api, owner, "AABCA1234C")
     lease = await make_lease(api, owner, "IN", tds_applicable=True, tenant_pan=TENANT_PAN)
-    today = datetime.now(UTC).date()
+    today = api.container.clock().today()
     fy, quarter = quarter_of(today)
     start, _ = quarter_bounds(fy, quarter)
     paid = await _tds_payment(api, owner, lease, certificate="TDS123456789")
@@ -147,7 +149,7 @@ async def test_a_reversed_posting_leaves_the_report(api, owner):
     async with api.container.engine().begin() as conn:
         ledger = SqlLedgerRepository(conn)
         original = await ledger.entry_for(uuid.UUID(owner.org_id), "expense", expense_id)
-        await ledger.post(original.reversal(at=datetime.now(UTC), on=original.entry_date))
+        await ledger.post(original.reversal(at=api.container.clock().now(), on=original.entry_date))
     r = await api.get(REPORT, owner.token, params={"fy": s["fy"], "quarter": s["quarter"], "direction": "deducted"})
     assert r.json()["data"]["rows"] == [], r.text
 

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -324,8 +323,12 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def _now(api: Api) -> int:
+    return int(api.container.clock().now().timestamp())
+
+
 def _claims(owner: Any, **changes: Any) -> dict[str, Any]:
-    now = int(time.time())
+    now = _now(owner.api)
     claims = {
         "sub": owner.user_id,
         "email": owner.email,
@@ -355,7 +358,7 @@ async def test_a_forged_token_with_the_servers_key_works(api, owner):
 
 
 async def test_an_expired_token_is_token_expired(api, owner):
-    now = int(time.time())
+    now = _now(api)
     token = _forge(api, _claims(owner, iat=now - 3600, exp=now - 60))
     assert_error(await api.get(f"{ID}/me", token), 401, "TOKEN_EXPIRED")
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from leasing_support import LEASES, PROPERTIES, lease_body, new_property, new_tenant, new_unit, unit_body
 from pmsaas.adapters.sql.tables.notifications import outbox
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 
 async def unit_status(api, owner, pid, uid) -> str:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from ops_support import make_api_key, make_place, make_tenant, patch
 from pmsaas.adapters.sql.tables.notifications import outbox
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 512
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from ops_support import make_api_key, make_place, make_ticket
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.adapters.sql.tables.operations import work_orders as work_orders_table
+
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
 VENDORS = "/api/v1/operations/vendors"
 ORDERS = "/api/v1/operations/work-orders"
@@ -25,8 +28,8 @@ VENDOR = {
 }
 
 
-def window(hours_from_now: int = 1, length: int = 4) -> tuple[str, str]:
-    start = datetime.now(UTC) + timedelta(hours=hours_from_now)
+def window(api, hours_from_now: int = 1, length: int = 4) -> tuple[str, str]:
+    start = api.container.clock().now() + timedelta(hours=hours_from_now)
     return start.isoformat(), (start + timedelta(hours=length)).isoformat()
 
 
@@ -37,7 +40,7 @@ async def vendor(api, token, **changes):
 
 
 async def order(api, token, ticket_id, vendor_id, amount="1500.00", **changes):
-    start, end = window()
+    start, end = window(api)
     body = {
         "maintenance_request_id": ticket_id,
         "vendor_id": vendor_id,
@@ -106,7 +109,7 @@ async def test_work_order_lifecycle_resolves_the_request_when_the_last_one_compl
     assert (await api.post(f"{ORDERS}/{first['id']}/start", owner.token)).status_code == 409
     r = await api.put(f"{ORDERS}/{first['id']}", owner.token, json={
         "maintenance_request_id": t["id"], "vendor_id": v["id"], "description": "x",
-        "scheduled_start": window()[0], "scheduled_end": window()[1],
+        "scheduled_start": window(api)[0], "scheduled_end": window(api)[1],
         "estimated_cost": {"amount": "1.00", "currency": "INR"},
     })  # fmt: skip
     assert r.status_code == 409  # only scheduled orders are edited
@@ -182,8 +185,8 @@ async def test_ratings_only_for_completed_work_and_performance_from_real_data(ap
             work_orders_table.update()
             .where(work_orders_table.c.id == uuid.UUID(o2["id"]))
             .values(
-                scheduled_end=datetime.now(UTC) - timedelta(hours=1),
-                scheduled_start=datetime.now(UTC) - timedelta(hours=5),
+                scheduled_end=api.container.clock().now() - timedelta(hours=1),
+                scheduled_start=api.container.clock().now() - timedelta(hours=5),
             )
         )
     assert (await api.post(rate, owner.token, json={"work_order_id": o1["id"], "rating": 6})).status_code == 422
@@ -208,11 +211,12 @@ async def test_ratings_only_for_completed_work_and_performance_from_real_data(ap
     assert p["actual_cost"] == {"amount": "2400.00", "currency": "INR"}
     assert p["cost_variance"] == {"amount": "400.00", "currency": "INR"} and p["cost_vs_estimate"] == 1.2
     assert p["average_hours_to_complete"] is not None and p["average_hours_to_complete"] >= 0
-    past = (datetime.now(UTC) - timedelta(days=400)).isoformat()
+    now = api.container.clock().now()
+    past = (now - timedelta(days=400)).isoformat()
     r = await api.get(
         f"{VENDORS}/{v['id']}/performance",
         owner.token,
-        params={"from": past, "to": (datetime.now(UTC) - timedelta(days=300)).isoformat()},
+        params={"from": past, "to": (now - timedelta(days=300)).isoformat()},
     )
     assert r.json()["data"]["work_orders_completed"] == 0 and r.json()["data"]["on_time_rate"] is None
     r = await api.get(
@@ -229,7 +233,7 @@ async def test_bad_input(api, owner):
     place = await make_place(api, owner)
     t = await make_ticket(api, owner.token, place)
     v = await vendor(api, owner.token)
-    start, end = window()
+    start, end = window(api)
     base = {
         "maintenance_request_id": t["id"], "vendor_id": v["id"], "description": "Fix",
         "scheduled_start": start, "scheduled_end": end, "estimated_cost": {"amount": "10.00", "currency": "INR"},
@@ -281,7 +285,7 @@ async def test_other_organization_gets_404(api, owner, other_owner):
         r = await api.request(method, path, token=other_owner.token, **kw)
         assert r.status_code == 404, (method, path, r.text)
     their_vendor = await vendor(api, other_owner.token)
-    start, end = window()
+    start, end = window(api)
     r = await api.post(ORDERS, other_owner.token, json={
         "maintenance_request_id": t["id"], "vendor_id": their_vendor["id"], "description": "x",
         "scheduled_start": start, "scheduled_end": end, "estimated_cost": {"amount": "1.00", "currency": "INR"},

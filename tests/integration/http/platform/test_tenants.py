@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from leasing_support import LEASES, PROPERTIES, leased_unit, new_property, new_tenant, tenant_body
 from pmsaas.adapters.sql.tables.notifications import outbox
 
+pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
+
 MUMBAI = {"city": "Mumbai", "province": "MH", "postal_code": "400076"}
 
 

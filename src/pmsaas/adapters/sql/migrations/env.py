@@ -39,14 +39,31 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: sa.Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+        render_as_batch=sqlite,  # SQLite alters tables by copying them
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    if sqlite:
+        # A batch copy drops the original table, which rows of other tables still reference: foreign
+        # keys are off while migrating and checked once before the commit instead.
+        _sqlite_pragma(connection, "foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: sa.Connection, pragma: str) -> None:
+    """Straight on the driver's connection: the pragma is ignored inside a transaction, and the
+    engine's BEGIN IMMEDIATE would open one around any statement sent through SQLAlchemy."""
+    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 if context.is_offline_mode():

@@ -129,13 +129,18 @@ payments = sa.Table(
     sa.Column("gateway_payment_id", sa.String(100), nullable=True),
     sa.Column("failure_reason", sa.String(200), nullable=True),
     sa.Column("received_at", UtcDateTime(), nullable=True),
+    # The caller's key (docs/api-contract.md §6): scope is ``{organization}:user:{id}`` or
+    # ``{organization}:key:{api_key_id}`` ("legacy" on rows from before keys were per caller).
+    sa.Column("idempotency_scope", sa.String(120), nullable=False),
     sa.Column("idempotency_key", sa.String(255), nullable=False),
     sa.Column("request_fingerprint", sa.String(64), nullable=False),
     sa.Column("invoice_ids", Json, nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
     *timestamps(),
-    # Money moves exactly once per key, whatever the HTTP layer does.
-    sa.UniqueConstraint("organization_id", "idempotency_key"),
+    # Money moves exactly once per caller and key, whatever the HTTP layer does.
+    sa.UniqueConstraint(
+        "organization_id", "idempotency_scope", "idempotency_key", name="uq_financial_payments_caller_key"
+    ),
     sa.UniqueConstraint("organization_id", "receipt_number"),
     sa.UniqueConstraint("gateway", "gateway_payment_id"),
     sa.Index("ix_payments_org_created", "organization_id", "created_at"),
@@ -165,10 +170,13 @@ refunds = sa.Table(
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("idempotency_scope", sa.String(120), nullable=False),  # as on payments
     sa.Column("idempotency_key", sa.String(255), nullable=False),
     sa.Column("request_fingerprint", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
-    sa.UniqueConstraint("organization_id", "idempotency_key"),
+    sa.UniqueConstraint(
+        "organization_id", "idempotency_scope", "idempotency_key", name="uq_financial_refunds_caller_key"
+    ),
 )
 
 payment_methods = sa.Table(

@@ -4,8 +4,9 @@ import sqlalchemy as sa
 
 from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata
 
-# Idempotency-Key records (docs/api-contract.md §6). ``scope`` is the principal (organization + user or API key);
-# the unique constraint makes two concurrent first requests with one key impossible: the loser gets 409.
+# Idempotency-Key records (docs/api-contract.md §6). ``scope`` is the principal (organization + user or
+# API key, ``domain/shared/idempotency.principal_scope``); the unique constraint makes two concurrent
+# first requests with one key impossible: the loser gets 409.
 idempotency_keys = sa.Table(
     "platform_idempotency_keys",
     metadata,

@@ -7,16 +7,18 @@ from typing import Any
 from uuid import UUID
 
 from pmsaas.domain.financial.billing import run_billing
+from pmsaas.entrypoints.batch import garbage_collector_paused
 
 
 async def billing_run(ctx: dict[str, Any], *, period: str, organization_id: str | None = None) -> dict[str, Any]:
     c = ctx["container"]
-    summary = await run_billing(
-        uow_factory=c.uow,
-        clock=c.clock(),
-        period=period,
-        organization_id=UUID(organization_id) if organization_id else None,
-    )
+    with garbage_collector_paused():
+        summary = await run_billing(
+            uow_factory=c.uow,
+            clock=c.clock(),
+            period=period,
+            organization_id=UUID(organization_id) if organization_id else None,
+        )
     return {
         "period": summary.period,
         "created": summary.created,

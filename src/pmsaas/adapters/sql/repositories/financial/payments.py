@@ -44,6 +44,7 @@ def _payment_row(p: Payment) -> dict[str, Any]:
         "gateway_payment_id": p.gateway_payment_id,
         "failure_reason": p.failure_reason,
         "received_at": p.received_at,
+        "idempotency_scope": p.idempotency_scope,
         "idempotency_key": p.idempotency_key,
         "request_fingerprint": p.request_fingerprint,
         "invoice_ids": [str(i) for i in p.invoice_ids],
@@ -60,7 +61,9 @@ _PAYMENT_UPDATE = P.update().where(
 )
 
 _PAYMENT_BY_KEY = sa.select(P).where(
-    P.c.organization_id == sa.bindparam("w_organization_id"), P.c.idempotency_key == sa.bindparam("w_key")
+    P.c.organization_id == sa.bindparam("w_organization_id"),
+    P.c.idempotency_scope == sa.bindparam("w_scope"),
+    P.c.idempotency_key == sa.bindparam("w_key"),
 )
 
 PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
@@ -100,6 +103,7 @@ class SqlPaymentRepository(PaymentRepository):
                 gateway_payment_id=r.gateway_payment_id,
                 failure_reason=r.failure_reason,
                 received_at=r.received_at,
+                idempotency_scope=r.idempotency_scope,
                 idempotency_key=r.idempotency_key,
                 request_fingerprint=r.request_fingerprint,
                 invoice_ids=tuple(UUID(i) for i in (r.invoice_ids or [])),
@@ -119,8 +123,9 @@ class SqlPaymentRepository(PaymentRepository):
             self._without_allocations.add(payment.id)
         return added
 
-    async def by_idempotency_key(self, organization_id: UUID, key: str) -> Payment | None:
-        rows = (await self._conn.execute(_PAYMENT_BY_KEY, {"w_organization_id": organization_id, "w_key": key})).all()
+    async def by_idempotency_key(self, organization_id: UUID, scope: str, key: str) -> Payment | None:
+        params = {"w_organization_id": organization_id, "w_scope": scope, "w_key": key}
+        rows = (await self._conn.execute(_PAYMENT_BY_KEY, params)).all()
         found = await self._hydrate(rows)
         return found[0] if found else None
 
@@ -141,7 +146,14 @@ class SqlPaymentRepository(PaymentRepository):
 
     async def update(self, payment: Payment, expected_version: int) -> None:
         values = _payment_row(payment)
-        for key in ("id", "organization_id", "created_at", "idempotency_key", "request_fingerprint"):
+        for key in (
+            "id",
+            "organization_id",
+            "created_at",
+            "idempotency_scope",
+            "idempotency_key",
+            "request_fingerprint",
+        ):
             values.pop(key)
         values.update(w_organization_id=payment.organization_id, w_id=payment.id, w_version=expected_version)
         result = await self._conn.execute(_PAYMENT_UPDATE, values)
@@ -198,6 +210,7 @@ class SqlPaymentRepository(PaymentRepository):
                 amount_minor=refund.amount.minor,
                 currency=refund.amount.currency,
                 reason=refund.reason,
+                idempotency_scope=refund.idempotency_scope,
                 idempotency_key=refund.idempotency_key,
                 request_fingerprint=refund.request_fingerprint,
                 created_at=refund.created_at,
@@ -206,13 +219,12 @@ class SqlPaymentRepository(PaymentRepository):
         )
         return result.first() is not None
 
-    async def refund_by_key(self, organization_id: UUID, key: str) -> Refund | None:
+    async def refund_by_key(self, organization_id: UUID, scope: str, key: str) -> Refund | None:
         r = F.refunds
-        row = (
-            await self._conn.execute(
-                sa.select(r).where(r.c.organization_id == organization_id, r.c.idempotency_key == key)
-            )
-        ).first()
+        mine = sa.and_(
+            r.c.organization_id == organization_id, r.c.idempotency_scope == scope, r.c.idempotency_key == key
+        )
+        row = (await self._conn.execute(sa.select(r).where(mine))).first()
         if row is None:
             return None
         return Refund(
@@ -220,6 +232,7 @@ class SqlPaymentRepository(PaymentRepository):
             organization_id=row.organization_id,
             payment_id=row.payment_id,
             amount=Money.from_minor(row.amount_minor, row.currency),
+            idempotency_scope=row.idempotency_scope,
             idempotency_key=row.idempotency_key,
             request_fingerprint=row.request_fingerprint,
             reason=row.reason,
@@ -376,4 +389,3 @@ class SqlPaymentMethodRepository(PaymentMethodRepository):
             sa.select(t).where(t.c.organization_id == organization_id).order_by(t.c.created_at, t.c.id)
         )
         return [PaymentMethodRecord(r.organization_id, r.type, r.label, r.enabled, r.details or {}, r.id) for r in rows]
-

@@ -1,13 +1,12 @@
 """/api/v1/financial/payments and /payment-methods: pay or record, refund, receipts.
 
 Payment and refund creation require an ``Idempotency-Key`` header (400 without); the generic
-middleware replays responses, and the domain enforces exactly-once on its own too (unique key per
-organization in the database).
+middleware replays responses, and the domain enforces exactly-once on its own too (a unique key per
+organization and caller in the database), with the middleware's fingerprint and error.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -27,6 +26,7 @@ from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.errors import ApiError
+from pmsaas.entrypoints.http.idempotency import request_fingerprint
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, PaymentTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
@@ -201,8 +201,9 @@ def _require_key(request: Request[Any, Any, Any]) -> str:
     return key
 
 
-def _fingerprint(path: str, body: msgspec.Struct) -> str:
-    return hashlib.sha256(path.encode() + b"\n" + msgspec.json.encode(body)).hexdigest()
+async def _fingerprint(request: Request[Any, Any, Any]) -> str:
+    """The middleware's fingerprint of this very request (the body is already read and cached)."""
+    return request_fingerprint(request.scope, await request.body())
 
 
 # -- controllers -----------------------------------------------------------------------------
@@ -262,7 +263,7 @@ class PaymentController(Controller):
                 tds=data.tds.to_request() if data.tds else None,
             ),
             idempotency_key=key,
-            fingerprint=_fingerprint("payments", data),
+            fingerprint=await _fingerprint(request),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(ok(PaymentOut.of(payment)), status_code=HTTP_201_CREATED, headers=headers)
@@ -346,7 +347,7 @@ class PaymentController(Controller):
             amount=data.amount.to_money(field="amount.amount"),
             reason=data.reason,
             idempotency_key=key,
-            fingerprint=_fingerprint(f"refund:{payment_id}", data),
+            fingerprint=await _fingerprint(request),
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(ok(RefundResultOut.of(payment, refund)), status_code=HTTP_201_CREATED, headers=headers)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -24,10 +24,10 @@ from pmsaas.domain.properties.model import (
     PropertyType,
     QuietHours,
 )
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter
+from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.errors import ValidationFailed
-from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.auth import READS_ONLY, requires
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import AddressIn, AddressOut, AmountText, Input, LongText, Name, ShortText
@@ -220,16 +220,18 @@ class PropertyController(Controller):
     tags = ["Properties"]
     dependencies = {"listing": Provide(list_query(("name", "created_at", "updated_at")))}
 
-    @get("/", guards=[requires("property:read")], summary="List properties")
+    # Each handler declares one dependency (``ctx``, or ``listing`` which carries it; deps.py). The reads
+    # are READS_ONLY: read-only units of work, so their gate may run next to them (auth.py).
+
+    @get("/", guards=[requires("property:read")], opt=READS_ONLY, summary="List properties")
     async def list_properties(
         self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[PropertyStatusName | None] = None,
         type: FromQuery[PropertyTypeName | None] = None,  # the contract names it "type"
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[PropertyOut]:
+        ctx = listing.ctx
         filters = PropertyFilter(
             status=status,
             type=type,
@@ -237,51 +239,44 @@ class PropertyController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await services.list_properties(uow=uow, actor=actor, filters=filters, page=listing.page)
+        page = await services.list_properties(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [PropertyOut.of(p) for p in page.items])
 
     @post("/", guards=[requires("property:create")], status_code=HTTP_201_CREATED, summary="Create a property")
-    async def create_property(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[PropertyIn],
-    ) -> Ok[PropertyOut]:
-        prop = await services.create_property(uow=uow, clock=clock, actor=actor, data=to_input(data))
+    async def create_property(self, ctx: Context, data: JSONBody[PropertyIn]) -> Ok[PropertyOut]:
+        prop = await services.create_property(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=to_input(data))
         return ok(PropertyOut.of(prop))
 
-    @get("/{property_id:uuid}", guards=[requires("property:read")], summary="Get a property")
-    async def get_property(
-        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
-    ) -> Ok[PropertyOut]:
-        return ok(PropertyOut.of(await services.get_property(uow=uow, actor=actor, property_id=property_id)))
+    @get("/{property_id:uuid}", guards=[requires("property:read")], opt=READS_ONLY, summary="Get a property")
+    async def get_property(self, ctx: Context, property_id: FromPath[UUID]) -> Ok[PropertyOut]:
+        return ok(PropertyOut.of(await services.get_property(uow=ctx.uow(), actor=ctx.actor, property_id=property_id)))
 
-    @get("/{property_id:uuid}/amenities", guards=[requires("property:read")], summary="A property's amenities")
-    async def get_amenities(
-        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
-    ) -> Ok[AmenitiesOut]:
-        prop = await services.get_property(uow=uow, actor=actor, property_id=property_id)
+    @get(
+        "/{property_id:uuid}/amenities",
+        guards=[requires("property:read")],
+        opt=READS_ONLY,
+        summary="A property's amenities",
+    )
+    async def get_amenities(self, ctx: Context, property_id: FromPath[UUID]) -> Ok[AmenitiesOut]:
+        prop = await services.get_property(uow=ctx.uow(), actor=ctx.actor, property_id=property_id)
         return ok(AmenitiesOut(property_id=prop.id, amenities=list(prop.amenities)))
 
-    @get("/{property_id:uuid}/policies", guards=[requires("property:read")], summary="A property's policies")
-    async def get_policies(
-        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, property_id: FromPath[UUID]
-    ) -> Ok[PoliciesOut]:
-        prop = await services.get_property(uow=uow, actor=actor, property_id=property_id)
+    @get(
+        "/{property_id:uuid}/policies",
+        guards=[requires("property:read")],
+        opt=READS_ONLY,
+        summary="A property's policies",
+    )
+    async def get_policies(self, ctx: Context, property_id: FromPath[UUID]) -> Ok[PoliciesOut]:
+        prop = await services.get_property(uow=ctx.uow(), actor=ctx.actor, property_id=property_id)
         return ok(PoliciesOut.of(prop.policies))
 
     @put("/{property_id:uuid}", guards=[requires("property:update")], summary="Replace a property")
     async def update_property(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        data: JSONBody[PropertyIn],
+        self, ctx: Context, property_id: FromPath[UUID], data: JSONBody[PropertyIn]
     ) -> Ok[PropertyOut]:
         prop = await services.update_property(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, data=to_input(data)
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, data=to_input(data)
         )
         return ok(PropertyOut.of(prop))
 
@@ -291,11 +286,5 @@ class PropertyController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a property",
     )
-    async def delete_property(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-    ) -> None:
-        await services.delete_property(uow=uow, clock=clock, actor=actor, property_id=property_id)
+    async def delete_property(self, ctx: Context, property_id: FromPath[UUID]) -> None:
+        await services.delete_property(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id)

@@ -1,8 +1,11 @@
-"""Bench-only HTTP handlers: the floor the real endpoints are measured against (bench/README.md).
+"""Bench-only HTTP server: the product's app plus the floor it is measured against (bench/README.md).
 
-Mounted ONLY when ``PMSAAS_BENCH_ENDPOINTS=1`` (``Settings.bench_endpoints``); never in a normal run.
-Under ``/bench/``, public, and outside our own middleware (request id, access log, auth, rate
-limit): Litestar routes the request to a raw ASGI handler and nothing else runs.
+Not part of the product (nothing under ``src/`` mounts these routes). ``app`` is what the benchmark
+scripts serve with granian (``granian --interface asgi limit_app:app`` from ``bench/``): every request
+goes to ``create_app(container)``, exactly as ``pmsaas serve`` builds it, except paths under
+``/bench/``, which go to a separate Litestar app holding only the handlers below: public, outside our
+own middleware (request id, access log, auth, rate limit); Litestar routes the request to a raw ASGI
+handler and nothing else runs but Litestar's exception/compression wrappers and the X-Request-ID hook.
 
 - ``GET  /bench/bare``: a constant JSON body.
 - ``GET  /bench/limit/properties?organization_id=<uuid>&page_size=50&page=1``: the list endpoint's
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import parse_qs
@@ -49,7 +51,7 @@ WITH page AS (
 SELECT c.total, page.* FROM (
     SELECT count(*) AS total FROM properties_properties WHERE organization_id = %(org)s AND deleted_at IS NULL
 ) AS c LEFT JOIN page ON true
-"""  # noqa: S608 (constant column list, values are bound parameters)
+"""
 _CREATE_SQL = """
 WITH p AS (
     INSERT INTO properties_properties (id, organization_id, name, type, status, description, year_built, street,
@@ -323,30 +325,51 @@ class BenchEndpoints:
         ]
 
 
-def _skip_for_bench(factory: Callable[[ASGIApp], ASGIApp]) -> Callable[[ASGIApp], ASGIApp]:
-    """Wrap one of our middleware factories so /bench/ requests go straight to the handler."""
+def bench_app(inner: ASGIApp, settings: Settings) -> ASGIApp:
+    """``inner`` (the product's app) with the bench handlers in front of it under ``/bench/``."""
+    from litestar import Litestar
+    from litestar.config.compression import CompressionConfig
 
-    def wrapped(app: ASGIApp) -> ASGIApp:
-        inner = factory(app)
+    from pmsaas.entrypoints.http.middleware import stamp_request_id
 
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope.get("path", "").startswith(BENCH_PREFIX):
-                await app(scope, receive, send)
-            else:
-                await inner(scope, receive, send)
-
-        return middleware
-
-    return wrapped
-
-
-def install_bench(settings: Settings, handlers: list[Any], middleware: list[Any], on_shutdown: list[Any]) -> None:
-    """Add the bench handlers to the app being built (called only when ``settings.bench_endpoints``)."""
     bench = BenchEndpoints(settings)
-    handlers.extend(bench.handlers())
-    middleware[:] = [_skip_for_bench(m) for m in middleware]
+    limits = Litestar(
+        route_handlers=bench.handlers(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        before_send=[stamp_request_id],
+        debug=False,
+    )
 
-    async def close_pool(_app: Any) -> None:
-        await bench.close()
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(BENCH_PREFIX):
+            await limits(scope, receive, send)
+            return
+        if scope["type"] != "lifespan":
+            await inner(scope, receive, send)
+            return
 
-    on_shutdown.append(close_pool)
+        async def send_after_closing(message: Any) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                await bench.close()  # the limit handlers' pool, before the server says it is done
+            await send(message)
+
+        await inner(scope, receive, send_after_closing)
+
+    return app
+
+
+def _build() -> ASGIApp:
+    """What ``pmsaas.entrypoints.http.asgi`` does (settings, logging, container, create_app), plus the bench."""
+    from pmsaas.container import build_container
+    from pmsaas.entrypoints.http.app import create_app
+    from pmsaas.logging import configure_logging
+    from pmsaas.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(
+        json=settings.log_json if settings.log_json is not None else settings.is_production, level=settings.log_level
+    )
+    return bench_app(create_app(build_container(settings)), settings)
+
+
+app = _build()

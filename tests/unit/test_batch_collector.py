@@ -1,4 +1,4 @@
-"""The billing run pauses the cyclic garbage collector and always gives it back."""
+"""Batch entrypoints (the billing run) pause the cyclic garbage collector and always give it back."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from pmsaas.domain.financial.billing import _collector_paused
+from pmsaas.entrypoints.batch import garbage_collector_paused as _collector_paused
 
 
 def test_paused_during_the_run_and_resumed_after_the_last_overlapping_run():

@@ -1,0 +1,164 @@
+"""The property list (``PropertyListQuery``): one statement for the page, its owners and its total.
+
+Both adapters send the same statement (SQLAlchemy Core, built once per *shape* of request: which filters
+are present and the sort; the values are bound parameters). They differ in how it is sent:
+
+* ``SqlitePropertyList``: through SQLAlchemy, owners as ``json_group_array``;
+* ``PostgresPropertyList``: owners as ``array_agg``, and the statement, compiled once per shape, goes
+  straight to the unit of work's psycopg connection with parameters already in the driver's types
+  (SQLAlchemy's result layer costs ~0.25 ms per 50-row page; bench/README.md). Same connection, same
+  transaction state, same type loaders (psycopg's UUID/timestamptz, msgspec for JSONB).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from pmsaas.adapters.sql.repositories.properties.properties import READ_COLUMNS, owner_ids_column, property_of
+from pmsaas.adapters.sql.tables.properties import properties as t
+from pmsaas.adapters.sql.tables.properties import property_owners
+from pmsaas.domain.properties.model import Property
+from pmsaas.domain.properties.ports import PropertyFilter, PropertyListQuery
+from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.domain.shared.paging import Page, PageRequest
+
+SORTABLE = {"name": t.c.name, "created_at": t.c.created_at, "updated_at": t.c.updated_at}
+
+Shape = tuple[Any, ...]
+
+
+def shape_of(filters: PropertyFilter, page: PageRequest) -> Shape:
+    """What decides the statement's text: which filters are present, and the sort (not their values)."""
+    return (
+        filters.status is not None,
+        filters.type is not None,
+        bool(filters.search),
+        filters.owner_id is not None,
+        filters.created_after is not None,
+        filters.created_before is not None,
+        page.sort_by,
+        page.descending,
+    )
+
+
+def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """(page with owners and total, count alone) for this shape of request."""
+    where: list[sa.ColumnElement[bool]] = [t.c.organization_id == sa.bindparam("org"), t.c.deleted_at.is_(None)]
+    if filters.status is not None:
+        where.append(t.c.status == sa.bindparam("status"))
+    if filters.type is not None:
+        where.append(t.c.type == sa.bindparam("type"))
+    if filters.search:
+        where.append(t.c.name.ilike(sa.bindparam("search")))
+    if filters.owner_id is not None:
+        owned = sa.select(property_owners.c.property_id).where(property_owners.c.user_id == sa.bindparam("owner"))
+        where.append(t.c.id.in_(owned))
+    if filters.created_after is not None:
+        where.append(t.c.created_at >= sa.bindparam("after"))
+    if filters.created_before is not None:
+        where.append(t.c.created_at <= sa.bindparam("before"))
+    condition = sa.and_(*where)
+    count = sa.select(sa.func.count()).select_from(t).where(condition)
+    order = SORTABLE[page.sort_by]
+    ordering = (order.desc(), t.c.id.desc()) if page.descending else (order.asc(), t.c.id.asc())
+    query = (
+        sa.select(
+            *READ_COLUMNS, owner_ids_column(dialect), count.correlate(None).scalar_subquery().label("_page_total")
+        )
+        .where(condition)
+        .order_by(*ordering)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
+    return query, count
+
+
+def list_parameters(organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> dict[str, Any]:
+    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size, "offset": page.offset}
+    if filters.status is not None:
+        params["status"] = filters.status
+    if filters.type is not None:
+        params["type"] = filters.type
+    if filters.search:
+        params["search"] = f"%{filters.search}%"
+    if filters.owner_id is not None:
+        params["owner"] = filters.owner_id
+    if filters.created_after is not None:
+        params["after"] = _aware_utc(filters.created_after)
+    if filters.created_before is not None:
+        params["before"] = _aware_utc(filters.created_before)
+    return params
+
+
+def _aware_utc(value: datetime) -> datetime:
+    """What the ``UtcDateTime`` column type would bind on PostgreSQL (the direct path skips it)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime refused: time is always timezone-aware")
+    return value.astimezone(UTC)
+
+
+class SqlitePropertyList(PropertyListQuery):
+    _statements: dict[Shape, tuple[sa.Select[Any], sa.Select[Any]]] = {}  # bounded: 2**6 * 3 * 2 shapes
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def page(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]:
+        shape = shape_of(filters, page)
+        statements = self._statements.get(shape)
+        if statements is None:
+            statements = self._statements[shape] = list_statements("sqlite", filters, page)
+        query, count = statements
+        params = list_parameters(organization_id, filters, page)
+        rows = (await self._conn.execute(query, params)).all()
+        total = rows[0][-1] if rows else (await self._conn.execute(count, params)).scalar_one()
+        return Page(items=[property_of(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+
+
+class PostgresPropertyList(PropertyListQuery):
+    _sql: dict[Shape, tuple[str, str]] = {}  # (page, count) SQL text per shape; bounded like SQLite's
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    def sql_for(self, filters: PropertyFilter, page: PageRequest) -> tuple[str, str]:
+        shape = shape_of(filters, page)
+        found = self._sql.get(shape)
+        if found is None:
+            query, count = list_statements("postgresql", filters, page)
+            dialect = self._conn.dialect
+            found = self._sql[shape] = (str(query.compile(dialect=dialect)), str(count.compile(dialect=dialect)))
+        return found
+
+    async def page(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]:
+        sql, count_sql = self.sql_for(filters, page)
+        params = list_parameters(organization_id, filters, page)
+        rows = await self._fetch(sql, params)
+        total = rows[0][-1] if rows else (await self._fetch(count_sql, params))[0][0]
+        return Page(items=[property_of(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+
+    async def _fetch(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        # The unit of work's own psycopg connection (attribute access only: no greenlet round trip).
+        driver = self._conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        try:
+            cursor = await driver.execute(sql, params)
+            return await cursor.fetchall()  # type: ignore[no-any-return]
+        except psycopg.OperationalError as exc:
+            if driver.closed or driver.broken:
+                await self._conn.invalidate(exc)
+                raise DependencyUnavailable("database connection lost; retry the request") from exc
+            raise
+
+
+def property_list_for(dialect: str) -> type[PropertyListQuery]:
+    """The adapter for a database (container.py picks it once from the database URL)."""
+    return PostgresPropertyList if dialect == "postgresql" else SqlitePropertyList
+
+
+__all__ = ["PostgresPropertyList", "SqlitePropertyList", "property_list_for"]
