@@ -38,7 +38,8 @@ class RequestContext:
 
     @property
     def clock(self) -> Clock:
-        return self._container.clock()  # type: ignore[no-any-return]
+        clock: Clock = self._container.clock()
+        return clock
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

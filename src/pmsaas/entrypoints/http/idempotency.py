@@ -54,7 +54,7 @@ def is_storable(status: int) -> bool:
     return status < 500 and status not in TRANSIENT
 
 
-def request_fingerprint(scope: Scope, body: bytes) -> str:
+def request_fingerprint(scope: HTTPScope, body: bytes) -> str:
     """The fingerprint of this request: what the middleware stores, and what a route that keeps
     its own unique key (payments, refunds) hands to its use case."""
     return fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
