@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 T = TypeVar("T")
 
@@ -112,6 +113,65 @@ class FakeDatabase:
     def restore(self, snapshot: dict[str, Any]) -> None:
         for name, value in snapshot.items():
             setattr(self, name, value)
+
+    def read_only_view(self) -> FakeDatabase:
+        """The same tables, live (every read sees what is there now, as a read-only unit of work sees
+        committed rows), refusing every write with ``ReadOnlyUnitOfWorkWrite``, as the database
+        refuses a write through the SQL read-only unit of work."""
+        return FakeDatabase(**{name: _read_only(getattr(self, name)) for name in self._TABLES})
+
+
+_REFUSED = "a read-only unit of work cannot write"
+
+
+class _ReadOnlyTable(OrgTable[T]):
+    def __init__(self, live: OrgTable[T]) -> None:
+        self.rows, self.deleted_at = live.rows, live.deleted_at
+
+    def put(self, organization_id: UUID, row_id: UUID, row: T) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def soft_delete(self, organization_id: UUID, row_id: UUID, at: datetime) -> bool:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+
+class _ReadOnlyMapping(MutableMapping[Any, Any]):
+    """A dict table, read through; ``pop``, ``setdefault`` and ``update`` go through the refused methods."""
+
+    def __init__(self, live: dict[Any, Any]) -> None:
+        self._live = live
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._live[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._live)
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def __delitem__(self, key: Any) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+
+class _ReadOnlyList(Sequence[Any]):
+    def __init__(self, live: list[Any]) -> None:
+        self._live = live
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._live[index]
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+
+def _read_only(table: Any) -> Any:
+    if isinstance(table, OrgTable):
+        return _ReadOnlyTable(table)
+    return _ReadOnlyMapping(table) if isinstance(table, dict) else _ReadOnlyList(table)
 
 
 def page_of(

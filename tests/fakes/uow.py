@@ -1,6 +1,7 @@
 """The fake unit of work: one transaction over a ``FakeDatabase``, as ``SqlUnitOfWork`` is one over a
 connection. Writes go straight to the tables; leaving ``async with`` without a commit puts back the
-snapshot taken on entry, so a use case that fails half-way leaves nothing behind."""
+snapshot taken on entry, so a use case that fails half-way leaves nothing behind. ``read_only()`` is the
+read-only variant the list and get use cases ask for: no snapshot, every write refused."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from fakes.organizations import FakeMembershipDirectory, FakeOrganizationReposit
 from fakes.properties import (
     FakeLeaseRepository,
     FakeOrganizationFacts,
+    FakePropertyList,
     FakePropertyRepository,
     FakeTenantAccounts,
     FakeTenantRepository,
@@ -39,6 +41,7 @@ from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
@@ -55,6 +58,7 @@ class FakeUnitOfWork(
         self._snapshot: dict[str, Any] | None = None
         db_ = self.db
         self.properties = FakePropertyRepository(db_)
+        self.property_list = FakePropertyList(db_)
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
@@ -75,6 +79,9 @@ class FakeUnitOfWork(
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
         self.expense_book = FakeExpenseBook(db_)
+
+    def read_only(self) -> FakeUnitOfWork:
+        return FakeReadOnlyUnitOfWork(self.db)
 
     @property
     def committed_events(self) -> list[DomainEvent]:
@@ -101,3 +108,23 @@ class FakeUnitOfWork(
 
     async def _close(self) -> None:
         self._snapshot = None
+
+
+class FakeReadOnlyUnitOfWork(FakeUnitOfWork):
+    """``uow.read_only()``: the same fakes over a view of the database that refuses every write, and no
+    transaction (nothing to snapshot or put back); ``commit`` raises, as the SQL adapter's does."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        super().__init__(db.read_only_view())
+
+    def read_only(self) -> FakeUnitOfWork:
+        return self
+
+    async def _begin(self) -> None:
+        return None
+
+    async def commit(self) -> None:
+        raise ReadOnlyUnitOfWorkWrite("a read-only unit of work cannot commit")
+
+    async def rollback(self) -> None:
+        return None

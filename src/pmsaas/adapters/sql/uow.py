@@ -29,7 +29,6 @@ from pmsaas.adapters.sql.repositories.identity import (
 )
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
-from pmsaas.adapters.sql.repositories.operations.expense_book import SqlExpenseBook
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
 from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
@@ -47,8 +46,11 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
@@ -65,7 +67,6 @@ _REPOSITORIES = (
     "ticket_webhooks",
     "property_directory",
     "people_directory",
-    "expense_book",
     "properties",
     "property_list",
     "units",
@@ -91,6 +92,7 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "leases_to_bill",
 )
 
 
@@ -99,10 +101,12 @@ class SqlUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
+    WorkOrderCostsUnitOfWork,
+    RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
 ):
-    """Implements every context's unit-of-work port over one database connection."""
+    """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine, *, property_list: PropertyListAdapter | None = None) -> None:
         super().__init__()
@@ -296,10 +300,6 @@ class SqlUnitOfWork(
         return SqlPeopleDirectory(self.connection)
 
     @cached_property
-    def expense_book(self) -> SqlExpenseBook:  # type: ignore[override]  # the port's attribute, read-only here
-        return SqlExpenseBook(self.connection)
-
-    @cached_property
     def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]  # the port's attribute, read-only here
         return SqlExpenseRepository(self.connection)
 
@@ -315,6 +315,9 @@ class SqlUnitOfWork(
     def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # the port's attribute, read-only here
         return SqlBillingWriter(self.connection)
 
+    @cached_property
+    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # the port's attribute, read-only here
+        return SqlLeasesToBill(self.connection)
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
     """``uow.read_only()``: the same repositories over a connection in autocommit, for use cases that

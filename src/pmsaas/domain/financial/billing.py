@@ -112,19 +112,19 @@ class BillingSummary:
     organizations: int = 0
 
 
-async def run_billing(
+async def bill_leases(
     *,
     uow_factory: Callable[[], FinancialUnitOfWork],
     clock: Clock,
     period: str,
-    organization_id: UUID | None = None,
+    leases: list[BillableLease],
 ) -> BillingSummary:
-    start, end = parse_period(period)
+    """Invoice ``leases`` (what each owes for ``period``, in numbering order), one transaction per
+    organization. The rent run (``pmsaas.domain.flows.rent_billing``) says what is due."""
+    parse_period(period)
     summary = BillingSummary(period=period)
-    async with uow_factory() as uow:
-        billable = await uow.lease_directory.billable(organization_id, start, end)
     by_org: dict[UUID, list[BillableLease]] = {}
-    for b in billable:
+    for b in leases:
         by_org.setdefault(b.lease.organization_id, []).append(b)
     for org, items in by_org.items():
         summary.organizations += 1

@@ -20,6 +20,7 @@ from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
@@ -81,6 +82,25 @@ class OrganizationProfile:
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
 
+    @classmethod
+    def with_defaults(
+        cls,
+        *,
+        invoice_number_format: str | None,
+        receipt_number_format: str | None,
+        invoice_round_off: bool,
+        **facts: object,
+    ) -> OrganizationProfile:
+        """The profile as the organization's settings store it (unset formats as None): the
+        product's default numbering fills them, and rounding to the rupee applies to INR only."""
+        country, currency = str(facts["country"]), str(facts["currency"])
+        return cls(
+            invoice_number_format=invoice_number_format or default_number_format("invoice", country),
+            receipt_number_format=receipt_number_format or default_number_format("receipt", country),
+            invoice_round_off=invoice_round_off and currency == "INR",
+            **facts,  # type: ignore[arg-type]  # the remaining fields, by name
+        )
+
 
 class LeaseDirectory(ABC):
     @abstractmethod
@@ -90,10 +110,6 @@ class LeaseDirectory(ABC):
     @abstractmethod
     async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
         """The tenant records a user is (for the Tenant role's own-lease scoping)."""
-
-    @abstractmethod
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        """Active leases and their rent-schedule charges due in the period (all organizations when None)."""
 
 
 class OrganizationProfiles(ABC):

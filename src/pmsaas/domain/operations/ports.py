@@ -3,7 +3,7 @@ from __future__ import annotations
 import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.operations.model import (
@@ -15,8 +15,6 @@ from pmsaas.domain.operations.model import (
     WebhookSubscription,
     WorkOrder,
 )
-from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -259,26 +257,6 @@ class SecretBox(ABC):
     def open(self, sealed: str) -> str: ...
 
 
-class ExpenseBook(ABC):
-    """Where a completed work order's cost is booked (the financial context's expenses)."""
-
-    @abstractmethod
-    async def record_work_order_cost(
-        self,
-        *,
-        organization_id: UUID,
-        work_order_id: UUID,
-        vendor_name: str,
-        property_id: UUID,
-        amount: Money,
-        on: date,
-        at: datetime,
-        description: str,
-    ) -> DomainEvent | None:
-        """Record a pending expense in the same transaction and return its event to record; None
-        when nothing is booked (a zero cost, or a currency other than the organization's)."""
-
-
 class OperationsUnitOfWork(UnitOfWork):
     tickets: TicketRepository
     work_orders: WorkOrderRepository
@@ -287,4 +265,3 @@ class OperationsUnitOfWork(UnitOfWork):
     ticket_webhooks: WebhookRepository
     property_directory: PropertyDirectory
     people_directory: PeopleDirectory
-    expense_book: ExpenseBook

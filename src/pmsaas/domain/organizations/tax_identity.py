@@ -15,15 +15,18 @@ India, ``2026`` elsewhere), ``{fy_short}`` (``26-27``, ``26``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from types import ModuleType
-
-from stdnum.ca import bn as ca_bn
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.in_ import gstin as in_gstin
-from stdnum.in_ import pan as in_pan
 
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.tax_identifiers import (
+    InvalidTaxId,
+    compact_business_number,
+    pan_of_gstin,
+    validate_gst_hst_account,
+    validate_gstin,
+    validate_pan,
+)
 
 KEYS = (
     "gst_number",
@@ -43,7 +46,6 @@ GST_STATE_CODE = {
     "DD": "26", "DN": "26", "DH": "26", "MH": "27", "KA": "29", "GA": "30", "LD": "31", "KL": "32", "TN": "33",
     "PY": "34", "AN": "35", "TG": "36", "TS": "36", "AP": "37", "LA": "38",
 }  # fmt: skip
-_BN_RT = re.compile(r"^\d{9}RT\d{4}$")
 _IN_INVOICE_NUMBER = re.compile(r"^[A-Za-z0-9/-]{1,16}$")
 _FORMAT_FIELDS = re.compile(r"{([^{}:!]*)[^{}]*}")
 
@@ -78,11 +80,11 @@ class TaxIdentity:
     def validated(self, country: str, region: str | None) -> TaxIdentity:
         """Normalised (compact, upper case) or ValidationFailed naming every bad field."""
         problems: list[FieldProblem] = []
-        gstin = _checked(problems, "gst_number", self.gst_number, in_gstin, country, "IN")
-        pan = _checked(problems, "pan_number", self.pan_number, in_pan, country, "IN")
+        gstin = _checked(problems, "gst_number", self.gst_number, validate_gstin, "GSTIN", country, "IN")
+        pan = _checked(problems, "pan_number", self.pan_number, validate_pan, "PAN", country, "IN")
         if gstin:
             _check_gstin_fits(problems, gstin, pan, region)
-            pan = pan or in_gstin.to_pan(gstin)
+            pan = pan or pan_of_gstin(gstin)
             if not self.gst_registered:
                 problems.append(FieldProblem("gst_registered", "must be true when a gst_number is set"))
         trn = _checked_gst_hst_account(problems, self.tax_registration_number, country)
@@ -97,7 +99,13 @@ class TaxIdentity:
 
 
 def _checked(
-    problems: list[FieldProblem], name: str, value: str | None, module: ModuleType, country: str, only: str
+    problems: list[FieldProblem],
+    name: str,
+    value: str | None,
+    validate: Callable[[str], str],
+    kind: str,
+    country: str,
+    only: str,
 ) -> str | None:
     if value is None:
         return None
@@ -105,9 +113,9 @@ def _checked(
         problems.append(FieldProblem(name, f"applies only to organizations in {only}"))
         return None
     try:
-        return str(module.validate(value))
-    except StdnumError:
-        problems.append(FieldProblem(name, f"is not a valid {'GSTIN' if module is in_gstin else 'PAN'}"))
+        return validate(value)
+    except InvalidTaxId:
+        problems.append(FieldProblem(name, f"is not a valid {kind}"))
         return None
 
 
@@ -115,16 +123,18 @@ def _checked_gst_hst_account(problems: list[FieldProblem], value: str | None, co
     """The BN's 9th digit is not Luhn-checked: CRA does not publish that rule (docs/tax-rules.md §4.5)."""
     if value is None:
         return None
-    number = ca_bn.compact(value).upper()
     if country != "CA":
         problems.append(FieldProblem("tax_registration_number", "applies only to organizations in CA"))
-    elif not _BN_RT.match(number):
-        problems.append(FieldProblem("tax_registration_number", "a GST/HST account is 9 digits + RT + 4 digits"))
-    return number
+        return compact_business_number(value)
+    try:
+        return validate_gst_hst_account(value)
+    except InvalidTaxId as exc:
+        problems.append(FieldProblem("tax_registration_number", exc.reason))
+        return compact_business_number(value)
 
 
 def _check_gstin_fits(problems: list[FieldProblem], gstin: str, pan: str | None, region: str | None) -> None:
-    if pan is not None and in_gstin.to_pan(gstin) != pan:
+    if pan is not None and pan_of_gstin(gstin) != pan:
         problems.append(FieldProblem("pan_number", "differs from the PAN inside the gst_number"))
     wanted = GST_STATE_CODE.get((region or "").upper())
     if wanted is None:

@@ -15,7 +15,7 @@ from fin_support import invoice_body, key, make_lease, money, set_country, trial
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial import invoicing
-from pmsaas.domain.financial.billing import run_billing
+from pmsaas.domain.flows.rent_billing import run_billing
 
 pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 

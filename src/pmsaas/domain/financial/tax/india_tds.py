@@ -13,7 +13,6 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from pmsaas.domain.financial.tax import rates as R
-from pmsaas.domain.financial.tax.identifiers import INDIVIDUAL_OR_HUF, check_pan
 from pmsaas.domain.financial.tax.model import (
     RECIPIENT,
     ZERO,
@@ -26,6 +25,7 @@ from pmsaas.domain.financial.tax.model import (
     check_money,
 )
 from pmsaas.domain.shared.money import Money, round_half_up
+from pmsaas.domain.shared.tax_identifiers import INDIVIDUAL_OR_HUF, check_pan
 
 INR = "INR"
 

@@ -3,17 +3,13 @@ properties, organization profiles."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.repositories.financial.billing import billable_leases
-from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import (
-    BillableLease,
     LeaseDirectory,
     LeaseRef,
     OrganizationProfile,
@@ -121,9 +117,6 @@ class SqlLeaseDirectory(LeaseDirectory):
         )
         return set(rows.scalars())
 
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        return await billable_leases(self._conn, organization_id, period_start, period_end)
-
 
 # The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
 _LEASE_BY_ID = SqlLeaseDirectory._select().where(
@@ -148,21 +141,19 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
-        return OrganizationProfile(
+        return OrganizationProfile.with_defaults(
             id=row.id,
             country=row.country,
             province=row.province,
             currency=row.currency,
-            invoice_number_format=_text(extra, "invoice_number_format")
-            or default_number_format("invoice", row.country),
-            receipt_number_format=_text(extra, "receipt_number_format")
-            or default_number_format("receipt", row.country),
+            invoice_number_format=_text(extra, "invoice_number_format"),
+            receipt_number_format=_text(extra, "receipt_number_format"),
             gst_registered=bool(extra.get("gst_registered", True)),
             pan_number=_text(extra, "pan_number"),
             name=row.name,
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
-            invoice_round_off=bool(extra.get("invoice_round_off", False)) and row.currency == "INR",
+            invoice_round_off=bool(extra.get("invoice_round_off", False)),
         )
 
 
