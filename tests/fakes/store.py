@@ -53,6 +53,10 @@ class OrgTable(Generic[T]):
         self.deleted_at[row_id] = at
         return True
 
+    def remove(self, organization_id: UUID, row_id: UUID) -> bool:
+        """A hard delete (a table without tombstones): False when the organization has no such row."""
+        return self.rows.get(organization_id, {}).pop(row_id, None) is not None
+
 
 @dataclass
 class FakeDatabase:
@@ -79,7 +83,7 @@ class FakeDatabase:
     ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
-    work_order_costs: list[dict[str, Any]] = field(default_factory=list)  # what the expense book booked
+    expenses: OrgTable[Any] = field(default_factory=OrgTable)  # the financial context's, for the flows
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -103,7 +107,7 @@ class FakeDatabase:
         "ticket_webhooks",
         "vendors",
         "work_orders",
-        "work_order_costs",
+        "expenses",
         "outbox",
     )
 
@@ -132,6 +136,9 @@ class _ReadOnlyTable(OrgTable[T]):
         raise ReadOnlyUnitOfWorkWrite(_REFUSED)
 
     def soft_delete(self, organization_id: UUID, row_id: UUID, at: datetime) -> bool:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def remove(self, organization_id: UUID, row_id: UUID) -> bool:
         raise ReadOnlyUnitOfWorkWrite(_REFUSED)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.financial import FakeExpenseRepository, FakeOrganizationProfiles
 from fakes.identity import (
     FakeApiKeyRepository,
     FakeMembershipRepository,
@@ -16,7 +17,6 @@ from fakes.identity import (
 )
 from fakes.operations import (
     FakeCategoryRepository,
-    FakeExpenseBook,
     FakePeopleDirectory,
     FakePropertyDirectory,
     FakeTicketRepository,
@@ -35,9 +35,9 @@ from fakes.properties import (
     FakeUnitRepository,
 )
 from fakes.store import FakeDatabase
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
-from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
@@ -45,7 +45,7 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
-    PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, OperationsUnitOfWork
+    PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, WorkOrderCostsUnitOfWork
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -78,7 +78,8 @@ class FakeUnitOfWork(
         self.ticket_webhooks = FakeWebhookRepository(db_)
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
-        self.expense_book = FakeExpenseBook(db_)
+        self.expenses = FakeExpenseRepository(db_)
+        self.organization_profiles = FakeOrganizationProfiles(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)
