@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from pmsaas.domain.financial.property_scope import require_property
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
@@ -109,6 +110,7 @@ async def create_budget(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor,
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
+        await require_property(uow, actor, data.property_id)
         blank = Budget(actor.org, data.name, data.period_start, data.period_end, profile.currency, now, now)
         budget = _build(data, profile.currency, blank)
         await uow.budgets.add(budget)
@@ -127,6 +129,7 @@ async def update_budget(
     now = clock.now()
     async with uow:
         current = await uow.budgets.get(actor.org, budget_id, for_update=True)
+        await require_property(uow, actor, data.property_id)
         budget = _build(data, current.currency, replace(current, updated_at=now, version=current.version + 1))
         await uow.budgets.update(budget, expected_version=current.version)
         await uow.commit()

@@ -81,6 +81,7 @@ class OrganizationProfile:
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
+    is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
 
     @classmethod
     def with_defaults(
@@ -110,6 +111,10 @@ class LeaseDirectory(ABC):
     @abstractmethod
     async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
         """The tenant records a user is (for the Tenant role's own-lease scoping)."""
+
+    @abstractmethod
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        """A live property of this organization (expenses and budgets name one by id)."""
 
 
 class OrganizationProfiles(ABC):
@@ -235,6 +240,10 @@ class LedgerRepository(ABC):
     @abstractmethod
     async def post(self, entry: JournalEntry) -> None:
         """Append an entry (creating the accounts it names). Never updates or deletes."""
+
+    @abstractmethod
+    async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
+        """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
 
     @abstractmethod
     async def post_many(self, entries: list[JournalEntry]) -> None:

@@ -57,6 +57,8 @@ async def run_billing(
     """Bill every lease that occupies its unit (active or under notice) for ``period`` (YYYY-MM)."""
     start, end = parse_period(period)
     async with uow_factory() as uow:
+        if organization_id is not None:
+            await uow.organization_profiles.get(organization_id)  # an unknown organization is NotFound
         leases = await uow.leases_to_bill.leases(organization_id, OCCUPYING, end)
     due = [what_is_due(item, start, end) for item in leases]
     return await bill_leases(uow_factory=uow_factory, clock=clock, period=period, leases=due)

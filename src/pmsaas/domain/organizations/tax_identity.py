@@ -36,8 +36,9 @@ KEYS = (
     "invoice_number_format",
     "receipt_number_format",
     "invoice_round_off",
+    "is_housing_society",
 )
-_FLAGS = ("gst_registered", "invoice_round_off")
+_FLAGS = ("gst_registered", "invoice_round_off", "is_housing_society")
 # ISO 3166-2:IN (the organization's State) -> GST State code (the GSTIN's first two digits).
 GST_STATE_CODE = {
     "JK": "01", "HP": "02", "PB": "03", "CH": "04", "UK": "05", "UT": "05", "HR": "06", "DL": "07", "RJ": "08",
@@ -61,6 +62,10 @@ class TaxIdentity:
     # India (INR): invoices are rounded to the nearest rupee when issued (a round-off on the invoice).
     # ``None`` (a client's null) is the default, false.
     invoice_round_off: bool | None = False
+    # India: a housing society billing its members, whose contributions entry 77(c) exempts up to
+    # Rs 7,500 a month per flat (docs/tax-rules.md §2.5). False (a landlord): maintenance charged to
+    # a tenant is taxed as a real-estate service. ``None`` (a client's null) is false.
+    is_housing_society: bool | None = False
 
     @classmethod
     def from_extra(cls, extra: dict[str, object]) -> TaxIdentity:
@@ -68,6 +73,7 @@ class TaxIdentity:
         return cls(
             gst_registered=bool(extra.get("gst_registered", True)),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            is_housing_society=bool(extra.get("is_housing_society", False)),
             **text,
         )
 
@@ -75,6 +81,7 @@ class TaxIdentity:
         kept = {k: v for k, v in extra.items() if k not in KEYS}
         mine = {k: getattr(self, k) for k in KEYS}
         mine["invoice_round_off"] = self.invoice_round_off or None  # stored only when on
+        mine["is_housing_society"] = self.is_housing_society or None
         return {**kept, **{k: v for k, v in mine.items() if v is not None}}
 
     def validated(self, country: str, region: str | None) -> TaxIdentity:
@@ -91,11 +98,21 @@ class TaxIdentity:
         round_off = bool(self.invoice_round_off)
         if round_off and country != "IN":
             problems.append(FieldProblem("invoice_round_off", "applies only to organizations in IN (rupee rounding)"))
+        society = bool(self.is_housing_society)
+        if society and country != "IN":
+            problems.append(FieldProblem("is_housing_society", "applies only to organizations in IN (entry 77(c))"))
         for name in ("invoice_number_format", "receipt_number_format"):
             _check_format(problems, name, getattr(self, name), country)
         if problems:
             raise ValidationFailed(problems)
-        return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn, invoice_round_off=round_off)
+        return replace(
+            self,
+            gst_number=gstin,
+            pan_number=pan,
+            tax_registration_number=trn,
+            invoice_round_off=round_off,
+            is_housing_society=society,
+        )
 
 
 def _checked(

@@ -314,11 +314,13 @@ def _liable_base(
     if rule.basis == "fy_aggregate":
         total = paid_before.amount + amount.amount
         if total <= rule.amount:
-            return None, f"FY aggregate {total} does not exceed Rs {rule.amount}"
+            return None, f"FY aggregate {total} does not exceed the annual threshold of Rs {rule.amount}"
         return amount + catch_up, f"FY aggregate {total} exceeds Rs {rule.amount}"
     monthly = amount.amount / months
     if monthly <= rule.amount:
-        return None, f"rent of {round_half_up(monthly, 2)} per month does not exceed Rs {rule.amount}"
+        return None, (
+            f"rent of {round_half_up(monthly, 2)} per month does not exceed the monthly threshold of Rs {rule.amount}"
+        )
     return amount, f"rent of {round_half_up(monthly, 2)} per month exceeds Rs {rule.amount}"
 
 
