@@ -71,6 +71,8 @@ class FakeDatabase:
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
+    custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
+    mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -95,6 +97,8 @@ class FakeDatabase:
         "action_tokens",
         "revoked_access",
         "api_keys",
+        "custom_roles",
+        "mfa_factors",
         "properties",
         "units",
         "tenants",

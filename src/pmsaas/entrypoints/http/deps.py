@@ -12,6 +12,8 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
+from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
@@ -40,6 +42,27 @@ class RequestContext:
     def clock(self) -> Clock:
         clock: Clock = self._container.clock()
         return clock
+
+    # Identity's ports, for the sign-in and MFA handlers.
+    @property
+    def one_time_passwords(self) -> OneTimePasswords:
+        port: OneTimePasswords = self._container.one_time_passwords()
+        return port
+
+    @property
+    def login_attempts(self) -> AttemptLimiter:
+        port: AttemptLimiter = self._container.login_attempts()
+        return port
+
+    @property
+    def access_tokens(self) -> AccessTokenIssuer:
+        port: AccessTokenIssuer = self._container.tokens()
+        return port
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        port: TokenPolicy = self._container.token_policy()
+        return port
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

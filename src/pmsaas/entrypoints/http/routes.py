@@ -16,6 +16,8 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
+from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -34,6 +36,8 @@ CONTROLLERS: list[Any] = [
     HealthController,
     IdentityController,
     UsersController,
+    RoleController,
+    MfaController,
     OrganizationController,
     PropertyController,
     UnitController,

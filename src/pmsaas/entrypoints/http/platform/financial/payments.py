@@ -376,4 +376,3 @@ class PaymentMethodController(Controller):
     ) -> Ok[PaymentMethodOut]:
         record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
         return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
-
