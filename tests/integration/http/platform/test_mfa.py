@@ -135,4 +135,4 @@ async def test_unknown_challenges_and_malformed_json(api, owner):
     r = await api.post(f"{ID}/mfa/verify", content=b"{", headers={"Content-Type": "application/json"})
     assert error_code(r, 400) == "BAD_REQUEST"
     r = await api.post(f"{ID}/mfa/setup", owner.token, json={"code": "12\x003456"})
-    assert error_code(r, 409) == "RESOURCE_CONFLICT"
+    assert error_code(r, 422) == "VALIDATION_ERROR"  # control characters never reach a use case
