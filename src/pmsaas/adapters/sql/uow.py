@@ -15,6 +15,7 @@ from pmsaas.adapters.sql.queries.property_list import property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
@@ -84,6 +85,7 @@ _REPOSITORIES = (
     "invoices",
     "payments",
     "ledger",
+    "deposit_settlements",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -254,6 +256,10 @@ class SqlUnitOfWork(
     @cached_property
     def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]
         return SqlLedgerRepository(self.connection)
+
+    @cached_property
+    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]
+        return SqlDepositSettlementRepository(self.connection)
 
     @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
+from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
@@ -54,6 +55,7 @@ CONTROLLERS: list[Any] = [
     PaymentMethodController,
     PaymentWebhookController,
     LedgerController,
+    DepositController,
     ReportController,
     TdsReportController,
     ExpenseController,
