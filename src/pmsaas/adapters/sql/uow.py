@@ -47,6 +47,7 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
@@ -73,6 +74,7 @@ _REPOSITORIES = (
     "units",
     "tenants",
     "leases",
+    "recurring_charges",
     "organization_facts",
     "tenant_accounts",
     "users",
@@ -256,6 +258,10 @@ class SqlUnitOfWork(
     @cached_property
     def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]
         return SqlLedgerRepository(self.connection)
+
+    @cached_property
+    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]
+        return SqlRecurringChargeRepository(self.connection)
 
     @cached_property
     def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]

@@ -48,12 +48,13 @@ class LeaseRef:
 
 @dataclass(frozen=True)
 class BillableCharge:
-    charge_type: str  # rent | deposit | late_fee
+    charge_type: str  # rent | deposit | late_fee | other (a recurring charge)
     description: str
     amount: Money
     due_date: date
     period_start: date
     period_end: date
+    supply_type: str | None = None  # a recurring charge's tax treatment
 
 
 # (overdue balance, due date, as of) -> the late fee owed, or None (the lease's own terms)

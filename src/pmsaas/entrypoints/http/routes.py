@@ -24,6 +24,7 @@ from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderCon
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
+from pmsaas.entrypoints.http.platform.properties.recurring_charges import RecurringChargeController
 from pmsaas.entrypoints.http.platform.properties.tenants import TenantController
 from pmsaas.entrypoints.http.platform.properties.units import UnitController
 from pmsaas.entrypoints.http.ticketing.properties import TicketingPropertyController
@@ -40,6 +41,7 @@ CONTROLLERS: list[Any] = [
     UnitController,
     TenantController,
     LeaseController,
+    RecurringChargeController,
     TicketingPropertyController,
     ApiKeyController,
     MaintenanceRequestController,
