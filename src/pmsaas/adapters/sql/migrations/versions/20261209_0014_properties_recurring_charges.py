@@ -3,7 +3,7 @@
 Billed with the rent in the lease's schedule and the billing run; taxed per supply_type.
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0013, 0003
 Create Date: 2026-12-09 11:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import pmsaas.adapters.sql.metadata
 
 revision: str = "0014"
-down_revision: str | None = "0013"
+down_revision: str | tuple[str, ...] | None = ("0013", "0003")  # also after the leases (0003)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
