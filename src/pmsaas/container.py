@@ -13,6 +13,7 @@ from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.messaging.console import ConsoleEmailSender
+from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.sql.engine import async_url, create_engine
@@ -164,6 +165,7 @@ class Container(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)
+    host_resolver = providers.Singleton(SystemHostResolver)  # webhook targets must resolve to public addresses
     attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)

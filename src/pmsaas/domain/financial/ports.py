@@ -114,6 +114,10 @@ class LeaseDirectory(ABC):
     async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
         """The tenant records a user is (for the Tenant role's own-lease scoping)."""
 
+    @abstractmethod
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        """A live property of this organization (expenses and budgets name one by id)."""
+
 
 class OrganizationProfiles(ABC):
     @abstractmethod

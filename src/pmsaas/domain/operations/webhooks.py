@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from pmsaas.domain.operations.model import TICKET_EVENTS, WebhookSubscription
 from pmsaas.domain.operations.ports import OperationsUnitOfWork, SecretBox
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.network import HostResolver, check_public_url
 
 
-def check_webhook_url(url: str) -> None:
+async def check_webhook_url(url: str, resolver: HostResolver) -> None:
     """An http(s) URL to a public host: deliveries must not be aimed at our own network (SSRF)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValidationFailed.single("url", "must be an http(s) URL")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        raise ValidationFailed.single("url", "must point to a public host")
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not ip.is_global:
-        raise ValidationFailed.single("url", "must point to a public address")
+    await check_public_url(url, resolver)
 
 
 async def register_webhook(
-    *, uow: OperationsUnitOfWork, box: SecretBox, clock: Clock, actor: Actor, url: str, events: list[str], secret: str
+    *,
+    uow: OperationsUnitOfWork,
+    box: SecretBox,
+    resolver: HostResolver,
+    clock: Clock,
+    actor: Actor,
+    url: str,
+    events: list[str],
+    secret: str,
 ) -> WebhookSubscription:
     actor.require("webhook:create")
-    check_webhook_url(url)
+    await check_webhook_url(url, resolver)
     unknown = [e for e in events if e not in TICKET_EVENTS]
     if unknown:
         raise ValidationFailed.single("events", f"unknown events: {', '.join(unknown)}")

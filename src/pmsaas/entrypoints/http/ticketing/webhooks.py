@@ -54,6 +54,7 @@ class TicketingWebhookController(Controller):
         webhook = await webhooks.register_webhook(
             uow=container.uow(),
             box=container.secret_box(),
+            resolver=container.host_resolver(),
             clock=container.clock(),
             actor=actor,
             url=data.url,

@@ -41,8 +41,10 @@ _tenants = sa.table(
 _properties = sa.table(
     "properties_properties",
     sa.column("id", sa.Uuid()),
+    sa.column("organization_id", sa.Uuid()),
     sa.column("type", sa.String()),
     sa.column("province", sa.String()),
+    sa.column("deleted_at", sa.DateTime()),
 )
 _organizations = sa.table(
     "organizations_organizations",
@@ -117,6 +119,13 @@ class SqlLeaseDirectory(LeaseDirectory):
             )
         )
         return set(rows.scalars())
+
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        p = _properties
+        query = sa.select(p.c.id).where(
+            p.c.id == property_id, p.c.organization_id == organization_id, p.c.deleted_at.is_(None)
+        )
+        return (await self._conn.execute(query)).first() is not None
 
 
 # The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.

@@ -16,6 +16,7 @@ from pmsaas.domain.identity import services
 from pmsaas.domain.identity.model import Membership, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
 from pmsaas.domain.identity.roles import ALL_PERMISSIONS, ROLE_DESCRIPTIONS, ROLES, expand
+from pmsaas.domain.identity.sign_up import sign_up
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
@@ -151,10 +152,12 @@ class IdentityController(Controller):
             from pmsaas.domain.shared.errors import RateLimited
 
             raise RateLimited(retry_after=wait, message="Too many registrations from this address")
-        user, membership = await services.register(
+        user, membership = await sign_up(  # the same answer for a known e-mail (no account enumeration)
             uow=container.uow(),
             hasher=container.password_hasher(),
             clock=container.clock(),
+            mailer=container.mailer(),
+            base_url=container.settings().public_base_url,
             email=data.email,
             password=data.password,
             name=data.name,
