@@ -79,6 +79,7 @@ class FakeOrganizationProfiles(OrganizationProfiles):
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            time_zone=settings.time_zone,
         )
 
 

@@ -32,6 +32,7 @@ from fakes.properties import (
     FakeOrganizationFacts,
     FakePropertyList,
     FakePropertyRepository,
+    FakeRecurringChargeRepository,
     FakeTenantAccounts,
     FakeTenantRepository,
     FakeUnitRepository,
@@ -64,6 +65,7 @@ class FakeUnitOfWork(
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
+        self.recurring_charges = FakeRecurringChargeRepository(db_)
         self.organization_facts = FakeOrganizationFacts(db_)
         self.tenant_accounts = FakeTenantAccounts(db_)
         self.users = FakeUserRepository(db_)
