@@ -67,7 +67,9 @@ async def test_a_callers_key_is_used_once_per_organization(make_uow):
     first = b.payment(org, lease, tenant, "100", idempotency_key="k-1")
     again = b.payment(org, lease, tenant, "999", idempotency_key="k-1")
     other_caller = b.payment(org, lease, tenant, "200", idempotency_key="k-1", idempotency_scope=f"{org}:user:tenant")
-    other_org = b.payment(new_id(), lease, tenant, "300", idempotency_key="k-1", idempotency_scope=first.idempotency_scope)
+    other_org = b.payment(
+        new_id(), lease, tenant, "300", idempotency_key="k-1", idempotency_scope=first.idempotency_scope
+    )
     async with make_uow() as uow:
         assert await uow.payments.add(first) is True
         assert await uow.payments.add(again) is False  # nothing written

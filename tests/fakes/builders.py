@@ -156,7 +156,9 @@ def invoice(org: UUID, lease_id: UUID, tenant_id: UUID, *amounts: str, created: 
     )
 
 
-def payment(org: UUID, lease_id: UUID, tenant_id: UUID, amount: str = "25000", created: datetime = T0, **kw: Any) -> Payment:
+def payment(
+    org: UUID, lease_id: UUID, tenant_id: UUID, amount: str = "25000", created: datetime = T0, **kw: Any
+) -> Payment:
     return Payment(
         organization_id=org,
         lease_id=lease_id,

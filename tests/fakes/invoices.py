@@ -83,9 +83,7 @@ class FakeInvoiceRepository(InvoiceRepository):
 
     async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
         unissued = (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED)
-        found = [
-            i for i in self._all(organization_id) if i.status not in unissued and start <= i.issue_date <= end
-        ]
+        found = [i for i in self._all(organization_id) if i.status not in unissued and start <= i.issue_date <= end]
         return sorted(found, key=lambda i: (i.issue_date, i.id))
 
     async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
