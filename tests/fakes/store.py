@@ -85,7 +85,15 @@ class FakeDatabase:
     ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
-    expenses: OrgTable[Any] = field(default_factory=OrgTable)  # the financial context's, for the flows
+    expenses: OrgTable[Any] = field(default_factory=OrgTable)
+    invoices: OrgTable[Any] = field(default_factory=OrgTable)  # Invoice, its lines inside
+    payments: OrgTable[Any] = field(default_factory=OrgTable)  # Payment, its allocations inside
+    refunds: OrgTable[Any] = field(default_factory=OrgTable)
+    gateway_events: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (gateway, event id) -> seen at
+    journal: OrgTable[Any] = field(default_factory=OrgTable)  # JournalEntry, in posting order
+    number_sequences: dict[tuple[UUID, str, str], int] = field(default_factory=dict)  # (org, series, year) -> last
+    budgets: OrgTable[Any] = field(default_factory=OrgTable)  # Budget, its categories inside
+    payment_methods: OrgTable[Any] = field(default_factory=OrgTable)  # PaymentMethodRecord
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -112,6 +120,14 @@ class FakeDatabase:
         "vendors",
         "work_orders",
         "expenses",
+        "invoices",
+        "payments",
+        "refunds",
+        "gateway_events",
+        "journal",
+        "number_sequences",
+        "budgets",
+        "payment_methods",
         "outbox",
     )
 
