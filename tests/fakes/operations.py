@@ -1,5 +1,5 @@
 """In-memory adapters of the operations context's ports: tickets (with their history, comments and
-attachments), work orders, vendors, custom categories, webhook subscriptions; the directories over
+attachments), work orders, vendors, custom categories; the directories over
 other contexts' rows, the expense book, attachment storage and a secret box."""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pmsaas.domain.operations.model import (
     TicketStatus,
     TicketUpdate,
     Vendor,
-    WebhookSubscription,
     WorkOrder,
 )
 from pmsaas.domain.operations.ports import (
@@ -31,12 +30,10 @@ from pmsaas.domain.operations.ports import (
     PeopleFilter,
     Person,
     PropertyDirectory,
-    SecretBox,
     TicketFilter,
     TicketRepository,
     VendorFilter,
     VendorRepository,
-    WebhookRepository,
     WorkOrderFilter,
     WorkOrderRepository,
 )
@@ -47,6 +44,7 @@ from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import SecretBox
 
 E = TypeVar("E", Ticket, WorkOrder, Vendor)
 
@@ -248,18 +246,6 @@ class FakeCategoryRepository(CategoryRepository):
         if (organization_id, name) in self._db.ticket_categories:
             raise Conflict(f"the category {name!r} exists")  # SQL: the primary key (organization, name)
         self._db.ticket_categories[(organization_id, name)] = at
-
-
-class FakeWebhookRepository(WebhookRepository):
-    def __init__(self, db: FakeDatabase) -> None:
-        self._db = db
-
-    async def add(self, webhook: WebhookSubscription) -> None:
-        self._db.ticket_webhooks.append(webhook)  # frozen: nothing to copy
-
-    async def list(self, organization_id: UUID) -> list[WebhookSubscription]:
-        found = [w for w in self._db.ticket_webhooks if w.organization_id == organization_id]
-        return sorted(found, key=lambda w: (w.created_at, w.id))
 
 
 # -- what operations reads of other contexts, and where it books costs --------------------------

@@ -75,10 +75,15 @@ class FakeDatabase:
     ticket_comments: list[Any] = field(default_factory=list)  # Comment
     ticket_attachments: list[Any] = field(default_factory=list)  # Attachment
     ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
-    ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
     work_order_costs: list[dict[str, Any]] = field(default_factory=list)  # what the expense book booked
+    notifications: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_channels: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_preferences: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Preferences
+    webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
+    webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -99,10 +104,15 @@ class FakeDatabase:
         "ticket_comments",
         "ticket_attachments",
         "ticket_categories",
-        "ticket_webhooks",
         "vendors",
         "work_orders",
         "work_order_costs",
+        "notifications",
+        "notification_templates",
+        "notification_channels",
+        "notification_preferences",
+        "webhooks",
+        "webhook_deliveries",
         "outbox",
     )
 

@@ -13,6 +13,14 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.notifications import (
+    FakeChannelRepository,
+    FakeNotificationRepository,
+    FakePreferenceRepository,
+    FakeRecipientDirectory,
+    FakeTemplateRepository,
+    FakeWebhookRepository,
+)
 from fakes.operations import (
     FakeCategoryRepository,
     FakeExpenseBook,
@@ -20,7 +28,6 @@ from fakes.operations import (
     FakePropertyDirectory,
     FakeTicketRepository,
     FakeVendorRepository,
-    FakeWebhookRepository,
     FakeWorkOrderRepository,
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
@@ -35,6 +42,7 @@ from fakes.properties import (
 from fakes.store import FakeDatabase
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
@@ -42,7 +50,12 @@ from pmsaas.domain.shared.events import DomainEvent
 
 
 class FakeUnitOfWork(
-    PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, OperationsUnitOfWork
+    PropertiesUnitOfWork,
+    IdentityUnitOfWork,
+    OrganizationsUnitOfWork,
+    ApiKeysUnitOfWork,
+    OperationsUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -71,10 +84,15 @@ class FakeUnitOfWork(
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)
         self.ticket_categories = FakeCategoryRepository(db_)
-        self.ticket_webhooks = FakeWebhookRepository(db_)
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
         self.expense_book = FakeExpenseBook(db_)
+        self.notifications = FakeNotificationRepository(db_)
+        self.templates = FakeTemplateRepository(db_)
+        self.channels = FakeChannelRepository(db_)
+        self.preferences = FakePreferenceRepository(db_)
+        self.webhooks = FakeWebhookRepository(db_)
+        self.recipients = FakeRecipientDirectory(db_)
 
     @property
     def committed_events(self) -> list[DomainEvent]:

@@ -27,12 +27,17 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
+from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
+from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
+from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
+from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.expense_book import SqlExpenseBook
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
-from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
@@ -51,6 +56,7 @@ from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
@@ -62,7 +68,6 @@ _REPOSITORIES = (
     "work_orders",
     "vendors",
     "ticket_categories",
-    "ticket_webhooks",
     "property_directory",
     "people_directory",
     "expense_book",
@@ -91,6 +96,12 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "notifications",
+    "templates",
+    "channels",
+    "preferences",
+    "webhooks",
+    "recipients",
 )
 
 
@@ -101,6 +112,7 @@ class SqlUnitOfWork(
     ApiKeysUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """Implements every context's unit-of-work port over one database connection."""
 
@@ -284,8 +296,28 @@ class SqlUnitOfWork(
         return SqlCategoryRepository(self.connection)
 
     @cached_property
-    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
+    def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
         return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:  # type: ignore[override]
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> SqlChannelRepository:  # type: ignore[override]
+        return SqlChannelRepository(self.connection)
+
+    @cached_property
+    def preferences(self) -> SqlPreferenceRepository:  # type: ignore[override]
+        return SqlPreferenceRepository(self.connection)
+
+    @cached_property
+    def recipients(self) -> SqlRecipientDirectory:  # type: ignore[override]
+        return SqlRecipientDirectory(self.connection)
 
     @cached_property
     def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]

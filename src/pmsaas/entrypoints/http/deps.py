@@ -12,8 +12,10 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
+from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
 
@@ -39,6 +41,22 @@ class RequestContext:
     @property
     def clock(self) -> Clock:
         return self._container.clock()  # type: ignore[no-any-return]
+
+    @property
+    def secret_box(self) -> SecretBox:
+        return self._container.secret_box()  # type: ignore[no-any-return]
+
+    @property
+    def mailer(self) -> EmailSender:
+        return self._container.mailer()  # type: ignore[no-any-return]
+
+    @property
+    def message_provider(self) -> MessageProvider:
+        return self._container.message_provider()  # type: ignore[no-any-return]
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self._container.settings().is_production)
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

@@ -16,6 +16,11 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
+from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
+from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
+from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
+from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -58,4 +63,9 @@ CONTROLLERS: list[Any] = [
     TdsReportController,
     ExpenseController,
     BudgetController,
+    NotificationController,
+    TemplateController,
+    ChannelController,
+    PreferencesController,
+    WebhookController,
 ]
