@@ -34,7 +34,7 @@ async def test_a_member_receives_reads_and_dismisses_a_notification(api, owner):
 async def test_bulk_mark_read_by_ids_or_all(api, owner):
     manager_id, manager = await owner.add_user("PropertyManager")
     ids = [(await notify(api, owner.token, manager_id, title=f"Note {i}"))["id"] for i in range(4)]
-    r = await api.post(f"{N}/bulk-mark-read", manager, json={"ids": ids[:2] + [str(uuid.uuid4())]})
+    r = await api.post(f"{N}/bulk-mark-read", manager, json={"ids": [*ids[:2], str(uuid.uuid4())]})
     assert r.status_code == 200, r.text
     assert r.json()["data"] == {"marked": 2, "unread_count": 2}
     r = await api.post(f"{N}/bulk-mark-read", manager, json={"all": True})
