@@ -64,9 +64,8 @@ for _role, _grants in _OPERATIONS.items():
 # Notifications (issue 12): everyone reads, marks and dismisses their own inbox and sets their own
 # preferences (the use cases scope them to the caller); managers also send notifications and run
 # templates and channels ("notification:manage"). Webhooks stay the owner's.
-_NOTIFICATIONS: dict[str, tuple[str, ...]] = {
-    role: ("notification:read", "notification:update", "notification:delete") for role in SEED_ROLES
-}
+_OWN_INBOX = ("notification:read", "notification:update", "notification:delete")
+_NOTIFICATIONS: dict[str, tuple[str, ...]] = {role: _OWN_INBOX for role in SEED_ROLES if role != "SuperAdmin"}
 _NOTIFICATIONS["PropertyManager"] = ("notification:*",)
 for _role, _grants in _NOTIFICATIONS.items():
     EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
