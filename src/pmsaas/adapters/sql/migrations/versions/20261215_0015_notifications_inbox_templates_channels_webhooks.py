@@ -1,6 +1,6 @@
 """notifications: inbox, templates, channels, preferences, webhooks of both surfaces
 
-Revision ID: 0012
+Revision ID: 0015
 Revises: 0011, 0006
 Create Date: 2026-12-07 05:31:14.149153
 
@@ -18,7 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 import pmsaas.adapters.sql.metadata
 
-revision: str = "0012"
+# 0015, not the next free number when this branch started: main meanwhile took 0012-0014 (another head).
+revision: str = "0015"
 # Also merges the operations branch (0006): its webhooks table moves here.
 down_revision: str | tuple[str, ...] | None = ("0011", "0006")
 branch_labels: str | Sequence[str] | None = None
