@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.container import build_container, shutdown
-from pmsaas.domain.financial.billing import run_billing
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.settings import load_settings

@@ -62,8 +62,8 @@ from billing_run import seed
 
 from pmsaas.container import build_container, shutdown
 from pmsaas.domain.financial import payments
-from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.model import PaymentMethod
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.batch import garbage_collector_paused

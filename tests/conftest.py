@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, settings
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from fakes.network import FakeHostResolver
 from pmsaas.container import Container, build_container
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.entrypoints.http.app import create_app
@@ -43,6 +44,9 @@ BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 # Overridden on the class, so containers built anywhere in a test (the CLI's, the worker's) share it.
 SUITE_CLOCK = SuiteClock()
 Container.clock.override(providers.Object(SUITE_CLOCK))
+# Names resolve from a table (tests/fakes/network.py): no test asks real DNS.
+SUITE_RESOLVER = FakeHostResolver()
+Container.host_resolver.override(providers.Object(SUITE_RESOLVER))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -13,6 +13,7 @@ from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
+from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.sql.engine import async_url, create_engine
@@ -94,6 +95,12 @@ def _secret_box(settings: Settings) -> Any:
     return FernetSecretBox.development(settings.var_path / "keys")
 
 
+def _one_time_passwords(box: Any) -> Any:
+    from pmsaas.adapters.auth.totp import PyotpOneTimePasswords
+
+    return PyotpOneTimePasswords(box)
+
+
 def _attachment_storage(settings: Settings) -> Any:
     if settings.attachments_backend == "s3":
         from pmsaas.adapters.storage.s3 import S3AttachmentStorage
@@ -166,6 +173,8 @@ class Container(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)
+    host_resolver = providers.Singleton(SystemHostResolver)  # webhook targets must resolve to public addresses
+    one_time_passwords = providers.Singleton(_one_time_passwords, secret_box)  # MFA (TOTP)
     attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)

@@ -42,7 +42,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     login_attempts_per_ip: int = 50
     login_window_seconds: int = 900
     registrations_per_ip_per_hour: int = 30
-    public_base_url: str = "http://localhost:8000"
+    # The origin of absolute URLs in responses and e-mails (links, attachment urls); never the Host header.
+    public_base_url: str = "http://127.0.0.1:8000"
     mail_from: str = "pmsaas <noreply@localhost>"
     log_json: bool | None = None  # None → JSON in production, console otherwise
     log_level: str = "INFO"

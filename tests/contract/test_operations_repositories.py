@@ -1,7 +1,8 @@
 """One suite for the operations context's repositories (tickets with their history, comments and
-attachments; work orders; vendors; custom categories) and its views of other
-contexts' rows (the property and people directories, the expense book), over the fakes, SQL on
-SQLite and SQL on PostgreSQL. Every test works in one unit of work and never commits."""
+attachments; work orders; vendors; custom categories) and its views of other contexts' rows (the
+property and people directories), over the fakes, SQL on SQLite and SQL on PostgreSQL. Every test
+works in one unit of work and never commits. Booking a completed work order's cost is the work-order
+cost flow's, tested over the same backends in its own suite; webhooks are the notifications context's."""
 
 from __future__ import annotations
 
@@ -348,7 +349,7 @@ async def test_custom_categories_are_per_organization_and_added_once(make_uow):
         assert await uow.ticket_categories.custom(other) == ["elevator"]
 
 
-# -- directories over other contexts' rows, and the expense book ------------------------------
+# -- directories over other contexts' rows -----------------------------------------------------
 
 
 async def test_the_property_directory_sees_places_and_the_units_tenants_occupy(make_uow):
@@ -420,27 +421,3 @@ async def test_the_people_directory_names_members_and_keys_and_knows_who_works_t
         assert await names(PeopleFilter(roles_any=frozenset())) == ([], 0)
         assert await names(PeopleFilter(roles_none=frozenset({"Tenant", "SecurityStaff"}))) == (["Sam Staff"], 1)
         assert await names(PeopleFilter(assigned_in_property=place)) == (["Sam Staff"], 1)
-
-
-async def test_the_expense_book_books_a_positive_cost_in_the_organizations_currency(make_uow):
-    org = b.organization(country="IN")
-    book = dict(work_order_id=new_id(), vendor_name="Aqua", property_id=new_id(), on=date(2030, 4, 1), at=b.T0)
-    async with make_uow() as uow:
-        await uow.organizations.add(org)
-        event = await uow.expense_book.record_work_order_cost(
-            organization_id=org.id, amount=Money.of("1200.00", "INR"), description="Leak: pipe", **book
-        )
-        assert event is not None and event.name == "expense.created" and event.organization_id == org.id
-        assert event.data["amount"] == {"amount": "1200.00", "currency": "INR"}
-        assert (event.data["category"], event.data["status"]) == ("maintenance", "pending")
-        for amount in (Money.of("0", "INR"), Money.of("90.00", "CAD")):
-            assert (
-                await uow.expense_book.record_work_order_cost(
-                    organization_id=org.id, amount=amount, description="x", **book
-                )
-                is None
-            )
-        with pytest.raises(NotFound):
-            await uow.expense_book.record_work_order_cost(
-                organization_id=new_id(), amount=Money.of("1", "INR"), description="x", **book
-            )

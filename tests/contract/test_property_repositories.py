@@ -1,5 +1,6 @@
 """One suite for the properties context's PropertyRepository, UnitRepository and TenantRepository,
-over the fakes, SQL on SQLite and SQL on PostgreSQL. Every test works in one unit of work and never
+over the fakes, SQL on SQLite and SQL on PostgreSQL (the property list, a query port of its own, has
+its suite in test_property_list_queries.py). Every test works in one unit of work and never
 commits, so nothing it writes outlives it (new organization ids keep tests apart all the same)."""
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import pytest
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.properties.lease import LeaseStatus
-from pmsaas.domain.properties.model import PropertyStatus, PropertyType, UnitStatus
-from pmsaas.domain.properties.ports import PropertyFilter, TenantFilter, UnitFilter
+from pmsaas.domain.properties.model import UnitStatus
+from pmsaas.domain.properties.ports import TenantFilter, UnitFilter
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
@@ -54,7 +55,8 @@ async def test_property_update_checks_the_version(make_uow):
             await uow.properties.update(replace(moved, organization_id=new_id(), version=3), expected_version=2)
 
 
-async def test_a_deleted_property_is_gone_from_reads_and_lists(make_uow):
+async def test_a_deleted_property_is_gone_from_reads(make_uow):
+    """Its absence from the list is the PropertyListQuery suite's (test_property_list_queries.py)."""
     org = new_id()
     kept, gone = b.prop(org, "Kept"), b.prop(org, "Gone")
     async with make_uow() as uow:
@@ -66,59 +68,18 @@ async def test_a_deleted_property_is_gone_from_reads_and_lists(make_uow):
             await uow.properties.get(org, gone.id)
         with pytest.raises(NotFound):
             await uow.properties.delete(org, gone.id, b.at(2))
-        listed = await uow.properties.list(org, PropertyFilter(), PageRequest())
-        assert [x.id for x in listed.items] == [kept.id] and listed.total == 1
+        assert b.same(await uow.properties.get(org, kept.id), kept)
         assert await uow.properties.find_by_name(org, "Gone") is None
 
 
-async def test_property_list_filters_pages_and_sorts(make_uow):
-    org = new_id()
-    props = [
-        b.prop(org, "Alder Court", b.at(0)),
-        b.prop(org, "Birch House", b.at(10), type=PropertyType.COMMERCIAL),
-        b.prop(org, "Cedar Lofts", b.at(20), status=PropertyStatus.INACTIVE),
-        b.prop(org, "Dune Towers", b.at(30)),
-    ]
-    async with make_uow() as uow:
-        for p in props:
-            await uow.properties.add(p)
-        await uow.properties.add(b.prop(new_id(), "Alder Court"))  # another organization's
-
-        async def names(filters=PropertyFilter(), page=PageRequest()):
-            found = await uow.properties.list(org, filters, page)
-            return [x.name for x in found.items], found.total
-
-        assert await names() == (["Alder Court", "Birch House", "Cedar Lofts", "Dune Towers"], 4)
-        assert await names(page=PageRequest(page=2, page_size=3)) == (["Dune Towers"], 4)
-        assert await names(page=PageRequest(page=3, page_size=3)) == ([], 4)
-        assert await names(page=PageRequest(sort_by="name", descending=True, page_size=2)) == (
-            ["Dune Towers", "Cedar Lofts"],
-            4,
-        )
-        assert await names(PropertyFilter(status="inactive")) == (["Cedar Lofts"], 1)
-        assert await names(PropertyFilter(type="commercial")) == (["Birch House"], 1)
-        assert await names(PropertyFilter(search="o")) == (
-            ["Alder Court", "Birch House", "Cedar Lofts", "Dune Towers"],
-            4,
-        )
-        assert await names(PropertyFilter(search="TOWER")) == (["Dune Towers"], 1)  # any case
-        assert await names(PropertyFilter(created_after=b.at(10), created_before=b.at(20))) == (
-            ["Birch House", "Cedar Lofts"],
-            2,
-        )
-
-
-async def test_property_owners_are_kept_and_filter_the_list(make_uow):
+async def test_property_owners_are_kept(make_uow):
     org, first, second = new_id(), new_id(), new_id()
     owned = b.prop(org, "Owned", owner_ids=tuple(sorted([first, second])))
     async with make_uow() as uow:
         await uow.properties.add(owned)
         await uow.properties.add(b.prop(org, "Not owned"))
         assert (await uow.properties.get(org, owned.id)).owner_ids == tuple(sorted([first, second]))
-        found = await uow.properties.list(org, PropertyFilter(owner_id=first), PageRequest())
-        assert [x.id for x in found.items] == [owned.id]
         await uow.properties.update(replace(owned, owner_ids=(second,), version=2), expected_version=1)
-        assert (await uow.properties.list(org, PropertyFilter(owner_id=first), PageRequest())).total == 0
         assert (await uow.properties.get(org, owned.id)).owner_ids == (second,)
 
 

@@ -1,12 +1,12 @@
 """In-memory adapters of the operations context's ports: tickets (with their history, comments and
 attachments), work orders, vendors, custom categories; the directories over
-other contexts' rows, the expense book, attachment storage and a secret box."""
+other contexts' rows, attachment storage and a secret box."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
@@ -25,7 +25,6 @@ from pmsaas.domain.operations.model import (
 from pmsaas.domain.operations.ports import (
     AttachmentStorage,
     CategoryRepository,
-    ExpenseBook,
     PeopleDirectory,
     PeopleFilter,
     Person,
@@ -40,9 +39,6 @@ from pmsaas.domain.operations.ports import (
 from pmsaas.domain.properties.lease import OCCUPYING
 from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.errors import Conflict, NotFound
-from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ids import new_id
-from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import SecretBox
 
@@ -338,58 +334,6 @@ class FakePeopleDirectory(PeopleDirectory):
             return None
         # The SQL adapter asks the identity context's role table the same question.
         return any(permission_matches(g, "maintenance:update") for g in permissions_for(membership.roles))
-
-
-class FakeExpenseBook(ExpenseBook):
-    """Books into ``FakeDatabase.work_order_costs`` (the keyword arguments of each call), in the unit of
-    work's transaction, and answers with an ``expense.created`` event as the SQL adapter does."""
-
-    def __init__(self, db: FakeDatabase) -> None:
-        self._db = db
-
-    @property
-    def booked(self) -> list[dict[str, Any]]:
-        return self._db.work_order_costs
-
-    async def record_work_order_cost(
-        self,
-        *,
-        organization_id: UUID,
-        work_order_id: UUID,
-        vendor_name: str,
-        property_id: UUID,
-        amount: Money,
-        on: date,
-        at: datetime,
-        description: str,
-    ) -> DomainEvent | None:
-        org = self._db.organizations.get(organization_id)
-        if org is None or organization_id in self._db.organizations_deleted:
-            raise NotFound("organization", organization_id)
-        if amount.currency != org.settings.currency or not amount.is_positive:
-            return None
-        expense_id = new_id()
-        self._db.work_order_costs.append(
-            {
-                "expense_id": expense_id,
-                "organization_id": organization_id,
-                "work_order_id": work_order_id,
-                "vendor_name": vendor_name,
-                "property_id": property_id,
-                "amount": amount,
-                "on": on,
-                "at": at,
-                "description": description,
-            }
-        )
-        data = {
-            "expense_id": str(expense_id),
-            "status": "pending",
-            "category": "maintenance",
-            "amount": {"amount": str(amount), "currency": amount.currency},
-            "organization_id": str(organization_id),
-        }
-        return DomainEvent(name="expense.created", organization_id=organization_id, occurred_at=at, data=data)
 
 
 class FakeAttachmentStorage(AttachmentStorage):

@@ -14,6 +14,7 @@ from pmsaas.domain.properties.ports import (
     LeaseRepository,
     OrganizationFacts,
     PropertyFilter,
+    PropertyListQuery,
     PropertyRepository,
     TenantAccounts,
     TenantFilter,
@@ -56,19 +57,6 @@ class FakePropertyRepository(PropertyRepository):
         if not self._db.properties.soft_delete(organization_id, property_id, at):
             raise NotFound("property", property_id)
 
-    async def list(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]:
-        f = filters
-        items = [
-            p
-            for p in self._db.properties.of(organization_id)
-            if (f.status is None or p.status == f.status)
-            and (f.type is None or p.type == f.type)
-            and (not f.search or contains(p.name, f.search))
-            and (f.owner_id is None or f.owner_id in p.owner_ids)
-            and created_in(p.created_at, f.created_after, f.created_before)
-        ]
-        return page_of(items, page, _BY_TIME, _id)
-
     async def find_by_name(self, organization_id: UUID, name: str) -> Property | None:
         found = [p for p in self._db.properties.of(organization_id) if p.name == name]
         return min(found, key=lambda p: p.created_at) if found else None
@@ -93,6 +81,26 @@ class FakePropertyRepository(PropertyRepository):
 def _owners_deduplicated(prop: Property) -> Property:
     """Owners are a set (a link table keyed by property and user), read back sorted."""
     return replace(prop, owner_ids=tuple(sorted(set(prop.owner_ids))))
+
+
+class FakePropertyList(PropertyListQuery):
+    """The property list over the fake tables: the reference the SQL adapters are held to."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def page(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]:
+        f = filters
+        items = [
+            p
+            for p in self._db.properties.of(organization_id)
+            if (f.status is None or p.status == f.status)
+            and (f.type is None or p.type == f.type)
+            and (not f.search or contains(p.name, f.search))
+            and (f.owner_id is None or f.owner_id in p.owner_ids)
+            and created_in(p.created_at, f.created_after, f.created_before)
+        ]
+        return page_of(items, page, _BY_TIME, _id)
 
 
 _NAME_TAKEN = "the property already has a unit with this name"

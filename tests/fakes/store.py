@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 T = TypeVar("T")
 
@@ -52,6 +53,10 @@ class OrgTable(Generic[T]):
         self.deleted_at[row_id] = at
         return True
 
+    def remove(self, organization_id: UUID, row_id: UUID) -> bool:
+        """A hard delete (a table without tombstones): False when the organization has no such row."""
+        return self.rows.get(organization_id, {}).pop(row_id, None) is not None
+
 
 @dataclass
 class FakeDatabase:
@@ -66,6 +71,8 @@ class FakeDatabase:
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
+    custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
+    mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -77,7 +84,7 @@ class FakeDatabase:
     ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
-    work_order_costs: list[dict[str, Any]] = field(default_factory=list)  # what the expense book booked
+    expenses: OrgTable[Any] = field(default_factory=OrgTable)  # the financial context's, for the flows
     notifications: OrgTable[Any] = field(default_factory=OrgTable)
     notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
     notification_channels: OrgTable[Any] = field(default_factory=OrgTable)
@@ -95,6 +102,8 @@ class FakeDatabase:
         "action_tokens",
         "revoked_access",
         "api_keys",
+        "custom_roles",
+        "mfa_factors",
         "properties",
         "units",
         "tenants",
@@ -106,7 +115,7 @@ class FakeDatabase:
         "ticket_categories",
         "vendors",
         "work_orders",
-        "work_order_costs",
+        "expenses",
         "notifications",
         "notification_templates",
         "notification_channels",
@@ -122,6 +131,68 @@ class FakeDatabase:
     def restore(self, snapshot: dict[str, Any]) -> None:
         for name, value in snapshot.items():
             setattr(self, name, value)
+
+    def read_only_view(self) -> FakeDatabase:
+        """The same tables, live (every read sees what is there now, as a read-only unit of work sees
+        committed rows), refusing every write with ``ReadOnlyUnitOfWorkWrite``, as the database
+        refuses a write through the SQL read-only unit of work."""
+        return FakeDatabase(**{name: _read_only(getattr(self, name)) for name in self._TABLES})
+
+
+_REFUSED = "a read-only unit of work cannot write"
+
+
+class _ReadOnlyTable(OrgTable[T]):
+    def __init__(self, live: OrgTable[T]) -> None:
+        self.rows, self.deleted_at = live.rows, live.deleted_at
+
+    def put(self, organization_id: UUID, row_id: UUID, row: T) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def soft_delete(self, organization_id: UUID, row_id: UUID, at: datetime) -> bool:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def remove(self, organization_id: UUID, row_id: UUID) -> bool:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+
+class _ReadOnlyMapping(MutableMapping[Any, Any]):
+    """A dict table, read through; ``pop``, ``setdefault`` and ``update`` go through the refused methods."""
+
+    def __init__(self, live: dict[Any, Any]) -> None:
+        self._live = live
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._live[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._live)
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+    def __delitem__(self, key: Any) -> None:
+        raise ReadOnlyUnitOfWorkWrite(_REFUSED)
+
+
+class _ReadOnlyList(Sequence[Any]):
+    def __init__(self, live: list[Any]) -> None:
+        self._live = live
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._live[index]
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+
+def _read_only(table: Any) -> Any:
+    if isinstance(table, OrgTable):
+        return _ReadOnlyTable(table)
+    return _ReadOnlyMapping(table) if isinstance(table, dict) else _ReadOnlyList(table)
 
 
 def page_of(

@@ -1,11 +1,14 @@
 """The fake unit of work: one transaction over a ``FakeDatabase``, as ``SqlUnitOfWork`` is one over a
 connection. Writes go straight to the tables; leaving ``async with`` without a commit puts back the
-snapshot taken on entry, so a use case that fails half-way leaves nothing behind."""
+snapshot taken on entry, so a use case that fails half-way leaves nothing behind. ``read_only()`` is the
+read-only variant the list and get use cases ask for: no snapshot, every write refused."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fakes.custom_roles import FakeCustomRoleRepository
+from fakes.financial import FakeExpenseRepository, FakeOrganizationProfiles
 from fakes.identity import (
     FakeApiKeyRepository,
     FakeMembershipRepository,
@@ -13,6 +16,7 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.mfa import FakeMfaFactorRepository
 from fakes.notifications import (
     FakeChannelRepository,
     FakeNotificationRepository,
@@ -23,7 +27,6 @@ from fakes.notifications import (
 )
 from fakes.operations import (
     FakeCategoryRepository,
-    FakeExpenseBook,
     FakePeopleDirectory,
     FakePropertyDirectory,
     FakeTicketRepository,
@@ -34,19 +37,21 @@ from fakes.organizations import FakeMembershipDirectory, FakeOrganizationReposit
 from fakes.properties import (
     FakeLeaseRepository,
     FakeOrganizationFacts,
+    FakePropertyList,
     FakePropertyRepository,
     FakeTenantAccounts,
     FakeTenantRepository,
     FakeUnitRepository,
 )
 from fakes.store import FakeDatabase
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
-from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
+from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
@@ -54,7 +59,7 @@ class FakeUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
-    OperationsUnitOfWork,
+    WorkOrderCostsUnitOfWork,
     NotificationsUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
@@ -68,6 +73,7 @@ class FakeUnitOfWork(
         self._snapshot: dict[str, Any] | None = None
         db_ = self.db
         self.properties = FakePropertyRepository(db_)
+        self.property_list = FakePropertyList(db_)
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
@@ -80,19 +86,25 @@ class FakeUnitOfWork(
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)
         self.api_keys = FakeApiKeyRepository(db_)
+        self.custom_roles = FakeCustomRoleRepository(db_)
+        self.mfa_factors = FakeMfaFactorRepository(db_)
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)
         self.ticket_categories = FakeCategoryRepository(db_)
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
-        self.expense_book = FakeExpenseBook(db_)
         self.notifications = FakeNotificationRepository(db_)
         self.templates = FakeTemplateRepository(db_)
         self.channels = FakeChannelRepository(db_)
         self.preferences = FakePreferenceRepository(db_)
         self.webhooks = FakeWebhookRepository(db_)
         self.recipients = FakeRecipientDirectory(db_)
+        self.expenses = FakeExpenseRepository(db_)
+        self.organization_profiles = FakeOrganizationProfiles(db_)
+
+    def read_only(self) -> FakeUnitOfWork:
+        return FakeReadOnlyUnitOfWork(self.db)
 
     @property
     def committed_events(self) -> list[DomainEvent]:
@@ -119,3 +131,23 @@ class FakeUnitOfWork(
 
     async def _close(self) -> None:
         self._snapshot = None
+
+
+class FakeReadOnlyUnitOfWork(FakeUnitOfWork):
+    """``uow.read_only()``: the same fakes over a view of the database that refuses every write, and no
+    transaction (nothing to snapshot or put back); ``commit`` raises, as the SQL adapter's does."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        super().__init__(db.read_only_view())
+
+    def read_only(self) -> FakeUnitOfWork:
+        return self
+
+    async def _begin(self) -> None:
+        return None
+
+    async def commit(self) -> None:
+        raise ReadOnlyUnitOfWorkWrite("a read-only unit of work cannot commit")
+
+    async def rollback(self) -> None:
+        return None

@@ -1,19 +1,22 @@
-"""The property list's query port: the SQLite and the PostgreSQL adapter return the same pages.
+"""The property list's query port: the SQLite and the PostgreSQL adapter return the same pages, those
+of the fake (the reference: a few lines of Python over the same rows).
 
-The same organization, users and properties (same ids, names, times, owners) go into both databases;
-every filter and sort the list endpoint offers must give the same page, in the same order, with the
-same total, from both adapters."""
+The same organization, users and properties (same ids, names, times, owners) go into the fake and
+into every configured database (SQLite always, PostgreSQL when PMSAAS_TEST_DATABASE_URL is set),
+through the container's own unit of work; every filter and sort the list endpoint offers must give
+the same page, in the same order, with the same total, from every adapter."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
-from conftest import PG_URL, make_settings
+from conftest import make_settings
+from fakes import FakeDatabase, FakeUnitOfWork
+from fakes.properties import FakePropertyList
 from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
 from pmsaas.container import build_container, shutdown
 from pmsaas.domain.identity.model import User
@@ -23,8 +26,6 @@ from pmsaas.domain.properties.model import Property, PropertyPolicies, PropertyS
 from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.address import Address
 from pmsaas.domain.shared.paging import PageRequest
-
-pytestmark = pytest.mark.skipif(not PG_URL, reason="compares the SQLite adapter with the PostgreSQL one")
 
 AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 
@@ -74,35 +75,55 @@ CASES = [
 ]
 
 
-async def _pages(url: str, tmp: Any, world: tuple[Any, list[User], list[Property]]) -> tuple[type, list[Any]]:
+ADAPTERS = {"sqlite": SqlitePropertyList, "postgres": PostgresPropertyList}
+
+
+async def _pages(make_uow: Callable[[], Any], world: tuple[Any, list[User], list[Property]]) -> tuple[type, list[Any]]:
+    """Stores the world through one unit of work, then lists every case through a read-only one."""
     org, users, props = world
+    async with make_uow() as uow:
+        await uow.organizations.add(org)
+        for u in users:
+            await uow.users.add(u)
+        await uow.properties.add_many(props)
+        await uow.commit()
+    pages = []
+    cases = [*CASES, (PropertyFilter(owner_id=users[1].id), PageRequest(page=1, page_size=50, sort_by="name"))]
+    async with make_uow().read_only() as reader:
+        adapter = type(reader.property_list)
+        for filters, page in cases:
+            pages.append(await reader.property_list.page(org.id, filters, page))
+    return adapter, pages
+
+
+async def _pages_in(url: str, tmp: Any, world: tuple[Any, list[User], list[Property]]) -> tuple[type, list[Any]]:
     container = build_container(make_settings(url, tmp))
     try:
-        async with container.uow() as uow:
-            await uow.organizations.add(org)
-            for u in users:
-                await uow.users.add(u)
-            await uow.properties.add_many(props)
-            await uow.commit()
-        pages = []
-        cases = [*CASES, (PropertyFilter(owner_id=users[1].id), PageRequest(page=1, page_size=50, sort_by="name"))]
-        async with container.uow().read_only() as reader:
-            adapter = type(reader.property_list)
-            for filters, page in cases:
-                pages.append(await reader.property_list.page(org.id, filters, page))
-        return adapter, pages
+        return await _pages(container.uow, world)
     finally:
         await shutdown(container)
 
 
-async def test_both_adapters_return_the_same_pages(database_urls, tmp_path):
-    world = _world()
-    sqlite_adapter, on_sqlite = await _pages(database_urls["sqlite"], tmp_path / "s", world)
-    pg_adapter, on_postgres = await _pages(database_urls["postgres"], tmp_path / "p", world)
-    assert (sqlite_adapter, pg_adapter) == (SqlitePropertyList, PostgresPropertyList)
-    for page_sqlite, page_pg in zip(on_sqlite, on_postgres, strict=True):
-        assert page_sqlite.total == page_pg.total
+def _same_pages(these: list[Any], those: list[Any]) -> None:
+    for one, other in zip(these, those, strict=True):
+        assert one.total == other.total
         # every field, owners included, in the same order
-        assert [asdict(x) for x in page_sqlite.items] == [asdict(x) for x in page_pg.items]
+        assert [asdict(x) for x in one.items] == [asdict(x) for x in other.items]
+
+
+async def test_every_adapter_returns_the_pages_of_the_reference(database_urls, tmp_path):
+    """Each configured database's adapter against the fake's list (the reference) on the same rows:
+    SQLite always, PostgreSQL too when configured, and then SQLite and PostgreSQL against each other."""
+    world = _world()
+    fake = FakeDatabase()
+    reference_adapter, reference = await _pages(lambda: FakeUnitOfWork(fake), world)
+    assert reference_adapter is FakePropertyList
+    listed = {backend: await _pages_in(url, tmp_path / backend, world) for backend, url in database_urls.items()}
+    assert {backend: adapter for backend, (adapter, _) in listed.items()} == {b: ADAPTERS[b] for b in database_urls}
+    on_sqlite = listed["sqlite"][1]  # the suite always runs on SQLite
+    for _, pages in listed.values():
+        _same_pages(pages, reference)
+    if "postgres" in listed:
+        _same_pages(on_sqlite, listed["postgres"][1])
     assert [p.total for p in on_sqlite][:3] == [23, 23, 23] and on_sqlite[2].items == []
     assert len(on_sqlite[0].items) == 10 and all(p.items for i, p in enumerate(on_sqlite) if i != 2)

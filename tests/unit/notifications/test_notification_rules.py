@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fakes import builders as b
+from fakes.network import FakeHostResolver
 from fakes.notifications import FakeMessageProvider
 from fakes.operations import PlainSecretBox
 from fakes.uow import FakeUnitOfWork
@@ -49,16 +50,16 @@ def test_preferences_fall_back_from_event_to_channel_to_default():
      "https://169.254.169.254/", "https://[::1]/", "https://[fe80::1]/", "https://[::ffff:10.0.0.1]/",
      "https://0.0.0.0/", "https://x.localhost/", "https://printer.local/"],
 )  # fmt: skip
-def test_private_targets_are_refused(url):
+async def test_private_targets_are_refused(url):
     with pytest.raises(ValidationFailed):
-        check_public_url(url)
+        await check_public_url(url, FakeHostResolver())
 
 
-def test_production_requires_https():
-    check_public_url("http://hooks.example.com/")
+async def test_production_requires_https():
+    await check_public_url("http://hooks.example.com/", FakeHostResolver())
     with pytest.raises(ValidationFailed):
-        check_public_url("http://hooks.example.com/", require_https=True)
-    check_public_url("https://hooks.example.com/", require_https=True)
+        await check_public_url("http://hooks.example.com/", FakeHostResolver(), require_https=True)
+    await check_public_url("https://hooks.example.com/", FakeHostResolver(), require_https=True)
 
 
 async def _members(uow, org, *roles):

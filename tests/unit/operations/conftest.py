@@ -11,6 +11,7 @@ import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes import builders as b
+from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.operations.model import Ticket, WorkOrder
 from pmsaas.domain.properties.lease import LeaseStatus
@@ -76,6 +77,10 @@ class Scene:
         found = self.db.work_orders.find(self.org, order_id)
         assert found is not None
         return found
+
+    def expenses(self) -> list[Expense]:
+        """The expenses booked in the organization's books (the financial context's rows)."""
+        return self.db.expenses.of(self.org)
 
     @property
     def published(self) -> list[str]:

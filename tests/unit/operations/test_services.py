@@ -10,6 +10,8 @@ import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes import builders as b
+from pmsaas.domain.financial.expenses import ExpenseStatus
+from pmsaas.domain.flows import work_order_costs
 from pmsaas.domain.operations import tickets, vendors, work_orders
 from pmsaas.domain.operations.model import Priority, Ticket, TicketStatus
 from pmsaas.domain.operations.ports import TicketFilter
@@ -157,18 +159,21 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     b = await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=a.id)
     assert stored(uow, t).status is TicketStatus.IN_PROGRESS
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=a.id, actual_cost=Money.of("120.00", "INR")
     )
     assert stored(uow, t).status is TicketStatus.IN_PROGRESS  # b is still open
     await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=b.id)
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=uow, clock=clock, actor=MANAGER, order_id=b.id, actual_cost=Money.of("80.00", "INR")
     )
     assert stored(uow, t).status is TicketStatus.RESOLVED
     assert published(uow).count("work_order.completed") == 2 and published(uow).count("ticket.resolved") == 1
-    assert [b["amount"] for b in uow.expense_book.booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
-    assert uow.expense_book.booked[0]["vendor_name"] == "Aqua" and uow.expense_book.booked[0]["property_id"] == PROPERTY
+    booked = uow.expenses.of(ORG)
+    assert [e.amount for e in booked] == [Money.of("120.00", "INR"), Money.of("80.00", "INR")]
+    assert booked[0].vendor == "Aqua" and booked[0].property_id == PROPERTY
+    assert {(e.category, e.status) for e in booked} == {("maintenance", ExpenseStatus.PENDING)}
+    assert published(uow).count("expense.created") == 2
     perf = await vendors.vendor_performance(
         uow=uow,
         actor=MANAGER,
@@ -179,3 +184,35 @@ async def test_the_last_open_work_order_resolves_the_request(uow, clock):
     assert perf.work_orders_completed == 2 and perf.actual_total == Money.of("200.00", "INR")
     with pytest.raises(Conflict):
         await work_orders.create_work_order(uow=uow, clock=clock, actor=MANAGER, data=data)  # resolved: no new work
+
+
+async def test_a_cost_outside_the_books_currency_or_zero_books_no_expense(uow, clock):
+    t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
+    vendor = await vendors.create_vendor(
+        uow=uow, clock=clock, actor=MANAGER,
+        data=vendors.VendorInput(name="Aqua", trades=["plumbing"], service_areas=[]),
+    )  # fmt: skip
+    costs = (Money.of("50.00", "USD"), Money.of("0.00", "INR"))
+    orders = [
+        await work_orders.create_work_order(
+            uow=uow,
+            clock=clock,
+            actor=MANAGER,
+            data=work_orders.WorkOrderInput(
+                ticket_id=t.id,
+                vendor_id=vendor.id,
+                description="Fix",
+                scheduled_start=clock.now(),
+                scheduled_end=clock.now() + timedelta(hours=4),
+                estimated_cost=Money.zero(cost.currency),
+            ),
+        )
+        for cost in costs
+    ]
+    for order, cost in zip(orders, costs, strict=True):
+        await work_orders.start_work_order(uow=uow, clock=clock, actor=MANAGER, order_id=order.id)
+        await work_order_costs.complete_work_order(
+            uow=uow, clock=clock, actor=MANAGER, order_id=order.id, actual_cost=cost
+        )
+    assert uow.expenses.of(ORG) == [] and "expense.created" not in published(uow)
+    assert published(uow).count("work_order.completed") == 2

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from fakes import builders as b
+from fakes.network import FakeHostResolver
 from fakes.operations import FakeAttachmentStorage, PlainSecretBox
 from pmsaas.domain.notifications import webhooks
 from pmsaas.domain.operations import attachments, categories, people, tickets, work_orders
@@ -256,8 +257,9 @@ async def test_webhooks_seal_their_secret_and_refuse_private_targets(scene, cloc
 
     async def register(url, events=("ticket.created",), secret="s" * 16):
         return await webhooks.register_ticket_webhook(
-            uow=scene.uow(), box=box, clock=clock, actor=owner, url=url, events=list(events), secret=secret
-        )
+            uow=scene.uow(), box=box, resolver=FakeHostResolver(), clock=clock, actor=owner, url=url,
+            events=list(events), secret=secret,
+        )  # fmt: skip
 
     for url in ("http://10.0.0.7/hook", "https://localhost/x", "ftp://example.com/"):
         with pytest.raises(ValidationFailed):

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from pmsaas.domain.financial.expenses import ExpenseStatus
+from pmsaas.domain.flows import work_order_costs
 from pmsaas.domain.operations import tickets, vendors, work_orders
 from pmsaas.domain.operations.model import Priority, TicketStatus, UpdateKind, WorkOrderStatus
 from pmsaas.domain.operations.ports import VendorFilter, WorkOrderFilter
@@ -119,16 +121,17 @@ async def test_finished_work_books_its_cost_on_the_day_it_was_done(scene, clock)
     free = await work_orders.create_work_order(uow=scene.uow(), clock=clock, actor=manager, data=_order(t, v, clock))
     for o in (paid, free):
         await work_orders.start_work_order(uow=scene.uow(), clock=clock, actor=manager, order_id=o.id)
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=scene.uow(), clock=clock, actor=manager, order_id=free.id, actual_cost=Money.of("0", "INR")
     )
-    assert scene.db.work_order_costs == [] and scene.ticket(t.id).status is TicketStatus.IN_PROGRESS
-    await work_orders.complete_work_order(
+    assert scene.expenses() == [] and scene.ticket(t.id).status is TicketStatus.IN_PROGRESS
+    await work_order_costs.complete_work_order(
         uow=scene.uow(), clock=clock, actor=manager, order_id=paid.id, actual_cost=Money.of("950.00", "INR")
     )
-    [booked] = scene.db.work_order_costs
-    assert booked["on"] == date(2031, 3, 31) and booked["amount"] == Money.of("950.00", "INR")  # in fiscal 2030-31
-    assert booked["description"] == "Leak: Replace the washer" and booked["vendor_name"] == "Aqua Plumbers"
+    [booked] = scene.expenses()
+    assert booked.expense_date == date(2031, 3, 31) and booked.amount == Money.of("950.00", "INR")  # fiscal 2030-31
+    assert booked.description == f"Work order {paid.id}: Leak: Replace the washer" and booked.vendor == "Aqua Plumbers"
+    assert (booked.category, booked.status, booked.property_id) == ("maintenance", ExpenseStatus.PENDING, t.property_id)
     assert "expense.created" in scene.published and scene.ticket(t.id).status is TicketStatus.RESOLVED
 
 
@@ -153,7 +156,7 @@ async def test_vendors_with_open_work_are_kept_and_ratings_go_to_completed_work(
         await rate(v.id, new_id())
     await work_orders.start_work_order(uow=scene.uow(), clock=clock, actor=manager, order_id=o.id)
     clock.move_to(clock.now() + timedelta(hours=2))
-    await work_orders.complete_work_order(
+    await work_order_costs.complete_work_order(
         uow=scene.uow(), clock=clock, actor=manager, order_id=o.id, actual_cost=Money.of("700.00", "INR")
     )
     rated = await rate(v.id, o.id, rating=4)

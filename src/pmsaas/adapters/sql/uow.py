@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.queries.property_list import property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
@@ -27,6 +28,7 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
 from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
 from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
 from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
@@ -35,7 +37,6 @@ from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplate
 from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
-from pmsaas.adapters.sql.repositories.operations.expense_book import SqlExpenseBook
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
@@ -52,8 +53,11 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
@@ -70,7 +74,6 @@ _REPOSITORIES = (
     "ticket_categories",
     "property_directory",
     "people_directory",
-    "expense_book",
     "properties",
     "property_list",
     "units",
@@ -85,6 +88,8 @@ _REPOSITORIES = (
     "organization_registry",
     "membership_directory",
     "api_keys",
+    "custom_roles",
+    "mfa_factors",
     "invoices",
     "payments",
     "ledger",
@@ -102,6 +107,7 @@ _REPOSITORIES = (
     "preferences",
     "webhooks",
     "recipients",
+    "leases_to_bill",
 )
 
 
@@ -110,11 +116,13 @@ class SqlUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
+    WorkOrderCostsUnitOfWork,
+    RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
 ):
-    """Implements every context's unit-of-work port over one database connection."""
+    """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
     def __init__(self, engine: AsyncEngine, *, property_list: type[PropertyListQuery] | None = None) -> None:
         super().__init__()
@@ -252,6 +260,14 @@ class SqlUnitOfWork(
         return SqlApiKeyRepository(self.connection)
 
     @cached_property
+    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]
+        return SqlCustomRoleRepository(self.connection)
+
+    @cached_property
+    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]
+        return SqlMfaFactorRepository(self.connection)
+
+    @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]
         return SqlInvoiceRepository(self.connection)
 
@@ -328,10 +344,6 @@ class SqlUnitOfWork(
         return SqlPeopleDirectory(self.connection)
 
     @cached_property
-    def expense_book(self) -> SqlExpenseBook:  # type: ignore[override]
-        return SqlExpenseBook(self.connection)
-
-    @cached_property
     def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]
         return SqlExpenseRepository(self.connection)
 
@@ -346,6 +358,10 @@ class SqlUnitOfWork(
     @cached_property
     def billing(self) -> SqlBillingWriter:  # type: ignore[override]
         return SqlBillingWriter(self.connection)
+
+    @cached_property
+    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]
+        return SqlLeasesToBill(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

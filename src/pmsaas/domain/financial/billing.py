@@ -12,13 +12,13 @@
 * Late fees: for every open invoice of the lease still unpaid after its due date + grace days on
   the run date, the lease's late-fee terms add a ``late_fee`` line to the period's invoice (so a
   fee is charged once per billing period an invoice stays overdue).
-* The issue date is the run date; each rent line is taxed at its due date.
+* The issue date is the run date; each rent line is taxed at its due date. The invoice is due on
+  its first charge's due date, or on the issue date when the run comes later (never due before issued).
 * An organization with ``invoice_round_off`` (India) has each invoice rounded to the rupee at issue.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +28,7 @@ from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.periods import parse_period
 from pmsaas.domain.financial.ports import (
     BillableLease,
     FinancialUnitOfWork,
@@ -36,20 +37,11 @@ from pmsaas.domain.financial.ports import (
     OrganizationProfile,
 )
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.errors import Conflict, DomainError, ValidationFailed
+from pmsaas.domain.shared.errors import Conflict, DomainError
+
+__all__ = ["BillingSummary", "bill_leases", "parse_period"]
 
 _CHARGE = {"rent": ChargeType.RENT, "deposit": ChargeType.DEPOSIT, "late_fee": ChargeType.LATE_FEE}
-
-
-def parse_period(period: str) -> tuple[date, date]:
-    try:
-        year, month = (int(x) for x in period.split("-"))
-        start = date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValidationFailed.single("period", "must be YYYY-MM, e.g. 2026-12") from None
-    if len(period) != 7:
-        raise ValidationFailed.single("period", "must be YYYY-MM, e.g. 2026-12")
-    return start, start.replace(day=calendar.monthrange(year, month)[1])
 
 
 # Supply types whose tax the engine decides without looking at the amount (no threshold: docs/tax-rules.md
@@ -112,19 +104,19 @@ class BillingSummary:
     organizations: int = 0
 
 
-async def run_billing(
+async def bill_leases(
     *,
     uow_factory: Callable[[], FinancialUnitOfWork],
     clock: Clock,
     period: str,
-    organization_id: UUID | None = None,
+    leases: list[BillableLease],
 ) -> BillingSummary:
-    start, end = parse_period(period)
+    """Invoice ``leases`` (what each owes for ``period``, in numbering order), one transaction per
+    organization. The rent run (``pmsaas.domain.flows.rent_billing``) says what is due."""
+    parse_period(period)
     summary = BillingSummary(period=period)
-    async with uow_factory() as uow:
-        billable = await uow.lease_directory.billable(organization_id, start, end)
     by_org: dict[UUID, list[BillableLease]] = {}
-    for b in billable:
+    for b in leases:
         by_org.setdefault(b.lease.organization_id, []).append(b)
     for org, items in by_org.items():
         summary.organizations += 1
@@ -177,7 +169,9 @@ async def _bill_organization(
                 continue
             if not lines:
                 continue
-            due = min((c.due_date for c in b.charges), default=today)
+            # Never due before it is issued: a run after the rent day makes it due on the issue date
+            # (docs/financial.md, "Billing run"); the late-fee grace counts from there.
+            due = max(min((c.due_date for c in b.charges), default=today), today)
             invoices.append(
                 Invoice(
                     organization_id=org,

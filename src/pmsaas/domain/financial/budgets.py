@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from uuid import UUID
 
+from pmsaas.domain.financial.property_scope import require_property
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
@@ -105,6 +106,7 @@ async def create_budget(*, uow, clock: Clock, actor: Actor, data: BudgetInput) -
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
+        await require_property(uow, actor, data.property_id)
         blank = Budget(actor.org, data.name, data.period_start, data.period_end, profile.currency, now, now)
         budget = _build(data, profile.currency, blank)
         await uow.budgets.add(budget)
@@ -116,6 +118,7 @@ async def update_budget(*, uow, clock: Clock, actor: Actor, budget_id: UUID, dat
     now = clock.now()
     async with uow:
         current = await uow.budgets.get(actor.org, budget_id, for_update=True)
+        await require_property(uow, actor, data.property_id)
         budget = _build(data, current.currency, replace(current, updated_at=now, version=current.version + 1))
         await uow.budgets.update(budget, expected_version=current.version)
         await uow.commit()

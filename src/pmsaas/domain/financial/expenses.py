@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial import tds as T
+from pmsaas.domain.financial.property_scope import require_property
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -128,6 +129,7 @@ async def create_expense(*, uow, clock: Clock, actor: Actor, data: ExpenseInput)
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
         tds = _check(data, profile.currency)
+        await require_property(uow, actor, data.property_id)
         expense = Expense(
             organization_id=actor.org,
             category=data.category,
@@ -156,6 +158,7 @@ async def update_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID, d
         current.require_pending("edit")
         profile = await uow.organization_profiles.get(actor.org)
         tds = _check(data, profile.currency)
+        await require_property(uow, actor, data.property_id)
         updated = replace(
             current,
             category=data.category,

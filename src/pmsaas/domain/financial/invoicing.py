@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.periods import service_period
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     InvoiceFilter,
@@ -49,10 +51,14 @@ class InvoiceInput:
     due_date: date
     lines: list[LineInput]
     notes: str | None = None
+    period: str | None = None  # the month whose rent it bills; default: the due date's month (rent only)
 
 
 # -- taxes on invoice lines --------------------------------------------------------------------
 
+# A line's ceiling: 100 lines with tax stay far inside the 64-bit minor units the books keep.
+MAX_LINE_AMOUNT = Decimal(10) ** 12
+_TAXED_COUNTRIES = frozenset({"IN", "CA"})  # the engine taxes property supplies there (not the US)
 _DEFAULT_SUPPLY = {"residential": "residential_rent", "mixed_use": "residential_rent", "commercial": "commercial_rent"}
 
 
@@ -61,17 +67,23 @@ def line_with_taxes(profile: OrganizationProfile, lease: LeaseRef, line: LineInp
 
     Rent defaults to residential or commercial rent by the property's type. Deposits are not a
     supply and late fees are treated as damages (no tax): both carry no tax lines, as does a line
-    of type ``other`` without a supply type.
+    of type ``other`` without a supply type (manual invoices refuse one on a commercial lease).
+    Society maintenance is exempt (entry 77(c)) only when a housing society bills its members; a
+    landlord's maintenance charge to a tenant is a real-estate service (heading 9972), taxed as a
+    property-management fee (18 %).
     """
     supply = line.supply_type
     if supply is None and line.charge_type == ChargeType.RENT:
         supply = _DEFAULT_SUPPLY.get(lease.property_type, "residential_rent")
     if supply is None or line.charge_type in (ChargeType.DEPOSIT, ChargeType.LATE_FEE):
         return InvoiceLine(line.description, line.amount, line.charge_type, supply, ())
+    taxed_as = supply
+    if supply == "society_maintenance" and profile.country == "IN" and not profile.is_housing_society:
+        taxed_as = "property_management_fee"
     result = calculate_line_taxes(
         country=profile.country,
         amount=line.amount,
-        supply_type=supply,
+        supply_type=taxed_as,
         supply_date=on,
         province=lease.property_region if profile.country == "CA" else None,
         commercial_property=lease.property_type == "commercial",
@@ -95,8 +107,24 @@ def _check_lines(profile: OrganizationProfile, lease: LeaseRef, data: InvoiceInp
             problems.append(FieldProblem(f"lines.{i}.amount.currency", f"must be {profile.currency}"))
         if not line.amount.is_positive:
             problems.append(FieldProblem(f"lines.{i}.amount.amount", "must be positive"))
+        elif line.amount.amount > MAX_LINE_AMOUNT:
+            problems.append(FieldProblem(f"lines.{i}.amount.amount", f"must be at most {MAX_LINE_AMOUNT:.2f}"))
         if not line.description.strip():
             problems.append(FieldProblem(f"lines.{i}.description", "must not be blank"))
+        if (
+            line.charge_type == ChargeType.OTHER
+            and line.supply_type is None
+            and lease.property_type == "commercial"
+            and profile.country in _TAXED_COUNTRIES
+        ):
+            # Charged at 0 % silently otherwise: on commercial premises most charges are taxable.
+            problems.append(
+                FieldProblem(
+                    f"lines.{i}.supply_type",
+                    "is required for an 'other' charge on a commercial lease (e.g. property_management_fee, "
+                    "repair_service, commercial_rent): it decides the tax",
+                )
+            )
     if data.due_date < data.issue_date:
         problems.append(FieldProblem("due_date", "must not be before issue_date"))
     if lease.currency != profile.currency and not problems:
@@ -139,6 +167,7 @@ async def create_invoice(
             due_date=data.due_date,
             lines=lines,
             notes=data.notes,
+            service_period=service_period(lines, data.due_date, data.period),
             created_at=now,
             updated_at=now,
         )
@@ -177,6 +206,7 @@ async def update_invoice(
             due_date=data.due_date,
             lines=lines,
             notes=data.notes,
+            service_period=service_period(lines, data.due_date, data.period),
             updated_at=now,
             version=current.version + 1,
         )

@@ -108,7 +108,11 @@ class Invoice:
     updated_at: datetime
     status: InvoiceStatus = InvoiceStatus.DRAFT
     number: str | None = None
-    period: str | None = None  # "2026-12" for a billing-run invoice
+    period: str | None = None  # "2026-12" for a billing-run invoice: its unique (lease, period) slot
+    # The month whose rent the invoice bills, whatever created it (billing run: ``period``; by hand:
+    # given, or the due date's month when it has a rent line). The billing run skips a lease that
+    # has a live invoice for the period (docs/financial.md, "Billing run").
+    service_period: str | None = None
     notes: str | None = None
     paid: Money | None = None
     round_off: Money | None = None  # decided at issue (India); zero on drafts
@@ -119,6 +123,8 @@ class Invoice:
     version: int = 1
 
     def __post_init__(self) -> None:
+        if self.service_period is None:
+            self.service_period = self.period
         if self.paid is None:
             self.paid = Money.zero(self.currency)
         if self.round_off is None:
@@ -324,6 +330,9 @@ class Payment:
     invoice_ids: tuple[UUID, ...] = ()  # named invoices to pay first (else oldest open)
     allocations: list[Allocation] = field(default_factory=list)
     refunded: Money | None = None
+    # Cash of this payment paid back as the tenant's security deposit: out of deposits_held, not off
+    # the invoices it paid (they stay paid).
+    deposit_refunded: Money | None = None
     tds: TdsDeduction | None = None  # TDS the tenant withheld (India): credited on top of the cash
     id: UUID = field(default_factory=new_id)
     version: int = 1
@@ -331,6 +340,8 @@ class Payment:
     def __post_init__(self) -> None:
         if self.refunded is None:
             self.refunded = Money.zero(self.amount.currency)
+        if self.deposit_refunded is None:
+            self.deposit_refunded = Money.zero(self.amount.currency)
 
     @property
     def tds_amount(self) -> Money:
@@ -350,7 +361,8 @@ class Payment:
     def refundable(self) -> Money:
         if self.status not in SETTLED:
             return Money.zero(self.amount.currency)
-        return self.amount - self.amount_refunded
+        assert self.deposit_refunded is not None
+        return self.amount - self.amount_refunded - self.deposit_refunded
 
     @property
     def allocated(self) -> Money:
@@ -396,15 +408,7 @@ class Payment:
         self.updated_at = at
 
     def refund(self, amount: Money, *, refund_id: UUID, at: datetime) -> L.JournalEntry:
-        if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
-            raise IllegalTransition("payment", self.status.value, "refund")
-        if amount.currency != self.amount.currency:
-            raise ValidationFailed.single("amount.currency", f"must be {self.amount.currency}")
-        if not amount.is_positive:
-            raise ValidationFailed.single("amount.amount", "must be positive")
-        if self.refundable < amount:
-            extra = " (the cash received: the TDS withheld is a credit with the government)" if self.tds else ""
-            raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded{extra}")
+        self._check_refund(amount)
         self.refunded = self.amount_refunded + amount
         self.status = PaymentStatus.REFUNDED if not self.refundable.is_positive else PaymentStatus.PARTIALLY_REFUNDED
         self.updated_at = at
@@ -417,6 +421,37 @@ class Payment:
                 (L.receivable(self.tenant_id), amount, self.lease_id),
                 (self.cash_account, -amount, self.lease_id),
             ],
+            source_type="refund",
+            source_id=refund_id,
+        )
+
+    def _check_refund(self, amount: Money) -> None:
+        if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
+            raise IllegalTransition("payment", self.status.value, "refund")
+        if amount.currency != self.amount.currency:
+            raise ValidationFailed.single("amount.currency", f"must be {self.amount.currency}")
+        if not amount.is_positive:
+            raise ValidationFailed.single("amount.amount", "must be positive")
+        if self.refundable < amount:
+            extra = " (the cash received: the TDS withheld is a credit with the government)" if self.tds else ""
+            raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded{extra}")
+
+    def refund_deposit(self, amount: Money, *, held: Money, refund_id: UUID, at: datetime) -> L.JournalEntry:
+        """Pays back part of the security deposit held for the lease out of this payment's cash:
+        ``Dr deposits_held / Cr cash``. The invoices the payment settled stay paid."""
+        self._check_refund(amount)
+        if held < amount:
+            raise ValidationFailed.single("amount.amount", f"at most the deposit held for the lease, {held}")
+        assert self.deposit_refunded is not None
+        self.deposit_refunded = self.deposit_refunded + amount
+        self.status = PaymentStatus.REFUNDED if not self.refundable.is_positive else PaymentStatus.PARTIALLY_REFUNDED
+        self.updated_at = at
+        return L.entry(
+            organization_id=self.organization_id,
+            on=at.date(),
+            at=at,
+            description=f"Deposit refund from payment {self.receipt_number}",
+            lines=[("deposits_held", amount, self.lease_id), (self.cash_account, -amount, self.lease_id)],
             source_type="refund",
             source_id=refund_id,
         )
@@ -449,6 +484,7 @@ class Refund:
     created_at: datetime
     reason: str | None = None
     idempotency_scope: str = ""  # as on Payment
+    deposit: bool = False  # a security deposit paid back (deposits_held), not money off the invoices
     id: UUID = field(default_factory=new_id)
 
 

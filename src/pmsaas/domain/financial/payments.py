@@ -324,12 +324,15 @@ async def refund_payment(
     idempotency_key: str,
     fingerprint: str,
     gateway: PaymentGateway | None = None,
+    deposit: bool = False,
 ) -> tuple[Payment, Refund, bool]:
     """Refund at most what is left of a payment, exactly once per caller and idempotency key (the
     same rule as :func:`create_payment`).
 
     The refund takes the payment's unallocated credit first, then releases its allocations from the
-    most recent invoice backwards (those invoices are open again).
+    most recent invoice backwards (those invoices are open again). A ``deposit`` refund pays back
+    the security deposit held for the lease instead (at most that): ``Dr deposits_held / Cr cash``,
+    and the invoices stay paid.
     """
     now = clock.now()
     scope = principal_scope(actor)
@@ -349,9 +352,14 @@ async def refund_payment(
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
             reason=reason,
+            deposit=deposit,
             created_at=now,
         )
-        entry = payment.refund(amount, refund_id=refund.id, at=now)
+        if deposit:
+            held = await uow.ledger.deposit_held(actor.org, payment.lease_id, payment.amount.currency)
+            entry = payment.refund_deposit(amount, held=held, refund_id=refund.id, at=now)
+        else:
+            entry = payment.refund(amount, refund_id=refund.id, at=now)
         # After the refund figure moved, a negative unallocated amount is what must be released.
         to_release = -payment.unallocated if payment.unallocated.is_negative else Money.zero(amount.currency)
         kept = list(payment.allocations)

@@ -19,6 +19,7 @@ from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
+from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
@@ -79,6 +80,26 @@ class OrganizationProfile:
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
+    is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
+
+    @classmethod
+    def with_defaults(
+        cls,
+        *,
+        invoice_number_format: str | None,
+        receipt_number_format: str | None,
+        invoice_round_off: bool,
+        **facts: object,
+    ) -> OrganizationProfile:
+        """The profile as the organization's settings store it (unset formats as None): the
+        product's default numbering fills them, and rounding to the rupee applies to INR only."""
+        country, currency = str(facts["country"]), str(facts["currency"])
+        return cls(
+            invoice_number_format=invoice_number_format or default_number_format("invoice", country),
+            receipt_number_format=receipt_number_format or default_number_format("receipt", country),
+            invoice_round_off=invoice_round_off and currency == "INR",
+            **facts,  # type: ignore[arg-type]  # the remaining fields, by name
+        )
 
 
 class LeaseDirectory(ABC):
@@ -91,8 +112,8 @@ class LeaseDirectory(ABC):
         """The tenant records a user is (for the Tenant role's own-lease scoping)."""
 
     @abstractmethod
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        """Active leases and their rent-schedule charges due in the period (all organizations when None)."""
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        """A live property of this organization (expenses and budgets name one by id)."""
 
 
 class OrganizationProfiles(ABC):
@@ -213,6 +234,10 @@ class LedgerRepository(ABC):
     @abstractmethod
     async def post(self, entry: JournalEntry) -> None:
         """Append an entry (creating the accounts it names). Never updates or deletes."""
+
+    @abstractmethod
+    async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
+        """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
 
     @abstractmethod
     async def post_many(self, entries: list[JournalEntry]) -> None:

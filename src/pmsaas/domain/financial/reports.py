@@ -9,7 +9,8 @@ are not supplies yet.
 in India each head's monthly sum rounded to the nearest rupee, 50 paise or more up (CGST s.170,
 docs/tax-rules.md §2.6: the consolidated payment is rounded, whatever the invoices did). Elsewhere it is
 the exact sum (no such rule modelled). An invoice's own round-off (``Invoice.round_off``) is not
-tax and not a supply: it is in no figure of the return.
+tax and not a supply: it is in no figure of the return. Nor is a security deposit line: a deposit is
+held for the tenant, not consideration for a supply, so it is neither taxable nor exempt turnover.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from pmsaas.domain.financial.model import Invoice, InvoiceStatus
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceStatus
 from pmsaas.domain.shared.money import Money, round_half_up
 
 
@@ -59,6 +60,8 @@ def tax_return(invoices: list[Invoice], periods: list[str], currency: str) -> li
             continue
         row.invoices += 1
         for line in inv.lines:
+            if line.charge_type == ChargeType.DEPOSIT:
+                continue  # a refundable security deposit is not a supply (docs/financial.md): no value here
             supplier = [t for t in line.taxes if t.payable_by == "supplier"]
             recipient = [t for t in line.taxes if t.payable_by == "recipient"]
             if supplier:

@@ -98,6 +98,32 @@ def rent_share(invoice: Invoice) -> Money:
     return Money(round_half_up(rent.amount * due.amount / total.amount, 2), invoice.currency)
 
 
+def rent_settled(gross: Money, invoices: Sequence[Invoice]) -> Money:
+    """The rent (excluding GST, deposits, late fees) in what ``gross`` settles of ``invoices``, in
+    allocation order: each invoice's rent in proportion to the part of it settled. The amount paid
+    or credited that TDS on rent is deducted on (Form 26AS shows the rent, not the receipt)."""
+    left, rent = gross, Money.zero(gross.currency)
+    for invoice in invoices:
+        due = invoice.balance_due
+        if not left.is_positive:
+            break
+        if not due.is_positive:
+            continue
+        settled = left if left < due else due
+        share = rent_share(invoice)
+        rent = rent + Money(round_half_up(share.amount * settled.amount / due.amount, 2), gross.currency)
+        left = left - settled
+    return rent
+
+
+def _threshold_note(section: TdsSection, results: Sequence[TdsResult]) -> str | None:
+    """Why no TDS is due when every invoice's rent is below the section's threshold, else None."""
+    if not results or any(r.applicable for r in results):
+        return None
+    reasons = "; ".join(dict.fromkeys(r.reason for r in results))
+    return f"below the s.{section.value} threshold, no TDS is due: {reasons}"
+
+
 def received_tds(
     request: TdsRequest,
     *,
@@ -153,12 +179,18 @@ def received_tds(
                 f"{tds} is more than {MAX_RATE} % of the rent credited ({gross} = cash + TDS): "
                 "the payment amount is the cash received, not the gross",
             )
-        record.amount, record.gross, record.base = tds, gross, gross
+        rent = rent_settled(gross, invoices)
+        record.amount, record.gross = tds, gross
+        record.base = rent if rent.is_positive else gross  # an advance: no invoice says what is rent
         record.rate = rate if rate is not None else section_rate(section, on)
         record.reason = "declared by the deductor"
+        below = _threshold_note(section, _engine_on_settled(section, gross, invoices, on, landlord_pan))
+        if below is not None and tds.is_positive:
+            record.reason = f"declared by the deductor; {below}"
+            record.warnings = (f"{below}; {tds} recorded as declared: check the deductor's certificate",)
         return record
 
-    results, tds = _walk(section, cash, invoices, on, landlord_pan)
+    results, tds, unsettled = _walk(section, cash, invoices, on, landlord_pan)
     applied = [r for r in results if r.applicable]
     if applied:
         first = applied[0]
@@ -174,16 +206,39 @@ def received_tds(
         record.rate = Decimal(0)
         record.base = Money.zero(INR)
     record.amount, record.gross, record.computed = tds, cash + tds, True
-    if not results:
+    below = _threshold_note(section, results or ([unsettled] if unsettled else []))
+    if below is not None:
+        record.reason = below
+    elif not results:
         record.reason = "no open invoice is settled in full by this payment: declare tds_amount for a part payment"
     else:
         record.reason = "; ".join(dict.fromkeys(r.reason for r in results))
     return record
 
 
+def _engine_on_settled(
+    section: TdsSection, gross: Money, invoices: Sequence[Invoice], on: date, landlord_pan: str | None
+) -> list[TdsResult]:
+    """The engine's answer for each invoice (one month's rent) that ``gross`` reaches."""
+    left, results = gross, []
+    for invoice in invoices:
+        due = invoice.balance_due
+        if not left.is_positive:
+            break
+        if not due.is_positive:
+            continue
+        rent = rent_share(invoice)
+        if rent.is_positive:  # an invoice without rent says nothing about the rent threshold
+            results.append(calculate_tds(amount=rent, section_or_kind=section, payment_date=on, payee_pan=landlord_pan))
+        left = left - due
+    return results
+
+
 def _walk(
     section: TdsSection, cash: Money, invoices: Sequence[Invoice], on: date, landlord_pan: str | None
-) -> tuple[list[TdsResult], Money]:
+) -> tuple[list[TdsResult], Money, TdsResult | None]:
+    """The engine's result per invoice the payment settles in full, the TDS, and the result for the
+    first invoice it does not settle (None when it settles them all)."""
     left, tds = cash, Money.zero(INR)
     results: list[TdsResult] = []
     for invoice in invoices:
@@ -199,10 +254,10 @@ def _walk(
         )
         withheld = result.tds if result.applicable else Money.zero(INR)
         if left < due - withheld:
-            break
+            return results, tds, result
         left, tds = left - (due - withheld), tds + withheld
         results.append(result)
-    return results, tds
+    return results, tds, None
 
 
 # -- deducted by the organization ---------------------------------------------------------------

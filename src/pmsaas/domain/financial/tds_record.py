@@ -40,6 +40,9 @@ class TdsDeduction:
     reason: str | None = None
     deduction_date: date | None = None
     id: UUID = field(default_factory=new_id)
+    # Said once, in the answer that records it (not stored; ``reason`` keeps the gist): e.g. a
+    # declared deduction on rent below the section's threshold.
+    warnings: tuple[str, ...] = ()
 
     @property
     def tds(self) -> Money:

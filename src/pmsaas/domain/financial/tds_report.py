@@ -27,7 +27,7 @@ class TdsReportRow:
     section: str
     act_version: str | None
     section_ref: str | None
-    amount: Money  # paid or credited (gross)
+    amount: Money  # paid or credited: received, the rent TDS was deducted on; deducted, the expense
     tds: Money  # as posted
     rate: Decimal | None
     deduction_date: date

@@ -36,6 +36,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "visitor:*",
         "security:*",
         "payment:*",
+        "role:*",  # the organization's custom roles (issue 13)
     ),
     # Money (issue 4): managers bill and record manual payments; tenants see and pay their own.
     "PropertyManager": ("financial:read", "financial:create", "financial:update", "payment:read", "payment:create"),
@@ -99,6 +100,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "notification": ("read", "create", "update", "delete", "manage"),
     "webhook": ("read", "create", "update", "delete"),
     "apikey": ("read", "create", "delete"),
+    "role": ("read", "create", "update", "delete"),
     "visitor": ("read", "create", "update", "delete"),
     "security": ("read", "update"),
 }

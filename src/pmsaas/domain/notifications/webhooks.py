@@ -16,6 +16,7 @@ from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import SecretBox
 from pmsaas.domain.shared.urls import check_public_url
@@ -46,6 +47,7 @@ async def register_webhook(
     *,
     uow: NotificationsUnitOfWork,
     box: SecretBox,
+    resolver: HostResolver,
     clock: Clock,
     actor: Actor,
     data: WebhookInput,
@@ -55,7 +57,7 @@ async def register_webhook(
 ) -> tuple[Webhook, str]:
     """Returns the webhook and its signing secret in clear (the only time it is available)."""
     actor.require("webhook:create")
-    check_public_url(data.url, require_https=require_https)
+    await check_public_url(data.url, resolver, require_https=require_https)
     events = _events(data.events, allowed_events)
     if secret is not None and len(secret) < 16:
         raise ValidationFailed.single("secret", "must be at least 16 characters")
@@ -81,6 +83,7 @@ async def register_ticket_webhook(
     *,
     uow: NotificationsUnitOfWork,
     box: SecretBox,
+    resolver: HostResolver,
     clock: Clock,
     actor: Actor,
     url: str,
@@ -91,6 +94,7 @@ async def register_ticket_webhook(
     webhook, _ = await register_webhook(
         uow=uow,
         box=box,
+        resolver=resolver,
         clock=clock,
         actor=actor,
         data=WebhookInput(url=url, events=events),
@@ -103,6 +107,7 @@ async def register_ticket_webhook(
 async def update_webhook(
     *,
     uow: NotificationsUnitOfWork,
+    resolver: HostResolver,
     clock: Clock,
     actor: Actor,
     webhook_id: UUID,
@@ -110,7 +115,7 @@ async def update_webhook(
     require_https: bool = False,
 ) -> Webhook:
     actor.require("webhook:update")
-    check_public_url(data.url, require_https=require_https)
+    await check_public_url(data.url, resolver, require_https=require_https)
     events = _events(data.events, WEBHOOK_EVENTS)
     async with uow:
         webhook = await uow.webhooks.get(actor.org, webhook_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.operations.model import (
@@ -13,8 +13,6 @@ from pmsaas.domain.operations.model import (
     Vendor,
     WorkOrder,
 )
-from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -229,26 +227,6 @@ class AttachmentStorage(ABC):
     async def delete(self, key: str) -> None: ...
 
 
-class ExpenseBook(ABC):
-    """Where a completed work order's cost is booked (the financial context's expenses)."""
-
-    @abstractmethod
-    async def record_work_order_cost(
-        self,
-        *,
-        organization_id: UUID,
-        work_order_id: UUID,
-        vendor_name: str,
-        property_id: UUID,
-        amount: Money,
-        on: date,
-        at: datetime,
-        description: str,
-    ) -> DomainEvent | None:
-        """Record a pending expense in the same transaction and return its event to record; None
-        when nothing is booked (a zero cost, or a currency other than the organization's)."""
-
-
 class OperationsUnitOfWork(UnitOfWork):
     tickets: TicketRepository
     work_orders: WorkOrderRepository
@@ -256,4 +234,3 @@ class OperationsUnitOfWork(UnitOfWork):
     ticket_categories: CategoryRepository
     property_directory: PropertyDirectory
     people_directory: PeopleDirectory
-    expense_book: ExpenseBook

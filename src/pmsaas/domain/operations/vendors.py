@@ -7,9 +7,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from stdnum.ca import bn as stdnum_bn
-from stdnum.in_ import gstin as stdnum_gstin
-
 from pmsaas.domain.operations.access import required_text
 from pmsaas.domain.operations.model import TaxIdKind, Vendor, WorkOrder, normalize_category
 from pmsaas.domain.operations.performance import VendorPerformance, performance_of
@@ -18,6 +15,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, NotFound, ValidationFailed
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.tax_identifiers import InvalidTaxId, validate_business_number, validate_gstin
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,14 @@ def check_tax_id(kind: TaxIdKind | None, raw: str | None) -> str | None:
     if raw is None or kind is None:
         raise ValidationFailed.single("tax_id_type", "tax_id and tax_id_type go together")
     if kind is TaxIdKind.GSTIN:
-        value = stdnum_gstin.compact(raw)
-        if not stdnum_gstin.is_valid(value):
-            raise ValidationFailed.single("tax_id", "is not a valid GSTIN")
-        return value
-    value = stdnum_bn.compact(raw)
-    if not stdnum_bn.is_valid(value):
-        raise ValidationFailed.single("tax_id", "is not a valid Canadian business number")
-    return value
+        try:
+            return validate_gstin(raw)
+        except InvalidTaxId:
+            raise ValidationFailed.single("tax_id", "is not a valid GSTIN") from None
+    try:
+        return validate_business_number(raw)
+    except InvalidTaxId:
+        raise ValidationFailed.single("tax_id", "is not a valid Canadian business number") from None
 
 
 def _vendor_fields(data: VendorInput) -> dict[str, Any]:

@@ -174,41 +174,39 @@ async def start_work_order(*, uow: OperationsUnitOfWork, clock: Clock, actor: Ac
     return order
 
 
-async def complete_work_order(
-    *, uow: OperationsUnitOfWork, clock: Clock, actor: Actor, order_id: UUID, actual_cost: Money
-) -> WorkOrder:
-    """Completing the last open work order of a request resolves the request."""
-    now = clock.now()
-    async with uow:
-        order = await uow.work_orders.get(actor.org, order_id)
-        ticket = await uow.tickets.get(actor.org, order.ticket_id)
-        expected = order.version
-        order.complete(now, actual_cost)
-        await uow.work_orders.update(order, expected_version=expected)
-        await _work_order_step(uow, actor, order, ticket, now, "work order completed")
-        uow.record(order.event("work_order.completed", now))
-        if actual_cost.is_positive:
-            vendor = await uow.vendors.get(actor.org, order.vendor_id)
-            booked = await uow.expense_book.record_work_order_cost(
-                organization_id=actor.org,
-                work_order_id=order.id,
-                vendor_name=vendor.name,
-                property_id=ticket.property_id,
-                amount=actual_cost,
-                on=now.date(),
-                at=now,
-                description=f"{ticket.title}: {order.description}",
-            )
-            if booked is not None:
-                uow.record(booked)
-        others = [o for o in await uow.work_orders.for_ticket(actor.org, ticket.id) if o.id != order.id]
-        if not any(o.is_open for o in others) and ticket.status is TicketStatus.IN_PROGRESS:
-            t_expected = ticket.version
-            await save_ticket(uow, ticket, t_expected, [ticket.apply(TicketAction.RESOLVE, now, actor_ref(actor))])
-            uow.record(ticket.event("ticket.updated", now))
-            record_resolution(uow, ticket, now)
-        await uow.commit()
-    return order
+@dataclass(frozen=True)
+class CompletedWork:
+    """A work order just completed inside an open unit of work, with its request."""
+
+    order: WorkOrder
+    ticket: Ticket
+
+
+async def record_completion(
+    uow: OperationsUnitOfWork, actor: Actor, order_id: UUID, actual_cost: Money, now: datetime
+) -> CompletedWork:
+    """The first step of completing a work order, inside the caller's open unit of work (no commit):
+    the order completed at ``actual_cost`` and the request's history. The cross-context use case
+    (``pmsaas.domain.flows.work_order_costs``) books the cost, then calls :func:`resolve_if_last`."""
+    order = await uow.work_orders.get(actor.org, order_id)
+    ticket = await uow.tickets.get(actor.org, order.ticket_id)
+    expected = order.version
+    order.complete(now, actual_cost)
+    await uow.work_orders.update(order, expected_version=expected)
+    await _work_order_step(uow, actor, order, ticket, now, "work order completed")
+    uow.record(order.event("work_order.completed", now))
+    return CompletedWork(order, ticket)
+
+
+async def resolve_if_last(uow: OperationsUnitOfWork, actor: Actor, done: CompletedWork, now: datetime) -> None:
+    """Completing the last open work order of a request resolves the request (no commit)."""
+    ticket = done.ticket
+    others = [o for o in await uow.work_orders.for_ticket(actor.org, ticket.id) if o.id != done.order.id]
+    if not any(o.is_open for o in others) and ticket.status is TicketStatus.IN_PROGRESS:
+        t_expected = ticket.version
+        await save_ticket(uow, ticket, t_expected, [ticket.apply(TicketAction.RESOLVE, now, actor_ref(actor))])
+        uow.record(ticket.event("ticket.updated", now))
+        record_resolution(uow, ticket, now)
 
 
 async def cancel_work_order(*, uow: OperationsUnitOfWork, clock: Clock, actor: Actor, order_id: UUID) -> WorkOrder:

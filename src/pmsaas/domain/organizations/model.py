@@ -76,6 +76,31 @@ class OrganizationSettings:
         return OrganizationSettings(country, province, currency, self.time_zone, self.locale)
 
 
+@dataclass(frozen=True)
+class SettingsChange:
+    """A settings update as sent: ``sent`` holds only the regional fields the caller gave
+    (``province``, ``currency``, ``time_zone``, ``locale``; ``None`` clears one to the country's
+    default, no province). A field not sent keeps its value while the country stays the same; under
+    a new country it takes that country's default (another country's province or time zone is no
+    value to keep)."""
+
+    country: str
+    sent: dict[str, str | None] = field(default_factory=dict)
+
+    def applied_to(self, current: OrganizationSettings | None) -> OrganizationSettings:
+        country = self.country.upper()
+        known = country in CURRENCY_OF
+        defaults = OrganizationSettings.for_country(country) if known else OrganizationSettings(country)
+        base = current if current is not None and current.country == country else defaults
+
+        def pick(name: str) -> str:
+            value = self.sent[name] if name in self.sent else getattr(base, name)
+            return getattr(defaults, name) if value is None else value  # type: ignore[no-any-return]
+
+        province = self.sent["province"] if "province" in self.sent else base.province
+        return OrganizationSettings(country, province, pick("currency"), pick("time_zone"), pick("locale"))
+
+
 @dataclass(eq=False)
 class Organization:
     name: str

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.organizations.model import Organization, OrganizationSettings
+from pmsaas.domain.organizations.model import Organization, OrganizationSettings, SettingsChange
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
@@ -61,13 +61,13 @@ async def create_organization(
     clock: Clock,
     actor: Actor,
     name: str,
-    settings: OrganizationSettings | None,
+    settings: OrganizationSettings | SettingsChange | None,
     tax_changes: dict[str, object] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
     now = clock.now()
-    org = new_organization(name, now, settings)
+    org = new_organization(name, now, settings.applied_to(None) if isinstance(settings, SettingsChange) else settings)
     if tax_changes:
         org.extra_settings = _with_settings(org, None, tax_changes)[1]
     async with uow:
@@ -95,11 +95,15 @@ async def get_organization(*, uow: OrganizationsUnitOfWork, actor: Actor, organi
 
 
 def _with_settings(
-    current: Organization, settings: OrganizationSettings | None, tax_changes: dict[str, object] | None
+    current: Organization,
+    settings: OrganizationSettings | SettingsChange | None,
+    tax_changes: dict[str, object] | None,
 ) -> tuple[OrganizationSettings, dict[str, object]]:
     """New settings and the tax identity re-checked against them (a country change may orphan a GSTIN).
 
     ``tax_changes`` holds only the fields the caller sent (``None`` clears one); the rest are kept."""
+    if isinstance(settings, SettingsChange):
+        settings = settings.applied_to(current.settings)
     settings = settings.validated() if settings else current.settings
     tax = replace(TaxIdentity.from_extra(current.extra_settings), **(tax_changes or {}))
     if not tax_changes and settings == current.settings:
@@ -115,7 +119,7 @@ async def rename_organization(
     actor: Actor,
     organization_id: UUID,
     name: str,
-    settings: OrganizationSettings | None = None,
+    settings: OrganizationSettings | SettingsChange | None = None,
     tax_changes: dict[str, object] | None = None,
 ) -> Organization:
     now = clock.now()
@@ -142,7 +146,7 @@ async def update_settings(
     clock: Clock,
     actor: Actor,
     organization_id: UUID,
-    settings: OrganizationSettings,
+    settings: OrganizationSettings | SettingsChange,
     tax_changes: dict[str, object] | None = None,
 ) -> Organization:
     now = clock.now()

@@ -15,14 +15,18 @@ India, ``2026`` elsewhere), ``{fy_short}`` (``26-27``, ``26``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from stdnum.ca import bn as ca_bn
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.in_ import gstin as in_gstin
-from stdnum.in_ import pan as in_pan
-
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.tax_identifiers import (
+    InvalidTaxId,
+    compact_business_number,
+    pan_of_gstin,
+    validate_gst_hst_account,
+    validate_gstin,
+    validate_pan,
+)
 
 KEYS = (
     "gst_number",
@@ -32,8 +36,9 @@ KEYS = (
     "invoice_number_format",
     "receipt_number_format",
     "invoice_round_off",
+    "is_housing_society",
 )
-_FLAGS = ("gst_registered", "invoice_round_off")
+_FLAGS = ("gst_registered", "invoice_round_off", "is_housing_society")
 # ISO 3166-2:IN (the organization's State) -> GST State code (the GSTIN's first two digits).
 GST_STATE_CODE = {
     "JK": "01", "HP": "02", "PB": "03", "CH": "04", "UK": "05", "UT": "05", "HR": "06", "DL": "07", "RJ": "08",
@@ -42,7 +47,6 @@ GST_STATE_CODE = {
     "DD": "26", "DN": "26", "DH": "26", "MH": "27", "KA": "29", "GA": "30", "LD": "31", "KL": "32", "TN": "33",
     "PY": "34", "AN": "35", "TG": "36", "TS": "36", "AP": "37", "LA": "38",
 }  # fmt: skip
-_BN_RT = re.compile(r"^\d{9}RT\d{4}$")
 _IN_INVOICE_NUMBER = re.compile(r"^[A-Za-z0-9/-]{1,16}$")
 _FORMAT_FIELDS = re.compile(r"{([^{}:!]*)[^{}]*}")
 
@@ -58,6 +62,10 @@ class TaxIdentity:
     # India (INR): invoices are rounded to the nearest rupee when issued (a round-off on the invoice).
     # ``None`` (a client's null) is the default, false.
     invoice_round_off: bool | None = False
+    # India: a housing society billing its members, whose contributions entry 77(c) exempts up to
+    # Rs 7,500 a month per flat (docs/tax-rules.md §2.5). False (a landlord): maintenance charged to
+    # a tenant is taxed as a real-estate service. ``None`` (a client's null) is false.
+    is_housing_society: bool | None = False
 
     @classmethod
     def from_extra(cls, extra: dict[str, object]) -> TaxIdentity:
@@ -65,6 +73,7 @@ class TaxIdentity:
         return cls(
             gst_registered=bool(extra.get("gst_registered", True)),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            is_housing_society=bool(extra.get("is_housing_society", False)),
             **text,  # type: ignore[arg-type]
         )
 
@@ -72,39 +81,58 @@ class TaxIdentity:
         kept = {k: v for k, v in extra.items() if k not in KEYS}
         mine = {k: getattr(self, k) for k in KEYS}
         mine["invoice_round_off"] = self.invoice_round_off or None  # stored only when on
+        mine["is_housing_society"] = self.is_housing_society or None
         return {**kept, **{k: v for k, v in mine.items() if v is not None}}
 
     def validated(self, country: str, region: str | None) -> TaxIdentity:
         """Normalised (compact, upper case) or ValidationFailed naming every bad field."""
         problems: list[FieldProblem] = []
-        gstin = _checked(problems, "gst_number", self.gst_number, in_gstin, country, "IN")
-        pan = _checked(problems, "pan_number", self.pan_number, in_pan, country, "IN")
+        gstin = _checked(problems, "gst_number", self.gst_number, validate_gstin, "GSTIN", country, "IN")
+        pan = _checked(problems, "pan_number", self.pan_number, validate_pan, "PAN", country, "IN")
         if gstin:
             _check_gstin_fits(problems, gstin, pan, region)
-            pan = pan or in_gstin.to_pan(gstin)
+            pan = pan or pan_of_gstin(gstin)
             if not self.gst_registered:
                 problems.append(FieldProblem("gst_registered", "must be true when a gst_number is set"))
         trn = _checked_gst_hst_account(problems, self.tax_registration_number, country)
         round_off = bool(self.invoice_round_off)
         if round_off and country != "IN":
             problems.append(FieldProblem("invoice_round_off", "applies only to organizations in IN (rupee rounding)"))
+        society = bool(self.is_housing_society)
+        if society and country != "IN":
+            problems.append(FieldProblem("is_housing_society", "applies only to organizations in IN (entry 77(c))"))
         for name in ("invoice_number_format", "receipt_number_format"):
             _check_format(problems, name, getattr(self, name), country)
         if problems:
             raise ValidationFailed(problems)
-        return replace(self, gst_number=gstin, pan_number=pan, tax_registration_number=trn, invoice_round_off=round_off)
+        return replace(
+            self,
+            gst_number=gstin,
+            pan_number=pan,
+            tax_registration_number=trn,
+            invoice_round_off=round_off,
+            is_housing_society=society,
+        )
 
 
-def _checked(problems: list[FieldProblem], name: str, value: str | None, module, country: str, only: str) -> str | None:  # type: ignore[no-untyped-def]
+def _checked(
+    problems: list[FieldProblem],
+    name: str,
+    value: str | None,
+    validate: Callable[[str], str],
+    kind: str,
+    country: str,
+    only: str,
+) -> str | None:
     if value is None:
         return None
     if country != only:
         problems.append(FieldProblem(name, f"applies only to organizations in {only}"))
         return None
     try:
-        return str(module.validate(value))
-    except StdnumError:
-        problems.append(FieldProblem(name, f"is not a valid {'GSTIN' if module is in_gstin else 'PAN'}"))
+        return validate(value)
+    except InvalidTaxId:
+        problems.append(FieldProblem(name, f"is not a valid {kind}"))
         return None
 
 
@@ -112,16 +140,18 @@ def _checked_gst_hst_account(problems: list[FieldProblem], value: str | None, co
     """The BN's 9th digit is not Luhn-checked: CRA does not publish that rule (docs/tax-rules.md §4.5)."""
     if value is None:
         return None
-    number = ca_bn.compact(value).upper()
     if country != "CA":
         problems.append(FieldProblem("tax_registration_number", "applies only to organizations in CA"))
-    elif not _BN_RT.match(number):
-        problems.append(FieldProblem("tax_registration_number", "a GST/HST account is 9 digits + RT + 4 digits"))
-    return number
+        return compact_business_number(value)
+    try:
+        return validate_gst_hst_account(value)
+    except InvalidTaxId as exc:
+        problems.append(FieldProblem("tax_registration_number", exc.reason))
+        return compact_business_number(value)
 
 
 def _check_gstin_fits(problems: list[FieldProblem], gstin: str, pan: str | None, region: str | None) -> None:
-    if pan is not None and in_gstin.to_pan(gstin) != pan:
+    if pan is not None and pan_of_gstin(gstin) != pan:
         problems.append(FieldProblem("pan_number", "differs from the PAN inside the gst_number"))
     wanted = GST_STATE_CODE.get((region or "").upper())
     if wanted is None:

@@ -8,16 +8,13 @@ in ``schedule.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from stdnum.ca import bn as ca_bn
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.in_ import gstin as in_gstin
-from stdnum.in_ import pan as in_pan
 
 from pmsaas.domain.properties.access import visibility
 from pmsaas.domain.properties.lease import FINAL, OCCUPYING, Lease, LeaseStatus, check_lease_dates
@@ -30,6 +27,7 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.tax_identifiers import InvalidTaxId, validate_business_number, validate_gstin, validate_pan
 
 # -- tenants -----------------------------------------------------------------------------------
 
@@ -58,7 +56,12 @@ def normalize_phone(raw: str, country: str, field: str) -> str:
 
 
 def _tax_id(
-    problems: list[FieldProblem], field: str, raw: str | None, module: object, only: str, country: str
+    problems: list[FieldProblem],
+    field: str,
+    raw: str | None,
+    validate: Callable[[str], str],
+    only: str,
+    country: str,
 ) -> str | None:
     if raw is None or not raw.strip():
         return None
@@ -66,9 +69,9 @@ def _tax_id(
         problems.append(FieldProblem(field, f"applies only to properties in {only}"))
         return None
     try:
-        return str(module.validate(raw))  # type: ignore[attr-defined]
-    except StdnumError as exc:
-        problems.append(FieldProblem(field, f"is not valid: {exc.message}"))
+        return validate(raw)
+    except InvalidTaxId as exc:
+        problems.append(FieldProblem(field, f"is not valid: {exc.reason}"))
         return None
 
 
@@ -98,9 +101,9 @@ def tenant_values(data: TenantInput, prop: Property) -> dict[str, object]:
             problems += exc.problems
         if not ec.name.strip():
             problems.append(FieldProblem("emergency_contact.name", "must not be blank"))
-    pan = _tax_id(problems, "pan_number", data.pan_number, in_pan, "IN", country)
-    gstin = _tax_id(problems, "gstin", data.gstin, in_gstin, "IN", country)
-    bn = _tax_id(problems, "business_number", data.business_number, ca_bn, "CA", country)
+    pan = _tax_id(problems, "pan_number", data.pan_number, validate_pan, "IN", country)
+    gstin = _tax_id(problems, "gstin", data.gstin, validate_gstin, "IN", country)
+    bn = _tax_id(problems, "business_number", data.business_number, validate_business_number, "CA", country)
     if problems:
         raise ValidationFailed(problems)
     return {

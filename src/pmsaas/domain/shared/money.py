@@ -16,6 +16,12 @@ from pmsaas.domain.shared.errors import ValidationFailed
 MINOR_DIGITS: dict[str, int] = {"INR": 2, "CAD": 2, "USD": 2}
 SUPPORTED_CURRENCIES = frozenset(MINOR_DIGITS)
 
+# Every decimal a user gives (amounts, rates, quantities) is at most 10^13 in size: ten trillion in
+# major units is 10^15 minor units, so over 9,000 of the largest amounts still sum within a 64-bit
+# integer (and the trial balance sums exactly past that on SQLite too; PostgreSQL's SUM is exact).
+MAX_AMOUNT_DIGITS = 13
+MAX_DECIMAL = Decimal(10) ** MAX_AMOUNT_DIGITS
+
 
 def _checked_already(amount: Decimal, currency: str) -> Money:
     """Money from operands that were checked when they were made (a supported currency, a Decimal
@@ -46,6 +52,8 @@ def parse_decimal(raw: str | int | Decimal, *, field: str = "amount") -> Decimal
         raise ValidationFailed.single(field, "must be a decimal number such as '1180.00'") from None
     if not value.is_finite():
         raise ValidationFailed.single(field, "must be a finite number")
+    if abs(value) > MAX_DECIMAL:
+        raise ValidationFailed.single(field, f"must not exceed {MAX_DECIMAL:,.0f} in size")
     return value
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from pmsaas.container import build_container, shutdown
-from pmsaas.domain.financial.billing import BillingSummary, run_billing
+from pmsaas.domain.financial.billing import BillingSummary
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.settings import Settings
 

@@ -204,22 +204,37 @@ def billing() -> None:
 @click.option("--period", required=True, help="YYYY-MM, e.g. 2026-12")
 @click.option("--org", "organization", default=None, help="Only this organization id (default: all)")
 def billing_run(period: str, organization: str | None) -> None:
-    """Create each active lease's invoice for PERIOD, exactly once per (lease, period)."""
+    """Create each active lease's invoice for PERIOD, exactly once per (lease, period).
+
+    Exits 1 when any lease failed (each named on its own line) or the run could not start."""
     from uuid import UUID
 
+    from pmsaas.domain.financial.periods import parse_period
+    from pmsaas.domain.shared.errors import DomainError, NotFound, ValidationFailed
     from pmsaas.entrypoints.cli.billing import run
 
     try:
+        parse_period(period)
+    except ValidationFailed:
+        raise click.ClickException(f"--period {period!r}: must be YYYY-MM, e.g. 2026-12") from None
+    try:
         org = UUID(organization) if organization else None
     except ValueError:
-        raise click.BadParameter("not a UUID", param_hint="--org") from None
-    summary = asyncio.run(run(_settings(), period, org))
+        raise click.ClickException(f"--org {organization!r}: must be an organization id (UUID)") from None
+    try:
+        summary = asyncio.run(run(_settings(), period, org))
+    except NotFound:
+        raise click.ClickException(f"--org {org}: no such organization") from None
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(
         f"period {summary.period}: {summary.created} invoices created, {summary.skipped} already billed, "
         f"{summary.late_fees} late fees, {len(summary.failed)} failed"
     )
     for lease_id, reason in summary.failed.items():
-        click.echo(f"  lease {lease_id}: {reason}", err=True)
+        click.echo(f"lease {lease_id}: {reason}", err=True)
+    if summary.failed:
+        raise click.ClickException(f"{len(summary.failed)} lease(s) not billed; fix them and run again")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -18,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from pmsaas.container import Container, shutdown
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
+from pmsaas.entrypoints.http.context import PUBLIC_BASE_URL
 from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
@@ -96,6 +98,7 @@ def create_app(container: Container) -> Litestar:
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         before_send=[stamp_request_id],
         before_request=require_json_body,
+        state=State({PUBLIC_BASE_URL: container.settings().public_base_url.rstrip("/")}),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         request_max_body_size=2 * 1024 * 1024,

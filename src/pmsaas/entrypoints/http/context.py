@@ -36,3 +36,12 @@ def request_id_for(scope: Any) -> str:
                 break
         rid = scope[SCOPE_KEY] = accept_request_id(raw)
     return rid
+
+
+PUBLIC_BASE_URL = "public_base_url"  # app.state key, set by create_app from the settings
+
+
+def public_base_url(request: Any) -> str:
+    """The configured origin for absolute URLs in responses (PMSAAS_PUBLIC_BASE_URL), never the
+    request's Host header: a caller must not choose the links other clients follow."""
+    return str(request.app.state[PUBLIC_BASE_URL])

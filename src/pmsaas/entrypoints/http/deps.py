@@ -12,9 +12,12 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
+from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
@@ -55,8 +58,29 @@ class RequestContext:
         return self._container.message_provider()  # type: ignore[no-any-return]
 
     @property
+    def host_resolver(self) -> HostResolver:
+        return self._container.host_resolver()  # type: ignore[no-any-return]
+
+    @property
     def is_production(self) -> bool:
         return bool(self._container.settings().is_production)
+
+    # Identity's ports, for the sign-in and MFA handlers.
+    @property
+    def one_time_passwords(self) -> OneTimePasswords:
+        return self._container.one_time_passwords()  # type: ignore[no-any-return]
+
+    @property
+    def login_attempts(self) -> AttemptLimiter:
+        return self._container.login_attempts()  # type: ignore[no-any-return]
+
+    @property
+    def access_tokens(self) -> AccessTokenIssuer:
+        return self._container.tokens()  # type: ignore[no-any-return]
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        return self._container.token_policy()  # type: ignore[no-any-return]
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

@@ -120,6 +120,7 @@ def render(
 
 _MSGSPEC_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`", re.I)
 _MSGSPEC_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`", re.I)
+_BOUNDS_FIELD = re.compile(r"^Field `(?P<name>[^`]+)` ")  # bounds.check_value's messages
 
 
 def _detail(item: dict[str, Any]) -> ErrorDetail:
@@ -128,9 +129,11 @@ def _detail(item: dict[str, Any]) -> ErrorDetail:
     key = str(item.get("key") or "")
     key = "" if key == "data" else re.sub(r"\[(\d+)\]", r".\1", key)
     message = str(item.get("message", "invalid value"))
-    for pattern in (_MSGSPEC_UNKNOWN, _MSGSPEC_MISSING):
+    for pattern in (_MSGSPEC_UNKNOWN, _MSGSPEC_MISSING, _BOUNDS_FIELD):
         if m := pattern.search(message):
             key = f"{key}.{m.group('name')}" if key else m.group("name")
+            if pattern is _BOUNDS_FIELD:
+                message = message[m.end() :].split(" - at `", 1)[0]
     return ErrorDetail(field=key or "body", message=message)
 
 

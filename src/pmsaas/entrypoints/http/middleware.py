@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 import structlog
 from litestar import Request
@@ -14,6 +15,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import RequestEncodingType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from pmsaas.entrypoints.http.bounds import MAX_DEPTH, check_value, too_deep
 from pmsaas.entrypoints.http.context import request_id_for, request_id_var
 
 log = structlog.get_logger("pmsaas.http")
@@ -88,6 +90,7 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
     """before_request hook: a handler that reads a JSON body gets one (docs/api-contract.md §2: a wrong
     content type or a missing body is 400 BAD_REQUEST, like malformed JSON). Multipart and form
     handlers (attachments, /oauth/token) declare another media type and are left alone."""
+    _refuse_control_characters_in_query(request)
     if request.method not in _JSON_METHODS:
         return
     param = request.route_handler.parsed_fn_signature.parameters.get("data")
@@ -98,5 +101,25 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
     mime = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if mime and mime != "application/json" and not mime.endswith("+json"):
         raise ApiError(400, "BAD_REQUEST", "Content-Type must be application/json")
-    if not param.has_default and not (await request.body()).strip():
+    body = await request.body()  # within request_max_body_size (413 past it), read once and kept
+    if not param.has_default and not body.strip():
         raise ApiError(400, "BAD_REQUEST", "A JSON request body is required")
+    if too_deep(body):  # before parsing: the parser recurses once per level
+        raise ApiError(400, "BAD_REQUEST", f"JSON nested deeper than {MAX_DEPTH} levels")
+
+
+def _refuse_control_characters_in_query(request: Request[Any, Any, Any]) -> None:
+    """Query values are text too (searches, filters): the same bound as in bodies (bounds.py)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    if b"%" not in raw:
+        return  # a control character can only arrive percent-encoded
+    from pmsaas.entrypoints.http.envelope import ErrorDetail
+    from pmsaas.entrypoints.http.errors import ApiError
+
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        for field, text in ((name, name), (name, value)):
+            try:
+                check_value(field, text)
+            except ValueError:
+                detail = ErrorDetail(field=field, message="must not contain control characters")
+                raise ApiError(422, "VALIDATION_ERROR", "Validation failed", [detail]) from None

@@ -16,6 +16,8 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
+from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
 from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
@@ -39,6 +41,8 @@ CONTROLLERS: list[Any] = [
     HealthController,
     IdentityController,
     UsersController,
+    RoleController,
+    MfaController,
     OrganizationController,
     PropertyController,
     UnitController,

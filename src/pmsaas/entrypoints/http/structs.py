@@ -7,7 +7,8 @@ from typing import Annotated
 import msgspec
 
 from pmsaas.domain.shared.address import Address
-from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.money import MAX_AMOUNT_DIGITS, Money
+from pmsaas.entrypoints.http.bounds import check_value
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
@@ -15,7 +16,12 @@ LongText = Annotated[str, msgspec.Meta(max_length=5000)]
 
 
 class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Base of every request body: unknown fields are an error, not silently dropped."""
+    """Base of every request body: unknown fields are an error, not silently dropped, and every
+    text and date in it stays within the bounds of bounds.py (checked here once, for all bodies)."""
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            check_value(name, getattr(self, name))
 
 
 class AddressIn(Input):
@@ -49,7 +55,11 @@ class AddressOut(msgspec.Struct, kw_only=True):
 
 # Money on the wire: a decimal string with the currency's minor digits plus the ISO code
 # (docs/api-contract.md §6). A JSON number is refused: it would pass through a float somewhere.
-AmountText = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=r"^-?\d+(\.\d+)?$")]
+# At most MAX_AMOUNT_DIGITS digits before the point (domain.shared.money explains the bound).
+AmountText = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=24, pattern=rf"^-?\d{{1,{MAX_AMOUNT_DIGITS}}}(\.\d+)?$"),
+]
 CurrencyCode = Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
 
 

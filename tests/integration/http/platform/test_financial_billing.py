@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from fin_support import invoice_body, make_lease, set_country, trial_balance
 
-from pmsaas.domain.financial.billing import parse_period, run_billing
+from pmsaas.domain.financial.billing import parse_period
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.cli.main import cli
 from pmsaas.entrypoints.worker.tasks import TASKS

@@ -21,8 +21,8 @@ from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial import billing
-from pmsaas.domain.financial.billing import run_billing
 from pmsaas.domain.financial.ports import BillingWriter, IssuedBatch
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.domain.shared.errors import Conflict
 
 pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for

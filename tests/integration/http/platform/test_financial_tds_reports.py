@@ -98,7 +98,8 @@ async def test_the_quarter_report_from_the_ledger(api, owner, other_owner):
     assert expense["amount"] == money("30001.00") and expense["tds_amount"] == money("600.00")
     assert expense["act_version"] == s["expense"]["tds"]["act_version"] and expense["section_ref"]
     assert paid["party_name"] == "Tara Tenant" and paid["pan_number"] == TENANT_PAN
-    assert paid["amount"] == money("70800.00") and paid["tds_amount"] == money("6000.00")
+    # amount paid or credited = the rent TDS was deducted on (60000.00), not the receipt with GST (70800.00)
+    assert paid["amount"] == money("60000.00") and paid["tds_amount"] == money("6000.00")
     assert paid["tds_certificate_number"] == "TDS123456789" and paid["quarter"] == s["quarter"]
     totals = [
         (t["direction"], t["tds_section"], t["count"], t["amount"]["amount"], t["tds_amount"]["amount"])
@@ -106,7 +107,7 @@ async def test_the_quarter_report_from_the_ledger(api, owner, other_owner):
     ]
     assert totals == [
         ("deducted", "194C", 1, "30001.00", "600.00"),
-        ("received", "194-I(b)", 2, "141600.00", "12000.00"),
+        ("received", "194-I(b)", 2, "120000.00", "12000.00"),
     ]
     assert data["total_tds"] == {"deducted": money("600.00"), "received": money("12000.00")}
 
@@ -140,7 +141,7 @@ async def test_csv_export(api, owner):
     assert cells[0:2] == ["deducted", s["quarter"]] and cells[3:6] == ["Pipes & Co", PLUMBER_PAN, "194C"]
     assert cells[6] == s["expense"]["tds"]["act_version"]
     assert cells[8:15] == ["30001.00", "2", "600.00", "INR", "", "expense", s["expense"]["id"]]
-    assert lines[2][8:13] == ["70800.00", "10", "6000.00", "INR", "TDS123456789"]
+    assert lines[2][8:13] == ["60000.00", "10", "6000.00", "INR", "TDS123456789"]
 
 
 async def test_a_reversed_posting_leaves_the_report(api, owner):

@@ -92,11 +92,28 @@ async def test_register_without_an_organization(api):
     assert_error(await api.get("/api/v1/properties", tokens["access_token"]), 403, "INSUFFICIENT_PERMISSIONS")
 
 
-async def test_duplicate_email_is_409(api):
+async def test_a_known_email_gets_the_same_answer_and_an_email_instead(api):
+    """Issue 11: a 409 told anyone which addresses have accounts. Now a known e-mail gets the same 201
+    and shape as a new one; nothing is created or changed, and the address's owner is told by e-mail."""
     email = api.email()
-    assert (await register(api, email)).status_code == 201
-    assert_error(await register(api, email), 409, "RESOURCE_CONFLICT")
-    assert_error(await register(api, f"  {email.upper()} "), 409, "RESOURCE_CONFLICT")
+    first = await register(api, email, organization_name="First Homes")
+    assert first.status_code == 201
+    sent_before = len(api.container.mailer().sent)
+    for again in (email, f"  {email.upper()} "):
+        r = await register(api, again, organization_name="Second Homes", password="another long password")
+        assert r.status_code == 201, r.text
+        data, original = r.json()["data"], first.json()["data"]
+        assert set(r.json()) == set(first.json()) and set(data) == set(original)
+        assert {k: data[k] for k in ("email", "status", "roles", "email_verified")} == {
+            k: original[k] for k in ("email", "status", "roles", "email_verified")
+        }
+        assert data["id"] != original["id"] and data["organization_id"] != original["organization_id"]
+    mails = [m for m in api.container.mailer().sent[sent_before:] if m.to == email]
+    assert len(mails) == 2 and all("already exists" in m.body for m in mails)
+    tokens = await api.login(email, PASSWORD)  # the account and its password are untouched
+    assert tokens["user"]["id"] == original["id"]
+    r = await api.post(f"{ID}/login", json={"email": email, "password": "another long password"})
+    assert r.status_code == 401
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "invoice_number_format": None,
         "receipt_number_format": None,
         "invoice_round_off": False,
+        "is_housing_society": False,
     }
 
 
@@ -66,6 +67,7 @@ async def test_create_makes_the_creator_owner(api, owner):
         "invoice_number_format": None,
         "receipt_number_format": None,
         "invoice_round_off": False,
+        "is_housing_society": False,
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from fakes.network import PRIVATE_TARGETS
 from notify_support import fields_of
 
 W = "/api/v1/webhooks"
@@ -118,3 +121,26 @@ async def test_private_and_malformed_targets_are_refused(api, owner):
     r = await api.put(f"{W}/{hook['id']}", owner.token, json={**HOOK, "url": "http://192.168.1.10/"})
     assert r.status_code == 422 and fields_of(r) == ["url"]
     assert (await api.get(f"{W}/{hook['id']}/deliveries?page_size=0", owner.token)).status_code in (400, 422)
+
+
+# The ticketing surface's hardened list (numeric spellings, bare names, names resolving to private
+# ranges through the suite's fake resolver) holds here too: both surfaces share one URL check.
+@pytest.mark.parametrize("url", PRIVATE_TARGETS)
+async def test_the_ticketing_surfaces_refused_targets_are_refused_here(api, owner, url):
+    r = await api.post(W, owner.token, json={**HOOK, "url": url})
+    assert r.status_code == 422 and fields_of(r) == ["url"], (url, r.text)
+
+
+async def test_a_replaced_url_gets_the_same_check(api, owner):
+    hook = await _register(api, owner.token)
+    for url in ("http://2130706433/", "https://intranet/", "https://mixed.example.com/hook"):
+        r = await api.put(f"{W}/{hook['id']}", owner.token, json={**HOOK, "url": url})
+        assert r.status_code == 422 and fields_of(r) == ["url"], (url, r.text)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://100.64.0.1/hook", "https://user:pw@hooks.example.com/", "https://metadata.google.internal/x"]
+)
+async def test_the_ticketing_surface_refuses_cgnat_metadata_and_credentials(api, owner, url):
+    r = await api.post("/v1/webhooks", owner.token, json={"events": ["ticket.created"], "secret": "s" * 20, "url": url})
+    assert r.status_code == 422 and "url" in r.json()["error"]["details"], (url, r.text)

@@ -11,9 +11,9 @@ from pmsaas.domain.financial.tax import (
     parse_business_number,
     parse_gstin,
 )
-from pmsaas.domain.financial.tax.identifiers import GSTIN_ALPHABET, gstin_check_char
-from pmsaas.domain.financial.tax.states import gst_code, is_utgst_territory, iso_code, resolve_state
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.indian_states import gst_code, is_utgst_territory, iso_code, resolve_state
+from pmsaas.domain.shared.tax_identifiers import GSTIN_ALPHABET, gstin_check_char
 
 
 def doc_check_char(first14: str) -> str:
@@ -152,7 +152,7 @@ def test_state_resolution(value, code):
 
 
 def test_iso_round_trip_for_all_states_with_iso():
-    from pmsaas.domain.financial.tax.states import STATES
+    from pmsaas.domain.shared.indian_states import STATES
 
     for state in STATES:
         if state.iso:

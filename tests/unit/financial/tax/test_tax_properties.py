@@ -19,8 +19,8 @@ from pmsaas.domain.financial.tax import (
 )
 from pmsaas.domain.financial.tax import rates as R
 from pmsaas.domain.financial.tax.canada import PROVINCES
-from pmsaas.domain.financial.tax.states import STATES, StateKind
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.indian_states import STATES, StateKind
 from pmsaas.domain.shared.money import Money, round_half_up
 
 FAST = settings(max_examples=60, deadline=None)

@@ -70,6 +70,8 @@ invoices = sa.Table(
     sa.Column("total_minor", sa.BigInteger(), nullable=False),
     sa.Column("paid_minor", sa.BigInteger(), nullable=False),
     sa.Column("period", sa.String(7), nullable=True),  # "2026-12" for billing-run invoices
+    # The month whose rent the invoice bills, manual invoices included (Invoice.service_period).
+    sa.Column("service_period", sa.String(7), nullable=True),
     sa.Column("notes", sa.Text(), nullable=True),
     sa.Column("issued_at", UtcDateTime(), nullable=True),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
@@ -81,6 +83,7 @@ invoices = sa.Table(
     sa.UniqueConstraint("organization_id", "lease_id", "period"),
     sa.Index("ix_invoices_org_created", "organization_id", "created_at"),
     sa.Index("ix_invoices_org_lease_due", "organization_id", "lease_id", "due_date"),
+    sa.Index("ix_invoices_org_service_period", "organization_id", "service_period"),
 )
 
 invoice_lines = sa.Table(
@@ -119,6 +122,8 @@ payments = sa.Table(
     sa.Column("tenant_id", sa.Uuid(), nullable=False),
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("refunded_minor", sa.BigInteger(), nullable=False),
+    # Cash paid back as the security deposit (deposits_held), not off the invoices.
+    sa.Column("deposit_refunded_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("method", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
@@ -170,6 +175,7 @@ refunds = sa.Table(
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("deposit", sa.Boolean(), nullable=False, server_default=sa.false()),  # a deposit paid back
     sa.Column("idempotency_scope", sa.String(120), nullable=False),  # as on payments
     sa.Column("idempotency_key", sa.String(255), nullable=False),
     sa.Column("request_fingerprint", sa.String(64), nullable=False),

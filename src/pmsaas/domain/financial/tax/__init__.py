@@ -5,17 +5,6 @@ The reference is ``docs/tax-rules.md``; the rate and threshold tables live in :m
 
 from pmsaas.domain.financial.tax.canada import calculate_canada_tax, resolve_province, tax_point_date
 from pmsaas.domain.financial.tax.dispatch import calculate_line_taxes, tax_for_line
-from pmsaas.domain.financial.tax.identifiers import (
-    BusinessNumber,
-    Gstin,
-    PanCheck,
-    check_pan,
-    gstin_state_code,
-    is_valid_gstin,
-    is_valid_pan,
-    parse_business_number,
-    parse_gstin,
-)
 from pmsaas.domain.financial.tax.india_gst import calculate_gst, invoice_round_off, turnover_in_scope
 from pmsaas.domain.financial.tax.india_tds import (
     PartyKind,
@@ -34,6 +23,17 @@ from pmsaas.domain.financial.tax.model import (
     TaxResult,
     TdsLine,
     TdsResult,
+)
+from pmsaas.domain.shared.tax_identifiers import (
+    BusinessNumber,
+    Gstin,
+    PanCheck,
+    check_pan,
+    gstin_state_code,
+    is_valid_gstin,
+    is_valid_pan,
+    parse_business_number,
+    parse_gstin,
 )
 
 __all__ = [

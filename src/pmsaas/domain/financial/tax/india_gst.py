@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 
 from pmsaas.domain.financial.tax import rates as R
-from pmsaas.domain.financial.tax.identifiers import Gstin, parse_gstin
 from pmsaas.domain.financial.tax.model import (
     RECIPIENT,
     SUPPLIER,
@@ -31,9 +30,10 @@ from pmsaas.domain.financial.tax.model import (
     coerce_supply_type,
     sum_lines,
 )
-from pmsaas.domain.financial.tax.states import display_code, is_place, is_utgst_territory, resolve_state, same_state
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.indian_states import display_code, is_place, is_utgst_territory, resolve_state, same_state
 from pmsaas.domain.shared.money import Money, round_half_up
+from pmsaas.domain.shared.tax_identifiers import Gstin, parse_gstin
 
 INR = "INR"
 

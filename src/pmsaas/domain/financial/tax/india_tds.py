@@ -13,7 +13,6 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from pmsaas.domain.financial.tax import rates as R
-from pmsaas.domain.financial.tax.identifiers import INDIVIDUAL_OR_HUF, check_pan
 from pmsaas.domain.financial.tax.model import (
     RECIPIENT,
     ZERO,
@@ -26,6 +25,7 @@ from pmsaas.domain.financial.tax.model import (
     check_money,
 )
 from pmsaas.domain.shared.money import Money, round_half_up
+from pmsaas.domain.shared.tax_identifiers import INDIVIDUAL_OR_HUF, check_pan
 
 INR = "INR"
 
@@ -314,11 +314,13 @@ def _liable_base(
     if rule.basis == "fy_aggregate":
         total = paid_before.amount + amount.amount
         if total <= rule.amount:
-            return None, f"FY aggregate {total} does not exceed Rs {rule.amount}"
+            return None, f"FY aggregate {total} does not exceed the annual threshold of Rs {rule.amount}"
         return amount + catch_up, f"FY aggregate {total} exceeds Rs {rule.amount}"
     monthly = amount.amount / months
     if monthly <= rule.amount:
-        return None, f"rent of {round_half_up(monthly, 2)} per month does not exceed Rs {rule.amount}"
+        return None, (
+            f"rent of {round_half_up(monthly, 2)} per month does not exceed the monthly threshold of Rs {rule.amount}"
+        )
     return amount, f"rent of {round_half_up(monthly, 2)} per month exceeds Rs {rule.amount}"
 
 

@@ -17,6 +17,7 @@ from litestar.params import QueryParameter
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
 from pmsaas.domain.shared.paging import Page
+from pmsaas.entrypoints.http.context import public_base_url
 from pmsaas.entrypoints.http.envelope import TicketingLinks, TicketingMeta, TicketingPagination
 
 T = TypeVar("T")
@@ -72,7 +73,7 @@ def item(data: T) -> TicketingItem[T]:
 def _link(request: Request[Any, Any, Any], page: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     params.append(("page", str(page)))
-    return f"{str(request.base_url).rstrip('/')}{request.url.path}?{urlencode(params)}"
+    return f"{public_base_url(request)}{request.url.path}?{urlencode(params)}"
 
 
 def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) -> TicketingList[T]:

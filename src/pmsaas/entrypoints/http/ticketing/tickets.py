@@ -24,6 +24,7 @@ from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket
 from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
+from pmsaas.entrypoints.http.context import public_base_url
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.common import (
@@ -94,7 +95,7 @@ def _ref(ident: Any, names: dict[Any, str]) -> Ref | None:
 
 
 def attachment_url(request: Request[Any, Any, Any], a: Attachment) -> str:
-    return f"{str(request.base_url).rstrip('/')}/v1/tickets/{a.ticket_id}/attachments/{a.id}"
+    return f"{public_base_url(request)}/v1/tickets/{a.ticket_id}/attachments/{a.id}"
 
 
 def ticket_out(

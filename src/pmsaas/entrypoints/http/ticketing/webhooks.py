@@ -56,6 +56,7 @@ class TicketingWebhookController(Controller):
         webhook = await webhooks.register_ticket_webhook(
             uow=ctx.uow(),
             box=ctx.secret_box,
+            resolver=ctx.host_resolver,
             clock=ctx.clock,
             actor=ctx.actor,
             url=data.url,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pmsaas.domain.financial.billing import run_billing
+from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.entrypoints.batch import garbage_collector_paused
 
 

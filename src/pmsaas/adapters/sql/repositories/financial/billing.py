@@ -1,12 +1,6 @@
-"""The billing run's SQL side.
-
-Read: active leases and their rent-schedule charges for a period. An anti-corruption layer
-between two contexts: it reads the leasing tables and asks the properties context's pure rent
-schedule (``rent_schedule``, ``late_fee_for``) what is due, and hands the financial context its
-own value objects. One query for all leases of the run.
-
-Write: :class:`SqlBillingWriter`, one organization's issued invoices, lines, journal entries and
-outbox rows in bulk (``COPY`` on PostgreSQL).
+"""The billing run's batch write: :class:`SqlBillingWriter`, one organization's issued invoices,
+lines, journal entries and outbox rows in bulk (``COPY`` on PostgreSQL). The run's read is
+``adapters/sql/repositories/rent_billing.py``.
 """
 
 from __future__ import annotations
@@ -21,80 +15,17 @@ from uuid import UUID
 
 import msgspec
 import psycopg
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
 from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
-from pmsaas.adapters.sql.repositories.properties import to_lease
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.notifications import outbox
-from pmsaas.adapters.sql.tables.properties import leases, properties, tenants
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.model import Invoice
-from pmsaas.domain.financial.ports import BillableCharge, BillableLease, BillingWriter, IssuedBatch, LeaseRef
-from pmsaas.domain.properties.schedule import LeaseTerms, late_fee_for, rent_schedule
+from pmsaas.domain.financial.ports import BillingWriter, IssuedBatch
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.money import MINOR_DIGITS, Money, round_half_up
-
-BILLABLE_STATUSES = ("active", "notice_given")
-
-
-def _late_fee_rule(terms: LeaseTerms) -> Any:
-    if terms.late_fee is None:
-        return None
-
-    def rule(balance: Money, due: date, as_of: date) -> Money | None:
-        return late_fee_for(terms, invoice_amount=balance, due_date=due, as_of=as_of)
-
-    return rule
-
-
-async def billable_leases(
-    conn: AsyncConnection, organization_id: UUID | None, period_start: date, period_end: date
-) -> list[BillableLease]:
-    where = [leases.c.status.in_(BILLABLE_STATUSES), leases.c.start_date <= period_end]
-    if organization_id is not None:
-        where.append(leases.c.organization_id == organization_id)
-    rows = (
-        await conn.execute(
-            sa.select(
-                leases,
-                properties.c.type.label("property_type"),
-                properties.c.province.label("property_region"),
-                tenants.c.name.label("tenant_name"),
-                tenants.c.email.label("tenant_email"),
-                tenants.c.gstin.label("tenant_gstin"),
-            )
-            .join(properties, properties.c.id == leases.c.property_id)
-            .join(tenants, tenants.c.id == leases.c.tenant_id)
-            .where(*where)
-            .order_by(leases.c.organization_id, leases.c.start_date, leases.c.id)
-        )
-    ).all()
-    out: list[BillableLease] = []
-    for r in rows:
-        terms = to_lease(r).terms()
-        charges = [
-            BillableCharge(c.type, c.description, c.amount, c.due_date, c.period_start, c.period_end)
-            for c in rent_schedule(terms, period_start, period_end)
-        ]
-        ref = LeaseRef(
-            id=r.id,
-            organization_id=r.organization_id,
-            tenant_id=r.tenant_id,
-            property_id=r.property_id,
-            status=r.status,
-            currency=r.currency,
-            property_type=r.property_type,
-            property_region=r.property_region,
-            tenant_email=r.tenant_email,
-            tenant_name=r.tenant_name,
-            tenant_gstin=r.tenant_gstin,
-        )
-        out.append(BillableLease(ref, charges, _late_fee_rule(terms)))
-    return out
-
+from pmsaas.domain.shared.money import MINOR_DIGITS, round_half_up
 
 # -- the run's batch write ---------------------------------------------------------------------
 #
@@ -289,7 +220,8 @@ def _invoice_rows(invoices: list[Invoice], ids: list[str], tx: _Texts) -> Iterat
             f"{inv_id}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{_uuid(inv.lease_id)}\t"
             f"{_uuid(inv.tenant_id)}\t{tx(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
             f"{tx(inv.currency)}\t{subtotal}\t{tax}\t{round_off}\t{total}\t{_minor(paid.amount, paid.currency)}\t"
-            f"{tx(inv.period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t{tx(inv.sent_at)}\t"
+            f"{tx(inv.period)}\t{tx(inv.service_period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t"
+            f"{tx(inv.sent_at)}\t"
             f"{tx(inv.cancelled_at)}\t{inv.version}\t{tx(inv.created_at)}\t{tx(inv.updated_at)}\n"
         )
 

@@ -3,17 +3,13 @@ properties, organization profiles."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.repositories.financial.billing import billable_leases
-from pmsaas.domain.financial.numbering import default_number_format
 from pmsaas.domain.financial.ports import (
-    BillableLease,
     LeaseDirectory,
     LeaseRef,
     OrganizationProfile,
@@ -45,8 +41,10 @@ _tenants = sa.table(
 _properties = sa.table(
     "properties_properties",
     sa.column("id", sa.Uuid()),
+    sa.column("organization_id", sa.Uuid()),
     sa.column("type", sa.String()),
     sa.column("province", sa.String()),
+    sa.column("deleted_at", sa.DateTime()),
 )
 _organizations = sa.table(
     "organizations_organizations",
@@ -121,8 +119,12 @@ class SqlLeaseDirectory(LeaseDirectory):
         )
         return set(rows.scalars())
 
-    async def billable(self, organization_id: UUID | None, period_start: date, period_end: date) -> list[BillableLease]:
-        return await billable_leases(self._conn, organization_id, period_start, period_end)
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        p = _properties
+        query = sa.select(p.c.id).where(
+            p.c.id == property_id, p.c.organization_id == organization_id, p.c.deleted_at.is_(None)
+        )
+        return (await self._conn.execute(query)).first() is not None
 
 
 # The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
@@ -148,24 +150,22 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
-        return OrganizationProfile(
+        return OrganizationProfile.with_defaults(
             id=row.id,
             country=row.country,
             province=row.province,
             currency=row.currency,
-            invoice_number_format=_text(extra, "invoice_number_format")
-            or default_number_format("invoice", row.country),
-            receipt_number_format=_text(extra, "receipt_number_format")
-            or default_number_format("receipt", row.country),
+            invoice_number_format=_text(extra, "invoice_number_format"),
+            receipt_number_format=_text(extra, "receipt_number_format"),
             gst_registered=bool(extra.get("gst_registered", True)),
             pan_number=_text(extra, "pan_number"),
             name=row.name,
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
-            invoice_round_off=bool(extra.get("invoice_round_off", False)) and row.currency == "INR",
+            invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            is_housing_society=bool(extra.get("is_housing_society", False)),
         )
 
 
 def _text(extra: dict[str, Any], key: str) -> str | None:
     return str(extra[key]) if extra.get(key) else None
-

@@ -40,6 +40,7 @@ def _invoice_row(inv: Invoice) -> dict[str, Any]:
         "total_minor": inv.total.minor,
         "paid_minor": inv.amount_paid.minor,
         "period": inv.period,
+        "service_period": inv.service_period,
         "notes": inv.notes,
         "issued_at": inv.issued_at,
         "sent_at": inv.sent_at,
@@ -120,6 +121,7 @@ def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
         paid=Money.from_minor(r.paid_minor, r.currency),
         round_off=Money.from_minor(r.round_off_minor, r.currency),
         period=r.period,
+        service_period=r.service_period,
         notes=r.notes,
         issued_at=r.issued_at,
         sent_at=r.sent_at,
@@ -262,8 +264,16 @@ class SqlInvoiceRepository(InvoiceRepository):
         return await self._with_lines(rows)
 
     async def billed_leases(self, organization_id: UUID, period: str) -> set[UUID]:
+        # The run's own slot (even cancelled: the unique constraint still holds it), and any live
+        # invoice, drafts included, that bills the period's rent (manual invoices).
         rows = await self._conn.execute(
-            sa.select(I.c.lease_id).where(I.c.organization_id == organization_id, I.c.period == period)
+            sa.select(I.c.lease_id).where(
+                I.c.organization_id == organization_id,
+                sa.or_(
+                    I.c.period == period,
+                    sa.and_(I.c.service_period == period, I.c.status != InvoiceStatus.CANCELLED.value),
+                ),
+            )
         )
         return set(rows.scalars())
 
@@ -293,4 +303,3 @@ class SqlInvoiceRepository(InvoiceRepository):
             if r.line_position is not None:
                 head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
         return [_to_invoice(r, lines) for r, lines in heads.values()]
-

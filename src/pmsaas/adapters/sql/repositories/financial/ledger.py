@@ -157,12 +157,26 @@ class SqlLedgerRepository(LedgerRepository):
             reverses_id=head.reverses_id,
         )
 
+    async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
+        jl, a = F.journal_lines, F.accounts
+        total = await self._conn.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(jl.c.amount_minor), 0))
+            .join(a, a.c.id == jl.c.account_id)
+            .where(
+                jl.c.organization_id == organization_id,
+                jl.c.lease_id == lease_id,
+                jl.c.currency == currency,
+                a.c.key == "deposits_held",
+            )
+        )
+        return Money.from_minor(-int(total or 0), currency)  # a liability: credit balance
+
     async def trial_balance(self, organization_id: UUID, currency: str) -> list[L.TrialBalanceRow]:
         jl, a = F.journal_lines, F.accounts
-        debit = sa.func.coalesce(sa.func.sum(sa.case((jl.c.amount_minor > 0, jl.c.amount_minor), else_=0)), 0)
-        credit = sa.func.coalesce(sa.func.sum(sa.case((jl.c.amount_minor < 0, -jl.c.amount_minor), else_=0)), 0)
+        debit = sa.case((jl.c.amount_minor > 0, jl.c.amount_minor), else_=0)
+        credit = sa.case((jl.c.amount_minor < 0, -jl.c.amount_minor), else_=0)
         rows = await self._conn.execute(
-            sa.select(a.c.key, a.c.name, a.c.kind, debit.label("debit"), credit.label("credit"))
+            sa.select(a.c.key, a.c.name, a.c.kind, *_exact_sum(debit, "debit"), *_exact_sum(credit, "credit"))
             .join(jl, jl.c.account_id == a.c.id)
             .where(a.c.organization_id == organization_id)
             .group_by(a.c.key, a.c.name, a.c.kind)
@@ -173,8 +187,8 @@ class SqlLedgerRepository(LedgerRepository):
                 r.key,
                 r.name,
                 L.AccountKind(r.kind),
-                Money.from_minor(int(r.debit), currency),
-                Money.from_minor(int(r.credit), currency),
+                Money.from_minor(_joined(r.debit_high, r.debit_low), currency),
+                Money.from_minor(_joined(r.credit_high, r.credit_low), currency),
             )
             for r in rows
         ]
@@ -211,3 +225,19 @@ class SqlLedgerRepository(LedgerRepository):
             )
             for r in rows
         ]
+
+
+_HALF = 32  # bits in the low half of a split sum
+
+
+def _exact_sum(amount: sa.ColumnElement[int], name: str) -> tuple[sa.Label[int], sa.Label[int]]:
+    """SUM of non-negative minor units in two halves: SQLite's SUM raises past 2^63, and an
+    organization's account may hold more than that in total. Each half sums to under 2^63 for up to
+    2^31 lines, and Python joins them exactly (PostgreSQL would be exact anyway; one query serves both)."""
+    high = sa.func.coalesce(sa.func.sum(amount.op(">>")(sa.literal(_HALF, sa.Integer))), 0)  # int4 on PostgreSQL
+    low = sa.func.coalesce(sa.func.sum(amount.op("&")((1 << _HALF) - 1)), 0)
+    return high.label(f"{name}_high"), low.label(f"{name}_low")
+
+
+def _joined(high: int, low: int) -> int:
+    return (int(high) << _HALF) + int(low)

@@ -32,6 +32,7 @@ def _payment_row(p: Payment) -> dict[str, Any]:
         "tenant_id": p.tenant_id,
         "amount_minor": p.amount.minor,
         "refunded_minor": p.amount_refunded.minor,
+        "deposit_refunded_minor": p.deposit_refunded.minor if p.deposit_refunded is not None else 0,
         "currency": p.amount.currency,
         "method": p.method.value,
         "status": p.status.value,
@@ -92,6 +93,7 @@ class SqlPaymentRepository(PaymentRepository):
                 tenant_id=r.tenant_id,
                 amount=Money.from_minor(r.amount_minor, r.currency),
                 refunded=Money.from_minor(r.refunded_minor, r.currency),
+                deposit_refunded=Money.from_minor(r.deposit_refunded_minor, r.currency),
                 method=PaymentMethod(r.method),
                 status=PaymentStatus(r.status),
                 reference=r.reference,
@@ -208,6 +210,7 @@ class SqlPaymentRepository(PaymentRepository):
                 amount_minor=refund.amount.minor,
                 currency=refund.amount.currency,
                 reason=refund.reason,
+                deposit=refund.deposit,
                 idempotency_scope=refund.idempotency_scope,
                 idempotency_key=refund.idempotency_key,
                 request_fingerprint=refund.request_fingerprint,
@@ -234,6 +237,7 @@ class SqlPaymentRepository(PaymentRepository):
             idempotency_key=row.idempotency_key,
             request_fingerprint=row.request_fingerprint,
             reason=row.reason,
+            deposit=row.deposit,
             created_at=row.created_at,
         )
 

@@ -176,7 +176,7 @@ class SqlTdsRepository(TdsRepository):
                     section=r.section or r.requested,
                     act_version=r.act_version,
                     section_ref=r.section_ref,
-                    amount=Money.from_minor(r.gross_minor, r.currency),
+                    amount=Money.from_minor(_paid_or_credited(r), r.currency),
                     tds=Money.from_minor(tds_minor, r.currency),
                     rate=None if r.rate is None else Decimal(r.rate),
                     deduction_date=r.deduction_date,
@@ -186,3 +186,11 @@ class SqlTdsRepository(TdsRepository):
                 )
             )
         return out
+
+
+def _paid_or_credited(r: Any) -> int:
+    """Received: the rent TDS was deducted on (Form 26AS shows the rent: no GST, deposit or late
+    fee; docs/tax-rules.md §3.1); deducted: the expense paid or credited."""
+    if r.direction == TdsDirection.RECEIVED.value and r.base_minor:
+        return int(r.base_minor)
+    return int(r.gross_minor)

@@ -214,4 +214,3 @@ class ExpenseController(Controller):
         not_tenant(actor)
         e = await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)
         return ok([AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments])
-

@@ -45,6 +45,8 @@ class InvoiceIn(Input):
     due_date: date
     lines: Annotated[list[InvoiceLineIn], msgspec.Meta(min_length=1, max_length=100)]
     notes: LongText | None = None
+    # The month whose rent the invoice bills (YYYY-MM); default: the due date's month when a line is rent.
+    period: Annotated[str, msgspec.Meta(max_length=7)] | None = None
 
 
 class InvoiceCreateIn(InvoiceIn):
@@ -57,6 +59,7 @@ def _invoice_input(body: InvoiceIn) -> invoicing.InvoiceInput:
         issue_date=body.issue_date,
         due_date=body.due_date,
         notes=body.notes,
+        period=body.period,
         lines=[
             invoicing.LineInput(
                 description=line.description,
@@ -148,7 +151,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
             status=inv.display_status(today),
             issue_date=inv.issue_date,
             due_date=inv.due_date,
-            period=inv.period,
+            period=inv.service_period,
             currency=inv.currency,
             lines=[InvoiceLineOut.of(line) for line in inv.lines],
             subtotal=MoneyOut.of(inv.subtotal),
@@ -309,4 +312,3 @@ class InvoiceController(Controller):
     ) -> Ok[list[PaymentOut]]:
         payments = await invoicing.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
         return ok([PaymentOut.of(p) for p in payments])
-

@@ -64,6 +64,8 @@ class PaymentUpdateIn(Input):
 class RefundIn(Input):
     amount: MoneyIn
     reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    # true: pays back the lease's security deposit (deposits_held); the invoices paid stay paid.
+    deposit: bool = False
 
 
 class PaymentMethodIn(Input):
@@ -103,6 +105,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     allocations: list[AllocationOut]
     unallocated: MoneyOut  # kept as tenant credit
     refunded: MoneyOut
+    deposit_refunded: MoneyOut  # paid back as the security deposit (the invoices stay paid)
     tds: TdsOut | None  # India: TDS withheld by the tenant (allocated on top of the cash amount)
     version: int
     created_at: datetime
@@ -129,6 +132,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
             allocations=[AllocationOut.of(a) for a in p.allocations],
             unallocated=MoneyOut.of(p.unallocated if settled else Money.zero(p.amount.currency)),
             refunded=MoneyOut.of(p.amount_refunded),
+            deposit_refunded=MoneyOut.of(p.deposit_refunded or Money.zero(p.amount.currency)),
             tds=TdsOut.of(p.tds),
             version=p.version,
             created_at=p.created_at,
@@ -141,6 +145,7 @@ class RefundOut(msgspec.Struct, kw_only=True):
     payment_id: UUID
     amount: MoneyOut
     reason: str | None
+    deposit: bool
     created_at: datetime
 
 
@@ -156,6 +161,7 @@ class RefundResultOut(msgspec.Struct, kw_only=True):
                 payment_id=refund.payment_id,
                 amount=MoneyOut.of(refund.amount),
                 reason=refund.reason,
+                deposit=refund.deposit,
                 created_at=refund.created_at,
             ),
             payment=PaymentOut.of(payment),
@@ -345,6 +351,7 @@ class PaymentController(Controller):
             payment_id=payment_id,
             amount=data.amount.to_money(field="amount.amount"),
             reason=data.reason,
+            deposit=data.deposit,
             idempotency_key=key,
             fingerprint=await _fingerprint(request),
         )
@@ -368,4 +375,3 @@ class PaymentMethodController(Controller):
     ) -> Ok[PaymentMethodOut]:
         record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
         return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
-

@@ -90,6 +90,7 @@ class TdsOut(msgspec.Struct, kw_only=True):
     computed: bool
     reason: str | None
     deduction_date: date | None
+    warnings: list[str]  # in the answer that records it, e.g. a declared TDS below the threshold
 
     @classmethod
     def of(cls, d: TdsDeduction | None) -> TdsOut | None:
@@ -112,6 +113,7 @@ class TdsOut(msgspec.Struct, kw_only=True):
             computed=d.computed,
             reason=d.reason,
             deduction_date=d.deduction_date,
+            warnings=list(d.warnings),
         )
 
 

@@ -122,6 +122,7 @@ class WebhookController(Controller):
         webhook, secret = await webhooks.register_webhook(
             uow=ctx.uow(),
             box=ctx.secret_box,
+            resolver=ctx.host_resolver,
             clock=ctx.clock,
             actor=ctx.actor,
             data=data.to_input(),
@@ -139,6 +140,7 @@ class WebhookController(Controller):
     ) -> Ok[WebhookOut]:
         webhook = await webhooks.update_webhook(
             uow=ctx.uow(),
+            resolver=ctx.host_resolver,
             clock=ctx.clock,
             actor=ctx.actor,
             webhook_id=webhook_id,

@@ -12,6 +12,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from pmsaas.domain.flows import work_order_costs
 from pmsaas.domain.operations import work_orders
 from pmsaas.domain.operations.ports import WorkOrderFilter
 from pmsaas.domain.shared.errors import ValidationFailed
@@ -130,7 +131,7 @@ class WorkOrderController(Controller):
         order_id: FromPath[UUID],
         data: JSONBody[CompleteWorkOrderIn],
     ) -> Ok[WorkOrderOut]:
-        order = await work_orders.complete_work_order(
+        order = await work_order_costs.complete_work_order(
             uow=container.uow(),
             clock=container.clock(),
             actor=actor,

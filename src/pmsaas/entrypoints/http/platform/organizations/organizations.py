@@ -15,13 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.organizations import services
-from pmsaas.domain.organizations.model import (
-    CURRENCY_OF,
-    DEFAULT_LOCALE,
-    DEFAULT_TIME_ZONE,
-    Organization,
-    OrganizationSettings,
-)
+from pmsaas.domain.organizations.model import Organization, SettingsChange
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import KEYS as TAX_KEYS
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
@@ -39,11 +33,12 @@ NumberFormat = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 
 class SettingsIn(Input):
     country: Country
-    province: Annotated[str, msgspec.Meta(max_length=10)] | None = None
-    state: Annotated[str, msgspec.Meta(max_length=10)] | None = None
-    currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)] | None = None
-    time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
-    locale: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    # Regional fields: absent keeps the current value (same country), null clears it to the country's default.
+    province: Annotated[str, msgspec.Meta(max_length=10)] | msgspec.UnsetType | None = msgspec.UNSET
+    state: Annotated[str, msgspec.Meta(max_length=10)] | msgspec.UnsetType | None = msgspec.UNSET
+    currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3)] | msgspec.UnsetType | None = msgspec.UNSET
+    time_zone: Annotated[str, msgspec.Meta(max_length=64)] | msgspec.UnsetType | None = msgspec.UNSET
+    locale: Annotated[str, msgspec.Meta(max_length=16)] | msgspec.UnsetType | None = msgspec.UNSET
     # The supplier's tax identity (domain/organizations/tax_identity.py). Absent: kept; null: cleared.
     gst_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
     pan_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
@@ -53,33 +48,39 @@ class SettingsIn(Input):
     receipt_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
     # India only: round issued invoices to the nearest rupee (true on another country is 422; null: false).
     invoice_round_off: bool | msgspec.UnsetType | None = msgspec.UNSET
+    # India only: a housing society billing its members (entry 77(c) applies); default false (a landlord).
+    is_housing_society: bool | msgspec.UnsetType | None = msgspec.UNSET
 
     def tax_changes(self) -> dict[str, object]:
         return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
 
-    def to_domain(self, prefix: str = "") -> OrganizationSettings:
-        """Unset fields take the country's defaults (INR/Asia/Kolkata/en-IN for India, ...).
+    def to_domain(self, prefix: str = "") -> SettingsChange:
+        """The fields sent (absent: kept; null: the country's default), checked as far as they go alone.
 
         Problems are reported under the names the caller used (``state`` or ``province``,
         ``settings.`` inside an organization body)."""
-        if self.province is not None and self.state is not None and self.province.upper() != self.state.upper():
+        province, state = self.province, self.state
+        if isinstance(province, str) and isinstance(state, str) and province.upper() != state.upper():
             raise ValidationFailed.single(f"{prefix}state", "differs from province; send one of them")
-        region_field = "state" if self.state is not None and self.province is None else "province"
-        settings = OrganizationSettings(
-            country=self.country,
-            province=self.province if self.province is not None else self.state,
-            currency=self.currency if self.currency is not None else CURRENCY_OF[self.country],
-            time_zone=self.time_zone if self.time_zone is not None else DEFAULT_TIME_ZONE[self.country],
-            locale=self.locale if self.locale is not None else DEFAULT_LOCALE[self.country],
-        )
+        region_field = "state" if state is not msgspec.UNSET and province is msgspec.UNSET else "province"
+        sent: dict[str, str | None] = {
+            name: value
+            for name in ("currency", "time_zone", "locale")
+            if (value := getattr(self, name)) is not msgspec.UNSET
+        }
+        region = province if province is not msgspec.UNSET else state
+        if region is not msgspec.UNSET:
+            sent["province"] = region
+        change = SettingsChange(self.country, sent)
         try:
-            return settings.validated()
+            change.applied_to(None).validated()  # what was sent, on the country's defaults
         except ValidationFailed as exc:
             problems = [
                 FieldProblem(prefix + (region_field if p.field == "province" else p.field), p.message)
                 for p in exc.problems
             ]
             raise ValidationFailed(problems) from None
+        return change
 
 
 class OrganizationIn(Input):
@@ -101,6 +102,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     invoice_number_format: str | None  # null: the default, INV/{fy}/{seq:06d}
     receipt_number_format: str | None  # null: the default, RCPT/{fy}/{seq:06d}
     invoice_round_off: bool  # India: invoices rounded to the nearest rupee at issue
+    is_housing_society: bool  # India: a housing society billing its members (entry 77(c))
 
     @classmethod
     def of(cls, o: Organization) -> SettingsOut:
@@ -119,6 +121,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             invoice_number_format=tax.invoice_number_format,
             receipt_number_format=tax.receipt_number_format,
             invoice_round_off=bool(tax.invoice_round_off),
+            is_housing_society=bool(tax.is_housing_society),
         )
 
 

@@ -1,13 +1,22 @@
-"""GSTIN, PAN and Canadian Business Number checks (docs/tax-rules.md §2.7, §2.8, §4.5).
+"""GSTIN, PAN and Canadian Business Number checks: the one implementation every context uses
+(docs/tax-rules.md §2.7, §2.8, §4.5). Pure, on python-stdnum.
 
-Built on python-stdnum. Where the document asks for leniency, the checks are lenient:
+Two strengths, for two moments:
 
-* GSTIN: the check character (Luhn mod 36) and State code are hard errors. Layouts other than the
-  regular one (UIN, OIDAR, TDS/TCS registrations — formats UNCONFIRMED, §8.7) are accepted with a
-  warning instead of being rejected blindly, provided their check character is right.
-* PAN: format only (the check-letter algorithm is unpublished); a 4th character outside the known
-  holder types ('E', 'K'…) is a warning, not an error.
-* BN: the 9th-digit Luhn check is python-stdnum's, not CRA's (UNCONFIRMED): a warning, not an error.
+* **Registering** an identifier (an organization's tax identity, a tenant, a vendor):
+  :func:`validate_gstin`, :func:`validate_pan`, :func:`validate_business_number`,
+  :func:`validate_gst_hst_account` accept only what python-stdnum accepts (the regular layout, a
+  known State code and PAN holder type, the check character) and return the compact form, or raise
+  :class:`InvalidTaxId` with the reason; each context words its own error from it.
+* **Reading** an identifier for a tax computation (:func:`parse_gstin`, :func:`check_pan`,
+  :func:`parse_business_number`): lenient where the document asks for leniency —
+
+  - GSTIN: the check character (Luhn mod 36) and State code are hard errors. Layouts other than the
+    regular one (UIN, OIDAR, TDS/TCS registrations — formats UNCONFIRMED, §8.7) are accepted with a
+    warning instead of being rejected blindly, provided their check character is right.
+  - PAN: format only (the check-letter algorithm is unpublished); a 4th character outside the known
+    holder types ('E', 'K'…) is a warning, not an error.
+  - BN: the 9th-digit Luhn check is python-stdnum's, not CRA's (UNCONFIRMED): a warning, not an error.
 """
 
 from __future__ import annotations
@@ -21,8 +30,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.in_ import gstin as stdnum_gstin
 from stdnum.in_ import pan as stdnum_pan
 
-from pmsaas.domain.financial.tax.states import BY_CODE, StateKind
 from pmsaas.domain.shared.errors import ValidationFailed
+from pmsaas.domain.shared.indian_states import BY_CODE, StateKind
 
 GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _GSTIN_REGULAR = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
@@ -44,6 +53,58 @@ PAN_HOLDER_TYPES: dict[str, str] = {
 INDIVIDUAL_OR_HUF = frozenset({"P", "H"})
 
 BN_PROGRAMS = frozenset({"RT", "RP", "RC", "RM", "RR", "RD", "RE", "RN", "RG"})
+_GST_HST_ACCOUNT = re.compile(r"^\d{9}RT\d{4}$")
+
+
+# ------------------------------------------------------------------------------------------------
+# Registering: strict (python-stdnum), the compact form or InvalidTaxId
+# ------------------------------------------------------------------------------------------------
+class InvalidTaxId(ValueError):
+    """Not a valid identifier of its kind; ``reason`` says why (python-stdnum's words)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _strict(module: object, value: str) -> str:
+    try:
+        return str(module.validate(value))  # type: ignore[attr-defined]  # stdnum modules share this API
+    except StdnumError as exc:
+        raise InvalidTaxId(str(exc.message)) from None
+
+
+def validate_gstin(value: str) -> str:
+    """A GSTIN in the regular layout: State code, a valid PAN, ``Z``, the Luhn mod 36 check character."""
+    return _strict(stdnum_gstin, value)
+
+
+def validate_pan(value: str) -> str:
+    """A PAN: ``AAAAA9999A`` with a known holder type (4th letter), sequence not ``0000``."""
+    return _strict(stdnum_pan, value)
+
+
+def validate_business_number(value: str) -> str:
+    """A Canadian BN (9 digits, Luhn) or BN15 (+ RC/RM/RP/RT program + 4 digits)."""
+    return _strict(stdnum_bn, value)
+
+
+def compact_business_number(value: str) -> str:
+    return str(stdnum_bn.compact(value)).upper()
+
+
+def validate_gst_hst_account(value: str) -> str:
+    """A GST/HST account: 9 digits + ``RT`` + 4 digits. The BN's 9th digit is not Luhn-checked here:
+    CRA does not publish that rule (docs/tax-rules.md §4.5)."""
+    number = compact_business_number(value)
+    if not _GST_HST_ACCOUNT.match(number):
+        raise InvalidTaxId("a GST/HST account is 9 digits + RT + 4 digits")
+    return number
+
+
+def pan_of_gstin(gstin: str) -> str:
+    """The PAN inside a regular GSTIN (characters 3 to 12)."""
+    return str(stdnum_gstin.to_pan(gstin))
 
 
 # ------------------------------------------------------------------------------------------------

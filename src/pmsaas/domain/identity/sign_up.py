@@ -1,0 +1,61 @@
+"""Self-service registration that does not tell who has an account.
+
+``services.register`` refuses a known e-mail (409): right for an operator's CLI, but over the open
+API it answers "this address has an account" to anyone. Here a known e-mail gets the same 201 and
+the same shape as a new one, built from a stand-in that is never stored, and the address's owner
+gets an e-mail saying someone tried (so the real person learns of it, and nobody else does).
+"""
+
+from __future__ import annotations
+
+from pmsaas.domain.identity import services
+from pmsaas.domain.identity.model import Membership, User, normalize_email
+from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import Conflict
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.ports import EmailMessage, EmailSender
+
+
+async def sign_up(
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    mailer: EmailSender,
+    base_url: str,
+    email: str,
+    password: str,
+    name: str,
+    organization_name: str | None = None,
+) -> tuple[User, Membership | None]:
+    """A new account, or for a known e-mail an unsaved look-alike of one plus an e-mail to its owner.
+    The password is hashed either way (inside ``register``), so both answers take as long."""
+    try:
+        return await services.register(
+            uow=uow,
+            hasher=hasher,
+            clock=clock,
+            email=email,
+            password=password,
+            name=name,
+            organization_name=organization_name,
+        )
+    except Conflict:
+        pass
+    now = clock.now()
+    known = normalize_email(email)
+    stand_in = User(email=known, name=name.strip(), password_hash="", created_at=now, updated_at=now)
+    membership = None
+    if organization_name:
+        membership = Membership(stand_in.id, new_id(), frozenset({"OrganizationOwner"}), created_at=now)
+    await mailer.send(
+        EmailMessage(
+            to=known,
+            subject="Someone tried to register with your e-mail",
+            body="An account with this e-mail address already exists, so nothing was created.\n"
+            f"If it was you, sign in at {base_url}/api/v1/identity/login, or reset your password with "
+            f"POST {base_url}/api/v1/identity/forgot-password. If it was not you, ignore this message.",
+        )
+    )
+    return stand_in, membership
