@@ -16,6 +16,7 @@ from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
@@ -53,6 +54,7 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
@@ -79,6 +81,7 @@ _REPOSITORIES = (
     "units",
     "tenants",
     "leases",
+    "recurring_charges",
     "organization_facts",
     "tenant_accounts",
     "users",
@@ -93,6 +96,7 @@ _REPOSITORIES = (
     "invoices",
     "payments",
     "ledger",
+    "deposit_settlements",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -278,6 +282,14 @@ class SqlUnitOfWork(
     @cached_property
     def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]
         return SqlLedgerRepository(self.connection)
+
+    @cached_property
+    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]
+        return SqlRecurringChargeRepository(self.connection)
+
+    @cached_property
+    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]
+        return SqlDepositSettlementRepository(self.connection)
 
     @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
+from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
@@ -30,6 +31,7 @@ from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderCon
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
+from pmsaas.entrypoints.http.platform.properties.recurring_charges import RecurringChargeController
 from pmsaas.entrypoints.http.platform.properties.tenants import TenantController
 from pmsaas.entrypoints.http.platform.properties.units import UnitController
 from pmsaas.entrypoints.http.ticketing.properties import TicketingPropertyController
@@ -48,6 +50,7 @@ CONTROLLERS: list[Any] = [
     UnitController,
     TenantController,
     LeaseController,
+    RecurringChargeController,
     TicketingPropertyController,
     ApiKeyController,
     MaintenanceRequestController,
@@ -63,6 +66,7 @@ CONTROLLERS: list[Any] = [
     PaymentMethodController,
     PaymentWebhookController,
     LedgerController,
+    DepositController,
     ReportController,
     TdsReportController,
     ExpenseController,

@@ -8,20 +8,28 @@ delivery (Standard Webhooks, docs/api-contract.md §8) needs it in clear. It is 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from pmsaas.domain.notifications import webhooks
 from pmsaas.domain.notifications.model import Webhook
 from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import TicketingMeta
 from pmsaas.entrypoints.http.structs import Input
-from pmsaas.entrypoints.http.ticketing.common import TicketingItem, TicketingList, item, scope_guard, ts
+from pmsaas.entrypoints.http.ticketing.common import (
+    Page_,
+    PerPage,
+    TicketingItem,
+    TicketingList,
+    item,
+    page_of_all,
+    scope_guard,
+    ts,
+)
 
 EventName = Literal["ticket.created", "ticket.updated", "ticket.resolved"]
 
@@ -66,9 +74,11 @@ class TicketingWebhookController(Controller):
         return item(WebhookOut.of(webhook))
 
     @get("/", guards=[READ], summary="List webhooks")
-    async def list_webhooks(self, ctx: Context) -> TicketingList[WebhookOut]:
+    async def list_webhooks(
+        self, request: Request[Any, Any, Any], ctx: Context, page: Page_ = 1, per_page: PerPage = 10
+    ) -> TicketingList[WebhookOut]:
         hooks = await webhooks.list_webhooks(uow=ctx.uow(), actor=ctx.actor)
-        return TicketingList(data=[WebhookOut.of(w) for w in hooks], meta=TicketingMeta())
+        return page_of_all(request, [WebhookOut.of(w) for w in hooks], page, per_page)
 
     @delete("/{webhook_id:uuid}", guards=[DELETE], status_code=HTTP_200_OK, summary="Delete a webhook")
     async def delete_webhook(self, ctx: Context, webhook_id: FromPath[UUID]) -> TicketingItem[None]:

@@ -7,7 +7,7 @@ organization and caller in the database), with the middleware's fingerprint and 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -22,12 +22,13 @@ from pmsaas.domain.financial.model import Allocation, Payment, PaymentMethod, Re
 from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentFilter, PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.idempotency import request_fingerprint
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, PaymentTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
@@ -52,6 +53,7 @@ class PaymentIn(Input):
     card_number: CardNumber | None = None  # sandbox test cards (and Stripe's test cards)
     payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
     tds: PaymentTdsIn | None = None  # India: TDS the tenant withheld; amount stays the cash received
+    received_on: date | None = None  # manual methods: the day received (not in the future); default today
 
 
 class PaymentUpdateIn(Input):
@@ -102,6 +104,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     gateway_payment_id: str | None
     failure_reason: str | None
     received_at: datetime | None
+    received_on: date | None  # the day received (the ledger entry's date); None until settled
     allocations: list[AllocationOut]
     unallocated: MoneyOut  # kept as tenant credit
     refunded: MoneyOut
@@ -129,6 +132,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
             gateway_payment_id=p.gateway_payment_id,
             failure_reason=p.failure_reason,
             received_at=p.received_at,
+            received_on=_received_on(p),
             allocations=[AllocationOut.of(a) for a in p.allocations],
             unallocated=MoneyOut.of(p.unallocated if settled else Money.zero(p.amount.currency)),
             refunded=MoneyOut.of(p.amount_refunded),
@@ -174,6 +178,7 @@ class ReceiptOut(msgspec.Struct, kw_only=True):
     lease_id: UUID
     tenant_id: UUID
     received_at: datetime
+    received_on: date
     method: str
     reference: str | None
     amount: MoneyOut
@@ -196,6 +201,13 @@ class PaymentMethodOut(msgspec.Struct, kw_only=True):
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _received_on(p: Payment) -> date | None:
+    """The ledger date of a settled payment: the day given, else the day it was settled (UTC)."""
+    if p.received_on is not None:
+        return p.received_on
+    return p.received_at.date() if p.received_at is not None else None
 
 
 def _require_key(request: Request[Any, Any, Any]) -> str:
@@ -267,6 +279,7 @@ class PaymentController(Controller):
                 notes=data.notes,
                 card_number=data.card_number or data.payment_token,
                 tds=data.tds.to_request() if data.tds else None,
+                received_on=data.received_on,
             ),
             idempotency_key=key,
             fingerprint=await _fingerprint(request),
@@ -315,6 +328,7 @@ class PaymentController(Controller):
                 lease_id=p.lease_id,
                 tenant_id=p.tenant_id,
                 received_at=p.received_at,
+                received_on=_received_on(p) or p.received_at.date(),
                 method=p.method.value,
                 reference=p.reference,
                 amount=MoneyOut.of(p.amount),
@@ -363,11 +377,14 @@ class PaymentMethodController(Controller):
     path = "/api/v1/financial/payment-methods"
     tags = ["Financial: payments"]
 
-    @get("/", guards=[requires("payment:read")], summary="Payment methods the organization accepts")
+    @get(
+        "/", guards=[requires("payment:read")], dependencies=PAGING, summary="Payment methods the organization accepts"
+    )
     async def list_methods(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor
-    ) -> Ok[list[PaymentMethodOut]]:
-        return ok([PaymentMethodOut.of(m) for m in await payments.list_payment_methods(uow=uow, actor=actor)])
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, paging: NamedDependency[PageRequest]
+    ) -> Paginated[PaymentMethodOut]:
+        methods = await payments.list_payment_methods(uow=uow, actor=actor)
+        return paginated_all([PaymentMethodOut.of(m) for m in methods], paging)
 
     @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
     async def add_method(

@@ -1,7 +1,7 @@
 """notifications: inbox, templates, channels, preferences, webhooks of both surfaces
 
-Revision ID: 0015
-Revises: 0014, 0006
+Revision ID: 0017
+Revises: 0016, 0006
 Create Date: 2026-12-07 05:31:14.149153
 
 The notifications context's tables. Webhook endpoints move from ``operations_webhooks`` (the
@@ -18,10 +18,10 @@ from sqlalchemy.dialects import postgresql
 
 import pmsaas.adapters.sql.metadata
 
-revision: str = "0015"
-# After the newest revision of the main line (0014), and merging the operations branch (0006), which is
-# not an ancestor of 0014: its webhooks table moves here.
-down_revision: str | tuple[str, ...] | None = ("0014", "0006")
+revision: str = "0017"
+# After the newest revision of the main line (0016), and merging the operations branch (0006), which is
+# not an ancestor of 0016: its webhooks table moves here.
+down_revision: str | tuple[str, ...] | None = ("0016", "0006")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
