@@ -4,6 +4,7 @@ SQL adapter sums its lines."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fakes.store import FakeDatabase
@@ -51,10 +52,16 @@ class FakeLedgerRepository(LedgerRepository):
         return L.trial_balance(self._entries(organization_id), currency)
 
     async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        return self._lease_lines(organization_id, lease_id, lambda account: account.startswith("ar:"))
+
+    async def deposit_lines(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        return self._lease_lines(organization_id, lease_id, lambda account: account == "deposits_held")
+
+    def _lease_lines(self, organization_id: UUID, lease_id: UUID, wanted: Any) -> list[LedgerLineView]:
         ordered = sorted(self._entries(organization_id), key=lambda e: (e.posted_at, e.entry_date, e.id))
         return [
             LedgerLineView(e.id, e.entry_date, e.description, e.source_type, e.source_id, line.amount)
             for e in ordered
             for line in e.lines
-            if line.lease_id == lease_id and line.account.startswith("ar:")
+            if line.lease_id == lease_id and wanted(line.account)
         ]
