@@ -30,11 +30,16 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlUserRepository,
 )
 from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
+from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
+from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
+from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
+from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
+from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
-from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
@@ -57,6 +62,7 @@ from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
@@ -68,7 +74,6 @@ _REPOSITORIES = (
     "work_orders",
     "vendors",
     "ticket_categories",
-    "ticket_webhooks",
     "property_directory",
     "people_directory",
     "properties",
@@ -100,6 +105,12 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "notifications",
+    "templates",
+    "channels",
+    "preferences",
+    "webhooks",
+    "recipients",
     "leases_to_bill",
 )
 
@@ -113,6 +124,7 @@ class SqlUnitOfWork(
     RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
@@ -312,8 +324,28 @@ class SqlUnitOfWork(
         return SqlCategoryRepository(self.connection)
 
     @cached_property
-    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
+    def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
         return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:  # type: ignore[override]
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> SqlChannelRepository:  # type: ignore[override]
+        return SqlChannelRepository(self.connection)
+
+    @cached_property
+    def preferences(self) -> SqlPreferenceRepository:  # type: ignore[override]
+        return SqlPreferenceRepository(self.connection)
+
+    @cached_property
+    def recipients(self) -> SqlRecipientDirectory:  # type: ignore[override]
+        return SqlRecipientDirectory(self.connection)
 
     @cached_property
     def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]
