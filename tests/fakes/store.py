@@ -82,7 +82,6 @@ class FakeDatabase:
     ticket_comments: list[Any] = field(default_factory=list)  # Comment
     ticket_attachments: list[Any] = field(default_factory=list)  # Attachment
     ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
-    ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
     expenses: OrgTable[Any] = field(default_factory=OrgTable)
@@ -94,6 +93,12 @@ class FakeDatabase:
     number_sequences: dict[tuple[UUID, str, str], int] = field(default_factory=dict)  # (org, series, year) -> last
     budgets: OrgTable[Any] = field(default_factory=OrgTable)  # Budget, its categories inside
     payment_methods: OrgTable[Any] = field(default_factory=OrgTable)  # PaymentMethodRecord
+    notifications: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_channels: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_preferences: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Preferences
+    webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
+    webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -116,7 +121,6 @@ class FakeDatabase:
         "ticket_comments",
         "ticket_attachments",
         "ticket_categories",
-        "ticket_webhooks",
         "vendors",
         "work_orders",
         "expenses",
@@ -128,6 +132,12 @@ class FakeDatabase:
         "number_sequences",
         "budgets",
         "payment_methods",
+        "notifications",
+        "notification_templates",
+        "notification_channels",
+        "notification_preferences",
+        "webhooks",
+        "webhook_deliveries",
         "outbox",
     )
 

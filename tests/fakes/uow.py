@@ -28,13 +28,20 @@ from fakes.identity import (
 from fakes.invoices import FakeInvoiceRepository
 from fakes.ledger import FakeLedgerRepository
 from fakes.mfa import FakeMfaFactorRepository
+from fakes.notifications import (
+    FakeChannelRepository,
+    FakeNotificationRepository,
+    FakePreferenceRepository,
+    FakeRecipientDirectory,
+    FakeTemplateRepository,
+    FakeWebhookRepository,
+)
 from fakes.operations import (
     FakeCategoryRepository,
     FakePeopleDirectory,
     FakePropertyDirectory,
     FakeTicketRepository,
     FakeVendorRepository,
-    FakeWebhookRepository,
     FakeWorkOrderRepository,
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
@@ -54,6 +61,7 @@ from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
@@ -67,6 +75,7 @@ class FakeUnitOfWork(
     ApiKeysUnitOfWork,
     WorkOrderCostsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -99,9 +108,14 @@ class FakeUnitOfWork(
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)
         self.ticket_categories = FakeCategoryRepository(db_)
-        self.ticket_webhooks = FakeWebhookRepository(db_)
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
+        self.notifications = FakeNotificationRepository(db_)
+        self.templates = FakeTemplateRepository(db_)
+        self.channels = FakeChannelRepository(db_)
+        self.preferences = FakePreferenceRepository(db_)
+        self.webhooks = FakeWebhookRepository(db_)
+        self.recipients = FakeRecipientDirectory(db_)
         self.expenses = FakeExpenseRepository(db_)
         self.organization_profiles = FakeOrganizationProfiles(db_)
         self.invoices = FakeInvoiceRepository(db_)

@@ -30,11 +30,16 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlUserRepository,
 )
 from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
+from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
+from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
+from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
+from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
+from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
-from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
@@ -57,6 +62,7 @@ from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
@@ -68,7 +74,6 @@ _REPOSITORIES = (
     "work_orders",
     "vendors",
     "ticket_categories",
-    "ticket_webhooks",
     "property_directory",
     "people_directory",
     "properties",
@@ -100,6 +105,12 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "notifications",
+    "templates",
+    "channels",
+    "preferences",
+    "webhooks",
+    "recipients",
     "leases_to_bill",
 )
 
@@ -113,6 +124,7 @@ class SqlUnitOfWork(
     RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
@@ -196,151 +208,171 @@ class SqlUnitOfWork(
             self._conn = None
 
     @cached_property
-    def property_list(self) -> PropertyListQuery:  # type: ignore[override]  # the port's attribute, read-only here
+    def property_list(self) -> PropertyListQuery:  # type: ignore[override]  # read-only: one per connection
         return self._property_list(self.connection)
 
     @cached_property
-    def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyRepository(self.connection)
 
     @cached_property
-    def units(self) -> SqlUnitRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def units(self) -> SqlUnitRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlUnitRepository(self.connection)
 
     @cached_property
-    def tenants(self) -> SqlTenantRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def tenants(self) -> SqlTenantRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTenantRepository(self.connection)
 
     @cached_property
-    def leases(self) -> SqlLeaseRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def leases(self) -> SqlLeaseRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlLeaseRepository(self.connection)
 
     @cached_property
-    def organization_facts(self) -> SqlOrganizationFacts:  # type: ignore[override]  # the port's attribute, read-only here
+    def organization_facts(self) -> SqlOrganizationFacts:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationFacts(self.connection)
 
     @cached_property
-    def tenant_accounts(self) -> SqlTenantAccounts:  # type: ignore[override]  # the port's attribute, read-only here
+    def tenant_accounts(self) -> SqlTenantAccounts:  # type: ignore[override]  # read-only: one per connection
         return SqlTenantAccounts(self.connection)
 
     @cached_property
-    def users(self) -> SqlUserRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def users(self) -> SqlUserRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlUserRepository(self.connection)
 
     @cached_property
-    def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMembershipRepository(self.connection)
 
     @cached_property
-    def tokens(self) -> SqlTokenRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def tokens(self) -> SqlTokenRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTokenRepository(self.connection)
 
     @cached_property
-    def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationRepository(self.connection)
 
     @cached_property
-    def organization_registry(self) -> SqlOrganizationRegistry:  # type: ignore[override]  # the port's attribute, read-only here
+    def organization_registry(self) -> SqlOrganizationRegistry:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationRegistry(self.connection)
 
     @cached_property
-    def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]  # the port's attribute, read-only here
+    def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlMembershipDirectory(self.connection)
 
     @cached_property
-    def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlApiKeyRepository(self.connection)
 
     @cached_property
-    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlCustomRoleRepository(self.connection)
 
     @cached_property
-    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMfaFactorRepository(self.connection)
 
     @cached_property
-    def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlInvoiceRepository(self.connection)
 
     @cached_property
-    def payments(self) -> SqlPaymentRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def payments(self) -> SqlPaymentRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPaymentRepository(self.connection)
 
     @cached_property
-    def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlLedgerRepository(self.connection)
 
     @cached_property
-    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlRecurringChargeRepository(self.connection)
 
     @cached_property
-    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlDepositSettlementRepository(self.connection)
 
     @cached_property
-    def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # the port's attribute, read-only here
+    def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # read-only: one per connection
         return SqlNumberSequences(self.connection)
 
     @cached_property
-    def lease_directory(self) -> SqlLeaseDirectory:  # type: ignore[override]  # the port's attribute, read-only here
+    def lease_directory(self) -> SqlLeaseDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlLeaseDirectory(self.connection)
 
     @cached_property
-    def organization_profiles(self) -> SqlOrganizationProfiles:  # type: ignore[override]  # the port's attribute, read-only here
+    def organization_profiles(self) -> SqlOrganizationProfiles:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationProfiles(self.connection)
 
     @cached_property
-    def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPaymentMethodRepository(self.connection)
 
     @cached_property
-    def tickets(self) -> SqlTicketRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def tickets(self) -> SqlTicketRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTicketRepository(self.connection)
 
     @cached_property
-    def work_orders(self) -> SqlWorkOrderRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def work_orders(self) -> SqlWorkOrderRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWorkOrderRepository(self.connection)
 
     @cached_property
-    def vendors(self) -> SqlVendorRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def vendors(self) -> SqlVendorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlVendorRepository(self.connection)
 
     @cached_property
-    def ticket_categories(self) -> SqlCategoryRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def ticket_categories(self) -> SqlCategoryRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlCategoryRepository(self.connection)
 
     @cached_property
-    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWebhookRepository(self.connection)
 
     @cached_property
-    def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]  # the port's attribute, read-only here
+    def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> SqlChannelRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlChannelRepository(self.connection)
+
+    @cached_property
+    def preferences(self) -> SqlPreferenceRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlPreferenceRepository(self.connection)
+
+    @cached_property
+    def recipients(self) -> SqlRecipientDirectory:  # type: ignore[override]  # read-only: one per connection
+        return SqlRecipientDirectory(self.connection)
+
+    @cached_property
+    def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyDirectory(self.connection)
 
     @cached_property
-    def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]  # the port's attribute, read-only here
+    def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlPeopleDirectory(self.connection)
 
     @cached_property
-    def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlExpenseRepository(self.connection)
 
     @cached_property
-    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlBudgetRepository(self.connection)
 
     @cached_property
-    def tds(self) -> SqlTdsRepository:  # type: ignore[override]  # the port's attribute, read-only here
+    def tds(self) -> SqlTdsRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTdsRepository(self.connection)
 
     @cached_property
-    def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # the port's attribute, read-only here
+    def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # read-only: one per connection
         return SqlBillingWriter(self.connection)
 
     @cached_property
-    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # the port's attribute, read-only here
+    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
 
 

@@ -14,8 +14,11 @@ from litestar.di import NamedDependency
 
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
 from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.network import HostResolver
+from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
 
@@ -42,6 +45,30 @@ class RequestContext:
     def clock(self) -> Clock:
         clock: Clock = self._container.clock()
         return clock
+
+    @property
+    def secret_box(self) -> SecretBox:
+        port: SecretBox = self._container.secret_box()
+        return port
+
+    @property
+    def mailer(self) -> EmailSender:
+        port: EmailSender = self._container.mailer()
+        return port
+
+    @property
+    def message_provider(self) -> MessageProvider:
+        port: MessageProvider = self._container.message_provider()
+        return port
+
+    @property
+    def host_resolver(self) -> HostResolver:
+        port: HostResolver = self._container.host_resolver()
+        return port
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self._container.settings().is_production)
 
     # Identity's ports, for the sign-in and MFA handlers.
     @property

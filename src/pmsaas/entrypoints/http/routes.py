@@ -19,6 +19,11 @@ from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
+from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
+from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
+from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
+from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
+from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -66,4 +71,9 @@ CONTROLLERS: list[Any] = [
     TdsReportController,
     ExpenseController,
     BudgetController,
+    NotificationController,
+    TemplateController,
+    ChannelController,
+    PreferencesController,
+    WebhookController,
 ]

@@ -9,14 +9,17 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.properties import recurring_charges as uc
 from pmsaas.domain.properties.recurring import RecurringCharge, RecurringChargeInput
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
@@ -82,10 +85,18 @@ class RecurringChargeController(Controller):
     path = "/api/v1/leases/{lease_id:uuid}/recurring-charges"
     tags = ["Leases"]
 
-    @get("/", guards=[requires("lease:read")], opt=READS_ONLY, summary="A lease's recurring charges")
-    async def list_charges(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[list[RecurringChargeOut]]:
+    @get(
+        "/",
+        guards=[requires("lease:read")],
+        opt=READS_ONLY,
+        dependencies=PAGING,
+        summary="A lease's recurring charges",
+    )
+    async def list_charges(
+        self, ctx: Context, lease_id: FromPath[UUID], paging: NamedDependency[PageRequest]
+    ) -> Paginated[RecurringChargeOut]:
         charges = await uc.list_recurring(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)
-        return ok([RecurringChargeOut.of(c) for c in charges])
+        return paginated_all([RecurringChargeOut.of(c) for c in charges], paging)
 
     @post("/", guards=[requires("lease:update")], status_code=HTTP_201_CREATED, summary="Add a recurring charge")
     async def add_charge(
