@@ -5,7 +5,7 @@
                                                  # (http://127.0.0.1:8000 unless --port/--host say otherwise;
                                                  # the options of `pmsaas serve`)
     python3 dev.py test [PYTEST ARGS]            # install (and Chromium, for the explorer test), then ruff,
-                                                 # import contracts, db check, the test suite
+                                                 # import contracts, types (mypy), db check, the test suite
     python3 dev.py install                       # only install into ./.venv
     python3 dev.py --help                        # this text
 
@@ -71,6 +71,7 @@ def test(extra: list[str]) -> None:
     browser()
     run(BIN / "ruff", "check", ".")
     run(BIN / "lint-imports", "--no-cache")
+    run(BIN / "mypy")  # the files and strictness are set in pyproject.toml ([tool.mypy])
     # `db check` on a scratch SQLite file, and on a scratch PostgreSQL database when the tests have one.
     run(BIN / "pmsaas", "db", "check", "--scratch", env={**os.environ, "PMSAAS_DATABASE_URL": "sqlite://"})
     if os.environ.get("PMSAAS_TEST_DATABASE_URL"):

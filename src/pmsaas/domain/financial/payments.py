@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import Enum
+from typing import Any, Final
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
@@ -59,7 +61,7 @@ class PaymentInput:
 # -- payments ---------------------------------------------------------------------------------
 
 
-async def _settle(uow: FinancialUnitOfWork, payment: Payment, now) -> None:  # type: ignore[no-untyped-def]
+async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> None:
     """Receipt number, ledger entry, allocation to invoices, events: in the caller's transaction."""
     profile = await uow.organization_profiles.get(payment.organization_id)
     fy = fiscal_year(profile.country, now.date())
@@ -88,7 +90,7 @@ def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...])
     return named + [i for i in open_invoices if i.id not in named_ids]
 
 
-async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now) -> TdsDeduction:  # type: ignore[no-untyped-def]
+async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now: datetime) -> TdsDeduction:
     """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
     assert data.tds is not None
     if data.method not in MANUAL_METHODS:
@@ -223,7 +225,7 @@ class _Raced(Exception):
     """Another request with the same idempotency key committed first."""
 
 
-async def create_payment_once(**kw) -> tuple[Payment, bool]:  # type: ignore[no-untyped-def]
+async def create_payment_once(**kw: Any) -> tuple[Payment, bool]:
     """:func:`create_payment`, reading the winner when a concurrent twin took the key first."""
     try:
         return await create_payment(**kw)
@@ -242,7 +244,12 @@ def _replay(existing: Payment, fingerprint: str) -> Payment:
     return existing
 
 
-async def _apply_outcome(uow: FinancialUnitOfWork, payment: Payment, outcome: GatewayOutcome | None, now) -> None:  # type: ignore[no-untyped-def]
+async def _apply_outcome(
+    uow: FinancialUnitOfWork,
+    payment: Payment,
+    outcome: GatewayOutcome | None,
+    now: datetime,
+) -> None:
     if outcome is None or outcome.status == "succeeded":
         await _settle(uow, payment, now)
     elif outcome.status == "failed":
@@ -290,7 +297,13 @@ async def settle_from_gateway(
     return payment
 
 
-KEEP = object()  # update_payment: leave the TDS certificate number as it is
+class Keep(Enum):
+    """update_payment: leave the TDS certificate number as it is (an enum, so the type narrows)."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
 
 
 async def update_payment(
@@ -301,7 +314,7 @@ async def update_payment(
     payment_id: UUID,
     reference: str | None,
     notes: str | None,
-    tds_certificate_number: str | object | None = KEEP,
+    tds_certificate_number: str | Keep | None = KEEP,
 ) -> Payment:
     """Only the descriptive fields change (and the TDS certificate number, known later); money
     moves through refunds."""
@@ -312,7 +325,7 @@ async def update_payment(
         if tds_certificate_number is not KEEP:
             if payment.tds is None:
                 raise ValidationFailed.single("tds_certificate_number", "the payment has no TDS")
-            payment.tds.certificate_number = tds_certificate_number  # type: ignore[assignment]
+            payment.tds.certificate_number = tds_certificate_number
             await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
         payment.reference, payment.notes, payment.updated_at = reference, notes, now
         payment.version += 1

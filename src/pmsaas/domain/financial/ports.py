@@ -7,6 +7,7 @@ so the financial domain never imports another context.
 
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -153,7 +154,7 @@ class InvoiceRepository(ABC):
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
 
     @abstractmethod
-    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:
         """Issued (not draft) invoices with an issue date in ``[start, end]``."""
 
     @abstractmethod
@@ -161,11 +162,11 @@ class InvoiceRepository(ABC):
         """Leases that already have their invoice for ``period``."""
 
     @abstractmethod
-    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+    async def open_due_before(self, organization_id: UUID, day: date) -> builtins.list[Invoice]:
         """Open invoices with a balance, due before ``day`` (candidates for late fees)."""
 
     @abstractmethod
-    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> builtins.list[Invoice]:
         """Open invoices of a lease, oldest due first, locked for update."""
 
 
@@ -213,13 +214,18 @@ class PaymentRepository(ABC):
         """True the first time a gateway event id is seen, False for a replay."""
 
     @abstractmethod
-    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
+    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, builtins.list[Credit]]:
         """The settled payments that still hold unallocated credit, per lease, oldest first (one
         lease, or the whole organization's when ``lease_id`` is None). The payments are locked for
         update (as a refund locks its payment), and their allocations are read after the lock."""
 
     @abstractmethod
-    async def apply_credits(self, organization_id: UUID, applications: list[CreditApplication], at: datetime) -> None:
+    async def apply_credits(
+        self,
+        organization_id: UUID,
+        applications: builtins.list[CreditApplication],
+        at: datetime,
+    ) -> None:
         """Appends the allocation rows of applied credit and bumps the payments' versions (in bulk)."""
 
 

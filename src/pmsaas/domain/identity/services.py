@@ -87,6 +87,7 @@ async def register(
     check_password(password)
     if organization_name is not None and not organization_name.strip():
         raise ValidationFailed.single("organization_name", "must not be blank")
+    org_name = organization_name.strip() if organization_name else None
     password_hash = hasher.hash(password)
     now = clock.now()
     async with uow:
@@ -94,8 +95,8 @@ async def register(
             raise Conflict("an account with this e-mail already exists")
         user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
         membership = None
-        if organization_name:
-            org_id = await uow.organization_registry.create_for_owner(name=organization_name.strip(), at=now)
+        if org_name:
+            org_id = await uow.organization_registry.create_for_owner(name=org_name, at=now)
             user.default_organization_id = org_id
             membership = Membership(user.id, org_id, frozenset({"OrganizationOwner"}), created_at=now)
         await uow.users.add(user)
@@ -107,7 +108,7 @@ async def register(
                     "organization.created",
                     membership.organization_id,
                     now,
-                    {"organization_id": str(membership.organization_id), "name": organization_name.strip()},
+                    {"organization_id": str(membership.organization_id), "name": org_name},
                 )
             )
             uow.record(_user_event("user.created", OrgUser(user, membership), now))

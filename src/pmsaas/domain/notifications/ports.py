@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +53,13 @@ class NotificationRepository(ABC):
     async def unread_count(self, organization_id: UUID, user_id: UUID) -> int: ...
 
     @abstractmethod
-    async def mark_read(self, organization_id: UUID, user_id: UUID, ids: list[UUID] | None, at: datetime) -> int:
+    async def mark_read(
+        self,
+        organization_id: UUID,
+        user_id: UUID,
+        ids: builtins.list[UUID] | None,
+        at: datetime,
+    ) -> int:
         """Marks the user's unread notifications among ``ids`` (all when None) read at ``at``; how many."""
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,19 +57,25 @@ class TicketRepository(ABC):
     @abstractmethod
     async def updates(
         self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool
-    ) -> list[TicketUpdate]: ...
+    ) -> builtins.list[TicketUpdate]: ...
 
     @abstractmethod
     async def add_comment(self, comment: Comment) -> None: ...
 
     @abstractmethod
-    async def comments(self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool) -> list[Comment]: ...
+    async def comments(
+        self,
+        organization_id: UUID,
+        ticket_id: UUID,
+        *,
+        include_internal: bool,
+    ) -> builtins.list[Comment]: ...
 
     @abstractmethod
     async def add_attachment(self, attachment: Attachment) -> None: ...
 
     @abstractmethod
-    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> list[Attachment]: ...
+    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[Attachment]: ...
 
     @abstractmethod
     async def get_attachment(self, organization_id: UUID, ticket_id: UUID, attachment_id: UUID) -> Attachment: ...
@@ -78,7 +85,11 @@ class TicketRepository(ABC):
         """Open or in-progress tickets per property."""
 
     @abstractmethod
-    async def assignee_properties(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    async def assignee_properties(
+        self,
+        organization_id: UUID,
+        user_ids: builtins.list[UUID],
+    ) -> dict[UUID, builtins.list[UUID]]:
         """The properties each user has (live) tickets assigned in: the ticketing seed's user.properties."""
 
 
@@ -108,12 +119,12 @@ class WorkOrderRepository(ABC):
     async def list(self, organization_id: UUID, filters: WorkOrderFilter, page: PageRequest) -> Page[WorkOrder]: ...
 
     @abstractmethod
-    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> list[WorkOrder]: ...
+    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[WorkOrder]: ...
 
     @abstractmethod
     async def finished_for_vendor(
         self, organization_id: UUID, vendor_id: UUID, start: datetime, end: datetime
-    ) -> list[WorkOrder]:
+    ) -> builtins.list[WorkOrder]:
         """Work orders of the vendor completed or cancelled within [start, end)."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -188,7 +189,7 @@ class JobQueue(ABC):
         return None
 
 
-def check_job_arguments(kwargs: dict[str, object]) -> None:
+def check_job_arguments(kwargs: Mapping[str, object]) -> None:
     """Refuse what would not survive a trip through Redis (arq pickles; we want plain data)."""
 
     def ok(value: object) -> bool:

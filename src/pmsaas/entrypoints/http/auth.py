@@ -12,6 +12,7 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -184,8 +185,8 @@ class Authenticator:
         return Actor(user_id=actor.user_id, organization_id=None, api_key_id=actor.api_key_id)
 
     async def _is_revoked(self, jti: str) -> bool:
-        revocations = self._c.revocations()
-        return await revocations.is_revoked(jti)
+        revoked: bool = await self._c.revocations().is_revoked(jti)
+        return revoked
 
     async def _api_key_actor(self, key: str) -> tuple[Actor, dict[str, Any]]:
         resolver = getattr(self._c, "api_keys", None)
@@ -198,7 +199,9 @@ class Authenticator:
     def _switches_organization(scope: Scope, claims: dict[str, Any]) -> bool:
         wanted = _header(scope, b"x-organization-id")
         token_org = claims.get("org_id")
-        return bool(wanted) and (not token_org or wanted.lower() != str(token_org).lower())
+        if not wanted:
+            return False
+        return not token_org or wanted.lower() != str(token_org).lower()
 
     @staticmethod
     def _token_actor(claims: dict[str, Any]) -> Actor:
@@ -293,7 +296,12 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             actor, claims, gate, may_overlap = await authenticator.identify(scope)
             scope["user"] = actor
             scope["auth"] = claims
-            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS and reads_only(scope):
+            if (
+                may_overlap
+                and scope["type"] == ScopeType.HTTP
+                and scope["method"] in SAFE_METHODS
+                and reads_only(scope)
+            ):
                 await _overlapped(app, gate, scope, receive, send)
                 return
             headers = await gate()

@@ -27,7 +27,7 @@ SCOPE_KEY = "pmsaas.request_id"
 def request_id_for(scope: Any) -> str:
     """The request's id, decided once per ASGI scope (so error responses rendered outside the
     middleware stack, 404s for unknown routes included, carry the same id)."""
-    rid = scope.get(SCOPE_KEY)
+    rid: str | None = scope.get(SCOPE_KEY)
     if rid is None:
         raw = None
         for key, value in scope.get("headers", ()):

@@ -43,23 +43,28 @@ class RequestContext:
 
     @property
     def clock(self) -> Clock:
-        return self._container.clock()  # type: ignore[no-any-return]
+        clock: Clock = self._container.clock()
+        return clock
 
     @property
     def secret_box(self) -> SecretBox:
-        return self._container.secret_box()  # type: ignore[no-any-return]
+        port: SecretBox = self._container.secret_box()
+        return port
 
     @property
     def mailer(self) -> EmailSender:
-        return self._container.mailer()  # type: ignore[no-any-return]
+        port: EmailSender = self._container.mailer()
+        return port
 
     @property
     def message_provider(self) -> MessageProvider:
-        return self._container.message_provider()  # type: ignore[no-any-return]
+        port: MessageProvider = self._container.message_provider()
+        return port
 
     @property
     def host_resolver(self) -> HostResolver:
-        return self._container.host_resolver()  # type: ignore[no-any-return]
+        port: HostResolver = self._container.host_resolver()
+        return port
 
     @property
     def is_production(self) -> bool:
@@ -68,19 +73,23 @@ class RequestContext:
     # Identity's ports, for the sign-in and MFA handlers.
     @property
     def one_time_passwords(self) -> OneTimePasswords:
-        return self._container.one_time_passwords()  # type: ignore[no-any-return]
+        port: OneTimePasswords = self._container.one_time_passwords()
+        return port
 
     @property
     def login_attempts(self) -> AttemptLimiter:
-        return self._container.login_attempts()  # type: ignore[no-any-return]
+        port: AttemptLimiter = self._container.login_attempts()
+        return port
 
     @property
     def access_tokens(self) -> AccessTokenIssuer:
-        return self._container.tokens()  # type: ignore[no-any-return]
+        port: AccessTokenIssuer = self._container.tokens()
+        return port
 
     @property
     def token_policy(self) -> TokenPolicy:
-        return self._container.token_policy()  # type: ignore[no-any-return]
+        port: TokenPolicy = self._container.token_policy()
+        return port
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

@@ -59,4 +59,5 @@ class HealthController(Controller):
 
     @get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["Identity"])
     async def jwks(self, container: AppContainer) -> dict[str, Any]:
-        return container.key_set().jwks()
+        keys: dict[str, Any] = container.key_set().jwks()
+        return keys

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,7 @@ I = F.invoices  # noqa: E741
 
 
 def _invoice_row(inv: Invoice) -> dict[str, Any]:
+    assert inv.round_off is not None  # Invoice.__post_init__ makes it zero at the latest
     return {
         "id": inv.id,
         "organization_id": inv.organization_id,
@@ -169,7 +172,7 @@ class SqlInvoiceRepository(InvoiceRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def _with_lines(self, rows: list[Any]) -> list[Invoice]:
+    async def _with_lines(self, rows: Sequence[Any]) -> list[Invoice]:
         if not rows:
             return []
         lt = F.invoice_lines
@@ -230,7 +233,7 @@ class SqlInvoiceRepository(InvoiceRepository):
             raise NotFound("invoice", invoice_id)
 
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
-        where: list[Any] = [I.c.organization_id == organization_id]
+        where: builtins.list[Any] = [I.c.organization_id == organization_id]
         if filters.status == "overdue":
             where += [I.c.status.in_([s.value for s in OPEN]), I.c.paid_minor < I.c.total_minor]
             if filters.overdue_on is not None:
@@ -249,7 +252,7 @@ class SqlInvoiceRepository(InvoiceRepository):
             page_size=result.page_size,
         )
 
-    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:
         rows = (
             await self._conn.execute(
                 sa.select(I)
@@ -278,7 +281,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         )
         return set(rows.scalars())
 
-    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+    async def open_due_before(self, organization_id: UUID, day: date) -> builtins.list[Invoice]:
         rows = (
             await self._conn.execute(
                 sa.select(I)
@@ -293,11 +296,11 @@ class SqlInvoiceRepository(InvoiceRepository):
         ).all()
         return await self._with_lines(rows)
 
-    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> builtins.list[Invoice]:
         # The invoices and their lines in one round trip (a row per line); only the invoice rows
         # are locked.
         query = _OPEN_FOR_LEASE_LOCKED if self._conn.dialect.name == "postgresql" else _OPEN_FOR_LEASE
-        heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
+        heads: dict[UUID, tuple[Any, builtins.list[InvoiceLine]]] = {}
         params = {"w_organization_id": organization_id, "w_lease_id": lease_id}
         for r in await self._conn.execute(query, params):
             head = heads.setdefault(r.id, (r, []))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -97,7 +98,13 @@ class SqlNotificationRepository(NotificationRepository):
         query = sa.select(sa.func.count()).select_from(n).where(_mine(organization_id, user_id), n.c.read_at.is_(None))
         return int((await self._conn.execute(query)).scalar_one())
 
-    async def mark_read(self, organization_id: UUID, user_id: UUID, ids: list[UUID] | None, at: datetime) -> int:
+    async def mark_read(
+        self,
+        organization_id: UUID,
+        user_id: UUID,
+        ids: builtins.list[UUID] | None,
+        at: datetime,
+    ) -> int:
         where = [_mine(organization_id, user_id), n.c.read_at.is_(None)]
         if ids is not None:
             if not ids:

@@ -302,7 +302,8 @@ class PaymentController(Controller):
         payment_id: FromPath[UUID],
         data: JSONBody[PaymentUpdateIn],
     ) -> Ok[PaymentOut]:
-        certificate = payments.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
+        sent = data.tds_certificate_number
+        certificate = payments.KEEP if isinstance(sent, msgspec.UnsetType) else sent
         payment = await payments.update_payment(
             uow=uow,
             clock=clock,
