@@ -11,6 +11,8 @@ from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
 from pmsaas.domain.identity.model import Membership, RefreshRecord, User
 from pmsaas.domain.identity.ports import (
+    ALL_ORGANIZATIONS,
+    AccessVersions,
     MembershipRepository,
     OrganizationRegistry,
     TokenRepository,
@@ -104,6 +106,15 @@ class FakeMembershipRepository(MembershipRepository):
 class FakeTokenRepository(TokenRepository):
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
+
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions:
+        versions = self._db.access_versions
+        membership = versions.get((user_id, organization_id), 0) if organization_id is not None else 0
+        return AccessVersions(user=versions.get((user_id, ALL_ORGANIZATIONS), 0), membership=membership)
+
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        key = (user_id, organization_id)
+        self._db.access_versions[key] = self._db.access_versions.get(key, 0) + 1
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         self._db.refresh_tokens[token_hash] = replace(record, used_at=None, revoked_at=None)

@@ -60,8 +60,45 @@ class MembershipRepository(ABC):
     ) -> Page[tuple[User, Membership]]: ...
 
 
+ALL_ORGANIZATIONS = UUID(int=0)  # the scope of a user-wide access version (every membership at once)
+
+
+@dataclass(frozen=True)
+class AccessVersions:
+    """The versions an access token is issued under (claims ``uv`` and ``mv``): the user's, ended by
+    disabling, a password reset, reuse detection and "log out everywhere"; and its membership's, ended
+    by a role change or removal. A token whose version is below the current one is refused at once."""
+
+    user: int = 0
+    membership: int = 0
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """A version raised in a committed transaction, for the per-request gate's fast copy."""
+
+    user_id: UUID
+    organization_id: UUID  # ALL_ORGANIZATIONS for the user's version
+    version: int
+
+
+class AccessCutoffs(ABC):
+    """The fast copy of the access versions that the per-request gate reads (Redis, or memory)."""
+
+    @abstractmethod
+    async def raise_version(self, ended: AccessEnded) -> None: ...
+
+
 class TokenRepository(ABC):
-    """Refresh-token families, single-use action tokens and revoked access-token ids."""
+    """Refresh-token families, single-use action tokens, revoked access-token ids, access versions."""
+
+    @abstractmethod
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions: ...
+
+    @abstractmethod
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        """Raise the version (the user's, or one membership's): every access token issued before is
+        refused from the commit on. The unit of work hands the new version to the gate after commit."""
 
     @abstractmethod
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None: ...
@@ -126,7 +163,9 @@ class PasswordHasher(ABC):
 
 class AccessTokenIssuer(ABC):
     @abstractmethod
-    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken: ...
+    def issue(
+        self, user: User, membership: Membership | None, now: datetime, versions: AccessVersions | None = None
+    ) -> IssuedAccessToken: ...
 
 
 class AttemptLimiter(ABC):

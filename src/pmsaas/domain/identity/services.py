@@ -140,7 +140,8 @@ async def _issue_pair(
         revoked_at=None,
     )
     await uow.tokens.add_refresh(record=record, token_hash=hash_secret(secret), created_at=now)
-    return TokenPair(issuer.issue(user, membership, now), secret, user, membership)
+    versions = await uow.tokens.access_versions(user.id, record.organization_id)
+    return TokenPair(issuer.issue(user, membership, now, versions), secret, user, membership)
 
 
 async def login(
@@ -192,7 +193,9 @@ async def refresh(
         if record is None or record.revoked_at is not None or record.expires_at <= now:
             raise AuthenticationFailed("Invalid refresh token")
         if record.used_at is not None or not await uow.tokens.mark_refresh_used(record.id, now):
+            # A stolen token may be either copy: end the family, and every access token of the user.
             await uow.tokens.revoke_family(record.family_id, now)
+            await uow.tokens.end_access(record.user_id, at=now)
             await uow.commit()  # the revocation must stick even though this request fails
             raise AuthenticationFailed("Refresh token reuse detected; please sign in again")
         user = await uow.users.get(record.user_id)
@@ -216,19 +219,22 @@ async def logout(
     access_jti: str | None,
     access_expires_at_epoch: int | None,
     refresh_token: str | None,
+    everywhere: bool = False,
 ) -> None:
+    """Ends this access token and its refresh family; ``everywhere`` (or no refresh token to tell the
+    family by) ends every refresh token and every access token of the user, in every organization."""
     now = clock.now()
     async with uow:
         if access_jti:
             expires = datetime.fromtimestamp(access_expires_at_epoch or 0, UTC) if access_expires_at_epoch else now
             await uow.tokens.revoke_access(access_jti, max(expires, now))
-        if refresh_token:
+        if refresh_token and not everywhere:
             record = await uow.tokens.find_refresh(hash_secret(refresh_token))
             if record is not None and record.user_id == user_id:
                 await uow.tokens.revoke_family(record.family_id, now)
         else:
-            # Without the refresh token we cannot tell the family: sign out every session.
             await uow.tokens.revoke_user_tokens(user_id, now)
+            await uow.tokens.end_access(user_id, at=now)
         await uow.commit()
 
 
@@ -286,6 +292,7 @@ async def reset_password(
         user = replace(user, password_hash=password_hash, status=UserStatus.ACTIVE, email_verified=True, updated_at=now)
         await uow.users.update(user)
         await uow.tokens.revoke_user_tokens(user.id, now)  # a reset signs out every session
+        await uow.tokens.end_access(user.id, at=now)
         await uow.commit()
     return user
 
@@ -419,9 +426,10 @@ async def update_user(
             user.status = changes.status
             if changes.status == UserStatus.DISABLED:
                 await uow.tokens.revoke_user_tokens(user.id, now)
+                await uow.tokens.end_access(user.id, at=now)
         await uow.users.update(user)
         if roles is not None and roles != membership.roles:
-            membership = await _set_roles(uow, actor, membership, roles)
+            membership = await _set_roles(uow, actor, membership, roles, now)
         result = OrgUser(user, membership)
         uow.record(_user_event("user.updated", result, now))
         await uow.commit()
@@ -429,11 +437,13 @@ async def update_user(
 
 
 async def _set_roles(
-    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str]
+    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str], at: datetime
 ) -> Membership:
     _guard_roles(actor, roles)
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")
+    if membership.roles - roles:  # a role taken away: tokens naming it end (one added harms no one)
+        await uow.tokens.end_access(membership.user_id, membership.organization_id, at=at)
     membership = replace(membership, roles=roles)
     await uow.memberships.update(membership)
     return membership
@@ -443,10 +453,11 @@ async def set_user_roles(
     *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, roles: list[str]
 ) -> OrgUser:
     wanted = check_roles(roles)
+    now = clock.now()
     async with uow:
-        membership = await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted)
+        membership = await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now)
         result = OrgUser(await uow.users.get(user_id), membership)
-        uow.record(_user_event("user.updated", result, clock.now()))
+        uow.record(_user_event("user.updated", result, now))
         await uow.commit()
     return result
 
@@ -459,7 +470,9 @@ async def remove_user(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, us
         membership = await uow.memberships.get(actor.org, user_id)
         user = await uow.users.get(user_id)
         await uow.memberships.remove(actor.org, user_id)
-        uow.record(_user_event("user.deleted", OrgUser(user, membership), clock.now()))
+        now = clock.now()
+        await uow.tokens.end_access(user_id, actor.org, at=now)  # its tokens for this organization end now
+        uow.record(_user_event("user.deleted", OrgUser(user, membership), now))
         await uow.commit()
 
 

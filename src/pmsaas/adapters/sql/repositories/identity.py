@@ -5,11 +5,13 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
 from pmsaas.adapters.sql.tables.identity import (
+    access_versions,
     action_tokens,
     memberships,
     refresh_tokens,
@@ -17,7 +19,15 @@ from pmsaas.adapters.sql.tables.identity import (
     users,
 )
 from pmsaas.domain.identity.model import Membership, RefreshRecord, User, UserStatus
-from pmsaas.domain.identity.ports import MembershipRepository, TokenRepository, UserFilter, UserRepository
+from pmsaas.domain.identity.ports import (
+    ALL_ORGANIZATIONS,
+    AccessEnded,
+    AccessVersions,
+    MembershipRepository,
+    TokenRepository,
+    UserFilter,
+    UserRepository,
+)
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -191,8 +201,34 @@ class SqlMembershipRepository(MembershipRepository):
 
 
 class SqlTokenRepository(TokenRepository):
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, ended: list[AccessEnded] | None = None) -> None:
         self._conn = conn
+        self._ended = ended if ended is not None else []  # the unit of work's: handed to the gate at commit
+
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions:
+        t = access_versions
+        scopes = [ALL_ORGANIZATIONS] if organization_id is None else [ALL_ORGANIZATIONS, organization_id]
+        rows = await self._conn.execute(
+            sa.select(t.c.organization_id, t.c.version).where(t.c.user_id == user_id, t.c.organization_id.in_(scopes))
+        )
+        found = {r.organization_id: r.version for r in rows}
+        return AccessVersions(
+            user=found.get(ALL_ORGANIZATIONS, 0),
+            membership=found.get(organization_id, 0) if organization_id is not None else 0,
+        )
+
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        t = access_versions
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(t).values(user_id=user_id, organization_id=organization_id, version=1, changed_at=at)
+        # One statement (the row lock orders concurrent raises): create at 1 or move by one.
+        result = await self._conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[t.c.user_id, t.c.organization_id],
+                set_={"version": t.c.version + 1, "changed_at": insert.excluded.changed_at},
+            ).returning(t.c.version)
+        )
+        self._ended.append(AccessEnded(user_id, organization_id, int(result.scalar_one())))
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         await self._conn.execute(

@@ -65,3 +65,15 @@ revoked_access_tokens = sa.Table(
     sa.Column("jti", sa.String(64), primary_key=True),
     sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
+
+# Access versions (domain/identity/ports.AccessVersions): an access token carries the versions it was
+# issued under; raising one here ends every older token. organization_id is the membership's, or the
+# nil UUID for the user's own version. Kept after a membership is removed: that is what ends its tokens.
+access_versions = sa.Table(
+    "identity_access_versions",
+    metadata,
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organization_id", sa.Uuid(), primary_key=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("changed_at", UtcDateTime(), nullable=False, index=True),
+)
