@@ -9,10 +9,11 @@ from uuid import UUID
 
 from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
-from pmsaas.domain.identity.model import Membership, RefreshRecord, User
+from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User
 from pmsaas.domain.identity.ports import (
     ALL_ORGANIZATIONS,
     AccessVersions,
+    InvitationRepository,
     MembershipRepository,
     OrganizationRegistry,
     TokenRepository,
@@ -212,3 +213,21 @@ class FakeApiKeyRepository(ApiKeyRepository):
         for org, key in list(self._db.api_keys.everywhere()):
             if key.id == key_id:
                 self._db.api_keys.put(org, key_id, replace(key, last_used_at=at))
+
+
+class FakeInvitationRepository(InvitationRepository):
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def add(self, invitation: Invitation) -> None:
+        self._db.invitations[invitation.token_hash] = invitation
+
+    async def find(self, token_hash: str) -> Invitation | None:
+        return self._db.invitations.get(token_hash)  # type: ignore[no-any-return]
+
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        for token_hash, invitation in self._db.invitations.items():
+            if invitation.id == invitation_id and invitation.accepted_at is None:
+                self._db.invitations[token_hash] = replace(invitation, accepted_at=at)
+                return True
+        return False

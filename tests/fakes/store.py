@@ -70,6 +70,7 @@ class FakeDatabase:
     refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> RefreshRecord
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
+    invitations: dict[str, Any] = field(default_factory=dict)  # token hash -> Invitation
     access_versions: dict[tuple[UUID, UUID], int] = field(default_factory=dict)  # (user, org or nil) -> version
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
     properties: OrgTable[Any] = field(default_factory=OrgTable)
@@ -96,6 +97,7 @@ class FakeDatabase:
         "action_tokens",
         "revoked_access",
         "access_versions",
+        "invitations",
         "api_keys",
         "properties",
         "units",

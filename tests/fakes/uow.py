@@ -10,6 +10,7 @@ from typing import Any
 from fakes.financial import FakeExpenseRepository, FakeOrganizationProfiles
 from fakes.identity import (
     FakeApiKeyRepository,
+    FakeInvitationRepository,
     FakeMembershipRepository,
     FakeOrganizationRegistry,
     FakeTokenRepository,
@@ -67,6 +68,7 @@ class FakeUnitOfWork(
         self.users = FakeUserRepository(db_)
         self.memberships = FakeMembershipRepository(db_)
         self.tokens = FakeTokenRepository(db_)
+        self.invitations = FakeInvitationRepository(db_)
         self.organization_registry = FakeOrganizationRegistry(db_)
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)

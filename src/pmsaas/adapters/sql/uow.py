@@ -23,6 +23,7 @@ from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethod
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
+    SqlInvitationRepository,
     SqlMembershipRepository,
     SqlTokenRepository,
     SqlUserRepository,
@@ -77,6 +78,7 @@ _REPOSITORIES = (
     "users",
     "memberships",
     "tokens",
+    "invitations",
     "organizations",
     "organization_registry",
     "membership_directory",
@@ -243,6 +245,10 @@ class SqlUnitOfWork(
     @cached_property
     def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]
         return SqlMembershipRepository(self.connection)
+
+    @cached_property
+    def invitations(self) -> SqlInvitationRepository:  # type: ignore[override]
+        return SqlInvitationRepository(self.connection)
 
     @cached_property
     def tokens(self) -> SqlTokenRepository:  # type: ignore[override]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.identity.model import IssuedAccessToken, Membership, RefreshRecord, User
+from pmsaas.domain.identity.model import Invitation, IssuedAccessToken, Membership, RefreshRecord, User
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -132,6 +132,18 @@ class TokenRepository(ABC):
     async def is_access_revoked(self, jti: str) -> bool: ...
 
 
+class InvitationRepository(ABC):
+    @abstractmethod
+    async def add(self, invitation: Invitation) -> None: ...
+
+    @abstractmethod
+    async def find(self, token_hash: str) -> Invitation | None: ...
+
+    @abstractmethod
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        """True if this call accepted it (it was open): the guard against a double acceptance."""
+
+
 class OrganizationRegistry(ABC):
     """What identity needs of organizations: create one for a new owner, know one exists."""
 
@@ -146,6 +158,7 @@ class IdentityUnitOfWork(UnitOfWork):
     users: UserRepository
     memberships: MembershipRepository
     tokens: TokenRepository
+    invitations: InvitationRepository
     organization_registry: OrganizationRegistry
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from pmsaas.domain.identity.model import (
+    Invitation,
     Membership,
     OrgUser,
     RefreshRecord,
@@ -337,8 +338,9 @@ async def create_user(
     actor: Actor,
     data: NewUser,
 ) -> OrgUser:
-    """Adds a user to the actor's organization. An existing account (by e-mail) joins it;
-    a new one without a password is invited by e-mail to set one."""
+    """Adds a user to the actor's organization; a new one without a password is invited by e-mail to
+    set one. An existing account (by e-mail) is not pulled in: it is invited to join
+    (``invite_account``) and the answer looks like a new user's, so the caller learns nothing of it."""
     email, name = normalize_email(data.email), _check_name(data.name)
     roles = check_roles(data.roles)
     _guard_roles(actor, roles)
@@ -349,6 +351,18 @@ async def create_user(
     invite_secret = None
     async with uow:
         user = await uow.users.find_by_email(email)
+        if user is not None and await uow.memberships.find(actor.org, user.id) is None:
+            return await invite_account(
+                uow=uow,
+                clock=clock,
+                mailer=mailer,
+                base_url=base_url,
+                actor=actor,
+                account=user,
+                data=data,
+                roles=roles,
+                stand_in_active=password_hash is not None,
+            )
         if user is None:
             user = User(
                 email=email,
@@ -481,3 +495,45 @@ async def me(*, uow: IdentityUnitOfWork, actor: Actor) -> User:
         raise NotFound("user")
     async with uow:
         return await uow.users.get(actor.user_id)
+
+
+async def invite_account(
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    mailer: EmailSender,
+    base_url: str,
+    actor: Actor,
+    account: User,
+    data: NewUser,
+    roles: frozenset[str],
+    stand_in_active: bool,
+) -> OrgUser:
+    """Inside ``create_user``'s transaction: store an invitation for ``account``, commit, e-mail its
+    token, and answer with an unsaved look-alike of a new user built from the request alone."""
+    now = clock.now()
+    secret = _new_secret()
+    await uow.invitations.add(
+        Invitation(actor.org, account.id, roles, hash_secret(secret), created_at=now, expires_at=now + INVITATION_TTL)
+    )
+    await uow.commit()
+    await mailer.send(
+        EmailMessage(
+            to=account.email,
+            subject="You have been invited to join an organization on pmsaas",
+            body=f"Hello {account.name},\n\nAn organization invites you to join it as {', '.join(sorted(roles))}.\n"
+            f"To accept within 7 days, sign in and send POST {base_url}/api/v1/identity/invitations/<token>/accept "
+            f"with this token:\n{secret}\nIf you do not know this organization, ignore this message.",
+        )
+    )
+    status = UserStatus.ACTIVE if stand_in_active else UserStatus.INVITED
+    stand_in = User(
+        email=account.email,
+        name=_check_name(data.name),
+        phone=data.phone,
+        status=status,
+        default_organization_id=actor.org,
+        created_at=now,
+        updated_at=now,
+    )
+    return OrgUser(stand_in, Membership(stand_in.id, actor.org, roles, created_at=now))

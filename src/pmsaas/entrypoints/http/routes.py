@@ -16,6 +16,7 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -33,6 +34,7 @@ from pmsaas.entrypoints.http.ticketing.webhooks import TicketingWebhookControlle
 CONTROLLERS: list[Any] = [
     HealthController,
     IdentityController,
+    InvitationsController,
     UsersController,
     OrganizationController,
     PropertyController,

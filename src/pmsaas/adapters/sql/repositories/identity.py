@@ -13,16 +13,18 @@ from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
 from pmsaas.adapters.sql.tables.identity import (
     access_versions,
     action_tokens,
+    invitations,
     memberships,
     refresh_tokens,
     revoked_access_tokens,
     users,
 )
-from pmsaas.domain.identity.model import Membership, RefreshRecord, User, UserStatus
+from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User, UserStatus
 from pmsaas.domain.identity.ports import (
     ALL_ORGANIZATIONS,
     AccessEnded,
     AccessVersions,
+    InvitationRepository,
     MembershipRepository,
     TokenRepository,
     UserFilter,
@@ -307,3 +309,46 @@ class SqlTokenRepository(TokenRepository):
             await self._conn.execute(sa.select(revoked_access_tokens.c.jti).where(revoked_access_tokens.c.jti == jti))
         ).first()
         return row is not None
+
+
+class SqlInvitationRepository(InvitationRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, invitation: Invitation) -> None:
+        i = invitation
+        await self._conn.execute(
+            invitations.insert().values(
+                id=i.id,
+                organization_id=i.organization_id,
+                user_id=i.user_id,
+                roles=sorted(i.roles),
+                token_hash=i.token_hash,
+                created_at=i.created_at,
+                expires_at=i.expires_at,
+                accepted_at=i.accepted_at,
+            )
+        )
+
+    async def find(self, token_hash: str) -> Invitation | None:
+        t = invitations
+        r = (await self._conn.execute(t.select().where(t.c.token_hash == token_hash))).first()
+        if r is None:
+            return None
+        return Invitation(
+            organization_id=r.organization_id,
+            user_id=r.user_id,
+            roles=frozenset(r.roles),
+            token_hash=r.token_hash,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            accepted_at=r.accepted_at,
+            id=r.id,
+        )
+
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        t = invitations
+        result = await self._conn.execute(
+            t.update().where(t.c.id == invitation_id, t.c.accepted_at.is_(None)).values(accepted_at=at)
+        )
+        return result.rowcount == 1

@@ -77,3 +77,18 @@ access_versions = sa.Table(
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("changed_at", UtcDateTime(), nullable=False, index=True),
 )
+
+# An organization's offer of roles to an existing account (domain/identity/model.Invitation): the
+# account joins when it accepts with the e-mailed token (only its hash is kept).
+invitations = sa.Table(
+    "identity_invitations",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("roles", Json, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("accepted_at", UtcDateTime(), nullable=True),
+)
