@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Developer entrypoint that needs nothing but python3.
 
-    python3 dev.py start   # install, migrate, load demo data, serve the API on http://127.0.0.1:8000
-    python3 dev.py test    # install, then ruff, import contracts, db check, the whole test suite
+    python3 dev.py start [--port N] [--host H]   # install, migrate, load demo data, serve the API
+                                                 # (http://127.0.0.1:8000 unless --port/--host say otherwise;
+                                                 # the options of `pmsaas serve`)
+    python3 dev.py test [PYTEST ARGS]            # install, then ruff, import contracts, db check, the test suite
+    python3 dev.py install                       # only install into ./.venv
+    python3 dev.py --help                        # this text
 
-Installs into ./.venv, re-installing only when pyproject.toml changes.
+Installs into ./.venv, re-installing only when pyproject.toml changes. The `pmsaas` command lives in
+.venv/bin: run `.venv/bin/pmsaas --help`, or `. .venv/bin/activate` first to have it on PATH.
 """
 
 from __future__ import annotations
@@ -66,8 +71,10 @@ def main() -> None:
         test(extra)
     elif command == "install":
         install()
+    elif command in {"-h", "--help", "help"}:
+        print(__doc__)
     else:
-        sys.exit(__doc__)
+        sys.exit(f"unknown command {command!r}\n{__doc__}" if command else __doc__)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,26 @@ Container.host_resolver.override(providers.Object(SUITE_RESOLVER))
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "today(when): pin the suite clock to a date (noon UTC) or an ISO instant")
+    config.addinivalue_line(
+        "markers", "only_on(backend, **params): a parameter value that exists on one backend only (e.g. COPY)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Combinations that do not exist are not collected (never skipped): ``only_on("postgres", writer="copy")``
+    drops the ``writer=copy`` runs on every other backend."""
+    keep, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        mismatch = any(
+            params.get("api", backend) != backend and all(params.get(k) == v for k, v in only.kwargs.items())
+            for only in item.iter_markers("only_on")
+            for backend in only.args
+        )
+        (dropped if mismatch else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

@@ -98,6 +98,12 @@ def _secret_box(settings: Settings) -> Any:
     return FernetSecretBox.development(settings.var_path / "keys")
 
 
+def _one_time_passwords(box: Any) -> Any:
+    from pmsaas.adapters.auth.totp import PyotpOneTimePasswords
+
+    return PyotpOneTimePasswords(box)
+
+
 def _attachment_storage(settings: Settings) -> Any:
     if settings.attachments_backend == "s3":
         from pmsaas.adapters.storage.s3 import S3AttachmentStorage
@@ -170,6 +176,7 @@ class Container(containers.DeclarativeContainer):
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)
     host_resolver = providers.Singleton(SystemHostResolver)  # webhook targets must resolve to public addresses
+    one_time_passwords = providers.Singleton(_one_time_passwords, secret_box)  # MFA (TOTP)
     attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)

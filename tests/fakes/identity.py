@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
+from fakes.custom_roles import with_custom_grants
 from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
 from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User
@@ -62,7 +63,10 @@ class FakeMembershipRepository(MembershipRepository):
         self._db.memberships[key] = copy.deepcopy(membership)
 
     async def find(self, organization_id: UUID, user_id: UUID) -> Membership | None:
-        return copy.deepcopy(self._db.memberships.get((organization_id, user_id)))
+        found = copy.deepcopy(self._db.memberships.get((organization_id, user_id)))
+        if found is not None:
+            with_custom_grants(self._db, [found])
+        return found
 
     async def get(self, organization_id: UUID, user_id: UUID) -> Membership:
         found = await self.find(organization_id, user_id)
@@ -72,6 +76,7 @@ class FakeMembershipRepository(MembershipRepository):
 
     async def for_user(self, user_id: UUID) -> list[Membership]:
         found = [copy.deepcopy(m) for (_, user), m in self._db.memberships.items() if user == user_id]
+        with_custom_grants(self._db, found)
         return sorted(found, key=lambda m: m.created_at)
 
     async def update(self, membership: Membership) -> None:
@@ -101,6 +106,7 @@ class FakeMembershipRepository(MembershipRepository):
             and (not f.role or f.role in m.roles)
             and created_in(u.created_at, f.created_after, f.created_before)
         ]
+        with_custom_grants(self._db, [m for _, m in pairs])
         return page_of(pairs, page, _USER_SORT, lambda p: p[0].id)
 
 
@@ -155,6 +161,12 @@ class FakeTokenRepository(TokenRepository):
         if row is None or row["purpose"] != purpose or row["used_at"] is not None or row["expires_at"] <= at:
             return None
         row["used_at"] = at
+        return row["user_id"]  # type: ignore[no-any-return]
+
+    async def peek_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        row = self._db.action_tokens.get(token_hash)
+        if row is None or row["purpose"] != purpose or row["used_at"] is not None or row["expires_at"] <= at:
+            return None
         return row["user_id"]  # type: ignore[no-any-return]
 
     async def revoke_access(self, jti: str, expires_at: datetime) -> None:

@@ -73,6 +73,8 @@ class FakeDatabase:
     invitations: dict[str, Any] = field(default_factory=dict)  # token hash -> Invitation
     access_versions: dict[tuple[UUID, UUID], int] = field(default_factory=dict)  # (user, org or nil) -> version
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
+    custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
+    mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -99,6 +101,8 @@ class FakeDatabase:
         "access_versions",
         "invitations",
         "api_keys",
+        "custom_roles",
+        "mfa_factors",
         "properties",
         "units",
         "tenants",

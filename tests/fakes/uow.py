@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import FakeExpenseRepository, FakeOrganizationProfiles
 from fakes.identity import (
     FakeApiKeyRepository,
@@ -16,6 +17,7 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.mfa import FakeMfaFactorRepository
 from fakes.operations import (
     FakeCategoryRepository,
     FakePeopleDirectory,
@@ -73,6 +75,8 @@ class FakeUnitOfWork(
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)
         self.api_keys = FakeApiKeyRepository(db_)
+        self.custom_roles = FakeCustomRoleRepository(db_)
+        self.mfa_factors = FakeMfaFactorRepository(db_)
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

@@ -146,3 +146,17 @@ async def test_a_thousand_leases_import_well_under_a_minute(api, owner, tmp_path
     print(f"rent roll: 1,000 leases imported in {elapsed:.1f}s on {api.backend}")
     assert elapsed < 60
     assert await count_leases(api, owner) == 1000
+
+
+async def test_the_first_data_row_is_line_2(api, owner, tmp_path):
+    path = write(tmp_path / "first.csv", [row("Sunset", "101", 1, rent="-5"), row("Sunset", "102", 2)])
+    r = await run(api, "import", "rent-roll", str(path), "--org", owner.org_id)
+    assert r.exit_code == 1
+    assert "line 2: rent:" in r.output and "line 1:" not in r.output, r.output
+
+
+def test_the_help_documents_the_columns():
+    text = CliRunner().invoke(cli, ["import", "rent-roll", "--help"]).output
+    for column in HEADER:
+        assert column in text, column
+    assert "first data row line" in text and "docs/rent-roll.md" in text

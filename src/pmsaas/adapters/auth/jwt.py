@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AccessVersions
-from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
 from pmsaas.domain.shared.ids import new_id
@@ -112,7 +111,7 @@ class JwtTokens(AccessTokenIssuer):
             "email": user.email,
             "org_id": str(membership.organization_id) if membership else None,
             "org_roles": roles,
-            "permissions": sorted(permissions_for(roles)),
+            "permissions": sorted(membership.permissions) if membership else [],  # custom roles' grants too
             "tenant_profile_id": str(membership.tenant_profile_id)
             if membership and membership.tenant_profile_id
             else None,

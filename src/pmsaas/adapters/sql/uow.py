@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.queries.property_list import property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
@@ -28,6 +29,7 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlTokenRepository,
     SqlUserRepository,
 )
+from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
@@ -83,6 +85,8 @@ _REPOSITORIES = (
     "organization_registry",
     "membership_directory",
     "api_keys",
+    "custom_roles",
+    "mfa_factors",
     "invoices",
     "payments",
     "ledger",
@@ -271,6 +275,14 @@ class SqlUnitOfWork(
         return SqlApiKeyRepository(self.connection)
 
     @cached_property
+    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]
+        return SqlCustomRoleRepository(self.connection)
+
+    @cached_property
+    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]
+        return SqlMfaFactorRepository(self.connection)
+
+    @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]
         return SqlInvoiceRepository(self.connection)
 
@@ -345,6 +357,7 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]
         return SqlLeasesToBill(self.connection)
+
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
     """``uow.read_only()``: the same repositories over a connection in autocommit, for use cases that

@@ -27,8 +27,10 @@ async def accept_invitation(*, uow: IdentityUnitOfWork, clock: Clock, actor: Act
             raise Conflict("you are already a member of this organization")
         if not await uow.organization_registry.exists(invitation.organization_id):
             raise NotFound("invitation")
-        membership = Membership(actor.user_id, invitation.organization_id, invitation.roles, created_at=now)
-        await uow.memberships.add(membership)
+        await uow.memberships.add(
+            Membership(actor.user_id, invitation.organization_id, invitation.roles, created_at=now)
+        )
+        membership = await uow.memberships.get(invitation.organization_id, actor.user_id)  # custom grants
         result = OrgUser(await uow.users.get(actor.user_id), membership)
         uow.record(_user_event("user.created", result, now))
         await uow.commit()

@@ -9,7 +9,9 @@ from enum import StrEnum
 from uuid import UUID
 
 from pmsaas.domain.identity.roles import is_known_role, permissions_for
+from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -37,9 +39,12 @@ def check_password(password: str, field_name: str = "password") -> None:
         raise ValidationFailed.single(field_name, f"must be at most {MAX_PASSWORD_LENGTH} characters")
 
 
-def check_roles(roles: list[str], field_name: str = "roles") -> frozenset[str]:
+def check_roles(roles: list[str], field_name: str = "roles", custom: frozenset[str] = frozenset()) -> frozenset[str]:
+    """``custom``: the names of the organization's own roles, assignable like the built-in ones."""
     problems = [
-        FieldProblem(f"{field_name}.{i}", f"unknown role {r!r}") for i, r in enumerate(roles) if not is_known_role(r)
+        FieldProblem(f"{field_name}.{i}", f"unknown role {r!r}")
+        for i, r in enumerate(roles)
+        if not is_known_role(r) and r not in custom
     ]
     if problems:
         raise ValidationFailed(problems)
@@ -70,10 +75,65 @@ class Membership:
     created_at: datetime
     tenant_profile_id: UUID | None = None
     id: UUID = field(default_factory=new_id)
+    # What the organization's custom roles among ``roles`` grant; the repositories fill it in.
+    custom_grants: frozenset[str] = frozenset()
 
     @property
     def permissions(self) -> frozenset[str]:
-        return permissions_for(self.roles)
+        """The effective grants: the union of every role's, built-in and custom."""
+        return permissions_for(self.roles) | self.custom_grants
+
+
+@dataclass(eq=False)
+class CustomRole:
+    organization_id: UUID
+    name: str
+    description: str
+    permissions: frozenset[str]
+    created_at: datetime
+    updated_at: datetime
+    created_by: UUID | None = None
+    id: UUID = field(default_factory=new_id)
+
+    def event(self, name: str, at: datetime, actor: Actor) -> DomainEvent:
+        return DomainEvent(
+            name=name,
+            organization_id=self.organization_id,
+            occurred_at=at,
+            data={
+                "role_id": str(self.id),
+                "name": self.name,
+                "permissions": sorted(self.permissions),
+                "actor_user_id": str(actor.user_id) if actor.user_id else None,
+            },
+        )
+
+
+@dataclass(eq=False)
+class MfaFactor:
+    """A user's TOTP factor. ``sealed_secret`` is encrypted (the OneTimePasswords adapter opens it);
+    ``last_step`` is the newest time step accepted, so no code is accepted twice; recovery codes are
+    kept as SHA-256 hashes and each leaves the list when used."""
+
+    user_id: UUID
+    sealed_secret: str
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    last_step: int | None = None
+    recovery_hashes: tuple[str, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        return self.confirmed_at is not None
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    """The first step of a sign-in with MFA: no access token, only this short-lived challenge."""
+
+    token: str
+    expires_in: int
+    user: User
 
 
 @dataclass(frozen=True)

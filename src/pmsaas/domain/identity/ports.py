@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.identity.model import Invitation, IssuedAccessToken, Membership, RefreshRecord, User
+from pmsaas.domain.identity.model import (
+    CustomRole,
+    Invitation,
+    IssuedAccessToken,
+    Membership,
+    MfaFactor,
+    RefreshRecord,
+    User,
+)
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -126,6 +134,10 @@ class TokenRepository(ABC):
         """Marks a live token used and returns its user id; None when unknown, used or expired."""
 
     @abstractmethod
+    async def peek_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        """The user id of a live token, leaving it unused (an MFA challenge survives a mistyped code)."""
+
+    @abstractmethod
     async def revoke_access(self, jti: str, expires_at: datetime) -> None: ...
 
     @abstractmethod
@@ -144,6 +156,55 @@ class InvitationRepository(ABC):
         """True if this call accepted it (it was open): the guard against a double acceptance."""
 
 
+class CustomRoleRepository(ABC):
+    @abstractmethod
+    async def add(self, role: CustomRole) -> None:
+        """Raises Conflict when the organization already has a role of that name (any case)."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, role_id: UUID) -> CustomRole:
+        """Raises NotFound for an unknown id or another organization's."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID) -> list[CustomRole]:
+        """The organization's roles by name."""
+
+    @abstractmethod
+    async def update(self, role: CustomRole) -> None:
+        """Raises Conflict when the new name is another role's."""
+
+    @abstractmethod
+    async def remove(self, organization_id: UUID, role_id: UUID) -> None: ...
+
+
+class MfaFactorRepository(ABC):
+    @abstractmethod
+    async def find(self, user_id: UUID) -> MfaFactor | None: ...
+
+    @abstractmethod
+    async def save(self, factor: MfaFactor) -> None:
+        """Inserts or replaces the user's factor (one per user)."""
+
+    @abstractmethod
+    async def remove(self, user_id: UUID) -> None: ...
+
+
+class OneTimePasswords(ABC):
+    """TOTP (RFC 6238): 6 digits, 30-second steps. Secrets leave the adapter sealed."""
+
+    @abstractmethod
+    def new_secret(self) -> tuple[str, str]:
+        """A new secret as (sealed for storage, base32 plaintext shown once to the user)."""
+
+    @abstractmethod
+    def provisioning_uri(self, sealed_secret: str, *, account: str) -> str:
+        """The ``otpauth://totp/...`` URI an authenticator app scans."""
+
+    @abstractmethod
+    def matching_step(self, sealed_secret: str, code: str, at: datetime) -> int | None:
+        """The time step (±1 around ``at``) whose code is ``code``, newest first; None when none is."""
+
+
 class OrganizationRegistry(ABC):
     """What identity needs of organizations: create one for a new owner, know one exists."""
 
@@ -160,6 +221,8 @@ class IdentityUnitOfWork(UnitOfWork):
     tokens: TokenRepository
     invitations: InvitationRepository
     organization_registry: OrganizationRegistry
+    custom_roles: CustomRoleRepository
+    mfa_factors: MfaFactorRepository
 
 
 class PasswordHasher(ABC):

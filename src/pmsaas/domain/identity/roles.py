@@ -36,6 +36,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "visitor:*",
         "security:*",
         "payment:*",
+        "role:*",  # the organization's custom roles (issue 13)
     ),
     # Money (issue 4): managers bill and record manual payments; tenants see and pay their own.
     "PropertyManager": ("financial:read", "financial:create", "financial:update", "payment:read", "payment:create"),
@@ -90,6 +91,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "notification": ("read", "create", "update", "delete"),
     "webhook": ("read", "create", "delete"),
     "apikey": ("read", "create", "delete"),
+    "role": ("read", "create", "update", "delete"),
     "visitor": ("read", "create", "update", "delete"),
     "security": ("read", "update"),
 }

@@ -8,9 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from pmsaas.domain.identity.custom_roles import guard_grants
 from pmsaas.domain.identity.model import (
     Invitation,
     Membership,
+    MfaChallenge,
     OrgUser,
     RefreshRecord,
     TokenPair,
@@ -45,6 +47,8 @@ from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 INVITATION_TTL = timedelta(days=7)
 RESET_TTL = timedelta(hours=2)
+CHALLENGE_TTL = timedelta(minutes=5)  # the MFA sign-in challenge (domain/identity/mfa.py)
+CHALLENGE_PURPOSE = "mfa"
 
 
 def hash_secret(secret: str) -> str:
@@ -156,7 +160,7 @@ async def login(
     email: str,
     password: str,
     client_ip: str,
-) -> TokenPair:
+) -> TokenPair | MfaChallenge:
     email = email.strip().lower()
     for key, limit in (
         (f"login:account:{email}", policy.login_attempts_per_account),
@@ -172,11 +176,35 @@ async def login(
             raise AuthenticationFailed("Invalid e-mail or password")
         if not hasher.verify(user.password_hash, password) or user.status == UserStatus.DISABLED:
             raise AuthenticationFailed("Invalid e-mail or password")
-        membership = await _pick_membership(uow, user)
-        pair = await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=new_id())
+        result = await _mfa_challenge(uow, clock, user) or await issue_session(uow, issuer, clock, policy, user)
         await uow.commit()
     await limiter.reset(f"login:account:{email}")
-    return pair
+    return result
+
+
+async def issue_session(
+    uow: IdentityUnitOfWork, issuer: AccessTokenIssuer, clock: Clock, policy: TokenPolicy, user: User
+) -> TokenPair:
+    """A new refresh family and access token, in the user's default organization."""
+    membership = await _pick_membership(uow, user)
+    return await _issue_pair(uow, issuer, clock, policy, user, membership, family_id=new_id())
+
+
+async def _mfa_challenge(uow: IdentityUnitOfWork, clock: Clock, user: User) -> MfaChallenge | None:
+    """With MFA on, a right password earns only a short-lived challenge (hashed, single use)."""
+    factor = await uow.mfa_factors.find(user.id)
+    if factor is None or not factor.enabled:
+        return None
+    secret = _new_secret()
+    now = clock.now()
+    await uow.tokens.add_action_token(
+        user_id=user.id,
+        purpose=CHALLENGE_PURPOSE,
+        token_hash=hash_secret(secret),
+        created_at=now,
+        expires_at=now + CHALLENGE_TTL,
+    )
+    return MfaChallenge(token=secret, expires_in=int(CHALLENGE_TTL.total_seconds()), user=user)
 
 
 async def refresh(
@@ -328,6 +356,18 @@ def _guard_roles(actor: Actor, roles: frozenset[str]) -> None:
         raise PermissionDenied("only a SuperAdmin can grant SuperAdmin")
 
 
+async def _resolve_roles(uow: IdentityUnitOfWork, actor: Actor, wanted: list[str]) -> frozenset[str]:
+    """Role names (built-in or the organization's own) or custom role ids → the names a membership
+    holds. Whoever hands out a custom role must hold what it grants (no way up through a role)."""
+    custom = {r.name: r for r in await uow.custom_roles.list(actor.org)}
+    by_id = {str(r.id): r.name for r in custom.values()}
+    roles = check_roles([by_id.get(r.lower(), r) for r in wanted], custom=frozenset(custom))
+    _guard_roles(actor, roles)
+    for name in roles & custom.keys():
+        guard_grants(actor, custom[name].permissions)
+    return roles
+
+
 async def create_user(
     *,
     uow: IdentityUnitOfWork,
@@ -342,14 +382,13 @@ async def create_user(
     set one. An existing account (by e-mail) is not pulled in: it is invited to join
     (``invite_account``) and the answer looks like a new user's, so the caller learns nothing of it."""
     email, name = normalize_email(data.email), _check_name(data.name)
-    roles = check_roles(data.roles)
-    _guard_roles(actor, roles)
     if data.password is not None:
         check_password(data.password)
     password_hash = hasher.hash(data.password) if data.password is not None else None
     now = clock.now()
     invite_secret = None
     async with uow:
+        roles = await _resolve_roles(uow, actor, data.roles)
         user = await uow.users.find_by_email(email)
         if user is not None and await uow.memberships.find(actor.org, user.id) is None:
             return await invite_account(
@@ -379,8 +418,8 @@ async def create_user(
                 invite_secret = await _send_action_link(uow, clock, user, "invite", INVITATION_TTL)
         elif await uow.memberships.find(actor.org, user.id) is not None:
             raise Conflict("this user is already a member of the organization")
-        membership = Membership(user.id, actor.org, roles, created_at=now)
-        await uow.memberships.add(membership)
+        await uow.memberships.add(Membership(user.id, actor.org, roles, created_at=now))
+        membership = await uow.memberships.get(actor.org, user.id)  # with the custom roles' grants
         result = OrgUser(user, membership)
         uow.record(_user_event("user.created", result, now))
         await uow.commit()
@@ -403,9 +442,10 @@ async def get_user(*, uow: IdentityUnitOfWork, actor: Actor, user_id: UUID) -> O
 
 
 async def list_users(*, uow: IdentityUnitOfWork, actor: Actor, filters: UserFilter, page: PageRequest) -> Page[OrgUser]:
-    if filters.role is not None and not is_known_role(filters.role):
-        raise ValidationFailed.single("role", f"unknown role {filters.role!r}")
     async with uow:
+        if filters.role is not None and not is_known_role(filters.role):
+            if filters.role not in {r.name for r in await uow.custom_roles.list(actor.org)}:
+                raise ValidationFailed.single("role", f"unknown role {filters.role!r}")
         found = await uow.memberships.list_users(actor.org, filters, page)
     return Page([OrgUser(u, m) for u, m in found.items], found.total, found.page, found.page_size)
 
@@ -422,9 +462,9 @@ async def update_user(
     *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, changes: UserChanges
 ) -> OrgUser:
     name = _check_name(changes.name)
-    roles = check_roles(changes.roles) if changes.roles is not None else None
     now = clock.now()
     async with uow:
+        roles = await _resolve_roles(uow, actor, changes.roles) if changes.roles is not None else None
         membership = await uow.memberships.get(actor.org, user_id)
         current = await uow.users.get(user_id)
         status_changes = changes.status is not None and changes.status != current.status
@@ -443,7 +483,8 @@ async def update_user(
                 await uow.tokens.end_access(user.id, at=now)
         await uow.users.update(user)
         if roles is not None and roles != membership.roles:
-            membership = await _set_roles(uow, actor, membership, roles, now)
+            await _set_roles(uow, actor, membership, roles, now)
+            membership = await uow.memberships.get(actor.org, user_id)
         result = OrgUser(user, membership)
         uow.record(_user_event("user.updated", result, now))
         await uow.commit()
@@ -453,7 +494,6 @@ async def update_user(
 async def _set_roles(
     uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str], at: datetime
 ) -> Membership:
-    _guard_roles(actor, roles)
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")
     if membership.roles - roles:  # a role taken away: tokens naming it end (one added harms no one)
@@ -466,10 +506,11 @@ async def _set_roles(
 async def set_user_roles(
     *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, roles: list[str]
 ) -> OrgUser:
-    wanted = check_roles(roles)
     now = clock.now()
     async with uow:
-        membership = await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now)
+        wanted = await _resolve_roles(uow, actor, roles)
+        await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now)
+        membership = await uow.memberships.get(actor.org, user_id)  # with the custom roles' grants
         result = OrgUser(await uow.users.get(user_id), membership)
         uow.record(_user_event("user.updated", result, now))
         await uow.commit()
@@ -516,6 +557,8 @@ async def invite_account(
     await uow.invitations.add(
         Invitation(actor.org, account.id, roles, hash_secret(secret), created_at=now, expires_at=now + INVITATION_TTL)
     )
+    # The grants of the organization's custom roles among them, as a new user's membership shows.
+    grants = frozenset(p for r in await uow.custom_roles.list(actor.org) if r.name in roles for p in r.permissions)
     await uow.commit()
     await mailer.send(
         EmailMessage(
@@ -536,4 +579,4 @@ async def invite_account(
         created_at=now,
         updated_at=now,
     )
-    return OrgUser(stand_in, Membership(stand_in.id, actor.org, roles, created_at=now))
+    return OrgUser(stand_in, Membership(stand_in.id, actor.org, roles, created_at=now, custom_grants=grants))

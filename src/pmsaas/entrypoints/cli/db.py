@@ -37,6 +37,28 @@ def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def current_revisions(url: str) -> tuple[str, ...]:
+    engine = create_sync_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+    finally:
+        engine.dispose()
+
+
+def upgrade_and_report(url: str, revision: str = "heads") -> str:
+    """Upgrade, and say what changed: a new database and an up-to-date one must not look alike."""
+    before = current_revisions(url)
+    upgrade(url, revision)
+    after = current_revisions(url)
+    at = ", ".join(after) or "none"
+    if before == after:
+        return f"database is up to date: already at {at}, nothing to apply"
+    script = ScriptDirectory.from_config(alembic_config(url))
+    applied = len(list(script.iterate_revisions(after, before or "base")))
+    return f"database is up to date: upgraded from {', '.join(before) or 'none'} to {at} ({applied} revisions)"
+
+
 def pending_differences(url: str) -> list[object]:
     """Upgrade, then compare the live schema with the tables the code declares."""
     upgrade(url)

@@ -17,6 +17,22 @@ def _settings() -> Settings:
     return load_settings()
 
 
+def _refuse_busy_port(host: str, port: int) -> None:
+    """One clear line instead of the server's backtrace when something already listens there."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server running there? "
+                f"Pick another port: pmsaas serve --port {port + 1} (or python3 dev.py start --port {port + 1})"
+            ) from None
+
+
 def _refuse_unsafe_production(settings: Settings) -> None:
     if settings.is_production and not settings.jwt_private_key:
         raise click.ClickException("PMSAAS_ENV=production needs PMSAAS_JWT_PRIVATE_KEY; refusing dev keys")
@@ -36,6 +52,7 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
     """Run the HTTP API."""
     settings = _settings()
     _refuse_unsafe_production(settings)
+    _refuse_busy_port(host, port)
     if settings.is_production:
         from pmsaas.entrypoints.cli.seed import has_demo_users
 
@@ -87,10 +104,9 @@ def db() -> None:
 @click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: every head)."""
-    from pmsaas.entrypoints.cli.db import upgrade
+    from pmsaas.entrypoints.cli.db import upgrade_and_report
 
-    upgrade(_settings().resolved_database_url, revision)
-    click.echo("database is up to date")
+    click.echo(upgrade_and_report(_settings().resolved_database_url, revision))
 
 
 @db.command("check")
@@ -161,7 +177,17 @@ def import_() -> None:
 def import_rent_roll(file: Path, organization: str, dry_run: bool) -> None:
     """Import a rent roll CSV (properties, units, tenants, leases): all rows or none.
 
-    Re-importing the same file changes nothing (rows are matched to what exists)."""
+    \b
+    One row per lease; the header names the columns (any order, case-insensitive; * = required):
+      property_name*, property_type (residential|commercial|mixed_use),
+      street*, city*, province* (or state), postal_code*, country (IN|CA|US),
+      unit_name*, unit_type, bedrooms, bathrooms, area, area_unit (sqft|sqm), market_rent,
+      tenant_name*, tenant_email*, tenant_phone,
+      lease_start* (YYYY-MM-DD), lease_end (blank = periodic), rent* (1500.00),
+      billing_day (default 1), grace_days, security_deposit, lease_status (active|draft)
+
+    Errors are reported by line: the header is line 1, the first data row line 2. Re-importing the
+    same file changes nothing (rows are matched to what exists). More in docs/rent-roll.md."""
     from uuid import UUID
 
     from pmsaas.domain.properties.rent_roll import RentRollRejected

@@ -18,6 +18,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; the header is line 1. A UTF-8 BOM (Excel) is accepted."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
+        _ = reader.fieldnames  # reads the header now, so the first data row is line 2
         line = reader.line_num
         for row in reader:
             yield line + 1, {k: (v or "") for k, v in row.items() if k is not None}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
 from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -28,7 +27,17 @@ from pmsaas.entrypoints.http.openapi_errors import document_errors
 from pmsaas.entrypoints.http.routes import CONTROLLERS
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
-SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+# Swagger UI 5 from the npm package swagger-ui-dist, vendored (scripts/refresh_swagger_ui.py): the
+# first major version that renders OpenAPI 3.1, served from the package so the explorer works offline.
+SWAGGER_ASSETS = Path(__file__).resolve().parent / "explorer"
+
+
+class ExplorerPlugin(SwaggerRenderPlugin):
+    """Swagger UI that keeps what "Authorize" was given (a bearer token, an API key) across reloads."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        page = super().render(request, openapi_schema)
+        return page.replace(b"deepLinking: true,", b"deepLinking: true, persistAuthorization: true,", 1)
 
 
 def _openapi() -> OpenAPIConfig:
@@ -38,7 +47,7 @@ def _openapi() -> OpenAPIConfig:
         description="Property management: the platform API (/api/v1) and the ticketing API (/v1).",
         path="/schema",
         render_plugins=[
-            SwaggerRenderPlugin(
+            ExplorerPlugin(
                 path="/",
                 js_url="/static/swagger/swagger-ui-bundle.js",
                 css_url="/static/swagger/swagger-ui.css",

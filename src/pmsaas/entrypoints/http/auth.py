@@ -34,6 +34,7 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/identity/refresh",
         "/api/v1/identity/forgot-password",
         "/api/v1/identity/reset-password",
+        "/api/v1/identity/mfa/verify",  # the second sign-in step: the challenge token is the credential
         "/.well-known/jwks.json",
         "/oauth/token",
         "/metrics",
@@ -210,11 +211,14 @@ class Authenticator:
     def _token_actor(claims: dict[str, Any]) -> Actor:
         roles = frozenset(claims.get("org_roles") or ())
         tenant_profile = claims.get("tenant_profile_id")
+        # The token's grants: its roles' at issue time, custom roles included (their grants are not
+        # known from the names alone). A token without the claim falls back to the built-in roles.
+        granted = claims.get("permissions")
         return Actor(
             user_id=UUID(claims["sub"]),
             organization_id=UUID(claims["org_id"]) if claims.get("org_id") else None,
             roles=roles,
-            permissions=permissions_for(roles),
+            permissions=frozenset(granted) if isinstance(granted, list) else permissions_for(roles),
             tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
         )
 
@@ -229,14 +233,15 @@ class Authenticator:
             membership = await uow.memberships.find(org, user_id)
         if membership is None and "SuperAdmin" not in roles:
             raise NotFound("organization", org)
+        granted = permissions_for(roles)
         if membership is not None:
-            roles = membership.roles
+            roles, granted = membership.roles, membership.permissions
             tenant_profile = str(membership.tenant_profile_id) if membership.tenant_profile_id else None
         return Actor(
             user_id=user_id,
             organization_id=org,
             roles=roles,
-            permissions=permissions_for(roles),
+            permissions=granted,
             tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
         )
 

@@ -12,6 +12,8 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
+from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
@@ -39,6 +41,23 @@ class RequestContext:
     @property
     def clock(self) -> Clock:
         return self._container.clock()  # type: ignore[no-any-return]
+
+    # Identity's ports, for the sign-in and MFA handlers.
+    @property
+    def one_time_passwords(self) -> OneTimePasswords:
+        return self._container.one_time_passwords()  # type: ignore[no-any-return]
+
+    @property
+    def login_attempts(self) -> AttemptLimiter:
+        return self._container.login_attempts()  # type: ignore[no-any-return]
+
+    @property
+    def access_tokens(self) -> AccessTokenIssuer:
+        return self._container.tokens()  # type: ignore[no-any-return]
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        return self._container.token_policy()  # type: ignore[no-any-return]
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""

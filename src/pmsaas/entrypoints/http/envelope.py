@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from pmsaas.domain.shared.paging import Page
+from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.entrypoints.http.context import request_id_var
 
 T = TypeVar("T")
@@ -155,3 +155,9 @@ class TicketingError(msgspec.Struct, kw_only=True):
 class TicketingErrorResponse(msgspec.Struct, kw_only=True):
     status: str = "error"
     error: TicketingError
+
+
+def paginated_all(items: list[T], paging: PageRequest) -> Paginated[T]:
+    """One page of a collection read whole (bounded: one aggregate's children, an organization's settings)."""
+    window = items[paging.offset : paging.offset + paging.page_size]
+    return paginated(Page(items=window, total=len(items), page=paging.page, page_size=paging.page_size), window)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from pmsaas.domain.shared.errors import ValidationFailed
@@ -55,3 +55,15 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
         )
 
     return provide
+
+
+def provide_paging(
+    page: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+    page_size: Annotated[int, QueryParameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
+) -> PageRequest:
+    return PageRequest(page=page, page_size=page_size)
+
+
+# For a small collection read whole (a budget's categories, a request's history): ``page`` and
+# ``page_size`` only, so it answers in the list envelope like every other list (envelope.paginated_all).
+PAGING = {"paging": Provide(provide_paging, sync_to_thread=False)}

@@ -29,11 +29,13 @@ async def _invoices(api, owner, lease):
     return r.json()["data"]
 
 
+# Both billing writers where both exist: COPY is PostgreSQL's, SQLite has only the bulk one.
+pytestmark = pytest.mark.only_on("postgres", writer="copy")
+
+
 @pytest.fixture(params=["copy", "bulk"])
 def writer(request, api, monkeypatch):
-    """Both billing writers where both exist (PostgreSQL); SQLite has only the bulk one."""
-    if request.param == "copy" and api.container.engine().dialect.name != "postgresql":
-        pytest.skip("COPY is PostgreSQL's")
+    assert request.param == "bulk" or api.container.engine().dialect.name == "postgresql"
     use_copy = request.param == "copy"
     monkeypatch.setattr(
         SqlUnitOfWork, "billing", property(lambda self: SqlBillingWriter(self.connection, use_copy=use_copy))

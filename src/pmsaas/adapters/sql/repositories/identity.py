@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
+from pmsaas.adapters.sql.repositories.custom_roles import with_custom_grants
 from pmsaas.adapters.sql.tables.identity import (
     access_versions,
     action_tokens,
@@ -139,7 +140,11 @@ class SqlMembershipRepository(MembershipRepository):
                 )
             )
         ).first()
-        return to_membership(row) if row else None
+        if row is None:
+            return None
+        found = to_membership(row)
+        await with_custom_grants(self._conn, [found])
+        return found
 
     async def get(self, organization_id: UUID, user_id: UUID) -> Membership:
         found = await self.find(organization_id, user_id)
@@ -151,7 +156,9 @@ class SqlMembershipRepository(MembershipRepository):
         rows = await self._conn.execute(
             memberships.select().where(memberships.c.user_id == user_id).order_by(memberships.c.created_at)
         )
-        return [to_membership(r) for r in rows]
+        found = [to_membership(r) for r in rows]
+        await with_custom_grants(self._conn, found)
+        return found
 
     async def update(self, membership: Membership) -> None:
         await self._conn.execute(
@@ -184,7 +191,7 @@ class SqlMembershipRepository(MembershipRepository):
             )
         if filters.role:
             # Roles are a small JSON array; a quoted-name match works on both engines.
-            where.append(sa.cast(memberships.c.roles, sa.Text).like(f'%"{filters.role}"%'))
+            where.append(sa.cast(memberships.c.roles, sa.Text).contains(f'"{filters.role}"', autoescape=True))
         where += apply_created_range(users.c.created_at, filters.created_after, filters.created_before)
         cols = [*users.c, *(c.label(f"m_{c.name}") for c in memberships.c)]
 
@@ -199,7 +206,9 @@ class SqlMembershipRepository(MembershipRepository):
                 created_at=m["m_created_at"],
             )
 
-        return await page_of(self._conn, joined, where, _USER_SORT, page, to_pair, columns=cols, id_column=users.c.id)
+        found = await page_of(self._conn, joined, where, _USER_SORT, page, to_pair, columns=cols, id_column=users.c.id)
+        await with_custom_grants(self._conn, [m for _, m in found.items])
+        return found
 
 
 class SqlTokenRepository(TokenRepository):
@@ -298,6 +307,15 @@ class SqlTokenRepository(TokenRepository):
             return None
         result = await self._conn.execute(t.update().where(t.c.id == row.id, t.c.used_at.is_(None)).values(used_at=at))
         return row.user_id if result.rowcount == 1 else None
+
+    async def peek_action_token(self, *, purpose: str, token_hash: str, at: datetime) -> UUID | None:
+        t = action_tokens
+        row = (
+            await self._conn.execute(
+                t.select().where(t.c.token_hash == token_hash, t.c.purpose == purpose, t.c.used_at.is_(None))
+            )
+        ).first()
+        return row.user_id if row is not None and row.expires_at > at else None
 
     async def revoke_access(self, jti: str, expires_at: datetime) -> None:
         exists = await self.is_access_revoked(jti)

@@ -92,3 +92,32 @@ invitations = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Column("accepted_at", UtcDateTime(), nullable=True),
 )
+
+# An organization's own roles (the built-in ones are constants in domain/identity/roles.py). A role
+# name is unique per organization whatever its case (``name_key`` is the lower-cased name).
+custom_roles = sa.Table(
+    "identity_custom_roles",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("name_key", sa.String(50), nullable=False),
+    sa.Column("description", sa.String(500), nullable=False),
+    sa.Column("permissions", Json, nullable=False),
+    sa.Column("created_by", sa.Uuid(), nullable=True),
+    *timestamps(),
+    sa.UniqueConstraint("organization_id", "name_key"),
+)
+
+# A user's TOTP factor: the secret sealed by the SecretBox, the newest time step accepted (no code
+# twice), and the SHA-256 hashes of the recovery codes not used yet.
+mfa_factors = sa.Table(
+    "identity_mfa_factors",
+    metadata,
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sealed_secret", sa.String(500), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    sa.Column("last_step", sa.BigInteger(), nullable=True),
+    sa.Column("recovery_hashes", Json, nullable=False),
+)

@@ -16,7 +16,7 @@ from litestar.params import QueryParameter
 
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
-from pmsaas.domain.shared.paging import Page
+from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.entrypoints.http.context import public_base_url
 from pmsaas.entrypoints.http.envelope import TicketingLinks, TicketingMeta, TicketingPagination
 
@@ -91,3 +91,10 @@ def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) ->
         links=links,
     )
     return TicketingList(data=items, meta=TicketingMeta(pagination=pagination))
+
+
+def page_of_all(request: Request[Any, Any, Any], items: list[T], page: int, per_page: int) -> TicketingList[T]:
+    """One page of a small collection read whole (an organization's webhooks), in the list envelope."""
+    paging = PageRequest(page=page, page_size=per_page)
+    window = items[paging.offset : paging.offset + per_page]
+    return page_of(request, Page(items=window, total=len(items), page=page, page_size=per_page), window)

@@ -6,19 +6,27 @@ delivery (Standard Webhooks, docs/api-contract.md §8) needs it in clear. It is 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.operations import webhooks
 from pmsaas.domain.operations.model import WebhookSubscription
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
-from pmsaas.entrypoints.http.envelope import TicketingMeta
 from pmsaas.entrypoints.http.structs import Input
-from pmsaas.entrypoints.http.ticketing.common import TicketingItem, TicketingList, item, scope_guard, ts
+from pmsaas.entrypoints.http.ticketing.common import (
+    Page_,
+    PerPage,
+    TicketingItem,
+    TicketingList,
+    item,
+    page_of_all,
+    scope_guard,
+    ts,
+)
 
 EventName = Literal["ticket.created", "ticket.updated", "ticket.resolved"]
 
@@ -64,6 +72,13 @@ class TicketingWebhookController(Controller):
         return item(WebhookOut.of(webhook))
 
     @get("/", guards=[READ], summary="List webhooks")
-    async def list_webhooks(self, container: AppContainer, actor: CurrentActor) -> TicketingList[WebhookOut]:
+    async def list_webhooks(
+        self,
+        request: Request[Any, Any, Any],
+        container: AppContainer,
+        actor: CurrentActor,
+        page: Page_ = 1,
+        per_page: PerPage = 10,
+    ) -> TicketingList[WebhookOut]:
         hooks = await webhooks.list_webhooks(uow=container.uow(), actor=actor)
-        return TicketingList(data=[WebhookOut.of(w) for w in hooks], meta=TicketingMeta())
+        return page_of_all(request, [WebhookOut.of(w) for w in hooks], page, per_page)

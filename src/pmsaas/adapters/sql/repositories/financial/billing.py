@@ -300,10 +300,8 @@ class _CopyPipeline:
         raw = await self._conn.get_raw_connection()
         pg = raw.driver_connection  # psycopg AsyncConnection: the unit of work's own
         assert pg is not None
-        if pg.autocommit:
-            # A lazily begun unit of work (engine.LAZY_BEGIN) that has not written yet: COPY bypasses
-            # SQLAlchemy's hook, so open the transaction here or every COPY would commit on its own.
-            await pg.set_autocommit(False)
+        if pg.autocommit:  # a read-only unit of work: COPY would commit row batches on their own
+            raise RuntimeError("the billing writer needs a writing unit of work")
         queue: asyncio.Queue[IssuedBatch | None] = asyncio.Queue()
         writer = asyncio.create_task(self._write(pg, queue))
         try:

@@ -19,4 +19,3 @@ def insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
 def lock_for_update(query: Any, conn: AsyncConnection) -> Any:
     # SQLite serializes writers itself; PostgreSQL needs the row lock.
     return query.with_for_update() if conn.dialect.name == "postgresql" else query
-

@@ -169,4 +169,3 @@ class SqlOrganizationProfiles(OrganizationProfiles):
 
 def _text(extra: dict[str, Any], key: str) -> str | None:
     return str(extra[key]) if extra.get(key) else None
-

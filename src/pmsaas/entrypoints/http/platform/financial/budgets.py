@@ -15,10 +15,11 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from pmsaas.domain.financial import budgets
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import not_tenant
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
@@ -154,13 +155,24 @@ class BudgetController(Controller):
     ) -> None:
         await budgets.delete_budget(uow=uow, actor=actor, budget_id=budget_id)
 
-    @get("/{budget_id:uuid}/categories", guards=[requires("financial:read")], summary="A budget's categories")
+    @get(
+        "/{budget_id:uuid}/categories",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="A budget's categories",
+    )
     async def categories(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, budget_id: FromPath[UUID]
-    ) -> Ok[list[BudgetCategoryOut]]:
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        budget_id: FromPath[UUID],
+        paging: NamedDependency[PageRequest],
+    ) -> Paginated[BudgetCategoryOut]:
         not_tenant(actor)
         b = await budgets.get_budget(uow=uow, actor=actor, budget_id=budget_id)
-        return ok([BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories])
+        return paginated_all(
+            [BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories], paging
+        )
 
     @post(
         "/{budget_id:uuid}/categories",

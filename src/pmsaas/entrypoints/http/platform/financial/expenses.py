@@ -14,10 +14,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from pmsaas.domain.financial import expenses
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description, not_tenant
 from pmsaas.entrypoints.http.platform.financial.tds import ExpenseTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
@@ -207,11 +208,20 @@ class ExpenseController(Controller):
         )
         return ok(ExpenseOut.of(expense))
 
-    @get("/{expense_id:uuid}/attachments", guards=[requires("financial:read")], summary="An expense's attachments")
+    @get(
+        "/{expense_id:uuid}/attachments",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="An expense's attachments",
+    )
     async def attachments(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, expense_id: FromPath[UUID]
-    ) -> Ok[list[AttachmentOut]]:
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        expense_id: FromPath[UUID],
+        paging: NamedDependency[PageRequest],
+    ) -> Paginated[AttachmentOut]:
         not_tenant(actor)
         e = await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)
-        return ok([AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments])
-
+        found = [AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments]
+        return paginated_all(found, paging)

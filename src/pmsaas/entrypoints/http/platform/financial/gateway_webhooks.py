@@ -144,4 +144,3 @@ async def _signed_body(
     if not signed:
         raise ApiError(401, "AUTHENTICATION_FAILED", "Invalid or expired webhook signature")
     return body
-

@@ -16,10 +16,11 @@ from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceFilter
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentOut
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
@@ -306,9 +307,18 @@ class InvoiceController(Controller):
         invoice = await invoicing.cancel_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
         return ok(InvoiceOut.of(invoice, _today(clock)))
 
-    @get("/{invoice_id:uuid}/payments", guards=[requires("financial:read")], summary="Payments applied to an invoice")
+    @get(
+        "/{invoice_id:uuid}/payments",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="Payments applied to an invoice",
+    )
     async def invoice_payments(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, invoice_id: FromPath[UUID]
-    ) -> Ok[list[PaymentOut]]:
+        self,
+        uow: NamedDependency[FinancialUnitOfWork],
+        actor: CurrentActor,
+        invoice_id: FromPath[UUID],
+        paging: NamedDependency[PageRequest],
+    ) -> Paginated[PaymentOut]:
         payments = await invoicing.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
-        return ok([PaymentOut.of(p) for p in payments])
+        return paginated_all([PaymentOut.of(p) for p in payments], paging)

@@ -125,4 +125,3 @@ def _ledger_line(line: LedgerLineView, running: Money, zero: Money) -> LedgerLin
         credit=MoneyOut.of(-line.amount if line.amount.is_negative else zero),
         balance=MoneyOut.of(running),
     )
-

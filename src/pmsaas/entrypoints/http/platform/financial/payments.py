@@ -22,12 +22,13 @@ from pmsaas.domain.financial.model import Allocation, Payment, PaymentMethod, Re
 from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentFilter, PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.idempotency import request_fingerprint
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, PaymentTdsIn, TdsOut
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
@@ -363,11 +364,14 @@ class PaymentMethodController(Controller):
     path = "/api/v1/financial/payment-methods"
     tags = ["Financial: payments"]
 
-    @get("/", guards=[requires("payment:read")], summary="Payment methods the organization accepts")
+    @get(
+        "/", guards=[requires("payment:read")], dependencies=PAGING, summary="Payment methods the organization accepts"
+    )
     async def list_methods(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor
-    ) -> Ok[list[PaymentMethodOut]]:
-        return ok([PaymentMethodOut.of(m) for m in await payments.list_payment_methods(uow=uow, actor=actor)])
+        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, paging: NamedDependency[PageRequest]
+    ) -> Paginated[PaymentMethodOut]:
+        methods = await payments.list_payment_methods(uow=uow, actor=actor)
+        return paginated_all([PaymentMethodOut.of(m) for m in methods], paging)
 
     @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
     async def add_method(
@@ -375,4 +379,3 @@ class PaymentMethodController(Controller):
     ) -> Ok[PaymentMethodOut]:
         record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
         return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
-

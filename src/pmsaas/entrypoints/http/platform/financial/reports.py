@@ -101,4 +101,3 @@ class ReportController(Controller):
                 headers={"Content-Disposition": f'attachment; filename="gst-returns-{months[0]}-{months[-1]}.csv"'},
             )
         return ok([TaxReturnOut.of(r) for r in rows])
-

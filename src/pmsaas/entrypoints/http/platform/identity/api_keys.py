@@ -8,14 +8,17 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.identity import api_keys as services
 from pmsaas.domain.identity.api_keys import SCOPES, ApiKey
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.structs import Input, Name
 
 ScopeName = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
@@ -61,10 +64,12 @@ class ApiKeyController(Controller):
     path = "/api/v1/identity/api-keys"
     tags = ["Identity"]
 
-    @get("/", guards=[requires("apikey:read")], summary="API keys of the organization")
-    async def list_keys(self, container: AppContainer, actor: CurrentActor) -> Ok[list[ApiKeyOut]]:
+    @get("/", guards=[requires("apikey:read")], dependencies=PAGING, summary="API keys of the organization")
+    async def list_keys(
+        self, container: AppContainer, actor: CurrentActor, paging: NamedDependency[PageRequest]
+    ) -> Paginated[ApiKeyOut]:
         keys = await services.list_api_keys(uow=container.uow(), actor=actor)
-        return ok([ApiKeyOut.of(k) for k in keys])
+        return paginated_all([ApiKeyOut.of(k) for k in keys], paging)
 
     @post(
         "/",

@@ -13,9 +13,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.identity import services
-from pmsaas.domain.identity.model import Membership, OrgUser, TokenPair, User, UserStatus
+from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
-from pmsaas.domain.identity.roles import ALL_PERMISSIONS, ROLE_DESCRIPTIONS, ROLES, expand
 from pmsaas.domain.identity.sign_up import sign_up
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
@@ -114,22 +113,16 @@ class TokenOut(msgspec.Struct, kw_only=True):
         )
 
 
+class MfaChallengeOut(msgspec.Struct, kw_only=True):
+    """A sign-in with MFA on: no token yet; POST the challenge and a code to /mfa/verify."""
+
+    mfa_required: bool = True
+    challenge_token: str
+    expires_in: int
+
+
 class MessageOut(msgspec.Struct, kw_only=True):
     message: str
-
-
-class RoleOut(msgspec.Struct, kw_only=True):
-    id: str
-    name: str
-    description: str
-    permissions: list[str]
-    expanded_permissions: list[str]
-
-
-class PermissionOut(msgspec.Struct, kw_only=True):
-    name: str
-    resource: str
-    action: str
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
@@ -166,10 +159,10 @@ class IdentityController(Controller):
         )
         return ok(UserOut.of(user, membership))
 
-    @post("/login", status_code=HTTP_200_OK, summary="Sign in with e-mail and password")
+    @post("/login", status_code=HTTP_200_OK, summary="Sign in (with MFA on: a challenge for /mfa/verify)")
     async def login(
         self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
-    ) -> Ok[TokenOut]:
+    ) -> Ok[TokenOut | MfaChallengeOut]:
         pair = await services.login(
             uow=container.uow(),
             hasher=container.password_hasher(),
@@ -181,6 +174,8 @@ class IdentityController(Controller):
             password=data.password,
             client_ip=_client_ip(request),
         )
+        if isinstance(pair, MfaChallenge):
+            return ok(MfaChallengeOut(challenge_token=pair.token, expires_in=pair.expires_in))
         return ok(TokenOut.of(pair))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
@@ -251,31 +246,6 @@ class IdentityController(Controller):
             user = await services.me(uow=container.uow(), actor=actor)
             return ok(UserOut.of(user, None))
         return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=actor.user_id)))
-
-    @get("/roles", summary="Roles and what they grant")
-    async def roles(self) -> Ok[list[RoleOut]]:
-        return ok([_role(name) for name in ROLES])
-
-    @get("/roles/{role_id:str}", summary="One role")
-    async def role(self, role_id: FromPath[str]) -> Ok[RoleOut]:
-        if role_id not in ROLES:
-            raise NotFound("role", role_id)
-        return ok(_role(role_id))
-
-    @get("/permissions", summary="Every permission the product checks")
-    async def permissions(self) -> Ok[list[PermissionOut]]:
-        return ok([PermissionOut(name=p, resource=p.split(":")[0], action=p.split(":")[1]) for p in ALL_PERMISSIONS])
-
-
-def _role(name: str) -> RoleOut:
-    granted = ROLES[name]
-    return RoleOut(
-        id=name,
-        name=name,
-        description=ROLE_DESCRIPTIONS[name],
-        permissions=list(granted),
-        expanded_permissions=expand(frozenset(granted)),
-    )
 
 
 # -- users of the organization ------------------------------------------------------------

@@ -6,13 +6,16 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.operations import categories
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
 from pmsaas.entrypoints.http.structs import Input
 
@@ -30,10 +33,17 @@ class CategoryController(Controller):
     path = "/api/v1/operations/categories"
     tags = ["Operations"]
 
-    @get("/", guards=[READ_REQUESTS], summary="Request categories (built-in and this organization's own)")
-    async def list_categories(self, container: AppContainer, actor: CurrentActor) -> Ok[list[CategoryOut]]:
+    @get(
+        "/",
+        guards=[READ_REQUESTS],
+        dependencies=PAGING,
+        summary="Request categories (built-in and this organization's own)",
+    )
+    async def list_categories(
+        self, container: AppContainer, actor: CurrentActor, paging: NamedDependency[PageRequest]
+    ) -> Paginated[CategoryOut]:
         found = await categories.list_categories(uow=container.uow(), actor=actor)
-        return ok([CategoryOut(name=n, custom=c) for n, c in found])
+        return paginated_all([CategoryOut(name=n, custom=c) for n, c in found], paging)
 
     @post("/", guards=[requires("maintenance:update")], status_code=HTTP_201_CREATED, summary="Add a custom category")
     async def add_category(

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, delete, get, post, put
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -21,10 +21,11 @@ from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketAction, TicketUpdate
 from pmsaas.domain.operations.ports import TicketFilter
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.tickets import (
@@ -358,12 +359,16 @@ class MaintenanceRequestController(Controller):
     ) -> Ok[RequestOut]:
         return await self._transition(container, actor, request_id, TicketAction.REOPEN, data.note)
 
-    @get("/{request_id:uuid}/updates", guards=[READ_REQUESTS], summary="The request's history")
+    @get("/{request_id:uuid}/updates", guards=[READ_REQUESTS], dependencies=PAGING, summary="The request's history")
     async def updates(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID]
-    ) -> Ok[list[UpdateOut]]:
+        self,
+        container: AppContainer,
+        actor: CurrentActor,
+        request_id: FromPath[UUID],
+        paging: NamedDependency[PageRequest],
+    ) -> Paginated[UpdateOut]:
         updates, names = await tickets.ticket_updates(uow=container.uow(), actor=actor, ticket_id=request_id)
-        return ok([UpdateOut.of(u, names) for u in updates])
+        return paginated_all([UpdateOut.of(u, names) for u in updates], paging)
 
     @post(
         "/{request_id:uuid}/comments",

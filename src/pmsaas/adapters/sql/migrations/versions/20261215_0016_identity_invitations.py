@@ -3,8 +3,8 @@
 Adding a user whose e-mail already has an account no longer pulls that account into the organization:
 it is invited (an e-mailed token) and joins when it accepts, signed in. Existing rows: none.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-15 11:00:00.000000
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql
 
 import pmsaas.adapters.sql.metadata
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
