@@ -12,7 +12,7 @@ from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
-from pmsaas.adapters.messaging.console import ConsoleEmailSender
+from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
 from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
@@ -170,6 +170,8 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+    # Channel providers (SMS, WhatsApp, e-mail services): the console stand-in until their adapters exist.
+    message_provider = providers.Singleton(ConsoleMessageProvider)
     payment_gateway = providers.Singleton(_payment_gateway, settings)
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)

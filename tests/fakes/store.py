@@ -84,10 +84,23 @@ class FakeDatabase:
     ticket_comments: list[Any] = field(default_factory=list)  # Comment
     ticket_attachments: list[Any] = field(default_factory=list)  # Attachment
     ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
-    ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
-    expenses: OrgTable[Any] = field(default_factory=OrgTable)  # the financial context's, for the flows
+    expenses: OrgTable[Any] = field(default_factory=OrgTable)
+    invoices: OrgTable[Any] = field(default_factory=OrgTable)  # Invoice, its lines inside
+    payments: OrgTable[Any] = field(default_factory=OrgTable)  # Payment, its allocations inside
+    refunds: OrgTable[Any] = field(default_factory=OrgTable)
+    gateway_events: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (gateway, event id) -> seen at
+    journal: OrgTable[Any] = field(default_factory=OrgTable)  # JournalEntry, in posting order
+    number_sequences: dict[tuple[UUID, str, str], int] = field(default_factory=dict)  # (org, series, year) -> last
+    budgets: OrgTable[Any] = field(default_factory=OrgTable)  # Budget, its categories inside
+    payment_methods: OrgTable[Any] = field(default_factory=OrgTable)  # PaymentMethodRecord
+    notifications: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_channels: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_preferences: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Preferences
+    webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
+    webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -112,10 +125,23 @@ class FakeDatabase:
         "ticket_comments",
         "ticket_attachments",
         "ticket_categories",
-        "ticket_webhooks",
         "vendors",
         "work_orders",
         "expenses",
+        "invoices",
+        "payments",
+        "refunds",
+        "gateway_events",
+        "journal",
+        "number_sequences",
+        "budgets",
+        "payment_methods",
+        "notifications",
+        "notification_templates",
+        "notification_channels",
+        "notification_preferences",
+        "webhooks",
+        "webhook_deliveries",
         "outbox",
     )
 

@@ -16,6 +16,7 @@ from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
@@ -30,11 +31,16 @@ from pmsaas.adapters.sql.repositories.identity import (
     SqlUserRepository,
 )
 from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
+from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
+from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
+from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
+from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
+from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
-from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
@@ -49,6 +55,7 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
@@ -56,6 +63,7 @@ from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
@@ -67,7 +75,6 @@ _REPOSITORIES = (
     "work_orders",
     "vendors",
     "ticket_categories",
-    "ticket_webhooks",
     "property_directory",
     "people_directory",
     "properties",
@@ -75,6 +82,7 @@ _REPOSITORIES = (
     "units",
     "tenants",
     "leases",
+    "recurring_charges",
     "organization_facts",
     "tenant_accounts",
     "users",
@@ -90,6 +98,7 @@ _REPOSITORIES = (
     "invoices",
     "payments",
     "ledger",
+    "deposit_settlements",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -98,6 +107,12 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "notifications",
+    "templates",
+    "channels",
+    "preferences",
+    "webhooks",
+    "recipients",
     "leases_to_bill",
 )
 
@@ -111,6 +126,7 @@ class SqlUnitOfWork(
     RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
@@ -295,6 +311,14 @@ class SqlUnitOfWork(
         return SqlLedgerRepository(self.connection)
 
     @cached_property
+    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]
+        return SqlRecurringChargeRepository(self.connection)
+
+    @cached_property
+    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]
+        return SqlDepositSettlementRepository(self.connection)
+
+    @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]
         return SqlNumberSequences(self.connection)
 
@@ -327,8 +351,28 @@ class SqlUnitOfWork(
         return SqlCategoryRepository(self.connection)
 
     @cached_property
-    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
+    def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
         return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:  # type: ignore[override]
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> SqlChannelRepository:  # type: ignore[override]
+        return SqlChannelRepository(self.connection)
+
+    @cached_property
+    def preferences(self) -> SqlPreferenceRepository:  # type: ignore[override]
+        return SqlPreferenceRepository(self.connection)
+
+    @cached_property
+    def recipients(self) -> SqlRecipientDirectory:  # type: ignore[override]
+        return SqlRecipientDirectory(self.connection)
 
     @cached_property
     def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]

@@ -8,6 +8,7 @@ the invoices it pays, the number counters and the outbox events commit together 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
@@ -22,6 +23,7 @@ from pmsaas.domain.financial.model import (
     allocate,
 )
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     GatewayOutcome,
@@ -51,6 +53,7 @@ class PaymentInput:
     notes: str | None = None
     card_number: str | None = None
     tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
+    received_on: date | None = None  # manual payments: the day the money came in (default: today)
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -101,7 +104,7 @@ async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: Payment
         data.tds,
         cash=data.amount,
         invoices=_allocation_order(open_invoices, data.invoice_ids),
-        on=now.date(),
+        on=data.received_on or now.date(),
         landlord_pan=profile.pan_number,
         tenant_pan=lease.tenant_pan,
         tenant_name=lease.tenant_name,
@@ -160,6 +163,8 @@ async def create_payment(
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
         await _check_named_invoices(uow, actor, data)
+        if data.received_on is not None:
+            await _check_received_on(uow, actor, data, now)
         tds = await _received_tds(uow, lease, data, now) if data.tds is not None else None
         payment = Payment(
             organization_id=actor.org,
@@ -174,6 +179,7 @@ async def create_payment(
             notes=data.notes,
             invoice_ids=data.invoice_ids,
             tds=tds,
+            received_on=data.received_on,
             created_at=now,
             updated_at=now,
         )
@@ -194,6 +200,23 @@ async def create_payment(
         await uow.payments.update(payment, expected_version=payment.version)
         await uow.commit()
     return payment, False
+
+
+EARLIEST_RECEIPT = date(1900, 1, 1)
+
+
+async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: PaymentInput, now: datetime) -> None:
+    """A manual payment's day of receipt: not after the organization's today (its time zone), not
+    before 1900. A card payment is received when the gateway charges it."""
+    assert data.received_on is not None
+    if data.method not in MANUAL_METHODS:
+        raise ValidationFailed.single("received_on", "only manual payments (cash, cheque, transfer) take a date")
+    profile = await uow.organization_profiles.get(actor.org)
+    today = local_today(profile.time_zone, now)
+    if data.received_on > today:
+        raise ValidationFailed.single("received_on", f"cannot be in the future (today is {today.isoformat()})")
+    if data.received_on < EARLIEST_RECEIPT:
+        raise ValidationFailed.single("received_on", "cannot be before 1900-01-01")
 
 
 class _Raced(Exception):

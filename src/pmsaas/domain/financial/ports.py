@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
+from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
@@ -47,12 +48,13 @@ class LeaseRef:
 
 @dataclass(frozen=True)
 class BillableCharge:
-    charge_type: str  # rent | deposit | late_fee
+    charge_type: str  # rent | deposit | late_fee | other (a recurring charge)
     description: str
     amount: Money
     due_date: date
     period_start: date
     period_end: date
+    supply_type: str | None = None  # a recurring charge's tax treatment
 
 
 # (overdue balance, due date, as of) -> the late fee owed, or None (the lease's own terms)
@@ -81,6 +83,7 @@ class OrganizationProfile:
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
     is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
+    time_zone: str = "UTC"  # IANA zone: the organization's "today" (a payment's received_on)
 
     @classmethod
     def with_defaults(
@@ -240,6 +243,10 @@ class LedgerRepository(ABC):
         """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
 
     @abstractmethod
+    async def deposit_lines(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        """The ``deposits_held`` lines of a lease in posting order (debit-positive)."""
+
+    @abstractmethod
     async def post_many(self, entries: list[JournalEntry]) -> None:
         """Append many entries in a few bulk statements."""
 
@@ -252,6 +259,15 @@ class LedgerRepository(ABC):
     @abstractmethod
     async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
         """The receivable lines of a lease in posting order."""
+
+
+class DepositSettlementRepository(ABC):
+    @abstractmethod
+    async def add(self, settlement: DepositSettlement) -> bool:
+        """False when the lease's deposit is already settled (one settlement per lease)."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID) -> DepositSettlement | None: ...
 
 
 class NumberSequences(ABC):
@@ -404,6 +420,7 @@ class FinancialUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
     payments: PaymentRepository
     ledger: LedgerRepository
+    deposit_settlements: DepositSettlementRepository
     sequences: NumberSequences
     lease_directory: LeaseDirectory
     organization_profiles: OrganizationProfiles

@@ -11,7 +11,6 @@ from pmsaas.domain.operations.model import (
     Ticket,
     TicketUpdate,
     Vendor,
-    WebhookSubscription,
     WorkOrder,
 )
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -156,14 +155,6 @@ class CategoryRepository(ABC):
         """Raises Conflict when it exists."""
 
 
-class WebhookRepository(ABC):
-    @abstractmethod
-    async def add(self, webhook: WebhookSubscription) -> None: ...
-
-    @abstractmethod
-    async def list(self, organization_id: UUID) -> list[WebhookSubscription]: ...
-
-
 class PropertyDirectory(ABC):
     """What operations needs to know about properties, units and tenants (owned elsewhere)."""
 
@@ -236,21 +227,10 @@ class AttachmentStorage(ABC):
     async def delete(self, key: str) -> None: ...
 
 
-class SecretBox(ABC):
-    """Symmetric encryption for secrets the product must use later (webhook signing secrets)."""
-
-    @abstractmethod
-    def seal(self, plaintext: str) -> str: ...
-
-    @abstractmethod
-    def open(self, sealed: str) -> str: ...
-
-
 class OperationsUnitOfWork(UnitOfWork):
     tickets: TicketRepository
     work_orders: WorkOrderRepository
     vendors: VendorRepository
     ticket_categories: CategoryRepository
-    ticket_webhooks: WebhookRepository
     property_directory: PropertyDirectory
     people_directory: PeopleDirectory

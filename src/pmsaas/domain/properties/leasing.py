@@ -20,6 +20,7 @@ from pmsaas.domain.properties.access import visibility
 from pmsaas.domain.properties.lease import FINAL, OCCUPYING, Lease, LeaseStatus, check_lease_dates
 from pmsaas.domain.properties.model import EmergencyContact, Property, Tenant, derived_unit_status
 from pmsaas.domain.properties.ports import LeaseFilter, PropertiesUnitOfWork, TenantFilter
+from pmsaas.domain.properties.recurring import schedule_with_recurring
 from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee, rent_schedule, validate_terms
 from pmsaas.domain.properties.services import visible_property
 from pmsaas.domain.shared.actor import Actor
@@ -524,10 +525,13 @@ async def lease_schedule(
     """The lease's charges in ``[from_date, to_date]`` (see ``schedule.py``)."""
     async with uow:
         lease = await visible_lease(uow, actor, lease_id)
+        recurring = await uow.recurring_charges.for_lease(actor.org, lease_id)
     if to_date < from_date:
         raise ValidationFailed.single("to", "must not be before from")
     if (to_date - from_date).days > 3660:
         raise ValidationFailed.single("to", "a schedule covers at most ten years at a time")
     if not lease.has_charges:
         return lease, []
-    return lease, rent_schedule(lease.terms(), from_date, to_date)
+    terms = lease.terms()
+    rent = rent_schedule(terms, from_date, to_date)
+    return lease, schedule_with_recurring(rent, recurring, terms, from_date, to_date)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.model import Property, Tenant, Unit
+from pmsaas.domain.properties.recurring import RecurringCharge
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -170,6 +171,25 @@ class LeaseFilter:
     statuses: tuple[str, ...] | None = None  # any of these (the Tenant scope: never drafts)
 
 
+class RecurringChargeRepository(ABC):
+    @abstractmethod
+    async def add(self, charge: RecurringCharge) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID, charge_id: UUID) -> RecurringCharge:
+        """Raises NotFound for an unknown charge or one of another lease."""
+
+    @abstractmethod
+    async def for_lease(self, organization_id: UUID, lease_id: UUID) -> list[RecurringCharge]:
+        """Ordered by start date, then creation."""
+
+    @abstractmethod
+    async def update(self, charge: RecurringCharge, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, charge_id: UUID) -> None: ...
+
+
 class LeaseRepository(ABC):
     @abstractmethod
     async def add(self, lease: Lease) -> None: ...
@@ -247,5 +267,6 @@ class PropertiesUnitOfWork(UnitOfWork):
     units: UnitRepository
     tenants: TenantRepository
     leases: LeaseRepository
+    recurring_charges: RecurringChargeRepository
     organization_facts: OrganizationFacts
     tenant_accounts: TenantAccounts

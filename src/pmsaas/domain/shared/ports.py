@@ -1,4 +1,4 @@
-"""Ports shared by every context: the unit of work and the e-mail sender."""
+"""Ports shared by every context: the unit of work, the e-mail sender, the secret box."""
 
 from __future__ import annotations
 
@@ -77,6 +77,17 @@ class EmailMessage:
 class EmailSender(ABC):
     @abstractmethod
     async def send(self, message: EmailMessage) -> None: ...
+
+
+class SecretBox(ABC):
+    """Symmetric encryption for secrets the product must use later (webhook signing secrets,
+    channel providers' credentials)."""
+
+    @abstractmethod
+    def seal(self, plaintext: str) -> str: ...
+
+    @abstractmethod
+    def open(self, sealed: str) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ from litestar.di import NamedDependency
 
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
 from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.network import HostResolver
+from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery
 
@@ -41,6 +44,26 @@ class RequestContext:
     @property
     def clock(self) -> Clock:
         return self._container.clock()  # type: ignore[no-any-return]
+
+    @property
+    def secret_box(self) -> SecretBox:
+        return self._container.secret_box()  # type: ignore[no-any-return]
+
+    @property
+    def mailer(self) -> EmailSender:
+        return self._container.mailer()  # type: ignore[no-any-return]
+
+    @property
+    def message_provider(self) -> MessageProvider:
+        return self._container.message_provider()  # type: ignore[no-any-return]
+
+    @property
+    def host_resolver(self) -> HostResolver:
+        return self._container.host_resolver()  # type: ignore[no-any-return]
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self._container.settings().is_production)
 
     # Identity's ports, for the sign-in and MFA handlers.
     @property

@@ -221,7 +221,8 @@ class SqlInvoiceRepository(InvoiceRepository):
                 await self._conn.execute(F.invoice_lines.insert(), _line_rows(invoice))
 
     async def delete(self, organization_id: UUID, invoice_id: UUID) -> None:
-        await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id == invoice_id))
+        owned = sa.select(I.c.id).where(I.c.organization_id == organization_id, I.c.id == invoice_id)
+        await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id.in_(owned)))
         result = await self._conn.execute(
             I.delete().where(I.c.organization_id == organization_id, I.c.id == invoice_id)
         )

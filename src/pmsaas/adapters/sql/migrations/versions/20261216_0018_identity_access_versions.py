@@ -4,9 +4,9 @@ An access token carries the versions it was issued under; raising one (removal f
 a role change, disabling, a password reset, refresh-token reuse, "log out everywhere") ends every older
 token at the next request. Existing rows: none (tokens without the claims count as version 0).
 
-Revision ID: 0015
-Revises: 0014
-Create Date: 2026-12-15 10:00:00.000000
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-16 10:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from alembic import op
 
 import pmsaas.adapters.sql.metadata
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

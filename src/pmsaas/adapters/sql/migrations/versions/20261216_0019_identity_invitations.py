@@ -3,9 +3,9 @@
 Adding a user whose e-mail already has an account no longer pulls that account into the organization:
 it is invited (an e-mailed token) and joins when it accepts, signed in. Existing rows: none.
 
-Revision ID: 0016
-Revises: 0015
-Create Date: 2026-12-15 11:00:00.000000
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-16 11:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql
 
 import pmsaas.adapters.sql.metadata
 
-revision: str = "0016"
-down_revision: str | None = "0015"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
