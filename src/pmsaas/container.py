@@ -57,10 +57,13 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return RedisRateLimiter(redis)
 
 
-def _revocations(redis: Any, clock: Any) -> Any:
+def _revocations(settings: Settings, redis: Any, clock: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
-    return InMemoryRevocationList(clock) if redis is None else RedisRevocationList(redis, clock=clock)
+    ttl = settings.access_token_ttl_seconds  # a raised access version matters for one token lifetime
+    if redis is None:
+        return InMemoryRevocationList(clock, version_ttl_seconds=ttl)
+    return RedisRevocationList(redis, clock=clock, version_ttl_seconds=ttl)
 
 
 def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) -> Any:
@@ -136,12 +139,13 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(lambda s: create_engine(s.resolved_database_url), settings)
     property_list = providers.Singleton(_property_list, settings)  # a query port's adapter (a class)
-    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list)
 
     redis = providers.Singleton(_redis, settings)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
-    revocations = providers.Singleton(_revocations, redis, clock)
+    revocations = providers.Singleton(_revocations, settings, redis, clock)
+    # Access versions raised in a transaction reach the revocation list right after its commit.
+    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list, access_cutoffs=revocations)
 
     key_set = providers.Singleton(_key_set, settings)
     tokens = providers.Singleton(

@@ -70,6 +70,8 @@ class FakeDatabase:
     refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> RefreshRecord
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
+    invitations: dict[str, Any] = field(default_factory=dict)  # token hash -> Invitation
+    access_versions: dict[tuple[UUID, UUID], int] = field(default_factory=dict)  # (user, org or nil) -> version
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
     custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
     mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
@@ -109,6 +111,8 @@ class FakeDatabase:
         "refresh_tokens",
         "action_tokens",
         "revoked_access",
+        "access_versions",
+        "invitations",
         "api_keys",
         "custom_roles",
         "mfa_factors",

@@ -20,6 +20,7 @@ from fakes.financial import (
 )
 from fakes.identity import (
     FakeApiKeyRepository,
+    FakeInvitationRepository,
     FakeMembershipRepository,
     FakeOrganizationRegistry,
     FakeTokenRepository,
@@ -98,6 +99,7 @@ class FakeUnitOfWork(
         self.users = FakeUserRepository(db_)
         self.memberships = FakeMembershipRepository(db_)
         self.tokens = FakeTokenRepository(db_)
+        self.invitations = FakeInvitationRepository(db_)
         self.organization_registry = FakeOrganizationRegistry(db_)
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)

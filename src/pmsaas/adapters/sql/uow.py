@@ -25,6 +25,7 @@ from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethod
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
+    SqlInvitationRepository,
     SqlMembershipRepository,
     SqlTokenRepository,
     SqlUserRepository,
@@ -61,7 +62,7 @@ from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
-from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
@@ -87,6 +88,7 @@ _REPOSITORIES = (
     "users",
     "memberships",
     "tokens",
+    "invitations",
     "organizations",
     "organization_registry",
     "membership_directory",
@@ -128,9 +130,18 @@ class SqlUnitOfWork(
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
-    def __init__(self, engine: AsyncEngine, *, property_list: PropertyListAdapter | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        property_list: PropertyListAdapter | None = None,
+        access_cutoffs: AccessCutoffs | None = None,
+    ) -> None:
         super().__init__()
         self._engine = engine
+        # Access versions raised in this transaction reach the gate's fast copy right after commit.
+        self._access_cutoffs = access_cutoffs
+        self._access_ended: list[AccessEnded] = []
         self._conn: AsyncConnection | None = None
         # Query adapters: the composition root picks them for the database (container.py).
         self._property_list = property_list or property_list_for(engine.dialect.name)
@@ -145,6 +156,7 @@ class SqlUnitOfWork(
         return self._conn
 
     async def _begin(self) -> None:
+        self._access_ended = []
         for name in _REPOSITORIES:
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
@@ -197,6 +209,17 @@ class SqlUnitOfWork(
             )
         await conn.commit()
         self.events = []
+        await self._publish_ended_access()
+
+    async def _publish_ended_access(self) -> None:
+        """After the commit, not inside it: Redis is not part of the transaction, and a version the
+        database rolled back would refuse the tokens issued from the database's (lower) one. A crash
+        between the two leaves the old tokens to their expiry, as before; embedded mode warms its
+        list from the table at start-up (entrypoints/http/app.py)."""
+        ended, self._access_ended = self._access_ended, []
+        if self._access_cutoffs is not None:
+            for entry in ended:
+                await self._access_cutoffs.raise_version(entry)
 
     async def rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction():
@@ -244,8 +267,12 @@ class SqlUnitOfWork(
         return SqlMembershipRepository(self.connection)
 
     @cached_property
+    def invitations(self) -> SqlInvitationRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlInvitationRepository(self.connection)
+
+    @cached_property
     def tokens(self) -> SqlTokenRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlTokenRepository(self.connection)
+        return SqlTokenRepository(self.connection, self._access_ended)
 
     @cached_property
     def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]  # read-only: one per connection

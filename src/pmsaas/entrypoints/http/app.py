@@ -119,21 +119,31 @@ def create_app(container: Container) -> Litestar:
 
 
 async def _warm_revocations(container: Container) -> None:
-    """The in-memory revocation list starts from the durable table (embedded mode)."""
+    """The in-memory revocation list starts from the durable tables (embedded mode): revoked token ids,
+    and the access versions raised within one access-token lifetime (older ones outlive no token)."""
+
+    from datetime import timedelta
 
     import sqlalchemy as sa
 
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList
+    from pmsaas.adapters.sql.tables.identity import access_versions as v
     from pmsaas.adapters.sql.tables.identity import revoked_access_tokens as t
+    from pmsaas.domain.identity.ports import AccessEnded
 
     revocations = container.revocations()
     if not isinstance(revocations, InMemoryRevocationList):
         return
+    now = container.clock().now()
+    ttl = timedelta(seconds=container.settings().access_token_ttl_seconds)
     try:
         async with container.engine().connect() as conn:
-            live = t.c.expires_at > container.clock().now()
-            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(live))
+            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(t.c.expires_at > now))
             for row in rows:
                 await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
+            rows = await conn.execute(sa.select(v).where(v.c.changed_at > now - ttl))
+            for row in rows:
+                ended = AccessEnded(row.user_id, row.organization_id, row.version)
+                await revocations.raise_version(ended, kept_until=int((row.changed_at + ttl).timestamp()))
     except (sa.exc.DBAPIError, OSError):
         return  # tables not created yet, or the database is down (readiness says so): nothing to load

@@ -16,7 +16,7 @@ from litestar.enums import RequestEncodingType, ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmsaas.entrypoints.http.bounds import MAX_DEPTH, check_value, too_deep
-from pmsaas.entrypoints.http.context import request_id_for, request_id_var
+from pmsaas.entrypoints.http.context import loggable_path, request_id_for, request_id_var
 
 log = structlog.get_logger("pmsaas.http")
 
@@ -77,7 +77,7 @@ async def stamp_request_id(message: Message, scope: Scope) -> None:
                 "request",
                 request_id=request_id,
                 method=scope.get("method"),
-                path=scope.get("path"),
+                path=loggable_path(scope.get("path") or ""),
                 status=message["status"],
                 duration_ms=round((time.perf_counter() - started) * 1000, 2) if isinstance(started, float) else None,
             )

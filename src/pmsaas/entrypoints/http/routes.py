@@ -17,6 +17,7 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsController
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
@@ -42,6 +43,7 @@ from pmsaas.entrypoints.http.ticketing.webhooks import TicketingWebhookControlle
 CONTROLLERS: list[Any] = [
     HealthController,
     IdentityController,
+    InvitationsController,
     UsersController,
     RoleController,
     MfaController,
