@@ -4,7 +4,8 @@
     python3 dev.py start [--port N] [--host H]   # install, migrate, load demo data, serve the API
                                                  # (http://127.0.0.1:8000 unless --port/--host say otherwise;
                                                  # the options of `pmsaas serve`)
-    python3 dev.py test [PYTEST ARGS]            # install, then ruff, import contracts, db check, the test suite
+    python3 dev.py test [PYTEST ARGS]            # install (and Chromium, for the explorer test), then ruff,
+                                                 # import contracts, types (mypy), db check, the test suite
     python3 dev.py install                       # only install into ./.venv
     python3 dev.py --help                        # this text
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,10 +53,25 @@ def start(extra: list[str]) -> None:
     os.execv(str(BIN / "pmsaas"), [str(BIN / "pmsaas"), "serve", *extra])  # noqa: S606 (the server replaces us)
 
 
+def browser() -> None:
+    """The explorer test renders /schema in headless Chromium: Debian's package, installed once."""
+    if shutil.which("chromium"):
+        return
+    if not shutil.which("apt-get") or os.geteuid() != 0:
+        sys.exit("the tests need Chromium: install Debian's `chromium` package (as root: apt-get install chromium)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    quiet = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env)  # noqa: S607 (apt-get from PATH)
+    if quiet.returncode != 0:
+        run("apt-get", "update", "-q", env=env)
+        run("apt-get", "install", "-y", "-q", "chromium", env=env)
+
+
 def test(extra: list[str]) -> None:
     install()
+    browser()
     run(BIN / "ruff", "check", ".")
     run(BIN / "lint-imports", "--no-cache")
+    run(BIN / "mypy")  # the files and strictness are set in pyproject.toml ([tool.mypy])
     # `db check` on a scratch SQLite file, and on a scratch PostgreSQL database when the tests have one.
     run(BIN / "pmsaas", "db", "check", "--scratch", env={**os.environ, "PMSAAS_DATABASE_URL": "sqlite://"})
     if os.environ.get("PMSAAS_TEST_DATABASE_URL"):

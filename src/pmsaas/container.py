@@ -15,10 +15,11 @@ from dependency_injector import containers, providers
 
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
+from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
-from pmsaas.adapters.messaging.console import ConsoleEmailSender
+from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
 from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
@@ -41,12 +42,14 @@ if TYPE_CHECKING:
 __all__ = [
     "MIGRATIONS",
     "Container",
+    "TokenVersions",
     "alembic_config",
     "build_container",
     "in_process_jobs",
     "pending_differences",
     "scratch_database",
     "shutdown",
+    "token_versions",  # the access versions a token's claims name (the HTTP gate checks them)
     "upgrade",
     "upgrade_and_report",
     "warm_revocations",
@@ -83,10 +86,13 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return RedisRateLimiter(redis)
 
 
-def _revocations(redis: Any, clock: Any) -> Any:
+def _revocations(settings: Settings, redis: Any, clock: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
-    return InMemoryRevocationList(clock) if redis is None else RedisRevocationList(redis, clock=clock)
+    ttl = settings.access_token_ttl_seconds  # a raised access version matters for one token lifetime
+    if redis is None:
+        return InMemoryRevocationList(clock, version_ttl_seconds=ttl)
+    return RedisRevocationList(redis, clock=clock, version_ttl_seconds=ttl)
 
 
 def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) -> Any:
@@ -178,12 +184,13 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     engine = providers.Singleton(lambda s: create_engine(s.resolved_database_url), settings)
     property_list = providers.Singleton(_property_list, settings)  # a query port's adapter (a class)
-    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list)
 
     redis = providers.Singleton(_redis, settings)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
-    revocations = providers.Singleton(_revocations, redis, clock)
+    revocations = providers.Singleton(_revocations, settings, redis, clock)
+    # Access versions raised in a transaction reach the revocation list right after its commit.
+    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list, access_cutoffs=revocations)
 
     key_set = providers.Singleton(_key_set, settings)
     tokens = providers.Singleton(
@@ -208,6 +215,8 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+    # Channel providers (SMS, WhatsApp, e-mail services): the console stand-in until their adapters exist.
+    message_provider = providers.Singleton(ConsoleMessageProvider)
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
     callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
@@ -232,19 +241,22 @@ def build_container(settings: Settings) -> Container:
 
 
 async def warm_revocations(container: Container) -> None:
-    """The in-memory revocation list (embedded mode) starts from the durable table."""
+    """The in-memory revocation list (embedded mode) starts from the durable tables."""
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList
     from pmsaas.adapters.sql.revocations import live_revocations
 
     revocations = container.revocations()
     if not isinstance(revocations, InMemoryRevocationList):
         return
+    ttl = timedelta(seconds=container.settings().access_token_ttl_seconds)
     try:
-        live = await live_revocations(container.engine(), container.clock().now())
+        tokens, versions = await live_revocations(container.engine(), container.clock().now(), ttl)
     except (sa.exc.DBAPIError, OSError):
         return  # tables not created yet, or the database is down (readiness says so): nothing to load
-    for jti, expires_at in live:
+    for jti, expires_at in tokens:
         await revocations.revoke(jti, expires_at)
+    for ended, kept_until in versions:
+        await revocations.raise_version(ended, kept_until=kept_until)
 
 
 def in_process_jobs(container: Container) -> InProcessJobQueue | None:

@@ -1,7 +1,10 @@
 """structlog set-up, called once by each entrypoint. JSON in production, readable in development.
 
 Every line carries the request id (bound in contextvars by the HTTP middleware). A processor
-masks values of sensitive keys so passwords, tokens and keys never reach the log.
+masks values of sensitive keys so passwords, tokens and keys never reach the log. Nothing logs request
+bodies or headers, and tracebacks are plain in both renderers: never the frames' local variables
+(structlog's console renderer would otherwise pick rich's traceback with ``show_locals``, and a
+handler's locals hold the request's body, its bearer token, a password).
 """
 
 from __future__ import annotations
@@ -48,7 +51,11 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         _mask_secrets,
         structlog.processors.StackInfoRenderer(),
     ]
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

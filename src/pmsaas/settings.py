@@ -114,7 +114,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     raw.update(overrides)
     _refuse_benchmark_routes(environ, raw)
     # Environment strings → typed values (msgspec converts "900" → int with strict=False).
-    for key, value in list(raw.items()):
-        if isinstance(value, str) and value.lower() in _BOOL and key in {"log_json"}:
-            raw[key] = _BOOL[value.lower()]
+    for key, given in list(raw.items()):
+        if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json"}:
+            raw[key] = _BOOL[given.lower()]
     return msgspec.convert(raw, Settings, strict=False)

@@ -1,8 +1,8 @@
 """One suite for the operations context's repositories (tickets with their history, comments and
-attachments; work orders; vendors; custom categories; webhook subscriptions) and its views of other
-contexts' rows (the property and people directories), over the fakes, SQL on SQLite and SQL on
-PostgreSQL. Every test works in one unit of work and never commits. Booking a completed work
-order's cost is the work-order cost flow's, tested over the same backends in its own suite."""
+attachments; work orders; vendors; custom categories) and its views of other contexts' rows (the
+property and people directories), over the fakes, SQL on SQLite and SQL on PostgreSQL. Every test
+works in one unit of work and never commits. Booking a completed work order's cost is the work-order
+cost flow's, tested over the same backends in its own suite; webhooks are the notifications context's."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from pmsaas.domain.operations.model import (
     TicketAction,
     TicketUpdate,
     UpdateKind,
-    WebhookSubscription,
     WorkOrderStatus,
 )
 from pmsaas.domain.operations.ports import PeopleFilter, TicketFilter, VendorFilter, WorkOrderFilter
@@ -348,20 +347,6 @@ async def test_custom_categories_are_per_organization_and_added_once(make_uow):
         await uow.ticket_categories.add(other, "elevator", b.at(3))  # the transaction goes on after a Conflict
         assert sorted(await uow.ticket_categories.custom(org)) == ["elevator", "generator"]  # no order promised
         assert await uow.ticket_categories.custom(other) == ["elevator"]
-
-
-async def test_webhook_subscriptions_list_oldest_first_in_their_organization(make_uow):
-    org = new_id()
-    late = WebhookSubscription(org, "https://hooks.example.com/b", ("ticket.resolved",), "sealed-b", b.at(5))
-    early = WebhookSubscription(
-        org, "https://hooks.example.com/a", ("ticket.created", "ticket.updated"), "sealed-a", b.at(1), active=False
-    )
-    async with make_uow() as uow:
-        assert await uow.ticket_webhooks.list(org) == []
-        for w in (late, early):
-            await uow.ticket_webhooks.add(w)
-        await uow.ticket_webhooks.add(replace(late, id=new_id(), organization_id=new_id()))
-        assert await uow.ticket_webhooks.list(org) == [early, late]
 
 
 # -- directories over other contexts' rows -----------------------------------------------------

@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RevocationList
+from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RevocationList, token_versions
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter
+from pmsaas.domain.identity.ports import ALL_ORGANIZATIONS, AccessEnded
 from pmsaas.domain.shared.ports import RateLimiter
 
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
@@ -142,4 +143,65 @@ async def test_on_redis_the_gate_is_one_script_call(gate, monkeypatch):
     assert (
         await revocations.hit_unless_revoked(revoked, limiter, "api:user:y" + jti(), limit=5, window_seconds=60) is None
     )
+    assert calls == ["EVALSHA", "EVALSHA"]
+
+
+# -- access versions: rights taken away end older tokens (checked in the same round trip) -----------
+
+
+def _ended(user: uuid.UUID, version: int, org: uuid.UUID | None = None) -> AccessEnded:
+    return AccessEnded(user, org or ALL_ORGANIZATIONS, version)
+
+
+async def test_a_raised_version_outdates_older_tokens_only(revocations):
+    user, org = uuid.uuid4(), uuid.uuid4()
+    claims = {"sub": str(user), "org_id": str(org), "uv": 0, "mv": 0}
+    assert not await revocations.is_outdated(token_versions(claims))
+    await revocations.raise_version(_ended(user, 1, org))
+    assert await revocations.is_outdated(token_versions(claims))
+    assert not await revocations.is_outdated(token_versions(claims, with_membership=False))  # only that membership
+    assert not await revocations.is_outdated(token_versions({**claims, "mv": 1}))  # issued after the raise
+    await revocations.raise_version(_ended(user, 2))
+    assert await revocations.is_outdated(token_versions({**claims, "mv": 1, "uv": 1}))
+    assert not await revocations.is_outdated(token_versions({**claims, "mv": 1, "uv": 2}))
+    await revocations.raise_version(_ended(user, 1))  # late and lower: never lowers the version
+    assert await revocations.is_outdated(token_versions({**claims, "mv": 1, "uv": 1}))
+    other = {"sub": str(uuid.uuid4()), "org_id": str(org), "uv": 0, "mv": 0}
+    assert not await revocations.is_outdated(token_versions(other))
+
+
+async def test_the_gate_refuses_an_outdated_token_without_counting_it(gate):
+    revocations, limiter = gate
+    user, org, k = uuid.uuid4(), uuid.uuid4(), f"api:user:{uuid.uuid4().hex}"
+    old = token_versions({"sub": str(user), "org_id": str(org), "uv": 0, "mv": 0})
+    await revocations.raise_version(_ended(user, 1, org))
+    assert await revocations.hit_unless_revoked(jti(), limiter, k, limit=5, window_seconds=3600, versions=old) is None
+    new = token_versions({"sub": str(user), "org_id": str(org), "uv": 0, "mv": 1})
+    d = await revocations.hit_unless_revoked(jti(), limiter, k, limit=5, window_seconds=3600, versions=new)
+    assert d is not None and d.remaining == 4
+
+
+async def test_on_redis_the_version_check_adds_no_round_trip(gate, monkeypatch):
+    """The property-list benchmark's requests pass this gate: revocation, versions and the hit stay one
+    EVALSHA."""
+    revocations, limiter = gate
+    if isinstance(revocations, InMemoryRevocationList):
+        return
+    calls: list[str] = []
+    client = revocations._client  # type: ignore[attr-defined]
+    real = client.execute_command
+
+    async def counting(*args, **kw):
+        calls.append(str(args[0]))
+        return await real(*args, **kw)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    user, org = uuid.uuid4(), uuid.uuid4()
+    await revocations.raise_version(_ended(user, 1))
+    old = token_versions({"sub": str(user), "org_id": str(org), "uv": 0, "mv": 0})
+    new = token_versions({"sub": str(user), "org_id": str(org), "uv": 1, "mv": 0})
+    await revocations.hit_unless_revoked(jti(), limiter, "api:user:w" + jti(), limit=5, window_seconds=60)  # loads it
+    calls.clear()
+    assert await revocations.hit_unless_revoked(jti(), limiter, "x" + jti(), limit=5, window_seconds=60, versions=new)
+    assert await revocations.hit_unless_revoked(jti(), limiter, "y", limit=5, window_seconds=60, versions=old) is None
     assert calls == ["EVALSHA", "EVALSHA"]

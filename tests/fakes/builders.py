@@ -6,6 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial.budgets import Budget, BudgetCategory
+from pmsaas.domain.financial.expenses import Expense
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, Payment, PaymentMethod, Refund
 from pmsaas.domain.identity.model import Membership, User
 from pmsaas.domain.operations.model import Priority, Ticket, Vendor, WorkOrder
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings
@@ -132,6 +136,93 @@ def work_order(org: UUID, ticket_id: UUID, vendor_id: UUID, created: datetime = 
         created_at=created,
         updated_at=created,
         **kw,
+    )
+
+
+def invoice(org: UUID, lease_id: UUID, tenant_id: UUID, *amounts: str, created: datetime = T0, **kw: Any) -> Invoice:
+    """A draft invoice of one rent line per amount (INR unless ``currency`` says otherwise)."""
+    currency = kw.pop("currency", "INR")
+    return Invoice(
+        organization_id=org,
+        lease_id=lease_id,
+        tenant_id=tenant_id,
+        currency=currency,
+        issue_date=kw.pop("issue_date", date(2030, 5, 1)),
+        due_date=kw.pop("due_date", date(2030, 5, 10)),
+        lines=[InvoiceLine("Rent", Money.of(a, currency), ChargeType.RENT) for a in amounts or ("25000",)],
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def payment(
+    org: UUID, lease_id: UUID, tenant_id: UUID, amount: str = "25000", created: datetime = T0, **kw: Any
+) -> Payment:
+    return Payment(
+        organization_id=org,
+        lease_id=lease_id,
+        tenant_id=tenant_id,
+        amount=Money.of(amount, kw.pop("currency", "INR")),
+        method=kw.pop("method", PaymentMethod.BANK_TRANSFER),
+        idempotency_scope=kw.pop("idempotency_scope", f"{org}:user:manager"),
+        idempotency_key=kw.pop("idempotency_key", f"key-{new_id().hex[:12]}"),
+        request_fingerprint=kw.pop("request_fingerprint", "f" * 64),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def refund(p: Payment, amount: str, created: datetime = T0, **kw: Any) -> Refund:
+    return Refund(
+        organization_id=p.organization_id,
+        payment_id=p.id,
+        amount=Money.of(amount, p.amount.currency),
+        idempotency_scope=kw.pop("idempotency_scope", p.idempotency_scope),
+        idempotency_key=kw.pop("idempotency_key", f"refund-{new_id().hex[:12]}"),
+        request_fingerprint=kw.pop("request_fingerprint", "r" * 64),
+        created_at=created,
+        **kw,
+    )
+
+
+def entry(org: UUID, *lines: tuple[str, str, UUID | None], on: date = date(2030, 5, 1), **kw: Any) -> L.JournalEntry:
+    """A journal entry of ``(account, signed amount, lease)`` lines in INR, posted at ``T0`` unless told."""
+    return L.entry(
+        organization_id=org,
+        on=on,
+        at=kw.pop("at", T0),
+        description=kw.pop("description", "Entry"),
+        lines=[(account, Money.of(amount, "INR"), lease_id) for account, amount, lease_id in lines],
+        source_type=kw.pop("source_type", "manual"),
+        source_id=kw.pop("source_id", None),
+    )
+
+
+def expense(org: UUID, amount: str = "1200.00", created: datetime = T0, **kw: Any) -> Expense:
+    return Expense(
+        organization_id=org,
+        category=kw.pop("category", "maintenance"),
+        description=kw.pop("description", "Pipe"),
+        amount=Money.of(amount, "INR"),
+        expense_date=kw.pop("expense_date", date(2030, 5, 3)),
+        created_at=created,
+        updated_at=created,
+        **kw,
+    )
+
+
+def budget(org: UUID, name: str = "FY 2030", created: datetime = T0, **categories: str) -> Budget:
+    return Budget(
+        organization_id=org,
+        name=name,
+        period_start=date(2030, 4, 1),
+        period_end=date(2031, 3, 31),
+        currency="INR",
+        created_at=created,
+        updated_at=created,
+        categories=[BudgetCategory(n, Money.of(a, "INR")) for n, a in categories.items()],
     )
 
 

@@ -1,15 +1,29 @@
-"""In-memory adapters of the financial context's ports that the cross-context flows need: the
-expenses a completed work order books, and the organization profile that says the books' currency."""
+"""In-memory adapters of the financial context's smaller ports: expenses, budgets (with the actuals
+the ledger holds for them), the invoice and receipt number counters, payment methods, and the
+organization profile that says the books' currency. Invoices, payments and the ledger have their
+own modules."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
+from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
-from pmsaas.domain.financial.ports import ExpenseRepository, OrganizationProfile, OrganizationProfiles
+from pmsaas.domain.financial.ports import (
+    BudgetRepository,
+    ExpenseRepository,
+    NumberSequences,
+    OrganizationProfile,
+    OrganizationProfiles,
+    PaymentMethodRecord,
+    PaymentMethodRepository,
+)
 from pmsaas.domain.shared.errors import Conflict, NotFound
+from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
 _EXPENSE_SORT = {
@@ -54,6 +68,87 @@ class FakeExpenseRepository(ExpenseRepository):
         return page_of(items, page, _EXPENSE_SORT, lambda e: e.id)
 
 
+_BUDGET_SORT = {
+    "created_at": lambda b: b.created_at,
+    "name": lambda b: b.name,
+    "period_start": lambda b: b.period_start,
+}
+
+
+class FakeBudgetRepository(BudgetRepository):
+    """Budgets with their categories in ``FakeDatabase.budgets``; a delete removes the row."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def add(self, budget: Budget) -> None:
+        self._db.budgets.put(budget.organization_id, budget.id, budget)
+
+    async def get(self, organization_id: UUID, budget_id: UUID, *, for_update: bool = False) -> Budget:
+        found = self._db.budgets.find(organization_id, budget_id)
+        if found is None:
+            raise NotFound("budget", budget_id)
+        return found
+
+    async def update(self, budget: Budget, expected_version: int) -> None:
+        current = self._db.budgets.find(budget.organization_id, budget.id)
+        if current is None or current.version != expected_version:
+            raise Conflict("the budget was changed by someone else; reload and retry")
+        self._db.budgets.put(budget.organization_id, budget.id, replace(budget, created_at=current.created_at))
+
+    async def delete(self, organization_id: UUID, budget_id: UUID) -> None:
+        if not self._db.budgets.remove(organization_id, budget_id):
+            raise NotFound("budget", budget_id)
+
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[Budget]:
+        return page_of(self._db.budgets.of(organization_id), page, _BUDGET_SORT, lambda b: b.id)
+
+    async def expense_actuals(
+        self, organization_id: UUID, start: date, end: date, currency: str, property_id: UUID | None
+    ) -> dict[str, Money]:
+        """The ``expenses`` lines of the expense entries dated in the range, by the category of the
+        expense each entry names (an entry whose expense is gone counts for nothing, as SQL's join)."""
+        totals: dict[str, int] = {}
+        for entry in self._db.journal.of(organization_id):
+            if entry.source_type != "expense" or not start <= entry.entry_date <= end or entry.source_id is None:
+                continue
+            expense = self._db.expenses.find(organization_id, entry.source_id)
+            if expense is None or (property_id is not None and expense.property_id != property_id):
+                continue
+            for line in entry.lines:
+                if line.account == "expenses":
+                    totals[expense.category] = totals.get(expense.category, 0) + line.amount.minor
+        return {category: Money.from_minor(minor, currency) for category, minor in totals.items()}
+
+
+class FakeNumberSequences(NumberSequences):
+    """Counters per (organization, series, fiscal year) in ``FakeDatabase.number_sequences``; a
+    rolled-back unit of work puts the counter back, so its numbers are handed out again."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def reserve(self, organization_id: UUID, series: str, fiscal_year: str, count: int) -> int:
+        key = (organization_id, series, fiscal_year)
+        last = self._db.number_sequences.get(key, 0) + count
+        self._db.number_sequences[key] = last
+        return last - count + 1
+
+
+class FakePaymentMethodRepository(PaymentMethodRepository):
+    """Payment methods in ``FakeDatabase.payment_methods``, listed in the order they were added."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def add(self, method: PaymentMethodRecord) -> None:
+        method.id = method.id or new_id()  # as the SQL adapter: the caller's record gets its id
+        self._db.payment_methods.put(method.organization_id, method.id, method)
+
+    async def list(self, organization_id: UUID) -> list[PaymentMethodRecord]:
+        return self._db.payment_methods.of(organization_id)
+
+
 class FakeOrganizationProfiles(OrganizationProfiles):
     """The profile of a live organization in ``FakeDatabase.organizations``, built from its settings
     and extra settings as the SQL adapter builds it from the row."""
@@ -79,6 +174,7 @@ class FakeOrganizationProfiles(OrganizationProfiles):
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
+            time_zone=settings.time_zone,
         )
 
 

@@ -10,8 +10,11 @@ from uuid import UUID
 from fakes.custom_roles import with_custom_grants
 from fakes.store import FakeDatabase, contains, created_in, page_of
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
-from pmsaas.domain.identity.model import Membership, RefreshRecord, User
+from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User
 from pmsaas.domain.identity.ports import (
+    ALL_ORGANIZATIONS,
+    AccessVersions,
+    InvitationRepository,
     MembershipRepository,
     OrganizationRegistry,
     TokenRepository,
@@ -110,6 +113,15 @@ class FakeMembershipRepository(MembershipRepository):
 class FakeTokenRepository(TokenRepository):
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
+
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions:
+        versions = self._db.access_versions
+        membership = versions.get((user_id, organization_id), 0) if organization_id is not None else 0
+        return AccessVersions(user=versions.get((user_id, ALL_ORGANIZATIONS), 0), membership=membership)
+
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        key = (user_id, organization_id)
+        self._db.access_versions[key] = self._db.access_versions.get(key, 0) + 1
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         self._db.refresh_tokens[token_hash] = replace(record, used_at=None, revoked_at=None)
@@ -213,3 +225,21 @@ class FakeApiKeyRepository(ApiKeyRepository):
         for org, key in list(self._db.api_keys.everywhere()):
             if key.id == key_id:
                 self._db.api_keys.put(org, key_id, replace(key, last_used_at=at))
+
+
+class FakeInvitationRepository(InvitationRepository):
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def add(self, invitation: Invitation) -> None:
+        self._db.invitations[invitation.token_hash] = invitation
+
+    async def find(self, token_hash: str) -> Invitation | None:
+        return self._db.invitations.get(token_hash)  # type: ignore[no-any-return]
+
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        for token_hash, invitation in self._db.invitations.items():
+            if invitation.id == invitation_id and invitation.accepted_at is None:
+                self._db.invitations[token_hash] = replace(invitation, accepted_at=at)
+                return True
+        return False

@@ -21,3 +21,24 @@ class FakeHostResolver(HostResolver):
 
     async def addresses(self, host: str) -> list[str]:
         return list(self.table.get(host, [PUBLIC]))
+
+
+# Webhook targets every surface must refuse (422 on url), given the table above.
+PRIVATE_TARGETS = [
+    "http://2130706433/",  # 127.0.0.1 as one decimal number
+    "http://127.1/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://0x7f000001/",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://intranet/",  # a bare name
+    "http://localhost./",
+    "http://127.0.0.1.nip.io/",
+    "http://10.0.0.1.nip.io/hook",
+    "https://intranet.example.com/hook",
+    "https://mixed.example.com/hook",  # one private answer is enough
+    "https://v6-loopback.example.com/",
+    "https://does-not-resolve.example.com/",
+]

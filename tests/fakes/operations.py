@@ -1,5 +1,5 @@
 """In-memory adapters of the operations context's ports: tickets (with their history, comments and
-attachments), work orders, vendors, custom categories, webhook subscriptions; the directories over
+attachments), work orders, vendors, custom categories; the directories over
 other contexts' rows, attachment storage and a secret box."""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pmsaas.domain.operations.model import (
     TicketStatus,
     TicketUpdate,
     Vendor,
-    WebhookSubscription,
     WorkOrder,
 )
 from pmsaas.domain.operations.ports import (
@@ -30,12 +29,10 @@ from pmsaas.domain.operations.ports import (
     PeopleFilter,
     Person,
     PropertyDirectory,
-    SecretBox,
     TicketFilter,
     TicketRepository,
     VendorFilter,
     VendorRepository,
-    WebhookRepository,
     WorkOrderFilter,
     WorkOrderRepository,
 )
@@ -43,6 +40,7 @@ from pmsaas.domain.properties.lease import OCCUPYING
 from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import SecretBox
 
 E = TypeVar("E", Ticket, WorkOrder, Vendor)
 
@@ -244,18 +242,6 @@ class FakeCategoryRepository(CategoryRepository):
         if (organization_id, name) in self._db.ticket_categories:
             raise Conflict(f"the category {name!r} exists")  # SQL: the primary key (organization, name)
         self._db.ticket_categories[(organization_id, name)] = at
-
-
-class FakeWebhookRepository(WebhookRepository):
-    def __init__(self, db: FakeDatabase) -> None:
-        self._db = db
-
-    async def add(self, webhook: WebhookSubscription) -> None:
-        self._db.ticket_webhooks.append(webhook)  # frozen: nothing to copy
-
-    async def list(self, organization_id: UUID) -> list[WebhookSubscription]:
-        found = [w for w in self._db.ticket_webhooks if w.organization_id == organization_id]
-        return sorted(found, key=lambda w: (w.created_at, w.id))
 
 
 # -- what operations reads of other contexts, and where it books costs --------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from fakes.store import FakeDatabase, contains, created_in, page_of
@@ -16,12 +17,14 @@ from pmsaas.domain.properties.ports import (
     PropertyFilter,
     PropertyListQuery,
     PropertyRepository,
+    RecurringChargeRepository,
     TenantAccounts,
     TenantFilter,
     TenantRepository,
     UnitFilter,
     UnitRepository,
 )
+from pmsaas.domain.properties.recurring import RecurringCharge
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -406,3 +409,31 @@ class FakeTenantAccounts(TenantAccounts):
         membership = self._db.memberships.get((organization_id, user_id))
         if membership is not None:
             self._db.memberships[(organization_id, user_id)] = replace(membership, tenant_profile_id=tenant_id)
+
+
+class FakeRecurringChargeRepository(RecurringChargeRepository):
+    """A lease's recurring charges, kept on the fake database (no rollback: unit tests use none)."""
+
+    def __init__(self, db: Any) -> None:
+        if not hasattr(db, "recurring_charges_rows"):
+            db.recurring_charges_rows = {}
+        self._rows: dict[UUID, RecurringCharge] = db.recurring_charges_rows
+
+    async def add(self, charge: RecurringCharge) -> None:
+        self._rows[charge.id] = charge
+
+    async def get(self, organization_id: UUID, lease_id: UUID, charge_id: UUID) -> RecurringCharge:
+        c = self._rows.get(charge_id)
+        if c is None or c.organization_id != organization_id or c.lease_id != lease_id:
+            raise NotFound("recurring charge", charge_id)
+        return c
+
+    async def for_lease(self, organization_id: UUID, lease_id: UUID) -> list[RecurringCharge]:
+        found = [c for c in self._rows.values() if c.organization_id == organization_id and c.lease_id == lease_id]
+        return sorted(found, key=lambda c: (c.start_date, c.created_at))
+
+    async def update(self, charge: RecurringCharge, expected_version: int) -> None:
+        self._rows[charge.id] = charge
+
+    async def delete(self, organization_id: UUID, charge_id: UUID) -> None:
+        self._rows.pop(charge_id, None)

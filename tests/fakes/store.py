@@ -70,6 +70,8 @@ class FakeDatabase:
     refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> RefreshRecord
     action_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token hash -> row
     revoked_access: dict[str, datetime] = field(default_factory=dict)  # jti -> expires_at
+    invitations: dict[str, Any] = field(default_factory=dict)  # token hash -> Invitation
+    access_versions: dict[tuple[UUID, UUID], int] = field(default_factory=dict)  # (user, org or nil) -> version
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
     custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
     mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
@@ -82,10 +84,23 @@ class FakeDatabase:
     ticket_comments: list[Any] = field(default_factory=list)  # Comment
     ticket_attachments: list[Any] = field(default_factory=list)  # Attachment
     ticket_categories: dict[tuple[UUID, str], datetime] = field(default_factory=dict)  # (org, name) -> added at
-    ticket_webhooks: list[Any] = field(default_factory=list)  # WebhookSubscription
     vendors: OrgTable[Any] = field(default_factory=OrgTable)
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
-    expenses: OrgTable[Any] = field(default_factory=OrgTable)  # the financial context's, for the flows
+    expenses: OrgTable[Any] = field(default_factory=OrgTable)
+    invoices: OrgTable[Any] = field(default_factory=OrgTable)  # Invoice, its lines inside
+    payments: OrgTable[Any] = field(default_factory=OrgTable)  # Payment, its allocations inside
+    refunds: OrgTable[Any] = field(default_factory=OrgTable)
+    gateway_events: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (gateway, event id) -> seen at
+    journal: OrgTable[Any] = field(default_factory=OrgTable)  # JournalEntry, in posting order
+    number_sequences: dict[tuple[UUID, str, str], int] = field(default_factory=dict)  # (org, series, year) -> last
+    budgets: OrgTable[Any] = field(default_factory=OrgTable)  # Budget, its categories inside
+    payment_methods: OrgTable[Any] = field(default_factory=OrgTable)  # PaymentMethodRecord
+    notifications: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_channels: OrgTable[Any] = field(default_factory=OrgTable)
+    notification_preferences: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Preferences
+    webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
+    webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -96,6 +111,8 @@ class FakeDatabase:
         "refresh_tokens",
         "action_tokens",
         "revoked_access",
+        "access_versions",
+        "invitations",
         "api_keys",
         "custom_roles",
         "mfa_factors",
@@ -108,10 +125,23 @@ class FakeDatabase:
         "ticket_comments",
         "ticket_attachments",
         "ticket_categories",
-        "ticket_webhooks",
         "vendors",
         "work_orders",
         "expenses",
+        "invoices",
+        "payments",
+        "refunds",
+        "gateway_events",
+        "journal",
+        "number_sequences",
+        "budgets",
+        "payment_methods",
+        "notifications",
+        "notification_templates",
+        "notification_channels",
+        "notification_preferences",
+        "webhooks",
+        "webhook_deliveries",
         "outbox",
     )
 

@@ -1,45 +1,68 @@
 """The fake unit of work: one transaction over a ``FakeDatabase``, as ``SqlUnitOfWork`` is one over a
 connection. Writes go straight to the tables; leaving ``async with`` without a commit puts back the
 snapshot taken on entry, so a use case that fails half-way leaves nothing behind. ``read_only()`` is the
-read-only variant the list and get use cases ask for: no snapshot, every write refused."""
+read-only variant the list and get use cases ask for: no snapshot, every write refused.
+
+Of the financial unit of work, the lease directory, the TDS repository and the billing run's batch
+writer are not faked: a use case that needs them runs over SQL only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fakes.custom_roles import FakeCustomRoleRepository
-from fakes.financial import FakeExpenseRepository, FakeOrganizationProfiles
+from fakes.financial import (
+    FakeBudgetRepository,
+    FakeExpenseRepository,
+    FakeNumberSequences,
+    FakeOrganizationProfiles,
+    FakePaymentMethodRepository,
+)
 from fakes.identity import (
     FakeApiKeyRepository,
+    FakeInvitationRepository,
     FakeMembershipRepository,
     FakeOrganizationRegistry,
     FakeTokenRepository,
     FakeUserRepository,
 )
+from fakes.invoices import FakeInvoiceRepository
+from fakes.ledger import FakeLedgerRepository
 from fakes.mfa import FakeMfaFactorRepository
+from fakes.notifications import (
+    FakeChannelRepository,
+    FakeNotificationRepository,
+    FakePreferenceRepository,
+    FakeRecipientDirectory,
+    FakeTemplateRepository,
+    FakeWebhookRepository,
+)
 from fakes.operations import (
     FakeCategoryRepository,
     FakePeopleDirectory,
     FakePropertyDirectory,
     FakeTicketRepository,
     FakeVendorRepository,
-    FakeWebhookRepository,
     FakeWorkOrderRepository,
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
+from fakes.payments import FakePaymentRepository
 from fakes.properties import (
     FakeLeaseRepository,
     FakeOrganizationFacts,
     FakePropertyList,
     FakePropertyRepository,
+    FakeRecurringChargeRepository,
     FakeTenantAccounts,
     FakeTenantRepository,
     FakeUnitRepository,
 )
 from fakes.store import FakeDatabase
+from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
@@ -47,7 +70,13 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
-    PropertiesUnitOfWork, IdentityUnitOfWork, OrganizationsUnitOfWork, ApiKeysUnitOfWork, WorkOrderCostsUnitOfWork
+    PropertiesUnitOfWork,
+    IdentityUnitOfWork,
+    OrganizationsUnitOfWork,
+    ApiKeysUnitOfWork,
+    WorkOrderCostsUnitOfWork,
+    FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -64,11 +93,13 @@ class FakeUnitOfWork(
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
+        self.recurring_charges = FakeRecurringChargeRepository(db_)
         self.organization_facts = FakeOrganizationFacts(db_)
         self.tenant_accounts = FakeTenantAccounts(db_)
         self.users = FakeUserRepository(db_)
         self.memberships = FakeMembershipRepository(db_)
         self.tokens = FakeTokenRepository(db_)
+        self.invitations = FakeInvitationRepository(db_)
         self.organization_registry = FakeOrganizationRegistry(db_)
         self.organizations = FakeOrganizationRepository(db_)
         self.membership_directory = FakeMembershipDirectory(db_)
@@ -79,11 +110,22 @@ class FakeUnitOfWork(
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)
         self.ticket_categories = FakeCategoryRepository(db_)
-        self.ticket_webhooks = FakeWebhookRepository(db_)
         self.property_directory = FakePropertyDirectory(db_)
         self.people_directory = FakePeopleDirectory(db_)
+        self.notifications = FakeNotificationRepository(db_)
+        self.templates = FakeTemplateRepository(db_)
+        self.channels = FakeChannelRepository(db_)
+        self.preferences = FakePreferenceRepository(db_)
+        self.webhooks = FakeWebhookRepository(db_)
+        self.recipients = FakeRecipientDirectory(db_)
         self.expenses = FakeExpenseRepository(db_)
         self.organization_profiles = FakeOrganizationProfiles(db_)
+        self.invoices = FakeInvoiceRepository(db_)
+        self.payments = FakePaymentRepository(db_)
+        self.ledger = FakeLedgerRepository(db_)
+        self.sequences = FakeNumberSequences(db_)
+        self.budgets = FakeBudgetRepository(db_)
+        self.payment_methods = FakePaymentMethodRepository(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

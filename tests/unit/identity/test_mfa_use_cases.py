@@ -32,7 +32,7 @@ class PlainHasher(PasswordHasher):
 
 
 class Issuer(AccessTokenIssuer):
-    def issue(self, user, membership, now):
+    def issue(self, user, membership, now, versions=None):
         return IssuedAccessToken(f"token:{user.id}", "jti", now + timedelta(minutes=15), 900)
 
 

@@ -18,7 +18,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from fakes import FakeDatabase, FakeUnitOfWork
 from pmsaas.domain.identity import services
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
-from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AccessVersions, AttemptLimiter, PasswordHasher
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import AuthenticationFailed
 
@@ -40,7 +40,9 @@ class CountingIssuer(AccessTokenIssuer):
     def __init__(self) -> None:
         self.count = 0
 
-    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken:
+    def issue(
+        self, user: User, membership: Membership | None, now: datetime, versions: AccessVersions | None = None
+    ) -> IssuedAccessToken:
         self.count += 1
         return IssuedAccessToken(f"access-{self.count}", f"jti-{self.count}", now + timedelta(minutes=15), 900)
 

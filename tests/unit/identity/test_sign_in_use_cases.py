@@ -31,7 +31,7 @@ class PlainHasher(PasswordHasher):
 
 
 class CountingIssuer(AccessTokenIssuer):
-    def issue(self, user, membership, now):
+    def issue(self, user, membership, now, versions=None):
         org = membership.organization_id if membership else None
         return IssuedAccessToken(f"token:{user.id}:{org}", "jti", now + timedelta(minutes=15), 900)
 

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
-from pmsaas.domain.identity.ports import AccessTokenIssuer
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AccessVersions
 from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
 from pmsaas.domain.shared.ids import new_id
@@ -99,8 +99,11 @@ class JwtTokens(AccessTokenIssuer):
         self._verified: dict[str, dict[str, Any]] = {}
         self._verified_max = 10_000
 
-    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken:
+    def issue(
+        self, user: User, membership: Membership | None, now: datetime, versions: AccessVersions | None = None
+    ) -> IssuedAccessToken:
         jti = str(new_id())
+        versions = versions or AccessVersions()
         expires = now + timedelta(seconds=self._ttl)
         roles = sorted(membership.roles) if membership else []
         claims = {
@@ -113,6 +116,8 @@ class JwtTokens(AccessTokenIssuer):
             if membership and membership.tenant_profile_id
             else None,
             "jti": jti,
+            "uv": versions.user,  # the access versions it is issued under (checked on every request)
+            "mv": versions.membership,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
             "aud": self._audience,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pyotp
 
 from pmsaas.domain.identity.ports import OneTimePasswords
-from pmsaas.domain.operations.ports import SecretBox
+from pmsaas.domain.shared.ports import SecretBox
 
 STEP_SECONDS = 30
 

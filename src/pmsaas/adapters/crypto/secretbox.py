@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from pmsaas.domain.operations.ports import SecretBox
+from pmsaas.domain.shared.ports import SecretBox
 
 
 def _fernet_key(material: str) -> bytes:

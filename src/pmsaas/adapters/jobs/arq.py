@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
@@ -30,7 +31,8 @@ class ArqJobQueue(JobQueue):
     async def enqueue(self, name: str, *, job_id: str, defer_seconds: float = 0, **kwargs: JobArgument) -> bool:
         check_job_arguments(kwargs)
         pool = await self._connection()
-        job = await pool.enqueue_job(name, _job_id=job_id, _defer_by=defer_seconds or None, **kwargs)
+        arguments: dict[str, Any] = kwargs  # plain data (checked above); arq types its `_`-options alongside
+        job = await pool.enqueue_job(name, _job_id=job_id, _defer_by=defer_seconds or None, **arguments)
         return job is not None
 
     async def close(self) -> None:

@@ -31,12 +31,12 @@ from typing import Annotated, Literal
 import msgspec
 
 from pmsaas.adapters.payments.signing import CallbackSignature, sign, verify
-from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, PaymentGateway
+from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, OutcomeStatus, PaymentGateway
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import UnreadableInput
 from pmsaas.domain.shared.money import Money
 
-CARDS: dict[str, tuple[str, str | None]] = {
+CARDS: dict[str, tuple[OutcomeStatus, str | None]] = {
     "4242424242424242": ("succeeded", None),
     "5555555555554444": ("succeeded", None),
     "4000000000000002": ("failed", "card_declined"),
@@ -73,7 +73,7 @@ class SandboxPaymentGateway(PaymentGateway):
         status, reason = CARDS.get(digits, ("failed", "unknown_test_card"))
         # The id derives from the key, so a restarted process answers a retried key the same way.
         gateway_id = "sbx_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox:{idempotency_key}").hex
-        outcome = GatewayOutcome(status, gateway_id, reason)  # type: ignore[arg-type]
+        outcome = GatewayOutcome(status, gateway_id, reason)
         self._by_key[idempotency_key] = outcome
         return outcome
 

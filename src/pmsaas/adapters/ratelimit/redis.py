@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
@@ -18,10 +18,15 @@ return count
 """
 
 
-# The per-request gate (RedisRevocationList.hit_unless_revoked): the revocation check and the hit in
-# one round trip. A revoked token is not counted. KEYS[1] the revocation entry, KEYS[2] the window.
+# The per-request gate (RedisRevocationList.hit_unless_revoked): the revocation check, the access
+# versions and the hit in one round trip. A refused token is not counted. KEYS[1] the revocation
+# entry, KEYS[2] the window, KEYS[3..] version keys whose value must not exceed ARGV[2..].
 _HIT_UNLESS_SET = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+for i = 3, #KEYS do
+  local current = redis.call('GET', KEYS[i])
+  if current and tonumber(current) > tonumber(ARGV[i - 1]) then return -1 end
+end
 local count = redis.call('INCR', KEYS[2])
 if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 return count
@@ -47,13 +52,24 @@ class RedisRateLimiter(RateLimiter):
         count = int(await self._script(keys=[redis_key], args=[window_seconds + 1]))
         return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)
 
-    async def hit_unless_set(self, flag_key: str, key: str, *, limit: int, window_seconds: int) -> RateDecision | None:
-        """``hit``, unless the Redis key ``flag_key`` exists (then None and nothing is counted); one
-        round trip. Both keys must live on this limiter's Redis (no cluster slot spanning)."""
+    async def hit_unless_set(
+        self,
+        flag_key: str,
+        key: str,
+        *,
+        limit: int,
+        window_seconds: int,
+        floors: Sequence[tuple[str, int]] = (),
+    ) -> RateDecision | None:
+        """``hit``, unless the Redis key ``flag_key`` exists or a ``floors`` key holds a number above
+        its floor (then None and nothing is counted); one round trip. Every key must live on this
+        limiter's Redis (no cluster slot spanning)."""
         now = int(self._now())
         start = now - now % window_seconds
         redis_key = f"{self._prefix}{key}:{start}"
-        count = int(await self._unless_set(keys=[flag_key, redis_key], args=[window_seconds + 1]))
+        keys = [flag_key, redis_key, *(k for k, _ in floors)]
+        args = [window_seconds + 1, *(v for _, v in floors)]
+        count = int(await self._unless_set(keys=keys, args=args))
         if count < 0:
             return None
         return RateDecision(count <= limit, limit, max(0, limit - count), start + window_seconds, window_seconds)

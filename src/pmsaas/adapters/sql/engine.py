@@ -77,7 +77,7 @@ def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     url = async_url(url)
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
-        engine = create_async_engine(url, pool_size=pool_size or 10, max_overflow=5, **_JSON_READ)
+        engine = create_async_engine(url, pool_size=pool_size or 10, max_overflow=5, hide_parameters=True, **_JSON_READ)
         install_sqlite_pragmas(engine.sync_engine)
         return engine
     engine = create_async_engine(
@@ -86,6 +86,7 @@ def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
         max_overflow=PG_MAX_OVERFLOW,
         pool_recycle=PG_POOL_RECYCLE_SECONDS,
         connect_args=_READ_ONLY_BY_DEFAULT,
+        hide_parameters=True,  # a database error's text (logged with its traceback) never carries row values
         **_JSON_READ,
     )
     sa.event.listen(engine.sync_engine, "checkout", _drop_dead_connections)

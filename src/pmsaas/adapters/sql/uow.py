@@ -11,11 +11,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
-from pmsaas.adapters.sql.queries.property_list import property_list_for
+from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
@@ -24,16 +25,22 @@ from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethod
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
+    SqlInvitationRepository,
     SqlMembershipRepository,
     SqlTokenRepository,
     SqlUserRepository,
 )
 from pmsaas.adapters.sql.repositories.mfa import SqlMfaFactorRepository
+from pmsaas.adapters.sql.repositories.notifications.channels import SqlChannelRepository
+from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotificationRepository
+from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
+from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
+from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
 from pmsaas.adapters.sql.repositories.operations.vendors import SqlVendorRepository
-from pmsaas.adapters.sql.repositories.operations.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.work_orders import SqlWorkOrderRepository
 from pmsaas.adapters.sql.repositories.organizations import (
     SqlMembershipDirectory,
@@ -48,13 +55,15 @@ from pmsaas.adapters.sql.repositories.properties import (
     SqlTenantRepository,
     SqlUnitRepository,
 )
+from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
-from pmsaas.domain.identity.ports import IdentityUnitOfWork
+from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
+from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
@@ -66,7 +75,6 @@ _REPOSITORIES = (
     "work_orders",
     "vendors",
     "ticket_categories",
-    "ticket_webhooks",
     "property_directory",
     "people_directory",
     "properties",
@@ -74,11 +82,13 @@ _REPOSITORIES = (
     "units",
     "tenants",
     "leases",
+    "recurring_charges",
     "organization_facts",
     "tenant_accounts",
     "users",
     "memberships",
     "tokens",
+    "invitations",
     "organizations",
     "organization_registry",
     "membership_directory",
@@ -88,6 +98,7 @@ _REPOSITORIES = (
     "invoices",
     "payments",
     "ledger",
+    "deposit_settlements",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -96,6 +107,12 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "notifications",
+    "templates",
+    "channels",
+    "preferences",
+    "webhooks",
+    "recipients",
     "leases_to_bill",
 )
 
@@ -109,12 +126,22 @@ class SqlUnitOfWork(
     RentBillingUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
+    NotificationsUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
-    def __init__(self, engine: AsyncEngine, *, property_list: type[PropertyListQuery] | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        property_list: PropertyListAdapter | None = None,
+        access_cutoffs: AccessCutoffs | None = None,
+    ) -> None:
         super().__init__()
         self._engine = engine
+        # Access versions raised in this transaction reach the gate's fast copy right after commit.
+        self._access_cutoffs = access_cutoffs
+        self._access_ended: list[AccessEnded] = []
         self._conn: AsyncConnection | None = None
         # Query adapters: the composition root picks them for the database (container.py).
         self._property_list = property_list or property_list_for(engine.dialect.name)
@@ -129,6 +156,7 @@ class SqlUnitOfWork(
         return self._conn
 
     async def _begin(self) -> None:
+        self._access_ended = []
         for name in _REPOSITORIES:
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
@@ -181,6 +209,17 @@ class SqlUnitOfWork(
             )
         await conn.commit()
         self.events = []
+        await self._publish_ended_access()
+
+    async def _publish_ended_access(self) -> None:
+        """After the commit, not inside it: Redis is not part of the transaction, and a version the
+        database rolled back would refuse the tokens issued from the database's (lower) one. A crash
+        between the two leaves the old tokens to their expiry, as before; embedded mode warms its
+        list from the table at start-up (entrypoints/http/app.py)."""
+        ended, self._access_ended = self._access_ended, []
+        if self._access_cutoffs is not None:
+            for entry in ended:
+                await self._access_cutoffs.raise_version(entry)
 
     async def rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction():
@@ -192,143 +231,175 @@ class SqlUnitOfWork(
             self._conn = None
 
     @cached_property
-    def property_list(self) -> PropertyListQuery:
-        return self._property_list(self.connection)  # type: ignore[call-arg]
+    def property_list(self) -> PropertyListQuery:  # type: ignore[override]  # read-only: one per connection
+        return self._property_list(self.connection)
 
     @cached_property
-    def properties(self) -> SqlPropertyRepository:  # type: ignore[override]
+    def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyRepository(self.connection)
 
     @cached_property
-    def units(self) -> SqlUnitRepository:  # type: ignore[override]
+    def units(self) -> SqlUnitRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlUnitRepository(self.connection)
 
     @cached_property
-    def tenants(self) -> SqlTenantRepository:  # type: ignore[override]
+    def tenants(self) -> SqlTenantRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTenantRepository(self.connection)
 
     @cached_property
-    def leases(self) -> SqlLeaseRepository:  # type: ignore[override]
+    def leases(self) -> SqlLeaseRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlLeaseRepository(self.connection)
 
     @cached_property
-    def organization_facts(self) -> SqlOrganizationFacts:  # type: ignore[override]
+    def organization_facts(self) -> SqlOrganizationFacts:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationFacts(self.connection)
 
     @cached_property
-    def tenant_accounts(self) -> SqlTenantAccounts:  # type: ignore[override]
+    def tenant_accounts(self) -> SqlTenantAccounts:  # type: ignore[override]  # read-only: one per connection
         return SqlTenantAccounts(self.connection)
 
     @cached_property
-    def users(self) -> SqlUserRepository:  # type: ignore[override]
+    def users(self) -> SqlUserRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlUserRepository(self.connection)
 
     @cached_property
-    def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]
+    def memberships(self) -> SqlMembershipRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMembershipRepository(self.connection)
 
     @cached_property
-    def tokens(self) -> SqlTokenRepository:  # type: ignore[override]
-        return SqlTokenRepository(self.connection)
+    def invitations(self) -> SqlInvitationRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlInvitationRepository(self.connection)
 
     @cached_property
-    def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]
+    def tokens(self) -> SqlTokenRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlTokenRepository(self.connection, self._access_ended)
+
+    @cached_property
+    def organizations(self) -> SqlOrganizationRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationRepository(self.connection)
 
     @cached_property
-    def organization_registry(self) -> SqlOrganizationRegistry:  # type: ignore[override]
+    def organization_registry(self) -> SqlOrganizationRegistry:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationRegistry(self.connection)
 
     @cached_property
-    def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]
+    def membership_directory(self) -> SqlMembershipDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlMembershipDirectory(self.connection)
 
     @cached_property
-    def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]
+    def api_keys(self) -> SqlApiKeyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlApiKeyRepository(self.connection)
 
     @cached_property
-    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]
+    def custom_roles(self) -> SqlCustomRoleRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlCustomRoleRepository(self.connection)
 
     @cached_property
-    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]
+    def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMfaFactorRepository(self.connection)
 
     @cached_property
-    def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]
+    def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlInvoiceRepository(self.connection)
 
     @cached_property
-    def payments(self) -> SqlPaymentRepository:  # type: ignore[override]
+    def payments(self) -> SqlPaymentRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPaymentRepository(self.connection)
 
     @cached_property
-    def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]
+    def ledger(self) -> SqlLedgerRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlLedgerRepository(self.connection)
 
     @cached_property
-    def sequences(self) -> SqlNumberSequences:  # type: ignore[override]
+    def recurring_charges(self) -> SqlRecurringChargeRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlRecurringChargeRepository(self.connection)
+
+    @cached_property
+    def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlDepositSettlementRepository(self.connection)
+
+    @cached_property
+    def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # read-only: one per connection
         return SqlNumberSequences(self.connection)
 
     @cached_property
-    def lease_directory(self) -> SqlLeaseDirectory:  # type: ignore[override]
+    def lease_directory(self) -> SqlLeaseDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlLeaseDirectory(self.connection)
 
     @cached_property
-    def organization_profiles(self) -> SqlOrganizationProfiles:  # type: ignore[override]
+    def organization_profiles(self) -> SqlOrganizationProfiles:  # type: ignore[override]  # read-only: one per connection
         return SqlOrganizationProfiles(self.connection)
 
     @cached_property
-    def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]
+    def payment_methods(self) -> SqlPaymentMethodRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPaymentMethodRepository(self.connection)
 
     @cached_property
-    def tickets(self) -> SqlTicketRepository:  # type: ignore[override]
+    def tickets(self) -> SqlTicketRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTicketRepository(self.connection)
 
     @cached_property
-    def work_orders(self) -> SqlWorkOrderRepository:  # type: ignore[override]
+    def work_orders(self) -> SqlWorkOrderRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWorkOrderRepository(self.connection)
 
     @cached_property
-    def vendors(self) -> SqlVendorRepository:  # type: ignore[override]
+    def vendors(self) -> SqlVendorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlVendorRepository(self.connection)
 
     @cached_property
-    def ticket_categories(self) -> SqlCategoryRepository:  # type: ignore[override]
+    def ticket_categories(self) -> SqlCategoryRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlCategoryRepository(self.connection)
 
     @cached_property
-    def ticket_webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]
+    def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWebhookRepository(self.connection)
 
     @cached_property
-    def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]
+    def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> SqlChannelRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlChannelRepository(self.connection)
+
+    @cached_property
+    def preferences(self) -> SqlPreferenceRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlPreferenceRepository(self.connection)
+
+    @cached_property
+    def recipients(self) -> SqlRecipientDirectory:  # type: ignore[override]  # read-only: one per connection
+        return SqlRecipientDirectory(self.connection)
+
+    @cached_property
+    def property_directory(self) -> SqlPropertyDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyDirectory(self.connection)
 
     @cached_property
-    def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]
+    def people_directory(self) -> SqlPeopleDirectory:  # type: ignore[override]  # read-only: one per connection
         return SqlPeopleDirectory(self.connection)
 
     @cached_property
-    def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]
+    def expenses(self) -> SqlExpenseRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlExpenseRepository(self.connection)
 
     @cached_property
-    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]
+    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlBudgetRepository(self.connection)
 
     @cached_property
-    def tds(self) -> SqlTdsRepository:  # type: ignore[override]
+    def tds(self) -> SqlTdsRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlTdsRepository(self.connection)
 
     @cached_property
-    def billing(self) -> SqlBillingWriter:  # type: ignore[override]
+    def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # read-only: one per connection
         return SqlBillingWriter(self.connection)
 
     @cached_property
-    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]
+    def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
 
 
@@ -368,7 +439,7 @@ class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
 
     @staticmethod
     def _driver(conn: AsyncConnection) -> Any:
-        return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]  # None only unconnected
 
     @classmethod
     async def _back_to_transactional(cls, conn: AsyncConnection) -> None:

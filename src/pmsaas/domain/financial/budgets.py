@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pmsaas.domain.financial.property_scope import require_property
@@ -14,6 +15,9 @@ from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
+
+if TYPE_CHECKING:  # type-only: the ports module imports this one's aggregate
+    from pmsaas.domain.financial.ports import FinancialUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def _build(data: BudgetInput, currency: str, base: Budget) -> Budget:
     return budget
 
 
-async def create_budget(*, uow, clock: Clock, actor: Actor, data: BudgetInput) -> Budget:  # type: ignore[no-untyped-def]
+async def create_budget(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, data: BudgetInput) -> Budget:
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
@@ -114,7 +118,14 @@ async def create_budget(*, uow, clock: Clock, actor: Actor, data: BudgetInput) -
     return budget
 
 
-async def update_budget(*, uow, clock: Clock, actor: Actor, budget_id: UUID, data: BudgetInput) -> Budget:  # type: ignore[no-untyped-def]
+async def update_budget(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    budget_id: UUID,
+    data: BudgetInput,
+) -> Budget:
     now = clock.now()
     async with uow:
         current = await uow.budgets.get(actor.org, budget_id, for_update=True)
@@ -125,7 +136,14 @@ async def update_budget(*, uow, clock: Clock, actor: Actor, budget_id: UUID, dat
     return budget
 
 
-async def add_category(*, uow, clock: Clock, actor: Actor, budget_id: UUID, category: BudgetCategory) -> Budget:  # type: ignore[no-untyped-def]
+async def add_category(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    budget_id: UUID,
+    category: BudgetCategory,
+) -> Budget:
     now = clock.now()
     async with uow:
         budget = await uow.budgets.get(actor.org, budget_id, for_update=True)
@@ -137,23 +155,28 @@ async def add_category(*, uow, clock: Clock, actor: Actor, budget_id: UUID, cate
     return budget
 
 
-async def delete_budget(*, uow, actor: Actor, budget_id: UUID) -> None:  # type: ignore[no-untyped-def]
+async def delete_budget(*, uow: FinancialUnitOfWork, actor: Actor, budget_id: UUID) -> None:
     async with uow:
         await uow.budgets.delete(actor.org, budget_id)
         await uow.commit()
 
 
-async def get_budget(*, uow, actor: Actor, budget_id: UUID) -> Budget:  # type: ignore[no-untyped-def]
+async def get_budget(*, uow: FinancialUnitOfWork, actor: Actor, budget_id: UUID) -> Budget:
     async with uow:
         return await uow.budgets.get(actor.org, budget_id)
 
 
-async def list_budgets(*, uow, actor: Actor, page: PageRequest) -> Page[Budget]:  # type: ignore[no-untyped-def]
+async def list_budgets(*, uow: FinancialUnitOfWork, actor: Actor, page: PageRequest) -> Page[Budget]:
     async with uow:
         return await uow.budgets.list(actor.org, page)
 
 
-async def budget_variance(*, uow, actor: Actor, budget_id: UUID) -> tuple[Budget, list[VarianceRow]]:  # type: ignore[no-untyped-def]
+async def budget_variance(
+    *,
+    uow: FinancialUnitOfWork,
+    actor: Actor,
+    budget_id: UUID,
+) -> tuple[Budget, list[VarianceRow]]:
     async with uow:
         budget = await uow.budgets.get(actor.org, budget_id)
         actuals = await uow.budgets.expense_actuals(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
@@ -25,6 +26,9 @@ from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
+
+if TYPE_CHECKING:  # type-only: the ports module imports this one's aggregate
+    from pmsaas.domain.financial.ports import FinancialUnitOfWork
 
 
 class ExpenseStatus(StrEnum):
@@ -124,7 +128,7 @@ def _check(data: ExpenseInput, currency: str) -> TdsDeduction | None:
     return T.pending_deduction(data.tds, gross=data.amount, on=data.expense_date, vendor=data.vendor)
 
 
-async def create_expense(*, uow, clock: Clock, actor: Actor, data: ExpenseInput) -> Expense:  # type: ignore[no-untyped-def]
+async def create_expense(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, data: ExpenseInput) -> Expense:
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
@@ -151,7 +155,14 @@ async def create_expense(*, uow, clock: Clock, actor: Actor, data: ExpenseInput)
     return expense
 
 
-async def update_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID, data: ExpenseInput) -> Expense:  # type: ignore[no-untyped-def]
+async def update_expense(
+    *,
+    uow: FinancialUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    expense_id: UUID,
+    data: ExpenseInput,
+) -> Expense:
     now = clock.now()
     async with uow:
         current = await uow.expenses.get(actor.org, expense_id, for_update=True)
@@ -179,7 +190,7 @@ async def update_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID, d
     return updated
 
 
-async def delete_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID) -> None:  # type: ignore[no-untyped-def]
+async def delete_expense(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, expense_id: UUID) -> None:
     async with uow:
         current = await uow.expenses.get(actor.org, expense_id, for_update=True)
         current.require_pending("delete")
@@ -190,8 +201,8 @@ async def delete_expense(*, uow, clock: Clock, actor: Actor, expense_id: UUID) -
         await uow.commit()
 
 
-async def decide_expense(  # type: ignore[no-untyped-def]
-    *, uow, clock: Clock, actor: Actor, expense_id: UUID, approve: bool, reason: str | None = None
+async def decide_expense(
+    *, uow: FinancialUnitOfWork, clock: Clock, actor: Actor, expense_id: UUID, approve: bool, reason: str | None = None
 ) -> Expense:
     now = clock.now()
     async with uow:
@@ -212,7 +223,7 @@ async def decide_expense(  # type: ignore[no-untyped-def]
     return expense
 
 
-async def _compute_tds(uow, org: UUID, pending: TdsDeduction) -> None:  # type: ignore[no-untyped-def]
+async def _compute_tds(uow: FinancialUnitOfWork, org: UUID, pending: TdsDeduction) -> None:
     """The engine's deduction, with the payee's approved deductions of the fiscal year before it."""
     assert pending.deduction_date is not None
     zero = Money.zero(pending.gross.currency)
@@ -226,11 +237,17 @@ async def _compute_tds(uow, org: UUID, pending: TdsDeduction) -> None:  # type: 
     T.compute_deduction(pending, fy_paid_before=paid, fy_deducted_base_before=deducted)
 
 
-async def get_expense(*, uow, actor: Actor, expense_id: UUID) -> Expense:  # type: ignore[no-untyped-def]
+async def get_expense(*, uow: FinancialUnitOfWork, actor: Actor, expense_id: UUID) -> Expense:
     async with uow:
         return await uow.expenses.get(actor.org, expense_id)
 
 
-async def list_expenses(*, uow, actor: Actor, status: str | None, page: PageRequest) -> Page[Expense]:  # type: ignore[no-untyped-def]
+async def list_expenses(
+    *,
+    uow: FinancialUnitOfWork,
+    actor: Actor,
+    status: str | None,
+    page: PageRequest,
+) -> Page[Expense]:
     async with uow:
         return await uow.expenses.list(actor.org, status, page)

@@ -8,7 +8,7 @@ the number counters and the outbox events commit together or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -235,7 +235,7 @@ async def issue_invoice(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor,
     return invoice
 
 
-async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now) -> None:  # type: ignore[no-untyped-def]
+async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now: datetime) -> None:
     invoice.require_draft("issue")
     profile = await uow.organization_profiles.get(org)
     version = invoice.version
@@ -254,7 +254,7 @@ async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now) -> 
         uow.record(invoice.event("invoice.paid", now))
 
 
-async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now) -> list[CreditApplication]:  # type: ignore[no-untyped-def]
+async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now: datetime) -> list[CreditApplication]:
     """The lease's tenant credit (unallocated payments, oldest first) applied to a just-issued
     invoice, in the issuing transaction. No journal entry: the credit already sits on the tenant's
     receivable. The payments are locked after the invoice counter (as the billing run does)."""
@@ -293,6 +293,7 @@ async def send_invoice(
         await uow.commit()
     pdf = renderer.render(invoice, profile=profile, lease=lease)
     assert lease.tenant_email is not None
+    assert invoice.number is not None  # issued above
     await mailer.send(
         EmailMessage(
             to=lease.tenant_email,

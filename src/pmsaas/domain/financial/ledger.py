@@ -11,7 +11,8 @@ Rules
   ``cash``, ``ar:<tenant id>`` (accounts receivable per tenant), ``rent_income``, ``other_income``,
   ``late_fee_income``, ``tax_payable:<head>`` (``CGST``, ``SGST``, ``HST``...), ``tds_receivable``,
   ``tds_payable`` (TDS the organization withheld as payer, owed to the government),
-  ``deposits_held`` (security deposits, a liability), ``expenses``, ``owner_payable``,
+  ``deposits_held`` (security deposits, a liability), ``damage_income`` (damages kept from a
+  deposit), ``expenses``, ``owner_payable``,
   ``gateway_clearing`` (money a gateway has confirmed but not yet paid out), ``round_off`` (India: the
   invoices' rounding to the rupee; an income account, credited when an invoice is rounded up and
   debited when it is rounded down, so its balance is the net rounding gained or given away).
@@ -55,6 +56,7 @@ CHART: dict[str, tuple[str, AccountKind]] = {
     "rent_income": ("Rent income", AccountKind.INCOME),
     "late_fee_income": ("Late fee income", AccountKind.INCOME),
     "other_income": ("Other income", AccountKind.INCOME),
+    "damage_income": ("Damage recoveries (kept from deposits)", AccountKind.INCOME),
     "round_off": ("Round off (invoices rounded to the rupee)", AccountKind.INCOME),
     "expenses": ("Expenses", AccountKind.EXPENSE),
 }

@@ -325,6 +325,9 @@ class Payment:
     gateway_payment_id: str | None = None
     failure_reason: str | None = None
     received_at: datetime | None = None
+    # The day a manual payment (cash, cheque, transfer) was received, when recorded later: the
+    # date of its ledger entry and receipt. None: the day it was recorded.
+    received_on: date | None = None
     # Whose idempotency key it is (``principal_scope``): unique per organization, caller and key.
     idempotency_scope: str = ""
     invoice_ids: tuple[UUID, ...] = ()  # named invoices to pay first (else oldest open)
@@ -388,7 +391,7 @@ class Payment:
         self.received_at = self.updated_at = at
         return L.entry(
             organization_id=self.organization_id,
-            on=at.date(),
+            on=self.received_on or at.date(),
             at=at,
             description=f"Payment {receipt_number} ({self.method.value})",
             lines=[

@@ -8,6 +8,9 @@ the invoices it pays, the number counters and the outbox events commit together 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Final
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
@@ -22,6 +25,7 @@ from pmsaas.domain.financial.model import (
     allocate,
 )
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     GatewayOutcome,
@@ -51,12 +55,13 @@ class PaymentInput:
     notes: str | None = None
     card_number: str | None = None
     tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
+    received_on: date | None = None  # manual payments: the day the money came in (default: today)
 
 
 # -- payments ---------------------------------------------------------------------------------
 
 
-async def _settle(uow: FinancialUnitOfWork, payment: Payment, now) -> None:  # type: ignore[no-untyped-def]
+async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> None:
     """Receipt number, ledger entry, allocation to invoices, events: in the caller's transaction."""
     profile = await uow.organization_profiles.get(payment.organization_id)
     fy = fiscal_year(profile.country, now.date())
@@ -85,7 +90,7 @@ def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...])
     return named + [i for i in open_invoices if i.id not in named_ids]
 
 
-async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now) -> TdsDeduction:  # type: ignore[no-untyped-def]
+async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now: datetime) -> TdsDeduction:
     """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
     assert data.tds is not None
     if data.method not in MANUAL_METHODS:
@@ -101,7 +106,7 @@ async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: Payment
         data.tds,
         cash=data.amount,
         invoices=_allocation_order(open_invoices, data.invoice_ids),
-        on=now.date(),
+        on=data.received_on or now.date(),
         landlord_pan=profile.pan_number,
         tenant_pan=lease.tenant_pan,
         tenant_name=lease.tenant_name,
@@ -160,6 +165,8 @@ async def create_payment(
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
         await _check_named_invoices(uow, actor, data)
+        if data.received_on is not None:
+            await _check_received_on(uow, actor, data, now)
         tds = await _received_tds(uow, lease, data, now) if data.tds is not None else None
         payment = Payment(
             organization_id=actor.org,
@@ -174,6 +181,7 @@ async def create_payment(
             notes=data.notes,
             invoice_ids=data.invoice_ids,
             tds=tds,
+            received_on=data.received_on,
             created_at=now,
             updated_at=now,
         )
@@ -196,11 +204,28 @@ async def create_payment(
     return payment, False
 
 
+EARLIEST_RECEIPT = date(1900, 1, 1)
+
+
+async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: PaymentInput, now: datetime) -> None:
+    """A manual payment's day of receipt: not after the organization's today (its time zone), not
+    before 1900. A card payment is received when the gateway charges it."""
+    assert data.received_on is not None
+    if data.method not in MANUAL_METHODS:
+        raise ValidationFailed.single("received_on", "only manual payments (cash, cheque, transfer) take a date")
+    profile = await uow.organization_profiles.get(actor.org)
+    today = local_today(profile.time_zone, now)
+    if data.received_on > today:
+        raise ValidationFailed.single("received_on", f"cannot be in the future (today is {today.isoformat()})")
+    if data.received_on < EARLIEST_RECEIPT:
+        raise ValidationFailed.single("received_on", "cannot be before 1900-01-01")
+
+
 class _Raced(Exception):
     """Another request with the same idempotency key committed first."""
 
 
-async def create_payment_once(**kw) -> tuple[Payment, bool]:  # type: ignore[no-untyped-def]
+async def create_payment_once(**kw: Any) -> tuple[Payment, bool]:
     """:func:`create_payment`, reading the winner when a concurrent twin took the key first."""
     try:
         return await create_payment(**kw)
@@ -219,7 +244,12 @@ def _replay(existing: Payment, fingerprint: str) -> Payment:
     return existing
 
 
-async def _apply_outcome(uow: FinancialUnitOfWork, payment: Payment, outcome: GatewayOutcome | None, now) -> None:  # type: ignore[no-untyped-def]
+async def _apply_outcome(
+    uow: FinancialUnitOfWork,
+    payment: Payment,
+    outcome: GatewayOutcome | None,
+    now: datetime,
+) -> None:
     if outcome is None or outcome.status == "succeeded":
         await _settle(uow, payment, now)
     elif outcome.status == "failed":
@@ -267,7 +297,13 @@ async def settle_from_gateway(
     return payment
 
 
-KEEP = object()  # update_payment: leave the TDS certificate number as it is
+class Keep(Enum):
+    """update_payment: leave the TDS certificate number as it is (an enum, so the type narrows)."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
 
 
 async def update_payment(
@@ -278,7 +314,7 @@ async def update_payment(
     payment_id: UUID,
     reference: str | None,
     notes: str | None,
-    tds_certificate_number: str | object | None = KEEP,
+    tds_certificate_number: str | Keep | None = KEEP,
 ) -> Payment:
     """Only the descriptive fields change (and the TDS certificate number, known later); money
     moves through refunds."""
@@ -289,7 +325,7 @@ async def update_payment(
         if tds_certificate_number is not KEEP:
             if payment.tds is None:
                 raise ValidationFailed.single("tds_certificate_number", "the payment has no TDS")
-            payment.tds.certificate_number = tds_certificate_number  # type: ignore[assignment]
+            payment.tds.certificate_number = tds_certificate_number
             await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
         payment.reference, payment.notes, payment.updated_at = reference, notes, now
         payment.version += 1

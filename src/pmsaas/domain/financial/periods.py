@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmsaas.domain.financial.model import ChargeType, InvoiceLine
 from pmsaas.domain.shared.errors import ValidationFailed
+
+
+def local_today(time_zone: str, now: datetime) -> date:
+    """The organization's today at ``now`` (its IANA time zone; UTC when the zone is unknown)."""
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
 
 
 def parse_period(period: str, field: str = "period") -> tuple[date, date]:

@@ -7,6 +7,7 @@ so the financial domain never imports another context.
 
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
+from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
@@ -47,12 +49,13 @@ class LeaseRef:
 
 @dataclass(frozen=True)
 class BillableCharge:
-    charge_type: str  # rent | deposit | late_fee
+    charge_type: str  # rent | deposit | late_fee | other (a recurring charge)
     description: str
     amount: Money
     due_date: date
     period_start: date
     period_end: date
+    supply_type: str | None = None  # a recurring charge's tax treatment
 
 
 # (overdue balance, due date, as of) -> the late fee owed, or None (the lease's own terms)
@@ -81,6 +84,7 @@ class OrganizationProfile:
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
     is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
+    time_zone: str = "UTC"  # IANA zone: the organization's "today" (a payment's received_on)
 
     @classmethod
     def with_defaults(
@@ -150,7 +154,7 @@ class InvoiceRepository(ABC):
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
 
     @abstractmethod
-    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:
         """Issued (not draft) invoices with an issue date in ``[start, end]``."""
 
     @abstractmethod
@@ -158,11 +162,11 @@ class InvoiceRepository(ABC):
         """Leases that already have their invoice for ``period``."""
 
     @abstractmethod
-    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+    async def open_due_before(self, organization_id: UUID, day: date) -> builtins.list[Invoice]:
         """Open invoices with a balance, due before ``day`` (candidates for late fees)."""
 
     @abstractmethod
-    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> builtins.list[Invoice]:
         """Open invoices of a lease, oldest due first, locked for update."""
 
 
@@ -210,13 +214,18 @@ class PaymentRepository(ABC):
         """True the first time a gateway event id is seen, False for a replay."""
 
     @abstractmethod
-    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
+    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, builtins.list[Credit]]:
         """The settled payments that still hold unallocated credit, per lease, oldest first (one
         lease, or the whole organization's when ``lease_id`` is None). The payments are locked for
         update (as a refund locks its payment), and their allocations are read after the lock."""
 
     @abstractmethod
-    async def apply_credits(self, organization_id: UUID, applications: list[CreditApplication], at: datetime) -> None:
+    async def apply_credits(
+        self,
+        organization_id: UUID,
+        applications: builtins.list[CreditApplication],
+        at: datetime,
+    ) -> None:
         """Appends the allocation rows of applied credit and bumps the payments' versions (in bulk)."""
 
 
@@ -240,6 +249,10 @@ class LedgerRepository(ABC):
         """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
 
     @abstractmethod
+    async def deposit_lines(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        """The ``deposits_held`` lines of a lease in posting order (debit-positive)."""
+
+    @abstractmethod
     async def post_many(self, entries: list[JournalEntry]) -> None:
         """Append many entries in a few bulk statements."""
 
@@ -252,6 +265,15 @@ class LedgerRepository(ABC):
     @abstractmethod
     async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
         """The receivable lines of a lease in posting order."""
+
+
+class DepositSettlementRepository(ABC):
+    @abstractmethod
+    async def add(self, settlement: DepositSettlement) -> bool:
+        """False when the lease's deposit is already settled (one settlement per lease)."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID) -> DepositSettlement | None: ...
 
 
 class NumberSequences(ABC):
@@ -422,6 +444,7 @@ class FinancialUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
     payments: PaymentRepository
     ledger: LedgerRepository
+    deposit_settlements: DepositSettlementRepository
     sequences: NumberSequences
     lease_directory: LeaseDirectory
     organization_profiles: OrganizationProfiles

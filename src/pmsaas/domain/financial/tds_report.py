@@ -12,10 +12,15 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pmsaas.domain.financial.tds import quarter_bounds, quarter_of
+from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.money import Money
+
+if TYPE_CHECKING:  # type-only: the ports module imports this one's report rows
+    from pmsaas.domain.financial.ports import FinancialUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ class TdsReport:
     totals: list[TdsTotal]
 
 
-async def tds_report(  # type: ignore[no-untyped-def]
-    *, uow, actor, fy: str | None, quarter: str | None, direction: str | None, today: date
+async def tds_report(
+    *, uow: FinancialUnitOfWork, actor: Actor, fy: str | None, quarter: str | None, direction: str | None, today: date
 ) -> TdsReport:
     """The organization's posted TDS in a quarter (or the whole fiscal year) of India's April–March year."""
     fy = fy or quarter_of(today)[0]

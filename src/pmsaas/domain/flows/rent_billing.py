@@ -19,6 +19,7 @@ from uuid import UUID
 from pmsaas.domain.financial.billing import BillingSummary, bill_leases, parse_period
 from pmsaas.domain.financial.ports import BillableCharge, BillableLease, FinancialUnitOfWork, LateFeeRule, LeaseRef
 from pmsaas.domain.properties.lease import OCCUPYING, Lease, LeaseStatus
+from pmsaas.domain.properties.recurring import RecurringCharge, schedule_with_recurring
 from pmsaas.domain.properties.schedule import LeaseTerms, late_fee_for, rent_schedule
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
@@ -31,6 +32,7 @@ class LeaseToBill:
 
     lease: Lease
     ref: LeaseRef
+    recurring: tuple[RecurringCharge, ...] = ()  # the lease's recurring charges (maintenance, parking...)
 
 
 class LeasesToBill(ABC):
@@ -67,9 +69,12 @@ async def run_billing(
 def what_is_due(item: LeaseToBill, period_start: date, period_end: date) -> BillableLease:
     """The lease's charges for the period (its rent schedule) and its late-fee rule."""
     terms = item.lease.terms()
+    schedule = schedule_with_recurring(
+        rent_schedule(terms, period_start, period_end), list(item.recurring), terms, period_start, period_end
+    )
     charges = [
-        BillableCharge(c.type, c.description, c.amount, c.due_date, c.period_start, c.period_end)
-        for c in rent_schedule(terms, period_start, period_end)
+        BillableCharge(c.type, c.description, c.amount, c.due_date, c.period_start, c.period_end, c.supply_type)
+        for c in schedule
     ]
     return BillableLease(item.ref, charges, _late_fee_rule(terms))
 

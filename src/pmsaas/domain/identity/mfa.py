@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from pmsaas.domain.identity.model import MfaFactor, TokenPair, User
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, IdentityUnitOfWork, OneTimePasswords
@@ -39,8 +40,8 @@ def _new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def _mfa_event(name: str, user: User, actor: Actor, at: object) -> DomainEvent:
-    return DomainEvent(name, actor.org, at, {"user_id": str(user.id), "email": user.email})  # type: ignore[arg-type]
+def _mfa_event(name: str, user: User, actor: Actor, at: datetime) -> DomainEvent:
+    return DomainEvent(name, actor.org, at, {"user_id": str(user.id), "email": user.email})
 
 
 async def start_setup(*, uow: IdentityUnitOfWork, otp: OneTimePasswords, clock: Clock, actor: Actor) -> MfaSetup:

@@ -145,6 +145,21 @@ class OrgUser:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """An organization's offer of roles to an account that already exists: the account joins only
+    when it accepts (signed in, with the e-mailed token). Only the token's hash is stored."""
+
+    organization_id: UUID
+    user_id: UUID
+    roles: frozenset[str]
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
 class RefreshRecord:
     id: UUID
     family_id: UUID

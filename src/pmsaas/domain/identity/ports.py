@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.identity.model import CustomRole, IssuedAccessToken, Membership, MfaFactor, RefreshRecord, User
+from pmsaas.domain.identity.model import (
+    CustomRole,
+    Invitation,
+    IssuedAccessToken,
+    Membership,
+    MfaFactor,
+    RefreshRecord,
+    User,
+)
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -60,8 +68,45 @@ class MembershipRepository(ABC):
     ) -> Page[tuple[User, Membership]]: ...
 
 
+ALL_ORGANIZATIONS = UUID(int=0)  # the scope of a user-wide access version (every membership at once)
+
+
+@dataclass(frozen=True)
+class AccessVersions:
+    """The versions an access token is issued under (claims ``uv`` and ``mv``): the user's, ended by
+    disabling, a password reset, reuse detection and "log out everywhere"; and its membership's, ended
+    by a role change or removal. A token whose version is below the current one is refused at once."""
+
+    user: int = 0
+    membership: int = 0
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """A version raised in a committed transaction, for the per-request gate's fast copy."""
+
+    user_id: UUID
+    organization_id: UUID  # ALL_ORGANIZATIONS for the user's version
+    version: int
+
+
+class AccessCutoffs(ABC):
+    """The fast copy of the access versions that the per-request gate reads (Redis, or memory)."""
+
+    @abstractmethod
+    async def raise_version(self, ended: AccessEnded) -> None: ...
+
+
 class TokenRepository(ABC):
-    """Refresh-token families, single-use action tokens and revoked access-token ids."""
+    """Refresh-token families, single-use action tokens, revoked access-token ids, access versions."""
+
+    @abstractmethod
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions: ...
+
+    @abstractmethod
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        """Raise the version (the user's, or one membership's): every access token issued before is
+        refused from the commit on. The unit of work hands the new version to the gate after commit."""
 
     @abstractmethod
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None: ...
@@ -97,6 +142,18 @@ class TokenRepository(ABC):
 
     @abstractmethod
     async def is_access_revoked(self, jti: str) -> bool: ...
+
+
+class InvitationRepository(ABC):
+    @abstractmethod
+    async def add(self, invitation: Invitation) -> None: ...
+
+    @abstractmethod
+    async def find(self, token_hash: str) -> Invitation | None: ...
+
+    @abstractmethod
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        """True if this call accepted it (it was open): the guard against a double acceptance."""
 
 
 class CustomRoleRepository(ABC):
@@ -162,6 +219,7 @@ class IdentityUnitOfWork(UnitOfWork):
     users: UserRepository
     memberships: MembershipRepository
     tokens: TokenRepository
+    invitations: InvitationRepository
     organization_registry: OrganizationRegistry
     custom_roles: CustomRoleRepository
     mfa_factors: MfaFactorRepository
@@ -181,7 +239,9 @@ class PasswordHasher(ABC):
 
 class AccessTokenIssuer(ABC):
     @abstractmethod
-    def issue(self, user: User, membership: Membership | None, now: datetime) -> IssuedAccessToken: ...
+    def issue(
+        self, user: User, membership: Membership | None, now: datetime, versions: AccessVersions | None = None
+    ) -> IssuedAccessToken: ...
 
 
 class AttemptLimiter(ABC):

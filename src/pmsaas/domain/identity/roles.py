@@ -62,6 +62,15 @@ _OPERATIONS: dict[str, tuple[str, ...]] = {
 for _role, _grants in _OPERATIONS.items():
     EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
 
+# Notifications (issue 12): everyone reads, marks and dismisses their own inbox and sets their own
+# preferences (the use cases scope them to the caller); managers also send notifications and run
+# templates and channels ("notification:manage"). Webhooks stay the owner's.
+_OWN_INBOX = ("notification:read", "notification:update", "notification:delete")
+_NOTIFICATIONS: dict[str, tuple[str, ...]] = {role: _OWN_INBOX for role in SEED_ROLES if role != "SuperAdmin"}
+_NOTIFICATIONS["PropertyManager"] = ("notification:*",)
+for _role, _grants in _NOTIFICATIONS.items():
+    EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
+
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "SuperAdmin": "Operator of the platform: every permission in every organization.",
     "OrganizationOwner": "Owns the organization: settings, users, properties and everything in them.",
@@ -88,8 +97,8 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "workorder": ("read", "create", "update", "delete"),
     "vendor": ("read", "create", "update", "delete"),
     "community": ("read", "create", "update", "delete"),
-    "notification": ("read", "create", "update", "delete"),
-    "webhook": ("read", "create", "delete"),
+    "notification": ("read", "create", "update", "delete", "manage"),
+    "webhook": ("read", "create", "update", "delete"),
     "apikey": ("read", "create", "delete"),
     "role": ("read", "create", "update", "delete"),
     "visitor": ("read", "create", "update", "delete"),

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pmsaas.domain.identity.custom_roles import guard_grants
 from pmsaas.domain.identity.model import (
+    Invitation,
     Membership,
     MfaChallenge,
     OrgUser,
@@ -87,6 +88,7 @@ async def register(
     check_password(password)
     if organization_name is not None and not organization_name.strip():
         raise ValidationFailed.single("organization_name", "must not be blank")
+    org_name = organization_name.strip() if organization_name else None
     password_hash = hasher.hash(password)
     now = clock.now()
     async with uow:
@@ -94,8 +96,8 @@ async def register(
             raise Conflict("an account with this e-mail already exists")
         user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
         membership = None
-        if organization_name:
-            org_id = await uow.organization_registry.create_for_owner(name=organization_name.strip(), at=now)
+        if org_name:
+            org_id = await uow.organization_registry.create_for_owner(name=org_name, at=now)
             user.default_organization_id = org_id
             membership = Membership(user.id, org_id, frozenset({"OrganizationOwner"}), created_at=now)
         await uow.users.add(user)
@@ -107,7 +109,7 @@ async def register(
                     "organization.created",
                     membership.organization_id,
                     now,
-                    {"organization_id": str(membership.organization_id), "name": organization_name.strip()},
+                    {"organization_id": str(membership.organization_id), "name": org_name},
                 )
             )
             uow.record(_user_event("user.created", OrgUser(user, membership), now))
@@ -144,7 +146,8 @@ async def _issue_pair(
         revoked_at=None,
     )
     await uow.tokens.add_refresh(record=record, token_hash=hash_secret(secret), created_at=now)
-    return TokenPair(issuer.issue(user, membership, now), secret, user, membership)
+    versions = await uow.tokens.access_versions(user.id, record.organization_id)
+    return TokenPair(issuer.issue(user, membership, now, versions), secret, user, membership)
 
 
 async def login(
@@ -220,7 +223,9 @@ async def refresh(
         if record is None or record.revoked_at is not None or record.expires_at <= now:
             raise AuthenticationFailed("Invalid refresh token")
         if record.used_at is not None or not await uow.tokens.mark_refresh_used(record.id, now):
+            # A stolen token may be either copy: end the family, and every access token of the user.
             await uow.tokens.revoke_family(record.family_id, now)
+            await uow.tokens.end_access(record.user_id, at=now)
             await uow.commit()  # the revocation must stick even though this request fails
             raise AuthenticationFailed("Refresh token reuse detected; please sign in again")
         user = await uow.users.get(record.user_id)
@@ -244,19 +249,22 @@ async def logout(
     access_jti: str | None,
     access_expires_at_epoch: int | None,
     refresh_token: str | None,
+    everywhere: bool = False,
 ) -> None:
+    """Ends this access token and its refresh family; ``everywhere`` (or no refresh token to tell the
+    family by) ends every refresh token and every access token of the user, in every organization."""
     now = clock.now()
     async with uow:
         if access_jti:
             expires = datetime.fromtimestamp(access_expires_at_epoch or 0, UTC) if access_expires_at_epoch else now
             await uow.tokens.revoke_access(access_jti, max(expires, now))
-        if refresh_token:
+        if refresh_token and not everywhere:
             record = await uow.tokens.find_refresh(hash_secret(refresh_token))
             if record is not None and record.user_id == user_id:
                 await uow.tokens.revoke_family(record.family_id, now)
         else:
-            # Without the refresh token we cannot tell the family: sign out every session.
             await uow.tokens.revoke_user_tokens(user_id, now)
+            await uow.tokens.end_access(user_id, at=now)
         await uow.commit()
 
 
@@ -314,6 +322,7 @@ async def reset_password(
         user = replace(user, password_hash=password_hash, status=UserStatus.ACTIVE, email_verified=True, updated_at=now)
         await uow.users.update(user)
         await uow.tokens.revoke_user_tokens(user.id, now)  # a reset signs out every session
+        await uow.tokens.end_access(user.id, at=now)
         await uow.commit()
     return user
 
@@ -370,8 +379,9 @@ async def create_user(
     actor: Actor,
     data: NewUser,
 ) -> OrgUser:
-    """Adds a user to the actor's organization. An existing account (by e-mail) joins it;
-    a new one without a password is invited by e-mail to set one."""
+    """Adds a user to the actor's organization; a new one without a password is invited by e-mail to
+    set one. An existing account (by e-mail) is not pulled in: it is invited to join
+    (``invite_account``) and the answer looks like a new user's, so the caller learns nothing of it."""
     email, name = normalize_email(data.email), _check_name(data.name)
     if data.password is not None:
         check_password(data.password)
@@ -381,6 +391,18 @@ async def create_user(
     async with uow:
         roles = await _resolve_roles(uow, actor, data.roles)
         user = await uow.users.find_by_email(email)
+        if user is not None and await uow.memberships.find(actor.org, user.id) is None:
+            return await invite_account(
+                uow=uow,
+                clock=clock,
+                mailer=mailer,
+                base_url=base_url,
+                actor=actor,
+                account=user,
+                data=data,
+                roles=roles,
+                stand_in_active=password_hash is not None,
+            )
         if user is None:
             user = User(
                 email=email,
@@ -459,9 +481,10 @@ async def update_user(
             user.status = changes.status
             if changes.status == UserStatus.DISABLED:
                 await uow.tokens.revoke_user_tokens(user.id, now)
+                await uow.tokens.end_access(user.id, at=now)
         await uow.users.update(user)
         if roles is not None and roles != membership.roles:
-            await _set_roles(uow, actor, membership, roles)
+            await _set_roles(uow, actor, membership, roles, now)
             membership = await uow.memberships.get(actor.org, user_id)
         result = OrgUser(user, membership)
         uow.record(_user_event("user.updated", result, now))
@@ -470,10 +493,12 @@ async def update_user(
 
 
 async def _set_roles(
-    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str]
+    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str], at: datetime
 ) -> Membership:
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")
+    if membership.roles - roles:  # a role taken away: tokens naming it end (one added harms no one)
+        await uow.tokens.end_access(membership.user_id, membership.organization_id, at=at)
     membership = replace(membership, roles=roles)
     await uow.memberships.update(membership)
     return membership
@@ -482,12 +507,13 @@ async def _set_roles(
 async def set_user_roles(
     *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, roles: list[str]
 ) -> OrgUser:
+    now = clock.now()
     async with uow:
         wanted = await _resolve_roles(uow, actor, roles)
-        await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted)
+        await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now)
         membership = await uow.memberships.get(actor.org, user_id)  # with the custom roles' grants
         result = OrgUser(await uow.users.get(user_id), membership)
-        uow.record(_user_event("user.updated", result, clock.now()))
+        uow.record(_user_event("user.updated", result, now))
         await uow.commit()
     return result
 
@@ -500,7 +526,9 @@ async def remove_user(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, us
         membership = await uow.memberships.get(actor.org, user_id)
         user = await uow.users.get(user_id)
         await uow.memberships.remove(actor.org, user_id)
-        uow.record(_user_event("user.deleted", OrgUser(user, membership), clock.now()))
+        now = clock.now()
+        await uow.tokens.end_access(user_id, actor.org, at=now)  # its tokens for this organization end now
+        uow.record(_user_event("user.deleted", OrgUser(user, membership), now))
         await uow.commit()
 
 
@@ -509,3 +537,47 @@ async def me(*, uow: IdentityUnitOfWork, actor: Actor) -> User:
         raise NotFound("user")
     async with uow:
         return await uow.users.get(actor.user_id)
+
+
+async def invite_account(
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    mailer: EmailSender,
+    base_url: str,
+    actor: Actor,
+    account: User,
+    data: NewUser,
+    roles: frozenset[str],
+    stand_in_active: bool,
+) -> OrgUser:
+    """Inside ``create_user``'s transaction: store an invitation for ``account``, commit, e-mail its
+    token, and answer with an unsaved look-alike of a new user built from the request alone."""
+    now = clock.now()
+    secret = _new_secret()
+    await uow.invitations.add(
+        Invitation(actor.org, account.id, roles, hash_secret(secret), created_at=now, expires_at=now + INVITATION_TTL)
+    )
+    # The grants of the organization's custom roles among them, as a new user's membership shows.
+    grants = frozenset(p for r in await uow.custom_roles.list(actor.org) if r.name in roles for p in r.permissions)
+    await uow.commit()
+    await mailer.send(
+        EmailMessage(
+            to=account.email,
+            subject="You have been invited to join an organization on pmsaas",
+            body=f"Hello {account.name},\n\nAn organization invites you to join it as {', '.join(sorted(roles))}.\n"
+            f"To accept within 7 days, sign in and send POST {base_url}/api/v1/identity/invitations/<token>/accept "
+            f"with this token:\n{secret}\nIf you do not know this organization, ignore this message.",
+        )
+    )
+    status = UserStatus.ACTIVE if stand_in_active else UserStatus.INVITED
+    stand_in = User(
+        email=account.email,
+        name=_check_name(data.name),
+        phone=data.phone,
+        status=status,
+        default_organization_id=actor.org,
+        created_at=now,
+        updated_at=now,
+    )
+    return OrgUser(stand_in, Membership(stand_in.id, actor.org, roles, created_at=now, custom_grants=grants))

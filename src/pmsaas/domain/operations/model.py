@@ -442,17 +442,3 @@ class Vendor:
         return self.insurance_expires_on is not None and day <= self.insurance_expires_on
 
 
-# -- webhooks (ticketing surface) ------------------------------------------------------------
-
-TICKET_EVENTS = ("ticket.created", "ticket.updated", "ticket.resolved")
-
-
-@dataclass(frozen=True)
-class WebhookSubscription:
-    organization_id: UUID
-    url: str
-    events: tuple[str, ...]
-    secret_sealed: str  # the signing secret, encrypted by a SecretBox: needed in clear to sign
-    created_at: datetime
-    active: bool = True
-    id: UUID = field(default_factory=new_id)

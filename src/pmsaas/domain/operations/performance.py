@@ -52,7 +52,11 @@ def performance_of(
     estimated = actual = None
     if done:
         on_time = (Decimal(sum(1 for o in done if o.on_time)) / Decimal(len(done))).quantize(two)
-        hours = [Decimal((o.completed_at - (o.started_at or o.created_at)).total_seconds()) / 3600 for o in done]  # type: ignore[operator]
+        hours = [
+            Decimal((o.completed_at - (o.started_at or o.created_at)).total_seconds()) / 3600
+            for o in done
+            if o.completed_at is not None  # always: `done` holds completed orders only
+        ]
         average_hours = (sum(hours, Decimal(0)) / len(hours)).quantize(two)
         currencies = {o.estimated_cost.currency for o in done}
         if len(currencies) == 1:

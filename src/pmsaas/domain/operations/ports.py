@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,6 @@ from pmsaas.domain.operations.model import (
     Ticket,
     TicketUpdate,
     Vendor,
-    WebhookSubscription,
     WorkOrder,
 )
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -57,19 +57,25 @@ class TicketRepository(ABC):
     @abstractmethod
     async def updates(
         self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool
-    ) -> list[TicketUpdate]: ...
+    ) -> builtins.list[TicketUpdate]: ...
 
     @abstractmethod
     async def add_comment(self, comment: Comment) -> None: ...
 
     @abstractmethod
-    async def comments(self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool) -> list[Comment]: ...
+    async def comments(
+        self,
+        organization_id: UUID,
+        ticket_id: UUID,
+        *,
+        include_internal: bool,
+    ) -> builtins.list[Comment]: ...
 
     @abstractmethod
     async def add_attachment(self, attachment: Attachment) -> None: ...
 
     @abstractmethod
-    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> list[Attachment]: ...
+    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[Attachment]: ...
 
     @abstractmethod
     async def get_attachment(self, organization_id: UUID, ticket_id: UUID, attachment_id: UUID) -> Attachment: ...
@@ -79,7 +85,11 @@ class TicketRepository(ABC):
         """Open or in-progress tickets per property."""
 
     @abstractmethod
-    async def assignee_properties(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    async def assignee_properties(
+        self,
+        organization_id: UUID,
+        user_ids: builtins.list[UUID],
+    ) -> dict[UUID, builtins.list[UUID]]:
         """The properties each user has (live) tickets assigned in: the ticketing seed's user.properties."""
 
 
@@ -109,12 +119,12 @@ class WorkOrderRepository(ABC):
     async def list(self, organization_id: UUID, filters: WorkOrderFilter, page: PageRequest) -> Page[WorkOrder]: ...
 
     @abstractmethod
-    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> list[WorkOrder]: ...
+    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[WorkOrder]: ...
 
     @abstractmethod
     async def finished_for_vendor(
         self, organization_id: UUID, vendor_id: UUID, start: datetime, end: datetime
-    ) -> list[WorkOrder]:
+    ) -> builtins.list[WorkOrder]:
         """Work orders of the vendor completed or cancelled within [start, end)."""
 
 
@@ -154,14 +164,6 @@ class CategoryRepository(ABC):
     @abstractmethod
     async def add(self, organization_id: UUID, name: str, at: datetime) -> None:
         """Raises Conflict when it exists."""
-
-
-class WebhookRepository(ABC):
-    @abstractmethod
-    async def add(self, webhook: WebhookSubscription) -> None: ...
-
-    @abstractmethod
-    async def list(self, organization_id: UUID) -> list[WebhookSubscription]: ...
 
 
 class PropertyDirectory(ABC):
@@ -236,21 +238,10 @@ class AttachmentStorage(ABC):
     async def delete(self, key: str) -> None: ...
 
 
-class SecretBox(ABC):
-    """Symmetric encryption for secrets the product must use later (webhook signing secrets)."""
-
-    @abstractmethod
-    def seal(self, plaintext: str) -> str: ...
-
-    @abstractmethod
-    def open(self, sealed: str) -> str: ...
-
-
 class OperationsUnitOfWork(UnitOfWork):
     tickets: TicketRepository
     work_orders: WorkOrderRepository
     vendors: VendorRepository
     ticket_categories: CategoryRepository
-    ticket_webhooks: WebhookRepository
     property_directory: PropertyDirectory
     people_directory: PeopleDirectory

@@ -95,7 +95,7 @@ class SettingsChange:
 
         def pick(name: str) -> str:
             value = self.sent[name] if name in self.sent else getattr(base, name)
-            return getattr(defaults, name) if value is None else value  # type: ignore[no-any-return]
+            return getattr(defaults, name) if value is None else value
 
         province = self.sent["province"] if "province" in self.sent else base.province
         return OrganizationSettings(country, province, pick("currency"), pick("time_zone"), pick("locale"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings, SettingsChange
@@ -62,7 +63,7 @@ async def create_organization(
     actor: Actor,
     name: str,
     settings: OrganizationSettings | SettingsChange | None,
-    tax_changes: dict[str, object] | None = None,
+    tax_changes: dict[str, Any] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
@@ -97,7 +98,7 @@ async def get_organization(*, uow: OrganizationsUnitOfWork, actor: Actor, organi
 def _with_settings(
     current: Organization,
     settings: OrganizationSettings | SettingsChange | None,
-    tax_changes: dict[str, object] | None,
+    tax_changes: dict[str, Any] | None,
 ) -> tuple[OrganizationSettings, dict[str, object]]:
     """New settings and the tax identity re-checked against them (a country change may orphan a GSTIN).
 
@@ -120,7 +121,7 @@ async def rename_organization(
     organization_id: UUID,
     name: str,
     settings: OrganizationSettings | SettingsChange | None = None,
-    tax_changes: dict[str, object] | None = None,
+    tax_changes: dict[str, Any] | None = None,
 ) -> Organization:
     now = clock.now()
     async with uow:
@@ -147,7 +148,7 @@ async def update_settings(
     actor: Actor,
     organization_id: UUID,
     settings: OrganizationSettings | SettingsChange,
-    tax_changes: dict[str, object] | None = None,
+    tax_changes: dict[str, Any] | None = None,
 ) -> Organization:
     now = clock.now()
     async with uow:

@@ -74,7 +74,7 @@ class TaxIdentity:
             gst_registered=bool(extra.get("gst_registered", True)),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
             is_housing_society=bool(extra.get("is_housing_society", False)),
-            **text,  # type: ignore[arg-type]
+            **text,
         )
 
     def merged_into(self, extra: dict[str, object]) -> dict[str, object]:

@@ -49,6 +49,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
@@ -162,8 +163,8 @@ class Lease:
         return periods_overlap(self.start_date, self.effective_end, other.start_date, other.effective_end)
 
     # -- transitions -------------------------------------------------------------------------
-    def _moved(self, status: LeaseStatus, at: datetime, **changes: object) -> Lease:
-        return replace(self, status=status, updated_at=at, version=self.version + 1, **changes)  # type: ignore[arg-type]
+    def _moved(self, status: LeaseStatus, at: datetime, **changes: Any) -> Lease:
+        return replace(self, status=status, updated_at=at, version=self.version + 1, **changes)
 
     def activate(self, *, occupying: list[Lease], at: datetime) -> Lease:
         status = next_status(self.status, "activate")

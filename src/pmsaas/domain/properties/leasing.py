@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,7 +21,15 @@ from pmsaas.domain.properties.access import visibility
 from pmsaas.domain.properties.lease import FINAL, OCCUPYING, Lease, LeaseStatus, check_lease_dates
 from pmsaas.domain.properties.model import EmergencyContact, Property, Tenant, derived_unit_status
 from pmsaas.domain.properties.ports import LeaseFilter, PropertiesUnitOfWork, TenantFilter
-from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee, rent_schedule, validate_terms
+from pmsaas.domain.properties.recurring import schedule_with_recurring
+from pmsaas.domain.properties.schedule import (
+    Charge,
+    Escalation,
+    LateFee,
+    LateFeeKind,
+    rent_schedule,
+    validate_terms,
+)
 from pmsaas.domain.properties.services import visible_property
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -75,7 +84,7 @@ def _tax_id(
         return None
 
 
-def tenant_values(data: TenantInput, prop: Property) -> dict[str, object]:
+def tenant_values(data: TenantInput, prop: Property) -> dict[str, Any]:
     country = prop.address.country
     problems: list[FieldProblem] = []
     name, email = data.name.strip(), data.email.strip().lower()
@@ -147,7 +156,7 @@ async def create_tenant(
             property_id=property_id,
             created_at=now,
             updated_at=now,
-            **tenant_values(data, prop),  # type: ignore[arg-type]
+            **tenant_values(data, prop),
         )
         await _link_account(uow, actor, tenant.id, None, tenant.user_id)
         await uow.tenants.add(tenant)
@@ -190,7 +199,7 @@ async def update_tenant(
         current = await visible_tenant(uow, actor, property_id, tenant_id)
         prop = await uow.properties.get(actor.org, property_id)
         values = tenant_values(data, prop)
-        updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
+        updated = replace(current, **values, updated_at=now, version=current.version + 1)
         await _link_account(uow, actor, current.id, current.user_id, updated.user_id)
         await uow.tenants.update(updated, expected_version=current.version)
         uow.record(updated.event("tenant.updated", now))
@@ -234,7 +243,7 @@ class LeaseInput:
 
 async def _lease_values(
     uow: PropertiesUnitOfWork, actor: Actor, prop: Property, tenant_id: UUID, data: LeaseInput
-) -> dict[str, object]:
+) -> dict[str, Any]:
     problems: list[FieldProblem] = []
     try:
         unit = await uow.units.get(actor.org, data.unit_id)
@@ -265,9 +274,10 @@ def lease_values(
     currency: str,
     problems: list[FieldProblem] | None = None,
     co_tenant_ids: list[UUID] | None = None,
-) -> dict[str, object]:
-    """The checked fields of a lease whose references (unit, co-tenants) were already checked
-    (their problems, if any, come in ``problems``); defaults from the property's policies."""
+) -> dict[str, Any]:
+    """The checked fields of a lease (keyword arguments for ``Lease``) whose references (unit,
+    co-tenants) were already checked (their problems, if any, come in ``problems``); defaults from
+    the property's policies."""
     problems = list(problems or [])
     co = list(data.co_tenant_ids if co_tenant_ids is None else co_tenant_ids)
     for name, money in (("rent", data.rent), ("security_deposit", data.security_deposit)):
@@ -287,7 +297,8 @@ def lease_values(
     late_fee = data.late_fee
     if late_fee is None and policy.late_fee is not None:
         cap = None if policy.late_fee.cap is None else Money.of(policy.late_fee.cap, currency)
-        late_fee = LateFee(policy.late_fee.kind, policy.late_fee.value, cap)  # type: ignore[arg-type]
+        kind = cast(LateFeeKind, policy.late_fee.kind)  # checked when the policy was set
+        late_fee = LateFee(kind, policy.late_fee.value, cap)
     grace = data.grace_days if data.grace_days is not None else (policy.grace_days or 0)
     return {
         "unit_id": data.unit_id,
@@ -319,7 +330,7 @@ async def create_lease(
             tenant_id=tenant_id,
             created_at=now,
             updated_at=now,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         validate_terms(lease.terms())
         await uow.leases.add(lease)
@@ -402,7 +413,7 @@ async def update_lease(
                     f"a {current.status.value} lease can only change {', '.join(_RUNNING_EDITABLE)}; "
                     f"not {', '.join(changed)}"
                 )
-        updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
+        updated = replace(current, **values, updated_at=now, version=current.version + 1)
         validate_terms(updated.terms())
         await uow.leases.update(updated, expected_version=current.version)
         uow.record(updated.event("lease.updated", now))
@@ -431,7 +442,12 @@ async def local_today(uow: PropertiesUnitOfWork, actor: Actor, now: datetime) ->
 
 
 async def _transition(
-    uow: PropertiesUnitOfWork, clock: Clock, actor: Actor, lease_id: UUID, event: str, change: object
+    uow: PropertiesUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    lease_id: UUID,
+    event: str,
+    change: Callable[[Lease, list[Lease], datetime, date], Lease],  # (lease, occupying, now, local today)
 ) -> Lease:
     now = clock.now()
     async with uow:
@@ -439,7 +455,7 @@ async def _transition(
         today = await local_today(uow, actor, now)
         await uow.units.lock(actor.org, current.unit_id)  # serializes every occupancy change of the unit
         occupying = await uow.leases.occupying(actor.org, current.unit_id)
-        updated: Lease = change(current, occupying, now, today)  # type: ignore[operator]
+        updated = change(current, occupying, now, today)
         await uow.leases.update(updated, expected_version=current.version)
         await _refresh_unit(uow, actor, current.unit_id, clock)
         uow.record(updated.event(event, now))
@@ -524,10 +540,13 @@ async def lease_schedule(
     """The lease's charges in ``[from_date, to_date]`` (see ``schedule.py``)."""
     async with uow:
         lease = await visible_lease(uow, actor, lease_id)
+        recurring = await uow.recurring_charges.for_lease(actor.org, lease_id)
     if to_date < from_date:
         raise ValidationFailed.single("to", "must not be before from")
     if (to_date - from_date).days > 3660:
         raise ValidationFailed.single("to", "a schedule covers at most ten years at a time")
     if not lease.has_charges:
         return lease, []
-    return lease, rent_schedule(lease.terms(), from_date, to_date)
+    terms = lease.terms()
+    rent = rent_schedule(terms, from_date, to_date)
+    return lease, schedule_with_recurring(rent, recurring, terms, from_date, to_date)

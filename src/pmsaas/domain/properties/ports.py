@@ -4,6 +4,7 @@ context never imports another one."""
 
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from uuid import UUID
 
 from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.model import Property, Tenant, Unit
+from pmsaas.domain.properties.recurring import RecurringCharge
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -44,14 +46,14 @@ class PropertyRepository(ABC):
     async def find_by_name(self, organization_id: UUID, name: str) -> Property | None: ...
 
     @abstractmethod
-    async def find_by_names(self, organization_id: UUID, names: list[str]) -> list[Property]: ...
+    async def find_by_names(self, organization_id: UUID, names: builtins.list[str]) -> builtins.list[Property]: ...
 
     @abstractmethod
-    async def add_many(self, props: list[Property]) -> None:
+    async def add_many(self, props: builtins.list[Property]) -> None:
         """Bulk insert (imports)."""
 
     @abstractmethod
-    async def unit_counts(self, organization_id: UUID, property_ids: list[UUID]) -> dict[UUID, int]:
+    async def unit_counts(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> dict[UUID, int]:
         """Live units per property (0 for a property without units)."""
 
 
@@ -105,14 +107,14 @@ class UnitRepository(ABC):
     async def find_by_name(self, organization_id: UUID, property_id: UUID, name: str) -> Unit | None: ...
 
     @abstractmethod
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Unit]: ...
+    async def for_properties(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> builtins.list[Unit]: ...
 
     @abstractmethod
-    async def add_many(self, units: list[Unit]) -> None:
+    async def add_many(self, units: builtins.list[Unit]) -> None:
         """Bulk insert (imports); Conflict on a name clash."""
 
     @abstractmethod
-    async def set_statuses(self, units: list[Unit]) -> None:
+    async def set_statuses(self, units: builtins.list[Unit]) -> None:
         """Bulk write of ``status``/``version``/``updated_at`` (imports)."""
 
 
@@ -150,10 +152,14 @@ class TenantRepository(ABC):
     async def find_by_user(self, organization_id: UUID, user_id: UUID) -> Tenant | None: ...
 
     @abstractmethod
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Tenant]: ...
+    async def for_properties(
+        self,
+        organization_id: UUID,
+        property_ids: builtins.list[UUID],
+    ) -> builtins.list[Tenant]: ...
 
     @abstractmethod
-    async def add_many(self, tenants: list[Tenant]) -> None:
+    async def add_many(self, tenants: builtins.list[Tenant]) -> None:
         """Bulk insert (imports)."""
 
 
@@ -168,6 +174,25 @@ class LeaseFilter:
     created_before: datetime | None = None
     owner_id: UUID | None = None  # only leases of properties this user owns (PropertyOwner scope)
     statuses: tuple[str, ...] | None = None  # any of these (the Tenant scope: never drafts)
+
+
+class RecurringChargeRepository(ABC):
+    @abstractmethod
+    async def add(self, charge: RecurringCharge) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, lease_id: UUID, charge_id: UUID) -> RecurringCharge:
+        """Raises NotFound for an unknown charge or one of another lease."""
+
+    @abstractmethod
+    async def for_lease(self, organization_id: UUID, lease_id: UUID) -> list[RecurringCharge]:
+        """Ordered by start date, then creation."""
+
+    @abstractmethod
+    async def update(self, charge: RecurringCharge, expected_version: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, charge_id: UUID) -> None: ...
 
 
 class LeaseRepository(ABC):
@@ -186,15 +211,15 @@ class LeaseRepository(ABC):
     async def list(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]: ...
 
     @abstractmethod
-    async def occupying(self, organization_id: UUID, unit_id: UUID) -> list[Lease]:
+    async def occupying(self, organization_id: UUID, unit_id: UUID) -> builtins.list[Lease]:
         """The unit's ``active`` and ``notice_given`` leases."""
 
     @abstractmethod
-    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> list[Lease]:
+    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> builtins.list[Lease]:
         """Every lease where the tenant is the main tenant or a co-tenant, newest start first."""
 
     @abstractmethod
-    async def active_on(self, organization_id: UUID, day: date) -> list[Lease]:
+    async def active_on(self, organization_id: UUID, day: date) -> builtins.list[Lease]:
         """Leases that run on ``day``: status ``active``/``notice_given`` and
         ``start_date <= day <= effective end``. What the billing run invoices."""
 
@@ -203,10 +228,10 @@ class LeaseRepository(ABC):
         """The lease of that unit and main tenant starting that day, if any (imports match on it)."""
 
     @abstractmethod
-    async def for_units(self, organization_id: UUID, unit_ids: list[UUID]) -> list[Lease]: ...
+    async def for_units(self, organization_id: UUID, unit_ids: builtins.list[UUID]) -> builtins.list[Lease]: ...
 
     @abstractmethod
-    async def add_many(self, leases: list[Lease]) -> None:
+    async def add_many(self, leases: builtins.list[Lease]) -> None:
         """Bulk insert (imports); Conflict if the database refuses an overlapping occupancy."""
 
     @abstractmethod
@@ -247,5 +272,6 @@ class PropertiesUnitOfWork(UnitOfWork):
     units: UnitRepository
     tenants: TenantRepository
     leases: LeaseRepository
+    recurring_charges: RecurringChargeRepository
     organization_facts: OrganizationFacts
     tenant_accounts: TenantAccounts

@@ -29,10 +29,11 @@ Idempotent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 from uuid import UUID
 
 from pmsaas.domain.properties.lease import Lease
@@ -125,22 +126,29 @@ def _text(row: dict[str, str], name: str) -> str | None:
     return value or None
 
 
-def _parse(row: dict[str, str], name: str, kind: str, problems: list[FieldProblem]) -> object:
+def _finite_decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+_V = TypeVar("_V")
+_EXPECTED: dict[Callable[[str], object], str] = {
+    date.fromisoformat: "a date YYYY-MM-DD",
+    int: "a whole number",
+    _finite_decimal: "a decimal number",
+}
+
+
+def _parse(row: dict[str, str], name: str, convert: Callable[[str], _V], problems: list[FieldProblem]) -> _V | None:
     raw = _text(row, name)
     if raw is None:
         return None
     try:
-        if kind == "date":
-            return date.fromisoformat(raw)
-        if kind == "int":
-            return int(raw)
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise ValueError
-        return value
+        return convert(raw)
     except (ValueError, InvalidOperation):
-        expected = {"date": "a date YYYY-MM-DD", "int": "a whole number", "decimal": "a decimal number"}[kind]
-        problems.append(FieldProblem(name, f"must be {expected}, not {raw!r}"))
+        problems.append(FieldProblem(name, f"must be {_EXPECTED[convert]}, not {raw!r}"))
         return None
 
 
@@ -175,16 +183,16 @@ def _read_row(line: int, row: dict[str, str], currency: str) -> _Row:
     status = (_text(row, "lease_status") or "active").lower()
     if status not in ("active", "draft"):
         problems.append(FieldProblem("lease_status", "must be active or draft"))
-    start = _parse(row, "lease_start", "date", problems)
-    end = _parse(row, "lease_end", "date", problems)
-    rent = _parse(row, "rent", "decimal", problems)
-    market = _parse(row, "market_rent", "decimal", problems)
-    deposit = _parse(row, "security_deposit", "decimal", problems)
-    bedrooms = _parse(row, "bedrooms", "int", problems)
-    bathrooms = _parse(row, "bathrooms", "decimal", problems)
-    area = _parse(row, "area", "decimal", problems)
-    billing_day = _parse(row, "billing_day", "int", problems)
-    grace = _parse(row, "grace_days", "int", problems)
+    start = _parse(row, "lease_start", date.fromisoformat, problems)
+    end = _parse(row, "lease_end", date.fromisoformat, problems)
+    rent = _parse(row, "rent", _finite_decimal, problems)
+    market = _parse(row, "market_rent", _finite_decimal, problems)
+    deposit = _parse(row, "security_deposit", _finite_decimal, problems)
+    bedrooms = _parse(row, "bedrooms", int, problems)
+    bathrooms = _parse(row, "bathrooms", _finite_decimal, problems)
+    area = _parse(row, "area", _finite_decimal, problems)
+    billing_day = _parse(row, "billing_day", int, problems)
+    grace = _parse(row, "grace_days", int, problems)
     if isinstance(billing_day, int) and not 1 <= billing_day <= 31:
         problems.append(FieldProblem("billing_day", "must be from 1 to 31"))
     if isinstance(grace, int) and grace < 0:
@@ -195,7 +203,7 @@ def _read_row(line: int, row: dict[str, str], currency: str) -> _Row:
             market_rent = Money.of(market, currency, field="market_rent")
         except ValidationFailed as exc:
             problems += exc.problems
-    if problems:
+    if problems or start is None or rent is None:  # both are REQUIRED: when missing, `problems` says so
         raise _RowProblem(problems)
     return _Row(
         line=line,
@@ -211,21 +219,21 @@ def _read_row(line: int, row: dict[str, str], currency: str) -> _Row:
         unit=UnitInput(
             name=str(_text(row, "unit_name")),
             type=_text(row, "unit_type"),
-            bedrooms=bedrooms,  # type: ignore[arg-type]
-            bathrooms=bathrooms,  # type: ignore[arg-type]
-            area=area,  # type: ignore[arg-type]
+            bedrooms=bedrooms,
+            bathrooms=bathrooms,
+            area=area,
             area_unit=None if area_unit is None else AreaUnit(area_unit),
             market_rent=market_rent,
         ),
         tenant=TenantInput(
             name=str(_text(row, "tenant_name")), email=str(_text(row, "tenant_email")), phone=_text(row, "tenant_phone")
         ),
-        lease_start=start,  # type: ignore[arg-type]
-        lease_end=end,  # type: ignore[arg-type]
-        rent=rent,  # type: ignore[arg-type]
+        lease_start=start,
+        lease_end=end,
+        rent=rent,
         billing_day=billing_day if isinstance(billing_day, int) else 1,
-        grace_days=grace,  # type: ignore[arg-type]
-        deposit=deposit,  # type: ignore[arg-type]
+        grace_days=grace,
+        deposit=deposit,
         activate=status == "active",
     )
 
@@ -281,7 +289,7 @@ class _Importer:
         if unit is None:
             unit = Unit(
                 organization_id=self.actor.org, property_id=prop.id, created_at=self.now, updated_at=self.now, **values
-            )  # type: ignore[arg-type]
+            )
             self.units[key] = unit
             self.new_units.append(unit)
         return unit
@@ -293,7 +301,7 @@ class _Importer:
         if tenant is None:
             tenant = Tenant(
                 organization_id=self.actor.org, property_id=prop.id, created_at=self.now, updated_at=self.now, **values
-            )  # type: ignore[arg-type]
+            )
             self.tenants[key] = tenant
             self.new_tenants.append(tenant)
             self.events.append(tenant.event("tenant.created", self.now))
@@ -322,7 +330,7 @@ class _Importer:
             tenant_id=tenant.id,
             created_at=self.now,
             updated_at=self.now,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
         validate_terms(lease.terms())
         events = [lease.event("lease.created", self.now)]

@@ -77,6 +77,7 @@ __all__ = [
     "LateFeeKind",
     "LeaseTerms",
     "anniversary",
+    "due_date_of",
     "late_fee_for",
     "prorate",
     "rent_at",
@@ -86,7 +87,7 @@ __all__ = [
 
 LateFeeKind = Literal["flat", "percentage"]
 EscalationKind = Literal["percentage", "amount"]
-ChargeType = Literal["rent", "deposit", "late_fee"]
+ChargeType = Literal["rent", "deposit", "late_fee", "other"]  # other: a recurring charge (recurring.py)
 
 _ONE_DAY = timedelta(days=1)
 _HUNDRED = Decimal(100)
@@ -134,6 +135,7 @@ class Charge:
     due_date: date
     amount: Money
     description: str
+    supply_type: str | None = None  # a recurring charge's tax treatment
 
 
 # -- validation ---------------------------------------------------------------------------
@@ -303,6 +305,11 @@ def _due_date(terms: LeaseTerms, month_start: date) -> date:
     occupied_from = max(month_start, terms.start_date)
     occupied_to = month_end if terms.end_date is None else min(month_end, terms.end_date)
     return min(max(billing, occupied_from), occupied_to)
+
+
+def due_date_of(terms: LeaseTerms, month_start: date) -> date:
+    """The lease's due date in the month starting ``month_start`` (see "Due dates")."""
+    return _due_date(terms, month_start)
 
 
 def _rent_part(rate: Money, first: date, last: date) -> Money:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from pmsaas.domain.properties.access import visibility
@@ -228,12 +229,13 @@ class UnitInput:
     amenities: tuple[str, ...] = ()
 
 
-async def _unit_values(uow: PropertiesUnitOfWork, actor: Actor, data: UnitInput) -> dict[str, object]:
+async def _unit_values(uow: PropertiesUnitOfWork, actor: Actor, data: UnitInput) -> dict[str, Any]:
     return unit_values(data, await uow.organization_facts.currency(actor.org))
 
 
-def unit_values(data: UnitInput, currency: str) -> dict[str, object]:
-    """The checked fields of a unit (``ValidationFailed`` listing every problem)."""
+def unit_values(data: UnitInput, currency: str) -> dict[str, Any]:
+    """The checked fields of a unit (``ValidationFailed`` listing every problem), as keyword
+    arguments for ``Unit`` -- hence values of ``Any`` type."""
     problems: list[FieldProblem] = []
     name = data.name.strip()
     if not name:
@@ -275,7 +277,7 @@ async def create_unit(
         values = await _unit_values(uow, actor, data)
         if await uow.units.find_by_name(actor.org, property_id, str(values["name"])) is not None:
             raise Conflict("the property already has a unit with this name")
-        unit = Unit(organization_id=actor.org, property_id=property_id, created_at=now, updated_at=now, **values)  # type: ignore[arg-type]
+        unit = Unit(organization_id=actor.org, property_id=property_id, created_at=now, updated_at=now, **values)
         await uow.units.add(unit)
         uow.record(unit.event("unit.created", now))
         await uow.commit()
@@ -320,7 +322,7 @@ async def update_unit(
     async with uow:
         current = await visible_unit(uow, actor, property_id, unit_id)
         values = await _unit_values(uow, actor, data)
-        updated = replace(current, **values, updated_at=now, version=current.version + 1)  # type: ignore[arg-type]
+        updated = replace(current, **values, updated_at=now, version=current.version + 1)
         await uow.units.update(updated, expected_version=current.version)
         uow.record(updated.event("unit.updated", now))
         await uow.commit()

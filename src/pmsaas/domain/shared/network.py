@@ -1,22 +1,15 @@
-"""Outbound URLs we call on a customer's behalf (webhooks) must reach the public internet only.
+"""Addresses on the public internet: the ``HostResolver`` port and the pure rules on addresses.
 
-Pure rules plus one port: the literal forms of an IPv4 address that resolvers accept (``2130706433``,
-``127.1``, ``0x7f.0.0.1``, ``0177.0.0.1``) are read here, and names go through ``HostResolver``: every
-address a name resolves to must be public, or the URL is refused (a name such as ``127.0.0.1.nip.io``
-that resolves to a private range included).
+The literal forms of an IPv4 address that resolvers accept (``2130706433``, ``127.1``, ``0x7f.0.0.1``,
+``0177.0.0.1``) are read here; the URL check built on them is ``urls.check_public_url``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from abc import ABC, abstractmethod
-from urllib.parse import urlsplit
-
-from pmsaas.domain.shared.errors import ValidationFailed
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".lan")
 
 
 class HostResolver(ABC):
@@ -55,32 +48,3 @@ def is_public(ip: IPAddress) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
-
-
-async def check_public_url(url: str, resolver: HostResolver, *, field: str = "url") -> None:
-    """Raise ValidationFailed unless ``url`` is http(s) to a host whose every address is public."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValidationFailed.single(field, "must be an http(s) URL")
-    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
-        raise ValidationFailed.single(field, "must point to a public host")
-    literal = _literal(host)
-    if literal is not None:
-        if not is_public(literal):
-            raise ValidationFailed.single(field, "must point to a public address")
-        return
-    if "." not in host:
-        raise ValidationFailed.single(field, "must be a fully qualified public host name")
-    resolved = await resolver.addresses(host)
-    if not resolved:
-        raise ValidationFailed.single(field, "host name does not resolve")
-    if not all(is_public(ipaddress.ip_address(a.split("%", 1)[0])) for a in resolved):
-        raise ValidationFailed.single(field, "must point to a public address")
-
-
-def _literal(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return legacy_ipv4(host)

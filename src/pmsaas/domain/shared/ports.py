@@ -1,8 +1,9 @@
-"""Ports shared by every context: the unit of work and the e-mail sender."""
+"""Ports shared by every context: the unit of work, the e-mail sender, the secret box."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -77,6 +78,17 @@ class EmailMessage:
 class EmailSender(ABC):
     @abstractmethod
     async def send(self, message: EmailMessage) -> None: ...
+
+
+class SecretBox(ABC):
+    """Symmetric encryption for secrets the product must use later (webhook signing secrets,
+    channel providers' credentials)."""
+
+    @abstractmethod
+    def seal(self, plaintext: str) -> str: ...
+
+    @abstractmethod
+    def open(self, sealed: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -177,7 +189,7 @@ class JobQueue(ABC):
         return None
 
 
-def check_job_arguments(kwargs: dict[str, object]) -> None:
+def check_job_arguments(kwargs: Mapping[str, object]) -> None:
     """Refuse what would not survive a trip through Redis (arq pickles; we want plain data)."""
 
     def ok(value: object) -> bool:

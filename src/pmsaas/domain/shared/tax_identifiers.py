@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from stdnum import luhn
 from stdnum.ca import bn as stdnum_bn
@@ -67,11 +68,12 @@ class InvalidTaxId(ValueError):
         self.reason = reason
 
 
-def _strict(module: object, value: str) -> str:
+def _strict(module: ModuleType, value: str) -> str:
     try:
-        return str(module.validate(value))  # type: ignore[attr-defined]  # stdnum modules share this API
+        return str(module.validate(value))  # every stdnum module has validate()
     except StdnumError as exc:
-        raise InvalidTaxId(str(exc.message)) from None
+        # Every error stdnum raises is a subclass carrying a class-level `message`; the base class has none.
+        raise InvalidTaxId(str(getattr(exc, "message", exc))) from None
 
 
 def validate_gstin(value: str) -> str:

@@ -92,7 +92,7 @@ def worker() -> None:
 
     from pmsaas.entrypoints.worker.settings import WorkerSettings
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run_worker(WorkerSettings)  # type: ignore[arg-type]  # arq's protocol wants instance attributes; ours are ClassVars
 
 
 @cli.group()

@@ -12,10 +12,11 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from pmsaas.container import Container
+from pmsaas.container import Container, TokenVersions, token_versions
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited
@@ -117,7 +118,8 @@ class Authenticator:
         rate-limit headers or raises), and whether the gate may overlap with a safe request's handler.
 
         A token acting for its own organization costs one Redis round trip in all: the revocation
-        check and the rate-limit hit run as one script (``RevocationList.hit_unless_revoked``). It may
+        check, the access versions (rights taken away since the token was issued) and the rate-limit
+        hit run as one script (``RevocationList.hit_unless_revoked``). It may
         overlap unless this process already knows the token is revoked (refused here, at once) or the
         principal has used up its window (the gate is then passed before the handler runs).
         """
@@ -142,16 +144,21 @@ class Authenticator:
         if self._switches_organization(scope, claims):
             # Another organization than the token's: the revocation check comes before the membership
             # lookup (a revoked token learns nothing about memberships), then the limit.
-            if await self._is_revoked(jti):
+            # The roles there come from the membership row; the user's own version still applies.
+            if await self._is_revoked(jti, token_versions(claims, with_membership=False)):
+                self._remember_revoked(jti)
                 raise AuthenticationFailed("Access token has been revoked")
             actor = await self._without_deleted_organization(await self._select_organization(scope, claims))
             return actor, claims, partial(self.rate_limit, actor), False
         actor = await self._without_deleted_organization(self._token_actor(claims))
         limit, key, window = await self._limit_for(actor)
         revocations, limiter = self._c.revocations(), self._c.rate_limiter()
+        versions = token_versions(claims)
 
         async def gate() -> dict[str, str]:
-            decision = await revocations.hit_unless_revoked(jti, limiter, key, limit=limit, window_seconds=window)
+            decision = await revocations.hit_unless_revoked(
+                jti, limiter, key, limit=limit, window_seconds=window, versions=versions
+            )
             if decision is None:
                 self._remember_revoked(jti)
                 raise AuthenticationFailed("Access token has been revoked")
@@ -183,9 +190,10 @@ class Authenticator:
             return actor
         return Actor(user_id=actor.user_id, organization_id=None, api_key_id=actor.api_key_id)
 
-    async def _is_revoked(self, jti: str) -> bool:
+    async def _is_revoked(self, jti: str, versions: TokenVersions) -> bool:
         revocations = self._c.revocations()
-        return await revocations.is_revoked(jti)
+        revoked: bool = await revocations.is_revoked(jti) or await revocations.is_outdated(versions)
+        return revoked
 
     async def _api_key_actor(self, key: str) -> tuple[Actor, dict[str, Any]]:
         resolver = getattr(self._c, "api_keys", None)
@@ -198,7 +206,9 @@ class Authenticator:
     def _switches_organization(scope: Scope, claims: dict[str, Any]) -> bool:
         wanted = _header(scope, b"x-organization-id")
         token_org = claims.get("org_id")
-        return bool(wanted) and (not token_org or wanted.lower() != str(token_org).lower())
+        if not wanted:
+            return False
+        return not token_org or wanted.lower() != str(token_org).lower()
 
     @staticmethod
     def _token_actor(claims: dict[str, Any]) -> Actor:
@@ -293,7 +303,12 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
             actor, claims, gate, may_overlap = await authenticator.identify(scope)
             scope["user"] = actor
             scope["auth"] = claims
-            if may_overlap and scope["type"] == "http" and scope["method"] in SAFE_METHODS and reads_only(scope):
+            if (
+                may_overlap
+                and scope["type"] == ScopeType.HTTP
+                and scope["method"] in SAFE_METHODS
+                and reads_only(scope)
+            ):
                 await _overlapped(app, gate, scope, receive, send)
                 return
             headers = await gate()

@@ -27,7 +27,7 @@ SCOPE_KEY = "pmsaas.request_id"
 def request_id_for(scope: Any) -> str:
     """The request's id, decided once per ASGI scope (so error responses rendered outside the
     middleware stack, 404s for unknown routes included, carry the same id)."""
-    rid = scope.get(SCOPE_KEY)
+    rid: str | None = scope.get(SCOPE_KEY)
     if rid is None:
         raw = None
         for key, value in scope.get("headers", ()):
@@ -45,3 +45,11 @@ def public_base_url(request: Any) -> str:
     """The configured origin for absolute URLs in responses (PMSAAS_PUBLIC_BASE_URL), never the
     request's Host header: a caller must not choose the links other clients follow."""
     return str(request.app.state[PUBLIC_BASE_URL])
+
+
+# Paths that carry a secret (an invitation's token): logged with the secret masked.
+_SECRET_IN_PATH = re.compile(r"^(/api/v1/identity/invitations/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _SECRET_IN_PATH.sub(r"\1***", path)

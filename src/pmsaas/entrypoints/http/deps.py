@@ -20,11 +20,12 @@ from litestar.di import NamedDependency
 from pmsaas.domain.financial.ports import InvoiceRenderer, PaymentGateway
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
-from pmsaas.domain.operations.ports import AttachmentStorage, SecretBox
+from pmsaas.domain.notifications.ports import MessageProvider
+from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
-from pmsaas.domain.shared.ports import EmailSender
+from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
@@ -40,7 +41,8 @@ class RequestContext:
     """The caller, the clock, the units of work and the ports of one request.
 
     Each accessor reads the container's provider when it is used, so a test that overrides a
-    provider sees its override, and a request pays only for what its handler reads.
+    provider sees its override, and a request pays only for what its handler reads. (The container's
+    providers are untyped: each accessor names the port it hands out.)
 
     A handler marked ``opt=READS_ONLY`` (its gate may run next to it, auth.py) gets read-only units of
     work only: ``uow()`` is then ``read_only()`` too, so such a request can store nothing, whatever
@@ -59,7 +61,8 @@ class RequestContext:
 
     @property
     def clock(self) -> Clock:
-        return self._container.clock()  # type: ignore[no-any-return]  # providers are untyped
+        clock: Clock = self._container.clock()
+        return clock
 
     def uow(self) -> Any:
         """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``.
@@ -70,78 +73,105 @@ class RequestContext:
 
     @property
     def settings(self) -> Settings:
-        return self._container.settings()  # type: ignore[no-any-return]
+        settings: Settings = self._container.settings()
+        return settings
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self._container.settings().is_production)
 
     # -- identity
 
     @property
     def password_hasher(self) -> PasswordHasher:
-        return self._container.password_hasher()  # type: ignore[no-any-return]
+        port: PasswordHasher = self._container.password_hasher()
+        return port
 
     @property
     def access_tokens(self) -> AccessTokenIssuer:
-        return self._container.tokens()  # type: ignore[no-any-return]
+        port: AccessTokenIssuer = self._container.tokens()
+        return port
 
     @property
     def one_time_passwords(self) -> OneTimePasswords:
-        return self._container.one_time_passwords()  # type: ignore[no-any-return]
+        port: OneTimePasswords = self._container.one_time_passwords()
+        return port
 
     @property
     def token_policy(self) -> TokenPolicy:
-        return self._container.token_policy()  # type: ignore[no-any-return]
+        policy: TokenPolicy = self._container.token_policy()
+        return policy
 
     @property
     def login_attempts(self) -> AttemptLimiter:
-        return self._container.login_attempts()  # type: ignore[no-any-return]
+        port: AttemptLimiter = self._container.login_attempts()
+        return port
 
     @property
     def revocations(self) -> AccessTokenRevocations:
-        return self._container.revocations()  # type: ignore[no-any-return]
+        port: AccessTokenRevocations = self._container.revocations()
+        return port
 
     def jwks(self) -> dict[str, Any]:
         """The public keys that verify access tokens (JWK set)."""
-        return self._container.key_set().jwks()  # type: ignore[no-any-return]
+        keys: dict[str, Any] = self._container.key_set().jwks()
+        return keys
+
+    # -- messages
 
     @property
     def mailer(self) -> EmailSender:
-        return self._container.mailer()  # type: ignore[no-any-return]
+        port: EmailSender = self._container.mailer()
+        return port
+
+    @property
+    def message_provider(self) -> MessageProvider:
+        port: MessageProvider = self._container.message_provider()
+        return port
 
     # -- financial
 
     @property
     def payment_gateway(self) -> PaymentGateway:
         """The gateway that charges and refunds (the configured one)."""
-        return self._container.payment_gateway()  # type: ignore[no-any-return]
+        port: PaymentGateway = self._container.payment_gateway()
+        return port
 
     def callback_gateway(self, name: str) -> PaymentGateway:
         """The gateway whose signed callbacks arrive at ``webhooks/<name>`` (container.py says why it
         need not be the configured one)."""
-        return self._container.callback_gateway(name)  # type: ignore[no-any-return]
+        port: PaymentGateway = self._container.callback_gateway(name)
+        return port
 
     @property
     def invoice_renderer(self) -> InvoiceRenderer:
-        return self._container.invoice_renderer()  # type: ignore[no-any-return]
+        port: InvoiceRenderer = self._container.invoice_renderer()
+        return port
 
     # -- operations
 
     @property
     def attachment_storage(self) -> AttachmentStorage:
-        return self._container.attachment_storage()  # type: ignore[no-any-return]
+        port: AttachmentStorage = self._container.attachment_storage()
+        return port
 
     @property
     def secret_box(self) -> SecretBox:
-        return self._container.secret_box()  # type: ignore[no-any-return]
+        port: SecretBox = self._container.secret_box()
+        return port
 
     @property
     def host_resolver(self) -> HostResolver:
         """Resolves a webhook target's host (targets must be public addresses)."""
-        return self._container.host_resolver()  # type: ignore[no-any-return]
+        port: HostResolver = self._container.host_resolver()
+        return port
 
     # -- platform
 
     async def readiness(self) -> dict[str, str]:
         """Each backing service's state ("ok" or "unavailable"): the database, Redis when configured."""
-        return await self._container.readiness()  # type: ignore[no-any-return]
+        checks: dict[str, str] = await self._container.readiness()
+        return checks
 
 
 def context_provider(container: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -79,7 +79,7 @@ def ok(data: T) -> Ok[T]:
     return Ok(data=data, meta=meta())
 
 
-def paginated(page: Page[object], items: list[T]) -> Paginated[T]:
+def paginated(page: Page[Any], items: list[T]) -> Paginated[T]:
     total_pages = math.ceil(page.total / page.page_size) if page.total else 0
     return Paginated(
         data=items,

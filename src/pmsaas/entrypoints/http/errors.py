@@ -32,7 +32,7 @@ from pmsaas.domain.shared.errors import (
     ValidationFailed,
 )
 from pmsaas.domain.shared.idempotency import IdempotencyKeyReused
-from pmsaas.entrypoints.http.context import request_id_for
+from pmsaas.entrypoints.http.context import loggable_path, request_id_for
 from pmsaas.entrypoints.http.envelope import (
     ErrorDetail,
     TicketingError,
@@ -182,7 +182,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     # Bound explicitly: an error raised by a middleware is rendered after the request context ended.
     log.error(
         "unhandled_error",
-        path=request.url.path,
+        path=loggable_path(request.url.path),
         method=request.method,
         request_id=request_id_for(request.scope),
         exc_info=exc,

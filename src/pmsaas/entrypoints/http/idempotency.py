@@ -17,7 +17,8 @@ from typing import Any
 
 import structlog
 from litestar import Request
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, ReceiveMessage, Scope, Send
 
 from pmsaas.container import Container
 from pmsaas.domain.shared.actor import Actor
@@ -53,7 +54,7 @@ def is_storable(status: int) -> bool:
     return status < 500 and status not in TRANSIENT
 
 
-def request_fingerprint(scope: Scope, body: bytes) -> str:
+def request_fingerprint(scope: HTTPScope, body: bytes) -> str:
     """The fingerprint of this request: what the middleware stores, and what a route that keeps
     its own unique key (payments, refunds) hands to its use case."""
     return fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
@@ -74,7 +75,7 @@ def _max_body(scope: Scope) -> int | None:
     """The route's own limit (uploads raise it), so a key never changes what a route accepts."""
     resolve = getattr(scope.get("route_handler"), "resolve_request_max_body_size", None)
     try:
-        return resolve() if resolve else DEFAULT_MAX_BODY  # type: ignore[no-any-return]
+        return resolve() if resolve else DEFAULT_MAX_BODY
     except Exception:
         return DEFAULT_MAX_BODY
 
@@ -84,7 +85,7 @@ async def _read_body(receive: Receive, limit: int | None) -> bytes | None:
     size = 0
     while True:
         message = await receive()
-        if message["type"] == "http.disconnect":
+        if message["type"] != "http.request":  # http.disconnect, the only other message of an HTTP scope
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
@@ -111,7 +112,7 @@ async def _replay(send: Send, stored: StoredResponse) -> None:
 def idempotency_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp]:
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith(PREFIXES):
+            if scope["type"] != ScopeType.HTTP or scope["method"] != "POST" or not scope["path"].startswith(PREFIXES):
                 await app(scope, receive, send)
                 return
             policy = _policy(scope)
@@ -150,7 +151,7 @@ def idempotency_middleware_factory(container: Container) -> Callable[[ASGIApp], 
 
 
 async def _run(
-    store: IdempotencyStore, app: ASGIApp, actor: Actor, key: str, scope: Scope, receive: Receive, send: Send
+    store: IdempotencyStore, app: ASGIApp, actor: Actor, key: str, scope: HTTPScope, receive: Receive, send: Send
 ) -> None:
     body = await _read_body(receive, _max_body(scope))
     if body is None:
@@ -178,7 +179,7 @@ async def _run(
     scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
     fed = False
 
-    async def receive_buffered() -> Message:
+    async def receive_buffered() -> ReceiveMessage:
         nonlocal fed
         if not fed:
             fed = True

@@ -12,11 +12,11 @@ from urllib.parse import parse_qsl
 import structlog
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import RequestEncodingType
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmsaas.entrypoints.http.bounds import MAX_DEPTH, check_value, too_deep
-from pmsaas.entrypoints.http.context import request_id_for, request_id_var
+from pmsaas.entrypoints.http.context import loggable_path, request_id_for, request_id_var
 
 log = structlog.get_logger("pmsaas.http")
 
@@ -39,11 +39,11 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" and scope["type"] != "websocket":
+        if scope["type"] != ScopeType.HTTP and scope["type"] != ScopeType.WEBSOCKET:
             await app(scope, receive, send)
             return
         request_id = request_id_for(scope)
-        scope.setdefault(STARTED_KEY, time.perf_counter())  # type: ignore[misc]
+        scope.setdefault(STARTED_KEY, time.perf_counter())  # type: ignore[misc]  # our key, not in Litestar's Scope
         token = request_id_var.set(request_id)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
@@ -71,15 +71,15 @@ async def stamp_request_id(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         request_id = request_id_for(scope)
         MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
-        if scope["type"] == "http":
-            started = scope.get(STARTED_KEY)  # type: ignore[call-overload]
+        if scope["type"] == ScopeType.HTTP:
+            started = scope.get(STARTED_KEY)
             log.info(
                 "request",
                 request_id=request_id,
                 method=scope.get("method"),
-                path=scope.get("path"),
+                path=loggable_path(scope.get("path") or ""),
                 status=message["status"],
-                duration_ms=round((time.perf_counter() - started) * 1000, 2) if started is not None else None,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2) if isinstance(started, float) else None,
             )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
+from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
@@ -16,8 +17,14 @@ from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
+from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsController
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
+from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
+from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
+from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
+from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
+from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -25,6 +32,7 @@ from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderCon
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
+from pmsaas.entrypoints.http.platform.properties.recurring_charges import RecurringChargeController
 from pmsaas.entrypoints.http.platform.properties.tenants import TenantController
 from pmsaas.entrypoints.http.platform.properties.units import UnitController
 from pmsaas.entrypoints.http.ticketing.properties import TicketingPropertyController
@@ -35,6 +43,7 @@ from pmsaas.entrypoints.http.ticketing.webhooks import TicketingWebhookControlle
 CONTROLLERS: list[Any] = [
     HealthController,
     IdentityController,
+    InvitationsController,
     UsersController,
     RoleController,
     MfaController,
@@ -43,6 +52,7 @@ CONTROLLERS: list[Any] = [
     UnitController,
     TenantController,
     LeaseController,
+    RecurringChargeController,
     TicketingPropertyController,
     ApiKeyController,
     MaintenanceRequestController,
@@ -58,8 +68,14 @@ CONTROLLERS: list[Any] = [
     PaymentMethodController,
     PaymentWebhookController,
     LedgerController,
+    DepositController,
     ReportController,
     TdsReportController,
     ExpenseController,
     BudgetController,
+    NotificationController,
+    TemplateController,
+    ChannelController,
+    PreferencesController,
+    WebhookController,
 ]

@@ -6,10 +6,11 @@ nothing connects at import time (``RedisSettings.from_dsn`` only parses the URL)
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
+from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from pmsaas.container import build_container, shutdown
@@ -41,7 +42,9 @@ def _redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Function]] = [func(task, name=name) for name, task in TASKS.items()]
+    # arq's WorkerCoroutine protocol asks for (ctx, *args, **kwargs); our tasks take keywords only,
+    # which is how arq calls them.
+    functions: ClassVar[list[Function]] = [func(cast(WorkerCoroutine, task), name=name) for name, task in TASKS.items()]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(purge_expired, name="cron:purge_expired", minute=7, second=0),  # hourly
         cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS))),

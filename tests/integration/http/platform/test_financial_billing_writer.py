@@ -120,6 +120,16 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
             organizations.update().where(organizations.c.id == uuid.UUID(owner.org_id)).values(extra_settings=extra)
         )
     shop = await make_lease(api, owner, "IN", rent="40000.00")  # CGST + SGST
+    # A recurring charge: one more line on the shop's invoice, taxed per its supply type (18 %).
+    parking = {
+        "kind": "parking",
+        "description": "Parking \\ bay «B2»",  # COPY escapes the backslash
+        "amount": money("3000.00"),
+        "start_date": "2026-12-01",
+        "supply_type": "property_management_fee",
+    }
+    r = await api.post(f"/api/v1/leases/{shop.id}/recurring-charges", owner.token, json=parking)
+    assert r.status_code == 201, r.text
     exempt = await make_lease(api, owner, "IN", property_type="residential", rent="25000.55")  # exempt
     rcm_lease = await make_lease(
         api, owner, "IN", property_type="residential", rent="30000.40", tenant_gstin="27AABCP1234Q1Z7"
@@ -150,7 +160,10 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     assert probe["counts"] == (4, 4, 4)
     core, default = probe["core"], probe["default"]
     assert default == core
-    assert [len(core[k]) for k in ("invoices", "lines", "entries", "outbox")] == [4, 5, 4, 5]
+    assert [len(core[k]) for k in ("invoices", "lines", "entries", "outbox")] == [4, 6, 4, 5]
+    recurring = next(line for line in core["lines"] if line["charge_type"] == "other")
+    assert (recurring["supply_type"], recurring["amount_minor"]) == ("property_management_fee", 300000)
+    assert [(t["tax"], t["amount_minor"]) for t in recurring["taxes"]] == [("CGST", 27000), ("SGST", 27000)]
     by_lease = {str(row["lease_id"]): row for row in core["invoices"]}
     assert (by_lease[exempt.id]["status"], by_lease[exempt.id]["paid_minor"]) == (
         "paid",
@@ -197,7 +210,7 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     assert Decimal(balances["rent_income"]) == -Decimal("20000.00") - Decimal("40000.00") - Decimal(
         "25000.55"
     ) - Decimal("30000.40") - Decimal("20000.00")
-    assert (await _invoices(api, owner, shop))[0]["total"]["amount"] == "47200.00"
+    assert (await _invoices(api, owner, shop))[0]["total"]["amount"] == "50740.00"  # rent and parking, + 18 %
     assert balances["cash"] == "40000.00"  # applying credit moved no money
     # With round-off the run rounds each invoice to the rupee, on both paths alike (compared above).
     round_offs = sorted(row["round_off_minor"] for row in core["invoices"])

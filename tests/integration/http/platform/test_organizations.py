@@ -259,6 +259,10 @@ async def test_a_member_with_another_role_elsewhere_cannot_change_it(api, owner,
         "/api/v1/identity/users", other_owner.token, json={"email": owner.email, "name": "x", "roles": ["Tenant"]}
     )
     assert r.status_code == 201
+    # An existing account joins once it accepts the e-mailed invitation (issue 11).
+    mail = [m for m in api.container.mailer().sent if m.to == owner.email][-1]
+    secret = next(line for line in mail.body.splitlines() if line and " " not in line and len(line) >= 40)
+    assert (await api.post(f"/api/v1/identity/invitations/{secret}/accept", owner.token)).status_code == 201
     assert (await api.get(f"{ORGS}/{other_owner.org_id}", owner.token)).status_code == 200
     # Owner of its own organization, Tenant in the rival one: no change there, with or without the header.
     r = await api.put(f"{ORGS}/{other_owner.org_id}", owner.token, json={"name": "Mine"})

@@ -265,6 +265,14 @@ async def test_another_organizations_users_are_404_on_every_route(api, owner, ot
     assert (await api.get(f"{USERS}/not-a-uuid", owner.token)).status_code == 404
 
 
+async def accept_invitation(api: Any, account: Any) -> None:
+    """The account accepts the invitation e-mailed to it, signed in as itself."""
+    mail = [m for m in api.container.mailer().sent if m.to == account.email][-1]
+    secret = next(line for line in mail.body.splitlines() if line and " " not in line and len(line) >= 40)
+    r = await api.post(f"{ID}/invitations/{secret}/accept", account.token)
+    assert r.status_code == 201, r.text
+
+
 async def test_an_existing_account_joins_a_second_organization(api, owner, other_owner):
     # other_owner adds owner's account (by e-mail) to Rival Estates as a PropertyManager.
     r = await api.post(
@@ -273,9 +281,13 @@ async def test_an_existing_account_joins_a_second_organization(api, owner, other
         json={"email": owner.email, "name": "ignored", "roles": ["PropertyManager"], "password": "ignored password"},
     )
     assert r.status_code == 201, r.text
-    assert r.json()["data"]["id"] == owner.user_id and r.json()["data"]["organization_id"] == other_owner.org_id
-    assert r.json()["data"]["name"] == "Olivia Owner"  # the account keeps its own name and password
+    # Issue 11: the answer reveals nothing of the account (not its id, not its name) and it joins only
+    # when it accepts the e-mailed invitation.
+    assert r.json()["data"]["id"] != owner.user_id and r.json()["data"]["organization_id"] == other_owner.org_id
+    assert r.json()["data"]["name"] == "ignored"
+    await accept_invitation(api, owner)
     assert (await api.login(owner.email, owner.password))["user"]["organization_id"] == owner.org_id
+    assert (await api.login(owner.email, owner.password))["user"]["name"] == "Olivia Owner"  # its own name
 
     # Organizations list both; X-Organization-ID switches, with the roles held there.
     orgs = (await api.get("/api/v1/organizations", owner.token)).json()["data"]
@@ -303,6 +315,7 @@ async def test_a_rival_cannot_change_a_shared_account(api, owner, other_owner):
     """Adding someone's account to your organization must not let you lock them out of theirs."""
     r = await api.post(USERS, other_owner.token, json={"email": owner.email, "name": "x", "roles": ["Tenant"]})
     assert r.status_code == 201, r.text
+    await accept_invitation(api, owner)
     r = await api.put(f"{USERS}/{owner.user_id}", other_owner.token, json={"name": "Renamed", "status": "disabled"})
     assert error_code(r, 409) == "RESOURCE_CONFLICT"
     assert (await api.login(owner.email, owner.password))["user"]["name"] == "Olivia Owner"

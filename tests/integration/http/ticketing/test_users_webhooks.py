@@ -7,7 +7,7 @@ import uuid
 import sqlalchemy as sa
 
 from ops_support import make_api_key, make_place, make_ticket, patch
-from pmsaas.adapters.sql.tables.operations import ticket_webhooks
+from pmsaas.adapters.sql.tables.notifications import webhooks as ticket_webhooks
 
 USER_KEYS = {"id", "name", "email", "role", "created_at", "properties"}
 USER_DETAIL_KEYS = USER_KEYS | {"phone", "updated_at", "preferences"}

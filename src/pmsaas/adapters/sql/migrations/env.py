@@ -6,6 +6,8 @@ The CLI (``pmsaas db upgrade``) builds its alembic configuration from this packa
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import context
 
@@ -63,7 +65,8 @@ def _run(connection: sa.Connection) -> None:
 def _sqlite_pragma(connection: sa.Connection, pragma: str) -> None:
     """Straight on the driver's connection: the pragma is ignored inside a transaction, and the
     engine's BEGIN IMMEDIATE would open one around any statement sent through SQLAlchemy."""
-    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+    driver: Any = connection.connection.driver_connection  # sqlite3's connection (None only once closed)
+    driver.execute(f"PRAGMA {pragma}")
 
 
 if context.is_offline_mode():

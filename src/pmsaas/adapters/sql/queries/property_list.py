@@ -12,6 +12,7 @@ are present and the sort; the values are bound parameters). They differ in how i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -145,10 +146,13 @@ class PostgresPropertyList(PropertyListQuery):
 
     async def _fetch(self, sql: str, params: dict[str, Any]) -> list[Any]:
         # The unit of work's own psycopg connection (attribute access only: no greenlet round trip).
-        driver = self._conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        sync = self._conn.sync_connection
+        assert sync is not None  # set while the unit of work is open
+        driver: Any = sync.connection.driver_connection  # psycopg's AsyncConnection
         try:
             cursor = await driver.execute(sql, params)
-            return await cursor.fetchall()  # type: ignore[no-any-return]
+            rows: list[Any] = await cursor.fetchall()
+            return rows
         except psycopg.OperationalError as exc:
             if driver.closed or driver.broken:
                 await self._conn.invalidate(exc)
@@ -156,9 +160,13 @@ class PostgresPropertyList(PropertyListQuery):
             raise
 
 
-def property_list_for(dialect: str) -> type[PropertyListQuery]:
+# An adapter class, or anything else that builds the query port on the unit of work's connection.
+PropertyListAdapter = Callable[[AsyncConnection], PropertyListQuery]
+
+
+def property_list_for(dialect: str) -> PropertyListAdapter:
     """The adapter for a database (container.py picks it once from the database URL)."""
     return PostgresPropertyList if dialect == "postgresql" else SqlitePropertyList
 
 
-__all__ = ["PostgresPropertyList", "SqlitePropertyList", "property_list_for"]
+__all__ = ["PostgresPropertyList", "PropertyListAdapter", "SqlitePropertyList", "property_list_for"]

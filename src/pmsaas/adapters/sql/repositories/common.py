@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
@@ -31,7 +31,7 @@ async def page_of(
     conn: AsyncConnection,
     table: sa.Table | sa.FromClause,
     where: Sequence[sa.ColumnElement[bool]],
-    sortable: dict[str, sa.ColumnElement[Any]],
+    sortable: Mapping[str, sa.ColumnElement[Any]],
     page: PageRequest,
     to_entity: Callable[[Any], T],
     *,
@@ -46,8 +46,9 @@ async def page_of(
     order_column = sortable[page.sort_by]
     id_column = table.c.id if id_column is None else id_column
     ordering = (order_column.desc(), id_column.desc()) if page.descending else (order_column.asc(), id_column.asc())
+    selected: Sequence[Any] = columns or (table,)
     query = (
-        sa.select(*(columns or [table]), count.correlate(None).scalar_subquery().label("_page_total"))
+        sa.select(*selected, count.correlate(None).scalar_subquery().label("_page_total"))
         .select_from(table)  # a join keeps its ON clause (columns alone would cross-join the tables)
         .where(condition)
         .order_by(*ordering)
@@ -71,11 +72,11 @@ class SoftDeletedRows(Generic[T]):
         self._conn = conn
 
     @staticmethod
-    def _row(entity: Any) -> dict[str, Any]:
+    def _row(entity: T, /) -> dict[str, Any]:
         raise NotImplementedError
 
     @staticmethod
-    def _entity(row: Any) -> T:
+    def _entity(row: Any, /) -> T:
         raise NotImplementedError
 
     @classmethod

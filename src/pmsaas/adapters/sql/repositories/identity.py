@@ -5,20 +5,32 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
 from pmsaas.adapters.sql.repositories.custom_roles import with_custom_grants
 from pmsaas.adapters.sql.tables.identity import (
+    access_versions,
     action_tokens,
+    invitations,
     memberships,
     refresh_tokens,
     revoked_access_tokens,
     users,
 )
-from pmsaas.domain.identity.model import Membership, RefreshRecord, User, UserStatus
-from pmsaas.domain.identity.ports import MembershipRepository, TokenRepository, UserFilter, UserRepository
+from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User, UserStatus
+from pmsaas.domain.identity.ports import (
+    ALL_ORGANIZATIONS,
+    AccessEnded,
+    AccessVersions,
+    InvitationRepository,
+    MembershipRepository,
+    TokenRepository,
+    UserFilter,
+    UserRepository,
+)
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -200,8 +212,34 @@ class SqlMembershipRepository(MembershipRepository):
 
 
 class SqlTokenRepository(TokenRepository):
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, ended: list[AccessEnded] | None = None) -> None:
         self._conn = conn
+        self._ended = ended if ended is not None else []  # the unit of work's: handed to the gate at commit
+
+    async def access_versions(self, user_id: UUID, organization_id: UUID | None) -> AccessVersions:
+        t = access_versions
+        scopes = [ALL_ORGANIZATIONS] if organization_id is None else [ALL_ORGANIZATIONS, organization_id]
+        rows = await self._conn.execute(
+            sa.select(t.c.organization_id, t.c.version).where(t.c.user_id == user_id, t.c.organization_id.in_(scopes))
+        )
+        found = {r.organization_id: r.version for r in rows}
+        return AccessVersions(
+            user=found.get(ALL_ORGANIZATIONS, 0),
+            membership=found.get(organization_id, 0) if organization_id is not None else 0,
+        )
+
+    async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
+        t = access_versions
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(t).values(user_id=user_id, organization_id=organization_id, version=1, changed_at=at)
+        # One statement (the row lock orders concurrent raises): create at 1 or move by one.
+        result = await self._conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[t.c.user_id, t.c.organization_id],
+                set_={"version": t.c.version + 1, "changed_at": insert.excluded.changed_at},
+            ).returning(t.c.version)
+        )
+        self._ended.append(AccessEnded(user_id, organization_id, int(result.scalar_one())))
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         await self._conn.execute(
@@ -289,3 +327,46 @@ class SqlTokenRepository(TokenRepository):
             await self._conn.execute(sa.select(revoked_access_tokens.c.jti).where(revoked_access_tokens.c.jti == jti))
         ).first()
         return row is not None
+
+
+class SqlInvitationRepository(InvitationRepository):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, invitation: Invitation) -> None:
+        i = invitation
+        await self._conn.execute(
+            invitations.insert().values(
+                id=i.id,
+                organization_id=i.organization_id,
+                user_id=i.user_id,
+                roles=sorted(i.roles),
+                token_hash=i.token_hash,
+                created_at=i.created_at,
+                expires_at=i.expires_at,
+                accepted_at=i.accepted_at,
+            )
+        )
+
+    async def find(self, token_hash: str) -> Invitation | None:
+        t = invitations
+        r = (await self._conn.execute(t.select().where(t.c.token_hash == token_hash))).first()
+        if r is None:
+            return None
+        return Invitation(
+            organization_id=r.organization_id,
+            user_id=r.user_id,
+            roles=frozenset(r.roles),
+            token_hash=r.token_hash,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            accepted_at=r.accepted_at,
+            id=r.id,
+        )
+
+    async def accept(self, invitation_id: UUID, at: datetime) -> bool:
+        t = invitations
+        result = await self._conn.execute(
+            t.update().where(t.c.id == invitation_id, t.c.accepted_at.is_(None)).values(accepted_at=at)
+        )
+        return result.rowcount == 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -83,7 +84,7 @@ class SqlOrganizationRepository(OrganizationRepository):
         await self._conn.execute(t.update().where(t.c.id == organization_id).values(deleted_at=at))
 
     async def list(self, ids: list[UUID] | None, page: PageRequest) -> Page[Organization]:
-        where = [t.c.deleted_at.is_(None)]
+        where: builtins.list[sa.ColumnElement[bool]] = [t.c.deleted_at.is_(None)]
         if ids is not None:
             where.append(t.c.id.in_(ids) if ids else sa.false())
         return await page_of(self._conn, t, where, _SORT, page, to_organization)

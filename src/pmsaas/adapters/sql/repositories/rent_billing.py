@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.properties import to_lease
+from pmsaas.adapters.sql.repositories.properties.recurring import recurring_of_leases
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants
 from pmsaas.domain.financial.ports import LeaseRef
 from pmsaas.domain.flows.rent_billing import LeasesToBill, LeaseToBill
@@ -45,7 +46,8 @@ class SqlLeasesToBill(LeasesToBill):
                 .order_by(leases.c.organization_id, leases.c.start_date, leases.c.id)
             )
         ).all()
-        return [LeaseToBill(to_lease(r), _ref(r)) for r in rows]
+        recurring = await recurring_of_leases(self._conn, [r.id for r in rows])
+        return [LeaseToBill(to_lease(r), _ref(r), tuple(recurring.get(r.id, ()))) for r in rows]
 
 
 def _ref(r: Any) -> LeaseRef:  # a row of the query above

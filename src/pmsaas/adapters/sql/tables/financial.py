@@ -134,6 +134,7 @@ payments = sa.Table(
     sa.Column("gateway_payment_id", sa.String(100), nullable=True),
     sa.Column("failure_reason", sa.String(200), nullable=True),
     sa.Column("received_at", UtcDateTime(), nullable=True),
+    sa.Column("received_on", sa.Date(), nullable=True),  # manual payments recorded after the day
     # The caller's key (docs/api-contract.md §6): scope is ``{organization}:user:{id}`` or
     # ``{organization}:key:{api_key_id}`` ("legacy" on rows from before keys were per caller).
     sa.Column("idempotency_scope", sa.String(120), nullable=False),
@@ -288,4 +289,25 @@ tds_lines = sa.Table(
     *timestamps(),
     sa.UniqueConstraint("organization_id", "source_type", "source_id"),
     sa.Index("ix_tds_lines_org_date", "organization_id", "deduction_date"),
+)
+
+# A lease's security deposit settled at move-out: one per lease (the settlement posts once).
+deposit_settlements = sa.Table(
+    "financial_deposit_settlements",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("lease_id", sa.Uuid(), nullable=False),
+    sa.Column("tenant_id", sa.Uuid(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("held_minor", sa.BigInteger(), nullable=False),
+    sa.Column("refund_minor", sa.BigInteger(), nullable=False),
+    sa.Column("refund_method", sa.String(20), nullable=False),
+    sa.Column("refund_reference", sa.String(200), nullable=True),
+    sa.Column("notes", sa.Text(), nullable=True),
+    sa.Column("deductions", Json, nullable=False),  # [{description, amount_minor, kind}]
+    sa.Column("arrears_paid", Json, nullable=False),  # [{invoice_id, amount_minor}]
+    sa.Column("settled_on", sa.Date(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("organization_id", "lease_id", name="uq_financial_deposit_settlements_lease"),
 )

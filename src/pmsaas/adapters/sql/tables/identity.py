@@ -66,6 +66,33 @@ revoked_access_tokens = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
 
+# Access versions (domain/identity/ports.AccessVersions): an access token carries the versions it was
+# issued under; raising one here ends every older token. organization_id is the membership's, or the
+# nil UUID for the user's own version. Kept after a membership is removed: that is what ends its tokens.
+access_versions = sa.Table(
+    "identity_access_versions",
+    metadata,
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organization_id", sa.Uuid(), primary_key=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("changed_at", UtcDateTime(), nullable=False, index=True),
+)
+
+# An organization's offer of roles to an existing account (domain/identity/model.Invitation): the
+# account joins when it accepts with the e-mailed token (only its hash is kept).
+invitations = sa.Table(
+    "identity_invitations",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False, index=True),
+    sa.Column("user_id", sa.Uuid(), sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("roles", Json, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("accepted_at", UtcDateTime(), nullable=True),
+)
+
 # An organization's own roles (the built-in ones are constants in domain/identity/roles.py). A role
 # name is unique per organization whatever its case (``name_key`` is the lower-cased name).
 custom_roles = sa.Table(

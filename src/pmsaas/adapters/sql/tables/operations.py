@@ -141,17 +141,3 @@ work_orders = sa.Table(
     sa.Index("ix_operations_work_orders_org_ticket", "organization_id", "ticket_id"),
     sa.Index("ix_operations_work_orders_org_vendor", "organization_id", "vendor_id", "completed_at"),
 )
-
-# Ticketing-surface webhook subscriptions (POST /v1/webhooks). The signing secret is stored
-# encrypted (Fernet, key from PMSAAS_DATA_KEY): it is needed in clear to sign deliveries.
-ticket_webhooks = sa.Table(
-    "operations_webhooks",
-    metadata,
-    id_column(),
-    organization_column(),
-    sa.Column("url", sa.String(2000), nullable=False),
-    sa.Column("events", Json, nullable=False),
-    sa.Column("secret_sealed", sa.Text(), nullable=False),
-    sa.Column("active", sa.Boolean(), nullable=False),
-    sa.Column("created_at", UtcDateTime(), nullable=False),
-)

@@ -136,3 +136,23 @@ lease_co_tenants = sa.Table(
     organization_column(),
     sa.Index("ix_lease_co_tenants_tenant", "tenant_id"),
 )
+
+# A lease's recurring charges (maintenance, parking, CAM, utilities), billed with its rent.
+recurring_charges = sa.Table(
+    "properties_recurring_charges",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("lease_id", sa.Uuid(), sa.ForeignKey("properties_leases.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("frequency", sa.String(20), nullable=False),
+    sa.Column("start_date", sa.Date(), nullable=False),
+    sa.Column("end_date", sa.Date(), nullable=True),
+    sa.Column("supply_type", sa.String(40), nullable=True),
+    sa.Column("version", sa.Integer(), nullable=False),
+    *timestamps(),
+    sa.Index("ix_recurring_charges_org_lease", "organization_id", "lease_id"),
+)

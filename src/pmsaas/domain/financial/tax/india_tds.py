@@ -330,11 +330,15 @@ def _rupees(whole: Decimal) -> Money:
 
 
 def _party(problems: Problems, value: object, field_name: str) -> PartyKind | None:
+    if isinstance(value, PartyKind):
+        return value
     try:
-        return PartyKind(value) if not isinstance(value, PartyKind) else value
+        if isinstance(value, str):  # an enum of strings: nothing else could name a member
+            return PartyKind(value)
     except ValueError:
-        problems.add(field_name, f"must be one of {[k.value for k in PartyKind]}")
-        return None
+        pass
+    problems.add(field_name, f"must be one of {[k.value for k in PartyKind]}")
+    return None
 
 
 def _none(

@@ -1,20 +1,23 @@
-"""/v1/webhooks: register (and list) endpoints for ticket events.
+"""/v1/webhooks: register, list and delete endpoints for ticket events.
 
-The signing secret is stored encrypted (Fernet, key from PMSAAS_DATA_KEY), not hashed: signed
+The ticketing surface of the organization's webhooks: the same store as /api/v1/webhooks (the
+notifications context), limited here to ticket events and the seed's shapes. The caller supplies
+the signing secret; it is stored encrypted (Fernet, key from PMSAAS_DATA_KEY), not hashed: signed
 delivery (Standard Webhooks, docs/api-contract.md §8) needs it in clear. It is never returned.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_201_CREATED
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pmsaas.domain.operations import webhooks
-from pmsaas.domain.operations.model import WebhookSubscription
+from pmsaas.domain.notifications import webhooks
+from pmsaas.domain.notifications.model import Webhook
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.common import (
@@ -32,6 +35,7 @@ EventName = Literal["ticket.created", "ticket.updated", "ticket.resolved"]
 
 WRITE = scope_guard("webhooks:write", "webhook:create")
 READ = scope_guard("webhooks:write", "webhook:read")
+DELETE = scope_guard("webhooks:write", "webhook:delete")
 
 
 class WebhookIn(Input):
@@ -47,7 +51,7 @@ class WebhookOut(msgspec.Struct, kw_only=True):
     created_at: str
 
     @classmethod
-    def of(cls, w: WebhookSubscription) -> WebhookOut:
+    def of(cls, w: Webhook) -> WebhookOut:
         return cls(id=str(w.id), url=w.url, events=list(w.events), created_at=ts(w.created_at))
 
 
@@ -57,7 +61,7 @@ class TicketingWebhookController(Controller):
 
     @post("/", guards=[WRITE], status_code=HTTP_201_CREATED, summary="Register a webhook")
     async def register(self, ctx: Context, data: JSONBody[WebhookIn]) -> TicketingItem[WebhookOut]:
-        webhook = await webhooks.register_webhook(
+        webhook = await webhooks.register_ticket_webhook(
             uow=ctx.uow(),
             box=ctx.secret_box,
             resolver=ctx.host_resolver,
@@ -71,7 +75,12 @@ class TicketingWebhookController(Controller):
 
     @get("/", guards=[READ], summary="List webhooks")
     async def list_webhooks(
-        self, ctx: Context, request: Request[Any, Any, Any], page: Page_ = 1, per_page: PerPage = 10
+        self, request: Request[Any, Any, Any], ctx: Context, page: Page_ = 1, per_page: PerPage = 10
     ) -> TicketingList[WebhookOut]:
         hooks = await webhooks.list_webhooks(uow=ctx.uow(), actor=ctx.actor)
         return page_of_all(request, [WebhookOut.of(w) for w in hooks], page, per_page)
+
+    @delete("/{webhook_id:uuid}", guards=[DELETE], status_code=HTTP_200_OK, summary="Delete a webhook")
+    async def delete_webhook(self, ctx: Context, webhook_id: FromPath[UUID]) -> TicketingItem[None]:
+        await webhooks.delete_webhook(uow=ctx.uow(), actor=ctx.actor, webhook_id=webhook_id)
+        return TicketingItem(data=None)

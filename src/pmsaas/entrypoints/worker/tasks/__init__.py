@@ -16,7 +16,8 @@ from pmsaas.entrypoints.worker.tasks.financial import billing_run
 
 
 def _container(ctx: Mapping[str, Any]) -> Container:
-    return ctx["container"]  # type: ignore[no-any-return]
+    container: Container = ctx["container"]  # put there by the worker's startup hook
+    return container
 
 
 async def relay_outbox(ctx: dict[str, Any], *, batch_size: int | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -28,7 +29,7 @@ class SqlBudgetRepository(BudgetRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def _hydrate(self, rows: list[Any]) -> list[Budget]:
+    async def _hydrate(self, rows: Sequence[Any]) -> list[Budget]:
         if not rows:
             return []
         cats: dict[UUID, list[BudgetCategory]] = {r.id: [] for r in rows}

@@ -53,6 +53,7 @@ _organizations = sa.table(
     sa.column("country", sa.String()),
     sa.column("province", sa.String()),
     sa.column("currency", sa.String()),
+    sa.column("time_zone", sa.String()),
     sa.column("extra_settings", sa.JSON()),
     sa.column("deleted_at", sa.DateTime()),
 )
@@ -137,6 +138,7 @@ _PROFILE = sa.select(
     _organizations.c.country,
     _organizations.c.province,
     _organizations.c.currency,
+    _organizations.c.time_zone,
     _organizations.c.extra_settings,
 ).where(_organizations.c.id == sa.bindparam("w_id"), _organizations.c.deleted_at.is_(None))
 
@@ -164,6 +166,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             tax_registration_number=_text(extra, "tax_registration_number"),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
             is_housing_society=bool(extra.get("is_housing_society", False)),
+            time_zone=row.time_zone or "UTC",
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 from uuid import UUID
 
@@ -103,7 +104,7 @@ class SqlExpenseRepository(ExpenseRepository):
             raise NotFound("expense", expense_id)
 
     async def list(self, organization_id: UUID, status: str | None, page: PageRequest) -> Page[Expense]:
-        where: list[Any] = [X.c.organization_id == organization_id]
+        where: builtins.list[Any] = [X.c.organization_id == organization_id]
         if status:
             where.append(X.c.status == status)
         result = await page_of(self._conn, X, where, EXPENSE_SORTABLE, page, _to_expense)

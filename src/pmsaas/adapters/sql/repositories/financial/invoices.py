@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,7 @@ I = F.invoices  # noqa: E741
 
 
 def _invoice_row(inv: Invoice) -> dict[str, Any]:
+    assert inv.round_off is not None  # Invoice.__post_init__ makes it zero at the latest
     return {
         "id": inv.id,
         "organization_id": inv.organization_id,
@@ -169,7 +172,7 @@ class SqlInvoiceRepository(InvoiceRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def _with_lines(self, rows: list[Any]) -> list[Invoice]:
+    async def _with_lines(self, rows: Sequence[Any]) -> list[Invoice]:
         if not rows:
             return []
         lt = F.invoice_lines
@@ -221,7 +224,8 @@ class SqlInvoiceRepository(InvoiceRepository):
                 await self._conn.execute(F.invoice_lines.insert(), _line_rows(invoice))
 
     async def delete(self, organization_id: UUID, invoice_id: UUID) -> None:
-        await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id == invoice_id))
+        owned = sa.select(I.c.id).where(I.c.organization_id == organization_id, I.c.id == invoice_id)
+        await self._conn.execute(F.invoice_lines.delete().where(F.invoice_lines.c.invoice_id.in_(owned)))
         result = await self._conn.execute(
             I.delete().where(I.c.organization_id == organization_id, I.c.id == invoice_id)
         )
@@ -229,7 +233,7 @@ class SqlInvoiceRepository(InvoiceRepository):
             raise NotFound("invoice", invoice_id)
 
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
-        where: list[Any] = [I.c.organization_id == organization_id]
+        where: builtins.list[Any] = [I.c.organization_id == organization_id]
         if filters.status == "overdue":
             where += [I.c.status.in_([s.value for s in OPEN]), I.c.paid_minor < I.c.total_minor]
             if filters.overdue_on is not None:
@@ -248,7 +252,7 @@ class SqlInvoiceRepository(InvoiceRepository):
             page_size=result.page_size,
         )
 
-    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[Invoice]:
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:
         rows = (
             await self._conn.execute(
                 sa.select(I)
@@ -277,7 +281,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         )
         return set(rows.scalars())
 
-    async def open_due_before(self, organization_id: UUID, day: date) -> list[Invoice]:
+    async def open_due_before(self, organization_id: UUID, day: date) -> builtins.list[Invoice]:
         rows = (
             await self._conn.execute(
                 sa.select(I)
@@ -292,11 +296,11 @@ class SqlInvoiceRepository(InvoiceRepository):
         ).all()
         return await self._with_lines(rows)
 
-    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> list[Invoice]:
+    async def open_for_lease(self, organization_id: UUID, lease_id: UUID) -> builtins.list[Invoice]:
         # The invoices and their lines in one round trip (a row per line); only the invoice rows
         # are locked.
         query = _OPEN_FOR_LEASE_LOCKED if self._conn.dialect.name == "postgresql" else _OPEN_FOR_LEASE
-        heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
+        heads: dict[UUID, tuple[Any, builtins.list[InvoiceLine]]] = {}
         params = {"w_organization_id": organization_id, "w_lease_id": lease_id}
         for r in await self._conn.execute(query, params):
             head = heads.setdefault(r.id, (r, []))

@@ -194,6 +194,12 @@ class SqlLedgerRepository(LedgerRepository):
         ]
 
     async def lease_ledger(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        return await self._lease_lines(organization_id, lease_id, F.accounts.c.key.startswith("ar:"))
+
+    async def deposit_lines(self, organization_id: UUID, lease_id: UUID, currency: str) -> list[LedgerLineView]:
+        return await self._lease_lines(organization_id, lease_id, F.accounts.c.key == "deposits_held")
+
+    async def _lease_lines(self, organization_id: UUID, lease_id: UUID, account: Any) -> list[LedgerLineView]:
         je, jl, a = F.journal_entries, F.journal_lines, F.accounts
         rows = await self._conn.execute(
             sa.select(
@@ -210,7 +216,7 @@ class SqlLedgerRepository(LedgerRepository):
             .where(
                 jl.c.organization_id == organization_id,
                 jl.c.lease_id == lease_id,
-                a.c.key.startswith("ar:"),
+                account,
             )
             .order_by(je.c.posted_at, je.c.entry_date, je.c.id)
         )

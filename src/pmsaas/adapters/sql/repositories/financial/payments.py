@@ -3,6 +3,8 @@ gateway events; the organization's payment methods."""
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +45,7 @@ def _payment_row(p: Payment) -> dict[str, Any]:
         "gateway_payment_id": p.gateway_payment_id,
         "failure_reason": p.failure_reason,
         "received_at": p.received_at,
+        "received_on": p.received_on,
         "idempotency_scope": p.idempotency_scope,
         "idempotency_key": p.idempotency_key,
         "request_fingerprint": p.request_fingerprint,
@@ -75,7 +78,7 @@ class SqlPaymentRepository(PaymentRepository):
         # builds repositories per transaction, so nothing here outlives the transaction.
         self._without_allocations: set[UUID] = set()
 
-    async def _hydrate(self, rows: list[Any]) -> list[Payment]:
+    async def _hydrate(self, rows: Sequence[Any]) -> list[Payment]:
         if not rows:
             return []
         at = F.payment_allocations
@@ -103,6 +106,7 @@ class SqlPaymentRepository(PaymentRepository):
                 gateway_payment_id=r.gateway_payment_id,
                 failure_reason=r.failure_reason,
                 received_at=r.received_at,
+                received_on=r.received_on,
                 idempotency_scope=r.idempotency_scope,
                 idempotency_key=r.idempotency_key,
                 request_fingerprint=r.request_fingerprint,
@@ -182,7 +186,7 @@ class SqlPaymentRepository(PaymentRepository):
             )
 
     async def list(self, organization_id: UUID, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
-        where: list[Any] = [P.c.organization_id == organization_id]
+        where: builtins.list[Any] = [P.c.organization_id == organization_id]
         if filters.status:
             where.append(P.c.status == filters.status)
         if filters.lease_id:
@@ -241,10 +245,15 @@ class SqlPaymentRepository(PaymentRepository):
             created_at=row.created_at,
         )
 
-    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
+    async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, builtins.list[Credit]]:
         return await payment_credits(self._conn, organization_id, lease_id)
 
-    async def apply_credits(self, organization_id: UUID, applications: list[CreditApplication], at: Any) -> None:
+    async def apply_credits(
+        self,
+        organization_id: UUID,
+        applications: builtins.list[CreditApplication],
+        at: Any,
+    ) -> None:
         await write_credit_applications(self._conn, organization_id, applications, at)
 
     async def record_gateway_event(self, gateway: str, event_id: str, at: Any) -> bool:

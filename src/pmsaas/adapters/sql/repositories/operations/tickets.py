@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 from uuid import UUID
 
@@ -145,7 +146,13 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
             )
         )
 
-    async def updates(self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool) -> list[TicketUpdate]:
+    async def updates(
+        self,
+        organization_id: UUID,
+        ticket_id: UUID,
+        *,
+        include_internal: bool,
+    ) -> builtins.list[TicketUpdate]:
         u = ticket_updates
         query = u.select().where(u.c.organization_id == organization_id, u.c.ticket_id == ticket_id)
         if not include_internal:
@@ -166,7 +173,13 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
             )
         )
 
-    async def comments(self, organization_id: UUID, ticket_id: UUID, *, include_internal: bool) -> list[Comment]:
+    async def comments(
+        self,
+        organization_id: UUID,
+        ticket_id: UUID,
+        *,
+        include_internal: bool,
+    ) -> builtins.list[Comment]:
         c = ticket_comments
         query = c.select().where(c.c.organization_id == organization_id, c.c.ticket_id == ticket_id)
         if not include_internal:
@@ -201,7 +214,7 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
             )
         )
 
-    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> list[Attachment]:
+    async def attachments(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[Attachment]:
         a = ticket_attachments
         rows = await self._conn.execute(
             a.select()
@@ -237,7 +250,11 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
         )
         return {r[0]: r[1] for r in rows}
 
-    async def assignee_properties(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, list[UUID]]:
+    async def assignee_properties(
+        self,
+        organization_id: UUID,
+        user_ids: builtins.list[UUID],
+    ) -> dict[UUID, builtins.list[UUID]]:
         if not user_ids:
             return {}
         rows = await self._conn.execute(
@@ -245,7 +262,7 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
             .where(self._live(organization_id), t.c.assignee_id.in_(user_ids))
             .distinct()
         )
-        found: dict[UUID, list[UUID]] = {}
+        found: dict[UUID, builtins.list[UUID]] = {}
         for r in rows:
             found.setdefault(r.assignee_id, []).append(r.property_id)
         return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -88,7 +89,7 @@ class SqlWorkOrderRepository(SoftDeletedRows[WorkOrder], WorkOrderRepository):
         where += apply_created_range(w.c.created_at, filters.created_after, filters.created_before)
         return await page_of(self._conn, w, where, WORK_ORDER_SORT, page, to_work_order)
 
-    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> list[WorkOrder]:
+    async def for_ticket(self, organization_id: UUID, ticket_id: UUID) -> builtins.list[WorkOrder]:
         rows = await self._conn.execute(
             w.select().where(self._live(organization_id), w.c.ticket_id == ticket_id).order_by(w.c.created_at, w.c.id)
         )
@@ -96,7 +97,7 @@ class SqlWorkOrderRepository(SoftDeletedRows[WorkOrder], WorkOrderRepository):
 
     async def finished_for_vendor(
         self, organization_id: UUID, vendor_id: UUID, start: datetime, end: datetime
-    ) -> list[WorkOrder]:
+    ) -> builtins.list[WorkOrder]:
         completed = sa.and_(w.c.completed_at >= start, w.c.completed_at < end)
         cancelled = sa.and_(w.c.cancelled_at >= start, w.c.cancelled_at < end)
         rows = await self._conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -177,7 +178,7 @@ class SqlLeaseRepository(LeaseRepository):
         await self._write_co_tenants(lease)
 
     async def list(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]:
-        where: list[sa.ColumnElement[bool]] = [leases.c.organization_id == organization_id]
+        where: builtins.list[sa.ColumnElement[bool]] = [leases.c.organization_id == organization_id]
         if filters.status:
             where.append(leases.c.status == filters.status)
         if filters.statuses is not None:
@@ -197,7 +198,7 @@ class SqlLeaseRepository(LeaseRepository):
         result = await page_of(self._conn, leases, where, LEASE_SORTABLE, page, lambda r: r)
         return replace(result, items=await self._load(result.items))
 
-    async def occupying(self, organization_id: UUID, unit_id: UUID) -> list[Lease]:
+    async def occupying(self, organization_id: UUID, unit_id: UUID) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select().where(
                 leases.c.organization_id == organization_id,
@@ -207,7 +208,7 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> list[Lease]:
+    async def for_tenant(self, organization_id: UUID, tenant_id: UUID) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select()
             .where(leases.c.id.in_(tenant_leases(organization_id, tenant_id)))
@@ -215,7 +216,7 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def active_on(self, organization_id: UUID, day: date) -> list[Lease]:
+    async def active_on(self, organization_id: UUID, day: date) -> builtins.list[Lease]:
         rows = await self._conn.execute(
             leases.select()
             .where(
@@ -228,8 +229,8 @@ class SqlLeaseRepository(LeaseRepository):
         )
         return await self._load(rows)
 
-    async def for_units(self, organization_id: UUID, unit_ids: list[UUID]) -> list[Lease]:
-        found: list[Lease] = []
+    async def for_units(self, organization_id: UUID, unit_ids: builtins.list[UUID]) -> builtins.list[Lease]:
+        found: builtins.list[Lease] = []
         for chunk in in_chunks(unit_ids):
             rows = await self._conn.execute(
                 leases.select().where(leases.c.organization_id == organization_id, leases.c.unit_id.in_(chunk))
@@ -237,7 +238,7 @@ class SqlLeaseRepository(LeaseRepository):
             found += await self._load(rows)
         return found
 
-    async def add_many(self, new_leases: list[Lease]) -> None:
+    async def add_many(self, new_leases: builtins.list[Lease]) -> None:
         if not new_leases:
             return
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -126,8 +127,8 @@ class SqlTenantRepository(TenantRepository):
         row = (await self._conn.execute(query.limit(1))).first()
         return None if row is None else to_tenant(row)
 
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Tenant]:
-        found: list[Tenant] = []
+    async def for_properties(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> builtins.list[Tenant]:
+        found: builtins.list[Tenant] = []
         for chunk in in_chunks(property_ids):
             rows = await self._conn.execute(
                 tenants.select().where(self._live(organization_id), tenants.c.property_id.in_(chunk))
@@ -135,7 +136,7 @@ class SqlTenantRepository(TenantRepository):
             found += [to_tenant(r) for r in rows]
         return found
 
-    async def add_many(self, new_tenants: list[Tenant]) -> None:
+    async def add_many(self, new_tenants: builtins.list[Tenant]) -> None:
         if new_tenants:
             await self._conn.execute(tenants.insert(), [_tenant_row(x) for x in new_tenants])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -148,8 +149,8 @@ class SqlUnitRepository(UnitRepository):
         where += apply_created_range(units.c.created_at, filters.created_after, filters.created_before)
         return await page_of(self._conn, units, where, UNIT_SORTABLE, page, to_unit)
 
-    async def for_properties(self, organization_id: UUID, property_ids: list[UUID]) -> list[Unit]:
-        found: list[Unit] = []
+    async def for_properties(self, organization_id: UUID, property_ids: builtins.list[UUID]) -> builtins.list[Unit]:
+        found: builtins.list[Unit] = []
         for chunk in in_chunks(property_ids):
             rows = await self._conn.execute(
                 units.select().where(self._live(organization_id), units.c.property_id.in_(chunk))
@@ -157,7 +158,7 @@ class SqlUnitRepository(UnitRepository):
             found += [to_unit(r) for r in rows]
         return found
 
-    async def add_many(self, new_units: list[Unit]) -> None:
+    async def add_many(self, new_units: builtins.list[Unit]) -> None:
         if not new_units:
             return
         try:
@@ -166,7 +167,7 @@ class SqlUnitRepository(UnitRepository):
         except IntegrityError:
             raise Conflict(_NAME_TAKEN) from None
 
-    async def set_statuses(self, changed: list[Unit]) -> None:
+    async def set_statuses(self, changed: builtins.list[Unit]) -> None:
         if changed:
             await self._conn.execute(
                 units.update()

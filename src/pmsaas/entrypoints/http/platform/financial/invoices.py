@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import InvoiceFilter
+from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
@@ -170,7 +171,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
         )
 
 
-def _today(clock: Any) -> date:
+def _today(clock: Clock) -> date:
     return clock.today()
 
 

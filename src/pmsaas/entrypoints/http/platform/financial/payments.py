@@ -7,7 +7,7 @@ organization and caller in the database), with the middleware's fingerprint and 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -52,6 +52,7 @@ class PaymentIn(Input):
     card_number: CardNumber | None = None  # sandbox test cards (and Stripe's test cards)
     payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
     tds: PaymentTdsIn | None = None  # India: TDS the tenant withheld; amount stays the cash received
+    received_on: date | None = None  # manual methods: the day received (not in the future); default today
 
 
 class PaymentUpdateIn(Input):
@@ -102,6 +103,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     gateway_payment_id: str | None
     failure_reason: str | None
     received_at: datetime | None
+    received_on: date | None  # the day received (the ledger entry's date); None until settled
     allocations: list[AllocationOut]
     unallocated: MoneyOut  # kept as tenant credit
     refunded: MoneyOut
@@ -129,6 +131,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
             gateway_payment_id=p.gateway_payment_id,
             failure_reason=p.failure_reason,
             received_at=p.received_at,
+            received_on=_received_on(p),
             allocations=[AllocationOut.of(a) for a in p.allocations],
             unallocated=MoneyOut.of(p.unallocated if settled else Money.zero(p.amount.currency)),
             refunded=MoneyOut.of(p.amount_refunded),
@@ -174,6 +177,7 @@ class ReceiptOut(msgspec.Struct, kw_only=True):
     lease_id: UUID
     tenant_id: UUID
     received_at: datetime
+    received_on: date
     method: str
     reference: str | None
     amount: MoneyOut
@@ -196,6 +200,13 @@ class PaymentMethodOut(msgspec.Struct, kw_only=True):
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _received_on(p: Payment) -> date | None:
+    """The ledger date of a settled payment: the day given, else the day it was settled (UTC)."""
+    if p.received_on is not None:
+        return p.received_on
+    return p.received_at.date() if p.received_at is not None else None
 
 
 def _require_key(request: Request[Any, Any, Any]) -> str:
@@ -260,6 +271,7 @@ class PaymentController(Controller):
                 notes=data.notes,
                 card_number=data.card_number or data.payment_token,
                 tds=data.tds.to_request() if data.tds else None,
+                received_on=data.received_on,
             ),
             idempotency_key=key,
             fingerprint=await _fingerprint(request),
@@ -275,7 +287,8 @@ class PaymentController(Controller):
     async def update_payment(
         self, ctx: Context, payment_id: FromPath[UUID], data: JSONBody[PaymentUpdateIn]
     ) -> Ok[PaymentOut]:
-        certificate = payments.KEEP if data.tds_certificate_number is msgspec.UNSET else data.tds_certificate_number
+        sent = data.tds_certificate_number
+        certificate = payments.KEEP if isinstance(sent, msgspec.UnsetType) else sent
         payment = await payments.update_payment(
             uow=ctx.uow(),
             clock=ctx.clock,
@@ -299,6 +312,7 @@ class PaymentController(Controller):
                 lease_id=p.lease_id,
                 tenant_id=p.tenant_id,
                 received_at=p.received_at,
+                received_on=_received_on(p) or p.received_at.date(),
                 method=p.method.value,
                 reference=p.reference,
                 amount=MoneyOut.of(p.amount),

@@ -47,6 +47,7 @@ class RefreshIn(Input):
 
 class LogoutIn(Input):
     refresh_token: Annotated[str, msgspec.Meta(max_length=512)] | None = None
+    all: bool = False  # "log out everywhere": every session and access token of the account
 
 
 class ForgotPasswordIn(Input):
@@ -186,7 +187,7 @@ class IdentityController(Controller):
         )
         return ok(TokenOut.of(pair))
 
-    @post("/logout", status_code=HTTP_200_OK, summary="Revoke this access token and its refresh family")
+    @post("/logout", status_code=HTTP_200_OK, summary="Sign out: this session, or every session (no body, or all=true)")
     async def logout(
         self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[LogoutIn | None] = None
     ) -> Ok[MessageOut]:
@@ -200,6 +201,7 @@ class IdentityController(Controller):
             access_jti=claims.get("jti"),
             access_expires_at_epoch=claims.get("exp"),
             refresh_token=data.refresh_token if data else None,
+            everywhere=data.all if data else True,
         )
         if claims.get("jti"):
             await ctx.revocations.revoke(claims["jti"], int(claims.get("exp", 0)))

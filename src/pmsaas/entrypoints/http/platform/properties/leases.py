@@ -160,6 +160,7 @@ class ChargeOut(msgspec.Struct, kw_only=True):
     due_date: date
     amount: MoneyOut
     description: str
+    supply_type: str | None = None  # a recurring charge's tax treatment
 
     @classmethod
     def of(cls, c: Charge) -> ChargeOut:
@@ -170,6 +171,7 @@ class ChargeOut(msgspec.Struct, kw_only=True):
             due_date=c.due_date,
             amount=MoneyOut.of(c.amount),
             description=c.description,
+            supply_type=c.supply_type,
         )
 
 

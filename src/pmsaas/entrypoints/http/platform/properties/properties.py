@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -203,11 +204,15 @@ def to_input(body: PropertyIn) -> services.PropertyInput:
     )
 
 
-def _unset_or(value: object, convert: object, empty: object) -> object:
+_V = TypeVar("_V")
+_R = TypeVar("_R")
+
+
+def _unset_or(value: _V | msgspec.UnsetType, convert: Callable[[_V], _R], empty: object) -> _R | None:
     """UNSET (absent) → None (keep); null → ``empty``; a value → converted."""
-    if value is msgspec.UNSET:
+    if isinstance(value, msgspec.UnsetType):
         return None
-    return convert(value)  # type: ignore[operator]
+    return convert(value)
 
 
 class PropertyController(Controller):

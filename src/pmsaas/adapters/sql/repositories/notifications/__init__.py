@@ -1,0 +1,1 @@
+"""SQL adapters of the notifications ports, one module per aggregate (and the recipients directory)."""

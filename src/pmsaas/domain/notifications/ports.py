@@ -1,0 +1,180 @@
+"""The notifications context's repositories, its view of who may receive, and its providers."""
+
+from __future__ import annotations
+
+import builtins
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from pmsaas.domain.notifications.model import (
+    Channel,
+    ChannelType,
+    Notification,
+    Preferences,
+    Template,
+    Webhook,
+    WebhookDelivery,
+)
+from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    read: bool | None = None  # None: both
+    type: str | None = None
+
+
+class NotificationRepository(ABC):
+    """Notifications are always read through their recipient: a user's inbox."""
+
+    @abstractmethod
+    async def add(self, notification: Notification) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> Notification:
+        """Raises NotFound for another organization's or another user's notification."""
+
+    @abstractmethod
+    async def update(self, notification: Notification) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> None:
+        """Raises NotFound as ``get`` does."""
+
+    @abstractmethod
+    async def list(
+        self, organization_id: UUID, user_id: UUID, filters: InboxFilter, page: PageRequest
+    ) -> Page[Notification]: ...
+
+    @abstractmethod
+    async def unread_count(self, organization_id: UUID, user_id: UUID) -> int: ...
+
+    @abstractmethod
+    async def mark_read(
+        self,
+        organization_id: UUID,
+        user_id: UUID,
+        ids: builtins.list[UUID] | None,
+        at: datetime,
+    ) -> int:
+        """Marks the user's unread notifications among ``ids`` (all when None) read at ``at``; how many."""
+
+
+class TemplateRepository(ABC):
+    @abstractmethod
+    async def add(self, template: Template) -> None:
+        """Raises Conflict when the organization has a template of that name, channel and locale."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, template_id: UUID) -> Template: ...
+
+    @abstractmethod
+    async def update(self, template: Template) -> None:
+        """Raises Conflict as ``add`` does."""
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, template_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[Template]: ...
+
+
+class ChannelRepository(ABC):
+    @abstractmethod
+    async def add(self, channel: Channel) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, channel_id: UUID) -> Channel: ...
+
+    @abstractmethod
+    async def update(self, channel: Channel) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, channel_id: UUID) -> None: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[Channel]: ...
+
+
+class PreferenceRepository(ABC):
+    @abstractmethod
+    async def get(self, organization_id: UUID, user_id: UUID) -> Preferences:
+        """The saved preferences, or the defaults (``updated_at`` None) when none were saved."""
+
+    @abstractmethod
+    async def save(self, preferences: Preferences) -> None: ...
+
+
+class WebhookRepository(ABC):
+    @abstractmethod
+    async def add(self, webhook: Webhook) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, webhook_id: UUID) -> Webhook: ...
+
+    @abstractmethod
+    async def update(self, webhook: Webhook) -> None: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, webhook_id: UUID) -> None:
+        """Deletes the webhook and its delivery log; raises NotFound for another organization's."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID) -> list[Webhook]:
+        """Oldest first."""
+
+    @abstractmethod
+    async def deliveries(self, organization_id: UUID, webhook_id: UUID, page: PageRequest) -> Page[WebhookDelivery]:
+        """Newest first whatever ``page.sort_by`` says; raises NotFound for another organization's webhook."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: UUID
+    name: str
+    email: str
+    phone: str | None
+
+
+class RecipientDirectory(ABC):
+    """The organization's members, read from the identity context's tables."""
+
+    @abstractmethod
+    async def find(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, Recipient]:
+        """The members among ``user_ids``; a user of another organization is simply absent."""
+
+
+@dataclass(frozen=True)
+class ProviderOutcome:
+    delivered: bool
+    detail: str
+    provider_message_id: str | None = None
+
+
+class MessageProvider(ABC):
+    """Sends one message through a configured channel (SMS, WhatsApp, e-mail providers)."""
+
+    @abstractmethod
+    async def send(
+        self,
+        *,
+        channel_type: ChannelType,
+        provider: str,
+        config: dict[str, str],
+        secrets: dict[str, str],
+        to: str,
+        text: str,
+    ) -> ProviderOutcome:
+        """Never raises for a provider's refusal: the outcome says what happened."""
+
+
+class NotificationsUnitOfWork(UnitOfWork):
+    notifications: NotificationRepository
+    templates: TemplateRepository
+    channels: ChannelRepository
+    preferences: PreferenceRepository
+    webhooks: WebhookRepository
+    recipients: RecipientDirectory

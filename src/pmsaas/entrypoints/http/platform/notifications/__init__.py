@@ -1,0 +1,1 @@
+"""/api/v1/notifications (inbox, templates, channels, preferences) and /api/v1/webhooks."""
