@@ -1,30 +1,59 @@
-"""The composition root: the only place that picks adapters. Web, worker, CLI and tests share it."""
+"""The composition root: the only place that picks adapters. Web, worker, CLI and tests share it.
+
+Entrypoints reach adapters only through this module (an import-linter contract): its providers,
+and the few functions below them that start, stop and administer what the providers built."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from dependency_injector import containers, providers
 
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
+from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
 from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
+from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
 from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
+from pmsaas.adapters.readiness import probe
 from pmsaas.adapters.sql.engine import async_url, create_engine
 from pmsaas.adapters.sql.housekeeping import SqlHousekeeping
+from pmsaas.adapters.sql.migrations import DIRECTORY as MIGRATIONS
 from pmsaas.adapters.sql.outbox import SqlOutbox
 from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
+from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.shared.clock import SystemClock
 from pmsaas.settings import Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = [
+    "MIGRATIONS",
+    "Container",
+    "TokenVersions",
+    "alembic_config",
+    "build_container",
+    "in_process_jobs",
+    "pending_differences",
+    "scratch_database",
+    "shutdown",
+    "token_versions",  # the access versions a token's claims name (the HTTP gate checks them)
+    "upgrade",
+    "upgrade_and_report",
+    "warm_revocations",
+]
 
 
 def _key_set(settings: Settings) -> KeySet:
@@ -80,8 +109,6 @@ def _idempotency_store(settings: Settings, redis: Any, engine: Any, clock: Any) 
 def _job_queue(settings: Settings) -> Any:
     """In-process (embedded) or arq; entrypoints bind the task registry to the in-process queue."""
     if not settings.redis_url:
-        from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
-
         return InProcessJobQueue()
     from pmsaas.adapters.jobs.arq import ArqJobQueue
 
@@ -122,15 +149,33 @@ def _attachment_storage(settings: Settings) -> Any:
     return FilesystemAttachmentStorage(settings.var_path / "attachments")
 
 
-def _payment_gateway(settings: Settings) -> Any:
+def _payment_gateway(settings: Settings, clock: Any) -> Any:
     """The sandbox (embedded default) or Stripe when PMSAAS_PAYMENT_GATEWAY=stripe."""
     if settings.payment_gateway == "stripe":
         if not settings.stripe_secret_key:
             raise RuntimeError("PMSAAS_PAYMENT_GATEWAY=stripe requires PMSAAS_STRIPE_SECRET_KEY")
+    return _callback_gateway(settings, clock, settings.payment_gateway)
+
+
+def _callback_gateway(settings: Settings, clock: Any, name: str) -> PaymentGateway:
+    """The gateway ``name`` with its webhook secret, for the callbacks at ``webhooks/<name>``.
+
+    Made per callback from the settings, whichever gateway charges: a payment still pending at the
+    gateway used before a switch settles when its callback comes. Reading a callback opens no
+    connection (the Stripe adapter makes its HTTP client on its first call to Stripe)."""
+    tolerance = settings.webhook_tolerance_seconds
+    if name == "stripe":
         from pmsaas.adapters.payments.stripe import StripePaymentGateway
 
-        return StripePaymentGateway(settings.stripe_secret_key)
-    return SandboxPaymentGateway()
+        return StripePaymentGateway(
+            settings.stripe_secret_key or "",
+            webhook_secret=settings.stripe_webhook_secret,
+            tolerance=tolerance,
+            clock=clock,
+        )
+    if name == "sandbox":
+        return SandboxPaymentGateway(webhook_secret=settings.sandbox_webhook_secret, tolerance=tolerance, clock=clock)
+    raise ValueError(f"unknown payment gateway {name!r}")
 
 
 class Container(containers.DeclarativeContainer):
@@ -172,7 +217,8 @@ class Container(containers.DeclarativeContainer):
     mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
     # Channel providers (SMS, WhatsApp, e-mail services): the console stand-in until their adapters exist.
     message_provider = providers.Singleton(ConsoleMessageProvider)
-    payment_gateway = providers.Singleton(_payment_gateway, settings)
+    payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
+    callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.
@@ -186,11 +232,37 @@ class Container(containers.DeclarativeContainer):
     event_publisher = providers.Singleton(InProcessEventPublisher)
     outbox = providers.Singleton(SqlOutbox, engine)
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
+    readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
 
 
 def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
     return container
+
+
+async def warm_revocations(container: Container) -> None:
+    """The in-memory revocation list (embedded mode) starts from the durable tables."""
+    from pmsaas.adapters.auth.revocations import InMemoryRevocationList
+    from pmsaas.adapters.sql.revocations import live_revocations
+
+    revocations = container.revocations()
+    if not isinstance(revocations, InMemoryRevocationList):
+        return
+    ttl = timedelta(seconds=container.settings().access_token_ttl_seconds)
+    try:
+        tokens, versions = await live_revocations(container.engine(), container.clock().now(), ttl)
+    except (sa.exc.DBAPIError, OSError):
+        return  # tables not created yet, or the database is down (readiness says so): nothing to load
+    for jti, expires_at in tokens:
+        await revocations.revoke(jti, expires_at)
+    for ended, kept_until in versions:
+        await revocations.raise_version(ended, kept_until=kept_until)
+
+
+def in_process_jobs(container: Container) -> InProcessJobQueue | None:
+    """The job queue when it runs inside this process (embedded mode, no Redis), else None."""
+    queue = container.job_queue()
+    return queue if isinstance(queue, InProcessJobQueue) else None
 
 
 async def shutdown(container: Container) -> None:
@@ -201,3 +273,42 @@ async def shutdown(container: Container) -> None:
     redis = container.redis()
     if redis is not None:
         await redis.aclose()
+
+
+# -- schema administration (``pmsaas db``, tests, benchmarks); alembic loads only when it is used
+
+
+def alembic_config(url: str) -> Config:
+    from pmsaas.adapters.sql import schema
+
+    return schema.alembic_config(url)
+
+
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply every branch's migrations to the database at ``url``."""
+    from pmsaas.adapters.sql import schema
+
+    schema.upgrade(url, revision)
+
+
+def upgrade_and_report(url: str, revision: str = "heads") -> str:
+    """Upgrade, and say what changed (``pmsaas db upgrade`` prints it)."""
+    from pmsaas.adapters.sql import schema
+
+    return schema.upgrade_and_report(url, revision)
+
+
+def pending_differences(url: str) -> list[object]:
+    """Upgrade, then compare the live schema with the tables the code declares."""
+    from pmsaas.adapters.sql import schema
+
+    return schema.pending_differences(url)
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """A new empty database on the server of ``url`` (a temp file for SQLite), dropped after."""
+    from pmsaas.adapters.sql import schema
+
+    with schema.scratch_database(url) as scratch:
+        yield scratch

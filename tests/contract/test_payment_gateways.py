@@ -3,14 +3,26 @@ recorded API responses through httpx's MockTransport (no network)."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
+from pmsaas.adapters.payments.sandbox import SIGNATURE_HEADER as SANDBOX_HEADER
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway, sign, verify
+from pmsaas.adapters.payments.stripe import SIGNATURE_HEADER as STRIPE_HEADER
 from pmsaas.adapters.payments.stripe import StripePaymentGateway
-from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
+from pmsaas.domain.financial.ports import GatewayEvent
+from pmsaas.domain.shared.clock import FixedClock
+from pmsaas.domain.shared.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DependencyUnavailable,
+    UnreadableInput,
+    ValidationFailed,
+)
 from pmsaas.domain.shared.money import Money
 from stripe_support import stripe_over_recordings
 
@@ -89,3 +101,100 @@ def test_sandbox_webhook_signatures():
     assert not verify("other", body, header, now=1_800_000_100)
     assert not verify("secret", body, header, now=1_800_000_000 + 301)  # outside the tolerance
     assert not verify("secret", body, None) and not verify("secret", body, "garbage")
+
+
+# -- signed callbacks (PaymentGateway.parse_callback) ------------------------------------------
+
+SECRET = "whsec_contract"
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def _sandbox_event(event_id: str, payment_id: str, succeeded: bool, reason: str | None = None) -> dict:
+    kind = "payment.succeeded" if succeeded else "payment.failed"
+    return {"id": event_id, "type": kind, "data": {"payment_id": payment_id, "failure_reason": reason}}
+
+
+def _stripe_event(event_id: str, payment_id: str, succeeded: bool, reason: str | None = None) -> dict:
+    intent: dict = {"id": payment_id, "object": "payment_intent"}
+    if not succeeded:
+        intent["last_payment_error"] = {"code": "card_declined", "decline_code": reason}
+    kind = "payment_intent.succeeded" if succeeded else "payment_intent.payment_failed"
+    return {"id": event_id, "object": "event", "type": kind, "data": {"object": intent}}
+
+
+CALLBACKS = {  # gateway → (its signature header, its event for a settlement)
+    "sandbox": (SANDBOX_HEADER, _sandbox_event),
+    "stripe": (STRIPE_HEADER, _stripe_event),
+}
+
+
+def _callback_gateway(name: str, **options):
+    return SandboxPaymentGateway(**options) if name == "sandbox" else StripePaymentGateway("sk", **options)
+
+
+@pytest.fixture(params=sorted(CALLBACKS))
+def callbacks(request):
+    """A gateway configured with a webhook secret on a fixed clock, its header and event shape."""
+    gateway = _callback_gateway(request.param, webhook_secret=SECRET, tolerance=300, clock=FixedClock(NOW))
+    return gateway, *CALLBACKS[request.param]
+
+
+@pytest.mark.parametrize("name", sorted(CALLBACKS))
+def test_without_a_webhook_secret_every_callback_is_refused(name):
+    gateway = _callback_gateway(name, clock=FixedClock(NOW))
+    header, event = CALLBACKS[name]
+    body = json.dumps(event("evt_5", "pay_5", True)).encode()
+    for secret in (SECRET, ""):
+        with pytest.raises(AuthenticationFailed):
+            gateway.parse_callback(_signed(header, body, secret=secret), body)
+
+
+def _signed(header: str, body: bytes, *, secret: str = SECRET, at: datetime = NOW) -> dict[str, str]:
+    return {header: sign(secret, body, int(at.timestamp())), "Content-Type": "application/json"}
+
+
+def test_a_signed_callback_reads_as_the_settlement_it_asks_for(callbacks):
+    gateway, header, event = callbacks
+    body = json.dumps(event("evt_1", "pay_1", True)).encode()
+    assert gateway.parse_callback(_signed(header, body), body) == GatewayEvent("evt_1", "pay_1", True, None)
+    failed = json.dumps(event("evt_2", "pay_1", False, "insufficient_funds")).encode()
+    assert gateway.parse_callback(_signed(header, failed), failed) == GatewayEvent(
+        "evt_2", "pay_1", False, "insufficient_funds"
+    )
+
+
+def test_header_names_are_read_whatever_their_case(callbacks):
+    gateway, header, event = callbacks
+    body = json.dumps(event("evt_3", "pay_3", True)).encode()
+    lower = {k.lower(): v for k, v in _signed(header, body).items()}  # as ASGI servers hand them over
+    assert gateway.parse_callback(lower, body).event_id == "evt_3"
+
+
+def test_a_wrong_stale_or_missing_signature_is_refused(callbacks):
+    gateway, header, event = callbacks
+    body = json.dumps(event("evt_4", "pay_4", True)).encode()
+    refused = [
+        _signed(header, body, secret="whsec_wrong"),
+        _signed(header, body, at=NOW - timedelta(seconds=301)),  # outside the tolerance
+        _signed(header, body, at=NOW + timedelta(seconds=301)),
+        {"Content-Type": "application/json"},
+        {header: "garbage"},
+    ]
+    for headers in refused:
+        with pytest.raises(AuthenticationFailed):
+            gateway.parse_callback(headers, body)
+    with pytest.raises(AuthenticationFailed):  # signed for another body
+        gateway.parse_callback(_signed(header, body), body + b" ")
+
+
+def test_a_signed_body_that_is_not_an_event_is_unreadable(callbacks):
+    gateway, header, _ = callbacks
+    for body in (b"{not json", b'{"id": "evt_6"}', b"[]"):
+        with pytest.raises(UnreadableInput):
+            gateway.parse_callback(_signed(header, body), body)
+
+
+def test_stripe_acknowledges_event_types_that_settle_nothing():
+    stripe = StripePaymentGateway("sk", webhook_secret=SECRET, clock=FixedClock(NOW))
+    body = json.dumps({"id": "evt_7", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}).encode()
+    assert stripe.parse_callback(_signed(STRIPE_HEADER, body), body) == GatewayEvent("evt_7", None)

@@ -25,9 +25,15 @@ tolerance are refused; an event id seen before is acknowledged and ignored.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Annotated, Literal
 
-from pmsaas.adapters.payments.signing import sign, verify
-from pmsaas.domain.financial.ports import GatewayOutcome, OutcomeStatus, PaymentGateway
+import msgspec
+
+from pmsaas.adapters.payments.signing import CallbackSignature, sign, verify
+from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, OutcomeStatus, PaymentGateway
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import UnreadableInput
 from pmsaas.domain.shared.money import Money
 
 CARDS: dict[str, tuple[OutcomeStatus, str | None]] = {
@@ -41,11 +47,24 @@ SIGNATURE_HEADER = "Sandbox-Signature"
 __all__ = ["CARDS", "SIGNATURE_HEADER", "SandboxPaymentGateway", "sign", "verify"]
 
 
+class _EventData(msgspec.Struct, kw_only=True):
+    payment_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    failure_reason: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class _Event(msgspec.Struct, kw_only=True):
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    type: Literal["payment.succeeded", "payment.failed"]
+    data: _EventData
+
+
 class SandboxPaymentGateway(PaymentGateway):
     name = "sandbox"
 
-    def __init__(self) -> None:
+    def __init__(self, *, webhook_secret: str | None = None, tolerance: int = 300, clock: Clock | None = None) -> None:
+        """``webhook_secret`` signs the callbacks (none: every callback is refused)."""
         self._by_key: dict[str, GatewayOutcome] = {}
+        self._signature = CallbackSignature(SIGNATURE_HEADER, webhook_secret, tolerance=tolerance, clock=clock)
 
     async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
         if idempotency_key in self._by_key:
@@ -61,3 +80,12 @@ class SandboxPaymentGateway(PaymentGateway):
     async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         """Always accepted: the sandbox keeps no balances (the ledger caps refunds)."""
         return "sbx_re_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-refund:{idempotency_key}").hex
+
+    def parse_callback(self, headers: Mapping[str, str], body: bytes) -> GatewayEvent:
+        signed = self._signature.verified(headers, body)
+        try:
+            event = msgspec.json.decode(signed, type=_Event)
+        except msgspec.DecodeError:  # not JSON, or not an event of this shape (ValidationError is one too)
+            raise UnreadableInput("Malformed webhook body") from None
+        succeeded = event.type == "payment.succeeded"
+        return GatewayEvent(event.id, event.data.payment_id, succeeded, event.data.failure_reason)

@@ -11,6 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Mapping
+
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import AuthenticationFailed
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> str:
@@ -44,3 +48,29 @@ def verify(secret: str, body: bytes, header: str | None, *, tolerance: int = 300
 
 def _mac(secret: str, t: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A header's value whatever its case (an HTTP layer's headers, or a plain dict in tests)."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    wanted = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == wanted), None)
+
+
+class CallbackSignature:
+    """A gateway's callback check: its header, its webhook secret, the accepted age."""
+
+    def __init__(self, name: str, secret: str | None, *, tolerance: int, clock: Clock | None) -> None:
+        self.header = name
+        self._secret = secret or ""
+        self._tolerance = tolerance
+        self._clock = clock
+
+    def verified(self, headers: Mapping[str, str], body: bytes) -> bytes:
+        """The body, when the signature checks out; ``AuthenticationFailed`` otherwise (no secret: always)."""
+        now = self._clock.now().timestamp() if self._clock is not None else None
+        if not verify(self._secret, body, header(headers, self.header), tolerance=self._tolerance, now=now):
+            raise AuthenticationFailed("Invalid or expired webhook signature")
+        return body

@@ -18,13 +18,16 @@ Stripe's test PaymentMethods.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from pmsaas.domain.financial.ports import GatewayOutcome, PaymentGateway
-from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, ValidationFailed
+from pmsaas.adapters.payments.signing import CallbackSignature
+from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, PaymentGateway
+from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, UnreadableInput, ValidationFailed
 from pmsaas.domain.shared.money import Money
 
 TEST_PAYMENT_METHODS = {
@@ -39,11 +42,27 @@ class StripePaymentGateway(PaymentGateway):
     name = "stripe"
 
     def __init__(
-        self, secret_key: str, *, client: httpx.AsyncClient | None = None, base_url: str = "https://api.stripe.com"
+        self,
+        secret_key: str,
+        *,
+        client: httpx.AsyncClient | None = None,
+        base_url: str = "https://api.stripe.com",
+        webhook_secret: str | None = None,
+        tolerance: int = 300,
+        clock: Clock | None = None,
     ) -> None:
+        """``webhook_secret`` is the endpoint's ``whsec_…`` (none: every callback is refused)."""
         self._key = secret_key
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0))
+        self._given_client = client
         self._base = base_url.rstrip("/")
+        self._signature = CallbackSignature(SIGNATURE_HEADER, webhook_secret, tolerance=tolerance, clock=clock)
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        """Made on the first call to Stripe: an instance that only reads callbacks opens no connections."""
+        if self._given_client is None:
+            self._given_client = httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0))
+        return self._given_client
 
     @staticmethod
     def payment_method(card: str) -> str:
@@ -105,6 +124,14 @@ class StripePaymentGateway(PaymentGateway):
             message = body.get("error", {}).get("message") or f"refund {body.get('status')}"
             raise Conflict(f"the gateway refused the refund: {message}")
         return str(body["id"])
+
+    def parse_callback(self, headers: Mapping[str, str], body: bytes) -> GatewayEvent:
+        signed = self._signature.verified(headers, body)
+        try:
+            event = parse_webhook(signed)
+        except ValueError:  # json.JSONDecodeError included
+            raise UnreadableInput("Malformed webhook body") from None
+        return GatewayEvent(event.event_id, event.payment_intent_id, event.succeeded, event.failure_reason)
 
 
 # -- webhooks ---------------------------------------------------------------------------------

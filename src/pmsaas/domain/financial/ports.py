@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -401,6 +401,16 @@ class GatewayOutcome:
     failure_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class GatewayEvent:
+    """A gateway callback whose signature checked out: the settlement it asks for."""
+
+    event_id: str
+    gateway_payment_id: str | None  # None: an event that settles nothing (acknowledged, ignored)
+    succeeded: bool = False
+    failure_reason: str | None = None
+
+
 class PaymentGateway(ABC):
     name: str
 
@@ -414,6 +424,14 @@ class PaymentGateway(ABC):
 
         Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
         refuses (the refund is then not recorded)."""
+
+    @abstractmethod
+    def parse_callback(self, headers: Mapping[str, str], body: bytes) -> GatewayEvent:
+        """The event of a signed callback, once its signature (header and age) checks out.
+
+        ``headers`` is read case-insensitively. Raises ``AuthenticationFailed`` for a missing, wrong
+        or stale signature (and when no webhook secret is configured), ``UnreadableInput`` for a body
+        that is not an event of the gateway's shape."""
 
 
 class InvoiceRenderer(ABC):

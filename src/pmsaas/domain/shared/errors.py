@@ -31,6 +31,10 @@ class ValidationFailed(DomainError):
         return cls([FieldProblem(field_name, message)], message=f"{field_name}: {message}")
 
 
+class UnreadableInput(DomainError):
+    """A body that cannot be read at all, as opposed to one that breaks a rule (400)."""
+
+
 class NotFound(DomainError):
     """Unknown id, or an id of another organization: the two are indistinguishable on purpose."""
 

@@ -15,9 +15,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from pmsaas.container import Container, shutdown
-from pmsaas.domain.shared.actor import Actor
-from pmsaas.entrypoints.http.auth import auth_middleware_factory, current_actor
+from pmsaas.container import Container, shutdown, warm_revocations
+from pmsaas.entrypoints.http.auth import auth_middleware_factory
 from pmsaas.entrypoints.http.context import PUBLIC_BASE_URL
 from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
@@ -70,7 +69,7 @@ def create_app(container: Container) -> Litestar:
     schedule = embedded_schedule(container)  # in-process jobs when there is no Redis (None otherwise)
 
     async def on_startup(app: Litestar) -> None:
-        await _warm_revocations(container)
+        await warm_revocations(container)
         if schedule is not None:
             schedule.start()
 
@@ -78,9 +77,6 @@ def create_app(container: Container) -> Litestar:
         if schedule is not None:
             await schedule.stop()
         await shutdown(container)
-
-    def provide_actor(request: Request[Any, Any, Any]) -> Actor:
-        return current_actor(request)
 
     route_handlers: list[Any] = [
         *CONTROLLERS,
@@ -93,14 +89,9 @@ def create_app(container: Container) -> Litestar:
     ]
     app = Litestar(
         route_handlers=route_handlers,
-        dependencies={
-            "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
-            "uow": Provide(lambda: container.uow(), sync_to_thread=False),
-            "clock": Provide(lambda: container.clock(), sync_to_thread=False),
-            "actor": Provide(provide_actor, sync_to_thread=False),
-            # The request's context as one dependency (deps.RequestContext): actor, clock, units of work.
-            "ctx": Provide(context_provider(container), sync_to_thread=False),
-        },
+        # The one way dependencies reach handlers: the request's context (deps.RequestContext), which
+        # reads the container's providers; list endpoints' ``listing`` carries it.
+        dependencies={"ctx": Provide(context_provider(container), sync_to_thread=False)},
         middleware=middleware,
         exception_handlers={Exception: handle_exception},
         openapi_config=_openapi(),
@@ -116,34 +107,3 @@ def create_app(container: Container) -> Litestar:
     )
     document_errors(app.openapi_schema)  # built once here, served as is from /schema
     return app
-
-
-async def _warm_revocations(container: Container) -> None:
-    """The in-memory revocation list starts from the durable tables (embedded mode): revoked token ids,
-    and the access versions raised within one access-token lifetime (older ones outlive no token)."""
-
-    from datetime import timedelta
-
-    import sqlalchemy as sa
-
-    from pmsaas.adapters.auth.revocations import InMemoryRevocationList
-    from pmsaas.adapters.sql.tables.identity import access_versions as v
-    from pmsaas.adapters.sql.tables.identity import revoked_access_tokens as t
-    from pmsaas.domain.identity.ports import AccessEnded
-
-    revocations = container.revocations()
-    if not isinstance(revocations, InMemoryRevocationList):
-        return
-    now = container.clock().now()
-    ttl = timedelta(seconds=container.settings().access_token_ttl_seconds)
-    try:
-        async with container.engine().connect() as conn:
-            rows = await conn.execute(sa.select(t.c.jti, t.c.expires_at).where(t.c.expires_at > now))
-            for row in rows:
-                await revocations.revoke(row.jti, int(row.expires_at.timestamp()))
-            rows = await conn.execute(sa.select(v).where(v.c.changed_at > now - ttl))
-            for row in rows:
-                ended = AccessEnded(row.user_id, row.organization_id, row.version)
-                await revocations.raise_version(ended, kept_until=int((row.changed_at + ttl).timestamp()))
-    except (sa.exc.DBAPIError, OSError):
-        return  # tables not created yet, or the database is down (readiness says so): nothing to load

@@ -16,8 +16,7 @@ from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
-from pmsaas.container import Container
+from pmsaas.container import Container, TokenVersions, token_versions
 from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, RateLimited

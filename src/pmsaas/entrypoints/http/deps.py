@@ -1,30 +1,48 @@
-"""Types the controllers declare for injected values (Litestar 2.25+: explicit named dependencies),
-and the request's context: what a handler needs from the request, resolved as ONE dependency.
+"""The request's context: everything a handler needs, resolved as ONE dependency (``ctx``).
 
-Litestar resolves two or more dependencies of the same level in an anyio task group (a task per
-dependency, ~0.2-0.3 ms of CPU per request; bench/README.md); a handler that declares only ``ctx``
-(or only ``listing``, which carries ``ctx``) resolves one dependency per level, in its own task."""
+Dependencies reach controllers one way: the container's providers, read through the typed
+accessors of ``RequestContext``, which the app provides as ``ctx`` (litestar ``Provide``). A handler
+declares ``ctx: Context``, or a list handler ``listing: Listing`` (``paging: Paged`` for a collection
+read whole), which carries ``ctx``; never the container itself
+(tests/unit/http/test_handler_dependencies.py checks every route).
+
+One dependency, because Litestar resolves two or more dependencies of the same level in an anyio
+task group (a task per dependency, ~0.2-0.3 ms of CPU per request; bench/README.md); a handler that
+declares only ``ctx`` (or only ``listing``) resolves one dependency per level, in its own task."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Request
 from litestar.di import NamedDependency
 
-from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords
+from pmsaas.domain.financial.ports import InvoiceRenderer, PaymentGateway
+from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
+from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
-from pmsaas.entrypoints.http.pagination import ListQuery
+from pmsaas.entrypoints.http.pagination import ListQuery, Paging
+from pmsaas.settings import Settings
+
+
+class AccessTokenRevocations(Protocol):
+    """The part of the revocation list a handler uses (signing out)."""
+
+    async def revoke(self, jti: str, expires_at_epoch: int) -> None: ...
 
 
 class RequestContext:
-    """The caller, the clock and the units of work of one request.
+    """The caller, the clock, the units of work and the ports of one request.
+
+    Each accessor reads the container's provider when it is used, so a test that overrides a
+    provider sees its override, and a request pays only for what its handler reads. (The container's
+    providers are untyped: each accessor names the port it hands out.)
 
     A handler marked ``opt=READS_ONLY`` (its gate may run next to it, auth.py) gets read-only units of
     work only: ``uow()`` is then ``read_only()`` too, so such a request can store nothing, whatever
@@ -46,10 +64,60 @@ class RequestContext:
         clock: Clock = self._container.clock()
         return clock
 
+    def uow(self) -> Any:
+        """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``.
+
+        ``Any``: each use case declares its own context's unit of work; the SQL one serves them all."""
+        uow = self._container.uow()
+        return uow.read_only() if self._reads_only else uow
+
     @property
-    def secret_box(self) -> SecretBox:
-        port: SecretBox = self._container.secret_box()
+    def settings(self) -> Settings:
+        settings: Settings = self._container.settings()
+        return settings
+
+    @property
+    def is_production(self) -> bool:
+        return bool(self._container.settings().is_production)
+
+    # -- identity
+
+    @property
+    def password_hasher(self) -> PasswordHasher:
+        port: PasswordHasher = self._container.password_hasher()
         return port
+
+    @property
+    def access_tokens(self) -> AccessTokenIssuer:
+        port: AccessTokenIssuer = self._container.tokens()
+        return port
+
+    @property
+    def one_time_passwords(self) -> OneTimePasswords:
+        port: OneTimePasswords = self._container.one_time_passwords()
+        return port
+
+    @property
+    def token_policy(self) -> TokenPolicy:
+        policy: TokenPolicy = self._container.token_policy()
+        return policy
+
+    @property
+    def login_attempts(self) -> AttemptLimiter:
+        port: AttemptLimiter = self._container.login_attempts()
+        return port
+
+    @property
+    def revocations(self) -> AccessTokenRevocations:
+        port: AccessTokenRevocations = self._container.revocations()
+        return port
+
+    def jwks(self) -> dict[str, Any]:
+        """The public keys that verify access tokens (JWK set)."""
+        keys: dict[str, Any] = self._container.key_set().jwks()
+        return keys
+
+    # -- messages
 
     @property
     def mailer(self) -> EmailSender:
@@ -61,40 +129,49 @@ class RequestContext:
         port: MessageProvider = self._container.message_provider()
         return port
 
+    # -- financial
+
+    @property
+    def payment_gateway(self) -> PaymentGateway:
+        """The gateway that charges and refunds (the configured one)."""
+        port: PaymentGateway = self._container.payment_gateway()
+        return port
+
+    def callback_gateway(self, name: str) -> PaymentGateway:
+        """The gateway whose signed callbacks arrive at ``webhooks/<name>`` (container.py says why it
+        need not be the configured one)."""
+        port: PaymentGateway = self._container.callback_gateway(name)
+        return port
+
+    @property
+    def invoice_renderer(self) -> InvoiceRenderer:
+        port: InvoiceRenderer = self._container.invoice_renderer()
+        return port
+
+    # -- operations
+
+    @property
+    def attachment_storage(self) -> AttachmentStorage:
+        port: AttachmentStorage = self._container.attachment_storage()
+        return port
+
+    @property
+    def secret_box(self) -> SecretBox:
+        port: SecretBox = self._container.secret_box()
+        return port
+
     @property
     def host_resolver(self) -> HostResolver:
+        """Resolves a webhook target's host (targets must be public addresses)."""
         port: HostResolver = self._container.host_resolver()
         return port
 
-    @property
-    def is_production(self) -> bool:
-        return bool(self._container.settings().is_production)
+    # -- platform
 
-    # Identity's ports, for the sign-in and MFA handlers.
-    @property
-    def one_time_passwords(self) -> OneTimePasswords:
-        port: OneTimePasswords = self._container.one_time_passwords()
-        return port
-
-    @property
-    def login_attempts(self) -> AttemptLimiter:
-        port: AttemptLimiter = self._container.login_attempts()
-        return port
-
-    @property
-    def access_tokens(self) -> AccessTokenIssuer:
-        port: AccessTokenIssuer = self._container.tokens()
-        return port
-
-    @property
-    def token_policy(self) -> TokenPolicy:
-        port: TokenPolicy = self._container.token_policy()
-        return port
-
-    def uow(self) -> Any:
-        """A unit of work for the use case: it opens a transaction, or asks for ``read_only()``."""
-        uow = self._container.uow()
-        return uow.read_only() if self._reads_only else uow
+    async def readiness(self) -> dict[str, str]:
+        """Each backing service's state ("ok" or "unavailable"): the database, Redis when configured."""
+        checks: dict[str, str] = await self._container.readiness()
+        return checks
 
 
 def context_provider(container: Any) -> Any:
@@ -104,10 +181,6 @@ def context_provider(container: Any) -> Any:
     return provide_context
 
 
-# The composition root (pmsaas.container.Container). A DeclarativeContainer instance is really a
-# DynamicContainer, which Litestar's dependency validation cannot check by type: declare it as Any.
-AppContainer = NamedDependency[Any]
-CurrentActor = NamedDependency[Actor]
-CurrentClock = NamedDependency[Clock]
 Context = NamedDependency[RequestContext]
 Listing = NamedDependency[ListQuery]
+Paged = NamedDependency[Paging]  # a whole collection's page (pagination.PAGING), carrying ctx

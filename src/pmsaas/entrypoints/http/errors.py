@@ -28,6 +28,7 @@ from pmsaas.domain.shared.errors import (
     PermissionDenied,
     RateLimited,
     TokenExpired,
+    UnreadableInput,
     ValidationFailed,
 )
 from pmsaas.domain.shared.idempotency import IdempotencyKeyReused
@@ -55,6 +56,7 @@ _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
     (ValidationFailed, 422, "VALIDATION_ERROR", "validation_error"),
     (RateLimited, 429, "RATE_LIMIT_EXCEEDED", "rate_limit_exceeded"),
     (DependencyUnavailable, 503, "SERVICE_UNAVAILABLE", "service_unavailable"),
+    (UnreadableInput, 400, "BAD_REQUEST", "bad_request"),
 ]
 _STATUS_CODES = {
     400: ("BAD_REQUEST", "bad_request"),

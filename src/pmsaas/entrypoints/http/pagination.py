@@ -57,11 +57,21 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
     return provide
 
 
+@dataclass(frozen=True)
+class Paging:
+    """A whole-collection endpoint's one dependency: ``page`` and ``page_size``, and the request's
+    context (``ctx``), as ``ListQuery`` carries it."""
+
+    page: PageRequest
+    ctx: Any = None
+
+
 def provide_paging(
+    ctx: NamedDependency[Any],
     page: Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
     page_size: Annotated[int, QueryParameter(ge=1, le=100, description="Items per page (1-100)")] = 20,
-) -> PageRequest:
-    return PageRequest(page=page, page_size=page_size)
+) -> Paging:
+    return Paging(PageRequest(page=page, page_size=page_size), ctx)
 
 
 # For a small collection read whole (a budget's categories, a request's history): ``page`` and

@@ -7,8 +7,8 @@ import contextlib
 
 import structlog
 
-from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
-from pmsaas.container import Container
+from pmsaas.container import Container, in_process_jobs
+from pmsaas.domain.shared.ports import JobQueue
 from pmsaas.entrypoints.worker.tasks import bind_in_process
 
 log = structlog.get_logger("pmsaas.jobs")
@@ -19,7 +19,7 @@ class EmbeddedSchedule:
     """Enqueues each periodic job on the in-process queue every few seconds; the job id is the
     job's name, so a slow run is never doubled (the queue skips an id that is still running)."""
 
-    def __init__(self, queue: InProcessJobQueue, every: dict[str, float]) -> None:
+    def __init__(self, queue: JobQueue, every: dict[str, float]) -> None:
         self._queue = queue
         self._every = {name: seconds for name, seconds in every.items() if seconds > 0}
         self._tasks: list[asyncio.Task[None]] = []
@@ -50,8 +50,8 @@ class EmbeddedSchedule:
 
 def embedded_schedule(container: Container) -> EmbeddedSchedule | None:
     """The schedule for embedded mode, or None when an arq worker does the job (PMSAAS_REDIS_URL set)."""
-    queue = container.job_queue()
-    if not isinstance(queue, InProcessJobQueue):
+    queue = in_process_jobs(container)
+    if queue is None:
         return None
     bind_in_process(container)
     interval = container.settings().outbox_relay_interval_seconds

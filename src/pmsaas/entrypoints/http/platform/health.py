@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from litestar import Controller, Response, get
 
-from pmsaas.entrypoints.http.deps import AppContainer
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import Ok, ok
 
 
@@ -25,21 +24,8 @@ class HealthController(Controller):
         return ok(HealthOut(status="ok"))
 
     @get("/health/ready", summary="Readiness: database and (if configured) Redis reachable")
-    async def ready(self, container: AppContainer) -> Response[Any]:
-        checks: dict[str, str] = {}
-        try:
-            async with container.engine().connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception:  # any failure means not ready; the reason goes to the log, not the body
-            checks["database"] = "unavailable"
-        redis = container.redis()
-        if redis is not None:
-            try:
-                await redis.ping()
-                checks["redis"] = "ok"
-            except Exception:
-                checks["redis"] = "unavailable"
+    async def ready(self, ctx: Context) -> Response[Any]:
+        checks = await ctx.readiness()
         healthy = all(v == "ok" for v in checks.values())
         body = ok(HealthOut(status="ok" if healthy else "unavailable", checks=checks))
         if healthy:
@@ -58,6 +44,5 @@ class HealthController(Controller):
         )
 
     @get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["Identity"])
-    async def jwks(self, container: AppContainer) -> dict[str, Any]:
-        keys: dict[str, Any] = container.key_set().jwks()
-        return keys
+    async def jwks(self, ctx: Context) -> dict[str, Any]:
+        return ctx.jwks()

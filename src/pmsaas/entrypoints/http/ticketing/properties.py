@@ -11,14 +11,13 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 
 from pmsaas.domain.operations import tickets as operations
 from pmsaas.domain.properties import services
 from pmsaas.domain.properties.model import Property
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyFilter
+from pmsaas.domain.properties.ports import PropertyFilter
 from pmsaas.domain.shared.paging import PageRequest
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.ticketing.common import Page_, PerPage, TicketingList, page_of, scope_guard
 
 READ = scope_guard("properties:read", "property:read")
@@ -64,22 +63,16 @@ class TicketingPropertyController(Controller):
 
     @get("/", guards=[READ], summary="List properties")
     async def list_properties(
-        self,
-        request: Request[Any, Any, Any],
-        uow: NamedDependency[PropertiesUnitOfWork],
-        container: AppContainer,
-        actor: CurrentActor,
-        page: Page_ = 1,
-        per_page: PerPage = 10,
+        self, ctx: Context, request: Request[Any, Any, Any], page: Page_ = 1, per_page: PerPage = 10
     ) -> TicketingList[TicketingPropertyOut]:
         found, units = await services.list_properties_with_unit_counts(
-            uow=uow,
-            actor=actor,
+            uow=ctx.uow(),
+            actor=ctx.actor,
             filters=PropertyFilter(),
             page=PageRequest(page=page, page_size=per_page, sort_by="name"),
         )
         # Open and in-progress tickets live in the operations context.
         ids = {p.id for p in found.items}
-        active = await operations.active_ticket_counts(uow=container.uow(), actor=actor, property_ids=ids)
+        active = await operations.active_ticket_counts(uow=ctx.uow(), actor=ctx.actor, property_ids=ids)
         items = [TicketingPropertyOut.of(p, units.get(p.id, 0), active.get(p.id, 0)) for p in found.items]
         return page_of(request, found, items)

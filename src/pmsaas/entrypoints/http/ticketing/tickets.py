@@ -25,7 +25,7 @@ from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.context import public_base_url
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context, RequestContext
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.common import (
     Page_,
@@ -194,9 +194,8 @@ class TicketController(Controller):
     @get("/", guards=[READ], summary="List tickets")
     async def list_tickets(
         self,
+        ctx: Context,
         request: Request[Any, Any, Any],
-        container: AppContainer,
-        actor: CurrentActor,
         status: FromQuery[StatusName | None] = None,
         priority: FromQuery[PriorityName | None] = None,
         assigned_to: FromQuery[UUID | None] = None,
@@ -206,20 +205,18 @@ class TicketController(Controller):
         sort: FromQuery[Literal["created_at", "updated_at", "priority"]] = "created_at",
         order: FromQuery[Literal["asc", "desc"]] = "desc",
     ) -> TicketingList[TicketOut]:
-        uow: OperationsUnitOfWork = container.uow()
+        uow: OperationsUnitOfWork = ctx.uow()
         filters = TicketFilter(status=status, priority=priority, assignee_id=assigned_to, property_id=property_id)
         request_page = PageRequest(page=page, page_size=per_page, sort_by=sort, descending=order == "desc")
-        result, names = await tickets.list_tickets(uow=uow, actor=actor, filters=filters, page=request_page)
+        result, names = await tickets.list_tickets(uow=uow, actor=ctx.actor, filters=filters, page=request_page)
         return page_of(request, result, [ticket_out(t, names) for t in result.items])
 
     @post("/", guards=[CREATE], status_code=HTTP_201_CREATED, summary="Create a ticket")
-    async def create_ticket(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[TicketIn]
-    ) -> TicketingItem[TicketOut]:
+    async def create_ticket(self, ctx: Context, data: JSONBody[TicketIn]) -> TicketingItem[TicketOut]:
         details = await tickets.create_ticket(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             data=tickets.NewTicket(
                 title=data.title,
                 description=data.description,
@@ -233,14 +230,14 @@ class TicketController(Controller):
 
     @get("/{ticket_id:uuid}", guards=[READ], summary="Get a ticket")
     async def get_ticket(
-        self, request: Request[Any, Any, Any], container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID]
+        self, ctx: Context, request: Request[Any, Any, Any], ticket_id: FromPath[UUID]
     ) -> TicketingItem[TicketOut]:
-        d = await tickets.get_ticket(uow=container.uow(), actor=actor, ticket_id=ticket_id)
+        d = await tickets.get_ticket(uow=ctx.uow(), actor=ctx.actor, ticket_id=ticket_id)
         return item(ticket_out(d.ticket, d.names, request=request, comments=d.comments, attachments=d.attachments))
 
     @patch("/{ticket_id:uuid}", guards=[WRITE], summary="Update a ticket (status, assignment, fields)")
     async def update_ticket(
-        self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID], data: JSONBody[TicketPatch]
+        self, ctx: Context, ticket_id: FromPath[UUID], data: JSONBody[TicketPatch]
     ) -> TicketingItem[TicketOut]:
         changes = tickets.TicketChanges(
             title=_set(data.title),
@@ -251,27 +248,25 @@ class TicketController(Controller):
             assignee_id=tickets.KEEP if data.assigned_to is msgspec.UNSET else data.assigned_to,
         )
         d = await tickets.update_ticket(
-            uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=ticket_id, changes=changes
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, ticket_id=ticket_id, changes=changes
         )
         return item(ticket_out(d.ticket, d.names))
 
     @delete("/{ticket_id:uuid}", guards=[DELETE], status_code=HTTP_200_OK, summary="Delete a ticket")
-    async def delete_ticket(
-        self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID]
-    ) -> TicketingItem[None]:
-        await tickets.delete_ticket(uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=ticket_id)
+    async def delete_ticket(self, ctx: Context, ticket_id: FromPath[UUID]) -> TicketingItem[None]:
+        await tickets.delete_ticket(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, ticket_id=ticket_id)
         return TicketingItem(data=None)
 
     @post("/{ticket_id:uuid}/comments", guards=[READ], status_code=HTTP_201_CREATED, summary="Comment on a ticket")
     async def add_comment(
-        self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID], data: JSONBody[CommentIn]
+        self, ctx: Context, ticket_id: FromPath[UUID], data: JSONBody[CommentIn]
     ) -> TicketingItem[CommentOut]:
-        if actor.api_key_id is not None and "tickets:write" not in actor.scopes:
+        if ctx.actor.api_key_id is not None and "tickets:write" not in ctx.actor.scopes:
             raise PermissionDenied("This API key lacks the tickets:write scope")
         c, author = await tickets.add_comment(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             ticket_id=ticket_id,
             text=data.text,
             internal=data.internal,
@@ -288,20 +283,19 @@ class TicketController(Controller):
     )
     async def upload(
         self,
+        ctx: Context,
         request: Request[Any, Any, Any],
-        container: AppContainer,
-        actor: CurrentActor,
         ticket_id: FromPath[UUID],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> TicketingItem[AttachmentOut]:
-        if actor.api_key_id is not None and "tickets:write" not in actor.scopes:
+        if ctx.actor.api_key_id is not None and "tickets:write" not in ctx.actor.scopes:
             raise PermissionDenied("This API key lacks the tickets:write scope")
         file = upload_of(data)
         a = await attachments.add_attachment(
-            uow=container.uow(),
-            storage=container.attachment_storage(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            storage=ctx.attachment_storage,
+            clock=ctx.clock,
+            actor=ctx.actor,
             ticket_id=ticket_id,
             filename=file.filename or "file",
             data=await read_upload(file),
@@ -318,17 +312,15 @@ class TicketController(Controller):
         )
 
     @get("/{ticket_id:uuid}/attachments/{attachment_id:uuid}", guards=[READ], summary="Download an attachment")
-    async def download(
-        self, container: AppContainer, actor: CurrentActor, ticket_id: FromPath[UUID], attachment_id: FromPath[UUID]
-    ) -> Response[bytes]:
-        return await download_response(container, actor, ticket_id, attachment_id)
+    async def download(self, ctx: Context, ticket_id: FromPath[UUID], attachment_id: FromPath[UUID]) -> Response[bytes]:
+        return await download_response(ctx, ticket_id, attachment_id)
 
 
-async def download_response(container: Any, actor: Any, ticket_id: UUID, attachment_id: UUID) -> Response[bytes]:
+async def download_response(ctx: RequestContext, ticket_id: UUID, attachment_id: UUID) -> Response[bytes]:
     a, content = await attachments.read_attachment(
-        uow=container.uow(),
-        storage=container.attachment_storage(),
-        actor=actor,
+        uow=ctx.uow(),
+        storage=ctx.attachment_storage,
+        actor=ctx.actor,
         ticket_id=ticket_id,
         attachment_id=attachment_id,
     )

@@ -18,7 +18,7 @@ from litestar.params import FromPath, FromQuery
 from pmsaas.domain.operations import people
 from pmsaas.domain.operations.ports import PeopleFilter, Person
 from pmsaas.domain.shared.paging import PageRequest
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.ticketing.common import (
     Page_,
     PerPage,
@@ -114,27 +114,24 @@ class TicketingUserController(Controller):
     @get("/", guards=[READ], summary="List users")
     async def list_users(
         self,
+        ctx: Context,
         request: Request[Any, Any, Any],
-        container: AppContainer,
-        actor: CurrentActor,
         role: FromQuery[SeedRole | None] = None,
         property_id: FromQuery[UUID | None] = None,
         page: Page_ = 1,
         per_page: PerPage = 10,
     ) -> TicketingList[UserOut]:
         result, places = await people.list_people(
-            uow=container.uow(),
-            actor=actor,
+            uow=ctx.uow(),
+            actor=ctx.actor,
             filters=people_filter(role, property_id),
             page=PageRequest(page=page, page_size=per_page, sort_by="created_at"),
         )
         return page_of(request, result, [user_out(p, places.get(p.id, [])) for p in result.items])
 
     @get("/{user_id:uuid}", guards=[READ], summary="Get a user")
-    async def get_user(
-        self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]
-    ) -> TicketingItem[UserDetailOut]:
-        p, places = await people.get_person(uow=container.uow(), actor=actor, user_id=user_id)
+    async def get_user(self, ctx: Context, user_id: FromPath[UUID]) -> TicketingItem[UserDetailOut]:
+        p, places = await people.get_person(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)
         return item(
             UserDetailOut(
                 id=str(p.id),

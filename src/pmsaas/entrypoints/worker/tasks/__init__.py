@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from pmsaas.container import Container
+from pmsaas.container import Container, in_process_jobs
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
 
@@ -48,8 +48,6 @@ TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
 
 def bind_in_process(container: Container) -> None:
     """Embedded mode: let the in-process queue run the registry's tasks with this container."""
-    from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
-
-    queue = container.job_queue()
-    if isinstance(queue, InProcessJobQueue):
+    queue = in_process_jobs(container)
+    if queue is not None:
         queue.bind(TASKS, {"container": container})

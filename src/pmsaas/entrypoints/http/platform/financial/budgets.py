@@ -8,16 +8,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import budgets
-from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.shared.money import Money
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import not_tenant
@@ -111,49 +109,37 @@ class BudgetController(Controller):
     dependencies = {"listing": Provide(list_query(("created_at", "name", "period_start")))}
 
     @get("/", guards=[requires("financial:read")], summary="List budgets")
-    async def list_budgets(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, listing: Listing
-    ) -> Paginated[BudgetOut]:
-        not_tenant(actor)
-        page = await budgets.list_budgets(uow=uow, actor=actor, page=listing.page)
+    async def list_budgets(self, listing: Listing) -> Paginated[BudgetOut]:
+        ctx = listing.ctx
+        not_tenant(ctx.actor)
+        page = await budgets.list_budgets(uow=ctx.uow(), actor=ctx.actor, page=listing.page)
         return paginated(page, [BudgetOut.of(b) for b in page.items])
 
     @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Create a budget")
-    async def create_budget(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[BudgetIn],
-    ) -> Ok[BudgetOut]:
-        return ok(BudgetOut.of(await budgets.create_budget(uow=uow, clock=clock, actor=actor, data=data.to_input())))
+    async def create_budget(self, ctx: Context, data: JSONBody[BudgetIn]) -> Ok[BudgetOut]:
+        return ok(
+            BudgetOut.of(
+                await budgets.create_budget(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=data.to_input())
+            )
+        )
 
     @get("/{budget_id:uuid}", guards=[requires("financial:read")], summary="Get a budget")
-    async def get_budget(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, budget_id: FromPath[UUID]
-    ) -> Ok[BudgetOut]:
-        not_tenant(actor)
-        return ok(BudgetOut.of(await budgets.get_budget(uow=uow, actor=actor, budget_id=budget_id)))
+    async def get_budget(self, ctx: Context, budget_id: FromPath[UUID]) -> Ok[BudgetOut]:
+        not_tenant(ctx.actor)
+        return ok(BudgetOut.of(await budgets.get_budget(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)))
 
     @put("/{budget_id:uuid}", guards=[requires("financial:update")], summary="Replace a budget")
-    async def update_budget(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        budget_id: FromPath[UUID],
-        data: JSONBody[BudgetIn],
-    ) -> Ok[BudgetOut]:
-        b = await budgets.update_budget(uow=uow, clock=clock, actor=actor, budget_id=budget_id, data=data.to_input())
+    async def update_budget(self, ctx: Context, budget_id: FromPath[UUID], data: JSONBody[BudgetIn]) -> Ok[BudgetOut]:
+        b = await budgets.update_budget(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, budget_id=budget_id, data=data.to_input()
+        )
         return ok(BudgetOut.of(b))
 
     @delete(
         "/{budget_id:uuid}", guards=[requires("financial:delete")], status_code=HTTP_204_NO_CONTENT, summary="Delete"
     )
-    async def delete_budget(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, budget_id: FromPath[UUID]
-    ) -> None:
-        await budgets.delete_budget(uow=uow, actor=actor, budget_id=budget_id)
+    async def delete_budget(self, ctx: Context, budget_id: FromPath[UUID]) -> None:
+        await budgets.delete_budget(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)
 
     @get(
         "/{budget_id:uuid}/categories",
@@ -161,17 +147,12 @@ class BudgetController(Controller):
         dependencies=PAGING,
         summary="A budget's categories",
     )
-    async def categories(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        budget_id: FromPath[UUID],
-        paging: NamedDependency[PageRequest],
-    ) -> Paginated[BudgetCategoryOut]:
-        not_tenant(actor)
-        b = await budgets.get_budget(uow=uow, actor=actor, budget_id=budget_id)
+    async def categories(self, budget_id: FromPath[UUID], paging: Paged) -> Paginated[BudgetCategoryOut]:
+        ctx = paging.ctx
+        not_tenant(ctx.actor)
+        b = await budgets.get_budget(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)
         return paginated_all(
-            [BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories], paging
+            [BudgetCategoryOut(name=c.name, amount=MoneyOut.of(c.amount)) for c in b.categories], paging.page
         )
 
     @post(
@@ -181,24 +162,21 @@ class BudgetController(Controller):
         summary="Add a category to a budget",
     )
     async def add_category(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        budget_id: FromPath[UUID],
-        data: JSONBody[BudgetCategoryIn],
+        self, ctx: Context, budget_id: FromPath[UUID], data: JSONBody[BudgetCategoryIn]
     ) -> Ok[BudgetOut]:
         b = await budgets.add_category(
-            uow=uow, clock=clock, actor=actor, budget_id=budget_id, category=data.to_domain("amount.amount")
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            budget_id=budget_id,
+            category=data.to_domain("amount.amount"),
         )
         return ok(BudgetOut.of(b))
 
     @get("/{budget_id:uuid}/variance", guards=[requires("financial:read")], summary="Budget vs ledger actuals")
-    async def variance(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, budget_id: FromPath[UUID]
-    ) -> Ok[VarianceOut]:
-        not_tenant(actor)
-        b, rows = await budgets.budget_variance(uow=uow, actor=actor, budget_id=budget_id)
+    async def variance(self, ctx: Context, budget_id: FromPath[UUID]) -> Ok[VarianceOut]:
+        not_tenant(ctx.actor)
+        b, rows = await budgets.budget_variance(uow=ctx.uow(), actor=ctx.actor, budget_id=budget_id)
         zero = Money.zero(b.currency)
         budgeted = sum((r.budgeted for r in rows), zero)
         actual = sum((r.actual for r in rows), zero)

@@ -8,15 +8,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import expenses
-from pmsaas.domain.financial.ports import FinancialUnitOfWork
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description, not_tenant
@@ -112,44 +110,32 @@ class ExpenseController(Controller):
 
     @get("/", guards=[requires("financial:read")], summary="List expenses")
     async def list_expenses(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        listing: Listing,
-        status: FromQuery[Literal["pending", "approved", "rejected"] | None] = None,
+        self, listing: Listing, status: FromQuery[Literal["pending", "approved", "rejected"] | None] = None
     ) -> Paginated[ExpenseOut]:
-        not_tenant(actor)
-        page = await expenses.list_expenses(uow=uow, actor=actor, status=status, page=listing.page)
+        ctx = listing.ctx
+        not_tenant(ctx.actor)
+        page = await expenses.list_expenses(uow=ctx.uow(), actor=ctx.actor, status=status, page=listing.page)
         return paginated(page, [ExpenseOut.of(e) for e in page.items])
 
     @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Record an expense")
-    async def create_expense(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[ExpenseIn],
-    ) -> Ok[ExpenseOut]:
-        return ok(ExpenseOut.of(await expenses.create_expense(uow=uow, clock=clock, actor=actor, data=data.to_input())))
+    async def create_expense(self, ctx: Context, data: JSONBody[ExpenseIn]) -> Ok[ExpenseOut]:
+        return ok(
+            ExpenseOut.of(
+                await expenses.create_expense(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=data.to_input())
+            )
+        )
 
     @get("/{expense_id:uuid}", guards=[requires("financial:read")], summary="Get an expense")
-    async def get_expense(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, expense_id: FromPath[UUID]
-    ) -> Ok[ExpenseOut]:
-        not_tenant(actor)
-        return ok(ExpenseOut.of(await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)))
+    async def get_expense(self, ctx: Context, expense_id: FromPath[UUID]) -> Ok[ExpenseOut]:
+        not_tenant(ctx.actor)
+        return ok(ExpenseOut.of(await expenses.get_expense(uow=ctx.uow(), actor=ctx.actor, expense_id=expense_id)))
 
     @put("/{expense_id:uuid}", guards=[requires("financial:update")], summary="Replace a pending expense")
     async def update_expense(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        expense_id: FromPath[UUID],
-        data: JSONBody[ExpenseIn],
+        self, ctx: Context, expense_id: FromPath[UUID], data: JSONBody[ExpenseIn]
     ) -> Ok[ExpenseOut]:
         expense = await expenses.update_expense(
-            uow=uow, clock=clock, actor=actor, expense_id=expense_id, data=data.to_input()
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, expense_id=expense_id, data=data.to_input()
         )
         return ok(ExpenseOut.of(expense))
 
@@ -159,14 +145,8 @@ class ExpenseController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a pending expense",
     )
-    async def delete_expense(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        expense_id: FromPath[UUID],
-    ) -> None:
-        await expenses.delete_expense(uow=uow, clock=clock, actor=actor, expense_id=expense_id)
+    async def delete_expense(self, ctx: Context, expense_id: FromPath[UUID]) -> None:
+        await expenses.delete_expense(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, expense_id=expense_id)
 
     @post(
         "/{expense_id:uuid}/approve",
@@ -174,14 +154,10 @@ class ExpenseController(Controller):
         status_code=HTTP_200_OK,
         summary="Approve: posts Dr expenses / Cr accounts payable",
     )
-    async def approve(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        expense_id: FromPath[UUID],
-    ) -> Ok[ExpenseOut]:
-        expense = await expenses.decide_expense(uow=uow, clock=clock, actor=actor, expense_id=expense_id, approve=True)
+    async def approve(self, ctx: Context, expense_id: FromPath[UUID]) -> Ok[ExpenseOut]:
+        expense = await expenses.decide_expense(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, expense_id=expense_id, approve=True
+        )
         return ok(ExpenseOut.of(expense))
 
     @post(
@@ -191,17 +167,12 @@ class ExpenseController(Controller):
         summary="Reject a pending expense",
     )
     async def reject(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        expense_id: FromPath[UUID],
-        data: JSONBody[RejectIn | None] = None,
+        self, ctx: Context, expense_id: FromPath[UUID], data: JSONBody[RejectIn | None] = None
     ) -> Ok[ExpenseOut]:
         expense = await expenses.decide_expense(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             expense_id=expense_id,
             approve=False,
             reason=data.reason if data else None,
@@ -214,14 +185,9 @@ class ExpenseController(Controller):
         dependencies=PAGING,
         summary="An expense's attachments",
     )
-    async def attachments(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        expense_id: FromPath[UUID],
-        paging: NamedDependency[PageRequest],
-    ) -> Paginated[AttachmentOut]:
-        not_tenant(actor)
-        e = await expenses.get_expense(uow=uow, actor=actor, expense_id=expense_id)
+    async def attachments(self, expense_id: FromPath[UUID], paging: Paged) -> Paginated[AttachmentOut]:
+        ctx = paging.ctx
+        not_tenant(ctx.actor)
+        e = await expenses.get_expense(uow=ctx.uow(), actor=ctx.actor, expense_id=expense_id)
         found = [AttachmentOut(name=a.name, url=a.url, content_type=a.content_type) for a in e.attachments]
-        return paginated_all(found, paging)
+        return paginated_all(found, paging.page)

@@ -8,18 +8,17 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceFilter
+from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description
@@ -187,55 +186,36 @@ class InvoiceController(Controller):
     @get("/", guards=[requires("financial:read")], summary="List invoices")
     async def list_invoices(
         self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        clock: CurrentClock,
         listing: Listing,
         status: FromQuery[InvoiceStatusName | None] = None,
         lease_id: FromQuery[UUID | None] = None,
     ) -> Paginated[InvoiceOut]:
-        today = _today(clock)
+        ctx = listing.ctx
+        today = _today(ctx.clock)
         filters = InvoiceFilter(status=status, lease_id=lease_id, overdue_on=today)
-        page = await invoicing.list_invoices(uow=uow, actor=actor, filters=filters, page=listing.page)
+        page = await invoicing.list_invoices(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [InvoiceOut.of(i, today) for i in page.items])
 
     @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Create an invoice")
-    async def create_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[InvoiceCreateIn],
-    ) -> Ok[InvoiceOut]:
+    async def create_invoice(self, ctx: Context, data: JSONBody[InvoiceCreateIn]) -> Ok[InvoiceOut]:
         invoice = await invoicing.create_invoice(
-            uow=uow, clock=clock, actor=actor, data=_invoice_input(data), issue=data.issue
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=_invoice_input(data), issue=data.issue
         )
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @get("/{invoice_id:uuid}", guards=[requires("financial:read")], summary="Get an invoice")
-    async def get_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-    ) -> Ok[InvoiceOut]:
-        invoice = await invoicing.get_invoice(uow=uow, actor=actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+    async def get_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
+        invoice = await invoicing.get_invoice(uow=ctx.uow(), actor=ctx.actor, invoice_id=invoice_id)
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @put("/{invoice_id:uuid}", guards=[requires("financial:update")], summary="Replace a draft invoice")
     async def update_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-        data: JSONBody[InvoiceIn],
+        self, ctx: Context, invoice_id: FromPath[UUID], data: JSONBody[InvoiceIn]
     ) -> Ok[InvoiceOut]:
         invoice = await invoicing.update_invoice(
-            uow=uow, clock=clock, actor=actor, invoice_id=invoice_id, data=_invoice_input(data)
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id, data=_invoice_input(data)
         )
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @delete(
         "/{invoice_id:uuid}",
@@ -243,14 +223,8 @@ class InvoiceController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a draft invoice",
     )
-    async def delete_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-    ) -> None:
-        await invoicing.delete_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
+    async def delete_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> None:
+        await invoicing.delete_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
 
     @post(
         "/{invoice_id:uuid}/issue",
@@ -258,15 +232,9 @@ class InvoiceController(Controller):
         status_code=HTTP_200_OK,
         summary="Issue a draft: number it and post it to the ledger",
     )
-    async def issue_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-    ) -> Ok[InvoiceOut]:
-        invoice = await invoicing.issue_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+    async def issue_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
+        invoice = await invoicing.issue_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @post(
         "/{invoice_id:uuid}/send",
@@ -274,23 +242,16 @@ class InvoiceController(Controller):
         status_code=HTTP_200_OK,
         summary="E-mail the invoice (PDF attached); a draft is issued first",
     )
-    async def send_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        container: AppContainer,
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-    ) -> Ok[InvoiceOut]:
+    async def send_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
         invoice = await invoicing.send_invoice(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             invoice_id=invoice_id,
-            mailer=container.mailer(),
-            renderer=container.invoice_renderer(),
+            mailer=ctx.mailer,
+            renderer=ctx.invoice_renderer,
         )
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @post(
         "/{invoice_id:uuid}/cancel",
@@ -298,15 +259,9 @@ class InvoiceController(Controller):
         status_code=HTTP_200_OK,
         summary="Cancel an invoice (an issued one gets a reversing ledger entry)",
     )
-    async def cancel_invoice(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-    ) -> Ok[InvoiceOut]:
-        invoice = await invoicing.cancel_invoice(uow=uow, clock=clock, actor=actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(clock)))
+    async def cancel_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
+        invoice = await invoicing.cancel_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
+        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
     @get(
         "/{invoice_id:uuid}/payments",
@@ -314,12 +269,7 @@ class InvoiceController(Controller):
         dependencies=PAGING,
         summary="Payments applied to an invoice",
     )
-    async def invoice_payments(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        invoice_id: FromPath[UUID],
-        paging: NamedDependency[PageRequest],
-    ) -> Paginated[PaymentOut]:
-        payments = await invoicing.invoice_payments(uow=uow, actor=actor, invoice_id=invoice_id)
-        return paginated_all([PaymentOut.of(p) for p in payments], paging)
+    async def invoice_payments(self, invoice_id: FromPath[UUID], paging: Paged) -> Paginated[PaymentOut]:
+        ctx = paging.ctx
+        payments = await invoicing.invoice_payments(uow=ctx.uow(), actor=ctx.actor, invoice_id=invoice_id)
+        return paginated_all([PaymentOut.of(p) for p in payments], paging.page)

@@ -7,16 +7,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from pmsaas.domain.financial import books
 from pmsaas.domain.financial.ledger import TrialBalanceRow
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, LedgerLineView
+from pmsaas.domain.financial.ports import LedgerLineView
 from pmsaas.domain.shared.errors import PermissionDenied
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import Ok, ok
 from pmsaas.entrypoints.http.structs import MoneyOut
 
@@ -73,12 +72,10 @@ class LedgerController(Controller):
     tags = ["Financial: ledger"]
 
     @get("/financial/trial-balance", guards=[requires("financial:read")], summary="Trial balance of the organization")
-    async def trial_balance(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor
-    ) -> Ok[TrialBalanceOut]:
-        if actor.is_tenant:
+    async def trial_balance(self, ctx: Context) -> Ok[TrialBalanceOut]:
+        if ctx.actor.is_tenant:
             raise PermissionDenied("tenants see their own lease ledger, not the organization's books")
-        currency, rows = await books.trial_balance(uow=uow, actor=actor)
+        currency, rows = await books.trial_balance(uow=ctx.uow(), actor=ctx.actor)
         debits = sum((r.debit.minor for r in rows), 0)
         credits = sum((r.credit.minor for r in rows), 0)
         return ok(
@@ -92,10 +89,8 @@ class LedgerController(Controller):
         )
 
     @get("/leases/{lease_id:uuid}/ledger", guards=[requires("financial:read")], summary="A lease's ledger and balance")
-    async def lease_ledger(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, lease_id: FromPath[UUID]
-    ) -> Ok[LeaseLedgerOut]:
-        ledger = await books.lease_ledger(uow=uow, actor=actor, lease_id=lease_id)
+    async def lease_ledger(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseLedgerOut]:
+        ledger = await books.lease_ledger(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)
         currency = ledger.lease.currency
         running = Money.zero(currency)
         entries: list[LedgerLineOut] = []

@@ -13,18 +13,17 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from pmsaas.domain.financial import payments
 from pmsaas.domain.financial.model import Allocation, Payment, PaymentMethod, Refund
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentFilter, PaymentMethodRecord
+from pmsaas.domain.financial.ports import PaymentFilter, PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.money import Money
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.errors import ApiError
 from pmsaas.entrypoints.http.idempotency import request_fingerprint
@@ -235,14 +234,13 @@ class PaymentController(Controller):
     @get("/", guards=[requires("payment:read")], summary="List payments")
     async def list_payments(
         self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[PaymentStatusName | None] = None,
         lease_id: FromQuery[UUID | None] = None,
     ) -> Paginated[PaymentOut]:
+        ctx = listing.ctx
         page = await payments.list_payments(
-            uow=uow, actor=actor, filters=PaymentFilter(status=status, lease_id=lease_id), page=listing.page
+            uow=ctx.uow(), actor=ctx.actor, filters=PaymentFilter(status=status, lease_id=lease_id), page=listing.page
         )
         return paginated(page, [PaymentOut.of(p) for p in page.items])
 
@@ -254,22 +252,16 @@ class PaymentController(Controller):
         opt={"idempotency": "required"},
     )
     async def create_payment(
-        self,
-        request: Request[Any, Any, Any],
-        uow: NamedDependency[FinancialUnitOfWork],
-        container: AppContainer,
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[PaymentIn],
+        self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[PaymentIn]
     ) -> Response[Ok[PaymentOut]]:
         key = _require_key(request)
         if data.card_number and data.payment_token:
             raise ValidationFailed.single("payment_token", "send either card_number or payment_token, not both")
         payment, replayed = await payments.create_payment_once(
-            uow=uow,
-            clock=clock,
-            actor=actor,
-            gateway=container.payment_gateway(),
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            gateway=ctx.payment_gateway,
             data=payments.PaymentInput(
                 lease_id=data.lease_id,
                 amount=data.amount.to_money(field="amount.amount"),
@@ -288,26 +280,19 @@ class PaymentController(Controller):
         return Response(ok(PaymentOut.of(payment)), status_code=HTTP_201_CREATED, headers=headers)
 
     @get("/{payment_id:uuid}", guards=[requires("payment:read")], summary="Get a payment")
-    async def get_payment(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
-    ) -> Ok[PaymentOut]:
-        return ok(PaymentOut.of(await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)))
+    async def get_payment(self, ctx: Context, payment_id: FromPath[UUID]) -> Ok[PaymentOut]:
+        return ok(PaymentOut.of(await payments.get_payment(uow=ctx.uow(), actor=ctx.actor, payment_id=payment_id)))
 
     @put("/{payment_id:uuid}", guards=[requires("payment:update")], summary="Update a payment's reference and notes")
     async def update_payment(
-        self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        payment_id: FromPath[UUID],
-        data: JSONBody[PaymentUpdateIn],
+        self, ctx: Context, payment_id: FromPath[UUID], data: JSONBody[PaymentUpdateIn]
     ) -> Ok[PaymentOut]:
         sent = data.tds_certificate_number
         certificate = payments.KEEP if isinstance(sent, msgspec.UnsetType) else sent
         payment = await payments.update_payment(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             payment_id=payment_id,
             reference=data.reference,
             notes=data.notes,
@@ -316,10 +301,8 @@ class PaymentController(Controller):
         return ok(PaymentOut.of(payment))
 
     @get("/{payment_id:uuid}/receipt", guards=[requires("payment:read")], summary="The receipt of a settled payment")
-    async def receipt(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, payment_id: FromPath[UUID]
-    ) -> Ok[ReceiptOut]:
-        p = await payments.get_payment(uow=uow, actor=actor, payment_id=payment_id)
+    async def receipt(self, ctx: Context, payment_id: FromPath[UUID]) -> Ok[ReceiptOut]:
+        p = await payments.get_payment(uow=ctx.uow(), actor=ctx.actor, payment_id=payment_id)
         if p.receipt_number is None or p.received_at is None:
             raise Conflict(f"the payment is {p.status.value}: no receipt yet")
         return ok(
@@ -348,21 +331,14 @@ class PaymentController(Controller):
         opt={"idempotency": "required"},
     )
     async def refund(
-        self,
-        request: Request[Any, Any, Any],
-        uow: NamedDependency[FinancialUnitOfWork],
-        container: AppContainer,
-        clock: CurrentClock,
-        actor: CurrentActor,
-        payment_id: FromPath[UUID],
-        data: JSONBody[RefundIn],
+        self, ctx: Context, request: Request[Any, Any, Any], payment_id: FromPath[UUID], data: JSONBody[RefundIn]
     ) -> Response[Ok[RefundResultOut]]:
         key = _require_key(request)
         payment, refund, replayed = await payments.refund_payment(
-            gateway=container.payment_gateway(),
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            gateway=ctx.payment_gateway,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             payment_id=payment_id,
             amount=data.amount.to_money(field="amount.amount"),
             reason=data.reason,
@@ -381,15 +357,12 @@ class PaymentMethodController(Controller):
     @get(
         "/", guards=[requires("payment:read")], dependencies=PAGING, summary="Payment methods the organization accepts"
     )
-    async def list_methods(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, paging: NamedDependency[PageRequest]
-    ) -> Paginated[PaymentMethodOut]:
-        methods = await payments.list_payment_methods(uow=uow, actor=actor)
-        return paginated_all([PaymentMethodOut.of(m) for m in methods], paging)
+    async def list_methods(self, paging: Paged) -> Paginated[PaymentMethodOut]:
+        ctx = paging.ctx
+        methods = await payments.list_payment_methods(uow=ctx.uow(), actor=ctx.actor)
+        return paginated_all([PaymentMethodOut.of(m) for m in methods], paging.page)
 
     @post("/", guards=[requires("financial:update")], status_code=HTTP_201_CREATED, summary="Add a payment method")
-    async def add_method(
-        self, uow: NamedDependency[FinancialUnitOfWork], actor: CurrentActor, data: JSONBody[PaymentMethodIn]
-    ) -> Ok[PaymentMethodOut]:
-        record = PaymentMethodRecord(actor.org, data.type, data.label, data.enabled, dict(data.details))
-        return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=uow, actor=actor, record=record)))
+    async def add_method(self, ctx: Context, data: JSONBody[PaymentMethodIn]) -> Ok[PaymentMethodOut]:
+        record = PaymentMethodRecord(ctx.actor.org, data.type, data.label, data.enabled, dict(data.details))
+        return ok(PaymentMethodOut.of(await payments.add_payment_method(uow=ctx.uow(), actor=ctx.actor, record=record)))

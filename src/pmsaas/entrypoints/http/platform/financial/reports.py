@@ -7,15 +7,13 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
 from pmsaas.domain.financial import books
-from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.financial.reports import TaxReturnRow, to_csv
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
 from pmsaas.entrypoints.http.structs import MoneyOut
 
@@ -82,18 +80,16 @@ class ReportController(Controller):
     )
     async def gst_returns(
         self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        clock: CurrentClock,
+        ctx: Context,
         from_: Annotated[MonthText | None, QueryParameter(name="from")] = None,
         to: FromQuery[MonthText | None] = None,
         format: FromQuery[Literal["json", "csv"]] = "json",
     ) -> Any:
-        if actor.is_tenant:
+        if ctx.actor.is_tenant:
             raise PermissionDenied("tenants do not see the organization's returns")
-        this_month = clock.today().strftime("%Y-%m")
+        this_month = ctx.clock.today().strftime("%Y-%m")
         months = _months(from_ or to or this_month, to or from_ or this_month)
-        rows = await books.gst_returns(uow=uow, actor=actor, months=months)
+        rows = await books.gst_returns(uow=ctx.uow(), actor=ctx.actor, months=months)
         if format == "csv":
             return Response(
                 to_csv(rows),

@@ -26,7 +26,7 @@ from pmsaas.domain.financial.tax.model import TaxLine
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentClock
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import Ok, ok
 from pmsaas.entrypoints.http.structs import AmountText, CurrencyCode, Input
 
@@ -146,9 +146,9 @@ class FinancialTaxController(Controller):
         status_code=HTTP_200_OK,
         summary="India GST on one supply (CGST/SGST/UTGST/IGST, exemptions, reverse charge)",
     )
-    async def gst_calculator(self, clock: CurrentClock, data: JSONBody[GstCalculatorIn]) -> Ok[GstCalculatorOut]:
+    async def gst_calculator(self, ctx: Context, data: JSONBody[GstCalculatorIn]) -> Ok[GstCalculatorOut]:
         amount = _money(data.amount, data.currency, "INR")
-        supply_date = data.supply_date or clock.today()
+        supply_date = data.supply_date or ctx.clock.today()
         r = calculate_gst(
             amount=amount,
             supply_type=data.supply_type,
@@ -194,13 +194,13 @@ class FinancialTaxController(Controller):
         status_code=HTTP_200_OK,
         summary="Canada GST/HST, QST and PST on one supply",
     )
-    async def hst_calculator(self, clock: CurrentClock, data: JSONBody[HstCalculatorIn]) -> Ok[HstCalculatorOut]:
+    async def hst_calculator(self, ctx: Context, data: JSONBody[HstCalculatorIn]) -> Ok[HstCalculatorOut]:
         amount = _money(data.amount, data.currency, "CAD")
         r = calculate_canada_tax(
             amount=amount,
             supply_type=data.supply_type,
             province=data.province,
-            due_date=data.due_date or clock.today(),
+            due_date=data.due_date or ctx.clock.today(),
             paid_date=data.paid_date,
             commercial_property=data.commercial_property,
             nights=data.nights,

@@ -14,17 +14,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
-from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.financial.tds import TdsRequest
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow, TdsTotal, tds_report, to_csv
 from pmsaas.domain.shared.errors import PermissionDenied
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock
+from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
@@ -196,18 +194,16 @@ class TdsReportController(Controller):
     )
     async def tds_reports(
         self,
-        uow: NamedDependency[FinancialUnitOfWork],
-        actor: CurrentActor,
-        clock: CurrentClock,
+        ctx: Context,
         fy: FromQuery[FyText | None] = None,
         quarter: FromQuery[Literal["Q1", "Q2", "Q3", "Q4"] | None] = None,
         direction: FromQuery[Literal["deducted", "received"] | None] = None,
         format: FromQuery[Literal["json", "csv"]] = "json",
     ) -> Any:
-        if actor.is_tenant:
+        if ctx.actor.is_tenant:
             raise PermissionDenied("tenants do not see the organization's TDS returns")
         report = await tds_report(
-            uow=uow, actor=actor, fy=fy, quarter=quarter, direction=direction, today=clock.today()
+            uow=ctx.uow(), actor=ctx.actor, fy=fy, quarter=quarter, direction=direction, today=ctx.clock.today()
         )
         if format == "csv":
             name = f"tds-{report.fy}-{report.quarter or 'FY'}{'-' + direction if direction else ''}.csv"

@@ -8,15 +8,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.identity import api_keys as services
 from pmsaas.domain.identity.api_keys import SCOPES, ApiKey
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor
+from pmsaas.entrypoints.http.deps import Context, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.structs import Input, Name
@@ -65,11 +63,10 @@ class ApiKeyController(Controller):
     tags = ["Identity"]
 
     @get("/", guards=[requires("apikey:read")], dependencies=PAGING, summary="API keys of the organization")
-    async def list_keys(
-        self, container: AppContainer, actor: CurrentActor, paging: NamedDependency[PageRequest]
-    ) -> Paginated[ApiKeyOut]:
-        keys = await services.list_api_keys(uow=container.uow(), actor=actor)
-        return paginated_all([ApiKeyOut.of(k) for k in keys], paging)
+    async def list_keys(self, paging: Paged) -> Paginated[ApiKeyOut]:
+        ctx = paging.ctx
+        keys = await services.list_api_keys(uow=ctx.uow(), actor=ctx.actor)
+        return paginated_all([ApiKeyOut.of(k) for k in keys], paging.page)
 
     @post(
         "/",
@@ -77,13 +74,11 @@ class ApiKeyController(Controller):
         status_code=HTTP_201_CREATED,
         summary="Create an API key (the key is in this response only)",
     )
-    async def create_key(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[ApiKeyIn]
-    ) -> Ok[CreatedApiKeyOut]:
+    async def create_key(self, ctx: Context, data: JSONBody[ApiKeyIn]) -> Ok[CreatedApiKeyOut]:
         issued = await services.create_api_key(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             name=data.name,
             scopes=data.scopes,
             expires_at=data.expires_at,
@@ -92,11 +87,11 @@ class ApiKeyController(Controller):
         return ok(CreatedApiKeyOut(**{f: getattr(base, f) for f in base.__struct_fields__}, key=issued.plaintext))
 
     @get("/{key_id:uuid}", guards=[requires("apikey:read")], summary="One API key")
-    async def get_key(self, container: AppContainer, actor: CurrentActor, key_id: FromPath[UUID]) -> Ok[ApiKeyOut]:
-        return ok(ApiKeyOut.of(await services.get_api_key(uow=container.uow(), actor=actor, key_id=key_id)))
+    async def get_key(self, ctx: Context, key_id: FromPath[UUID]) -> Ok[ApiKeyOut]:
+        return ok(ApiKeyOut.of(await services.get_api_key(uow=ctx.uow(), actor=ctx.actor, key_id=key_id)))
 
     @delete(
         "/{key_id:uuid}", guards=[requires("apikey:delete")], status_code=HTTP_204_NO_CONTENT, summary="Revoke a key"
     )
-    async def revoke_key(self, container: AppContainer, actor: CurrentActor, key_id: FromPath[UUID]) -> None:
-        await services.revoke_api_key(uow=container.uow(), clock=container.clock(), actor=actor, key_id=key_id)
+    async def revoke_key(self, ctx: Context, key_id: FromPath[UUID]) -> None:
+        await services.revoke_api_key(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, key_id=key_id)

@@ -18,7 +18,7 @@ from pmsaas.domain.identity.ports import UserFilter
 from pmsaas.domain.identity.sign_up import sign_up
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
@@ -134,12 +134,10 @@ class IdentityController(Controller):
     tags = ["Identity"]
 
     @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (optionally an organization)")
-    async def register(
-        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]
-    ) -> Ok[UserOut]:
-        wait = await container.login_attempts().hit(
+    async def register(self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[RegisterIn]) -> Ok[UserOut]:
+        wait = await ctx.login_attempts.hit(
             f"register:ip:{_client_ip(request)}",
-            limit=container.settings().registrations_per_ip_per_hour,
+            limit=ctx.settings.registrations_per_ip_per_hour,
             window_seconds=3600,
         )
         if wait is not None:
@@ -147,11 +145,11 @@ class IdentityController(Controller):
 
             raise RateLimited(retry_after=wait, message="Too many registrations from this address")
         user, membership = await sign_up(  # the same answer for a known e-mail (no account enumeration)
-            uow=container.uow(),
-            hasher=container.password_hasher(),
-            clock=container.clock(),
-            mailer=container.mailer(),
-            base_url=container.settings().public_base_url,
+            uow=ctx.uow(),
+            hasher=ctx.password_hasher,
+            clock=ctx.clock,
+            mailer=ctx.mailer,
+            base_url=ctx.settings.public_base_url,
             email=data.email,
             password=data.password,
             name=data.name,
@@ -161,15 +159,15 @@ class IdentityController(Controller):
 
     @post("/login", status_code=HTTP_200_OK, summary="Sign in (with MFA on: a challenge for /mfa/verify)")
     async def login(
-        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
+        self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
     ) -> Ok[TokenOut | MfaChallengeOut]:
         pair = await services.login(
-            uow=container.uow(),
-            hasher=container.password_hasher(),
-            issuer=container.tokens(),
-            limiter=container.login_attempts(),
-            clock=container.clock(),
-            policy=container.token_policy(),
+            uow=ctx.uow(),
+            hasher=ctx.password_hasher,
+            issuer=ctx.access_tokens,
+            limiter=ctx.login_attempts,
+            clock=ctx.clock,
+            policy=ctx.token_policy,
             email=data.email,
             password=data.password,
             client_ip=_client_ip(request),
@@ -179,73 +177,71 @@ class IdentityController(Controller):
         return ok(TokenOut.of(pair))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
-    async def refresh(self, container: AppContainer, data: JSONBody[RefreshIn]) -> Ok[TokenOut]:
+    async def refresh(self, ctx: Context, data: JSONBody[RefreshIn]) -> Ok[TokenOut]:
         pair = await services.refresh(
-            uow=container.uow(),
-            issuer=container.tokens(),
-            clock=container.clock(),
-            policy=container.token_policy(),
+            uow=ctx.uow(),
+            issuer=ctx.access_tokens,
+            clock=ctx.clock,
+            policy=ctx.token_policy,
             refresh_token=data.refresh_token,
         )
         return ok(TokenOut.of(pair))
 
     @post("/logout", status_code=HTTP_200_OK, summary="Sign out: this session, or every session (no body, or all=true)")
     async def logout(
-        self,
-        container: AppContainer,
-        request: Request[Any, Any, Any],
-        actor: CurrentActor,
-        data: JSONBody[LogoutIn | None] = None,
+        self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[LogoutIn | None] = None
     ) -> Ok[MessageOut]:
         claims = request.scope.get("auth") or {}
-        if actor.user_id is None:
+        if ctx.actor.user_id is None:
             raise NotFound("session")
         await services.logout(
-            uow=container.uow(),
-            clock=container.clock(),
-            user_id=actor.user_id,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            user_id=ctx.actor.user_id,
             access_jti=claims.get("jti"),
             access_expires_at_epoch=claims.get("exp"),
             refresh_token=data.refresh_token if data else None,
             everywhere=data.all if data else True,
         )
         if claims.get("jti"):
-            await container.revocations().revoke(claims["jti"], int(claims.get("exp", 0)))
+            await ctx.revocations.revoke(claims["jti"], int(claims.get("exp", 0)))
         return ok(MessageOut(message="Signed out"))
 
     @post("/forgot-password", status_code=HTTP_200_OK, summary="E-mail a password-reset token")
     async def forgot_password(
-        self, container: AppContainer, request: Request[Any, Any, Any], data: JSONBody[ForgotPasswordIn]
+        self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[ForgotPasswordIn]
     ) -> Ok[MessageOut]:
-        settings = container.settings()
-        wait = await container.login_attempts().hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
+        settings = ctx.settings
+        wait = await ctx.login_attempts.hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
         if wait is None:
             await services.forgot_password(
-                uow=container.uow(),
-                clock=container.clock(),
-                mailer=container.mailer(),
+                uow=ctx.uow(),
+                clock=ctx.clock,
+                mailer=ctx.mailer,
                 base_url=settings.public_base_url,
                 email=data.email,
             )
         return ok(MessageOut(message="If the account exists, a reset e-mail is on its way"))
 
     @post("/reset-password", status_code=HTTP_200_OK, summary="Set a new password with an e-mailed token")
-    async def reset_password(self, container: AppContainer, data: JSONBody[ResetPasswordIn]) -> Ok[MessageOut]:
+    async def reset_password(self, ctx: Context, data: JSONBody[ResetPasswordIn]) -> Ok[MessageOut]:
         await services.reset_password(
-            uow=container.uow(),
-            hasher=container.password_hasher(),
-            clock=container.clock(),
+            uow=ctx.uow(),
+            hasher=ctx.password_hasher,
+            clock=ctx.clock,
             token=data.token,
             password=data.password,
         )
         return ok(MessageOut(message="Password updated; sign in with the new password"))
 
     @get("/me", summary="The signed-in user in the current organization")
-    async def me(self, container: AppContainer, actor: CurrentActor) -> Ok[UserOut]:
-        if actor.user_id is None or actor.organization_id is None:
-            user = await services.me(uow=container.uow(), actor=actor)
+    async def me(self, ctx: Context) -> Ok[UserOut]:
+        if ctx.actor.user_id is None or ctx.actor.organization_id is None:
+            user = await services.me(uow=ctx.uow(), actor=ctx.actor)
             return ok(UserOut.of(user, None))
-        return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=actor.user_id)))
+        return ok(
+            UserOut.of_org_user(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=ctx.actor.user_id))
+        )
 
 
 # -- users of the organization ------------------------------------------------------------
@@ -292,13 +288,12 @@ class UsersController(Controller):
     @get("/", guards=[requires("user:read")], summary="Users of the organization")
     async def list_users(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[Literal["active", "invited", "disabled"] | None] = None,
         role: Annotated[str | None, QueryParameter(max_length=50)] = None,
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[UserOut]:
+        ctx = listing.ctx
         filters = UserFilter(
             status=status,
             role=role,
@@ -306,7 +301,7 @@ class UsersController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await services.list_users(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
+        page = await services.list_users(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [UserOut.of_org_user(u) for u in page.items])
 
     @post(
@@ -315,16 +310,14 @@ class UsersController(Controller):
         status_code=HTTP_201_CREATED,
         summary="Add a user (invited by e-mail when no password is given)",
     )
-    async def create_user(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[UserCreateIn]
-    ) -> Ok[UserOut]:
+    async def create_user(self, ctx: Context, data: JSONBody[UserCreateIn]) -> Ok[UserOut]:
         org_user = await services.create_user(
-            uow=container.uow(),
-            hasher=container.password_hasher(),
-            clock=container.clock(),
-            mailer=container.mailer(),
-            base_url=container.settings().public_base_url,
-            actor=actor,
+            uow=ctx.uow(),
+            hasher=ctx.password_hasher,
+            clock=ctx.clock,
+            mailer=ctx.mailer,
+            base_url=ctx.settings.public_base_url,
+            actor=ctx.actor,
             data=services.NewUser(
                 email=data.email, name=data.name, roles=data.roles, password=data.password, phone=data.phone
             ),
@@ -332,13 +325,11 @@ class UsersController(Controller):
         return ok(UserOut.of_org_user(org_user))
 
     @get("/{user_id:uuid}", guards=[requires("user:read")], summary="One user of the organization")
-    async def get_user(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> Ok[UserOut]:
-        return ok(UserOut.of_org_user(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
+    async def get_user(self, ctx: Context, user_id: FromPath[UUID]) -> Ok[UserOut]:
+        return ok(UserOut.of_org_user(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
 
     @put("/{user_id:uuid}", guards=[requires("user:update")], summary="Update a user")
-    async def update_user(
-        self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID], data: JSONBody[UserUpdateIn]
-    ) -> Ok[UserOut]:
+    async def update_user(self, ctx: Context, user_id: FromPath[UUID], data: JSONBody[UserUpdateIn]) -> Ok[UserOut]:
         changes = services.UserChanges(
             name=data.name,
             phone=data.phone,
@@ -346,7 +337,7 @@ class UsersController(Controller):
             roles=data.roles,
         )
         org_user = await services.update_user(
-            uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id, changes=changes
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes
         )
         return ok(UserOut.of_org_user(org_user))
 
@@ -356,18 +347,16 @@ class UsersController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Remove a user from the organization",
     )
-    async def delete_user(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> None:
-        await services.remove_user(uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id)
+    async def delete_user(self, ctx: Context, user_id: FromPath[UUID]) -> None:
+        await services.remove_user(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id)
 
     @get("/{user_id:uuid}/roles", guards=[requires("user:read")], summary="A user's roles here")
-    async def get_roles(self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID]) -> Ok[RolesOut]:
-        return ok(_roles_out(await services.get_user(uow=container.uow(), actor=actor, user_id=user_id)))
+    async def get_roles(self, ctx: Context, user_id: FromPath[UUID]) -> Ok[RolesOut]:
+        return ok(_roles_out(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
 
     @put("/{user_id:uuid}/roles", guards=[requires("user:update")], summary="Replace a user's roles here")
-    async def put_roles(
-        self, container: AppContainer, actor: CurrentActor, user_id: FromPath[UUID], data: JSONBody[RolesIn]
-    ) -> Ok[RolesOut]:
+    async def put_roles(self, ctx: Context, user_id: FromPath[UUID], data: JSONBody[RolesIn]) -> Ok[RolesOut]:
         org_user = await services.set_user_roles(
-            uow=container.uow(), clock=container.clock(), actor=actor, user_id=user_id, roles=data.roles
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, roles=data.roles
         )
         return ok(_roles_out(org_user))

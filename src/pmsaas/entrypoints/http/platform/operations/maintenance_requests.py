@@ -12,7 +12,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -20,10 +20,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketAction, TicketUpdate
 from pmsaas.domain.operations.ports import TicketFilter
-from pmsaas.domain.shared.actor import Actor
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.operations.common import READ_REQUESTS
@@ -242,8 +240,6 @@ class MaintenanceRequestController(Controller):
     @get("/", guards=[READ_REQUESTS], summary="List maintenance requests (a tenant sees its own)")
     async def list_requests(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[StatusName | None] = None,
         priority: FromQuery[PriorityName | None] = None,
@@ -252,6 +248,7 @@ class MaintenanceRequestController(Controller):
         unit_id: FromQuery[UUID | None] = None,
         assignee_id: FromQuery[UUID | None] = None,
     ) -> Paginated[RequestOut]:
+        ctx = listing.ctx
         filters = TicketFilter(
             status=status,
             priority=priority,
@@ -262,32 +259,28 @@ class MaintenanceRequestController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page, names = await tickets.list_tickets(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
-        now = container.clock().now()
+        page, names = await tickets.list_tickets(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
+        now = ctx.clock.now()
         return paginated(page, [request_out(t, names, now) for t in page.items])
 
     @post("/", guards=[requires("maintenance:create")], status_code=HTTP_201_CREATED, summary="Report a request")
-    async def create_request(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[RequestIn]
-    ) -> Ok[RequestOut]:
-        clock = container.clock()
-        d = await tickets.create_ticket(uow=container.uow(), clock=clock, actor=actor, data=data.to_input())
+    async def create_request(self, ctx: Context, data: JSONBody[RequestIn]) -> Ok[RequestOut]:
+        clock = ctx.clock
+        d = await tickets.create_ticket(uow=ctx.uow(), clock=clock, actor=ctx.actor, data=data.to_input())
         return ok(details_out(d, clock.now()))
 
     @get("/{request_id:uuid}", guards=[READ_REQUESTS], summary="Get a maintenance request")
-    async def get_request(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID]
-    ) -> Ok[RequestOut]:
-        d = await tickets.get_ticket(uow=container.uow(), actor=actor, ticket_id=request_id)
-        return ok(details_out(d, container.clock().now()))
+    async def get_request(self, ctx: Context, request_id: FromPath[UUID]) -> Ok[RequestOut]:
+        d = await tickets.get_ticket(uow=ctx.uow(), actor=ctx.actor, ticket_id=request_id)
+        return ok(details_out(d, ctx.clock.now()))
 
     @put("/{request_id:uuid}", guards=[requires("maintenance:update")], summary="Edit a maintenance request")
     async def update_request(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[RequestIn]
+        self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[RequestIn]
     ) -> Ok[RequestOut]:
-        clock = container.clock()
+        clock = ctx.clock
         d = await tickets.edit_ticket(
-            uow=container.uow(), clock=clock, actor=actor, ticket_id=request_id, data=data.to_input()
+            uow=ctx.uow(), clock=clock, actor=ctx.actor, ticket_id=request_id, data=data.to_input()
         )
         return ok(details_out(d, clock.now()))
 
@@ -297,8 +290,8 @@ class MaintenanceRequestController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a maintenance request",
     )
-    async def delete_request(self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID]) -> None:
-        await tickets.delete_ticket(uow=container.uow(), clock=container.clock(), actor=actor, ticket_id=request_id)
+    async def delete_request(self, ctx: Context, request_id: FromPath[UUID]) -> None:
+        await tickets.delete_ticket(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, ticket_id=request_id)
 
     @post(
         "/{request_id:uuid}/assign",
@@ -306,12 +299,10 @@ class MaintenanceRequestController(Controller):
         status_code=HTTP_200_OK,
         summary="Assign to a user who works requests",
     )
-    async def assign(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[AssignIn]
-    ) -> Ok[RequestOut]:
-        clock = container.clock()
+    async def assign(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[AssignIn]) -> Ok[RequestOut]:
+        clock = ctx.clock
         d = await tickets.assign_ticket(
-            uow=container.uow(), clock=clock, actor=actor, ticket_id=request_id, assignee_id=data.assignee_id
+            uow=ctx.uow(), clock=clock, actor=ctx.actor, ticket_id=request_id, assignee_id=data.assignee_id
         )
         return ok(details_out(d, clock.now()))
 
@@ -321,54 +312,41 @@ class MaintenanceRequestController(Controller):
         status_code=HTTP_200_OK,
         summary="Complete (resolve) a request",
     )
-    async def complete(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[NoteIn]
-    ) -> Ok[RequestOut]:
-        clock = container.clock()
+    async def complete(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[NoteIn]) -> Ok[RequestOut]:
+        clock = ctx.clock
         d = await tickets.complete_ticket(
-            uow=container.uow(), clock=clock, actor=actor, ticket_id=request_id, note=data.note
+            uow=ctx.uow(), clock=clock, actor=ctx.actor, ticket_id=request_id, note=data.note
         )
         return ok(details_out(d, clock.now()))
 
     async def _transition(
-        self, container: Any, actor: Actor, request_id: UUID, action: TicketAction, note: str | None
+        self, ctx: Context, request_id: UUID, action: TicketAction, note: str | None
     ) -> Ok[RequestOut]:
-        clock = container.clock()
+        clock = ctx.clock
         d = await tickets.transition_ticket(
-            uow=container.uow(), clock=clock, actor=actor, ticket_id=request_id, action=action, note=note
+            uow=ctx.uow(), clock=clock, actor=ctx.actor, ticket_id=request_id, action=action, note=note
         )
         return ok(details_out(d, clock.now()))
 
     @post("/{request_id:uuid}/start", guards=[requires("maintenance:update")], status_code=HTTP_200_OK, summary="Start")
-    async def start(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[NoteIn]
-    ) -> Ok[RequestOut]:
-        return await self._transition(container, actor, request_id, TicketAction.START, data.note)
+    async def start(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[NoteIn]) -> Ok[RequestOut]:
+        return await self._transition(ctx, request_id, TicketAction.START, data.note)
 
     @post("/{request_id:uuid}/close", guards=[requires("maintenance:update")], status_code=HTTP_200_OK, summary="Close")
-    async def close(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[NoteIn]
-    ) -> Ok[RequestOut]:
-        return await self._transition(container, actor, request_id, TicketAction.CLOSE, data.note)
+    async def close(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[NoteIn]) -> Ok[RequestOut]:
+        return await self._transition(ctx, request_id, TicketAction.CLOSE, data.note)
 
     @post(
         "/{request_id:uuid}/reopen", guards=[requires("maintenance:update")], status_code=HTTP_200_OK, summary="Reopen"
     )
-    async def reopen(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[NoteIn]
-    ) -> Ok[RequestOut]:
-        return await self._transition(container, actor, request_id, TicketAction.REOPEN, data.note)
+    async def reopen(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[NoteIn]) -> Ok[RequestOut]:
+        return await self._transition(ctx, request_id, TicketAction.REOPEN, data.note)
 
     @get("/{request_id:uuid}/updates", guards=[READ_REQUESTS], dependencies=PAGING, summary="The request's history")
-    async def updates(
-        self,
-        container: AppContainer,
-        actor: CurrentActor,
-        request_id: FromPath[UUID],
-        paging: NamedDependency[PageRequest],
-    ) -> Paginated[UpdateOut]:
-        updates, names = await tickets.ticket_updates(uow=container.uow(), actor=actor, ticket_id=request_id)
-        return paginated_all([UpdateOut.of(u, names) for u in updates], paging)
+    async def updates(self, request_id: FromPath[UUID], paging: Paged) -> Paginated[UpdateOut]:
+        ctx = paging.ctx
+        updates, names = await tickets.ticket_updates(uow=ctx.uow(), actor=ctx.actor, ticket_id=request_id)
+        return paginated_all([UpdateOut.of(u, names) for u in updates], paging.page)
 
     @post(
         "/{request_id:uuid}/comments",
@@ -376,13 +354,11 @@ class MaintenanceRequestController(Controller):
         status_code=HTTP_201_CREATED,
         summary="Comment (internal notes are staff-only)",
     )
-    async def comment(
-        self, container: AppContainer, actor: CurrentActor, request_id: FromPath[UUID], data: JSONBody[CommentIn]
-    ) -> Ok[CommentOut]:
+    async def comment(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[CommentIn]) -> Ok[CommentOut]:
         c, author = await tickets.add_comment(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             ticket_id=request_id,
             text=data.text,
             internal=data.internal,
@@ -407,17 +383,16 @@ class MaintenanceRequestController(Controller):
     )
     async def upload(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
+        ctx: Context,
         request_id: FromPath[UUID],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Ok[AttachmentOut]:
         file = upload_of(data)
         a = await attachments.add_attachment(
-            uow=container.uow(),
-            storage=container.attachment_storage(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            storage=ctx.attachment_storage,
+            clock=ctx.clock,
+            actor=ctx.actor,
             ticket_id=request_id,
             filename=file.filename or "file",
             data=await read_upload(file),
@@ -437,10 +412,6 @@ class MaintenanceRequestController(Controller):
         "/{request_id:uuid}/attachments/{attachment_id:uuid}", guards=[READ_REQUESTS], summary="Download an attachment"
     )
     async def download(
-        self,
-        container: AppContainer,
-        actor: CurrentActor,
-        request_id: FromPath[UUID],
-        attachment_id: FromPath[UUID],
+        self, ctx: Context, request_id: FromPath[UUID], attachment_id: FromPath[UUID]
     ) -> Response[bytes]:
-        return await download_response(container, actor, request_id, attachment_id)
+        return await download_response(ctx, request_id, attachment_id)

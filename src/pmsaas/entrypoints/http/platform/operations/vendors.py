@@ -20,7 +20,7 @@ from pmsaas.domain.operations.ports import VendorFilter, WorkOrderFilter
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.operations.common import WorkOrderOut, WorkOrderStatusName
@@ -148,14 +148,13 @@ class VendorController(Controller):
     @get("/", guards=[requires("vendor:read")], summary="List vendors")
     async def list_vendors(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
         listing: Listing,
         trade: Annotated[str | None, QueryParameter(max_length=40)] = None,
         service_area: Annotated[str | None, QueryParameter(max_length=100)] = None,
         active: FromQuery[bool | None] = None,
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[VendorOut]:
+        ctx = listing.ctx
         filters = VendorFilter(
             trade=trade.lower() if trade else None,
             service_area=service_area,
@@ -164,58 +163,51 @@ class VendorController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await vendors.list_vendors(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
-        today = container.clock().today()
+        page = await vendors.list_vendors(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
+        today = ctx.clock.today()
         return paginated(page, [VendorOut.of(v, today) for v in page.items])
 
     @post("/", guards=[requires("vendor:create")], status_code=HTTP_201_CREATED, summary="Add a vendor")
-    async def create_vendor(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[VendorIn]
-    ) -> Ok[VendorOut]:
-        clock = container.clock()
-        vendor = await vendors.create_vendor(uow=container.uow(), clock=clock, actor=actor, data=data.to_input())
+    async def create_vendor(self, ctx: Context, data: JSONBody[VendorIn]) -> Ok[VendorOut]:
+        clock = ctx.clock
+        vendor = await vendors.create_vendor(uow=ctx.uow(), clock=clock, actor=ctx.actor, data=data.to_input())
         return ok(VendorOut.of(vendor, clock.today()))
 
     @get("/{vendor_id:uuid}", guards=[requires("vendor:read")], summary="Get a vendor")
-    async def get_vendor(
-        self, container: AppContainer, actor: CurrentActor, vendor_id: FromPath[UUID]
-    ) -> Ok[VendorOut]:
-        vendor = await vendors.get_vendor(uow=container.uow(), actor=actor, vendor_id=vendor_id)
-        return ok(VendorOut.of(vendor, container.clock().today()))
+    async def get_vendor(self, ctx: Context, vendor_id: FromPath[UUID]) -> Ok[VendorOut]:
+        vendor = await vendors.get_vendor(uow=ctx.uow(), actor=ctx.actor, vendor_id=vendor_id)
+        return ok(VendorOut.of(vendor, ctx.clock.today()))
 
     @put("/{vendor_id:uuid}", guards=[requires("vendor:update")], summary="Replace a vendor")
-    async def update_vendor(
-        self, container: AppContainer, actor: CurrentActor, vendor_id: FromPath[UUID], data: JSONBody[VendorIn]
-    ) -> Ok[VendorOut]:
-        clock = container.clock()
+    async def update_vendor(self, ctx: Context, vendor_id: FromPath[UUID], data: JSONBody[VendorIn]) -> Ok[VendorOut]:
+        clock = ctx.clock
         vendor = await vendors.update_vendor(
-            uow=container.uow(), clock=clock, actor=actor, vendor_id=vendor_id, data=data.to_input()
+            uow=ctx.uow(), clock=clock, actor=ctx.actor, vendor_id=vendor_id, data=data.to_input()
         )
         return ok(VendorOut.of(vendor, clock.today()))
 
     @delete("/{vendor_id:uuid}", guards=[requires("vendor:delete")], status_code=HTTP_204_NO_CONTENT, summary="Delete")
-    async def delete_vendor(self, container: AppContainer, actor: CurrentActor, vendor_id: FromPath[UUID]) -> None:
-        await vendors.delete_vendor(uow=container.uow(), clock=container.clock(), actor=actor, vendor_id=vendor_id)
+    async def delete_vendor(self, ctx: Context, vendor_id: FromPath[UUID]) -> None:
+        await vendors.delete_vendor(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, vendor_id=vendor_id)
 
     @get("/{vendor_id:uuid}/performance", guards=[requires("vendor:read")], summary="Performance over a period")
     async def performance(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
+        ctx: Context,
         vendor_id: FromPath[UUID],
         start: Annotated[
             datetime | None, QueryParameter(name="from", description="ISO 8601; default 90 days ago")
         ] = None,
         end: Annotated[datetime | None, QueryParameter(name="to", description="ISO 8601; default now")] = None,
     ) -> Ok[PerformanceOut]:
-        now = container.clock().now()
+        now = ctx.clock.now()
         for name, value in (("from", start), ("to", end)):
             if value is not None and value.tzinfo is None:
                 raise ValidationFailed.single(name, "must carry a time zone (e.g. 2026-11-01T00:00:00Z)")
         end = end or now
         start = start or end - timedelta(days=90)
         perf = await vendors.vendor_performance(
-            uow=container.uow(), actor=actor, vendor_id=vendor_id, start=start, end=end
+            uow=ctx.uow(), actor=ctx.actor, vendor_id=vendor_id, start=start, end=end
         )
         return ok(PerformanceOut.of(perf))
 
@@ -226,15 +218,11 @@ class VendorController(Controller):
         dependencies={"listing": Provide(list_query(("created_at", "updated_at", "scheduled_start")))},
     )
     async def work_orders(
-        self,
-        container: AppContainer,
-        actor: CurrentActor,
-        listing: Listing,
-        vendor_id: FromPath[UUID],
-        status: FromQuery[WorkOrderStatusName | None] = None,
+        self, listing: Listing, vendor_id: FromPath[UUID], status: FromQuery[WorkOrderStatusName | None] = None
     ) -> Paginated[WorkOrderOut]:
+        ctx = listing.ctx
         filters = WorkOrderFilter(vendor_id=vendor_id, status=status)
-        page = await work_orders.list_work_orders(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
+        page = await work_orders.list_work_orders(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [WorkOrderOut.of(o) for o in page.items])
 
     @post(
@@ -243,13 +231,11 @@ class VendorController(Controller):
         status_code=HTTP_200_OK,
         summary="Rate a completed work order of this vendor (1-5, once)",
     )
-    async def rate(
-        self, container: AppContainer, actor: CurrentActor, vendor_id: FromPath[UUID], data: JSONBody[RateIn]
-    ) -> Ok[WorkOrderOut]:
+    async def rate(self, ctx: Context, vendor_id: FromPath[UUID], data: JSONBody[RateIn]) -> Ok[WorkOrderOut]:
         order = await vendors.rate_vendor(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             vendor_id=vendor_id,
             work_order_id=data.work_order_id,
             rating=data.rating,

@@ -17,7 +17,7 @@ from pmsaas.domain.operations import work_orders
 from pmsaas.domain.operations.ports import WorkOrderFilter
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import AppContainer, CurrentActor, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.operations.common import WorkOrderOut, WorkOrderStatusName
@@ -58,13 +58,12 @@ class WorkOrderController(Controller):
     @get("/", guards=[requires("workorder:read")], summary="List work orders")
     async def list_orders(
         self,
-        container: AppContainer,
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[WorkOrderStatusName | None] = None,
         maintenance_request_id: FromQuery[UUID | None] = None,
         vendor_id: FromQuery[UUID | None] = None,
     ) -> Paginated[WorkOrderOut]:
+        ctx = listing.ctx
         filters = WorkOrderFilter(
             status=status,
             ticket_id=maintenance_request_id,
@@ -72,31 +71,27 @@ class WorkOrderController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await work_orders.list_work_orders(uow=container.uow(), actor=actor, filters=filters, page=listing.page)
+        page = await work_orders.list_work_orders(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [WorkOrderOut.of(o) for o in page.items])
 
     @post("/", guards=[requires("workorder:create")], status_code=HTTP_201_CREATED, summary="Create a work order")
-    async def create_order(
-        self, container: AppContainer, actor: CurrentActor, data: JSONBody[WorkOrderIn]
-    ) -> Ok[WorkOrderOut]:
+    async def create_order(self, ctx: Context, data: JSONBody[WorkOrderIn]) -> Ok[WorkOrderOut]:
         order = await work_orders.create_work_order(
-            uow=container.uow(), clock=container.clock(), actor=actor, data=data.to_input()
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=data.to_input()
         )
         return ok(WorkOrderOut.of(order))
 
     @get("/{order_id:uuid}", guards=[requires("workorder:read")], summary="Get a work order")
-    async def get_order(
-        self, container: AppContainer, actor: CurrentActor, order_id: FromPath[UUID]
-    ) -> Ok[WorkOrderOut]:
-        order = await work_orders.get_work_order(uow=container.uow(), actor=actor, order_id=order_id)
+    async def get_order(self, ctx: Context, order_id: FromPath[UUID]) -> Ok[WorkOrderOut]:
+        order = await work_orders.get_work_order(uow=ctx.uow(), actor=ctx.actor, order_id=order_id)
         return ok(WorkOrderOut.of(order))
 
     @put("/{order_id:uuid}", guards=[requires("workorder:update")], summary="Reschedule or re-estimate a work order")
     async def update_order(
-        self, container: AppContainer, actor: CurrentActor, order_id: FromPath[UUID], data: JSONBody[WorkOrderIn]
+        self, ctx: Context, order_id: FromPath[UUID], data: JSONBody[WorkOrderIn]
     ) -> Ok[WorkOrderOut]:
         order = await work_orders.update_work_order(
-            uow=container.uow(), clock=container.clock(), actor=actor, order_id=order_id, data=data.to_input()
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, order_id=order_id, data=data.to_input()
         )
         return ok(WorkOrderOut.of(order))
 
@@ -106,16 +101,12 @@ class WorkOrderController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a work order",
     )
-    async def delete_order(self, container: AppContainer, actor: CurrentActor, order_id: FromPath[UUID]) -> None:
-        await work_orders.delete_work_order(
-            uow=container.uow(), clock=container.clock(), actor=actor, order_id=order_id
-        )
+    async def delete_order(self, ctx: Context, order_id: FromPath[UUID]) -> None:
+        await work_orders.delete_work_order(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, order_id=order_id)
 
     @post("/{order_id:uuid}/start", guards=[requires("workorder:update")], status_code=HTTP_200_OK, summary="Start")
-    async def start(self, container: AppContainer, actor: CurrentActor, order_id: FromPath[UUID]) -> Ok[WorkOrderOut]:
-        order = await work_orders.start_work_order(
-            uow=container.uow(), clock=container.clock(), actor=actor, order_id=order_id
-        )
+    async def start(self, ctx: Context, order_id: FromPath[UUID]) -> Ok[WorkOrderOut]:
+        order = await work_orders.start_work_order(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, order_id=order_id)
         return ok(WorkOrderOut.of(order))
 
     @post(
@@ -125,24 +116,18 @@ class WorkOrderController(Controller):
         summary="Complete (the last open work order resolves its request)",
     )
     async def complete(
-        self,
-        container: AppContainer,
-        actor: CurrentActor,
-        order_id: FromPath[UUID],
-        data: JSONBody[CompleteWorkOrderIn],
+        self, ctx: Context, order_id: FromPath[UUID], data: JSONBody[CompleteWorkOrderIn]
     ) -> Ok[WorkOrderOut]:
         order = await work_order_costs.complete_work_order(
-            uow=container.uow(),
-            clock=container.clock(),
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             order_id=order_id,
             actual_cost=data.actual_cost.to_money("actual_cost.amount"),
         )
         return ok(WorkOrderOut.of(order))
 
     @post("/{order_id:uuid}/cancel", guards=[requires("workorder:update")], status_code=HTTP_200_OK, summary="Cancel")
-    async def cancel(self, container: AppContainer, actor: CurrentActor, order_id: FromPath[UUID]) -> Ok[WorkOrderOut]:
-        order = await work_orders.cancel_work_order(
-            uow=container.uow(), clock=container.clock(), actor=actor, order_id=order_id
-        )
+    async def cancel(self, ctx: Context, order_id: FromPath[UUID]) -> Ok[WorkOrderOut]:
+        order = await work_orders.cancel_work_order(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, order_id=order_id)
         return ok(WorkOrderOut.of(order))

@@ -10,18 +10,17 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.organizations import services
 from pmsaas.domain.organizations.model import Organization, SettingsChange
-from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import KEYS as TAX_KEYS
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.entrypoints.http.auth import PlanCache, requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
@@ -166,25 +165,18 @@ class OrganizationController(Controller):
     dependencies = {"listing": Provide(list_query(("created_at", "name", "updated_at")))}
 
     @get("/", summary="Organizations the caller belongs to")
-    async def list_organizations(
-        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, listing: Listing
-    ) -> Paginated[OrganizationOut]:
-        page = await services.list_organizations(uow=uow, actor=actor, page=listing.page)
+    async def list_organizations(self, listing: Listing) -> Paginated[OrganizationOut]:
+        ctx = listing.ctx
+        page = await services.list_organizations(uow=ctx.uow(), actor=ctx.actor, page=listing.page)
         return paginated(page, [OrganizationOut.of(o) for o in page.items])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an organization; the caller becomes its owner")
-    async def create_organization(
-        self,
-        uow: NamedDependency[OrganizationsUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        data: JSONBody[OrganizationIn],
-    ) -> Ok[OrganizationOut]:
+    async def create_organization(self, ctx: Context, data: JSONBody[OrganizationIn]) -> Ok[OrganizationOut]:
         with _nested_in("settings."):
             org = await services.create_organization(
-                uow=uow,
-                clock=clock,
-                actor=actor,
+                uow=ctx.uow(),
+                clock=ctx.clock,
+                actor=ctx.actor,
                 name=data.name,
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
@@ -192,27 +184,22 @@ class OrganizationController(Controller):
         return ok(OrganizationOut.of(org))
 
     @get("/{organization_id:uuid}", summary="One organization")
-    async def get_organization(
-        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, organization_id: FromPath[UUID]
-    ) -> Ok[OrganizationOut]:
+    async def get_organization(self, ctx: Context, organization_id: FromPath[UUID]) -> Ok[OrganizationOut]:
         return ok(
-            OrganizationOut.of(await services.get_organization(uow=uow, actor=actor, organization_id=organization_id))
+            OrganizationOut.of(
+                await services.get_organization(uow=ctx.uow(), actor=ctx.actor, organization_id=organization_id)
+            )
         )
 
     @put("/{organization_id:uuid}", guards=[requires("org:update")], summary="Update an organization")
     async def update_organization(
-        self,
-        uow: NamedDependency[OrganizationsUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        organization_id: FromPath[UUID],
-        data: JSONBody[OrganizationIn],
+        self, ctx: Context, organization_id: FromPath[UUID], data: JSONBody[OrganizationIn]
     ) -> Ok[OrganizationOut]:
         with _nested_in("settings."):
             org = await services.rename_organization(
-                uow=uow,
-                clock=clock,
-                actor=actor,
+                uow=ctx.uow(),
+                clock=ctx.clock,
+                actor=ctx.actor,
                 organization_id=organization_id,
                 name=data.name,
                 settings=data.settings.to_domain("settings.") if data.settings else None,
@@ -226,36 +213,25 @@ class OrganizationController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete an organization",
     )
-    async def delete_organization(
-        self,
-        uow: NamedDependency[OrganizationsUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        organization_id: FromPath[UUID],
-    ) -> None:
-        await services.delete_organization(uow=uow, clock=clock, actor=actor, organization_id=organization_id)
+    async def delete_organization(self, ctx: Context, organization_id: FromPath[UUID]) -> None:
+        await services.delete_organization(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id
+        )
         PlanCache.forget(organization_id)  # tokens that still name it stop acting for it
 
     @get("/{organization_id:uuid}/settings", summary="Country, currency, time zone and locale")
-    async def get_settings(
-        self, uow: NamedDependency[OrganizationsUnitOfWork], actor: CurrentActor, organization_id: FromPath[UUID]
-    ) -> Ok[SettingsOut]:
-        org = await services.get_organization(uow=uow, actor=actor, organization_id=organization_id)
+    async def get_settings(self, ctx: Context, organization_id: FromPath[UUID]) -> Ok[SettingsOut]:
+        org = await services.get_organization(uow=ctx.uow(), actor=ctx.actor, organization_id=organization_id)
         return ok(SettingsOut.of(org))
 
     @put("/{organization_id:uuid}/settings", guards=[requires("org:update")], summary="Replace the settings")
     async def put_settings(
-        self,
-        uow: NamedDependency[OrganizationsUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        organization_id: FromPath[UUID],
-        data: JSONBody[SettingsIn],
+        self, ctx: Context, organization_id: FromPath[UUID], data: JSONBody[SettingsIn]
     ) -> Ok[SettingsOut]:
         org = await services.update_settings(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             organization_id=organization_id,
             settings=data.to_domain(),
             tax_changes=data.tax_changes(),

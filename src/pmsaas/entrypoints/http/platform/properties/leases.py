@@ -9,15 +9,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from pmsaas.domain.properties import leasing
 from pmsaas.domain.properties.lease import Lease
-from pmsaas.domain.properties.ports import LeaseFilter, PropertiesUnitOfWork
+from pmsaas.domain.properties.ports import LeaseFilter
 from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import AmountText, Input, MoneyIn, MoneyOut
@@ -183,8 +183,6 @@ class LeaseController(Controller):
     @get("/", guards=[requires("lease:read")], summary="List the organization's leases")
     async def list_leases(
         self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
         listing: Listing,
         status: FromQuery[LeaseStatusName | None] = None,
         property_id: FromQuery[UUID | None] = None,
@@ -194,6 +192,7 @@ class LeaseController(Controller):
             date | None, QueryParameter(description="Leases whose occupancy ends before this date (YYYY-MM-DD)")
         ] = None,
     ) -> Paginated[LeaseOut]:
+        ctx = listing.ctx
         filters = LeaseFilter(
             status=status,
             property_id=property_id,
@@ -203,73 +202,48 @@ class LeaseController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await leasing.list_leases(uow=uow, actor=actor, filters=filters, page=listing.page)
+        page = await leasing.list_leases(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [LeaseOut.of(x) for x in page.items])
 
     @get("/{lease_id:uuid}", guards=[requires("lease:read")], summary="Get a lease")
-    async def get_lease(
-        self, uow: NamedDependency[PropertiesUnitOfWork], actor: CurrentActor, lease_id: FromPath[UUID]
-    ) -> Ok[LeaseOut]:
-        return ok(LeaseOut.of(await leasing.get_lease(uow=uow, actor=actor, lease_id=lease_id)))
+    async def get_lease(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
+        return ok(LeaseOut.of(await leasing.get_lease(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)))
 
     @put("/{lease_id:uuid}", guards=[requires("lease:update")], summary="Replace a lease (drafts fully)")
-    async def update_lease(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-        data: JSONBody[LeaseIn],
-    ) -> Ok[LeaseOut]:
-        lease = await leasing.update_lease(uow=uow, clock=clock, actor=actor, lease_id=lease_id, data=data.to_input())
+    async def update_lease(self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[LeaseIn]) -> Ok[LeaseOut]:
+        lease = await leasing.update_lease(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, data=data.to_input()
+        )
         return ok(LeaseOut.of(lease))
 
     @post("/{lease_id:uuid}/activate", guards=[requires("lease:update")], status_code=200, summary="Activate")
-    async def activate(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-    ) -> Ok[LeaseOut]:
-        return ok(LeaseOut.of(await leasing.activate_lease(uow=uow, clock=clock, actor=actor, lease_id=lease_id)))
+    async def activate(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
+        return ok(
+            LeaseOut.of(
+                await leasing.activate_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id)
+            )
+        )
 
     @post("/{lease_id:uuid}/notice", guards=[requires("lease:update")], status_code=200, summary="Give notice")
-    async def notice(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-        data: JSONBody[NoticeIn],
-    ) -> Ok[LeaseOut]:
+    async def notice(self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[NoticeIn]) -> Ok[LeaseOut]:
         lease = await leasing.give_notice(
-            uow=uow, clock=clock, actor=actor, lease_id=lease_id, move_out_date=data.move_out_date
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, move_out_date=data.move_out_date
         )
         return ok(LeaseOut.of(lease))
 
     @post("/{lease_id:uuid}/end", guards=[requires("lease:update")], status_code=200, summary="End (moved out)")
-    async def end(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-    ) -> Ok[LeaseOut]:
-        return ok(LeaseOut.of(await leasing.end_lease(uow=uow, clock=clock, actor=actor, lease_id=lease_id)))
+    async def end(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
+        return ok(
+            LeaseOut.of(await leasing.end_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id))
+        )
 
     @post("/{lease_id:uuid}/terminate", guards=[requires("lease:update")], status_code=200, summary="Terminate")
     async def terminate(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-        data: JSONBody[TerminateIn | None] = None,
+        self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[TerminateIn | None] = None
     ) -> Ok[LeaseOut]:
         when = None if data is None else data.termination_date
         lease = await leasing.terminate_lease(
-            uow=uow, clock=clock, actor=actor, lease_id=lease_id, termination_date=when
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, termination_date=when
         )
         return ok(LeaseOut.of(lease))
 
@@ -280,18 +254,13 @@ class LeaseController(Controller):
         summary="Renew: returns the new (active) lease",
     )
     async def renew(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        lease_id: FromPath[UUID],
-        data: JSONBody[RenewIn | None] = None,
+        self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[RenewIn | None] = None
     ) -> Ok[LeaseOut]:
         body = data or RenewIn()
         lease = await leasing.renew_lease(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             lease_id=lease_id,
             end_date=body.end_date,
             rent=None if body.rent is None else body.rent.to_money("rent.amount"),
@@ -301,13 +270,12 @@ class LeaseController(Controller):
     @get("/{lease_id:uuid}/schedule", guards=[requires("lease:read")], summary="The lease's rent schedule")
     async def schedule(
         self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
+        ctx: Context,
         lease_id: FromPath[UUID],
         from_date: Annotated[date, QueryParameter(name="from", description="First day (YYYY-MM-DD)")],
         to_date: Annotated[date, QueryParameter(name="to", description="Last day, inclusive (YYYY-MM-DD)")],
     ) -> Ok[list[ChargeOut]]:
         _, charges = await leasing.lease_schedule(
-            uow=uow, actor=actor, lease_id=lease_id, from_date=from_date, to_date=to_date
+            uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id, from_date=from_date, to_date=to_date
         )
         return ok([ChargeOut.of(c) for c in charges])

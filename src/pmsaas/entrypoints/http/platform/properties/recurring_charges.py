@@ -9,15 +9,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.properties import recurring_charges as uc
 from pmsaas.domain.properties.recurring import RecurringCharge, RecurringChargeInput
-from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
-from pmsaas.entrypoints.http.deps import Context
+from pmsaas.entrypoints.http.deps import Context, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
@@ -92,11 +90,10 @@ class RecurringChargeController(Controller):
         dependencies=PAGING,
         summary="A lease's recurring charges",
     )
-    async def list_charges(
-        self, ctx: Context, lease_id: FromPath[UUID], paging: NamedDependency[PageRequest]
-    ) -> Paginated[RecurringChargeOut]:
+    async def list_charges(self, lease_id: FromPath[UUID], paging: Paged) -> Paginated[RecurringChargeOut]:
+        ctx = paging.ctx
         charges = await uc.list_recurring(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)
-        return paginated_all([RecurringChargeOut.of(c) for c in charges], paging)
+        return paginated_all([RecurringChargeOut.of(c) for c in charges], paging.page)
 
     @post("/", guards=[requires("lease:update")], status_code=HTTP_201_CREATED, summary="Add a recurring charge")
     async def add_charge(

@@ -9,17 +9,17 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, delete, get, post, put
 from litestar.connection import ASGIConnection
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.properties import leasing
 from pmsaas.domain.properties.model import EmergencyContact, Tenant
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, TenantFilter
+from pmsaas.domain.properties.ports import TenantFilter
 from pmsaas.domain.shared.errors import PermissionDenied
 from pmsaas.entrypoints.http.auth import current_actor, requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseIn, LeaseOut
@@ -119,57 +119,42 @@ class TenantController(Controller):
     @get("/", guards=[reads_tenants], summary="List a property's tenants")
     async def list_tenants(
         self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
         listing: Listing,
         property_id: FromPath[UUID],
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[TenantOut]:
+        ctx = listing.ctx
         filters = TenantFilter(
             search=search, created_after=listing.created_after, created_before=listing.created_before
         )
         page = await leasing.list_tenants(
-            uow=uow, actor=actor, property_id=property_id, filters=filters, page=listing.page
+            uow=ctx.uow(), actor=ctx.actor, property_id=property_id, filters=filters, page=listing.page
         )
         return paginated(page, [TenantOut.of(t) for t in page.items])
 
     @post("/", guards=[requires("tenant:create")], status_code=HTTP_201_CREATED, summary="Create a tenant")
-    async def create_tenant(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        data: JSONBody[TenantIn],
-    ) -> Ok[TenantOut]:
+    async def create_tenant(self, ctx: Context, property_id: FromPath[UUID], data: JSONBody[TenantIn]) -> Ok[TenantOut]:
         tenant = await leasing.create_tenant(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, data=data.to_input()
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, data=data.to_input()
         )
         return ok(TenantOut.of(tenant))
 
     @get("/{tenant_id:uuid}", guards=[reads_tenants], summary="Get a tenant")
-    async def get_tenant(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        tenant_id: FromPath[UUID],
-    ) -> Ok[TenantOut]:
-        tenant = await leasing.get_tenant(uow=uow, actor=actor, property_id=property_id, tenant_id=tenant_id)
+    async def get_tenant(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> Ok[TenantOut]:
+        tenant = await leasing.get_tenant(uow=ctx.uow(), actor=ctx.actor, property_id=property_id, tenant_id=tenant_id)
         return ok(TenantOut.of(tenant))
 
     @put("/{tenant_id:uuid}", guards=[requires("tenant:update")], summary="Replace a tenant")
     async def update_tenant(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        tenant_id: FromPath[UUID],
-        data: JSONBody[TenantIn],
+        self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID], data: JSONBody[TenantIn]
     ) -> Ok[TenantOut]:
         tenant = await leasing.update_tenant(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, tenant_id=tenant_id, data=data.to_input()
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            property_id=property_id,
+            tenant_id=tenant_id,
+            data=data.to_input(),
         )
         return ok(TenantOut.of(tenant))
 
@@ -179,25 +164,16 @@ class TenantController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a tenant (409 while a lease is not ended)",
     )
-    async def delete_tenant(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        tenant_id: FromPath[UUID],
-    ) -> None:
-        await leasing.delete_tenant(uow=uow, clock=clock, actor=actor, property_id=property_id, tenant_id=tenant_id)
+    async def delete_tenant(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> None:
+        await leasing.delete_tenant(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, tenant_id=tenant_id
+        )
 
     @get("/{tenant_id:uuid}/lease", guards=[requires("lease:read")], summary="The tenant's current lease")
-    async def get_lease(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        tenant_id: FromPath[UUID],
-    ) -> Ok[LeaseOut]:
-        lease = await leasing.get_tenant_lease(uow=uow, actor=actor, property_id=property_id, tenant_id=tenant_id)
+    async def get_lease(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> Ok[LeaseOut]:
+        lease = await leasing.get_tenant_lease(
+            uow=ctx.uow(), actor=ctx.actor, property_id=property_id, tenant_id=tenant_id
+        )
         return ok(LeaseOut.of(lease))
 
     @post(
@@ -207,15 +183,14 @@ class TenantController(Controller):
         summary="Create a lease for the tenant (as a draft)",
     )
     async def create_lease(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        tenant_id: FromPath[UUID],
-        data: JSONBody[LeaseIn],
+        self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID], data: JSONBody[LeaseIn]
     ) -> Ok[LeaseOut]:
         lease = await leasing.create_lease(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, tenant_id=tenant_id, data=data.to_input()
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            property_id=property_id,
+            tenant_id=tenant_id,
+            data=data.to_input(),
         )
         return ok(LeaseOut.of(lease))

@@ -9,15 +9,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.properties import services
 from pmsaas.domain.properties.model import MANUAL_UNIT_TRANSITIONS, AreaUnit, Unit, UnitStatus
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, UnitFilter
+from pmsaas.domain.properties.ports import UnitFilter
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import CurrentActor, CurrentClock, Listing
+from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
@@ -116,14 +116,13 @@ class UnitController(Controller):
     @get("/", guards=[requires("unit:read")], summary="List a property's units")
     async def list_units(
         self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
         listing: Listing,
         property_id: FromPath[UUID],
         status: FromQuery[UnitStatusName | None] = None,
         type: Annotated[str | None, QueryParameter(max_length=50)] = None,
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Paginated[UnitOut]:
+        ctx = listing.ctx
         filters = UnitFilter(
             status=status,
             type=type,
@@ -132,47 +131,33 @@ class UnitController(Controller):
             created_before=listing.created_before,
         )
         page = await services.list_units(
-            uow=uow, actor=actor, property_id=property_id, filters=filters, page=listing.page
+            uow=ctx.uow(), actor=ctx.actor, property_id=property_id, filters=filters, page=listing.page
         )
         return paginated(page, [UnitOut.of(u) for u in page.items])
 
     @post("/", guards=[requires("unit:create")], status_code=HTTP_201_CREATED, summary="Create a unit")
-    async def create_unit(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        data: JSONBody[UnitIn],
-    ) -> Ok[UnitOut]:
+    async def create_unit(self, ctx: Context, property_id: FromPath[UUID], data: JSONBody[UnitIn]) -> Ok[UnitOut]:
         unit = await services.create_unit(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, data=data.to_input()
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, data=data.to_input()
         )
         return ok(UnitOut.of(unit))
 
     @get("/{unit_id:uuid}", guards=[requires("unit:read")], summary="Get a unit")
-    async def get_unit(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        unit_id: FromPath[UUID],
-    ) -> Ok[UnitOut]:
-        unit = await services.get_unit(uow=uow, actor=actor, property_id=property_id, unit_id=unit_id)
+    async def get_unit(self, ctx: Context, property_id: FromPath[UUID], unit_id: FromPath[UUID]) -> Ok[UnitOut]:
+        unit = await services.get_unit(uow=ctx.uow(), actor=ctx.actor, property_id=property_id, unit_id=unit_id)
         return ok(UnitOut.of(unit))
 
     @put("/{unit_id:uuid}", guards=[requires("unit:update")], summary="Replace a unit")
     async def update_unit(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        unit_id: FromPath[UUID],
-        data: JSONBody[UnitIn],
+        self, ctx: Context, property_id: FromPath[UUID], unit_id: FromPath[UUID], data: JSONBody[UnitIn]
     ) -> Ok[UnitOut]:
         unit = await services.update_unit(
-            uow=uow, clock=clock, actor=actor, property_id=property_id, unit_id=unit_id, data=data.to_input()
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            property_id=property_id,
+            unit_id=unit_id,
+            data=data.to_input(),
         )
         return ok(UnitOut.of(unit))
 
@@ -182,25 +167,14 @@ class UnitController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Delete a unit (409 while it has an active lease)",
     )
-    async def delete_unit(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        unit_id: FromPath[UUID],
-    ) -> None:
-        await services.delete_unit(uow=uow, clock=clock, actor=actor, property_id=property_id, unit_id=unit_id)
+    async def delete_unit(self, ctx: Context, property_id: FromPath[UUID], unit_id: FromPath[UUID]) -> None:
+        await services.delete_unit(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, unit_id=unit_id
+        )
 
     @get("/{unit_id:uuid}/status", guards=[requires("unit:read")], summary="A unit's status")
-    async def get_status(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        unit_id: FromPath[UUID],
-    ) -> Ok[UnitStatusOut]:
-        unit = await services.get_unit(uow=uow, actor=actor, property_id=property_id, unit_id=unit_id)
+    async def get_status(self, ctx: Context, property_id: FromPath[UUID], unit_id: FromPath[UUID]) -> Ok[UnitStatusOut]:
+        unit = await services.get_unit(uow=ctx.uow(), actor=ctx.actor, property_id=property_id, unit_id=unit_id)
         return ok(UnitStatusOut.of(unit))
 
     @put(
@@ -209,18 +183,12 @@ class UnitController(Controller):
         summary="Set a unit's status by hand (occupied / notice_given follow the leases: 409)",
     )
     async def set_status(
-        self,
-        uow: NamedDependency[PropertiesUnitOfWork],
-        clock: CurrentClock,
-        actor: CurrentActor,
-        property_id: FromPath[UUID],
-        unit_id: FromPath[UUID],
-        data: JSONBody[UnitStatusIn],
+        self, ctx: Context, property_id: FromPath[UUID], unit_id: FromPath[UUID], data: JSONBody[UnitStatusIn]
     ) -> Ok[UnitStatusOut]:
         unit = await services.set_unit_status(
-            uow=uow,
-            clock=clock,
-            actor=actor,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
             property_id=property_id,
             unit_id=unit_id,
             status=UnitStatus(data.status),
