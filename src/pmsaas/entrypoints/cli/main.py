@@ -210,14 +210,21 @@ def import_rent_roll(file: Path, organization: str, dry_run: bool) -> None:
 
 
 @cli.command()
-def openapi() -> None:
-    """Print the OpenAPI 3.1 document."""
+@click.option("--postman", is_flag=True, help="A Postman collection (v2.1) of every operation instead")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="{{baseUrl}} of the collection")
+def openapi(postman: bool, base_url: str) -> None:
+    """Print the OpenAPI 3.1 document (or, with --postman, a Postman collection built from it)."""
     os.environ.setdefault("PMSAAS_LOG_LEVEL", "WARNING")
     from pmsaas.container import build_container
     from pmsaas.entrypoints.http.app import create_app
 
     app = create_app(build_container(_settings()))
-    json.dump(app.openapi_schema.to_schema(), sys.stdout, indent=2, default=str)
+    document = json.loads(json.dumps(app.openapi_schema.to_schema(), default=str))
+    if postman:
+        from pmsaas.entrypoints.cli.postman import collection
+
+        document = collection(document, base_url=base_url)
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
