@@ -130,7 +130,8 @@ def db_check(scratch: bool) -> None:
 
 @cli.command("seed-demo")
 def seed_demo() -> None:
-    """Create (idempotently) the demo organization, the seed's sandbox users and a few properties."""
+    """Create (idempotently) the demo data: an Ontario and a Maharashtra organization, the seed's sandbox
+    users, properties, units, tenants, active leases, this month's invoices (one paid) and a maintenance request."""
     from pmsaas.entrypoints.cli.db import upgrade
     from pmsaas.entrypoints.cli.seed import seed
 

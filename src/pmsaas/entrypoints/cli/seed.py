@@ -8,9 +8,6 @@ from pmsaas.container import build_container, shutdown
 from pmsaas.domain.identity.model import Membership, User
 from pmsaas.domain.organizations.model import OrganizationSettings
 from pmsaas.domain.organizations.services import new_organization
-from pmsaas.domain.properties import services as property_services
-from pmsaas.domain.properties.model import PropertyType
-from pmsaas.domain.shared.actor import Actor
 from pmsaas.settings import Settings
 
 DEMO_ORGANIZATION = "Sandbox Property Management"
@@ -18,12 +15,6 @@ DEMO_USERS = (
     ("admin@sandbox.propertymgmt.com", "admin123", "Sandbox Admin", "OrganizationOwner"),
     ("manager@sandbox.propertymgmt.com", "manager123", "Sandbox Manager", "PropertyManager"),
     ("tenant@sandbox.propertymgmt.com", "tenant123", "Sandbox Tenant", "Tenant"),
-)
-DEMO_PROPERTIES = (
-    ("Sunset Apartments", PropertyType.RESIDENTIAL, "123 Main St", "Vancouver", "BC", "V6B 1A1"),
-    ("Harbourfront Offices", PropertyType.COMMERCIAL, "200 Queens Quay W", "Toronto", "ON", "M5J 2Y3"),
-    ("Lakeview Residency", PropertyType.RESIDENTIAL, "14 Hiranandani Gardens", "Mumbai", "MH", "400076"),
-    ("Seaside Apartments", PropertyType.MIXED_USE, "123 Ocean Drive", "Beachtown", "CA", "90210"),
 )
 
 
@@ -37,7 +28,6 @@ async def seed(settings: Settings) -> str:
                 return f"demo data already present (organization {admin.default_organization_id})"
             now = clock.now()
             org = new_organization(DEMO_ORGANIZATION, now, OrganizationSettings.for_country("CA"))
-            org = replace(org, settings=replace(org.settings, province="BC", time_zone="America/Vancouver"))
             await uow.organizations.add(org)
             for email, password, name, role in DEMO_USERS:
                 user = User(
@@ -52,19 +42,22 @@ async def seed(settings: Settings) -> str:
                 await uow.users.add(user)
                 await uow.memberships.add(Membership(user.id, org.id, frozenset({role}), created_at=now))
             await uow.commit()
-        actor = Actor(user_id=None, organization_id=org.id, roles=frozenset({"OrganizationOwner"}))
-        for name, kind, street, city, province, postal in DEMO_PROPERTIES:
-            await property_services.create_property(
-                uow=container.uow(),
-                clock=clock,
-                actor=actor,
-                data=property_services.PropertyInput(
-                    name=name,
-                    type=kind,
-                    address=property_services.AddressInput(street, city, province, postal),
-                ),
-            )
-        return f"demo organization {org.id} with {len(DEMO_USERS)} users and {len(DEMO_PROPERTIES)} properties"
+        from pmsaas.entrypoints.cli.demo_story import play
+        from pmsaas.entrypoints.http.app import create_app
+
+        owner, tenant = DEMO_USERS[0], DEMO_USERS[2]
+        orgs = await play(
+            container,
+            create_app(container),
+            owner=(owner[0], owner[1]),
+            canadian_organization_id=str(org.id),
+            tenant_login=(tenant[0], tenant[1]),
+        )
+        return (
+            f"demo organizations: {orgs['CA']} (Ontario, CAD) and {orgs['IN']} (Maharashtra, INR), "
+            f"{len(DEMO_USERS)} users; each with two properties, active leases, this month's invoices "
+            "(one paid); a maintenance request from the sandbox tenant"
+        )
     finally:
         await shutdown(container)
 
