@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BACKENDS, PG_URL, _drop_postgres, _fresh_postgres, make_settings
 from litestar.testing import AsyncTestClient
 
+from conftest import BACKENDS, PG_URL, _drop_postgres, _fresh_postgres, make_settings
 from pmsaas.container import build_container, shutdown
 from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.entrypoints.cli.seed import seed

@@ -198,7 +198,7 @@ class Let:
 
 async def _let_units(org: _Client, country: Country, today: date, tenant_user: str | None) -> list[Let]:
     """Each place, its units, a tenant per unit and an active lease from the first of this month."""
-    leases: list[str] = []
+    leases: list[Let] = []
     people = iter(country.tenants)
     for place in country.places:
         address = {
