@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
+from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
@@ -182,7 +183,8 @@ class SqlUnitOfWork(
                 raise
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             # The connection died under the use case (the server restarted, a network cut): nothing was
-            # committed, the pool has dropped its other connections, a retry gets a fresh one.
+            # committed (a lost COMMIT that did take is settled in ``commit``), the pool has dropped its
+            # other connections, a retry gets a fresh one.
             raise DependencyUnavailable("database connection lost; retry the request") from exc
 
     async def _close_quietly(self) -> None:
@@ -193,23 +195,40 @@ class SqlUnitOfWork(
 
     async def commit(self) -> None:
         conn = self.connection
-        if self.events:
-            await conn.execute(
-                outbox.insert(),
-                [
-                    {
-                        "id": e.id,
-                        "organization_id": e.organization_id,
-                        "event": e.name,
-                        "payload": e.data,
-                        "occurred_at": e.occurred_at,
-                    }
-                    for e in self.events
-                ],
-            )
-        await conn.commit()
+        transaction_id = await self._write_outbox(conn) if self.events else None
+        try:
+            await conn.commit()
+        except DBAPIError as exc:
+            # COMMIT sent, answer lost: PostgreSQL says whether it took (adapters/sql/in_doubt.py).
+            if not (exc.connection_invalidated and transaction_id and await committed(self._engine, transaction_id)):
+                raise
         self.events = []
         await self._publish_ended_access()
+
+    async def _write_outbox(self, conn: AsyncConnection) -> int | None:
+        """The transaction's events, in its own transaction; on PostgreSQL the statement also hands
+        back the transaction's id, for a COMMIT whose answer is lost."""
+        statement = outbox.insert()
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            statement = statement.returning(TRANSACTION_ID)
+        result = await conn.execute(
+            statement,
+            [
+                {
+                    "id": e.id,
+                    "organization_id": e.organization_id,
+                    "event": e.name,
+                    "payload": e.data,
+                    "occurred_at": e.occurred_at,
+                }
+                for e in self.events
+            ],
+        )
+        if not postgres:
+            return None
+        transaction_id = result.scalars().first()
+        return int(transaction_id) if transaction_id is not None else None
 
     async def _publish_ended_access(self) -> None:
         """After the commit, not inside it: Redis is not part of the transaction, and a version the
