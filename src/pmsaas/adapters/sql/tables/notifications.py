@@ -48,6 +48,9 @@ templates = sa.Table(
     sa.Column("subject", sa.String(500), nullable=True),
     sa.Column("body", sa.Text(), nullable=False),
     sa.Column("active", sa.Boolean(), nullable=False),
+    # Indian SMS: the DLT content template id (TRAI TCCCPR 2018); WhatsApp: Meta's approved template name.
+    sa.Column("dlt_template_id", sa.String(30), nullable=True),
+    sa.Column("whatsapp_name", sa.String(512), nullable=True),
     *timestamps(),
     sa.UniqueConstraint("organization_id", "name", "channel", "locale"),
 )
@@ -99,9 +102,7 @@ webhook_deliveries = sa.Table(
     metadata,
     id_column(),
     sa.Column("organization_id", sa.Uuid(), nullable=False),
-    sa.Column(
-        "webhook_id", sa.Uuid(), sa.ForeignKey("notifications_webhooks.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("webhook_id", sa.Uuid(), sa.ForeignKey("notifications_webhooks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("event_id", sa.Uuid(), nullable=False),
     sa.Column("event", sa.String(100), nullable=False),
     sa.Column("attempt", sa.Integer(), nullable=False),
