@@ -88,7 +88,8 @@ class FakeNotificationRepository(NotificationRepository):
     async def update(self, notification: Notification) -> None:
         stored = self._db.notifications.find(notification.organization_id, notification.id)
         if stored is not None and stored.user_id == notification.user_id:
-            stored.read_at = notification.read_at  # only the read state changes (as the SQL)
+            stored.read_at = notification.read_at  # the read state and the delivery record change (as the SQL)
+            stored.data = dict(notification.data)
             self._db.notifications.put(stored.organization_id, stored.id, stored)
 
     async def delete(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> None:
