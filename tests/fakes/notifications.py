@@ -32,8 +32,8 @@ from pmsaas.domain.notifications.ports import (
     WebhookRepository,
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
-from pmsaas.domain.shared.ports import JobArgument, JobQueue, check_job_arguments
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import JobArgument, JobQueue, check_job_arguments
 
 
 class _OrgRows:

@@ -59,7 +59,7 @@ class Inbox:
     messages: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
     refuse: int | None = None  # answer DATA with this code instead of accepting
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return f"{self.refuse} not now"
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)

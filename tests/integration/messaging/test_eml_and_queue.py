@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import structlog
-from fakes.notifications import RecordingJobQueue
 
+from fakes.notifications import RecordingJobQueue
 from pmsaas.adapters.messaging.files import EmlFileEmailSender
 from pmsaas.adapters.messaging.queued import QueuedEmailSender, decode
 from pmsaas.domain.shared.clock import FixedClock

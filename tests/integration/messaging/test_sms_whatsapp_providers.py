@@ -36,7 +36,12 @@ TWILIO_CREATED = {
 
 
 def twilio_error(code: int, message: str, status: int) -> dict[str, object]:
-    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
 
 
 def meta_error(code: int, message: str, kind: str = "OAuthException") -> dict[str, object]:
@@ -142,7 +147,10 @@ async def test_whatsapp_sends_an_approved_template_with_its_parameters_and_a_bea
             "name": "rent_reminder",
             "language": {"code": "hi_IN"},
             "components": [
-                {"type": "body", "parameters": [{"type": "text", "text": "Asha"}, {"type": "text", "text": "₹25,000.00"}]}
+                {
+                    "type": "body",
+                    "parameters": [{"type": "text", "text": "Asha"}, {"type": "text", "text": "₹25,000.00"}],
+                }
             ],
         },
     }

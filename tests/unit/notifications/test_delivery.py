@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+
 from fakes.notifications import FakeMessageProvider, RecordingJobQueue
 from fakes.operations import PlainSecretBox
 from fakes.uow import FakeUnitOfWork
-
 from pmsaas.domain.notifications import delivery
 from pmsaas.domain.notifications.model import Channel, ChannelType, Notification, Preferences, QuietHours
 from pmsaas.domain.notifications.ports import ProviderOutcome, ProviderTemplate
@@ -47,7 +47,13 @@ async def setup(quiet: QuietHours | None = None):
             await uow.preferences.save(Preferences(org, user, quiet_hours=quiet, updated_at=NOON_IST))
         await uow.commit()
     message = delivery.Outbound(
-        org, user, ChannelType.SMS, "+919812345678", "Rent due", ProviderTemplate("en-IN", dlt_template_id="1207"), copy.id
+        org,
+        user,
+        ChannelType.SMS,
+        "+919812345678",
+        "Rent due",
+        ProviderTemplate("en-IN", dlt_template_id="1207"),
+        copy.id,
     )
     return uow, message
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from pmsaas.domain.notifications import rendering
+from pmsaas.domain.notifications.delivery import Outbound, queue_outbound
 from pmsaas.domain.notifications.inbox import notification_created
 from pmsaas.domain.notifications.model import ChannelType, Notification, Template
-from pmsaas.domain.notifications.delivery import Outbound, queue_outbound
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork, ProviderTemplate, Recipient
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock

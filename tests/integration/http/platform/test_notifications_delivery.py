@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from dependency_injector import providers
-from fakes.notifications import RecordingJobQueue
 
+from fakes.notifications import RecordingJobQueue
 from notify_support import N, fields_of
 from pmsaas.domain.notifications import delivery
 from pmsaas.domain.notifications.ports import ProviderOutcome, ProviderTemplate
@@ -98,7 +98,7 @@ async def test_an_sms_send_is_queued_then_delivered_with_retries_and_recorded(ap
         assert r.status_code == 200, r.text
         deliveries = {d["channel"]: d for d in r.json()["data"]["deliveries"]}
         assert deliveries["sms"]["status"] == "queued" and deliveries["in_app"]["status"] == "created"
-        [(_, job_id, delay, args)] = jobs.jobs
+        [(_, _, delay, args)] = jobs.jobs
         assert delay == 0 and args["to"] == "+919812345678"
         assert args["text"] == "Rent of ₹25,000.00 for Lake View 4B is due on 5 Dec."
         message = delivery.Outbound.from_job(args)
@@ -121,7 +121,7 @@ async def test_an_sms_send_is_queued_then_delivered_with_retries_and_recorded(ap
 
 
 async def test_preferences_and_quiet_hours_are_respected(api, owner):
-    tenant_id, tenant = await tenant_with_phone(api, owner)
+    tenant_id, _ = await tenant_with_phone(api, owner)
     quiet_id, quiet = await tenant_with_phone(api, owner, "+919812345679")
     assert (await api.post(C, owner.token, json=SMS_CHANNEL)).status_code == 201
     t = (await api.post(T, owner.token, json=SMS_TEMPLATE)).json()["data"]
