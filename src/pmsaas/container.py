@@ -150,18 +150,19 @@ def _mailer(settings: Settings, transport: Any, jobs: Any) -> Any:
     return QueuedEmailSender(jobs)
 
 
-def _message_provider(settings: Settings) -> Any:
+def _message_provider(settings: Settings, mail_transport: Any) -> Any:
     if settings.messaging == "console":
         return ConsoleMessageProvider()
     if settings.messaging != "live":
         raise ValueError(f"unknown PMSAAS_MESSAGING {settings.messaging!r} (console or live)")
-    from pmsaas.adapters.messaging.router import ProviderRouter
+    from pmsaas.adapters.messaging.router import MailChannelProvider, ProviderRouter
     from pmsaas.adapters.messaging.twilio import TwilioSmsProvider
     from pmsaas.adapters.messaging.whatsapp import WhatsAppCloudProvider
     from pmsaas.domain.notifications.model import ChannelType
 
     return ProviderRouter(
-        {(ChannelType.SMS, "twilio"): TwilioSmsProvider(), (ChannelType.WHATSAPP, "meta"): WhatsAppCloudProvider()}
+        {(ChannelType.SMS, "twilio"): TwilioSmsProvider(), (ChannelType.WHATSAPP, "meta"): WhatsAppCloudProvider()},
+        mail=MailChannelProvider(mail_transport),
     )
 
 
@@ -267,7 +268,7 @@ class Container(containers.DeclarativeContainer):
     # E-mail: requests use ``mailer`` (it enqueues); the send_email job uses ``mail_transport``.
     mail_transport = providers.Singleton(_mail_transport, settings, clock)
     # SMS and WhatsApp providers (Twilio, Meta) when PMSAAS_MESSAGING=live; the console stand-in otherwise.
-    message_provider = providers.Singleton(_message_provider, settings)
+    message_provider = providers.Singleton(_message_provider, settings, mail_transport)
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
     callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)

@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
+import pytest
 import structlog
+from litestar.testing import AsyncTestClient
 
+from conftest import BACKENDS, Api, make_settings
 from fakes.notifications import RecordingJobQueue
+from pmsaas.adapters.messaging.console import ConsoleMessageProvider
 from pmsaas.adapters.messaging.files import EmlFileEmailSender
 from pmsaas.adapters.messaging.queued import QueuedEmailSender, decode
+from pmsaas.adapters.messaging.router import ProviderRouter
+from pmsaas.adapters.messaging.smtp import SmtpEmailSender
+from pmsaas.container import build_container, in_process_jobs, shutdown
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage
+from pmsaas.entrypoints.http.app import create_app
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC))
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -48,3 +56,36 @@ async def test_the_queued_sender_only_enqueues_a_job_with_the_message_as_plain_d
     assert name == "send_email" and job_id.startswith("email:") and job_id.endswith(":1") and delay == 0
     assert args["attempt"] == 1 and f"{args['key']}:1" == job_id
     assert decode(args["message"]) == RESET  # the PDF survives the trip (base64)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_embedded_mode_writes_the_reset_email_where_a_new_user_can_open_it(backend, database_urls, tmp_path):
+    """The defaults (file backend, queued): the request enqueues, the in-process job writes the file."""
+    settings = make_settings(database_urls[backend], tmp_path, mail_backend="file", mail_queue=True)
+    container = build_container(settings)
+    assert isinstance(container.mailer(), QueuedEmailSender)
+    assert isinstance(container.mail_transport(), EmlFileEmailSender)
+    try:
+        async with AsyncTestClient(app=create_app(container)) as client:
+            api = Api(client, container, backend)
+            owner = await api.new_org()
+            jobs = in_process_jobs(container)
+            assert jobs is not None
+            r = await api.post("/api/v1/identity/forgot-password", json={"email": owner.email})
+            assert r.status_code == 200, r.text
+            await jobs.drain()
+    finally:
+        await shutdown(container)
+    mails = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in (tmp_path / "mail").glob("*.eml")]
+    [reset] = [m for m in mails if m["To"] == owner.email and m["Subject"] == "Reset your password"]
+    assert f"{settings.public_base_url}/reset-password?token=" in reset.get_body(("plain",)).get_content()
+
+
+def test_the_settings_pick_the_transports(tmp_path):
+    smtp = build_container(make_settings("sqlite://", tmp_path, mail_backend="smtp", mail_queue=False))
+    assert isinstance(smtp.mailer(), SmtpEmailSender) and smtp.mailer() is smtp.mail_transport()
+    live = build_container(make_settings("sqlite://", tmp_path, messaging="live"))
+    assert isinstance(live.message_provider(), ProviderRouter)
+    assert isinstance(build_container(make_settings("sqlite://", tmp_path)).message_provider(), ConsoleMessageProvider)
+    with pytest.raises(ValueError, match="PMSAAS_MAIL_BACKEND"):
+        build_container(make_settings("sqlite://", tmp_path, mail_backend="pigeon")).mail_transport()

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from pmsaas.adapters.messaging.router import ProviderRouter
+from pmsaas.adapters.messaging.router import MailChannelProvider, ProviderRouter
 from pmsaas.adapters.messaging.twilio import TwilioSmsProvider
 from pmsaas.adapters.messaging.whatsapp import WhatsAppCloudProvider
 from pmsaas.domain.notifications.model import ChannelType
 from pmsaas.domain.notifications.ports import ProviderTemplate
+from pmsaas.domain.shared.ports import EmailMessage, EmailSender, MessageNotSent
 
 SID = "AC" + "0" * 31 + "1"
 # Recorded bodies, in the shapes the providers document (ids and numbers replaced).
@@ -185,3 +186,22 @@ async def test_the_router_picks_by_channel_type_and_provider_and_refuses_an_unkn
     unknown = await router.send(channel_type=ChannelType.SMS, provider="msg91", **common)
     assert not unknown.delivered and not unknown.retryable and "msg91" in unknown.detail
     assert len(seen) == 1
+
+
+async def test_email_channels_go_through_the_mail_transport():
+    class Box(EmailSender):
+        def __init__(self) -> None:
+            self.sent: list[EmailMessage] = []
+
+        async def send(self, message: EmailMessage) -> None:
+            if message.to.startswith("down"):
+                raise MessageNotSent("SMTP server unreachable: OSError", retryable=True)
+            self.sent.append(message)
+
+    box = Box()
+    router = ProviderRouter({}, mail=MailChannelProvider(box))
+    common = {"channel_type": ChannelType.EMAIL, "provider": "smtp", "config": {}, "secrets": {}}
+    assert (await router.send(**common, to="a@example.com", text="Test message from pmsaas")).delivered
+    assert box.sent[0].subject == "Test message from pmsaas"
+    down = await router.send(**common, to="down@example.com", text="x")
+    assert not down.delivered and down.retryable
