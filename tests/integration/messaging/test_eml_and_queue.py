@@ -3,11 +3,14 @@ body); the queued sender hands messages to a job and never sends in the request.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
 import structlog
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from conftest import BACKENDS, Api, make_settings
@@ -19,7 +22,7 @@ from pmsaas.adapters.messaging.router import ProviderRouter
 from pmsaas.adapters.messaging.smtp import SmtpEmailSender
 from pmsaas.container import build_container, in_process_jobs, shutdown
 from pmsaas.domain.shared.clock import FixedClock
-from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage
+from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender, MessageNotSent
 from pmsaas.entrypoints.http.app import create_app
 
 CLOCK = FixedClock(datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC))
@@ -89,3 +92,41 @@ def test_the_settings_pick_the_transports(tmp_path):
     assert isinstance(build_container(make_settings("sqlite://", tmp_path)).message_provider(), ConsoleMessageProvider)
     with pytest.raises(ValueError, match="PMSAAS_MAIL_BACKEND"):
         build_container(make_settings("sqlite://", tmp_path, mail_backend="pigeon")).mail_transport()
+
+
+class Stuck(EmailSender):
+    """A mail server that hangs until released, then refuses for good."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.tried: list[str] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        self.tried.append(message.to)
+        await self.release.wait()
+        raise MessageNotSent("SMTP 550: mailbox unavailable", retryable=False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_hanging_then_failing_mail_server_neither_slows_nor_fails_the_request(backend, database_urls, tmp_path):
+    container = build_container(make_settings(database_urls[backend], tmp_path, mail_queue=True))
+    stuck = Stuck()
+    container.mail_transport.override(providers.Object(stuck))
+    try:
+        async with AsyncTestClient(app=create_app(container)) as client:
+            api = Api(client, container, backend)
+            owner = await api.new_org()
+            jobs = in_process_jobs(container)
+            assert jobs is not None
+            started = time.monotonic()
+            r = await api.post("/api/v1/identity/forgot-password", json={"email": owner.email})
+            assert r.status_code == 200 and time.monotonic() - started < 2
+            await asyncio.sleep(0.05)
+            assert owner.email in stuck.tried and jobs.pending  # the job is the one waiting
+            with structlog.testing.capture_logs() as logs:
+                stuck.release.set()
+                await jobs.drain()  # the refusal is the job's outcome, not an error
+            assert any(e["event"] == "delivery.failed" and "550" in e["detail"] for e in logs)
+    finally:
+        container.mail_transport.reset_override()
+        await shutdown(container)
