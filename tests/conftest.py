@@ -117,6 +117,8 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
         "login_attempts_per_ip": 10_000,
         "registrations_per_ip_per_hour": 100_000,
         "outbox_relay_interval_seconds": 0,  # tests relay explicitly (tests/integration/worker/)
+        "mail_backend": "console",  # tests read container.mailer().sent; the queued path has its own tests
+        "mail_queue": False,
     }
     values.update(overrides)
     return load_settings({}, **values)

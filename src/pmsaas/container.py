@@ -45,6 +45,7 @@ __all__ = [
     "TokenVersions",
     "alembic_config",
     "build_container",
+    "decode_email",
     "in_process_jobs",
     "pending_differences",
     "scratch_database",
@@ -113,6 +114,56 @@ def _job_queue(settings: Settings) -> Any:
     from pmsaas.adapters.jobs.arq import ArqJobQueue
 
     return ArqJobQueue(settings.redis_url)
+
+
+def _mail_transport(settings: Settings, clock: Any) -> Any:
+    """Where e-mail finally goes: .eml files under var/mail (embedded default), SMTP, or the log."""
+    if settings.mail_backend == "smtp":
+        from pmsaas.adapters.messaging.smtp import SmtpEmailSender
+
+        return SmtpEmailSender(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            clock=clock,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            ca_file=settings.smtp_ca_file,
+            timeout=settings.smtp_timeout_seconds,
+        )
+    if settings.mail_backend == "file":
+        from pmsaas.adapters.messaging.files import EmlFileEmailSender
+
+        return EmlFileEmailSender(settings.var_path / "mail", sender=settings.mail_from, clock=clock)
+    if settings.mail_backend == "console":
+        return ConsoleEmailSender(log_body=not settings.is_production)
+    raise ValueError(f"unknown PMSAAS_MAIL_BACKEND {settings.mail_backend!r} (file, smtp or console)")
+
+
+def _mailer(settings: Settings, transport: Any, jobs: Any) -> Any:
+    """What requests hand e-mail to: a job per message (retried with backoff), or the transport itself."""
+    if not settings.mail_queue:
+        return transport
+    from pmsaas.adapters.messaging.queued import QueuedEmailSender
+
+    return QueuedEmailSender(jobs)
+
+
+def _message_provider(settings: Settings, mail_transport: Any) -> Any:
+    if settings.messaging == "console":
+        return ConsoleMessageProvider()
+    if settings.messaging != "live":
+        raise ValueError(f"unknown PMSAAS_MESSAGING {settings.messaging!r} (console or live)")
+    from pmsaas.adapters.messaging.router import MailChannelProvider, ProviderRouter
+    from pmsaas.adapters.messaging.twilio import TwilioSmsProvider
+    from pmsaas.adapters.messaging.whatsapp import WhatsAppCloudProvider
+    from pmsaas.domain.notifications.model import ChannelType
+
+    return ProviderRouter(
+        {(ChannelType.SMS, "twilio"): TwilioSmsProvider(), (ChannelType.WHATSAPP, "meta"): WhatsAppCloudProvider()},
+        mail=MailChannelProvider(mail_transport),
+    )
 
 
 def _secret_box(settings: Settings) -> Any:
@@ -214,9 +265,10 @@ class Container(containers.DeclarativeContainer):
         ),
         settings,
     )
-    mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
-    # Channel providers (SMS, WhatsApp, e-mail services): the console stand-in until their adapters exist.
-    message_provider = providers.Singleton(ConsoleMessageProvider)
+    # E-mail: requests use ``mailer`` (it enqueues); the send_email job uses ``mail_transport``.
+    mail_transport = providers.Singleton(_mail_transport, settings, clock)
+    # SMS and WhatsApp providers (Twilio, Meta) when PMSAAS_MESSAGING=live; the console stand-in otherwise.
+    message_provider = providers.Singleton(_message_provider, settings, mail_transport)
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
     callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
     invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
@@ -229,10 +281,18 @@ class Container(containers.DeclarativeContainer):
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
     job_queue = providers.Singleton(_job_queue, settings)
+    mailer = providers.Singleton(_mailer, settings, mail_transport, job_queue)
     event_publisher = providers.Singleton(InProcessEventPublisher)
     outbox = providers.Singleton(SqlOutbox, engine)
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
+
+
+def decode_email(data: dict[str, Any]) -> Any:
+    """The e-mail a ``send_email`` job carries (the worker reads jobs' arguments through here)."""
+    from pmsaas.adapters.messaging.queued import decode
+
+    return decode(data)
 
 
 def build_container(settings: Settings) -> Container:

@@ -71,6 +71,21 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.
     outbox_relay_interval_seconds: float = 2.0
     outbox_batch_size: int = 100
+    # E-mail (docs/notifications.md): "file" writes var/mail/<timestamp>-<id>.eml (the embedded default),
+    # "smtp" sends through the server below, "console" logs (and keeps) each message.
+    mail_backend: str = "file"
+    # E-mail leaves from a job (retries with backoff, never in the request); false sends in-line.
+    mail_queue: bool = True
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True  # STARTTLS required (on port 587); false: plain SMTP (a local relay)
+    smtp_ca_file: str | None = None  # trust this CA for the server's certificate (else the system's)
+    smtp_timeout_seconds: float = 10.0
+    # SMS and WhatsApp providers: "console" logs every channel's messages (embedded default);
+    # "live" sends through Twilio (provider "twilio") and the WhatsApp Cloud API (provider "meta").
+    messaging: str = "console"
 
     @property
     def is_production(self) -> bool:

@@ -25,6 +25,7 @@ from pmsaas.domain.notifications.ports import (
     NotificationRepository,
     PreferenceRepository,
     ProviderOutcome,
+    ProviderTemplate,
     Recipient,
     RecipientDirectory,
     TemplateRepository,
@@ -32,6 +33,7 @@ from pmsaas.domain.notifications.ports import (
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.ports import JobArgument, JobQueue, check_job_arguments
 
 
 class _OrgRows:
@@ -86,7 +88,8 @@ class FakeNotificationRepository(NotificationRepository):
     async def update(self, notification: Notification) -> None:
         stored = self._db.notifications.find(notification.organization_id, notification.id)
         if stored is not None and stored.user_id == notification.user_id:
-            stored.read_at = notification.read_at  # only the read state changes (as the SQL)
+            stored.read_at = notification.read_at  # the read state and the delivery record change (as the SQL)
+            stored.data = dict(notification.data)
             self._db.notifications.put(stored.organization_id, stored.id, stored)
 
     async def delete(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> None:
@@ -143,6 +146,10 @@ class FakeChannelRepository(_OrgRows, ChannelRepository):
 
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[Channel]:
         return page_of(self._table.of(organization_id), page, self.SORTABLE, lambda c: c.id)
+
+    async def active_of_type(self, organization_id: UUID, channel_type: ChannelType) -> Channel | None:
+        mine = [c for c in self._table.of(organization_id) if c.type is channel_type and c.active]
+        return min(mine, key=lambda c: (c.created_at, c.id.int), default=None)
 
 
 class FakePreferenceRepository(PreferenceRepository):
@@ -206,8 +213,21 @@ class FakeMessageProvider(MessageProvider):
         secrets: dict[str, str],
         to: str,
         text: str,
+        template: ProviderTemplate | None = None,
     ) -> ProviderOutcome:
         if self.refuse:
             return ProviderOutcome(delivered=False, detail=self.refuse)
         self.sent.append({"type": channel_type, "provider": provider, "secrets": secrets, "to": to, "text": text})
         return ProviderOutcome(delivered=True, detail="recorded", provider_message_id=f"fake-{len(self.sent)}")
+
+
+class RecordingJobQueue(JobQueue):
+    """Keeps what was enqueued (name, job id, delay, arguments) instead of running it."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, str, float, dict[str, object]]] = []
+
+    async def enqueue(self, name: str, *, job_id: str, defer_seconds: float = 0, **kwargs: JobArgument) -> bool:
+        check_job_arguments(kwargs)
+        self.jobs.append((name, job_id, defer_seconds, dict(kwargs)))
+        return True

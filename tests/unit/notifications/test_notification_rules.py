@@ -8,7 +8,7 @@ import pytest
 
 from fakes import builders as b
 from fakes.network import FakeHostResolver
-from fakes.notifications import FakeMessageProvider
+from fakes.notifications import FakeMessageProvider, RecordingJobQueue
 from fakes.operations import PlainSecretBox
 from fakes.uow import FakeUnitOfWork
 from pmsaas.domain.identity.roles import permissions_for
@@ -83,13 +83,27 @@ async def test_a_send_mails_only_after_commit_and_records_an_event_per_inbox_cop
         data=templates.TemplateInput("late", ChannelType.EMAIL, "en-IN", "Late: {{n}}", "Pay {{n}}"),
     )  # fmt: skip
     sent = await templates.send_template(
-        uow=uow, clock=CLOCK, actor=who, mailer=mail, template_id=t.id, recipients=[tenant], variables={"n": "₹1"}
+        uow=uow,
+        clock=CLOCK,
+        actor=who,
+        mailer=mail,
+        jobs=RecordingJobQueue(),
+        template_id=t.id,
+        recipients=[tenant],
+        variables={"n": "₹1"},
     )
     assert [d.status for d in sent] == ["created", "queued"] and mail.sent[0].subject == "Late: ₹1"
     assert [e.name for e in uow.committed_events] == ["notification.created"]
     with pytest.raises(ValidationFailed):
         await templates.send_template(
-            uow=uow, clock=CLOCK, actor=who, mailer=mail, template_id=t.id, recipients=[tenant], variables={}
+            uow=uow,
+            clock=CLOCK,
+            actor=who,
+            mailer=mail,
+            jobs=RecordingJobQueue(),
+            template_id=t.id,
+            recipients=[tenant],
+            variables={},
         )
     assert len(mail.sent) == 1
     with pytest.raises(PermissionDenied):

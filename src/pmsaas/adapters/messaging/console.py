@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from pmsaas.domain.notifications.model import ChannelType
-from pmsaas.domain.notifications.ports import MessageProvider, ProviderOutcome
+from pmsaas.domain.notifications.ports import MessageProvider, ProviderOutcome, ProviderTemplate
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 log = structlog.get_logger("pmsaas.mail")
@@ -47,6 +47,7 @@ class ConsoleMessageProvider(MessageProvider):
         secrets: dict[str, str],
         to: str,
         text: str,
+        template: ProviderTemplate | None = None,
     ) -> ProviderOutcome:
         self.sent.append((channel_type.value, to, text))
         del self.sent[: -self._keep]

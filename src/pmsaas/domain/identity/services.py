@@ -299,7 +299,8 @@ async def forgot_password(
             to=user.email,
             subject="Reset your password",
             body=f"Use this token within 2 hours to set a new password:\n{secret}\n"
-            f'POST {base_url}/api/v1/identity/reset-password with {{"token", "password"}}.',
+            f"Open the reset page: {base_url}/reset-password?token={secret}\n"
+            f'or POST {base_url}/api/v1/identity/reset-password with {{"token", "password"}}.',
         )
     )
 

@@ -4,10 +4,11 @@ user's preferences, and the webhook endpoints events go out to."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from pmsaas.domain.shared.ids import new_id
 
@@ -72,6 +73,8 @@ class Template:
     updated_at: datetime
     event_type: str | None = None  # which preference governs it ("invoice.created"); None: always sent
     active: bool = True
+    dlt_template_id: str | None = None  # Indian SMS: the content template id registered on DLT
+    whatsapp_name: str | None = None  # WhatsApp: the approved template's name at Meta
     id: UUID = field(default_factory=new_id)
 
 
@@ -93,9 +96,28 @@ class Channel:
 
 @dataclass(frozen=True)
 class QuietHours:
+    """A daily window, in the user's zone, when SMS and WhatsApp wait (e-mail and in-app do not).
+    ``start`` after ``end`` spans midnight (22:00-07:00)."""
+
     start: time
     end: time
     timezone: str
+
+    def ends_after(self, at: datetime) -> datetime | None:
+        """When the quiet window holding ``at`` ends (UTC), or None if ``at`` is not in one."""
+        zone = ZoneInfo(self.timezone)
+        local = at.astimezone(zone)
+        now = local.time().replace(tzinfo=None)
+        if self.start < self.end:
+            inside = self.start <= now < self.end
+            end_day = local.date()
+        else:  # across midnight
+            inside = now >= self.start or now < self.end
+            end_day = local.date() + timedelta(days=1) if now >= self.start else local.date()
+        if not inside:
+            return None
+        # Wall-clock end in the zone (a DST gap moves it by the gap, which is fine for a reminder).
+        return datetime.combine(end_day, self.end, tzinfo=zone).astimezone(at.tzinfo)
 
 
 @dataclass(eq=False)

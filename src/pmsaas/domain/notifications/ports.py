@@ -96,6 +96,10 @@ class ChannelRepository(ABC):
     async def delete(self, organization_id: UUID, channel_id: UUID) -> None: ...
 
     @abstractmethod
+    async def active_of_type(self, organization_id: UUID, channel_type: ChannelType) -> Channel | None:
+        """The organization's oldest active channel of that type (the one messages go through)."""
+
+    @abstractmethod
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[Channel]: ...
 
 
@@ -152,6 +156,18 @@ class ProviderOutcome:
     delivered: bool
     detail: str
     provider_message_id: str | None = None
+    retryable: bool = False  # not delivered, but a later attempt may be (rate limit, timeout, 5xx)
+
+
+@dataclass(frozen=True)
+class ProviderTemplate:
+    """What a provider needs of the template a message was rendered from: WhatsApp sends an approved
+    template by name with its parameters; Indian SMS carry the DLT ids registered for the text."""
+
+    locale: str
+    parameters: tuple[str, ...] = ()  # the variables' values in placeholder order
+    whatsapp_name: str | None = None  # the template's name as approved at Meta
+    dlt_template_id: str | None = None  # TRAI TCCCPR 2018 content template id
 
 
 class MessageProvider(ABC):
@@ -167,6 +183,7 @@ class MessageProvider(ABC):
         secrets: dict[str, str],
         to: str,
         text: str,
+        template: ProviderTemplate | None = None,
     ) -> ProviderOutcome:
         """Never raises for a provider's refusal: the outcome says what happened."""
 

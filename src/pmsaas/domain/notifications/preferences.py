@@ -1,10 +1,11 @@
 """Each user's notification preferences: a switch per channel, overrides per event type, quiet hours.
 
-Templates sent with an event type honour them; quiet hours are stored for the delivery worker
-(which holds SMS and WhatsApp back during them), not applied by a send."""
+Templates sent with an event type honour them; quiet hours hold SMS and WhatsApp back in the
+delivery job (delivery.py), not in the request."""
 
 from __future__ import annotations
 
+from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmsaas.domain.notifications.inbox import reader
@@ -56,3 +57,12 @@ async def save_preferences(
         await uow.preferences.save(prefs)
         await uow.commit()
     return prefs
+
+
+async def member_preferences(*, uow: NotificationsUnitOfWork, actor: Actor, user_id: UUID) -> Preferences:
+    """A member's stored preferences (or the defaults), for those who may read the organization's users
+    (the ticketing seed's ``/v1/users/{id}``). Call after the member was found: an unknown id is
+    answered by whoever found it."""
+    actor.require("user:read")
+    async with uow.read_only() as reader:
+        return await reader.preferences.get(actor.org, user_id)

@@ -77,7 +77,18 @@ class EmailMessage:
 
 class EmailSender(ABC):
     @abstractmethod
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: EmailMessage) -> None:
+        """Raises ``MessageNotSent`` when the transport refused or could not be reached."""
+
+
+class MessageNotSent(Exception):
+    """A transport could not send a message. ``retryable``: a later attempt may succeed (a timeout,
+    a 4xx SMTP reply, a provider's rate limit); otherwise the address or the settings are wrong."""
+
+    def __init__(self, detail: str, *, retryable: bool) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retryable = retryable
 
 
 class SecretBox(ABC):

@@ -25,7 +25,7 @@ from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
-from pmsaas.domain.shared.ports import EmailSender, SecretBox
+from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
@@ -122,6 +122,11 @@ class RequestContext:
     @property
     def mailer(self) -> EmailSender:
         port: EmailSender = self._container.mailer()
+        return port
+
+    @property
+    def jobs(self) -> JobQueue:
+        port: JobQueue = self._container.job_queue()
         return port
 
     @property

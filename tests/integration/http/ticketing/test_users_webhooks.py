@@ -53,6 +53,18 @@ async def test_users_list_and_detail_in_the_seed_shape(api, owner):
     assert detail["role"] == "staff" and detail["email"].startswith("maintenancestaff-")
 
 
+async def test_user_preferences_are_the_stored_ones(api, owner, other_owner):
+    tenant_id, tenant = await owner.add_user("Tenant")
+    r = await api.put("/api/v1/notifications/preferences", tenant, json={"channels": {"email": False, "sms": True}})
+    assert r.status_code == 200, r.text
+    detail = (await api.get(f"/v1/users/{tenant_id}", owner.token)).json()["data"]
+    assert detail["preferences"] == {"notifications": {"email": False, "sms": True}}
+    users_key = await make_api_key(api, owner, "users:read")  # an API key reads them too
+    r = await api.get(f"/v1/users/{tenant_id}", users_key)
+    assert r.json()["data"]["preferences"] == {"notifications": {"email": False, "sms": True}}
+    assert (await api.get(f"/v1/users/{tenant_id}", other_owner.token)).status_code == 404
+
+
 async def test_users_bad_input_scopes_and_tenancy(api, owner, other_owner):
     for query in ("role=owner", "per_page=500", "property_id=x"):
         r = await api.get(f"/v1/users?{query}", owner.token)

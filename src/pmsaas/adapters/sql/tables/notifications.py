@@ -48,6 +48,9 @@ templates = sa.Table(
     sa.Column("subject", sa.String(500), nullable=True),
     sa.Column("body", sa.Text(), nullable=False),
     sa.Column("active", sa.Boolean(), nullable=False),
+    # Indian SMS: the DLT content template id (TRAI TCCCPR 2018); WhatsApp: Meta's approved template name.
+    sa.Column("dlt_template_id", sa.String(30), nullable=True),
+    sa.Column("whatsapp_name", sa.String(512), nullable=True),
     *timestamps(),
     sa.UniqueConstraint("organization_id", "name", "channel", "locale"),
 )

@@ -15,6 +15,8 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 
+from pmsaas.domain.notifications import preferences
+from pmsaas.domain.notifications.model import ChannelType
 from pmsaas.domain.operations import people
 from pmsaas.domain.operations.ports import PeopleFilter, Person
 from pmsaas.domain.shared.paging import PageRequest
@@ -132,6 +134,7 @@ class TicketingUserController(Controller):
     @get("/{user_id:uuid}", guards=[READ], summary="Get a user")
     async def get_user(self, ctx: Context, user_id: FromPath[UUID]) -> TicketingItem[UserDetailOut]:
         p, places = await people.get_person(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)
+        prefs = await preferences.member_preferences(uow=ctx.uow(), actor=ctx.actor, user_id=p.id)
         return item(
             UserDetailOut(
                 id=str(p.id),
@@ -142,8 +145,12 @@ class TicketingUserController(Controller):
                 created_at=ts(p.created_at),
                 updated_at=ts(p.updated_at),
                 properties=_places(places),
-                # Per-user notification preferences belong to the notifications issue; until then
-                # every user gets the product defaults (e-mail on, SMS off).
-                preferences=Preferences(notifications=Notifications()),
+                # The user's stored channel switches (PUT /api/v1/notifications/preferences), or the
+                # defaults (e-mail on, SMS off) when they never saved any.
+                preferences=Preferences(
+                    notifications=Notifications(
+                        email=prefs.allows(ChannelType.EMAIL, None), sms=prefs.allows(ChannelType.SMS, None)
+                    )
+                ),
             )
         )

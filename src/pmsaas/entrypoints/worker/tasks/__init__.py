@@ -13,6 +13,7 @@ from typing import Any
 from pmsaas.container import Container, in_process_jobs
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
+from pmsaas.entrypoints.worker.tasks.notifications import deliver_message, send_email
 
 
 def _container(ctx: Mapping[str, Any]) -> Container:
@@ -43,6 +44,8 @@ TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "relay_outbox": relay_outbox,
     "purge_expired": purge_expired,
     "billing_run": billing_run,
+    "send_email": send_email,
+    "deliver_message": deliver_message,
 }
 
 

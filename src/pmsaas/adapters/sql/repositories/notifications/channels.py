@@ -78,5 +78,16 @@ class SqlChannelRepository(ChannelRepository):
         if result.rowcount != 1:
             raise NotFound("channel", channel_id)
 
+    async def active_of_type(self, organization_id: UUID, channel_type: ChannelType) -> Channel | None:
+        row = (
+            await self._conn.execute(
+                c.select()
+                .where(c.c.organization_id == organization_id, c.c.type == channel_type.value, c.c.active.is_(True))
+                .order_by(c.c.created_at, c.c.id)
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else _entity(row)
+
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[Channel]:
         return await page_of(self._conn, c, [c.c.organization_id == organization_id], SORTABLE, page, _entity)

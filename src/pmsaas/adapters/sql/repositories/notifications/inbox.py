@@ -76,7 +76,7 @@ class SqlNotificationRepository(NotificationRepository):
     async def update(self, notification: Notification) -> None:
         x = notification
         await self._conn.execute(
-            n.update().where(_mine(x.organization_id, x.user_id), n.c.id == x.id).values(read_at=x.read_at)
+            n.update().where(_mine(x.organization_id, x.user_id), n.c.id == x.id).values(read_at=x.read_at, data=x.data)
         )
 
     async def delete(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> None:

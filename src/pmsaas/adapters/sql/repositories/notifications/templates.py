@@ -31,6 +31,8 @@ def _row(x: Template) -> dict[str, Any]:
         "subject": x.subject,
         "body": x.body,
         "active": x.active,
+        "dlt_template_id": x.dlt_template_id,
+        "whatsapp_name": x.whatsapp_name,
         "created_at": x.created_at,
         "updated_at": x.updated_at,
     }
@@ -47,6 +49,8 @@ def _entity(r: Any) -> Template:
         subject=r.subject,
         body=r.body,
         active=r.active,
+        dlt_template_id=r.dlt_template_id,
+        whatsapp_name=r.whatsapp_name,
         created_at=r.created_at,
         updated_at=r.updated_at,
     )

@@ -35,6 +35,8 @@ class TemplateIn(Input):
     subject: Subject | None = None
     event_type: EventType | None = None
     active: bool = True
+    dlt_template_id: Annotated[str, msgspec.Meta(max_length=30)] | None = None  # SMS to India (TRAI DLT)
+    whatsapp_name: Annotated[str, msgspec.Meta(max_length=512)] | None = None  # Meta's approved template name
 
     def to_input(self) -> templates.TemplateInput:
         return templates.TemplateInput(
@@ -45,6 +47,8 @@ class TemplateIn(Input):
             body=self.body,
             event_type=self.event_type,
             active=self.active,
+            dlt_template_id=self.dlt_template_id,
+            whatsapp_name=self.whatsapp_name,
         )
 
 
@@ -65,6 +69,8 @@ class TemplateOut(msgspec.Struct, kw_only=True):
     event_type: str | None
     variables: list[str]  # the placeholders the template uses, in order of first use
     active: bool
+    dlt_template_id: str | None
+    whatsapp_name: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -78,6 +84,8 @@ class TemplateOut(msgspec.Struct, kw_only=True):
             subject=t.subject,
             body=t.body,
             event_type=t.event_type,
+            dlt_template_id=t.dlt_template_id,
+            whatsapp_name=t.whatsapp_name,
             variables=rendering.variables_of(t.subject, t.body),
             active=t.active,
             created_at=t.created_at,
@@ -146,6 +154,7 @@ class TemplateController(Controller):
             clock=ctx.clock,
             actor=ctx.actor,
             mailer=ctx.mailer,
+            jobs=ctx.jobs,
             template_id=template_id,
             recipients=data.recipients,
             variables={k: _text(v) for k, v in data.variables.items()},
