@@ -7,22 +7,26 @@ format is chosen by the query parameter only, as ``gst-returns`` and ``tds-repor
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, get
 from litestar.params import FromQuery, QueryParameter
 
 from pmsaas.domain.financial import manager_reports as M
 from pmsaas.domain.financial.periods import parse_period
+from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
 from pmsaas.entrypoints.http.platform.financial import report_tables as T
 
 Format = Literal["json", "csv"]
-FromDate = Annotated[date | None, QueryParameter(name="from")]
+DateText = Annotated[str, msgspec.Meta(max_length=10)]
+FromDate = Annotated[DateText | None, QueryParameter(name="from")]
 FromMonth = Annotated[str | None, QueryParameter(name="from", max_length=7)]
 GUARD = [requires("financial:read")]
 
@@ -44,6 +48,21 @@ def _answer(name: str, report: M.Report[Any], rows: list[T.Row], fmt: Format, **
     return ok({**head, "rows": T.as_json(rows), "totals": T.totals(rows, report.currency)})
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: str | None, field: str) -> date | None:
+    """A ``YYYY-MM-DD`` query parameter, reported under its own name (``from``, not ``from_``)."""
+    if value is None:
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed.single(field, "must be a date YYYY-MM-DD") from None
+
+
 def _months(first: str | None, last: str | None) -> tuple[date | None, date | None]:
     start = parse_period(first, "from")[0] if first else None
     end = parse_period(last, "to")[1] if last else None
@@ -58,21 +77,21 @@ class ManagerReportController(Controller):
 
     @get("/arrears-aging", guards=GUARD, summary="Arrears per tenant by days past due (0-30, 31-60, 61-90, 90+)")
     async def arrears_aging(
-        self, ctx: Context, as_of: FromQuery[date | None] = None, format: FromQuery[Format] = "json"
+        self, ctx: Context, as_of: FromQuery[DateText | None] = None, format: FromQuery[Format] = "json"
     ) -> Any:
-        report = await M.aging_report(uow=ctx.uow(), actor=ctx.actor, as_of=as_of, now=ctx.clock.now())
+        report = await M.aging_report(uow=ctx.uow(), actor=ctx.actor, as_of=_date(as_of, "as_of"), now=ctx.clock.now())
         return _answer("arrears-aging", report, [T.aging_row(r, report.currency) for r in report.rows], format)
 
     @get("/rent-roll", guards=GUARD, summary="Leases in effect: unit, tenant, dates, rent, deposit held, balance")
     async def rent_roll(
         self,
         ctx: Context,
-        as_of: FromQuery[date | None] = None,
+        as_of: FromQuery[DateText | None] = None,
         property_id: FromQuery[UUID | None] = None,
         format: FromQuery[Format] = "json",
     ) -> Any:
         report = await M.rent_roll(
-            uow=ctx.uow(), actor=ctx.actor, as_of=as_of, property_id=property_id, now=ctx.clock.now()
+            uow=ctx.uow(), actor=ctx.actor, as_of=_date(as_of, "as_of"), property_id=property_id, now=ctx.clock.now()
         )
         rows = [T.rent_roll_row(p, report.currency) for p in report.rows]
         return _answer("rent-roll", report, rows, format, property_id=property_id)
@@ -81,12 +100,12 @@ class ManagerReportController(Controller):
     async def deposits_held(
         self,
         ctx: Context,
-        as_of: FromQuery[date | None] = None,
+        as_of: FromQuery[DateText | None] = None,
         property_id: FromQuery[UUID | None] = None,
         format: FromQuery[Format] = "json",
     ) -> Any:
         report = await M.deposits_held(
-            uow=ctx.uow(), actor=ctx.actor, as_of=as_of, property_id=property_id, now=ctx.clock.now()
+            uow=ctx.uow(), actor=ctx.actor, as_of=_date(as_of, "as_of"), property_id=property_id, now=ctx.clock.now()
         )
         rows = [T.deposit_row(p, report.currency) for p in report.rows]
         return _answer("deposits-held", report, rows, format, property_id=property_id)
@@ -96,12 +115,17 @@ class ManagerReportController(Controller):
         self,
         ctx: Context,
         from_: FromDate = None,
-        to: FromQuery[date | None] = None,
+        to: FromQuery[DateText | None] = None,
         property_id: FromQuery[UUID | None] = None,
         format: FromQuery[Format] = "json",
     ) -> Any:
         report = await M.income_expenses(
-            uow=ctx.uow(), actor=ctx.actor, start=from_, end=to, property_id=property_id, now=ctx.clock.now()
+            uow=ctx.uow(),
+            actor=ctx.actor,
+            start=_date(from_, "from"),
+            end=_date(to, "to"),
+            property_id=property_id,
+            now=ctx.clock.now(),
         )
         rows = [T.income_expense_row(r, report.currency) for r in report.rows]
         return _answer("income-expenses", report, rows, format, property_id=property_id)
@@ -111,12 +135,17 @@ class ManagerReportController(Controller):
         self,
         ctx: Context,
         from_: FromDate = None,
-        to: FromQuery[date | None] = None,
+        to: FromQuery[DateText | None] = None,
         property_id: FromQuery[UUID | None] = None,
         format: FromQuery[Format] = "json",
     ) -> Any:
         report = await M.owner_statements(
-            uow=ctx.uow(), actor=ctx.actor, start=from_, end=to, property_id=property_id, now=ctx.clock.now()
+            uow=ctx.uow(),
+            actor=ctx.actor,
+            start=_date(from_, "from"),
+            end=_date(to, "to"),
+            property_id=property_id,
+            now=ctx.clock.now(),
         )
         rows = [T.owner_statement_row(s, report.currency) for s in report.rows]
         return _answer("owner-statements", report, rows, format, property_id=property_id)
