@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
+from fin_support import invoice_body, key, make_lease, money, set_country, set_org_pan, trial_balance
 
 pytestmark = pytest.mark.today("2026-12-15")
 
@@ -187,3 +187,39 @@ async def test_a_month_of_reports_reconciles_with_the_ledger(api, owner):
     assert _amount(b2b["totals"]["cgst"]) == -_amount(tb["tax_payable:CGST"])
     returns = (await api.get("/api/v1/financial/gst-returns", owner.token, params={"from": "2026-12"})).json()
     assert _amount(returns["data"][0]["taxable_value"]) == _amount(b2b["rows"][1]["taxable_value"])
+
+
+async def test_the_tds_report_counts_the_rent_settled_not_the_receipt(api, owner):
+    """A part payment with TDS: the amount paid or credited is the rent share of what it settles
+    (half the invoice: half the rent), never the cash, GST or deposit; the TDS is the ledger's."""
+    await set_country(api, owner, "IN")
+    await set_org_pan(api, owner, "AABCA1234C")
+    lease = await make_lease(api, owner, "IN", rent="100000.00", tds_applicable=True, tenant_pan="AAACT2345K")
+    await _invoice(
+        api,
+        owner,
+        lease,
+        "2026-12-01",
+        "2026-12-10",
+        ("Rent December", "100000.00", "rent"),
+        ("Security deposit", "300000.00", "deposit"),
+    )  # 1,18,000 with GST + 3,00,000 deposit = 4,18,000
+    body = {
+        "lease_id": lease.id,
+        "amount": money("199000.00"),
+        "method": "bank_transfer",
+        "received_on": "2026-12-12",
+        "tds": {"tds_section": "194-I(b)", "tds_amount": money("10000.00")},
+    }
+    r = await api.post(PAYMENTS, owner.token, json=body, headers=key())
+    assert r.status_code == 201, r.text
+    tb = await trial_balance(api, owner)
+    report = await api.get("/api/v1/financial/tds-reports", owner.token, params={"fy": "2026-27", "quarter": "Q3"})
+    [row] = report.json()["data"]["rows"]
+    assert row["amount"] == money("50000.00")  # 2,09,000 settles half of 4,18,000: half the rent
+    assert _amount(row["tds_amount"]) == _amount(tb["tds_receivable"]) == Decimal("10000.00")
+    c = await api.get("/api/v1/financial/tds-reports", owner.token, params={"fy": "2026-27", "format": "csv"})
+    [line] = list(csv.DictReader(io.StringIO(c.text)))
+    assert (line["amount"], line["tds_amount"]) == ("50000.00", "10000.00")
+    aging = await _report(api, owner, "arrears-aging")
+    assert aging["totals"]["balance"]["amount"] == "209000.00" == tb[f"ar:{lease.tenant_id}"]
