@@ -1,4 +1,5 @@
-"""The arrears ageing rule: buckets by days past due, balance forward over the newest charges. Pure."""
+"""The arrears ageing rule (buckets by days past due, balance forward over the newest charges) and the
+owner statement's split of what a payment settled. Pure."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pmsaas.domain.financial.aging import (
     arrears_aging,
     bucket_of,
 )
+from pmsaas.domain.financial.owner_statement import InvoiceCollection, split_collection
 
 AS_OF = date(2026, 12, 15)
 TENANT = uuid4()
@@ -106,3 +108,20 @@ def test_a_partly_paid_tenant_ages_from_the_newest_invoice():
     assert oldest == date(2026, 12, 10)
     buckets, oldest = age_balance(418_000_00 + 10_00, [old, new], AS_OF)
     assert (buckets["0_30"], buckets["90_plus"], oldest) == (418_000_00, 10_00, date(2026, 8, 5))
+
+
+# The owner statement's split of a payment allocation over the invoice's parts.
+parts = st.tuples(st.integers(0, 10**12), st.integers(-50, 10**10), st.integers(0, 10**11), st.integers(0, 10**12))
+
+
+@given(parts, st.floats(0, 1))
+def test_an_allocation_splits_exactly_and_in_proportion(figures, share):
+    rent, other, tax, deposit = figures
+    total = rent + other + tax + deposit
+    allocated = int(max(total, 1) * share)
+    split = split_collection(InvoiceCollection(uuid4(), False, allocated, rent, other, tax, deposit))
+    assert sum(split.values()) == allocated  # never a paisa more or less than the payment settled
+    if total > 0:
+        for name, figure in zip(("rent", "other_income", "tax", "deposit"), figures, strict=True):
+            exact = allocated * figure / total
+            assert abs(split[name] - exact) < 5, (name, split, exact)

@@ -13,15 +13,10 @@ from uuid import UUID
 
 from pmsaas.domain.financial.aging import AgingRow, arrears_aging
 from pmsaas.domain.financial.gstr1 import B2bRow, b2b_rows
+from pmsaas.domain.financial.owner_statement import OwnerStatement, owner_statement
 from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
-from pmsaas.domain.financial.property_reports import (
-    IncomeExpenseRow,
-    LeasePosition,
-    OwnerStatement,
-    income_and_expenses,
-    owner_statement,
-)
+from pmsaas.domain.financial.property_reports import IncomeExpenseRow, LeasePosition, income_and_expenses
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -155,7 +150,8 @@ async def owner_statements(
         before = await r.reports.movements(actor.org, None, start - timedelta(days=1), property_id)
         during = await r.reports.movements(actor.org, start, end, property_id)
         positions = await r.reports.lease_positions(actor.org, end, scope="all", property_id=property_id)
-        collected = await r.reports.collected(actor.org, start, end, property_id)
+        collections = await r.reports.collections(actor.org, start, end, property_id)
+        receipts = await r.reports.receipts(actor.org, start, end, property_id)
     statements = []
     for pid, name in sorted(names.items(), key=lambda kv: (kv[1], str(kv[0]))):
         mine = [p for p in positions if p.property_id == pid]
@@ -165,9 +161,10 @@ async def owner_statements(
                 property_name=name,
                 start=start,
                 end=end,
-                before=[m for m in before if m.property_id == pid],
-                during=[m for m in during if m.property_id == pid],
-                collected_minor=collected.get(pid, 0),
+                movements_before=[m for m in before if m.property_id == pid],
+                movements=[m for m in during if m.property_id == pid],
+                collections=[c for c in collections if c.property_id == pid],
+                receipts=[x for x in receipts if x.property_id == pid],
                 receivable_minor=sum(p.receivable_minor for p in mine),
                 deposits_held_minor=sum(p.deposit_held_minor for p in mine),
             )

@@ -24,6 +24,7 @@ from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.numbering import default_number_format
+from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.property_reports import LeasePosition, Movement
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
@@ -427,11 +428,18 @@ class ReportQueries(ABC):
         (``start`` None: from the first entry)."""
 
     @abstractmethod
-    async def collected(
+    async def collections(
         self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
-    ) -> dict[UUID, int]:
-        """Per property: minor units its tenants paid in ``[start, end]`` (payments' credits to
-        their receivables, less refunds' debits)."""
+    ) -> list[InvoiceCollection]:
+        """Per allocation of a payment dated up to ``end`` (``before``: dated before ``start``):
+        what it allocates to the invoice now, with the invoice's figures per part."""
+
+    @abstractmethod
+    async def receipts(
+        self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
+    ) -> list[Receipts]:
+        """Per property and side of ``start``: payments' credits and refunds' debits on its
+        tenants' receivables (the ledger)."""
 
     @abstractmethod
     async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:

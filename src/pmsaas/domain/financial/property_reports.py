@@ -1,4 +1,4 @@
-"""Rent roll, deposits held, income and expenses by property, owner statement: from ledger rows. Pure.
+"""Rent roll, deposits held, income and expenses by property: from ledger rows. Pure.
 
 Sign conventions (all figures in minor units here, Money at the edges): income and expenses are
 positive amounts (an income account's credit balance, an expense account's debit balance); a
@@ -108,78 +108,3 @@ def income_and_expenses(movements: list[Movement], names: dict[UUID, str]) -> li
     return sorted(
         rows.values(), key=lambda r: (r.property_id is None, r.property_name or "", str(r.property_id), r.month)
     )
-
-
-@dataclass(frozen=True)
-class OwnerStatement:
-    """A property's statement for ``start``..``end``, accrual basis (income when billed, expenses
-    when approved); ``collected`` is the cash (and TDS) received against its leases in the period."""
-
-    property_id: UUID
-    property_name: str
-    start: date
-    end: date
-    opening_balance_minor: int
-    rent_minor: int
-    other_income_minor: int
-    expenses_minor: int
-    management_fees_minor: int
-    collected_minor: int
-    receivable_minor: int  # the property's tenants owe at ``end``
-    deposits_held_minor: int  # at ``end``
-
-    @property
-    def closing_balance_minor(self) -> int:
-        return (
-            self.opening_balance_minor
-            + self.rent_minor
-            + self.other_income_minor
-            - self.expenses_minor
-            - self.management_fees_minor
-        )
-
-
-def owner_statement(
-    *,
-    property_id: UUID,
-    property_name: str,
-    start: date,
-    end: date,
-    before: list[Movement],
-    during: list[Movement],
-    collected_minor: int,
-    receivable_minor: int,
-    deposits_held_minor: int,
-) -> OwnerStatement:
-    """``before``: the property's movements before ``start`` (the opening balance is their net);
-    ``during``: those of the period."""
-    opening = IncomeExpenseRow(property_id, property_name, "")
-    for m in before:
-        opening.add(m)
-    period = IncomeExpenseRow(property_id, property_name, "")
-    for m in during:
-        period.add(m)
-    return OwnerStatement(
-        property_id=property_id,
-        property_name=property_name,
-        start=start,
-        end=end,
-        opening_balance_minor=opening.net_minor,
-        rent_minor=period.rent_minor,
-        other_income_minor=period.other_income_minor,
-        expenses_minor=period.expenses_minor,
-        management_fees_minor=period.management_fees_minor,
-        collected_minor=collected_minor,
-        receivable_minor=receivable_minor,
-        deposits_held_minor=deposits_held_minor,
-    )
-
-
-def months_between(start: date, end: date) -> list[str]:
-    """``YYYY-MM`` of every month from ``start`` to ``end``."""
-    y, m = start.year, start.month
-    out = []
-    while (y, m) <= (end.year, end.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out

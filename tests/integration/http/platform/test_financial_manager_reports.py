@@ -159,22 +159,45 @@ async def test_a_month_of_reports_reconciles_with_the_ledger(api, owner):
     assert _amount(ie["totals"]["rent_income"]) == -_amount(tb["rent_income"]) == Decimal("290000.00")
     assert _amount(ie["totals"]["total_expenses"]) == _amount(tb["expenses"]) == Decimal("17800.00")
 
-    # Owner statements for December: opening + income - expenses - fees = closing; collections are cash.
+    # Owner statements for December, income on cash: a payment's allocations split over the parts
+    # of the invoices it settled (August: 100,000 rent + 18,000 GST; December: + 3,00,000 deposit).
     os = await _report(api, owner, "owner-statements", **{"from": "2026-12-01", "to": "2026-12-31"})
     st = {r["property_id"]: r for r in os["rows"]}
-    a = st[shop.property_id]
-    assert a["opening_balance"]["amount"] == "83200.00"  # August's rent less November's expenses and fee
-    assert (a["rent_income"]["amount"], a["closing_balance"]["amount"]) == ("100000.00", "183200.00")
-    assert (a["collected"]["amount"], a["receivable"]["amount"]) == ("418000.00", "68000.00")
-    assert a["deposits_held"]["amount"] == "300000.00"
-    assert st[flat.property_id]["closing_balance"]["amount"] == "90000.00"
-    assert st[flat.property_id]["collected"]["amount"] == "0.00"  # paid in November
-    net = _total(ie["rows"], "net")
-    assert _total(os["rows"], "closing_balance") - Decimal("1000.00") == net  # less the unassigned expense
+    a = {k: v["amount"] for k, v in st[shop.property_id].items() if isinstance(v, dict)}
+    # Before December: 50,000 of August's 1,18,000 -> rent 42,372.89; less November's 16,800 expenses.
+    assert a["opening_balance"] == "25572.89"
+    # December's 4,18,000: 68,000 of August (rent 57,627.12) and 3,50,000 of December (rent 83,732.05).
+    assert (a["rent_collected"], a["other_income_collected"]) == ("141359.17", "0.00")
+    assert (a["tax_collected"], a["deposits_collected"], a["unapplied"]) == ("25444.65", "251196.18", "0.00")
+    assert (a["collected"], a["refunds"], a["expenses"], a["management_fees"]) == ("418000.00", "0.00", "0.00", "0.00")
+    assert a["closing_balance"] == "166932.06"  # opening + rent and other income collected - expenses - fees
+    assert (a["rent_billed"], a["receivable"], a["deposits_held"]) == ("100000.00", "68000.00", "300000.00")
+    b = st[flat.property_id]
+    assert (b["opening_balance"]["amount"], b["collected"]["amount"], b["closing_balance"]["amount"]) == (
+        "30000.00",
+        "0.00",
+        "30000.00",
+    )
     year = await _report(api, owner, "owner-statements", **{"from": "2026-01-01", "to": "2026-12-31"})
+    for r in year["rows"]:
+        parts = ("rent_collected", "other_income_collected", "tax_collected", "deposits_collected", "unapplied")
+        assert sum(_amount(r[p]) for p in parts) - _amount(r["refunds"]) == _amount(r["collected"])
+        assert _amount(r["opening_balance"]) == 0
+        spent = _amount(r["expenses"]) + _amount(r["management_fees"])
+        income = _amount(r["rent_collected"]) + _amount(r["other_income_collected"])
+        assert _amount(r["closing_balance"]) == income - spent
     assert _total(year["rows"], "collected") == _amount(tb["cash"]) == Decimal("498000.00")
+    # Each allocation is split on its own, so the year's split is the sum of its months' splits.
+    aug = await _report(api, owner, "owner-statements", **{"from": "2026-08-01", "to": "2026-08-31"})
+    shop_year = next(r for r in year["rows"] if r["property_id"] == shop.property_id)
+    shop_aug = next(r for r in aug["rows"] if r["property_id"] == shop.property_id)
+    for part in ("rent_collected", "tax_collected", "deposits_collected"):
+        assert _amount(shop_year[part]) == _amount(shop_aug[part]) + Decimal(a[part]), part
+    assert shop_aug["rent_collected"]["amount"] == "42372.89"
     one = await _report(api, owner, "owner-statements", property_id=shop.property_id, **{"from": "2026-12-01"})
-    assert [r["closing_balance"] for r in one["rows"]] == [a["closing_balance"]]
+    assert [r["closing_balance"]["amount"] for r in one["rows"]] == [a["closing_balance"]]
+    dec_to_date = await _report(api, owner, "owner-statements", **{"from": "2026-12-01", "to": "2026-12-13"})
+    assert {r["property_id"]: r["collected"]["amount"] for r in dec_to_date["rows"]}[shop.property_id] == "0.00"
 
     # GSTR-1 B2B: the shop's two invoices (not the flat's exempt rent; not the deposit).
     b2b = await _report(api, owner, "gstr1-b2b", **{"from": "2026-08", "to": "2026-12"})

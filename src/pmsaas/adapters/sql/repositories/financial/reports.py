@@ -14,6 +14,7 @@ from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.ports import LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import (
     INCOME_ACCOUNTS,
@@ -189,24 +190,78 @@ class SqlReportQueries(ReportQueries):
                     out.append(Movement(pid, _month(y, m), name, int(amount)))
         return out
 
-    async def collected(
+    async def collections(
         self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
-    ) -> dict[UUID, int]:
+    ) -> list[InvoiceCollection]:
+        pa, pay, inv, lines = F.payment_allocations, F.payments, F.invoices, F.invoice_lines
+        kind = lines.c.charge_type
+        parts = (
+            sa.select(
+                lines.c.invoice_id,
+                _sum_if(kind == "rent", lines.c.amount_minor).label("rent"),
+                _sum_if(kind.in_(("late_fee", "other")), lines.c.amount_minor).label("other"),
+                _sum_if(kind == "deposit", lines.c.amount_minor).label("deposit"),
+            )
+            .where(lines.c.organization_id == organization_id)
+            .group_by(lines.c.invoice_id)
+            .subquery("parts")
+        )
+        before = (je.c.entry_date < start).label("before")
         q = (
-            _lines(organization_id)
-            .join(leases, leases.c.id == jl.c.lease_id)
-            .add_columns(leases.c.property_id, -sa.func.sum(jl.c.amount_minor))
+            sa.select(
+                leases.c.property_id,
+                before,
+                pa.c.amount_minor,
+                parts.c.rent,
+                parts.c.other,
+                inv.c.round_off_minor,
+                inv.c.tax_minor,
+                parts.c.deposit,
+            )
+            .select_from(
+                pa.join(pay, pay.c.id == pa.c.payment_id)
+                .join(je, sa.and_(je.c.source_id == pay.c.id, je.c.source_type == "payment"))
+                .join(inv, inv.c.id == pa.c.invoice_id)
+                .join(parts, parts.c.invoice_id == inv.c.id)
+                .join(leases, leases.c.id == pay.c.lease_id)
+            )
             .where(
-                _RECEIVABLE,
-                je.c.source_type.in_(("payment", "refund")),
-                je.c.entry_date >= start,
+                pa.c.organization_id == organization_id,
+                je.c.organization_id == organization_id,
+                je.c.reverses_id.is_(None),
                 je.c.entry_date <= end,
             )
-            .group_by(leases.c.property_id)
         )
         if property_id is not None:
             q = q.where(leases.c.property_id == property_id)
-        return {pid: int(amount) for pid, amount in await self._conn.execute(q)}
+        # One row per allocation, each split on its own: the splits of two periods add up to the
+        # split of both together (grouping first would round differently).
+        return [
+            InvoiceCollection(pid, bool(b), int(alloc), int(rent), int(other) + int(off), int(tax), int(dep))
+            for pid, b, alloc, rent, other, off, tax, dep in await self._conn.execute(q)
+        ]
+
+    async def receipts(
+        self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
+    ) -> list[Receipts]:
+        before = (je.c.entry_date < start).label("before")
+        q = (
+            _lines(organization_id)
+            .join(leases, leases.c.id == jl.c.lease_id)
+            .add_columns(
+                leases.c.property_id,
+                before,
+                _sum_if(je.c.source_type == "payment", -jl.c.amount_minor),
+                _sum_if(je.c.source_type == "refund", jl.c.amount_minor),
+            )
+            .where(_RECEIVABLE, je.c.source_type.in_(("payment", "refund")), je.c.entry_date <= end)
+            .group_by(leases.c.property_id, before)
+        )
+        if property_id is not None:
+            q = q.where(leases.c.property_id == property_id)
+        return [
+            Receipts(pid, bool(b), int(paid), int(refunded)) for pid, b, paid, refunded in await self._conn.execute(q)
+        ]
 
     async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:
         q = (

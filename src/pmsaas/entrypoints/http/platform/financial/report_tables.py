@@ -14,7 +14,8 @@ from uuid import UUID
 
 from pmsaas.domain.financial.aging import BUCKETS, AgingRow
 from pmsaas.domain.financial.gstr1 import HEADS, B2bRow
-from pmsaas.domain.financial.property_reports import INCOME_ACCOUNTS, IncomeExpenseRow, LeasePosition, OwnerStatement
+from pmsaas.domain.financial.owner_statement import OwnerStatement
+from pmsaas.domain.financial.property_reports import INCOME_ACCOUNTS, IncomeExpenseRow, LeasePosition
 from pmsaas.domain.shared.money import Money
 
 Cell = Money | str | int | date | UUID | Decimal | bool | None
@@ -56,12 +57,18 @@ HEADERS: dict[str, list[str]] = {
         "from",
         "to",
         "opening_balance",
-        "rent_income",
-        "other_income",
+        "rent_collected",
+        "other_income_collected",
         "expenses",
         "management_fees",
         "closing_balance",
+        "tax_collected",
+        "deposits_collected",
+        "unapplied",
+        "refunds",
         "collected",
+        "rent_billed",
+        "other_income_billed",
         "receivable",
         "deposits_held",
     ],
@@ -156,12 +163,18 @@ def owner_statement_row(s: OwnerStatement, currency: str) -> Row:
         ("from", s.start),
         ("to", s.end),
         ("opening_balance", m(s.opening_balance_minor)),
-        ("rent_income", m(s.rent_minor)),
-        ("other_income", m(s.other_income_minor)),
+        ("rent_collected", m(s.rent_collected_minor)),
+        ("other_income_collected", m(s.other_income_collected_minor)),
         ("expenses", m(s.expenses_minor)),
         ("management_fees", m(s.management_fees_minor)),
         ("closing_balance", m(s.closing_balance_minor)),
+        ("tax_collected", m(s.tax_collected_minor)),
+        ("deposits_collected", m(s.deposits_collected_minor)),
+        ("unapplied", m(s.unapplied_minor)),
+        ("refunds", m(s.refunds_minor)),
         ("collected", m(s.collected_minor)),
+        ("rent_billed", m(s.rent_billed_minor)),
+        ("other_income_billed", m(s.other_income_billed_minor)),
         ("receivable", m(s.receivable_minor)),
         ("deposits_held", m(s.deposits_held_minor)),
     ]
