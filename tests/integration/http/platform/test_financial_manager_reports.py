@@ -246,3 +246,68 @@ async def test_the_tds_report_counts_the_rent_settled_not_the_receipt(api, owner
     assert (line["amount"], line["tds_amount"]) == ("50000.00", "10000.00")
     aging = await _report(api, owner, "arrears-aging")
     assert aging["totals"]["balance"]["amount"] == "209000.00" == tb[f"ar:{lease.tenant_id}"]
+
+
+async def test_credit_refunds_and_cancelled_invoices_reconcile(api, owner):
+    """Paid ahead, part refunded, an invoice cancelled: ageing shows the credit, the owner statement
+    the unapplied money and the refund, income the cancellation, all equal to the ledger."""
+    await set_country(api, owner, "IN")
+    flat = await make_lease(api, owner, "IN", property_type="residential", rent="10000.00")
+    await _invoice(api, owner, flat, "2026-12-01", "2026-12-05", ("Rent", "10000.00", "rent"))
+    body = {"lease_id": flat.id, "amount": money("15000.00"), "method": "cash", "received_on": "2026-12-02"}
+    paid = await api.post(PAYMENTS, owner.token, json=body, headers=key())
+    assert paid.status_code == 201, paid.text
+    refund = {"amount": money("2000.00"), "reason": "overpaid"}
+    r = await api.post(f"{PAYMENTS}/{paid.json()['data']['id']}/refund", owner.token, json=refund, headers=key())
+    assert r.status_code == 201, r.text
+    extra = invoice_body(flat, ("Parking", "4000.00", "other"), issue=True, issue_date="2026-12-03")
+    extra["due_date"] = "2026-12-03"
+    made = await api.post(INVOICES, owner.token, json=extra)
+    assert made.status_code == 201, made.text
+    # Issuing applied 3,000 of credit to it; refund that first, then cancel the invoice.
+    assert made.json()["data"]["amount_paid"]["amount"] == "3000.00"
+    r = await api.post(f"{PAYMENTS}/{paid.json()['data']['id']}/refund", owner.token, json=refund, headers=key())
+    assert r.status_code == 201, r.text
+    r = await api.post(f"{PAYMENTS}/{paid.json()['data']['id']}/refund", owner.token, json=refund, headers=key())
+    assert r.status_code == 201, r.text
+    assert (await api.post(f"{INVOICES}/{made.json()['data']['id']}/cancel", owner.token)).status_code == 200
+    tb = await trial_balance(api, owner)
+    # 10,000 billed, 15,000 paid, 6,000 refunded (the last 1,000 released from the rent), parking cancelled.
+    assert tb[f"ar:{flat.tenant_id}"] == "1000.00"
+
+    aging = await _report(api, owner, "arrears-aging")
+    [row] = aging["rows"]
+    assert (row["days_0_30"]["amount"], row["credit"]["amount"], row["balance"]["amount"]) == (
+        "1000.00",
+        "0.00",
+        "1000.00",
+    )
+    paid_ahead = await _report(api, owner, "arrears-aging", as_of="2026-12-02")
+    [row] = paid_ahead["rows"]  # 10,000 billed, 15,000 paid: 5,000 ahead, nothing due
+    assert (row["credit"]["amount"], row["total_due"]["amount"], row["balance"]["amount"]) == (
+        "5000.00",
+        "0.00",
+        "-5000.00",
+    )
+    with_parking = await _report(api, owner, "arrears-aging", as_of="2026-12-04")  # cancelled on the 15th
+    assert with_parking["rows"][0]["balance"]["amount"] == "-1000.00"
+
+    ie = await _report(api, owner, "income-expenses")
+    [dec] = ie["rows"]  # parking billed on the 3rd, reversed on the 15th
+    assert (dec["rent_income"]["amount"], dec["other_income"]["amount"]) == ("10000.00", "0.00")
+    early = await _report(api, owner, "income-expenses", **{"from": "2026-12-01", "to": "2026-12-14"})
+    assert early["rows"][0]["other_income"]["amount"] == "4000.00"
+
+    os = await _report(api, owner, "owner-statements")
+    [st] = os["rows"]
+    got = {
+        k: st[k]["amount"] for k in ("rent_collected", "other_income_collected", "unapplied", "refunds", "collected")
+    }
+    assert got == {
+        "rent_collected": "9000.00",  # what the payment settles of the rent now
+        "other_income_collected": "0.00",
+        "unapplied": "6000.00",  # received, since refunded
+        "refunds": "6000.00",
+        "collected": "9000.00",
+    }
+    assert _amount(st["collected"]) == _amount(tb["cash"]) and st["receivable"]["amount"] == "1000.00"
