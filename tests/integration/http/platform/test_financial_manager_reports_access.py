@@ -104,3 +104,17 @@ async def test_defaults_are_the_organizations_today_and_this_month(api, owner):
         "lease_id,property_id,property_name,unit_name,tenant_id,tenant_name,lease_status,"
         "start_date,end_date,rent,deposit_agreed,deposit_held,balance"
     ]
+
+
+@pytest.mark.today("2026-12-31T20:00:00+00:00")  # 1 January 2027, 01:30 in Mumbai
+async def test_as_of_is_the_organizations_today_in_its_time_zone(api, owner):
+    await set_country(api, owner, "IN")
+    r = await api.put(
+        f"/api/v1/organizations/{owner.org_id}/settings",
+        owner.token,
+        json={"country": "IN", "province": "MH", "time_zone": "Asia/Kolkata"},
+    )
+    assert r.status_code == 200, r.text
+    assert (await api.get(f"{REPORTS}/arrears-aging", owner.token)).json()["data"]["as_of"] == "2027-01-01"
+    ie = (await api.get(f"{REPORTS}/owner-statements", owner.token)).json()["data"]
+    assert (ie["from"], ie["to"]) == ("2027-01-01", "2027-01-31")
