@@ -246,4 +246,9 @@ def _text(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value  # a name like "=HYPERLINK(...)" stays text in a spreadsheet (OWASP CSV injection)
     return str(value)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
