@@ -45,11 +45,8 @@ def _this_month(today: date) -> tuple[date, date]:
 
 def resolve_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """Both missing: this month; one missing: the given one's month."""
-    if start is None and end is None:
-        start, end = _this_month(today)
-    elif start is None:
-        assert end is not None
-        start = end.replace(day=1)
+    if start is None:
+        start, end = _this_month(today) if end is None else (end.replace(day=1), end)
     elif end is None:
         end = _this_month(start)[1]
     check_period(start, end)
