@@ -57,6 +57,7 @@ from fakes.properties import (
     FakeTenantRepository,
     FakeUnitRepository,
 )
+from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
@@ -126,6 +127,7 @@ class FakeUnitOfWork(
         self.sequences = FakeNumberSequences(db_)
         self.budgets = FakeBudgetRepository(db_)
         self.payment_methods = FakePaymentMethodRepository(db_)
+        self.reports = FakeReportQueries(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

@@ -23,6 +23,7 @@ from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseReposi
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
 from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
 from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethodRepository, SqlPaymentRepository
+from pmsaas.adapters.sql.repositories.financial.reports import SqlReportQueries
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
@@ -115,6 +116,7 @@ _REPOSITORIES = (
     "webhooks",
     "recipients",
     "leases_to_bill",
+    "reports",
 )
 
 
@@ -420,6 +422,10 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
+
+    @cached_property
+    def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlReportQueries(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

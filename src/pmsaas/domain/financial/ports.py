@@ -15,13 +15,17 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
+from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.numbering import default_number_format
+from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
+from pmsaas.domain.financial.property_reports import LeasePosition, Movement
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.events import DomainEvent
@@ -389,6 +393,59 @@ class TdsRepository(ABC):
         and is left out)."""
 
 
+LeaseScope = Literal["in_effect", "deposits", "all"]
+
+
+class ReportQueries(ABC):
+    """Read-only sums over the journal for the managers' reports, aggregated by the database
+    (docs/reports.md). Dates are entry dates; every query is the organization's only."""
+
+    @abstractmethod
+    async def property_names(self, organization_id: UUID, property_id: UUID | None = None) -> dict[UUID, str]:
+        """The organization's live properties (or just ``property_id``: empty when it is not one)."""
+
+    @abstractmethod
+    async def receivable_balances(self, organization_id: UUID, as_of: date) -> list[ReceivableBalance]:
+        """Per tenant: the ``ar:<tenant>`` balance at ``as_of``."""
+
+    @abstractmethod
+    async def posted_charges(self, organization_id: UUID, as_of: date, tenant_ids: set[UUID]) -> list[PostedCharge]:
+        """The invoices posted to these tenants' receivables by ``as_of`` and not reversed by then."""
+
+    @abstractmethod
+    async def lease_positions(
+        self, organization_id: UUID, as_of: date, *, scope: LeaseScope, property_id: UUID | None = None
+    ) -> list[LeasePosition]:
+        """``in_effect``: leases (not draft) running at ``as_of``; ``deposits``: leases with a
+        deposit movement by ``as_of``; ``all``: every lease. Each with its receivable and deposit
+        held at ``as_of``."""
+
+    @abstractmethod
+    async def movements(
+        self, organization_id: UUID, start: date | None, end: date, property_id: UUID | None = None
+    ) -> list[Movement]:
+        """Income and expense movements per (property, month, group) dated in ``[start, end]``
+        (``start`` None: from the first entry)."""
+
+    @abstractmethod
+    async def collections(
+        self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
+    ) -> list[InvoiceCollection]:
+        """Per allocation of a payment dated up to ``end`` (``before``: dated before ``start``):
+        what it allocates to the invoice now, with the invoice's figures per part."""
+
+    @abstractmethod
+    async def receipts(
+        self, organization_id: UUID, start: date, end: date, property_id: UUID | None = None
+    ) -> list[Receipts]:
+        """Per property and side of ``start``: payments' credits and refunds' debits on its
+        tenants' receivables (the ledger)."""
+
+    @abstractmethod
+    async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        """Per lease whose tenant has a GSTIN: the recipient and the property's State."""
+
+
 # The payment gateway: charge a card, learn the outcome now or later (webhook).
 
 OutcomeStatus = Literal["succeeded", "failed", "pending"]
@@ -453,3 +510,4 @@ class FinancialUnitOfWork(UnitOfWork):
     budgets: BudgetRepository
     tds: TdsRepository
     billing: BillingWriter
+    reports: ReportQueries

@@ -10,6 +10,7 @@ from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseControlle
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
 from pmsaas.entrypoints.http.platform.financial.ledger import LedgerController
+from pmsaas.entrypoints.http.platform.financial.monthly_reports import ManagerReportController
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentController, PaymentMethodController
 from pmsaas.entrypoints.http.platform.financial.reports import ReportController
 from pmsaas.entrypoints.http.platform.financial.tax import FinancialTaxController
@@ -71,6 +72,7 @@ CONTROLLERS: list[Any] = [
     DepositController,
     ReportController,
     TdsReportController,
+    ManagerReportController,
     ExpenseController,
     BudgetController,
     NotificationController,
