@@ -119,7 +119,7 @@ def test_an_indian_tax_invoice_carries_every_rule_46_particular():
         "Place of supply Maharashtra (27)",  # State name and code (46(n))
         "Reverse charge No",  # 46(p)
         "9972",  # SAC (46(g))
-        "1,50,000.00 CGST 9% 13,500.00",  # taxable value, rate and amount per head (46(i)-(k))
+        "1,50,000.00 CGST 9% 13,500.00",  # taxable value, rate and amount per head (46(k)-(m))
         "SGST 9% 13,500.00",
         "Security deposit 6,000.00 Not a supply",
         "Total (INR) ₹1,83,000.00",  # ₹ and Indian grouping
@@ -272,3 +272,20 @@ def test_the_heavy_drawing_module_loads_on_the_first_document_only():
     import subprocess
 
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_fonts_and_their_licence_ship_with_the_package():
+    """A plain install copies data only where pyproject.toml lists it: the fonts must be listed."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import pmsaas
+
+    package = Path(pmsaas.__file__).resolve().parent
+    patterns = tomllib.loads((package.parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]
+    fonts = sorted((package / "adapters/documents/fonts").iterdir())
+    assert {f.name for f in fonts} >= {"NotoSans-Regular.ttf", "NotoSansDevanagari-Regular.ttf", "OFL.txt"}
+    for font in fonts:
+        name = font.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(name, p) for p in patterns["package-data"]["pmsaas"]), name

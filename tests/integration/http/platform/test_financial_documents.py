@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fin_support import invoice_body, key, make_lease, money, pdf_text, set_country
+from fin_support import invoice_body, key, make_lease, money, pdf_text
 
 pytestmark = pytest.mark.today("2026-12-01")
 
@@ -50,7 +50,8 @@ def _pdf(r, file_name: str, *, pattern: bool = False) -> str:
 async def test_a_tax_invoice_pdf_has_every_required_field(api, owner):
     await _india(api, owner)
     lease = await make_lease(api, owner, "IN", tenant_gstin=KA_GSTIN)
-    inv = await _issued(api, owner, lease, ("Rent December 2026", "150000.00", "rent"), ("Deposit", "6000.00", "deposit"))
+    rent, deposit = ("Rent December 2026", "150000.00", "rent"), ("Deposit", "6000.00", "deposit")
+    inv = await _issued(api, owner, lease, rent, deposit)
     text = _pdf(await api.get(f"{INVOICES}/{inv['id']}/pdf", owner.token), "Tax-Invoice-INV-26-27-000001.pdf")
     for field in (
         "Tax Invoice",
@@ -149,7 +150,6 @@ async def test_a_settlement_statement_pdf(api, owner):
         "Rupees Ninety-Two Thousand Only",
     ):
         assert field in text, (field, text)
-
 
 
 async def _three_documents(api, owner, **lease_fields):
