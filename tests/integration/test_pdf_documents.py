@@ -88,7 +88,9 @@ def _invoice(lease: LeaseRef, number: str, *lines: InvoiceLine) -> Invoice:
 def _text(document) -> str:
     pdf = asyncio.run(FpdfDocumentRenderer().render(document))
     assert pdf.startswith(b"%PDF")
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    # A reordered Devanagari vowel sign's second glyph has no text of its own (pypdf: a control code).
+    return "".join(c for c in text if c == "\n" or c >= " ")
 
 
 def test_an_indian_tax_invoice_carries_every_rule_46_particular():
@@ -100,7 +102,7 @@ def test_an_indian_tax_invoice_carries_every_rule_46_particular():
     invoice = _invoice(
         lease,
         "INV/26-27/000042",
-        InvoiceLine("Rent for December 2026", _m("150000"), ChargeType.RENT, taxes=gst),
+        InvoiceLine("Rent for December 2026 (किराया)", _m("150000"), ChargeType.RENT, taxes=gst),
         InvoiceLine("Security deposit", _m("6000"), ChargeType.DEPOSIT),
     )
     document = invoice_document(invoice, profile=IN_PROFILE, lease=lease, premises=MUMBAI)
@@ -113,6 +115,7 @@ def test_an_indian_tax_invoice_carries_every_rule_46_particular():
         "INV/26-27/000042",  # serial number (46(b)), date (46(c))
         "1 December 2026",
         "अनुराधा ट्रेडर्स",  # recipient: name, address, GSTIN (46(d)); Devanagari survives
+        "Rent for December 2026 (किराया)",  # conjuncts and a vowel sign drawn before its consonant
         "Shop 4B, Sea View Towers",
         "Mumbai, Maharashtra 400020",
         f"GSTIN: {TENANT_GSTIN}",

@@ -130,8 +130,11 @@ async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
 
 def pdf_text(pdf: bytes) -> str:
     """The text of a PDF as a reader's copy and paste gets it (pypdf's extractor: the fonts are
-    embedded subsets with Unicode maps, so ₹ and Devanagari come back as written)."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    embedded subsets with Unicode maps, so ₹ and Devanagari come back as written). A Devanagari
+    vowel sign drawn before its consonant (कि) is two glyphs for one cluster; only the first carries
+    the cluster's text, and pypdf shows the second as its raw code (a control character): dropped."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(c for c in text if c == "\n" or c >= " ")
 
 
 def mail_marker(api: Any) -> Any:

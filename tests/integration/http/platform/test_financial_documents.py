@@ -50,7 +50,7 @@ def _pdf(r, file_name: str, *, pattern: bool = False) -> str:
 async def test_a_tax_invoice_pdf_has_every_required_field(api, owner):
     await _india(api, owner)
     lease = await make_lease(api, owner, "IN", tenant_gstin=KA_GSTIN)
-    rent, deposit = ("Rent December 2026", "150000.00", "rent"), ("Deposit", "6000.00", "deposit")
+    rent, deposit = ("Rent December 2026 (किराया)", "150000.00", "rent"), ("Deposit", "6000.00", "deposit")
     inv = await _issued(api, owner, lease, rent, deposit)
     text = _pdf(await api.get(f"{INVOICES}/{inv['id']}/pdf", owner.token), "Tax-Invoice-INV-26-27-000001.pdf")
     for field in (
@@ -63,6 +63,7 @@ async def test_a_tax_invoice_pdf_has_every_required_field(api, owner):
         f"GSTIN: {KA_GSTIN}",
         "State: Karnataka (29)",
         "INV/26-27/000001",
+        "Rent December 2026 (किराया)",  # Devanagari drawn and extracted as written
         "Place of supply Maharashtra (27)",
         "9972",
         "1,50,000.00 CGST 9% 13,500.00",
