@@ -108,7 +108,7 @@ def invoice_document(
     sac = ("SAC",) if country == "IN" else ()
     lines = Table(
         columns=("#", "Description", *sac, "Taxable value", "Tax", "Rate", "Tax amount"),
-        widths=(5, 60, *((12,) if sac else ()), 24, 24, 12, 22),
+        widths=(8, 57, *((12,) if sac else ()), 24, 24, 12, 22),
         numeric=(False, False, *((False,) if sac else ()), True, False, True, True),
         rows=tuple(row for i, line in enumerate(invoice.lines, 1) for row in _line_rows(i, line, country)),
     )

@@ -212,3 +212,14 @@ async def test_bad_ids_and_a_bad_address(api, owner):
     kept = await _settings(api, owner, country="IN", state="MH", pan_number=None)  # absent: kept
     assert kept["address"] == ADDRESS
     assert (await _settings(api, owner, country="IN", state="MH", address=None))["address"] is None  # null: cleared
+
+
+async def test_a_pending_payment_has_no_receipt_yet(api, owner):
+    await _india(api, owner)
+    lease = await make_lease(api, owner, "IN", property_type="residential")
+    await _issued(api, owner, lease, ("Rent", "700.00", "rent"))
+    body = {"lease_id": lease.id, "amount": money("700.00"), "method": "card", "card_number": "4000000000000077"}
+    r = await api.post(PAYMENTS, owner.token, json=body, headers=key())
+    assert r.status_code == 201 and r.json()["data"]["status"] == "pending", r.text
+    r = await api.get(f"{PAYMENTS}/{r.json()['data']['id']}/receipt.pdf", owner.token)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "RESOURCE_CONFLICT", r.text
