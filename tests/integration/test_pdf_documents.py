@@ -292,3 +292,16 @@ def test_the_fonts_and_their_licence_ship_with_the_package():
     for font in fonts:
         name = font.relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(name, p) for p in patterns["package-data"]["pmsaas"]), name
+
+
+def test_a_draft_says_so_and_a_cancelled_invoice_says_it_is_void():
+    lease = _lease("INR", "Tara Tenant")
+    draft = _invoice(lease, "", InvoiceLine("Rent", _m("45000"), ChargeType.RENT))
+    draft.number = None
+    document = invoice_document(draft, profile=IN_PROFILE, lease=lease, premises=MUMBAI)
+    assert document.title == "Bill of Supply (draft)" and document.file_name == "Bill-of-Supply-draft.pdf"
+    cancelled = _invoice(lease, "INV/26-27/000044", InvoiceLine("Rent", _m("45000"), ChargeType.RENT))
+    cancelled.cancelled_at = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    assert "CANCELLED on 3 December 2026" in _text(
+        invoice_document(cancelled, profile=IN_PROFILE, lease=lease, premises=MUMBAI)
+    )

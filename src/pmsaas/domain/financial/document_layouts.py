@@ -95,7 +95,8 @@ def invoice_document(
 ) -> Document:
     country = profile.country
     rates = [t.rate for line in invoice.lines for t in line.taxes]
-    title = T.invoice_title(country=country, gst_registered=profile.gst_registered, tax_rates=rates)
+    kind = T.invoice_title(country=country, gst_registered=profile.gst_registered, tax_rates=rates)
+    title = kind if invoice.number else f"{kind} (draft)"  # a draft has no serial number yet
     number = invoice.number or "Draft"
     facts = [("Invoice no.", number), ("Invoice date", T.long_date(invoice.issue_date))]
     facts.append(("Terms", f"Payment due by {T.long_date(invoice.due_date)}"))
@@ -129,14 +130,16 @@ def invoice_document(
         totals.append(("Round off", T.format_money(invoice.round_off)))
     totals.append((f"Total ({invoice.currency})", T.format_money(invoice.total, symbol=True)))
     notes = [invoice.notes] if invoice.notes else []
+    if invoice.cancelled_at is not None:
+        notes.insert(0, f"CANCELLED on {T.long_date(invoice.cancelled_at.date())}: this invoice is void.")
     if any(line.charge_type == ChargeType.DEPOSIT for line in invoice.lines):
         notes.append("The security deposit is refundable: it is not consideration for a supply and bears no tax.")
-    if title == "Bill of Supply":
+    if title.startswith("Bill of Supply"):
         notes.append("No GST is charged on the supplies in this bill (CGST Rules, rule 49).")
     return Document(
         title=title,
         number=number,
-        file_name=T.file_name(title, invoice.number),
+        file_name=T.file_name(kind, invoice.number),
         facts=tuple(facts),
         parties=(supplier(profile), recipient(lease, premises, country)),
         tables=tuple(tables),
