@@ -16,7 +16,7 @@ from dependency_injector import containers, providers
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
-from pmsaas.adapters.documents.invoice_pdf import FpdfInvoiceRenderer
+from pmsaas.adapters.documents.renderer import FpdfDocumentRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
@@ -271,7 +271,7 @@ class Container(containers.DeclarativeContainer):
     message_provider = providers.Singleton(_message_provider, settings, mail_transport)
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
     callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
-    invoice_renderer = providers.Singleton(FpdfInvoiceRenderer)
+    document_renderer = providers.Singleton(FpdfDocumentRenderer)  # PDFs; fpdf2 loads on the first one
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)

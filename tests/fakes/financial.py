@@ -175,6 +175,7 @@ class FakeOrganizationProfiles(OrganizationProfiles):
             tax_registration_number=_text(extra, "tax_registration_number"),
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
             time_zone=settings.time_zone,
+            address=_text(extra, "address"),
         )
 
 

@@ -13,13 +13,14 @@ from decimal import Decimal
 from uuid import UUID
 
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
+from pmsaas.domain.financial.document_layouts import invoice_document
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.periods import service_period
 from pmsaas.domain.financial.ports import (
+    DocumentRenderer,
     FinancialUnitOfWork,
     InvoiceFilter,
-    InvoiceRenderer,
     LeaseRef,
     OrganizationProfile,
     PaymentFilter,
@@ -269,7 +270,7 @@ async def send_invoice(
     actor: Actor,
     invoice_id: UUID,
     mailer: EmailSender,
-    renderer: InvoiceRenderer,
+    renderer: DocumentRenderer,
 ) -> Invoice:
     """Issues a draft and marks it sent in one transaction, then e-mails it with its PDF.
 
@@ -280,6 +281,7 @@ async def send_invoice(
     async with uow:
         invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
         lease = await uow.lease_directory.get(actor.org, invoice.lease_id)
+        premises = await uow.lease_directory.premises(actor.org, invoice.lease_id)
         profile = await uow.organization_profiles.get(actor.org)
         if not lease.tenant_email:
             raise ValidationFailed.single("tenant.email", "the tenant has no e-mail address")
@@ -291,7 +293,8 @@ async def send_invoice(
         await uow.invoices.update(invoice, expected_version=version)
         uow.record(invoice.event("invoice.sent", now))
         await uow.commit()
-    pdf = renderer.render(invoice, profile=profile, lease=lease)
+    document = invoice_document(invoice, profile=profile, lease=lease, premises=premises)
+    pdf = await renderer.render(document)
     assert lease.tenant_email is not None
     assert invoice.number is not None  # issued above
     await mailer.send(
@@ -302,7 +305,7 @@ async def send_invoice(
                 f"Dear {lease.tenant_name or 'tenant'},\n\nplease find attached invoice {invoice.number} "
                 f"for {invoice.total} {invoice.currency}, due {invoice.due_date.isoformat()}.\n"
             ),
-            attachments=(EmailAttachment(f"{invoice.number.replace('/', '-')}.pdf", "application/pdf", pdf),),
+            attachments=(EmailAttachment(document.file_name, "application/pdf", pdf),),
         )
     )
     return invoice

@@ -19,6 +19,7 @@ from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
+from pmsaas.domain.financial.documents import Document
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
@@ -89,6 +90,7 @@ class OrganizationProfile:
     invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
     is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
     time_zone: str = "UTC"  # IANA zone: the organization's "today" (a payment's received_on)
+    address: str | None = None  # the supplier's address printed on its documents (lines split on newlines)
 
     @classmethod
     def with_defaults(
@@ -122,6 +124,29 @@ class LeaseDirectory(ABC):
     @abstractmethod
     async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
         """A live property of this organization (expenses and budgets name one by id)."""
+
+    @abstractmethod
+    async def premises(self, organization_id: UUID, lease_id: UUID) -> Premises:
+        """Where the leased unit is (the recipient's address on documents). Raises NotFound."""
+
+
+@dataclass(frozen=True)
+class Premises:
+    """The leased property and unit: the tenant's address on its documents and, in India, the
+    place of supply of renting immovable property (IGST Act s.12(3): where the property is)."""
+
+    property_name: str
+    unit_name: str | None
+    street: str
+    city: str
+    region: str  # province / State (ISO code)
+    postal_code: str
+    country: str
+
+    def lines(self, region_label: str | None = None) -> tuple[str, ...]:
+        unit = f"{self.unit_name}, {self.property_name}" if self.unit_name else self.property_name
+        place = f"{self.city}, {region_label or self.region} {self.postal_code}".strip()
+        return (unit, self.street, place)
 
 
 class OrganizationProfiles(ABC):
@@ -491,10 +516,10 @@ class PaymentGateway(ABC):
         that is not an event of the gateway's shape."""
 
 
-class InvoiceRenderer(ABC):
+class DocumentRenderer(ABC):
     @abstractmethod
-    def render(self, invoice: Invoice, *, profile: OrganizationProfile, lease: LeaseRef) -> bytes:
-        """The invoice as a PDF document."""
+    async def render(self, document: Document) -> bytes:
+        """The document as a PDF (drawn off the event loop: rendering takes tens of milliseconds)."""
 
 
 class FinancialUnitOfWork(UnitOfWork):

@@ -37,6 +37,7 @@ KEYS = (
     "receipt_number_format",
     "invoice_round_off",
     "is_housing_society",
+    "address",
 )
 _FLAGS = ("gst_registered", "invoice_round_off", "is_housing_society")
 # ISO 3166-2:IN (the organization's State) -> GST State code (the GSTIN's first two digits).
@@ -66,6 +67,9 @@ class TaxIdentity:
     # Rs 7,500 a month per flat (docs/tax-rules.md §2.5). False (a landlord): maintenance charged to
     # a tenant is taxed as a real-estate service. ``None`` (a client's null) is false.
     is_housing_society: bool | None = False
+    # The supplier's address, printed on its invoices and receipts (CGST rules 46(a), 49, 50):
+    # lines separated by newlines.
+    address: str | None = None
 
     @classmethod
     def from_extra(cls, extra: dict[str, object]) -> TaxIdentity:
@@ -112,7 +116,14 @@ class TaxIdentity:
             tax_registration_number=trn,
             invoice_round_off=round_off,
             is_housing_society=society,
+            address=_address_lines(self.address),
         )
+
+
+def _address_lines(address: str | None) -> str | None:
+    """Blank lines and edge spaces dropped; None when nothing is left."""
+    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
+    return "\n".join(lines) or None
 
 
 def _checked(

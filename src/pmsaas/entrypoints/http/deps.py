@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from litestar import Request
 from litestar.di import NamedDependency
 
-from pmsaas.domain.financial.ports import InvoiceRenderer, PaymentGateway
+from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
@@ -149,8 +149,8 @@ class RequestContext:
         return port
 
     @property
-    def invoice_renderer(self) -> InvoiceRenderer:
-        port: InvoiceRenderer = self._container.invoice_renderer()
+    def document_renderer(self) -> DocumentRenderer:
+        port: DocumentRenderer = self._container.document_renderer()
         return port
 
     # -- operations

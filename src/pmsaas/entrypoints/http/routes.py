@@ -6,6 +6,7 @@ from typing import Any
 
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
+from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
@@ -70,6 +71,7 @@ CONTROLLERS: list[Any] = [
     PaymentWebhookController,
     LedgerController,
     DepositController,
+    FinancialDocumentController,
     ReportController,
     TdsReportController,
     ManagerReportController,

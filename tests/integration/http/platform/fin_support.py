@@ -4,12 +4,13 @@ port, so the tests do not depend on the leasing HTTP API)."""
 
 from __future__ import annotations
 
-import re
+import io
 import uuid
-import zlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from pypdf import PdfReader
 
 from pmsaas.adapters.sql.tables.properties import leases, tenants, units
 from support import property_body
@@ -128,10 +129,12 @@ async def set_org_pan(api: Any, owner: Any, pan: str | None) -> None:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text drawn in an fpdf2 document (its content streams are zlib-compressed). A decompressor
-    object stops at the end of the zlib data, so the line break before ``endstream`` never matters."""
-    streams = re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
-    return " ".join(zlib.decompressobj().decompress(s).decode("latin-1") for s in streams if s[:1] == b"x")
+    """The text of a PDF as a reader's copy and paste gets it (pypdf's extractor: the fonts are
+    embedded subsets with Unicode maps, so ₹ and Devanagari come back as written). A Devanagari
+    vowel sign drawn before its consonant (कि) is two glyphs for one cluster; only the first carries
+    the cluster's text, and pypdf shows the second as its raw code (a control character): dropped."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(c for c in text if c == "\n" or c >= " ")
 
 
 def mail_marker(api: Any) -> Any:

@@ -101,8 +101,9 @@ async def test_a_tax_invoice_shows_both_gstins_and_the_place_of_supply(api, owne
     assert r.status_code == 200, r.text
     [mail] = mails_since(api, marker)
     text = pdf_text(mail.attachments[0].content)
-    assert "Tax Invoice" in text and f"GSTIN: {MH_GSTIN}" in text and f"Recipient GSTIN: {KA_GSTIN}" in text
-    assert "Place of supply: MH" in text and "Reverse charge: No" in text
+    assert "Tax Invoice" in text and f"GSTIN: {MH_GSTIN}" in text and f"GSTIN: {KA_GSTIN}" in text
+    assert "State: Karnataka (29)" in text  # the recipient's, from its GSTIN
+    assert "Place of supply Maharashtra (27)" in text and "Reverse charge No" in text
 
 
 async def test_only_the_organizations_managers_set_it_and_never_for_another(api, owner, other_owner):

@@ -45,6 +45,7 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "receipt_number_format": None,
         "invoice_round_off": False,
         "is_housing_society": False,
+        "address": None,
     }
 
 
@@ -68,6 +69,7 @@ async def test_create_makes_the_creator_owner(api, owner):
         "receipt_number_format": None,
         "invoice_round_off": False,
         "is_housing_society": False,
+        "address": None,
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

@@ -14,6 +14,7 @@ from pmsaas.domain.financial.ports import (
     LeaseRef,
     OrganizationProfile,
     OrganizationProfiles,
+    Premises,
 )
 from pmsaas.domain.shared.errors import NotFound
 
@@ -26,6 +27,7 @@ _leases = sa.table(
     sa.column("status", sa.String()),
     sa.column("currency", sa.String()),
     sa.column("tds_applicable", sa.Boolean()),
+    sa.column("unit_id", sa.Uuid()),
 )
 _tenants = sa.table(
     "properties_tenants",
@@ -44,8 +46,14 @@ _properties = sa.table(
     sa.column("organization_id", sa.Uuid()),
     sa.column("type", sa.String()),
     sa.column("province", sa.String()),
+    sa.column("name", sa.String()),
+    sa.column("street", sa.String()),
+    sa.column("city", sa.String()),
+    sa.column("postal_code", sa.String()),
+    sa.column("country", sa.String()),
     sa.column("deleted_at", sa.DateTime()),
 )
+_units = sa.table("properties_units", sa.column("id", sa.Uuid()), sa.column("name", sa.String()))
 _organizations = sa.table(
     "organizations_organizations",
     sa.column("id", sa.Uuid()),
@@ -127,6 +135,19 @@ class SqlLeaseDirectory(LeaseDirectory):
         )
         return (await self._conn.execute(query)).first() is not None
 
+    async def premises(self, organization_id: UUID, lease_id: UUID) -> Premises:
+        p, le = _properties, _leases
+        query = (
+            sa.select(p.c.name, _units.c.name.label("unit_name"), p.c.street, p.c.city, p.c.province)
+            .add_columns(p.c.postal_code, p.c.country)
+            .select_from(le.join(p, p.c.id == le.c.property_id).outerjoin(_units, _units.c.id == le.c.unit_id))
+            .where(le.c.organization_id == organization_id, le.c.id == lease_id)
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            raise NotFound("lease", lease_id)
+        return Premises(row.name, row.unit_name, row.street, row.city, row.province, row.postal_code, row.country)
+
 
 # The per-payment reads as prebuilt statements with bound parameters: built (and compiled) once.
 _LEASE_BY_ID = SqlLeaseDirectory._select().where(
@@ -167,6 +188,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
             is_housing_society=bool(extra.get("is_housing_society", False)),
             time_zone=row.time_zone or "UTC",
+            address=_text(extra, "address"),
         )
 
 

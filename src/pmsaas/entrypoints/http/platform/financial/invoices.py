@@ -249,7 +249,7 @@ class InvoiceController(Controller):
             actor=ctx.actor,
             invoice_id=invoice_id,
             mailer=ctx.mailer,
-            renderer=ctx.invoice_renderer,
+            renderer=ctx.document_renderer,
         )
         return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 

@@ -28,6 +28,8 @@ from pmsaas.entrypoints.http.structs import Input, Name
 Country = Literal["IN", "CA", "US"]
 TaxText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 NumberFormat = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+# Printed on documents: lines separated by newlines, no other control characters.
+AddressText = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"^[^\x00-\x09\x0b-\x1f\x7f]+$")]
 
 
 class SettingsIn(Input):
@@ -49,6 +51,8 @@ class SettingsIn(Input):
     invoice_round_off: bool | msgspec.UnsetType | None = msgspec.UNSET
     # India only: a housing society billing its members (entry 77(c) applies); default false (a landlord).
     is_housing_society: bool | msgspec.UnsetType | None = msgspec.UNSET
+    # The organization's address printed on its invoices and receipts (lines separated by newlines).
+    address: AddressText | msgspec.UnsetType | None = msgspec.UNSET
 
     def tax_changes(self) -> dict[str, object]:
         return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
@@ -102,6 +106,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     receipt_number_format: str | None  # null: the default, RCPT/{fy}/{seq:06d}
     invoice_round_off: bool  # India: invoices rounded to the nearest rupee at issue
     is_housing_society: bool  # India: a housing society billing its members (entry 77(c))
+    address: str | None  # printed on invoices and receipts
 
     @classmethod
     def of(cls, o: Organization) -> SettingsOut:
@@ -121,6 +126,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             receipt_number_format=tax.receipt_number_format,
             invoice_round_off=bool(tax.invoice_round_off),
             is_housing_society=bool(tax.is_housing_society),
+            address=tax.address,
         )
 
 
