@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
+from pmsaas.adapters.sql.outbox_order import lock_commit_order
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
@@ -36,6 +37,7 @@ from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotification
 from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
 from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
 from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhook_messages import SqlWebhookMessageRepository
 from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
@@ -112,6 +114,7 @@ _REPOSITORIES = (
     "channels",
     "preferences",
     "webhooks",
+    "webhook_messages",
     "recipients",
     "leases_to_bill",
 )
@@ -191,9 +194,18 @@ class SqlUnitOfWork(
         except Exception:
             self._conn = None
 
+    @classmethod
+    def joined(cls, engine: AsyncEngine, conn: AsyncConnection) -> SqlUnitOfWork:
+        """Repositories over a connection whose transaction another owns (the outbox relay's): its
+        subscribers write there, and the owner commits. Not entered, never committed."""
+        uow = cls(engine)
+        uow._conn = conn
+        return uow
+
     async def commit(self) -> None:
         conn = self.connection
         if self.events:
+            await lock_commit_order(conn)  # the outbox sequence follows commit order (outbox_order.py)
             await conn.execute(
                 outbox.insert(),
                 [
@@ -353,6 +365,10 @@ class SqlUnitOfWork(
     @cached_property
     def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def webhook_messages(self) -> SqlWebhookMessageRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlWebhookMessageRepository(self.connection)
 
     @cached_property
     def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]  # read-only: one per connection
