@@ -15,6 +15,7 @@ from fakes.webhook_receiver import Receiver
 from pmsaas.adapters.net.webhook_sender import HttpxWebhookSender
 from pmsaas.adapters.sql.tables.notifications import outbox, webhook_messages, webhooks
 from pmsaas.domain.notifications.delivery import deliver_due_webhooks
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.entrypoints.worker.tasks import relay_outbox
 from support import property_body
@@ -111,3 +112,15 @@ async def event_ids(api: Any, owner: Any, name: str = "property.created") -> lis
             .order_by(outbox.c.seq)
         )
         return list(rows.scalars())
+
+
+async def record_event(api: Any, owner: Any, name: str = "property.created", **data: Any) -> uuid.UUID:
+    """An event committed through a unit of work, as a use case would (no token needed: the clock may
+    be days ahead of the owner's sign-in)."""
+    event = DomainEvent(
+        name=name, organization_id=uuid.UUID(owner.org_id), occurred_at=api.container.clock().now(), data=data
+    )
+    async with api.container.uow() as uow:
+        uow.record(event)
+        await uow.commit()
+    return event.id

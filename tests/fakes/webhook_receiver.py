@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     port: int = 0
     _server: asyncio.Server | None = None
+    _loop: Any = None
+    _thread: Any = None
     _open: set[asyncio.StreamWriter] = field(default_factory=set)
 
     def url(self, host: str = "receiver.example.com", path: str = "/hook") -> str:
@@ -61,16 +64,31 @@ class Receiver:
         return seen
 
     async def start(self) -> Receiver:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        """Serves from its own thread and event loop: the app under test (the test client runs it on
+        another thread) and the test itself may both be waiting on a delivery."""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="webhook-receiver", daemon=True)
+        self._thread.start()
+        self._server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._handle, "127.0.0.1", 0), self._loop
+        ).result(5)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            for writer in list(self._open):  # a hanging answer holds its connection open
-                writer.close()
-            await self._server.wait_closed()
+            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop.close()
+            self._server = None
+
+    async def _close(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._open):  # a hanging answer holds its connection open
+            writer.close()
+        await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._open.add(writer)

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from dependency_injector import providers
 
 from conftest import SUITE_CLOCK
 from fakes.webhook_receiver import standard_webhooks_verify
@@ -22,16 +23,15 @@ from pmsaas.domain.notifications.delivery import WebhookFanOut
 from pmsaas.domain.notifications.messages import MAX_ATTEMPTS, retry_delay
 from pmsaas.domain.shared.outbox import relay_outbox
 from pmsaas.domain.shared.ports import OutboxSubscriber
-from webhook_support import (  # noqa: F401  (fixtures)
+from webhook_support import (
     HOOKS,
     deliver,
     event_ids,
+    loopback_sender,
     messages,
     new_property,
-    receiver,
     register,
     relay,
-    sender,
     webhook_row,
 )
 
@@ -242,10 +242,6 @@ async def test_redirects_are_not_followed(api, owner, receiver, sender):
 )
 async def test_a_name_rebound_to_a_private_address_is_refused_at_connect_time(api, owner, receiver, address):
     """Registration saw a public address; at delivery the name answers a private one: no request."""
-    from dependency_injector import providers
-
-    from webhook_support import loopback_sender
-
     strict = loopback_sender({"rebind.example.com": [address]}, allow_loopback=False)
     api.container.webhook_sender.override(providers.Object(strict))
     try:
