@@ -106,8 +106,10 @@ class SqlWebhookMessageRepository(WebhookMessageRepository):
     async def add_new(self, messages: builtins.list[WebhookMessage]) -> int:
         if not messages:
             return 0
-        result = await self._conn.execute(insert_ignore(self._conn, m).values([_row(x) for x in messages]))
-        return max(result.rowcount, 0)
+        inserted = await self._conn.execute(
+            insert_ignore(self._conn, m).values([_row(x) for x in messages]).returning(m.c.id)
+        )
+        return len(inserted.all())
 
     def _with_webhook(self) -> Any:
         return sa.select(m, *_WEBHOOK_COLUMNS).join(w, w.c.id == m.c.webhook_id)
@@ -169,12 +171,26 @@ class SqlWebhookMessageRepository(WebhookMessageRepository):
         if not results:
             return
         await self._conn.execute(d.insert(), [_attempt_row(r.delivery) for _, r in results])
-        for message, _ in results:
-            await self._conn.execute(
-                m.update()
-                .where(m.c.organization_id == message.organization_id, m.c.id == message.id)
-                .values(status=message.status, next_attempt_at=message.next_attempt_at, finished_at=message.finished_at)
-            )
+        # One executemany (pipelined by psycopg), not a round trip per message.
+        await self._conn.execute(
+            m.update()
+            .where(m.c.organization_id == sa.bindparam("org"), m.c.id == sa.bindparam("mid"))
+            .values(
+                status=sa.bindparam("new_status"),
+                next_attempt_at=sa.bindparam("next_at", type_=m.c.next_attempt_at.type),
+                finished_at=sa.bindparam("done_at", type_=m.c.finished_at.type),
+            ),
+            [
+                {
+                    "org": x.organization_id,
+                    "mid": x.id,
+                    "new_status": x.status,
+                    "next_at": x.next_attempt_at,
+                    "done_at": x.finished_at,
+                }
+                for x, _ in results
+            ],
+        )
         for message, result in results:
             if result.disable_reason is not None:
                 await self._conn.execute(
