@@ -34,7 +34,6 @@ import base64
 import hashlib
 import hmac
 import multiprocessing as mp
-import statistics
 import sys
 import time
 import uuid
@@ -196,7 +195,7 @@ async def _workers(container: Any, stop: asyncio.Event) -> None:
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def _backlog(container: Any, org: uuid.UUID, receiver: ReceiverProcess, n: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import SUITE_CLOCK
 from fakes.webhook_receiver import standard_webhooks_verify
+from ops_support import make_place, make_tenant, make_ticket
 from webhook_support import HOOKS, deliver, messages, new_property, record_event, register, relay
 
 pytestmark = pytest.mark.today("2026-12-01")
@@ -135,3 +136,23 @@ async def test_unknown_ids_are_404_and_write_nothing(api, owner, receiver, sende
     r = await api.post(f"{HOOKS}/{hook['id']}/deliveries/not-a-uuid/redeliver", owner.token)
     assert r.status_code in (404, 422)
     assert receiver.requests == [] and await messages(api, owner) == []
+
+
+async def test_story_a_tenants_maintenance_request_reaches_the_ticketing_webhook_signed(api, owner, receiver, sender):
+    """The issue's story, webhook part: a tenant files a ticket over HTTP; the ticketing surface's
+    webhook (the caller's own secret) receives a signed ``ticket.created`` it verifies."""
+    secret = "the-integrators-own-secret"
+    r = await api.post(
+        "/v1/webhooks", owner.token, json={"url": receiver.url(), "events": ["ticket.created"], "secret": secret}
+    )
+    assert r.status_code == 201, r.text
+    place = await make_place(api, owner)
+    tenant = await make_tenant(api, owner, place)
+    await relay(api)
+    ticket = await make_ticket(api, tenant.token, place)
+    await relay(api)
+    assert await deliver(api, owner) == 1
+    [request] = receiver.requests
+    assert verified(secret, request)
+    assert request.json["event"] == "ticket.created" and request.json["webhook_id"] == r.json()["data"]["id"]
+    assert ticket["id"] in str(request.json["data"])
