@@ -34,6 +34,7 @@ import base64
 import hashlib
 import hmac
 import multiprocessing as mp
+import os
 import sys
 import time
 import uuid
@@ -203,7 +204,7 @@ async def _backlog(container: Any, org: uuid.UUID, receiver: ReceiverProcess, n:
     for _ in range(n):
         await _commit(container, org, committed)
     stop = asyncio.Event()
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     workers = asyncio.create_task(_workers(container, stop))
     while True:
         await asyncio.sleep(0.25)
@@ -214,8 +215,15 @@ async def _backlog(container: Any, org: uuid.UUID, receiver: ReceiverProcess, n:
             raise RuntimeError("backlog not delivered within 10 minutes")
     stop.set()
     await workers
+    used = time.process_time() - cpu  # this process: relay + delivery (the receiver is another process)
     last = max(snap["first"][k] for k in committed)
-    return {"events": n, "seconds": last - started, "events_per_second": n / (last - started), "bad": snap["bad"]}
+    return {
+        "events": n,
+        "seconds": last - started,
+        "events_per_second": n / (last - started),
+        "cpu_ms_per_event": used * 1000 / n,
+        "bad": snap["bad"],
+    }
 
 
 async def _steady(container: Any, org: uuid.UUID, receiver: ReceiverProcess, rate: int, seconds: int) -> dict[str, Any]:
@@ -267,7 +275,8 @@ async def _run(args: argparse.Namespace) -> None:
                 backlog = await _backlog(container, org, receiver, args.backlog)
                 print(
                     f"[{args.db}] backlog: {backlog['events']} events verified in {backlog['seconds']:.1f} s"
-                    f" = {backlog['events_per_second']:.0f} events/s (bad signatures: {backlog['bad']})"
+                    f" = {backlog['events_per_second']:.0f} events/s, {backlog['cpu_ms_per_event']:.2f} ms CPU per event"
+                    f" in the worker process (bad signatures: {backlog['bad']}; load average {os.getloadavg()[0]:.1f})"
                 )
                 steady = await _steady(container, org, receiver, args.rate, args.seconds)
                 print(

@@ -7,7 +7,7 @@ server name (SNI, and so certificate verification) set to the original host. Not
 name a second time between the check and the connection.
 
 Redirects are not followed (a 3xx is a failed attempt); the whole attempt is bounded by the timeout
-(10 s by default); the response body is never read.
+(10 s by default); of the response body at most 64 KiB is read, and discarded.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pmsaas.domain.notifications.ports import WebhookSender
 from pmsaas.domain.shared.network import HostResolver, IPAddress, is_public, legacy_ipv4
 
 USER_AGENT = "pmsaas-webhooks/1"
+MAX_DRAINED_BYTES = 64 * 1024
 
 
 class Refused(Exception):
@@ -99,7 +100,16 @@ class HttpxWebhookSender(WebhookSender):
         client = self._http()
         request = client.build_request("POST", target, content=body, headers=sent, extensions=extensions)
         response = await client.send(request, stream=True)
-        await response.aclose()  # the body is never read: only the status matters
+        try:
+            # Only the status matters. A short body is drained so the connection can be reused; a long
+            # one is not read further (closing drops the connection).
+            drained = 0
+            async for chunk in response.aiter_raw():
+                drained += len(chunk)
+                if drained > MAX_DRAINED_BYTES:
+                    break
+        finally:
+            await response.aclose()
         return response.status_code
 
     async def send(self, url: str, body: bytes, headers: dict[str, str]) -> SendOutcome:
