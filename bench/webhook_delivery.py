@@ -276,7 +276,8 @@ async def _run(args: argparse.Namespace) -> None:
                 print(
                     f"[{args.db}] backlog: {backlog['events']} events verified in {backlog['seconds']:.1f} s"
                     f" = {backlog['events_per_second']:.0f} events/s,"
-                    f" {backlog['cpu_ms_per_event']:.2f} ms CPU per event in the worker process (bad signatures: {backlog['bad']}; load average {os.getloadavg()[0]:.1f})"
+                    f" {backlog['cpu_ms_per_event']:.2f} ms CPU per event in the worker process"
+                    f" (bad signatures: {backlog['bad']}; load average {os.getloadavg()[0]:.1f})"
                 )
                 steady = await _steady(container, org, receiver, args.rate, args.seconds)
                 print(
