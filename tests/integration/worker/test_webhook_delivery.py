@@ -256,3 +256,30 @@ async def test_a_name_rebound_to_a_private_address_is_refused_at_connect_time(ap
     log = (await api.get(f"{HOOKS}/{hook['id']}/deliveries", owner.token)).json()
     [attempt] = log["data"]
     assert not attempt["succeeded"] and attempt["error"].startswith("refused at connect time")
+
+
+async def test_a_webhook_deleted_while_its_message_is_sent_records_nothing_and_breaks_nothing(
+    api, owner, receiver, sender, monkeypatch
+):
+    hook = await register(api, owner, receiver.url())
+    await relay(api)
+    await new_property(api, owner)
+    await relay(api)
+    original = type(sender).send
+
+    async def send_then_delete(self, url, body, headers):
+        outcome = await original(self, url, body, headers)
+        async with api.container.uow() as uow:
+            await uow.webhooks.delete(uuid.UUID(owner.org_id), uuid.UUID(hook["id"]))
+            await uow.commit()
+        return outcome
+
+    monkeypatch.setattr(type(sender), "send", send_then_delete)
+    assert await deliver(api, owner) == 1
+    monkeypatch.undo()
+    assert len(receiver.requests) == 1 and await messages(api, owner) == []
+    async with api.container.engine().connect() as conn:
+        logged = await conn.execute(
+            sa.select(sa.func.count()).where(webhook_deliveries.c.webhook_id == uuid.UUID(hook["id"]))
+        )
+        assert logged.scalar_one() == 0

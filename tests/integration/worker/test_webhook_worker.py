@@ -128,3 +128,30 @@ if REDIS_URL:
             assert standard_webhooks_verify(secret, request.headers, request.body, datetime.now(UTC).timestamp())
         finally:
             await receiver.stop()
+
+
+async def test_embedded_mode_relays_and_delivers_in_the_background(tmp_path):
+    """No Redis: the HTTP process runs the relay and the delivery sweep itself (the embedded default)."""
+    import asyncio
+
+    from litestar.testing import AsyncTestClient
+
+    from pmsaas.entrypoints.http.app import create_app
+
+    receiver = await Receiver().start()
+    try:
+        with scratch_database("sqlite://") as url:
+            upgrade(url)
+            settings = make_settings(url, tmp_path, outbox_relay_interval_seconds=0.05, webhook_allow_loopback=True)
+            container = build_container(settings)
+            secret, event_id = await seed(container, f"http://127.0.0.1:{receiver.port}/hook")
+            async with AsyncTestClient(app=create_app(container)):
+                for _ in range(250):  # up to 5 s on a loaded machine
+                    if receiver.requests:
+                        break
+                    await asyncio.sleep(0.02)
+        [request] = receiver.requests
+        assert request.headers["webhook-id"] == str(event_id)
+        assert standard_webhooks_verify(secret, request.headers, request.body, datetime.now(UTC).timestamp())
+    finally:
+        await receiver.stop()

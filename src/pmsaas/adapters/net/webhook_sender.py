@@ -95,8 +95,10 @@ class HttpxWebhookSender(WebhookSender):
         netloc = f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
         target = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
         default_port = port == (443 if parts.scheme == "https" else 80)
-        sent = {**headers, "host": host if default_port else f"{host}:{port}", "user-agent": USER_AGENT}
-        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        literal_v6 = ":" in host
+        name = f"[{host}]" if literal_v6 else host
+        sent = {**headers, "host": name if default_port else f"{name}:{port}", "user-agent": USER_AGENT}
+        extensions = {"sni_hostname": host} if parts.scheme == "https" and not literal_v6 else {}
         client = self._http()
         request = client.build_request("POST", target, content=body, headers=sent, extensions=extensions)
         response = await client.send(request, stream=True)

@@ -168,6 +168,10 @@ class SqlWebhookMessageRepository(WebhookMessageRepository):
         return delivery(row)
 
     async def record(self, results: builtins.list[tuple[WebhookMessage, AttemptResult]]) -> None:
+        # A webhook deleted while its messages were being sent took them with it: nothing to record.
+        hooks = {x.webhook_id for x, _ in results}
+        alive = set((await self._conn.execute(sa.select(w.c.id).where(w.c.id.in_(hooks)))).scalars())
+        results = [(x, r) for x, r in results if x.webhook_id in alive]
         if not results:
             return
         await self._conn.execute(d.insert(), [_attempt_row(r.delivery) for _, r in results])
