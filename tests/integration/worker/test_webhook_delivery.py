@@ -283,3 +283,24 @@ async def test_a_webhook_deleted_while_its_message_is_sent_records_nothing_and_b
             sa.select(sa.func.count()).where(webhook_deliveries.c.webhook_id == uuid.UUID(hook["id"]))
         )
         assert logged.scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "2130706433", "127.1", "0x7f.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "localhost"]
+)
+async def test_the_sender_refuses_loopback_in_any_spelling_unless_the_test_setting_allows_it(receiver, host):
+    strict = loopback_sender({"localhost": ["127.0.0.1"]}, allow_loopback=False)
+    outcome = await strict.send(f"http://{host}:{receiver.port}/hook", b"{}", {})
+    assert outcome.status_code is None and outcome.error.startswith("refused at connect time")
+    assert receiver.requests == []
+    if host.startswith("127.0.0.1") or host == "localhost":
+        allowed = await loopback_sender({"localhost": ["127.0.0.1"]}).send(
+            f"http://{host}:{receiver.port}/hook", b"{}", {}
+        )
+        assert allowed.succeeded and len(receiver.requests) == 1
+
+
+async def test_production_sends_https_only(receiver):
+    production = loopback_sender(require_https=True)
+    outcome = await production.send(receiver.url(), b"{}", {})
+    assert outcome.error == "refused: the URL must be https" and receiver.requests == []
