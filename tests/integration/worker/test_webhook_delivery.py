@@ -304,3 +304,18 @@ async def test_production_sends_https_only(receiver):
     production = loopback_sender(require_https=True)
     outcome = await production.send(receiver.url(), b"{}", {})
     assert outcome.error == "refused: the URL must be https" and receiver.requests == []
+
+
+async def test_concurrent_sweeps_send_each_message_once(api, owner, receiver, sender):
+    hook = await register(api, owner, receiver.url())
+    await relay(api)
+    for i in range(6):
+        await new_property(api, owner, name=f"Swept {i}")
+    await relay(api)
+    counts = await asyncio.gather(*(deliver(api, owner, limit=2) for _ in range(3)))
+    while await deliver(api, owner):
+        pass
+    assert sum(counts) <= 6
+    assert len(receiver.requests) == len(receiver.unique) == 6
+    assert all(verified(hook["secret"], r) for r in receiver.requests)
+    assert {m.status for m in await messages(api, owner)} == {"delivered"}
