@@ -4,7 +4,10 @@ A sequence hands out numbers in the order transactions ask, not the order they c
 see 11 committed, relay it, and see 10 commit afterwards. So a writer takes this transaction-scoped
 advisory lock right before inserting its outbox rows, the last statement before COMMIT; it holds it
 through the commit, so the numbers of one writer are all below those of the next. Only writers that
-record events queue here, for one insert and the commit. SQLite needs nothing: one writer at a time.
+record events queue here, for one insert and the commit (so event-producing commits are serialized:
+at most about one per commit latency, e.g. ~1,000/s with a 1 ms WAL flush). Taken last, the lock's
+holder waits for nothing else (its insert conflicts with no one): it cannot be part of a deadlock.
+SQLite needs nothing: one writer at a time.
 """
 
 from __future__ import annotations
