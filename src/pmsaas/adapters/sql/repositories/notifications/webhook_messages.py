@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -78,13 +79,8 @@ _WEBHOOK_COLUMNS = [c.label(f"w_{c.name}") for c in w.c]
 
 
 def _webhook(r: Any) -> Webhook:
-    class _Row:
-        pass
-
-    row = _Row()
-    for c in w.c:
-        setattr(row, c.name, getattr(r, f"w_{c.name}"))
-    return entity(row)
+    """The webhook half of a message-and-webhook row (its columns are labelled ``w_<name>``)."""
+    return entity(SimpleNamespace(**{c.name: getattr(r, f"w_{c.name}") for c in w.c}))
 
 
 class SqlWebhookMessageRepository(WebhookMessageRepository):
