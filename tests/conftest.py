@@ -264,3 +264,9 @@ async def rate_limited_api(backend: str, url: str, tmp: Path, limit: int) -> Asy
     container.rate_limiter.override(frozen_rate_limiter(container))
     async with AsyncTestClient(app=create_app(container)) as client:
         yield Api(client, container, backend)
+
+
+# Webhook delivery tests: a receiver on loopback and a sender allowed to reach it (tests/webhook_support.py).
+from webhook_support import receiver, sender  # noqa: E402
+
+__all__ = ["receiver", "sender"]

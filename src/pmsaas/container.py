@@ -21,6 +21,7 @@ from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
 from pmsaas.adapters.net.resolver import SystemHostResolver
+from pmsaas.adapters.net.webhook_sender import HttpxWebhookSender
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
 from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.adapters.readiness import probe
@@ -33,6 +34,7 @@ from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.notifications.webhook_delivery import WebhookFanOut
 from pmsaas.domain.shared.clock import SystemClock
 from pmsaas.settings import Settings
 
@@ -229,6 +231,17 @@ def _callback_gateway(settings: Settings, clock: Any, name: str) -> PaymentGatew
     raise ValueError(f"unknown payment gateway {name!r}")
 
 
+def _webhook_sender(settings: Settings, resolver: Any) -> HttpxWebhookSender:
+    if settings.webhook_allow_loopback and settings.is_production:
+        raise RuntimeError("PMSAAS_WEBHOOK_ALLOW_LOOPBACK is for tests: refused in production")
+    return HttpxWebhookSender(
+        resolver,
+        timeout_seconds=settings.webhook_timeout_seconds,
+        require_https=settings.is_production,
+        allow_loopback=settings.webhook_allow_loopback,
+    )
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -284,6 +297,11 @@ class Container(containers.DeclarativeContainer):
     mailer = providers.Singleton(_mailer, settings, mail_transport, job_queue)
     event_publisher = providers.Singleton(InProcessEventPublisher)
     outbox = providers.Singleton(SqlOutbox, engine)
+    # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
+    # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
+    # subscribes to ``event_publisher`` instead.
+    outbox_subscribers = providers.List(providers.Singleton(WebhookFanOut))
+    webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
 
@@ -328,6 +346,7 @@ def in_process_jobs(container: Container) -> InProcessJobQueue | None:
 async def shutdown(container: Container) -> None:
     """Dispose of what holds connections; safe to call when they were never created."""
     await container.job_queue().close()
+    await container.webhook_sender().close()
     engine = container.engine()
     await engine.dispose()
     redis = container.redis()

@@ -86,6 +86,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # SMS and WhatsApp providers: "console" logs every channel's messages (embedded default);
     # "live" sends through Twilio (provider "twilio") and the WhatsApp Cloud API (provider "meta").
     messaging: str = "console"
+    # Webhook delivery (docs/webhooks.md): each attempt's whole time; messages per sweep. Loopback targets
+    # are for tests only (a receiver on 127.0.0.1): refused in production.
+    webhook_timeout_seconds: float = 10.0
+    webhook_delivery_batch: int = 100
+    webhook_allow_loopback: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -130,6 +135,6 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     _refuse_benchmark_routes(environ, raw)
     # Environment strings → typed values (msgspec converts "900" → int with strict=False).
     for key, given in list(raw.items()):
-        if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json"}:
+        if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json", "webhook_allow_loopback"}:
             raw[key] = _BOOL[given.lower()]
     return msgspec.convert(raw, Settings, strict=False)

@@ -25,6 +25,10 @@ class FakeHostResolver(HostResolver):
 
 # Webhook targets every surface must refuse (422 on url), given the table above.
 PRIVATE_TARGETS = [
+    "http://127.0.0.1/hook",
+    "http://10.0.0.1/hook",
+    "https://100.64.0.1/hook",  # CGNAT
+    "http://[fd00::1]/hook",  # IPv6 unique local
     "http://2130706433/",  # 127.0.0.1 as one decimal number
     "http://127.1/",
     "http://0x7f.0.0.1/",

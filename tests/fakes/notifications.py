@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from fakes.store import FakeDatabase, OrgTable, page_of
+from pmsaas.domain.notifications.messages import AttemptResult, WebhookMessage
 from pmsaas.domain.notifications.model import (
     Channel,
     ChannelType,
@@ -20,6 +21,7 @@ from pmsaas.domain.notifications.model import (
 )
 from pmsaas.domain.notifications.ports import (
     ChannelRepository,
+    DueMessage,
     InboxFilter,
     MessageProvider,
     NotificationRepository,
@@ -29,6 +31,7 @@ from pmsaas.domain.notifications.ports import (
     Recipient,
     RecipientDirectory,
     TemplateRepository,
+    WebhookMessageRepository,
     WebhookRepository,
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
@@ -182,6 +185,71 @@ class FakeWebhookRepository(_OrgRows, WebhookRepository):
         ]
         newest_first = PageRequest(page.page, page.page_size, "attempted_at", descending=True)
         return page_of(found, newest_first, {"attempted_at": lambda d: d.attempted_at}, lambda d: d.id)
+
+
+class FakeWebhookMessageRepository(WebhookMessageRepository):
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def subscribed(self, organization_ids: set[UUID]) -> list[Webhook]:
+        hooks = [copy.deepcopy(w) for org in organization_ids for w in self._db.webhooks.of(org) if w.active]
+        return sorted(hooks, key=lambda w: (w.created_at, w.id))
+
+    async def add_new(self, messages: list[WebhookMessage]) -> int:
+        taken = {(m.webhook_id, m.event_id) for m in self._db.webhook_messages.values()}
+        new = [m for m in messages if (m.webhook_id, m.event_id) not in taken]
+        for m in new:
+            self._db.webhook_messages[m.id] = copy.deepcopy(m)
+        return len(new)
+
+    def _lease(self, message: WebhookMessage, lease_until: datetime) -> DueMessage:
+        message.attempts += 1
+        message.next_attempt_at = lease_until
+        webhook = self._db.webhooks.find(message.organization_id, message.webhook_id)
+        return DueMessage(copy.deepcopy(message), copy.deepcopy(webhook))
+
+    async def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int, organization_id: UUID | None = None
+    ) -> list[DueMessage]:
+        due = sorted(
+            (
+                m
+                for m in self._db.webhook_messages.values()
+                if m.status == "pending"
+                and m.next_attempt_at is not None
+                and m.next_attempt_at <= now
+                and organization_id in (None, m.organization_id)
+                and (w := self._db.webhooks.find(m.organization_id, m.webhook_id)) is not None
+                and w.active
+            ),
+            key=lambda m: (m.next_attempt_at, m.created_at),
+        )
+        return [self._lease(m, lease_until) for m in due[:limit]]
+
+    async def claim(self, organization_id: UUID, message_id: UUID, *, lease_until: datetime) -> DueMessage:
+        m = self._db.webhook_messages.get(message_id)
+        if m is None or m.organization_id != organization_id:
+            raise NotFound("webhook message", message_id)
+        return self._lease(m, lease_until)
+
+    async def attempt(self, organization_id: UUID, webhook_id: UUID, delivery_id: UUID) -> WebhookDelivery:
+        for d in self._db.webhook_deliveries:
+            if (d.organization_id, d.webhook_id, d.id) == (organization_id, webhook_id, delivery_id):
+                return d  # type: ignore[no-any-return]
+        raise NotFound("webhook delivery", delivery_id)
+
+    async def record(self, results: list[tuple[WebhookMessage, AttemptResult]]) -> None:
+        for message, result in results:
+            self._db.webhook_deliveries.append(result.delivery)
+            stored = self._db.webhook_messages[message.id]
+            stored.status, stored.next_attempt_at, stored.finished_at = (
+                message.status, message.next_attempt_at, message.finished_at
+            )  # fmt: skip
+            if result.disable_reason is not None:
+                webhook = self._db.webhooks.find(message.organization_id, message.webhook_id)
+                if webhook is not None:
+                    webhook.active, webhook.disabled_reason = False, result.disable_reason
+                    self._db.webhooks.put(webhook.organization_id, webhook.id, webhook)
 
 
 class FakeRecipientDirectory(RecipientDirectory):

@@ -101,6 +101,7 @@ class FakeDatabase:
     notification_preferences: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)  # (org, user) -> Preferences
     webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
     webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
+    webhook_messages: dict[UUID, Any] = field(default_factory=dict)  # id -> WebhookMessage
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
 
     _TABLES = (
@@ -142,6 +143,7 @@ class FakeDatabase:
         "notification_preferences",
         "webhooks",
         "webhook_deliveries",
+        "webhook_messages",
         "outbox",
     )
 

@@ -35,6 +35,7 @@ from fakes.notifications import (
     FakePreferenceRepository,
     FakeRecipientDirectory,
     FakeTemplateRepository,
+    FakeWebhookMessageRepository,
     FakeWebhookRepository,
 )
 from fakes.operations import (
@@ -118,6 +119,7 @@ class FakeUnitOfWork(
         self.channels = FakeChannelRepository(db_)
         self.preferences = FakePreferenceRepository(db_)
         self.webhooks = FakeWebhookRepository(db_)
+        self.webhook_messages = FakeWebhookMessageRepository(db_)
         self.recipients = FakeRecipientDirectory(db_)
         self.expenses = FakeExpenseRepository(db_)
         self.organization_profiles = FakeOrganizationProfiles(db_)

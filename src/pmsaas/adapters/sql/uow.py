@@ -38,6 +38,7 @@ from pmsaas.adapters.sql.repositories.notifications.inbox import SqlNotification
 from pmsaas.adapters.sql.repositories.notifications.preferences import SqlPreferenceRepository
 from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipientDirectory
 from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
+from pmsaas.adapters.sql.repositories.notifications.webhook_messages import SqlWebhookMessageRepository
 from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
@@ -114,6 +115,7 @@ _REPOSITORIES = (
     "channels",
     "preferences",
     "webhooks",
+    "webhook_messages",
     "recipients",
     "leases_to_bill",
     "reports",
@@ -194,6 +196,14 @@ class SqlUnitOfWork(
             await self._close()
         except Exception:
             self._conn = None
+
+    @classmethod
+    def joined(cls, engine: AsyncEngine, conn: AsyncConnection) -> SqlUnitOfWork:
+        """Repositories over a connection whose transaction another owns (the outbox relay's): its
+        subscribers write there, and the owner commits. Not entered, never committed."""
+        uow = cls(engine)
+        uow._conn = conn
+        return uow
 
     async def commit(self) -> None:
         conn = self.connection
@@ -374,6 +384,10 @@ class SqlUnitOfWork(
     @cached_property
     def webhooks(self) -> SqlWebhookRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlWebhookRepository(self.connection)
+
+    @cached_property
+    def webhook_messages(self) -> SqlWebhookMessageRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlWebhookMessageRepository(self.connection)
 
     @cached_property
     def notifications(self) -> SqlNotificationRepository:  # type: ignore[override]  # read-only: one per connection

@@ -172,6 +172,10 @@ class Webhook:
     description: str | None = None
     active: bool = True
     id: UUID = field(default_factory=new_id)
+    # Rotation: the replaced secret still signs (a second signature) until it expires.
+    previous_secret_sealed: str | None = None
+    previous_secret_expires_at: datetime | None = None
+    disabled_reason: str | None = None  # set when delivery disabled the webhook by itself
 
 
 @dataclass(frozen=True)
@@ -189,3 +193,4 @@ class WebhookDelivery:
     error: str | None = None
     duration_ms: int | None = None
     id: UUID = field(default_factory=new_id)
+    message_id: UUID | None = None  # the message this attempt delivered (its retries share it)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from pmsaas.domain.notifications.messages import AttemptResult, SendOutcome, WebhookMessage
 from pmsaas.domain.notifications.model import (
     Channel,
     ChannelType,
@@ -136,6 +137,52 @@ class WebhookRepository(ABC):
 
 
 @dataclass(frozen=True)
+class DueMessage:
+    message: WebhookMessage
+    webhook: Webhook
+
+
+class WebhookMessageRepository(ABC):
+    """Messages to deliver and their attempts. The relay and the delivery sweep work across
+    organizations (as the outbox does); what a caller reaches is filtered by its organization."""
+
+    @abstractmethod
+    async def subscribed(self, organization_ids: builtins.set[UUID]) -> builtins.list[Webhook]:
+        """The active webhooks of these organizations."""
+
+    @abstractmethod
+    async def add_new(self, messages: builtins.list[WebhookMessage]) -> int:
+        """Inserts the messages, skipping a (webhook, event) already there; how many were new."""
+
+    @abstractmethod
+    async def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int, organization_id: UUID | None = None
+    ) -> builtins.list[DueMessage]:
+        """Pending messages (of one organization when given) of active webhooks due at ``now``, oldest
+        due first, skipping those another worker holds; each counts an attempt and is not due again
+        before ``lease_until`` (a worker that dies mid-attempt leaves it to be retried then)."""
+
+    @abstractmethod
+    async def claim(self, organization_id: UUID, message_id: UUID, *, lease_until: datetime) -> DueMessage:
+        """The same for one message, due or not (a manual attempt); NotFound for another organization's."""
+
+    @abstractmethod
+    async def attempt(self, organization_id: UUID, webhook_id: UUID, delivery_id: UUID) -> WebhookDelivery:
+        """One logged attempt of that webhook; NotFound for another organization's."""
+
+    @abstractmethod
+    async def record(self, results: builtins.list[tuple[WebhookMessage, AttemptResult]]) -> None:
+        """Saves each message's new state and attempt row, and disables the webhooks the results say."""
+
+
+class WebhookSender(ABC):
+    """Sends one signed webhook request. Never raises for the receiver's failure: the outcome says it."""
+
+    @abstractmethod
+    async def send(self, url: str, body: bytes, headers: dict[str, str]) -> SendOutcome: ...
+
+
+@dataclass(frozen=True)
 class Recipient:
     user_id: UUID
     name: str
@@ -194,4 +241,5 @@ class NotificationsUnitOfWork(UnitOfWork):
     channels: ChannelRepository
     preferences: PreferenceRepository
     webhooks: WebhookRepository
+    webhook_messages: WebhookMessageRepository
     recipients: RecipientDirectory

@@ -122,6 +122,8 @@ async def update_webhook(
         webhook.url, webhook.events, webhook.description, webhook.active = (
             data.url, events, data.description, data.active
         )  # fmt: skip
+        if data.active:
+            webhook.disabled_reason = None  # re-activated: delivery resumes with the pending messages
         webhook.updated_at = clock.now()
         await uow.webhooks.update(webhook)
         await uow.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -232,15 +232,33 @@ class EventPublisher(ABC):
     async def publish(self, event: DomainEvent) -> None: ...
 
 
+class OutboxSubscriber(ABC):
+    """A consumer that stores what it makes of events (webhook messages, in-app notifications):
+    the relay calls it inside its claim transaction with a unit of work bound to that transaction,
+    so its rows commit together with the events being marked relayed, or not at all. It must not
+    commit, and must be idempotent per event id (a batch that fails is handed over again)."""
+
+    @abstractmethod
+    async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> None: ...
+
+
 class Outbox(ABC):
     """The relay's side of the outbox table."""
 
     @abstractmethod
-    async def relay_batch(self, publisher: EventPublisher, *, limit: int, now: datetime) -> int:
-        """In one transaction: claim up to ``limit`` unpublished events, oldest first, skipping rows
-        another relay holds; publish them in order; mark the published ones. At the first failure the
-        rest of the batch stays unpublished (its attempt counted) and the error propagates.
-        Returns how many were published."""
+    async def relay_batch(
+        self,
+        publisher: EventPublisher,
+        *,
+        limit: int,
+        now: datetime,
+        subscribers: Sequence[OutboxSubscriber] = (),
+    ) -> int:
+        """In one transaction: claim up to ``limit`` unpublished events in commit order (the outbox
+        sequence), skipping rows another relay holds; hand the batch to each subscriber; publish the
+        events in order; mark the published ones. At the first publisher failure the rest of the batch
+        stays unpublished (its attempt counted) and the error propagates; a subscriber failure rolls
+        the whole batch back. Returns how many were published."""
 
 
 class Housekeeping(ABC):

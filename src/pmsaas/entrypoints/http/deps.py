@@ -20,7 +20,7 @@ from litestar.di import NamedDependency
 from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
-from pmsaas.domain.notifications.ports import MessageProvider
+from pmsaas.domain.notifications.ports import MessageProvider, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -169,6 +169,12 @@ class RequestContext:
     def host_resolver(self) -> HostResolver:
         """Resolves a webhook target's host (targets must be public addresses)."""
         port: HostResolver = self._container.host_resolver()
+        return port
+
+    @property
+    def webhook_sender(self) -> WebhookSender:
+        """Sends signed webhook requests (a ping, a redelivery), checking the address at connect time."""
+        port: WebhookSender = self._container.webhook_sender()
         return port
 
     # -- platform

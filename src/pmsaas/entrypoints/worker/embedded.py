@@ -55,4 +55,5 @@ def embedded_schedule(container: Container) -> EmbeddedSchedule | None:
         return None
     bind_in_process(container)
     interval = container.settings().outbox_relay_interval_seconds
-    return EmbeddedSchedule(queue, {"relay_outbox": interval, "purge_expired": PURGE_EVERY_SECONDS})
+    every = {"relay_outbox": interval, "deliver_webhooks": interval, "purge_expired": PURGE_EVERY_SECONDS}
+    return EmbeddedSchedule(queue, every)

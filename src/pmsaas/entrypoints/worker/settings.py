@@ -14,7 +14,7 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from pmsaas.container import build_container, shutdown
-from pmsaas.entrypoints.worker.tasks import TASKS, purge_expired, relay_outbox
+from pmsaas.entrypoints.worker.tasks import TASKS, deliver_webhooks, purge_expired, relay_outbox
 from pmsaas.settings import load_settings
 
 RELAY_EVERY_SECONDS = 5
@@ -48,6 +48,8 @@ class WorkerSettings:
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(purge_expired, name="cron:purge_expired", minute=7, second=0),  # hourly
         cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS))),
+        # Due webhook messages (first attempts and retries); a second after each relay run.
+        cron(deliver_webhooks, name="cron:deliver_webhooks", second=set(range(1, 60, RELAY_EVERY_SECONDS))),
     ]
     redis_settings = _redis_settings()
     on_startup = startup

@@ -2,7 +2,10 @@ import sqlalchemy as sa
 
 from pmsaas.adapters.sql.metadata import Json, UtcDateTime, id_column, metadata, organization_column, timestamps
 
-# Domain events written in the same transaction as the change; the worker relays them.
+# Domain events written in the same transaction as the change; the worker relays them in ``seq``
+# order, which is commit order: PostgreSQL fills it from the sequence ``notifications_outbox_seq``
+# while the writer holds the outbox's commit lock (adapters/sql/outbox.py); SQLite (one writer at a
+# time) from a trigger, MAX(seq) + 1 (migration 0025). Rows of one transaction keep their insert order.
 outbox = sa.Table(
     "notifications_outbox",
     metadata,
@@ -13,7 +16,9 @@ outbox = sa.Table(
     sa.Column("occurred_at", UtcDateTime(), nullable=False),
     sa.Column("published_at", UtcDateTime(), nullable=True),
     sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("seq", sa.BigInteger(), nullable=True),  # null only inside the inserting statement (SQLite)
     sa.Index("ix_outbox_unpublished", "published_at", "occurred_at"),
+    sa.Index("ix_outbox_pending_seq", "published_at", "seq"),
     sa.Index("ix_outbox_org_event", "organization_id", "event"),
 )
 
@@ -94,6 +99,32 @@ webhooks = sa.Table(
     sa.Column("description", sa.String(500), nullable=True),
     sa.Column("active", sa.Boolean(), nullable=False),
     *timestamps(),
+    # Rotation: the secret replaced last keeps signing (a second signature) until this instant.
+    sa.Column("previous_secret_sealed", sa.Text(), nullable=True),
+    sa.Column("previous_secret_expires_at", UtcDateTime(), nullable=True),
+    # Why delivery stopped by itself (410 Gone, retries exhausted); cleared when re-activated.
+    sa.Column("disabled_reason", sa.String(200), nullable=True),
+)
+
+# One event to deliver to one webhook (created by the relay in the transaction that marks the event
+# relayed); its attempts are the rows of ``webhook_deliveries``. Unique per (webhook, event): a
+# relay that runs twice creates it once.
+webhook_messages = sa.Table(
+    "notifications_webhook_messages",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("webhook_id", sa.Uuid(), sa.ForeignKey("notifications_webhooks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("event_id", sa.Uuid(), nullable=False),
+    sa.Column("event", sa.String(100), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending | delivered | failed
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("webhook_id", "event_id"),
+    sa.Index("ix_notifications_webhook_messages_due", "status", "next_attempt_at"),
 )
 
 # Every delivery attempt (the delivery worker writes them; listed at /webhooks/{id}/deliveries).
@@ -111,5 +142,6 @@ webhook_deliveries = sa.Table(
     sa.Column("succeeded", sa.Boolean(), nullable=False),
     sa.Column("error", sa.Text(), nullable=True),
     sa.Column("duration_ms", sa.Integer(), nullable=True),
+    sa.Column("message_id", sa.Uuid(), nullable=True),  # the message retried (null for attempts before 0025)
     sa.Index("ix_notifications_webhook_deliveries_hook", "organization_id", "webhook_id", "attempted_at"),
 )

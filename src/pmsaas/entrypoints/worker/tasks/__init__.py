@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pmsaas.container import Container, in_process_jobs
+from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
 from pmsaas.entrypoints.worker.tasks.notifications import deliver_message, send_email
@@ -28,7 +29,20 @@ async def relay_outbox(ctx: dict[str, Any], *, batch_size: int | None = None) ->
         outbox=c.outbox(),
         publisher=c.event_publisher(),
         clock=c.clock(),
+        subscribers=c.outbox_subscribers(),
         batch_size=batch_size or c.settings().outbox_batch_size,
+    )
+
+
+async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None) -> int:
+    """One delivery sweep: attempt the webhook messages that are due; returns how many were attempted."""
+    c = _container(ctx)
+    return await deliver_due_webhooks(
+        uow_factory=c.uow,
+        sender=c.webhook_sender(),
+        box=c.secret_box(),
+        clock=c.clock(),
+        limit=limit or c.settings().webhook_delivery_batch,
     )
 
 
@@ -42,6 +56,7 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 
 TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "relay_outbox": relay_outbox,
+    "deliver_webhooks": deliver_webhooks,
     "purge_expired": purge_expired,
     "billing_run": billing_run,
     "send_email": send_email,

@@ -66,7 +66,7 @@ _JOURNAL_LINE_COLUMNS = (
 _OUTBOX_COLUMNS = ("id", "organization_id", "event", "payload", "occurred_at")
 assert set(_ENTRY_COLUMNS) == {c.name for c in F.journal_entries.columns}
 assert set(_JOURNAL_LINE_COLUMNS) == {c.name for c in F.journal_lines.columns}
-assert set(_OUTBOX_COLUMNS) | {"published_at", "attempts"} == {c.name for c in outbox.columns}
+assert set(_OUTBOX_COLUMNS) | {"published_at", "attempts", "seq"} == {c.name for c in outbox.columns}
 _json = msgspec.json.Encoder()
 
 

@@ -29,10 +29,13 @@ def _row(x: Webhook) -> dict[str, Any]:
         "active": x.active,
         "created_at": x.created_at,
         "updated_at": x.updated_at,
+        "previous_secret_sealed": x.previous_secret_sealed,
+        "previous_secret_expires_at": x.previous_secret_expires_at,
+        "disabled_reason": x.disabled_reason,
     }
 
 
-def _entity(r: Any) -> Webhook:
+def entity(r: Any) -> Webhook:
     return Webhook(
         id=r.id,
         organization_id=r.organization_id,
@@ -43,10 +46,13 @@ def _entity(r: Any) -> Webhook:
         active=r.active,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        previous_secret_sealed=r.previous_secret_sealed,
+        previous_secret_expires_at=r.previous_secret_expires_at,
+        disabled_reason=r.disabled_reason,
     )
 
 
-def _delivery(r: Any) -> WebhookDelivery:
+def delivery(r: Any) -> WebhookDelivery:
     return WebhookDelivery(
         id=r.id,
         organization_id=r.organization_id,
@@ -59,6 +65,7 @@ def _delivery(r: Any) -> WebhookDelivery:
         succeeded=r.succeeded,
         error=r.error,
         duration_ms=r.duration_ms,
+        message_id=r.message_id,
     )
 
 
@@ -76,7 +83,7 @@ class SqlWebhookRepository(WebhookRepository):
         row = (await self._conn.execute(w.select().where(self._one(organization_id, webhook_id)))).first()
         if row is None:
             raise NotFound("webhook", webhook_id)
-        return _entity(row)
+        return entity(row)
 
     async def update(self, webhook: Webhook) -> None:
         values = _row(webhook)
@@ -95,10 +102,10 @@ class SqlWebhookRepository(WebhookRepository):
         rows = await self._conn.execute(
             w.select().where(w.c.organization_id == organization_id).order_by(w.c.created_at, w.c.id)
         )
-        return [_entity(r) for r in rows]
+        return [entity(r) for r in rows]
 
     async def deliveries(self, organization_id: UUID, webhook_id: UUID, page: PageRequest) -> Page[WebhookDelivery]:
         await self.get(organization_id, webhook_id)
         where = [d.c.organization_id == organization_id, d.c.webhook_id == webhook_id]
         newest_first = PageRequest(page.page, page.page_size, "attempted_at", descending=True)
-        return await page_of(self._conn, d, where, {"attempted_at": d.c.attempted_at}, newest_first, _delivery)
+        return await page_of(self._conn, d, where, {"attempted_at": d.c.attempted_at}, newest_first, delivery)

@@ -14,9 +14,9 @@ import msgspec
 from litestar import Controller, delete, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from pmsaas.domain.notifications import webhooks
+from pmsaas.domain.notifications import webhook_delivery, webhooks
 from pmsaas.domain.notifications.model import Webhook, WebhookDelivery
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing
@@ -58,7 +58,8 @@ class WebhookOut(msgspec.Struct, kw_only=True, omit_defaults=True):
     active: bool
     created_at: datetime
     updated_at: datetime
-    secret: str | None = None  # only in the creation response
+    secret: str | None = None  # only in the creation and rotation responses
+    disabled_reason: str | None = None  # why delivery disabled it by itself (410 Gone, retries exhausted)
 
     @classmethod
     def of(cls, w: Webhook, secret: str | None = None) -> WebhookOut:
@@ -71,6 +72,7 @@ class WebhookOut(msgspec.Struct, kw_only=True, omit_defaults=True):
             created_at=w.created_at,
             updated_at=w.updated_at,
             secret=secret,
+            disabled_reason=w.disabled_reason,
         )
 
 
@@ -168,3 +170,51 @@ class WebhookController(Controller):
         ctx = listing.ctx
         page = await webhooks.list_deliveries(uow=ctx.uow(), actor=ctx.actor, webhook_id=webhook_id, page=listing.page)
         return paginated(page, [DeliveryOut.of(d) for d in page.items])
+
+    @post(
+        "/{webhook_id:uuid}/ping",
+        guards=[requires("webhook:update")],
+        status_code=HTTP_200_OK,
+        summary="Send a signed webhook.ping now; the attempt (tried once)",
+    )
+    async def ping(self, ctx: Context, webhook_id: FromPath[UUID]) -> Ok[DeliveryOut]:
+        attempt = await webhook_delivery.ping_webhook(
+            uow_factory=ctx.uow,
+            sender=ctx.webhook_sender,
+            box=ctx.secret_box,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            webhook_id=webhook_id,
+        )
+        return ok(DeliveryOut.of(attempt))
+
+    @post(
+        "/{webhook_id:uuid}/deliveries/{delivery_id:uuid}/redeliver",
+        guards=[requires("webhook:update")],
+        status_code=HTTP_200_OK,
+        summary="Send the event of a logged attempt again, now; the new attempt",
+    )
+    async def redeliver(self, ctx: Context, webhook_id: FromPath[UUID], delivery_id: FromPath[UUID]) -> Ok[DeliveryOut]:
+        attempt = await webhook_delivery.redeliver(
+            uow_factory=ctx.uow,
+            sender=ctx.webhook_sender,
+            box=ctx.secret_box,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            webhook_id=webhook_id,
+            delivery_id=delivery_id,
+        )
+        return ok(DeliveryOut.of(attempt))
+
+    @post(
+        "/{webhook_id:uuid}/rotate-secret",
+        guards=[requires("webhook:update")],
+        status_code=HTTP_200_OK,
+        summary="A new signing secret (shown once); the old one keeps signing for 24 hours",
+    )
+    async def rotate_secret(self, ctx: Context, webhook_id: FromPath[UUID]) -> Ok[WebhookOut]:
+        secret = await webhook_delivery.rotate_secret(
+            uow=ctx.uow(), box=ctx.secret_box, clock=ctx.clock, actor=ctx.actor, webhook_id=webhook_id
+        )
+        webhook = await webhooks.get_webhook(uow=ctx.uow(), actor=ctx.actor, webhook_id=webhook_id)
+        return ok(WebhookOut.of(webhook, secret))
