@@ -1,6 +1,6 @@
 """Self-service registration that does not tell who has an account.
 
-``services.register`` refuses a known e-mail (409): right for an operator's CLI, but over the open
+``register`` refuses a known e-mail (409): right for an operator's CLI, but over the open
 API it answers "this address has an account" to anyone. Here a known e-mail gets the same 201 and
 the same shape as a new one, built from a stand-in that is never stored, and the address's owner
 gets an e-mail saying someone tried (so the real person learns of it, and nobody else does).
@@ -8,13 +8,57 @@ gets an e-mail saying someone tried (so the real person learns of it, and nobody
 
 from __future__ import annotations
 
-from pmsaas.domain.identity import services
-from pmsaas.domain.identity.model import Membership, User, normalize_email
+from pmsaas.domain.identity.model import Membership, OrgUser, User, check_password, normalize_email
 from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher
+from pmsaas.domain.identity.users import check_name, user_event
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.errors import Conflict
+from pmsaas.domain.shared.errors import Conflict, ValidationFailed
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
+
+
+async def register(
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    email: str,
+    password: str,
+    name: str,
+    organization_name: str | None = None,
+) -> tuple[User, Membership | None]:
+    email, name = normalize_email(email), check_name(name)
+    check_password(password)
+    if organization_name is not None and not organization_name.strip():
+        raise ValidationFailed.single("organization_name", "must not be blank")
+    org_name = organization_name.strip() if organization_name else None
+    password_hash = hasher.hash(password)
+    now = clock.now()
+    async with uow:
+        if await uow.users.find_by_email(email) is not None:
+            raise Conflict("an account with this e-mail already exists")
+        user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
+        membership = None
+        if org_name:
+            org_id = await uow.organization_registry.create_for_owner(name=org_name, at=now)
+            user.default_organization_id = org_id
+            membership = Membership(user.id, org_id, frozenset({"OrganizationOwner"}), created_at=now)
+        await uow.users.add(user)
+        if membership:
+            await uow.memberships.add(membership)
+            # The same events as POST /organizations and POST /identity/users would write.
+            uow.record(
+                DomainEvent(
+                    "organization.created",
+                    membership.organization_id,
+                    now,
+                    {"organization_id": str(membership.organization_id), "name": org_name},
+                )
+            )
+            uow.record(user_event("user.created", OrgUser(user, membership), now))
+        await uow.commit()
+    return user, membership
 
 
 async def sign_up(
@@ -32,7 +76,7 @@ async def sign_up(
     """A new account, or for a known e-mail an unsaved look-alike of one plus an e-mail to its owner.
     The password is hashed either way (inside ``register``), so both answers take as long."""
     try:
-        return await services.register(
+        return await register(
             uow=uow,
             hasher=hasher,
             clock=clock,
