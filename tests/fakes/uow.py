@@ -59,6 +59,7 @@ from fakes.properties import (
 )
 from fakes.store import FakeDatabase
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
@@ -70,6 +71,7 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
+    SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,

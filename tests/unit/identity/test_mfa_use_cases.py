@@ -9,7 +9,8 @@ import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes.mfa import FakeOneTimePasswords
-from pmsaas.domain.identity import mfa, sessions, sign_up, tokens
+from pmsaas.domain.flows import sign_up
+from pmsaas.domain.identity import mfa, sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, MfaChallenge, TokenPair
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
 from pmsaas.domain.shared.actor import Actor

@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
-from pmsaas.domain.identity import sessions, sign_up, tokens
+from pmsaas.domain.flows import sign_up
+from pmsaas.domain.identity import sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, UserStatus
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
+from pmsaas.domain.organizations.model import OrganizationSettings
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, Conflict, RateLimited
 
@@ -78,7 +80,9 @@ async def test_registering_an_owner_creates_the_organization_and_its_membership(
     db = FakeDatabase()
     user, membership = await _register(db, email=" Olivia@Example.com ")
     assert user.email == "olivia@example.com" and user.default_organization_id == membership.organization_id
-    assert db.organizations[membership.organization_id].name == "Acme Rentals"
+    org = db.organizations[membership.organization_id]
+    # The organizations context builds it (the flow calls its rule): its defaults, validated.
+    assert org.name == "Acme Rentals" and org.settings == OrganizationSettings().validated()
     assert [e.name for e in db.outbox] == ["organization.created", "user.created"]
     with pytest.raises(Conflict):
         await _register(db)

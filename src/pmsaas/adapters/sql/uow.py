@@ -60,6 +60,7 @@ from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
@@ -118,6 +119,7 @@ _REPOSITORIES = (
 
 
 class SqlUnitOfWork(
+    SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,

@@ -83,7 +83,7 @@ async def has_demo_users(settings: Settings) -> bool:
 async def create_admin_user(
     settings: Settings, *, email: str, name: str, password: str, organization_name: str | None, super_admin: bool
 ) -> str:
-    from pmsaas.domain.identity import sign_up
+    from pmsaas.domain.flows import sign_up
 
     container = build_container(settings)
     try:

@@ -12,10 +12,10 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from pmsaas.domain.flows.sign_up import sign_up
 from pmsaas.domain.identity import passwords, sessions, users
 from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
-from pmsaas.domain.identity.sign_up import sign_up
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing

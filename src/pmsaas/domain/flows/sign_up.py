@@ -1,4 +1,7 @@
-"""Self-service registration that does not tell who has an account.
+"""Registration: a new account, and with an organization name its organization, in one transaction.
+
+It crosses contexts: identity stores the account and its membership, the organizations context
+builds the organization (``new_organization``, its name and default settings) and stores it.
 
 ``register`` refuses a known e-mail (409): right for an operator's CLI, but over the open
 API it answers "this address has an account" to anyone. Here a known e-mail gets the same 201 and
@@ -8,9 +11,13 @@ gets an e-mail saying someone tried (so the real person learns of it, and nobody
 
 from __future__ import annotations
 
+from abc import ABC
+
 from pmsaas.domain.identity.model import Membership, OrgUser, User, check_password, normalize_email
 from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher
 from pmsaas.domain.identity.users import check_name, user_event
+from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.services import new_organization
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
@@ -18,9 +25,13 @@ from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 
+class SignUpUnitOfWork(IdentityUnitOfWork, OrganizationsUnitOfWork, ABC):
+    """One transaction over the identity and the organizations ports."""
+
+
 async def register(
     *,
-    uow: IdentityUnitOfWork,
+    uow: SignUpUnitOfWork,
     hasher: PasswordHasher,
     clock: Clock,
     email: str,
@@ -41,9 +52,10 @@ async def register(
         user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
         membership = None
         if org_name:
-            org_id = await uow.organization_registry.create_for_owner(name=org_name, at=now)
-            user.default_organization_id = org_id
-            membership = Membership(user.id, org_id, frozenset({"OrganizationOwner"}), created_at=now)
+            org = new_organization(org_name, now)
+            await uow.organizations.add(org)
+            user.default_organization_id = org.id
+            membership = Membership(user.id, org.id, frozenset({"OrganizationOwner"}), created_at=now)
         await uow.users.add(user)
         if membership:
             await uow.memberships.add(membership)
@@ -63,7 +75,7 @@ async def register(
 
 async def sign_up(
     *,
-    uow: IdentityUnitOfWork,
+    uow: SignUpUnitOfWork,
     hasher: PasswordHasher,
     clock: Clock,
     mailer: EmailSender,
