@@ -60,6 +60,7 @@ from fakes.properties import (
 from fakes.store import FakeDatabase
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
+from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
@@ -71,6 +72,7 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
+    TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,

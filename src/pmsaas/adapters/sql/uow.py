@@ -61,6 +61,7 @@ from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
+from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
@@ -119,6 +120,7 @@ _REPOSITORIES = (
 
 
 class SqlUnitOfWork(
+    TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
