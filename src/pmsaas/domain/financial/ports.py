@@ -380,7 +380,7 @@ class TdsRepository(ABC):
         self, organization_id: UUID, section: str, payee: str, start: date, end: date
     ) -> tuple[int, int]:
         """Minor units (amount paid, base already deducted on) of the approved expense deductions to
-        ``payee`` (``tds.payee_key``) under ``section`` dated in ``[start, end]``."""
+        ``payee`` (``TdsDeduction.payee_key``) under ``section`` dated in ``[start, end]``."""
 
     @abstractmethod
     async def report(self, organization_id: UUID, start: date, end: date, direction: str | None) -> list[TdsReportRow]:
