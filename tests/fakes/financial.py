@@ -1,7 +1,8 @@
 """In-memory adapters of the financial context's smaller ports: expenses, budgets (with the actuals
-the ledger holds for them), the invoice and receipt number counters, payment methods, and the
-organization profile that says the books' currency. Invoices, payments and the ledger have their
-own modules."""
+the ledger holds for them), the invoice and receipt number counters, payment methods, the
+organization profile that says the books' currency, and the lease directory (what the books know of
+the properties context's leases). Invoices, payments, the ledger, TDS and the billing run's writer
+have their own modules."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ports import (
     BudgetRepository,
     ExpenseRepository,
+    LeaseDirectory,
+    LeaseRef,
     NumberSequences,
     OrganizationProfile,
     OrganizationProfiles,
@@ -176,6 +179,45 @@ class FakeOrganizationProfiles(OrganizationProfiles):
             invoice_round_off=bool(extra.get("invoice_round_off", False)),
             time_zone=settings.time_zone,
         )
+
+
+class FakeLeaseDirectory(LeaseDirectory):
+    """Reads the properties fakes' leases, tenants and properties, as the SQL adapter joins their
+    tables: a lease whose property or tenant row is missing is unknown; the lease read ignores soft
+    deletes (as the SQL join does), the tenant and property questions see live rows only."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
+        lease = self._db.leases.find(organization_id, lease_id, live=False)
+        prop = tenant = None
+        if lease is not None:
+            prop = self._db.properties.find(organization_id, lease.property_id, live=False)
+            tenant = self._db.tenants.find(organization_id, lease.tenant_id, live=False)
+        if lease is None or prop is None or tenant is None:
+            raise NotFound("lease", lease_id)
+        return LeaseRef(
+            id=lease.id,
+            organization_id=lease.organization_id,
+            tenant_id=lease.tenant_id,
+            property_id=lease.property_id,
+            status=lease.status.value,
+            currency=lease.rent.currency,
+            property_type=prop.type.value,
+            property_region=prop.address.province,
+            tenant_email=tenant.email,
+            tenant_name=tenant.name,
+            tenant_gstin=tenant.gstin,
+            tenant_pan=tenant.pan_number,
+            tds_applicable=lease.tds_applicable,
+        )
+
+    async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
+        return {t.id for t in self._db.tenants.of(organization_id) if t.user_id == user_id}
+
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        return self._db.properties.find(organization_id, property_id) is not None
 
 
 def _text(extra: dict[str, object], key: str) -> str | None:
