@@ -13,6 +13,7 @@ from fakes import builders as b
 from pmsaas.domain.financial.expenses import ExpenseStatus
 from pmsaas.domain.flows import ticket_assignment, work_order_costs
 from pmsaas.domain.operations import tickets, vendors, work_orders
+from pmsaas.domain.operations.access import may_work_tickets
 from pmsaas.domain.operations.model import Priority, Ticket, TicketStatus
 from pmsaas.domain.operations.ports import TicketFilter
 from pmsaas.domain.properties.lease import LeaseStatus
@@ -123,6 +124,20 @@ async def test_assignment_rules(uow, clock):
             await ticket_assignment.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=who)
     d = await ticket_assignment.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=STAFF)
     assert d.ticket.assignee_id == STAFF and d.ticket.responded_at == clock.now()
+
+
+@pytest.mark.parametrize(
+    ("grants", "works"),
+    [
+        ({"maintenance:update"}, True),
+        ({"maintenance:*"}, True),
+        ({"*"}, True),
+        ({"maintenance:read", "maintenance:create", "workorder:*"}, False),
+        (set(), False),
+    ],
+)
+def test_working_a_request_takes_the_maintenance_update_grant(grants, works):
+    assert may_work_tickets(frozenset(grants)) is works
 
 
 async def test_patch_moves_one_legal_step_and_resolution_publishes(uow, clock):
