@@ -1,6 +1,7 @@
 """The financial context's TDS repository over the fakes, SQL on SQLite and SQL on PostgreSQL: the TDS
-record beside a payment or expense (written, replaced, removed), the 194C aggregates of a payee, and
-the TDS report (the records joined with what the journal posted to the TDS accounts). Every test
+record beside a payment or expense (written, replaced, removed, and read back with its payment or
+expense), the 194C aggregates of a payee, and the TDS report (the records joined with what the
+journal posted to the TDS accounts). Every test
 works in one unit of work and never commits; new organization ids keep the tests apart."""
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import pytest
 
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
+from pmsaas.domain.financial.ports import PaymentFilter
 from pmsaas.domain.financial.tds_record import TdsDeduction, TdsDirection
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.paging import PageRequest
 
 FY_START, FY_END = date(2030, 4, 1), date(2031, 3, 31)
 PIPES_PAN = "AAAPL1234C"
@@ -170,3 +173,35 @@ async def test_the_report_shows_what_the_journal_posted_in_the_range_ordered_by_
         first_half = await uow.tds.report(org, FY_START, date(2030, 9, 30), "deducted")
         assert [r.source_id for r in first_half] == [bill]
         assert await uow.tds.report(new_id(), FY_START, FY_END, None) == []
+
+
+# -- the record beside its payment or expense ----------------------------------------------------
+
+
+async def test_payments_and_expenses_read_back_with_their_record_and_a_payments_credit_counts_its_tds(make_uow):
+    org, lease = new_id(), new_id()
+    paid = b.payment(org, lease, new_id(), "45000")
+    paid.succeed(receipt_number="R-1", at=b.at(30))
+    bill = b.expense(org, "10000")
+    async with make_uow() as uow:
+        await uow.payments.add(paid)
+        await uow.expenses.add(bill)
+        assert (await uow.payments.get(org, paid.id)).tds is None
+        await uow.tds.save(org, "payment", paid.id, _received("50000", "50000", "5000"))
+        await uow.tds.save(org, "expense", bill.id, _deducted("10000", "100", "10000"))
+
+        payment = await uow.payments.get(org, paid.id)
+        assert payment.tds is not None and payment.tds.tds == _inr("5000") and payment.tds.section == "194-I(b)"
+        [listed] = (await uow.payments.list(org, PaymentFilter(), PageRequest())).items
+        assert listed.tds is not None and listed.tds.certificate_number == "16A-001"
+        # The credit the payment holds: the cash and the TDS withheld, nothing allocated yet.
+        [credit] = (await uow.payments.credits(org, lease))[lease]
+        assert credit.amount == _inr("50000")
+
+        expense = await uow.expenses.get(org, bill.id)
+        assert expense.tds is not None and (expense.tds.amount, expense.tds.party_name) == (_inr("100"), "Pipes & Co")
+        [listed_bill] = (await uow.expenses.list(org, None, PageRequest())).items
+        assert listed_bill.tds is not None and listed_bill.tds.payee_key == f"pan:{PIPES_PAN}"
+
+        await uow.tds.save(org, "expense", bill.id, None)
+        assert (await uow.expenses.get(org, bill.id)).tds is None

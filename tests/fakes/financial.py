@@ -11,6 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
+from fakes.tds import tds_of
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ports import (
@@ -38,36 +39,42 @@ _EXPENSE_SORT = {
 
 class FakeExpenseRepository(ExpenseRepository):
     """Expenses keyed by organization in ``FakeDatabase.expenses``; a delete removes the row, as the
-    SQL DELETE does."""
+    SQL DELETE does. As in SQL, an expense's TDS is not its row: reads attach the TDS repository's
+    record (``fakes.tds``), writes leave it to that repository."""
 
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
 
     def of(self, organization_id: UUID) -> list[Expense]:
         """The organization's expenses in booking order (for tests to look at)."""
-        return self._db.expenses.of(organization_id)
+        return [self._with_tds(e) for e in self._db.expenses.of(organization_id)]
+
+    def _with_tds(self, expense: Expense) -> Expense:
+        expense.tds = tds_of(self._db, expense.organization_id, "expense", expense.id)
+        return expense
 
     async def add(self, expense: Expense) -> None:
-        self._db.expenses.put(expense.organization_id, expense.id, expense)
+        self._db.expenses.put(expense.organization_id, expense.id, replace(expense, tds=None))
 
     async def get(self, organization_id: UUID, expense_id: UUID, *, for_update: bool = False) -> Expense:
         found = self._db.expenses.find(organization_id, expense_id)
         if found is None:
             raise NotFound("expense", expense_id)
-        return found
+        return self._with_tds(found)
 
     async def update(self, expense: Expense, expected_version: int) -> None:
         current = self._db.expenses.find(expense.organization_id, expense.id)
         if current is None or current.version != expected_version:
             raise Conflict("the expense was changed by someone else; reload and retry")
-        self._db.expenses.put(expense.organization_id, expense.id, replace(expense, created_at=current.created_at))
+        kept = replace(expense, created_at=current.created_at, tds=None)
+        self._db.expenses.put(expense.organization_id, expense.id, kept)
 
     async def delete(self, organization_id: UUID, expense_id: UUID) -> None:
         if not self._db.expenses.remove(organization_id, expense_id):
             raise NotFound("expense", expense_id)
 
     async def list(self, organization_id: UUID, status: str | None, page: PageRequest) -> Page[Expense]:
-        items = [e for e in self._db.expenses.of(organization_id) if not status or e.status == status]
+        items = [self._with_tds(e) for e in self._db.expenses.of(organization_id) if not status or e.status == status]
         return page_of(items, page, _EXPENSE_SORT, lambda e: e.id)
 
 

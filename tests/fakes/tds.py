@@ -19,6 +19,12 @@ TDS_ACCOUNTS = ("tds_receivable", "tds_payable")
 _written = itertools.count()  # the SQL rows' created_at: the report's tie-breaker, in writing order
 
 
+def tds_of(db: FakeDatabase, organization_id: UUID, source_type: str, source_id: UUID) -> TdsDeduction | None:
+    """The TDS record of a payment or expense (a copy), as the SQL repositories load it beside the row."""
+    found = db.tds_records.get((organization_id, source_type, source_id))
+    return None if found is None else copy.deepcopy(found[1])
+
+
 class FakeTdsRepository(TdsRepository):
     """Rows keyed by (organization, source type, source id) -> (writing order, the deduction)."""
 
