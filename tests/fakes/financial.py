@@ -171,7 +171,7 @@ class FakeOrganizationProfiles(OrganizationProfiles):
         if org is None or organization_id in self._db.organizations_deleted:
             raise NotFound("organization", organization_id)
         extra, settings = org.extra_settings, org.settings
-        return OrganizationProfile.with_defaults(
+        return OrganizationProfile(
             id=org.id,
             country=settings.country,
             province=settings.province,
