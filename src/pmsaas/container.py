@@ -33,7 +33,7 @@ from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, Sqli
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
-from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.identity.tokens import TokenPolicy
 from pmsaas.domain.notifications.webhook_delivery import WebhookFanOut
 from pmsaas.domain.shared.clock import SystemClock
 from pmsaas.settings import Settings

@@ -242,10 +242,8 @@ async def test_organizations_list_by_ids_or_all(make_uow):
         assert {a.id, c.id} <= {o.id for o in everyone.items}
 
 
-async def test_the_registry_creates_an_organization_for_a_new_owner(make_uow):
+async def test_the_registry_knows_no_unknown_organization(make_uow):
     async with make_uow() as uow:
-        org_id = await uow.organization_registry.create_for_owner(name="Owner's Own", at=b.T0)
-        assert (await uow.organizations.get(org_id)).name == "Owner's Own"
         assert not await uow.organization_registry.exists(new_id())
 
 

@@ -382,7 +382,7 @@ async def test_the_property_directory_sees_places_and_the_units_tenants_occupy(m
         assert await d.unit_names(org, {u1.id, u4.id}) == {u1.id: "101", u4.id: "104"}
 
 
-async def test_the_people_directory_names_members_and_keys_and_knows_who_works_tickets(make_uow):
+async def test_the_people_directory_names_members_and_keys(make_uow):
     org = new_id()
     place = new_id()
     staff, guard, manager, outsider = (replace(b.user(), name=n) for n in ("Sam Staff", "Gita Guard", "Mona", "Oscar"))
@@ -399,10 +399,6 @@ async def test_the_people_directory_names_members_and_keys_and_knows_who_works_t
 
         ids = {staff.id, outsider.id, key.id, new_id()}
         assert await people.names(org, ids) == {staff.id: "Sam Staff", key.id: "API key: ci"}
-        assert await people.can_work_tickets(org, staff.id) is True
-        assert await people.can_work_tickets(org, manager.id) is True
-        assert await people.can_work_tickets(org, guard.id) is False
-        assert await people.can_work_tickets(org, outsider.id) is None
         person = await people.person(org, manager.id)
         assert (person.name, person.email, person.roles) == ("Mona", manager.email, {"PropertyManager", "Tenant"})
         with pytest.raises(NotFound):

@@ -9,7 +9,6 @@ from uuid import UUID
 from fakes.store import FakeDatabase
 from pmsaas.domain.identity.model import CustomRole, Membership
 from pmsaas.domain.identity.ports import CustomRoleRepository
-from pmsaas.domain.identity.roles import ROLES
 from pmsaas.domain.shared.errors import Conflict, NotFound
 
 
@@ -49,6 +48,6 @@ class FakeCustomRoleRepository(CustomRoleRepository):
 
 def with_custom_grants(db: FakeDatabase, found: Iterable[Membership]) -> None:
     for m in found:
-        if any(r not in ROLES for r in m.roles):
+        if m.custom_role_names:
             roles = {r.name: r.permissions for r in db.custom_roles.of(m.organization_id)}
             m.custom_grants = frozenset().union(*(roles.get(r, frozenset()) for r in m.roles))

@@ -1,7 +1,8 @@
 """In-memory adapters of the financial context's smaller ports: expenses, budgets (with the actuals
-the ledger holds for them), the invoice and receipt number counters, payment methods, and the
-organization profile that says the books' currency. Invoices, payments and the ledger have their
-own modules."""
+the ledger holds for them), the invoice and receipt number counters, payment methods, the
+organization profile that says the books' currency, and the lease directory (what the books know of
+the properties context's leases). Invoices, payments, the ledger, TDS and the billing run's writer
+have their own modules."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from datetime import date
 from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
+from fakes.tds import tds_of
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.ports import (
     BudgetRepository,
     ExpenseRepository,
+    LeaseDirectory,
+    LeaseRef,
     NumberSequences,
     OrganizationProfile,
     OrganizationProfiles,
@@ -35,36 +39,42 @@ _EXPENSE_SORT = {
 
 class FakeExpenseRepository(ExpenseRepository):
     """Expenses keyed by organization in ``FakeDatabase.expenses``; a delete removes the row, as the
-    SQL DELETE does."""
+    SQL DELETE does. As in SQL, an expense's TDS is not its row: reads attach the TDS repository's
+    record (``fakes.tds``), writes leave it to that repository."""
 
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
 
     def of(self, organization_id: UUID) -> list[Expense]:
         """The organization's expenses in booking order (for tests to look at)."""
-        return self._db.expenses.of(organization_id)
+        return [self._with_tds(e) for e in self._db.expenses.of(organization_id)]
+
+    def _with_tds(self, expense: Expense) -> Expense:
+        expense.tds = tds_of(self._db, expense.organization_id, "expense", expense.id)
+        return expense
 
     async def add(self, expense: Expense) -> None:
-        self._db.expenses.put(expense.organization_id, expense.id, expense)
+        self._db.expenses.put(expense.organization_id, expense.id, replace(expense, tds=None))
 
     async def get(self, organization_id: UUID, expense_id: UUID, *, for_update: bool = False) -> Expense:
         found = self._db.expenses.find(organization_id, expense_id)
         if found is None:
             raise NotFound("expense", expense_id)
-        return found
+        return self._with_tds(found)
 
     async def update(self, expense: Expense, expected_version: int) -> None:
         current = self._db.expenses.find(expense.organization_id, expense.id)
         if current is None or current.version != expected_version:
             raise Conflict("the expense was changed by someone else; reload and retry")
-        self._db.expenses.put(expense.organization_id, expense.id, replace(expense, created_at=current.created_at))
+        kept = replace(expense, created_at=current.created_at, tds=None)
+        self._db.expenses.put(expense.organization_id, expense.id, kept)
 
     async def delete(self, organization_id: UUID, expense_id: UUID) -> None:
         if not self._db.expenses.remove(organization_id, expense_id):
             raise NotFound("expense", expense_id)
 
     async def list(self, organization_id: UUID, status: str | None, page: PageRequest) -> Page[Expense]:
-        items = [e for e in self._db.expenses.of(organization_id) if not status or e.status == status]
+        items = [self._with_tds(e) for e in self._db.expenses.of(organization_id) if not status or e.status == status]
         return page_of(items, page, _EXPENSE_SORT, lambda e: e.id)
 
 
@@ -161,7 +171,7 @@ class FakeOrganizationProfiles(OrganizationProfiles):
         if org is None or organization_id in self._db.organizations_deleted:
             raise NotFound("organization", organization_id)
         extra, settings = org.extra_settings, org.settings
-        return OrganizationProfile.with_defaults(
+        return OrganizationProfile(
             id=org.id,
             country=settings.country,
             province=settings.province,
@@ -177,6 +187,45 @@ class FakeOrganizationProfiles(OrganizationProfiles):
             time_zone=settings.time_zone,
             address=_text(extra, "address"),
         )
+
+
+class FakeLeaseDirectory(LeaseDirectory):
+    """Reads the properties fakes' leases, tenants and properties, as the SQL adapter joins their
+    tables: a lease whose property or tenant row is missing is unknown; the lease read ignores soft
+    deletes (as the SQL join does), the tenant and property questions see live rows only."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def get(self, organization_id: UUID, lease_id: UUID) -> LeaseRef:
+        lease = self._db.leases.find(organization_id, lease_id, live=False)
+        prop = tenant = None
+        if lease is not None:
+            prop = self._db.properties.find(organization_id, lease.property_id, live=False)
+            tenant = self._db.tenants.find(organization_id, lease.tenant_id, live=False)
+        if lease is None or prop is None or tenant is None:
+            raise NotFound("lease", lease_id)
+        return LeaseRef(
+            id=lease.id,
+            organization_id=lease.organization_id,
+            tenant_id=lease.tenant_id,
+            property_id=lease.property_id,
+            status=lease.status.value,
+            currency=lease.rent.currency,
+            property_type=prop.type.value,
+            property_region=prop.address.province,
+            tenant_email=tenant.email,
+            tenant_name=tenant.name,
+            tenant_gstin=tenant.gstin,
+            tenant_pan=tenant.pan_number,
+            tds_applicable=lease.tds_applicable,
+        )
+
+    async def tenant_ids_of_user(self, organization_id: UUID, user_id: UUID) -> set[UUID]:
+        return {t.id for t in self._db.tenants.of(organization_id) if t.user_id == user_id}
+
+    async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
+        return self._db.properties.find(organization_id, property_id) is not None
 
 
 def _text(extra: dict[str, object], key: str) -> str | None:

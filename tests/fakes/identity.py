@@ -21,7 +21,6 @@ from pmsaas.domain.identity.ports import (
     UserFilter,
     UserRepository,
 )
-from pmsaas.domain.organizations.model import Organization
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -179,13 +178,6 @@ class FakeTokenRepository(TokenRepository):
 class FakeOrganizationRegistry(OrganizationRegistry):
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
-
-    async def create_for_owner(self, *, name: str, at: datetime) -> UUID:
-        # The SQL adapter builds the organization with organizations' ``new_organization``; the fake
-        # may not import another context's use cases, so it builds the same defaults by hand.
-        org = Organization(name=name.strip(), created_at=at, updated_at=at)
-        self._db.organizations[org.id] = org
-        return org.id
 
     async def exists(self, organization_id: UUID) -> bool:
         return organization_id in self._db.organizations and organization_id not in self._db.organizations_deleted

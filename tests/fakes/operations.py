@@ -12,7 +12,6 @@ from uuid import UUID
 
 from fakes.store import FakeDatabase, OrgTable, contains, created_in, page_of
 from pmsaas.domain.identity.model import Membership, User
-from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.operations.model import (
     Attachment,
     Comment,
@@ -37,7 +36,6 @@ from pmsaas.domain.operations.ports import (
     WorkOrderRepository,
 )
 from pmsaas.domain.properties.lease import OCCUPYING
-from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import SecretBox
@@ -327,13 +325,6 @@ class FakePeopleDirectory(PeopleDirectory):
         if not found:
             raise NotFound("user", user_id)
         return found[0]
-
-    async def can_work_tickets(self, organization_id: UUID, user_id: UUID) -> bool | None:
-        membership = self._db.memberships.get((organization_id, user_id))
-        if membership is None or user_id not in self._db.users:
-            return None
-        # The SQL adapter asks the identity context's role table the same question.
-        return any(permission_matches(g, "maintenance:update") for g in permissions_for(membership.roles))
 
 
 class FakeAttachmentStorage(AttachmentStorage):

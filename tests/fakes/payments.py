@@ -1,8 +1,8 @@
 """In-memory adapter of the financial context's payment repository: payments with their allocations,
 refunds, gateway events and tenant credit, keyed by organization as the SQL tables are.
 
-As in SQL, a payment's TDS is not the payment's row: it lives in the TDS repository (not faked), so
-these payments read back without one, and their credit counts no TDS."""
+As in SQL, a payment's TDS is not the payment's row: it lives in the TDS repository's records
+(``fakes.tds``), which every read attaches, and a payment's credit counts it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
+from fakes.tds import tds_of
 from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.model import SETTLED, Allocation, Payment, Refund
 from pmsaas.domain.financial.ports import PaymentFilter, PaymentRepository
@@ -59,18 +60,22 @@ class FakePaymentRepository(PaymentRepository):
 
     async def by_idempotency_key(self, organization_id: UUID, scope: str, key: str) -> Payment | None:
         found = [p for p in self._db.payments.of(organization_id) if _same_key(organization_id, scope, key, p)]
-        return found[0] if found else None
+        return self._with_tds(found[0]) if found else None
+
+    def _with_tds(self, payment: Payment) -> Payment:
+        payment.tds = tds_of(self._db, payment.organization_id, "payment", payment.id)
+        return payment
 
     async def get(self, organization_id: UUID, payment_id: UUID, *, for_update: bool = False) -> Payment:
         found = self._db.payments.find(organization_id, payment_id)
         if found is None:
             raise NotFound("payment", payment_id)
-        return found
+        return self._with_tds(found)
 
     async def by_gateway_id(self, gateway: str, gateway_payment_id: str) -> Payment | None:
         for _, p in self._db.payments.everywhere():
             if (p.gateway, p.gateway_payment_id) == (gateway, gateway_payment_id):
-                return copy.deepcopy(p)
+                return self._with_tds(copy.deepcopy(p))
         return None
 
     async def update(self, payment: Payment, expected_version: int) -> None:
@@ -87,7 +92,7 @@ class FakePaymentRepository(PaymentRepository):
         self._db.payments.put(payment.organization_id, payment.id, replace(payment, **kept))
 
     async def list(self, organization_id: UUID, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
-        items = [p for p in self._db.payments.of(organization_id) if _matches(p, filters)]
+        items = [self._with_tds(p) for p in self._db.payments.of(organization_id) if _matches(p, filters)]
         return page_of(items, page, _PAYMENT_SORT, lambda p: p.id)
 
     async def add_refund(self, refund: Refund) -> bool:
@@ -110,13 +115,13 @@ class FakePaymentRepository(PaymentRepository):
 
     async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, list[Credit]]:
         held = [
-            p
+            self._with_tds(p)
             for p in self._db.payments.of(organization_id)
             if p.status in SETTLED and (lease_id is None or p.lease_id == lease_id)
         ]
         out: dict[UUID, list[Credit]] = {}
         for p in sorted(held, key=lambda p: (p.received_at is not None, p.received_at, p.id)):
-            left = p.amount - p.amount_refunded - p.allocated  # no TDS here (see the module's note)
+            left = p.amount + p.tds_amount - p.amount_refunded - p.allocated
             if left.is_positive:
                 out.setdefault(p.lease_id, []).append(Credit(p.id, p.lease_id, p.tenant_id, left, len(p.allocations)))
         return out

@@ -94,6 +94,8 @@ class FakeDatabase:
     journal: OrgTable[Any] = field(default_factory=OrgTable)  # JournalEntry, in posting order
     number_sequences: dict[tuple[UUID, str, str], int] = field(default_factory=dict)  # (org, series, year) -> last
     budgets: OrgTable[Any] = field(default_factory=OrgTable)  # Budget, its categories inside
+    # (org, source type, source id) -> (writing order, TdsDeduction): a payment's or expense's TDS record
+    tds_records: dict[tuple[UUID, str, UUID], Any] = field(default_factory=dict)
     payment_methods: OrgTable[Any] = field(default_factory=OrgTable)  # PaymentMethodRecord
     notifications: OrgTable[Any] = field(default_factory=OrgTable)
     notification_templates: OrgTable[Any] = field(default_factory=OrgTable)
@@ -136,6 +138,7 @@ class FakeDatabase:
         "journal",
         "number_sequences",
         "budgets",
+        "tds_records",
         "payment_methods",
         "notifications",
         "notification_templates",

@@ -1,19 +1,18 @@
 """The fake unit of work: one transaction over a ``FakeDatabase``, as ``SqlUnitOfWork`` is one over a
 connection. Writes go straight to the tables; leaving ``async with`` without a commit puts back the
 snapshot taken on entry, so a use case that fails half-way leaves nothing behind. ``read_only()`` is the
-read-only variant the list and get use cases ask for: no snapshot, every write refused.
-
-Of the financial unit of work, the lease directory, the TDS repository and the billing run's batch
-writer are not faked: a use case that needs them runs over SQL only."""
+read-only variant the list and get use cases ask for: no snapshot, every write refused."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fakes.billing import FakeBillingWriter
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
     FakeBudgetRepository,
     FakeExpenseRepository,
+    FakeLeaseDirectory,
     FakeNumberSequences,
     FakeOrganizationProfiles,
     FakePaymentMethodRepository,
@@ -60,7 +59,10 @@ from fakes.properties import (
 )
 from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
+from fakes.tds import FakeTdsRepository
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
+from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
@@ -72,6 +74,8 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
+    TicketAssignmentUnitOfWork,
+    SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
@@ -130,6 +134,9 @@ class FakeUnitOfWork(
         self.budgets = FakeBudgetRepository(db_)
         self.payment_methods = FakePaymentMethodRepository(db_)
         self.reports = FakeReportQueries(db_)
+        self.lease_directory = FakeLeaseDirectory(db_)
+        self.tds = FakeTdsRepository(db_)
+        self.billing = FakeBillingWriter(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

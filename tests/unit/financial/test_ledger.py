@@ -24,6 +24,7 @@ from pmsaas.domain.financial.model import (
     allocate,
 )
 from pmsaas.domain.financial.numbering import default_number_format, fiscal_year, format_number
+from pmsaas.domain.financial.ports import OrganizationProfile
 from pmsaas.domain.shared.errors import Conflict, IllegalTransition, ValidationFailed
 from pmsaas.domain.shared.money import Money
 
@@ -145,6 +146,16 @@ def test_default_numbers_fit_the_countrys_rules(country):
     assert format_number(default_number_format("invoice", "CA"), fy="2026", seq=123) == "INV/2026/000123"
     with pytest.raises(ValidationFailed):
         format_number("INV/{year}/{seq}", fy="2026", seq=1)
+
+
+def test_an_organization_profile_numbers_and_rounds_as_its_settings_say_else_by_the_defaults():
+    unset = OrganizationProfile(uuid4(), "IN", "MH", "INR", invoice_round_off=True)
+    assert unset.invoice_numbering == default_number_format("invoice", "IN")
+    assert unset.receipt_numbering == default_number_format("receipt", "IN")
+    assert unset.rounds_invoices
+    own = OrganizationProfile(uuid4(), "CA", "ON", "CAD", "B-{seq:04d}", "R-{seq:04d}", invoice_round_off=True)
+    assert (own.invoice_numbering, own.receipt_numbering) == ("B-{seq:04d}", "R-{seq:04d}")
+    assert not own.rounds_invoices  # rounding to the rupee is for books in INR only
 
 
 def _invoice(total: str, tenant=None) -> Invoice:

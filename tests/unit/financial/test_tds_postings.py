@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pmsaas.domain.financial import tds as T
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, Payment, PaymentMethod
-from pmsaas.domain.financial.tds_record import TdsDeduction
+from pmsaas.domain.financial.tds_record import TdsDeduction, TdsDirection, payee_key
 from pmsaas.domain.financial.tds_report import TdsReportRow, to_csv, totals
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
@@ -240,8 +240,10 @@ def test_an_expense_tds_block_is_checked():
 
 
 def test_payees_are_counted_by_pan_else_by_name():
-    assert T.payee_key(" aaapl1234c ", "X") == "pan:AAAPL1234C"
-    assert T.payee_key(None, " Pipes & Co ") == "name:pipes & co"
+    assert payee_key(" aaapl1234c ", "X") == "pan:AAAPL1234C"
+    assert payee_key(None, " Pipes & Co ") == "name:pipes & co"
+    deduction = TdsDeduction(TdsDirection.DEDUCTED, "contract_work", inr("100"), party_name=" Pipes & Co ")
+    assert deduction.payee_key == "name:pipes & co"  # what the TDS repository stores and sums by
 
 
 # -- quarters and the report ------------------------------------------------------------------
@@ -281,7 +283,6 @@ def test_totals_per_section_and_csv():
     def row(direction, section, amount, tds):
         return TdsReportRow(
             direction,
-            "Q3",
             "P",
             "AAAPL1234C",
             section,
@@ -303,6 +304,7 @@ def test_totals_per_section_and_csv():
     ]
     got = [(t.direction, t.section, t.count, str(t.amount), str(t.tds)) for t in totals(rows, "INR")]
     assert got == [("deducted", "194C", 1, "50.00", "1.00"), ("received", "194-I(b)", 2, "300.00", "30.00")]
+    assert {r.quarter for r in rows} == {"Q3"}  # 2026-12-01: October to December of FY 2026-27
     lines = to_csv(rows).splitlines()
     assert lines[0].startswith("direction,quarter,date,party_name,pan_number,tds_section")
     assert lines[1].split(",")[8:12] == ["100.00", "10", "10.00", "INR"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
-from pmsaas.domain.identity import services
+from pmsaas.domain.identity import users
 from pmsaas.domain.identity.invitations import accept_invitation
 from pmsaas.domain.identity.model import User
 from pmsaas.domain.identity.roles import permissions_for
@@ -40,8 +40,8 @@ async def invited(db: FakeDatabase) -> tuple[User, str, Actor]:
     roles = frozenset({"OrganizationOwner"})
     owner = Actor(user_id=new_id(), organization_id=org, roles=roles, permissions=permissions_for(roles))
     mails = Outbox()
-    data = services.NewUser(email="ANN@example.com", name="Someone", roles=["Tenant"])
-    answer = await services.create_user(
+    data = users.NewUser(email="ANN@example.com", name="Someone", roles=["Tenant"])
+    answer = await users.create_user(
         uow=FakeUnitOfWork(db), hasher=Hasher(), clock=FixedClock(NOW), mailer=mails,  # type: ignore[arg-type]
         base_url="http://x", actor=owner, data=data,
     )  # fmt: skip

@@ -9,7 +9,8 @@ import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes.mfa import FakeOneTimePasswords
-from pmsaas.domain.identity import mfa, services
+from pmsaas.domain.flows import sign_up
+from pmsaas.domain.identity import mfa, sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, MfaChallenge, TokenPair
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
 from pmsaas.domain.shared.actor import Actor
@@ -17,7 +18,7 @@ from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import AuthenticationFailed
 
 START = datetime(2031, 3, 31, 23, 59, 50, tzinfo=UTC)
-POLICY = services.TokenPolicy(refresh_ttl=timedelta(days=30))
+POLICY = tokens.TokenPolicy(refresh_ttl=timedelta(days=30))
 
 
 class PlainHasher(PasswordHasher):
@@ -45,7 +46,7 @@ class NoLimits(AttemptLimiter):
 
 
 async def _register(db):
-    return await services.register(
+    return await sign_up.register(
         uow=FakeUnitOfWork(db),
         hasher=PlainHasher(),
         clock=FixedClock(START),
@@ -57,7 +58,7 @@ async def _register(db):
 
 
 async def _login(db):
-    return await services.login(
+    return await sessions.login(
         uow=FakeUnitOfWork(db),
         hasher=PlainHasher(),
         issuer=Issuer(),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, precondition, rule
 
 from fakes import FakeDatabase, FakeUnitOfWork
-from pmsaas.domain.identity import services
+from pmsaas.domain.identity import sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AccessVersions, AttemptLimiter, PasswordHasher
 from pmsaas.domain.shared.clock import FixedClock
@@ -58,7 +58,7 @@ class NoLimits(AttemptLimiter):
 # -- the state machine ---------------------------------------------------------------------------
 
 EMAIL, PASSWORD = "owner@example.com", "a long password"
-POLICY = services.TokenPolicy(refresh_ttl=timedelta(days=1))
+POLICY = tokens.TokenPolicy(refresh_ttl=timedelta(days=1))
 
 
 _LOOP = asyncio.new_event_loop()  # one loop for every step (these tests are synchronous)
@@ -96,7 +96,7 @@ class RefreshFamilies(RuleBasedStateMachine):
     @rule(target=tokens)
     def login(self) -> str:
         pair = run(
-            services.login(
+            sessions.login(
                 uow=self.uow(),
                 hasher=PlainHasher(),
                 issuer=self.issuer,
@@ -123,7 +123,7 @@ class RefreshFamilies(RuleBasedStateMachine):
         family = self.family_of[token]
         try:
             pair = run(
-                services.refresh(
+                sessions.refresh(
                     uow=self.uow(), issuer=self.issuer, clock=self.clock, policy=POLICY, refresh_token=token
                 )
             )
@@ -161,7 +161,7 @@ class RefreshFamilies(RuleBasedStateMachine):
     @rule(token=consumes(tokens))
     def logout_family(self, token: str) -> None:
         run(
-            services.logout(
+            sessions.logout(
                 uow=self.uow(),
                 clock=self.clock,
                 user_id=self.user_id,
@@ -175,7 +175,7 @@ class RefreshFamilies(RuleBasedStateMachine):
     @rule()
     def logout_everywhere(self) -> None:
         run(
-            services.logout(
+            sessions.logout(
                 uow=self.uow(),
                 clock=self.clock,
                 user_id=self.user_id,

@@ -9,14 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
-from pmsaas.domain.identity import services
+from pmsaas.domain.flows import sign_up
+from pmsaas.domain.identity import sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, UserStatus
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, PasswordHasher
+from pmsaas.domain.organizations.model import OrganizationSettings
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, Conflict, RateLimited
 
 CLOCK = FixedClock(datetime(2031, 3, 31, 23, 59, 50, tzinfo=UTC))
-POLICY = services.TokenPolicy(refresh_ttl=timedelta(days=30), login_attempts_per_account=3)
+POLICY = tokens.TokenPolicy(refresh_ttl=timedelta(days=30), login_attempts_per_account=3)
 
 
 class PlainHasher(PasswordHasher):
@@ -49,7 +51,7 @@ class CountingLimiter(AttemptLimiter):
 
 
 async def _register(db, email="olivia@example.com", organization_name="Acme Rentals"):
-    return await services.register(
+    return await sign_up.register(
         uow=FakeUnitOfWork(db),
         hasher=PlainHasher(),
         clock=CLOCK,
@@ -61,7 +63,7 @@ async def _register(db, email="olivia@example.com", organization_name="Acme Rent
 
 
 async def _login(db, password="correct horse", limiter=None, email="Olivia@Example.com"):
-    return await services.login(
+    return await sessions.login(
         uow=FakeUnitOfWork(db),
         hasher=PlainHasher(),
         issuer=CountingIssuer(),
@@ -78,7 +80,9 @@ async def test_registering_an_owner_creates_the_organization_and_its_membership(
     db = FakeDatabase()
     user, membership = await _register(db, email=" Olivia@Example.com ")
     assert user.email == "olivia@example.com" and user.default_organization_id == membership.organization_id
-    assert db.organizations[membership.organization_id].name == "Acme Rentals"
+    org = db.organizations[membership.organization_id]
+    # The organizations context builds it (the flow calls its rule): its defaults, validated.
+    assert org.name == "Acme Rentals" and org.settings == OrganizationSettings().validated()
     assert [e.name for e in db.outbox] == ["organization.created", "user.created"]
     with pytest.raises(Conflict):
         await _register(db)
@@ -91,7 +95,7 @@ async def test_sign_in_issues_a_pair_for_the_default_organization_and_stores_the
     user, membership = await _register(db)
     pair = await _login(db)
     assert pair.user.id == user.id and pair.membership.organization_id == membership.organization_id
-    stored = db.refresh_tokens[services.hash_secret(pair.refresh_token)]
+    stored = db.refresh_tokens[tokens.hash_secret(pair.refresh_token)]
     assert stored.user_id == user.id and stored.expires_at == CLOCK.now() + POLICY.refresh_ttl
 
 

@@ -11,8 +11,9 @@ import pytest
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes import builders as b
 from pmsaas.domain.financial.expenses import ExpenseStatus
-from pmsaas.domain.flows import work_order_costs
+from pmsaas.domain.flows import ticket_assignment, work_order_costs
 from pmsaas.domain.operations import tickets, vendors, work_orders
+from pmsaas.domain.operations.access import may_work_tickets
 from pmsaas.domain.operations.model import Priority, Ticket, TicketStatus
 from pmsaas.domain.operations.ports import TicketFilter
 from pmsaas.domain.properties.lease import LeaseStatus
@@ -108,7 +109,7 @@ async def test_tenants_see_only_their_own(uow, clock):
     with pytest.raises(NotFound):
         await tickets.get_ticket(uow=uow, actor=tenant(), ticket_id=theirs.id)
     with pytest.raises(PermissionDenied):
-        await tickets.update_ticket(
+        await ticket_assignment.update_ticket(
             uow=uow, clock=clock, actor=tenant(), ticket_id=mine.id, changes=tickets.TicketChanges(title="x")
         )
     outsider = Actor(uuid.uuid4(), ORG, frozenset({"SecurityStaff"}), frozenset({"visitor:*"}))
@@ -120,21 +121,35 @@ async def test_assignment_rules(uow, clock):
     t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
     for who in (GUARD, TENANT_USER, uuid.uuid4()):
         with pytest.raises(ValidationFailed):
-            await tickets.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=who)
-    d = await tickets.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=STAFF)
+            await ticket_assignment.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=who)
+    d = await ticket_assignment.assign_ticket(uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, assignee_id=STAFF)
     assert d.ticket.assignee_id == STAFF and d.ticket.responded_at == clock.now()
+
+
+@pytest.mark.parametrize(
+    ("grants", "works"),
+    [
+        ({"maintenance:update"}, True),
+        ({"maintenance:*"}, True),
+        ({"*"}, True),
+        ({"maintenance:read", "maintenance:create", "workorder:*"}, False),
+        (set(), False),
+    ],
+)
+def test_working_a_request_takes_the_maintenance_update_grant(grants, works):
+    assert may_work_tickets(frozenset(grants)) is works
 
 
 async def test_patch_moves_one_legal_step_and_resolution_publishes(uow, clock):
     t = (await tickets.create_ticket(uow=uow, clock=clock, actor=MANAGER, data=new())).ticket
     with pytest.raises(Conflict):
-        await tickets.update_ticket(
+        await ticket_assignment.update_ticket(
             uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id,
             changes=tickets.TicketChanges(status=TicketStatus.RESOLVED),
         )  # fmt: skip
     for status in (TicketStatus.IN_PROGRESS, TicketStatus.RESOLVED):
         clock.move_to(clock.now() + timedelta(minutes=5))
-        await tickets.update_ticket(
+        await ticket_assignment.update_ticket(
             uow=uow, clock=clock, actor=MANAGER, ticket_id=t.id, changes=tickets.TicketChanges(status=status)
         )
     assert published(uow).count("ticket.resolved") == 1 and published(uow).count("maintenance.completed") == 1

@@ -12,6 +12,7 @@ import pytest
 from fakes import builders as b
 from fakes.network import FakeHostResolver
 from fakes.operations import FakeAttachmentStorage, PlainSecretBox
+from pmsaas.domain.flows import ticket_assignment
 from pmsaas.domain.notifications import webhooks
 from pmsaas.domain.operations import attachments, categories, people, tickets, work_orders
 from pmsaas.domain.operations.model import Priority, TicketAction, TicketStatus, UpdateKind, WorkOrderStatus
@@ -40,7 +41,9 @@ async def _report(scene, clock, who=None, unit=None, **kw):
 async def _patch(scene, clock, ticket_id, who=None, **changes):
     actor = scene.actor(who or scene.manager)
     changes_ = tickets.TicketChanges(**changes)
-    return await tickets.update_ticket(uow=scene.uow(), clock=clock, actor=actor, ticket_id=ticket_id, changes=changes_)
+    return await ticket_assignment.update_ticket(
+        uow=scene.uow(), clock=clock, actor=actor, ticket_id=ticket_id, changes=changes_
+    )
 
 
 async def test_a_tenants_report_gets_sla_dates_from_the_clock_and_names(scene, clock):

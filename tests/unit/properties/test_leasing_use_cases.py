@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes import builders as b
-from pmsaas.domain.properties import leasing, services
+from pmsaas.domain.properties import leases, services, tenants
 from pmsaas.domain.properties.lease import OCCUPYING, LeaseStatus
 from pmsaas.domain.properties.model import PropertyType, UnitStatus
 from pmsaas.domain.shared.actor import Actor
@@ -52,17 +52,17 @@ class Flat:
         self.unit = await services.create_unit(
             uow=self.uow(), **kw, property_id=self.prop.id, data=services.UnitInput(name="101")
         )
-        self.tenant = await leasing.create_tenant(
+        self.tenant = await tenants.create_tenant(
             uow=self.uow(),
             **kw,
             property_id=self.prop.id,
-            data=leasing.TenantInput(name="Tara Tenant", email=" Tara@Example.com ", phone="098765 43210"),
+            data=tenants.TenantInput(name="Tara Tenant", email=" Tara@Example.com ", phone="098765 43210"),
         )
         return self
 
     async def lease(self, start: date, end: date | None):
-        data = leasing.LeaseInput(unit_id=self.unit.id, start_date=start, end_date=end, rent=RENT)
-        return await leasing.create_lease(
+        data = leases.LeaseInput(unit_id=self.unit.id, start_date=start, end_date=end, rent=RENT)
+        return await leases.create_lease(
             uow=self.uow(),
             clock=self.clock,
             actor=self.actor,
@@ -87,10 +87,10 @@ async def flat() -> Flat:
 async def test_a_tenant_is_normalized_for_its_property(flat):
     assert flat.tenant.email == "tara@example.com" and flat.tenant.phone == "+919876543210"
     with pytest.raises(ValidationFailed) as failed:
-        await leasing.create_tenant(
+        await tenants.create_tenant(
             **flat.kw(),
             property_id=flat.prop.id,
-            data=leasing.TenantInput(name=" ", email="nope", business_number="123"),
+            data=tenants.TenantInput(name=" ", email="nope", business_number="123"),
         )
     assert {p.field for p in failed.value.problems} == {"name", "email", "business_number"}
 
@@ -98,11 +98,11 @@ async def test_a_tenant_is_normalized_for_its_property(flat):
 async def test_the_lease_lifecycle_moves_the_units_status(flat):
     draft = await flat.lease(date(2031, 1, 1), date(2031, 12, 31))
     assert draft.status == LeaseStatus.DRAFT and await flat.unit_status() == UnitStatus.VACANT
-    active = await leasing.activate_lease(**flat.kw(), lease_id=draft.id)
+    active = await leases.activate_lease(**flat.kw(), lease_id=draft.id)
     assert active.status == LeaseStatus.ACTIVE and await flat.unit_status() == UnitStatus.OCCUPIED
-    notice = await leasing.give_notice(**flat.kw(), lease_id=draft.id, move_out_date=date(2031, 6, 30))
+    notice = await leases.give_notice(**flat.kw(), lease_id=draft.id, move_out_date=date(2031, 6, 30))
     assert notice.effective_end == date(2031, 6, 30) and await flat.unit_status() == UnitStatus.NOTICE_GIVEN
-    gone = await leasing.terminate_lease(**flat.kw(), lease_id=draft.id, termination_date=None)
+    gone = await leases.terminate_lease(**flat.kw(), lease_id=draft.id, termination_date=None)
     assert gone.terminated_on == date(2031, 4, 1)  # the organization's today (Asia/Kolkata), not UTC's
     assert await flat.unit_status() == UnitStatus.VACANT
     assert [e.name for e in flat.db.outbox[-7:]] == [
@@ -118,11 +118,11 @@ async def test_the_lease_lifecycle_moves_the_units_status(flat):
 
 async def test_a_second_lease_of_the_unit_cannot_overlap_and_nothing_is_written(flat):
     first = await flat.lease(date(2031, 1, 1), date(2031, 12, 31))
-    await leasing.activate_lease(**flat.kw(), lease_id=first.id)
+    await leases.activate_lease(**flat.kw(), lease_id=first.id)
     second = await flat.lease(date(2031, 12, 31), None)  # drafts may overlap
     uow = flat.uow()
     with pytest.raises(Conflict):
-        await leasing.activate_lease(uow=uow, clock=flat.clock, actor=flat.actor, lease_id=second.id)
+        await leases.activate_lease(uow=uow, clock=flat.clock, actor=flat.actor, lease_id=second.id)
     assert uow.commits == 0
     async with flat.uow() as check:
         assert (await check.leases.get(flat.actor.org, second.id)).status == LeaseStatus.DRAFT
@@ -130,21 +130,21 @@ async def test_a_second_lease_of_the_unit_cannot_overlap_and_nothing_is_written(
 
 async def test_a_renewal_starts_the_next_day_already_active_and_only_once(flat):
     current = await flat.lease(date(2030, 4, 1), date(2031, 3, 31))
-    await leasing.activate_lease(**flat.kw(), lease_id=current.id)
-    renewal = await leasing.renew_lease(**flat.kw(), lease_id=current.id)
+    await leases.activate_lease(**flat.kw(), lease_id=current.id)
+    renewal = await leases.renew_lease(**flat.kw(), lease_id=current.id)
     assert (renewal.start_date, renewal.end_date, renewal.status) == (date(2031, 4, 1), date(2032, 3, 31), "active")
     assert [e.name for e in flat.db.outbox[-3:]] == ["lease.renewed", "lease.created", "lease.activated"]
     with pytest.raises(Conflict):
-        await leasing.renew_lease(**flat.kw(), lease_id=current.id)
+        await leases.renew_lease(**flat.kw(), lease_id=current.id)
 
 
 async def test_a_tenant_with_a_running_lease_is_not_deleted(flat):
     lease = await flat.lease(date(2031, 1, 1), None)
-    await leasing.activate_lease(**flat.kw(), lease_id=lease.id)
+    await leases.activate_lease(**flat.kw(), lease_id=lease.id)
     with pytest.raises(Conflict):
-        await leasing.delete_tenant(**flat.kw(), property_id=flat.prop.id, tenant_id=flat.tenant.id)
-    await leasing.terminate_lease(**flat.kw(), lease_id=lease.id, termination_date=date(2031, 2, 1))
-    await leasing.delete_tenant(**flat.kw(), property_id=flat.prop.id, tenant_id=flat.tenant.id)
+        await tenants.delete_tenant(**flat.kw(), property_id=flat.prop.id, tenant_id=flat.tenant.id)
+    await leases.terminate_lease(**flat.kw(), lease_id=lease.id, termination_date=date(2031, 2, 1))
+    await tenants.delete_tenant(**flat.kw(), property_id=flat.prop.id, tenant_id=flat.tenant.id)
 
 
 ACTION = st.sampled_from(["activate", "notice", "end", "terminate", "renew"])
@@ -166,15 +166,15 @@ def test_any_run_of_lease_actions_keeps_occupancy_apart_and_the_unit_in_step(ter
 
 async def _run(terms, actions):
     flat = await Flat().setup()
-    leases = [await flat.lease(start, end) for start, end in terms]
+    made = [await flat.lease(start, end) for start, end in terms]
     for index, action in actions:
-        lease_id = leases[index % len(leases)].id
+        lease_id = made[index % len(made)].id
         calls = {
-            "activate": lambda: leasing.activate_lease(**flat.kw(), lease_id=lease_id),
-            "notice": lambda: leasing.give_notice(**flat.kw(), lease_id=lease_id, move_out_date=date(2031, 3, 31)),
-            "end": lambda: leasing.end_lease(**flat.kw(), lease_id=lease_id),
-            "terminate": lambda: leasing.terminate_lease(**flat.kw(), lease_id=lease_id, termination_date=None),
-            "renew": lambda: leasing.renew_lease(**flat.kw(), lease_id=lease_id),
+            "activate": lambda: leases.activate_lease(**flat.kw(), lease_id=lease_id),
+            "notice": lambda: leases.give_notice(**flat.kw(), lease_id=lease_id, move_out_date=date(2031, 3, 31)),
+            "end": lambda: leases.end_lease(**flat.kw(), lease_id=lease_id),
+            "terminate": lambda: leases.terminate_lease(**flat.kw(), lease_id=lease_id, termination_date=None),
+            "renew": lambda: leases.renew_lease(**flat.kw(), lease_id=lease_id),
         }
         try:
             await calls[action]()

@@ -63,6 +63,8 @@ from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
+from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
@@ -123,6 +125,8 @@ _REPOSITORIES = (
 
 
 class SqlUnitOfWork(
+    TicketAssignmentUnitOfWork,
+    SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,

@@ -189,7 +189,7 @@ async def _bill_organization(
         if not invoices:
             return
         first = await uow.sequences.reserve(org, "invoice", fy, len(invoices))
-        round_off = profile.invoice_round_off
+        round_off, numbering = profile.rounds_invoices, profile.invoice_numbering
         # Tenant credit: one read (and lock) for the whole organization's payments holding some.
         credits = await uow.payments.credits(org)
         applied: list[CreditApplication] = []
@@ -200,7 +200,7 @@ async def _bill_organization(
                 batch = invoices[start : start + _ISSUE_BATCH]
                 entries = [
                     inv.issue(
-                        number=format_number(profile.invoice_number_format, fy=fy, seq=first + start + i),
+                        number=format_number(numbering, fy=fy, seq=first + start + i),
                         at=now,
                         round_off=round_off,
                     )

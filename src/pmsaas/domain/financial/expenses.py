@@ -230,8 +230,7 @@ async def _compute_tds(uow: FinancialUnitOfWork, org: UUID, pending: TdsDeductio
     paid, deducted = zero, zero
     if pending.section is not None:
         start, end = T.fy_bounds(T.quarter_of(pending.deduction_date)[0])
-        key = T.payee_key(pending.pan_number, pending.party_name)
-        paid_minor, deducted_minor = await uow.tds.payee_totals(org, pending.section, key, start, end)
+        paid_minor, deducted_minor = await uow.tds.payee_totals(org, pending.section, pending.payee_key, start, end)
         paid = Money.from_minor(paid_minor, zero.currency)
         deducted = Money.from_minor(deducted_minor, zero.currency)
     T.compute_deduction(pending, fy_paid_before=paid, fy_deducted_base_before=deducted)

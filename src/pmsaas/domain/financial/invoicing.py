@@ -147,7 +147,7 @@ async def _build_lines(
 async def _invoice_number(uow: FinancialUnitOfWork, profile: OrganizationProfile, on: date) -> str:
     fy = fiscal_year(profile.country, on)
     seq = await uow.sequences.next(profile.id, "invoice", fy)
-    return format_number(profile.invoice_number_format, fy=fy, seq=seq)
+    return format_number(profile.invoice_numbering, fy=fy, seq=seq)
 
 
 # -- invoices ---------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ async def create_invoice(
             entry = invoice.issue(
                 number=await _invoice_number(uow, profile, invoice.issue_date),
                 at=now,
-                round_off=profile.invoice_round_off,
+                round_off=profile.rounds_invoices,
             )
             applied = await _take_credit(uow, invoice, now)
             await uow.invoices.add(invoice)
@@ -243,7 +243,7 @@ async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now: dat
     entry = invoice.issue(
         number=await _invoice_number(uow, profile, invoice.issue_date),
         at=now,
-        round_off=profile.invoice_round_off,
+        round_off=profile.rounds_invoices,
     )
     applied = await _take_credit(uow, invoice, now)
     invoice.version += 1

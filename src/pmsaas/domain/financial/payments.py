@@ -66,7 +66,7 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> 
     profile = await uow.organization_profiles.get(payment.organization_id)
     fy = fiscal_year(profile.country, now.date())
     seq = await uow.sequences.next(payment.organization_id, "receipt", fy)
-    entry = payment.succeed(receipt_number=format_number(profile.receipt_number_format, fy=fy, seq=seq), at=now)
+    entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
     await uow.ledger.post(entry)
     open_invoices = await uow.invoices.open_for_lease(payment.organization_id, payment.lease_id)
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))

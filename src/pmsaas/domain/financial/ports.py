@@ -80,36 +80,32 @@ class OrganizationProfile:
     country: str
     province: str | None
     currency: str
-    invoice_number_format: str
-    receipt_number_format: str
+    invoice_number_format: str | None = None  # as the settings store it: None, the product's default
+    receipt_number_format: str | None = None
     gst_registered: bool = True
     pan_number: str | None = None  # India: extra_settings.pan_number (the payee's PAN for TDS on rent)
     name: str = ""
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
-    invoice_round_off: bool = False  # India (INR): invoices rounded to the nearest rupee at issue
+    invoice_round_off: bool = False  # as the settings store it (see ``rounds_invoices``)
     is_housing_society: bool = False  # India: a housing society billing its members (entry 77(c))
     time_zone: str = "UTC"  # IANA zone: the organization's "today" (a payment's received_on)
     address: str | None = None  # the supplier's address printed on its documents (lines split on newlines)
 
-    @classmethod
-    def with_defaults(
-        cls,
-        *,
-        invoice_number_format: str | None,
-        receipt_number_format: str | None,
-        invoice_round_off: bool,
-        **facts: object,
-    ) -> OrganizationProfile:
-        """The profile as the organization's settings store it (unset formats as None): the
-        product's default numbering fills them, and rounding to the rupee applies to INR only."""
-        country, currency = str(facts["country"]), str(facts["currency"])
-        return cls(
-            invoice_number_format=invoice_number_format or default_number_format("invoice", country),
-            receipt_number_format=receipt_number_format or default_number_format("receipt", country),
-            invoice_round_off=invoice_round_off and currency == "INR",
-            **facts,  # type: ignore[arg-type]  # the remaining fields, by name
-        )
+    @property
+    def invoice_numbering(self) -> str:
+        """The invoice number format: the organization's own, else the product's default for its country."""
+        return self.invoice_number_format or default_number_format("invoice", self.country)
+
+    @property
+    def receipt_numbering(self) -> str:
+        """The receipt number format: the organization's own, else the product's default for its country."""
+        return self.receipt_number_format or default_number_format("receipt", self.country)
+
+    @property
+    def rounds_invoices(self) -> bool:
+        """Whether invoices are rounded to the nearest rupee at issue: asked for, and the books in INR."""
+        return self.invoice_round_off and self.currency == "INR"
 
 
 class LeaseDirectory(ABC):
@@ -409,7 +405,7 @@ class TdsRepository(ABC):
         self, organization_id: UUID, section: str, payee: str, start: date, end: date
     ) -> tuple[int, int]:
         """Minor units (amount paid, base already deducted on) of the approved expense deductions to
-        ``payee`` (``tds.payee_key``) under ``section`` dated in ``[start, end]``."""
+        ``payee`` (``TdsDeduction.payee_key``) under ``section`` dated in ``[start, end]``."""
 
     @abstractmethod
     async def report(self, organization_id: UUID, start: date, end: date, direction: str | None) -> list[TdsReportRow]:

@@ -326,13 +326,6 @@ def compute_deduction(pending: TdsDeduction, *, fy_paid_before: Money, fy_deduct
     return pending
 
 
-def payee_key(pan: str | None, name: str | None) -> str:
-    """Who the 194C aggregate is counted for: the PAN, else the vendor's name."""
-    if pan:
-        return f"pan:{pan.strip().upper()}"
-    return f"name:{(name or '').strip().lower()}"
-
-
 # -- India's fiscal year and its quarters -------------------------------------------------------
 
 

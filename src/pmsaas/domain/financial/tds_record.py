@@ -20,6 +20,13 @@ class TdsDirection(StrEnum):
     DEDUCTED = "deducted"  # withheld by the organization (deductor) from a payee's bill
 
 
+def payee_key(pan: str | None, name: str | None) -> str:
+    """Who the 194C aggregate is counted for: the PAN, else the vendor's name."""
+    if pan:
+        return f"pan:{pan.strip().upper()}"
+    return f"name:{(name or '').strip().lower()}"
+
+
 @dataclass(eq=False)
 class TdsDeduction:
     direction: TdsDirection
@@ -51,3 +58,8 @@ class TdsDeduction:
     @property
     def net(self) -> Money:
         return self.gross - self.tds
+
+    @property
+    def payee_key(self) -> str:
+        """Whom the deduction counts for in a 194C aggregate (stored beside it, queried by it)."""
+        return payee_key(self.pan_number, self.party_name)

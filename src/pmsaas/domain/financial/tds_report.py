@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # type-only: the ports module imports this one's report rows
 @dataclass(frozen=True)
 class TdsReportRow:
     direction: str  # received | deducted
-    quarter: str  # Q1..Q4 of the fiscal year
     party_name: str | None  # deductor (tenant) for received, payee (vendor) for deducted
     pan_number: str | None
     section: str
@@ -39,6 +38,11 @@ class TdsReportRow:
     certificate_number: str | None
     source_type: str  # payment | expense
     source_id: UUID
+
+    @property
+    def quarter(self) -> str:
+        """Q1..Q4 of India's fiscal year the deduction falls in."""
+        return quarter_of(self.deduction_date)[1]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pmsaas.domain.identity.model import Membership, OrgUser
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
-from pmsaas.domain.identity.services import _user_event, hash_secret
+from pmsaas.domain.identity.tokens import hash_secret
+from pmsaas.domain.identity.users import user_event
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, NotFound
@@ -32,6 +33,6 @@ async def accept_invitation(*, uow: IdentityUnitOfWork, clock: Clock, actor: Act
         )
         membership = await uow.memberships.get(invitation.organization_id, actor.user_id)  # custom grants
         result = OrgUser(await uow.users.get(actor.user_id), membership)
-        uow.record(_user_event("user.created", result, now))
+        uow.record(user_event("user.created", result, now))
         await uow.commit()
     return result

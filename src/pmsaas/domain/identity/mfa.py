@@ -14,7 +14,8 @@ from datetime import datetime
 
 from pmsaas.domain.identity.model import MfaFactor, TokenPair, User
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, IdentityUnitOfWork, OneTimePasswords
-from pmsaas.domain.identity.services import CHALLENGE_PURPOSE, TokenPolicy, hash_secret, issue_session
+from pmsaas.domain.identity.sessions import CHALLENGE_PURPOSE, issue_session
+from pmsaas.domain.identity.tokens import TokenPolicy, hash_secret
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed, Conflict, NotFound, RateLimited, ValidationFailed

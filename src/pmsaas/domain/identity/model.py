@@ -83,6 +83,11 @@ class Membership:
         """The effective grants: the union of every role's, built-in and custom."""
         return permissions_for(self.roles) | self.custom_grants
 
+    @property
+    def custom_role_names(self) -> frozenset[str]:
+        """The organization's own roles among ``roles`` (whose grants the repositories load)."""
+        return frozenset(r for r in self.roles if not is_known_role(r))
+
 
 @dataclass(eq=False)
 class CustomRole:

@@ -206,10 +206,8 @@ class OneTimePasswords(ABC):
 
 
 class OrganizationRegistry(ABC):
-    """What identity needs of organizations: create one for a new owner, know one exists."""
-
-    @abstractmethod
-    async def create_for_owner(self, *, name: str, at: datetime) -> UUID: ...
+    """What identity needs of organizations: know one exists (registration, which creates one, is
+    the ``domain/flows/sign_up.py`` flow over both contexts' ports)."""
 
     @abstractmethod
     async def exists(self, organization_id: UUID) -> bool: ...

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pmsaas.domain.operations.model import Ticket
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
-from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.actor import Actor, permission_matches
 from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
 
 
@@ -29,6 +29,15 @@ async def visible_ticket(uow: OperationsUnitOfWork, actor: Actor, ticket_id: UUI
     if tenant is not None and ticket.tenant_id != tenant:
         raise NotFound("ticket", ticket_id)  # someone else's ticket: as if it did not exist
     return ticket
+
+
+# The grant a member needs to be assigned a request: working one is updating it.
+WORKS_TICKETS = "maintenance:update"
+
+
+def may_work_tickets(grants: frozenset[str]) -> bool:
+    """Whether a member holding ``grants`` (what all their roles grant) may be assigned requests."""
+    return any(permission_matches(g, WORKS_TICKETS) for g in grants)
 
 
 def actor_ref(actor: Actor) -> UUID | None:

@@ -207,7 +207,8 @@ class PeopleFilter:
 
 
 class PeopleDirectory(ABC):
-    """Display names of users and API keys, who may work tickets, and the users list."""
+    """Display names of users and API keys, and the users list. (Who may be assigned a request is
+    the ``domain/flows/ticket_assignment.py`` flow's question, asked of identity's memberships.)"""
 
     @abstractmethod
     async def people(self, organization_id: UUID, filters: PeopleFilter, page: PageRequest) -> Page[Person]: ...
@@ -218,10 +219,6 @@ class PeopleDirectory(ABC):
 
     @abstractmethod
     async def names(self, organization_id: UUID, ids: set[UUID]) -> dict[UUID, str]: ...
-
-    @abstractmethod
-    async def can_work_tickets(self, organization_id: UUID, user_id: UUID) -> bool | None:
-        """Whether the user's roles there may work tickets; None when not a member (or unknown)."""
 
 
 class AttachmentStorage(ABC):

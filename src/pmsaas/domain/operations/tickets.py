@@ -21,7 +21,6 @@ from pmsaas.domain.operations.model import (
     TicketUpdate,
     UpdateKind,
     WorkOrderStatus,
-    action_towards,
 )
 from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.actor import Actor
@@ -56,7 +55,7 @@ async def _names(uow: OperationsUnitOfWork, organization_id: UUID, tickets: list
     )
 
 
-async def _details(uow: OperationsUnitOfWork, actor: Actor, ticket: Ticket) -> TicketDetails:
+async def ticket_details(uow: OperationsUnitOfWork, actor: Actor, ticket: Ticket) -> TicketDetails:
     internal = reader_scope(actor) is None
     comments = await uow.tickets.comments(actor.org, ticket.id, include_internal=internal)
     attachments = await uow.tickets.attachments(actor.org, ticket.id)
@@ -140,7 +139,7 @@ async def create_ticket(*, uow: OperationsUnitOfWork, clock: Clock, actor: Actor
 async def get_ticket(*, uow: OperationsUnitOfWork, actor: Actor, ticket_id: UUID) -> TicketDetails:
     async with uow:
         ticket = await visible_ticket(uow, actor, ticket_id)
-        return await _details(uow, actor, ticket)
+        return await ticket_details(uow, actor, ticket)
 
 
 async def list_tickets(
@@ -161,14 +160,6 @@ async def active_ticket_counts(*, uow: OperationsUnitOfWork, actor: Actor, prope
         return await uow.tickets.active_counts(actor.org, property_ids)
 
 
-async def _check_assignee(uow: OperationsUnitOfWork, actor: Actor, assignee_id: UUID, field_name: str) -> None:
-    allowed = await uow.people_directory.can_work_tickets(actor.org, assignee_id)
-    if allowed is None:
-        raise ValidationFailed.single(field_name, "no such user in this organization")
-    if not allowed:
-        raise ValidationFailed.single(field_name, "this user's roles may not work maintenance requests")
-
-
 def record_resolution(uow: OperationsUnitOfWork, ticket: Ticket, at: datetime) -> None:
     uow.record(ticket.event("ticket.resolved", at))
     uow.record(ticket.event("maintenance.completed", at))
@@ -178,48 +169,6 @@ async def save_ticket(uow: OperationsUnitOfWork, ticket: Ticket, expected: int, 
     await uow.tickets.update(ticket, expected_version=expected)
     for u in updates:
         await uow.tickets.add_update(u)
-
-
-async def update_ticket(
-    *, uow: OperationsUnitOfWork, clock: Clock, actor: Actor, ticket_id: UUID, changes: TicketChanges
-) -> TicketDetails:
-    """The ticketing PATCH: edits, (re)assignment and a status move in one transaction."""
-    actor.require("maintenance:update")
-    now = clock.now()
-    who = actor_ref(actor)
-    async with uow:
-        ticket = await visible_ticket(uow, actor, ticket_id)
-        expected = ticket.version
-        updates: list[TicketUpdate] = []
-        category = await check_category(uow, actor.org, changes.category) if changes.category is not None else None
-        edited = ticket.edit(
-            now,
-            who,
-            title=required_text(changes.title, "title") if changes.title is not None else None,
-            description=changes.description.strip() if changes.description is not None else None,
-            category=category,
-            priority=changes.priority,
-        )
-        if edited:
-            updates.append(edited)
-        if changes.assignee_id is not KEEP and changes.assignee_id != ticket.assignee_id:
-            actor.require("maintenance:assign")
-            if changes.assignee_id is not None:
-                await _check_assignee(uow, actor, changes.assignee_id, "assigned_to")
-            updates.append(ticket.assign(changes.assignee_id, now, who))
-        resolved = False
-        if changes.status is not None and changes.status != ticket.status:
-            action = action_towards(ticket.status, changes.status)
-            updates.append(ticket.apply(action, now, who))
-            resolved = action is TicketAction.RESOLVE
-        if updates:
-            await save_ticket(uow, ticket, expected, updates)
-            uow.record(ticket.event("ticket.updated", now))
-            if resolved:
-                record_resolution(uow, ticket, now)
-        details = await _details(uow, actor, ticket)
-        await uow.commit()
-    return details
 
 
 async def edit_ticket(
@@ -245,24 +194,7 @@ async def edit_ticket(
         if edited:
             await save_ticket(uow, ticket, expected, [edited])
             uow.record(ticket.event("ticket.updated", now))
-        details = await _details(uow, actor, ticket)
-        await uow.commit()
-    return details
-
-
-async def assign_ticket(
-    *, uow: OperationsUnitOfWork, clock: Clock, actor: Actor, ticket_id: UUID, assignee_id: UUID
-) -> TicketDetails:
-    actor.require("maintenance:assign")
-    now = clock.now()
-    async with uow:
-        ticket = await visible_ticket(uow, actor, ticket_id)
-        expected = ticket.version
-        await _check_assignee(uow, actor, assignee_id, "assignee_id")
-        update = ticket.assign(assignee_id, now, actor_ref(actor))
-        await save_ticket(uow, ticket, expected, [update])
-        uow.record(ticket.event("ticket.updated", now))
-        details = await _details(uow, actor, ticket)
+        details = await ticket_details(uow, actor, ticket)
         await uow.commit()
     return details
 
@@ -282,7 +214,7 @@ async def transition_ticket(
         uow.record(ticket.event("ticket.updated", now))
         if action is TicketAction.RESOLVE:
             record_resolution(uow, ticket, now)
-        details = await _details(uow, actor, ticket)
+        details = await ticket_details(uow, actor, ticket)
         await uow.commit()
     return details
 
@@ -305,7 +237,7 @@ async def complete_ticket(
         await save_ticket(uow, ticket, expected, updates)
         uow.record(ticket.event("ticket.updated", now))
         record_resolution(uow, ticket, now)
-        details = await _details(uow, actor, ticket)
+        details = await ticket_details(uow, actor, ticket)
         await uow.commit()
     return details
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pmsaas.domain.properties.leasing import visible_lease
+from pmsaas.domain.properties.leases import visible_lease
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.properties.recurring import RecurringCharge, RecurringChargeInput, check_input
 from pmsaas.domain.shared.actor import Actor

@@ -37,11 +37,12 @@ from typing import TypeVar
 from uuid import UUID
 
 from pmsaas.domain.properties.lease import Lease
-from pmsaas.domain.properties.leasing import LeaseInput, TenantInput, lease_values, tenant_values
+from pmsaas.domain.properties.leases import LeaseInput, lease_values
 from pmsaas.domain.properties.model import AreaUnit, Property, PropertyType, Tenant, Unit, derived_unit_status
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.properties.schedule import validate_terms
 from pmsaas.domain.properties.services import AddressInput, UnitInput, _check_name, unit_values
+from pmsaas.domain.properties.tenants import TenantInput, tenant_values
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, FieldProblem, ValidationFailed

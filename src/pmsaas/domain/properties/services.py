@@ -1,6 +1,6 @@
 """Property and unit use cases. Each one is one transaction on the unit of work it is given.
 
-Tenants and leases are in ``leasing.py``; who sees what is in ``access.py``.
+Tenants are in ``tenants.py``, leases in ``leases.py``; who sees what is in ``access.py``.
 """
 
 from __future__ import annotations

@@ -76,11 +76,11 @@ async def has_demo_users(settings: Settings) -> bool:
 async def create_admin_user(
     settings: Settings, *, email: str, name: str, password: str, organization_name: str | None, super_admin: bool
 ) -> str:
-    from pmsaas.domain.identity import services
+    from pmsaas.domain.flows import sign_up
 
     container = build_container(settings)
     try:
-        user, membership = await services.register(
+        user, membership = await sign_up.register(
             uow=container.uow(),
             hasher=container.password_hasher(),
             clock=container.clock(),

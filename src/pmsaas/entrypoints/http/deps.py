@@ -19,7 +19,7 @@ from litestar.di import NamedDependency
 
 from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
-from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.identity.tokens import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor

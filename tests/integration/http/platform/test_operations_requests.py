@@ -242,3 +242,26 @@ async def test_attachments_upload_download_and_refusals(api, owner, other_owner)
     assert r.status_code == 404
     after = (await api.get(f"{BASE}/{req['id']}", owner.token)).json()["data"]["attachments"]
     assert len(after) == 2
+
+
+async def test_a_custom_role_works_requests_only_when_it_grants_maintenance_update(api, owner):
+    place = await make_place(api, owner)
+    url = f"{BASE}/{(await create(api, owner.token, place))['id']}"
+    member = {}
+    for name, permissions in (
+        ("Handyman", ["maintenance:read", "maintenance:update"]),
+        ("Inspector", ["maintenance:read", "property:read"]),
+    ):
+        role = {"name": name, "description": f"{name} of the estate", "permissions": permissions}
+        assert (await api.post("/api/v1/identity/roles", owner.token, json=role)).status_code == 201
+        user = {"email": api.email(name.lower()), "name": f"{name} person", "roles": [name], "password": "a long pass"}
+        r = await api.post("/api/v1/identity/users", owner.token, json=user)
+        assert r.status_code == 201, r.text
+        member[name] = r.json()["data"]["id"]
+
+    r = await api.post(f"{url}/assign", owner.token, json={"assignee_id": member["Inspector"]})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "assignee_id"
+    assert (await api.get(url, owner.token)).json()["data"]["assignee_id"] is None
+    r = await api.post(f"{url}/assign", owner.token, json={"assignee_id": member["Handyman"]})
+    assert r.status_code == 200 and r.json()["data"]["assignee_id"] == member["Handyman"]
+    assert r.json()["data"]["assignee_name"] == "Handyman person"

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from pmsaas.adapters.sql.tables.identity import custom_roles as t
 from pmsaas.domain.identity.model import CustomRole, Membership
 from pmsaas.domain.identity.ports import CustomRoleRepository
-from pmsaas.domain.identity.roles import ROLES
 from pmsaas.domain.shared.errors import Conflict, NotFound
 
 
@@ -86,7 +85,7 @@ class SqlCustomRoleRepository(CustomRoleRepository):
 
 async def with_custom_grants(conn: AsyncConnection, found: Iterable[Membership]) -> None:
     """Fills ``custom_grants`` of memberships holding custom roles: one query for all of them."""
-    holding = [m for m in found if any(r not in ROLES for r in m.roles)]
+    holding = [m for m in found if m.custom_role_names]
     if not holding:
         return
     orgs = {m.organization_id for m in holding}

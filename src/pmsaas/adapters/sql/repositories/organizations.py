@@ -14,7 +14,6 @@ from pmsaas.adapters.sql.tables.organizations import organizations as t
 from pmsaas.domain.identity.ports import OrganizationRegistry
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings, OrganizationStatus, Plan
 from pmsaas.domain.organizations.ports import MembershipDirectory, OrganizationRepository
-from pmsaas.domain.organizations.services import new_organization
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -118,11 +117,6 @@ class SqlMembershipDirectory(MembershipDirectory):
 class SqlOrganizationRegistry(OrganizationRegistry):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
-
-    async def create_for_owner(self, *, name: str, at: datetime) -> UUID:
-        org = new_organization(name, at)
-        await SqlOrganizationRepository(self._conn).add(org)
-        return org.id
 
     async def exists(self, organization_id: UUID) -> bool:
         row = (

@@ -1,19 +1,19 @@
 """India GST on property supplies (docs/tax-rules.md §1a, §2).
 
 Pipeline: validate and normalise the inputs → decide the treatment from the decision tables of
-§2.3 (residential), §2.4 (commercial), §2.5 (RWA) and the rate table → pick the rate in force on the
-date of supply → split into heads by place of supply (§2.1) → one line per head, each
-``round_half_up(base × head rate, 2)`` (§2.6: heads are rounded per line; the optional invoice-level
-round-off to the rupee is :func:`invoice_round_off`).
+§2.3 (residential), §2.4 (commercial), §2.5 (RWA) (``india_gst_treatment.py``) and the rate table →
+pick the rate in force on the date of supply → split into heads by place of supply (§2.1) → one line
+per head, each ``round_half_up(base × head rate, 2)`` (§2.6: heads are rounded per line; the optional
+invoice-level round-off to the rupee is :func:`invoice_round_off`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from pmsaas.domain.financial.tax import rates as R
+from pmsaas.domain.financial.tax.india_gst_treatment import EXEMPT, INR, NOT_APPLICABLE, RCM, Decision, Parties, decide
 from pmsaas.domain.financial.tax.model import (
     RECIPIENT,
     SUPPLIER,
@@ -35,35 +35,8 @@ from pmsaas.domain.shared.indian_states import display_code, is_place, is_utgst_
 from pmsaas.domain.shared.money import Money, round_half_up
 from pmsaas.domain.shared.tax_identifiers import Gstin, parse_gstin
 
-INR = "INR"
-
 # §2.1.3: the exact legend wording is UNCONFIRMED; this is the wording the document quotes.
 RCM_LEGEND = "Tax payable on reverse charge: Yes"
-
-_FORWARD = "forward"
-_RCM = "rcm"
-_EXEMPT = "exempt"
-_NONE = "not_applicable"
-
-
-@dataclass(frozen=True)
-class _Decision:
-    kind: str  # _FORWARD | _RCM | _EXEMPT | _NONE
-    rule: str
-    reason: str
-    condition: str | None = None
-    taxable_value: Money | None = None  # defaults to the amount
-
-
-@dataclass(frozen=True)
-class _Parties:
-    supplier_state: str | None
-    property_state: str | None
-    recipient_state: str | None
-    supplier_registered: bool
-    recipient_registered: bool
-    recipient_gstin: Gstin | None
-    turnover_in_scope: bool
 
 
 def calculate_gst(
@@ -166,7 +139,7 @@ def calculate_gst(
             "recipient GSTIN has a special layout (UIN?): a UIN holder is not a 'registered person' "
             "for entry 5AA; registration taken from recipient_registered"
         )
-    decision = _decide(
+    decision = decide(
         kind,
         supply_date,
         parties,
@@ -182,7 +155,7 @@ def calculate_gst(
         through_ecommerce_operator=through_ecommerce_operator,
         notes=notes,
     )
-    if decision.kind in (_EXEMPT, _NONE):
+    if decision.kind in (EXEMPT, NOT_APPLICABLE):
         return _no_tax_result(amount, kind, supply_date, decision, parties, notes)
 
     missing = Problems()
@@ -204,7 +177,7 @@ def calculate_gst(
     base = decision.taxable_value or amount
     pos = parties.property_state
     intra = same_state(parties.supplier_state, pos, on=supply_date)
-    payable_by: PayableBy = RECIPIENT if decision.kind == _RCM else SUPPLIER
+    payable_by: PayableBy = RECIPIENT if decision.kind == RCM else SUPPLIER
     lines = gst_head_lines(base, rule.rate, intra=intra, pos=pos, payable_by=payable_by, reference=decision.rule)
     if (
         parties.recipient_registered
@@ -224,7 +197,7 @@ def calculate_gst(
         supply_date=supply_date,
         gst_category=(
             GstCategory.REVERSE_CHARGE
-            if decision.kind == _RCM
+            if decision.kind == RCM
             else GstCategory.INTRASTATE
             if intra
             else GstCategory.INTERSTATE
@@ -238,13 +211,13 @@ def calculate_gst(
         total_tax=total_tax,
         reverse_charge_tax=sum_lines(lines, INR, payable_by=RECIPIENT),
         total=amount + total_tax,
-        reverse_charge=decision.kind == _RCM,
+        reverse_charge=decision.kind == RCM,
         place_of_supply=pos,
         supplier_state=parties.supplier_state,
         intra_state=intra,
         rule=decision.rule,
         taxable_value=base,
-        invoice_legend=RCM_LEGEND if decision.kind == _RCM else None,
+        invoice_legend=RCM_LEGEND if decision.kind == RCM else None,
         notes=[decision.reason, *notes],
     )
 
@@ -318,7 +291,7 @@ def _resolve_parties(
     supplier_turnover_above_threshold: bool,
     supplier_aggregate_turnover: Money | None,
     on: date,
-) -> _Parties | None:
+) -> Parties | None:
     sup = _state(problems, supplier_state, "supplier_state")
     prop = _state(problems, property_state, "property_state")
     rec = _state(problems, recipient_state, "recipient_state")
@@ -344,203 +317,18 @@ def _resolve_parties(
         in_scope = turnover_in_scope(supplier_aggregate_turnover, on=on)
     if problems:
         return None
-    return _Parties(sup, prop, rec, bool(supplier_registered), bool(recipient_registered), rec_gstin, in_scope)
-
-
-# ------------------------------------------------------------------------------------------------
-# Decision tables
-# ------------------------------------------------------------------------------------------------
-def _decide(
-    kind: SupplyType,
-    on: date,
-    p: _Parties,
-    amount: Money,
-    *,
-    recipient_composition: bool,
-    recipient_personal_residence: bool,
-    used_as_residence: bool,
-    units: int,
-    months: int,
-    nights: int,
-    society_contribution_for_limit: Money | None,
-    rwa_excess_only: bool,
-    through_ecommerce_operator: bool,
-    notes: list[str],
-) -> _Decision:
-    if kind == SupplyType.COMMERCIAL_RENT:
-        return _commercial_rent(on, p, recipient_composition, notes)
-    if kind == SupplyType.RESIDENTIAL_RENT:
-        return _residential_rent(on, p, recipient_personal_residence, used_as_residence, notes)
-    if kind == SupplyType.SOCIETY_MAINTENANCE:
-        return _society_maintenance(on, p, amount, units, months, society_contribution_for_limit, rwa_excess_only)
-    if kind == SupplyType.SHORT_STAY_ACCOMMODATION:
-        return _short_stay(on, p, amount, units, nights)
-    if kind == SupplyType.REPAIR_SERVICE:
-        if p.supplier_registered:
-            return _Decision(_FORWARD, "SAC 9987(ii) / 9954", "repair and maintenance services: 18 % forward charge")
-        if through_ecommerce_operator:
-            if p.turnover_in_scope:
-                return _Decision(
-                    _NONE,
-                    "SAC 9987(i)",
-                    "supplier is liable to register: the 5 % e-commerce "
-                    "house-keeping entry does not apply, and an unregistered supplier charges no GST",
-                )
-            # The e-commerce operator pays this tax under CGST s.9(5); it is shown as charged on the
-            # invoice line (payable_by "supplier" side of the transaction).
-            return _Decision(
-                _FORWARD,
-                "SAC 9987(i)",
-                "house-keeping via an e-commerce operator by a person not "
-                "liable to register: 5 % without ITC, paid by the operator (s.9(5))",
-                condition=R.ECOMMERCE_UNREGISTERED,
-            )
-        return _Decision(_NONE, "unregistered supplier", "an unregistered supplier charges no GST")
-    # property management fee
-    if p.supplier_registered:
-        return _Decision(_FORWARD, "SAC 9972", "real-estate services on a fee basis: 18 % forward charge")
-    return _Decision(_NONE, "unregistered supplier", "an unregistered supplier charges no GST")
-
-
-def _commercial_rent(on: date, p: _Parties, composition: bool, notes: list[str]) -> _Decision:
-    if p.supplier_registered:
-        return _Decision(_FORWARD, "SAC 9972", "renting of commercial property by a registered landlord: 18 %")
-    if not p.recipient_registered:
-        return _Decision(_NONE, "no GST", "unregistered landlord and unregistered tenant: no GST")
-    if on < R.COMMERCIAL_RCM_FROM:
-        return _Decision(_NONE, "no GST", "unregistered landlord before entry 5AB (2024-10-10): no GST")
-    if composition:
-        if on >= R.COMPOSITION_RCM_EXCLUSION_FROM:
-            # 55th GST Council; the date 2025-01-16 and the notification are UNCONFIRMED (§8.1).
-            return _Decision(
-                _NONE,
-                "5AB (composition exclusion)",
-                "entry 5AB does not apply to a composition tenant (from 2025-01-16, UNCONFIRMED)",
-            )
-        notes.append(
-            "composition tenant between 2024-10-10 and 2025-01-15: RCM applied as the law then read; "
-            "the reported 'as is' regularisation is UNCONFIRMED"
-        )
-    return _Decision(
-        _RCM,
-        "Notfn 13/2017-CT(R) entry 5AB",
-        "non-residential property from an unregistered person to a registered person: 18 % RCM",
-    )
-
-
-def _residential_rent(on: date, p: _Parties, personal: bool, residence: bool, notes: list[str]) -> _Decision:
-    personal = personal and residence
-    if not p.recipient_registered:
-        if residence:
-            return _Decision(
-                _EXEMPT,
-                "Notfn 12/2017-CT(R) entry 12",
-                "residential dwelling rented as a residence to an unregistered person: exempt",
-            )
-        if p.supplier_registered:
-            return _Decision(
-                _FORWARD,
-                "SAC 9972 (commercial use of a dwelling)",
-                "residential dwelling used commercially by an unregistered tenant: 18 % forward charge",
-            )
-        return _Decision(_NONE, "no GST", "unregistered landlord and unregistered tenant: no GST")
-    if on < R.RESIDENTIAL_RCM_FROM:
-        if residence:
-            return _Decision(
-                _EXEMPT,
-                "Notfn 12/2017-CT(R) entry 12",
-                "residential dwelling for use as residence (before 2022-07-18): exempt",
-            )
-        if p.supplier_registered:
-            return _Decision(
-                _FORWARD,
-                "SAC 9972 (commercial use of a dwelling)",
-                "residential dwelling not used as a residence: 18 % forward charge",
-            )
-        return _Decision(_NONE, "no GST", "unregistered landlord before entry 5AA: no GST")
-    if personal and on >= R.PROPRIETOR_PERSONAL_EXEMPT_FROM:
-        holder = p.recipient_gstin.pan_holder_type if p.recipient_gstin is not None else None
-        if holder is None or holder == "P":
-            return _Decision(
-                _EXEMPT,
-                "Notfn 15/2022-CT(R)",
-                "registered proprietor renting in a personal capacity for own residence: exempt",
-            )
-        notes.append(
-            f"recipient GSTIN is not an individual's (PAN type {holder!r}): the personal-capacity "
-            "exemption cannot apply"
-        )
-    return _Decision(
-        _RCM,
-        "Notfn 13/2017-CT(R) entry 5AA",
-        "residential dwelling rented to a registered person: 18 % RCM paid by the tenant",
-    )
-
-
-def _society_maintenance(
-    on: date, p: _Parties, amount: Money, units: int, months: int, basis_money: Money | None, excess_only: bool
-) -> _Decision:
-    limit_rule = R.threshold_in_force(R.IN_GST_THRESHOLDS, jurisdiction="IN", name="rwa_exemption_limit", on=on)
-    assert limit_rule is not None  # the table covers every date from the start of GST
-    basis = (basis_money or amount).amount
-    per_flat_month = basis / (units * months)
-    limit = limit_rule.amount
-    if per_flat_month <= limit:
-        return _Decision(
-            _EXEMPT,
-            "Notfn 12/2017-CT(R) entry 77(c)",
-            f"contribution of {round_half_up(per_flat_month, 2)} per flat per month is within the "
-            f"Rs {limit} limit: exempt",
-        )
-    if not p.turnover_in_scope:
-        return _Decision(
-            _NONE, "turnover threshold", "society turnover within Rs 20 lakh: no GST even above the per-flat limit"
-        )
-    if not p.supplier_registered:
-        return _Decision(
-            _NONE,
-            "unregistered supplier",
-            "society above the threshold is liable to register, but cannot charge GST until registered",
-        )
-    if excess_only:
-        # Madras HC single bench (stayed): only the excess over the limit is taxable. Where the line is
-        # one charge head of a larger contribution, the excess is spread pro rata over the heads.
-        cap = limit * units * months
-        taxable = Money(round_half_up(amount.amount * (basis - cap) / basis, 2), INR)
-        return _Decision(
-            _FORWARD,
-            "entry 77(c) (excess-only override)",
-            "above the per-flat limit: 18 % on the excess only (tenant-level override)",
-            taxable_value=taxable,
-        )
-    return _Decision(
-        _FORWARD,
-        "Circular 109/28/2019-GST",
-        "above the per-flat limit with turnover above Rs 20 lakh: 18 % on the entire amount",
-    )
-
-
-def _short_stay(on: date, p: _Parties, amount: Money, units: int, nights: int) -> _Decision:
-    if not p.supplier_registered:
-        return _Decision(_NONE, "unregistered supplier", "an unregistered supplier charges no GST")
-    band = R.threshold_in_force(R.IN_GST_THRESHOLDS, jurisdiction="IN", name="hotel_tariff_band", on=on)
-    assert band is not None
-    per_unit_day = amount.amount / (units * nights)
-    condition = R.TARIFF_LE_7500 if per_unit_day <= band.amount else R.TARIFF_GT_7500
-    return _Decision(
-        _FORWARD, "SAC 9963", f"accommodation at {round_half_up(per_unit_day, 2)} per unit per day", condition=condition
-    )
+    return Parties(sup, prop, rec, bool(supplier_registered), bool(recipient_registered), rec_gstin, in_scope)
 
 
 def _no_tax_result(
-    amount: Money, kind: SupplyType, on: date, decision: _Decision, p: _Parties, notes: list[str]
+    amount: Money, kind: SupplyType, on: date, decision: Decision, p: Parties, notes: list[str]
 ) -> GstResult:
     zero = Money.zero(INR)
     return GstResult(
         amount=amount,
         supply_type=kind,
         supply_date=on,
-        gst_category=GstCategory.EXEMPT if decision.kind == _EXEMPT else GstCategory.NOT_APPLICABLE,
+        gst_category=GstCategory.EXEMPT if decision.kind == EXEMPT else GstCategory.NOT_APPLICABLE,
         gst_rate=ZERO,
         cgst_rate=ZERO,
         sgst_rate=ZERO,

@@ -18,6 +18,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from pmsaas.domain.flows import ticket_assignment
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.files import MAX_ATTACHMENT_BYTES
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus
@@ -247,7 +248,7 @@ class TicketController(Controller):
             status=TicketStatus(data.status) if data.status is not msgspec.UNSET else None,
             assignee_id=tickets.KEEP if data.assigned_to is msgspec.UNSET else data.assigned_to,
         )
-        d = await tickets.update_ticket(
+        d = await ticket_assignment.update_ticket(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, ticket_id=ticket_id, changes=changes
         )
         return item(ticket_out(d.ticket, d.names))

@@ -173,7 +173,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         if row is None:
             raise NotFound("organization", organization_id)
         extra = row.extra_settings or {}
-        return OrganizationProfile.with_defaults(
+        return OrganizationProfile(
             id=row.id,
             country=row.country,
             province=row.province,

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.ports import TdsRepository
-from pmsaas.domain.financial.tds import payee_key, quarter_of
 from pmsaas.domain.financial.tds_record import TdsDeduction, TdsDirection
 from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.domain.shared.money import Money
@@ -43,7 +42,7 @@ def _row(organization_id: UUID, source_type: str, source_id: UUID, d: TdsDeducti
         "pan_number": d.pan_number,
         "payee_kind": d.payee_kind,
         "party_name": None if d.party_name is None else d.party_name[:200],
-        "payee_key": payee_key(d.pan_number, d.party_name)[:220],
+        "payee_key": d.payee_key[:220],
         "certificate_number": d.certificate_number,
         "computed": d.computed,
         "reason": d.reason,
@@ -170,7 +169,6 @@ class SqlTdsRepository(TdsRepository):
             out.append(
                 TdsReportRow(
                     direction=r.direction,
-                    quarter=quarter_of(r.deduction_date)[1],
                     party_name=r.party_name,
                     pan_number=r.pan_number,
                     section=r.section or r.requested,

@@ -13,9 +13,7 @@ from pmsaas.adapters.sql.tables.api_keys import api_keys
 from pmsaas.adapters.sql.tables.identity import memberships, users
 from pmsaas.adapters.sql.tables.operations import tickets
 from pmsaas.adapters.sql.tables.properties import lease_co_tenants, leases, properties, units
-from pmsaas.domain.identity.roles import permissions_for
 from pmsaas.domain.operations.ports import PeopleDirectory, PeopleFilter, Person, PropertyDirectory
-from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -84,7 +82,7 @@ def _to_person(r: Any) -> Person:
 
 
 class SqlPeopleDirectory(PeopleDirectory):
-    """Names of the organization's users and API keys; who may work tickets (by role)."""
+    """Names of the organization's users and API keys, and its people list."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -155,17 +153,3 @@ class SqlPeopleDirectory(PeopleDirectory):
         if row is None:
             raise NotFound("user", user_id)
         return _to_person(row)
-
-    async def can_work_tickets(self, organization_id: UUID, user_id: UUID) -> bool | None:
-        m = memberships
-        row = (
-            await self._conn.execute(
-                sa.select(m.c.roles)
-                .join(users, users.c.id == m.c.user_id)
-                .where(m.c.organization_id == organization_id, m.c.user_id == user_id, users.c.deleted_at.is_(None))
-            )
-        ).first()
-        if row is None:
-            return None
-        granted = permissions_for(frozenset(row.roles))
-        return any(permission_matches(g, "maintenance:update") for g in granted)

@@ -12,10 +12,10 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from pmsaas.domain.identity import services
+from pmsaas.domain.flows.sign_up import sign_up
+from pmsaas.domain.identity import passwords, sessions, users
 from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
-from pmsaas.domain.identity.sign_up import sign_up
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing
@@ -161,7 +161,7 @@ class IdentityController(Controller):
     async def login(
         self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
     ) -> Ok[TokenOut | MfaChallengeOut]:
-        pair = await services.login(
+        pair = await sessions.login(
             uow=ctx.uow(),
             hasher=ctx.password_hasher,
             issuer=ctx.access_tokens,
@@ -178,7 +178,7 @@ class IdentityController(Controller):
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
     async def refresh(self, ctx: Context, data: JSONBody[RefreshIn]) -> Ok[TokenOut]:
-        pair = await services.refresh(
+        pair = await sessions.refresh(
             uow=ctx.uow(),
             issuer=ctx.access_tokens,
             clock=ctx.clock,
@@ -194,7 +194,7 @@ class IdentityController(Controller):
         claims = request.scope.get("auth") or {}
         if ctx.actor.user_id is None:
             raise NotFound("session")
-        await services.logout(
+        await sessions.logout(
             uow=ctx.uow(),
             clock=ctx.clock,
             user_id=ctx.actor.user_id,
@@ -214,7 +214,7 @@ class IdentityController(Controller):
         settings = ctx.settings
         wait = await ctx.login_attempts.hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
         if wait is None:
-            await services.forgot_password(
+            await passwords.forgot_password(
                 uow=ctx.uow(),
                 clock=ctx.clock,
                 mailer=ctx.mailer,
@@ -225,7 +225,7 @@ class IdentityController(Controller):
 
     @post("/reset-password", status_code=HTTP_200_OK, summary="Set a new password with an e-mailed token")
     async def reset_password(self, ctx: Context, data: JSONBody[ResetPasswordIn]) -> Ok[MessageOut]:
-        await services.reset_password(
+        await passwords.reset_password(
             uow=ctx.uow(),
             hasher=ctx.password_hasher,
             clock=ctx.clock,
@@ -237,11 +237,9 @@ class IdentityController(Controller):
     @get("/me", summary="The signed-in user in the current organization")
     async def me(self, ctx: Context) -> Ok[UserOut]:
         if ctx.actor.user_id is None or ctx.actor.organization_id is None:
-            user = await services.me(uow=ctx.uow(), actor=ctx.actor)
+            user = await users.me(uow=ctx.uow(), actor=ctx.actor)
             return ok(UserOut.of(user, None))
-        return ok(
-            UserOut.of_org_user(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=ctx.actor.user_id))
-        )
+        return ok(UserOut.of_org_user(await users.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=ctx.actor.user_id)))
 
 
 # -- users of the organization ------------------------------------------------------------
@@ -301,7 +299,7 @@ class UsersController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await services.list_users(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
+        page = await users.list_users(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [UserOut.of_org_user(u) for u in page.items])
 
     @post(
@@ -311,14 +309,14 @@ class UsersController(Controller):
         summary="Add a user (invited by e-mail when no password is given)",
     )
     async def create_user(self, ctx: Context, data: JSONBody[UserCreateIn]) -> Ok[UserOut]:
-        org_user = await services.create_user(
+        org_user = await users.create_user(
             uow=ctx.uow(),
             hasher=ctx.password_hasher,
             clock=ctx.clock,
             mailer=ctx.mailer,
             base_url=ctx.settings.public_base_url,
             actor=ctx.actor,
-            data=services.NewUser(
+            data=users.NewUser(
                 email=data.email, name=data.name, roles=data.roles, password=data.password, phone=data.phone
             ),
         )
@@ -326,17 +324,17 @@ class UsersController(Controller):
 
     @get("/{user_id:uuid}", guards=[requires("user:read")], summary="One user of the organization")
     async def get_user(self, ctx: Context, user_id: FromPath[UUID]) -> Ok[UserOut]:
-        return ok(UserOut.of_org_user(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
+        return ok(UserOut.of_org_user(await users.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
 
     @put("/{user_id:uuid}", guards=[requires("user:update")], summary="Update a user")
     async def update_user(self, ctx: Context, user_id: FromPath[UUID], data: JSONBody[UserUpdateIn]) -> Ok[UserOut]:
-        changes = services.UserChanges(
+        changes = users.UserChanges(
             name=data.name,
             phone=data.phone,
             status=UserStatus(data.status) if data.status else None,
             roles=data.roles,
         )
-        org_user = await services.update_user(
+        org_user = await users.update_user(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes
         )
         return ok(UserOut.of_org_user(org_user))
@@ -348,15 +346,15 @@ class UsersController(Controller):
         summary="Remove a user from the organization",
     )
     async def delete_user(self, ctx: Context, user_id: FromPath[UUID]) -> None:
-        await services.remove_user(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id)
+        await users.remove_user(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id)
 
     @get("/{user_id:uuid}/roles", guards=[requires("user:read")], summary="A user's roles here")
     async def get_roles(self, ctx: Context, user_id: FromPath[UUID]) -> Ok[RolesOut]:
-        return ok(_roles_out(await services.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
+        return ok(_roles_out(await users.get_user(uow=ctx.uow(), actor=ctx.actor, user_id=user_id)))
 
     @put("/{user_id:uuid}/roles", guards=[requires("user:update")], summary="Replace a user's roles here")
     async def put_roles(self, ctx: Context, user_id: FromPath[UUID], data: JSONBody[RolesIn]) -> Ok[RolesOut]:
-        org_user = await services.set_user_roles(
+        org_user = await users.set_user_roles(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, roles=data.roles
         )
         return ok(_roles_out(org_user))

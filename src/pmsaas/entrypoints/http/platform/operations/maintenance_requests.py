@@ -17,6 +17,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from pmsaas.domain.flows import ticket_assignment
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketAction, TicketUpdate
 from pmsaas.domain.operations.ports import TicketFilter
@@ -301,7 +302,7 @@ class MaintenanceRequestController(Controller):
     )
     async def assign(self, ctx: Context, request_id: FromPath[UUID], data: JSONBody[AssignIn]) -> Ok[RequestOut]:
         clock = ctx.clock
-        d = await tickets.assign_ticket(
+        d = await ticket_assignment.assign_ticket(
             uow=ctx.uow(), clock=clock, actor=ctx.actor, ticket_id=request_id, assignee_id=data.assignee_id
         )
         return ok(details_out(d, clock.now()))

@@ -12,7 +12,7 @@ from litestar import Controller, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from pmsaas.domain.properties import leasing
+from pmsaas.domain.properties import leases
 from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.ports import LeaseFilter
 from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee
@@ -49,9 +49,9 @@ class LeaseIn(Input):
     escalation: EscalationIn | None = None
     tds_applicable: bool = False  # India: the tenant deducts TDS on rent
 
-    def to_input(self) -> leasing.LeaseInput:
+    def to_input(self) -> leases.LeaseInput:
         fee, esc = self.late_fee, self.escalation
-        return leasing.LeaseInput(
+        return leases.LeaseInput(
             unit_id=self.unit_id,
             start_date=self.start_date,
             end_date=self.end_date,
@@ -202,16 +202,16 @@ class LeaseController(Controller):
             created_after=listing.created_after,
             created_before=listing.created_before,
         )
-        page = await leasing.list_leases(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
+        page = await leases.list_leases(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [LeaseOut.of(x) for x in page.items])
 
     @get("/{lease_id:uuid}", guards=[requires("lease:read")], summary="Get a lease")
     async def get_lease(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
-        return ok(LeaseOut.of(await leasing.get_lease(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)))
+        return ok(LeaseOut.of(await leases.get_lease(uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id)))
 
     @put("/{lease_id:uuid}", guards=[requires("lease:update")], summary="Replace a lease (drafts fully)")
     async def update_lease(self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[LeaseIn]) -> Ok[LeaseOut]:
-        lease = await leasing.update_lease(
+        lease = await leases.update_lease(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, data=data.to_input()
         )
         return ok(LeaseOut.of(lease))
@@ -219,14 +219,12 @@ class LeaseController(Controller):
     @post("/{lease_id:uuid}/activate", guards=[requires("lease:update")], status_code=200, summary="Activate")
     async def activate(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
         return ok(
-            LeaseOut.of(
-                await leasing.activate_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id)
-            )
+            LeaseOut.of(await leases.activate_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id))
         )
 
     @post("/{lease_id:uuid}/notice", guards=[requires("lease:update")], status_code=200, summary="Give notice")
     async def notice(self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[NoticeIn]) -> Ok[LeaseOut]:
-        lease = await leasing.give_notice(
+        lease = await leases.give_notice(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, move_out_date=data.move_out_date
         )
         return ok(LeaseOut.of(lease))
@@ -234,7 +232,7 @@ class LeaseController(Controller):
     @post("/{lease_id:uuid}/end", guards=[requires("lease:update")], status_code=200, summary="End (moved out)")
     async def end(self, ctx: Context, lease_id: FromPath[UUID]) -> Ok[LeaseOut]:
         return ok(
-            LeaseOut.of(await leasing.end_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id))
+            LeaseOut.of(await leases.end_lease(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id))
         )
 
     @post("/{lease_id:uuid}/terminate", guards=[requires("lease:update")], status_code=200, summary="Terminate")
@@ -242,7 +240,7 @@ class LeaseController(Controller):
         self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[TerminateIn | None] = None
     ) -> Ok[LeaseOut]:
         when = None if data is None else data.termination_date
-        lease = await leasing.terminate_lease(
+        lease = await leases.terminate_lease(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, lease_id=lease_id, termination_date=when
         )
         return ok(LeaseOut.of(lease))
@@ -257,7 +255,7 @@ class LeaseController(Controller):
         self, ctx: Context, lease_id: FromPath[UUID], data: JSONBody[RenewIn | None] = None
     ) -> Ok[LeaseOut]:
         body = data or RenewIn()
-        lease = await leasing.renew_lease(
+        lease = await leases.renew_lease(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
@@ -275,7 +273,7 @@ class LeaseController(Controller):
         from_date: Annotated[date, QueryParameter(name="from", description="First day (YYYY-MM-DD)")],
         to_date: Annotated[date, QueryParameter(name="to", description="Last day, inclusive (YYYY-MM-DD)")],
     ) -> Ok[list[ChargeOut]]:
-        _, charges = await leasing.lease_schedule(
+        _, charges = await leases.lease_schedule(
             uow=ctx.uow(), actor=ctx.actor, lease_id=lease_id, from_date=from_date, to_date=to_date
         )
         return ok([ChargeOut.of(c) for c in charges])

@@ -14,7 +14,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from pmsaas.domain.properties import leasing
+from pmsaas.domain.properties import leases, tenants
 from pmsaas.domain.properties.model import EmergencyContact, Tenant
 from pmsaas.domain.properties.ports import TenantFilter
 from pmsaas.domain.shared.errors import PermissionDenied
@@ -58,9 +58,9 @@ class TenantIn(Input):
     business_number: Annotated[str, msgspec.Meta(max_length=20)] | None = None  # Canada (BN, 9 digits)
     user_id: UUID | None = None  # a user with the Tenant role: links the login to this profile
 
-    def to_input(self) -> leasing.TenantInput:
+    def to_input(self) -> tenants.TenantInput:
         ec = self.emergency_contact
-        return leasing.TenantInput(
+        return tenants.TenantInput(
             name=self.name,
             email=self.email,
             phone=self.phone,
@@ -127,28 +127,28 @@ class TenantController(Controller):
         filters = TenantFilter(
             search=search, created_after=listing.created_after, created_before=listing.created_before
         )
-        page = await leasing.list_tenants(
+        page = await tenants.list_tenants(
             uow=ctx.uow(), actor=ctx.actor, property_id=property_id, filters=filters, page=listing.page
         )
         return paginated(page, [TenantOut.of(t) for t in page.items])
 
     @post("/", guards=[requires("tenant:create")], status_code=HTTP_201_CREATED, summary="Create a tenant")
     async def create_tenant(self, ctx: Context, property_id: FromPath[UUID], data: JSONBody[TenantIn]) -> Ok[TenantOut]:
-        tenant = await leasing.create_tenant(
+        tenant = await tenants.create_tenant(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, data=data.to_input()
         )
         return ok(TenantOut.of(tenant))
 
     @get("/{tenant_id:uuid}", guards=[reads_tenants], summary="Get a tenant")
     async def get_tenant(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> Ok[TenantOut]:
-        tenant = await leasing.get_tenant(uow=ctx.uow(), actor=ctx.actor, property_id=property_id, tenant_id=tenant_id)
+        tenant = await tenants.get_tenant(uow=ctx.uow(), actor=ctx.actor, property_id=property_id, tenant_id=tenant_id)
         return ok(TenantOut.of(tenant))
 
     @put("/{tenant_id:uuid}", guards=[requires("tenant:update")], summary="Replace a tenant")
     async def update_tenant(
         self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID], data: JSONBody[TenantIn]
     ) -> Ok[TenantOut]:
-        tenant = await leasing.update_tenant(
+        tenant = await tenants.update_tenant(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
@@ -165,13 +165,13 @@ class TenantController(Controller):
         summary="Delete a tenant (409 while a lease is not ended)",
     )
     async def delete_tenant(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> None:
-        await leasing.delete_tenant(
+        await tenants.delete_tenant(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, property_id=property_id, tenant_id=tenant_id
         )
 
     @get("/{tenant_id:uuid}/lease", guards=[requires("lease:read")], summary="The tenant's current lease")
     async def get_lease(self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID]) -> Ok[LeaseOut]:
-        lease = await leasing.get_tenant_lease(
+        lease = await leases.get_tenant_lease(
             uow=ctx.uow(), actor=ctx.actor, property_id=property_id, tenant_id=tenant_id
         )
         return ok(LeaseOut.of(lease))
@@ -185,7 +185,7 @@ class TenantController(Controller):
     async def create_lease(
         self, ctx: Context, property_id: FromPath[UUID], tenant_id: FromPath[UUID], data: JSONBody[LeaseIn]
     ) -> Ok[LeaseOut]:
-        lease = await leasing.create_lease(
+        lease = await leases.create_lease(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
