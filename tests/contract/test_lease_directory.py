@@ -10,7 +10,7 @@ import pytest
 
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
-from pmsaas.domain.financial.ports import LeaseRef
+from pmsaas.domain.financial.ports import LeaseRef, Premises
 from pmsaas.domain.properties.lease import Lease, LeaseStatus
 from pmsaas.domain.properties.model import Property, PropertyType, Tenant
 from pmsaas.domain.shared.errors import NotFound
@@ -95,3 +95,18 @@ async def test_a_property_exists_while_live_and_only_in_its_organization(make_uo
         assert not await uow.lease_directory.property_exists(org, new_id())
         await uow.properties.delete(org, p.id, b.at(60))
         assert not await uow.lease_directory.property_exists(org, p.id)
+
+
+async def test_the_premises_of_a_lease_are_its_unit_and_property_address(make_uow):
+    org = new_id()
+    async with make_uow() as uow:
+        p, _t, x = await _leased(uow, org)
+        unit = await uow.units.get(org, x.unit_id)
+        premises = await uow.lease_directory.premises(org, x.id)
+        a = p.address
+        assert premises == Premises(p.name, unit.name, a.street, a.city, a.province, a.postal_code, a.country)
+        assert premises.lines("Karnataka (29)")[2] == f"{a.city}, Karnataka (29) {a.postal_code}"
+        with pytest.raises(NotFound):
+            await uow.lease_directory.premises(new_id(), x.id)
+        with pytest.raises(NotFound):
+            await uow.lease_directory.premises(org, new_id())

@@ -24,6 +24,7 @@ from pmsaas.domain.financial.ports import (
     OrganizationProfiles,
     PaymentMethodRecord,
     PaymentMethodRepository,
+    Premises,
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
@@ -226,6 +227,15 @@ class FakeLeaseDirectory(LeaseDirectory):
 
     async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
         return self._db.properties.find(organization_id, property_id) is not None
+
+    async def premises(self, organization_id: UUID, lease_id: UUID) -> Premises:
+        lease = self._db.leases.find(organization_id, lease_id, live=False)
+        prop = self._db.properties.find(organization_id, lease.property_id, live=False) if lease else None
+        if lease is None or prop is None:
+            raise NotFound("lease", lease_id)
+        unit = self._db.units.find(organization_id, lease.unit_id, live=False) if lease.unit_id else None
+        a = prop.address
+        return Premises(prop.name, unit.name if unit else None, a.street, a.city, a.province, a.postal_code, a.country)
 
 
 def _text(extra: dict[str, object], key: str) -> str | None:
