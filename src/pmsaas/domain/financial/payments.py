@@ -7,13 +7,16 @@ the invoices it pays, the number counters and the outbox events commit together 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final
+from typing import Any, Final, cast
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
+    COLLECTED_METHODS,
+    COLLECTION_CURRENCY,
     MANUAL_METHODS,
     OPEN,
     Invoice,
@@ -27,6 +30,8 @@ from pmsaas.domain.financial.model import (
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import (
+    CollectionMethod,
+    CollectionRequest,
     FinancialUnitOfWork,
     GatewayOutcome,
     LeaseRef,
@@ -56,6 +61,19 @@ class PaymentInput:
     card_number: str | None = None
     tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
     received_on: date | None = None  # manual payments: the day the money came in (default: today)
+    # UPI: collect it online through the gateway (the payer approves in their UPI app) rather than
+    # record a transfer already received. Net banking and pre-authorized debits are always online.
+    online: bool = False
+
+    @property
+    def collected(self) -> bool:
+        """Collected online through the gateway, settled by its callback."""
+        return self.method in COLLECTED_METHODS and (self.online or self.method not in MANUAL_METHODS)
+
+    @property
+    def manual(self) -> bool:
+        """Recorded by a manager: money that already came in outside the gateway."""
+        return self.method in MANUAL_METHODS and not self.collected
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -93,7 +111,7 @@ def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...])
 async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now: datetime) -> TdsDeduction:
     """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
     assert data.tds is not None
-    if data.method not in MANUAL_METHODS:
+    if not data.manual:
         raise ValidationFailed.single(
             "tds", "TDS is recorded on manual payments only: a card charge is the cash paid, record the TDS separately"
         )
@@ -156,7 +174,7 @@ async def create_payment(
             check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
             return _replay(existing, fingerprint), True
         lease = await lease_for(uow, actor, data.lease_id)
-        if data.method in MANUAL_METHODS and not actor.can("financial:create"):
+        if data.manual and not actor.can("financial:create"):
             raise PermissionDenied("only managers record manual payments")
         if data.amount.currency != lease.currency:
             raise ValidationFailed.single("amount.currency", f"must be {lease.currency}")
@@ -164,6 +182,7 @@ async def create_payment(
             raise ValidationFailed.single("amount.amount", "must be positive")
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
+        _check_collection(data)
         await _check_named_invoices(uow, actor, data)
         if data.received_on is not None:
             await _check_received_on(uow, actor, data, now)
@@ -193,6 +212,10 @@ async def create_payment(
             )
             payment.gateway = gateway.name
             payment.gateway_payment_id = outcome.gateway_payment_id
+        elif data.collected:
+            outcome = await gateway.collect(_collection(data, lease, gateway_key(scope, idempotency_key)))
+            payment.gateway, payment.gateway_payment_id = gateway.name, outcome.gateway_payment_id
+            payment.next_action = outcome.next_action
         if not await uow.payments.add(payment):
             await uow.rollback()
             raise _Raced()
@@ -211,7 +234,7 @@ async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: Payme
     """A manual payment's day of receipt: not after the organization's today (its time zone), not
     before 1900. A card payment is received when the gateway charges it."""
     assert data.received_on is not None
-    if data.method not in MANUAL_METHODS:
+    if not data.manual:
         raise ValidationFailed.single("received_on", "only manual payments (cash, cheque, transfer) take a date")
     profile = await uow.organization_profiles.get(actor.org)
     today = local_today(profile.time_zone, now)
@@ -219,6 +242,30 @@ async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: Payme
         raise ValidationFailed.single("received_on", f"cannot be in the future (today is {today.isoformat()})")
     if data.received_on < EARLIEST_RECEIPT:
         raise ValidationFailed.single("received_on", "cannot be before 1900-01-01")
+
+
+def _check_collection(data: PaymentInput) -> None:
+    """UPI and net banking collect rupees, a pre-authorized debit Canadian dollars; ``online`` only
+    means something for UPI (the other two are online anyway)."""
+    if data.online and data.method not in COLLECTED_METHODS:
+        raise ValidationFailed.single("online", "only upi, net_banking and pre_authorized_debit are collected online")
+    if not data.collected:
+        return
+    if data.card_number:
+        raise ValidationFailed.single("card_number", "only for card payments")
+    currency = COLLECTION_CURRENCY[data.method]
+    if data.amount.currency != currency:
+        raise ValidationFailed.single("method", f"{data.method.value} collects {currency} only")
+
+
+def _collection(data: PaymentInput, lease: LeaseRef, key: str) -> CollectionRequest:
+    return CollectionRequest(
+        amount=data.amount,
+        method=cast(CollectionMethod, data.method.value),  # one of COLLECTED_METHODS (_check_collection)
+        idempotency_key=key,
+        description=data.reference or "Rent and charges",
+        business=lease.property_type == "commercial",
+    )
 
 
 class _Raced(Exception):
@@ -361,6 +408,7 @@ async def refund_payment(
     fingerprint: str,
     gateway: PaymentGateway | None = None,
     deposit: bool = False,
+    gateway_named: Callable[[str], PaymentGateway] | None = None,
 ) -> tuple[Payment, Refund, bool]:
     """Refund at most what is left of a payment, exactly once per caller and idempotency key (the
     same rule as :func:`create_payment`).
@@ -369,6 +417,10 @@ async def refund_payment(
     most recent invoice backwards (those invoices are open again). A ``deposit`` refund pays back
     the security deposit held for the lease instead (at most that): ``Dr deposits_held / Cr cash``,
     and the invoices stay paid.
+
+    A gateway payment is refunded through the gateway that took it: ``gateway`` when it is that one,
+    else ``gateway_named(payment.gateway)`` (a UPI payment goes back through Razorpay while cards
+    go through Stripe).
     """
     now = clock.now()
     scope = principal_scope(actor)
@@ -420,6 +472,8 @@ async def refund_payment(
         if payment.gateway is not None:
             # Last step before the commit: if the gateway refuses or is down, nothing is recorded.
             # Its idempotency key makes a retry after a lost answer safe.
+            if (gateway is None or gateway.name != payment.gateway) and gateway_named is not None:
+                gateway = gateway_named(payment.gateway)
             if gateway is None or gateway.name != payment.gateway:
                 raise Conflict(f"refunds of {payment.gateway} payments need the {payment.gateway} gateway")
             assert payment.gateway_payment_id is not None
