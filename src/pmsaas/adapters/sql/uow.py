@@ -70,6 +70,9 @@ from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQue
 from pmsaas.domain.shared.errors import DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
+_OUTBOX_INSERT = outbox.insert()  # built once: found in the compiled cache
+
+
 _REPOSITORIES = (
     "tickets",
     "work_orders",
@@ -195,7 +198,7 @@ class SqlUnitOfWork(
         conn = self.connection
         if self.events:
             await conn.execute(
-                outbox.insert(),
+                _OUTBOX_INSERT,
                 [
                     {
                         "id": e.id,

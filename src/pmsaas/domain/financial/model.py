@@ -398,6 +398,14 @@ class Payment:
     def cash_account(self) -> str:
         return "gateway_clearing" if self.gateway else "cash"
 
+    @property
+    def settlement_accounts(self) -> set[str]:
+        """The accounts :meth:`succeed`'s entry posts to (its non-zero lines)."""
+        accounts = {self.cash_account, L.receivable(self.tenant_id)}
+        if self.tds_amount.amount != 0:
+            accounts.add("tds_receivable")
+        return accounts
+
     def succeed(self, *, receipt_number: str, at: datetime) -> L.JournalEntry:
         if self.status != PaymentStatus.PENDING:
             raise IllegalTransition("payment", self.status.value, "settle")

@@ -80,13 +80,17 @@ class PaymentInput:
 
 
 async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> None:
-    """Receipt number, ledger entry, allocation to invoices, events: in the caller's transaction."""
-    profile = await uow.organization_profiles.get(payment.organization_id)
+    """Allocation to invoices, receipt number, ledger entry, events: in the caller's transaction.
+
+    The receipt number is taken last. Its counter row is one per organization and fiscal year, so
+    every payment of the organization queues on that row's lock until the holder commits: the
+    lock is held only for what needs the number (the entry naming it, the payment row, the event)
+    and the commit, never for the reads and the invoice updates before it.
+    """
+    org = payment.organization_id
+    profile = await uow.organization_profiles.get(org)
     fy = fiscal_year(profile.country, now.date())
-    seq = await uow.sequences.next(payment.organization_id, "receipt", fy)
-    entry = payment.succeed(receipt_number=format_number(profile.receipt_number_format, fy=fy, seq=seq), at=now)
-    await uow.ledger.post(entry)
-    open_invoices = await uow.invoices.open_for_lease(payment.organization_id, payment.lease_id)
+    open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
     by_id = {i.id: i for i in open_invoices}
     for a in allocations:
@@ -98,6 +102,10 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> 
         if invoice.status == InvoiceStatus.PAID:
             uow.record(invoice.event("invoice.paid", now))
     payment.allocations = allocations
+    await uow.ledger.prepare_accounts(org, payment.settlement_accounts, now)
+    seq = await uow.sequences.next(org, "receipt", fy)  # the counter's row lock, held until the commit
+    entry = payment.succeed(receipt_number=format_number(profile.receipt_number_format, fy=fy, seq=seq), at=now)
+    await uow.ledger.post(entry)
     uow.record(payment.event("payment.received", now))
 
 

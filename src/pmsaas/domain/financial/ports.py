@@ -245,6 +245,12 @@ class LedgerRepository(ABC):
     async def post(self, entry: JournalEntry) -> None:
         """Append an entry (creating the accounts it names). Never updates or deletes."""
 
+    async def prepare_accounts(self, organization_id: UUID, accounts: Iterable[str], at: datetime) -> None:
+        """Resolve (creating when missing) accounts an entry about to be posted names, so that
+        posting it is one statement: used before taking a contended lock (the receipt counter).
+        Optional: ``post`` resolves whatever was not prepared."""
+        return None
+
     @abstractmethod
     async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
         """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
