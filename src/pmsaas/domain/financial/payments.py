@@ -8,16 +8,13 @@ the invoices it pays, the number counters and the outbox events commit together 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final, cast
+from typing import Any, Final
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
-    COLLECTED_METHODS,
-    COLLECTION_CURRENCY,
-    MANUAL_METHODS,
     OPEN,
     Invoice,
     InvoiceStatus,
@@ -28,10 +25,10 @@ from pmsaas.domain.financial.model import (
     allocate,
 )
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.payment_input import PaymentInput as PaymentInput  # the use case's input, re-exported
+from pmsaas.domain.financial.payment_input import check_collection, collection_request
 from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import (
-    CollectionMethod,
-    CollectionRequest,
     FinancialUnitOfWork,
     GatewayOutcome,
     LeaseRef,
@@ -40,7 +37,7 @@ from pmsaas.domain.financial.ports import (
     PaymentMethodRecord,
 )
 from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
-from pmsaas.domain.financial.tds import TdsRequest, received_tds, require_india
+from pmsaas.domain.financial.tds import received_tds, require_india
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -48,33 +45,6 @@ from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, Permis
 from pmsaas.domain.shared.idempotency import IdempotencyKeyReused, gateway_key, principal_scope
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
-
-
-@dataclass(frozen=True)
-class PaymentInput:
-    lease_id: UUID
-    amount: Money
-    method: PaymentMethod
-    invoice_ids: tuple[UUID, ...] = ()
-    reference: str | None = None
-    notes: str | None = None
-    card_number: str | None = None
-    tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
-    received_on: date | None = None  # manual payments: the day the money came in (default: today)
-    # UPI: collect it online through the gateway (the payer approves in their UPI app) rather than
-    # record a transfer already received. Net banking and pre-authorized debits are always online.
-    online: bool = False
-
-    @property
-    def collected(self) -> bool:
-        """Collected online through the gateway, settled by its callback."""
-        return self.method in COLLECTED_METHODS and (self.online or self.method not in MANUAL_METHODS)
-
-    @property
-    def manual(self) -> bool:
-        """Recorded by a manager: money that already came in outside the gateway."""
-        return self.method in MANUAL_METHODS and not self.collected
-
 
 # -- payments ---------------------------------------------------------------------------------
 
@@ -190,7 +160,7 @@ async def create_payment(
             raise ValidationFailed.single("amount.amount", "must be positive")
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
-        _check_collection(data)
+        check_collection(data)
         await _check_named_invoices(uow, actor, data)
         if data.received_on is not None:
             await _check_received_on(uow, actor, data, now)
@@ -221,7 +191,7 @@ async def create_payment(
             payment.gateway = gateway.name
             payment.gateway_payment_id = outcome.gateway_payment_id
         elif data.collected:
-            outcome = await gateway.collect(_collection(data, lease, gateway_key(scope, idempotency_key)))
+            outcome = await gateway.collect(collection_request(data, lease, gateway_key(scope, idempotency_key)))
             payment.gateway, payment.gateway_payment_id = gateway.name, outcome.gateway_payment_id
             payment.next_action = outcome.next_action
         if not await uow.payments.add(payment):
@@ -250,30 +220,6 @@ async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: Payme
         raise ValidationFailed.single("received_on", f"cannot be in the future (today is {today.isoformat()})")
     if data.received_on < EARLIEST_RECEIPT:
         raise ValidationFailed.single("received_on", "cannot be before 1900-01-01")
-
-
-def _check_collection(data: PaymentInput) -> None:
-    """UPI and net banking collect rupees, a pre-authorized debit Canadian dollars; ``online`` only
-    means something for UPI (the other two are online anyway)."""
-    if data.online and data.method not in COLLECTED_METHODS:
-        raise ValidationFailed.single("online", "only upi, net_banking and pre_authorized_debit are collected online")
-    if not data.collected:
-        return
-    if data.card_number:
-        raise ValidationFailed.single("card_number", "only for card payments")
-    currency = COLLECTION_CURRENCY[data.method]
-    if data.amount.currency != currency:
-        raise ValidationFailed.single("method", f"{data.method.value} collects {currency} only")
-
-
-def _collection(data: PaymentInput, lease: LeaseRef, key: str) -> CollectionRequest:
-    return CollectionRequest(
-        amount=data.amount,
-        method=cast(CollectionMethod, data.method.value),  # one of COLLECTED_METHODS (_check_collection)
-        idempotency_key=key,
-        description=data.reference or "Rent and charges",
-        business=lease.property_type == "commercial",
-    )
 
 
 class _Raced(Exception):
