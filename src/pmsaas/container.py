@@ -228,6 +228,14 @@ def _callback_gateway(settings: Settings, clock: Any, name: str) -> PaymentGatew
         )
     if name == "sandbox":
         return SandboxPaymentGateway(webhook_secret=settings.sandbox_webhook_secret, tolerance=tolerance, clock=clock)
+    if name == "razorpay":
+        from pmsaas.adapters.payments.razorpay import RazorpayPaymentGateway
+
+        return RazorpayPaymentGateway(
+            settings.razorpay_key_id or "",
+            settings.razorpay_key_secret or "",
+            webhook_secret=settings.razorpay_webhook_secret,
+        )
     raise ValueError(f"unknown payment gateway {name!r}")
 
 
@@ -240,6 +248,34 @@ def _webhook_sender(settings: Settings, resolver: Any) -> HttpxWebhookSender:
         require_https=settings.is_production,
         allow_loopback=settings.webhook_allow_loopback,
     )
+
+
+def _razorpay_gateway(settings: Settings, clock: Any) -> PaymentGateway | None:
+    """Razorpay when its keys are set (UPI and net banking collections), else None."""
+    if not (settings.razorpay_key_id and settings.razorpay_key_secret):
+        return None
+    return _callback_gateway(settings, clock, "razorpay")
+
+
+def _collection_gateway(card_gateway: PaymentGateway, razorpay: PaymentGateway | None, method: str) -> PaymentGateway:
+    """The gateway collecting ``method`` online: UPI and net banking (INR) through Razorpay when it is
+    configured; a pre-authorized debit (CAD) through the card gateway (Stripe's ACSS debit). Otherwise
+    the card gateway: the sandbox simulates every method, Stripe refuses UPI (never sandbox money in
+    production)."""
+    if method in ("upi", "net_banking") and razorpay is not None:
+        return razorpay
+    return card_gateway
+
+
+def _gateway_named(
+    settings: Settings, clock: Any, card_gateway: PaymentGateway, razorpay: PaymentGateway | None, name: str
+) -> PaymentGateway:
+    """The gateway that took a payment, to refund it: the configured instances first (their HTTP
+    clients), else one made from the settings (a gateway used before a switch)."""
+    for configured in (card_gateway, razorpay):
+        if configured is not None and configured.name == name:
+            return configured
+    return _callback_gateway(settings, clock, name)
 
 
 class Container(containers.DeclarativeContainer):
@@ -285,6 +321,9 @@ class Container(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
     callback_gateway = providers.Factory(_callback_gateway, settings, clock)  # callback_gateway("stripe")
     document_renderer = providers.Singleton(FpdfDocumentRenderer)  # PDFs; fpdf2 loads on the first one
+    razorpay_gateway = providers.Singleton(_razorpay_gateway, settings, clock)
+    collection_gateway = providers.Factory(_collection_gateway, payment_gateway, razorpay_gateway)  # (…)("upi")
+    gateway_named = providers.Factory(_gateway_named, settings, clock, payment_gateway, razorpay_gateway)
     api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)

@@ -64,6 +64,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     payment_gateway: str = "sandbox"  # sandbox | stripe
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None  # whsec_… of the Stripe endpoint; unset → Stripe callbacks refused
+    # Razorpay (India: UPI and net banking collections); unset → those go to the card gateway (the
+    # sandbox simulates them, Stripe refuses them).
+    razorpay_key_id: str | None = None
+    razorpay_key_secret: str | None = None
+    razorpay_webhook_secret: str | None = None  # the Razorpay webhook's secret; unset → its callbacks refused
     # Idempotency-Key (docs/api-contract.md §6): completed keys live this long; an unfinished claim
     # goes stale after the lock.
     idempotency_ttl_seconds: int = 24 * 3600

@@ -15,6 +15,12 @@ card number            outcome
 Any other number is declined with ``unknown_test_card``. The same idempotency key returns the
 first outcome (and the same gateway payment id), as a real gateway does.
 
+Online collection (``collect``), as Razorpay (UPI, net banking) and Stripe's ACSS debit
+(pre-authorized debit) behave: the payment is ``pending`` at once, with the payer's next step
+(a ``upi://pay`` intent link, a bank redirect; nothing for a PAD, which is already processing),
+and the signed webhook below settles or fails it later (a PAD days later, a UPI payment in
+seconds).
+
 Webhook (``POST /api/v1/financial/payments/webhooks/sandbox``): body
 ``{"id": "evt_...", "type": "payment.succeeded" | "payment.failed", "data": {"payment_id": "sbx_...",
 "failure_reason": "..."}}``, header ``Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
@@ -31,7 +37,13 @@ from typing import Annotated, Literal
 import msgspec
 
 from pmsaas.adapters.payments.signing import CallbackSignature, sign, verify
-from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, OutcomeStatus, PaymentGateway
+from pmsaas.domain.financial.ports import (
+    CollectionRequest,
+    GatewayEvent,
+    GatewayOutcome,
+    OutcomeStatus,
+    PaymentGateway,
+)
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import UnreadableInput
 from pmsaas.domain.shared.money import Money
@@ -77,6 +89,14 @@ class SandboxPaymentGateway(PaymentGateway):
         self._by_key[idempotency_key] = outcome
         return outcome
 
+    async def collect(self, request: CollectionRequest) -> GatewayOutcome:
+        if request.idempotency_key in self._by_key:
+            return self._by_key[request.idempotency_key]
+        gateway_id = "sbx_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-collect:{request.idempotency_key}").hex
+        outcome = GatewayOutcome("pending", gateway_id, next_action=_next_action(request, gateway_id))
+        self._by_key[request.idempotency_key] = outcome
+        return outcome
+
     async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         """Always accepted: the sandbox keeps no balances (the ledger caps refunds)."""
         return "sbx_re_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-refund:{idempotency_key}").hex
@@ -89,3 +109,14 @@ class SandboxPaymentGateway(PaymentGateway):
             raise UnreadableInput("Malformed webhook body") from None
         succeeded = event.type == "payment.succeeded"
         return GatewayEvent(event.id, event.data.payment_id, succeeded, event.data.failure_reason)
+
+
+def _next_action(request: CollectionRequest, gateway_id: str) -> dict[str, str] | None:
+    """What the payer does next, shaped like the real gateways' (NPCI's UPI link, a bank redirect)."""
+    if request.method == "upi":
+        amount = f"{request.amount.amount:.2f}"
+        link = f"upi://pay?pa=pmsaas.sandbox@upi&pn=Sandbox&tr={gateway_id}&am={amount}&cu={request.amount.currency}"
+        return {"type": "upi_intent", "url": link}
+    if request.method == "net_banking":
+        return {"type": "redirect", "url": f"https://sandbox.pmsaas.invalid/net-banking/{gateway_id}"}
+    return None  # a pre-authorized debit under a mandate: processing, nothing for the payer to do

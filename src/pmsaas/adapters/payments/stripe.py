@@ -10,6 +10,13 @@ Stripe's webhook (``POST /api/v1/financial/payments/webhooks/stripe``, ``Stripe-
 with ``PMSAAS_STRIPE_WEBHOOK_SECRET``) settles a pending PaymentIntent: ``payment_intent.succeeded``,
 ``payment_intent.payment_failed`` and ``payment_intent.canceled``; other event types are acknowledged.
 
+A pre-authorized debit (Canada, ``collect`` with ``pre_authorized_debit``) is a PaymentIntent with
+``payment_method_types[]=acss_debit`` and the PAD mandate's options (a sporadic schedule, personal
+or business), left unconfirmed: the payer enters the bank account and accepts the mandate in
+Stripe.js with the intent's ``client_secret`` (the payment's ``next_action``), Stripe debits it
+(``payment_intent.processing``) and settles it days later (``payment_intent.succeeded`` or
+``payment_intent.payment_failed``), which the webhook turns into the receipt or the failure.
+
 Card data never reaches this server in production: clients tokenize with Stripe.js and send a
 PaymentMethod id (``pm_...``). For test mode the well-known test card numbers are mapped to
 Stripe's test PaymentMethods.
@@ -25,7 +32,7 @@ from typing import Any
 import httpx
 
 from pmsaas.adapters.payments.signing import CallbackSignature
-from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, PaymentGateway
+from pmsaas.domain.financial.ports import CollectionRequest, GatewayEvent, GatewayOutcome, PaymentGateway
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, UnreadableInput, ValidationFailed
 from pmsaas.domain.shared.money import Money
@@ -107,6 +114,45 @@ class StripePaymentGateway(PaymentGateway):
         if status in ("processing", "requires_action", "requires_capture"):
             return GatewayOutcome("pending", body["id"])
         return GatewayOutcome("failed", body["id"], str(status))
+
+    async def collect(self, request: CollectionRequest) -> GatewayOutcome:
+        if request.method != "pre_authorized_debit" or request.amount.currency != "CAD":
+            raise ValidationFailed.single(
+                "method", f"Stripe collects pre-authorized debits in CAD, not {request.method}"
+            )
+        mandate = "payment_method_options[acss_debit][mandate_options]"
+        form = {
+            "amount": str(request.amount.minor),
+            "currency": "cad",
+            "payment_method_types[]": "acss_debit",
+            f"{mandate}[payment_schedule]": "sporadic",  # one debit per payment the tenant starts
+            f"{mandate}[transaction_type]": "business" if request.business else "personal",
+            "payment_method_options[acss_debit][verification_method]": "automatic",
+            "description": request.description,
+        }
+        try:
+            response = await self._client.post(
+                f"{self._base}/v1/payment_intents",
+                data=form,
+                headers={"Authorization": f"Bearer {self._key}", "Idempotency-Key": request.idempotency_key},
+            )
+        except httpx.HTTPError as exc:
+            raise DependencyUnavailable("payment gateway unreachable") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise DependencyUnavailable(f"payment gateway answered {response.status_code}")
+        body = response.json() if response.content else {}
+        if response.status_code >= 400:
+            error = body.get("error", {})
+            raise ValidationFailed.single("method", str(error.get("message") or "rejected by the gateway"))
+        status = body.get("status")
+        if status == "succeeded":
+            return GatewayOutcome("succeeded", body["id"])
+        if status in ("canceled",):
+            return GatewayOutcome("failed", body["id"], "canceled")
+        # requires_payment_method / requires_confirmation / requires_action: the payer confirms the
+        # mandate in Stripe.js; processing: the debit is on its way. Either way the webhook settles it.
+        action = {"type": "stripe_acss_debit", "client_secret": str(body.get("client_secret") or "")}
+        return GatewayOutcome("pending", body["id"], next_action=action if status != "processing" else None)
 
     async def refund(self, *, gateway_payment_id: str, amount: Money, idempotency_key: str) -> str:
         try:

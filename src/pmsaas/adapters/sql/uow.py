@@ -75,6 +75,10 @@ from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQue
 from pmsaas.domain.shared.errors import DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
+_OUTBOX_INSERT = outbox.insert()  # built once: found in the compiled cache
+_OUTBOX_INSERT_RETURNING_TRANSACTION = outbox.insert().returning(TRANSACTION_ID)
+
+
 _REPOSITORIES = (
     "tickets",
     "work_orders",
@@ -224,10 +228,8 @@ class SqlUnitOfWork(
     async def _write_outbox(self, conn: AsyncConnection) -> int | None:
         """The transaction's events, in its own transaction; on PostgreSQL the statement also hands
         back the transaction's id, for a COMMIT whose answer is lost."""
-        statement = outbox.insert()
         postgres = conn.dialect.name == "postgresql"
-        if postgres:
-            statement = statement.returning(TRANSACTION_ID)
+        statement = _OUTBOX_INSERT_RETURNING_TRANSACTION if postgres else _OUTBOX_INSERT
         result = await conn.execute(
             statement,
             [

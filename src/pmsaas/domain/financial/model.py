@@ -28,6 +28,7 @@ Round-off (India, docs/tax-rules.md §2.6)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -282,11 +283,22 @@ class PaymentMethod(StrEnum):
     BANK_TRANSFER = "bank_transfer"
     UPI = "upi"
     INTERAC = "interac"
+    NET_BANKING = "net_banking"  # online only: the payer's bank, through the gateway (India)
+    PRE_AUTHORIZED_DEBIT = "pre_authorized_debit"  # online only: a PAD mandate debit (Canada)
 
 
 MANUAL_METHODS = frozenset(
     {PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.BANK_TRANSFER, PaymentMethod.UPI, PaymentMethod.INTERAC}
 )
+# Collected online through a gateway and settled by its callback (UPI also when the request asks
+# for ``online``; otherwise a UPI payment is a transfer the manager records).
+COLLECTED_METHODS = frozenset({PaymentMethod.UPI, PaymentMethod.NET_BANKING, PaymentMethod.PRE_AUTHORIZED_DEBIT})
+# The currency each collection method settles in: UPI and net banking are Indian rails, a PAD a Canadian one.
+COLLECTION_CURRENCY = {
+    PaymentMethod.UPI: "INR",
+    PaymentMethod.NET_BANKING: "INR",
+    PaymentMethod.PRE_AUTHORIZED_DEBIT: "CAD",
+}
 
 
 class PaymentStatus(StrEnum):
@@ -339,6 +351,9 @@ class Payment:
     tds: TdsDeduction | None = None  # TDS the tenant withheld (India): credited on top of the cash
     id: UUID = field(default_factory=new_id)
     version: int = 1
+    # An online collection's next step for the payer (GatewayOutcome.next_action): answered once when
+    # the payment is created, never stored.
+    next_action: Mapping[str, str] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.refunded is None:
@@ -382,6 +397,14 @@ class Payment:
     @property
     def cash_account(self) -> str:
         return "gateway_clearing" if self.gateway else "cash"
+
+    @property
+    def settlement_accounts(self) -> set[str]:
+        """The accounts :meth:`succeed`'s entry posts to (its non-zero lines)."""
+        accounts = {self.cash_account, L.receivable(self.tenant_id)}
+        if self.tds_amount.amount != 0:
+            accounts.add("tds_receivable")
+        return accounts
 
     def succeed(self, *, receipt_number: str, at: datetime) -> L.JournalEntry:
         if self.status != PaymentStatus.PENDING:

@@ -7,14 +7,14 @@ the invoices it pays, the number counters and the outbox events commit together 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Final
 from uuid import UUID
 
 from pmsaas.domain.financial.model import (
-    MANUAL_METHODS,
     OPEN,
     Invoice,
     InvoiceStatus,
@@ -25,6 +25,8 @@ from pmsaas.domain.financial.model import (
     allocate,
 )
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
+from pmsaas.domain.financial.payment_input import PaymentInput as PaymentInput  # the use case's input, re-exported
+from pmsaas.domain.financial.payment_input import check_collection, collection_request
 from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
@@ -35,7 +37,7 @@ from pmsaas.domain.financial.ports import (
     PaymentMethodRecord,
 )
 from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
-from pmsaas.domain.financial.tds import TdsRequest, received_tds, require_india
+from pmsaas.domain.financial.tds import received_tds, require_india
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -44,31 +46,21 @@ from pmsaas.domain.shared.idempotency import IdempotencyKeyReused, gateway_key, 
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
-
-@dataclass(frozen=True)
-class PaymentInput:
-    lease_id: UUID
-    amount: Money
-    method: PaymentMethod
-    invoice_ids: tuple[UUID, ...] = ()
-    reference: str | None = None
-    notes: str | None = None
-    card_number: str | None = None
-    tds: TdsRequest | None = None  # India: TDS the tenant withheld (manual payments only)
-    received_on: date | None = None  # manual payments: the day the money came in (default: today)
-
-
 # -- payments ---------------------------------------------------------------------------------
 
 
 async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> None:
-    """Receipt number, ledger entry, allocation to invoices, events: in the caller's transaction."""
-    profile = await uow.organization_profiles.get(payment.organization_id)
+    """Allocation to invoices, receipt number, ledger entry, events: in the caller's transaction.
+
+    The receipt number is taken last. Its counter row is one per organization and fiscal year, so
+    every payment of the organization queues on that row's lock until the holder commits: the
+    lock is held only for what needs the number (the entry naming it, the payment row, the event)
+    and the commit, never for the reads and the invoice updates before it.
+    """
+    org = payment.organization_id
+    profile = await uow.organization_profiles.get(org)
     fy = fiscal_year(profile.country, now.date())
-    seq = await uow.sequences.next(payment.organization_id, "receipt", fy)
-    entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
-    await uow.ledger.post(entry)
-    open_invoices = await uow.invoices.open_for_lease(payment.organization_id, payment.lease_id)
+    open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
     by_id = {i.id: i for i in open_invoices}
     for a in allocations:
@@ -80,6 +72,10 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> 
         if invoice.status == InvoiceStatus.PAID:
             uow.record(invoice.event("invoice.paid", now))
     payment.allocations = allocations
+    await uow.ledger.prepare_accounts(org, payment.settlement_accounts, now)
+    seq = await uow.sequences.next(org, "receipt", fy)  # the counter's row lock, held until the commit
+    entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
+    await uow.ledger.post(entry)
     uow.record(payment.event("payment.received", now))
 
 
@@ -93,7 +89,7 @@ def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...])
 async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now: datetime) -> TdsDeduction:
     """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
     assert data.tds is not None
-    if data.method not in MANUAL_METHODS:
+    if not data.manual:
         raise ValidationFailed.single(
             "tds", "TDS is recorded on manual payments only: a card charge is the cash paid, record the TDS separately"
         )
@@ -156,7 +152,7 @@ async def create_payment(
             check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
             return _replay(existing, fingerprint), True
         lease = await lease_for(uow, actor, data.lease_id)
-        if data.method in MANUAL_METHODS and not actor.can("financial:create"):
+        if data.manual and not actor.can("financial:create"):
             raise PermissionDenied("only managers record manual payments")
         if data.amount.currency != lease.currency:
             raise ValidationFailed.single("amount.currency", f"must be {lease.currency}")
@@ -164,6 +160,7 @@ async def create_payment(
             raise ValidationFailed.single("amount.amount", "must be positive")
         if data.method == PaymentMethod.CARD and not data.card_number:
             raise ValidationFailed.single("card_number", "required for a card payment")
+        check_collection(data)
         await _check_named_invoices(uow, actor, data)
         if data.received_on is not None:
             await _check_received_on(uow, actor, data, now)
@@ -193,6 +190,10 @@ async def create_payment(
             )
             payment.gateway = gateway.name
             payment.gateway_payment_id = outcome.gateway_payment_id
+        elif data.collected:
+            outcome = await gateway.collect(collection_request(data, lease, gateway_key(scope, idempotency_key)))
+            payment.gateway, payment.gateway_payment_id = gateway.name, outcome.gateway_payment_id
+            payment.next_action = outcome.next_action
         if not await uow.payments.add(payment):
             await uow.rollback()
             raise _Raced()
@@ -211,7 +212,7 @@ async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: Payme
     """A manual payment's day of receipt: not after the organization's today (its time zone), not
     before 1900. A card payment is received when the gateway charges it."""
     assert data.received_on is not None
-    if data.method not in MANUAL_METHODS:
+    if not data.manual:
         raise ValidationFailed.single("received_on", "only manual payments (cash, cheque, transfer) take a date")
     profile = await uow.organization_profiles.get(actor.org)
     today = local_today(profile.time_zone, now)
@@ -361,6 +362,7 @@ async def refund_payment(
     fingerprint: str,
     gateway: PaymentGateway | None = None,
     deposit: bool = False,
+    gateway_named: Callable[[str], PaymentGateway] | None = None,
 ) -> tuple[Payment, Refund, bool]:
     """Refund at most what is left of a payment, exactly once per caller and idempotency key (the
     same rule as :func:`create_payment`).
@@ -369,6 +371,10 @@ async def refund_payment(
     most recent invoice backwards (those invoices are open again). A ``deposit`` refund pays back
     the security deposit held for the lease instead (at most that): ``Dr deposits_held / Cr cash``,
     and the invoices stay paid.
+
+    A gateway payment is refunded through the gateway that took it: ``gateway`` when it is that one,
+    else ``gateway_named(payment.gateway)`` (a UPI payment goes back through Razorpay while cards
+    go through Stripe).
     """
     now = clock.now()
     scope = principal_scope(actor)
@@ -420,6 +426,8 @@ async def refund_payment(
         if payment.gateway is not None:
             # Last step before the commit: if the gateway refuses or is down, nothing is recorded.
             # Its idempotency key makes a retry after a lost answer safe.
+            if (gateway is None or gateway.name != payment.gateway) and gateway_named is not None:
+                gateway = gateway_named(payment.gateway)
             if gateway is None or gateway.name != payment.gateway:
                 raise Conflict(f"refunds of {payment.gateway} payments need the {payment.gateway} gateway")
             assert payment.gateway_payment_id is not None

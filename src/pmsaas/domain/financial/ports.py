@@ -29,6 +29,7 @@ from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.property_reports import LeasePosition, Movement
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
+from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -269,6 +270,12 @@ class LedgerRepository(ABC):
     async def post(self, entry: JournalEntry) -> None:
         """Append an entry (creating the accounts it names). Never updates or deletes."""
 
+    async def prepare_accounts(self, organization_id: UUID, accounts: Iterable[str], at: datetime) -> None:
+        """Resolve (creating when missing) accounts an entry about to be posted names, so that
+        posting it is one statement: used before taking a contended lock (the receipt counter).
+        Optional: ``post`` resolves whatever was not prepared."""
+        return None
+
     @abstractmethod
     async def deposit_held(self, organization_id: UUID, lease_id: UUID, currency: str) -> Money:
         """The security deposit held for a lease: the credit balance of ``deposits_held`` on it."""
@@ -477,6 +484,23 @@ class GatewayOutcome:
     status: OutcomeStatus
     gateway_payment_id: str
     failure_reason: str | None = None
+    # What the payer does next for a collection (a checkout order, a UPI intent link, a client
+    # secret to confirm a debit mandate): handed to the client once, never stored.
+    next_action: Mapping[str, str] | None = None
+
+
+# Online collection other than cards: the payer approves in their bank's or UPI app's flow (or
+# signs a debit mandate), and the gateway's signed callback settles the payment later.
+CollectionMethod = Literal["upi", "net_banking", "pre_authorized_debit"]
+
+
+@dataclass(frozen=True)
+class CollectionRequest:
+    amount: Money
+    method: CollectionMethod
+    idempotency_key: str
+    description: str  # shown to the payer by the gateway
+    business: bool = False  # the payer is a business (a commercial lease): a PAD mandate's transaction type
 
 
 @dataclass(frozen=True)
@@ -502,6 +526,13 @@ class PaymentGateway(ABC):
 
         Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
         refuses (the refund is then not recorded)."""
+
+    async def collect(self, request: CollectionRequest) -> GatewayOutcome:
+        """Start an online collection (UPI, net banking, pre-authorized debit) once per idempotency
+        key: ``pending`` with the payer's ``next_action``; the signed callback settles it.
+
+        A gateway that does not offer the method refuses it (``ValidationFailed`` on ``method``)."""
+        raise ValidationFailed.single("method", f"the {self.name} gateway does not collect {request.method}")
 
     @abstractmethod
     def parse_callback(self, headers: Mapping[str, str], body: bytes) -> GatewayEvent:

@@ -40,6 +40,7 @@ PUBLIC_PATHS = frozenset(
         "/metrics",
         "/api/v1/financial/payments/webhooks/sandbox",  # signed by the gateway, no user
         "/api/v1/financial/payments/webhooks/stripe",
+        "/api/v1/financial/payments/webhooks/razorpay",
     }
 )
 PUBLIC_PREFIXES = ("/schema", "/static/")

@@ -142,6 +142,16 @@ class RequestContext:
         port: PaymentGateway = self._container.payment_gateway()
         return port
 
+    def collection_gateway(self, method: str) -> PaymentGateway:
+        """The gateway that collects ``method`` online (UPI, net banking, pre-authorized debit)."""
+        port: PaymentGateway = self._container.collection_gateway(method)
+        return port
+
+    def gateway_named(self, name: str) -> PaymentGateway:
+        """The gateway named ``name`` (the one that took a payment), to refund through it."""
+        port: PaymentGateway = self._container.gateway_named(name)
+        return port
+
     def callback_gateway(self, name: str) -> PaymentGateway:
         """The gateway whose signed callbacks arrive at ``webhooks/<name>`` (container.py says why it
         need not be the configured one)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -73,8 +75,18 @@ def _entry_with_lines(n_lines: int) -> Any:
 class SqlLedgerRepository(LedgerRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        # Ids resolved in this transaction (prepare_accounts): rows it read or created, so valid
+        # until its end whatever happens (the repository lives as long as the unit of work's connection).
+        self._prepared: dict[tuple[UUID, str], UUID] = {}
+
+    async def prepare_accounts(self, organization_id: UUID, accounts: Iterable[str], at: datetime) -> None:
+        ids = await self._account_ids(organization_id, set(accounts), at)
+        self._prepared.update({(organization_id, key): id_ for key, id_ in ids.items()})
 
     async def _account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
+        prepared = {k: self._prepared.get((organization_id, k)) for k in keys}
+        if all(prepared.values()):
+            return {k: v for k, v in prepared.items() if v is not None}
         a = F.accounts
         params = {"w_organization_id": organization_id, "w_keys": sorted(keys)}
         found = {r.key: r.id for r in await self._conn.execute(_ACCOUNT_IDS, params)}

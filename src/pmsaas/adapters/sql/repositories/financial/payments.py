@@ -71,6 +71,9 @@ _PAYMENT_BY_KEY = sa.select(P).where(
 PAYMENT_SORTABLE = {"created_at": P.c.created_at, "amount": P.c.amount_minor, "received_at": P.c.received_at}
 
 
+_ALLOCATIONS_INSERT = F.payment_allocations.insert()  # built once: found in the compiled cache
+
+
 class SqlPaymentRepository(PaymentRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -170,7 +173,7 @@ class SqlPaymentRepository(PaymentRepository):
             await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
         if payment.allocations:
             await self._conn.execute(
-                at.insert(),
+                _ALLOCATIONS_INSERT,
                 [
                     {
                         "id": new_id(),

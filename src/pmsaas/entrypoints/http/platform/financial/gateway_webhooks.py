@@ -55,6 +55,16 @@ class PaymentWebhookController(Controller):
     async def stripe(self, request: Request[Any, Any, Any], ctx: Context) -> Ok[WebhookAck]:
         return await _settled(ctx, "stripe", request)
 
+    @post(
+        "/razorpay",
+        status_code=HTTP_200_OK,
+        summary="Razorpay callback (X-Razorpay-Signature): settles a pending UPI / net banking order exactly once",
+        description="payment.captured and order.paid settle the order's payment; other events are acknowledged.",
+        opt={"idempotency": "off"},
+    )
+    async def razorpay(self, request: Request[Any, Any, Any], ctx: Context) -> Ok[WebhookAck]:
+        return await _settled(ctx, "razorpay", request)
+
 
 async def _settled(ctx: RequestContext, gateway: str, request: Request[Any, Any, Any]) -> Ok[WebhookAck]:
     """A verified callback, settled exactly once (the use case records the event id)."""

@@ -32,7 +32,7 @@ from pmsaas.entrypoints.http.platform.financial.tds import CertificateText, Paym
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
 PaymentStatusName = Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"]
-MethodName = Literal["card", "cash", "cheque", "bank_transfer", "upi", "interac"]
+MethodName = Literal["card", "cash", "cheque", "bank_transfer", "upi", "interac", "net_banking", "pre_authorized_debit"]
 Reference = Annotated[str, msgspec.Meta(max_length=200)]
 CardNumber = Annotated[str, msgspec.Meta(min_length=12, max_length=23, pattern=r"^[0-9 ]+$")]
 # A card tokenized by the gateway's client library (Stripe.js: a PaymentMethod id), so the card never reaches us.
@@ -53,6 +53,9 @@ class PaymentIn(Input):
     payment_token: PaymentToken | None = None  # production card payments: the gateway's token instead of a number
     tds: PaymentTdsIn | None = None  # India: TDS the tenant withheld; amount stays the cash received
     received_on: date | None = None  # manual methods: the day received (not in the future); default today
+    # upi: collect it through the gateway (the payer approves in a UPI app) instead of recording a
+    # transfer received; net_banking and pre_authorized_debit are collected online anyway.
+    online: bool = False
 
 
 class PaymentUpdateIn(Input):
@@ -109,6 +112,9 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     refunded: MoneyOut
     deposit_refunded: MoneyOut  # paid back as the security deposit (the invoices stay paid)
     tds: TdsOut | None  # India: TDS withheld by the tenant (allocated on top of the cash amount)
+    # An online collection's next step for the payer (checkout order, UPI link, mandate client
+    # secret): in the creation's answer only, never stored.
+    next_action: dict[str, str] | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -137,6 +143,7 @@ class PaymentOut(msgspec.Struct, kw_only=True):
             refunded=MoneyOut.of(p.amount_refunded),
             deposit_refunded=MoneyOut.of(p.deposit_refunded or Money.zero(p.amount.currency)),
             tds=TdsOut.of(p.tds),
+            next_action=dict(p.next_action) if p.next_action else None,
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
@@ -257,22 +264,25 @@ class PaymentController(Controller):
         key = _require_key(request)
         if data.card_number and data.payment_token:
             raise ValidationFailed.single("payment_token", "send either card_number or payment_token, not both")
+        payment_input = payments.PaymentInput(
+            lease_id=data.lease_id,
+            amount=data.amount.to_money(field="amount.amount"),
+            method=PaymentMethod(data.method),
+            invoice_ids=tuple(dict.fromkeys(data.invoice_ids)),
+            reference=data.reference,
+            notes=data.notes,
+            card_number=data.card_number or data.payment_token,
+            tds=data.tds.to_request() if data.tds else None,
+            received_on=data.received_on,
+            online=data.online,
+        )
+        collected = payment_input.collected
         payment, replayed = await payments.create_payment_once(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
-            gateway=ctx.payment_gateway,
-            data=payments.PaymentInput(
-                lease_id=data.lease_id,
-                amount=data.amount.to_money(field="amount.amount"),
-                method=PaymentMethod(data.method),
-                invoice_ids=tuple(dict.fromkeys(data.invoice_ids)),
-                reference=data.reference,
-                notes=data.notes,
-                card_number=data.card_number or data.payment_token,
-                tds=data.tds.to_request() if data.tds else None,
-                received_on=data.received_on,
-            ),
+            gateway=ctx.collection_gateway(data.method) if collected else ctx.payment_gateway,
+            data=payment_input,
             idempotency_key=key,
             fingerprint=await _fingerprint(request),
         )
@@ -336,6 +346,7 @@ class PaymentController(Controller):
         key = _require_key(request)
         payment, refund, replayed = await payments.refund_payment(
             gateway=ctx.payment_gateway,
+            gateway_named=ctx.gateway_named,
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
