@@ -33,7 +33,9 @@ from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.services import TokenPolicy
+from pmsaas.domain.notifications.realtime import publish_event
 from pmsaas.domain.shared.clock import SystemClock
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.settings import Settings
 
 if TYPE_CHECKING:
@@ -113,6 +115,34 @@ def _job_queue(settings: Settings) -> Any:
     from pmsaas.adapters.jobs.arq import ArqJobQueue
 
     return ArqJobQueue(settings.redis_url)
+
+
+def _realtime(settings: Settings, redis: Any) -> Any:
+    """Litestar channels: in memory (embedded, one process) or Redis pub/sub shared by every process."""
+    from pmsaas.adapters.realtime.channels import ChannelsRealtime
+    from pmsaas.adapters.realtime.replay import MemoryReplayLog, RedisReplayLog
+
+    size, backlog = settings.realtime_replay_size, settings.realtime_max_backlog
+    if redis is None:
+        from litestar.channels.backends.memory import MemoryChannelsBackend
+
+        return ChannelsRealtime(MemoryChannelsBackend(), MemoryReplayLog(size), max_backlog=backlog, shared=False)
+    from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+
+    backend = RedisChannelsPubSubBackend(redis=redis)
+    return ChannelsRealtime(backend, RedisReplayLog(redis, size), max_backlog=backlog, shared=True)
+
+
+def _event_publisher(realtime: Any) -> InProcessEventPublisher:
+    """Where relayed events go in this process. Real time is one subscriber; the outbox relay of the
+    ``delivery`` work calls the same hook (``publish_event``) from its subscriber registry."""
+    publisher = InProcessEventPublisher()
+
+    async def to_realtime(event: DomainEvent) -> None:
+        await publish_event(event=event, broadcaster=realtime)
+
+    publisher.subscribe(to_realtime)
+    return publisher
 
 
 def _secret_box(settings: Settings) -> Any:
@@ -229,7 +259,8 @@ class Container(containers.DeclarativeContainer):
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
     job_queue = providers.Singleton(_job_queue, settings)
-    event_publisher = providers.Singleton(InProcessEventPublisher)
+    realtime = providers.Singleton(_realtime, settings, redis)  # SSE / WebSocket channels (broadcaster and feed)
+    event_publisher = providers.Singleton(_event_publisher, realtime)
     outbox = providers.Singleton(SqlOutbox, engine)
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
@@ -268,6 +299,7 @@ def in_process_jobs(container: Container) -> InProcessJobQueue | None:
 async def shutdown(container: Container) -> None:
     """Dispose of what holds connections; safe to call when they were never created."""
     await container.job_queue().close()
+    await container.realtime().stop()
     engine = container.engine()
     await engine.dispose()
     redis = container.redis()

@@ -71,6 +71,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.
     outbox_relay_interval_seconds: float = 2.0
     outbox_batch_size: int = 100
+    # Real time (SSE /api/v1/events, WebSocket /ws): events kept per organization for Last-Event-ID
+    # resume, the heartbeat period, messages held for a slow stream before it is dropped, and how long
+    # a WebSocket may take to send its auth message.
+    realtime_replay_size: int = 1000
+    realtime_heartbeat_seconds: float = 15.0
+    realtime_max_backlog: int = 256
+    realtime_auth_seconds: float = 5.0
+    # Scheduled jobs (billing run, reminders, housekeeping): embedded mode checks what is due every N s.
+    jobs_tick_seconds: float = 60.0
 
     @property
     def is_production(self) -> bool:

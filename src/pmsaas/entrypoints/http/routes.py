@@ -21,6 +21,7 @@ from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsCon
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
+from pmsaas.entrypoints.http.platform.notifications.events import realtime_socket, stream_events
 from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
 from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
@@ -78,4 +79,6 @@ CONTROLLERS: list[Any] = [
     ChannelController,
     PreferencesController,
     WebhookController,
+    stream_events,
+    realtime_socket,
 ]
