@@ -114,6 +114,7 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
         "login_attempts_per_ip": 10_000,
         "registrations_per_ip_per_hour": 100_000,
         "outbox_relay_interval_seconds": 0,  # tests relay explicitly (tests/integration/worker/)
+        "jobs_tick_seconds": 0,  # scheduled jobs too (tests/integration/worker/test_scheduled_jobs.py)
     }
     values.update(overrides)
     return load_settings({}, **values)

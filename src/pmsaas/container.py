@@ -26,6 +26,7 @@ from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempt
 from pmsaas.adapters.readiness import probe
 from pmsaas.adapters.sql.engine import async_url, create_engine
 from pmsaas.adapters.sql.housekeeping import SqlHousekeeping
+from pmsaas.adapters.sql.job_runs import SqlJobRuns
 from pmsaas.adapters.sql.migrations import DIRECTORY as MIGRATIONS
 from pmsaas.adapters.sql.outbox import SqlOutbox
 from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
@@ -263,6 +264,7 @@ class Container(containers.DeclarativeContainer):
     event_publisher = providers.Singleton(_event_publisher, realtime)
     outbox = providers.Singleton(SqlOutbox, engine)
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
+    job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
 
 

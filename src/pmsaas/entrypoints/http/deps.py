@@ -25,6 +25,7 @@ from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed
+from pmsaas.domain.shared.jobs import JobRuns
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, SecretBox
 from pmsaas.entrypoints.http.auth import admit_bearer, reads_only
@@ -169,6 +170,13 @@ class RequestContext:
     def host_resolver(self) -> HostResolver:
         """Resolves a webhook target's host (targets must be public addresses)."""
         port: HostResolver = self._container.host_resolver()
+        return port
+
+    # -- scheduled jobs
+
+    @property
+    def job_runs(self) -> JobRuns:
+        port: JobRuns = self._container.job_runs()
         return port
 
     # -- real time

@@ -26,6 +26,7 @@ from pmsaas.entrypoints.http.platform.notifications.notifications import Notific
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
 from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
 from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
+from pmsaas.entrypoints.http.platform.organizations.jobs import BillingRunController, JobController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
@@ -81,4 +82,6 @@ CONTROLLERS: list[Any] = [
     WebhookController,
     stream_events,
     realtime_socket,
+    JobController,
+    BillingRunController,
 ]

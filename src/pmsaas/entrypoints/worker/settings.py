@@ -14,7 +14,7 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from pmsaas.container import build_container, shutdown
-from pmsaas.entrypoints.worker.tasks import TASKS, purge_expired, relay_outbox
+from pmsaas.entrypoints.worker.tasks import TASKS, purge_expired, relay_outbox, run_scheduled_jobs
 from pmsaas.settings import load_settings
 
 RELAY_EVERY_SECONDS = 5
@@ -48,6 +48,8 @@ class WorkerSettings:
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(purge_expired, name="cron:purge_expired", minute=7, second=0),  # hourly
         cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS))),
+        # Every minute: what is due (billing days, hourly housekeeping); each run claimed once per period.
+        cron(run_scheduled_jobs, name="cron:run_scheduled_jobs", second=30),
     ]
     redis_settings = _redis_settings()
     on_startup = startup
