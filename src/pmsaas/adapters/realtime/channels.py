@@ -17,6 +17,7 @@ from asyncio import QueueFull
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -47,6 +48,15 @@ class _Body(msgspec.Struct, frozen=True):
 
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(_Body).decode
+
+
+@lru_cache(maxsize=1024)
+def _parse(raw: bytes) -> tuple[str, _Body, bytes]:
+    """A channel message, decoded once per process: every stream of the organization receives the
+    same bytes object (its hash is cached), so a thousand streams cost one decode and one encode."""
+    head, _, body = raw.partition(b"\n")
+    message = _decode(body)
+    return head.decode(), message, _encode({"type": message.type, "data": message.data})
 
 
 def channel_of(organization_id: UUID) -> str:
@@ -93,30 +103,25 @@ class _Stream(RealtimeStream):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            if self._pending:
+            replayed = bool(self._pending)
+            if replayed:
                 cursor, body = self._pending.popleft()
+                raw = cursor.encode() + b"\n" + body
             else:
                 if self._subscriber.too_slow:
                     raise StreamTooSlow()
-                raw = await self._subscriber.get(max(0.0, deadline - loop.time()))
-                if raw is None:
+                got = await self._subscriber.get(max(0.0, deadline - loop.time()))
+                if got is None:
                     if self._subscriber.too_slow:
                         raise StreamTooSlow()
                     return None
-                head, _, body = raw.partition(b"\n")
-                cursor = head.decode()
-                seen = self._resumed_at
-                if seen is not None and (parse_cursor(cursor) or (0, 0)) <= seen:
-                    continue  # replayed already
-            delivery = self._admitted(cursor, body)
-            if delivery is not None:
-                return delivery
-
-    def _admitted(self, cursor: str, body: bytes) -> RealtimeDelivery | None:
-        message = _decode(body)
-        if not admits(Audience(message.permission, message.tenant_id, message.user_id), self._viewer):
-            return None
-        return RealtimeDelivery(cursor, message.type, message.data)
+                raw = got
+            cursor, message, wire = _parse(raw)
+            seen = self._resumed_at
+            if not replayed and seen is not None and (parse_cursor(cursor) or (0, 0)) <= seen:
+                continue  # a live copy of what was replayed already
+            if admits(Audience(message.permission, message.tenant_id, message.user_id), self._viewer):
+                return RealtimeDelivery(cursor, message.type, message.data, wire)
 
 
 class ChannelsRealtime(RealtimeBroadcaster, RealtimeFeed):

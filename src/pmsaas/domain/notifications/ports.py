@@ -200,6 +200,7 @@ class RealtimeDelivery:
     cursor: str
     type: str
     data: dict[str, object]
+    wire: bytes = b""  # ``{"type", "data"}`` as JSON, encoded once per message and process (not per stream)
 
 
 class StreamTooSlow(Exception):

@@ -51,7 +51,7 @@ class AuthMessage(msgspec.Struct, forbid_unknown_fields=True):
 def _frame(d: RealtimeDelivery) -> bytes:
     event = SSE_EVENT_NAMES.get(d.type)
     head = f"id: {d.cursor}\n" + (f"event: {event}\n" if event else "")
-    return head.encode() + b"data: " + _encode({"type": d.type, "data": d.data}) + b"\n\n"
+    return head.encode() + b"data: " + (d.wire or _encode({"type": d.type, "data": d.data})) + b"\n\n"
 
 
 async def _sse(feed: RealtimeFeed, viewer: Actor, after: str | None, heartbeat: float) -> AsyncIterator[bytes]:
