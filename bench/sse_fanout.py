@@ -46,7 +46,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def client(port: int, token: str, expected: int, latencies: list[float]) -> int:
+class Subscribed:
+    """Counts the streams that said ``: connected``; set once all have."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.count, self.all = total, 0, asyncio.Event()
+
+    def one(self) -> None:
+        self.count += 1
+        if self.count == self.total:
+            self.all.set()
+
+
+def start_server(port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(BIN / "pmsaas"), "serve", "--port", str(port)], env=env, cwd=cwd)
+
+
+async def client(port: int, token: str, expected: int, latencies: list[float], subscribed: Subscribed) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
     writer.write(
         f"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
@@ -67,7 +83,7 @@ async def client(port: int, token: str, expected: int, latencies: list[float]) -
             break
         if line.startswith(b": connected") and not ready_seen:
             ready_seen = True
-            latencies.append(-1.0)  # marker: this stream is subscribed
+            subscribed.one()
             continue
         if line.startswith(b"data: "):
             now = time.time()
@@ -98,7 +114,7 @@ async def main(args: argparse.Namespace) -> None:
         "PMSAAS_LOG_LEVEL": "WARNING",
         "PMSAAS_REALTIME_MAX_BACKLOG": "1024",
     }
-    server = subprocess.Popen([str(BIN / "pmsaas"), "serve", "--port", str(port)], env=env, cwd=tmp)
+    server = start_server(port, env, tmp)
     container = None
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -116,15 +132,13 @@ async def main(args: argparse.Namespace) -> None:
             token = login.json()["data"]["access_token"]
         samples: list[list[float]] = [[] for _ in range(args.clients)]
         tasks = []
+        subscribed = Subscribed(args.clients)
         for i in range(args.clients):
-            tasks.append(asyncio.create_task(client(port, token, args.events, samples[i])))
+            tasks.append(asyncio.create_task(client(port, token, args.events, samples[i], subscribed)))
             if i % 50 == 49:
                 await asyncio.sleep(0.05)  # connect in waves, as a fleet of browsers would
-        deadline = time.monotonic() + 60
-        while sum(1 for s in samples if s and s[0] == -1.0) < args.clients and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        connected = sum(1 for s in samples if s and s[0] == -1.0)
-        print(f"{connected} streams subscribed")
+        await asyncio.wait_for(subscribed.all.wait(), timeout=60)
+        print(f"{subscribed.count} streams subscribed")
         container = build_container(load_settings({}, database_url=url, redis_url=args.redis, var_dir=str(tmp)))
         realtime = container.realtime()
         started = time.monotonic()
@@ -134,7 +148,7 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.sleep(args.interval)
         received = await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
         elapsed = time.monotonic() - started
-        latencies = [x * 1000 for s in samples for x in s if x != -1.0]
+        latencies = [x * 1000 for s in samples for x in s]
         expected = args.clients * args.events
         print(f"clients {args.clients}, events {args.events} every {args.interval * 1000:.0f} ms, {elapsed:.1f} s")
         print(f"delivered {sum(received)} of {expected} ({sum(received) / expected:.1%})")

@@ -64,12 +64,12 @@ class Sse:
         self._reader.cancel()
         await asyncio.gather(self._reader, return_exceptions=True)
 
-    async def frame(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def frame(self, within: float = 5.0) -> dict[str, Any]:
         """The next frame: ``id``, ``event``, ``data`` (decoded JSON), ``comments``, ``retry``."""
         frame: dict[str, Any] = {"comments": []}
         data: list[str] = []
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             line = await asyncio.wait_for(self._queue.get(), max(0.0, deadline - loop.time()))
             if line is None:
@@ -90,10 +90,10 @@ class Sse:
             frame["data"] = json.loads("\n".join(data))
         return frame
 
-    async def message(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The next frame that carries data within ``timeout`` seconds (heartbeats skipped)."""
+    async def message(self, within: float = 5.0) -> dict[str, Any]:
+        """The next frame that carries data within ``within`` seconds (heartbeats skipped)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             frame = await self.frame(max(0.0, deadline - loop.time()))
             if "data" in frame:

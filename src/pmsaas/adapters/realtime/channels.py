@@ -13,7 +13,6 @@ the replay log, which a resuming stream (Last-Event-ID) reads before the live me
 from __future__ import annotations
 
 import asyncio
-from asyncio import QueueFull
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -84,10 +83,10 @@ class DroppingSubscriber(Subscriber):
         if item is not None:
             await super().put(item)
 
-    async def get(self, timeout: float) -> bytes | None:
-        """The next channel message, or None after ``timeout`` seconds (or at the end of the stream)."""
+    async def get(self, within: float) -> bytes | None:
+        """The next channel message, or None after ``within`` seconds (or at the end of the stream)."""
         try:
-            return await asyncio.wait_for(self._queue.get(), timeout)
+            return await asyncio.wait_for(self._queue.get(), within)
         except TimeoutError:
             return None
 
@@ -99,9 +98,9 @@ class _Stream(RealtimeStream):
         self._pending = deque(replayed)
         self._resumed_at = parse_cursor(replayed[-1][0]) if replayed else None
 
-    async def next(self, timeout: float) -> RealtimeDelivery | None:
+    async def next(self, within: float) -> RealtimeDelivery | None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             replayed = bool(self._pending)
             if replayed:

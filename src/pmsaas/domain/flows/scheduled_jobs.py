@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pmsaas.domain.financial.billing import parse_period
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork, run_billing
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.jobs import PLATFORM, JobRun, JobRuns, Outcome, OrganizationSchedule
+from pmsaas.domain.shared.jobs import PLATFORM, JobRun, JobRuns, OrganizationSchedule, Outcome
 
 BILLING_RUN = "billing_run"
 HOUSEKEEPING = "housekeeping"
@@ -112,7 +112,9 @@ async def billing_run_now(
     run = JobRun(BILLING_RUN, organization_id, f"{period}@{now.isoformat()}", now, trigger="manual")
 
     async def bill() -> dict[str, Any]:
-        return await bill_organization(uow_factory=uow_factory, clock=clock, organization_id=organization_id, period=period)
+        return await bill_organization(
+            uow_factory=uow_factory, clock=clock, organization_id=organization_id, period=period
+        )
 
     done = await once(runs, clock, run, bill)
     assert done is not None  # a manual run's period is unique to it

@@ -192,7 +192,6 @@ class RealtimeBroadcaster(ABC):
     async def broadcast(self, message: RealtimeMessage) -> None: ...
 
 
-
 @dataclass(frozen=True, slots=True)
 class RealtimeDelivery:
     """One message as a stream sends it: its resume cursor (SSE ``id``), ``type`` and ``data``."""
@@ -210,8 +209,8 @@ class StreamTooSlow(Exception):
 
 class RealtimeStream(ABC):
     @abstractmethod
-    async def next(self, timeout: float) -> RealtimeDelivery | None:
-        """The next message the viewer may see (replayed ones first), or None after ``timeout``
+    async def next(self, within: float) -> RealtimeDelivery | None:
+        """The next message the viewer may see (replayed ones first), or None after ``within``
         seconds without one (time for a heartbeat). Raises StreamTooSlow."""
 
 

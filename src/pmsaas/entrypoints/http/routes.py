@@ -26,11 +26,11 @@ from pmsaas.entrypoints.http.platform.notifications.notifications import Notific
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
 from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
 from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
-from pmsaas.entrypoints.http.platform.organizations.jobs import BillingRunController, JobController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
 from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
+from pmsaas.entrypoints.http.platform.organizations.jobs import BillingRunController, JobController
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController

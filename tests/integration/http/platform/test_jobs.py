@@ -86,7 +86,12 @@ async def test_a_billing_run_now(api, owner):
     r = await api.post(RUNS, owner.token, json={"period": "2026-12"})
     assert r.status_code == 201, r.text
     run = r.json()["data"]
-    assert (run["job"], run["trigger"], run["period"], run["outcome"]) == ("billing_run", "manual", "2026-12", "succeeded")
+    assert (run["job"], run["trigger"], run["period"], run["outcome"]) == (
+        "billing_run",
+        "manual",
+        "2026-12",
+        "succeeded",
+    )
     assert run["detail"]["created"] == 1, run
     again = await api.post(RUNS, owner.token, json={"period": "2026-12"})
     assert again.status_code == 201 and again.json()["data"]["detail"]["created"] == 0  # once per lease and period

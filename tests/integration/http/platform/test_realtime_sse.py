@@ -66,7 +66,7 @@ async def test_another_organizations_events_never_arrive(live):
         assert (await ours.message())["data"]["data"]["title"] == "ours"
         assert (await theirs.message())["data"]["data"]["title"] == "theirs"  # not "ours" first
         with pytest.raises(TimeoutError):
-            await ours.message(timeout=0.8)
+            await ours.message(within=0.8)
 
 
 async def test_a_tenant_receives_its_own_requests_and_payments_only(live):
@@ -84,7 +84,7 @@ async def test_a_tenant_receives_its_own_requests_and_payments_only(live):
         frame = await stream.message()
         assert frame["data"]["data"]["title"] == "alice's"
         with pytest.raises(TimeoutError):
-            await stream.message(timeout=0.8)
+            await stream.message(within=0.8)
 
 
 async def test_roles_decide_what_staff_receive(live):
@@ -105,20 +105,24 @@ async def test_a_notification_reaches_its_recipient_alone(live):
     client, container = live
     owner = await client.new_org()
     manager_id, manager = await owner.add_user("PropertyManager")
-    other_id, other = await owner.add_user("PropertyManager")
+    _, other = await owner.add_user("PropertyManager")
     body = {"user_id": manager_id, "type": "general", "title": "Hello", "body": "A note for you"}
     async with sse(client, manager) as mine, sse(client, other) as theirs:
         r = await client.post("/api/v1/notifications", owner.token, json=body)
         assert r.status_code == 201, r.text
         await relay_outbox({"container": container})
         frame = await mine.message()
-        assert frame["data"] == {
-            "type": "notification",
-            "data": frame["data"]["data"],
-        } and frame["data"]["data"]["notification_id"] == r.json()["data"]["id"]
+        assert (
+            frame["data"]
+            == {
+                "type": "notification",
+                "data": frame["data"]["data"],
+            }
+            and frame["data"]["data"]["notification_id"] == r.json()["data"]["id"]
+        )
         assert "event" not in frame  # the default "message" event (the seed's onmessage)
         with pytest.raises(TimeoutError):
-            await theirs.message(timeout=0.8)
+            await theirs.message(within=0.8)
 
 
 async def test_last_event_id_resumes_after_the_last_message_seen(live):
@@ -136,14 +140,14 @@ async def test_last_event_id_resumes_after_the_last_message_seen(live):
     assert titles == ["two", "three", "four"]
     async with sse(client, owner.token, **{"Last-Event-ID": "not-a-cursor"}) as fresh:
         with pytest.raises(TimeoutError):  # an unknown id replays nothing
-            await fresh.message(timeout=0.5)
+            await fresh.message(within=0.5)
 
 
 async def test_an_idle_stream_gets_heartbeats(live):
     client, _ = live
     owner = await client.new_org()
     async with sse(client, owner.token) as stream:
-        frame = await stream.frame(timeout=2)
+        frame = await stream.frame(within=2)
     assert frame["comments"] == ["heartbeat"] and "data" not in frame
 
 
@@ -170,7 +174,7 @@ async def test_another_processes_broadcast_reaches_this_servers_streams_over_red
             await publish_event(event=event, broadcaster=other.realtime())
             if container.redis() is None:
                 with pytest.raises(TimeoutError):
-                    await stream.message(timeout=0.8)
+                    await stream.message(within=0.8)
             else:
                 assert (await stream.message())["data"]["data"]["title"] == "elsewhere"
     finally:

@@ -11,7 +11,8 @@ WebSocket: no credential in the URL. The client's first message, within ``realti
 is ``{"type": "auth", "token": "<access token or API key>"}`` (optionally ``organization_id``,
 ``last_event_id``). Refusals send ``{"type": "error", "data": {"code", "message"}}`` and close with
 4000 + the HTTP status of the same refusal: 4401 (no auth message in time, a malformed one, a
-bad or expired token), 4403, 4404 (an organization that is not the caller's), 4429 (rate limit, or a client too slow to read: dropped).
+bad or expired token), 4403, 4404 (an organization that is not the caller's), 4429 (rate limit, or
+a client too slow to read: dropped).
 A ``{"type": "ping", "data": {}}`` message goes out after ``realtime_heartbeat_seconds`` of quiet.
 """
 
@@ -96,7 +97,7 @@ async def _first_message(socket: WebSocket[Any, Any, Any], seconds: float) -> Au
     try:
         raw = await asyncio.wait_for(socket.receive_data(mode="text"), seconds)
     except TimeoutError:
-        raise AuthenticationFailed("Send {\"type\": \"auth\", \"token\": ...} first") from None
+        raise AuthenticationFailed('Send {"type": "auth", "token": ...} first') from None
     try:
         message = msgspec.json.decode(raw, type=AuthMessage)
     except msgspec.ValidationError as exc:
@@ -121,9 +122,7 @@ async def realtime_socket(socket: WebSocket[Any, Any, Any], ctx: Context) -> Non
         return
     except WebSocketDisconnect:
         return
-    await socket.send_text(
-        _encode({"type": "connected", "data": {"organization_id": str(viewer.org)}}).decode()
-    )
+    await socket.send_text(_encode({"type": "connected", "data": {"organization_id": str(viewer.org)}}).decode())
     async with ctx.realtime_feed.open(viewer, hello.last_event_id) as stream:
         sender = asyncio.create_task(_send_loop(socket, stream, settings.realtime_heartbeat_seconds))
         listener = asyncio.create_task(_listen(socket))
