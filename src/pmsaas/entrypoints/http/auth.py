@@ -402,7 +402,7 @@ def requires(
 async def admit_bearer(scope: Scope, token: str, organization_id: str | None) -> Actor:
     """Admit a credential sent inside a WebSocket (its first message) exactly as the Authorization
     header (and X-Organization-ID) of a request: expiry, revocation, membership, rate limit."""
-    authenticator = scope.get(AUTHENTICATOR_KEY)  # type: ignore[misc]
+    authenticator = scope.get(AUTHENTICATOR_KEY)
     if not isinstance(authenticator, Authenticator):
         raise AuthenticationFailed("Authentication required")
     headers = [(b"authorization", f"Bearer {token}".encode("utf-8", "replace"))]
