@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pmsaas.adapters.sql.tables.identity import refresh_tokens, revoked_access_tokens
@@ -29,7 +30,10 @@ class SqlHousekeeping(Housekeeping):
         return {"refresh_tokens": int(tokens.rowcount or 0), "revoked_access_tokens": int(revoked.rowcount or 0)}
 
     async def purge_published_events(self, now: datetime) -> int:
-        """Outbox housekeeping: events published more than a week ago."""
+        """Outbox housekeeping: events published more than a week ago. The newest event always stays,
+        so a sequence derived from the table's maximum (SQLite's) never starts over."""
+        newest = sa.select(sa.func.max(outbox.c.occurred_at)).scalar_subquery()
+        old = (outbox.c.published_at < now - PUBLISHED_EVENTS_KEPT) & (outbox.c.occurred_at < newest)
         async with self._engine.begin() as conn:
-            done = await conn.execute(outbox.delete().where(outbox.c.published_at < now - PUBLISHED_EVENTS_KEPT))
+            done = await conn.execute(outbox.delete().where(old))
         return int(done.rowcount or 0)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from fin_support import make_lease, set_country
 
+from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
 
@@ -156,3 +159,28 @@ if REDIS_URL:
         [run] = await runs_of(api, owner)
         assert run["outcome"] == "succeeded" and run["period"] == "2026-12"
         assert len(await invoices(api, owner, lease)) == 1
+
+
+@pytest.mark.today("2030-01-02T05:00:00+00:00")  # an hour no other test runs in; no one's billing day
+async def test_housekeeping_purges_events_published_over_a_week_ago_once_an_hour(api):
+    now = api.container.clock().now()
+    old, recent = uuid.uuid4(), uuid.uuid4()
+    rows = [(old, now - timedelta(days=9), now - timedelta(days=8)), (recent, now - timedelta(days=2), now)]
+    async with api.container.engine().begin() as conn:
+        for event_id, occurred, published in rows:
+            await conn.execute(
+                outbox.insert().values(
+                    id=event_id,
+                    organization_id=uuid.uuid4(),
+                    event="property.created",
+                    payload={},
+                    occurred_at=occurred,
+                    published_at=published,
+                )
+            )
+    [house] = [r for r in await tick(api) if r["job"] == "housekeeping"]
+    assert house["outcome"] == "succeeded"
+    assert not [r for r in await tick(api) if r["job"] == "housekeeping"]  # once per hour
+    async with api.container.engine().connect() as conn:
+        left = set((await conn.execute(sa.select(outbox.c.id).where(outbox.c.id.in_([old, recent])))).scalars())
+    assert left == {recent}
