@@ -119,6 +119,7 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
         "outbox_relay_interval_seconds": 0,  # tests relay explicitly (tests/integration/worker/)
         "mail_backend": "console",  # tests read container.mailer().sent; the queued path has its own tests
         "mail_queue": False,
+        "jobs_tick_seconds": 0,  # scheduled jobs too (tests/integration/worker/test_scheduled_jobs.py)
     }
     values.update(overrides)
     return load_settings({}, **values)

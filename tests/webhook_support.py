@@ -14,6 +14,7 @@ from dependency_injector import providers
 from fakes.webhook_receiver import Receiver
 from pmsaas.adapters.net.webhook_sender import HttpxWebhookSender
 from pmsaas.adapters.sql.tables.notifications import outbox, webhook_messages, webhooks
+from pmsaas.container import build_container, shutdown
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.network import HostResolver
@@ -65,9 +66,15 @@ async def register(api: Any, owner: Any, url: str, events: tuple[str, ...] = ("p
 
 
 async def relay(api: Any) -> int:
+    """The relay as ``pmsaas worker`` runs it: in its own process, with its own container. (The test
+    client serves the app on another event loop: its Redis connections are not this loop's.)"""
+    worker = build_container(api.container.settings())
     total = 0
-    while published := await relay_outbox({"container": api.container}):
-        total += published
+    try:
+        while published := await relay_outbox({"container": worker}):
+            total += published
+    finally:
+        await shutdown(worker)
     return total
 
 

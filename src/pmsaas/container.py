@@ -27,6 +27,7 @@ from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempt
 from pmsaas.adapters.readiness import probe
 from pmsaas.adapters.sql.engine import async_url, create_engine
 from pmsaas.adapters.sql.housekeeping import SqlHousekeeping
+from pmsaas.adapters.sql.job_runs import SqlJobRuns
 from pmsaas.adapters.sql.migrations import DIRECTORY as MIGRATIONS
 from pmsaas.adapters.sql.outbox import SqlOutbox
 from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
@@ -34,8 +35,10 @@ from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
 from pmsaas.domain.identity.tokens import TokenPolicy
+from pmsaas.domain.notifications.realtime import publish_event
 from pmsaas.domain.notifications.webhook_delivery import WebhookFanOut
 from pmsaas.domain.shared.clock import SystemClock
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.settings import Settings
 
 if TYPE_CHECKING:
@@ -166,6 +169,34 @@ def _message_provider(settings: Settings, mail_transport: Any) -> Any:
         {(ChannelType.SMS, "twilio"): TwilioSmsProvider(), (ChannelType.WHATSAPP, "meta"): WhatsAppCloudProvider()},
         mail=MailChannelProvider(mail_transport),
     )
+
+
+def _realtime(settings: Settings, redis: Any) -> Any:
+    """Litestar channels: in memory (embedded, one process) or Redis pub/sub shared by every process."""
+    from pmsaas.adapters.realtime.channels import ChannelsRealtime
+    from pmsaas.adapters.realtime.replay import MemoryReplayLog, RedisReplayLog
+
+    size, backlog = settings.realtime_replay_size, settings.realtime_max_backlog
+    if redis is None:
+        from litestar.channels.backends.memory import MemoryChannelsBackend
+
+        return ChannelsRealtime(MemoryChannelsBackend(), MemoryReplayLog(size), max_backlog=backlog, shared=False)
+    from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+
+    backend = RedisChannelsPubSubBackend(redis=redis)
+    return ChannelsRealtime(backend, RedisReplayLog(redis, size), max_backlog=backlog, shared=True)
+
+
+def _event_publisher(realtime: Any) -> InProcessEventPublisher:
+    """Where relayed events go in this process. Real time is one subscriber; the outbox relay of the
+    ``delivery`` work calls the same hook (``publish_event``) from its subscriber registry."""
+    publisher = InProcessEventPublisher()
+
+    async def to_realtime(event: DomainEvent) -> None:
+        await publish_event(event=event, broadcaster=realtime)
+
+    publisher.subscribe(to_realtime)
+    return publisher
 
 
 def _secret_box(settings: Settings) -> Any:
@@ -334,7 +365,8 @@ class Container(containers.DeclarativeContainer):
     idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
     job_queue = providers.Singleton(_job_queue, settings)
     mailer = providers.Singleton(_mailer, settings, mail_transport, job_queue)
-    event_publisher = providers.Singleton(InProcessEventPublisher)
+    realtime = providers.Singleton(_realtime, settings, redis)  # SSE / WebSocket channels (broadcaster and feed)
+    event_publisher = providers.Singleton(_event_publisher, realtime)
     outbox = providers.Singleton(SqlOutbox, engine)
     # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
     # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
@@ -342,6 +374,7 @@ class Container(containers.DeclarativeContainer):
     outbox_subscribers = providers.List(providers.Singleton(WebhookFanOut))
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
+    job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
 
 
@@ -386,6 +419,7 @@ async def shutdown(container: Container) -> None:
     """Dispose of what holds connections; safe to call when they were never created."""
     await container.job_queue().close()
     await container.webhook_sender().close()
+    await container.realtime().stop()
     engine = container.engine()
     await engine.dispose()
     redis = container.redis()

@@ -96,6 +96,15 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     webhook_timeout_seconds: float = 10.0
     webhook_delivery_batch: int = 100
     webhook_allow_loopback: bool = False
+    # Real time (SSE /api/v1/events, WebSocket /ws): events kept per organization for Last-Event-ID
+    # resume, the heartbeat period, messages held for a slow stream before it is dropped, and how long
+    # a WebSocket may take to send its auth message.
+    realtime_replay_size: int = 1000
+    realtime_heartbeat_seconds: float = 15.0
+    realtime_max_backlog: int = 256
+    realtime_auth_seconds: float = 5.0
+    # Scheduled jobs (billing run, reminders, housekeeping): embedded mode checks what is due every N s.
+    jobs_tick_seconds: float = 60.0
 
     @property
     def is_production(self) -> bool:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pmsaas.adapters.sql.tables.identity import refresh_tokens, revoked_access_tokens
+from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.shared.ports import Housekeeping
 
+# Published outbox events are kept a week (consumers dedupe by event id; an operator can look back).
+PUBLISHED_EVENTS_KEPT = timedelta(days=7)
 # Expired refresh tokens are kept a week past expiry, for investigating token reuse.
 REFRESH_TOKEN_GRACE = timedelta(days=7)
 
@@ -24,3 +28,12 @@ class SqlHousekeeping(Housekeeping):
             )
             revoked = await conn.execute(revoked_access_tokens.delete().where(revoked_access_tokens.c.expires_at < now))
         return {"refresh_tokens": int(tokens.rowcount or 0), "revoked_access_tokens": int(revoked.rowcount or 0)}
+
+    async def purge_published_events(self, now: datetime) -> int:
+        """Outbox housekeeping: events published more than a week ago. The newest event always stays,
+        so a sequence derived from the table's maximum (SQLite's) never starts over."""
+        newest = sa.select(sa.func.max(outbox.c.occurred_at)).scalar_subquery()
+        old = (outbox.c.published_at < now - PUBLISHED_EVENTS_KEPT) & (outbox.c.occurred_at < newest)
+        async with self._engine.begin() as conn:
+            done = await conn.execute(outbox.delete().where(old))
+        return int(done.rowcount or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -18,6 +19,8 @@ from pmsaas.domain.notifications.model import (
     Webhook,
     WebhookDelivery,
 )
+from pmsaas.domain.notifications.realtime import RealtimeMessage
+from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -243,3 +246,42 @@ class NotificationsUnitOfWork(UnitOfWork):
     webhooks: WebhookRepository
     webhook_messages: WebhookMessageRepository
     recipients: RecipientDirectory
+
+
+class RealtimeBroadcaster(ABC):
+    """Real-time channels (SSE, WebSocket): hands a message to every open stream of its organization;
+    each stream keeps what its viewer may see (``realtime.admits``). Fire and forget: nothing is
+    stored beyond the short replay buffer that lets a reconnecting stream resume."""
+
+    @abstractmethod
+    async def broadcast(self, message: RealtimeMessage) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RealtimeDelivery:
+    """One message as a stream sends it: its resume cursor (SSE ``id``), ``type`` and ``data``."""
+
+    cursor: str
+    type: str
+    data: dict[str, object]
+    wire: bytes = b""  # ``{"type", "data"}`` as JSON, encoded once per message and process (not per stream)
+
+
+class StreamTooSlow(Exception):
+    """The stream's client fell behind by more than its backlog: it is dropped (it may reconnect and
+    resume with Last-Event-ID), never buffered without bound."""
+
+
+class RealtimeStream(ABC):
+    @abstractmethod
+    async def next(self, within: float) -> RealtimeDelivery | None:
+        """The next message the viewer may see (replayed ones first), or None after ``within``
+        seconds without one (time for a heartbeat). Raises StreamTooSlow."""
+
+
+class RealtimeFeed(ABC):
+    """Opens streams: one organization's messages that one viewer may see."""
+
+    @abstractmethod
+    def open(self, viewer: Actor, after: str | None) -> AbstractAsyncContextManager[RealtimeStream]:
+        """A stream for ``viewer``; ``after`` (a Last-Event-ID) replays what followed it first."""

@@ -269,6 +269,8 @@ class Ticket:
                 "property_id": str(self.property_id),
                 "unit_id": str(self.unit_id) if self.unit_id else None,
                 "assignee_id": str(self.assignee_id) if self.assignee_id else None,
+                # The tenant who reported it (real-time streams show it to them), else None.
+                "tenant_id": str(self.tenant_id) if self.tenant_id else None,
                 "organization_id": str(self.organization_id),
             },
         )

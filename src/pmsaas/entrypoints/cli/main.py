@@ -78,7 +78,14 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
         import uvicorn
 
         uvicorn.run(
-            "pmsaas.entrypoints.http.asgi:app", host=host, port=port, workers=workers, access_log=False, log_config=None
+            "pmsaas.entrypoints.http.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=None,
+            # Open SSE streams never end by themselves: without a limit, a shutdown would wait on them.
+            timeout_graceful_shutdown=10,
         )
 
 

@@ -74,6 +74,7 @@ def create_app(container: Container) -> Litestar:
             schedule.start()
 
     async def on_shutdown(app: Litestar) -> None:
+        await container.realtime().stop()  # ends open SSE / WebSocket streams before the rest
         if schedule is not None:
             await schedule.stop()
         await shutdown(container)

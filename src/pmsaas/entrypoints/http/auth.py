@@ -41,8 +41,10 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/financial/payments/webhooks/sandbox",  # signed by the gateway, no user
         "/api/v1/financial/payments/webhooks/stripe",
         "/api/v1/financial/payments/webhooks/razorpay",
+        "/ws",  # a WebSocket authenticates with its first message (admit_bearer), never in the URL
     }
 )
+AUTHENTICATOR_KEY = "pmsaas.authenticator"  # scope key: a WebSocket's handler admits its token with it
 PUBLIC_PREFIXES = ("/schema", "/static/")
 PLAN_LIMIT_ATTR = {
     "standard": "rate_limit_standard",
@@ -299,6 +301,8 @@ def auth_middleware_factory(container: Container) -> Callable[[ASGIApp], ASGIApp
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] not in ("http", "websocket") or is_public(scope["path"]):
+                if scope["type"] == ScopeType.WEBSOCKET:
+                    scope[AUTHENTICATOR_KEY] = authenticator  # type: ignore[literal-required]
                 await app(scope, receive, send)
                 return
             actor, claims, gate, may_overlap = await authenticator.identify(scope)
@@ -394,6 +398,20 @@ def requires(
 
     guard.__name__ = f"requires_{'_'.join(p.replace(':', '_') for p in permissions)}"
     return guard
+
+
+async def admit_bearer(scope: Scope, token: str, organization_id: str | None) -> Actor:
+    """Admit a credential sent inside a WebSocket (its first message) exactly as the Authorization
+    header (and X-Organization-ID) of a request: expiry, revocation, membership, rate limit."""
+    authenticator = scope.get(AUTHENTICATOR_KEY)
+    if not isinstance(authenticator, Authenticator):
+        raise AuthenticationFailed("Authentication required")
+    headers = [(b"authorization", f"Bearer {token}".encode("utf-8", "replace"))]
+    if organization_id:
+        headers.append((b"x-organization-id", organization_id.encode("utf-8", "replace")))
+    probe: Any = {"type": "websocket", "path": scope["path"], "headers": headers}
+    actor, _, _ = await authenticator.admit(probe)
+    return actor
 
 
 def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from litestar import Request
 from litestar.di import NamedDependency
+from litestar.types import Scope
 
 from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.tokens import TokenPolicy
-from pmsaas.domain.notifications.ports import MessageProvider, WebhookSender
+from pmsaas.domain.notifications.ports import MessageProvider, RealtimeFeed, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import AuthenticationFailed
+from pmsaas.domain.shared.jobs import JobRuns
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
-from pmsaas.entrypoints.http.auth import current_actor, reads_only
+from pmsaas.entrypoints.http.auth import admit_bearer, reads_only
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
 
@@ -48,16 +50,20 @@ class RequestContext:
     work only: ``uow()`` is then ``read_only()`` too, so such a request can store nothing, whatever
     the use case does, before the gate has admitted it."""
 
-    __slots__ = ("_container", "_reads_only", "_request")
+    __slots__ = ("_container", "_reads_only", "_scope")
 
-    def __init__(self, container: Any, request: Request[Any, Any, Any]) -> None:
+    def __init__(self, container: Any, scope: Scope) -> None:
+        # The connection's ASGI scope, so one context serves HTTP requests and WebSockets alike.
         self._container = container
-        self._request = request
-        self._reads_only = reads_only(request.scope)
+        self._scope = scope
+        self._reads_only = reads_only(scope)
 
     @property
     def actor(self) -> Actor:
-        return current_actor(self._request)
+        actor = self._scope.get("user")
+        if not isinstance(actor, Actor):
+            raise AuthenticationFailed("Authentication required")
+        return actor
 
     @property
     def clock(self) -> Clock:
@@ -187,6 +193,26 @@ class RequestContext:
         port: WebhookSender = self._container.webhook_sender()
         return port
 
+    # -- scheduled jobs
+
+    @property
+    def job_runs(self) -> JobRuns:
+        port: JobRuns = self._container.job_runs()
+        return port
+
+    # -- real time
+
+    @property
+    def realtime_feed(self) -> RealtimeFeed:
+        """Opens the caller's SSE / WebSocket stream of its organization's messages."""
+        port: RealtimeFeed = self._container.realtime()
+        return port
+
+    async def admit_token(self, token: str, organization_id: str | None) -> Actor:
+        """A WebSocket's first message: the access token (or API key) it carries, checked as the
+        Authorization header of a request would be (revocation, organization, rate limit)."""
+        return await admit_bearer(self._scope, token, organization_id)
+
     # -- platform
 
     async def readiness(self) -> dict[str, str]:
@@ -196,8 +222,8 @@ class RequestContext:
 
 
 def context_provider(container: Any) -> Any:
-    def provide_context(request: Request[Any, Any, Any]) -> RequestContext:
-        return RequestContext(container, request)
+    def provide_context(scope: Scope) -> RequestContext:
+        return RequestContext(container, scope)
 
     return provide_context
 

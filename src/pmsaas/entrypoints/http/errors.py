@@ -218,3 +218,11 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     details = _validation_details(exc) or [ErrorDetail(field="body", message=exc.detail or "invalid request")]
     return render(request, 422, "VALIDATION_ERROR", "validation_error", "Validation failed", details)
+
+
+def status_and_code(exc: DomainError) -> tuple[int, str]:
+    """The HTTP status and platform error code of a domain error (a WebSocket closes with 4000 + status)."""
+    for kind, status, code, _ in _DOMAIN:
+        if isinstance(exc, kind):
+            return status, code
+    return 500, "INTERNAL_ERROR"

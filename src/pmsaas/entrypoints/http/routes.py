@@ -23,6 +23,7 @@ from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsCon
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
+from pmsaas.entrypoints.http.platform.notifications.events import realtime_socket, stream_events
 from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
 from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
@@ -31,6 +32,7 @@ from pmsaas.entrypoints.http.platform.operations.categories import CategoryContr
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
 from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
+from pmsaas.entrypoints.http.platform.organizations.jobs import BillingRunController, JobController
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
@@ -82,4 +84,8 @@ CONTROLLERS: list[Any] = [
     ChannelController,
     PreferencesController,
     WebhookController,
+    stream_events,
+    realtime_socket,
+    JobController,
+    BillingRunController,
 ]

@@ -55,5 +55,11 @@ def embedded_schedule(container: Container) -> EmbeddedSchedule | None:
         return None
     bind_in_process(container)
     interval = container.settings().outbox_relay_interval_seconds
-    every = {"relay_outbox": interval, "deliver_webhooks": interval, "purge_expired": PURGE_EVERY_SECONDS}
+    jobs = container.settings().jobs_tick_seconds  # billing days and housekeeping (0 = off)
+    every = {
+        "relay_outbox": interval,
+        "deliver_webhooks": interval,
+        "purge_expired": PURGE_EVERY_SECONDS,
+        "run_scheduled_jobs": jobs,
+    }
     return EmbeddedSchedule(queue, every)

@@ -23,3 +23,21 @@ idempotency_keys = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=False, index=True),
     sa.UniqueConstraint("scope", "idempotency_key"),
 )
+
+# Scheduled job runs (domain/shared/jobs.py): the unique (job, organization, period) is what makes a
+# job run once per period whatever the number of workers. Platform-wide jobs use the nil UUID.
+job_runs = sa.Table(
+    "platform_job_runs",
+    metadata,
+    id_column(),
+    sa.Column("job", sa.String(60), nullable=False),
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("period", sa.String(80), nullable=False),
+    sa.Column("trigger", sa.String(20), nullable=False),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    sa.UniqueConstraint("job", "organization_id", "period"),
+    sa.Index("ix_platform_job_runs_organization_started", "organization_id", "started_at"),
+)

@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pmsaas.container import Container, in_process_jobs
+from pmsaas.domain.flows.scheduled_jobs import run_due_jobs
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
+from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
 from pmsaas.entrypoints.worker.tasks.notifications import deliver_message, send_email
 
@@ -54,6 +56,18 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
+async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
+    """What is due now (billing runs on billing days, hourly outbox housekeeping), each once per period."""
+    c = _container(ctx)
+
+    async def housekeeping() -> dict[str, Any]:
+        return {"published_events": await c.housekeeping().purge_published_events(c.clock().now())}
+
+    with garbage_collector_paused():
+        made = await run_due_jobs(runs=c.job_runs(), uow_factory=c.uow, clock=c.clock(), housekeeping=housekeeping)
+    return [{"job": r.job, "organization_id": str(r.organization_id), "outcome": r.outcome.value} for r in made]
+
+
 TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "relay_outbox": relay_outbox,
     "deliver_webhooks": deliver_webhooks,
@@ -61,6 +75,7 @@ TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "billing_run": billing_run,
     "send_email": send_email,
     "deliver_message": deliver_message,
+    "run_scheduled_jobs": run_scheduled_jobs,
 }
 
 

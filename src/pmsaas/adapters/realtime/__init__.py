@@ -1,0 +1,1 @@
+"""Real-time channels (SSE and WebSocket streams) on Litestar channels."""
