@@ -71,6 +71,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Outbox relay: embedded mode (no Redis) relays in-process every N seconds (0 = off); events per claim.
     outbox_relay_interval_seconds: float = 2.0
     outbox_batch_size: int = 100
+    # CORS (docs/operations.md): the browser origins allowed to call the API, e.g.
+    # PMSAAS_CORS_ORIGINS="https://app.example.com,https://admin.example.com". Empty: CORS off.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -117,4 +120,6 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     for key, given in list(raw.items()):
         if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json"}:
             raw[key] = _BOOL[given.lower()]
+        if isinstance(given, str) and key == "cors_origins":  # a comma-separated list in the environment
+            raw[key] = tuple(origin.strip().rstrip("/") for origin in given.split(",") if origin.strip())
     return msgspec.convert(raw, Settings, strict=False)
