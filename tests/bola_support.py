@@ -14,6 +14,30 @@ MUMBAI = {"street": "1 Marine Drive", "city": "Mumbai", "province": "MH", "posta
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+# Which factory id a path parameter names, by parameter, then by (path prefix, parameter) where two
+# surfaces use one name for different records.
+PATH_IDS = {
+    name: name
+    for name in (
+        "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
+        "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
+        "notification_id template_id channel_id"
+    ).split()
+}
+BY_SURFACE = {
+    ("/v1/tickets", "attachment_id"): "ticket_attachment_id",
+    ("/v1/webhooks", "webhook_id"): "ticket_webhook_id",
+}
+
+
+def factory_key(path: str, param: str) -> str | None:
+    """The factory id a path parameter names (None: the factory knows no such record)."""
+    for (prefix, name), key in BY_SURFACE.items():
+        if name == param and path.startswith(prefix):
+            return key
+    return PATH_IDS.get(param)
+
+
 @dataclass
 class Org:
     """An organization's owner token and one id per kind of resource (``ids``)."""

@@ -23,6 +23,7 @@ from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
 from pmsaas.entrypoints.http.openapi_errors import document_errors
+from pmsaas.entrypoints.http.openapi_links import document_links
 from pmsaas.entrypoints.http.routes import CONTROLLERS
 from pmsaas.entrypoints.http.security_headers import cors_config, security_headers
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
@@ -108,4 +109,5 @@ def create_app(container: Container) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
     )
     document_errors(app.openapi_schema)  # built once here, served as is from /schema
+    document_links(app.openapi_schema)  # create → the new record's operations (stateful clients follow them)
     return app

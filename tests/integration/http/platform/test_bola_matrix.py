@@ -18,24 +18,10 @@ from typing import Any
 import pytest
 from test_bounds_text import _sample  # a plausible body from an operation's request schema
 
-from bola_support import MUMBAI, PNG, Org, make_everything, money
+from bola_support import MUMBAI, PNG, Org, factory_key, make_everything, money
 
 pytestmark = pytest.mark.today("2026-12-01")
 
-# Which factory id a path parameter names, by parameter, then by (path prefix, parameter) where two
-# surfaces use one name for different records.
-PATH_IDS = {
-    name: name
-    for name in (
-        "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
-        "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
-        "notification_id template_id channel_id"
-    ).split()
-}
-BY_SURFACE = {
-    ("/v1/tickets", "attachment_id"): "ticket_attachment_id",
-    ("/v1/webhooks", "webhook_id"): "ticket_webhook_id",
-}
 # Not ids of records: an invitation's token is its own secret credential, accepted by whoever holds it.
 NOT_IDS = {("/api/v1/identity/invitations/{token}/accept", "token")}
 # Body and query fields that carry ids, and the factory id each names.
@@ -216,19 +202,12 @@ def _query_ids(doc: dict[str, Any], op: dict[str, Any]) -> list[str]:
     return [p["name"] for p in op.get("parameters", []) if p["in"] == "query" and _is_id(doc, p.get("schema", {}))]
 
 
-def _factory_key(path: str, param: str) -> str | None:
-    for (prefix, name), key in BY_SURFACE.items():
-        if name == param and path.startswith(prefix):
-            return key
-    return PATH_IDS.get(param)
-
-
 def _url(path: str, org: Org, swap: tuple[str, str] | None = None) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if swap and name == swap[0]:
             return swap[1]
-        return org.ids[_factory_key(path, name) or name]
+        return org.ids[factory_key(path, name) or name]
 
     return re.sub(r"\{(\w+)\}", fill, path)
 
@@ -269,7 +248,7 @@ def test_every_id_in_the_route_table_has_a_factory_entry(api):
     missing = []
     for method, path, op in _operations(doc):
         for param in _path_params(op):
-            if (path, param) not in NOT_IDS and _factory_key(path, param) is None:
+            if (path, param) not in NOT_IDS and factory_key(path, param) is None:
                 missing.append(f"{method} {path}: path {param}")
         for name in _body_ids(doc, op):
             if name not in FIELD_IDS:
@@ -302,7 +281,7 @@ async def test_another_organizations_id_answers_what_a_random_id_gets(api, orgs)
         cases = [("path", p) for p in params] + [("body", n) for n in _body_ids(doc, op)]
         cases += [("query", q) for q in _query_ids(doc, op)]
         for where, name in cases:
-            key = _factory_key(path, name) if where == "path" else FIELD_IDS[name]
+            key = factory_key(path, name) if where == "path" else FIELD_IDS[name]
             answers = []
             for value in (a.ids[key or name], str(uuid.uuid4())):
                 if where == "path":
