@@ -214,7 +214,8 @@ class Container(containers.DeclarativeContainer):
         ),
         settings,
     )
-    mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=not s.is_production), settings)
+    # Bodies (one-time tokens) reach the log in development only, where the console is the mailbox.
+    mailer = providers.Singleton(lambda s: ConsoleEmailSender(log_body=s.env == "development"), settings)
     # Channel providers (SMS, WhatsApp, e-mail services): the console stand-in until their adapters exist.
     message_provider = providers.Singleton(ConsoleMessageProvider)
     payment_gateway = providers.Singleton(_payment_gateway, settings, clock)
