@@ -45,6 +45,8 @@ class Org:
     token: str
     currency: str
     ids: dict[str, str] = field(default_factory=dict)
+    tenant_email: str = ""  # the user of the lease's tenant, who signs in with ``tenant_password``
+    tenant_password: str = "a long password"
 
 
 async def _made(api: Any, token: str, url: str, body: Any = None, **kw: Any) -> dict[str, Any]:
@@ -68,8 +70,8 @@ async def _people_and_places(api: Any, owner: Any, org: Org) -> None:
     units = f"/api/v1/properties/{ids['property_id']}/units"
     ids["unit_id"] = (await _made(api, t, units, {"name": "Unit 101"}))["id"]
     ids["spare_unit_id"] = (await _made(api, t, units, {"name": "Unit 102"}))["id"]
-    email = api.email("tenant")
-    user = {"email": email, "name": "Tara Tenant", "roles": ["Tenant"], "password": "a long password"}
+    email = org.tenant_email = api.email("tenant")
+    user = {"email": email, "name": "Tara Tenant", "roles": ["Tenant"], "password": org.tenant_password}
     ids["user_id"] = (await _made(api, t, "/api/v1/identity/users", user))["id"]
     tenants = f"/api/v1/properties/{ids['property_id']}/tenants"
     tenant = {"name": "Tara Tenant", "email": email, "user_id": ids["user_id"]}
