@@ -153,7 +153,9 @@ async def _bill_organization(
                 lines = [
                     taxes.line(
                         b.lease,
-                        LineInput(c.description, c.amount, _CHARGE.get(c.charge_type, ChargeType.OTHER), c.supply_type),
+                        LineInput(
+                            c.description, c.amount, _CHARGE.get(c.charge_type, ChargeType.OTHER), c.supply_type
+                        ),
                         c.due_date,
                     )
                     for c in b.charges

@@ -440,3 +440,5 @@ class Vendor:
 
     def insured_on(self, day: date) -> bool:
         return self.insurance_expires_on is not None and day <= self.insurance_expires_on
+
+

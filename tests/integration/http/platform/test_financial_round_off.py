@@ -178,6 +178,7 @@ async def test_payments_settle_the_rounded_total(api, owner):
     assert balances[f"ar:{lease.tenant_id}"] == "0.00" and balances["cash"] == "20001.00"
 
 
+
 async def test_send_rounds_the_draft_it_issues_and_the_pdf_shows_it(api, owner):
     await set_country(api, owner, "IN")
     await _round_off_on(api, owner)

@@ -26,6 +26,7 @@ def _fields(r) -> list[str]:
     return [d["field"] for d in r.json()["error"]["details"]]
 
 
+
 async def test_a_gstin_is_kept_with_the_pan_inside_it_until_cleared(api, owner):
     r = await _put(api, owner, gst_number=MH_GSTIN.lower())
     assert r.status_code == 200, r.text

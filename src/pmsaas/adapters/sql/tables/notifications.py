@@ -99,7 +99,9 @@ webhook_deliveries = sa.Table(
     metadata,
     id_column(),
     sa.Column("organization_id", sa.Uuid(), nullable=False),
-    sa.Column("webhook_id", sa.Uuid(), sa.ForeignKey("notifications_webhooks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "webhook_id", sa.Uuid(), sa.ForeignKey("notifications_webhooks.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("event_id", sa.Uuid(), nullable=False),
     sa.Column("event", sa.String(100), nullable=False),
     sa.Column("attempt", sa.Integer(), nullable=False),

@@ -45,6 +45,7 @@ def upgrade() -> None:
     has_rent = sa.exists().where(lines.c.invoice_id == invoices.c.id, lines.c.charge_type == "rent")
     op.execute(invoices.update().where(invoices.c.period.is_(None), has_rent).values(service_period=month))
 
+
     with op.batch_alter_table("financial_payments", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("deposit_refunded_minor", sa.BigInteger(), server_default=sa.text("0"), nullable=False)

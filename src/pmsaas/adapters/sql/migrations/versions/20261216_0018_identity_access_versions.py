@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "organization_id", name=op.f("pk_identity_access_versions")),
     )
     with op.batch_alter_table("identity_access_versions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_identity_access_versions_changed_at"), ["changed_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_identity_access_versions_changed_at"), ["changed_at"], unique=False
+        )
 
 
 def downgrade() -> None:

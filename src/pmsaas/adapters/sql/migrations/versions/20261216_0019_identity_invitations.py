@@ -45,7 +45,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_identity_invitations_token_hash")),
     )
     with op.batch_alter_table("identity_invitations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_identity_invitations_organization_id"), ["organization_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_identity_invitations_organization_id"), ["organization_id"], unique=False
+        )
 
 
 def downgrade() -> None:
