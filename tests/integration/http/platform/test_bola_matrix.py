@@ -19,6 +19,8 @@ import pytest
 from test_bounds_text import _sample  # a plausible body from an operation's request schema
 
 from bola_support import MUMBAI, PNG, Org, factory_key, make_everything, money
+from conftest import SUITE_CLOCK
+from support import pinned_instant
 
 pytestmark = pytest.mark.today("2026-12-01")
 
@@ -239,8 +241,12 @@ def _with_id(body: dict[str, Any], name: str, value: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def orgs(api) -> tuple[Org, Org]:
     """Organization A (whose ids are tried) and B (the caller), each with one of everything."""
-    a_owner, b_owner = await api.new_org("Owner A"), await api.new_org("Rival B")
-    return await make_everything(api, a_owner), await make_everything(api, b_owner)
+    SUITE_CLOCK.pin(pinned_instant("2026-12-01"))  # the records' dates were written for that day
+    try:
+        a_owner, b_owner = await api.new_org("Owner A"), await api.new_org("Rival B")
+        return await make_everything(api, a_owner), await make_everything(api, b_owner)
+    finally:
+        SUITE_CLOCK.release()
 
 
 def test_every_id_in_the_route_table_has_a_factory_entry(api):
