@@ -83,3 +83,15 @@ async def test_cors_allows_only_the_configured_origins_and_hsts_over_https(tmp_p
         assert same.headers["access-control-allow-origin"] == "https://app.example.com"
         over_https = await client.get("https://testserver.local/health")
         assert over_https.headers["strict-transport-security"] == HSTS
+
+
+async def test_production_always_sends_hsts():
+    """Behind a TLS-terminating proxy the request may look like http; production still says https only."""
+    from pmsaas.entrypoints.http.security_headers import security_headers
+    from pmsaas.settings import Settings
+
+    stamp = security_headers(Settings(env="production"))
+    message = {"type": "http.response.start", "status": 200, "headers": []}
+    await stamp(message, {"type": "http", "scheme": "http", "path": "/health", "headers": []})
+    headers = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+    assert headers["strict-transport-security"] == HSTS and "cache-control" not in headers
