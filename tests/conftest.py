@@ -271,3 +271,20 @@ async def rate_limited_api(backend: str, url: str, tmp: Path, limit: int) -> Asy
 from webhook_support import receiver, sender  # noqa: E402
 
 __all__ = ["receiver", "sender"]
+
+
+# The whole run's logs hold no credential (issue 11; tests/log_leaks.py).
+_LOG_LEAKS: dict[str, None] = {}  # ordered, without the repeats (a report carries its earlier phases' sections)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    from log_leaks import leaks_in
+
+    for section, text in report.sections:
+        _LOG_LEAKS.update(dict.fromkeys(f"{report.nodeid} [{section}]: {line[:240]}" for line in leaks_in(text)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _LOG_LEAKS:
+        print("\nCredentials in the logs of this run:\n" + "\n".join(list(_LOG_LEAKS)[:50]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -105,6 +105,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     realtime_auth_seconds: float = 5.0
     # Scheduled jobs (billing run, reminders, housekeeping): embedded mode checks what is due every N s.
     jobs_tick_seconds: float = 60.0
+    # CORS (docs/operations.md): the browser origins allowed to call the API, e.g.
+    # PMSAAS_CORS_ORIGINS="https://app.example.com,https://admin.example.com". Empty: CORS off.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -151,4 +154,6 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     for key, given in list(raw.items()):
         if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json", "webhook_allow_loopback"}:
             raw[key] = _BOOL[given.lower()]
+        if isinstance(given, str) and key == "cors_origins":  # a comma-separated list in the environment
+            raw[key] = tuple(origin.strip().rstrip("/") for origin in given.split(",") if origin.strip())
     return msgspec.convert(raw, Settings, strict=False)

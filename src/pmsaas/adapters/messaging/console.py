@@ -15,7 +15,7 @@ class ConsoleEmailSender(EmailSender):
     def __init__(self, keep: int = 200, *, log_body: bool = True) -> None:
         self.sent: list[EmailMessage] = []
         self._keep = keep
-        self._log_body = log_body  # off in production: bodies carry one-time tokens
+        self._log_body = log_body  # development only: bodies carry one-time tokens
 
     async def send(self, message: EmailMessage) -> None:
         self.sent.append(message)

@@ -23,7 +23,9 @@ from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
 from pmsaas.entrypoints.http.openapi_errors import document_errors
+from pmsaas.entrypoints.http.openapi_links import document_links
 from pmsaas.entrypoints.http.routes import CONTROLLERS
+from pmsaas.entrypoints.http.security_headers import cors_config, security_headers
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
 
 # Swagger UI 5 from the npm package swagger-ui-dist, vendored (scripts/refresh_swagger_ui.py): the
@@ -97,7 +99,8 @@ def create_app(container: Container) -> Litestar:
         exception_handlers={Exception: handle_exception},
         openapi_config=_openapi(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
-        before_send=[stamp_request_id],
+        before_send=[stamp_request_id, security_headers(container.settings())],
+        cors_config=cors_config(container.settings()),
         before_request=require_json_body,
         state=State({PUBLIC_BASE_URL: container.settings().public_base_url.rstrip("/")}),
         on_startup=[on_startup],
@@ -107,4 +110,5 @@ def create_app(container: Container) -> Litestar:
         logging_config=LoggingConfig(log_exceptions="never", configure_root_logger=False),
     )
     document_errors(app.openapi_schema)  # built once here, served as is from /schema
+    document_links(app.openapi_schema)  # create → the new record's operations (stateful clients follow them)
     return app

@@ -75,3 +75,80 @@ async def test_a_failing_request_logs_none_of_its_secrets(api, owner, capsys, re
     assert "unhandled_error" in text and "secret-trace" in text and "invitations/***/accept" in text
     for secret in (SECRET, session["access_token"], owner.password):
         assert secret not in text
+
+
+def _server_lines(captured: Any) -> str:
+    """The server's log lines (httpx logs the test client's own requests, on the caller's side)."""
+    lines = (captured.err + captured.out).splitlines()
+    return "\n".join(line for line in lines if '"logger": "httpx"' not in line)
+
+
+def _reset_token(api: Any, to: str) -> str:
+    body = [m for m in api.container.mailer().sent if m.to == to][-1].body
+    return next(line for line in body.splitlines() if line and " " not in line and len(line) >= 40)
+
+
+@pytest.mark.today("2026-12-01")
+async def test_a_working_day_logs_none_of_its_secrets(api, capsys, restore_logging):
+    """Sign-up, sign-in, refresh, an API key used, a password reset, a webhook with its signing secret,
+    a notification channel with provider credentials, MFA set up, and a card payment, with JSON logs
+    at DEBUG: no password, token, key, secret or card number used appears in the log."""
+    from fin_support import make_lease, money
+
+    configure_logging(json=True, level="DEBUG")
+    structlog.configure(cache_logger_on_first_use=False)
+    capsys.readouterr()
+    owner = await api.new_org("Log Rentals")
+    secrets = {owner.password, owner.token, owner.refresh_token}
+    again = (await api.post("/api/v1/identity/refresh", json={"refresh_token": owner.refresh_token})).json()["data"]
+    secrets |= {again["access_token"], again["refresh_token"]}
+    token = again["access_token"]
+
+    r = await api.post("/api/v1/identity/api-keys", token, json={"name": "Books", "scopes": ["properties:read"]})
+    api_key = r.json()["data"]["key"]
+    secrets.add(api_key)
+    assert (await api.get("/api/v1/properties", headers={"X-API-Key": api_key})).status_code == 200
+
+    hook_secret = "whsec-log-test-" + "k" * 24
+    hook = {"url": "https://t.example.com/h", "events": ["ticket.created"], "secret": hook_secret}
+    assert (await api.post("/v1/webhooks", token, json=hook)).status_code == 201
+    signing = (
+        await api.post(
+            "/api/v1/webhooks", token, json={"url": "https://h.example.com/x", "events": ["property.created"]}
+        )
+    ).json()
+    secrets |= {hook_secret, *(v for k, v in signing["data"].items() if "secret" in k and isinstance(v, str))}
+    channel_token = "twilio-auth-" + "z" * 20
+    channel = {
+        "name": "SMS",
+        "type": "sms",
+        "provider": "twilio",
+        "config": {"from_number": "+15550100", "dlt_entity_id": "1201"},
+        "secrets": {"account_sid": "AC-log-test-sid", "auth_token": channel_token},
+    }
+    assert (await api.post("/api/v1/notifications/channels", token, json=channel)).status_code == 201
+    secrets |= {channel_token, "AC-log-test-sid"}
+    mfa = (await api.post("/api/v1/identity/mfa/setup", token)).json()["data"]
+    secrets.add(mfa["secret"])
+
+    lease = await make_lease(api, owner, "IN")
+    card = "4242424242424242"
+    pay = {"lease_id": lease.id, "amount": money("1000.00"), "method": "card", "card_number": card}
+    r = await api.post("/api/v1/financial/payments", token, json=pay, headers={"Idempotency-Key": "log-card-1"})
+    assert r.status_code == 201, r.text
+    secrets.add(card)
+
+    assert (await api.post("/api/v1/identity/forgot-password", json={"email": owner.email})).status_code in (200, 202)
+    reset = _reset_token(api, owner.email)
+    new_password = "a brand new log password"
+    r = await api.post("/api/v1/identity/reset-password", json={"token": reset, "password": new_password})
+    assert r.status_code == 200, r.text
+    secrets |= {reset, new_password}
+    wrong = await api.post("/api/v1/identity/login", json={"email": owner.email, "password": "wrong-" + new_password})
+    assert wrong.status_code == 401
+    secrets.add("wrong-" + new_password)
+
+    text = _server_lines(capsys.readouterr())
+    assert text.count('"event": "request"') >= 12  # the workload was logged
+    leaked = sorted(secret[:12] + "…" for secret in secrets if secret and secret in text)
+    assert leaked == []
