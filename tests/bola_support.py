@@ -21,7 +21,7 @@ PATH_IDS = {
     for name in (
         "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
         "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
-        "notification_id template_id channel_id"
+        "notification_id template_id channel_id delivery_id"
     ).split()
 }
 BY_SURFACE = {
@@ -172,8 +172,39 @@ async def _messages(api: Any, owner: Any, org: Org) -> None:
     ids["channel_id"] = (await _made(api, t, "/api/v1/notifications/channels", channel))["id"]
     hook = {"url": "https://hooks.example.com/pm", "events": ["property.created"]}
     ids["webhook_id"] = (await _made(api, t, "/api/v1/webhooks", hook))["id"]
+    ids["delivery_id"] = await _recorded_attempt(api, ids["webhook_id"])
     hook = {"url": "https://t.example.com/h", "events": ["ticket.created"], "secret": "s" * 20}
     ids["ticket_webhook_id"] = (await _made(api, t, "/v1/webhooks", hook))["id"]
+
+
+async def _recorded_attempt(api: Any, webhook_id: str) -> str:
+    """A delivery attempt of the webhook, written as the sender records one (an attempt over HTTP
+    would reach for the network: the suite never does)."""
+    import sqlalchemy as sa
+
+    from pmsaas.adapters.sql.tables.notifications import webhook_deliveries, webhooks
+
+    async with api.container.engine().begin() as conn:
+        hook = (
+            await conn.execute(sa.select(webhooks.c.organization_id).where(webhooks.c.id == uuid.UUID(webhook_id)))
+        ).one()
+        delivery_id = uuid.uuid4()
+        await conn.execute(
+            webhook_deliveries.insert().values(
+                id=delivery_id,
+                organization_id=hook.organization_id,
+                webhook_id=uuid.UUID(webhook_id),
+                event_id=uuid.uuid4(),
+                event="property.created",
+                attempt=1,
+                attempted_at=api.container.clock().now(),
+                status_code=500,
+                succeeded=False,
+                error="HTTP 500",
+                duration_ms=12,
+            )
+        )
+    return str(delivery_id)
 
 
 async def make_everything(api: Any, owner: Any) -> Org:
