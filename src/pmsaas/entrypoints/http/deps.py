@@ -18,12 +18,14 @@ from litestar import Request
 from litestar.di import NamedDependency
 
 from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
+from pmsaas.domain.identity.oauth import DelegatedTokenIssuer
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.errors import DomainError
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
@@ -91,6 +93,19 @@ class RequestContext:
     def access_tokens(self) -> AccessTokenIssuer:
         port: AccessTokenIssuer = self._container.tokens()
         return port
+
+    @property
+    def delegated_tokens(self) -> DelegatedTokenIssuer:
+        port: DelegatedTokenIssuer = self._container.tokens()
+        return port
+
+    def access_token_claims(self, token: str) -> dict[str, Any] | None:
+        """A verified access token's claims (signature, audience, issuer, expiry); None if not ours."""
+        try:
+            claims: dict[str, Any] = self._container.tokens().decode(token)
+        except DomainError:
+            return None
+        return claims
 
     @property
     def one_time_passwords(self) -> OneTimePasswords:
