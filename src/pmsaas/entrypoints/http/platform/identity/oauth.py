@@ -17,15 +17,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
-from pmsaas.domain.identity import oauth_flows as flows
+from pmsaas.domain.identity import oauth_authorization as flows
+from pmsaas.domain.identity import oauth_tokens as tokens
 from pmsaas.domain.identity.oauth import OAuthError
-from pmsaas.domain.identity.oauth_flows import (
-    AuthorizationPageError,
-    AuthorizationRequest,
-    PresentedAccessToken,
-    SignIn,
-    TokenResponse,
-)
+from pmsaas.domain.identity.oauth_authorization import AuthorizationPageError, AuthorizationRequest, SignIn
+from pmsaas.domain.identity.oauth_tokens import PresentedAccessToken, TokenResponse
 from pmsaas.domain.identity.scopes import all_scopes
 from pmsaas.domain.shared.errors import AuthenticationFailed, RateLimited
 from pmsaas.entrypoints.http.context import public_base_url
@@ -194,7 +190,7 @@ class OAuthController(Controller):
             grant = form.get("grant_type")
             issued: TokenResponse
             if grant == "authorization_code":
-                issued = await flows.exchange_code(
+                issued = await tokens.exchange_code(
                     uow=ctx.uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
@@ -205,7 +201,7 @@ class OAuthController(Controller):
                     code_verifier=form.get("code_verifier"),
                 )
             elif grant == "refresh_token":
-                issued = await flows.refresh_grant(
+                issued = await tokens.refresh_grant(
                     uow=ctx.uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
@@ -215,7 +211,7 @@ class OAuthController(Controller):
                     scope=form.get("scope"),
                 )
             elif grant == "client_credentials":
-                issued = await flows.client_credentials_grant(
+                issued = await tokens.client_credentials_grant(
                     uow=ctx.uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
@@ -251,7 +247,7 @@ class OAuthController(Controller):
             access = None
             if claims is not None:
                 access = PresentedAccessToken(str(claims["jti"]), claims.get("client_id"), int(claims["exp"]))
-            revoked = await flows.revoke_token(
+            revoked = await tokens.revoke_token(
                 uow=ctx.uow(),
                 clock=ctx.clock,
                 client_id=client_id,

@@ -16,7 +16,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
-from pmsaas.domain.identity.oauth_flows import AuthorizationRequest, ValidRequest
+from pmsaas.domain.identity.oauth_authorization import AuthorizationRequest, ValidRequest
 from pmsaas.domain.identity.scopes import NAMED_SCOPES
 
 CSRF_COOKIE = "pmsaas_oauth_csrf"
