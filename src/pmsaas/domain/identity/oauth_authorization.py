@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from pmsaas.domain.identity.mfa import second_factor
 from pmsaas.domain.identity.model import User, UserStatus
 from pmsaas.domain.identity.oauth import (
     CODE_TTL,
@@ -17,7 +18,7 @@ from pmsaas.domain.identity.oauth import (
     is_valid_challenge,
     new_secret,
 )
-from pmsaas.domain.identity.ports import AttemptLimiter, PasswordHasher
+from pmsaas.domain.identity.ports import AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.scopes import grants_of
 from pmsaas.domain.shared.actor import permission_matches
 from pmsaas.domain.shared.clock import Clock
@@ -124,6 +125,7 @@ class SignIn:
     per_account: int
     per_ip: int
     window_seconds: int
+    code: str | None = None  # the authenticator's (or a recovery) code, for accounts with MFA on
 
 
 async def _sign_in(uow: OAuthUnitOfWork, hasher: PasswordHasher, limiter: AttemptLimiter, sign_in: SignIn) -> User:
@@ -151,6 +153,7 @@ async def approve(
     uow: OAuthUnitOfWork,
     hasher: PasswordHasher,
     limiter: AttemptLimiter,
+    otp: OneTimePasswords,
     clock: Clock,
     request: AuthorizationRequest,
     sign_in: SignIn,
@@ -163,7 +166,12 @@ async def approve(
         factor = await uow.mfa_factors.find(user.id)
         if factor is not None and factor.enabled:
             # A password alone must not pass for an account that asks for a second factor.
-            raise AuthenticationFailed("This account uses two-step verification, which this page does not take yet")
+            if not sign_in.code:
+                raise AuthenticationFailed("Enter the code from your authenticator app (or a recovery code)")
+            factor = await second_factor(
+                otp=otp, limiter=limiter, clock=clock, user=user, factor=factor, code=sign_in.code
+            )
+            await uow.mfa_factors.save(factor)
         membership = await uow.memberships.find(valid.client.organization_id, user.id)
         if membership is None:
             raise AuthenticationFailed("This account is not a member of the application's organization")

@@ -267,3 +267,25 @@ async def test_metadata_document(api):
         meta["scopes_supported"]
     )
     assert meta["grant_types_supported"] == ["authorization_code", "refresh_token", "client_credentials"]
+
+
+async def test_an_account_with_mfa_needs_its_code_on_the_consent_page(api, owner, _pinned_clock):
+    from test_mfa import turn_on
+
+    _, recovery = await turn_on(api, owner, _pinned_clock)
+    client = await register(api, owner)
+    verifier, challenge = pkce()
+    params = auth_params(client, challenge)
+    r = await consent(api, params, owner.email, owner.password)  # password alone
+    assert r.status_code == 401 and "authenticator" in r.text and "location" not in r.headers
+    page = await open_page(api, params)
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    form = {**params, "csrf_token": csrf, "email": owner.email, "password": owner.password, "decision": "allow"}
+    r = await api.post("/oauth/authorize", data={**form, "otp": "not-a-code"}, follow_redirects=False)
+    assert r.status_code == 401 and "Invalid code" in r.text
+    r = await api.post("/oauth/authorize", data={**form, "otp": recovery[0]}, follow_redirects=False)
+    code = redirected(r)["code"]
+    assert (await exchange(api, client, code, verifier)).status_code == 200
+    # the recovery code was used up
+    r = await api.post("/oauth/authorize", data={**form, "otp": recovery[0]}, follow_redirects=False)
+    assert r.status_code == 401

@@ -147,12 +147,14 @@ class OAuthController(Controller):
                 per_account=ctx.token_policy.login_attempts_per_account,
                 per_ip=ctx.token_policy.login_attempts_per_ip,
                 window_seconds=ctx.token_policy.login_window_seconds,
+                code=str(form.get("otp") or "") or None,
             )
             try:
                 valid, code = await flows.approve(
                     uow=ctx.uow(),
                     hasher=ctx.password_hasher,
                     limiter=ctx.login_attempts,
+                    otp=ctx.one_time_passwords,
                     clock=ctx.clock,
                     request=auth,
                     sign_in=sign_in,

@@ -80,6 +80,8 @@ def consent_page(
         '<label for="email">E-mail</label><input type="email" id="email" name="email" autocomplete="username">'
         '<label for="password">Password</label>'
         '<input type="password" id="password" name="password" autocomplete="current-password">'
+        '<label for="otp">Authenticator or recovery code (only with two-step verification on)</label>'
+        '<input type="text" id="otp" name="otp" autocomplete="one-time-code" inputmode="numeric">'
         '<button type="submit" name="decision" value="allow" id="allow">Sign in and allow</button>'
         '<button type="submit" name="decision" value="deny" id="deny" formnovalidate>Deny</button>'
         "</form>"
