@@ -173,10 +173,14 @@ async def approve(
             )
             await uow.mfa_factors.save(factor)
         membership = await uow.memberships.find(valid.client.organization_id, user.id)
+        refusal: DomainError | None = None
         if membership is None:
-            raise AuthenticationFailed("This account is not a member of the application's organization")
-        if not _within(valid.scopes, membership.permissions):
-            raise OAuthError("invalid_scope", "the requested scope exceeds your permissions")
+            refusal = AuthenticationFailed("This account is not a member of the application's organization")
+        elif not _within(valid.scopes, membership.permissions):
+            refusal = OAuthError("invalid_scope", "the requested scope exceeds your permissions")
+        if refusal is not None:
+            await uow.commit()  # a second-factor code accepted above stays used (never accepted twice)
+            raise refusal
         code = new_secret()
         await uow.authorization_codes.add(
             AuthorizationCode(
