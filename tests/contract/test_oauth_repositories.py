@@ -111,8 +111,9 @@ async def test_refresh_tokens_rotate_and_families_revoke_together(make_uow):
         assert sorted(issued) == [("jti-1", b.at(901)), ("jti-2", b.at(902))]
         assert (await uow.oauth_refresh_tokens.find(second.token_hash)).revoked_at == b.at(7)
         assert (await uow.oauth_refresh_tokens.find(stranger.token_hash)).revoked_at is None
-        await uow.oauth_refresh_tokens.revoke_client(client.id, b.at(8))
-        assert (await uow.oauth_refresh_tokens.find(stranger.token_hash)).revoked_at == b.at(8)
+        live = await uow.oauth_refresh_tokens.revoke_client(client.id, b.at(901))
+        assert sorted(live) == [("jti-2", b.at(902)), ("jti-3", b.at(903))]  # jti-1 expired at 901
+        assert (await uow.oauth_refresh_tokens.find(stranger.token_hash)).revoked_at == b.at(901)
         assert (await uow.oauth_refresh_tokens.find(second.token_hash)).revoked_at == b.at(7)  # first stands
         assert (await uow.oauth_refresh_tokens.find(others.token_hash)).revoked_at is None
         assert replace(first, used_at=b.at(5), revoked_at=b.at(7)) == await uow.oauth_refresh_tokens.find(

@@ -89,7 +89,13 @@ class FakeOAuthRefreshTokenRepository(OAuthRefreshTokenRepository):
                     self._db.oauth_refresh_tokens[key] = replace(token, revoked_at=at)
         return issued
 
-    async def revoke_client(self, client_id: UUID, at: datetime) -> None:
+    async def revoke_client(self, client_id: UUID, at: datetime) -> list[tuple[str, datetime]]:
+        live = []
         for key, token in list(self._db.oauth_refresh_tokens.items()):
-            if token.client_id == client_id and token.revoked_at is None:
+            if token.client_id != client_id:
+                continue
+            if token.access_expires_at > at:
+                live.append((token.access_jti, token.access_expires_at))
+            if token.revoked_at is None:
                 self._db.oauth_refresh_tokens[key] = replace(token, revoked_at=at)
+        return live

@@ -229,7 +229,9 @@ class OAuthRefreshTokenRepository(ABC):
         """Revoke every token of the family; returns the access tokens (jti, expiry) issued with them."""
 
     @abstractmethod
-    async def revoke_client(self, client_id: UUID, at: datetime) -> None: ...
+    async def revoke_client(self, client_id: UUID, at: datetime) -> list[tuple[str, datetime]]:
+        """Revoke every refresh token of the client; returns the access tokens issued with them that
+        have not expired yet (jti, expiry)."""
 
 
 class DelegatedTokenIssuer(ABC):

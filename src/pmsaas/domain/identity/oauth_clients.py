@@ -107,16 +107,22 @@ async def get_client(*, uow: OAuthUnitOfWork, actor: Actor, client_id: UUID) -> 
         return await uow.oauth_clients.get(actor.org, client_id)
 
 
-async def revoke_client(*, uow: OAuthUnitOfWork, clock: Clock, actor: Actor, client_id: UUID) -> None:
-    """The client stops: no new codes or tokens, its refresh tokens die (access tokens already
-    issued live out their short lifetime, or are revoked one by one at /oauth/revoke)."""
+async def revoke_client(
+    *, uow: OAuthUnitOfWork, clock: Clock, actor: Actor, client_id: UUID
+) -> tuple[tuple[str, int], ...]:
+    """The client stops: no new codes or tokens; its refresh tokens die and so do the access tokens
+    issued to users with them (returned as (jti, exp) for the gate). Client-credentials access
+    tokens (no refresh token, nothing stored) live out their short lifetime."""
     _user_only(actor)
     now = clock.now()
     async with uow:
         client = await uow.oauth_clients.get(actor.org, client_id)
         if client.revoked_at is not None:
-            return
+            return ()
         await uow.oauth_clients.revoke(actor.org, client_id, now)
-        await uow.oauth_refresh_tokens.revoke_client(client_id, now)
+        live = await uow.oauth_refresh_tokens.revoke_client(client_id, now)
+        for jti, until in live:
+            await uow.tokens.revoke_access(jti, until)
         uow.record(client.event("oauth_client.revoked", now))
         await uow.commit()
+    return tuple((jti, int(until.timestamp())) for jti, until in live)

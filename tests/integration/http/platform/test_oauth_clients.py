@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from oauth_helpers import CLIENTS, REDIRECT, auth_params, open_page, pkce, register, token
+from oauth_helpers import CLIENTS, REDIRECT, auth_params, code_for, exchange, open_page, pkce, register, token
 
 from pmsaas.adapters.sql.tables.oauth import oauth_clients
 
@@ -29,7 +29,12 @@ async def test_register_shows_the_secret_once_and_stores_a_hash(api, owner):
 async def test_revoked_clients_stop(api, owner):
     client = await register(api, owner, grant_types=["authorization_code", "refresh_token", "client_credentials"])
     assert (await token(api, client, grant_type="client_credentials")).status_code == 200
+    pair = (await exchange(api, client, *await code_for(api, owner, client))).json()
+    assert (await api.get("/v1/tickets", pair["access_token"])).status_code == 200
     assert (await api.delete(f"{CLIENTS}/{client['id']}", owner.token)).status_code == 204
+    assert (await api.get("/v1/tickets", pair["access_token"])).status_code == 401  # the user's token died
+    r = await token(api, client, grant_type="refresh_token", refresh_token=pair["refresh_token"])
+    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
     assert (await api.get(f"{CLIENTS}/{client['id']}", owner.token)).json()["data"]["revoked"] is True
     r = await token(api, client, grant_type="client_credentials")
     assert r.status_code == 401 and r.json()["error"] == "invalid_client"

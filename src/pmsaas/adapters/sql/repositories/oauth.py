@@ -195,8 +195,15 @@ class SqlOAuthRefreshTokenRepository(OAuthRefreshTokenRepository):
         )
         return issued
 
-    async def revoke_client(self, client_id: UUID, at: datetime) -> None:
+    async def revoke_client(self, client_id: UUID, at: datetime) -> list[tuple[str, datetime]]:
         t = oauth_refresh_tokens
+        rows = await self._conn.execute(
+            sa.select(t.c.access_jti, t.c.access_expires_at).where(
+                t.c.client_id == client_id, t.c.access_expires_at > at
+            )
+        )
+        live = [(r.access_jti, r.access_expires_at) for r in rows]
         await self._conn.execute(
             t.update().where(t.c.client_id == client_id, t.c.revoked_at.is_(None)).values(revoked_at=at)
         )
+        return live

@@ -102,7 +102,9 @@ class OAuthClientController(Controller):
         "/{client_id:uuid}",
         guards=[requires("oauthclient:delete")],
         status_code=HTTP_204_NO_CONTENT,
-        summary="Revoke a client (no new tokens; its refresh tokens die)",
+        summary="Revoke a client (no new tokens; its users' tokens die)",
     )
     async def revoke(self, ctx: Context, client_id: FromPath[UUID]) -> None:
-        await services.revoke_client(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, client_id=client_id)
+        ended = await services.revoke_client(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, client_id=client_id)
+        for jti, exp in ended:  # refused at the gate at once, in every process
+            await ctx.revocations.revoke(jti, exp)
