@@ -118,3 +118,27 @@ async def test_rotation_bad_input_roles_and_tenancy(api, owner, other_owner):
     await api.delete(f"{BASE}/{data['id']}", owner.token)
     r = await api.post(url, owner.token, json={})
     assert r.status_code == 422
+
+
+async def test_a_custom_role_holders_key_carries_the_roles_grants(api, owner):
+    r = await api.post(
+        "/api/v1/identity/roles",
+        owner.token,
+        json={
+            "name": "Accountant",
+            "description": "Reads the books; makes keys for the accounting package",
+            "permissions": ["financial:read", "apikey:read", "apikey:create"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    _, accountant = await owner.add_user("Accountant")
+    key = (await make_key(api, accountant, ["financial:read"]))["key"]
+    assert (await api.get(INVOICES, key)).status_code == 200
+    assert (await api.post(INVOICES, key, json={})).status_code == 403
+    # the role loses financial:read: so does the key, at once
+    role_id = r.json()["data"]["id"]
+    r = await api.put(
+        f"/api/v1/identity/roles/{role_id}/permissions", owner.token, json={"permissions": ["apikey:read"]}
+    )
+    assert r.status_code == 200, r.text
+    assert (await api.get(INVOICES, key)).status_code == 403
