@@ -261,3 +261,20 @@ async def test_the_membership_directory_adds_owners_and_removes_everyone(make_uo
         await uow.membership_directory.remove_all(org)
         assert await uow.membership_directory.organizations_of(owner.id) == [other]
         assert await uow.membership_directory.organizations_of(member.id) == []
+
+
+async def test_an_api_key_rotation_stores_the_new_and_previous_secret(make_uow):
+    org = new_id()
+    key = _key(org, "rotating", b.at(0))
+    async with make_uow() as uow:
+        await uow.api_keys.add(key)
+        rotated = replace(
+            key,
+            secret_hash="n" * 64,
+            previous_secret_hash=key.secret_hash,
+            previous_valid_until=b.at(60),
+            rotated_at=b.at(1),
+        )
+        await uow.api_keys.rotate(rotated)
+        assert b.same(await uow.api_keys.get(org, key.id), rotated)
+        assert b.same(await uow.api_keys.find_by_lookup(key.lookup), rotated)

@@ -218,6 +218,11 @@ class FakeApiKeyRepository(ApiKeyRepository):
             if key.id == key_id:
                 self._db.api_keys.put(org, key_id, replace(key, last_used_at=at))
 
+    async def rotate(self, key: ApiKey) -> None:
+        found = self._db.api_keys.find(key.organization_id, key.id)
+        if found is not None:
+            self._db.api_keys.put(key.organization_id, key.id, copy.deepcopy(key))
+
 
 class FakeInvitationRepository(InvitationRepository):
     def __init__(self, db: FakeDatabase) -> None:

@@ -75,6 +75,9 @@ class FakeDatabase:
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
     custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
     mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
+    oauth_clients: OrgTable[Any] = field(default_factory=OrgTable)
+    oauth_codes: dict[str, Any] = field(default_factory=dict)  # code hash -> AuthorizationCode
+    oauth_refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> OAuthRefreshToken
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -119,6 +122,9 @@ class FakeDatabase:
         "api_keys",
         "custom_roles",
         "mfa_factors",
+        "oauth_clients",
+        "oauth_codes",
+        "oauth_refresh_tokens",
         "properties",
         "units",
         "tenants",

@@ -37,6 +37,11 @@ from fakes.notifications import (
     FakeWebhookMessageRepository,
     FakeWebhookRepository,
 )
+from fakes.oauth import (
+    FakeAuthorizationCodeRepository,
+    FakeOAuthClientRepository,
+    FakeOAuthRefreshTokenRepository,
+)
 from fakes.operations import (
     FakeCategoryRepository,
     FakePeopleDirectory,
@@ -65,6 +70,7 @@ from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.oauth import OAuthUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
@@ -80,6 +86,7 @@ class FakeUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
+    OAuthUnitOfWork,
     WorkOrderCostsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
@@ -112,6 +119,9 @@ class FakeUnitOfWork(
         self.api_keys = FakeApiKeyRepository(db_)
         self.custom_roles = FakeCustomRoleRepository(db_)
         self.mfa_factors = FakeMfaFactorRepository(db_)
+        self.oauth_clients = FakeOAuthClientRepository(db_)
+        self.authorization_codes = FakeAuthorizationCodeRepository(db_)
+        self.oauth_refresh_tokens = FakeOAuthRefreshTokenRepository(db_)
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pmsaas.domain.identity.model import IssuedAccessToken, Membership, User
+from pmsaas.domain.identity.oauth import DelegatedGrant, DelegatedTokenIssuer
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AccessVersions
 from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.errors import AuthenticationFailed, TokenExpired
@@ -81,7 +82,7 @@ class KeySet:
         }
 
 
-class JwtTokens(AccessTokenIssuer):
+class JwtTokens(AccessTokenIssuer, DelegatedTokenIssuer):
     def __init__(
         self, keys: KeySet, *, issuer: str, audience: str, ttl_seconds: int, clock: Clock | None = None
     ) -> None:
@@ -118,6 +119,31 @@ class JwtTokens(AccessTokenIssuer):
             "jti": jti,
             "uv": versions.user,  # the access versions it is issued under (checked on every request)
             "mv": versions.membership,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "aud": self._audience,
+            "iss": self._issuer,
+        }
+        token = jwt.encode(claims, self._keys.private_key, algorithm="RS256", headers={"kid": self._keys.kid})
+        return IssuedAccessToken(token=token, jti=jti, expires_at=expires, expires_in=self._ttl)
+
+    def issue_delegated(self, grant: DelegatedGrant, now: datetime) -> IssuedAccessToken:
+        """An OAuth access token: the usual claims plus ``scope`` (space-separated) and ``client_id``
+        (RFC 9068 §2.2). A client_credentials token's subject is the client itself."""
+        jti = str(new_id())
+        expires = now + timedelta(seconds=self._ttl)
+        claims = {
+            "sub": str(grant.user_id or grant.client_id),
+            "email": grant.email,
+            "org_id": str(grant.organization_id),
+            "org_roles": sorted(grant.roles),
+            "permissions": sorted(grant.permissions),  # the scopes cut to the user's grants at issue
+            "tenant_profile_id": str(grant.tenant_profile_id) if grant.tenant_profile_id else None,
+            "scope": " ".join(sorted(grant.scopes)),
+            "client_id": str(grant.client_id),
+            "jti": jti,
+            "uv": grant.versions.user,
+            "mv": grant.versions.membership,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
             "aud": self._audience,

@@ -40,6 +40,11 @@ from pmsaas.adapters.sql.repositories.notifications.recipients import SqlRecipie
 from pmsaas.adapters.sql.repositories.notifications.templates import SqlTemplateRepository
 from pmsaas.adapters.sql.repositories.notifications.webhook_messages import SqlWebhookMessageRepository
 from pmsaas.adapters.sql.repositories.notifications.webhooks import SqlWebhookRepository
+from pmsaas.adapters.sql.repositories.oauth import (
+    SqlAuthorizationCodeRepository,
+    SqlOAuthClientRepository,
+    SqlOAuthRefreshTokenRepository,
+)
 from pmsaas.adapters.sql.repositories.operations.categories import SqlCategoryRepository
 from pmsaas.adapters.sql.repositories.operations.directories import SqlPeopleDirectory, SqlPropertyDirectory
 from pmsaas.adapters.sql.repositories.operations.tickets import SqlTicketRepository
@@ -67,6 +72,7 @@ from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.oauth import OAuthUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
@@ -104,6 +110,9 @@ _REPOSITORIES = (
     "api_keys",
     "custom_roles",
     "mfa_factors",
+    "oauth_clients",
+    "authorization_codes",
+    "oauth_refresh_tokens",
     "invoices",
     "payments",
     "ledger",
@@ -135,6 +144,7 @@ class SqlUnitOfWork(
     IdentityUnitOfWork,
     OrganizationsUnitOfWork,
     ApiKeysUnitOfWork,
+    OAuthUnitOfWork,
     WorkOrderCostsUnitOfWork,
     RentBillingUnitOfWork,
     OperationsUnitOfWork,
@@ -334,6 +344,18 @@ class SqlUnitOfWork(
     @cached_property
     def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMfaFactorRepository(self.connection)
+
+    @cached_property
+    def oauth_clients(self) -> SqlOAuthClientRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlOAuthClientRepository(self.connection)
+
+    @cached_property
+    def authorization_codes(self) -> SqlAuthorizationCodeRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlAuthorizationCodeRepository(self.connection)
+
+    @cached_property
+    def oauth_refresh_tokens(self) -> SqlOAuthRefreshTokenRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlOAuthRefreshTokenRepository(self.connection)
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection

@@ -4,8 +4,10 @@ A key looks like ``pmk_<8-char id>_<secret>``. The id part finds the row in one 
 the secret is 256 random bits, stored only as its SHA-256 (a fast hash is right for a random
 secret of that size: there is nothing to brute-force). The plaintext is returned once, at creation.
 
-A key acts for its organization only and carries scopes. Each scope implies a set of permission
-strings, so the same route guards serve users and keys.
+A key acts for its organization only and carries scopes (``scopes.py``: the ticketing names and
+the platform's permission strings). At each request its grants are its scopes' permissions
+intersected with its creator's *current* permissions: a demoted or removed creator's keys lose
+those rights at once. Rotation replaces the secret; the old one may stay valid for a grace period.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from pmsaas.domain.identity.ports import MembershipRepository
+from pmsaas.domain.identity.scopes import check_scopes, effective_permissions
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.errors import AuthenticationFailed, FieldProblem, PermissionDenied, ValidationFailed
+from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.ports import UnitOfWork
@@ -31,27 +35,6 @@ KEY_PREFIX = "pmk_"
 _LOOKUP_ALPHABET = string.ascii_lowercase + string.digits
 LOOKUP_LENGTH = 8
 MAX_KEYS_PER_ORGANIZATION = 100
-
-# Scope → the permissions it implies. The first four are the ticketing seed's OAuth scopes
-# (002); the rest are platform-wide extensions for integrations of the /api/v1 surface.
-SCOPES: dict[str, tuple[str, ...]] = {
-    "tickets:read": ("maintenance:read",),
-    "tickets:write": ("maintenance:read", "maintenance:create", "maintenance:update", "maintenance:delete",
-                      "maintenance:assign"),
-    "users:read": ("user:read",),
-    "properties:read": ("property:read", "unit:read"),
-    "webhooks:write": ("webhook:read", "webhook:create", "webhook:delete"),
-    "workorders:read": ("workorder:read", "vendor:read"),
-    "workorders:write": ("workorder:read", "workorder:create", "workorder:update", "workorder:delete",
-                         "vendor:read", "vendor:create", "vendor:update", "vendor:delete"),
-}  # fmt: skip
-
-
-def permissions_for_scopes(scopes: frozenset[str] | set[str]) -> frozenset[str]:
-    granted: set[str] = set()
-    for scope in scopes:
-        granted.update(SCOPES.get(scope, ()))
-    return frozenset(granted)
 
 
 def hash_key_secret(secret: str) -> str:
@@ -86,6 +69,10 @@ class ApiKey:
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # After a rotation with a grace period, the replaced secret's hash and when it stops working.
+    previous_secret_hash: str | None = None
+    previous_valid_until: datetime | None = None
+    rotated_at: datetime | None = None
     id: UUID = field(default_factory=new_id)
 
     @property
@@ -100,15 +87,24 @@ class ApiKey:
     def usable_at(self, at: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or at < self.expires_at)
 
-    def matches(self, secret: str) -> bool:
-        return hmac.compare_digest(self.secret_hash, hash_key_secret(secret))
+    def matches(self, secret: str, at: datetime) -> bool:
+        hashed = hash_key_secret(secret)
+        if hmac.compare_digest(self.secret_hash, hashed):
+            return True
+        return (
+            self.previous_secret_hash is not None
+            and self.previous_valid_until is not None
+            and at < self.previous_valid_until
+            and hmac.compare_digest(self.previous_secret_hash, hashed)
+        )
 
-    def actor(self) -> Actor:
+    def actor(self, creator_permissions: frozenset[str]) -> Actor:
+        """The key acting now: its scopes, cut down to what its creator may do today."""
         return Actor(
             user_id=None,
             organization_id=self.organization_id,
             roles=frozenset(),
-            permissions=permissions_for_scopes(self.scopes),
+            permissions=effective_permissions(self.scopes, creator_permissions),
             api_key_id=self.id,
             scopes=self.scopes,
         )
@@ -152,28 +148,19 @@ class ApiKeyRepository(ABC):
     async def touch(self, key_id: UUID, at: datetime) -> None:
         """Record a use (last_used_at)."""
 
+    @abstractmethod
+    async def rotate(self, key: ApiKey) -> None:
+        """Store the key's new secret hash, previous hash, its end of validity and rotated_at."""
+
 
 class ApiKeysUnitOfWork(UnitOfWork):
     api_keys: ApiKeyRepository
-
-
-def check_scopes(actor: Actor, scopes: list[str]) -> frozenset[str]:
-    problems = [FieldProblem(f"scopes.{i}", f"unknown scope {s!r}") for i, s in enumerate(scopes) if s not in SCOPES]
-    if problems:
-        raise ValidationFailed(problems)
-    if not scopes:
-        raise ValidationFailed.single("scopes", "at least one scope is required")
-    for scope in scopes:
-        missing = [p for p in SCOPES[scope] if not actor.can(p)]
-        if missing:
-            # A key may not do more than the person who made it.
-            raise PermissionDenied(f"scope {scope} needs {', '.join(missing)}, which you do not have")
-    return frozenset(scopes)
+    memberships: MembershipRepository  # the creator's current permissions bound each key
 
 
 def _user_only(actor: Actor) -> None:
-    if actor.api_key_id is not None or actor.user_id is None:
-        raise PermissionDenied("API keys are managed by signed-in users, not by other keys")
+    if actor.delegated or actor.user_id is None:
+        raise PermissionDenied("API keys are managed by signed-in users, not by keys or OAuth clients")
 
 
 def _new_lookup() -> str:
@@ -246,6 +233,37 @@ async def revoke_api_key(*, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, 
         await uow.commit()
 
 
+MAX_ROTATION_GRACE = timedelta(days=7)
+
+
+async def rotate_api_key(
+    *, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, key_id: UUID, grace: timedelta = timedelta(0)
+) -> IssuedApiKey:
+    """A new secret for the same key (id, prefix, scopes kept). With ``grace`` the old secret keeps
+    working until then (deployments can switch over); without, it stops at once."""
+    _user_only(actor)
+    if grace < timedelta(0) or grace > MAX_ROTATION_GRACE:
+        raise ValidationFailed.single("grace_seconds", "must be between 0 and 604800 (seven days)")
+    now = clock.now()
+    secret = secrets.token_urlsafe(32)
+    async with uow:
+        key = await uow.api_keys.get(actor.org, key_id)
+        if not key.usable_at(now):
+            raise ValidationFailed.single("key_id", "a revoked or expired key cannot be rotated")
+        check_scopes(actor, sorted(key.scopes))  # rotating is re-issuing: not beyond the rotator's rights
+        rotated = replace(
+            key,
+            secret_hash=hash_key_secret(secret),
+            previous_secret_hash=key.secret_hash if grace else None,
+            previous_valid_until=now + grace if grace else None,
+            rotated_at=now,
+        )
+        await uow.api_keys.rotate(rotated)
+        uow.record(rotated.event("api_key.rotated", now))
+        await uow.commit()
+    return IssuedApiKey(key=rotated, plaintext=f"{KEY_PREFIX}{key.lookup}_{secret}")
+
+
 class ApiKeyAuthenticator:
     """Turns a presented key into an Actor. ``last_used_at`` is written at most once per
     ``touch_every`` per key and process, so a busy key does not cost a write per request."""
@@ -264,8 +282,9 @@ class ApiKeyAuthenticator:
         uow = self._uow_factory()
         async with uow:
             key = await uow.api_keys.find_by_lookup(parsed.lookup)
-            if key is None or not key.matches(parsed.secret) or not key.usable_at(now):
+            if key is None or not key.matches(parsed.secret, now) or not key.usable_at(now):
                 raise AuthenticationFailed("Invalid API key")
+            creator = await uow.memberships.find(key.organization_id, key.created_by) if key.created_by else None
             last = self._touched.get(key.id) or key.last_used_at
             if last is None or now - last >= self._touch_every:
                 await uow.api_keys.touch(key.id, now)
@@ -273,4 +292,4 @@ class ApiKeyAuthenticator:
                 if len(self._touched) > 10_000:
                     self._touched.clear()
                 self._touched[key.id] = now
-        return key.actor()
+        return key.actor(creator.permissions if creator else frozenset())

@@ -159,3 +159,16 @@ async def verify_sign_in(
         await uow.commit()
     await limiter.reset(f"mfa:user:{user.id}")
     return pair
+
+
+async def second_factor(
+    *, otp: OneTimePasswords, limiter: AttemptLimiter, clock: Clock, user: User, factor: MfaFactor, code: str
+) -> MfaFactor:
+    """A second factor typed on another sign-in page (the OAuth consent page): a TOTP code or an
+    unused recovery code, throttled and never accepted twice as at /mfa/verify. The caller saves the
+    returned factor in its unit of work; a wrong code is AuthenticationFailed."""
+    await _throttle(limiter, user)
+    accepted = _accept_totp(otp, factor, code.strip(), clock) or _accept_recovery(factor, code)
+    if accepted is None:
+        raise AuthenticationFailed("Invalid code")
+    return accepted

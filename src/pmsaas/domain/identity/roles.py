@@ -37,6 +37,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
         "security:*",
         "payment:*",
         "role:*",  # the organization's custom roles (issue 13)
+        "oauthclient:*",  # third-party applications registered with the organization (issue 13)
     ),
     # Money (issue 4): managers bill and record manual payments; tenants see and pay their own.
     "PropertyManager": ("financial:read", "financial:create", "financial:update", "payment:read", "payment:create"),
@@ -100,6 +101,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "notification": ("read", "create", "update", "delete", "manage"),
     "webhook": ("read", "create", "update", "delete"),
     "apikey": ("read", "create", "delete"),
+    "oauthclient": ("read", "create", "delete"),
     "role": ("read", "create", "update", "delete"),
     "visitor": ("read", "create", "update", "delete"),
     "security": ("read", "update"),

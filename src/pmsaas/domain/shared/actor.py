@@ -26,6 +26,14 @@ class Actor:
     tenant_profile_id: UUID | None = None
     api_key_id: UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # The OAuth client a token was issued to. A client_credentials token acts for the organization
+    # like an API key: no user, and ``api_key_id`` is the client's id (rate limits, idempotency).
+    client_id: UUID | None = None
+
+    @property
+    def delegated(self) -> bool:
+        """Acting through an API key or an OAuth client: limited by scopes."""
+        return self.api_key_id is not None or self.client_id is not None
 
     def can(self, permission: str) -> bool:
         return any(permission_matches(granted, permission) for granted in self.permissions)

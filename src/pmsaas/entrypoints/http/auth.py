@@ -220,6 +220,9 @@ class Authenticator:
         # The token's grants: its roles' at issue time, custom roles included (their grants are not
         # known from the names alone). A token without the claim falls back to the built-in roles.
         granted = claims.get("permissions")
+        client = claims.get("client_id")
+        if client:
+            return _oauth_actor(claims, roles, granted if isinstance(granted, list) else [])
         return Actor(
             user_id=UUID(claims["sub"]),
             organization_id=UUID(claims["org_id"]) if claims.get("org_id") else None,
@@ -229,6 +232,8 @@ class Authenticator:
         )
 
     async def _select_organization(self, scope: Scope, claims: dict[str, Any]) -> Actor:
+        if claims.get("client_id"):
+            raise NotFound("organization")  # an OAuth token acts in its client's organization only
         if not self._switches_organization(scope, claims):
             return self._token_actor(claims)
         user_id = UUID(claims["sub"])
@@ -262,6 +267,25 @@ class Authenticator:
         limit, key, window = await self._limit_for(actor)
         decision = await self._c.rate_limiter().hit(key, limit=limit, window_seconds=window)
         return _limit_headers(decision)
+
+
+def _oauth_actor(claims: dict[str, Any], roles: frozenset[str], granted: list[str]) -> Actor:
+    """An OAuth token: the user (authorization_code) or the client acting for its organization
+    (client_credentials, ``sub`` is the client: it then counts as a key of the organization)."""
+    client_id = UUID(claims["client_id"])
+    scopes = frozenset(str(claims.get("scope") or "").split())
+    tenant_profile = claims.get("tenant_profile_id")
+    as_client = claims["sub"] == claims["client_id"]
+    return Actor(
+        user_id=None if as_client else UUID(claims["sub"]),
+        organization_id=UUID(claims["org_id"]),
+        roles=frozenset() if as_client else roles,
+        permissions=frozenset(granted),
+        tenant_profile_id=UUID(tenant_profile) if tenant_profile and not as_client else None,
+        api_key_id=client_id if as_client else None,
+        scopes=scopes,
+        client_id=client_id,
+    )
 
 
 def _limit_headers(decision: RateDecision) -> dict[str, str]:

@@ -18,13 +18,14 @@ from litestar.di import NamedDependency
 from litestar.types import Scope
 
 from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
+from pmsaas.domain.identity.oauth import DelegatedTokenIssuer
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.tokens import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider, RealtimeFeed, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.errors import AuthenticationFailed
+from pmsaas.domain.shared.errors import AuthenticationFailed, DomainError
 from pmsaas.domain.shared.jobs import JobRuns
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
@@ -97,6 +98,19 @@ class RequestContext:
     def access_tokens(self) -> AccessTokenIssuer:
         port: AccessTokenIssuer = self._container.tokens()
         return port
+
+    @property
+    def delegated_tokens(self) -> DelegatedTokenIssuer:
+        port: DelegatedTokenIssuer = self._container.tokens()
+        return port
+
+    def access_token_claims(self, token: str) -> dict[str, Any] | None:
+        """A verified access token's claims (signature, audience, issuer, expiry); None if not ours."""
+        try:
+            claims: dict[str, Any] = self._container.tokens().decode(token)
+        except DomainError:
+            return None
+        return claims
 
     @property
     def one_time_passwords(self) -> OneTimePasswords:

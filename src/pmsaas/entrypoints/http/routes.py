@@ -21,6 +21,8 @@ from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsController
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
+from pmsaas.entrypoints.http.platform.identity.oauth import OAuthController
+from pmsaas.entrypoints.http.platform.identity.oauth_clients import OAuthClientController
 from pmsaas.entrypoints.http.platform.identity.roles import RoleController
 from pmsaas.entrypoints.http.platform.notifications.channels import ChannelController
 from pmsaas.entrypoints.http.platform.notifications.events import realtime_socket, stream_events
@@ -88,4 +90,6 @@ CONTROLLERS: list[Any] = [
     realtime_socket,
     JobController,
     BillingRunController,
+    OAuthClientController,
+    OAuthController,
 ]

@@ -25,6 +25,9 @@ def to_api_key(r: Any) -> ApiKey:
         expires_at=r.expires_at,
         last_used_at=r.last_used_at,
         revoked_at=r.revoked_at,
+        previous_secret_hash=r.previous_secret_hash,
+        previous_valid_until=r.previous_valid_until,
+        rotated_at=r.rotated_at,
     )
 
 
@@ -46,6 +49,9 @@ class SqlApiKeyRepository(ApiKeyRepository):
                 expires_at=key.expires_at,
                 last_used_at=key.last_used_at,
                 revoked_at=key.revoked_at,
+                previous_secret_hash=key.previous_secret_hash,
+                previous_valid_until=key.previous_valid_until,
+                rotated_at=key.rotated_at,
             )
         )
 
@@ -80,3 +86,15 @@ class SqlApiKeyRepository(ApiKeyRepository):
 
     async def touch(self, key_id: UUID, at: datetime) -> None:
         await self._conn.execute(t.update().where(t.c.id == key_id).values(last_used_at=at))
+
+    async def rotate(self, key: ApiKey) -> None:
+        await self._conn.execute(
+            t.update()
+            .where(t.c.organization_id == key.organization_id, t.c.id == key.id)
+            .values(
+                secret_hash=key.secret_hash,
+                previous_secret_hash=key.previous_secret_hash,
+                previous_valid_until=key.previous_valid_until,
+                rotated_at=key.rotated_at,
+            )
+        )

@@ -5,6 +5,7 @@ from pmsaas.adapters.sql.tables import (
     financial,  # noqa: F401  (financial_*)
     identity,
     notifications,
+    oauth,  # noqa: F401  (identity_oauth_*)
     operations,  # noqa: F401  (operations_*)
     organizations,
     platform,  # noqa: F401  (platform_idempotency_keys)

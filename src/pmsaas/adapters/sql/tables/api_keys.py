@@ -18,4 +18,7 @@ api_keys = sa.Table(
     sa.Column("expires_at", UtcDateTime(), nullable=True),
     sa.Column("last_used_at", UtcDateTime(), nullable=True),
     sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Column("previous_secret_hash", sa.String(64), nullable=True),  # valid until previous_valid_until
+    sa.Column("previous_valid_until", UtcDateTime(), nullable=True),
+    sa.Column("rotated_at", UtcDateTime(), nullable=True),
 )

@@ -14,6 +14,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import QueryParameter
 
+from pmsaas.domain.identity.scopes import has_scope
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -26,7 +27,8 @@ T = TypeVar("T")
 def scope_guard(
     scope: str, *permissions: str
 ) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
-    """An API key needs ``scope``; a signed-in user needs one of ``permissions`` (its role grants).
+    """An API key or OAuth token needs ``scope`` (its grants, cut to its user's or creator's, must
+    cover what the scope implies); a signed-in user needs one of ``permissions`` (its role grants).
 
     Missing either is 403 ``insufficient_scope`` on the ticketing surface.
     """
@@ -35,9 +37,9 @@ def scope_guard(
         actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")
-        if actor.api_key_id is not None:
-            if scope not in actor.scopes:
-                raise PermissionDenied(f"This API key lacks the {scope} scope")
+        if actor.delegated:
+            if not has_scope(actor, scope):
+                raise PermissionDenied(f"This API key or OAuth token lacks the {scope} scope")
             return
         if not any(actor.can(p) for p in permissions):
             raise PermissionDenied(f"Your role does not allow this ({scope})")

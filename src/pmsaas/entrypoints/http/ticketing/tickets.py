@@ -19,6 +19,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from pmsaas.domain.flows import ticket_assignment
+from pmsaas.domain.identity.scopes import has_scope
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.files import MAX_ATTACHMENT_BYTES
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus
@@ -262,8 +263,8 @@ class TicketController(Controller):
     async def add_comment(
         self, ctx: Context, ticket_id: FromPath[UUID], data: JSONBody[CommentIn]
     ) -> TicketingItem[CommentOut]:
-        if ctx.actor.api_key_id is not None and "tickets:write" not in ctx.actor.scopes:
-            raise PermissionDenied("This API key lacks the tickets:write scope")
+        if ctx.actor.delegated and not has_scope(ctx.actor, "tickets:write"):
+            raise PermissionDenied("This API key or OAuth token lacks the tickets:write scope")
         c, author = await tickets.add_comment(
             uow=ctx.uow(),
             clock=ctx.clock,
@@ -289,8 +290,8 @@ class TicketController(Controller):
         ticket_id: FromPath[UUID],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> TicketingItem[AttachmentOut]:
-        if ctx.actor.api_key_id is not None and "tickets:write" not in ctx.actor.scopes:
-            raise PermissionDenied("This API key lacks the tickets:write scope")
+        if ctx.actor.delegated and not has_scope(ctx.actor, "tickets:write"):
+            raise PermissionDenied("This API key or OAuth token lacks the tickets:write scope")
         file = upload_of(data)
         a = await attachments.add_attachment(
             uow=ctx.uow(),
