@@ -16,6 +16,7 @@ from dependency_injector import containers, providers
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
+from pmsaas.adapters.dns.txt import DnsPythonTxtResolver
 from pmsaas.adapters.documents.renderer import FpdfDocumentRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
@@ -286,6 +287,7 @@ class Container(containers.DeclarativeContainer):
     outbox = providers.Singleton(SqlOutbox, engine)
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
+    txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
 
 
 def decode_email(data: dict[str, Any]) -> Any:

@@ -22,6 +22,7 @@ from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneT
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.operations.ports import AttachmentStorage
+from pmsaas.domain.organizations.ports import TxtResolver
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
@@ -169,6 +170,12 @@ class RequestContext:
     def host_resolver(self) -> HostResolver:
         """Resolves a webhook target's host (targets must be public addresses)."""
         port: HostResolver = self._container.host_resolver()
+        return port
+
+    @property
+    def txt_resolver(self) -> TxtResolver:
+        """Looks up the DNS TXT records that prove an organization's domain."""
+        port: TxtResolver = self._container.txt_resolver()
         return port
 
     # -- platform

@@ -31,6 +31,8 @@ from pmsaas.entrypoints.http.platform.operations.categories import CategoryContr
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
 from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
+from pmsaas.entrypoints.http.platform.organizations.billing import BillingController
+from pmsaas.entrypoints.http.platform.organizations.domains import DomainController
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
 from pmsaas.entrypoints.http.platform.properties.properties import PropertyController
@@ -50,6 +52,8 @@ CONTROLLERS: list[Any] = [
     RoleController,
     MfaController,
     OrganizationController,
+    BillingController,
+    DomainController,
     PropertyController,
     UnitController,
     TenantController,
