@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -50,7 +51,7 @@ def test_a_subscription_rolls_to_the_period_containing_now(start, days):
 
 
 def test_a_higher_plan_never_allows_less():
-    for lower, higher in zip(PLAN_ORDER, PLAN_ORDER[1:], strict=False):
+    for lower, higher in pairwise(PLAN_ORDER):
         a, b = PLANS[lower], PLANS[higher]
         assert a.requests_per_hour < b.requests_per_hour and a.storage_gb < b.storage_gb
         assert a.features < b.features

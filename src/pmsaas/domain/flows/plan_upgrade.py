@@ -3,13 +3,14 @@
 
 The upgrade takes effect at once and starts a new monthly period; the new plan's full price is
 invoiced and charged (no proration). The charge's idempotency key names the organization, the
-subscription's version and the plan: a request retried after a lost answer (or a crash before the
+subscription's version, the plan and (as a digest) the card: a request retried after a lost answer (or a crash before the
 commit) meets the gateway's first outcome instead of a second charge, and once committed the
 subscription is on the plan, so a repeat is refused (409) before any charge.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -36,6 +37,15 @@ from pmsaas.domain.organizations.subscriptions import (
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
+
+
+def _charge_key(organization_id: UUID, version: int, plan: Plan, card_number: str) -> str:
+    """One charge per (organization, subscription version, plan, card): a retry meets the first outcome,
+    another card after a decline is a new attempt (the gateway would otherwise answer the decline
+    again). The card enters only as a digest, and only into the key sent to the gateway."""
+    digits = "".join(ch for ch in card_number if ch.isdigit())
+    card = hashlib.sha256(digits.encode()).hexdigest()[:16]
+    return f"pmsaas-subscription:{organization_id}:{version}:{plan.value}:{card}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ async def upgrade_plan(
         outcome = await gateway.charge(
             amount=price,
             card_number=card_number,
-            idempotency_key=f"pmsaas-subscription:{org.id}:{expected}:{plan.value}",
+            idempotency_key=_charge_key(org.id, expected, plan, card_number),
         )
         if outcome.status != "succeeded":
             reason = outcome.failure_reason or "the charge did not settle at once"

@@ -129,6 +129,10 @@ async def test_a_declined_card_changes_nothing(api, owner, gateway):
     sub = (await api.get(org_path(owner, "subscription"), owner.token)).json()["data"]
     assert sub["plan"] == "standard"
     assert (await api.get(org_path(owner, "billing"), owner.token)).json()["meta"]["pagination"]["total_count"] == 0
+    # Another card is a new attempt (not the declined charge's answer again).
+    r = await upgrade(api, owner, card=OK_CARD)
+    assert r.status_code == 200, r.text
+    assert len({key for _, key in gateway.charges}) == 2
 
 
 async def test_a_downgrade_waits_for_the_period_end(api, owner, gateway):
