@@ -102,6 +102,9 @@ class FakeDatabase:
     webhooks: OrgTable[Any] = field(default_factory=OrgTable)  # both surfaces' webhooks
     webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
+    subscriptions: dict[UUID, Any] = field(default_factory=dict)  # organization id -> Subscription
+    subscription_invoices: OrgTable[Any] = field(default_factory=OrgTable)
+    organization_domains: OrgTable[Any] = field(default_factory=OrgTable)
 
     _TABLES = (
         "organizations",
@@ -143,6 +146,9 @@ class FakeDatabase:
         "webhooks",
         "webhook_deliveries",
         "outbox",
+        "subscriptions",
+        "subscription_invoices",
+        "organization_domains",
     )
 
     def snapshot(self) -> dict[str, Any]:

@@ -47,6 +47,13 @@ from fakes.operations import (
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
 from fakes.payments import FakePaymentRepository
+from fakes.plans import (
+    FakeDomainRepository,
+    FakePlanUsage,
+    FakeSubscriptionInvoiceRepository,
+    FakeSubscriptionRepository,
+    FakeVerifiedEmailDomains,
+)
 from fakes.properties import (
     FakeLeaseRepository,
     FakeOrganizationFacts,
@@ -62,9 +69,10 @@ from fakes.store import FakeDatabase
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.email_domains import EmailDomainsUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
-from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.ports import PlansUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
@@ -73,7 +81,8 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 class FakeUnitOfWork(
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
-    OrganizationsUnitOfWork,
+    PlansUnitOfWork,  # OrganizationsUnitOfWork and the plans' repositories
+    EmailDomainsUnitOfWork,
     ApiKeysUnitOfWork,
     WorkOrderCostsUnitOfWork,
     FinancialUnitOfWork,
@@ -128,6 +137,11 @@ class FakeUnitOfWork(
         self.budgets = FakeBudgetRepository(db_)
         self.payment_methods = FakePaymentMethodRepository(db_)
         self.reports = FakeReportQueries(db_)
+        self.subscriptions = FakeSubscriptionRepository(db_)
+        self.subscription_invoices = FakeSubscriptionInvoiceRepository(db_)
+        self.plan_usage = FakePlanUsage(db_)
+        self.domains = FakeDomainRepository(db_)
+        self.verified_email_domains = FakeVerifiedEmailDomains(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

@@ -3,9 +3,9 @@
 
 The upgrade takes effect at once and starts a new monthly period; the new plan's full price is
 invoiced and charged (no proration). The charge's idempotency key names the organization, the
-subscription's version, the plan and (as a digest) the card: a request retried after a lost answer (or a crash before the
-commit) meets the gateway's first outcome instead of a second charge, and once committed the
-subscription is on the plan, so a repeat is refused (409) before any charge.
+subscription's version, the plan and (as a digest) the card: a request retried after a lost answer
+(or a crash before the commit) meets the gateway's first outcome instead of a second charge, and once
+committed the subscription is on the plan, so a repeat is refused (409) before any charge.
 """
 
 from __future__ import annotations
