@@ -88,6 +88,13 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return RedisRateLimiter(redis)
 
 
+def _plan_board(redis: Any) -> Any:
+    """Plan changes for the rate-limit gate: this process's caches, and Redis when there is one."""
+    from pmsaas.adapters.ratelimit.plans import LocalPlanBoard, RedisPlanBoard
+
+    return LocalPlanBoard() if redis is None else RedisPlanBoard(redis)
+
+
 def _revocations(settings: Settings, redis: Any, clock: Any) -> Any:
     from pmsaas.adapters.auth.revocations import InMemoryRevocationList, RedisRevocationList
 
@@ -288,6 +295,7 @@ class Container(containers.DeclarativeContainer):
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
     txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
+    plan_board = providers.Singleton(_plan_board, redis)  # plan changes reach the rate-limit gate at once
 
 
 def decode_email(data: dict[str, Any]) -> Any:

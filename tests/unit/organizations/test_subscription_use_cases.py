@@ -10,10 +10,19 @@ from fakes import builders as b
 from pmsaas.domain.organizations import subscriptions
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import Subscription
+from pmsaas.domain.organizations.ports import PlanBoard
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.ids import new_id
 
 START = datetime(2030, 1, 31, 9, tzinfo=UTC)
+
+
+class RecordingBoard(PlanBoard):
+    def __init__(self) -> None:
+        self.posted: list[tuple[object, Plan]] = []
+
+    async def post(self, organization_id, plan):
+        self.posted.append((organization_id, plan))
 
 
 async def _premium_with_downgrade(db: FakeDatabase, seats: int, plan: Plan = Plan.STANDARD):
@@ -36,9 +45,13 @@ async def test_a_due_downgrade_applies_and_a_blocked_one_waits():
     crowded, _ = await _premium_with_downgrade(db, seats=6)
     to_premium_next_month = datetime(2030, 2, 28, 9, tzinfo=UTC)  # 31 Jan + 1 month
 
-    assert await subscriptions.apply_due_downgrades(uow=FakeUnitOfWork(db), clock=FixedClock(START)) == []
-    changed = await subscriptions.apply_due_downgrades(uow=FakeUnitOfWork(db), clock=FixedClock(to_premium_next_month))
-    assert changed == [fits.id]
+    board = RecordingBoard()
+    run = subscriptions.apply_due_downgrades
+    assert await run(uow=FakeUnitOfWork(db), clock=FixedClock(START), board=board) == []
+    changed = await run(uow=FakeUnitOfWork(db), clock=FixedClock(to_premium_next_month), board=board)
+    assert changed == [fits.id] and board.posted == [(fits.id, Plan.STANDARD)]
+    # The blocked one is asked again at its next period end, not on every run.
+    assert await run(uow=FakeUnitOfWork(db), clock=FixedClock(to_premium_next_month), board=board) == []
 
     uow = FakeUnitOfWork(db)
     async with uow:
@@ -48,6 +61,7 @@ async def test_a_due_downgrade_applies_and_a_blocked_one_waits():
         assert (await uow.organizations.get(fits.id)).plan == Plan.STANDARD
         stayed = await uow.subscriptions.find(crowded.id)
         assert stayed.plan == Plan.PREMIUM and stayed.scheduled_plan == Plan.STANDARD
+        assert stayed.current_period_start == to_premium_next_month
         assert (await uow.organizations.get(crowded.id)).plan == Plan.PREMIUM
     blocked = [e for e in db.outbox if e.name == "subscription.downgrade_blocked"]
     assert [e.organization_id for e in blocked] == [crowded.id]
@@ -66,7 +80,10 @@ async def test_a_downgrade_to_a_paid_plan_issues_an_open_invoice():
         await uow.subscriptions.save(sub, 0)
         await uow.commit()
     late = datetime(2030, 4, 2, tzinfo=UTC)  # the job ran late: one invoice, for the period containing now
-    assert await subscriptions.apply_due_downgrades(uow=FakeUnitOfWork(db), clock=FixedClock(late)) == [org.id]
+    done = await subscriptions.apply_due_downgrades(
+        uow=FakeUnitOfWork(db), clock=FixedClock(late), board=RecordingBoard()
+    )
+    assert done == [org.id]
     invoices = db.subscription_invoices.of(org.id)
     assert len(invoices) == 1
     invoice = invoices[0]

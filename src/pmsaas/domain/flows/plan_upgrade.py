@@ -24,7 +24,7 @@ from pmsaas.domain.organizations.plans import (
     add_months,
     rank,
 )
-from pmsaas.domain.organizations.ports import PlansUnitOfWork
+from pmsaas.domain.organizations.ports import PlanBoard, PlansUnitOfWork
 from pmsaas.domain.organizations.services import _mutable
 from pmsaas.domain.organizations.subscriptions import (
     SubscriptionView,
@@ -59,6 +59,7 @@ async def upgrade_plan(
     uow: PlansUnitOfWork,
     clock: Clock,
     gateway: PaymentGateway,
+    board: PlanBoard,
     actor: Actor,
     organization_id: UUID,
     plan: Plan,
@@ -111,4 +112,5 @@ async def upgrade_plan(
         uow.record(plan_event("subscription.upgraded", upgraded, now, previous_plan=subscription.plan.value))
         usage = await usage_of(uow, org.id)
         await uow.commit()
+    await board.post(org.id, plan)  # the rate-limit gate applies it on the next request
     return Upgraded(SubscriptionView(upgraded, usage, org.settings.currency), invoice)

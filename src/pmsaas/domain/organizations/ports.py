@@ -5,7 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.organizations.email_domains import OrganizationDomain
-from pmsaas.domain.organizations.model import Organization
+from pmsaas.domain.organizations.model import Organization, Plan
 from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
@@ -118,3 +118,11 @@ class PlansUnitOfWork(OrganizationsUnitOfWork):
     subscription_invoices: SubscriptionInvoiceRepository
     plan_usage: PlanUsage
     domains: DomainRepository
+
+
+class PlanBoard(ABC):
+    """Where a committed plan change is posted so that the rate-limit gate of every server process
+    applies it on the organization's next request (not after its plan cache expires)."""
+
+    @abstractmethod
+    async def post(self, organization_id: UUID, plan: Plan) -> None: ...

@@ -20,7 +20,7 @@ from pmsaas.domain.organizations.plans import (
     rank,
     seats_used,
 )
-from pmsaas.domain.organizations.ports import PlansUnitOfWork
+from pmsaas.domain.organizations.ports import PlanBoard, PlansUnitOfWork
 from pmsaas.domain.organizations.services import _mutable, _visible
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -131,14 +131,15 @@ async def next_invoice_number(uow: PlansUnitOfWork, organization_id: UUID, at: d
     return invoice_number(at.year, await uow.subscription_invoices.count_in_year(organization_id, at.year) + 1)
 
 
-async def apply_due_downgrades(*, uow: PlansUnitOfWork, clock: Clock, batch: int = 100) -> list[UUID]:
+async def apply_due_downgrades(*, uow: PlansUnitOfWork, clock: Clock, board: PlanBoard, batch: int = 100) -> list[UUID]:
     """The scheduler's hook (run it every few minutes): each subscription whose period has ended with
     a downgrade scheduled moves to that plan for the period that follows, with an open invoice for it
     when the plan has a price (a renewal has no card to charge). One still over the smaller plan's
-    seats or properties stays where it is, its downgrade kept, and an event says so. Returns the
-    organizations whose plan changed (their rate limit follows at once in this process)."""
+    seats or properties stays on its plan for another period, its downgrade kept for that period's
+    end, and an event says so. Returns the
+    organizations whose plan changed, posted on ``board`` (their rate limit follows at once)."""
     now = clock.now()
-    changed: list[UUID] = []
+    changed: list[tuple[UUID, Plan]] = []
     async with uow:
         for subscription in await uow.subscriptions.due(now, batch):
             target = subscription.scheduled_plan
@@ -147,12 +148,20 @@ async def apply_due_downgrades(*, uow: PlansUnitOfWork, clock: Clock, batch: int
             try:
                 check_fits(target, await usage_of(uow, org.id))
             except Conflict as exc:
+                # Another period on the current plan, the downgrade kept for its end: asked again
+                # then, not on every run (nor ahead of the others in the batch).
+                expected = subscription.version
+                subscription.rolled_forward(now)
+                subscription.updated_at = now
+                await uow.subscriptions.save(subscription, expected)
                 uow.record(plan_event("subscription.downgrade_blocked", subscription, now, reason=str(exc)))
                 continue
             await _downgrade_now(uow, org, subscription, target, now)
-            changed.append(org.id)
+            changed.append((org.id, target))
         await uow.commit()
-    return changed
+    for organization_id, plan in changed:
+        await board.post(organization_id, plan)
+    return [organization_id for organization_id, _ in changed]
 
 
 async def _downgrade_now(

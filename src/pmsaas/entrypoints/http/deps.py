@@ -22,7 +22,7 @@ from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneT
 from pmsaas.domain.identity.services import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider
 from pmsaas.domain.operations.ports import AttachmentStorage
-from pmsaas.domain.organizations.ports import TxtResolver
+from pmsaas.domain.organizations.ports import PlanBoard, TxtResolver
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
@@ -176,6 +176,12 @@ class RequestContext:
     def txt_resolver(self) -> TxtResolver:
         """Looks up the DNS TXT records that prove an organization's domain."""
         port: TxtResolver = self._container.txt_resolver()
+        return port
+
+    @property
+    def plan_board(self) -> PlanBoard:
+        """Where a committed plan change is posted for every process's rate-limit gate."""
+        port: PlanBoard = self._container.plan_board()
         return port
 
     # -- platform

@@ -4,14 +4,17 @@ subscription invoice charged once through the payment gateway port."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 from dependency_injector import providers
 
 from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, PaymentGateway
+from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.subscriptions import apply_due_downgrades
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
@@ -54,6 +57,25 @@ def gateway(api: Any) -> Iterator[CountingGateway]:
         yield counting
     finally:
         api.container.payment_gateway.reset_override()
+
+
+@pytest.fixture
+async def job_board(api: Any) -> AsyncIterator[Any]:
+    """The board as the scheduler's process holds it: this process's on SQLite (no Redis: one process);
+    with Redis, a board of its own (its own client: the job is another process), so only the
+    gate's Redis read can carry the change here."""
+    if api.container.redis() is None:
+        yield api.container.plan_board()
+        return
+    from redis.asyncio import Redis
+
+    from pmsaas.adapters.ratelimit.plans import RedisPlanBoard
+
+    client = Redis.from_url(os.environ["PMSAAS_TEST_REDIS_URL"])
+    try:
+        yield RedisPlanBoard(client)
+    finally:
+        await client.aclose()
 
 
 class FixedClock(Clock):
@@ -135,7 +157,7 @@ async def test_a_declined_card_changes_nothing(api, owner, gateway):
     assert len({key for _, key in gateway.charges}) == 2
 
 
-async def test_a_downgrade_waits_for_the_period_end(api, owner, gateway):
+async def test_a_downgrade_waits_for_the_period_end(api, owner, gateway, job_board):
     assert (await upgrade(api, owner)).status_code == 200
     r = await api.post(org_path(owner, "billing/downgrade"), owner.token, json={"plan": "standard"})
     assert r.status_code == 200, r.text
@@ -145,18 +167,21 @@ async def test_a_downgrade_waits_for_the_period_end(api, owner, gateway):
     assert (await api.get(org_path(owner, "subscription"), owner.token)).headers["X-RateLimit-Limit"] == "5000"
 
     # The scheduler's hook, before the period ends: nothing changes.
-    uow = api.container.uow
+    uow, board = api.container.uow, job_board
     assert owner.org_id not in {
-        str(i) for i in await apply_due_downgrades(uow=uow(), clock=FixedClock(datetime(2026, 12, 20, tzinfo=UTC)))
+        str(i)
+        for i in await apply_due_downgrades(
+            uow=uow(), clock=FixedClock(datetime(2026, 12, 20, tzinfo=UTC)), board=board
+        )
     }
     # After it ends: standard, from the end of the premium period.
-    changed = await apply_due_downgrades(uow=uow(), clock=FixedClock(datetime(2027, 1, 1, 13, tzinfo=UTC)))
+    changed = await apply_due_downgrades(uow=uow(), clock=FixedClock(datetime(2027, 1, 1, 13, tzinfo=UTC)), board=board)
     assert owner.org_id in {str(i) for i in changed}
     sub = (await api.get(org_path(owner, "subscription"), owner.token)).json()["data"]
     assert sub["plan"] == "standard" and sub["scheduled_plan"] is None
     assert sub["current_period_start"].startswith("2027-01-01") and sub["current_period_end"].startswith("2027-02-01")
-    org = (await api.get(f"/api/v1/organizations/{owner.org_id}", owner.token)).json()["data"]
-    assert org["plan"] == "standard"
+    r = await api.get(f"/api/v1/organizations/{owner.org_id}", owner.token)
+    assert r.json()["data"]["plan"] == "standard" and r.headers["X-RateLimit-Limit"] == "1000"
     # Standard is free: no renewal invoice; the upgrade's stays the only one.
     assert (await api.get(org_path(owner, "billing"), owner.token)).json()["meta"]["pagination"]["total_count"] == 1
 
@@ -250,3 +275,14 @@ async def test_another_organization_gets_404(api, owner, other_owner, gateway):
         r = await api.request(method, org_path(owner, path), token=other_owner.token, json=body)
         assert r.status_code == 404, (path, r.text)
     assert gateway.charges == []
+
+
+@pytest.mark.only_on("postgres")
+async def test_a_plan_changed_by_another_process_reaches_the_gate_at_once(api, owner, job_board):
+    """Another server process upgraded the organization: this process's plan cache still says
+    standard, but the gate's Redis script reads the posted plan in the same round trip."""
+    assert (await api.get(org_path(owner, "subscription"), owner.token)).headers["X-RateLimit-Limit"] == "1000"
+    await job_board.post(UUID(owner.org_id), Plan.PREMIUM)  # not the board this process's cache listens to
+    r = await api.get(org_path(owner, "subscription"), owner.token)
+    assert r.status_code == 200 and r.headers["X-RateLimit-Limit"] == "5000"
+    assert int(r.headers["X-RateLimit-Remaining"]) > 4000

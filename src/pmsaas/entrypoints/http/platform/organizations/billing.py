@@ -18,7 +18,7 @@ from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import PLAN_ORDER, PLANS, PlanLimits, SubscriptionInvoice, rank
 from pmsaas.domain.organizations.subscriptions import SubscriptionView
 from pmsaas.domain.shared.errors import ValidationFailed
-from pmsaas.entrypoints.http.auth import PLAN_LIMIT_ATTR, PlanCache, requires
+from pmsaas.entrypoints.http.auth import PLAN_LIMIT_ATTR, requires
 from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
@@ -148,12 +148,12 @@ async def _upgrade(ctx: Context, organization_id: UUID, plan: Plan, card_number:
         uow=ctx.uow(),
         clock=ctx.clock,
         gateway=ctx.payment_gateway,
+        board=ctx.plan_board,
         actor=ctx.actor,
         organization_id=organization_id,
         plan=plan,
         card_number=card_number,
     )
-    PlanCache.forget(organization_id)  # the rate-limit gate reads the new plan on the very next request
     return UpgradeOut(
         subscription=SubscriptionOut.of(done.view, ctx.settings), invoice=SubscriptionInvoiceOut.of(done.invoice)
     )
