@@ -21,7 +21,7 @@ PATH_IDS = {
     for name in (
         "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
         "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
-        "notification_id template_id channel_id delivery_id client_id"
+        "notification_id template_id channel_id delivery_id client_id domain_id"
     ).split()
 }
 BY_SURFACE = {
@@ -90,6 +90,8 @@ async def _people_and_places(api: Any, owner: Any, org: Org) -> None:
     )["id"]
     client = {"name": "Partner app", "redirect_uris": ["https://partner.example.com/cb"], "scopes": ["tickets:read"]}
     ids["client_id"] = (await _made(api, t, "/api/v1/identity/oauth-clients", client))["id"]
+    domain = {"domain": f"org-{uuid.uuid4().hex[:8]}.example.com"}
+    ids["domain_id"] = (await _made(api, t, f"/api/v1/organizations/{owner.org_id}/domains", domain))["id"]
 
 
 async def _operations(api: Any, owner: Any, org: Org) -> None:

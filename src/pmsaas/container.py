@@ -16,6 +16,7 @@ from dependency_injector import containers, providers
 from pmsaas.adapters.auth.jwt import JwtTokens, KeySet
 from pmsaas.adapters.auth.passwords import Argon2PasswordHasher
 from pmsaas.adapters.auth.revocations import TokenVersions, token_versions
+from pmsaas.adapters.dns.txt import DnsPythonTxtResolver
 from pmsaas.adapters.documents.renderer import FpdfDocumentRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
@@ -90,6 +91,13 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     from pmsaas.adapters.ratelimit.redis import RedisRateLimiter
 
     return RedisRateLimiter(redis)
+
+
+def _plan_board(redis: Any) -> Any:
+    """Plan changes for the rate-limit gate: this process's caches, and Redis when there is one."""
+    from pmsaas.adapters.ratelimit.plans import LocalPlanBoard, RedisPlanBoard
+
+    return LocalPlanBoard() if redis is None else RedisPlanBoard(redis)
 
 
 def _revocations(settings: Settings, redis: Any, clock: Any) -> Any:
@@ -377,6 +385,8 @@ class Container(containers.DeclarativeContainer):
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
+    txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
+    plan_board = providers.Singleton(_plan_board, redis)  # plan changes reach the rate-limit gate at once
 
 
 def decode_email(data: dict[str, Any]) -> Any:

@@ -108,6 +108,9 @@ class FakeDatabase:
     webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     webhook_messages: dict[UUID, Any] = field(default_factory=dict)  # id -> WebhookMessage
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
+    subscriptions: dict[UUID, Any] = field(default_factory=dict)  # organization id -> Subscription
+    subscription_invoices: OrgTable[Any] = field(default_factory=OrgTable)
+    organization_domains: OrgTable[Any] = field(default_factory=OrgTable)
 
     _TABLES = (
         "organizations",
@@ -154,6 +157,9 @@ class FakeDatabase:
         "webhook_deliveries",
         "webhook_messages",
         "outbox",
+        "subscriptions",
+        "subscription_invoices",
+        "organization_domains",
     )
 
     def snapshot(self) -> dict[str, Any]:

@@ -52,6 +52,13 @@ from fakes.operations import (
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
 from fakes.payments import FakePaymentRepository
+from fakes.plans import (
+    FakeDomainRepository,
+    FakePlanUsage,
+    FakeSubscriptionInvoiceRepository,
+    FakeSubscriptionRepository,
+    FakeVerifiedEmailDomains,
+)
 from fakes.properties import (
     FakeLeaseRepository,
     FakeOrganizationFacts,
@@ -70,10 +77,11 @@ from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.email_domains import EmailDomainsUnitOfWork
 from pmsaas.domain.identity.oauth import OAuthUnitOfWork
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
-from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.ports import PlansUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
@@ -84,7 +92,8 @@ class FakeUnitOfWork(
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
-    OrganizationsUnitOfWork,
+    PlansUnitOfWork,  # OrganizationsUnitOfWork and the plans' repositories
+    EmailDomainsUnitOfWork,
     ApiKeysUnitOfWork,
     OAuthUnitOfWork,
     WorkOrderCostsUnitOfWork,
@@ -147,6 +156,11 @@ class FakeUnitOfWork(
         self.lease_directory = FakeLeaseDirectory(db_)
         self.tds = FakeTdsRepository(db_)
         self.billing = FakeBillingWriter(db_)
+        self.subscriptions = FakeSubscriptionRepository(db_)
+        self.subscription_invoices = FakeSubscriptionInvoiceRepository(db_)
+        self.plan_usage = FakePlanUsage(db_)
+        self.domains = FakeDomainRepository(db_)
+        self.verified_email_domains = FakeVerifiedEmailDomains(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

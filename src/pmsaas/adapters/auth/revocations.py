@@ -10,7 +10,7 @@ under an older version has expired anyway. Both read the same clock that issues 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pmsaas.domain.identity.ports import ALL_ORGANIZATIONS, AccessCutoffs, AccessEnded
@@ -68,10 +68,13 @@ class RevocationList(AccessCutoffs):
         limit: int,
         window_seconds: int,
         versions: TokenVersions = (),
+        plan_key: str | None = None,
+        plan_limits: Mapping[str, int] | None = None,
     ) -> RateDecision | None:
         """The per-request gate: None when ``jti`` is revoked or outdated (and nothing is counted),
         otherwise ``limiter.hit(key, ...)``. An adapter that shares its store with the limiter does
-        all of it at once."""
+        all of it at once, and then also reads a plan posted at ``plan_key`` (its ``plan_limits``
+        entry replaces ``limit``; adapters/ratelimit/plans.py); the others ignore ``plan_key``."""
         if await self.is_revoked(jti) or await self.is_outdated(versions):
             return None
         return await limiter.hit(key, limit=limit, window_seconds=window_seconds)
@@ -166,6 +169,8 @@ class RedisRevocationList(RevocationList):
         limit: int,
         window_seconds: int,
         versions: TokenVersions = (),
+        plan_key: str | None = None,
+        plan_limits: Mapping[str, int] | None = None,
     ) -> RateDecision | None:
         # A Redis limiter on the same server: one script, one round trip (adapters/ratelimit/redis.py).
         hit_unless_set = getattr(limiter, "hit_unless_set", None)
@@ -179,5 +184,7 @@ class RedisRevocationList(RevocationList):
             limit=limit,
             window_seconds=window_seconds,
             floors=[(f"{self._version_prefix}{scope}", version) for scope, version in versions],
+            plan_key=plan_key,
+            plan_limits=plan_limits,
         )
         return decision

@@ -15,6 +15,7 @@ from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
+from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
@@ -55,6 +56,11 @@ from pmsaas.adapters.sql.repositories.organizations import (
     SqlOrganizationRegistry,
     SqlOrganizationRepository,
 )
+from pmsaas.adapters.sql.repositories.plans import (
+    SqlPlanUsage,
+    SqlSubscriptionInvoiceRepository,
+    SqlSubscriptionRepository,
+)
 from pmsaas.adapters.sql.repositories.properties import (
     SqlLeaseRepository,
     SqlOrganizationFacts,
@@ -72,11 +78,12 @@ from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
 from pmsaas.domain.identity.api_keys import ApiKeysUnitOfWork
+from pmsaas.domain.identity.email_domains import EmailDomainsUnitOfWork
 from pmsaas.domain.identity.oauth import OAuthUnitOfWork
 from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUnitOfWork
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
-from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.ports import PlansUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
@@ -134,6 +141,11 @@ _REPOSITORIES = (
     "recipients",
     "leases_to_bill",
     "reports",
+    "subscriptions",
+    "subscription_invoices",
+    "plan_usage",
+    "domains",
+    "verified_email_domains",
 )
 
 
@@ -142,7 +154,8 @@ class SqlUnitOfWork(
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
     IdentityUnitOfWork,
-    OrganizationsUnitOfWork,
+    PlansUnitOfWork,  # OrganizationsUnitOfWork and the plans' repositories
+    EmailDomainsUnitOfWork,
     ApiKeysUnitOfWork,
     OAuthUnitOfWork,
     WorkOrderCostsUnitOfWork,
@@ -464,6 +477,26 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
+
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptionRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlSubscriptionRepository(self.connection)
+
+    @cached_property
+    def subscription_invoices(self) -> SqlSubscriptionInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlSubscriptionInvoiceRepository(self.connection)
+
+    @cached_property
+    def plan_usage(self) -> SqlPlanUsage:  # type: ignore[override]  # read-only: one per connection
+        return SqlPlanUsage(self.connection)
+
+    @cached_property
+    def domains(self) -> SqlDomainRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlDomainRepository(self.connection)
+
+    @cached_property
+    def verified_email_domains(self) -> SqlVerifiedEmailDomains:  # type: ignore[override]  # read-only: one per connection
+        return SqlVerifiedEmailDomains(self.connection)
 
     @cached_property
     def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection

@@ -4,7 +4,9 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.organizations.model import Organization
+from pmsaas.domain.organizations.email_domains import OrganizationDomain
+from pmsaas.domain.organizations.model import Organization, Plan
+from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -44,3 +46,83 @@ class MembershipDirectory(ABC):
 class OrganizationsUnitOfWork(UnitOfWork):
     organizations: OrganizationRepository
     membership_directory: MembershipDirectory
+
+
+class SubscriptionRepository(ABC):
+    @abstractmethod
+    async def find(self, organization_id: UUID) -> Subscription | None:
+        """None: never changed (the organization is on the plan its row names, periods from its creation)."""
+
+    @abstractmethod
+    async def save(self, subscription: Subscription, expected_version: int) -> None:
+        """Insert (``expected_version`` 0) or update; Conflict when someone else changed it first."""
+
+    @abstractmethod
+    async def due(self, now: datetime, limit: int) -> list[Subscription]:
+        """Subscriptions whose period ended by ``now`` with a change scheduled (the renewal job's work)."""
+
+
+class SubscriptionInvoiceRepository(ABC):
+    @abstractmethod
+    async def add(self, invoice: SubscriptionInvoice) -> None: ...
+
+    @abstractmethod
+    async def count_in_year(self, organization_id: UUID, year: int) -> int:
+        """Invoices numbered in ``year`` so far (the next number follows)."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[SubscriptionInvoice]: ...
+
+
+class PlanUsage(ABC):
+    """What a plan's limits are checked against (seats and properties in use)."""
+
+    @abstractmethod
+    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]: ...
+
+    @abstractmethod
+    async def properties(self, organization_id: UUID) -> int: ...
+
+
+class DomainRepository(ABC):
+    @abstractmethod
+    async def add(self, domain: OrganizationDomain) -> None:
+        """Conflict when the organization already has that domain."""
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, domain_id: UUID) -> OrganizationDomain: ...
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, page: PageRequest) -> Page[OrganizationDomain]: ...
+
+    @abstractmethod
+    async def mark_verified(self, domain: OrganizationDomain) -> None:
+        """Conflict when another organization holds the domain verified."""
+
+    @abstractmethod
+    async def verified_elsewhere(self, organization_id: UUID, domain: str) -> bool: ...
+
+    @abstractmethod
+    async def delete(self, organization_id: UUID, domain_id: UUID) -> None: ...
+
+
+class TxtResolver(ABC):
+    @abstractmethod
+    async def txt_records(self, name: str) -> list[str]:
+        """The TXT records at ``name`` (each one's strings joined); [] when there are none or the name
+        does not exist. Raises ``DependencyUnavailable`` when DNS cannot answer."""
+
+
+class PlansUnitOfWork(OrganizationsUnitOfWork):
+    subscriptions: SubscriptionRepository
+    subscription_invoices: SubscriptionInvoiceRepository
+    plan_usage: PlanUsage
+    domains: DomainRepository
+
+
+class PlanBoard(ABC):
+    """Where a committed plan change is posted so that the rate-limit gate of every server process
+    applies it on the organization's next request (not after its plan cache expires)."""
+
+    @abstractmethod
+    async def post(self, organization_id: UUID, plan: Plan) -> None: ...

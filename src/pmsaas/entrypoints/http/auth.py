@@ -79,6 +79,14 @@ class PlanCache:
         self._ttl = ttl
         self._plans: dict[UUID, tuple[str | None, float]] = {}
         PlanCache._instances.add(self)
+        # A plan change committed in this process drops the entry at once (adapters/ratelimit/plans.py);
+        # other processes' changes reach the gate through its Redis script (``plan_key``).
+        board = container.plan_board()
+        if hasattr(board, "listen"):
+            board.listen(self.drop)
+
+    def drop(self, organization_id: UUID) -> None:
+        self._plans.pop(organization_id, None)
 
     async def plan(self, organization_id: UUID) -> str | None:
         hit = self._plans.get(organization_id)
@@ -104,6 +112,9 @@ class Authenticator:
         self._c = container
         self._tokens = container.tokens()
         self._plans = PlanCache(container)
+        self._board = container.plan_board()
+        settings = container.settings()
+        self._plan_limits = {plan: int(getattr(settings, attr)) for plan, attr in PLAN_LIMIT_ATTR.items()}
         self._seen_revoked: set[str] = set()
         self._exhausted: dict[str, int] = {}  # rate-limit key -> end of the window it used up
 
@@ -157,10 +168,18 @@ class Authenticator:
         limit, key, window = await self._limit_for(actor)
         revocations, limiter = self._c.revocations(), self._c.rate_limiter()
         versions = token_versions(claims)
+        plan_key = self._plan_key(actor)
 
         async def gate() -> dict[str, str]:
             decision = await revocations.hit_unless_revoked(
-                jti, limiter, key, limit=limit, window_seconds=window, versions=versions
+                jti,
+                limiter,
+                key,
+                limit=limit,
+                window_seconds=window,
+                versions=versions,
+                plan_key=plan_key,
+                plan_limits=self._plan_limits,
             )
             if decision is None:
                 self._remember_revoked(jti)
@@ -255,6 +274,13 @@ class Authenticator:
             permissions=granted,
             tenant_profile_id=UUID(tenant_profile) if tenant_profile else None,
         )
+
+    def _plan_key(self, actor: Actor) -> str | None:
+        """Where a plan change another process made is posted (read in the gate's round trip)."""
+        if actor.organization_id is None:
+            return None
+        gate_key = getattr(self._board, "gate_key", None)
+        return gate_key(actor.organization_id) if gate_key else None
 
     async def _limit_for(self, actor: Actor) -> tuple[int, str, int]:
         settings = self._c.settings()

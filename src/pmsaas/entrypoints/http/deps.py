@@ -23,6 +23,7 @@ from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneT
 from pmsaas.domain.identity.tokens import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider, RealtimeFeed, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
+from pmsaas.domain.organizations.ports import PlanBoard, TxtResolver
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed, DomainError
@@ -226,6 +227,18 @@ class RequestContext:
         """A WebSocket's first message: the access token (or API key) it carries, checked as the
         Authorization header of a request would be (revocation, organization, rate limit)."""
         return await admit_bearer(self._scope, token, organization_id)
+
+    @property
+    def txt_resolver(self) -> TxtResolver:
+        """Looks up the DNS TXT records that prove an organization's domain."""
+        port: TxtResolver = self._container.txt_resolver()
+        return port
+
+    @property
+    def plan_board(self) -> PlanBoard:
+        """Where a committed plan change is posted for every process's rate-limit gate."""
+        port: PlanBoard = self._container.plan_board()
+        return port
 
     # -- platform
 

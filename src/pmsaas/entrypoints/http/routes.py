@@ -34,6 +34,8 @@ from pmsaas.entrypoints.http.platform.operations.categories import CategoryContr
 from pmsaas.entrypoints.http.platform.operations.maintenance_requests import MaintenanceRequestController
 from pmsaas.entrypoints.http.platform.operations.vendors import VendorController
 from pmsaas.entrypoints.http.platform.operations.work_orders import WorkOrderController
+from pmsaas.entrypoints.http.platform.organizations.billing import BillingController
+from pmsaas.entrypoints.http.platform.organizations.domains import DomainController
 from pmsaas.entrypoints.http.platform.organizations.jobs import BillingRunController, JobController
 from pmsaas.entrypoints.http.platform.organizations.organizations import OrganizationController
 from pmsaas.entrypoints.http.platform.properties.leases import LeaseController
@@ -54,6 +56,8 @@ CONTROLLERS: list[Any] = [
     RoleController,
     MfaController,
     OrganizationController,
+    BillingController,
+    DomainController,
     PropertyController,
     UnitController,
     TenantController,

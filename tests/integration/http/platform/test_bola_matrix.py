@@ -158,6 +158,11 @@ PATH_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/identity/roles/{role_id}"): {"name": "Auditor", "permissions": ["financial:read"]},
     ("PUT", "/api/v1/identity/roles/{role_id}/permissions"): {"permissions": ["financial:read"]},
     ("PUT", "/api/v1/webhooks/{webhook_id}"): {"url": "https://hooks.example.com/x", "events": ["property.created"]},
+    ("POST", "/api/v1/organizations/{organization_id}/billing/upgrade"): {
+        "plan": "premium",
+        "card_number": "4242424242424242",
+    },
+    ("POST", "/api/v1/organizations/{organization_id}/domains"): {"domain": "bola-check.example.com"},
 }
 QUERIES = {("GET", "/api/v1/leases/{lease_id}/schedule"): {"from": "2026-12-01", "to": "2027-01-31"}}
 # Uploads take a multipart file, not JSON.

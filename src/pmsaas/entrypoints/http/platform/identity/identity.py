@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from pmsaas.domain.flows.sign_up import sign_up
 from pmsaas.domain.identity import passwords, sessions, users
+from pmsaas.domain.identity.email_domains import check_may_found_organization
 from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
 from pmsaas.domain.shared.errors import NotFound
@@ -144,6 +145,8 @@ class IdentityController(Controller):
             from pmsaas.domain.shared.errors import RateLimited
 
             raise RateLimited(retry_after=wait, message="Too many registrations from this address")
+        if data.organization_name:  # a verified domain's people join by invitation only (docs/organizations.md)
+            await check_may_found_organization(uow=ctx.uow(), email=data.email)
         user, membership = await sign_up(  # the same answer for a known e-mail (no account enumeration)
             uow=ctx.uow(),
             hasher=ctx.password_hasher,
