@@ -75,6 +75,7 @@ class FakeDatabase:
     api_keys: OrgTable[Any] = field(default_factory=OrgTable)
     custom_roles: OrgTable[Any] = field(default_factory=OrgTable)
     mfa_factors: dict[UUID, Any] = field(default_factory=dict)  # user id -> MfaFactor
+    audit_events: list[Any] = field(default_factory=list)  # AuditEvent, append-only
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -119,6 +120,7 @@ class FakeDatabase:
         "api_keys",
         "custom_roles",
         "mfa_factors",
+        "audit_events",
         "properties",
         "units",
         "tenants",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.audit import FakeAuditLog
 from fakes.billing import FakeBillingWriter
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
@@ -112,6 +113,8 @@ class FakeUnitOfWork(
         self.api_keys = FakeApiKeyRepository(db_)
         self.custom_roles = FakeCustomRoleRepository(db_)
         self.mfa_factors = FakeMfaFactorRepository(db_)
+        self.audit_log = FakeAuditLog(db_)
+        self.audit_events = self.audit_log
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

@@ -14,6 +14,7 @@ from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
@@ -121,6 +122,8 @@ _REPOSITORIES = (
     "recipients",
     "leases_to_bill",
     "reports",
+    "audit_log",
+    "audit_events",
 )
 
 
@@ -332,6 +335,14 @@ class SqlUnitOfWork(
     @cached_property
     def mfa_factors(self) -> SqlMfaFactorRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlMfaFactorRepository(self.connection)
+
+    @cached_property
+    def audit_log(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: one per connection
+        return SqlAuditLog(self.connection)
+
+    @property
+    def audit_events(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: the same object as audit_log
+        return self.audit_log
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection

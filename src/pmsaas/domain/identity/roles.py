@@ -85,7 +85,7 @@ ROLES: dict[str, tuple[str, ...]] = {name: SEED_ROLES[name] + EXTENSIONS.get(nam
 
 # Every concrete permission the product checks; wildcards in roles expand over these.
 RESOURCES: dict[str, tuple[str, ...]] = {
-    "org": ("read", "create", "update", "delete"),
+    "org": ("read", "create", "update", "delete", "audit"),  # org:audit reads the audit log (issue 13)
     "user": ("read", "create", "update", "delete"),
     "property": ("read", "create", "update", "delete"),
     "unit": ("read", "create", "update", "delete"),

@@ -23,10 +23,12 @@ from pmsaas.domain.identity.tokens import TokenPolicy
 from pmsaas.domain.notifications.ports import MessageProvider, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import RequestInfo
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
 from pmsaas.entrypoints.http.auth import current_actor, reads_only
+from pmsaas.entrypoints.http.context import request_id_for
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
 
@@ -58,6 +60,17 @@ class RequestContext:
     @property
     def actor(self) -> Actor:
         return current_actor(self._request)
+
+    @property
+    def request_info(self) -> RequestInfo:
+        """Where the request came from, for the audit log (handed to use cases explicitly)."""
+        request = self._request
+        agent = request.headers.get("user-agent")
+        return RequestInfo(
+            ip=request.client.host if request.client else None,
+            user_agent=agent[:300] if agent else None,
+            request_id=request_id_for(request.scope),
+        )
 
     @property
     def clock(self) -> Clock:
