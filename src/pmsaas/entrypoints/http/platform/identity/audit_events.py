@@ -27,7 +27,8 @@ from pmsaas.entrypoints.http.deps import Listing
 from pmsaas.entrypoints.http.envelope import Paginated, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 
-When = Annotated[str | None, QueryParameter(max_length=40)]
+WhenText = Annotated[str, msgspec.Meta(max_length=40)]
+From = Annotated[WhenText | None, QueryParameter(name="from")]
 
 
 class AuditEventOut(msgspec.Struct, kw_only=True):
@@ -121,8 +122,8 @@ class AuditEventController(Controller):
         listing: Listing,
         action: Annotated[str | None, QueryParameter(max_length=64)] = None,
         actor_id: FromQuery[UUID | None] = None,
-        from_: Annotated[When, QueryParameter(name="from", max_length=40)] = None,
-        to: When = None,
+        from_: From = None,
+        to: FromQuery[WhenText | None] = None,
         format: FromQuery[Literal["json", "csv"]] = "json",
     ) -> Paginated[AuditEventOut] | Response[str]:
         ctx = listing.ctx
