@@ -19,7 +19,7 @@ from pmsaas.container import build_container, shutdown
 from pmsaas.entrypoints.http.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "messaging"))
-from smtp_server import PASSWORD, USER, smtp_server  # noqa: E402
+from smtp_server import PASSWORD, USER, smtp_server
 
 ID = "/api/v1/identity"
 pytestmark = pytest.mark.today("2026-12-14T10:00:05+00:00")
