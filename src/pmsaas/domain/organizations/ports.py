@@ -5,8 +5,8 @@ from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.organizations.model import Organization
+from pmsaas.domain.shared.audit import AuditingUnitOfWork
 from pmsaas.domain.shared.paging import Page, PageRequest
-from pmsaas.domain.shared.ports import UnitOfWork
 
 
 class OrganizationRepository(ABC):
@@ -41,6 +41,6 @@ class MembershipDirectory(ABC):
         """A deleted organization has no members left: nobody signs in to it again."""
 
 
-class OrganizationsUnitOfWork(UnitOfWork):
+class OrganizationsUnitOfWork(AuditingUnitOfWork):
     organizations: OrganizationRepository
     membership_directory: MembershipDirectory

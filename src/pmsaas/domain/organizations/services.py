@@ -17,10 +17,13 @@ from pmsaas.domain.organizations.model import (
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.paging import Page, PageRequest
+
+MFA_POLICY_CHANGED = "organization.mfa_policy_changed"
 
 
 def _is_platform_operator(actor: Actor) -> bool:
@@ -125,6 +128,30 @@ def _with_settings(
     return settings, tax.merged_into(current.extra_settings)
 
 
+def _policy(org: Organization) -> list[str]:
+    roles = org.extra_settings.get(MFA_POLICY_KEY)
+    return [str(r) for r in roles] if isinstance(roles, list) else []
+
+
+async def _audit_mfa_policy(
+    uow: OrganizationsUnitOfWork,
+    actor: Actor,
+    before: Organization,
+    after: Organization,
+    request: RequestInfo,
+    at: datetime,
+) -> None:
+    """Who may sign in without MFA is a security setting: its changes go to the audit log."""
+    old, new = _policy(before), _policy(after)
+    if old == new:
+        return
+    details = {"from": " ".join(old), "to": " ".join(new)}
+    target = AuditTarget("organization", str(after.id), after.name)
+    await record_audit(
+        uow, actor, MFA_POLICY_CHANGED, target, request, at=at, organization_id=after.id, details=details
+    )
+
+
 async def rename_organization(
     *,
     uow: OrganizationsUnitOfWork,
@@ -135,6 +162,7 @@ async def rename_organization(
     settings: OrganizationSettings | SettingsChange | None = None,
     tax_changes: dict[str, Any] | None = None,
     mfa_policy: list[str] | None = None,
+    request: RequestInfo = NO_REQUEST,
 ) -> Organization:
     now = clock.now()
     async with uow:
@@ -150,6 +178,7 @@ async def rename_organization(
         )
         await uow.organizations.update(updated, current.version)
         uow.record(_event("organization.updated", updated, now))
+        await _audit_mfa_policy(uow, actor, current, updated, request, now)
         await uow.commit()
     return updated
 
@@ -163,6 +192,7 @@ async def update_settings(
     settings: OrganizationSettings | SettingsChange,
     tax_changes: dict[str, Any] | None = None,
     mfa_policy: list[str] | None = None,
+    request: RequestInfo = NO_REQUEST,
 ) -> Organization:
     now = clock.now()
     async with uow:
@@ -173,6 +203,7 @@ async def update_settings(
         )
         await uow.organizations.update(updated, current.version)
         uow.record(_event("organization.updated", updated, now))
+        await _audit_mfa_policy(uow, actor, current, updated, request, now)
         await uow.commit()
     return updated
 

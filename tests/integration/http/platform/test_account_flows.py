@@ -213,6 +213,13 @@ async def test_an_organization_requires_mfa_of_its_managers(api, owner, _pinned_
     assert r.status_code == 200, r.text
     r = await api.get(f"/api/v1/organizations/{owner.org_id}", owner.token)
     assert r.json()["data"]["settings"]["require_mfa_for"] == ["OrganizationOwner", "PropertyManager"]
+    r = await api.get(f"{ID}/audit-events", owner.token, params={"action": "organization.mfa_policy_changed"})
+    [changed] = r.json()["data"]
+    assert changed["details"] == {"from": "", "to": "OrganizationOwner PropertyManager"}
+    assert changed["actor_id"] == owner.user_id and changed["target_id"] == owner.org_id
+    assert (await set_policy(api, owner, ["PropertyManager", "OrganizationOwner"])).status_code == 200
+    r = await api.get(f"{ID}/audit-events", owner.token, params={"action": "organization.mfa_policy_changed"})
+    assert len(r.json()["data"]) == 1  # the same policy again changes nothing, records nothing
 
     # The manager's password now earns only a set-up challenge: no access token, no MFA step.
     data = await challenge(api, email, "a long password")

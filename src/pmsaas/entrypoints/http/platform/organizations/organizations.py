@@ -231,6 +231,7 @@ class OrganizationController(Controller):
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
                 mfa_policy=data.settings.mfa_policy() if data.settings else None,
+                request=ctx.request_info,
             )
         return ok(OrganizationOut.of(org))
 
@@ -263,5 +264,6 @@ class OrganizationController(Controller):
             settings=data.to_domain(),
             tax_changes=data.tax_changes(),
             mfa_policy=data.mfa_policy(),
+            request=ctx.request_info,
         )
         return ok(SettingsOut.of(org))
