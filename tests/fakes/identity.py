@@ -182,6 +182,11 @@ class FakeOrganizationRegistry(OrganizationRegistry):
     async def exists(self, organization_id: UUID) -> bool:
         return organization_id in self._db.organizations and organization_id not in self._db.organizations_deleted
 
+    async def mfa_required_roles(self, organization_id: UUID) -> frozenset[str]:
+        org = self._db.organizations.get(organization_id)
+        roles = org.extra_settings.get("require_mfa_for") if org is not None else None
+        return frozenset(roles) if isinstance(roles, list) else frozenset()
+
 
 class FakeApiKeyRepository(ApiKeyRepository):
     def __init__(self, db: FakeDatabase) -> None:

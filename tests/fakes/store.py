@@ -78,6 +78,7 @@ class FakeDatabase:
     oauth_clients: OrgTable[Any] = field(default_factory=OrgTable)
     oauth_codes: dict[str, Any] = field(default_factory=dict)  # code hash -> AuthorizationCode
     oauth_refresh_tokens: dict[str, Any] = field(default_factory=dict)  # token hash -> OAuthRefreshToken
+    audit_events: list[Any] = field(default_factory=list)  # AuditEvent, append-only
     properties: OrgTable[Any] = field(default_factory=OrgTable)
     units: OrgTable[Any] = field(default_factory=OrgTable)
     tenants: OrgTable[Any] = field(default_factory=OrgTable)
@@ -128,6 +129,7 @@ class FakeDatabase:
         "oauth_clients",
         "oauth_codes",
         "oauth_refresh_tokens",
+        "audit_events",
         "properties",
         "units",
         "tenants",

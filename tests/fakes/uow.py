@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.audit import FakeAuditLog
 from fakes.billing import FakeBillingWriter
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
@@ -131,6 +132,8 @@ class FakeUnitOfWork(
         self.oauth_clients = FakeOAuthClientRepository(db_)
         self.authorization_codes = FakeAuthorizationCodeRepository(db_)
         self.oauth_refresh_tokens = FakeOAuthRefreshTokenRepository(db_)
+        self.audit_log = FakeAuditLog(db_)
+        self.audit_events = self.audit_log
         self.tickets = FakeTicketRepository(db_)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)

@@ -14,6 +14,7 @@ from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
+from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
@@ -146,6 +147,8 @@ _REPOSITORIES = (
     "plan_usage",
     "domains",
     "verified_email_domains",
+    "audit_log",
+    "audit_events",
 )
 
 
@@ -369,6 +372,14 @@ class SqlUnitOfWork(
     @cached_property
     def oauth_refresh_tokens(self) -> SqlOAuthRefreshTokenRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlOAuthRefreshTokenRepository(self.connection)
+
+    @cached_property
+    def audit_log(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: one per connection
+        return SqlAuditLog(self.connection)
+
+    @property
+    def audit_events(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: the same object as audit_log
+        return self.audit_log
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection

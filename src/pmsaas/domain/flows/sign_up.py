@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from abc import ABC
 
+from pmsaas.domain.identity.email_verification import send_verification
 from pmsaas.domain.identity.model import Membership, OrgUser, User, check_password, normalize_email
 from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher
 from pmsaas.domain.identity.users import check_name, user_event
+from pmsaas.domain.organizations.model import OrganizationSettings
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.services import new_organization
 from pmsaas.domain.shared.clock import Clock
@@ -38,8 +40,15 @@ async def register(
     password: str,
     name: str,
     organization_name: str | None = None,
+    settings: OrganizationSettings | None = None,
 ) -> tuple[User, Membership | None]:
+    """``settings``: the organization's country (and State/province), from which its currency, time
+    zone and locale follow (``OrganizationSettings.for_country``); the United States' by default."""
     email, name = normalize_email(email), check_name(name)
+    if settings is not None:
+        if organization_name is None:
+            raise ValidationFailed.single("country", "describes the organization: give organization_name too")
+        settings = settings.validated()
     check_password(password)
     if organization_name is not None and not organization_name.strip():
         raise ValidationFailed.single("organization_name", "must not be blank")
@@ -52,7 +61,7 @@ async def register(
         user = User(email=email, name=name, password_hash=password_hash, created_at=now, updated_at=now)
         membership = None
         if org_name:
-            org = new_organization(org_name, now)
+            org = new_organization(org_name, now, settings)
             await uow.organizations.add(org)
             user.default_organization_id = org.id
             membership = Membership(user.id, org.id, frozenset({"OrganizationOwner"}), created_at=now)
@@ -84,11 +93,15 @@ async def sign_up(
     password: str,
     name: str,
     organization_name: str | None = None,
+    settings: OrganizationSettings | None = None,
 ) -> tuple[User, Membership | None]:
     """A new account, or for a known e-mail an unsaved look-alike of one plus an e-mail to its owner.
-    The password is hashed either way (inside ``register``), so both answers take as long."""
+    The password is hashed either way (inside ``register``), so both answers take as long.
+
+    A new account is sent its e-mail verification token (its own transaction: should that fail, the
+    holder asks for another with ``resend_verification``)."""
     try:
-        return await register(
+        user, membership = await register(
             uow=uow,
             hasher=hasher,
             clock=clock,
@@ -96,9 +109,13 @@ async def sign_up(
             password=password,
             name=name,
             organization_name=organization_name,
+            settings=settings,
         )
     except Conflict:
         pass
+    else:
+        await send_verification(uow=uow, clock=clock, mailer=mailer, base_url=base_url, user=user)
+        return user, membership
     now = clock.now()
     known = normalize_email(email)
     stand_in = User(email=known, name=name.strip(), password_hash="", created_at=now, updated_at=now)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.identity.model import CustomRole, Membership
 from pmsaas.domain.identity.ports import IdentityUnitOfWork, UserFilter
 from pmsaas.domain.identity.roles import ALL_PERMISSIONS, RESOURCES, ROLES
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
@@ -78,7 +80,18 @@ class RoleDraft:
     permissions: list[str]
 
 
-async def create_role(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, draft: RoleDraft) -> CustomRole:
+async def _audit(
+    uow: IdentityUnitOfWork, actor: Actor, action: str, role: CustomRole, request: RequestInfo, at: datetime
+) -> None:
+    details = {"name": role.name, "permissions": " ".join(sorted(role.permissions))}
+    await record_audit(
+        uow, actor, action, AuditTarget("role", str(role.id), role.name), request, at=at, details=details
+    )
+
+
+async def create_role(
+    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, draft: RoleDraft, request: RequestInfo = NO_REQUEST
+) -> CustomRole:
     name = check_role_name(draft.name)
     permissions = check_permissions(draft.permissions)
     guard_grants(actor, permissions)
@@ -97,6 +110,7 @@ async def create_role(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, dr
         )
         await uow.custom_roles.add(role)
         uow.record(role.event("role.created", now, actor))
+        await _audit(uow, actor, "role.created", role, request, now)
         await uow.commit()
     return role
 
@@ -124,7 +138,13 @@ async def _members_holding(uow: IdentityUnitOfWork, organization_id: UUID, name:
 
 
 async def update_role(
-    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, role_id: UUID, draft: RoleDraft
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    role_id: UUID,
+    draft: RoleDraft,
+    request: RequestInfo = NO_REQUEST,
 ) -> CustomRole:
     """Renames, describes and re-grants a role. Members keep it under its new name; their access
     tokens carry the old grants until they are refreshed (at most the access-token lifetime)."""
@@ -142,12 +162,19 @@ async def update_role(
             for membership in await _members_holding(uow, actor.org, current.name):
                 await uow.memberships.update(replace(membership, roles=(membership.roles - {current.name}) | {name}))
         uow.record(role.event("role.updated", now, actor))
+        await _audit(uow, actor, "role.updated", role, request, now)
         await uow.commit()
     return role
 
 
 async def set_role_permissions(
-    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, role_id: UUID, permissions: list[str]
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    role_id: UUID,
+    permissions: list[str],
+    request: RequestInfo = NO_REQUEST,
 ) -> CustomRole:
     granted = check_permissions(permissions)
     guard_grants(actor, granted)
@@ -156,11 +183,14 @@ async def set_role_permissions(
         role = replace(await uow.custom_roles.get(actor.org, role_id), permissions=granted, updated_at=now)
         await uow.custom_roles.update(role)
         uow.record(role.event("role.permissions_changed", now, actor))
+        await _audit(uow, actor, "role.permissions_changed", role, request, now)
         await uow.commit()
     return role
 
 
-async def delete_role(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, role_id: UUID) -> None:
+async def delete_role(
+    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, role_id: UUID, request: RequestInfo = NO_REQUEST
+) -> None:
     now = clock.now()
     async with uow:
         role = await uow.custom_roles.get(actor.org, role_id)
@@ -169,6 +199,7 @@ async def delete_role(*, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, ro
             raise Conflict(f"the role {role.name!r} is held by {len(holders)} member(s); take it from them first")
         await uow.custom_roles.remove(actor.org, role_id)
         uow.record(role.event("role.deleted", now, actor))
+        await _audit(uow, actor, "role.deleted", role, request, now)
         await uow.commit()
 
 

@@ -139,6 +139,9 @@ class MfaChallenge:
     token: str
     expires_in: int
     user: User
+    # The organization requires MFA of this member, who has none yet: the challenge only lets them
+    # set it up (POST /mfa/setup with it), and the confirming code then signs them in.
+    setup_required: bool = False
 
 
 @dataclass(frozen=True)

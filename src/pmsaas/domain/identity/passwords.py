@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from pmsaas.domain.identity.audit_events import (
+    PASSWORD_RESET,
+    PASSWORD_RESET_REQUESTED,
+    as_actor,
+    home_organization,
+    user_target,
+)
 from pmsaas.domain.identity.model import User, UserStatus, check_password, normalize_email
 from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher
 from pmsaas.domain.identity.tokens import hash_secret, new_action_token
+from pmsaas.domain.shared.audit import NO_REQUEST, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
@@ -16,7 +24,13 @@ RESET_TTL = timedelta(hours=2)
 
 
 async def forgot_password(
-    *, uow: IdentityUnitOfWork, clock: Clock, mailer: EmailSender, base_url: str, email: str
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    mailer: EmailSender,
+    base_url: str,
+    email: str,
+    request: RequestInfo = NO_REQUEST,
 ) -> None:
     """Always succeeds from the caller's view, whether the account exists or not."""
     try:
@@ -28,6 +42,8 @@ async def forgot_password(
         if user is None or user.status == UserStatus.DISABLED:
             return
         secret = await new_action_token(uow, clock, user, "reset", RESET_TTL)
+        actor = as_actor(user, await home_organization(uow, user))
+        await record_audit(uow, actor, PASSWORD_RESET_REQUESTED, user_target(user), request, at=clock.now())
         await uow.commit()
     await mailer.send(
         EmailMessage(
@@ -41,7 +57,13 @@ async def forgot_password(
 
 
 async def reset_password(
-    *, uow: IdentityUnitOfWork, hasher: PasswordHasher, clock: Clock, token: str, password: str
+    *,
+    uow: IdentityUnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    token: str,
+    password: str,
+    request: RequestInfo = NO_REQUEST,
 ) -> User:
     check_password(password)
     password_hash = hasher.hash(password)
@@ -59,5 +81,8 @@ async def reset_password(
         await uow.users.update(user)
         await uow.tokens.revoke_user_tokens(user.id, now)  # a reset signs out every session
         await uow.tokens.end_access(user.id, at=now)
+        actor = as_actor(user, await home_organization(uow, user))
+        details = {"sessions": "all revoked", "via": purpose}
+        await record_audit(uow, actor, PASSWORD_RESET, user_target(user), request, at=now, details=details)
         await uow.commit()
     return user

@@ -14,8 +14,8 @@ from pmsaas.domain.identity.model import (
     RefreshRecord,
     User,
 )
+from pmsaas.domain.shared.audit import AuditEvent, AuditingUnitOfWork
 from pmsaas.domain.shared.paging import Page, PageRequest
-from pmsaas.domain.shared.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -212,8 +212,27 @@ class OrganizationRegistry(ABC):
     @abstractmethod
     async def exists(self, organization_id: UUID) -> bool: ...
 
+    @abstractmethod
+    async def mfa_required_roles(self, organization_id: UUID) -> frozenset[str]:
+        """The roles whose members must sign in with MFA (the organization's ``require_mfa_for``)."""
 
-class IdentityUnitOfWork(UnitOfWork):
+
+@dataclass(frozen=True)
+class AuditEventFilter:
+    action: str | None = None
+    actor_user_id: UUID | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None  # exclusive
+
+
+class AuditEventQuery(ABC):
+    """Reads one organization's audit entries, newest first (writing is ``AuditLog.append`` only)."""
+
+    @abstractmethod
+    async def list(self, organization_id: UUID, filters: AuditEventFilter, page: PageRequest) -> Page[AuditEvent]: ...
+
+
+class IdentityUnitOfWork(AuditingUnitOfWork):
     users: UserRepository
     memberships: MembershipRepository
     tokens: TokenRepository
@@ -221,6 +240,7 @@ class IdentityUnitOfWork(UnitOfWork):
     organization_registry: OrganizationRegistry
     custom_roles: CustomRoleRepository
     mfa_factors: MfaFactorRepository
+    audit_events: AuditEventQuery
 
 
 class PasswordHasher(ABC):

@@ -86,7 +86,15 @@ ROLES: dict[str, tuple[str, ...]] = {name: SEED_ROLES[name] + EXTENSIONS.get(nam
 
 # Every concrete permission the product checks; wildcards in roles expand over these.
 RESOURCES: dict[str, tuple[str, ...]] = {
-    "org": ("read", "create", "update", "delete", "billing", "domains"),  # billing, domains: issue 13, the owner's
+    "org": (
+        "read",
+        "create",
+        "update",
+        "delete",
+        "billing",
+        "domains",
+        "audit",
+    ),  # billing, domains, audit: issue 13, the owner's
     "user": ("read", "create", "update", "delete"),
     "property": ("read", "create", "update", "delete"),
     "unit": ("read", "create", "update", "delete"),

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from pmsaas.domain.identity.audit_events import (
+    LOGIN_FAILED,
+    LOGIN_LOCKED,
+    LOGIN_SUCCEEDED,
+    as_actor,
+    home_organization,
+    user_target,
+)
 from pmsaas.domain.identity.model import Membership, MfaChallenge, RefreshRecord, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, IdentityUnitOfWork, PasswordHasher
 from pmsaas.domain.identity.tokens import TokenPolicy, hash_secret, new_secret
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, hashed_email, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed, RateLimited
 from pmsaas.domain.shared.ids import new_id
+from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 CHALLENGE_TTL = timedelta(minutes=5)  # the MFA sign-in challenge (domain/identity/mfa.py)
 CHALLENGE_PURPOSE = "mfa"
+SETUP_CHALLENGE_TTL = timedelta(minutes=10)  # long enough to scan a QR code and type a first code
+SETUP_CHALLENGE_PURPOSE = "mfa-setup"
 
 
 async def _pick_membership(uow: IdentityUnitOfWork, user: User) -> Membership | None:
@@ -60,26 +73,128 @@ async def login(
     email: str,
     password: str,
     client_ip: str,
+    request: RequestInfo = NO_REQUEST,
+    mailer: EmailSender | None = None,
 ) -> TokenPair | MfaChallenge:
+    """Every outcome is audited: a failure commits its entry and then answers the error."""
     email = email.strip().lower()
+    await _throttle_login(uow, limiter, clock, policy, email, client_ip, request, mailer)
+    async with uow:
+        user = await uow.users.find_by_email(email)
+        if user is None or user.password_hash is None:
+            hasher.dummy_verify(password)  # same work, same answer: no account enumeration
+            await _failed(uow, clock, request, user, email, "unknown_account")
+            raise AuthenticationFailed("Invalid e-mail or password")
+        if not hasher.verify(user.password_hash, password) or user.status == UserStatus.DISABLED:
+            await _failed(uow, clock, request, user, email, "wrong_password")
+            raise AuthenticationFailed("Invalid e-mail or password")
+        result: TokenPair | MfaChallenge | None = await _mfa_challenge(uow, clock, user)
+        if result is None:
+            pair = await issue_session(uow, issuer, clock, policy, user)
+            org = pair.membership.organization_id if pair.membership else None
+            details = {"method": "password"}
+            target = user_target(user)
+            await record_audit(
+                uow, as_actor(user, org), LOGIN_SUCCEEDED, target, request, at=clock.now(), details=details
+            )
+            result = pair
+        await uow.commit()
+    await limiter.reset(f"login:account:{email}")
+    return result
+
+
+async def _failed(
+    uow: IdentityUnitOfWork, clock: Clock, request: RequestInfo, user: User | None, email: str, reason: str
+) -> None:
+    """A failed sign-in's entry, committed before the error is answered: filed under the account's
+    organization, or (no account) under none, with the e-mail only as a hash."""
+    details = {"reason": reason}
+    if user is None:
+        target = AuditTarget("user", None, hashed_email(email))
+        await record_audit(uow, None, LOGIN_FAILED, target, request, at=clock.now(), details=details)
+    else:
+        actor = as_actor(user, await home_organization(uow, user))
+        await record_audit(uow, actor, LOGIN_FAILED, user_target(user), request, at=clock.now(), details=details)
+    await uow.commit()
+
+
+async def _throttle_login(
+    uow: IdentityUnitOfWork,
+    limiter: AttemptLimiter,
+    clock: Clock,
+    policy: TokenPolicy,
+    email: str,
+    client_ip: str,
+    request: RequestInfo,
+    mailer: EmailSender | None,
+) -> None:
+    """Too many attempts on an account (or from an address) lock it until the window ends: even the
+    right password is refused meanwhile. The first refusal of a window tells the account's holder."""
     for key, limit in (
         (f"login:account:{email}", policy.login_attempts_per_account),
         (f"login:ip:{client_ip}", policy.login_attempts_per_ip),
     ):
         wait = await limiter.hit(key, limit=limit, window_seconds=policy.login_window_seconds)
-        if wait is not None:
-            raise RateLimited(retry_after=wait, message="Too many sign-in attempts; try again later")
+        if wait is None:
+            continue
+        if key.startswith("login:account:"):
+            lock = Lockout(action=LOGIN_LOCKED, wait=wait, what="sign-in attempts with a wrong password")
+            await locked_out(
+                uow=uow, limiter=limiter, clock=clock, mailer=mailer, request=request, email=email, lock=lock
+            )
+        raise RateLimited(retry_after=wait, message="Too many sign-in attempts; try again later")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    action: str  # the audit action (login.locked, mfa.locked)
+    wait: int  # seconds until the lock ends
+    what: str  # what was repeated, in the holder's words
+
+
+async def first_refusal(limiter: AttemptLimiter, lock: Lockout, who: str) -> bool:
+    """True once per lock: the first refusal of a window (the one that tells the holder)."""
+    return await limiter.hit(f"{lock.action}:notice:{who}", limit=1, window_seconds=max(lock.wait, 1)) is None
+
+
+async def locked_out(
+    *,
+    uow: IdentityUnitOfWork,
+    limiter: AttemptLimiter,
+    clock: Clock,
+    mailer: EmailSender | None,
+    request: RequestInfo,
+    email: str,
+    lock: Lockout,
+) -> None:
+    """Once per lock (its first refusal): an audit entry, and an e-mail to the account's holder."""
+    if not await first_refusal(limiter, lock, email):
+        return
     async with uow:
         user = await uow.users.find_by_email(email)
-        if user is None or user.password_hash is None:
-            hasher.dummy_verify(password)  # same work, same answer: no account enumeration
-            raise AuthenticationFailed("Invalid e-mail or password")
-        if not hasher.verify(user.password_hash, password) or user.status == UserStatus.DISABLED:
-            raise AuthenticationFailed("Invalid e-mail or password")
-        result = await _mfa_challenge(uow, clock, user) or await issue_session(uow, issuer, clock, policy, user)
-        await uow.commit()
-    await limiter.reset(f"login:account:{email}")
-    return result
+        if user is not None:
+            await note_lockout(uow, clock, mailer, request, user, lock)
+
+
+async def note_lockout(
+    uow: IdentityUnitOfWork, clock: Clock, mailer: EmailSender | None, request: RequestInfo, user: User, lock: Lockout
+) -> None:
+    """Inside an open unit of work: the lock's audit entry (committed), then the holder's e-mail."""
+    actor = as_actor(user, await home_organization(uow, user))
+    details = {"retry_after": str(lock.wait)}
+    await record_audit(uow, actor, lock.action, user_target(user), request, at=clock.now(), details=details)
+    await uow.commit()
+    if mailer is not None:
+        minutes = max(1, (lock.wait + 59) // 60)
+        await mailer.send(
+            EmailMessage(
+                to=user.email,
+                subject="Sign-in to your account is locked for a while",
+                body=f"We refused further sign-ins to your account for about {minutes} minutes after "
+                f"repeated {lock.what}.\nIf this was not you, someone may know your password: reset it "
+                "once the lock ends and turn on multi-factor sign-in.",
+            )
+        )
 
 
 async def issue_session(
@@ -93,18 +208,26 @@ async def issue_session(
 async def _mfa_challenge(uow: IdentityUnitOfWork, clock: Clock, user: User) -> MfaChallenge | None:
     """With MFA on, a right password earns only a short-lived challenge (hashed, single use)."""
     factor = await uow.mfa_factors.find(user.id)
+    setup_required = False
     if factor is None or not factor.enabled:
-        return None
+        membership = await _pick_membership(uow, user)
+        if membership is None:
+            return None
+        required = await uow.organization_registry.mfa_required_roles(membership.organization_id)
+        if not required & membership.roles:
+            return None
+        setup_required = True  # the organization requires MFA of this role: set it up first
     secret = new_secret()
     now = clock.now()
+    ttl = SETUP_CHALLENGE_TTL if setup_required else CHALLENGE_TTL
     await uow.tokens.add_action_token(
         user_id=user.id,
-        purpose=CHALLENGE_PURPOSE,
+        purpose=SETUP_CHALLENGE_PURPOSE if setup_required else CHALLENGE_PURPOSE,
         token_hash=hash_secret(secret),
         created_at=now,
-        expires_at=now + CHALLENGE_TTL,
+        expires_at=now + ttl,
     )
-    return MfaChallenge(token=secret, expires_in=int(CHALLENGE_TTL.total_seconds()), user=user)
+    return MfaChallenge(token=secret, expires_in=int(ttl.total_seconds()), user=user, setup_required=setup_required)
 
 
 async def refresh(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from pmsaas.domain.identity.audit_events import USER_ROLES_CHANGED, user_target
 from pmsaas.domain.identity.custom_roles import guard_grants
 from pmsaas.domain.identity.model import (
     Invitation,
@@ -21,6 +22,7 @@ from pmsaas.domain.identity.ports import IdentityUnitOfWork, PasswordHasher, Use
 from pmsaas.domain.identity.roles import is_known_role
 from pmsaas.domain.identity.tokens import hash_secret, new_action_token, new_secret
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
@@ -166,7 +168,13 @@ class UserChanges:
 
 
 async def update_user(
-    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, changes: UserChanges
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    user_id: UUID,
+    changes: UserChanges,
+    request: RequestInfo = NO_REQUEST,
 ) -> OrgUser:
     name = check_name(changes.name)
     now = clock.now()
@@ -190,7 +198,7 @@ async def update_user(
                 await uow.tokens.end_access(user.id, at=now)
         await uow.users.update(user)
         if roles is not None and roles != membership.roles:
-            await _set_roles(uow, actor, membership, roles, now)
+            await _set_roles(uow, actor, membership, roles, now, request)
             membership = await uow.memberships.get(actor.org, user_id)
         result = OrgUser(user, membership)
         uow.record(user_event("user.updated", result, now))
@@ -199,24 +207,38 @@ async def update_user(
 
 
 async def _set_roles(
-    uow: IdentityUnitOfWork, actor: Actor, membership: Membership, roles: frozenset[str], at: datetime
+    uow: IdentityUnitOfWork,
+    actor: Actor,
+    membership: Membership,
+    roles: frozenset[str],
+    at: datetime,
+    request: RequestInfo = NO_REQUEST,
 ) -> Membership:
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")
     if membership.roles - roles:  # a role taken away: tokens naming it end (one added harms no one)
         await uow.tokens.end_access(membership.user_id, membership.organization_id, at=at)
+    details = {"from": " ".join(sorted(membership.roles)), "to": " ".join(sorted(roles))}
     membership = replace(membership, roles=roles)
     await uow.memberships.update(membership)
+    user = await uow.users.get(membership.user_id)
+    await record_audit(uow, actor, USER_ROLES_CHANGED, user_target(user), request, at=at, details=details)
     return membership
 
 
 async def set_user_roles(
-    *, uow: IdentityUnitOfWork, clock: Clock, actor: Actor, user_id: UUID, roles: list[str]
+    *,
+    uow: IdentityUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    user_id: UUID,
+    roles: list[str],
+    request: RequestInfo = NO_REQUEST,
 ) -> OrgUser:
     now = clock.now()
     async with uow:
         wanted = await _resolve_roles(uow, actor, roles)
-        await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now)
+        await _set_roles(uow, actor, await uow.memberships.get(actor.org, user_id), wanted, now, request)
         membership = await uow.memberships.get(actor.org, user_id)  # with the custom roles' grants
         result = OrgUser(await uow.users.get(user_id), membership)
         uow.record(user_event("user.updated", result, now))

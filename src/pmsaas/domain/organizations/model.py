@@ -17,6 +17,8 @@ CURRENCY_OF = {"IN": "INR", "CA": "CAD", "US": "USD"}
 DEFAULT_TIME_ZONE = {"IN": "Asia/Kolkata", "CA": "America/Toronto", "US": "America/New_York"}
 DEFAULT_LOCALE = {"IN": "en-IN", "CA": "en-CA", "US": "en-US"}
 _REGIONS = {"IN": IN_STATES, "CA": CA_PROVINCES, "US": US_STATES}
+MFA_POLICY_KEY = "require_mfa_for"  # extra_settings: the roles whose members must sign in with MFA
+MAX_MFA_POLICY_ROLES = 10
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, en-IN, hi-IN, zh-Hant-TW
 
 
@@ -112,3 +114,11 @@ class Organization:
     extra_settings: dict[str, object] = field(default_factory=dict)
     id: UUID = field(default_factory=new_id)
     version: int = 1
+
+
+def checked_mfa_policy(roles: list[str] | tuple[str, ...]) -> list[str]:
+    """The roles of ``require_mfa_for``, deduplicated and sorted. Which names are roles is identity's
+    to say (the HTTP layer lists the built-in ones); here only the shape is checked."""
+    if len(roles) > MAX_MFA_POLICY_ROLES or any(not r.strip() or len(r) > 50 for r in roles):
+        raise ValidationFailed.single(MFA_POLICY_KEY, f"at most {MAX_MFA_POLICY_ROLES} role names")
+    return sorted({r.strip() for r in roles})

@@ -7,8 +7,8 @@ from uuid import UUID
 from pmsaas.domain.organizations.email_domains import OrganizationDomain
 from pmsaas.domain.organizations.model import Organization, Plan
 from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice
+from pmsaas.domain.shared.audit import AuditingUnitOfWork
 from pmsaas.domain.shared.paging import Page, PageRequest
-from pmsaas.domain.shared.ports import UnitOfWork
 
 
 class OrganizationRepository(ABC):
@@ -43,7 +43,7 @@ class MembershipDirectory(ABC):
         """A deleted organization has no members left: nobody signs in to it again."""
 
 
-class OrganizationsUnitOfWork(UnitOfWork):
+class OrganizationsUnitOfWork(AuditingUnitOfWork):
     organizations: OrganizationRepository
     membership_directory: MembershipDirectory
 

@@ -7,14 +7,23 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pmsaas.domain.organizations.model import Organization, OrganizationSettings, SettingsChange
+from pmsaas.domain.organizations.model import (
+    MFA_POLICY_KEY,
+    Organization,
+    OrganizationSettings,
+    SettingsChange,
+    checked_mfa_policy,
+)
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.paging import Page, PageRequest
+
+MFA_POLICY_CHANGED = "organization.mfa_policy_changed"
 
 
 def _is_platform_operator(actor: Actor) -> bool:
@@ -64,13 +73,14 @@ async def create_organization(
     name: str,
     settings: OrganizationSettings | SettingsChange | None,
     tax_changes: dict[str, Any] | None = None,
+    mfa_policy: list[str] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
     now = clock.now()
     org = new_organization(name, now, settings.applied_to(None) if isinstance(settings, SettingsChange) else settings)
-    if tax_changes:
-        org.extra_settings = _with_settings(org, None, tax_changes)[1]
+    if tax_changes or mfa_policy is not None:
+        org.extra_settings = _with_settings(org, None, tax_changes, mfa_policy)[1]
     async with uow:
         await uow.organizations.add(org)
         await uow.membership_directory.add_owner(organization_id=org.id, user_id=actor.user_id, at=now)
@@ -99,10 +109,15 @@ def _with_settings(
     current: Organization,
     settings: OrganizationSettings | SettingsChange | None,
     tax_changes: dict[str, Any] | None,
+    mfa_policy: list[str] | None = None,
 ) -> tuple[OrganizationSettings, dict[str, object]]:
     """New settings and the tax identity re-checked against them (a country change may orphan a GSTIN).
 
-    ``tax_changes`` holds only the fields the caller sent (``None`` clears one); the rest are kept."""
+    ``tax_changes`` holds only the fields the caller sent (``None`` clears one); the rest are kept.
+    ``mfa_policy`` (``require_mfa_for``) replaces the stored one when given; ``None`` keeps it."""
+    if mfa_policy is not None:
+        extra = {**current.extra_settings, MFA_POLICY_KEY: checked_mfa_policy(mfa_policy)}
+        current = replace(current, extra_settings=extra)
     if isinstance(settings, SettingsChange):
         settings = settings.applied_to(current.settings)
     settings = settings.validated() if settings else current.settings
@@ -111,6 +126,30 @@ def _with_settings(
         return settings, current.extra_settings
     tax = tax.validated(settings.country, settings.province)
     return settings, tax.merged_into(current.extra_settings)
+
+
+def _policy(org: Organization) -> list[str]:
+    roles = org.extra_settings.get(MFA_POLICY_KEY)
+    return [str(r) for r in roles] if isinstance(roles, list) else []
+
+
+async def _audit_mfa_policy(
+    uow: OrganizationsUnitOfWork,
+    actor: Actor,
+    before: Organization,
+    after: Organization,
+    request: RequestInfo,
+    at: datetime,
+) -> None:
+    """Who may sign in without MFA is a security setting: its changes go to the audit log."""
+    old, new = _policy(before), _policy(after)
+    if old == new:
+        return
+    details = {"from": " ".join(old), "to": " ".join(new)}
+    target = AuditTarget("organization", str(after.id), after.name)
+    await record_audit(
+        uow, actor, MFA_POLICY_CHANGED, target, request, at=at, organization_id=after.id, details=details
+    )
 
 
 async def rename_organization(
@@ -122,11 +161,13 @@ async def rename_organization(
     name: str,
     settings: OrganizationSettings | SettingsChange | None = None,
     tax_changes: dict[str, Any] | None = None,
+    mfa_policy: list[str] | None = None,
+    request: RequestInfo = NO_REQUEST,
 ) -> Organization:
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
-        new_settings, extra = _with_settings(current, settings, tax_changes)
+        new_settings, extra = _with_settings(current, settings, tax_changes, mfa_policy)
         updated = replace(
             current,
             name=_check_name(name),
@@ -137,6 +178,7 @@ async def rename_organization(
         )
         await uow.organizations.update(updated, current.version)
         uow.record(_event("organization.updated", updated, now))
+        await _audit_mfa_policy(uow, actor, current, updated, request, now)
         await uow.commit()
     return updated
 
@@ -149,16 +191,19 @@ async def update_settings(
     organization_id: UUID,
     settings: OrganizationSettings | SettingsChange,
     tax_changes: dict[str, Any] | None = None,
+    mfa_policy: list[str] | None = None,
+    request: RequestInfo = NO_REQUEST,
 ) -> Organization:
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
-        new_settings, extra = _with_settings(current, settings, tax_changes)
+        new_settings, extra = _with_settings(current, settings, tax_changes, mfa_policy)
         updated = replace(
             current, settings=new_settings, extra_settings=extra, updated_at=now, version=current.version + 1
         )
         await uow.organizations.update(updated, current.version)
         uow.record(_event("organization.updated", updated, now))
+        await _audit_mfa_policy(uow, actor, current, updated, request, now)
         await uow.commit()
     return updated
 

@@ -35,6 +35,8 @@ PUBLIC_PATHS = frozenset(
         "/api/v1/identity/forgot-password",
         "/api/v1/identity/reset-password",
         "/api/v1/identity/mfa/verify",  # the second sign-in step: the challenge token is the credential
+        "/api/v1/identity/mfa/required-setup",  # MFA required, none yet: the set-up challenge is the credential
+        "/api/v1/identity/verify-email",  # the e-mailed token is the credential
         "/.well-known/jwks.json",
         "/oauth/token",
         "/metrics",

@@ -25,12 +25,14 @@ from pmsaas.domain.notifications.ports import MessageProvider, RealtimeFeed, Web
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.organizations.ports import PlanBoard, TxtResolver
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import RequestInfo
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed, DomainError
 from pmsaas.domain.shared.jobs import JobRuns
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
 from pmsaas.entrypoints.http.auth import admit_bearer, reads_only
+from pmsaas.entrypoints.http.context import request_id_for
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
 from pmsaas.settings import Settings
 
@@ -66,6 +68,18 @@ class RequestContext:
         if not isinstance(actor, Actor):
             raise AuthenticationFailed("Authentication required")
         return actor
+
+    @property
+    def request_info(self) -> RequestInfo:
+        """Where the request came from, for the audit log (handed to use cases explicitly)."""
+        scope = self._scope
+        agent = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"user-agent"), None)
+        client = scope.get("client")
+        return RequestInfo(
+            ip=client[0] if client else None,
+            user_agent=agent[:300] if agent else None,
+            request_id=request_id_for(scope),
+        )
 
     @property
     def clock(self) -> Clock:

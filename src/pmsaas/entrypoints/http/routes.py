@@ -17,7 +17,9 @@ from pmsaas.entrypoints.http.platform.financial.reports import ReportController
 from pmsaas.entrypoints.http.platform.financial.tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
+from pmsaas.entrypoints.http.platform.identity.account import AccountController
 from pmsaas.entrypoints.http.platform.identity.api_keys import ApiKeyController
+from pmsaas.entrypoints.http.platform.identity.audit_events import AuditEventController
 from pmsaas.entrypoints.http.platform.identity.identity import IdentityController, UsersController
 from pmsaas.entrypoints.http.platform.identity.invitations import InvitationsController
 from pmsaas.entrypoints.http.platform.identity.mfa import MfaController
@@ -55,6 +57,8 @@ CONTROLLERS: list[Any] = [
     UsersController,
     RoleController,
     MfaController,
+    AccountController,
+    AuditEventController,
     OrganizationController,
     BillingController,
     DomainController,

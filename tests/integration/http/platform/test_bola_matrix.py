@@ -28,6 +28,7 @@ pytestmark = pytest.mark.today("2026-12-01")
 NOT_IDS = {("/api/v1/identity/invitations/{token}/accept", "token")}
 # Body and query fields that carry ids, and the factory id each names.
 FIELD_IDS = {
+    "actor_id": "user_id",
     "owner_ids": "user_id",
     "unit_id": "spare_unit_id",
     "co_tenant_ids": "co_tenant_id",

@@ -46,6 +46,7 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "invoice_round_off": False,
         "is_housing_society": False,
         "address": None,
+        "require_mfa_for": [],
     }
 
 
@@ -70,6 +71,7 @@ async def test_create_makes_the_creator_owner(api, owner):
         "invoice_round_off": False,
         "is_housing_society": False,
         "address": None,
+        "require_mfa_for": [],
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

@@ -12,7 +12,13 @@ from pmsaas.adapters.sql.repositories.common import page_of
 from pmsaas.adapters.sql.tables.identity import memberships
 from pmsaas.adapters.sql.tables.organizations import organizations as t
 from pmsaas.domain.identity.ports import OrganizationRegistry
-from pmsaas.domain.organizations.model import Organization, OrganizationSettings, OrganizationStatus, Plan
+from pmsaas.domain.organizations.model import (
+    MFA_POLICY_KEY,
+    Organization,
+    OrganizationSettings,
+    OrganizationStatus,
+    Plan,
+)
 from pmsaas.domain.organizations.ports import MembershipDirectory, OrganizationRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
@@ -123,3 +129,12 @@ class SqlOrganizationRegistry(OrganizationRegistry):
             await self._conn.execute(sa.select(t.c.id).where(t.c.id == organization_id, t.c.deleted_at.is_(None)))
         ).first()
         return row is not None
+
+    async def mfa_required_roles(self, organization_id: UUID) -> frozenset[str]:
+        row = (
+            await self._conn.execute(
+                sa.select(t.c.extra_settings).where(t.c.id == organization_id, t.c.deleted_at.is_(None))
+            )
+        ).first()
+        roles = (row.extra_settings or {}).get(MFA_POLICY_KEY) if row is not None else None
+        return frozenset(str(r) for r in roles) if isinstance(roles, list) else frozenset()

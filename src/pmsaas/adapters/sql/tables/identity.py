@@ -121,3 +121,25 @@ mfa_factors = sa.Table(
     sa.Column("last_step", sa.BigInteger(), nullable=True),
     sa.Column("recovery_hashes", Json, nullable=False),
 )
+
+# The audit log (domain/shared/audit.py): append-only. No foreign keys: an entry outlives the user,
+# key or organization it names. On PostgreSQL and SQLite a trigger refuses UPDATE and DELETE
+# (migration 0032), so not even a bug in an adapter can rewrite history.
+audit_events = sa.Table(
+    "identity_audit_events",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=True),
+    sa.Column("occurred_at", UtcDateTime(), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("actor_user_id", sa.Uuid(), nullable=True),
+    sa.Column("actor_api_key_id", sa.Uuid(), nullable=True),
+    sa.Column("target_kind", sa.String(40), nullable=False),
+    sa.Column("target_id", sa.String(64), nullable=True),
+    sa.Column("target_label", sa.String(254), nullable=True),
+    sa.Column("ip", sa.String(64), nullable=True),
+    sa.Column("user_agent", sa.String(300), nullable=True),
+    sa.Column("request_id", sa.String(128), nullable=True),
+    sa.Column("details", Json, nullable=False),
+    sa.Index("ix_identity_audit_events_org_time", "organization_id", "occurred_at"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -17,7 +18,8 @@ from pmsaas.domain.identity import passwords, sessions, users
 from pmsaas.domain.identity.email_domains import check_may_found_organization
 from pmsaas.domain.identity.model import Membership, MfaChallenge, OrgUser, TokenPair, User, UserStatus
 from pmsaas.domain.identity.ports import UserFilter
-from pmsaas.domain.shared.errors import NotFound
+from pmsaas.domain.organizations.model import OrganizationSettings
+from pmsaas.domain.shared.errors import FieldProblem, NotFound, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
@@ -30,11 +32,36 @@ Phone = Annotated[str, msgspec.Meta(max_length=32)]
 RoleName = Annotated[str, msgspec.Meta(max_length=50)]
 
 
+Region = Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+
+
 class RegisterIn(Input):
     email: Email
     password: Password
     name: Name
     organization_name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    # The organization's country (and State/province): its currency, time zone and locale follow.
+    country: Literal["IN", "CA", "US"] | None = None
+    province: Region | None = None
+    state: Region | None = None  # the same field, as a US or Indian caller names it
+
+    def settings(self) -> OrganizationSettings | None:
+        region = self.province or self.state
+        if self.province and self.state and self.province.upper() != self.state.upper():
+            raise ValidationFailed.single("state", "differs from province; send one of them")
+        if self.country is None:
+            if region:
+                raise ValidationFailed.single("country", "is required with a State/province")
+            return None
+        defaults = OrganizationSettings.for_country(self.country)
+        settings = replace(defaults, province=region)
+        try:
+            return settings.validated()
+        except ValidationFailed as exc:  # named as the caller named it
+            name = "state" if self.state and not self.province else "province"
+            raise ValidationFailed(
+                [FieldProblem(name if p.field == "province" else p.field, p.message) for p in exc.problems]
+            ) from None
 
 
 class LoginIn(Input):
@@ -118,6 +145,9 @@ class MfaChallengeOut(msgspec.Struct, kw_only=True):
     """A sign-in with MFA on: no token yet; POST the challenge and a code to /mfa/verify."""
 
     mfa_required: bool = True
+    # The organization requires MFA of this member, who has none: the challenge only sets it up
+    # (POST /mfa/setup with challenge_token, then with challenge_token and the first code).
+    mfa_setup_required: bool = False
     challenge_token: str
     expires_in: int
 
@@ -157,6 +187,7 @@ class IdentityController(Controller):
             password=data.password,
             name=data.name,
             organization_name=data.organization_name,
+            settings=data.settings(),
         )
         return ok(UserOut.of(user, membership))
 
@@ -174,9 +205,15 @@ class IdentityController(Controller):
             email=data.email,
             password=data.password,
             client_ip=_client_ip(request),
+            request=ctx.request_info,
+            mailer=ctx.mailer,
         )
         if isinstance(pair, MfaChallenge):
-            return ok(MfaChallengeOut(challenge_token=pair.token, expires_in=pair.expires_in))
+            return ok(
+                MfaChallengeOut(
+                    challenge_token=pair.token, expires_in=pair.expires_in, mfa_setup_required=pair.setup_required
+                )
+            )
         return ok(TokenOut.of(pair))
 
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
@@ -223,6 +260,7 @@ class IdentityController(Controller):
                 mailer=ctx.mailer,
                 base_url=settings.public_base_url,
                 email=data.email,
+                request=ctx.request_info,
             )
         return ok(MessageOut(message="If the account exists, a reset e-mail is on its way"))
 
@@ -234,6 +272,7 @@ class IdentityController(Controller):
             clock=ctx.clock,
             token=data.token,
             password=data.password,
+            request=ctx.request_info,
         )
         return ok(MessageOut(message="Password updated; sign in with the new password"))
 
@@ -338,7 +377,7 @@ class UsersController(Controller):
             roles=data.roles,
         )
         org_user = await users.update_user(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes, request=ctx.request_info
         )
         return ok(UserOut.of_org_user(org_user))
 
@@ -358,6 +397,11 @@ class UsersController(Controller):
     @put("/{user_id:uuid}/roles", guards=[requires("user:update")], summary="Replace a user's roles here")
     async def put_roles(self, ctx: Context, user_id: FromPath[UUID], data: JSONBody[RolesIn]) -> Ok[RolesOut]:
         org_user = await users.set_user_roles(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, roles=data.roles
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            user_id=user_id,
+            roles=data.roles,
+            request=ctx.request_info,
         )
         return ok(_roles_out(org_user))

@@ -116,7 +116,9 @@ class RoleController(Controller):
 
     @post("/roles", guards=[requires("role:create")], status_code=HTTP_201_CREATED, summary="Create a custom role")
     async def create_role(self, ctx: Context, data: JSONBody[RoleIn]) -> Ok[RoleOut]:
-        role = await uc.create_role(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, draft=data.draft())
+        role = await uc.create_role(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, draft=data.draft(), request=ctx.request_info
+        )
         return ok(RoleOut.custom(role))
 
     @get("/roles/{role_id:str}", opt=READS_ONLY, summary="One role")
@@ -126,7 +128,12 @@ class RoleController(Controller):
     @put("/roles/{role_id:str}", guards=[requires("role:update")], summary="Replace a custom role")
     async def update_role(self, ctx: Context, role_id: FromPath[str], data: JSONBody[RoleIn]) -> Ok[RoleOut]:
         role = await uc.update_role(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, role_id=_custom_id(role_id), draft=data.draft()
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            role_id=_custom_id(role_id),
+            draft=data.draft(),
+            request=ctx.request_info,
         )
         return ok(RoleOut.custom(role))
 
@@ -137,7 +144,9 @@ class RoleController(Controller):
         summary="Delete a custom role nobody holds",
     )
     async def delete_role(self, ctx: Context, role_id: FromPath[str]) -> None:
-        await uc.delete_role(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, role_id=_custom_id(role_id))
+        await uc.delete_role(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, role_id=_custom_id(role_id), request=ctx.request_info
+        )
 
     @get("/roles/{role_id:str}/permissions", opt=READS_ONLY, summary="What a role grants")
     async def get_role_permissions(self, ctx: Context, role_id: FromPath[str]) -> Ok[RolePermissionsOut]:
@@ -148,7 +157,12 @@ class RoleController(Controller):
         self, ctx: Context, role_id: FromPath[str], data: JSONBody[RolePermissionsIn]
     ) -> Ok[RolePermissionsOut]:
         role = await uc.set_role_permissions(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, role_id=_custom_id(role_id), permissions=data.permissions
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            role_id=_custom_id(role_id),
+            permissions=data.permissions,
+            request=ctx.request_info,
         )
         return ok(RolePermissionsOut.of(RoleOut.custom(role)))
 

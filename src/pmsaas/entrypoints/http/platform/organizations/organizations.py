@@ -15,7 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.organizations import services
-from pmsaas.domain.organizations.model import Organization, SettingsChange
+from pmsaas.domain.organizations.model import MFA_POLICY_KEY, Organization, SettingsChange
 from pmsaas.domain.organizations.tax_identity import KEYS as TAX_KEYS
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
@@ -26,6 +26,10 @@ from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, Name
 
 Country = Literal["IN", "CA", "US"]
+# The built-in roles an organization can make sign in with MFA (docs/identity.md, "MFA policy").
+MfaRole = Literal[
+    "OrganizationOwner", "PropertyManager", "PropertyOwner", "Tenant", "MaintenanceStaff", "SecurityStaff"
+]
 TaxText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 NumberFormat = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 # Printed on documents: lines separated by newlines, no other control characters.
@@ -53,6 +57,14 @@ class SettingsIn(Input):
     is_housing_society: bool | msgspec.UnsetType | None = msgspec.UNSET
     # The organization's address printed on its invoices and receipts (lines separated by newlines).
     address: AddressText | msgspec.UnsetType | None = msgspec.UNSET
+    # Security: members holding one of these roles must sign in with MFA (absent: kept; null or []: nobody).
+    require_mfa_for: Annotated[list[MfaRole], msgspec.Meta(max_length=10)] | msgspec.UnsetType | None = msgspec.UNSET
+
+    def mfa_policy(self) -> list[str] | None:
+        """The new ``require_mfa_for`` (None: keep the stored one)."""
+        if self.require_mfa_for is msgspec.UNSET:
+            return None
+        return list(self.require_mfa_for or [])
 
     def tax_changes(self) -> dict[str, object]:
         return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
@@ -107,6 +119,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     invoice_round_off: bool  # India: invoices rounded to the nearest rupee at issue
     is_housing_society: bool  # India: a housing society billing its members (entry 77(c))
     address: str | None  # printed on invoices and receipts
+    require_mfa_for: list[str]  # roles whose members must sign in with MFA
 
     @classmethod
     def of(cls, o: Organization) -> SettingsOut:
@@ -127,7 +140,13 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             invoice_round_off=bool(tax.invoice_round_off),
             is_housing_society=bool(tax.is_housing_society),
             address=tax.address,
+            require_mfa_for=_mfa_policy_of(o),
         )
+
+
+def _mfa_policy_of(o: Organization) -> list[str]:
+    roles = o.extra_settings.get(MFA_POLICY_KEY)
+    return sorted(str(r) for r in roles) if isinstance(roles, list) else []
 
 
 class OrganizationOut(msgspec.Struct, kw_only=True):
@@ -186,6 +205,7 @@ class OrganizationController(Controller):
                 name=data.name,
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
+                mfa_policy=data.settings.mfa_policy() if data.settings else None,
             )
         return ok(OrganizationOut.of(org))
 
@@ -210,6 +230,8 @@ class OrganizationController(Controller):
                 name=data.name,
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
+                mfa_policy=data.settings.mfa_policy() if data.settings else None,
+                request=ctx.request_info,
             )
         return ok(OrganizationOut.of(org))
 
@@ -241,5 +263,7 @@ class OrganizationController(Controller):
             organization_id=organization_id,
             settings=data.to_domain(),
             tax_changes=data.tax_changes(),
+            mfa_policy=data.mfa_policy(),
+            request=ctx.request_info,
         )
         return ok(SettingsOut.of(org))
