@@ -15,7 +15,7 @@ from litestar.openapi.spec import OpenAPI, Operation, Parameter, Reference, Sche
 
 from pmsaas.entrypoints.http.openapi_docs.entry import NO_EXAMPLE, Doc
 from pmsaas.entrypoints.http.openapi_docs.examples import branches, derive, fits
-from pmsaas.entrypoints.http.openapi_docs.fields import FIELDS, OVERRIDES
+from pmsaas.entrypoints.http.openapi_docs.fields import COMPONENT_EXAMPLES, FIELDS, OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.operations import OPERATIONS
 from pmsaas.entrypoints.http.openapi_docs.parameters import PARAMETER_OVERRIDES, PARAMETERS
 from pmsaas.entrypoints.http.openapi_docs.permissions import who_may_call
@@ -30,6 +30,9 @@ def document_schema(schema: OpenAPI, permissions: Mapping[str, tuple[str, ...]] 
     components: dict[str, Schema] = {}
     if schema.components is not None and schema.components.schemas:
         components = {k: v for k, v in schema.components.schemas.items() if isinstance(v, Schema)}
+    for name, component in components.items():
+        if (whole := COMPONENT_EXAMPLES.get(short_name(name))) is not None:
+            component.examples = [whole]
     # An object-valued field's example is built from its schema's fields, which may come later in
     # the walk: repeat until nothing more can be filled (the nesting is a few levels deep).
     for _ in range(8):

@@ -8,13 +8,22 @@ test_openapi_documented.py, which names it and this file.
 
 from __future__ import annotations
 
-from pmsaas.entrypoints.http.openapi_docs.entry import DATE, TIMESTAMP, Doc
+from pmsaas.entrypoints.http.openapi_docs.entry import (
+    ANY_ID,
+    DATE,
+    INVOICE_ID,
+    PROPERTY_ID,
+    TIMESTAMP,
+    UNIT_ID,
+    USER_ID,
+    Doc,
+)
 from pmsaas.entrypoints.http.openapi_docs.glossary_common import COMMON
 from pmsaas.entrypoints.http.openapi_docs.glossary_money import MONEY
 from pmsaas.entrypoints.http.openapi_docs.glossary_operations import OPERATIONS_FIELDS
 from pmsaas.entrypoints.http.openapi_docs.glossary_people import PEOPLE
 from pmsaas.entrypoints.http.openapi_docs.glossary_places import PLACES
-from pmsaas.entrypoints.http.openapi_docs.glossary_tax import TAX
+from pmsaas.entrypoints.http.openapi_docs.glossary_tax import GSTIN, PAN, TAX
 
 
 def _merge(*parts: dict[str, Doc]) -> dict[str, Doc]:
@@ -96,7 +105,7 @@ OVERRIDES.update(
         "WebhookAck.status": Doc(
             "The payment's state after the callback; null when the event did not concern one.", "succeeded"
         ),
-        "TrialBalanceRowOut.kind": _one_of("Account kind", ["asset", "liability", "equity", "income", "expense"]),
+        "TrialBalanceRowOut.kind": _one_of("Account kind", ["income", "asset", "liability", "equity", "expense"]),
         "UpdateOut.kind": _one_of(
             "What happened",
             [
@@ -192,7 +201,7 @@ OVERRIDES.update(
             Doc("Full name of the person (or the business, for a tenant that is one).", "Asha Rao"),
             "name",
         ),
-        **_each("TrialBalanceRowOut", Doc("Name of the ledger account.", "Rent receivable"), "name"),
+        **_each("TrialBalanceRowOut", Doc("Name of the ledger account.", "Rent income"), "name"),
         **_each("UnitIn UnitOut", Doc("Name or number of the unit, unique in its property.", "Flat 302"), "name"),
         **_each("VendorIn VendorOut", Doc("Name of the vendor.", "Sharma Plumbing Works"), "name"),
         **_each(
@@ -239,3 +248,47 @@ OVERRIDES.update(
         "TaxOut.label": Doc("The tax head and rate as printed on the invoice.", "CGST 9%"),
     }
 )
+
+_SWITCHES = {"in_app": True, "email": True, "sms": False, "whatsapp": False}
+OVERRIDES.update(
+    {
+        "MfaSetupOut.secret": Doc(
+            "The TOTP secret (base32), shown while setting up; the otpauth_uri carries it too.", "JBSWY3DPEHPK3PXP"
+        ),
+        "PaymentMethodIn.type": Doc("Kind of payment method; the values are listed in the schema.", "upi"),
+        "PreferencesOut.channels": Doc("Which channels are on.", _SWITCHES),
+        "PreferencesIn.events": Doc(
+            "Per event type, which channels to use (overrides channels).", {"invoice.issued": _SWITCHES}
+        ),
+        "PreferencesOut.events": Doc(
+            "Per event type, which channels to use (overrides channels).", {"invoice.issued": _SWITCHES}
+        ),
+        "NotificationIn.data": Doc(
+            "Facts the app may use, such as the record it is about.", {"invoice_id": INVOICE_ID}
+        ),
+        "NotificationOut.data": Doc(
+            "Facts the app may use, such as the record it is about.", {"invoice_id": INVOICE_ID}
+        ),
+        "UpdateOut.data": Doc("Details of the change.", {"priority": "high"}),
+        "TicketOut.property": Doc("The property, by id and name.", {"id": PROPERTY_ID, "name": "Seaside Apartments"}),
+        "TicketOut.unit": Doc("The unit, by id and name.", {"id": UNIT_ID, "name": "Unit 101"}),
+        "TicketOut.requester": Doc("Who reported it, by id and name.", {"id": USER_ID, "name": "John Doe"}),
+        "TicketOut.assigned_to": Doc("Who works on it, by id and name.", {"id": ANY_ID, "name": "Jane Smith"}),
+        "Ref.name": Doc("Name of the user, property or unit referred to.", "Jane Smith"),
+    }
+)
+
+# Whole-object examples where fields depend on each other (an organization in India has a State,
+# not a province; its GSTIN carries its PAN and State code): used instead of the composed one.
+COMPONENT_EXAMPLES = {
+    "SettingsIn": {
+        "country": "IN",
+        "state": "MH",
+        "currency": "INR",
+        "time_zone": "Asia/Kolkata",
+        "locale": "en-IN",
+        "gst_registered": True,
+        "gst_number": GSTIN,
+        "pan_number": PAN,
+    },
+}

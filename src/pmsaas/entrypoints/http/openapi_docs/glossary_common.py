@@ -16,13 +16,13 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
 COMMON = {
     # identity of a record
     "id": Doc("The record's id (a UUID), assigned by the server.", ANY_ID),
-    "ids": Doc("The ids (UUIDs) to act on; leave out to act on all of them.", [ANY_ID]),
+    "ids": Doc("The notifications to act on; or send all=true instead.", [ANY_ID]),
     "organization_id": Doc(
         "The organization (the property-management company) the record belongs to.", ORGANIZATION_ID
     ),
     "version": Doc(
-        "Version of the record, raised by one on every change; send it back on an update so that a "
-        "concurrent change is refused with 409 instead of being overwritten.",
+        "Version of the record, raised by one on every change; a change made against an older "
+        "version is refused with 409.",
         3,
     ),
     "created_at": Doc("When the record was created (ISO 8601, UTC).", TIMESTAMP),
@@ -101,7 +101,7 @@ COMMON = {
     "email": Doc("E-mail address.", "asha.rao@example.com"),
     "phone": Doc("Phone number in international (E.164) form.", "+919820012345"),
     "password": Doc(
-        "Password: at least 12 characters; never returned, stored only as an Argon2 hash.",
+        "Password, at least 8 characters; never returned, stored only as an Argon2 hash.",
         "correct-horse-battery-staple",
     ),
 }

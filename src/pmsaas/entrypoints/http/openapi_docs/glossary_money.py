@@ -17,16 +17,14 @@ MONEY = {
     "tenant_id": Doc("The tenant (the person or business renting) this concerns.", TENANT_ID),
     "invoice_id": Doc("The invoice this concerns.", INVOICE_ID),
     "invoice_ids": Doc(
-        "Invoices to apply the payment to, oldest due first; leave empty to apply it to the oldest "
-        "open invoices of the lease.",
+        "Invoices to pay first, in this order; what is left goes to the lease's other open invoices, oldest due first.",
         [INVOICE_ID],
     ),
     "payment_id": Doc("The payment this concerns.", PAYMENT_ID),
     # invoices
     "number": Doc(
-        "Invoice number, given when the invoice is issued (null while a draft); unique per "
-        "organization and financial year.",
-        "INV/2026-27/0042",
+        "Invoice number, given when the invoice is issued (null while a draft); runs per financial year.",
+        "INV/26-27/000042",
     ),
     "issue_date": Doc("Date of the invoice (YYYY-MM-DD).", DATE),
     "due_date": Doc("Date the invoice is due (YYYY-MM-DD); unpaid after it, the invoice is in arrears.", "2026-04-05"),
@@ -47,12 +45,16 @@ MONEY = {
     "taxes": Doc("Taxes on this line, one per tax head (CGST, SGST, IGST, GST, HST, ...)."),
     "tax": Doc("Tax amount of this line or head, as a decimal string.", "90.00"),
     "rate": Doc("Tax rate in percent, as a number.", 9.0),
-    "jurisdiction": Doc("State or province the tax goes to (a GST state code in India, a province in Canada).", "27"),
+    "jurisdiction": Doc(
+        "Where the tax goes: IN (CGST, IGST) or the State (SGST, UTGST) in India; CA (GST) or the "
+        "province (HST, QST, PST) in Canada.",
+        "IN",
+    ),
     "payable_by": Doc(
         "Who pays the tax to the government: the supplier, or the recipient under reverse charge.", "supplier"
     ),
     # payments
-    "method": Doc("How the money came: card, cash, cheque or bank_transfer.", "bank_transfer"),
+    "method": Doc("How the money came; the values are listed in the schema.", "bank_transfer"),
     "payment_token": Doc(
         "Card token from the payment gateway's client library (card payments only); card numbers "
         "are never sent to this API.",
@@ -71,7 +73,9 @@ MONEY = {
     "unallocated": Doc("Part of the payment not applied to any invoice (held as a credit on the lease)."),
     "refunded": Doc("Amount refunded from this payment so far."),
     "deposit_refunded": Doc("Part of the refunds that returned security deposit."),
-    "receipt_number": Doc("Receipt number, given when the payment settles.", "RCT/2026-27/0017"),
+    "receipt_number": Doc(
+        "Receipt number, given when the payment settles; runs per financial year.", "RCT/26-27/000017"
+    ),
     "payment": Doc("The payment after the refund."),
     "refund": Doc("The refund: what was returned and how."),
     "deposit": Doc("Whether the refund returns security deposit rather than rent.", False),
@@ -81,7 +85,7 @@ MONEY = {
         {"upi_id": "seasideapartments@hdfcbank"},
     ),
     # ledger, trial balance, deposits
-    "account": Doc("Ledger account.", "rent_receivable"),
+    "account": Doc("Ledger account key (per-tenant receivables are ar:<tenant id>).", "rent_income"),
     "accounts": Doc("One row per ledger account."),
     "debit": Doc("Debits to the account."),
     "credit": Doc("Credits to the account."),
@@ -91,7 +95,9 @@ MONEY = {
     "total_credits": Doc("Sum of all credits."),
     "entries": Doc("Ledger lines, oldest first."),
     "entry_id": Doc("The ledger entry this line belongs to.", "6e1f3a5c-7b9d-4e2f-8a1c-3d5e7f9a1b24"),
-    "source_type": Doc("What posted the entry: invoice, payment, refund, expense, deposit settlement.", "payment"),
+    "source_type": Doc(
+        "What posted the entry: invoice, invoice_cancel, payment, refund, expense or deposit_settlement.", "payment"
+    ),
     "source_id": Doc("Id of the invoice, payment or other record that posted the entry.", PAYMENT_ID),
     "held": Doc("Security deposit held for the lease."),
     "movements": Doc("Receipts and returns of the deposit, oldest first."),

@@ -95,8 +95,7 @@ PEOPLE = {
     "detail": Doc("What the provider answered.", "accepted"),
     "provider_message_id": Doc("The provider's id of the message.", "SM5f1a2b3c4d"),
     "to": Doc(
-        "Where to send the test: an e-mail address or a phone number; the caller's own if left out.",
-        "asha.rao@example.com",
+        "Where to send the test: an e-mail address or a phone number, as the channel needs.", "asha.rao@example.com"
     ),
     "notifications": Doc("Notification preferences."),
     "in_app": Doc("Whether to notify in the app.", True),

@@ -37,7 +37,10 @@ PLACES = {
     "rent": Doc("Rent per month."),
     "security_deposit": Doc("Security deposit agreed on the lease."),
     "start_date": Doc("First day (YYYY-MM-DD).", DATE),
-    "end_date": Doc("Last day, inclusive (YYYY-MM-DD); null for a periodic (month-to-month) lease.", "2027-03-31"),
+    "end_date": Doc(
+        "Last day, inclusive (YYYY-MM-DD); null for no end (a periodic, month-to-month lease; an open-ended charge).",
+        "2027-03-31",
+    ),
     "co_tenant_ids": Doc("Other tenants on the lease, jointly liable.", []),
     "escalation": Doc("Yearly rent increase: a percentage or a flat amount."),
     "renewed_from_id": Doc("The lease this one renewed.", LEASE_ID),

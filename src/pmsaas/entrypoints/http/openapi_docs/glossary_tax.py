@@ -78,10 +78,12 @@ TAX = {
     "tax_point_date": Doc("Date the tax became payable (YYYY-MM-DD).", DATE),
     "invoice_round_off": Doc("Whether invoices are rounded to the whole rupee (India only).", True),
     "invoice_number_format": Doc(
-        "Pattern of invoice numbers; {fy} is the financial year, {seq} the running number.", "INV/{fy}/{seq:04d}"
+        "Pattern of invoice numbers: {fy} is the financial year (2026-27 in India), {fy_short} its "
+        "short form (26-27), {seq:06d} the running number.",
+        "INV/{fy_short}/{seq:06d}",
     ),
     "receipt_number_format": Doc(
-        "Pattern of receipt numbers; {fy} is the financial year, {seq} the running number.", "RCT/{fy}/{seq:04d}"
+        "Pattern of receipt numbers, with the placeholders of invoice_number_format.", "RCT/{fy_short}/{seq:06d}"
     ),
     # TDS (India): tax deducted at source
     "tds": Doc("Tax deducted at source (India) on this payment or expense."),
