@@ -141,5 +141,14 @@ def _document_parameter(method: str, path: str, parameter: Parameter, components
     if doc is not None and not parameter.description:
         parameter.description = doc.description
     if parameter.example is None and parameter.schema is not None:
+        if (listed := _first_listed(parameter.description)) is not None:
+            doc = Doc(parameter.description or "", listed)  # a whitelist in the text: its first value
         if (example := _example(doc, parameter.schema, components)) is not NO_EXAMPLE:
             parameter.example = example
+
+
+def _first_listed(description: str | None) -> str | None:
+    # List endpoints describe their sort_by whitelist as "One of: created_at, name" (list_query).
+    if description and description.startswith("One of: "):
+        return description.removeprefix("One of: ").split(",")[0].strip() or None
+    return None

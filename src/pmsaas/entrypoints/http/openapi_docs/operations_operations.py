@@ -81,7 +81,7 @@ OPERATIONS_AND_MORE = {
     "deliveries are signed with the secret (Standard Webhooks).",
     "DELETE /v1/webhooks/{webhook_id}": 'Deletes the endpoint; answers 200 with "data": null.',
     # notifications
-    "GET /api/v1/notifications": "The caller's own notifications, newest first, paginated; filter by read and type.",
+    "GET /api/v1/notifications": "The caller's own notifications, paginated; filter by read and type.",
     "POST /api/v1/notifications": "Sends a notification to a member of the organization.",
     "GET /api/v1/notifications/{notification_id}": "One of the caller's notifications; anyone else's is 404.",
     "PUT /api/v1/notifications/{notification_id}": "Marks one of the caller's notifications read or unread.",
