@@ -139,3 +139,35 @@ def test_a_field_without_a_glossary_entry_is_reported_with_where_to_add_it():
     assert f"field ThingOut.shade: no example ({GLOSSARY})" in gaps
     assert f"query parameter colour of GET /api/v1/things: no description ({PARAMETERS})" in gaps
     assert not [g for g in gaps if ".id:" in g]
+
+
+@pytest.mark.today("2026-12-01")
+async def test_the_request_examples_are_accepted_as_they_stand(api, owner, spec):
+    """An integrator copies the example bodies from the explorer: an Indian organization, a property,
+    a unit, a tenant and a lease go through with only the ids of what was just created put in."""
+    examples = {name: s.get("examples", [None])[0] for name, s in spec["components"]["schemas"].items()}
+
+    async def send(method: str, path: str, body: dict[str, Any], status: int) -> dict[str, Any]:
+        r = await api.request(method, path, token=owner.token, json=body)
+        assert r.status_code == status, (path, body, r.text)
+        return r.json()["data"]
+
+    await send("PUT", f"/api/v1/organizations/{owner.org_id}/settings", examples["SettingsIn"], 200)
+    landlord, _ = await owner.add_user("PropertyOwner")
+    prop = await send("POST", "/api/v1/properties", {**examples["PropertyIn"], "owner_ids": [landlord]}, 201)
+    base = f"/api/v1/properties/{prop['id']}"
+    unit = await send("POST", f"{base}/units", examples["UnitIn"], 201)
+    tenant = await send("POST", f"{base}/tenants", examples["TenantIn"], 201)
+    lease = {**examples["LeaseIn"], "unit_id": unit["id"]}
+    lease_id = (await send("POST", f"{base}/tenants/{tenant['id']}/lease", lease, 201))["id"]
+    await send("POST", f"/api/v1/leases/{lease_id}/activate", {}, 200)
+    invoice = await send(
+        "POST", "/api/v1/financial/invoices", {**examples["InvoiceCreateIn"], "lease_id": lease_id}, 201
+    )
+    await send("POST", f"/api/v1/financial/invoices/{invoice['id']}/issue", {}, 200)  # the example is a draft
+    payment = {**examples["PaymentIn"], "lease_id": lease_id, "invoice_ids": [invoice["id"]]}
+    r = await api.post("/api/v1/financial/payments", owner.token, json=payment, headers={"Idempotency-Key": "doc-1"})
+    assert r.status_code == 201, r.text
+    await send("POST", "/api/v1/financial/expenses", {**examples["ExpenseIn"], "property_id": prop["id"]}, 201)
+    request = {**examples["RequestIn"], "property_id": prop["id"], "unit_id": unit["id"]}
+    await send("POST", "/api/v1/operations/maintenance-requests", request, 201)

@@ -12,6 +12,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
     ANY_ID,
     DATE,
     INVOICE_ID,
+    LEASE_ID,
     PROPERTY_ID,
     TIMESTAMP,
     UNIT_ID,
@@ -274,13 +275,66 @@ OVERRIDES.update(
         "TicketOut.unit": Doc("The unit, by id and name.", {"id": UNIT_ID, "name": "Unit 101"}),
         "TicketOut.requester": Doc("Who reported it, by id and name.", {"id": USER_ID, "name": "John Doe"}),
         "TicketOut.assigned_to": Doc("Who works on it, by id and name.", {"id": ANY_ID, "name": "Jane Smith"}),
+        "ParkingIn.notes": Doc("Conditions of parking.", "Two visitor spaces by the gate"),
+        "ParkingOut.notes": Doc("Conditions of parking.", "Two visitor spaces by the gate"),
+        "AttachmentIn.url": Doc("HTTPS URL of the file.", "https://files.example.com/bills/plumber-bill-march.pdf"),
+        "AttachmentIn.content_type": Doc("Media type of the file.", "application/pdf"),
+        "VendorIn.email": Doc("The vendor's e-mail address.", "accounts@sharmaplumbing.example.com"),
+        "VendorOut.email": Doc("The vendor's e-mail address.", "accounts@sharmaplumbing.example.com"),
         "Ref.name": Doc("Name of the user, property or unit referred to.", "Jane Smith"),
     }
 )
 
 # Whole-object examples where fields depend on each other (an organization in India has a State,
 # not a province; its GSTIN carries its PAN and State code): used instead of the composed one.
+_INR = "INR"
+_ADDRESS = {
+    "street": "12 Marine Drive, Churchgate",
+    "city": "Mumbai",
+    "state": "MH",
+    "postal_code": "400020",
+    "country": "IN",
+}
 COMPONENT_EXAMPLES = {
+    "AddressIn": _ADDRESS,
+    "AddressOut": {**_ADDRESS, "province": "MH"},  # both spellings of the region, the same value
+    "LeaseIn": {
+        "unit_id": UNIT_ID,
+        "start_date": "2026-04-01",
+        "end_date": "2027-03-31",
+        "rent": {"amount": "25000.00", "currency": _INR},
+        "security_deposit": {"amount": "75000.00", "currency": _INR},
+        "billing_day": 1,
+        "grace_days": 5,
+        "late_fee": {"kind": "flat", "value": "500.00"},
+        "escalation": {"kind": "percentage", "value": "5.00"},
+        "co_tenant_ids": [],
+        "tds_applicable": False,
+    },
+    "PaymentIn": {
+        "lease_id": LEASE_ID,
+        "amount": {"amount": "25000.00", "currency": _INR},
+        "method": "bank_transfer",
+        "invoice_ids": [INVOICE_ID],
+        "reference": "UTR 402611223344",
+        "received_on": "2026-04-03",
+    },
+    "TenantIn": {
+        "name": "Asha Rao",
+        "email": "asha.rao@example.com",
+        "phone": "+919820012345",
+        "emergency_contact": {"name": "Meera Rao", "phone": "+919820054321", "relationship": "Sister"},
+        "pan_number": "ABCPR1234K",
+    },
+    "ExpenseIn": {
+        "property_id": PROPERTY_ID,
+        "category": "repairs",
+        "description": "Bathroom pipe repair, Flat 302",
+        "amount": {"amount": "4500.00", "currency": _INR},
+        "expense_date": "2026-03-28",
+        "vendor": "Sharma Plumbing Works",
+        "tds": {"tds_section": "194C", "pan_number": PAN, "payee_kind": "other"},
+    },
     "SettingsIn": {
         "country": "IN",
         "state": "MH",

@@ -35,7 +35,7 @@ COMMON = {
     "description": Doc(
         "Free text describing the record, shown to the people who handle it.", "Annual society maintenance"
     ),
-    "notes": Doc("Free-text notes kept with the record.", "Tenant asked for the receipt by e-mail."),
+    "notes": Doc("Free-text notes kept with the record.", "As agreed with the tenant on 15 March 2026."),
     "note": Doc("A short free-text note.", "Keys returned at the front desk."),
     "reason": Doc("Why this was done, in the words of the person who did it.", "Charged twice by mistake"),
     "comment": Doc("An optional remark that goes with it.", "Fixed quickly and left the bathroom clean."),
@@ -45,7 +45,7 @@ COMMON = {
     "enabled": Doc("Whether it is switched on.", True),
     "label": Doc("Short text shown to people for this entry.", "UPI (PhonePe)"),
     "category": Doc("Category used to group and route records.", "plumbing"),
-    "priority": Doc("How urgent it is: low, medium, high or critical."),
+    "priority": Doc("How urgent it is: low, medium, high or critical.", "high"),
     "url": Doc("Absolute HTTPS URL.", "https://example.com/files/leak.jpg"),
     "warnings": Doc(
         "Things worth a second look that did not stop the request.", ["TDS declared below the section's threshold"]
@@ -79,8 +79,11 @@ COMMON = {
     "address": Doc("Postal address."),
     "street": Doc("Street address: building number, street, locality.", "12 Marine Drive, Churchgate"),
     "city": Doc("City or town.", "Mumbai"),
-    "state": Doc("State, province or territory, as written on the address.", "Maharashtra"),
-    "province": Doc("Canadian province or territory as its two-letter code (ON, BC, QC, ...).", "ON"),
+    "state": Doc("State (India, US) or province: its code (MH, ON) or name.", "MH"),
+    "province": Doc(
+        "Canadian province or territory as its two-letter code (ON, BC, QC, ...); for an Indian address, its State.",
+        "ON",
+    ),
     "postal_code": Doc("PIN code in India, postal code in Canada.", "400020"),
     "zip": Doc("Postal (ZIP/PIN) code, as the ticketing API names it.", "400020"),
     "country": Doc("Country as an ISO 3166-1 alpha-2 code (IN, CA).", "IN"),
