@@ -281,6 +281,15 @@ OVERRIDES.update(
         "AttachmentIn.content_type": Doc("Media type of the file.", "application/pdf"),
         "VendorIn.email": Doc("The vendor's e-mail address.", "accounts@sharmaplumbing.example.com"),
         "VendorOut.email": Doc("The vendor's e-mail address.", "accounts@sharmaplumbing.example.com"),
+        "JobRunOut.started_at": Doc("When the run started.", TIMESTAMP),
+        "JobRunOut.period": Doc(
+            "What the run covers: the month billed (YYYY-MM), or the hour for hourly housekeeping.", "2026-04"
+        ),
+        "JobRunOut.detail": Doc(
+            "What the run did (billing: invoices created, skipped and failed, late fees); the "
+            "error's name if it failed.",
+            {"period": "2026-04", "created": 24, "skipped": 0, "failed": 0, "late_fees": 2},
+        ),
         "Ref.name": Doc("Name of the user, property or unit referred to.", "Jane Smith"),
     }
 )

@@ -66,6 +66,16 @@ MONEY = {
     "reference": Doc("The payer's or bank's reference: UTR, cheque number, transfer id.", "UTR 402611223344"),
     "received_on": Doc("Date the money was received (YYYY-MM-DD).", "2026-04-03"),
     "received_at": Doc("When the payment settled (ISO 8601, UTC).", TIMESTAMP),
+    "online": Doc(
+        "UPI only: collect the payment through the gateway (the payer approves it in a UPI app) "
+        "instead of recording a transfer already received.",
+        False,
+    ),
+    "next_action": Doc(
+        "An online collection's next step for the payer (a checkout order, a UPI link): in the "
+        "answer that creates the payment only.",
+        {"type": "upi_link", "url": "https://pay.example.com/upi/abc123"},
+    ),
     "gateway": Doc("Payment gateway that processed a card payment; null for manual payments.", "sandbox"),
     "gateway_payment_id": Doc("The gateway's id for the charge, for reconciliation.", "pi_3PZx2c2eZvKYlo2C"),
     "failure_reason": Doc("Why the gateway declined or failed the payment.", "card_declined"),

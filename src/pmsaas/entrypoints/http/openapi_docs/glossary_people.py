@@ -62,6 +62,30 @@ PEOPLE = {
     "last_used_at": Doc("When the key was last used; null if never.", TIMESTAMP),
     "revoked": Doc("Whether the key has been revoked.", False),
     "revoked_at": Doc("When the key was revoked.", TIMESTAMP),
+    "rotated_at": Doc("When the key's secret was last rotated; null if never.", TIMESTAMP),
+    "previous_valid_until": Doc(
+        "Until when the secret replaced by the last rotation still works; null when it stopped at once.",
+        "2026-04-02T09:30:00Z",
+    ),
+    "grace_seconds": Doc(
+        "How long the replaced secret keeps working, in seconds (0: it stops at once; at most 604800, seven days).",
+        86400,
+    ),
+    # OAuth 2.0 clients (RFC 6749)
+    "client_id": Doc("The OAuth client's id, sent as client_id to /oauth/authorize and /oauth/token.", ANY_ID),
+    "client_secret": Doc(
+        "The OAuth client's secret: in this answer only; keep it on your server.", "cs_9Xk2Lq7Vt4Rm8Wn3Pd6Jb1Hc"
+    ),
+    "redirect_uris": Doc(
+        "Exact URLs the authorization server may send the user back to (HTTPS, or http on loopback).",
+        ["https://app.example.com/oauth/callback"],
+    ),
+    "grant_types": Doc("OAuth grants the client may use.", ["authorization_code", "refresh_token"]),
+    # scheduled jobs
+    "job": Doc("Which scheduled job ran.", "billing_run"),
+    "trigger": Doc("What started the run: schedule, or manual (POST /api/v1/financial/billing-runs).", "schedule"),
+    "outcome": Doc("How the run went: running, succeeded or failed.", "succeeded"),
+    "finished_at": Doc("When the run finished; null while it runs.", TIMESTAMP),
     # notifications
     "body": Doc(
         "The message's text (a template may hold {{variables}}).", "Your rent of {{amount}} is due on {{due_date}}."

@@ -31,6 +31,10 @@ PARAMETERS = {
     "path budget_id": _path_id("budget"),
     "path channel_id": _path_id("notification channel"),
     "path charge_id": _path_id("recurring charge"),
+    "path client_id": _path_id("OAuth client"),
+    "header Last-Event-ID": Doc(
+        "Id of the last event received: the stream resumes after it (sent by EventSource on reconnection).", "1712,4"
+    ),
     "path delivery_id": _path_id("delivery attempt"),
     "path expense_id": _path_id("expense"),
     "path invoice_id": _path_id("invoice", INVOICE_ID),

@@ -14,10 +14,11 @@ from litestar.openapi.spec import OpenAPI, Operation, Tag
 
 _TAGS = {
     "Identity": "Accounts and sessions: register, sign in (with MFA), refresh, sign out, password reset; "
-    "the organization's users, their roles and permissions, API keys; the public keys (JWKS) that "
-    "verify access tokens.",
+    "the organization's users, their roles and permissions, API keys and OAuth 2.0 clients; the OAuth "
+    "2.0 authorization server; the public keys (JWKS) that verify access tokens.",
     "Organizations": "Organizations the caller belongs to, and each one's settings: country, currency, "
-    "time zone, locale and tax registrations (GSTIN and PAN in India, the GST/HST number in Canada).",
+    "time zone, locale and tax registrations (GSTIN and PAN in India, the GST/HST number in Canada); "
+    "the organization's scheduled jobs.",
     "Properties": "Properties, their units, amenities and policies; tenants; and leases from draft to "
     "move-out (activation, notice, renewal, termination, rent schedule, recurring charges).",
     "Financial": "Money: invoices, payments and refunds, receipts, expenses, budgets, lease ledgers and "
@@ -30,6 +31,8 @@ _TAGS = {
     "channels and each member's preferences.",
     "Webhooks": "Endpoints that receive signed events (Standard Webhooks), their delivery attempts, "
     "ping, redelivery and secret rotation.",
+    "Real-time": "Server-sent events (GET /api/v1/events) and WebSocket updates: maintenance_update, "
+    "payment_received and notification messages, limited to what the connected user may see.",
     "Health": "Liveness and readiness for load balancers and orchestrators; no credentials needed.",
     "Ticketing: Tickets": "The ticketing API (/v1): tickets, their comments and attachments. A ticket is "
     "the maintenance request of the platform API seen in the ticketing API's shape.",
@@ -43,6 +46,9 @@ _PREFIXES = {
     "/health": "Health",
     "/.well-known/": "Identity",
     "/api/v1/identity/": "Identity",
+    "/oauth/": "Identity",
+    "/api/v1/jobs": "Organizations",
+    "/api/v1/events": "Real-time",
     "/api/v1/organizations": "Organizations",
     "/api/v1/properties": "Properties",
     "/api/v1/leases": "Properties",
