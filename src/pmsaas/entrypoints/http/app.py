@@ -22,6 +22,7 @@ from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
+from pmsaas.entrypoints.http.openapi_docs import document_schema, route_permissions
 from pmsaas.entrypoints.http.openapi_errors import document_errors
 from pmsaas.entrypoints.http.openapi_links import document_links
 from pmsaas.entrypoints.http.routes import CONTROLLERS
@@ -47,6 +48,7 @@ def _openapi() -> OpenAPIConfig:
         version="1.0.0",
         description="Property management: the platform API (/api/v1) and the ticketing API (/v1).",
         path="/schema",
+        use_handler_docstrings=True,  # a handler's docstring is its operation's description
         render_plugins=[
             ExplorerPlugin(
                 path="/",
@@ -111,4 +113,6 @@ def create_app(container: Container) -> Litestar:
     )
     document_errors(app.openapi_schema)  # built once here, served as is from /schema
     document_links(app.openapi_schema)  # create → the new record's operations (stateful clients follow them)
+    # Descriptions, examples, service tags and who may call what (openapi_docs/, docs/api-contract.md §9).
+    document_schema(app.openapi_schema, route_permissions(app))
     return app

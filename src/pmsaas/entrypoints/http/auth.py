@@ -434,6 +434,14 @@ async def _send_refusal(refused: Exception, scope: Scope, receive: Receive, send
 # -- guards ------------------------------------------------------------------------------------
 
 
+_REQUIRED: dict[object, tuple[str, ...]] = {}  # guard -> its permissions, for the OpenAPI document
+
+
+def permissions_of(guard: object) -> tuple[str, ...]:
+    """The permissions a guard made by ``requires`` checks (none for any other guard)."""
+    return _REQUIRED.get(guard, ())
+
+
 def requires(
     *permissions: str,
 ) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
@@ -449,6 +457,7 @@ def requires(
                 raise PermissionDenied(f"Missing permission {permission}")
 
     guard.__name__ = f"requires_{'_'.join(p.replace(':', '_') for p in permissions)}"
+    _REQUIRED[guard] = permissions
     return guard
 
 

@@ -22,48 +22,75 @@ from litestar.openapi.spec import (
 
 from pmsaas.entrypoints.http.auth import is_public
 
-_TEXT = Schema(type=OpenAPIType.STRING)
+
+def _text(description: str, example: str) -> Schema:
+    return Schema(type=OpenAPIType.STRING, description=description, examples=[example])
+
+
+_STAMP = "2026-04-01T09:30:00Z"
+_REQUEST = "req_7f3a9c2e41b8"
 _PLATFORM = Schema(
     type=OpenAPIType.OBJECT,
     required=["success", "error", "meta"],
+    description="The platform API's error envelope (docs/api-contract.md §2).",
     properties={
-        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
+        "success": Schema(
+            type=OpenAPIType.BOOLEAN, const=False, description="Always false on an error.", examples=[False]
+        ),
         "error": Schema(
             type=OpenAPIType.OBJECT,
             required=["code", "message", "details"],
+            description="What went wrong.",
             properties={
-                "code": Schema(type=OpenAPIType.STRING, examples=["VALIDATION_ERROR"]),
-                "message": _TEXT,
+                "code": _text("Error code to branch on (upper snake case).", "VALIDATION_ERROR"),
+                "message": _text("What went wrong, for people.", "The request has invalid fields"),
                 "details": Schema(
                     type=OpenAPIType.ARRAY,
+                    description="One entry per bad field (dotted paths for nested fields); empty otherwise.",
                     items=Schema(
                         type=OpenAPIType.OBJECT,
-                        properties={"field": _TEXT, "message": _TEXT},
+                        properties={
+                            "field": _text("The field, as a dotted path.", "address.postal_code"),
+                            "message": _text("What is wrong with it.", "must be 6 digits"),
+                        },
                         required=["field", "message"],
                     ),
+                    examples=[[{"field": "address.postal_code", "message": "must be 6 digits"}]],
                 ),
-                "retry_after": Schema(type=OpenAPIType.INTEGER, description="429 only: seconds to wait"),
+                "retry_after": Schema(
+                    type=OpenAPIType.INTEGER, description="429 only: seconds to wait before retrying.", examples=[900]
+                ),
             },
         ),
         "meta": Schema(
             type=OpenAPIType.OBJECT,
-            properties={"timestamp": _TEXT, "request_id": _TEXT, "correlation_id": _TEXT},
+            description="When the error happened and the ids to quote to support.",
+            properties={
+                "timestamp": _text("When the server answered (ISO 8601, UTC).", _STAMP),
+                "request_id": _text("Id of the request (X-Request-ID).", _REQUEST),
+                "correlation_id": _text("Id that ties the request to the server's logs.", _REQUEST),
+            },
         ),
     },
 )
 _TICKETING = Schema(
     type=OpenAPIType.OBJECT,
     required=["status", "error"],
+    description="The ticketing API's error envelope (docs/api-contract.md §3).",
     properties={
-        "status": Schema(type=OpenAPIType.STRING, const="error"),
+        "status": Schema(type=OpenAPIType.STRING, const="error", description="Always error.", examples=["error"]),
         "error": Schema(
             type=OpenAPIType.OBJECT,
             required=["code", "message"],
+            description="What went wrong.",
             properties={
-                "code": Schema(type=OpenAPIType.STRING, examples=["validation_error"]),
-                "message": _TEXT,
+                "code": _text("Error code to branch on (lower snake case).", "validation_error"),
+                "message": _text("What went wrong, for people.", "The title field is required."),
                 "details": Schema(
-                    type=OpenAPIType.OBJECT, additional_properties=Schema(type=OpenAPIType.ARRAY, items=_TEXT)
+                    type=OpenAPIType.OBJECT,
+                    description="The messages per bad field.",
+                    additional_properties=Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.STRING)),
+                    examples=[{"title": ["The title field is required."]}],
                 ),
             },
         ),
