@@ -150,9 +150,16 @@ export class Transport {
       throw new PropertyManagementError(response.status, "HTTP_ERROR", `HTTP ${response.status}`, undefined, requestId, body);
     }
     if (kind === "none" || response.status === 204) return undefined;
-    if (kind === "bytes") return new Uint8Array(await response.arrayBuffer());
+    // a file download is bytes whatever the document says its answer is
+    if (kind === "bytes" || !(response.headers.get("content-type") ?? "json").includes("json")) {
+      return new Uint8Array(await response.arrayBuffer());
+    }
     const body = mapKeys(await response.json(), toCamel) as { data?: unknown; meta?: { pagination?: Record<string, unknown> } };
-    if (kind === "raw") return body;
+    if (kind === "raw") {
+      // an answer the document does not describe: unwrapped when it is an envelope all the same
+      const enveloped = body !== null && typeof body === "object" && "data" in body && ("success" in body || "status" in body);
+      return enveloped ? body.data : body;
+    }
     if (kind === "page") {
       const pagination = body.meta?.pagination ?? {};
       const hasNext =

@@ -61,6 +61,17 @@ test("the ticketing surface pages too", async () => {
   assert.equal(count, page.pagination.total);
 });
 
+test("an attachment uploads as multipart and downloads as bytes", async () => {
+  const sdk = live();
+  const request = (await sdk.maintenanceRequests.list()).data[0];
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 1, 2, 3, 4]);
+  const form = new FormData();
+  form.append("file", new Blob([png], { type: "image/png" }), "leak.png");
+  const attachment = await sdk.attachments.create(request.id, form);
+  assert.equal(attachment.contentType, "image/png");
+  assert.deepEqual(await sdk.attachments.get(request.id, attachment.id), png);
+});
+
 function standIn(answers, seen) {
   return async (url, init) => {
     seen.push({ url: String(url), init });

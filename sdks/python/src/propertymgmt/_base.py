@@ -99,11 +99,14 @@ class _Policy:
             )
         if kind == "none" or response.status_code == 204:
             return None
-        if kind == "bytes":
+        # a file download is bytes whatever the document says its answer is
+        if kind == "bytes" or "json" not in response.headers.get("Content-Type", "json"):
             return response.content
         body = response.json()
         if kind == "raw":
-            return body
+            # an answer the document does not describe: unwrapped when it is an envelope all the same
+            enveloped = isinstance(body, dict) and "data" in body and ("success" in body or "status" in body)
+            return body["data"] if enveloped else body
         if kind == "page":
             return Page(data=body["data"], pagination=(body.get("meta") or {}).get("pagination") or {})
         return body["data"]
