@@ -227,5 +227,7 @@ def build_api(document: dict) -> Api:
 
 
 def ref_name(api: Api, schema: dict) -> str | None:
+    """The model a ``$ref`` names; None for no ref, or for an envelope inside a union (a list that
+    may also answer CSV: typed loosely, the SDK unwraps the envelope at run time)."""
     ref = schema.get("$ref")
-    return api.refs[ref.rsplit("/", 1)[-1]] if ref else None
+    return api.refs.get(ref.rsplit("/", 1)[-1]) if ref else None

@@ -45,6 +45,8 @@ export interface ApiKeyOut {
   lastUsedAt: string | null;
   revoked: boolean;
   revokedAt: string | null;
+  rotatedAt: string | null;
+  previousValidUntil: string | null;
 }
 
 export interface ArrearsPaidOut {
@@ -60,6 +62,25 @@ export interface AttachmentIn {
   name: string;
   url: string;
   contentType?: string | null;
+}
+
+export interface AuditEventOut {
+  id: string;
+  occurredAt: string;
+  action: string;
+  actorId: string | null;
+  actorApiKeyId: string | null;
+  targetType: string;
+  targetId: string | null;
+  targetLabel: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, string>;
+}
+
+export interface BillingRunIn {
+  period: string;
 }
 
 export interface BudgetCategoryIn {
@@ -147,6 +168,11 @@ export interface ChargeOut {
   supplyType?: string | null;
 }
 
+export interface ChoosePlanIn {
+  plan: "standard" | "premium" | "enterprise";
+  cardNumber?: string | null;
+}
+
 export interface CompleteWorkOrderIn {
   actualCost: MoneyIn;
 }
@@ -161,6 +187,8 @@ export interface CreatedApiKeyOut {
   lastUsedAt: string | null;
   revoked: boolean;
   revokedAt: string | null;
+  rotatedAt: string | null;
+  previousValidUntil: string | null;
   key: string;
 }
 
@@ -194,6 +222,23 @@ export interface DepositOut {
   movements: Array<DepositMovementOut>;
   settled: boolean;
   settlement: SettlementOut | null;
+}
+
+export interface DomainIn {
+  domain: string;
+}
+
+export interface DomainOut {
+  id: string;
+  domain: string;
+  status: string;
+  verification: VerificationOut;
+  verifiedAt: string | null;
+  createdAt: string;
+}
+
+export interface DowngradeIn {
+  plan: "standard" | "premium" | "enterprise";
 }
 
 export interface EmergencyContactIn {
@@ -395,6 +440,18 @@ export interface InvoiceOut {
   updatedAt: string;
 }
 
+export interface JobRunOut {
+  id: string;
+  job: string;
+  organizationId: string;
+  period: string;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
 export interface LateFeeIn {
   kind: "flat" | "percentage";
   value: string;
@@ -478,6 +535,17 @@ export interface LedgerLineOut {
   balance: MoneyOut;
 }
 
+export interface LimitsOut {
+  plan: string;
+  requestsPerHour: number;
+  seats: number | null;
+  properties: number | null;
+  units: number | null;
+  storageGb: number;
+  features: Array<string>;
+  monthlyPrice: MoneyOut;
+}
+
 export interface LoginIn {
   email: string;
   password: string;
@@ -506,6 +574,7 @@ export interface Meta {
 
 export interface MfaChallengeOut {
   mfaRequired?: boolean;
+  mfaSetupRequired?: boolean;
   challengeToken: string;
   expiresIn: number;
 }
@@ -519,6 +588,7 @@ export interface MfaSetupOut {
   secret?: string | null;
   otpauthUri?: string | null;
   recoveryCodes?: Array<string> | null;
+  tokens?: TokenOut | null;
 }
 
 export interface MfaVerifyIn {
@@ -577,6 +647,25 @@ export interface NotificationUpdate {
 export interface Notifications {
   email?: boolean;
   sms?: boolean;
+}
+
+export interface OAuthClientIn {
+  name: string;
+  redirectUris: Array<string>;
+  scopes: Array<string>;
+  grantTypes?: Array<string>;
+}
+
+export interface OAuthClientOut {
+  id: string;
+  clientId: string;
+  name: string;
+  redirectUris: Array<string>;
+  scopes: Array<string>;
+  grantTypes: Array<string>;
+  createdAt: string;
+  revoked: boolean;
+  revokedAt: string | null;
 }
 
 export interface OrganizationIn {
@@ -826,6 +915,14 @@ export interface ReceiptOut {
   tds: TdsOut | null;
 }
 
+export interface RecoveryCodesIn {
+  code: string;
+}
+
+export interface RecoveryCodesOut {
+  recoveryCodes: Array<string>;
+}
+
 export interface RecurringChargeIn {
   kind: "maintenance" | "parking" | "cam" | "utilities" | "other";
   description: string;
@@ -885,6 +982,22 @@ export interface RegisterIn {
   password: string;
   name: string;
   organizationName?: string | null;
+  country?: "IN" | "CA" | "US" | null;
+  province?: string | null;
+  state?: string | null;
+}
+
+export interface RegisteredOAuthClientOut {
+  id: string;
+  clientId: string;
+  name: string;
+  redirectUris: Array<string>;
+  scopes: Array<string>;
+  grantTypes: Array<string>;
+  createdAt: string;
+  revoked: boolean;
+  revokedAt: string | null;
+  clientSecret: string;
 }
 
 export interface RejectIn {
@@ -932,6 +1045,11 @@ export interface RequestOut {
   attachments?: Array<PlatformOperationsMaintenanceRequestsAttachmentOut>;
 }
 
+export interface RequiredSetupIn {
+  challengeToken: string;
+  code?: string | null;
+}
+
 export interface ResetPasswordIn {
   token: string;
   password: string;
@@ -975,6 +1093,10 @@ export interface RolesOut {
   permissions: Array<string>;
 }
 
+export interface RotateIn {
+  graceSeconds?: number;
+}
+
 export interface SeedAddress {
   street: string;
   city: string;
@@ -1009,6 +1131,7 @@ export interface SettingsIn {
   invoiceRoundOff?: boolean | null;
   isHousingSociety?: boolean | null;
   address?: string | null;
+  requireMfaFor?: Array<"OrganizationOwner" | "PropertyManager" | "PropertyOwner" | "Tenant" | "MaintenanceStaff" | "SecurityStaff"> | null;
 }
 
 export interface SettingsOut {
@@ -1027,6 +1150,7 @@ export interface SettingsOut {
   invoiceRoundOff: boolean;
   isHousingSociety: boolean;
   address: string | null;
+  requireMfaFor: Array<string>;
 }
 
 export interface SettlementIn {
@@ -1060,6 +1184,33 @@ export interface SlaOut {
   responseBreached: boolean;
   resolutionBreached: boolean;
   breached: boolean;
+}
+
+export interface SubscriptionInvoiceOut {
+  id: string;
+  number: string;
+  plan: string;
+  periodStart: string;
+  periodEnd: string;
+  amount: MoneyOut;
+  status: string;
+  issuedAt: string;
+  paidAt: string | null;
+  gateway: string | null;
+  gatewayPaymentId: string | null;
+}
+
+export interface SubscriptionOut {
+  organizationId: string;
+  plan: string;
+  status: string;
+  currentPeriodStart: string;
+  currentPeriodEnd: string;
+  scheduledPlan: string | null;
+  scheduledChangeAt: string | null;
+  limits: LimitsOut;
+  usage: UsageOut;
+  availablePlans: Array<LimitsOut>;
 }
 
 export interface TaxLineOut {
@@ -1322,6 +1473,21 @@ export interface UpdateOut {
   internal: boolean;
 }
 
+export interface UpgradeIn {
+  plan: "standard" | "premium" | "enterprise";
+  cardNumber: string;
+}
+
+export interface UpgradeOut {
+  subscription: SubscriptionOut;
+  invoice: SubscriptionInvoiceOut;
+}
+
+export interface UsageOut {
+  seats: number;
+  properties: number;
+}
+
 export interface UserCreateIn {
   email: string;
   name: string;
@@ -1393,6 +1559,16 @@ export interface VendorOut {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface VerificationOut {
+  type: string;
+  name: string;
+  value: string;
+}
+
+export interface VerifyEmailIn {
+  token: string;
 }
 
 export interface WebhookAck {

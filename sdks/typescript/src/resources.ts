@@ -29,6 +29,11 @@ export class ApiKeys extends Resource {
   delete(keyId: string): Promise<void> {
     return this.call("DELETE", `/api/v1/identity/api-keys/${encodeURIComponent(keyId)}`, { kind: "none" }) as Promise<void>;
   }
+
+  /** Rotate a key: a new secret (in this response only); the old one stops now or after grace_seconds (`POST /api/v1/identity/api-keys/{key_id}/rotate`) */
+  rotateKey(keyId: string, body: M.RotateIn): Promise<M.CreatedApiKeyOut> {
+    return this.call("POST", `/api/v1/identity/api-keys/${encodeURIComponent(keyId)}/rotate`, { body, kind: "data" }) as Promise<M.CreatedApiKeyOut>;
+  }
 }
 
 /** `attachments` operations. */
@@ -148,6 +153,42 @@ export class Deliveries extends Resource {
   }
 }
 
+/** `domains` operations. */
+export class Domains extends Resource {
+  /** The organization's e-mail domains (`GET /api/v1/organizations/{organization_id}/domains`) */
+  list(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.DomainOut>> {
+    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.DomainOut>>;
+  }
+
+  /** Every item of `GET /api/v1/organizations/{organization_id}/domains`, page after page. */
+  iterate(organizationId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.DomainOut> {
+    return this.iterateAll("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.DomainOut>;
+  }
+
+  /** Add a domain; answers the TXT record that proves it (`POST /api/v1/organizations/{organization_id}/domains`) */
+  create(organizationId: string, body: M.DomainIn): Promise<M.DomainOut> {
+    return this.call("POST", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { body, kind: "data" }) as Promise<M.DomainOut>;
+  }
+
+  /** Remove a domain (`DELETE /api/v1/organizations/{organization_id}/domains/{domain_id}`) */
+  delete(organizationId: string, domainId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains/${encodeURIComponent(domainId)}`, { kind: "none" }) as Promise<void>;
+  }
+
+  /** Look the TXT record up and mark the domain verified (`POST /api/v1/organizations/{organization_id}/domains/{domain_id}/verify`) */
+  verifyDomain(organizationId: string, domainId: string): Promise<M.DomainOut> {
+    return this.call("POST", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains/${encodeURIComponent(domainId)}/verify`, { kind: "data" }) as Promise<M.DomainOut>;
+  }
+}
+
+/** `events` operations. */
+export class Events extends Resource {
+  /** Server-Sent Events: real-time updates of the caller's organization (`GET /api/v1/events`) */
+  streamEvents(params: { LastEventID?: string | null; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/events`, { query: { "Last-Event-ID": params.LastEventID }, kind: "raw" }) as Promise<unknown>;
+  }
+}
+
 /** `expenses` operations. */
 export class Expenses extends Resource {
   /** List expenses (`GET /api/v1/financial/expenses`) */
@@ -198,6 +239,11 @@ export class Expenses extends Resource {
 
 /** `financial` operations. */
 export class Financial extends Resource {
+  /** Run the billing now (`POST /api/v1/financial/billing-runs`) */
+  runNow(body: M.BillingRunIn): Promise<M.JobRunOut> {
+    return this.call("POST", `/api/v1/financial/billing-runs`, { body, kind: "data" }) as Promise<M.JobRunOut>;
+  }
+
   /** India GST on one supply (CGST/SGST/UTGST/IGST, exemptions, reverse charge) (`POST /api/v1/financial/gst-calculator`) */
   gstCalculator(body: M.GstCalculatorIn): Promise<M.GstCalculatorOut> {
     return this.call("POST", `/api/v1/financial/gst-calculator`, { body, kind: "data" }) as Promise<M.GstCalculatorOut>;
@@ -266,6 +312,11 @@ export class Financial extends Resource {
 
 /** `identity` operations. */
 export class Identity extends Resource {
+  /** The organization's audit log (owners), JSON or CSV (`GET /api/v1/identity/audit-events`) */
+  listEvents(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; action?: string | null; actorId?: string | null; from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/identity/audit-events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "action": params.action, "actor_id": params.actorId, "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** E-mail a password-reset token (`POST /api/v1/identity/forgot-password`) */
   forgotPassword(body: M.ForgotPasswordIn): Promise<M.MessageOut> {
     return this.call("POST", `/api/v1/identity/forgot-password`, { body, kind: "data" }) as Promise<M.MessageOut>;
@@ -284,6 +335,16 @@ export class Identity extends Resource {
   /** The signed-in user in the current organization (`GET /api/v1/identity/me`) */
   me(): Promise<M.PlatformIdentityIdentityUserOut> {
     return this.call("GET", `/api/v1/identity/me`, { kind: "data" }) as Promise<M.PlatformIdentityIdentityUserOut>;
+  }
+
+  /** Replace the recovery codes (a current code) (`POST /api/v1/identity/mfa/recovery-codes`) */
+  recoveryCodes(body: M.RecoveryCodesIn): Promise<M.RecoveryCodesOut> {
+    return this.call("POST", `/api/v1/identity/mfa/recovery-codes`, { body, kind: "data" }) as Promise<M.RecoveryCodesOut>;
+  }
+
+  /** Set up MFA with the sign-in's set-up challenge (start; then confirm with a code for the tokens) (`POST /api/v1/identity/mfa/required-setup`) */
+  requiredSetup(body: M.RequiredSetupIn): Promise<M.MfaSetupOut> {
+    return this.call("POST", `/api/v1/identity/mfa/required-setup`, { body, kind: "data" }) as Promise<M.MfaSetupOut>;
   }
 
   /** Start (no code) or confirm (code) multi-factor sign-in (`POST /api/v1/identity/mfa/setup`) */
@@ -314,6 +375,16 @@ export class Identity extends Resource {
   /** Set a new password with an e-mailed token (`POST /api/v1/identity/reset-password`) */
   resetPassword(body: M.ResetPasswordIn): Promise<M.MessageOut> {
     return this.call("POST", `/api/v1/identity/reset-password`, { body, kind: "data" }) as Promise<M.MessageOut>;
+  }
+
+  /** Confirm the e-mail address with the e-mailed token (`POST /api/v1/identity/verify-email`) */
+  verifyEmail(body: M.VerifyEmailIn): Promise<M.PlatformIdentityIdentityUserOut> {
+    return this.call("POST", `/api/v1/identity/verify-email`, { body, kind: "data" }) as Promise<M.PlatformIdentityIdentityUserOut>;
+  }
+
+  /** E-mail a new verification token (throttled) (`POST /api/v1/identity/verify-email/resend`) */
+  resend(): Promise<M.MessageOut> {
+    return this.call("POST", `/api/v1/identity/verify-email/resend`, { kind: "data" }) as Promise<M.MessageOut>;
   }
 }
 
@@ -380,6 +451,14 @@ export class Invoices extends Resource {
   /** E-mail the invoice (PDF attached); a draft is issued first (`POST /api/v1/financial/invoices/{invoice_id}/send`) */
   sendInvoice(invoiceId: string): Promise<M.InvoiceOut> {
     return this.call("POST", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/send`, { kind: "data" }) as Promise<M.InvoiceOut>;
+  }
+}
+
+/** `jobs` operations. */
+export class Jobs extends Resource {
+  /** The organization's scheduled job runs, newest first (owners) (`GET /api/v1/jobs`) */
+  listRuns(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.JobRunOut>> {
+    return this.call("GET", `/api/v1/jobs`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.JobRunOut>>;
   }
 }
 
@@ -587,6 +666,34 @@ export class Notifications extends Resource {
   }
 }
 
+/** `oauthClients` operations. */
+export class OauthClients extends Resource {
+  /** OAuth clients of the organization (`GET /api/v1/identity/oauth-clients`) */
+  list(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.OAuthClientOut>> {
+    return this.call("GET", `/api/v1/identity/oauth-clients`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.OAuthClientOut>>;
+  }
+
+  /** Every item of `GET /api/v1/identity/oauth-clients`, page after page. */
+  iterate(params: { pageSize?: number; } = {}): AsyncIterable<M.OAuthClientOut> {
+    return this.iterateAll("GET", `/api/v1/identity/oauth-clients`, { query: { "page_size": params.pageSize } }) as AsyncIterable<M.OAuthClientOut>;
+  }
+
+  /** Register an OAuth client (the secret is in this response only) (`POST /api/v1/identity/oauth-clients`) */
+  create(body: M.OAuthClientIn): Promise<M.RegisteredOAuthClientOut> {
+    return this.call("POST", `/api/v1/identity/oauth-clients`, { body, kind: "data" }) as Promise<M.RegisteredOAuthClientOut>;
+  }
+
+  /** One OAuth client (`GET /api/v1/identity/oauth-clients/{client_id}`) */
+  get(clientId: string): Promise<M.OAuthClientOut> {
+    return this.call("GET", `/api/v1/identity/oauth-clients/${encodeURIComponent(clientId)}`, { kind: "data" }) as Promise<M.OAuthClientOut>;
+  }
+
+  /** Revoke a client (no new tokens; its users' tokens die) (`DELETE /api/v1/identity/oauth-clients/{client_id}`) */
+  delete(clientId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/identity/oauth-clients/${encodeURIComponent(clientId)}`, { kind: "none" }) as Promise<void>;
+  }
+}
+
 /** `operations` operations. */
 export class Operations extends Resource {
   /** Request categories (built-in and this organization's own) (`GET /api/v1/operations/categories`) */
@@ -632,6 +739,21 @@ export class Organizations extends Resource {
     return this.call("DELETE", `/api/v1/organizations/${encodeURIComponent(organizationId)}`, { kind: "none" }) as Promise<void>;
   }
 
+  /** The platform's invoices to the organization (`GET /api/v1/organizations/{organization_id}/billing`) */
+  listBilling(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.SubscriptionInvoiceOut>> {
+    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/billing`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.SubscriptionInvoiceOut>>;
+  }
+
+  /** Downgrade at the period's end (`POST /api/v1/organizations/{organization_id}/billing/downgrade`) */
+  downgrade(organizationId: string, body: M.DowngradeIn): Promise<M.SubscriptionOut> {
+    return this.call("POST", `/api/v1/organizations/${encodeURIComponent(organizationId)}/billing/downgrade`, { body, kind: "data" }) as Promise<M.SubscriptionOut>;
+  }
+
+  /** Upgrade now; charged at once (`POST /api/v1/organizations/{organization_id}/billing/upgrade`) */
+  upgrade(organizationId: string, body: M.UpgradeIn): Promise<M.UpgradeOut> {
+    return this.call("POST", `/api/v1/organizations/${encodeURIComponent(organizationId)}/billing/upgrade`, { body, kind: "data" }) as Promise<M.UpgradeOut>;
+  }
+
   /** Country, currency, time zone and locale (`GET /api/v1/organizations/{organization_id}/settings`) */
   getSettings(organizationId: string): Promise<M.SettingsOut> {
     return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/settings`, { kind: "data" }) as Promise<M.SettingsOut>;
@@ -640,6 +762,21 @@ export class Organizations extends Resource {
   /** Replace the settings (`PUT /api/v1/organizations/{organization_id}/settings`) */
   putSettings(organizationId: string, body: M.SettingsIn): Promise<M.SettingsOut> {
     return this.call("PUT", `/api/v1/organizations/${encodeURIComponent(organizationId)}/settings`, { body, kind: "data" }) as Promise<M.SettingsOut>;
+  }
+
+  /** The plan, its limits and period, what is in use (`GET /api/v1/organizations/{organization_id}/subscription`) */
+  getSubscription(organizationId: string): Promise<M.SubscriptionOut> {
+    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/subscription`, { kind: "data" }) as Promise<M.SubscriptionOut>;
+  }
+
+  /** Choose a plan (as PUT: every organization has one) (`POST /api/v1/organizations/{organization_id}/subscription`) */
+  postSubscription(organizationId: string, body: M.ChoosePlanIn): Promise<M.SubscriptionOut> {
+    return this.call("POST", `/api/v1/organizations/${encodeURIComponent(organizationId)}/subscription`, { body, kind: "data" }) as Promise<M.SubscriptionOut>;
+  }
+
+  /** Choose a plan (upgrade, downgrade or stay) (`PUT /api/v1/organizations/{organization_id}/subscription`) */
+  putSubscription(organizationId: string, body: M.ChoosePlanIn): Promise<M.SubscriptionOut> {
+    return this.call("PUT", `/api/v1/organizations/${encodeURIComponent(organizationId)}/subscription`, { body, kind: "data" }) as Promise<M.SubscriptionOut>;
   }
 }
 
@@ -1230,14 +1367,18 @@ export class Namespaces {
   readonly budgets: Budgets;
   readonly channels: Channels;
   readonly deliveries: Deliveries;
+  readonly domains: Domains;
+  readonly events: Events;
   readonly expenses: Expenses;
   readonly financial: Financial;
   readonly identity: Identity;
   readonly invitations: Invitations;
   readonly invoices: Invoices;
+  readonly jobs: Jobs;
   readonly leases: Leases;
   readonly maintenanceRequests: MaintenanceRequests;
   readonly notifications: Notifications;
+  readonly oauthClients: OauthClients;
   readonly operations: Operations;
   readonly organizations: Organizations;
   readonly payments: Payments;
@@ -1259,14 +1400,18 @@ export class Namespaces {
     this.budgets = new Budgets(transport);
     this.channels = new Channels(transport);
     this.deliveries = new Deliveries(transport);
+    this.domains = new Domains(transport);
+    this.events = new Events(transport);
     this.expenses = new Expenses(transport);
     this.financial = new Financial(transport);
     this.identity = new Identity(transport);
     this.invitations = new Invitations(transport);
     this.invoices = new Invoices(transport);
+    this.jobs = new Jobs(transport);
     this.leases = new Leases(transport);
     this.maintenanceRequests = new MaintenanceRequests(transport);
     this.notifications = new Notifications(transport);
+    this.oauthClients = new OauthClients(transport);
     this.operations = new Operations(transport);
     this.organizations = new Organizations(transport);
     this.payments = new Payments(transport);

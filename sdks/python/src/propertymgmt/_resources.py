@@ -49,6 +49,13 @@ class ApiKeys(SyncResource):
         """
         return self._call("DELETE", f"/api/v1/identity/api-keys/{_segment(key_id)}", kind="none")
 
+    def rotate_key(self, key_id: str, body: m.RotateIn | None = None, /, **fields: Any) -> m.CreatedApiKeyOut:
+        """Rotate a key: a new secret (in this response only); the old one stops now or after grace_seconds
+
+        ``POST /api/v1/identity/api-keys/{key_id}/rotate``
+        """
+        return self._call("POST", f"/api/v1/identity/api-keys/{_segment(key_id)}/rotate", body=_merge(body, fields), kind="data")
+
 
 class Attachments(SyncResource):
     """``attachments`` operations."""
@@ -204,6 +211,53 @@ class Deliveries(SyncResource):
         return self._call("POST", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries/{_segment(delivery_id)}/redeliver", kind="data")
 
 
+class Domains(SyncResource):
+    """``domains`` operations."""
+
+    def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.DomainOut]:
+        """The organization's e-mail domains
+
+        ``GET /api/v1/organizations/{organization_id}/domains``
+        """
+        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+
+    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.DomainOut]:
+        """Every item of ``GET /api/v1/organizations/{organization_id}/domains``, page after page."""
+        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+
+    def create(self, organization_id: str, body: m.DomainIn | None = None, /, **fields: Any) -> m.DomainOut:
+        """Add a domain; answers the TXT record that proves it
+
+        ``POST /api/v1/organizations/{organization_id}/domains``
+        """
+        return self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/domains", body=_merge(body, fields), kind="data")
+
+    def delete(self, organization_id: str, domain_id: str, /) -> None:
+        """Remove a domain
+
+        ``DELETE /api/v1/organizations/{organization_id}/domains/{domain_id}``
+        """
+        return self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}/domains/{_segment(domain_id)}", kind="none")
+
+    def verify_domain(self, organization_id: str, domain_id: str, /) -> m.DomainOut:
+        """Look the TXT record up and mark the domain verified
+
+        ``POST /api/v1/organizations/{organization_id}/domains/{domain_id}/verify``
+        """
+        return self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/domains/{_segment(domain_id)}/verify", kind="data")
+
+
+class Events(SyncResource):
+    """``events`` operations."""
+
+    def stream_events(self, *, Last_Event_ID: str | None = None) -> Any:
+        """Server-Sent Events: real-time updates of the caller's organization
+
+        ``GET /api/v1/events``
+        """
+        return self._call("GET", "/api/v1/events", query={"Last-Event-ID": Last_Event_ID}, kind="raw")
+
+
 class Expenses(SyncResource):
     """``expenses`` operations."""
 
@@ -270,6 +324,13 @@ class Expenses(SyncResource):
 
 class Financial(SyncResource):
     """``financial`` operations."""
+
+    def run_now(self, body: m.BillingRunIn | None = None, /, **fields: Any) -> m.JobRunOut:
+        """Run the billing now
+
+        ``POST /api/v1/financial/billing-runs``
+        """
+        return self._call("POST", "/api/v1/financial/billing-runs", body=_merge(body, fields), kind="data")
 
     def gst_calculator(self, body: m.GstCalculatorIn | None = None, /, **fields: Any) -> m.GstCalculatorOut:
         """India GST on one supply (CGST/SGST/UTGST/IGST, exemptions, reverse charge)
@@ -366,6 +427,13 @@ class Financial(SyncResource):
 class Identity(SyncResource):
     """``identity`` operations."""
 
+    def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """The organization's audit log (owners), JSON or CSV
+
+        ``GET /api/v1/identity/audit-events``
+        """
+        return self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+
     def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
 
@@ -393,6 +461,20 @@ class Identity(SyncResource):
         ``GET /api/v1/identity/me``
         """
         return self._call("GET", "/api/v1/identity/me", kind="data")
+
+    def recovery_codes(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.RecoveryCodesOut:
+        """Replace the recovery codes (a current code)
+
+        ``POST /api/v1/identity/mfa/recovery-codes``
+        """
+        return self._call("POST", "/api/v1/identity/mfa/recovery-codes", body=_merge(body, fields), kind="data")
+
+    def required_setup(self, body: m.RequiredSetupIn | None = None, /, **fields: Any) -> m.MfaSetupOut:
+        """Set up MFA with the sign-in's set-up challenge (start; then confirm with a code for the tokens)
+
+        ``POST /api/v1/identity/mfa/required-setup``
+        """
+        return self._call("POST", "/api/v1/identity/mfa/required-setup", body=_merge(body, fields), kind="data")
 
     def setup(self, body: m.MfaSetupIn | None = None, /, **fields: Any) -> m.MfaSetupOut:
         """Start (no code) or confirm (code) multi-factor sign-in
@@ -435,6 +517,20 @@ class Identity(SyncResource):
         ``POST /api/v1/identity/reset-password``
         """
         return self._call("POST", "/api/v1/identity/reset-password", body=_merge(body, fields), kind="data")
+
+    def verify_email(self, body: m.VerifyEmailIn | None = None, /, **fields: Any) -> m.PlatformIdentityIdentityUserOut:
+        """Confirm the e-mail address with the e-mailed token
+
+        ``POST /api/v1/identity/verify-email``
+        """
+        return self._call("POST", "/api/v1/identity/verify-email", body=_merge(body, fields), kind="data")
+
+    def resend(self) -> m.MessageOut:
+        """E-mail a new verification token (throttled)
+
+        ``POST /api/v1/identity/verify-email/resend``
+        """
+        return self._call("POST", "/api/v1/identity/verify-email/resend", kind="data")
 
 
 class Invitations(SyncResource):
@@ -524,6 +620,17 @@ class Invoices(SyncResource):
         ``POST /api/v1/financial/invoices/{invoice_id}/send``
         """
         return self._call("POST", f"/api/v1/financial/invoices/{_segment(invoice_id)}/send", kind="data")
+
+
+class Jobs(SyncResource):
+    """``jobs`` operations."""
+
+    def list_runs(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.JobRunOut]:
+        """The organization's scheduled job runs, newest first (owners)
+
+        ``GET /api/v1/jobs``
+        """
+        return self._call("GET", "/api/v1/jobs", query={"page": page, "page_size": page_size}, kind="page")
 
 
 class Leases(SyncResource):
@@ -802,6 +909,42 @@ class Notifications(SyncResource):
         return self._call("POST", f"/api/v1/notifications/{_segment(notification_id)}/mark-read", kind="data")
 
 
+class OauthClients(SyncResource):
+    """``oauth_clients`` operations."""
+
+    def list(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.OAuthClientOut]:
+        """OAuth clients of the organization
+
+        ``GET /api/v1/identity/oauth-clients``
+        """
+        return self._call("GET", "/api/v1/identity/oauth-clients", query={"page": page, "page_size": page_size}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None) -> Iterator[m.OAuthClientOut]:
+        """Every item of ``GET /api/v1/identity/oauth-clients``, page after page."""
+        return self._iterate("GET", "/api/v1/identity/oauth-clients", query={"page_size": page_size})
+
+    def create(self, body: m.OAuthClientIn | None = None, /, **fields: Any) -> m.RegisteredOAuthClientOut:
+        """Register an OAuth client (the secret is in this response only)
+
+        ``POST /api/v1/identity/oauth-clients``
+        """
+        return self._call("POST", "/api/v1/identity/oauth-clients", body=_merge(body, fields), kind="data")
+
+    def get(self, client_id: str, /) -> m.OAuthClientOut:
+        """One OAuth client
+
+        ``GET /api/v1/identity/oauth-clients/{client_id}``
+        """
+        return self._call("GET", f"/api/v1/identity/oauth-clients/{_segment(client_id)}", kind="data")
+
+    def delete(self, client_id: str, /) -> None:
+        """Revoke a client (no new tokens; its users' tokens die)
+
+        ``DELETE /api/v1/identity/oauth-clients/{client_id}``
+        """
+        return self._call("DELETE", f"/api/v1/identity/oauth-clients/{_segment(client_id)}", kind="none")
+
+
 class Operations(SyncResource):
     """``operations`` operations."""
 
@@ -862,6 +1005,27 @@ class Organizations(SyncResource):
         """
         return self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}", kind="none")
 
+    def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
+        """The platform's invoices to the organization
+
+        ``GET /api/v1/organizations/{organization_id}/billing``
+        """
+        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+
+    def downgrade(self, organization_id: str, body: m.DowngradeIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Downgrade at the period's end
+
+        ``POST /api/v1/organizations/{organization_id}/billing/downgrade``
+        """
+        return self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/billing/downgrade", body=_merge(body, fields), kind="data")
+
+    def upgrade(self, organization_id: str, body: m.UpgradeIn | None = None, /, **fields: Any) -> m.UpgradeOut:
+        """Upgrade now; charged at once
+
+        ``POST /api/v1/organizations/{organization_id}/billing/upgrade``
+        """
+        return self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/billing/upgrade", body=_merge(body, fields), kind="data")
+
     def get_settings(self, organization_id: str, /) -> m.SettingsOut:
         """Country, currency, time zone and locale
 
@@ -875,6 +1039,27 @@ class Organizations(SyncResource):
         ``PUT /api/v1/organizations/{organization_id}/settings``
         """
         return self._call("PUT", f"/api/v1/organizations/{_segment(organization_id)}/settings", body=_merge(body, fields), kind="data")
+
+    def get_subscription(self, organization_id: str, /) -> m.SubscriptionOut:
+        """The plan, its limits and period, what is in use
+
+        ``GET /api/v1/organizations/{organization_id}/subscription``
+        """
+        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/subscription", kind="data")
+
+    def post_subscription(self, organization_id: str, body: m.ChoosePlanIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Choose a plan (as PUT: every organization has one)
+
+        ``POST /api/v1/organizations/{organization_id}/subscription``
+        """
+        return self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/subscription", body=_merge(body, fields), kind="data")
+
+    def put_subscription(self, organization_id: str, body: m.ChoosePlanIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Choose a plan (upgrade, downgrade or stay)
+
+        ``PUT /api/v1/organizations/{organization_id}/subscription``
+        """
+        return self._call("PUT", f"/api/v1/organizations/{_segment(organization_id)}/subscription", body=_merge(body, fields), kind="data")
 
 
 class Payments(SyncResource):
@@ -1643,14 +1828,18 @@ class Namespaces:
         self.budgets = Budgets(transport)
         self.channels = Channels(transport)
         self.deliveries = Deliveries(transport)
+        self.domains = Domains(transport)
+        self.events = Events(transport)
         self.expenses = Expenses(transport)
         self.financial = Financial(transport)
         self.identity = Identity(transport)
         self.invitations = Invitations(transport)
         self.invoices = Invoices(transport)
+        self.jobs = Jobs(transport)
         self.leases = Leases(transport)
         self.maintenance_requests = MaintenanceRequests(transport)
         self.notifications = Notifications(transport)
+        self.oauth_clients = OauthClients(transport)
         self.operations = Operations(transport)
         self.organizations = Organizations(transport)
         self.payments = Payments(transport)
@@ -1701,6 +1890,13 @@ class AsyncApiKeys(AsyncResource):
         ``DELETE /api/v1/identity/api-keys/{key_id}``
         """
         return await self._call("DELETE", f"/api/v1/identity/api-keys/{_segment(key_id)}", kind="none")
+
+    async def rotate_key(self, key_id: str, body: m.RotateIn | None = None, /, **fields: Any) -> m.CreatedApiKeyOut:
+        """Rotate a key: a new secret (in this response only); the old one stops now or after grace_seconds
+
+        ``POST /api/v1/identity/api-keys/{key_id}/rotate``
+        """
+        return await self._call("POST", f"/api/v1/identity/api-keys/{_segment(key_id)}/rotate", body=_merge(body, fields), kind="data")
 
 
 class AsyncAttachments(AsyncResource):
@@ -1857,6 +2053,53 @@ class AsyncDeliveries(AsyncResource):
         return await self._call("POST", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries/{_segment(delivery_id)}/redeliver", kind="data")
 
 
+class AsyncDomains(AsyncResource):
+    """``domains`` operations."""
+
+    async def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.DomainOut]:
+        """The organization's e-mail domains
+
+        ``GET /api/v1/organizations/{organization_id}/domains``
+        """
+        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+
+    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.DomainOut]:
+        """Every item of ``GET /api/v1/organizations/{organization_id}/domains``, page after page."""
+        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+
+    async def create(self, organization_id: str, body: m.DomainIn | None = None, /, **fields: Any) -> m.DomainOut:
+        """Add a domain; answers the TXT record that proves it
+
+        ``POST /api/v1/organizations/{organization_id}/domains``
+        """
+        return await self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/domains", body=_merge(body, fields), kind="data")
+
+    async def delete(self, organization_id: str, domain_id: str, /) -> None:
+        """Remove a domain
+
+        ``DELETE /api/v1/organizations/{organization_id}/domains/{domain_id}``
+        """
+        return await self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}/domains/{_segment(domain_id)}", kind="none")
+
+    async def verify_domain(self, organization_id: str, domain_id: str, /) -> m.DomainOut:
+        """Look the TXT record up and mark the domain verified
+
+        ``POST /api/v1/organizations/{organization_id}/domains/{domain_id}/verify``
+        """
+        return await self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/domains/{_segment(domain_id)}/verify", kind="data")
+
+
+class AsyncEvents(AsyncResource):
+    """``events`` operations."""
+
+    async def stream_events(self, *, Last_Event_ID: str | None = None) -> Any:
+        """Server-Sent Events: real-time updates of the caller's organization
+
+        ``GET /api/v1/events``
+        """
+        return await self._call("GET", "/api/v1/events", query={"Last-Event-ID": Last_Event_ID}, kind="raw")
+
+
 class AsyncExpenses(AsyncResource):
     """``expenses`` operations."""
 
@@ -1923,6 +2166,13 @@ class AsyncExpenses(AsyncResource):
 
 class AsyncFinancial(AsyncResource):
     """``financial`` operations."""
+
+    async def run_now(self, body: m.BillingRunIn | None = None, /, **fields: Any) -> m.JobRunOut:
+        """Run the billing now
+
+        ``POST /api/v1/financial/billing-runs``
+        """
+        return await self._call("POST", "/api/v1/financial/billing-runs", body=_merge(body, fields), kind="data")
 
     async def gst_calculator(self, body: m.GstCalculatorIn | None = None, /, **fields: Any) -> m.GstCalculatorOut:
         """India GST on one supply (CGST/SGST/UTGST/IGST, exemptions, reverse charge)
@@ -2019,6 +2269,13 @@ class AsyncFinancial(AsyncResource):
 class AsyncIdentity(AsyncResource):
     """``identity`` operations."""
 
+    async def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """The organization's audit log (owners), JSON or CSV
+
+        ``GET /api/v1/identity/audit-events``
+        """
+        return await self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+
     async def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
 
@@ -2046,6 +2303,20 @@ class AsyncIdentity(AsyncResource):
         ``GET /api/v1/identity/me``
         """
         return await self._call("GET", "/api/v1/identity/me", kind="data")
+
+    async def recovery_codes(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.RecoveryCodesOut:
+        """Replace the recovery codes (a current code)
+
+        ``POST /api/v1/identity/mfa/recovery-codes``
+        """
+        return await self._call("POST", "/api/v1/identity/mfa/recovery-codes", body=_merge(body, fields), kind="data")
+
+    async def required_setup(self, body: m.RequiredSetupIn | None = None, /, **fields: Any) -> m.MfaSetupOut:
+        """Set up MFA with the sign-in's set-up challenge (start; then confirm with a code for the tokens)
+
+        ``POST /api/v1/identity/mfa/required-setup``
+        """
+        return await self._call("POST", "/api/v1/identity/mfa/required-setup", body=_merge(body, fields), kind="data")
 
     async def setup(self, body: m.MfaSetupIn | None = None, /, **fields: Any) -> m.MfaSetupOut:
         """Start (no code) or confirm (code) multi-factor sign-in
@@ -2088,6 +2359,20 @@ class AsyncIdentity(AsyncResource):
         ``POST /api/v1/identity/reset-password``
         """
         return await self._call("POST", "/api/v1/identity/reset-password", body=_merge(body, fields), kind="data")
+
+    async def verify_email(self, body: m.VerifyEmailIn | None = None, /, **fields: Any) -> m.PlatformIdentityIdentityUserOut:
+        """Confirm the e-mail address with the e-mailed token
+
+        ``POST /api/v1/identity/verify-email``
+        """
+        return await self._call("POST", "/api/v1/identity/verify-email", body=_merge(body, fields), kind="data")
+
+    async def resend(self) -> m.MessageOut:
+        """E-mail a new verification token (throttled)
+
+        ``POST /api/v1/identity/verify-email/resend``
+        """
+        return await self._call("POST", "/api/v1/identity/verify-email/resend", kind="data")
 
 
 class AsyncInvitations(AsyncResource):
@@ -2177,6 +2462,17 @@ class AsyncInvoices(AsyncResource):
         ``POST /api/v1/financial/invoices/{invoice_id}/send``
         """
         return await self._call("POST", f"/api/v1/financial/invoices/{_segment(invoice_id)}/send", kind="data")
+
+
+class AsyncJobs(AsyncResource):
+    """``jobs`` operations."""
+
+    async def list_runs(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.JobRunOut]:
+        """The organization's scheduled job runs, newest first (owners)
+
+        ``GET /api/v1/jobs``
+        """
+        return await self._call("GET", "/api/v1/jobs", query={"page": page, "page_size": page_size}, kind="page")
 
 
 class AsyncLeases(AsyncResource):
@@ -2455,6 +2751,42 @@ class AsyncNotifications(AsyncResource):
         return await self._call("POST", f"/api/v1/notifications/{_segment(notification_id)}/mark-read", kind="data")
 
 
+class AsyncOauthClients(AsyncResource):
+    """``oauth_clients`` operations."""
+
+    async def list(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.OAuthClientOut]:
+        """OAuth clients of the organization
+
+        ``GET /api/v1/identity/oauth-clients``
+        """
+        return await self._call("GET", "/api/v1/identity/oauth-clients", query={"page": page, "page_size": page_size}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None) -> AsyncIterator[m.OAuthClientOut]:
+        """Every item of ``GET /api/v1/identity/oauth-clients``, page after page."""
+        return self._iterate("GET", "/api/v1/identity/oauth-clients", query={"page_size": page_size})
+
+    async def create(self, body: m.OAuthClientIn | None = None, /, **fields: Any) -> m.RegisteredOAuthClientOut:
+        """Register an OAuth client (the secret is in this response only)
+
+        ``POST /api/v1/identity/oauth-clients``
+        """
+        return await self._call("POST", "/api/v1/identity/oauth-clients", body=_merge(body, fields), kind="data")
+
+    async def get(self, client_id: str, /) -> m.OAuthClientOut:
+        """One OAuth client
+
+        ``GET /api/v1/identity/oauth-clients/{client_id}``
+        """
+        return await self._call("GET", f"/api/v1/identity/oauth-clients/{_segment(client_id)}", kind="data")
+
+    async def delete(self, client_id: str, /) -> None:
+        """Revoke a client (no new tokens; its users' tokens die)
+
+        ``DELETE /api/v1/identity/oauth-clients/{client_id}``
+        """
+        return await self._call("DELETE", f"/api/v1/identity/oauth-clients/{_segment(client_id)}", kind="none")
+
+
 class AsyncOperations(AsyncResource):
     """``operations`` operations."""
 
@@ -2515,6 +2847,27 @@ class AsyncOrganizations(AsyncResource):
         """
         return await self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}", kind="none")
 
+    async def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
+        """The platform's invoices to the organization
+
+        ``GET /api/v1/organizations/{organization_id}/billing``
+        """
+        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+
+    async def downgrade(self, organization_id: str, body: m.DowngradeIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Downgrade at the period's end
+
+        ``POST /api/v1/organizations/{organization_id}/billing/downgrade``
+        """
+        return await self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/billing/downgrade", body=_merge(body, fields), kind="data")
+
+    async def upgrade(self, organization_id: str, body: m.UpgradeIn | None = None, /, **fields: Any) -> m.UpgradeOut:
+        """Upgrade now; charged at once
+
+        ``POST /api/v1/organizations/{organization_id}/billing/upgrade``
+        """
+        return await self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/billing/upgrade", body=_merge(body, fields), kind="data")
+
     async def get_settings(self, organization_id: str, /) -> m.SettingsOut:
         """Country, currency, time zone and locale
 
@@ -2528,6 +2881,27 @@ class AsyncOrganizations(AsyncResource):
         ``PUT /api/v1/organizations/{organization_id}/settings``
         """
         return await self._call("PUT", f"/api/v1/organizations/{_segment(organization_id)}/settings", body=_merge(body, fields), kind="data")
+
+    async def get_subscription(self, organization_id: str, /) -> m.SubscriptionOut:
+        """The plan, its limits and period, what is in use
+
+        ``GET /api/v1/organizations/{organization_id}/subscription``
+        """
+        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/subscription", kind="data")
+
+    async def post_subscription(self, organization_id: str, body: m.ChoosePlanIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Choose a plan (as PUT: every organization has one)
+
+        ``POST /api/v1/organizations/{organization_id}/subscription``
+        """
+        return await self._call("POST", f"/api/v1/organizations/{_segment(organization_id)}/subscription", body=_merge(body, fields), kind="data")
+
+    async def put_subscription(self, organization_id: str, body: m.ChoosePlanIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
+        """Choose a plan (upgrade, downgrade or stay)
+
+        ``PUT /api/v1/organizations/{organization_id}/subscription``
+        """
+        return await self._call("PUT", f"/api/v1/organizations/{_segment(organization_id)}/subscription", body=_merge(body, fields), kind="data")
 
 
 class AsyncPayments(AsyncResource):
@@ -3296,14 +3670,18 @@ class AsyncNamespaces:
         self.budgets = AsyncBudgets(transport)
         self.channels = AsyncChannels(transport)
         self.deliveries = AsyncDeliveries(transport)
+        self.domains = AsyncDomains(transport)
+        self.events = AsyncEvents(transport)
         self.expenses = AsyncExpenses(transport)
         self.financial = AsyncFinancial(transport)
         self.identity = AsyncIdentity(transport)
         self.invitations = AsyncInvitations(transport)
         self.invoices = AsyncInvoices(transport)
+        self.jobs = AsyncJobs(transport)
         self.leases = AsyncLeases(transport)
         self.maintenance_requests = AsyncMaintenanceRequests(transport)
         self.notifications = AsyncNotifications(transport)
+        self.oauth_clients = AsyncOauthClients(transport)
         self.operations = AsyncOperations(transport)
         self.organizations = AsyncOrganizations(transport)
         self.payments = AsyncPayments(transport)
