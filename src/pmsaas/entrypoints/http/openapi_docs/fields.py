@@ -19,6 +19,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
     USER_ID,
     Doc,
 )
+from pmsaas.entrypoints.http.openapi_docs.glossary_account import ACCOUNT_FIELDS, ACCOUNT_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_common import COMMON
 from pmsaas.entrypoints.http.openapi_docs.glossary_money import MONEY
 from pmsaas.entrypoints.http.openapi_docs.glossary_operations import OPERATIONS_FIELDS
@@ -36,7 +37,7 @@ def _merge(*parts: dict[str, Doc]) -> dict[str, Doc]:
     return merged
 
 
-FIELDS = _merge(COMMON, MONEY, TAX, PLACES, PEOPLE, OPERATIONS_FIELDS)
+FIELDS = _merge(COMMON, MONEY, TAX, PLACES, PEOPLE, OPERATIONS_FIELDS, ACCOUNT_FIELDS)
 
 _SWITCH = "Whether to send {} for the events that are on."
 OVERRIDES = {
@@ -304,6 +305,9 @@ _ADDRESS = {
     "postal_code": "400020",
     "country": "IN",
 }
+assert not OVERRIDES.keys() & ACCOUNT_OVERRIDES.keys(), "a field overridden twice"
+OVERRIDES.update(ACCOUNT_OVERRIDES)
+
 COMPONENT_EXAMPLES = {
     "AddressIn": _ADDRESS,
     "AddressOut": {**_ADDRESS, "province": "MH"},  # both spellings of the region, the same value

@@ -8,9 +8,12 @@ the permission it needs is added from the route's guard (``permissions.py``).
 
 from __future__ import annotations
 
+from pmsaas.entrypoints.http.openapi_docs.operations_account import ACCOUNT
 from pmsaas.entrypoints.http.openapi_docs.operations_financial import FINANCIAL
 from pmsaas.entrypoints.http.openapi_docs.operations_operations import OPERATIONS_AND_MORE
 from pmsaas.entrypoints.http.openapi_docs.operations_platform import PLATFORM
 
-OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL}
-assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL), "an operation described twice"
+OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL, **ACCOUNT}
+assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL) + len(ACCOUNT), (
+    "an operation described twice"
+)

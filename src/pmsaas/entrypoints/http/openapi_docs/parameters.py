@@ -36,6 +36,7 @@ PARAMETERS = {
         "Id of the last event received: the stream resumes after it (sent by EventSource on reconnection).", "1712,4"
     ),
     "path delivery_id": _path_id("delivery attempt"),
+    "path domain_id": _path_id("e-mail domain"),
     "path expense_id": _path_id("expense"),
     "path invoice_id": _path_id("invoice", INVOICE_ID),
     "path key_id": _path_id("API key"),
@@ -102,6 +103,16 @@ PARAMETERS = {
 PARAMETER_OVERRIDES = {
     "GET /api/v1/properties/{property_id}/units type": Doc(
         "Only units of this kind, as the organization names them.", "2bhk"
+    ),
+    "GET /api/v1/identity/audit-events action": Doc(
+        "Only entries of this action (exact match).", "organization.mfa_policy_changed"
+    ),
+    "GET /api/v1/identity/audit-events actor_id": Doc("Only entries by this user.", USER_ID),
+    "GET /api/v1/identity/audit-events from": Doc(
+        "Only entries from this date or date-time on (ISO 8601; a date starts at 00:00 UTC).", "2026-04-01"
+    ),
+    "GET /api/v1/identity/audit-events to": Doc(
+        "Only entries before this date-time, or up to the end of this date (UTC), ISO 8601.", "2026-06-30"
     ),
     "GET /api/v1/notifications type": Doc("Only notifications of this event type.", "invoice.issued"),
     "GET /api/v1/financial/gst-returns from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
