@@ -7,11 +7,10 @@ Both in one transaction, so a promotion is never stored without its notification
 from __future__ import annotations
 
 from abc import ABC
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
-
-import structlog
 
 from pmsaas.domain.community import calendar
 from pmsaas.domain.community.events import (
@@ -32,8 +31,6 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound, ValidationFailed
 from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender, MessageNotSent
-
-log = structlog.get_logger("pmsaas.community")
 
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -71,6 +68,7 @@ async def _promote(uow: CommunityNoticesUnitOfWork, event: CommunityEvent, promo
 class Registered:
     event: CommunityEvent
     registration: Registration
+    mailed: bool  # the confirmation (with the .ics) reached the mail transport
 
 
 async def register(
@@ -94,12 +92,13 @@ async def register(
         found = await uow.recipients.find(actor.org, [user_id])
         await uow.commit()
     recipient = found.get(user_id)
+    mailed = False
     if recipient is not None and status is RegistrationStatus.REGISTERED:
-        await _confirm_by_mail(mailer, recipient.email, event, now)
-    return Registered(event, registration)
+        mailed = await _confirm_by_mail(mailer, recipient.email, event, now)
+    return Registered(event, registration, mailed)
 
 
-async def _confirm_by_mail(mailer: EmailSender, to: str, event: CommunityEvent, now: datetime) -> None:
+async def _confirm_by_mail(mailer: EmailSender, to: str, event: CommunityEvent, now: datetime) -> bool:
     """Best effort after commit: the in-app notification is the record; the e-mail carries the .ics."""
     attachment = EmailAttachment("event.ics", "text/calendar; charset=utf-8", calendar.ics(event, now).encode())
     message = EmailMessage(
@@ -110,8 +109,9 @@ async def _confirm_by_mail(mailer: EmailSender, to: str, event: CommunityEvent, 
     )
     try:
         await mailer.send(message)
-    except MessageNotSent as exc:
-        log.warning("community.confirmation_not_sent", event_id=str(event.id), retryable=exc.retryable)
+    except MessageNotSent:
+        return False  # the registration stands; the inbox notification already told the resident
+    return True
 
 
 async def unregister(*, uow: CommunityNoticesUnitOfWork, clock: Clock, actor: Actor, event_id: UUID) -> None:
@@ -176,3 +176,13 @@ async def due_event_reminders(*, uow: CommunityNoticesUnitOfWork, clock: Clock, 
             sent += 1
         await uow.commit()
     return sent
+
+
+async def remind_organizations(
+    *, uow_factory: Callable[[], CommunityNoticesUnitOfWork], clock: Clock, organization_ids: list[UUID]
+) -> dict[str, int]:
+    """The scheduled job's work (``scheduled_jobs.EVENT_REMINDERS``): every organization, one transaction each."""
+    sent = 0
+    for organization_id in organization_ids:
+        sent += await due_event_reminders(uow=uow_factory(), clock=clock, organization_id=organization_id)
+    return {"reminders_sent": sent}

@@ -8,6 +8,8 @@ import uuid
 import pytest
 
 from community_support import EVENTS, event_body, new_event, new_property, resident
+from pmsaas.domain.flows.community_notices import remind_organizations
+from pmsaas.entrypoints.worker.tasks import TASKS
 
 pytestmark = pytest.mark.today("2026-12-01")
 
@@ -171,3 +173,28 @@ async def test_another_organizations_ids_are_404(api, owner, other_owner):
     assert codes(await api.post(EVENTS, foreign, json=event_body(property_id=pid))) == (422, "VALIDATION_ERROR")
     # Still there, untouched.
     assert (await api.get(f"{EVENTS}/{eid}/attendees", owner.token)).json()["data"]["registered_count"] == 1
+
+
+@pytest.mark.today("2026-12-19T20:30:00+00:00")  # an hour no other test's scheduled run claims
+async def test_reminders_go_once_to_seated_attendees_through_the_scheduled_job(api, owner):
+    pid = await new_property(api, owner)
+    soon = await new_event(api, owner, capacity=1)  # 2026-12-20T18:00Z: within a day
+    later = await new_event(api, owner, start_time="2026-12-27T18:00:00Z", end_time="2026-12-27T19:00:00Z")
+    seated = await resident(api, owner, pid, phone="+1 604 555 0131")
+    waiting = await resident(api, owner, pid, phone="+1 604 555 0132")
+    for eid in (soon, later):
+        assert (await api.post(f"{EVENTS}/{eid}/register", seated["token"])).status_code == 201
+    assert (await api.post(f"{EVENTS}/{soon}/register", waiting["token"])).json()["data"]["status"] == "waitlisted"
+
+    made = await TASKS["run_scheduled_jobs"]({"container": api.container})
+    (run,) = [r for r in made if r["job"] == "event_reminders"]
+    assert run["outcome"] == "succeeded"
+    reminders = [n for n in await inbox(api, seated["token"]) if n["type"] == "community.event_reminder"]
+    assert [n["data"]["event_id"] for n in reminders] == [soon]
+    assert not [n for n in await inbox(api, waiting["token"]) if n["type"] == "community.event_reminder"]
+
+    # Once per (event, attendee): another pass sends nothing new.
+    c = api.container
+    again = await remind_organizations(uow_factory=c.uow, clock=c.clock(), organization_ids=[uuid.UUID(owner.org_id)])
+    assert again == {"reminders_sent": 0}
+    assert len([n for n in await inbox(api, seated["token"]) if n["type"] == "community.event_reminder"]) == 1
