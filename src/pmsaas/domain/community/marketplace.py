@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from pmsaas.domain.community.events import MANAGE
-from pmsaas.domain.community.model import CATEGORIES, ListingStatus, MarketplaceListing
+from pmsaas.domain.community.model import CATEGORIES, ListingImage, ListingStatus, MarketplaceListing
 from pmsaas.domain.community.ports import CommunityUnitOfWork, ListingFilter
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
@@ -90,10 +90,13 @@ async def create_listing(
     return listing
 
 
-async def get_listing(*, uow: CommunityUnitOfWork, clock: Clock, actor: Actor, listing_id: UUID) -> MarketplaceListing:
+async def get_listing(
+    *, uow: CommunityUnitOfWork, clock: Clock, actor: Actor, listing_id: UUID
+) -> tuple[MarketplaceListing, list[ListingImage]]:
     actor.require("community:read")
     async with uow:
-        return await visible_listing(uow, actor, listing_id, clock.now())
+        listing = await visible_listing(uow, actor, listing_id, clock.now())
+        return listing, await uow.marketplace_listings.images(actor.org, listing_id)
 
 
 async def list_listings(
@@ -107,7 +110,7 @@ async def list_listings(
         return await uow.marketplace_listings.list(actor.org, ListingFilter(clock.now(), category, hidden), page)
 
 
-def _owned(actor: Actor, listing: MarketplaceListing) -> None:
+def owned(actor: Actor, listing: MarketplaceListing) -> None:
     if listing.seller_id != actor.user_id and not actor.can(MANAGE):
         raise PermissionDenied("only the seller or a manager may change this listing")
 
@@ -121,7 +124,7 @@ async def update_listing(
     now = clock.now()
     async with uow:
         listing = await visible_listing(uow, actor, listing_id, now)
-        _owned(actor, listing)
+        owned(actor, listing)
         listing.title, listing.description, listing.category = data.title.strip(), data.description, data.category
         listing.price, listing.expires_at, listing.updated_at = (
             data.price,
@@ -139,7 +142,7 @@ async def delete_listing(*, uow: CommunityUnitOfWork, clock: Clock, actor: Actor
     now = clock.now()
     async with uow:
         listing = await visible_listing(uow, actor, listing_id, now)
-        _owned(actor, listing)
+        owned(actor, listing)
         await uow.marketplace_listings.delete(actor.org, listing_id)
         uow.record(_changed("marketplace_listing.deleted", listing, now))
         await uow.commit()

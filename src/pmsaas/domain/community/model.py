@@ -123,3 +123,17 @@ class MarketplaceListing:
 
     def live(self, now: datetime) -> bool:
         return self.status is ListingStatus.ACTIVE and self.expires_at > now
+
+
+@dataclass(frozen=True)
+class ListingImage:
+    """A photo of a listed item: the bytes in the attachment storage, checked as every upload is."""
+
+    listing_id: UUID
+    organization_id: UUID
+    filename: str
+    content_type: str
+    size: int
+    storage_key: str
+    created_at: datetime
+    id: UUID = field(default_factory=uuid4)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pmsaas.domain.community.model import CommunityEvent, MarketplaceListing, Registration
+from pmsaas.domain.community.model import CommunityEvent, ListingImage, MarketplaceListing, Registration
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.domain.shared.ports import UnitOfWork
 
@@ -91,6 +92,12 @@ class ListingRepository(ABC):
 
     @abstractmethod
     async def has_contacted(self, organization_id: UUID, listing_id: UUID, buyer_id: UUID) -> bool: ...
+
+    @abstractmethod
+    async def add_image(self, image: ListingImage) -> None: ...
+
+    @abstractmethod
+    async def images(self, organization_id: UUID, listing_id: UUID) -> builtins.list[ListingImage]: ...
 
 
 class Residents(ABC):

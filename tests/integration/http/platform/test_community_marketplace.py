@@ -190,3 +190,31 @@ async def test_another_organizations_ids_are_404(api, owner, other_owner):
         assert codes(r) == (404, "RESOURCE_NOT_FOUND"), (method, path, r.text)
     assert (await api.get(LISTINGS, foreign)).json()["data"] == []
     assert (await api.get(f"{LISTINGS}/{lid}", seller["token"])).json()["data"]["status"] == "active"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"\x00" * 64
+
+
+async def test_images_go_through_the_attachment_checks(api, owner, other_owner):
+    pid = await new_property(api, owner)
+    seller = await resident(api, owner, pid, phone="+1 604 555 0141")
+    buyer = await resident(api, owner, pid, phone="+1 604 555 0142")
+    lid = await new_listing(api, seller["token"])
+    path = f"{LISTINGS}/{lid}/images"
+    r = await api.post(path, seller["token"], files={"file": ("../../shelf.exe", PNG, "application/octet-stream")})
+    assert r.status_code == 201, r.text
+    image = r.json()["data"]
+    assert image["content_type"] == "image/png" and image["filename"] == "shelf.png"  # the bytes decide
+    for name, data in (("fake.png", b"MZ\x90\x00 not an image"), ("doc.pdf", PDF), ("empty.png", b"")):
+        r = await api.post(path, seller["token"], files={"file": (name, data, "image/png")})
+        assert codes(r) == (422, "VALIDATION_ERROR"), (name, r.text)
+    r = await api.post(path, buyer["token"], files={"file": ("x.png", PNG, "image/png")})
+    assert codes(r) == (403, "INSUFFICIENT_PERMISSIONS")  # only the seller or a manager
+    r = await api.post(path, other_owner.token, files={"file": ("x.png", PNG, "image/png")})
+    assert codes(r) == (404, "RESOURCE_NOT_FOUND")
+    got = (await api.get(f"{LISTINGS}/{lid}", buyer["token"])).json()["data"]
+    assert [i["id"] for i in got["images"]] == [image["id"]]
+    r = await api.get(image["url"], buyer["token"])
+    assert r.status_code == 200 and r.content == PNG and r.headers["content-type"].startswith("image/png")
+    assert codes(await api.get(image["url"], other_owner.token)) == (404, "RESOURCE_NOT_FOUND")

@@ -69,3 +69,22 @@ contacts = sa.Table(
     organization_column(),
     sa.Column("first_contact_at", UtcDateTime(), nullable=False),
 )
+
+images = sa.Table(
+    "community_marketplace_images",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column(
+        "listing_id",
+        sa.Uuid(),
+        sa.ForeignKey("community_marketplace_listings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("content_type", sa.String(50), nullable=False),
+    sa.Column("size", sa.Integer(), nullable=False),
+    sa.Column("storage_key", sa.String(300), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import page_of
-from pmsaas.adapters.sql.tables.community import contacts, listings
+from pmsaas.adapters.sql.tables.community import contacts, images, listings
 from pmsaas.adapters.sql.tables.properties import properties, tenants
-from pmsaas.domain.community.model import ListingStatus, MarketplaceListing
+from pmsaas.domain.community.model import ListingImage, ListingStatus, MarketplaceListing
 from pmsaas.domain.community.ports import ListingFilter, ListingRepository, Residents
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
@@ -78,6 +79,10 @@ class SqlListingRepository(ListingRepository):
         await self._conn.execute(listings.update().where(self._one(listing.organization_id, listing.id)).values(values))
 
     async def delete(self, organization_id: UUID, listing_id: UUID) -> None:
+        # The rows go; the stored bytes stay until the storage's own lifecycle rule (as tickets' files).
+        await self._conn.execute(
+            images.delete().where(images.c.organization_id == organization_id, images.c.listing_id == listing_id)
+        )
         await self._conn.execute(
             contacts.delete().where(contacts.c.organization_id == organization_id, contacts.c.listing_id == listing_id)
         )
@@ -110,6 +115,41 @@ class SqlListingRepository(ListingRepository):
             c.c.organization_id == organization_id, c.c.listing_id == listing_id, c.c.buyer_id == buyer_id
         )
         return (await self._conn.execute(query)).first() is not None
+
+    async def add_image(self, image: ListingImage) -> None:
+        await self._conn.execute(
+            images.insert().values(
+                id=image.id,
+                organization_id=image.organization_id,
+                listing_id=image.listing_id,
+                filename=image.filename,
+                content_type=image.content_type,
+                size=image.size,
+                storage_key=image.storage_key,
+                created_at=image.created_at,
+            )
+        )
+
+    async def images(self, organization_id: UUID, listing_id: UUID) -> builtins.list[ListingImage]:
+        i = images
+        rows = await self._conn.execute(
+            sa.select(i)
+            .where(i.c.organization_id == organization_id, i.c.listing_id == listing_id)
+            .order_by(i.c.created_at, i.c.id)
+        )
+        return [
+            ListingImage(
+                id=r.id,
+                listing_id=r.listing_id,
+                organization_id=r.organization_id,
+                filename=r.filename,
+                content_type=r.content_type,
+                size=r.size,
+                storage_key=r.storage_key,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
 
 
 class SqlResidents(Residents):

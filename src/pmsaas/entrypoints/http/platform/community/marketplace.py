@@ -4,23 +4,25 @@ seller through the platform (no e-mail or phone ever leaves either side's profil
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.di import Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.community import marketplace
-from pmsaas.domain.community.model import CATEGORIES, MarketplaceListing
-from pmsaas.domain.flows import marketplace_contact
+from pmsaas.domain.community.model import CATEGORIES, ListingImage, MarketplaceListing
+from pmsaas.domain.flows import listing_images, marketplace_contact
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
+from pmsaas.entrypoints.http.ticketing.tickets import UPLOAD_BODY_LIMIT, read_upload, upload_of
 
 
 class ListingIn(Input):
@@ -40,6 +42,26 @@ class ListingIn(Input):
         )
 
 
+class ImageOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    url: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, i: ListingImage) -> ImageOut:
+        return cls(
+            id=i.id,
+            filename=i.filename,
+            content_type=i.content_type,
+            size=i.size,
+            url=f"/api/v1/community/marketplace/listings/{i.listing_id}/images/{i.id}",
+            created_at=i.created_at,
+        )
+
+
 class ListingOut(msgspec.Struct, kw_only=True):
     id: UUID
     title: str
@@ -51,9 +73,10 @@ class ListingOut(msgspec.Struct, kw_only=True):
     expires_at: datetime
     created_at: datetime
     updated_at: datetime
+    images: list[ImageOut] | msgspec.UnsetType = msgspec.UNSET  # on a single listing's read
 
     @classmethod
-    def of(cls, x: MarketplaceListing) -> ListingOut:
+    def of(cls, x: MarketplaceListing, images: list[ListingImage] | None = None) -> ListingOut:
         return cls(
             id=x.id,
             title=x.title,
@@ -65,6 +88,7 @@ class ListingOut(msgspec.Struct, kw_only=True):
             expires_at=x.expires_at,
             created_at=x.created_at,
             updated_at=x.updated_at,
+            images=[ImageOut.of(i) for i in images] if images is not None else msgspec.UNSET,
         )
 
 
@@ -114,8 +138,10 @@ class MarketplaceController(Controller):
 
     @get("/listings/{listing_id:uuid}", guards=[requires("community:read")], summary="Get a listing")
     async def get_listing(self, ctx: Context, listing_id: FromPath[UUID]) -> Ok[ListingOut]:
-        x = await marketplace.get_listing(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, listing_id=listing_id)
-        return ok(ListingOut.of(x))
+        x, images = await marketplace.get_listing(
+            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, listing_id=listing_id
+        )
+        return ok(ListingOut.of(x, images))
 
     @put("/listings/{listing_id:uuid}", guards=[requires("community:update")], summary="Replace (seller or manager)")
     async def update_listing(
@@ -172,3 +198,47 @@ class MarketplaceController(Controller):
     async def restore(self, ctx: Context, listing_id: FromPath[UUID]) -> Ok[ListingOut]:
         x = await marketplace.restore_listing(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, listing_id=listing_id)
         return ok(ListingOut.of(x))
+
+    @post(
+        "/listings/{listing_id:uuid}/images",
+        guards=[requires("community:update")],
+        status_code=HTTP_201_CREATED,
+        summary="Add a photo (multipart field 'file'; JPEG, PNG, GIF, WebP or HEIC, at most 10 MB)",
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+    )
+    async def add_image(
+        self,
+        ctx: Context,
+        listing_id: FromPath[UUID],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Ok[ImageOut]:
+        file = upload_of(data)
+        image = await listing_images.add_image(
+            uow=ctx.uow(),
+            storage=ctx.attachment_storage,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            listing_id=listing_id,
+            filename=file.filename or "photo",
+            data=await read_upload(file),
+        )
+        return ok(ImageOut.of(image))
+
+    @get("/listings/{listing_id:uuid}/images/{image_id:uuid}", guards=[requires("community:read")], summary="A photo")
+    async def image(self, ctx: Context, listing_id: FromPath[UUID], image_id: FromPath[UUID]) -> Response[bytes]:
+        image, content = await listing_images.read_image(
+            uow=ctx.uow(),
+            storage=ctx.attachment_storage,
+            clock=ctx.clock,
+            actor=ctx.actor,
+            listing_id=listing_id,
+            image_id=image_id,
+        )
+        return Response(
+            content,
+            media_type=image.content_type,
+            headers={
+                "Content-Disposition": f'inline; filename="{image.filename}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
