@@ -18,9 +18,9 @@ from pmsaas.domain.community import marketplace
 from pmsaas.domain.community.model import CATEGORIES, ListingImage, MarketplaceListing
 from pmsaas.domain.flows import listing_images, marketplace_contact
 from pmsaas.entrypoints.http.auth import requires
-from pmsaas.entrypoints.http.deps import Context, Listing
-from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
-from pmsaas.entrypoints.http.pagination import list_query
+from pmsaas.entrypoints.http.deps import Context, Listing, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 from pmsaas.entrypoints.http.ticketing.tickets import UPLOAD_BODY_LIMIT, read_upload, upload_of
 
@@ -117,9 +117,9 @@ class MarketplaceController(Controller):
     tags = ["Community"]
     dependencies = {"listing": Provide(list_query(("created_at", "expires_at", "title")))}
 
-    @get("/categories", guards=[requires("community:read")], summary="Listing categories")
-    async def categories(self, ctx: Context) -> Ok[list[CategoryOut]]:
-        return ok([CategoryOut(id=c, name=c.capitalize()) for c in CATEGORIES])
+    @get("/categories", guards=[requires("community:read")], dependencies=PAGING, summary="Listing categories")
+    async def categories(self, paging: Paged) -> Paginated[CategoryOut]:
+        return paginated_all([CategoryOut(id=c, name=c.capitalize()) for c in CATEGORIES], paging.page)
 
     @get("/listings", guards=[requires("community:read")], summary="Live listings (hidden=true: reported, managers)")
     async def list_listings(
