@@ -105,6 +105,12 @@ class FakeDatabase:
     webhook_deliveries: list[Any] = field(default_factory=list)  # WebhookDelivery
     webhook_messages: dict[UUID, Any] = field(default_factory=dict)  # id -> WebhookMessage
     outbox: list[DomainEvent] = field(default_factory=list)  # events of committed units of work
+    community_events: OrgTable[Any] = field(default_factory=OrgTable)
+    # (event, user) -> (organization, Registration, reminded_at)
+    event_registrations: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)
+    marketplace_listings: OrgTable[Any] = field(default_factory=OrgTable)
+    marketplace_contacts: dict[tuple[UUID, UUID, UUID], datetime] = field(default_factory=dict)  # (org, listing, buyer)
+    marketplace_images: list[Any] = field(default_factory=list)  # ListingImage
 
     _TABLES = (
         "organizations",
@@ -148,6 +154,11 @@ class FakeDatabase:
         "webhook_deliveries",
         "webhook_messages",
         "outbox",
+        "community_events",
+        "event_registrations",
+        "marketplace_listings",
+        "marketplace_contacts",
+        "marketplace_images",
     )
 
     def snapshot(self) -> dict[str, Any]:

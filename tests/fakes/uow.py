@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakes.billing import FakeBillingWriter
+from fakes.community import FakeEventRepository, FakeListingRepository, FakeRegistrationRepository, FakeResidents
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
     FakeBudgetRepository,
@@ -61,6 +62,7 @@ from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from fakes.tds import FakeTdsRepository
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
@@ -74,6 +76,7 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
+    CommunityNoticesUnitOfWork,
     TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
@@ -137,6 +140,10 @@ class FakeUnitOfWork(
         self.lease_directory = FakeLeaseDirectory(db_)
         self.tds = FakeTdsRepository(db_)
         self.billing = FakeBillingWriter(db_)
+        self.community_events = FakeEventRepository(db_)
+        self.event_registrations = FakeRegistrationRepository(db_)
+        self.marketplace_listings = FakeListingRepository(db_)
+        self.residents = FakeResidents(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)
