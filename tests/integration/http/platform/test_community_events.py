@@ -132,8 +132,12 @@ async def test_a_tenant_sees_only_its_propertys_and_org_wide_events(api, owner):
         assert codes(await api.get(f"{EVENTS}/{theirs}{path}", r["token"])) == (404, "RESOURCE_NOT_FOUND")
     assert codes(await api.post(f"{EVENTS}/{theirs}/register", r["token"])) == (404, "RESOURCE_NOT_FOUND")
     assert (await api.post(f"{EVENTS}/{mine}/register", r["token"])).status_code == 201
-    # The manager sees all three.
+    # The manager sees all three; starts_after filters, and must carry a zone.
     assert len((await api.get(EVENTS, owner.token, params={"page_size": 100})).json()["data"]) == 3
+    r = await api.get(EVENTS, owner.token, params={"starts_after": "2026-12-21T00:00:00Z"})
+    assert r.status_code == 200 and r.json()["data"] == []
+    r = await api.get(EVENTS, owner.token, params={"starts_after": "2026-12-21T00:00:00"})
+    assert codes(r) == (422, "VALIDATION_ERROR")
 
 
 async def test_roles(api, owner):

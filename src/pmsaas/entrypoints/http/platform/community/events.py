@@ -137,6 +137,8 @@ class CommunityEventController(Controller):
         self, listing: Listing, starts_after: FromQuery[datetime | None] = None
     ) -> Paginated[EventOut]:
         ctx = listing.ctx
+        if starts_after is not None and starts_after.tzinfo is None:
+            raise ValidationFailed.single("starts_after", "must carry a time zone (e.g. 2026-12-01T00:00:00Z)")
         page = await events.list_events(uow=ctx.uow(), actor=ctx.actor, starts_after=starts_after, page=listing.page)
         return paginated(page, [EventOut.of(e) for e in page.items])
 
