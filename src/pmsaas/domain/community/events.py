@@ -117,15 +117,6 @@ async def list_events(
         return await uow.community_events.list(actor.org, EventFilter(homes, starts_after), page)
 
 
-async def delete_event(*, uow: CommunityUnitOfWork, clock: Clock, actor: Actor, event_id: UUID) -> None:
-    actor.require(MANAGE)
-    async with uow:
-        event = await uow.community_events.get(actor.org, event_id)
-        await uow.community_events.delete(actor.org, event_id)
-        uow.record(event_changed("community_event.deleted", event, clock.now()))
-        await uow.commit()
-
-
 def seats_of(event: CommunityEvent, registrations: list[Registration]) -> Seats:
     return Seats(
         capacity=event.capacity,

@@ -154,6 +154,29 @@ async def update_event(
     return event
 
 
+async def cancel_event(*, uow: CommunityNoticesUnitOfWork, clock: Clock, actor: Actor, event_id: UUID) -> None:
+    """DELETE: the event and its registrations go; everyone who held a seat or waited is told."""
+    actor.require(MANAGE)
+    now = clock.now()
+    async with uow:
+        event = await uow.community_events.get(actor.org, event_id, for_update=True)
+        registrations = await uow.event_registrations.of_event(actor.org, event_id)
+        await uow.community_events.delete(actor.org, event_id)
+        for r in registrations:
+            await notify(
+                uow,
+                actor.org,
+                r.user_id,
+                "community.event_cancelled",
+                f"Cancelled: {event.title}",
+                f"{event.title} on {event.starts_at.isoformat()} will not take place.",
+                now,
+                event_id=str(event.id),
+            )
+        uow.record(event_changed("community_event.deleted", event, now))
+        await uow.commit()
+
+
 async def due_event_reminders(*, uow: CommunityNoticesUnitOfWork, clock: Clock, organization_id: UUID) -> int:
     """Reminds every registered attendee of the organization's events starting within REMINDER_LEAD,
     once per (event, attendee): the registration keeps when it was reminded. How many were sent."""

@@ -69,6 +69,11 @@ async def test_wait_list_is_promoted_in_order_when_a_seat_frees(api, owner):
     a = (await api.get(f"{EVENTS}/{eid}/attendees", owner.token)).json()["data"]
     assert a["waitlist_count"] == 0 and a["registered_count"] == 3
 
+    # Cancelled: everyone registered hears of it, and the event is gone.
+    assert (await api.delete(f"{EVENTS}/{eid}", owner.token)).status_code == 204
+    assert any(n["type"] == "community.event_cancelled" for n in await inbox(api, late["token"]))
+    assert codes(await api.get(f"{EVENTS}/{eid}", people[2]["token"])) == (404, "RESOURCE_NOT_FOUND")
+
 
 async def test_confirmation_mail_carries_the_calendar_file(api, owner):
     pid = await new_property(api, owner)

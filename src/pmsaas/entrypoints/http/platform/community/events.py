@@ -162,7 +162,7 @@ class CommunityEventController(Controller):
         "/{event_id:uuid}", guards=[requires("community:manage")], status_code=HTTP_204_NO_CONTENT, summary="Cancel"
     )
     async def delete_event(self, ctx: Context, event_id: FromPath[UUID]) -> None:
-        await events.delete_event(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, event_id=event_id)
+        await community_notices.cancel_event(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, event_id=event_id)
 
     @post(
         "/{event_id:uuid}/register",
