@@ -112,6 +112,12 @@ class FakeDatabase:
     subscriptions: dict[UUID, Any] = field(default_factory=dict)  # organization id -> Subscription
     subscription_invoices: OrgTable[Any] = field(default_factory=OrgTable)
     organization_domains: OrgTable[Any] = field(default_factory=OrgTable)
+    community_events: OrgTable[Any] = field(default_factory=OrgTable)
+    # (event, user) -> (organization, Registration, reminded_at)
+    event_registrations: dict[tuple[UUID, UUID], Any] = field(default_factory=dict)
+    marketplace_listings: OrgTable[Any] = field(default_factory=OrgTable)
+    marketplace_contacts: dict[tuple[UUID, UUID, UUID], datetime] = field(default_factory=dict)  # (org, listing, buyer)
+    marketplace_images: list[Any] = field(default_factory=list)  # ListingImage
 
     _TABLES = (
         "organizations",
@@ -162,6 +168,11 @@ class FakeDatabase:
         "subscriptions",
         "subscription_invoices",
         "organization_domains",
+        "community_events",
+        "event_registrations",
+        "marketplace_listings",
+        "marketplace_contacts",
+        "marketplace_images",
     )
 
     def snapshot(self) -> dict[str, Any]:

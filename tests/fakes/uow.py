@@ -9,6 +9,7 @@ from typing import Any
 
 from fakes.audit import FakeAuditLog
 from fakes.billing import FakeBillingWriter
+from fakes.community import FakeEventRepository, FakeListingRepository, FakeRegistrationRepository, FakeResidents
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
     FakeBudgetRepository,
@@ -74,6 +75,7 @@ from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from fakes.tds import FakeTdsRepository
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
@@ -89,6 +91,7 @@ from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 
 class FakeUnitOfWork(
+    CommunityNoticesUnitOfWork,
     TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
@@ -164,6 +167,10 @@ class FakeUnitOfWork(
         self.plan_usage = FakePlanUsage(db_)
         self.domains = FakeDomainRepository(db_)
         self.verified_email_domains = FakeVerifiedEmailDomains(db_)
+        self.community_events = FakeEventRepository(db_)
+        self.event_registrations = FakeRegistrationRepository(db_)
+        self.marketplace_listings = FakeListingRepository(db_)
+        self.residents = FakeResidents(db_)
 
     def read_only(self) -> FakeUnitOfWork:
         return FakeReadOnlyUnitOfWork(self.db)

@@ -15,6 +15,8 @@ from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
+from pmsaas.adapters.sql.repositories.community.events import SqlEventRepository, SqlRegistrationRepository
+from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRepository, SqlResidents
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
@@ -74,6 +76,7 @@ from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringCh
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
@@ -149,10 +152,15 @@ _REPOSITORIES = (
     "verified_email_domains",
     "audit_log",
     "audit_events",
+    "community_events",
+    "event_registrations",
+    "marketplace_listings",
+    "residents",
 )
 
 
 class SqlUnitOfWork(
+    CommunityNoticesUnitOfWork,
     TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
     PropertiesUnitOfWork,
@@ -512,6 +520,22 @@ class SqlUnitOfWork(
     @cached_property
     def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection
         return SqlReportQueries(self.connection)
+
+    @cached_property
+    def community_events(self) -> SqlEventRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlEventRepository(self.connection)
+
+    @cached_property
+    def event_registrations(self) -> SqlRegistrationRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlRegistrationRepository(self.connection)
+
+    @cached_property
+    def marketplace_listings(self) -> SqlListingRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlListingRepository(self.connection)
+
+    @cached_property
+    def residents(self) -> SqlResidents:  # type: ignore[override]  # read-only: one per connection
+        return SqlResidents(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

@@ -24,9 +24,11 @@ from pmsaas.domain.shared.jobs import PLATFORM, JobRun, JobRuns, OrganizationSch
 
 BILLING_RUN = "billing_run"
 HOUSEKEEPING = "housekeeping"
+EVENT_REMINDERS = "event_reminders"  # community events starting within a day: once per (event, attendee)
 DEFAULT_BILLING_DAY = 1
 
 Work = Callable[[], Awaitable[dict[str, Any]]]
+OrganizationsWork = Callable[[list[UUID]], Awaitable[dict[str, Any]]]
 
 
 def billing_day(schedule: OrganizationSchedule) -> int:
@@ -75,11 +77,13 @@ async def run_due_jobs(
     uow_factory: Callable[[], RentBillingUnitOfWork],
     clock: Clock,
     housekeeping: Work,
+    reminders: OrganizationsWork | None = None,
 ) -> list[JobRun]:
     """Every job due now that no one has run for its period yet; returns the runs this call made."""
     made: list[JobRun] = []
     now = clock.now()
-    for schedule in await runs.schedules():
+    schedules = await runs.schedules()
+    for schedule in schedules:
         today = local_today(schedule, clock)
         if not is_billing_day(schedule, today):
             continue
@@ -94,6 +98,15 @@ async def run_due_jobs(
     hourly = JobRun(HOUSEKEEPING, PLATFORM, now.strftime("%Y-%m-%dT%H"), now)
     if (done := await once(runs, clock, hourly, housekeeping)) is not None:
         made.append(done)
+    if reminders is not None:
+        organizations = [s.organization_id for s in schedules]
+
+        async def remind() -> dict[str, Any]:
+            return await reminders(organizations)
+
+        run = JobRun(EVENT_REMINDERS, PLATFORM, now.strftime("%Y-%m-%dT%H"), now)
+        if (done := await once(runs, clock, run, remind)) is not None:
+            made.append(done)
     return made
 
 

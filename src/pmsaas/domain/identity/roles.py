@@ -72,6 +72,18 @@ _NOTIFICATIONS["PropertyManager"] = ("notification:*",)
 for _role, _grants in _NOTIFICATIONS.items():
     EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
 
+# Community (issue 16): residents (tenants, property owners) read events and the marketplace, register,
+# list items and remove their own ("community:create/update/delete", scoped to the caller by the use
+# cases); managers also run events and review reported listings ("community:manage").
+_RESIDENT = ("community:read", "community:create", "community:update", "community:delete")
+_COMMUNITY: dict[str, tuple[str, ...]] = {
+    "PropertyManager": ("community:*",),
+    "Tenant": _RESIDENT,
+    "PropertyOwner": _RESIDENT,
+}
+for _role, _grants in _COMMUNITY.items():
+    EXTENSIONS[_role] = EXTENSIONS.get(_role, ()) + _grants
+
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "SuperAdmin": "Operator of the platform: every permission in every organization.",
     "OrganizationOwner": "Owns the organization: settings, users, properties and everything in them.",
@@ -105,7 +117,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "maintenance": ("read", "create", "update", "delete", "assign"),
     "workorder": ("read", "create", "update", "delete"),
     "vendor": ("read", "create", "update", "delete"),
-    "community": ("read", "create", "update", "delete"),
+    "community": ("read", "create", "update", "delete", "manage"),
     "notification": ("read", "create", "update", "delete", "manage"),
     "webhook": ("read", "create", "update", "delete"),
     "apikey": ("read", "create", "delete"),

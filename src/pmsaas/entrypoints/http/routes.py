@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmsaas.entrypoints.http.platform.community.events import CommunityEventController
+from pmsaas.entrypoints.http.platform.community.marketplace import MarketplaceController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
@@ -100,4 +102,6 @@ CONTROLLERS: list[Any] = [
     BillingRunController,
     OAuthClientController,
     OAuthController,
+    CommunityEventController,
+    MarketplaceController,
 ]

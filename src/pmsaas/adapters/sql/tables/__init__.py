@@ -2,6 +2,7 @@
 
 from pmsaas.adapters.sql.tables import (
     api_keys,  # noqa: F401  (identity_api_keys)
+    community,  # noqa: F401  (community_*)
     financial,  # noqa: F401  (financial_*)
     identity,
     notifications,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from uuid import UUID
 
 from pmsaas.container import Container, in_process_jobs
+from pmsaas.domain.flows.community_notices import remind_organizations
 from pmsaas.domain.flows.scheduled_jobs import run_due_jobs
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
@@ -63,8 +65,13 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
     async def housekeeping() -> dict[str, Any]:
         return {"published_events": await c.housekeeping().purge_published_events(c.clock().now())}
 
+    async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
+        return await remind_organizations(uow_factory=c.uow, clock=c.clock(), organization_ids=organization_ids)
+
     with garbage_collector_paused():
-        made = await run_due_jobs(runs=c.job_runs(), uow_factory=c.uow, clock=c.clock(), housekeeping=housekeeping)
+        made = await run_due_jobs(
+            runs=c.job_runs(), uow_factory=c.uow, clock=c.clock(), housekeeping=housekeeping, reminders=reminders
+        )
     return [{"job": r.job, "organization_id": str(r.organization_id), "outcome": r.outcome.value} for r in made]
 
 

@@ -1,0 +1,1 @@
+"""/api/v1/community: events and the marketplace."""
