@@ -364,7 +364,7 @@ async def test_a_read_only_handler_gets_read_only_units_of_work_only(api, owner)
     )
     assert overlapped.opt.get("reads_only") is True
     scope: Any = {"type": "http", "route_handler": overlapped, "user": None, "headers": [], "app": api.client.app}
-    ctx = RequestContext(api.container, _Request(scope))
+    ctx = RequestContext(api.container, scope)  # the context reads the connection's ASGI scope
     name = f"Overlapped {uuid.uuid4().hex[:6]}"
     with pytest.raises((ReadOnlyUnitOfWorkWrite, sa.exc.DBAPIError)):
         async with ctx.uow() as uow:
@@ -372,11 +372,6 @@ async def test_a_read_only_handler_gets_read_only_units_of_work_only(api, owner)
             await uow.commit()
     async with api.container.uow() as uow:
         assert await uow.properties.find_by_name(org, name) is None
-
-
-class _Request:
-    def __init__(self, scope: Any) -> None:
-        self.scope = scope
 
 
 async def test_a_revoked_token_on_a_handler_that_may_write_runs_nothing(api, owner):
