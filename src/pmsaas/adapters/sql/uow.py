@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.compliance import SqlTenancyQueries
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
@@ -61,6 +62,7 @@ from pmsaas.adapters.sql.repositories.properties import (
 from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
@@ -125,6 +127,7 @@ _REPOSITORIES = (
     "recipients",
     "leases_to_bill",
     "reports",
+    "tenancies",
 )
 
 
@@ -140,6 +143,7 @@ class SqlUnitOfWork(
     OperationsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
+    ComplianceUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
@@ -446,6 +450,10 @@ class SqlUnitOfWork(
     @cached_property
     def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection
         return SqlReportQueries(self.connection)
+
+    @cached_property
+    def tenancies(self) -> SqlTenancyQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlTenancyQueries(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pmsaas.entrypoints.http.platform.compliance.ltb_forms import LtbFormController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
@@ -88,4 +89,5 @@ CONTROLLERS: list[Any] = [
     realtime_socket,
     JobController,
     BillingRunController,
+    LtbFormController,
 ]

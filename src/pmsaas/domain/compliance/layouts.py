@@ -1,0 +1,103 @@
+"""The compliance notices as printable documents, drawn by the same renderer as the invoices
+(``financial.documents.Document``: the printing vocabulary is shared, the drawing is not forked).
+Every figure comes from the notice, which comes from the ledger at a date: printing it again gives
+the same document."""
+
+from __future__ import annotations
+
+from pmsaas.domain.compliance import rules
+from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
+from pmsaas.domain.compliance.ports import Tenancy
+from pmsaas.domain.financial import document_text as T
+from pmsaas.domain.financial.documents import Document, Party, Table
+
+
+def _parties(tenancy: Tenancy) -> tuple[Party, ...]:
+    return (
+        Party("Landlord", tenancy.landlord_name, tenancy.landlord_address),
+        Party("Tenant", tenancy.tenant_name, tenancy.unit_address),
+    )
+
+
+def n4_document(notice: N4Notice) -> Document:
+    t = notice.tenancy
+    rows = tuple(
+        (
+            T.long_date(p.start),
+            T.long_date(p.end),
+            T.format_money(p.charged),
+            T.format_money(p.paid),
+            T.format_money(p.owing),
+        )
+        for p in notice.periods
+    )
+    days = (notice.earliest_termination_on - notice.served_on).days
+    source = rules.rule(f"on.n4.termination_days.{t.rent_period}", notice.served_on).source
+    number = f"N4 {t.unit_address[0]} {notice.served_on.isoformat()}"
+    return Document(
+        title="N4: Notice to End your Tenancy Early for Non-payment of Rent",
+        number="",
+        file_name=T.file_name("N4", number),
+        facts=(
+            ("Rental unit", ", ".join(t.unit_address)),
+            ("Date of service", T.long_date(notice.served_on)),
+            ("Rent owing as of", T.long_date(notice.as_of)),
+            ("Termination date", T.long_date(notice.termination_on)),
+        ),
+        parties=_parties(t),
+        tables=(
+            Table(
+                columns=("Period from", "Period to", "Rent charged", "Rent paid", "Rent owing"),
+                widths=(24, 24, 20, 20, 20),
+                numeric=(False, False, True, True, True),
+                rows=rows,
+                heading="Rent owing per rental period",
+            ),
+        ),
+        totals=((f"Total rent owing ({t.rent.currency})", T.format_money(notice.total_owing, symbol=True)),),
+        in_words=T.amount_in_words(notice.total_owing),
+        notes=(
+            f"The tenant must pay {T.format_money(notice.total_owing, symbol=True)} on or before "
+            f"{T.long_date(notice.termination_on)}, or move out, for this notice to be void.",
+            f"The termination date is at least {days} days after service for a {t.rent_period} tenancy ({source}).",
+            "Only rent is claimed: other charges on the tenant's account are not part of this notice.",
+        ),
+        signatory=t.landlord_name,
+    )
+
+
+def n1_document(notice: N1Notice) -> Document:
+    t = notice.tenancy
+    totals = [
+        ("Current rent", T.format_money(notice.current_rent)),
+        ("Increase", T.format_money(notice.increase)),
+        ("Increase (%)", f"{notice.increase_percent}%"),
+    ]
+    totals.append((f"New rent ({t.rent.currency})", T.format_money(notice.new_rent, symbol=True)))
+    guideline = rules.rule("on.n1.guideline_percent", notice.effective_on).source
+    notes = [f"Notice source: {rules.rule('on.n1.notice_days', notice.served_on).source}."]
+    if notice.guideline_applies and notice.maximum_rent is not None:
+        notes.append(
+            f"The {notice.effective_on.year} rent increase guideline is {notice.guideline_percent}% "
+            f"({guideline}); the new rent may not exceed {T.format_money(notice.maximum_rent, symbol=True)}."
+        )
+    else:
+        notes.append("The unit was first occupied residentially after 15 November 2018: the guideline does not apply.")
+    number = f"N1 {t.unit_address[0]} {notice.effective_on.isoformat()}"
+    return Document(
+        title="N1: Notice of Rent Increase",
+        number="",
+        file_name=T.file_name("N1", number),
+        facts=(
+            ("Rental unit", ", ".join(t.unit_address)),
+            ("Date of service", T.long_date(notice.served_on)),
+            ("New rent takes effect on", T.long_date(notice.effective_on)),
+            ("Rent period", t.rent_period),
+        ),
+        parties=_parties(t),
+        tables=(),
+        totals=tuple(totals),
+        in_words=T.amount_in_words(notice.new_rent),
+        notes=tuple(notes),
+        signatory=t.landlord_name,
+    )

@@ -1,0 +1,57 @@
+"""What the compliance documents read, through query ports (never another context's model): a
+tenancy's facts and its rent per rental period, as the books stand at a date."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Tenancy:
+    lease_id: UUID
+    tenant_id: UUID
+    tenant_name: str
+    landlord_name: str
+    landlord_address: tuple[str, ...]
+    unit_address: tuple[str, ...]  # unit, street, "city, province postal code"
+    province: str
+    country: str
+    rent: Money  # the lawful rent per period today
+    rent_period: str  # monthly | weekly | daily
+    start_date: date
+    year_built: int | None
+
+
+@dataclass(frozen=True)
+class RentPeriod:
+    """One rental period's rent as the ledger shows it at a date: charged on its invoice, and paid by
+    the settled payments received on or before that date."""
+
+    start: date
+    end: date
+    charged: Money
+    paid: Money
+
+    @property
+    def owing(self) -> Money:
+        return self.charged - self.paid
+
+
+class TenancyQueries(ABC):
+    @abstractmethod
+    async def tenancy(self, organization_id: UUID, lease_id: UUID) -> Tenancy:
+        """Raises NotFound for an unknown lease or one of another organization."""
+
+    @abstractmethod
+    async def rent_periods(self, organization_id: UUID, lease_id: UUID, as_of: date) -> list[RentPeriod]:
+        """The rent of each period invoiced on or before ``as_of`` (cancelled invoices excluded), oldest first."""
+
+
+class ComplianceUnitOfWork(UnitOfWork):
+    tenancies: TenancyQueries

@@ -1,0 +1,80 @@
+"""Every statutory rate, threshold and deadline the compliance documents apply, as effective-dated
+data: next year's rent-increase guideline is a new entry here, not a code change.
+
+Each entry names the law or announcement it comes from (``source``); docs/compliance.md explains
+them. ``rule(key, on)`` is the entry in force on a day: the latest ``effective_from`` not after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pmsaas.domain.shared.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    value: Decimal | int | date
+    effective_from: date
+    source: str
+
+
+_RTA = "Residential Tenancies Act, 2006, S.O. 2006, c. 17"
+RULES: tuple[Rule, ...] = (
+    # Ontario N4: the termination date of a notice for non-payment of rent (s.59(1)).
+    Rule("on.n4.termination_days.monthly", 14, date(2007, 1, 31), f"{_RTA}, s.59(1)(b)"),
+    Rule("on.n4.termination_days.weekly", 7, date(2007, 1, 31), f"{_RTA}, s.59(1)(a)"),
+    Rule("on.n4.termination_days.daily", 7, date(2007, 1, 31), f"{_RTA}, s.59(1)(a)"),
+    # Ontario N1: written notice of a rent increase (s.116(1)) and the 12-month rule (s.119(1)).
+    Rule("on.n1.notice_days", 90, date(2007, 1, 31), f"{_RTA}, s.116(1)"),
+    Rule("on.n1.months_between_increases", 12, date(2007, 1, 31), f"{_RTA}, s.119(1)"),
+    # The guideline (s.120) for increases taking effect in the calendar year.
+    Rule(
+        "on.n1.guideline_percent",
+        Decimal("2.5"),
+        date(2025, 1, 1),
+        f"{_RTA}, s.120; Ontario, '2025 rent increase guideline' (news release, 28 June 2024): 2.5%",
+    ),
+    Rule(
+        "on.n1.guideline_percent",
+        Decimal("2.1"),
+        date(2026, 1, 1),
+        f"{_RTA}, s.120; Ontario, '2026 rent increase guideline' (news release, June 2025): 2.1%",
+    ),
+    # Units first occupied residentially after 15 November 2018 are exempt from the guideline.
+    Rule(
+        "on.n1.guideline_exempt_after",
+        date(2018, 11, 15),
+        date(2018, 12, 6),
+        f"{_RTA}, s.6.1 (in force 6 December 2018)",
+    ),
+)
+
+
+def rule(key: str, on: date) -> Rule:
+    """The entry of ``key`` in force on ``on``; a day before the first one is out of the data's range."""
+    found = [r for r in RULES if r.key == key and r.effective_from <= on]
+    if not found:
+        raise ValidationFailed.single("date", f"no {key} rule is in force on {on.isoformat()}")
+    return max(found, key=lambda r: r.effective_from)
+
+
+def days(key: str, on: date) -> int:
+    value = rule(key, on).value
+    assert isinstance(value, int)
+    return value
+
+
+def percent(key: str, on: date) -> Decimal:
+    value = rule(key, on).value
+    assert isinstance(value, Decimal)
+    return value
+
+
+def day(key: str, on: date) -> date:
+    value = rule(key, on).value
+    assert isinstance(value, date)
+    return value
