@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
-from pmsaas.adapters.sql.queries.compliance import SqlTenancyQueries
+from pmsaas.adapters.sql.queries.compliance import SqlTenancyQueries, SqlUnitAccounts
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
@@ -128,6 +128,7 @@ _REPOSITORIES = (
     "leases_to_bill",
     "reports",
     "tenancies",
+    "unit_accounts",
 )
 
 
@@ -454,6 +455,10 @@ class SqlUnitOfWork(
     @cached_property
     def tenancies(self) -> SqlTenancyQueries:  # type: ignore[override]  # read-only: one per connection
         return SqlTenancyQueries(self.connection)
+
+    @cached_property
+    def unit_accounts(self) -> SqlUnitAccounts:  # type: ignore[override]  # read-only: one per connection
+        return SqlUnitAccounts(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pmsaas.domain.compliance import rules
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.compliance.ports import Tenancy
+from pmsaas.domain.compliance.status_certificate import StatusCertificate
 from pmsaas.domain.financial import document_text as T
 from pmsaas.domain.financial.documents import Document, Party, Table
 
@@ -100,4 +101,52 @@ def n1_document(notice: N1Notice) -> Document:
         in_words=T.amount_in_words(notice.new_rent),
         notes=tuple(notes),
         signatory=t.landlord_name,
+    )
+
+
+def status_certificate_document(c: StatusCertificate) -> Document:
+    a = c.account
+    facts = [
+        ("Unit", ", ".join(a.unit_address)),
+        ("Requested on", T.long_date(c.requested_on)),
+        ("Figures as of", T.long_date(c.as_of)),
+        ("To be delivered by", T.long_date(c.due_by)),
+    ]
+    parties = [Party("Corporation", a.corporation_name, a.corporation_address)]
+    if a.owner_name:
+        parties.append(Party("Owner", a.owner_name, a.unit_address))
+    tables = []
+    if c.budget is not None:
+        b = c.budget
+        rows = tuple((name, T.format_money(figure)) for name, figure in b.categories)
+        tables.append(
+            Table(
+                columns=("Budget category", "Amount"),
+                widths=(70, 30),
+                numeric=(False, True),
+                rows=(*rows, ("Total budget", T.format_money(b.total))),
+                heading=f"Budget: {b.name} ({T.long_date(b.period_start)} to {T.long_date(b.period_end)})",
+            )
+        )
+    totals = [("Common expenses (monthly)", T.format_money(a.common_expenses))]
+    if c.reserve_fund is not None:
+        totals.append(("Reserve fund contribution (budget)", T.format_money(c.reserve_fund)))
+    totals.append(("Arrears of the unit", T.format_money(c.arrears)))
+    totals.append((f"Certificate fee ({c.fee.currency})", T.format_money(c.fee, symbol=True)))
+    notes = [f"Fee: {c.fee_basis}."]
+    if c.kind == "bc_form_b":
+        notes.append(f"Copies: {c.pages} page(s).")
+    if not c.arrears.is_positive:
+        notes.append("The owner owes nothing to the corporation on the date of the figures.")
+    return Document(
+        title=c.title,
+        number="",
+        file_name=T.file_name(c.title.split(":")[0], f"{a.unit_address[0]} {c.as_of.isoformat()}"),
+        facts=tuple(facts),
+        parties=tuple(parties),
+        tables=tuple(tables),
+        totals=tuple(totals),
+        in_words=T.amount_in_words(c.fee),
+        notes=tuple(notes),
+        signatory=a.corporation_name,
     )

@@ -4,23 +4,14 @@ the same request on the same ledger gives the same notice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from pmsaas.domain.compliance import layouts
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice, n1_notice, n4_notice
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
-from pmsaas.domain.financial.ports import DocumentRenderer
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
-
-
-@dataclass(frozen=True)
-class PrintedNotice:
-    file_name: str
-    content: bytes  # application/pdf
 
 
 def _managers_only(actor: Actor, lease_id: UUID) -> None:
@@ -62,8 +53,3 @@ async def issue_n1(
     return n1_notice(
         tenancy, served_on=served_on, effective_on=effective_on, new_rent=new_rent, first_occupied_on=first_occupied_on
     )
-
-
-async def print_notice(notice: N4Notice | N1Notice, renderer: DocumentRenderer) -> PrintedNotice:
-    document = layouts.n4_document(notice) if isinstance(notice, N4Notice) else layouts.n1_document(notice)
-    return PrintedNotice(document.file_name, await renderer.render(document))

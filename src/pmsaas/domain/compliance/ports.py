@@ -53,5 +53,48 @@ class TenancyQueries(ABC):
         """The rent of each period invoiced on or before ``as_of`` (cancelled invoices excluded), oldest first."""
 
 
+@dataclass(frozen=True)
+class UnitAccount:
+    """A condominium or strata unit and its owner's account as the ledger stood on a date."""
+
+    unit_id: UUID
+    property_id: UUID
+    unit_address: tuple[str, ...]
+    province: str
+    country: str
+    corporation_name: str
+    corporation_address: tuple[str, ...]
+    owner_name: str | None  # None: no owner account (no lease) on the unit
+    common_expenses: Money  # a month's contribution billed to the unit
+    balance: Money  # the owner's receivable at the date: > 0 owed, < 0 paid ahead
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    name: str
+    period_start: date
+    period_end: date
+    currency: str
+    categories: tuple[tuple[str, Money], ...]
+
+    @property
+    def total(self) -> Money:
+        total = Money.zero(self.currency)
+        for _, figure in self.categories:
+            total = total + figure
+        return total
+
+
+class UnitAccounts(ABC):
+    @abstractmethod
+    async def account(self, organization_id: UUID, unit_id: UUID, as_of: date) -> UnitAccount:
+        """Raises NotFound for an unknown unit or one of another organization."""
+
+    @abstractmethod
+    async def budget(self, organization_id: UUID, property_id: UUID, on: date) -> BudgetView | None:
+        """The budget covering ``on``: the property's own, else the organization's."""
+
+
 class ComplianceUnitOfWork(UnitOfWork):
     tenancies: TenancyQueries
+    unit_accounts: UnitAccounts

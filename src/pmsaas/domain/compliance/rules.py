@@ -23,6 +23,9 @@ class Rule:
 
 
 _RTA = "Residential Tenancies Act, 2006, S.O. 2006, c. 17"
+_CONDO = "Condominium Act, 1998, S.O. 1998, c. 19"
+_SPA = "Strata Property Act, S.B.C. 1998, c. 43"
+_SPR = "Strata Property Regulation, B.C. Reg. 43/2000"
 RULES: tuple[Rule, ...] = (
     # Ontario N4: the termination date of a notice for non-payment of rent (s.59(1)).
     Rule("on.n4.termination_days.monthly", 14, date(2007, 1, 31), f"{_RTA}, s.59(1)(b)"),
@@ -51,6 +54,20 @@ RULES: tuple[Rule, ...] = (
         date(2018, 12, 6),
         f"{_RTA}, s.6.1 (in force 6 December 2018)",
     ),
+    # Ontario condominium status certificate.
+    Rule(
+        "on.status_certificate.days", 10, date(2001, 5, 5), f"{_CONDO}, s.76(1): within 10 days of the request and fee"
+    ),
+    Rule(
+        "on.status_certificate.fee_cap",
+        Decimal("100.00"),
+        date(2017, 11, 1),
+        "O. Reg. 48/01 (General) under the Condominium Act, 1998: at most $100, HST included",
+    ),
+    # British Columbia strata: Form B, information certificate.
+    Rule("bc.form_b.days", 7, date(2000, 7, 1), f"{_SPA}, s.59(1): within one week of the request"),
+    Rule("bc.form_b.fee", Decimal("35.00"), date(2000, 7, 1), f"{_SPR}, s.6.4(2): at most $35 for a Form B"),
+    Rule("bc.form_b.fee_per_page", Decimal("0.25"), date(2000, 7, 1), f"{_SPR}, s.6.4(2): plus $0.25 a page of copies"),
 )
 
 
@@ -78,3 +95,7 @@ def day(key: str, on: date) -> date:
     value = rule(key, on).value
     assert isinstance(value, date)
     return value
+
+
+def amount(key: str, on: date) -> Decimal:
+    return percent(key, on)  # a Decimal entry: money in the document's currency

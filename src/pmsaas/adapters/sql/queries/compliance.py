@@ -12,10 +12,27 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.adapters.sql.tables.financial import invoice_lines, invoices, payment_allocations, payments
+from pmsaas.adapters.sql.tables.financial import (
+    accounts,
+    budget_categories,
+    budgets,
+    invoice_lines,
+    invoices,
+    journal_entries,
+    journal_lines,
+    payment_allocations,
+    payments,
+)
 from pmsaas.adapters.sql.tables.organizations import organizations
-from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
-from pmsaas.domain.compliance.ports import RentPeriod, Tenancy, TenancyQueries
+from pmsaas.adapters.sql.tables.properties import leases, properties, recurring_charges, tenants, units
+from pmsaas.domain.compliance.ports import (
+    BudgetView,
+    RentPeriod,
+    Tenancy,
+    TenancyQueries,
+    UnitAccount,
+    UnitAccounts,
+)
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
 
@@ -115,3 +132,106 @@ def _tenancy(row: Any) -> Tenancy:
         start_date=row.start_date,
         year_built=row.year_built,
     )
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in str(text or "").splitlines() if x.strip())
+
+
+class SqlUnitAccounts(UnitAccounts):
+    """A unit's owner account: its lease (the one in force on the date, else the latest), the
+    monthly contributions billed on it, and its receivable in the journal up to the date."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def account(self, organization_id: UUID, unit_id: UUID, as_of: date) -> UnitAccount:
+        u, p, o = units, properties, organizations
+        query = (
+            sa.select(u.c.id, u.c.name.label("unit_name"), u.c.property_id, p.c.name.label("property_name"))
+            .add_columns(p.c.street, p.c.city, p.c.province, p.c.postal_code, p.c.country)
+            .add_columns(o.c.name.label("corporation"), o.c.extra_settings, o.c.currency)
+            .select_from(u.join(p, p.c.id == u.c.property_id).join(o, o.c.id == u.c.organization_id))
+            .where(u.c.organization_id == organization_id, u.c.id == unit_id)
+            .where(u.c.deleted_at.is_(None), p.c.deleted_at.is_(None))
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            raise NotFound("unit", unit_id)
+        lease = await self._lease(organization_id, unit_id, as_of)
+        currency = lease.currency if lease is not None else row.currency
+        common = balance = 0
+        if lease is not None:
+            common = int(lease.rent_minor) + await self._monthly_charges(organization_id, lease.id, as_of)
+            balance = await self._balance(organization_id, lease.id, as_of)
+        return UnitAccount(
+            unit_id=row.id,
+            property_id=row.property_id,
+            unit_address=(
+                f"{row.unit_name}, {row.property_name}",
+                row.street,
+                f"{row.city}, {row.province} {row.postal_code}",
+            ),
+            province=row.province,
+            country=row.country,
+            corporation_name=row.corporation,
+            corporation_address=_lines((row.extra_settings or {}).get("address")),
+            owner_name=lease.owner_name if lease is not None else None,
+            common_expenses=Money.from_minor(common, currency),
+            balance=Money.from_minor(balance, currency),
+        )
+
+    async def _lease(self, organization_id: UUID, unit_id: UUID, as_of: date) -> Any:
+        le, t = leases, tenants
+        query = (
+            sa.select(le.c.id, le.c.rent_minor, le.c.currency, le.c.status, t.c.name.label("owner_name"))
+            .select_from(le.join(t, t.c.id == le.c.tenant_id))
+            .where(le.c.organization_id == organization_id, le.c.unit_id == unit_id, le.c.start_date <= as_of)
+            .where(le.c.status != "draft")
+            .order_by(le.c.start_date.desc(), le.c.created_at.desc())
+        )
+        rows = (await self._conn.execute(query)).all()
+        active = [r for r in rows if r.status == "active"]
+        chosen = active or list(rows)
+        return chosen[0] if chosen else None
+
+    async def _monthly_charges(self, organization_id: UUID, lease_id: UUID, as_of: date) -> int:
+        rc = recurring_charges
+        query = sa.select(sa.func.coalesce(sa.func.sum(rc.c.amount_minor), 0)).where(
+            rc.c.organization_id == organization_id,
+            rc.c.lease_id == lease_id,
+            rc.c.kind.in_(("maintenance", "cam")),
+            rc.c.frequency == "monthly",
+            rc.c.start_date <= as_of,
+            sa.or_(rc.c.end_date.is_(None), rc.c.end_date >= as_of),
+        )
+        return int((await self._conn.execute(query)).scalar_one())
+
+    async def _balance(self, organization_id: UUID, lease_id: UUID, as_of: date) -> int:
+        je, jl, a = journal_entries, journal_lines, accounts
+        query = (
+            sa.select(sa.func.coalesce(sa.func.sum(jl.c.amount_minor), 0))
+            .select_from(jl.join(je, je.c.id == jl.c.entry_id).join(a, a.c.id == jl.c.account_id))
+            .where(jl.c.organization_id == organization_id, jl.c.lease_id == lease_id)
+            .where(a.c.key.startswith("ar:"), je.c.entry_date <= as_of)
+        )
+        return int((await self._conn.execute(query)).scalar_one())
+
+    async def budget(self, organization_id: UUID, property_id: UUID, on: date) -> BudgetView | None:
+        b, c = budgets, budget_categories
+        query = (
+            sa.select(b.c.id, b.c.name, b.c.period_start, b.c.period_end, b.c.currency, b.c.property_id)
+            .where(b.c.organization_id == organization_id, b.c.period_start <= on, b.c.period_end >= on)
+            .where(sa.or_(b.c.property_id == property_id, b.c.property_id.is_(None)))
+        )
+        found = sorted((await self._conn.execute(query)).all(), key=lambda r: (r.property_id is None, r.period_start))
+        if not found:
+            return None
+        chosen = found[0]
+        lines = await self._conn.execute(
+            sa.select(c.c.name, c.c.amount_minor, c.c.currency)
+            .where(c.c.organization_id == organization_id, c.c.budget_id == chosen.id)
+            .order_by(c.c.position)
+        )
+        categories = tuple((r.name, Money.from_minor(int(r.amount_minor), r.currency)) for r in lines)
+        return BudgetView(chosen.name, chosen.period_start, chosen.period_end, chosen.currency, categories)

@@ -24,10 +24,8 @@ from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import ok
+from pmsaas.entrypoints.http.platform.compliance.common import answer
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
-
-PDF = "application/pdf"
 
 
 class LtbFormIn(Input):
@@ -120,10 +118,6 @@ def _required(value: Any, name: str, form: str) -> Any:
     return value
 
 
-def _wants_pdf(accept: str | None) -> bool:
-    return bool(accept) and PDF in (accept or "").lower()
-
-
 class LtbFormController(Controller):
     path = "/api/v1/financial"
     tags = ["Compliance: Ontario LTB notices"]
@@ -136,7 +130,10 @@ class LtbFormController(Controller):
         summary="An Ontario N4 (non-payment of rent) or N1 (rent increase) from the tenant ledger, as JSON or PDF",
     )
     async def ltb_form(
-        self, ctx: Context, data: JSONBody[LtbFormIn], accept: Annotated[str | None, HeaderParameter(name="Accept")] = None
+        self,
+        ctx: Context,
+        data: JSONBody[LtbFormIn],
+        accept: Annotated[str | None, HeaderParameter(name="Accept")] = None,
     ) -> Response[Any]:
         notice: N4Notice | N1Notice
         if data.form == "N4":
@@ -159,11 +156,4 @@ class LtbFormController(Controller):
                 new_rent=new_rent,
                 first_occupied_on=data.unit_first_occupied_on,
             )
-        if _wants_pdf(accept):
-            printed = await ltb_forms.print_notice(notice, ctx.document_renderer)
-            return Response(
-                printed.content,
-                media_type=PDF,
-                headers={"Content-Disposition": f'attachment; filename="{printed.file_name}"'},
-            )
-        return Response(ok(LtbFormOut.of(notice, data.form)))
+        return await answer(notice, LtbFormOut.of(notice, data.form), accept=accept, renderer=ctx.document_renderer)
