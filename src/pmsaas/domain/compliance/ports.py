@@ -95,6 +95,27 @@ class UnitAccounts(ABC):
         """The budget covering ``on``: the property's own, else the organization's."""
 
 
+@dataclass(frozen=True)
+class TaxedLine:
+    """One line of an issued invoice: its value before tax and the taxes charged on it."""
+
+    issued_on: date
+    province: str  # the property's: where a supply of real property is made
+    amount: Money
+    taxes: tuple[tuple[str, Money, str], ...]  # head (GST, HST, QST, PST), amount, payable_by
+
+
+class SalesTaxQueries(ABC):
+    @abstractmethod
+    async def taxed_lines(self, organization_id: UUID, start: date, end: date) -> list[TaxedLine]:
+        """The lines of invoices issued from ``start`` to ``end`` (drafts and cancelled ones excluded)."""
+
+    @abstractmethod
+    async def currency(self, organization_id: UUID) -> str:
+        """The currency the organization keeps its books in."""
+
+
 class ComplianceUnitOfWork(UnitOfWork):
     tenancies: TenancyQueries
     unit_accounts: UnitAccounts
+    sales_tax: SalesTaxQueries

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmsaas.entrypoints.http.platform.compliance.ltb_forms import LtbFormController
+from pmsaas.entrypoints.http.platform.compliance.provincial_reports import ProvincialReportController
 from pmsaas.entrypoints.http.platform.compliance.status_certificates import StatusCertificateController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
@@ -92,4 +93,5 @@ CONTROLLERS: list[Any] = [
     BillingRunController,
     LtbFormController,
     StatusCertificateController,
+    ProvincialReportController,
 ]

@@ -28,6 +28,8 @@ from pmsaas.adapters.sql.tables.properties import leases, properties, recurring_
 from pmsaas.domain.compliance.ports import (
     BudgetView,
     RentPeriod,
+    SalesTaxQueries,
+    TaxedLine,
     Tenancy,
     TenancyQueries,
     UnitAccount,
@@ -235,3 +237,40 @@ class SqlUnitAccounts(UnitAccounts):
         )
         categories = tuple((r.name, Money.from_minor(int(r.amount_minor), r.currency)) for r in lines)
         return BudgetView(chosen.name, chosen.period_start, chosen.period_end, chosen.currency, categories)
+
+
+class SqlSalesTaxQueries(SalesTaxQueries):
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def taxed_lines(self, organization_id: UUID, start: date, end: date) -> list[TaxedLine]:
+        i, line, le, p = invoices, invoice_lines, leases, properties
+        query = (
+            sa.select(i.c.issue_date, p.c.province, line.c.amount_minor, line.c.currency, line.c.taxes)
+            .select_from(
+                i.join(line, line.c.invoice_id == i.c.id)
+                .join(le, le.c.id == i.c.lease_id)
+                .join(p, p.c.id == le.c.property_id)
+            )
+            .where(i.c.organization_id == organization_id, line.c.organization_id == organization_id)
+            .where(le.c.organization_id == organization_id, i.c.status.in_(_BILLED))
+            .where(i.c.issue_date >= start, i.c.issue_date <= end)
+            .order_by(i.c.issue_date, i.c.id, line.c.position)
+        )
+        return [
+            TaxedLine(
+                issued_on=r.issue_date,
+                province=r.province,
+                amount=Money.from_minor(int(r.amount_minor), r.currency),
+                taxes=tuple(
+                    (str(t["tax"]), Money.from_minor(int(t["amount_minor"]), r.currency), str(t["payable_by"]))
+                    for t in (r.taxes or [])
+                ),
+            )
+            for r in (await self._conn.execute(query)).all()
+        ]
+
+    async def currency(self, organization_id: UUID) -> str:
+        o = organizations
+        query = sa.select(o.c.currency).where(o.c.id == organization_id)
+        return str((await self._conn.execute(query)).scalar_one())
