@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
-from pmsaas.adapters.sql.queries.compliance import SqlSalesTaxQueries, SqlTenancyQueries, SqlUnitAccounts
+from pmsaas.adapters.sql.queries.compliance import (
+    SqlSalesTaxQueries,
+    SqlSocietyQueries,
+    SqlTenancyQueries,
+    SqlUnitAccounts,
+)
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
@@ -130,6 +135,7 @@ _REPOSITORIES = (
     "tenancies",
     "unit_accounts",
     "sales_tax",
+    "societies",
 )
 
 
@@ -464,6 +470,10 @@ class SqlUnitOfWork(
     @cached_property
     def sales_tax(self) -> SqlSalesTaxQueries:  # type: ignore[override]  # read-only: one per connection
         return SqlSalesTaxQueries(self.connection)
+
+    @cached_property
+    def societies(self) -> SqlSocietyQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlSocietyQueries(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

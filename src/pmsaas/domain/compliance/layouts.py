@@ -8,6 +8,7 @@ from __future__ import annotations
 from pmsaas.domain.compliance import rules
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.compliance.ports import Tenancy
+from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
 from pmsaas.domain.financial import document_text as T
 from pmsaas.domain.financial.documents import Document, Party, Table
@@ -149,4 +150,42 @@ def status_certificate_document(c: StatusCertificate) -> Document:
         in_words=T.amount_in_words(c.fee),
         notes=tuple(notes),
         signatory=a.corporation_name,
+    )
+
+
+def society_filing_document(f: SocietyFiling) -> Document:
+    p, b = f.particulars, f.books
+    agm = T.long_date(p.agm_date) if p.agm_date else "Not held"
+    audit = p.audit_status.replace("_", " ").capitalize()
+    if p.audit_completed_on:
+        audit = f"{audit} on {T.long_date(p.audit_completed_on)}"
+    rows = (
+        ("Members", str(b.members)),
+        ("Construction cost", T.format_money(p.construction_cost)),
+        ("Sinking fund required (minimum)", T.format_money(f.sinking_fund_required)),
+        ("Sinking fund contributions", T.format_money(b.sinking_fund)),
+        ("Repairs and maintenance fund contributions", T.format_money(b.repairs_fund)),
+        ("Audit", audit),
+        ("Audit due by", T.long_date(f.audit_due_by)),
+        ("Annual general meeting", agm),
+        ("AGM due by", T.long_date(f.agm_due_by)),
+    )
+    title = "Annual Return of a Co-operative Housing Society"
+    return Document(
+        title=title,
+        number=p.registration_number,
+        file_name=T.file_name("Society Filing", f"{p.registration_number} {p.financial_year}"),
+        facts=(
+            ("Registration no.", p.registration_number),
+            ("Registrar's office", p.registrar_office),
+            ("Bye-laws version", p.bye_laws_version),
+            ("Financial year", f"{T.long_date(f.year_start)} to {T.long_date(f.year_end)}"),
+            ("Compliance status", f.compliance_status.replace("_", " ")),
+        ),
+        parties=(Party("Society", b.society_name, b.address),),
+        tables=(Table(("Item", "Figure"), (70, 30), (False, True), rows, heading="The year's items"),),
+        totals=(("Sinking fund contributions", T.format_money(b.sinking_fund, symbol=True)),),
+        in_words=T.amount_in_words(b.sinking_fund),
+        notes=(*(f"Finding: {x}" for x in f.findings), *(f"Source: {s}" for s in f.sources)),
+        signatory=b.society_name,
     )

@@ -115,7 +115,28 @@ class SalesTaxQueries(ABC):
         """The currency the organization keeps its books in."""
 
 
+@dataclass(frozen=True)
+class SocietyBooks:
+    """A housing society's property and what its books show for a financial year."""
+
+    property_id: UUID
+    society_name: str
+    address: tuple[str, ...]
+    country: str
+    is_housing_society: bool  # the organization bills its members as a society
+    members: int  # members holding a flat (a live lease) at the year's end
+    sinking_fund: Money  # contributions billed in the year to the sinking fund
+    repairs_fund: Money  # contributions billed in the year to the repairs and maintenance fund
+
+
+class SocietyQueries(ABC):
+    @abstractmethod
+    async def books(self, organization_id: UUID, property_id: UUID, start: date, end: date) -> SocietyBooks:
+        """Raises NotFound for an unknown property or one of another organization."""
+
+
 class ComplianceUnitOfWork(UnitOfWork):
     tenancies: TenancyQueries
     unit_accounts: UnitAccounts
     sales_tax: SalesTaxQueries
+    societies: SocietyQueries

@@ -26,6 +26,8 @@ _RTA = "Residential Tenancies Act, 2006, S.O. 2006, c. 17"
 _CONDO = "Condominium Act, 1998, S.O. 1998, c. 19"
 _SPA = "Strata Property Act, S.B.C. 1998, c. 43"
 _SPR = "Strata Property Regulation, B.C. Reg. 43/2000"
+_MCS = "Maharashtra Co-operative Societies Act, 1960"
+_BYE_LAWS = "Model Bye-laws of a Co-operative Housing Society (Maharashtra)"
 RULES: tuple[Rule, ...] = (
     # Ontario N4: the termination date of a notice for non-payment of rent (s.59(1)).
     Rule("on.n4.termination_days.monthly", 14, date(2007, 1, 31), f"{_RTA}, s.59(1)(b)"),
@@ -68,6 +70,25 @@ RULES: tuple[Rule, ...] = (
     Rule("bc.form_b.days", 7, date(2000, 7, 1), f"{_SPA}, s.59(1): within one week of the request"),
     Rule("bc.form_b.fee", Decimal("35.00"), date(2000, 7, 1), f"{_SPR}, s.6.4(2): at most $35 for a Form B"),
     Rule("bc.form_b.fee_per_page", Decimal("0.25"), date(2000, 7, 1), f"{_SPR}, s.6.4(2): plus $0.25 a page of copies"),
+    # Indian co-operative housing society (Maharashtra).
+    Rule(
+        "in_mh.society.sinking_fund_percent",
+        Decimal("0.25"),
+        date(2014, 1, 1),
+        f"{_BYE_LAWS}: sinking fund at least 0.25% a year of the construction cost of each flat",
+    ),
+    Rule(
+        "in_mh.society.agm_months",
+        6,
+        date(2013, 2, 14),
+        f"{_MCS}, s.75(1): the AGM within six months of the year's close",
+    ),
+    Rule(
+        "in_mh.society.audit_months",
+        4,
+        date(2013, 2, 14),
+        f"{_MCS}, s.81(1): the audit within four months of the year's close",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pmsaas.entrypoints.http.platform.compliance.ltb_forms import LtbFormController
 from pmsaas.entrypoints.http.platform.compliance.provincial_reports import ProvincialReportController
+from pmsaas.entrypoints.http.platform.compliance.society_filings import SocietyFilingController
 from pmsaas.entrypoints.http.platform.compliance.status_certificates import StatusCertificateController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
@@ -94,4 +95,5 @@ CONTROLLERS: list[Any] = [
     LtbFormController,
     StatusCertificateController,
     ProvincialReportController,
+    SocietyFilingController,
 ]

@@ -29,6 +29,8 @@ from pmsaas.domain.compliance.ports import (
     BudgetView,
     RentPeriod,
     SalesTaxQueries,
+    SocietyBooks,
+    SocietyQueries,
     TaxedLine,
     Tenancy,
     TenancyQueries,
@@ -274,3 +276,62 @@ class SqlSalesTaxQueries(SalesTaxQueries):
         o = organizations
         query = sa.select(o.c.currency).where(o.c.id == organization_id)
         return str((await self._conn.execute(query)).scalar_one())
+
+
+class SqlSocietyQueries(SocietyQueries):
+    """A society's books for a year. The funds are told apart by the invoice line's description
+    ("Sinking fund", "Repairs and maintenance fund"): the society bills each as its own line."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def books(self, organization_id: UUID, property_id: UUID, start: date, end: date) -> SocietyBooks:
+        p, o = properties, organizations
+        query = (
+            sa.select(p.c.id, p.c.name, p.c.street, p.c.city, p.c.province, p.c.postal_code, p.c.country)
+            .add_columns(o.c.name.label("society"), o.c.extra_settings, o.c.currency)
+            .select_from(p.join(o, o.c.id == p.c.organization_id))
+            .where(p.c.organization_id == organization_id, p.c.id == property_id, p.c.deleted_at.is_(None))
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            raise NotFound("property", property_id)
+        extra = row.extra_settings or {}
+        sinking, repairs = await self._funds(organization_id, property_id, start, end)
+        return SocietyBooks(
+            property_id=row.id,
+            society_name=row.society,
+            address=(row.name, row.street, f"{row.city}, {row.province} {row.postal_code}"),
+            country=row.country,
+            is_housing_society=bool(extra.get("is_housing_society", False)),
+            members=await self._members(organization_id, property_id, end),
+            sinking_fund=Money.from_minor(sinking, row.currency),
+            repairs_fund=Money.from_minor(repairs, row.currency),
+        )
+
+    async def _members(self, organization_id: UUID, property_id: UUID, end: date) -> int:
+        le = leases
+        query = sa.select(sa.func.count(sa.distinct(le.c.tenant_id))).where(
+            le.c.organization_id == organization_id,
+            le.c.property_id == property_id,
+            le.c.status != "draft",
+            le.c.start_date <= end,
+            sa.or_(le.c.ended_on.is_(None), le.c.ended_on > end),
+            sa.or_(le.c.terminated_on.is_(None), le.c.terminated_on > end),
+        )
+        return int((await self._conn.execute(query)).scalar_one())
+
+    async def _funds(self, organization_id: UUID, property_id: UUID, start: date, end: date) -> tuple[int, int]:
+        i, line, le = invoices, invoice_lines, leases
+        text = sa.func.lower(line.c.description)
+        fund = sa.case((text.contains("sinking"), "sinking"), (text.contains("repair"), "repairs"), else_="other")
+        query = (
+            sa.select(fund.label("fund"), sa.func.sum(line.c.amount_minor).label("minor"))
+            .select_from(i.join(line, line.c.invoice_id == i.c.id).join(le, le.c.id == i.c.lease_id))
+            .where(i.c.organization_id == organization_id, line.c.organization_id == organization_id)
+            .where(le.c.organization_id == organization_id, le.c.property_id == property_id)
+            .where(i.c.status.in_(_BILLED), i.c.issue_date >= start, i.c.issue_date <= end)
+            .group_by(fund)
+        )
+        sums = {r.fund: int(r.minor or 0) for r in (await self._conn.execute(query)).all()}
+        return sums.get("sinking", 0), sums.get("repairs", 0)

@@ -8,6 +8,7 @@ from litestar import Response
 
 from pmsaas.domain.compliance import printing
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
+from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
 from pmsaas.domain.financial.ports import DocumentRenderer
 from pmsaas.entrypoints.http.envelope import ok
@@ -20,7 +21,11 @@ def wants_pdf(accept: str | None) -> bool:
 
 
 async def answer(
-    record: N4Notice | N1Notice | StatusCertificate, data: Any, *, accept: str | None, renderer: DocumentRenderer
+    record: N4Notice | N1Notice | StatusCertificate | SocietyFiling,
+    data: Any,
+    *,
+    accept: str | None,
+    renderer: DocumentRenderer,
 ) -> Response[Any]:
     """The figures in the envelope, or (``Accept: application/pdf``) the same figures printed."""
     if not wants_pdf(accept):
