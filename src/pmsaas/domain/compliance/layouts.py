@@ -8,10 +8,12 @@ from __future__ import annotations
 from pmsaas.domain.compliance import rules
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.compliance.ports import Tenancy
+from pmsaas.domain.compliance.provincial_reports import ProvincialReport
 from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
 from pmsaas.domain.financial import document_text as T
 from pmsaas.domain.financial.documents import Document, Party, Table
+from pmsaas.domain.shared.money import Money
 
 
 def _parties(tenancy: Tenancy) -> tuple[Party, ...]:
@@ -188,4 +190,46 @@ def society_filing_document(f: SocietyFiling) -> Document:
         in_words=T.amount_in_words(b.sinking_fund),
         notes=(*(f"Finding: {x}" for x in f.findings), *(f"Source: {s}" for s in f.sources)),
         signatory=b.society_name,
+    )
+
+
+def provincial_report_document(r: ProvincialReport) -> Document:
+    f = T.format_money
+    gst_rows = tuple(
+        (x.period, x.province, f(x.line_101), f(x.line_103), f(x.line_106), f(x.line_109)) for x in r.gst_hst
+    )
+    qst_rows = tuple((x.period, f(x.sales), f(x.qst_collected), f(x.input_tax_refunds), f(x.net_qst)) for x in r.qst)
+    tables = [
+        Table(
+            columns=("Period", "Province", "101 Sales", "103 Collected", "106 ITCs", "109 Net tax"),
+            widths=(16, 14, 22, 22, 18, 22),
+            numeric=(False, False, True, True, True, True),
+            rows=gst_rows or (("None", "", "", "", "", ""),),
+            heading="GST/HST return lines (form GST34)",
+        )
+    ]
+    if qst_rows:
+        tables.append(
+            Table(
+                columns=("Period", "Sales", "QST collected", "Input tax refunds", "Net QST"),
+                widths=(16, 24, 24, 24, 24),
+                numeric=(False, True, True, True, True),
+                rows=qst_rows,
+                heading="Quebec sales tax (Revenu Québec)",
+            )
+        )
+    net = Money.zero(r.currency)
+    for x in r.gst_hst:
+        net = net + x.line_109
+    span = f"{r.start.isoformat()} {r.end.isoformat()}"
+    return Document(
+        title="GST/HST and QST Return Figures",
+        number="",
+        file_name=T.file_name("Sales Tax Returns", span),
+        facts=(("Reporting periods", f"{T.long_date(r.start)} to {T.long_date(r.end)}"), ("Currency", r.currency)),
+        parties=(),
+        tables=tuple(tables),
+        totals=((f"Net GST/HST for the periods ({r.currency})", T.format_money(net, symbol=True)),),
+        in_words=T.amount_in_words(net),
+        notes=("Line 106 is nil: the books record no GST/HST paid on expenses.",),
     )

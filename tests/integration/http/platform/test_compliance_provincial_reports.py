@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from fin_support import invoice_body, make_lease, set_country
+from fin_support import invoice_body, make_lease, pdf_text, set_country
 
 from pmsaas.adapters.sql.tables.properties import properties
 
@@ -60,6 +60,13 @@ async def test_gst_hst_lines_per_province_and_qst_apart(api, owner, other_owner)
         (q["period"], q["sales"]["amount"], q["qst_collected"]["amount"], q["net_qst"]["amount"]) for q in data["qst"]
     ] == [("2026-11", "1000.00", _tax(qc_invoice, "QST"), _tax(qc_invoice, "QST"))]
     assert data["currency"] == "CAD" and data["period_start"] == "2026-11-01" and data["period_end"] == "2026-12-31"
+    pdf = await api.get(
+        REPORTS, owner.token, params={"from": "2026-11", "to": "2026-12"}, headers={"Accept": "application/pdf"}
+    )
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    for figure in ("2026-11", "ON", "QC", "1,000.00", "130.00", "50.00", "500.00", "65.00", "99.75", "$245.00"):
+        assert figure in text, (figure, text)
     await set_country(api, other_owner, "CA")
     theirs = (await api.get(REPORTS, other_owner.token, params={"from": "2026-11", "to": "2026-12"})).json()["data"]
     assert theirs["gst_hst"] == [] and theirs["qst"] == []

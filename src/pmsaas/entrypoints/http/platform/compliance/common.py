@@ -8,6 +8,7 @@ from litestar import Response
 
 from pmsaas.domain.compliance import printing
 from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
+from pmsaas.domain.compliance.provincial_reports import ProvincialReport
 from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
 from pmsaas.domain.financial.ports import DocumentRenderer
@@ -21,7 +22,7 @@ def wants_pdf(accept: str | None) -> bool:
 
 
 async def answer(
-    record: N4Notice | N1Notice | StatusCertificate | SocietyFiling,
+    record: N4Notice | N1Notice | StatusCertificate | SocietyFiling | ProvincialReport,
     data: Any,
     *,
     accept: str | None,

@@ -1,5 +1,6 @@
 """GET /api/v1/compliance/provincial-reports: Canada's GST/HST return lines (101, 103, 106, 109) per
-month and province, and Quebec's QST return separately, from the issued invoices (issue 16 item 4).
+month and province, and Quebec's QST return separately, from the issued invoices (issue 16 item 4); as a PDF with
+``Accept: application/pdf``.
 
 Query ``from`` and ``to`` (``YYYY-MM``, at most 24 months; default: the current month). Tenants are
 refused (403): the returns are the organization's books.
@@ -8,16 +9,16 @@ refused (403): the returns are the organization's books.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get
-from litestar.params import QueryParameter
+from litestar import Controller, Response, get
+from litestar.params import HeaderParameter, QueryParameter
 
 from pmsaas.domain.compliance.provincial_reports import GstHstReturn, ProvincialReport, QstReturn, provincial_reports
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.platform.compliance.common import answer
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -97,8 +98,9 @@ class ProvincialReportController(Controller):
         ctx: Context,
         from_: Annotated[Month | None, QueryParameter(name="from")] = None,
         to: Annotated[Month | None, QueryParameter()] = None,
-    ) -> Ok[ProvincialReportOut]:
+        accept: Annotated[str | None, HeaderParameter(name="Accept")] = None,
+    ) -> Response[Any]:
         this_month = ctx.clock.today().strftime("%Y-%m")
         first = from_ or to or this_month
         result = await provincial_reports(uow=ctx.uow(), actor=ctx.actor, first=first, last=to or first)
-        return ok(ProvincialReportOut.of(result))
+        return await answer(result, ProvincialReportOut.of(result), accept=accept, renderer=ctx.document_renderer)
