@@ -1,5 +1,5 @@
 """The compliance notices as printable documents, drawn by the same renderer as the invoices
-(``financial.documents.Document``: the printing vocabulary is shared, the drawing is not forked).
+(``shared.documents.Document``: the printing vocabulary is shared, the drawing is not forked).
 Every figure comes from the notice, which comes from the ledger at a date: printing it again gives
 the same document."""
 
@@ -11,8 +11,8 @@ from pmsaas.domain.compliance.ports import Tenancy
 from pmsaas.domain.compliance.provincial_reports import ProvincialReport
 from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
-from pmsaas.domain.financial import document_text as T
-from pmsaas.domain.financial.documents import Document, Party, Table
+from pmsaas.domain.shared import document_text as T
+from pmsaas.domain.shared.documents import Document, Party, Table
 from pmsaas.domain.shared.money import Money
 
 

@@ -10,8 +10,7 @@ from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.compliance.provincial_reports import ProvincialReport
 from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
-from pmsaas.domain.financial.documents import Document
-from pmsaas.domain.financial.ports import DocumentRenderer
+from pmsaas.domain.shared.documents import Document, DocumentRenderer
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pmsaas.domain.compliance.ltb import N1Notice, N4Notice
 from pmsaas.domain.compliance.provincial_reports import ProvincialReport
 from pmsaas.domain.compliance.society_filing import SocietyFiling
 from pmsaas.domain.compliance.status_certificate import StatusCertificate
-from pmsaas.domain.financial.ports import DocumentRenderer
+from pmsaas.domain.shared.documents import DocumentRenderer
 from pmsaas.entrypoints.http.envelope import ok
 
 PDF = "application/pdf"
