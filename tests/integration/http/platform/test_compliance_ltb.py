@@ -96,6 +96,17 @@ async def test_an_n4_is_reproducible_from_the_ledger_at_an_earlier_date(api, own
     assert again.json()["data"] == data
 
 
+async def test_a_refund_puts_the_rent_back_in_arrears_as_the_ledger_does(api, owner):
+    lease = await _ontario_tenancy_in_arrears(api, owner)
+    payments = (await api.get(PAYMENTS, owner.token, params={"lease_id": lease.id})).json()["data"]
+    body = {"amount": money("300.00", "CAD"), "reason": "Returned cheque fee dispute"}
+    r = await api.post(f"{PAYMENTS}/{payments[0]['id']}/refund", owner.token, json=body, headers=key())
+    assert r.status_code == 201, r.text
+    data = (await api.post(FORMS, owner.token, json=_n4(lease))).json()["data"]
+    assert [p["rent_paid"]["amount"] for p in data["periods"]] == ["200.00", "0.00"]
+    assert data["total_owing"]["amount"] == "3800.00" == await _ledger_balance(api, owner, lease)
+
+
 async def test_the_n4_pdf_prints_every_figure_of_the_ledger(api, owner):
     lease = await _ontario_tenancy_in_arrears(api, owner)
     r = await api.post(FORMS, owner.token, json=_n4(lease), headers={"Accept": "application/pdf"})

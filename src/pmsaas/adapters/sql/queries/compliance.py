@@ -22,6 +22,7 @@ from pmsaas.adapters.sql.tables.financial import (
     journal_lines,
     payment_allocations,
     payments,
+    refunds,
 )
 from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.tables.properties import leases, properties, recurring_charges, tenants, units
@@ -101,21 +102,52 @@ class SqlTenancyQueries(TenancyQueries):
         ]
 
     async def _paid(self, organization_id: UUID, invoice_ids: list[UUID], as_of: date) -> dict[UUID, int]:
+        """What settled payments received by ``as_of`` paid on each invoice, less what was refunded
+        of them by then: a refund comes out of the payment's unapplied part first, then off its
+        latest allocations (the ledger debits the tenant again for it)."""
         if not invoice_ids:
             return {}
         a, pay = payment_allocations, payments
         query = (
-            sa.select(a.c.invoice_id, a.c.amount_minor, pay.c.received_on, pay.c.received_at)
+            sa.select(a.c.payment_id, a.c.invoice_id, a.c.amount_minor, pay.c.amount_minor.label("payment_minor"))
+            .add_columns(pay.c.received_on, pay.c.received_at)
             .select_from(a.join(pay, pay.c.id == a.c.payment_id))
             .where(a.c.organization_id == organization_id, pay.c.organization_id == organization_id)
             .where(a.c.invoice_id.in_(invoice_ids), pay.c.status.in_(_SETTLED))
+            .order_by(a.c.payment_id, a.c.position)
         )
-        paid: dict[UUID, int] = {}
+        by_payment: dict[UUID, list[list[Any]]] = {}
+        received: dict[UUID, int] = {}
         for r in (await self._conn.execute(query)).all():
             day = r.received_on or (r.received_at.date() if r.received_at else None)
             if day is not None and day <= as_of:
-                paid[r.invoice_id] = paid.get(r.invoice_id, 0) + int(r.amount_minor)
+                by_payment.setdefault(r.payment_id, []).append([r.invoice_id, int(r.amount_minor)])
+                received[r.payment_id] = int(r.payment_minor)
+        refunded = await self._refunded(organization_id, list(by_payment), as_of)
+        paid: dict[UUID, int] = {}
+        for payment_id, allocations in by_payment.items():
+            unapplied = max(0, received[payment_id] - sum(x[1] for x in allocations))
+            left = max(0, refunded.get(payment_id, 0) - unapplied)
+            for allocation in reversed(allocations):
+                cut = min(left, allocation[1])
+                allocation[1] -= cut
+                left -= cut
+            for invoice_id, minor in allocations:
+                paid[invoice_id] = paid.get(invoice_id, 0) + minor
         return paid
+
+    async def _refunded(self, organization_id: UUID, payment_ids: list[UUID], as_of: date) -> dict[UUID, int]:
+        if not payment_ids:
+            return {}
+        rf = refunds
+        query = sa.select(rf.c.payment_id, rf.c.amount_minor, rf.c.created_at).where(
+            rf.c.organization_id == organization_id, rf.c.payment_id.in_(payment_ids), rf.c.deposit.is_(False)
+        )
+        total: dict[UUID, int] = {}
+        for r in (await self._conn.execute(query)).all():
+            if r.created_at.date() <= as_of:
+                total[r.payment_id] = total.get(r.payment_id, 0) + int(r.amount_minor)
+        return total
 
 
 def _tenancy(row: Any) -> Tenancy:
