@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakes.billing import FakeBillingWriter
+from fakes.compliance import FakeSalesTaxQueries, FakeSocietyQueries, FakeTenancyQueries, FakeUnitAccounts
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
     FakeBudgetRepository,
@@ -60,6 +61,7 @@ from fakes.properties import (
 from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from fakes.tds import FakeTdsRepository
+from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
@@ -83,6 +85,7 @@ class FakeUnitOfWork(
     WorkOrderCostsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
+    ComplianceUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -127,6 +130,10 @@ class FakeUnitOfWork(
         self.recipients = FakeRecipientDirectory(db_)
         self.expenses = FakeExpenseRepository(db_)
         self.organization_profiles = FakeOrganizationProfiles(db_)
+        self.tenancies = FakeTenancyQueries(db_)
+        self.unit_accounts = FakeUnitAccounts(db_)
+        self.sales_tax = FakeSalesTaxQueries(db_)
+        self.societies = FakeSocietyQueries(db_)
         self.invoices = FakeInvoiceRepository(db_)
         self.payments = FakePaymentRepository(db_)
         self.ledger = FakeLedgerRepository(db_)
