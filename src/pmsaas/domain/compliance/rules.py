@@ -41,13 +41,13 @@ RULES: tuple[Rule, ...] = (
         "on.n1.guideline_percent",
         Decimal("2.5"),
         date(2025, 1, 1),
-        f"{_RTA}, s.120; Ontario, '2025 rent increase guideline' (news release, 28 June 2024): 2.5%",
+        f"{_RTA}, s.120; Ontario, '2025 rent increase guideline' (announced in 2024): 2.5%",
     ),
     Rule(
         "on.n1.guideline_percent",
         Decimal("2.1"),
         date(2026, 1, 1),
-        f"{_RTA}, s.120; Ontario, '2026 rent increase guideline' (news release, June 2025): 2.1%",
+        f"{_RTA}, s.120; Ontario, '2026 rent increase guideline' (announced in 2025): 2.1%",
     ),
     # Units first occupied residentially after 15 November 2018 are exempt from the guideline.
     Rule(
