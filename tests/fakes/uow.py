@@ -10,6 +10,7 @@ from typing import Any
 from fakes.audit import FakeAuditLog
 from fakes.billing import FakeBillingWriter
 from fakes.community import FakeEventRepository, FakeListingRepository, FakeRegistrationRepository, FakeResidents
+from fakes.compliance import FakeSalesTaxQueries, FakeSocietyQueries, FakeTenancyQueries, FakeUnitAccounts
 from fakes.custom_roles import FakeCustomRoleRepository
 from fakes.financial import (
     FakeBudgetRepository,
@@ -74,6 +75,7 @@ from fakes.properties import (
 from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from fakes.tds import FakeTdsRepository
+from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
@@ -103,6 +105,7 @@ class FakeUnitOfWork(
     WorkOrderCostsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
+    ComplianceUnitOfWork,
 ):
     """``transactions`` counts entries, ``commits`` commits; ``committed_events`` keeps every event of a
     committed transaction (the outbox rows a relay would publish), in order."""
@@ -152,6 +155,10 @@ class FakeUnitOfWork(
         self.recipients = FakeRecipientDirectory(db_)
         self.expenses = FakeExpenseRepository(db_)
         self.organization_profiles = FakeOrganizationProfiles(db_)
+        self.tenancies = FakeTenancyQueries(db_)
+        self.unit_accounts = FakeUnitAccounts(db_)
+        self.sales_tax = FakeSalesTaxQueries(db_)
+        self.societies = FakeSocietyQueries(db_)
         self.invoices = FakeInvoiceRepository(db_)
         self.payments = FakePaymentRepository(db_)
         self.ledger = FakeLedgerRepository(db_)

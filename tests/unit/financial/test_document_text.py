@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmsaas.domain.financial import document_text as T
+from pmsaas.domain.shared import document_text as T
 from pmsaas.domain.shared.money import Money
 
 INDIAN = re.compile(r"^-?(\d{1,2},)?(\d{2},)*\d{1,3}\.\d{2}$")

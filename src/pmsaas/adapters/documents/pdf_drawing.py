@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF, FontFace
 
-from pmsaas.domain.financial.documents import Document, Party, Table
+from pmsaas.domain.shared.documents import Document, Party, Table
 
 FONTS = Path(__file__).with_name("fonts")
 MARGIN = 15.0

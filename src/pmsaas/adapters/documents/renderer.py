@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 
-from pmsaas.domain.financial.documents import Document
 from pmsaas.domain.financial.ports import DocumentRenderer
+from pmsaas.domain.shared.documents import Document
 
 
 class FpdfDocumentRenderer(DocumentRenderer):

@@ -12,6 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.compliance import (
+    SqlSalesTaxQueries,
+    SqlSocietyQueries,
+    SqlTenancyQueries,
+    SqlUnitAccounts,
+)
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
@@ -75,6 +81,7 @@ from pmsaas.adapters.sql.repositories.properties import (
 from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
@@ -156,6 +163,10 @@ _REPOSITORIES = (
     "event_registrations",
     "marketplace_listings",
     "residents",
+    "tenancies",
+    "unit_accounts",
+    "sales_tax",
+    "societies",
 )
 
 
@@ -174,6 +185,7 @@ class SqlUnitOfWork(
     OperationsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
+    ComplianceUnitOfWork,
 ):
     """Implements every context's (and every flow's) unit-of-work port over one database connection."""
 
@@ -536,6 +548,22 @@ class SqlUnitOfWork(
     @cached_property
     def residents(self) -> SqlResidents:  # type: ignore[override]  # read-only: one per connection
         return SqlResidents(self.connection)
+
+    @cached_property
+    def tenancies(self) -> SqlTenancyQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlTenancyQueries(self.connection)
+
+    @cached_property
+    def unit_accounts(self) -> SqlUnitAccounts:  # type: ignore[override]  # read-only: one per connection
+        return SqlUnitAccounts(self.connection)
+
+    @cached_property
+    def sales_tax(self) -> SqlSalesTaxQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlSalesTaxQueries(self.connection)
+
+    @cached_property
+    def societies(self) -> SqlSocietyQueries:  # type: ignore[override]  # read-only: one per connection
+        return SqlSocietyQueries(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):

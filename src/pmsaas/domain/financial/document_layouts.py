@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from uuid import UUID
 
-from pmsaas.domain.financial import document_text as T
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
-from pmsaas.domain.financial.documents import Document, Party, Table
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, Payment
 from pmsaas.domain.financial.ports import LeaseRef, OrganizationProfile, Premises
+from pmsaas.domain.shared import document_text as T
+from pmsaas.domain.shared.documents import Document, Party, Table
 from pmsaas.domain.shared.money import Money
 
 _METHODS = {"upi": "UPI", "bank_transfer": "Bank transfer", "interac": "Interac e-Transfer"}

@@ -19,7 +19,6 @@ from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
-from pmsaas.domain.financial.documents import Document
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
@@ -29,6 +28,7 @@ from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.property_reports import LeasePosition, Movement
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.financial.tds_report import TdsReportRow
+from pmsaas.domain.shared.documents import DocumentRenderer as DocumentRenderer  # re-exported: the port
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
@@ -541,12 +541,6 @@ class PaymentGateway(ABC):
         ``headers`` is read case-insensitively. Raises ``AuthenticationFailed`` for a missing, wrong
         or stale signature (and when no webhook secret is configured), ``UnreadableInput`` for a body
         that is not an event of the gateway's shape."""
-
-
-class DocumentRenderer(ABC):
-    @abstractmethod
-    async def render(self, document: Document) -> bytes:
-        """The document as a PDF (drawn off the event loop: rendering takes tens of milliseconds)."""
 
 
 class FinancialUnitOfWork(UnitOfWork):

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from pmsaas.domain.financial import document_layouts as layouts
-from pmsaas.domain.financial.documents import Document
 from pmsaas.domain.financial.model import Invoice
 from pmsaas.domain.financial.ports import DocumentRenderer, FinancialUnitOfWork
 from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.documents import Document
 from pmsaas.domain.shared.errors import Conflict, NotFound
 
 

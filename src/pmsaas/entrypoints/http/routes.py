@@ -6,6 +6,10 @@ from typing import Any
 
 from pmsaas.entrypoints.http.platform.community.events import CommunityEventController
 from pmsaas.entrypoints.http.platform.community.marketplace import MarketplaceController
+from pmsaas.entrypoints.http.platform.compliance.ltb_forms import LtbFormController
+from pmsaas.entrypoints.http.platform.compliance.provincial_reports import ProvincialReportController
+from pmsaas.entrypoints.http.platform.compliance.society_filings import SocietyFilingController
+from pmsaas.entrypoints.http.platform.compliance.status_certificates import StatusCertificateController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
@@ -104,4 +108,8 @@ CONTROLLERS: list[Any] = [
     OAuthController,
     CommunityEventController,
     MarketplaceController,
+    LtbFormController,
+    StatusCertificateController,
+    ProvincialReportController,
+    SocietyFilingController,
 ]

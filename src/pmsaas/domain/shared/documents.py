@@ -1,9 +1,11 @@
 """A printable document as data: what it says, in the order it says it. The use cases build one
-(``document_layouts.py``), a ``DocumentRenderer`` adapter draws it; the drawing decides nothing
-about content."""
+(the financial ``document_layouts.py``, the compliance ``layouts.py``), a ``DocumentRenderer``
+adapter draws it; the drawing decides nothing about content. Shared: every context prints through
+the one renderer."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 
@@ -36,3 +38,9 @@ class Document:
     in_words: str  # the grand total in words
     notes: tuple[str, ...] = ()
     signatory: str = ""  # the supplier: "For <name>" above "Authorised Signatory"
+
+
+class DocumentRenderer(ABC):
+    @abstractmethod
+    async def render(self, document: Document) -> bytes:
+        """The document as a PDF (drawn off the event loop: rendering takes tens of milliseconds)."""

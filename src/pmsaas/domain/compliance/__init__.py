@@ -1,0 +1,1 @@
+"""Regional compliance: statutory notices and filings computed from the books (pure)."""

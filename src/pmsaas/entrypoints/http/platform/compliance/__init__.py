@@ -1,0 +1,1 @@
+"""HTTP of the compliance context: statutory notices and filings computed from the books."""
