@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pmsaas.domain.financial.billing import parse_period
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork, run_billing
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.jobs import PLATFORM, JobRun, JobRuns, OrganizationSchedule, Outcome
 
@@ -30,8 +31,7 @@ Work = Callable[[], Awaitable[dict[str, Any]]]
 
 
 def billing_day(schedule: OrganizationSchedule) -> int:
-    day = schedule.settings.get("billing_day", DEFAULT_BILLING_DAY)
-    return day if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 28 else DEFAULT_BILLING_DAY
+    return ScheduleSettings.from_extra(schedule.settings).billing_day  # 1-28; anything else is the default, 1
 
 
 def local_today(schedule: OrganizationSchedule, clock: Clock) -> date:

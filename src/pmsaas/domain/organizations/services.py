@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings, SettingsChange
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
@@ -64,6 +65,7 @@ async def create_organization(
     name: str,
     settings: OrganizationSettings | SettingsChange | None,
     tax_changes: dict[str, Any] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
@@ -71,6 +73,7 @@ async def create_organization(
     org = new_organization(name, now, settings.applied_to(None) if isinstance(settings, SettingsChange) else settings)
     if tax_changes:
         org.extra_settings = _with_settings(org, None, tax_changes)[1]
+    org.extra_settings = _with_schedule(org.extra_settings, schedule_changes)
     async with uow:
         await uow.organizations.add(org)
         await uow.membership_directory.add_owner(organization_id=org.id, user_id=actor.user_id, at=now)
@@ -113,6 +116,13 @@ def _with_settings(
     return settings, tax.merged_into(current.extra_settings)
 
 
+def _with_schedule(extra: dict[str, object], changes: dict[str, Any] | None) -> dict[str, object]:
+    """The billing day and notice days sent, checked, merged into the stored settings."""
+    if not changes:
+        return extra
+    return ScheduleSettings.from_extra(extra).changed(changes).merged_into(extra)
+
+
 async def rename_organization(
     *,
     uow: OrganizationsUnitOfWork,
@@ -122,11 +132,13 @@ async def rename_organization(
     name: str,
     settings: OrganizationSettings | SettingsChange | None = None,
     tax_changes: dict[str, Any] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
 ) -> Organization:
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
         new_settings, extra = _with_settings(current, settings, tax_changes)
+        extra = _with_schedule(extra, schedule_changes)
         updated = replace(
             current,
             name=_check_name(name),
@@ -149,11 +161,14 @@ async def update_settings(
     organization_id: UUID,
     settings: OrganizationSettings | SettingsChange,
     tax_changes: dict[str, Any] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
 ) -> Organization:
+    """``schedule_changes``: the billing day and notice days sent (``schedule_settings.py``)."""
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
         new_settings, extra = _with_settings(current, settings, tax_changes)
+        extra = _with_schedule(extra, schedule_changes)
         updated = replace(
             current, settings=new_settings, extra_settings=extra, updated_at=now, version=current.version + 1
         )
