@@ -4,11 +4,15 @@ each user's preferences, with the real-time ``notification`` sent after the rela
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from ops_support import make_place, make_tenant, ticket_body
+from pmsaas.container import Container, build_container, shutdown
 from pmsaas.domain.notifications.realtime import RealtimeMessage, message_for
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.outbox import relay_outbox
@@ -18,12 +22,27 @@ pytestmark = pytest.mark.today("2026-12-01")
 N = "/api/v1/notifications"
 
 
-async def relay_all(api: Any) -> None:
-    c = api.container
+@asynccontextmanager
+async def worker(api: Any) -> AsyncIterator[Container]:
+    """A worker's own container (the test client serves the app on another event loop: its Redis
+    clients are not this loop's), mailing through the suite's console mailer so tests read it."""
+    c = build_container(api.container.settings())
+    c.mailer.override(providers.Object(api.container.mailer()))
+    try:
+        yield c
+    finally:
+        await shutdown(c)
+
+
+async def relay_all(api: Any, c: Container | None = None) -> None:
+    if c is None:
+        async with worker(api) as c:
+            return await relay_all(api, c)
     while await relay_outbox(
         outbox=c.outbox(), publisher=c.event_publisher(), clock=c.clock(), subscribers=c.outbox_subscribers()
     ):
         pass
+    return None
 
 
 async def inbox(api: Any, token: str) -> list[dict[str, Any]]:
@@ -90,7 +109,6 @@ async def test_payments_and_invoices_reach_staff_and_the_paying_tenant_with_a_re
         if (message := message_for(event)) is not None:
             captured.append(message)
 
-    stop = api.container.event_publisher().subscribe(capture)
     money = {"amount": "2500.00", "currency": "INR"}
     paid = await record_event(
         api, owner, "payment.received", payment_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id, amount=money
@@ -101,10 +119,9 @@ async def test_payments_and_invoices_reach_staff_and_the_paying_tenant_with_a_re
     await record_event(
         api, owner, "invoice.created", invoice_id=invoice_id, tenant_id=tenant.tenant_id, status="issued"
     )
-    try:
-        await relay_all(api)
-    finally:
-        stop()
+    async with worker(api) as c:
+        c.event_publisher().subscribe(capture)
+        await relay_all(api, c)
     theirs = await inbox(api, tenant.token)
     assert [n["type"] for n in theirs if n["data"].get("event_id") == str(paid)] == ["payment.received"]
     assert [n["type"] for n in theirs if n["data"].get("invoice_id") == invoice_id] == ["invoice.issued"]

@@ -15,6 +15,7 @@ from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
+from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
@@ -63,6 +64,7 @@ from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
@@ -124,6 +126,7 @@ _REPOSITORIES = (
     "webhook_messages",
     "recipients",
     "leases_to_bill",
+    "due_invoices",
     "reports",
 )
 
@@ -137,6 +140,7 @@ class SqlUnitOfWork(
     ApiKeysUnitOfWork,
     WorkOrderCostsUnitOfWork,
     RentBillingUnitOfWork,
+    RentNoticesUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
@@ -442,6 +446,10 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
+
+    @cached_property
+    def due_invoices(self) -> SqlDueInvoices:  # type: ignore[override]  # read-only: one per connection
+        return SqlDueInvoices(self.connection)
 
     @cached_property
     def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection

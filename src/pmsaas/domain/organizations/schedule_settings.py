@@ -48,7 +48,7 @@ class ScheduleSettings:
     def from_extra(cls, extra: Mapping[str, object]) -> ScheduleSettings:
         day = extra.get("billing_day", DEFAULT_BILLING_DAY)
         return cls(
-            billing_day=day if _int(day) and 1 <= day <= 28 else DEFAULT_BILLING_DAY,  # type: ignore[operator]
+            billing_day=day if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 28 else 1,
             rent_reminder_days=_days(extra.get("rent_reminder_days"), "rent_reminder_days", DEFAULT_REMINDER_DAYS),
             overdue_notice_days=_days(extra.get("overdue_notice_days"), "overdue_notice_days", DEFAULT_OVERDUE_DAYS),
         )
@@ -62,7 +62,10 @@ class ScheduleSettings:
         if not (_int(day) and 1 <= day <= 28):  # type: ignore[operator]
             problems.append(FieldProblem("billing_day", "must be a day of the month from 1 to 28"))
         lists = {}
-        for name, default in (("rent_reminder_days", DEFAULT_REMINDER_DAYS), ("overdue_notice_days", DEFAULT_OVERDUE_DAYS)):
+        for name, default in (
+            ("rent_reminder_days", DEFAULT_REMINDER_DAYS),
+            ("overdue_notice_days", DEFAULT_OVERDUE_DAYS),
+        ):
             value = changes.get(name, getattr(self, name))
             lists[name] = default if value is None else _checked_days(problems, name, value)
         if problems:

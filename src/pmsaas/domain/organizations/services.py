@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.organizations.model import Organization, OrganizationSettings, SettingsChange
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
