@@ -9,8 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from integration.http.platform.fin_support import make_lease, set_country
 
+from integration.http.platform.fin_support import make_lease, set_country
 from pmsaas.entrypoints.worker.tasks import TASKS
 
 pytestmark = pytest.mark.today("2026-12-01")

@@ -46,6 +46,9 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "invoice_round_off": False,
         "is_housing_society": False,
         "address": None,
+        "billing_day": 1,
+        "rent_reminder_days": [3],
+        "overdue_notice_days": [1, 7],
     }
 
 
@@ -70,6 +73,9 @@ async def test_create_makes_the_creator_owner(api, owner):
         "invoice_round_off": False,
         "is_housing_society": False,
         "address": None,
+        "billing_day": 1,
+        "rent_reminder_days": [3],
+        "overdue_notice_days": [1, 7],
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)
