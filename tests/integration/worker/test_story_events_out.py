@@ -22,8 +22,10 @@ from conftest import SUITE_CLOCK
 from fakes.webhook_receiver import Receiver, standard_webhooks_verify
 from integration.messaging.smtp_server import PASSWORD, USER, smtp_server
 from ops_support import make_place, make_tenant, ticket_body
+from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.sql.repositories.notifications.webhook_messages import SqlWebhookMessageRepository
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.container import in_process_jobs
 from pmsaas.domain.shared.outbox import relay_outbox
 from pmsaas.domain.shared.ports import OutboxSubscriber
 from pmsaas.entrypoints.worker.tasks import TASKS
@@ -76,12 +78,25 @@ async def test_a_tenants_maintenance_request_goes_out_everywhere_and_december_bi
                 smtp_username=USER,
                 smtp_password=PASSWORD,
                 smtp_ca_file=str(smtp.ca_file),
+                mail_queue=True,  # requests and the relay only enqueue; the send_email job talks SMTP
             )
-            async with live_server(settings) as (client, container):
+            async with live_server(settings, in_process_queue) as (client, container):
                 container.webhook_sender.override(providers.Object(loopback_sender()))
                 await story(client, container, receiver, smtp, monkeypatch)
     finally:
         await receiver.stop()
+
+
+def in_process_queue(container: Any) -> None:
+    """The jobs (e-mail) run on the in-process queue on both passes, so this loop can wait for them;
+    the arq path of the same tasks is tested in test_webhook_worker.py."""
+    container.job_queue.override(providers.Object(InProcessJobQueue()))
+
+
+async def mail_jobs_done(container: Any) -> None:
+    queue = in_process_jobs(container)
+    assert queue is not None
+    await queue.drain()
 
 
 async def story(client: Any, container: Any, receiver: Receiver, smtp: Any, monkeypatch: Any) -> None:
@@ -125,6 +140,7 @@ async def story(client: Any, container: Any, receiver: Receiver, smtp: Any, monk
     ]
     assert notice["data"]["ticket_id"] == request_id and notice["read_at"] is None
 
+    await mail_jobs_done(container)
     [mail] = [m for m in mail_to(smtp, manager_email) if "maintenance request" in m["Subject"]]
     assert f"https://rent.acme.example/maintenance-requests/{request_id}" in mail.get_body(("plain",)).get_content()
 
@@ -157,6 +173,7 @@ async def story(client: Any, container: Any, receiver: Receiver, smtp: Any, monk
     [run] = [j for j in (await client.get("/api/v1/jobs", token)).json()["data"] if j["job"] == "billing_run"]
     assert (run["period"], run["outcome"], run["trigger"]) == ("2026-12", "succeeded", "schedule")
     assert run["detail"]["created"] == 1 and run["detail"]["mailed"] == 1, run["detail"]
+    await mail_jobs_done(container)
     to_tenant = mail_to(smtp, await tenant_address(client, token, tenant))
     [invoice_mail] = [m for m in to_tenant if m["Subject"].startswith("Invoice ")]
     [pdf] = list(invoice_mail.iter_attachments())
