@@ -73,3 +73,25 @@ async def test_the_organizations_settings_and_locale_choose_the_day_and_the_lang
         await tick(api, day)
     [_, reminder] = mails_to(api, to)
     assert reminder.subject.startswith("किराया अनुस्मारक")
+
+
+async def test_a_notice_that_fails_is_recorded_failed_and_not_sent_twice(api, owner, monkeypatch):
+    from pmsaas.domain.flows import rent_notices
+
+    await set_country(api, owner, "IN")
+    lease = await make_lease(api, owner, "IN", billing_day=5)
+    to = await tenant_email(api, owner, lease)
+    await tick(api)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the mail queue is down")
+
+    with monkeypatch.context() as m:
+        m.setattr(rent_notices, "_send", broken)
+        await tick(api, 2)
+    await tick(api, 3)
+    assert len(mails_to(api, to)) == 1  # the invoice; the reminder failed once and is not retried
+    token = (await api.login(owner.email, owner.password))["access_token"]
+    runs = (await api.get("/api/v1/jobs", token, params={"page_size": 100})).json()["data"]
+    [failed] = [r for r in runs if r["job"] == "rent_reminder"]
+    assert failed["outcome"] == "failed" and failed["detail"]["error"] == "RuntimeError"

@@ -115,14 +115,15 @@ async def send_rent_notices(
         run = JobRun(notice.kind, org, f"{invoice.invoice_id}:{notice.days}", clock.now())
         if not await runs.claim(run):
             continue  # sent already (another day, or another worker)
-        detail = await _send(uow_factory(), clock, delivery, schedule, invoice, notice)
-        await runs.finish(_finished(run, clock, detail))
+        try:
+            detail = await _send(uow_factory(), clock, delivery, schedule, invoice, notice)
+        except Exception as exc:  # recorded on its run (not sent again: at most once), the others still go
+            failed = {"invoice_id": str(invoice.invoice_id), "error": type(exc).__name__}
+            await runs.finish(replace(run, finished_at=clock.now(), outcome=Outcome.FAILED, detail=failed))
+            continue
+        await runs.finish(replace(run, finished_at=clock.now(), outcome=Outcome.SUCCEEDED, detail=detail))
         sent[notice.kind] += 1
     return {"reminders": sent[REMINDER], "overdue_notices": sent[OVERDUE]}
-
-
-def _finished(run: JobRun, clock: Clock, detail: dict[str, Any]) -> JobRun:
-    return replace(run, finished_at=clock.now(), outcome=Outcome.SUCCEEDED, detail=detail)
 
 
 async def _send(
