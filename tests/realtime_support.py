@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -23,9 +23,14 @@ def settings_like(api: Api, tmp: Any, **overrides: Any) -> Any:
 
 
 @asynccontextmanager
-async def live_server(settings: Any) -> AsyncIterator[tuple[Api, Container]]:
-    """A real server on a free loopback port (SSE streams need a real socket), and an ``Api`` on it."""
+async def live_server(
+    settings: Any, prepare: Callable[[Container], None] | None = None
+) -> AsyncIterator[tuple[Api, Container]]:
+    """A real server on a free loopback port (SSE streams need a real socket), and an ``Api`` on it.
+    ``prepare`` may override the container's providers before the app is built."""
     container = build_container(settings)
+    if prepare is not None:
+        prepare(container)
     config = uvicorn.Config(
         create_app(container), host="127.0.0.1", port=0, log_level="warning", lifespan="on", timeout_graceful_shutdown=2
     )

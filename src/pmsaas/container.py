@@ -196,6 +196,12 @@ def _realtime(settings: Settings, redis: Any) -> Any:
     return ChannelsRealtime(backend, RedisReplayLog(redis, size), max_backlog=backlog, shared=True)
 
 
+def _event_notices(settings: Settings, publisher: Any, mailer: Any) -> Any:
+    from pmsaas.domain.notifications.event_notices import EventNotices
+
+    return EventNotices(publisher=publisher, mailer=mailer, public_base_url=settings.public_base_url)
+
+
 def _event_publisher(realtime: Any) -> InProcessEventPublisher:
     """Where relayed events go in this process. Real time is one subscriber; the outbox relay of the
     ``delivery`` work calls the same hook (``publish_event``) from its subscriber registry."""
@@ -380,7 +386,10 @@ class Container(containers.DeclarativeContainer):
     # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
     # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
     # subscribes to ``event_publisher`` instead.
-    outbox_subscribers = providers.List(providers.Singleton(WebhookFanOut))
+    outbox_subscribers = providers.List(
+        providers.Singleton(WebhookFanOut),
+        providers.Singleton(_event_notices, settings, event_publisher, mailer),  # inbox + manager's e-mail
+    )
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs

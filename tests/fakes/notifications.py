@@ -82,6 +82,12 @@ class FakeNotificationRepository(NotificationRepository):
     async def add(self, notification: Notification) -> None:
         self._db.notifications.put(notification.organization_id, notification.id, notification)
 
+    async def add_absent(self, notifications: list[Notification]) -> list[Notification]:
+        fresh = [n for n in notifications if self._db.notifications.find(n.organization_id, n.id) is None]
+        for n in fresh:
+            await self.add(n)
+        return fresh
+
     async def get(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> Notification:
         n = self._db.notifications.find(organization_id, notification_id)
         if n is None or n.user_id != user_id:
@@ -263,6 +269,19 @@ class FakeRecipientDirectory(RecipientDirectory):
             if user is not None and (organization_id, user_id) in self._db.memberships:
                 found[user_id] = Recipient(user_id, user.name, user.email, user.phone)
         return found
+
+    async def with_roles(self, organization_id: UUID, roles: frozenset[str]) -> list[Recipient]:
+        ids = [u for (org, u), m in self._db.memberships.items() if org == organization_id and roles & set(m.roles)]
+        return list((await self.find(organization_id, ids)).values())
+
+    async def tenant_users(self, organization_id: UUID, tenant_ids: list[UUID]) -> dict[UUID, Recipient]:
+        by_tenant = {
+            m.tenant_profile_id: u
+            for (org, u), m in self._db.memberships.items()
+            if org == organization_id and m.tenant_profile_id in tenant_ids
+        }
+        found = await self.find(organization_id, list(by_tenant.values()))
+        return {t: found[u] for t, u in by_tenant.items() if u in found}
 
 
 class FakeMessageProvider(MessageProvider):

@@ -61,6 +61,31 @@ async def test_the_queued_sender_only_enqueues_a_job_with_the_message_as_plain_d
     assert decode(args["message"]) == RESET  # the PDF survives the trip (base64)
 
 
+async def test_a_keyed_message_is_enqueued_under_its_key_so_a_waiting_job_is_not_taken_twice():
+    import asyncio
+
+    from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
+
+    jobs = RecordingJobQueue()
+    await QueuedEmailSender(jobs).send_once(RESET, "event:e1:u1")
+    [(_, job_id, _, args)] = jobs.jobs
+    assert (job_id, args["key"]) == ("email:event:e1:u1:1", "email:event:e1:u1")  # the event and the recipient
+    sent: list[str] = []
+    release = asyncio.Event()
+
+    async def send_email(ctx, *, message, key, attempt):
+        await release.wait()  # still waiting when the same message comes again
+        sent.append(key)
+
+    queue = InProcessJobQueue({"send_email": send_email}, {})
+    mailer = QueuedEmailSender(queue)
+    for _ in range(2):  # a relay batch handed over twice
+        await mailer.send_once(RESET, "event:e1:u1")
+    release.set()
+    await queue.drain()
+    assert sent == ["email:event:e1:u1"]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_embedded_mode_writes_the_reset_email_where_a_new_user_can_open_it(backend, database_urls, tmp_path):
     """The defaults (file backend, queued): the request enqueues, the in-process job writes the file."""

@@ -85,7 +85,7 @@ async def test_unsubscribed_events_and_inactive_webhooks_get_nothing(api, owner,
 
 
 class Crash(OutboxSubscriber):
-    async def receive(self, events, uow, now) -> None:
+    async def receive(self, events, uow, now):
         raise RuntimeError("the worker died mid-batch")
 
 

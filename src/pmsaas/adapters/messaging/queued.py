@@ -20,6 +20,10 @@ class QueuedEmailSender(EmailSender):
         key = f"email:{uuid.uuid4()}"
         await self._jobs.enqueue(SEND_EMAIL, job_id=f"{key}:1", message=encode(message), key=key, attempt=1)
 
+    async def send_once(self, message: EmailMessage, key: str) -> None:
+        key = f"email:{key}"
+        await self._jobs.enqueue(SEND_EMAIL, job_id=f"{key}:1", message=encode(message), key=key, attempt=1)
+
 
 def encode(message: EmailMessage) -> dict[str, JobArgument]:
     return {

@@ -50,13 +50,15 @@ class SqlJobRuns(JobRuns):
 
     async def schedules(self) -> list[OrganizationSchedule]:
         query = (
-            sa.select(organizations.c.id, organizations.c.time_zone, organizations.c.extra_settings)
+            sa.select(
+                organizations.c.id, organizations.c.time_zone, organizations.c.extra_settings, organizations.c.locale
+            )
             .where(organizations.c.deleted_at.is_(None), organizations.c.status == "active")
             .order_by(organizations.c.id)
         )
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [OrganizationSchedule(r.id, r.time_zone, dict(r.extra_settings or {})) for r in rows]
+        return [OrganizationSchedule(r.id, r.time_zone, dict(r.extra_settings or {}), r.locale) for r in rows]
 
 
 def _row(run: JobRun) -> dict[str, Any]:

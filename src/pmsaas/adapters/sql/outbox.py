@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pmsaas.adapters.sql.tables.notifications import outbox as t
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ports import EventPublisher, Outbox, OutboxSubscriber
+from pmsaas.domain.shared.ports import EventPublisher, FollowUp, Outbox, OutboxSubscriber
+
+log = structlog.get_logger(__name__)
 
 
 class SqlOutbox(Outbox):
@@ -33,6 +36,7 @@ class SqlOutbox(Outbox):
         subscribers: Sequence[OutboxSubscriber] = (),
     ) -> int:
         published: list[object] = []
+        follow_ups: list[FollowUp] = []
         async with self._engine.begin() as conn:
             rows = (
                 await conn.execute(
@@ -57,7 +61,7 @@ class SqlOutbox(Outbox):
                 # Their rows commit with the marks below, or not at all (a failure rolls back the batch).
                 uow = SqlUnitOfWork.joined(self._engine, conn)
                 for subscriber in subscribers:
-                    await subscriber.receive(events, uow, now)
+                    follow_ups.extend(await subscriber.receive(events, uow, now))
             failure: BaseException | None = None
             for event in events:
                 try:
@@ -74,6 +78,16 @@ class SqlOutbox(Outbox):
                     .where(t.c.id.in_(published), t.c.published_at.is_(None))
                     .values(published_at=now, attempts=t.c.attempts + 1)
                 )
+        # Committed: now the subscribers may tell the world (never for a batch that rolled back).
+        await _run(follow_ups)
         if failure is not None:
             raise failure
         return len(published)
+
+
+async def _run(follow_ups: list[FollowUp]) -> None:
+    for follow_up in follow_ups:
+        try:
+            await follow_up()
+        except Exception as exc:  # what it announces is stored; a lost announcement is not a lost row
+            log.warning("outbox.follow_up_failed", error=type(exc).__name__)

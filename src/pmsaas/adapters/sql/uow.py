@@ -25,6 +25,7 @@ from pmsaas.adapters.sql.repositories.community.events import SqlEventRepository
 from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRepository, SqlResidents
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
+from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
@@ -85,6 +86,7 @@ from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
+from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
 from pmsaas.domain.flows.ticket_assignment import TicketAssignmentUnitOfWork
 from pmsaas.domain.flows.work_order_costs import WorkOrderCostsUnitOfWork
@@ -151,6 +153,7 @@ _REPOSITORIES = (
     "webhook_messages",
     "recipients",
     "leases_to_bill",
+    "due_invoices",
     "reports",
     "subscriptions",
     "subscription_invoices",
@@ -182,6 +185,7 @@ class SqlUnitOfWork(
     OAuthUnitOfWork,
     WorkOrderCostsUnitOfWork,
     RentBillingUnitOfWork,
+    RentNoticesUnitOfWork,
     OperationsUnitOfWork,
     FinancialUnitOfWork,
     NotificationsUnitOfWork,
@@ -528,6 +532,10 @@ class SqlUnitOfWork(
     @cached_property
     def verified_email_domains(self) -> SqlVerifiedEmailDomains:  # type: ignore[override]  # read-only: one per connection
         return SqlVerifiedEmailDomains(self.connection)
+
+    @cached_property
+    def due_invoices(self) -> SqlDueInvoices:  # type: ignore[override]  # read-only: one per connection
+        return SqlDueInvoices(self.connection)
 
     @cached_property
     def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection

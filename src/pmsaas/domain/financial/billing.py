@@ -102,6 +102,7 @@ class BillingSummary:
     late_fees: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # lease id -> reason
     organizations: int = 0
+    invoice_ids: list[UUID] = field(default_factory=list)  # the invoices this run created (to e-mail them)
 
 
 async def bill_leases(
@@ -221,4 +222,5 @@ async def _bill_organization(
         await uow.payments.apply_credits(org, applied, now)
         await uow.commit()
     summary.created += len(invoices)
+    summary.invoice_ids.extend(inv.id for inv in invoices)
     summary.late_fees += late_fees

@@ -1,6 +1,8 @@
-"""Jobs on a schedule: the billing run of each organization on its billing day, and hourly
-housekeeping. The arq worker's cron (or the embedded server's loop) calls ``run_due_jobs`` every
-minute; what is due is decided here from the Clock, each run claimed once per period (JobRuns).
+"""Jobs on a schedule: the billing run of each organization on its billing day (each new invoice
+e-mailed to its tenant with its PDF), rent-due reminders and overdue notices each day
+(``rent_notices.py``), and hourly housekeeping. The arq worker's cron (or the embedded server's
+loop) calls ``run_due_jobs`` every minute; what is due is decided here from the Clock, each run
+claimed once per period (JobRuns).
 
 The billing day is the organization's ``billing_day`` setting (1-28, default 1) in its own time
 zone; the run bills the month of that day (the rent billing flow: exactly once per lease and
@@ -11,18 +13,22 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from pmsaas.domain.financial.billing import parse_period
+from pmsaas.domain.flows.billing_mail import InvoiceMail, mail_new_invoices
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork, run_billing
+from pmsaas.domain.flows.rent_notices import Delivery, RentNoticesUnitOfWork, send_rent_notices
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.jobs import PLATFORM, JobRun, JobRuns, OrganizationSchedule, Outcome
 
 BILLING_RUN = "billing_run"
+RENT_NOTICES = "rent_notices"
 HOUSEKEEPING = "housekeeping"
 EVENT_REMINDERS = "event_reminders"  # community events starting within a day: once per (event, attendee)
 DEFAULT_BILLING_DAY = 1
@@ -32,8 +38,7 @@ OrganizationsWork = Callable[[list[UUID]], Awaitable[dict[str, Any]]]
 
 
 def billing_day(schedule: OrganizationSchedule) -> int:
-    day = schedule.settings.get("billing_day", DEFAULT_BILLING_DAY)
-    return day if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 28 else DEFAULT_BILLING_DAY
+    return ScheduleSettings.from_extra(schedule.settings).billing_day  # 1-28; anything else is the default, 1
 
 
 def local_today(schedule: OrganizationSchedule, clock: Clock) -> date:
@@ -58,17 +63,40 @@ async def once(runs: JobRuns, clock: Clock, run: JobRun, work: Work) -> JobRun |
     return done
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What the scheduled jobs send through: invoices with their PDF, and the rent notices."""
+
+    invoices: InvoiceMail
+    notices: Delivery
+    notices_uow: Callable[[], RentNoticesUnitOfWork]
+
+
 async def bill_organization(
-    *, uow_factory: Callable[[], RentBillingUnitOfWork], clock: Clock, organization_id: UUID, period: str
+    *,
+    uow_factory: Callable[[], RentBillingUnitOfWork],
+    clock: Clock,
+    organization_id: UUID,
+    period: str,
+    mail: InvoiceMail | None = None,
 ) -> dict[str, Any]:
     summary = await run_billing(uow_factory=uow_factory, clock=clock, period=period, organization_id=organization_id)
-    return {
+    detail: dict[str, Any] = {
         "period": summary.period,
         "created": summary.created,
         "skipped": summary.skipped,
         "failed": len(summary.failed),
         "late_fees": summary.late_fees,
     }
+    if mail is not None and summary.invoice_ids:
+        detail |= await mail_new_invoices(
+            uow_factory=uow_factory,
+            clock=clock,
+            mail=mail,
+            organization_id=organization_id,
+            invoice_ids=summary.invoice_ids,
+        )
+    return detail
 
 
 async def run_due_jobs(
@@ -78,23 +106,44 @@ async def run_due_jobs(
     clock: Clock,
     housekeeping: Work,
     reminders: OrganizationsWork | None = None,
+    outgoing: Outgoing | None = None,
 ) -> list[JobRun]:
-    """Every job due now that no one has run for its period yet; returns the runs this call made."""
+    """Every job due now that no one has run for its period yet; returns the runs this call made.
+    Without ``outgoing`` nothing is mailed and no rent notices go out (billing still runs)."""
     made: list[JobRun] = []
     now = clock.now()
     schedules = await runs.schedules()
     for schedule in schedules:
         today = local_today(schedule, clock)
-        if not is_billing_day(schedule, today):
-            continue
-        period, org = f"{today:%Y-%m}", schedule.organization_id
-        run = JobRun(BILLING_RUN, org, period, now)
+        org = schedule.organization_id
+        if is_billing_day(schedule, today):
+            period = f"{today:%Y-%m}"
 
-        async def bill(org: UUID = org, period: str = period) -> dict[str, Any]:
-            return await bill_organization(uow_factory=uow_factory, clock=clock, organization_id=org, period=period)
+            async def bill(org: UUID = org, period: str = period) -> dict[str, Any]:
+                mail = outgoing.invoices if outgoing else None
+                return await bill_organization(
+                    uow_factory=uow_factory, clock=clock, organization_id=org, period=period, mail=mail
+                )
 
-        if (done := await once(runs, clock, run, bill)) is not None:
-            made.append(done)
+            if (done := await once(runs, clock, JobRun(BILLING_RUN, org, period, now), bill)) is not None:
+                made.append(done)
+        if outgoing is not None:
+            # After the billing run: an invoice billed today may already be due.
+            notices = JobRun(RENT_NOTICES, org, today.isoformat(), now)
+
+            async def notify(schedule: OrganizationSchedule = schedule, today: date = today) -> dict[str, Any]:
+                assert outgoing is not None
+                return await send_rent_notices(
+                    runs=runs,
+                    uow_factory=outgoing.notices_uow,
+                    clock=clock,
+                    delivery=outgoing.notices,
+                    schedule=schedule,
+                    today=today,
+                )
+
+            if (done := await once(runs, clock, notices, notify)) is not None:
+                made.append(done)
     hourly = JobRun(HOUSEKEEPING, PLATFORM, now.strftime("%Y-%m-%dT%H"), now)
     if (done := await once(runs, clock, hourly, housekeeping)) is not None:
         made.append(done)

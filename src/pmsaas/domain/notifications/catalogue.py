@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pmsaas.domain.notifications import rendering
 
 RENT_REMINDER = "rent.reminder"
+RENT_OVERDUE = "rent.overdue"
 PASSWORD_RESET = "password.reset"
 INVOICE_SENT = "invoice.sent"
 RECEIPT = "payment.receipt"
@@ -60,6 +61,18 @@ ENTRIES: dict[tuple[str, str], CatalogueEntry] = {
         body="प्रिय {{name}},\n\n{{property}} का आपका {{amount}} किराया {{due_date}} को देय है। विलंब शुल्क से "
         "बचने के लिए कृपया देय तिथि तक भुगतान करें।\nभुगतान करें या चालान देखें: {{link}}\n",
         sms="{{property}} का {{amount}} किराया {{due_date}} को देय है। भुगतान: {{link}}",
+    ),
+    (RENT_OVERDUE, "en"): CatalogueEntry(
+        subject="Overdue: rent of {{amount}} was due on {{due_date}}",
+        body="Dear {{name}},\n\nYour rent of {{amount}} for {{property}} was due on {{due_date}} and is still "
+        "unpaid. Please pay it now; a late fee may apply under your lease.\nPay or view the invoice: {{link}}\n",
+        sms="Rent of {{amount}} for {{property}} was due {{due_date}} and is unpaid. Pay: {{link}}",
+    ),
+    (RENT_OVERDUE, "hi-IN"): CatalogueEntry(
+        subject="बकाया: {{amount}} किराया {{due_date}} को देय था",
+        body="प्रिय {{name}},\n\n{{property}} का आपका {{amount}} किराया {{due_date}} को देय था और अभी तक बकाया है। "
+        "कृपया अभी भुगतान करें; आपके पट्टे के अनुसार विलंब शुल्क लग सकता है।\nभुगतान करें या चालान देखें: {{link}}\n",
+        sms="{{property}} का {{amount}} किराया {{due_date}} को देय था, बकाया है। भुगतान: {{link}}",
     ),
     (PASSWORD_RESET, "en"): CatalogueEntry(
         subject="Reset your password",

@@ -38,6 +38,11 @@ class NotificationRepository(ABC):
     async def add(self, notification: Notification) -> None: ...
 
     @abstractmethod
+    async def add_absent(self, notifications: builtins.list[Notification]) -> builtins.list[Notification]:
+        """Insert those whose id is not stored yet (ids derived from an event and a recipient make a
+        second relay of the event a no-op); the ones inserted."""
+
+    @abstractmethod
     async def get(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> Notification:
         """Raises NotFound for another organization's or another user's notification."""
 
@@ -199,6 +204,14 @@ class RecipientDirectory(ABC):
     @abstractmethod
     async def find(self, organization_id: UUID, user_ids: list[UUID]) -> dict[UUID, Recipient]:
         """The members among ``user_ids``; a user of another organization is simply absent."""
+
+    @abstractmethod
+    async def with_roles(self, organization_id: UUID, roles: frozenset[str]) -> list[Recipient]:
+        """The members holding any of ``roles`` (owners and managers), oldest membership first."""
+
+    @abstractmethod
+    async def tenant_users(self, organization_id: UUID, tenant_ids: list[UUID]) -> dict[UUID, Recipient]:
+        """The user signed in as each tenant profile (tenant id → user); tenants without one are absent."""
 
 
 @dataclass(frozen=True)

@@ -32,19 +32,19 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ports import OutboxSubscriber, SecretBox, UnitOfWork
+from pmsaas.domain.shared.ports import FollowUp, OutboxSubscriber, SecretBox, UnitOfWork
 
 LEASE = timedelta(seconds=60)  # longer than one attempt can take (the timeout), with room to spare
 ROTATION_OVERLAP = timedelta(hours=24)  # the replaced secret keeps signing this long
 
 
 class WebhookFanOut(OutboxSubscriber):
-    async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> None:
+    async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> Sequence[FollowUp]:
         if not isinstance(uow, NotificationsUnitOfWork):
             raise TypeError("webhook fan-out needs the notifications unit of work")
         wanted = [e for e in events if e.name in WEBHOOK_EVENTS]
         if not wanted:
-            return
+            return ()
         hooks = await uow.webhook_messages.subscribed({e.organization_id for e in wanted})
         messages = [
             WebhookMessage.for_event(hook, event, now)
@@ -54,6 +54,7 @@ class WebhookFanOut(OutboxSubscriber):
         ]
         if messages:
             await uow.webhook_messages.add_new(messages)
+        return ()  # the delivery sweep finds the messages; nothing to do after the commit
 
 
 def _secrets(due: DueMessage, box: SecretBox, now: datetime) -> list[str]:

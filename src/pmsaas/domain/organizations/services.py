@@ -15,6 +15,7 @@ from pmsaas.domain.organizations.model import (
     checked_mfa_policy,
 )
 from pmsaas.domain.organizations.ports import OrganizationsUnitOfWork
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
@@ -74,6 +75,7 @@ async def create_organization(
     settings: OrganizationSettings | SettingsChange | None,
     tax_changes: dict[str, Any] | None = None,
     mfa_policy: list[str] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
 ) -> Organization:
     if actor.user_id is None:
         raise PermissionDenied("organizations are created by users, not API keys")
@@ -81,6 +83,7 @@ async def create_organization(
     org = new_organization(name, now, settings.applied_to(None) if isinstance(settings, SettingsChange) else settings)
     if tax_changes or mfa_policy is not None:
         org.extra_settings = _with_settings(org, None, tax_changes, mfa_policy)[1]
+    org.extra_settings = _with_schedule(org.extra_settings, schedule_changes)
     async with uow:
         await uow.organizations.add(org)
         await uow.membership_directory.add_owner(organization_id=org.id, user_id=actor.user_id, at=now)
@@ -152,6 +155,13 @@ async def _audit_mfa_policy(
     )
 
 
+def _with_schedule(extra: dict[str, object], changes: dict[str, Any] | None) -> dict[str, object]:
+    """The billing day and notice days sent, checked, merged into the stored settings."""
+    if not changes:
+        return extra
+    return ScheduleSettings.from_extra(extra).changed(changes).merged_into(extra)
+
+
 async def rename_organization(
     *,
     uow: OrganizationsUnitOfWork,
@@ -162,12 +172,14 @@ async def rename_organization(
     settings: OrganizationSettings | SettingsChange | None = None,
     tax_changes: dict[str, Any] | None = None,
     mfa_policy: list[str] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
     request: RequestInfo = NO_REQUEST,
 ) -> Organization:
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
         new_settings, extra = _with_settings(current, settings, tax_changes, mfa_policy)
+        extra = _with_schedule(extra, schedule_changes)
         updated = replace(
             current,
             name=_check_name(name),
@@ -192,12 +204,15 @@ async def update_settings(
     settings: OrganizationSettings | SettingsChange,
     tax_changes: dict[str, Any] | None = None,
     mfa_policy: list[str] | None = None,
+    schedule_changes: dict[str, Any] | None = None,
     request: RequestInfo = NO_REQUEST,
 ) -> Organization:
+    """``schedule_changes``: the billing day and notice days sent (``schedule_settings.py``)."""
     now = clock.now()
     async with uow:
         current = await _mutable(uow, actor, organization_id)
         new_settings, extra = _with_settings(current, settings, tax_changes, mfa_policy)
+        extra = _with_schedule(extra, schedule_changes)
         updated = replace(
             current, settings=new_settings, extra_settings=extra, updated_at=now, version=current.version + 1
         )

@@ -45,6 +45,7 @@ class OrganizationSchedule:
     organization_id: UUID
     time_zone: str
     settings: dict[str, Any]
+    locale: str = "en"  # the organization's: its tenants' notices are written in it
 
 
 class JobRuns(ABC):

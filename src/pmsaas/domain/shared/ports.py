@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -79,6 +79,11 @@ class EmailSender(ABC):
     @abstractmethod
     async def send(self, message: EmailMessage) -> None:
         """Raises ``MessageNotSent`` when the transport refused or could not be reached."""
+
+    async def send_once(self, message: EmailMessage, key: str) -> None:
+        """Send ``message`` under a deterministic ``key`` (an event and a recipient): a queue that
+        still holds the same key does not take it twice. Transports without a queue just send."""
+        await self.send(message)
 
 
 class MessageNotSent(Exception):
@@ -236,10 +241,18 @@ class OutboxSubscriber(ABC):
     """A consumer that stores what it makes of events (webhook messages, in-app notifications):
     the relay calls it inside its claim transaction with a unit of work bound to that transaction,
     so its rows commit together with the events being marked relayed, or not at all. It must not
-    commit, and must be idempotent per event id (a batch that fails is handed over again)."""
+    commit, and must be idempotent per event id (a batch that fails is handed over again).
+
+    It cannot record outbox events (the relay would relay its own output forever) nor talk to the
+    world before its rows are committed, so it returns **follow-ups**: actions the relay runs once
+    the batch committed (broadcast a real-time message, enqueue an e-mail job), never if it rolled
+    back. A follow-up that fails is logged and dropped; what it announces is already stored."""
 
     @abstractmethod
-    async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> None: ...
+    async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> Sequence[FollowUp]: ...
+
+
+FollowUp = Callable[[], Awaitable[object]]  # run by the relay after its transaction commits
 
 
 class Outbox(ABC):

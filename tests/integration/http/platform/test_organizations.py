@@ -47,6 +47,9 @@ async def test_list_shows_only_my_organizations(api, owner, other_owner):
         "is_housing_society": False,
         "address": None,
         "require_mfa_for": [],
+        "billing_day": 1,
+        "rent_reminder_days": [3],
+        "overdue_notice_days": [1, 7],
     }
 
 
@@ -72,6 +75,9 @@ async def test_create_makes_the_creator_owner(api, owner):
         "is_housing_society": False,
         "address": None,
         "require_mfa_for": [],
+        "billing_day": 1,
+        "rent_reminder_days": [3],
+        "overdue_notice_days": [1, 7],
     }
     new = {"X-Organization-ID": org["id"]}
     r = await api.get("/api/v1/identity/me", owner.token, headers=new)

@@ -12,8 +12,10 @@ from typing import Any
 from uuid import UUID
 
 from pmsaas.container import Container, in_process_jobs
+from pmsaas.domain.flows.billing_mail import InvoiceMail
 from pmsaas.domain.flows.community_notices import remind_organizations
-from pmsaas.domain.flows.scheduled_jobs import run_due_jobs
+from pmsaas.domain.flows.rent_notices import Delivery
+from pmsaas.domain.flows.scheduled_jobs import Outgoing, run_due_jobs
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.batch import garbage_collector_paused
@@ -59,7 +61,8 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
-    """What is due now (billing runs on billing days, hourly outbox housekeeping), each once per period."""
+    """What is due now (billing runs on billing days, each new invoice e-mailed; rent reminders and
+    overdue notices; hourly outbox housekeeping), each once per period."""
     c = _container(ctx)
 
     async def housekeeping() -> dict[str, Any]:
@@ -68,9 +71,19 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
     async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
         return await remind_organizations(uow_factory=c.uow, clock=c.clock(), organization_ids=organization_ids)
 
+    outgoing = Outgoing(
+        invoices=InvoiceMail(mailer=c.mailer(), renderer=c.document_renderer()),
+        notices=Delivery(mailer=c.mailer(), public_base_url=c.settings().public_base_url),
+        notices_uow=c.uow,
+    )
     with garbage_collector_paused():
         made = await run_due_jobs(
-            runs=c.job_runs(), uow_factory=c.uow, clock=c.clock(), housekeeping=housekeeping, reminders=reminders
+            runs=c.job_runs(),
+            uow_factory=c.uow,
+            clock=c.clock(),
+            housekeeping=housekeeping,
+            outgoing=outgoing,
+            reminders=reminders,
         )
     return [{"job": r.job, "organization_id": str(r.organization_id), "outcome": r.outcome.value} for r in made]
 

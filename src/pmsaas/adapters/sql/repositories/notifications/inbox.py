@@ -65,6 +65,16 @@ class SqlNotificationRepository(NotificationRepository):
             )
         )
 
+    async def add_absent(self, notifications: builtins.list[Notification]) -> builtins.list[Notification]:
+        if not notifications:
+            return []
+        ids = [x.id for x in notifications]
+        stored = set((await self._conn.execute(sa.select(n.c.id).where(n.c.id.in_(ids)))).scalars())
+        fresh = [x for x in notifications if x.id not in stored]
+        for x in fresh:  # the relay holds the events' rows: no other relay inserts these ids meanwhile
+            await self.add(x)
+        return fresh
+
     async def get(self, organization_id: UUID, user_id: UUID, notification_id: UUID) -> Notification:
         row = (
             await self._conn.execute(n.select().where(_mine(organization_id, user_id), n.c.id == notification_id))

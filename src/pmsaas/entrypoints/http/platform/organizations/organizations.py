@@ -16,6 +16,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.organizations import services
 from pmsaas.domain.organizations.model import MFA_POLICY_KEY, Organization, SettingsChange
+from pmsaas.domain.organizations.schedule_settings import KEYS as SCHEDULE_KEYS
+from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.organizations.tax_identity import KEYS as TAX_KEYS
 from pmsaas.domain.organizations.tax_identity import TaxIdentity
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
@@ -33,6 +35,8 @@ MfaRole = Literal[
 TaxText = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 NumberFormat = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 # Printed on documents: lines separated by newlines, no other control characters.
+BillingDay = Annotated[int, msgspec.Meta(ge=1, le=28)]
+NoticeDays = Annotated[list[Annotated[int, msgspec.Meta(ge=0, le=90)]], msgspec.Meta(max_length=5)]
 AddressText = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"^[^\x00-\x09\x0b-\x1f\x7f]+$")]
 
 
@@ -66,8 +70,16 @@ class SettingsIn(Input):
             return None
         return list(self.require_mfa_for or [])
 
+    # The schedule (domain/organizations/schedule_settings.py): absent kept, null the default.
+    billing_day: BillingDay | msgspec.UnsetType | None = msgspec.UNSET
+    rent_reminder_days: NoticeDays | msgspec.UnsetType | None = msgspec.UNSET
+    overdue_notice_days: NoticeDays | msgspec.UnsetType | None = msgspec.UNSET
+
     def tax_changes(self) -> dict[str, object]:
         return {k: v for k in TAX_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
+
+    def schedule_changes(self) -> dict[str, object]:
+        return {k: v for k in SCHEDULE_KEYS if (v := getattr(self, k)) is not msgspec.UNSET}
 
     def to_domain(self, prefix: str = "") -> SettingsChange:
         """The fields sent (absent: kept; null: the country's default), checked as far as they go alone.
@@ -120,10 +132,14 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     is_housing_society: bool  # India: a housing society billing its members (entry 77(c))
     address: str | None  # printed on invoices and receipts
     require_mfa_for: list[str]  # roles whose members must sign in with MFA
+    billing_day: int  # the billing run's day of the month (1-28)
+    rent_reminder_days: list[int]  # days before the due date a rent reminder goes out
+    overdue_notice_days: list[int]  # days after the due date an unpaid invoice's notice goes out
 
     @classmethod
     def of(cls, o: Organization) -> SettingsOut:
         s, tax = o.settings, TaxIdentity.from_extra(o.extra_settings)
+        schedule = ScheduleSettings.from_extra(o.extra_settings)
         return cls(
             country=s.country,
             province=s.province,
@@ -141,6 +157,9 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             is_housing_society=bool(tax.is_housing_society),
             address=tax.address,
             require_mfa_for=_mfa_policy_of(o),
+            billing_day=schedule.billing_day,
+            rent_reminder_days=list(schedule.rent_reminder_days),
+            overdue_notice_days=list(schedule.overdue_notice_days),
         )
 
 
@@ -171,7 +190,7 @@ class OrganizationOut(msgspec.Struct, kw_only=True):
         )
 
 
-_SETTINGS_FIELDS = frozenset((*TAX_KEYS, "state"))
+_SETTINGS_FIELDS = frozenset((*TAX_KEYS, *SCHEDULE_KEYS, "state"))
 
 
 @contextmanager
@@ -206,6 +225,7 @@ class OrganizationController(Controller):
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
                 mfa_policy=data.settings.mfa_policy() if data.settings else None,
+                schedule_changes=data.settings.schedule_changes() if data.settings else None,
             )
         return ok(OrganizationOut.of(org))
 
@@ -231,6 +251,7 @@ class OrganizationController(Controller):
                 settings=data.settings.to_domain("settings.") if data.settings else None,
                 tax_changes=data.settings.tax_changes() if data.settings else None,
                 mfa_policy=data.settings.mfa_policy() if data.settings else None,
+                schedule_changes=data.settings.schedule_changes() if data.settings else None,
                 request=ctx.request_info,
             )
         return ok(OrganizationOut.of(org))
@@ -264,6 +285,7 @@ class OrganizationController(Controller):
             settings=data.to_domain(),
             tax_changes=data.tax_changes(),
             mfa_policy=data.mfa_policy(),
+            schedule_changes=data.schedule_changes(),
             request=ctx.request_info,
         )
         return ok(SettingsOut.of(org))
