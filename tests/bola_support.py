@@ -21,7 +21,7 @@ PATH_IDS = {
     for name in (
         "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
         "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
-        "notification_id template_id channel_id delivery_id client_id domain_id"
+        "notification_id template_id channel_id delivery_id client_id domain_id event_id listing_id image_id"
     ).split()
 }
 BY_SURFACE = {
@@ -181,6 +181,23 @@ async def _messages(api: Any, owner: Any, org: Org) -> None:
     ids["ticket_webhook_id"] = (await _made(api, t, "/v1/webhooks", hook))["id"]
 
 
+async def _community(api: Any, owner: Any, org: Org) -> None:
+    t, ids = owner.token, org.ids
+    event = {
+        "title": "Diwali get-together",
+        "start_time": "2026-12-20T18:00:00Z",
+        "end_time": "2026-12-20T21:00:00Z",
+        "property_id": ids["property_id"],
+        "capacity": 40,
+    }
+    ids["event_id"] = (await _made(api, t, "/api/v1/community/events", event))["id"]
+    listing = {"title": "Teak sofa", "category": "furniture", "price": money("8000.00", org.currency)}
+    ids["listing_id"] = (await _made(api, t, "/api/v1/community/marketplace/listings", listing))["id"]
+    files = {"file": ("sofa.png", io.BytesIO(PNG), "image/png")}
+    url = f"/api/v1/community/marketplace/listings/{ids['listing_id']}/images"
+    ids["image_id"] = (await _made(api, t, url, files=files))["id"]
+
+
 async def _recorded_attempt(api: Any, webhook_id: str) -> str:
     """A delivery attempt of the webhook, written as the sender records one (an attempt over HTTP
     would reach for the network: the suite never does)."""
@@ -218,6 +235,6 @@ async def make_everything(api: Any, owner: Any) -> Org:
     )
     assert r.status_code == 200, r.text
     org = Org(owner.token, "INR")
-    for step in (_people_and_places, _operations, _money, _messages):
+    for step in (_people_and_places, _operations, _money, _messages, _community):
         await step(api, owner, org)
     return org

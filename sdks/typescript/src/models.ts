@@ -64,6 +64,21 @@ export interface AttachmentIn {
   contentType?: string | null;
 }
 
+export interface AttendeeOut {
+  userId: string;
+  status: string;
+  position: number;
+  registeredAt: string;
+}
+
+export interface AttendeesOut {
+  eventId: string;
+  capacity: number | null;
+  registeredCount: number;
+  waitlistCount: number;
+  attendees: Array<AttendeeOut>;
+}
+
 export interface AuditEventOut {
   id: string;
   occurredAt: string;
@@ -125,11 +140,6 @@ export interface CategoryIn {
   name: string;
 }
 
-export interface CategoryOut {
-  name: string;
-  custom: boolean;
-}
-
 export interface ChannelIn {
   name: string;
   type: "in_app" | "email" | "sms" | "whatsapp";
@@ -175,6 +185,17 @@ export interface ChoosePlanIn {
 
 export interface CompleteWorkOrderIn {
   actualCost: MoneyIn;
+}
+
+export interface ContactIn {
+  message: string;
+  recipientId?: string | null;
+}
+
+export interface ContactOut {
+  listingId: string;
+  recipientId: string;
+  delivered: boolean;
 }
 
 export interface CreatedApiKeyOut {
@@ -261,6 +282,33 @@ export interface EscalationIn {
 export interface EscalationOut {
   kind: string;
   value: string;
+}
+
+export interface EventIn {
+  title: string;
+  startTime: string;
+  endTime: string;
+  description?: string;
+  location?: string;
+  propertyId?: string | null;
+  capacity?: number | null;
+  registrationDeadline?: string | null;
+  waitlistEnabled?: boolean;
+}
+
+export interface EventOut {
+  id: string;
+  title: string;
+  description: string;
+  location: string;
+  propertyId: string | null;
+  startTime: string;
+  endTime: string;
+  capacity: number | null;
+  registrationDeadline: string;
+  waitlistEnabled: boolean;
+  createdAt: string;
+  updatedAt: string | null;
 }
 
 export interface ExpenseIn {
@@ -375,6 +423,15 @@ export interface HstCalculatorOut {
   totalTax: string;
   total: string;
   notes: Array<string>;
+}
+
+export interface ImageOut {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  url: string;
+  createdAt: string;
 }
 
 export interface InvoiceCreateIn {
@@ -544,6 +601,28 @@ export interface LimitsOut {
   storageGb: number;
   features: Array<string>;
   monthlyPrice: MoneyOut;
+}
+
+export interface ListingIn {
+  title: string;
+  category: string;
+  description?: string;
+  price?: MoneyIn | null;
+  expiresInDays?: number;
+}
+
+export interface ListingOut {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  price: MoneyOut | null;
+  sellerId: string;
+  status: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+  images?: Array<ImageOut>;
 }
 
 export interface LoginIn {
@@ -1000,6 +1079,13 @@ export interface RegisteredOAuthClientOut {
   clientSecret: string;
 }
 
+export interface RegistrationOut {
+  eventId: string;
+  userId: string;
+  status: string;
+  registeredAt: string;
+}
+
 export interface RejectIn {
   reason?: string | null;
 }
@@ -1007,6 +1093,10 @@ export interface RejectIn {
 export interface RenewIn {
   endDate?: string | null;
   rent?: MoneyIn | null;
+}
+
+export interface ReportIn {
+  reason: string;
 }
 
 export interface RequestIn {
@@ -1605,6 +1695,16 @@ export interface WorkOrderOut {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface CommunityMarketplaceCategoryOut {
+  id: string;
+  name: string;
+}
+
+export interface OperationsCategoriesCategoryOut {
+  name: string;
+  custom: boolean;
 }
 
 export interface PlatformFinancialExpensesAttachmentOut {

@@ -135,6 +135,14 @@ export class Channels extends Resource {
   }
 }
 
+/** `community` operations. */
+export class Community extends Resource {
+  /** Listing categories (`GET /api/v1/community/marketplace/categories`) */
+  categories(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.CommunityMarketplaceCategoryOut>> {
+    return this.call("GET", `/api/v1/community/marketplace/categories`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.CommunityMarketplaceCategoryOut>>;
+  }
+}
+
 /** `deliveries` operations. */
 export class Deliveries extends Resource {
   /** A webhook's delivery attempts, newest first (`GET /api/v1/webhooks/{webhook_id}/deliveries`) */
@@ -183,6 +191,56 @@ export class Domains extends Resource {
 
 /** `events` operations. */
 export class Events extends Resource {
+  /** Events (a tenant: its property's and org-wide) (`GET /api/v1/community/events`) */
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; startsAfter?: string | null; } = {}): Promise<Page<M.EventOut>> {
+    return this.call("GET", `/api/v1/community/events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "starts_after": params.startsAfter }, kind: "page" }) as Promise<Page<M.EventOut>>;
+  }
+
+  /** Every item of `GET /api/v1/community/events`, page after page. */
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; startsAfter?: string | null; } = {}): AsyncIterable<M.EventOut> {
+    return this.iterateAll("GET", `/api/v1/community/events`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "starts_after": params.startsAfter } }) as AsyncIterable<M.EventOut>;
+  }
+
+  /** Publish an event (`POST /api/v1/community/events`) */
+  create(body: M.EventIn): Promise<M.EventOut> {
+    return this.call("POST", `/api/v1/community/events`, { body, kind: "data" }) as Promise<M.EventOut>;
+  }
+
+  /** Get an event (`GET /api/v1/community/events/{event_id}`) */
+  get(eventId: string): Promise<M.EventOut> {
+    return this.call("GET", `/api/v1/community/events/${encodeURIComponent(eventId)}`, { kind: "data" }) as Promise<M.EventOut>;
+  }
+
+  /** Replace an event (`PUT /api/v1/community/events/{event_id}`) */
+  update(eventId: string, body: M.EventIn): Promise<M.EventOut> {
+    return this.call("PUT", `/api/v1/community/events/${encodeURIComponent(eventId)}`, { body, kind: "data" }) as Promise<M.EventOut>;
+  }
+
+  /** Cancel (`DELETE /api/v1/community/events/{event_id}`) */
+  delete(eventId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/community/events/${encodeURIComponent(eventId)}`, { kind: "none" }) as Promise<void>;
+  }
+
+  /** Attendees (`GET /api/v1/community/events/{event_id}/attendees`) */
+  attendees(eventId: string): Promise<M.AttendeesOut> {
+    return this.call("GET", `/api/v1/community/events/${encodeURIComponent(eventId)}/attendees`, { kind: "data" }) as Promise<M.AttendeesOut>;
+  }
+
+  /** iCalendar file (`GET /api/v1/community/events/{event_id}/ics`) */
+  ics(eventId: string): Promise<Uint8Array> {
+    return this.call("GET", `/api/v1/community/events/${encodeURIComponent(eventId)}/ics`, { kind: "bytes" }) as Promise<Uint8Array>;
+  }
+
+  /** Register (a seat, or the wait list when full) (`POST /api/v1/community/events/{event_id}/register`) */
+  register(eventId: string): Promise<M.RegistrationOut> {
+    return this.call("POST", `/api/v1/community/events/${encodeURIComponent(eventId)}/register`, { kind: "data" }) as Promise<M.RegistrationOut>;
+  }
+
+  /** Unregister (the wait list's first takes the seat) (`DELETE /api/v1/community/events/{event_id}/register`) */
+  unregister(eventId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/community/events/${encodeURIComponent(eventId)}/register`, { kind: "none" }) as Promise<void>;
+  }
+
   /** Server-Sent Events: real-time updates of the caller's organization (`GET /api/v1/events`) */
   streamEvents(params: { LastEventID?: string | null; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/events`, { query: { "Last-Event-ID": params.LastEventID }, kind: "raw" }) as Promise<unknown>;
@@ -388,6 +446,19 @@ export class Identity extends Resource {
   }
 }
 
+/** `images` operations. */
+export class Images extends Resource {
+  /** Add a photo (multipart field 'file'; JPEG, PNG, GIF, WebP or HEIC, at most 10 MB) (`POST /api/v1/community/marketplace/listings/{listing_id}/images`) */
+  create(listingId: string, form: FormData): Promise<M.ImageOut> {
+    return this.call("POST", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}/images`, { form, kind: "data" }) as Promise<M.ImageOut>;
+  }
+
+  /** A photo (`GET /api/v1/community/marketplace/listings/{listing_id}/images/{image_id}`) */
+  get(listingId: string, imageId: string): Promise<unknown> {
+    return this.call("GET", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}/images/${encodeURIComponent(imageId)}`, { kind: "raw" }) as Promise<unknown>;
+  }
+}
+
 /** `invitations` operations. */
 export class Invitations extends Resource {
   /** Accept an invitation (signed in as the invited account): join the organization (`POST /api/v1/identity/invitations/{token}/accept`) */
@@ -537,6 +608,54 @@ export class Leases extends Resource {
   /** Terminate (`POST /api/v1/leases/{lease_id}/terminate`) */
   terminate(leaseId: string, body: M.TerminateIn | null): Promise<M.LeaseOut> {
     return this.call("POST", `/api/v1/leases/${encodeURIComponent(leaseId)}/terminate`, { body, kind: "data" }) as Promise<M.LeaseOut>;
+  }
+}
+
+/** `listings` operations. */
+export class Listings extends Resource {
+  /** Live listings (hidden=true: reported, managers) (`GET /api/v1/community/marketplace/listings`) */
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; category?: string | null; hidden?: boolean; } = {}): Promise<Page<M.ListingOut>> {
+    return this.call("GET", `/api/v1/community/marketplace/listings`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "category": params.category, "hidden": params.hidden }, kind: "page" }) as Promise<Page<M.ListingOut>>;
+  }
+
+  /** Every item of `GET /api/v1/community/marketplace/listings`, page after page. */
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; category?: string | null; hidden?: boolean; } = {}): AsyncIterable<M.ListingOut> {
+    return this.iterateAll("GET", `/api/v1/community/marketplace/listings`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "category": params.category, "hidden": params.hidden } }) as AsyncIterable<M.ListingOut>;
+  }
+
+  /** List an item (`POST /api/v1/community/marketplace/listings`) */
+  create(body: M.ListingIn): Promise<M.ListingOut> {
+    return this.call("POST", `/api/v1/community/marketplace/listings`, { body, kind: "data" }) as Promise<M.ListingOut>;
+  }
+
+  /** Get a listing (`GET /api/v1/community/marketplace/listings/{listing_id}`) */
+  get(listingId: string): Promise<M.ListingOut> {
+    return this.call("GET", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}`, { kind: "data" }) as Promise<M.ListingOut>;
+  }
+
+  /** Replace (seller or manager) (`PUT /api/v1/community/marketplace/listings/{listing_id}`) */
+  update(listingId: string, body: M.ListingIn): Promise<M.ListingOut> {
+    return this.call("PUT", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}`, { body, kind: "data" }) as Promise<M.ListingOut>;
+  }
+
+  /** Remove (seller or manager) (`DELETE /api/v1/community/marketplace/listings/{listing_id}`) */
+  delete(listingId: string): Promise<void> {
+    return this.call("DELETE", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}`, { kind: "none" }) as Promise<void>;
+  }
+
+  /** Message the seller (or, as the seller, answer) through the platform (`POST /api/v1/community/marketplace/listings/{listing_id}/contact`) */
+  contact(listingId: string, body: M.ContactIn): Promise<M.ContactOut> {
+    return this.call("POST", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}/contact`, { body, kind: "data" }) as Promise<M.ContactOut>;
+  }
+
+  /** Report a listing: hidden until a manager reviews it (`POST /api/v1/community/marketplace/listings/{listing_id}/report`) */
+  report(listingId: string, body: M.ReportIn): Promise<void> {
+    return this.call("POST", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}/report`, { body, kind: "none" }) as Promise<void>;
+  }
+
+  /** A manager restores a reported listing (`POST /api/v1/community/marketplace/listings/{listing_id}/restore`) */
+  restore(listingId: string): Promise<M.ListingOut> {
+    return this.call("POST", `/api/v1/community/marketplace/listings/${encodeURIComponent(listingId)}/restore`, { kind: "data" }) as Promise<M.ListingOut>;
   }
 }
 
@@ -697,13 +816,13 @@ export class OauthClients extends Resource {
 /** `operations` operations. */
 export class Operations extends Resource {
   /** Request categories (built-in and this organization's own) (`GET /api/v1/operations/categories`) */
-  listCategories(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.CategoryOut>> {
-    return this.call("GET", `/api/v1/operations/categories`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.CategoryOut>>;
+  listCategories(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.OperationsCategoriesCategoryOut>> {
+    return this.call("GET", `/api/v1/operations/categories`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.OperationsCategoriesCategoryOut>>;
   }
 
   /** Add a custom category (`POST /api/v1/operations/categories`) */
-  addCategory(body: M.CategoryIn): Promise<M.CategoryOut> {
-    return this.call("POST", `/api/v1/operations/categories`, { body, kind: "data" }) as Promise<M.CategoryOut>;
+  addCategory(body: M.CategoryIn): Promise<M.OperationsCategoriesCategoryOut> {
+    return this.call("POST", `/api/v1/operations/categories`, { body, kind: "data" }) as Promise<M.OperationsCategoriesCategoryOut>;
   }
 }
 
@@ -1366,16 +1485,19 @@ export class Namespaces {
   readonly attachments: Attachments;
   readonly budgets: Budgets;
   readonly channels: Channels;
+  readonly community: Community;
   readonly deliveries: Deliveries;
   readonly domains: Domains;
   readonly events: Events;
   readonly expenses: Expenses;
   readonly financial: Financial;
   readonly identity: Identity;
+  readonly images: Images;
   readonly invitations: Invitations;
   readonly invoices: Invoices;
   readonly jobs: Jobs;
   readonly leases: Leases;
+  readonly listings: Listings;
   readonly maintenanceRequests: MaintenanceRequests;
   readonly notifications: Notifications;
   readonly oauthClients: OauthClients;
@@ -1399,16 +1521,19 @@ export class Namespaces {
     this.attachments = new Attachments(transport);
     this.budgets = new Budgets(transport);
     this.channels = new Channels(transport);
+    this.community = new Community(transport);
     this.deliveries = new Deliveries(transport);
     this.domains = new Domains(transport);
     this.events = new Events(transport);
     this.expenses = new Expenses(transport);
     this.financial = new Financial(transport);
     this.identity = new Identity(transport);
+    this.images = new Images(transport);
     this.invitations = new Invitations(transport);
     this.invoices = new Invoices(transport);
     this.jobs = new Jobs(transport);
     this.leases = new Leases(transport);
+    this.listings = new Listings(transport);
     this.maintenanceRequests = new MaintenanceRequests(transport);
     this.notifications = new Notifications(transport);
     this.oauthClients = new OauthClients(transport);

@@ -189,6 +189,17 @@ class Channels(SyncResource):
         return self._call("POST", f"/api/v1/notifications/channels/{_segment(channel_id)}/test", body=_merge(body, fields), kind="data")
 
 
+class Community(SyncResource):
+    """``community`` operations."""
+
+    def categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.CommunityMarketplaceCategoryOut]:
+        """Listing categories
+
+        ``GET /api/v1/community/marketplace/categories``
+        """
+        return self._call("GET", "/api/v1/community/marketplace/categories", query={"page": page, "page_size": page_size}, kind="page")
+
+
 class Deliveries(SyncResource):
     """``deliveries`` operations."""
 
@@ -249,6 +260,73 @@ class Domains(SyncResource):
 
 class Events(SyncResource):
     """``events`` operations."""
+
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
+        """Events (a tenant: its property's and org-wide)
+
+        ``GET /api/v1/community/events``
+        """
+        return self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Iterator[m.EventOut]:
+        """Every item of ``GET /api/v1/community/events``, page after page."""
+        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after})
+
+    def create(self, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
+        """Publish an event
+
+        ``POST /api/v1/community/events``
+        """
+        return self._call("POST", "/api/v1/community/events", body=_merge(body, fields), kind="data")
+
+    def get(self, event_id: str, /) -> m.EventOut:
+        """Get an event
+
+        ``GET /api/v1/community/events/{event_id}``
+        """
+        return self._call("GET", f"/api/v1/community/events/{_segment(event_id)}", kind="data")
+
+    def update(self, event_id: str, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
+        """Replace an event
+
+        ``PUT /api/v1/community/events/{event_id}``
+        """
+        return self._call("PUT", f"/api/v1/community/events/{_segment(event_id)}", body=_merge(body, fields), kind="data")
+
+    def delete(self, event_id: str, /) -> None:
+        """Cancel
+
+        ``DELETE /api/v1/community/events/{event_id}``
+        """
+        return self._call("DELETE", f"/api/v1/community/events/{_segment(event_id)}", kind="none")
+
+    def attendees(self, event_id: str, /) -> m.AttendeesOut:
+        """Attendees
+
+        ``GET /api/v1/community/events/{event_id}/attendees``
+        """
+        return self._call("GET", f"/api/v1/community/events/{_segment(event_id)}/attendees", kind="data")
+
+    def ics(self, event_id: str, /) -> bytes:
+        """iCalendar file
+
+        ``GET /api/v1/community/events/{event_id}/ics``
+        """
+        return self._call("GET", f"/api/v1/community/events/{_segment(event_id)}/ics", kind="bytes")
+
+    def register(self, event_id: str, /) -> m.RegistrationOut:
+        """Register (a seat, or the wait list when full)
+
+        ``POST /api/v1/community/events/{event_id}/register``
+        """
+        return self._call("POST", f"/api/v1/community/events/{_segment(event_id)}/register", kind="data")
+
+    def unregister(self, event_id: str, /) -> None:
+        """Unregister (the wait list's first takes the seat)
+
+        ``DELETE /api/v1/community/events/{event_id}/register``
+        """
+        return self._call("DELETE", f"/api/v1/community/events/{_segment(event_id)}/register", kind="none")
 
     def stream_events(self, *, Last_Event_ID: str | None = None) -> Any:
         """Server-Sent Events: real-time updates of the caller's organization
@@ -533,6 +611,24 @@ class Identity(SyncResource):
         return self._call("POST", "/api/v1/identity/verify-email/resend", kind="data")
 
 
+class Images(SyncResource):
+    """``images`` operations."""
+
+    def create(self, listing_id: str, /, *, files: Mapping[str, Any], data: Mapping[str, str] | None = None) -> m.ImageOut:
+        """Add a photo (multipart field 'file'; JPEG, PNG, GIF, WebP or HEIC, at most 10 MB)
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/images``
+        """
+        return self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/images", files=files, form=data, kind="data")
+
+    def get(self, listing_id: str, image_id: str, /) -> Any:
+        """A photo
+
+        ``GET /api/v1/community/marketplace/listings/{listing_id}/images/{image_id}``
+        """
+        return self._call("GET", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/images/{_segment(image_id)}", kind="raw")
+
+
 class Invitations(SyncResource):
     """``invitations`` operations."""
 
@@ -737,6 +833,70 @@ class Leases(SyncResource):
         ``POST /api/v1/leases/{lease_id}/terminate``
         """
         return self._call("POST", f"/api/v1/leases/{_segment(lease_id)}/terminate", body=_merge(body, fields), kind="data")
+
+
+class Listings(SyncResource):
+    """``listings`` operations."""
+
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
+        """Live listings (hidden=true: reported, managers)
+
+        ``GET /api/v1/community/marketplace/listings``
+        """
+        return self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Iterator[m.ListingOut]:
+        """Every item of ``GET /api/v1/community/marketplace/listings``, page after page."""
+        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden})
+
+    def create(self, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
+        """List an item
+
+        ``POST /api/v1/community/marketplace/listings``
+        """
+        return self._call("POST", "/api/v1/community/marketplace/listings", body=_merge(body, fields), kind="data")
+
+    def get(self, listing_id: str, /) -> m.ListingOut:
+        """Get a listing
+
+        ``GET /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return self._call("GET", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", kind="data")
+
+    def update(self, listing_id: str, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
+        """Replace (seller or manager)
+
+        ``PUT /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return self._call("PUT", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", body=_merge(body, fields), kind="data")
+
+    def delete(self, listing_id: str, /) -> None:
+        """Remove (seller or manager)
+
+        ``DELETE /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return self._call("DELETE", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", kind="none")
+
+    def contact(self, listing_id: str, body: m.ContactIn | None = None, /, **fields: Any) -> m.ContactOut:
+        """Message the seller (or, as the seller, answer) through the platform
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/contact``
+        """
+        return self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/contact", body=_merge(body, fields), kind="data")
+
+    def report(self, listing_id: str, body: m.ReportIn | None = None, /, **fields: Any) -> None:
+        """Report a listing: hidden until a manager reviews it
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/report``
+        """
+        return self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/report", body=_merge(body, fields), kind="none")
+
+    def restore(self, listing_id: str, /) -> m.ListingOut:
+        """A manager restores a reported listing
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/restore``
+        """
+        return self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/restore", kind="data")
 
 
 class MaintenanceRequests(SyncResource):
@@ -948,14 +1108,14 @@ class OauthClients(SyncResource):
 class Operations(SyncResource):
     """``operations`` operations."""
 
-    def list_categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.CategoryOut]:
+    def list_categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.OperationsCategoriesCategoryOut]:
         """Request categories (built-in and this organization's own)
 
         ``GET /api/v1/operations/categories``
         """
         return self._call("GET", "/api/v1/operations/categories", query={"page": page, "page_size": page_size}, kind="page")
 
-    def add_category(self, body: m.CategoryIn | None = None, /, **fields: Any) -> m.CategoryOut:
+    def add_category(self, body: m.CategoryIn | None = None, /, **fields: Any) -> m.OperationsCategoriesCategoryOut:
         """Add a custom category
 
         ``POST /api/v1/operations/categories``
@@ -1827,16 +1987,19 @@ class Namespaces:
         self.attachments = Attachments(transport)
         self.budgets = Budgets(transport)
         self.channels = Channels(transport)
+        self.community = Community(transport)
         self.deliveries = Deliveries(transport)
         self.domains = Domains(transport)
         self.events = Events(transport)
         self.expenses = Expenses(transport)
         self.financial = Financial(transport)
         self.identity = Identity(transport)
+        self.images = Images(transport)
         self.invitations = Invitations(transport)
         self.invoices = Invoices(transport)
         self.jobs = Jobs(transport)
         self.leases = Leases(transport)
+        self.listings = Listings(transport)
         self.maintenance_requests = MaintenanceRequests(transport)
         self.notifications = Notifications(transport)
         self.oauth_clients = OauthClients(transport)
@@ -2031,6 +2194,17 @@ class AsyncChannels(AsyncResource):
         return await self._call("POST", f"/api/v1/notifications/channels/{_segment(channel_id)}/test", body=_merge(body, fields), kind="data")
 
 
+class AsyncCommunity(AsyncResource):
+    """``community`` operations."""
+
+    async def categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.CommunityMarketplaceCategoryOut]:
+        """Listing categories
+
+        ``GET /api/v1/community/marketplace/categories``
+        """
+        return await self._call("GET", "/api/v1/community/marketplace/categories", query={"page": page, "page_size": page_size}, kind="page")
+
+
 class AsyncDeliveries(AsyncResource):
     """``deliveries`` operations."""
 
@@ -2091,6 +2265,73 @@ class AsyncDomains(AsyncResource):
 
 class AsyncEvents(AsyncResource):
     """``events`` operations."""
+
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
+        """Events (a tenant: its property's and org-wide)
+
+        ``GET /api/v1/community/events``
+        """
+        return await self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> AsyncIterator[m.EventOut]:
+        """Every item of ``GET /api/v1/community/events``, page after page."""
+        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after})
+
+    async def create(self, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
+        """Publish an event
+
+        ``POST /api/v1/community/events``
+        """
+        return await self._call("POST", "/api/v1/community/events", body=_merge(body, fields), kind="data")
+
+    async def get(self, event_id: str, /) -> m.EventOut:
+        """Get an event
+
+        ``GET /api/v1/community/events/{event_id}``
+        """
+        return await self._call("GET", f"/api/v1/community/events/{_segment(event_id)}", kind="data")
+
+    async def update(self, event_id: str, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
+        """Replace an event
+
+        ``PUT /api/v1/community/events/{event_id}``
+        """
+        return await self._call("PUT", f"/api/v1/community/events/{_segment(event_id)}", body=_merge(body, fields), kind="data")
+
+    async def delete(self, event_id: str, /) -> None:
+        """Cancel
+
+        ``DELETE /api/v1/community/events/{event_id}``
+        """
+        return await self._call("DELETE", f"/api/v1/community/events/{_segment(event_id)}", kind="none")
+
+    async def attendees(self, event_id: str, /) -> m.AttendeesOut:
+        """Attendees
+
+        ``GET /api/v1/community/events/{event_id}/attendees``
+        """
+        return await self._call("GET", f"/api/v1/community/events/{_segment(event_id)}/attendees", kind="data")
+
+    async def ics(self, event_id: str, /) -> bytes:
+        """iCalendar file
+
+        ``GET /api/v1/community/events/{event_id}/ics``
+        """
+        return await self._call("GET", f"/api/v1/community/events/{_segment(event_id)}/ics", kind="bytes")
+
+    async def register(self, event_id: str, /) -> m.RegistrationOut:
+        """Register (a seat, or the wait list when full)
+
+        ``POST /api/v1/community/events/{event_id}/register``
+        """
+        return await self._call("POST", f"/api/v1/community/events/{_segment(event_id)}/register", kind="data")
+
+    async def unregister(self, event_id: str, /) -> None:
+        """Unregister (the wait list's first takes the seat)
+
+        ``DELETE /api/v1/community/events/{event_id}/register``
+        """
+        return await self._call("DELETE", f"/api/v1/community/events/{_segment(event_id)}/register", kind="none")
 
     async def stream_events(self, *, Last_Event_ID: str | None = None) -> Any:
         """Server-Sent Events: real-time updates of the caller's organization
@@ -2375,6 +2616,24 @@ class AsyncIdentity(AsyncResource):
         return await self._call("POST", "/api/v1/identity/verify-email/resend", kind="data")
 
 
+class AsyncImages(AsyncResource):
+    """``images`` operations."""
+
+    async def create(self, listing_id: str, /, *, files: Mapping[str, Any], data: Mapping[str, str] | None = None) -> m.ImageOut:
+        """Add a photo (multipart field 'file'; JPEG, PNG, GIF, WebP or HEIC, at most 10 MB)
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/images``
+        """
+        return await self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/images", files=files, form=data, kind="data")
+
+    async def get(self, listing_id: str, image_id: str, /) -> Any:
+        """A photo
+
+        ``GET /api/v1/community/marketplace/listings/{listing_id}/images/{image_id}``
+        """
+        return await self._call("GET", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/images/{_segment(image_id)}", kind="raw")
+
+
 class AsyncInvitations(AsyncResource):
     """``invitations`` operations."""
 
@@ -2579,6 +2838,70 @@ class AsyncLeases(AsyncResource):
         ``POST /api/v1/leases/{lease_id}/terminate``
         """
         return await self._call("POST", f"/api/v1/leases/{_segment(lease_id)}/terminate", body=_merge(body, fields), kind="data")
+
+
+class AsyncListings(AsyncResource):
+    """``listings`` operations."""
+
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
+        """Live listings (hidden=true: reported, managers)
+
+        ``GET /api/v1/community/marketplace/listings``
+        """
+        return await self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden}, kind="page")
+
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> AsyncIterator[m.ListingOut]:
+        """Every item of ``GET /api/v1/community/marketplace/listings``, page after page."""
+        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden})
+
+    async def create(self, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
+        """List an item
+
+        ``POST /api/v1/community/marketplace/listings``
+        """
+        return await self._call("POST", "/api/v1/community/marketplace/listings", body=_merge(body, fields), kind="data")
+
+    async def get(self, listing_id: str, /) -> m.ListingOut:
+        """Get a listing
+
+        ``GET /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return await self._call("GET", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", kind="data")
+
+    async def update(self, listing_id: str, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
+        """Replace (seller or manager)
+
+        ``PUT /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return await self._call("PUT", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", body=_merge(body, fields), kind="data")
+
+    async def delete(self, listing_id: str, /) -> None:
+        """Remove (seller or manager)
+
+        ``DELETE /api/v1/community/marketplace/listings/{listing_id}``
+        """
+        return await self._call("DELETE", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}", kind="none")
+
+    async def contact(self, listing_id: str, body: m.ContactIn | None = None, /, **fields: Any) -> m.ContactOut:
+        """Message the seller (or, as the seller, answer) through the platform
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/contact``
+        """
+        return await self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/contact", body=_merge(body, fields), kind="data")
+
+    async def report(self, listing_id: str, body: m.ReportIn | None = None, /, **fields: Any) -> None:
+        """Report a listing: hidden until a manager reviews it
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/report``
+        """
+        return await self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/report", body=_merge(body, fields), kind="none")
+
+    async def restore(self, listing_id: str, /) -> m.ListingOut:
+        """A manager restores a reported listing
+
+        ``POST /api/v1/community/marketplace/listings/{listing_id}/restore``
+        """
+        return await self._call("POST", f"/api/v1/community/marketplace/listings/{_segment(listing_id)}/restore", kind="data")
 
 
 class AsyncMaintenanceRequests(AsyncResource):
@@ -2790,14 +3113,14 @@ class AsyncOauthClients(AsyncResource):
 class AsyncOperations(AsyncResource):
     """``operations`` operations."""
 
-    async def list_categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.CategoryOut]:
+    async def list_categories(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.OperationsCategoriesCategoryOut]:
         """Request categories (built-in and this organization's own)
 
         ``GET /api/v1/operations/categories``
         """
         return await self._call("GET", "/api/v1/operations/categories", query={"page": page, "page_size": page_size}, kind="page")
 
-    async def add_category(self, body: m.CategoryIn | None = None, /, **fields: Any) -> m.CategoryOut:
+    async def add_category(self, body: m.CategoryIn | None = None, /, **fields: Any) -> m.OperationsCategoriesCategoryOut:
         """Add a custom category
 
         ``POST /api/v1/operations/categories``
@@ -3669,16 +3992,19 @@ class AsyncNamespaces:
         self.attachments = AsyncAttachments(transport)
         self.budgets = AsyncBudgets(transport)
         self.channels = AsyncChannels(transport)
+        self.community = AsyncCommunity(transport)
         self.deliveries = AsyncDeliveries(transport)
         self.domains = AsyncDomains(transport)
         self.events = AsyncEvents(transport)
         self.expenses = AsyncExpenses(transport)
         self.financial = AsyncFinancial(transport)
         self.identity = AsyncIdentity(transport)
+        self.images = AsyncImages(transport)
         self.invitations = AsyncInvitations(transport)
         self.invoices = AsyncInvoices(transport)
         self.jobs = AsyncJobs(transport)
         self.leases = AsyncLeases(transport)
+        self.listings = AsyncListings(transport)
         self.maintenance_requests = AsyncMaintenanceRequests(transport)
         self.notifications = AsyncNotifications(transport)
         self.oauth_clients = AsyncOauthClients(transport)

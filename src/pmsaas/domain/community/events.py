@@ -59,9 +59,9 @@ def check_event(data: EventInput) -> None:
     if not data.title.strip():
         problems.append(FieldProblem("title", "must not be blank"))
     if data.ends_at <= data.starts_at:
-        problems.append(FieldProblem("ends_at", "must be after starts_at"))
+        problems.append(FieldProblem("end_time", "must be after start_time"))  # named as the API names them
     if data.registration_closes_at is not None and data.registration_closes_at > data.starts_at:
-        problems.append(FieldProblem("registration_closes_at", "must not be after starts_at"))
+        problems.append(FieldProblem("registration_deadline", "must not be after start_time"))
     if problems:
         raise ValidationFailed(problems)
 

@@ -44,6 +44,7 @@ FIELD_IDS = {
     "invoice_ids": "invoice_id",
     "ids": "notification_id",
     "recipients": "user_id",
+    "recipient_id": "user_id",
 }
 
 
@@ -99,6 +100,15 @@ def _property(b: Org) -> dict[str, Any]:
     return property_body(address=MUMBAI, owner_ids=[b.ids["user_id"]])
 
 
+def _event(b: Org) -> dict[str, Any]:
+    return {
+        "title": "Carol evening",
+        "start_time": "2026-12-22T18:00:00Z",
+        "end_time": "2026-12-22T20:00:00Z",
+        "property_id": b.ids["property_id"],
+    }
+
+
 def _tenant(b: Org) -> dict[str, Any]:
     return {"name": "Tim Tenant", "email": "tim@example.com", "user_id": b.ids["user_id"]}
 
@@ -150,6 +160,12 @@ BODIES: dict[tuple[str, str], Callable[[Org], dict[str, Any]]] = {
         "recipients": [b.ids["user_id"]],
         "variables": {"month": "May", "name": "Tara"},
     },
+    ("POST", "/api/v1/community/events"): _event,
+    ("PUT", "/api/v1/community/events/{event_id}"): _event,
+    ("POST", "/api/v1/community/marketplace/listings/{listing_id}/contact"): lambda b: {
+        "message": "Is it still available?",
+        "recipient_id": b.ids["user_id"],
+    },
 }
 
 # Valid bodies (and queries) for writes whose only id is in the path, where a sample from the schema
@@ -164,12 +180,15 @@ PATH_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "card_number": "4242424242424242",
     },
     ("POST", "/api/v1/organizations/{organization_id}/domains"): {"domain": "bola-check.example.com"},
+    ("PUT", "/api/v1/community/marketplace/listings/{listing_id}"): {"title": "Bookshelf", "category": "furniture"},
+    ("POST", "/api/v1/community/marketplace/listings/{listing_id}/report"): {"reason": "Looks like a scam"},
 }
 QUERIES = {("GET", "/api/v1/leases/{lease_id}/schedule"): {"from": "2026-12-01", "to": "2027-01-31"}}
 # Uploads take a multipart file, not JSON.
 UPLOADS = {
     ("POST", "/api/v1/operations/maintenance-requests/{request_id}/attachments"),
     ("POST", "/v1/tickets/{ticket_id}/attachments"),
+    ("POST", "/api/v1/community/marketplace/listings/{listing_id}/images"),
 }
 NOT_FOUND = {(404, "RESOURCE_NOT_FOUND"), (404, "not_found")}  # the platform's code, the ticketing API's
 

@@ -119,6 +119,9 @@ async def test_closing_time_capacity_without_wait_list_and_bad_input(api, owner)
         event_body(colour="red"),
     ):
         assert codes(await api.post(EVENTS, owner.token, json=bad)) == (422, "VALIDATION_ERROR"), bad
+    both = event_body(end_time="2026-12-20T17:00:00Z", registration_deadline="2026-12-21T00:00:00Z")
+    details = (await api.post(EVENTS, owner.token, json=both)).json()["error"]["details"]
+    assert {d["field"] for d in details} == {"end_time", "registration_deadline"}  # the fields as sent
     listed = (await api.get(EVENTS, owner.token, params={"page_size": 100})).json()
     assert listed["meta"]["pagination"]["total_count"] == 2  # nothing written by the bad requests
     r = await api.put(f"{EVENTS}/{full}", owner.token, json=event_body(capacity=1, waitlist_enabled=False, title="x"))

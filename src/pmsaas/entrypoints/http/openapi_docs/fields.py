@@ -21,6 +21,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
 )
 from pmsaas.entrypoints.http.openapi_docs.glossary_account import ACCOUNT_FIELDS, ACCOUNT_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_common import COMMON
+from pmsaas.entrypoints.http.openapi_docs.glossary_community import COMMUNITY_FIELDS, COMMUNITY_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_money import MONEY
 from pmsaas.entrypoints.http.openapi_docs.glossary_operations import OPERATIONS_FIELDS
 from pmsaas.entrypoints.http.openapi_docs.glossary_people import PEOPLE
@@ -37,7 +38,7 @@ def _merge(*parts: dict[str, Doc]) -> dict[str, Doc]:
     return merged
 
 
-FIELDS = _merge(COMMON, MONEY, TAX, PLACES, PEOPLE, OPERATIONS_FIELDS, ACCOUNT_FIELDS)
+FIELDS = _merge(COMMON, MONEY, TAX, PLACES, PEOPLE, OPERATIONS_FIELDS, ACCOUNT_FIELDS, COMMUNITY_FIELDS)
 
 _SWITCH = "Whether to send {} for the events that are on."
 OVERRIDES = {
@@ -307,6 +308,8 @@ _ADDRESS = {
 }
 assert not OVERRIDES.keys() & ACCOUNT_OVERRIDES.keys(), "a field overridden twice"
 OVERRIDES.update(ACCOUNT_OVERRIDES)
+assert not OVERRIDES.keys() & COMMUNITY_OVERRIDES.keys(), "a field overridden twice"
+OVERRIDES.update(COMMUNITY_OVERRIDES)
 
 COMPONENT_EXAMPLES = {
     "AddressIn": _ADDRESS,

@@ -9,11 +9,12 @@ the permission it needs is added from the route's guard (``permissions.py``).
 from __future__ import annotations
 
 from pmsaas.entrypoints.http.openapi_docs.operations_account import ACCOUNT
+from pmsaas.entrypoints.http.openapi_docs.operations_community import COMMUNITY
 from pmsaas.entrypoints.http.openapi_docs.operations_financial import FINANCIAL
 from pmsaas.entrypoints.http.openapi_docs.operations_operations import OPERATIONS_AND_MORE
 from pmsaas.entrypoints.http.openapi_docs.operations_platform import PLATFORM
 
-OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL, **ACCOUNT}
-assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL) + len(ACCOUNT), (
+OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL, **ACCOUNT, **COMMUNITY}
+assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL) + len(ACCOUNT) + len(COMMUNITY), (
     "an operation described twice"
 )

@@ -20,6 +20,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
     USER_ID,
     Doc,
 )
+from pmsaas.entrypoints.http.openapi_docs.glossary_community import EVENT_ID, LISTING_ID
 
 
 def _path_id(what: str, example: str = ANY_ID) -> Doc:
@@ -37,7 +38,18 @@ PARAMETERS = {
     ),
     "path delivery_id": _path_id("delivery attempt"),
     "path domain_id": _path_id("e-mail domain"),
+    "path event_id": Doc(
+        "Id of the community event (a UUID). Another organization's id answers 404, as does, for a tenant, an "
+        "event of a property it does not live in.",
+        EVENT_ID,
+    ),
     "path expense_id": _path_id("expense"),
+    "path listing_id": Doc(
+        "Id of the marketplace listing (a UUID). Another organization's id answers 404, as does a reported or "
+        "expired listing unless the caller is its seller or a manager.",
+        LISTING_ID,
+    ),
+    "path image_id": _path_id("listing's photo"),
     "path invoice_id": _path_id("invoice", INVOICE_ID),
     "path key_id": _path_id("API key"),
     "path lease_id": _path_id("lease", LEASE_ID),
@@ -89,6 +101,10 @@ PARAMETERS = {
     "query maintenance_request_id": Doc("Only work orders of this maintenance request.", ANY_ID),
     "query trade": Doc("Only vendors working in this trade.", "plumbing"),
     "query service_area": Doc("Only vendors serving this area.", "Mumbai"),
+    "query starts_after": Doc("Only events starting after this instant (ISO 8601 with a time zone).", TIMESTAMP),
+    "query hidden": Doc(
+        "true: the reported listings waiting for review instead of the live ones (needs community:manage).", False
+    ),
     "query format": Doc("json (default) or csv for a spreadsheet.", "json"),
     "query from": Doc("First day of the period, inclusive (YYYY-MM-DD).", "2026-04-01"),
     "query to": Doc("Last day of the period, inclusive (YYYY-MM-DD).", "2026-06-30"),
@@ -113,6 +129,9 @@ PARAMETER_OVERRIDES = {
     ),
     "GET /api/v1/identity/audit-events to": Doc(
         "Only entries before this date-time, or up to the end of this date (UTC), ISO 8601.", "2026-06-30"
+    ),
+    "GET /api/v1/community/marketplace/listings category": Doc(
+        "Only listings of this category (an id of /community/marketplace/categories).", "furniture"
     ),
     "GET /api/v1/notifications type": Doc("Only notifications of this event type.", "invoice.issued"),
     "GET /api/v1/financial/gst-returns from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
