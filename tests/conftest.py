@@ -37,6 +37,9 @@ from support import SuiteClock, pinned_instant
 settings.register_profile("pmsaas", deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 settings.load_profile("pmsaas")
 
+# The SDK tests' live server and installed SDKs (tests/integration/sdks/).
+pytest_plugins = ["sdk_fixtures"]
+
 PG_URL = os.environ.get("PMSAAS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])

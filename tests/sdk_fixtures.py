@@ -1,4 +1,7 @@
-"""A live server with the demo data, and the two SDKs installed from the repository as a user would.
+"""(A plugin of tests/conftest.py, not a conftest of tests/integration/sdks: a second module named
+``conftest`` would shadow the suite's own for ``from conftest import ...``.)
+
+A live server with the demo data, and the two SDKs installed from the repository as a user would.
 
 The server (`pmsaas serve` on a free port, `pmsaas seed-demo` on a scratch database) runs once per
 backend (SQLite, and PostgreSQL when PMSAAS_TEST_DATABASE_URL is set). The SDKs are installed once
@@ -24,7 +27,7 @@ import pytest
 
 from pmsaas.container import scratch_database
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("PMSAAS_TEST_DATABASE_URL")
 SANDBOX_ADMIN = {"email": "admin@sandbox.propertymgmt.com", "password": "admin123"}
