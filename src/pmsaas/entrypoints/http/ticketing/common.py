@@ -18,6 +18,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.entrypoints.http.context import public_base_url
+from pmsaas.entrypoints.http.cursor import encode_cursor
 from pmsaas.entrypoints.http.envelope import TicketingLinks, TicketingMeta, TicketingPagination
 
 T = TypeVar("T")
@@ -82,6 +83,11 @@ def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) ->
         next=_link(request, page.page + 1) if page.page < total_pages else None,
         prev=_link(request, page.page - 1) if page.page > 1 else None,
     )
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET
+    # Opt-in (``?cursor=``, empty for the first page), so the seed's pagination shape stays as it is.
+    if page.request is not None and "cursor" in request.query_params:
+        after, asked = page.next_after, page.request
+        next_cursor = encode_cursor(asked.sort_by, asked.descending, after) if after is not None else None
     pagination = TicketingPagination(
         total=page.total,
         count=len(items),
@@ -89,6 +95,7 @@ def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) ->
         current_page=page.page,
         total_pages=total_pages,
         links=links,
+        next_cursor=next_cursor,
     )
     return TicketingList(data=items, meta=TicketingMeta(pagination=pagination))
 
