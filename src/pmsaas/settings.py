@@ -105,6 +105,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     realtime_auth_seconds: float = 5.0
     # Scheduled jobs (billing run, reminders, housekeeping): embedded mode checks what is due every N s.
     jobs_tick_seconds: float = 60.0
+    # GET /metrics (Prometheus) wants ``Authorization: Bearer <token>``; unset in production → no route.
+    metrics_token: str | None = None
 
     @property
     def is_production(self) -> bool:
