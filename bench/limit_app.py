@@ -28,6 +28,8 @@ import msgspec
 from litestar import asgi
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from pmsaas.domain.shared.paging import After
+from pmsaas.entrypoints.http.cursor import encode_cursor
 from pmsaas.settings import Settings
 
 BENCH_PREFIX = "/bench/"
@@ -128,6 +130,7 @@ class _Pagination(msgspec.Struct):
     total_pages: int
     has_next: bool
     has_previous: bool
+    next_cursor: str | None = None
 
 
 class _Meta(msgspec.Struct):
@@ -229,7 +232,8 @@ class BenchEndpoints:
     async def _list(self, org: UUID, page: int, size: int, send: Send) -> None:
         pool = await self._get_pool()
         async with pool.connection() as conn:
-            cur = await conn.execute(_LIST_SQL, {"org": org, "limit": size, "offset": (page - 1) * size})
+            # One row more than the page: whether a keyset cursor continues (as the real list does).
+            cur = await conn.execute(_LIST_SQL, {"org": org, "limit": size + 1, "offset": (page - 1) * size})
             rows = await cur.fetchall()
         total = rows[0][0] if rows else 0
         items = [
@@ -249,14 +253,16 @@ class BenchEndpoints:
                 r[14],
                 r[15],
             )
-            for r in rows
+            for r in rows[:size]
             if r[1] is not None
         ]
+        last = items[-1] if len(rows) > size else None
+        cursor = encode_cursor("created_at", False, After(last.created_at, last.id)) if last else None
         total_pages = math.ceil(total / size) if total else 0
         meta = _Meta(
             _now_text(datetime.now(UTC)),
             f"req_{uuid4().hex}",
-            pagination=_Pagination(page, size, total, total_pages, page < total_pages, page > 1),
+            pagination=_Pagination(page, size, total, total_pages, page < total_pages, page > 1, cursor),
         )
         await _respond(send, 200, _encoder.encode(_Envelope(items, meta)))
 
