@@ -401,6 +401,11 @@ def same_bytes(body: dict[str, Any]) -> bytes:
     return json.dumps({**body, "meta": meta}, separators=(",", ":"), sort_keys=True).encode()
 
 
+def same_bytes_ticketing(body: dict[str, Any]) -> bytes:
+    """A ticketing body as compact JSON (its envelope has no per-response values)."""
+    return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+
+
 def check_targets(server: Server, targets: list[Target], seed_: Seed) -> dict[str, Any]:
     """Each target answers as expected before any load (and the list bodies agree)."""
     seen: dict[str, Any] = {}

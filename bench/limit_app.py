@@ -13,6 +13,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   ``AsyncConnectionPool``, encoded by msgspec into the same envelope shape.
 - ``POST /bench/limit/properties?organization_id=<uuid>``: the create endpoint's work (the property
   row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
+- ``GET  /bench/limit/tickets?organization_id=<uuid>&status=open&priority=high``: the ticket list
+  (``bench/limit_tickets.py``), one statement, the ticketing envelope.
 """
 
 from __future__ import annotations
@@ -183,6 +185,7 @@ class BenchEndpoints:
 
     def __init__(self, settings: Settings, *, pool_size: int = 10, pool_max: int = 20) -> None:
         self._conninfo = _libpq_url(settings.resolved_database_url)
+        self._base_url = settings.public_base_url.rstrip("/")
         self._pool_size, self._pool_max = pool_size, pool_max
         self._pool: Any = None
         self._lock = asyncio.Lock()
@@ -324,9 +327,21 @@ class BenchEndpoints:
         meta = _Meta(_now_text(now), f"req_{uuid4().hex}")
         await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
 
+    async def tickets(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from limit_tickets import ticket_list  # bench/ is the working directory granian serves from
+
+        try:
+            status, body = await ticket_list(
+                await self._get_pool(), self._base_url, scope.get("query_string", b"").decode("latin-1")
+            )
+        except (KeyError, ValueError):
+            status, body = 400, b'{"status":"error","error":"organization_id"}'
+        await _respond(send, status, body)
+
     def handlers(self) -> list[Any]:
         return [
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
+            asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]
 

@@ -145,6 +145,12 @@ def make_targets(seed_: TicketSeed, tmp: Path) -> list[h.Target]:
     }
     targets = [
         h.Target("list/endpoint", "list", "endpoint", "/v1/tickets?status=open&priority=high", auth=True),
+        h.Target(
+            "list/limit",
+            "list",
+            "limit",
+            f"/bench/limit/tickets?organization_id={seed_.organization_id}&status=open&priority=high",
+        ),
         h.Target("create/endpoint", "create", "endpoint", "/v1/tickets", "POST", auth=True, body=body),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
@@ -166,17 +172,26 @@ def bench_workers(
     try:
         server.wait_ready()
         targets = make_targets(seed_, tmp)
+        bodies: dict[str, Any] = {}
         for t in targets:  # each answers as expected before any load
             status, _, body = h.request(t.method, server.base + t.path, seed_.key if t.auth else None, t.body)
             if status != (201 if t.method == "POST" else 200):
                 raise RuntimeError(f"{t.key}: HTTP {status} {body}")
+            bodies[t.key] = body
             if t.key == "list/endpoint":
                 total = body["meta"]["pagination"]["total"]
                 log_line = f"list: {total} open+high tickets of {N_TICKETS}, {len(body['data'])} per page"
                 h.log(log_line)
+        if h.same_bytes_ticketing(bodies["list/endpoint"]) != h.same_bytes_ticketing(bodies["list/limit"]):
+            real, limit = bodies["list/endpoint"], bodies["list/limit"]
+            differ = [k for k in ("data", "meta") if real[k] != limit[k]] + sorted(set(real) ^ set(limit))
+            detail = {k: (real.get(k), limit.get(k)) for k in differ if k != "data"}
+            rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
+            raise RuntimeError(f"ticket list endpoint and its limit handler differ in {differ}: {detail} {rows}")
+        h.log("list: the limit handler's body is the endpoint's (compared as sorted compact JSON)")
         reset_posted_rows(db_url)
         by_key = {t.key: t for t in targets}
-        order = ["list/endpoint", "create/endpoint", "bare"]
+        order = ["list/endpoint", "list/limit", "create/endpoint", "bare"]
         for key in order:
             h.run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
             if key.startswith("create/"):
@@ -200,6 +215,7 @@ def bench_workers(
     summary = h.summarize(trials)
     bare = summary["bare"]["rps_median"]
     rat = {f"{op}: endpoint/bare": summary[f"{op}/endpoint"]["rps_median"] / bare for op in ("list", "create")}
+    rat["list: endpoint/limit"] = summary["list/endpoint"]["rps_median"] / summary["list/limit"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
         print(

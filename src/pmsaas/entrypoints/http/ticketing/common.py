@@ -6,7 +6,7 @@ import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import Request
@@ -72,7 +72,10 @@ def item(data: T) -> TicketingItem[T]:
 
 
 def _link(request: Request[Any, Any, Any], page: int) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    # In the client's order (the query string as sent): Litestar's parsed query_params do not keep it
+    # from one process to the next, and a link should not change with the worker that wrote it.
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
     params.append(("page", str(page)))
     return f"{public_base_url(request)}{request.url.path}?{urlencode(params)}"
 
