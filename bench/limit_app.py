@@ -15,6 +15,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
 - ``GET  /bench/limit/tickets?organization_id=<uuid>&status=open&priority=high``: the ticket list
   (``bench/limit_tickets.py``), one statement, the ticketing envelope.
+- ``POST /bench/limit/tickets?organization_id=<uuid>&requester_id=<api key id>``: the ticket create
+  (ticket, created update, two outbox rows, the names) as ONE statement.
 """
 
 from __future__ import annotations
@@ -328,12 +330,14 @@ class BenchEndpoints:
         await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
 
     async def tickets(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from limit_tickets import ticket_list  # bench/ is the working directory granian serves from
+        from limit_tickets import ticket_create, ticket_list  # bench/ is granian's working directory
 
+        query = scope.get("query_string", b"").decode("latin-1")
         try:
-            status, body = await ticket_list(
-                await self._get_pool(), self._base_url, scope.get("query_string", b"").decode("latin-1")
-            )
+            if scope["method"] == "POST":
+                status, body = await ticket_create(await self._get_pool(), query, await _read_body(receive))
+            else:
+                status, body = await ticket_list(await self._get_pool(), self._base_url, query)
         except (KeyError, ValueError):
             status, body = 400, b'{"status":"error","error":"organization_id"}'
         await _respond(send, status, body)

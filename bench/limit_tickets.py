@@ -17,7 +17,7 @@ import msgspec
 _PERSON = (
     "COALESCE((SELECT us.name FROM identity_users us JOIN identity_memberships m ON m.user_id = us.id"
     " AND m.organization_id = %(org)s WHERE us.id = {col}),"
-    " (SELECT k.name FROM identity_api_keys k WHERE k.organization_id = %(org)s AND k.id = {col}), '')"
+    " (SELECT 'API key: ' || k.name FROM identity_api_keys k WHERE k.organization_id = %(org)s AND k.id = {col}), '')"
 )
 _WHERE = "organization_id = %(org)s AND deleted_at IS NULL{filters}"
 TICKET_LIST_SQL = """
@@ -145,3 +145,122 @@ async def ticket_list(pool: Any, base_url: str, query_string: str) -> tuple[int,
     links = _Links(link(page + 1) if page < total_pages else None, link(page - 1) if page > 1 else None)
     body = _List(items, _Meta(_Pagination(total, len(items), per_page, page, total_pages, links)))
     return 200, _encoder.encode(body)
+
+
+# -- POST /v1/tickets ------------------------------------------------------------------------------
+# The domain object gives the row (its SLA due dates, the created update, the two events' payloads); the
+# database work is ONE statement: the place and category checks, the ticket, its created update and the
+# two outbox rows, and the names the answer shows.
+TICKET_CREATE_SQL = """
+WITH place AS (
+    SELECT p.name AS property_name, {requester} AS requester_name
+    FROM properties_properties p
+    WHERE p.id = %(property_id)s AND p.organization_id = %(org)s AND p.deleted_at IS NULL
+      AND (%(builtin)s OR EXISTS (SELECT 1 FROM operations_ticket_categories c
+                                  WHERE c.organization_id = %(org)s AND c.name = %(category)s))
+), t AS (
+    INSERT INTO operations_tickets (id, organization_id, title, description, category, priority, priority_rank,
+        status, property_id, unit_id, requester_id, tenant_id, assignee_id, responded_at, resolved_at, closed_at,
+        response_due_at, resolution_due_at, version, created_at, updated_at)
+    SELECT %(id)s, %(org)s, %(title)s, %(description)s, %(category)s, %(priority)s, %(priority_rank)s,
+        %(status)s, %(property_id)s, NULL, %(requester)s, NULL, NULL, NULL, NULL, NULL,
+        %(response_due_at)s, %(resolution_due_at)s, 1, %(now)s, %(now)s
+    FROM place
+    RETURNING id
+), u AS (
+    INSERT INTO operations_ticket_updates (id, organization_id, ticket_id, kind, actor_id, from_status, to_status,
+        note, data, internal, at, seq)
+    SELECT %(update_id)s, %(org)s, t.id, 'created', %(requester)s, NULL, %(status)s, NULL, '{{}}'::jsonb, false,
+        %(now)s, %(update_seq)s
+    FROM t
+), o AS (
+    INSERT INTO notifications_outbox (id, organization_id, event, payload, occurred_at, attempts)
+    SELECT e.id, %(org)s, e.event, e.payload::jsonb, %(now)s, 0
+    FROM t, (VALUES (%(event1_id)s::uuid, 'ticket.created', %(payload1)s),
+                    (%(event2_id)s::uuid, 'maintenance.created', %(payload2)s)) AS e (id, event, payload)
+)
+SELECT place.property_name, place.requester_name FROM place JOIN t ON true
+""".format(requester=_PERSON.format(col="%(requester)s"))
+
+
+class _TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    description: str
+    priority: str
+    category: str
+    property_id: UUID
+    unit_id: UUID | None = None
+
+
+class _Created(msgspec.Struct):
+    id: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    category: str
+    created_at: str
+    updated_at: str
+    property: _Ref
+    unit: _Ref | None
+    requester: _Ref | None
+
+
+class _Item(msgspec.Struct):
+    data: _Created
+    status: str = "success"
+
+
+_ticket_in = msgspec.json.Decoder(_TicketIn)
+
+
+async def ticket_create(pool: Any, query_string: str, raw: bytes) -> tuple[int, bytes]:
+    """(status, body) for ``POST /v1/tickets`` by the API key ``requester_id`` of ``organization_id``
+    (no unit: the bench's body has none)."""
+    from pmsaas.domain.operations.model import BUILTIN_CATEGORIES, Priority, Ticket, normalize_category
+
+    query = dict(parse_qsl(query_string))
+    org, requester = UUID(query["organization_id"]), UUID(query["requester_id"])
+    try:
+        body = _ticket_in.decode(raw)
+        category = normalize_category(body.category)
+        priority = Priority(body.priority)
+    except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
+        return 422, _encoder.encode({"status": "error", "error": str(exc)})
+    if body.unit_id is not None:
+        return 400, b'{"status":"error","error":"the limit handler takes no unit"}'
+    now = datetime.now(UTC)
+    ticket = Ticket(
+        organization_id=org,
+        title=body.title.strip(),
+        description=body.description.strip(),
+        category=category,
+        priority=priority,
+        property_id=body.property_id,
+        unit_id=None,
+        requester_id=requester,
+        tenant_id=None,
+        created_at=now,
+        updated_at=now,
+    )
+    update = ticket.created_update(requester)
+    events = [ticket.event("ticket.created", now), ticket.event("maintenance.created", now)]
+    params = {
+        "org": org, "id": ticket.id, "title": ticket.title, "description": ticket.description,
+        "category": category, "builtin": category in BUILTIN_CATEGORIES, "priority": priority.value,
+        "priority_rank": priority.rank, "status": ticket.status.value, "property_id": ticket.property_id,
+        "requester": requester, "response_due_at": ticket.response_due_at,
+        "resolution_due_at": ticket.resolution_due_at, "now": now, "update_id": update.id,
+        "update_seq": update.seq, "event1_id": events[0].id, "payload1": _encoder.encode(events[0].data).decode(),
+        "event2_id": events[1].id, "payload2": _encoder.encode(events[1].data).decode(),
+    }  # fmt: skip
+    async with pool.connection() as conn:
+        found = await (await conn.execute(TICKET_CREATE_SQL, params)).fetchone()
+    if found is None:
+        return 422, b'{"status":"error","error":"unknown property or category"}'
+    stamp = _ts(now)
+    out = _Created(
+        str(ticket.id), ticket.title, ticket.description, ticket.status.value, priority.value, category,
+        stamp, stamp, _Ref(str(ticket.property_id), found[0]), None, _Ref(str(requester), found[1]),
+    )  # fmt: skip
+    return 201, _encoder.encode(_Item(out))
