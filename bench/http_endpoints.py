@@ -395,6 +395,17 @@ def make_targets(seed_: Seed, tmp: Path) -> list[Target]:
     return targets
 
 
+def same_bytes(body: dict[str, Any]) -> bytes:
+    """The body as compact JSON without the two per-response values (meta.timestamp, meta.request_id)."""
+    meta = {k: v for k, v in body["meta"].items() if k not in ("timestamp", "request_id")}
+    return json.dumps({**body, "meta": meta}, separators=(",", ":"), sort_keys=True).encode()
+
+
+def same_bytes_ticketing(body: dict[str, Any]) -> bytes:
+    """A ticketing body as compact JSON (its envelope has no per-response values)."""
+    return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+
+
 def check_targets(server: Server, targets: list[Target], seed_: Seed) -> dict[str, Any]:
     """Each target answers as expected before any load (and the list bodies agree)."""
     seen: dict[str, Any] = {}
@@ -413,6 +424,8 @@ def check_targets(server: Server, targets: list[Target], seed_: Seed) -> dict[st
         raise RuntimeError("list endpoint and limit handler return different pages")
     if set(real["data"][0]) != set(limit["data"][0]) or set(real) != set(limit):
         raise RuntimeError("list endpoint and limit handler bodies have different fields")
+    if same_bytes(real) != same_bytes(limit):  # every byte but the timestamp and the request id
+        raise RuntimeError("list endpoint and limit handler bodies differ beyond meta.timestamp/request_id")
     return {
         "list_response_bytes": len(json.dumps(real, separators=(",", ":"))),
         "total_count": real["meta"]["pagination"]["total_count"],

@@ -13,6 +13,10 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   ``AsyncConnectionPool``, encoded by msgspec into the same envelope shape.
 - ``POST /bench/limit/properties?organization_id=<uuid>``: the create endpoint's work (the property
   row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
+- ``GET  /bench/limit/tickets?organization_id=<uuid>&status=open&priority=high``: the ticket list
+  (``bench/limit_tickets.py``), one statement, the ticketing envelope.
+- ``POST /bench/limit/tickets?organization_id=<uuid>&requester_id=<api key id>``: the ticket create
+  (ticket, created update, two outbox rows, the names) as ONE statement.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import msgspec
 from litestar import asgi
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from pmsaas.domain.shared.paging import After
+from pmsaas.entrypoints.http.cursor import encode_cursor
 from pmsaas.settings import Settings
 
 BENCH_PREFIX = "/bench/"
@@ -128,6 +134,7 @@ class _Pagination(msgspec.Struct):
     total_pages: int
     has_next: bool
     has_previous: bool
+    next_cursor: str | None = None
 
 
 class _Meta(msgspec.Struct):
@@ -180,6 +187,7 @@ class BenchEndpoints:
 
     def __init__(self, settings: Settings, *, pool_size: int = 10, pool_max: int = 20) -> None:
         self._conninfo = _libpq_url(settings.resolved_database_url)
+        self._base_url = settings.public_base_url.rstrip("/")
         self._pool_size, self._pool_max = pool_size, pool_max
         self._pool: Any = None
         self._lock = asyncio.Lock()
@@ -229,7 +237,8 @@ class BenchEndpoints:
     async def _list(self, org: UUID, page: int, size: int, send: Send) -> None:
         pool = await self._get_pool()
         async with pool.connection() as conn:
-            cur = await conn.execute(_LIST_SQL, {"org": org, "limit": size, "offset": (page - 1) * size})
+            # One row more than the page: whether a keyset cursor continues (as the real list does).
+            cur = await conn.execute(_LIST_SQL, {"org": org, "limit": size + 1, "offset": (page - 1) * size})
             rows = await cur.fetchall()
         total = rows[0][0] if rows else 0
         items = [
@@ -249,14 +258,16 @@ class BenchEndpoints:
                 r[14],
                 r[15],
             )
-            for r in rows
+            for r in rows[:size]
             if r[1] is not None
         ]
+        last = items[-1] if len(rows) > size else None
+        cursor = encode_cursor("created_at", False, After(last.created_at, last.id)) if last else None
         total_pages = math.ceil(total / size) if total else 0
         meta = _Meta(
             _now_text(datetime.now(UTC)),
             f"req_{uuid4().hex}",
-            pagination=_Pagination(page, size, total, total_pages, page < total_pages, page > 1),
+            pagination=_Pagination(page, size, total, total_pages, page < total_pages, page > 1, cursor),
         )
         await _respond(send, 200, _encoder.encode(_Envelope(items, meta)))
 
@@ -318,9 +329,23 @@ class BenchEndpoints:
         meta = _Meta(_now_text(now), f"req_{uuid4().hex}")
         await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
 
+    async def tickets(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from limit_tickets import ticket_create, ticket_list  # bench/ is granian's working directory
+
+        query = scope.get("query_string", b"").decode("latin-1")
+        try:
+            if scope["method"] == "POST":
+                status, body = await ticket_create(await self._get_pool(), query, await _read_body(receive))
+            else:
+                status, body = await ticket_list(await self._get_pool(), self._base_url, query)
+        except (KeyError, ValueError):
+            status, body = 400, b'{"status":"error","error":"organization_id"}'
+        await _respond(send, status, body)
+
     def handlers(self) -> list[Any]:
         return [
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
+            asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]
 

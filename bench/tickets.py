@@ -145,7 +145,21 @@ def make_targets(seed_: TicketSeed, tmp: Path) -> list[h.Target]:
     }
     targets = [
         h.Target("list/endpoint", "list", "endpoint", "/v1/tickets?status=open&priority=high", auth=True),
+        h.Target(
+            "list/limit",
+            "list",
+            "limit",
+            f"/bench/limit/tickets?organization_id={seed_.organization_id}&status=open&priority=high",
+        ),
         h.Target("create/endpoint", "create", "endpoint", "/v1/tickets", "POST", auth=True, body=body),
+        h.Target(
+            "create/limit",
+            "create",
+            "limit",
+            f"/bench/limit/tickets?organization_id={seed_.organization_id}&requester_id={seed_.api_key_id}",
+            "POST",
+            body=body,
+        ),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
     for t in targets:
@@ -166,17 +180,33 @@ def bench_workers(
     try:
         server.wait_ready()
         targets = make_targets(seed_, tmp)
+        bodies: dict[str, Any] = {}
         for t in targets:  # each answers as expected before any load
             status, _, body = h.request(t.method, server.base + t.path, seed_.key if t.auth else None, t.body)
             if status != (201 if t.method == "POST" else 200):
                 raise RuntimeError(f"{t.key}: HTTP {status} {body}")
+            bodies[t.key] = body
             if t.key == "list/endpoint":
                 total = body["meta"]["pagination"]["total"]
                 log_line = f"list: {total} open+high tickets of {N_TICKETS}, {len(body['data'])} per page"
                 h.log(log_line)
+        if h.same_bytes_ticketing(bodies["list/endpoint"]) != h.same_bytes_ticketing(bodies["list/limit"]):
+            real, limit = bodies["list/endpoint"], bodies["list/limit"]
+            differ = [k for k in ("data", "meta") if real[k] != limit[k]] + sorted(set(real) ^ set(limit))
+            detail = {k: (real.get(k), limit.get(k)) for k in differ if k != "data"}
+            rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
+            raise RuntimeError(f"ticket list endpoint and its limit handler differ in {differ}: {detail} {rows}")
+        h.log("list: the limit handler's body is the endpoint's (compared as sorted compact JSON)")
+        per_post = ("id", "created_at", "updated_at")  # a new ticket's own values
+        real_post, limit_post = bodies["create/endpoint"]["data"], bodies["create/limit"]["data"]
+        if {k: v for k, v in real_post.items() if k not in per_post} != {
+            k: v for k, v in limit_post.items() if k not in per_post
+        } or set(bodies["create/endpoint"]) != set(bodies["create/limit"]):
+            raise RuntimeError(f"ticket create bodies differ: {real_post} vs {limit_post}")
+        h.log("create: the limit handler's body is the endpoint's but for the new id and timestamps")
         reset_posted_rows(db_url)
         by_key = {t.key: t for t in targets}
-        order = ["list/endpoint", "create/endpoint", "bare"]
+        order = ["list/endpoint", "list/limit", "create/endpoint", "create/limit", "bare"]
         for key in order:
             h.run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
             if key.startswith("create/"):
@@ -200,6 +230,8 @@ def bench_workers(
     summary = h.summarize(trials)
     bare = summary["bare"]["rps_median"]
     rat = {f"{op}: endpoint/bare": summary[f"{op}/endpoint"]["rps_median"] / bare for op in ("list", "create")}
+    for op in ("list", "create"):
+        rat[f"{op}: endpoint/limit"] = summary[f"{op}/endpoint"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
         print(

@@ -57,7 +57,7 @@ Container.host_resolver.override(providers.Object(SUITE_RESOLVER))
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "today(when): pin the suite clock to a date (noon UTC) or an ISO instant")
-    config.addinivalue_line("markers", "fuzz: schemathesis over the OpenAPI document (left out of .ci/run's clock reruns)")
+    config.addinivalue_line("markers", "fuzz: schemathesis over the OpenAPI document (not in .ci/run's clock reruns)")
     config.addinivalue_line(
         "markers", "only_on(backend, **params): a parameter value that exists on one backend only (e.g. COPY)"
     )

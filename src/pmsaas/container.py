@@ -21,6 +21,7 @@ from pmsaas.adapters.documents.renderer import FpdfDocumentRenderer
 from pmsaas.adapters.events.inprocess import InProcessEventPublisher
 from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.messaging.console import ConsoleEmailSender, ConsoleMessageProvider
+from pmsaas.adapters.metrics import Metrics
 from pmsaas.adapters.net.resolver import SystemHostResolver
 from pmsaas.adapters.net.webhook_sender import HttpxWebhookSender
 from pmsaas.adapters.payments.sandbox import SandboxPaymentGateway
@@ -393,6 +394,7 @@ class Container(containers.DeclarativeContainer):
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, engine)
     job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs
+    metrics = providers.Singleton(Metrics, engine)  # Prometheus instruments and the /metrics scrape
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
     txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
     plan_board = providers.Singleton(_plan_board, redis)  # plan changes reach the rate-limit gate at once

@@ -108,6 +108,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # CORS (docs/operations.md): the browser origins allowed to call the API, e.g.
     # PMSAAS_CORS_ORIGINS="https://app.example.com,https://admin.example.com". Empty: CORS off.
     cors_origins: tuple[str, ...] = ()
+    # GET /metrics (Prometheus) wants ``Authorization: Bearer <token>``; unset in production → no route.
+    metrics_token: str | None = None
 
     @property
     def is_production(self) -> bool:

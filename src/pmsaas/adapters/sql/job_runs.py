@@ -8,6 +8,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pmsaas.adapters.metrics import observe_job
 from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.tables.platform import job_runs
 from pmsaas.domain.shared.jobs import JobRun, JobRuns, OrganizationSchedule, Outcome
@@ -33,6 +34,7 @@ class SqlJobRuns(JobRuns):
                 .where(job_runs.c.id == run.id, job_runs.c.organization_id == run.organization_id)
                 .values(finished_at=run.finished_at, outcome=run.outcome.value, detail=run.detail)
             )
+        observe_job(run.job, run.outcome.value)
 
     async def runs(self, organization_id: UUID, page: PageRequest) -> Page[JobRun]:
         mine = job_runs.c.organization_id == organization_id

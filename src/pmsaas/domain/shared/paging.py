@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class After:
+    """A keyset position: the sort value and id of the last row already seen (the next page starts
+    strictly after it, so deep pages cost what the first one does; no OFFSET)."""
+
+    value: Any
+    id: UUID
 
 
 @dataclass(frozen=True)
@@ -15,10 +25,11 @@ class PageRequest:
     page_size: int = 20
     sort_by: str = "created_at"
     descending: bool = False
+    after: After | None = None  # with a keyset position, ``page`` is ignored
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.page_size
+        return 0 if self.after is not None else (self.page - 1) * self.page_size
 
 
 @dataclass(frozen=True)
@@ -33,3 +44,6 @@ class Page(Generic[T]):
     total: int
     page: int
     page_size: int
+    # Set by lists that can continue by keyset: the request, and where the next page starts (None at the end).
+    request: PageRequest | None = None
+    next_after: After | None = None

@@ -62,6 +62,7 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
         click.echo(
             "warning: several workers without PMSAAS_REDIS_URL keep separate rate limits and revocations", err=True
         )
+    _prepare_metrics_dir(settings.var_path, workers)
     if server == "granian":
         from granian import Granian
         from granian.constants import Interfaces
@@ -87,6 +88,19 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
             # Open SSE streams never end by themselves: without a limit, a shutdown would wait on them.
             timeout_graceful_shutdown=10,
         )
+
+
+def _prepare_metrics_dir(var_path: Path, workers: int) -> None:
+    """Several workers share their Prometheus counters through files in PROMETHEUS_MULTIPROC_DIR (set here
+    to var/prometheus when the operator did not choose one); files of a previous run are removed so a
+    scrape does not add them up again (docs/operations.md, "Metrics")."""
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(var_path / "prometheus")
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink()
 
 
 @cli.command()

@@ -21,6 +21,7 @@ from pmsaas.entrypoints.http.context import PUBLIC_BASE_URL
 from pmsaas.entrypoints.http.deps import context_provider
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.idempotency import idempotency_middleware_factory
+from pmsaas.entrypoints.http.metrics import metrics_routes, observer
 from pmsaas.entrypoints.http.middleware import request_context_middleware, require_json_body, stamp_request_id
 from pmsaas.entrypoints.http.openapi_docs import document_schema, route_permissions
 from pmsaas.entrypoints.http.openapi_errors import document_errors
@@ -86,6 +87,7 @@ def create_app(container: Container) -> Litestar:
     route_handlers: list[Any] = [
         *CONTROLLERS,
         create_static_files_router(path="/static/swagger", directories=[SWAGGER_ASSETS], include_in_schema=False),
+        *metrics_routes(container),  # GET /metrics: with a token, or outside production
     ]
     middleware: list[Any] = [
         request_context_middleware,
@@ -101,7 +103,7 @@ def create_app(container: Container) -> Litestar:
         exception_handlers={Exception: handle_exception},
         openapi_config=_openapi(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
-        before_send=[stamp_request_id, security_headers(container.settings())],
+        before_send=[stamp_request_id, security_headers(container.settings()), observer(container)],
         cors_config=cors_config(container.settings()),
         before_request=require_json_body,
         state=State({PUBLIC_BASE_URL: container.settings().public_base_url.rstrip("/")}),

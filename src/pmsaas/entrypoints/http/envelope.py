@@ -10,6 +10,7 @@ import msgspec
 
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.entrypoints.http.context import request_id_var
+from pmsaas.entrypoints.http.cursor import encode_cursor
 
 T = TypeVar("T")
 API_VERSION = "1.0.0"
@@ -26,6 +27,8 @@ class Pagination(msgspec.Struct, kw_only=True):
     total_pages: int
     has_next: bool
     has_previous: bool
+    # Lists that can continue by keyset: the ``cursor`` of the next page, null on the last one.
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Meta(msgspec.Struct, kw_only=True):
@@ -81,6 +84,14 @@ def ok(data: T) -> Ok[T]:
 
 def paginated(page: Page[Any], items: list[T]) -> Paginated[T]:
     total_pages = math.ceil(page.total / page.page_size) if page.total else 0
+    request = page.request
+    has_next, has_previous = page.page < total_pages, page.page > 1
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET
+    if request is not None:  # a keyset-capable list
+        after = page.next_after
+        next_cursor = encode_cursor(request.sort_by, request.descending, after) if after is not None else None
+        if request.after is not None:  # walking by cursor: page is ignored
+            has_next, has_previous = after is not None, True
     return Paginated(
         data=items,
         meta=Meta(
@@ -91,8 +102,9 @@ def paginated(page: Page[Any], items: list[T]) -> Paginated[T]:
                 page_size=page.page_size,
                 total_count=page.total,
                 total_pages=total_pages,
-                has_next=page.page < total_pages,
-                has_previous=page.page > 1,
+                has_next=has_next,
+                has_previous=has_previous,
+                next_cursor=next_cursor,
             ),
         ),
     )
@@ -133,6 +145,7 @@ class TicketingPagination(msgspec.Struct, kw_only=True):
     current_page: int
     total_pages: int
     links: TicketingLinks
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET  # the ``cursor`` of the next page
 
 
 class TicketingMeta(msgspec.Struct, kw_only=True, omit_defaults=True):

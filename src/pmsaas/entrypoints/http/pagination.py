@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
+from pmsaas.entrypoints.http.cursor import decode_cursor
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
         sort_order: Annotated[Literal["asc", "desc"], QueryParameter(description="asc or desc")] = "asc",
         created_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
         created_before: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
+        cursor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=512, description="meta.pagination.next_cursor of the previous page; page is then ignored"
+            ),
+        ] = None,
     ) -> ListQuery:
         field = sort_by or default_sort
         if field not in sortable:
@@ -47,8 +54,10 @@ def list_query(sortable: tuple[str, ...], default_sort: str = "created_at") -> C
         after, before = _aware(created_after), _aware(created_before)
         if after and before and after > before:
             raise ValidationFailed.single("created_after", "must not be later than created_before")
+        descending = sort_order == "desc"
+        position = decode_cursor(cursor, field, descending) if cursor is not None else None
         return ListQuery(
-            page=PageRequest(page=page, page_size=page_size, sort_by=field, descending=sort_order == "desc"),
+            page=PageRequest(page=page, page_size=page_size, sort_by=field, descending=descending, after=position),
             created_after=after,
             created_before=before,
             ctx=ctx,

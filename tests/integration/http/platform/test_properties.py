@@ -119,7 +119,9 @@ async def test_list_pages_filters_and_sorts(api, owner):
         "total_pages": 2,
         "has_next": True,
         "has_previous": False,
+        "next_cursor": r.json()["meta"]["pagination"]["next_cursor"],
     }
+    assert isinstance(r.json()["meta"]["pagination"]["next_cursor"], str)
     r = await api.get(BASE, owner.token, params={"sort_by": "name", "page_size": 2, "page": 2})
     assert [p["name"] for p in r.json()["data"]] == ["Cedar"]
     assert r.json()["meta"]["pagination"]["has_previous"] is True

@@ -21,12 +21,13 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.repositories.properties.properties import READ_COLUMNS, owner_ids_column, property_of
 from pmsaas.adapters.sql.tables.properties import properties as t
 from pmsaas.adapters.sql.tables.properties import property_owners
 from pmsaas.domain.properties.model import Property
 from pmsaas.domain.properties.ports import PropertyFilter, PropertyListQuery
-from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
 from pmsaas.domain.shared.paging import Page, PageRequest
 
 SORTABLE = {"name": t.c.name, "created_at": t.c.created_at, "updated_at": t.c.updated_at}
@@ -45,6 +46,7 @@ def shape_of(filters: PropertyFilter, page: PageRequest) -> Shape:
         filters.created_before is not None,
         page.sort_by,
         page.descending,
+        page.after is not None,
     )
 
 
@@ -67,12 +69,21 @@ def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) ->
     condition = sa.and_(*where)
     count = sa.select(sa.func.count()).select_from(t).where(condition)
     order = SORTABLE[page.sort_by]
+    keyset = []
+    if page.after is not None:
+        if not keyset_capable(order):
+            raise ValidationFailed.single("cursor", f"not available when sorting by {page.sort_by}; use page")
+        row, position = (
+            sa.tuple_(order, t.c.id),
+            sa.tuple_(sa.bindparam("after_value", type_=order.type), sa.bindparam("after_id", type_=t.c.id.type)),
+        )
+        keyset.append(row < position if page.descending else row > position)
     ordering = (order.desc(), t.c.id.desc()) if page.descending else (order.asc(), t.c.id.asc())
     query = (
         sa.select(
             *READ_COLUMNS, owner_ids_column(dialect), count.correlate(None).scalar_subquery().label("_page_total")
         )
-        .where(condition)
+        .where(condition, *keyset)
         .order_by(*ordering)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
@@ -81,7 +92,12 @@ def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) ->
 
 
 def list_parameters(organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> dict[str, Any]:
-    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size, "offset": page.offset}
+    # One row more than the page: whether a keyset cursor continues after it.
+    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size + 1, "offset": page.offset}
+    if page.after is not None:
+        value = page.after.value
+        params["after_value"] = _aware_utc(value) if isinstance(value, datetime) else value
+        params["after_id"] = page.after.id
     if filters.status is not None:
         params["status"] = filters.status
     if filters.type is not None:
@@ -104,6 +120,13 @@ def _aware_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def page_found(found: list[Property], total: int, page: PageRequest) -> Page[Property]:
+    capable = keyset_capable(SORTABLE[page.sort_by])
+    after = next_after(found, page, lambda p: (getattr(p, page.sort_by), p.id), capable)
+    items = found[: page.page_size]
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size, request=page, next_after=after)
+
+
 class SqlitePropertyList(PropertyListQuery):
     _statements: dict[Shape, tuple[sa.Select[Any], sa.Select[Any]]] = {}  # bounded: 2**6 * 3 * 2 shapes
 
@@ -119,7 +142,7 @@ class SqlitePropertyList(PropertyListQuery):
         params = list_parameters(organization_id, filters, page)
         rows = (await self._conn.execute(query, params)).all()
         total = rows[0][-1] if rows else (await self._conn.execute(count, params)).scalar_one()
-        return Page(items=[property_of(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+        return page_found([property_of(r) for r in rows], total, page)
 
 
 class PostgresPropertyList(PropertyListQuery):
@@ -142,7 +165,7 @@ class PostgresPropertyList(PropertyListQuery):
         params = list_parameters(organization_id, filters, page)
         rows = await self._fetch(sql, params)
         total = rows[0][-1] if rows else (await self._fetch(count_sql, params))[0][0]
-        return Page(items=[property_of(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+        return page_found([property_of(r) for r in rows], total, page)
 
     async def _fetch(self, sql: str, params: dict[str, Any]) -> list[Any]:
         # The unit of work's own psycopg connection (attribute access only: no greenlet round trip).

@@ -10,8 +10,8 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pmsaas.domain.shared.errors import Conflict, NotFound
-from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.errors import Conflict, NotFound, ValidationFailed
+from pmsaas.domain.shared.paging import After, Page, PageRequest
 
 T = TypeVar("T")
 
@@ -27,6 +27,35 @@ def apply_created_range(
     return where
 
 
+def keyset_where(
+    order_column: sa.ColumnElement[Any], id_column: sa.ColumnElement[Any], page: PageRequest
+) -> list[sa.ColumnElement[bool]]:
+    """Rows strictly after the keyset position, as a row-value comparison both engines answer from the
+    (organization_id, sort column, id) index. A nullable sort column has no total order across engines
+    (NULLS FIRST on SQLite, LAST on PostgreSQL), so it cannot continue by keyset."""
+    if page.after is None:
+        return []
+    if not keyset_capable(order_column):
+        raise ValidationFailed.single("cursor", f"not available when sorting by {page.sort_by}; use page")
+    position = sa.tuple_(sa.literal(page.after.value, order_column.type), sa.literal(page.after.id, id_column.type))
+    row = sa.tuple_(order_column, id_column)
+    return [row < position if page.descending else row > position]
+
+
+def keyset_capable(order_column: sa.ColumnElement[Any]) -> bool:
+    return getattr(order_column, "nullable", True) is False
+
+
+def next_after(
+    rows: Sequence[Any], page: PageRequest, key: Callable[[Any], tuple[Any, Any]], capable: bool
+) -> After | None:
+    """Where the page after this one starts: after the last row shown, when one more row was found."""
+    if not capable or len(rows) <= page.page_size:
+        return None
+    value, row_id = key(rows[page.page_size - 1])
+    return After(value=value, id=row_id)
+
+
 async def page_of(
     conn: AsyncConnection,
     table: sa.Table | sa.FromClause,
@@ -40,7 +69,8 @@ async def page_of(
 ) -> Page[T]:
     """The page and its total in one statement (the count is an uncorrelated scalar subquery the database
     evaluates once); a second count query only when the page is empty. The sort always ends on the id so
-    pages are stable. Rows reach ``to_entity`` with one extra column, ``_page_total``."""
+    pages are stable. One row more than the page is read, to know whether a keyset cursor continues.
+    Rows reach ``to_entity`` with extra columns: ``_page_total``, ``_keyset_value``, ``_keyset_id``."""
     condition = sa.and_(*where)
     count = sa.select(sa.func.count()).select_from(table).where(condition)
     order_column = sortable[page.sort_by]
@@ -48,16 +78,29 @@ async def page_of(
     ordering = (order_column.desc(), id_column.desc()) if page.descending else (order_column.asc(), id_column.asc())
     selected: Sequence[Any] = columns or (table,)
     query = (
-        sa.select(*selected, count.correlate(None).scalar_subquery().label("_page_total"))
+        sa.select(
+            *selected,
+            count.correlate(None).scalar_subquery().label("_page_total"),
+            order_column.label("_keyset_value"),
+            id_column.label("_keyset_id"),
+        )
         .select_from(table)  # a join keeps its ON clause (columns alone would cross-join the tables)
-        .where(condition)
+        .where(condition, *keyset_where(order_column, id_column, page))
         .order_by(*ordering)
-        .limit(page.page_size)
+        .limit(page.page_size + 1)
         .offset(page.offset)
     )
     rows = (await conn.execute(query)).all()
     total = rows[0]._page_total if rows else (await conn.execute(count)).scalar_one()
-    return Page(items=[to_entity(r) for r in rows], total=total, page=page.page, page_size=page.page_size)
+    after = next_after(rows, page, lambda r: (r._keyset_value, r._keyset_id), keyset_capable(order_column))
+    return Page(
+        items=[to_entity(r) for r in rows[: page.page_size]],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
+        request=page,
+        next_after=after,
+    )
 
 
 class SoftDeletedRows(Generic[T]):

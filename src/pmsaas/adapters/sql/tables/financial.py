@@ -81,7 +81,7 @@ invoices = sa.Table(
     sa.UniqueConstraint("organization_id", "number"),
     # The billing run's exactly-once guarantee: one invoice per lease and period.
     sa.UniqueConstraint("organization_id", "lease_id", "period"),
-    sa.Index("ix_invoices_org_created", "organization_id", "created_at"),
+    sa.Index("ix_invoices_org_created", "organization_id", "created_at", "id"),  # the list's order (0036)
     sa.Index("ix_invoices_org_lease_due", "organization_id", "lease_id", "due_date"),
     sa.Index("ix_invoices_org_service_period", "organization_id", "service_period"),
 )

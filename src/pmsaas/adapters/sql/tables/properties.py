@@ -22,9 +22,10 @@ properties = sa.Table(
     sa.Column("deleted_at", UtcDateTime(), nullable=True),
     sa.Column("amenities", Json, nullable=True),  # list of strings; NULL = none (rows before 0003)
     sa.Column("policies", Json, nullable=True),  # PropertyPolicies as JSON; NULL = none set
-    # The list endpoint pages an organization's live properties by creation time or name.
-    sa.Index("ix_properties_org_created", "organization_id", "created_at"),
-    sa.Index("ix_properties_org_name", "organization_id", "name"),
+    # The list endpoint pages an organization's live properties by creation time or name, ties broken
+    # by id: with the id in the index the page (and a keyset cursor) is read in index order (0036).
+    sa.Index("ix_properties_org_created", "organization_id", "created_at", "id"),
+    sa.Index("ix_properties_org_name", "organization_id", "name", "id"),
 )
 
 # The users (role PropertyOwner) who own a property; they see only the properties they own.
@@ -126,6 +127,7 @@ leases = sa.Table(
     sa.Index("ix_leases_tenant", "tenant_id"),
     sa.Index("ix_leases_org_status_start", "organization_id", "status", "start_date"),
     sa.Index("ix_leases_renewed_from", "renewed_from_id"),
+    sa.Index("ix_leases_org_created", "organization_id", "created_at", "id"),  # the list's default order (0036)
 )
 
 lease_co_tenants = sa.Table(

@@ -6,7 +6,7 @@ import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import Request
@@ -19,6 +19,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied
 from pmsaas.domain.shared.paging import Page, PageRequest
 from pmsaas.entrypoints.http.context import public_base_url
+from pmsaas.entrypoints.http.cursor import encode_cursor
 from pmsaas.entrypoints.http.envelope import TicketingLinks, TicketingMeta, TicketingPagination
 
 T = TypeVar("T")
@@ -73,7 +74,10 @@ def item(data: T) -> TicketingItem[T]:
 
 
 def _link(request: Request[Any, Any, Any], page: int) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    # In the client's order (the query string as sent): Litestar's parsed query_params do not keep it
+    # from one process to the next, and a link should not change with the worker that wrote it.
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
     params.append(("page", str(page)))
     return f"{public_base_url(request)}{request.url.path}?{urlencode(params)}"
 
@@ -84,6 +88,11 @@ def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) ->
         next=_link(request, page.page + 1) if page.page < total_pages else None,
         prev=_link(request, page.page - 1) if page.page > 1 else None,
     )
+    next_cursor: str | msgspec.UnsetType | None = msgspec.UNSET
+    # Opt-in (``?cursor=``, empty for the first page), so the seed's pagination shape stays as it is.
+    if page.request is not None and "cursor" in request.query_params:
+        after, asked = page.next_after, page.request
+        next_cursor = encode_cursor(asked.sort_by, asked.descending, after) if after is not None else None
     pagination = TicketingPagination(
         total=page.total,
         count=len(items),
@@ -91,6 +100,7 @@ def page_of(request: Request[Any, Any, Any], page: Page[Any], items: list[T]) ->
         current_page=page.page,
         total_pages=total_pages,
         links=links,
+        next_cursor=next_cursor,
     )
     return TicketingList(data=items, meta=TicketingMeta(pagination=pagination))
 

@@ -15,7 +15,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from pmsaas.domain.flows import ticket_assignment
@@ -27,6 +27,7 @@ from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.entrypoints.http.context import public_base_url
+from pmsaas.entrypoints.http.cursor import decode_cursor
 from pmsaas.entrypoints.http.deps import Context, RequestContext
 from pmsaas.entrypoints.http.structs import Input
 from pmsaas.entrypoints.http.ticketing.common import (
@@ -206,10 +207,18 @@ class TicketController(Controller):
         per_page: PerPage = 10,
         sort: FromQuery[Literal["created_at", "updated_at", "priority"]] = "created_at",
         order: FromQuery[Literal["asc", "desc"]] = "desc",
+        cursor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=512,
+                description="next_cursor of the last page; empty for the first page (opts into next_cursor)",
+            ),
+        ] = None,
     ) -> TicketingList[TicketOut]:
         uow: OperationsUnitOfWork = ctx.uow()
         filters = TicketFilter(status=status, priority=priority, assignee_id=assigned_to, property_id=property_id)
-        request_page = PageRequest(page=page, page_size=per_page, sort_by=sort, descending=order == "desc")
+        after = decode_cursor(cursor, sort, order == "desc") if cursor else None  # "": the first page
+        request_page = PageRequest(page=page, page_size=per_page, sort_by=sort, descending=order == "desc", after=after)
         result, names = await tickets.list_tickets(uow=uow, actor=ctx.actor, filters=filters, page=request_page)
         return page_of(request, result, [ticket_out(t, names) for t in result.items])
 

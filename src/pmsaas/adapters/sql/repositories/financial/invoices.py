@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -245,12 +246,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         if filters.tenant_ids is not None:
             where.append(I.c.tenant_id.in_(list(filters.tenant_ids)))
         result = await page_of(self._conn, I, where, INVOICE_SORTABLE, page, lambda r: r)
-        return Page(
-            items=await self._with_lines(result.items),
-            total=result.total,
-            page=result.page,
-            page_size=result.page_size,
-        )
+        return dataclasses.replace(result, items=await self._with_lines(result.items))
 
     async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:
         rows = (
