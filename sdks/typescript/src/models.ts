@@ -635,6 +635,17 @@ export interface LogoutIn {
   all?: boolean;
 }
 
+export interface LtbFormIn {
+  form: "N4" | "N1";
+  leaseId: string;
+  serviceDate: string;
+  asOf?: string | null;
+  terminationDate?: string | null;
+  newRent?: MoneyIn | null;
+  effectiveDate?: string | null;
+  unitFirstOccupiedOn?: string | null;
+}
+
 export interface MarkedOut {
   marked: number;
   unreadCount: number;
@@ -769,6 +780,7 @@ export interface Pagination {
   totalPages: number;
   hasNext: boolean;
   hasPrevious: boolean;
+  nextCursor?: string | null;
 }
 
 export interface ParkingIn {
@@ -1222,6 +1234,9 @@ export interface SettingsIn {
   isHousingSociety?: boolean | null;
   address?: string | null;
   requireMfaFor?: Array<"OrganizationOwner" | "PropertyManager" | "PropertyOwner" | "Tenant" | "MaintenanceStaff" | "SecurityStaff"> | null;
+  billingDay?: number | null;
+  rentReminderDays?: Array<number> | null;
+  overdueNoticeDays?: Array<number> | null;
 }
 
 export interface SettingsOut {
@@ -1241,6 +1256,9 @@ export interface SettingsOut {
   isHousingSociety: boolean;
   address: string | null;
   requireMfaFor: Array<string>;
+  billingDay: number;
+  rentReminderDays: Array<number>;
+  overdueNoticeDays: Array<number>;
 }
 
 export interface SettlementIn {
@@ -1274,6 +1292,18 @@ export interface SlaOut {
   responseBreached: boolean;
   resolutionBreached: boolean;
   breached: boolean;
+}
+
+export interface SocietyFilingIn {
+  propertyId: string;
+  financialYear: string;
+  societyRegistrationNumber: string;
+  registrarOffice: string;
+  byeLawsVersion: string;
+  constructionCost: MoneyIn;
+  auditStatus: "completed" | "in_progress" | "not_started";
+  auditCompletedOn?: string | null;
+  agmDate?: string | null;
 }
 
 export interface SubscriptionInvoiceOut {
@@ -1469,6 +1499,7 @@ export interface TicketingPagination {
   currentPage: number;
   totalPages: number;
   links: TicketingLinks;
+  nextCursor?: string | null;
 }
 
 export interface TicketingPropertyOut {

@@ -52,13 +52,13 @@ export class Attachments extends Resource {
 /** `budgets` operations. */
 export class Budgets extends Resource {
   /** List budgets (`GET /api/v1/financial/budgets`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.BudgetOut>> {
-    return this.call("GET", `/api/v1/financial/budgets`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.BudgetOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.BudgetOut>> {
+    return this.call("GET", `/api/v1/financial/budgets`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.BudgetOut>>;
   }
 
   /** Every item of `GET /api/v1/financial/budgets`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.BudgetOut> {
-    return this.iterateAll("GET", `/api/v1/financial/budgets`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.BudgetOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.BudgetOut> {
+    return this.iterateAll("GET", `/api/v1/financial/budgets`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.BudgetOut>;
   }
 
   /** Create a budget (`POST /api/v1/financial/budgets`) */
@@ -100,13 +100,13 @@ export class Budgets extends Resource {
 /** `channels` operations. */
 export class Channels extends Resource {
   /** List channels (`GET /api/v1/notifications/channels`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.ChannelOut>> {
-    return this.call("GET", `/api/v1/notifications/channels`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.ChannelOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.ChannelOut>> {
+    return this.call("GET", `/api/v1/notifications/channels`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.ChannelOut>>;
   }
 
   /** Every item of `GET /api/v1/notifications/channels`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.ChannelOut> {
-    return this.iterateAll("GET", `/api/v1/notifications/channels`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.ChannelOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.ChannelOut> {
+    return this.iterateAll("GET", `/api/v1/notifications/channels`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.ChannelOut>;
   }
 
   /** Configure a channel (`POST /api/v1/notifications/channels`) */
@@ -143,16 +143,34 @@ export class Community extends Resource {
   }
 }
 
+/** `compliance` operations. */
+export class Compliance extends Resource {
+  /** GST/HST return lines per month and province, and QST for Quebec, from the invoices (`GET /api/v1/compliance/provincial-reports`) */
+  provincialReports(params: { from?: string | null; to?: string | null; Accept?: string | null; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/compliance/provincial-reports`, { query: { "from": params.from, "to": params.to, "Accept": params.Accept }, kind: "raw" }) as Promise<unknown>;
+  }
+
+  /** A co-operative housing society's annual filing from its books, as JSON or PDF (`POST /api/v1/compliance/society-filing`) */
+  societyFiling(body: M.SocietyFilingIn, params: { Accept?: string | null; } = {}): Promise<unknown> {
+    return this.call("POST", `/api/v1/compliance/society-filing`, { query: { "Accept": params.Accept }, body, kind: "raw" }) as Promise<unknown>;
+  }
+
+  /** A condominium unit's status certificate (Ontario) or strata Form B (BC), from the ledger (`GET /api/v1/compliance/status-certificate`) */
+  statusCertificate(params: { unitId: string; requestDate?: string | null; asOf?: string | null; pages?: number; Accept?: string | null; }): Promise<unknown> {
+    return this.call("GET", `/api/v1/compliance/status-certificate`, { query: { "unit_id": params.unitId, "request_date": params.requestDate, "as_of": params.asOf, "pages": params.pages, "Accept": params.Accept }, kind: "raw" }) as Promise<unknown>;
+  }
+}
+
 /** `deliveries` operations. */
 export class Deliveries extends Resource {
   /** A webhook's delivery attempts, newest first (`GET /api/v1/webhooks/{webhook_id}/deliveries`) */
-  list(webhookId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.WebhooksDeliveryOut>> {
-    return this.call("GET", `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.WebhooksDeliveryOut>>;
+  list(webhookId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.WebhooksDeliveryOut>> {
+    return this.call("GET", `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.WebhooksDeliveryOut>>;
   }
 
   /** Every item of `GET /api/v1/webhooks/{webhook_id}/deliveries`, page after page. */
-  iterate(webhookId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.WebhooksDeliveryOut> {
-    return this.iterateAll("GET", `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.WebhooksDeliveryOut>;
+  iterate(webhookId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.WebhooksDeliveryOut> {
+    return this.iterateAll("GET", `/api/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.WebhooksDeliveryOut>;
   }
 
   /** Send the event of a logged attempt again, now; the new attempt (`POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver`) */
@@ -164,13 +182,13 @@ export class Deliveries extends Resource {
 /** `domains` operations. */
 export class Domains extends Resource {
   /** The organization's e-mail domains (`GET /api/v1/organizations/{organization_id}/domains`) */
-  list(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.DomainOut>> {
-    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.DomainOut>>;
+  list(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.DomainOut>> {
+    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.DomainOut>>;
   }
 
   /** Every item of `GET /api/v1/organizations/{organization_id}/domains`, page after page. */
-  iterate(organizationId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.DomainOut> {
-    return this.iterateAll("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.DomainOut>;
+  iterate(organizationId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.DomainOut> {
+    return this.iterateAll("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/domains`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.DomainOut>;
   }
 
   /** Add a domain; answers the TXT record that proves it (`POST /api/v1/organizations/{organization_id}/domains`) */
@@ -192,13 +210,13 @@ export class Domains extends Resource {
 /** `events` operations. */
 export class Events extends Resource {
   /** Events (a tenant: its property's and org-wide) (`GET /api/v1/community/events`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; startsAfter?: string | null; } = {}): Promise<Page<M.EventOut>> {
-    return this.call("GET", `/api/v1/community/events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "starts_after": params.startsAfter }, kind: "page" }) as Promise<Page<M.EventOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; startsAfter?: string | null; } = {}): Promise<Page<M.EventOut>> {
+    return this.call("GET", `/api/v1/community/events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "starts_after": params.startsAfter }, kind: "page" }) as Promise<Page<M.EventOut>>;
   }
 
   /** Every item of `GET /api/v1/community/events`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; startsAfter?: string | null; } = {}): AsyncIterable<M.EventOut> {
-    return this.iterateAll("GET", `/api/v1/community/events`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "starts_after": params.startsAfter } }) as AsyncIterable<M.EventOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; startsAfter?: string | null; } = {}): AsyncIterable<M.EventOut> {
+    return this.iterateAll("GET", `/api/v1/community/events`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "starts_after": params.startsAfter } }) as AsyncIterable<M.EventOut>;
   }
 
   /** Publish an event (`POST /api/v1/community/events`) */
@@ -250,13 +268,13 @@ export class Events extends Resource {
 /** `expenses` operations. */
 export class Expenses extends Resource {
   /** List expenses (`GET /api/v1/financial/expenses`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "pending" | "approved" | "rejected" | null; } = {}): Promise<Page<M.ExpenseOut>> {
-    return this.call("GET", `/api/v1/financial/expenses`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status }, kind: "page" }) as Promise<Page<M.ExpenseOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "pending" | "approved" | "rejected" | null; } = {}): Promise<Page<M.ExpenseOut>> {
+    return this.call("GET", `/api/v1/financial/expenses`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status }, kind: "page" }) as Promise<Page<M.ExpenseOut>>;
   }
 
   /** Every item of `GET /api/v1/financial/expenses`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "pending" | "approved" | "rejected" | null; } = {}): AsyncIterable<M.ExpenseOut> {
-    return this.iterateAll("GET", `/api/v1/financial/expenses`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status } }) as AsyncIterable<M.ExpenseOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "pending" | "approved" | "rejected" | null; } = {}): AsyncIterable<M.ExpenseOut> {
+    return this.iterateAll("GET", `/api/v1/financial/expenses`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status } }) as AsyncIterable<M.ExpenseOut>;
   }
 
   /** Record an expense (`POST /api/v1/financial/expenses`) */
@@ -317,6 +335,11 @@ export class Financial extends Resource {
     return this.call("POST", `/api/v1/financial/hst-calculator`, { body, kind: "data" }) as Promise<M.HstCalculatorOut>;
   }
 
+  /** An Ontario N4 (non-payment of rent) or N1 (rent increase) from the tenant ledger, as JSON or PDF (`POST /api/v1/financial/ltb-forms`) */
+  ltbForm(body: M.LtbFormIn, params: { Accept?: string | null; } = {}): Promise<unknown> {
+    return this.call("POST", `/api/v1/financial/ltb-forms`, { query: { "Accept": params.Accept }, body, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** Payment methods the organization accepts (`GET /api/v1/financial/payment-methods`) */
   listMethods(params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.PaymentMethodOut>> {
     return this.call("GET", `/api/v1/financial/payment-methods`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.PaymentMethodOut>>;
@@ -371,8 +394,8 @@ export class Financial extends Resource {
 /** `identity` operations. */
 export class Identity extends Resource {
   /** The organization's audit log (owners), JSON or CSV (`GET /api/v1/identity/audit-events`) */
-  listEvents(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; action?: string | null; actorId?: string | null; from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
-    return this.call("GET", `/api/v1/identity/audit-events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "action": params.action, "actor_id": params.actorId, "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  listEvents(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; action?: string | null; actorId?: string | null; from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/identity/audit-events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "action": params.action, "actor_id": params.actorId, "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
   /** E-mail a password-reset token (`POST /api/v1/identity/forgot-password`) */
@@ -470,13 +493,13 @@ export class Invitations extends Resource {
 /** `invoices` operations. */
 export class Invoices extends Resource {
   /** List invoices (`GET /api/v1/financial/invoices`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "cancelled" | "overdue" | null; leaseId?: string | null; } = {}): Promise<Page<M.InvoiceOut>> {
-    return this.call("GET", `/api/v1/financial/invoices`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "lease_id": params.leaseId }, kind: "page" }) as Promise<Page<M.InvoiceOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "cancelled" | "overdue" | null; leaseId?: string | null; } = {}): Promise<Page<M.InvoiceOut>> {
+    return this.call("GET", `/api/v1/financial/invoices`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "lease_id": params.leaseId }, kind: "page" }) as Promise<Page<M.InvoiceOut>>;
   }
 
   /** Every item of `GET /api/v1/financial/invoices`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "cancelled" | "overdue" | null; leaseId?: string | null; } = {}): AsyncIterable<M.InvoiceOut> {
-    return this.iterateAll("GET", `/api/v1/financial/invoices`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "lease_id": params.leaseId } }) as AsyncIterable<M.InvoiceOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "draft" | "issued" | "sent" | "partially_paid" | "paid" | "cancelled" | "overdue" | null; leaseId?: string | null; } = {}): AsyncIterable<M.InvoiceOut> {
+    return this.iterateAll("GET", `/api/v1/financial/invoices`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "lease_id": params.leaseId } }) as AsyncIterable<M.InvoiceOut>;
   }
 
   /** Create an invoice (`POST /api/v1/financial/invoices`) */
@@ -536,13 +559,13 @@ export class Jobs extends Resource {
 /** `leases` operations. */
 export class Leases extends Resource {
   /** List the organization's leases (`GET /api/v1/leases`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "draft" | "active" | "notice_given" | "ended" | "terminated" | null; propertyId?: string | null; unitId?: string | null; tenantId?: string | null; endingBefore?: string | null; } = {}): Promise<Page<M.LeaseOut>> {
-    return this.call("GET", `/api/v1/leases`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "property_id": params.propertyId, "unit_id": params.unitId, "tenant_id": params.tenantId, "ending_before": params.endingBefore }, kind: "page" }) as Promise<Page<M.LeaseOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "draft" | "active" | "notice_given" | "ended" | "terminated" | null; propertyId?: string | null; unitId?: string | null; tenantId?: string | null; endingBefore?: string | null; } = {}): Promise<Page<M.LeaseOut>> {
+    return this.call("GET", `/api/v1/leases`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "property_id": params.propertyId, "unit_id": params.unitId, "tenant_id": params.tenantId, "ending_before": params.endingBefore }, kind: "page" }) as Promise<Page<M.LeaseOut>>;
   }
 
   /** Every item of `GET /api/v1/leases`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "draft" | "active" | "notice_given" | "ended" | "terminated" | null; propertyId?: string | null; unitId?: string | null; tenantId?: string | null; endingBefore?: string | null; } = {}): AsyncIterable<M.LeaseOut> {
-    return this.iterateAll("GET", `/api/v1/leases`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "property_id": params.propertyId, "unit_id": params.unitId, "tenant_id": params.tenantId, "ending_before": params.endingBefore } }) as AsyncIterable<M.LeaseOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "draft" | "active" | "notice_given" | "ended" | "terminated" | null; propertyId?: string | null; unitId?: string | null; tenantId?: string | null; endingBefore?: string | null; } = {}): AsyncIterable<M.LeaseOut> {
+    return this.iterateAll("GET", `/api/v1/leases`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "property_id": params.propertyId, "unit_id": params.unitId, "tenant_id": params.tenantId, "ending_before": params.endingBefore } }) as AsyncIterable<M.LeaseOut>;
   }
 
   /** Get a lease (`GET /api/v1/leases/{lease_id}`) */
@@ -614,13 +637,13 @@ export class Leases extends Resource {
 /** `listings` operations. */
 export class Listings extends Resource {
   /** Live listings (hidden=true: reported, managers) (`GET /api/v1/community/marketplace/listings`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; category?: string | null; hidden?: boolean; } = {}): Promise<Page<M.ListingOut>> {
-    return this.call("GET", `/api/v1/community/marketplace/listings`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "category": params.category, "hidden": params.hidden }, kind: "page" }) as Promise<Page<M.ListingOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; category?: string | null; hidden?: boolean; } = {}): Promise<Page<M.ListingOut>> {
+    return this.call("GET", `/api/v1/community/marketplace/listings`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "category": params.category, "hidden": params.hidden }, kind: "page" }) as Promise<Page<M.ListingOut>>;
   }
 
   /** Every item of `GET /api/v1/community/marketplace/listings`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; category?: string | null; hidden?: boolean; } = {}): AsyncIterable<M.ListingOut> {
-    return this.iterateAll("GET", `/api/v1/community/marketplace/listings`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "category": params.category, "hidden": params.hidden } }) as AsyncIterable<M.ListingOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; category?: string | null; hidden?: boolean; } = {}): AsyncIterable<M.ListingOut> {
+    return this.iterateAll("GET", `/api/v1/community/marketplace/listings`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "category": params.category, "hidden": params.hidden } }) as AsyncIterable<M.ListingOut>;
   }
 
   /** List an item (`POST /api/v1/community/marketplace/listings`) */
@@ -662,13 +685,13 @@ export class Listings extends Resource {
 /** `maintenanceRequests` operations. */
 export class MaintenanceRequests extends Resource {
   /** List maintenance requests (a tenant sees its own) (`GET /api/v1/operations/maintenance-requests`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; category?: string | null; propertyId?: string | null; unitId?: string | null; assigneeId?: string | null; } = {}): Promise<Page<M.RequestOut>> {
-    return this.call("GET", `/api/v1/operations/maintenance-requests`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "priority": params.priority, "category": params.category, "property_id": params.propertyId, "unit_id": params.unitId, "assignee_id": params.assigneeId }, kind: "page" }) as Promise<Page<M.RequestOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; category?: string | null; propertyId?: string | null; unitId?: string | null; assigneeId?: string | null; } = {}): Promise<Page<M.RequestOut>> {
+    return this.call("GET", `/api/v1/operations/maintenance-requests`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "priority": params.priority, "category": params.category, "property_id": params.propertyId, "unit_id": params.unitId, "assignee_id": params.assigneeId }, kind: "page" }) as Promise<Page<M.RequestOut>>;
   }
 
   /** Every item of `GET /api/v1/operations/maintenance-requests`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; category?: string | null; propertyId?: string | null; unitId?: string | null; assigneeId?: string | null; } = {}): AsyncIterable<M.RequestOut> {
-    return this.iterateAll("GET", `/api/v1/operations/maintenance-requests`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "priority": params.priority, "category": params.category, "property_id": params.propertyId, "unit_id": params.unitId, "assignee_id": params.assigneeId } }) as AsyncIterable<M.RequestOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; category?: string | null; propertyId?: string | null; unitId?: string | null; assigneeId?: string | null; } = {}): AsyncIterable<M.RequestOut> {
+    return this.iterateAll("GET", `/api/v1/operations/maintenance-requests`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "priority": params.priority, "category": params.category, "property_id": params.propertyId, "unit_id": params.unitId, "assignee_id": params.assigneeId } }) as AsyncIterable<M.RequestOut>;
   }
 
   /** Report a request (`POST /api/v1/operations/maintenance-requests`) */
@@ -730,13 +753,13 @@ export class MaintenanceRequests extends Resource {
 /** `notifications` operations. */
 export class Notifications extends Resource {
   /** List my notifications (`GET /api/v1/notifications`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; read?: boolean | null; type?: string | null; } = {}): Promise<Page<M.NotificationOut>> {
-    return this.call("GET", `/api/v1/notifications`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "read": params.read, "type": params.type }, kind: "page" }) as Promise<Page<M.NotificationOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; read?: boolean | null; type?: string | null; } = {}): Promise<Page<M.NotificationOut>> {
+    return this.call("GET", `/api/v1/notifications`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "read": params.read, "type": params.type }, kind: "page" }) as Promise<Page<M.NotificationOut>>;
   }
 
   /** Every item of `GET /api/v1/notifications`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; read?: boolean | null; type?: string | null; } = {}): AsyncIterable<M.NotificationOut> {
-    return this.iterateAll("GET", `/api/v1/notifications`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "read": params.read, "type": params.type } }) as AsyncIterable<M.NotificationOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; read?: boolean | null; type?: string | null; } = {}): AsyncIterable<M.NotificationOut> {
+    return this.iterateAll("GET", `/api/v1/notifications`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "read": params.read, "type": params.type } }) as AsyncIterable<M.NotificationOut>;
   }
 
   /** Send a notification to a member (`POST /api/v1/notifications`) */
@@ -829,13 +852,13 @@ export class Operations extends Resource {
 /** `organizations` operations. */
 export class Organizations extends Resource {
   /** Organizations the caller belongs to (`GET /api/v1/organizations`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.OrganizationOut>> {
-    return this.call("GET", `/api/v1/organizations`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.OrganizationOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.OrganizationOut>> {
+    return this.call("GET", `/api/v1/organizations`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.OrganizationOut>>;
   }
 
   /** Every item of `GET /api/v1/organizations`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.OrganizationOut> {
-    return this.iterateAll("GET", `/api/v1/organizations`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.OrganizationOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.OrganizationOut> {
+    return this.iterateAll("GET", `/api/v1/organizations`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.OrganizationOut>;
   }
 
   /** Create an organization; the caller becomes its owner (`POST /api/v1/organizations`) */
@@ -859,8 +882,8 @@ export class Organizations extends Resource {
   }
 
   /** The platform's invoices to the organization (`GET /api/v1/organizations/{organization_id}/billing`) */
-  listBilling(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.SubscriptionInvoiceOut>> {
-    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/billing`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.SubscriptionInvoiceOut>>;
+  listBilling(organizationId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.SubscriptionInvoiceOut>> {
+    return this.call("GET", `/api/v1/organizations/${encodeURIComponent(organizationId)}/billing`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.SubscriptionInvoiceOut>>;
   }
 
   /** Downgrade at the period's end (`POST /api/v1/organizations/{organization_id}/billing/downgrade`) */
@@ -902,13 +925,13 @@ export class Organizations extends Resource {
 /** `payments` operations. */
 export class Payments extends Resource {
   /** List payments (`GET /api/v1/financial/payments`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | null; leaseId?: string | null; } = {}): Promise<Page<M.PaymentOut>> {
-    return this.call("GET", `/api/v1/financial/payments`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "lease_id": params.leaseId }, kind: "page" }) as Promise<Page<M.PaymentOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | null; leaseId?: string | null; } = {}): Promise<Page<M.PaymentOut>> {
+    return this.call("GET", `/api/v1/financial/payments`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "lease_id": params.leaseId }, kind: "page" }) as Promise<Page<M.PaymentOut>>;
   }
 
   /** Every item of `GET /api/v1/financial/payments`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | null; leaseId?: string | null; } = {}): AsyncIterable<M.PaymentOut> {
-    return this.iterateAll("GET", `/api/v1/financial/payments`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "lease_id": params.leaseId } }) as AsyncIterable<M.PaymentOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | null; leaseId?: string | null; } = {}): AsyncIterable<M.PaymentOut> {
+    return this.iterateAll("GET", `/api/v1/financial/payments`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "lease_id": params.leaseId } }) as AsyncIterable<M.PaymentOut>;
   }
 
   /** Pay (card via the gateway) or record a manual payment; Idempotency-Key required (`POST /api/v1/financial/payments`) */
@@ -945,13 +968,13 @@ export class Payments extends Resource {
 /** `properties` operations. */
 export class Properties extends Resource {
   /** List properties (`GET /api/v1/properties`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "active" | "inactive" | null; type?: "residential" | "commercial" | "mixed_use" | null; search?: string | null; } = {}): Promise<Page<M.PropertyOut>> {
-    return this.call("GET", `/api/v1/properties`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "type": params.type, "search": params.search }, kind: "page" }) as Promise<Page<M.PropertyOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "active" | "inactive" | null; type?: "residential" | "commercial" | "mixed_use" | null; search?: string | null; } = {}): Promise<Page<M.PropertyOut>> {
+    return this.call("GET", `/api/v1/properties`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "type": params.type, "search": params.search }, kind: "page" }) as Promise<Page<M.PropertyOut>>;
   }
 
   /** Every item of `GET /api/v1/properties`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "active" | "inactive" | null; type?: "residential" | "commercial" | "mixed_use" | null; search?: string | null; } = {}): AsyncIterable<M.PropertyOut> {
-    return this.iterateAll("GET", `/api/v1/properties`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "type": params.type, "search": params.search } }) as AsyncIterable<M.PropertyOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "active" | "inactive" | null; type?: "residential" | "commercial" | "mixed_use" | null; search?: string | null; } = {}): AsyncIterable<M.PropertyOut> {
+    return this.iterateAll("GET", `/api/v1/properties`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "type": params.type, "search": params.search } }) as AsyncIterable<M.PropertyOut>;
   }
 
   /** Create a property (`POST /api/v1/properties`) */
@@ -1059,13 +1082,13 @@ export class Roles extends Resource {
 /** `templates` operations. */
 export class Templates extends Resource {
   /** List templates (`GET /api/v1/notifications/templates`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.TemplateOut>> {
-    return this.call("GET", `/api/v1/notifications/templates`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.TemplateOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.TemplateOut>> {
+    return this.call("GET", `/api/v1/notifications/templates`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.TemplateOut>>;
   }
 
   /** Every item of `GET /api/v1/notifications/templates`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.TemplateOut> {
-    return this.iterateAll("GET", `/api/v1/notifications/templates`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.TemplateOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.TemplateOut> {
+    return this.iterateAll("GET", `/api/v1/notifications/templates`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.TemplateOut>;
   }
 
   /** Create a template (`POST /api/v1/notifications/templates`) */
@@ -1097,13 +1120,13 @@ export class Templates extends Resource {
 /** `tenants` operations. */
 export class Tenants extends Resource {
   /** List a property's tenants (`GET /api/v1/properties/{property_id}/tenants`) */
-  list(propertyId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; search?: string | null; } = {}): Promise<Page<M.TenantOut>> {
-    return this.call("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/tenants`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "search": params.search }, kind: "page" }) as Promise<Page<M.TenantOut>>;
+  list(propertyId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; search?: string | null; } = {}): Promise<Page<M.TenantOut>> {
+    return this.call("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/tenants`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "search": params.search }, kind: "page" }) as Promise<Page<M.TenantOut>>;
   }
 
   /** Every item of `GET /api/v1/properties/{property_id}/tenants`, page after page. */
-  iterate(propertyId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; search?: string | null; } = {}): AsyncIterable<M.TenantOut> {
-    return this.iterateAll("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/tenants`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "search": params.search } }) as AsyncIterable<M.TenantOut>;
+  iterate(propertyId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; search?: string | null; } = {}): AsyncIterable<M.TenantOut> {
+    return this.iterateAll("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/tenants`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "search": params.search } }) as AsyncIterable<M.TenantOut>;
   }
 
   /** Create a tenant (`POST /api/v1/properties/{property_id}/tenants`) */
@@ -1140,13 +1163,13 @@ export class Tenants extends Resource {
 /** `units` operations. */
 export class Units extends Resource {
   /** List a property's units (`GET /api/v1/properties/{property_id}/units`) */
-  list(propertyId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "vacant" | "occupied" | "notice_given" | "under_maintenance" | "unavailable" | null; type?: string | null; search?: string | null; } = {}): Promise<Page<M.UnitOut>> {
-    return this.call("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/units`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "type": params.type, "search": params.search }, kind: "page" }) as Promise<Page<M.UnitOut>>;
+  list(propertyId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "vacant" | "occupied" | "notice_given" | "under_maintenance" | "unavailable" | null; type?: string | null; search?: string | null; } = {}): Promise<Page<M.UnitOut>> {
+    return this.call("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/units`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "type": params.type, "search": params.search }, kind: "page" }) as Promise<Page<M.UnitOut>>;
   }
 
   /** Every item of `GET /api/v1/properties/{property_id}/units`, page after page. */
-  iterate(propertyId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "vacant" | "occupied" | "notice_given" | "under_maintenance" | "unavailable" | null; type?: string | null; search?: string | null; } = {}): AsyncIterable<M.UnitOut> {
-    return this.iterateAll("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/units`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "type": params.type, "search": params.search } }) as AsyncIterable<M.UnitOut>;
+  iterate(propertyId: string, params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "vacant" | "occupied" | "notice_given" | "under_maintenance" | "unavailable" | null; type?: string | null; search?: string | null; } = {}): AsyncIterable<M.UnitOut> {
+    return this.iterateAll("GET", `/api/v1/properties/${encodeURIComponent(propertyId)}/units`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "type": params.type, "search": params.search } }) as AsyncIterable<M.UnitOut>;
   }
 
   /** Create a unit (`POST /api/v1/properties/{property_id}/units`) */
@@ -1183,13 +1206,13 @@ export class Units extends Resource {
 /** `users` operations. */
 export class Users extends Resource {
   /** Users of the organization (`GET /api/v1/identity/users`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "active" | "invited" | "disabled" | null; role?: string | null; search?: string | null; } = {}): Promise<Page<M.PlatformIdentityIdentityUserOut>> {
-    return this.call("GET", `/api/v1/identity/users`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "role": params.role, "search": params.search }, kind: "page" }) as Promise<Page<M.PlatformIdentityIdentityUserOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "active" | "invited" | "disabled" | null; role?: string | null; search?: string | null; } = {}): Promise<Page<M.PlatformIdentityIdentityUserOut>> {
+    return this.call("GET", `/api/v1/identity/users`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "role": params.role, "search": params.search }, kind: "page" }) as Promise<Page<M.PlatformIdentityIdentityUserOut>>;
   }
 
   /** Every item of `GET /api/v1/identity/users`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "active" | "invited" | "disabled" | null; role?: string | null; search?: string | null; } = {}): AsyncIterable<M.PlatformIdentityIdentityUserOut> {
-    return this.iterateAll("GET", `/api/v1/identity/users`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "role": params.role, "search": params.search } }) as AsyncIterable<M.PlatformIdentityIdentityUserOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "active" | "invited" | "disabled" | null; role?: string | null; search?: string | null; } = {}): AsyncIterable<M.PlatformIdentityIdentityUserOut> {
+    return this.iterateAll("GET", `/api/v1/identity/users`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "role": params.role, "search": params.search } }) as AsyncIterable<M.PlatformIdentityIdentityUserOut>;
   }
 
   /** Add a user (invited by e-mail when no password is given) (`POST /api/v1/identity/users`) */
@@ -1226,13 +1249,13 @@ export class Users extends Resource {
 /** `vendors` operations. */
 export class Vendors extends Resource {
   /** List vendors (`GET /api/v1/operations/vendors`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; trade?: string | null; serviceArea?: string | null; active?: boolean | null; search?: string | null; } = {}): Promise<Page<M.VendorOut>> {
-    return this.call("GET", `/api/v1/operations/vendors`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "trade": params.trade, "service_area": params.serviceArea, "active": params.active, "search": params.search }, kind: "page" }) as Promise<Page<M.VendorOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; trade?: string | null; serviceArea?: string | null; active?: boolean | null; search?: string | null; } = {}): Promise<Page<M.VendorOut>> {
+    return this.call("GET", `/api/v1/operations/vendors`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "trade": params.trade, "service_area": params.serviceArea, "active": params.active, "search": params.search }, kind: "page" }) as Promise<Page<M.VendorOut>>;
   }
 
   /** Every item of `GET /api/v1/operations/vendors`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; trade?: string | null; serviceArea?: string | null; active?: boolean | null; search?: string | null; } = {}): AsyncIterable<M.VendorOut> {
-    return this.iterateAll("GET", `/api/v1/operations/vendors`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "trade": params.trade, "service_area": params.serviceArea, "active": params.active, "search": params.search } }) as AsyncIterable<M.VendorOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; trade?: string | null; serviceArea?: string | null; active?: boolean | null; search?: string | null; } = {}): AsyncIterable<M.VendorOut> {
+    return this.iterateAll("GET", `/api/v1/operations/vendors`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "trade": params.trade, "service_area": params.serviceArea, "active": params.active, "search": params.search } }) as AsyncIterable<M.VendorOut>;
   }
 
   /** Add a vendor (`POST /api/v1/operations/vendors`) */
@@ -1266,21 +1289,21 @@ export class Vendors extends Resource {
   }
 
   /** The vendor's work orders (`GET /api/v1/operations/vendors/{vendor_id}/work-orders`) */
-  workOrders(vendorId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; } = {}): Promise<Page<M.WorkOrderOut>> {
-    return this.call("GET", `/api/v1/operations/vendors/${encodeURIComponent(vendorId)}/work-orders`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status }, kind: "page" }) as Promise<Page<M.WorkOrderOut>>;
+  workOrders(vendorId: string, params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; } = {}): Promise<Page<M.WorkOrderOut>> {
+    return this.call("GET", `/api/v1/operations/vendors/${encodeURIComponent(vendorId)}/work-orders`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status }, kind: "page" }) as Promise<Page<M.WorkOrderOut>>;
   }
 }
 
 /** `webhooks` operations. */
 export class Webhooks extends Resource {
   /** List webhooks, oldest first (`GET /api/v1/webhooks`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): Promise<Page<M.PlatformNotificationsWebhooksWebhookOut>> {
-    return this.call("GET", `/api/v1/webhooks`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore }, kind: "page" }) as Promise<Page<M.PlatformNotificationsWebhooksWebhookOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): Promise<Page<M.PlatformNotificationsWebhooksWebhookOut>> {
+    return this.call("GET", `/api/v1/webhooks`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.PlatformNotificationsWebhooksWebhookOut>>;
   }
 
   /** Every item of `GET /api/v1/webhooks`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; } = {}): AsyncIterable<M.PlatformNotificationsWebhooksWebhookOut> {
-    return this.iterateAll("GET", `/api/v1/webhooks`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore } }) as AsyncIterable<M.PlatformNotificationsWebhooksWebhookOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; } = {}): AsyncIterable<M.PlatformNotificationsWebhooksWebhookOut> {
+    return this.iterateAll("GET", `/api/v1/webhooks`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor } }) as AsyncIterable<M.PlatformNotificationsWebhooksWebhookOut>;
   }
 
   /** Register a webhook (`POST /api/v1/webhooks`) */
@@ -1317,13 +1340,13 @@ export class Webhooks extends Resource {
 /** `workOrders` operations. */
 export class WorkOrders extends Resource {
   /** List work orders (`GET /api/v1/operations/work-orders`) */
-  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; maintenanceRequestId?: string | null; vendorId?: string | null; } = {}): Promise<Page<M.WorkOrderOut>> {
-    return this.call("GET", `/api/v1/operations/work-orders`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "maintenance_request_id": params.maintenanceRequestId, "vendor_id": params.vendorId }, kind: "page" }) as Promise<Page<M.WorkOrderOut>>;
+  list(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; maintenanceRequestId?: string | null; vendorId?: string | null; } = {}): Promise<Page<M.WorkOrderOut>> {
+    return this.call("GET", `/api/v1/operations/work-orders`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "maintenance_request_id": params.maintenanceRequestId, "vendor_id": params.vendorId }, kind: "page" }) as Promise<Page<M.WorkOrderOut>>;
   }
 
   /** Every item of `GET /api/v1/operations/work-orders`, page after page. */
-  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; maintenanceRequestId?: string | null; vendorId?: string | null; } = {}): AsyncIterable<M.WorkOrderOut> {
-    return this.iterateAll("GET", `/api/v1/operations/work-orders`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "status": params.status, "maintenance_request_id": params.maintenanceRequestId, "vendor_id": params.vendorId } }) as AsyncIterable<M.WorkOrderOut>;
+  iterate(params: { pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; status?: "scheduled" | "in_progress" | "completed" | "cancelled" | null; maintenanceRequestId?: string | null; vendorId?: string | null; } = {}): AsyncIterable<M.WorkOrderOut> {
+    return this.iterateAll("GET", `/api/v1/operations/work-orders`, { query: { "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "status": params.status, "maintenance_request_id": params.maintenanceRequestId, "vendor_id": params.vendorId } }) as AsyncIterable<M.WorkOrderOut>;
   }
 
   /** Create a work order (`POST /api/v1/operations/work-orders`) */
@@ -1386,13 +1409,13 @@ export class TicketingProperties extends Resource {
 /** `tickets` operations. */
 export class TicketingTickets extends Resource {
   /** List tickets (`GET /v1/tickets`) */
-  list(params: { status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; assignedTo?: string | null; propertyId?: string | null; page?: number; perPage?: number; sort?: "created_at" | "updated_at" | "priority"; order?: "asc" | "desc"; } = {}): Promise<Page<M.TicketOut>> {
-    return this.call("GET", `/v1/tickets`, { query: { "status": params.status, "priority": params.priority, "assigned_to": params.assignedTo, "property_id": params.propertyId, "page": params.page, "per_page": params.perPage, "sort": params.sort, "order": params.order }, kind: "page" }) as Promise<Page<M.TicketOut>>;
+  list(params: { status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; assignedTo?: string | null; propertyId?: string | null; page?: number; perPage?: number; sort?: "created_at" | "updated_at" | "priority"; order?: "asc" | "desc"; cursor?: string | null; } = {}): Promise<Page<M.TicketOut>> {
+    return this.call("GET", `/v1/tickets`, { query: { "status": params.status, "priority": params.priority, "assigned_to": params.assignedTo, "property_id": params.propertyId, "page": params.page, "per_page": params.perPage, "sort": params.sort, "order": params.order, "cursor": params.cursor }, kind: "page" }) as Promise<Page<M.TicketOut>>;
   }
 
   /** Every item of `GET /v1/tickets`, page after page. */
-  iterate(params: { status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; assignedTo?: string | null; propertyId?: string | null; perPage?: number; sort?: "created_at" | "updated_at" | "priority"; order?: "asc" | "desc"; } = {}): AsyncIterable<M.TicketOut> {
-    return this.iterateAll("GET", `/v1/tickets`, { query: { "status": params.status, "priority": params.priority, "assigned_to": params.assignedTo, "property_id": params.propertyId, "per_page": params.perPage, "sort": params.sort, "order": params.order } }) as AsyncIterable<M.TicketOut>;
+  iterate(params: { status?: "open" | "in_progress" | "resolved" | "closed" | null; priority?: "low" | "medium" | "high" | "critical" | null; assignedTo?: string | null; propertyId?: string | null; perPage?: number; sort?: "created_at" | "updated_at" | "priority"; order?: "asc" | "desc"; cursor?: string | null; } = {}): AsyncIterable<M.TicketOut> {
+    return this.iterateAll("GET", `/v1/tickets`, { query: { "status": params.status, "priority": params.priority, "assigned_to": params.assignedTo, "property_id": params.propertyId, "per_page": params.perPage, "sort": params.sort, "order": params.order, "cursor": params.cursor } }) as AsyncIterable<M.TicketOut>;
   }
 
   /** Create a ticket (`POST /v1/tickets`) */
@@ -1486,6 +1509,7 @@ export class Namespaces {
   readonly budgets: Budgets;
   readonly channels: Channels;
   readonly community: Community;
+  readonly compliance: Compliance;
   readonly deliveries: Deliveries;
   readonly domains: Domains;
   readonly events: Events;
@@ -1522,6 +1546,7 @@ export class Namespaces {
     this.budgets = new Budgets(transport);
     this.channels = new Channels(transport);
     this.community = new Community(transport);
+    this.compliance = new Compliance(transport);
     this.deliveries = new Deliveries(transport);
     this.domains = new Domains(transport);
     this.events = new Events(transport);

@@ -78,16 +78,16 @@ class Attachments(SyncResource):
 class Budgets(SyncResource):
     """``budgets`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.BudgetOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.BudgetOut]:
         """List budgets
 
         ``GET /api/v1/financial/budgets``
         """
-        return self._call("GET", "/api/v1/financial/budgets", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", "/api/v1/financial/budgets", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.BudgetOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.BudgetOut]:
         """Every item of ``GET /api/v1/financial/budgets``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/budgets", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/financial/budgets", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, body: m.BudgetIn | None = None, /, **fields: Any) -> m.BudgetOut:
         """Create a budget
@@ -142,16 +142,16 @@ class Budgets(SyncResource):
 class Channels(SyncResource):
     """``channels`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.ChannelOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.ChannelOut]:
         """List channels
 
         ``GET /api/v1/notifications/channels``
         """
-        return self._call("GET", "/api/v1/notifications/channels", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", "/api/v1/notifications/channels", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.ChannelOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.ChannelOut]:
         """Every item of ``GET /api/v1/notifications/channels``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications/channels", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/notifications/channels", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, body: m.ChannelIn | None = None, /, **fields: Any) -> m.ChannelOut:
         """Configure a channel
@@ -200,19 +200,44 @@ class Community(SyncResource):
         return self._call("GET", "/api/v1/community/marketplace/categories", query={"page": page, "page_size": page_size}, kind="page")
 
 
+class Compliance(SyncResource):
+    """``compliance`` operations."""
+
+    def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+        """GST/HST return lines per month and province, and QST for Quebec, from the invoices
+
+        ``GET /api/v1/compliance/provincial-reports``
+        """
+        return self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+
+    def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
+        """A co-operative housing society's annual filing from its books, as JSON or PDF
+
+        ``POST /api/v1/compliance/society-filing``
+        """
+        return self._call("POST", "/api/v1/compliance/society-filing", query={"Accept": Accept}, body=_merge(body, fields), kind="raw")
+
+    def status_certificate(self, *, unit_id: str, request_date: str | None = None, as_of: str | None = None, pages: int | None = None, Accept: str | None = None) -> Any:
+        """A condominium unit's status certificate (Ontario) or strata Form B (BC), from the ledger
+
+        ``GET /api/v1/compliance/status-certificate``
+        """
+        return self._call("GET", "/api/v1/compliance/status-certificate", query={"unit_id": unit_id, "request_date": request_date, "as_of": as_of, "pages": pages, "Accept": Accept}, kind="raw")
+
+
 class Deliveries(SyncResource):
     """``deliveries`` operations."""
 
-    def list(self, webhook_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.WebhooksDeliveryOut]:
+    def list(self, webhook_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.WebhooksDeliveryOut]:
         """A webhook's delivery attempts, newest first
 
         ``GET /api/v1/webhooks/{webhook_id}/deliveries``
         """
-        return self._call("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, webhook_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.WebhooksDeliveryOut]:
+    def iterate(self, webhook_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.WebhooksDeliveryOut]:
         """Every item of ``GET /api/v1/webhooks/{webhook_id}/deliveries``, page after page."""
-        return self._iterate("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def redeliver(self, webhook_id: str, delivery_id: str, /) -> m.WebhooksDeliveryOut:
         """Send the event of a logged attempt again, now; the new attempt
@@ -225,16 +250,16 @@ class Deliveries(SyncResource):
 class Domains(SyncResource):
     """``domains`` operations."""
 
-    def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.DomainOut]:
+    def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.DomainOut]:
         """The organization's e-mail domains
 
         ``GET /api/v1/organizations/{organization_id}/domains``
         """
-        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.DomainOut]:
+    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.DomainOut]:
         """Every item of ``GET /api/v1/organizations/{organization_id}/domains``, page after page."""
-        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, organization_id: str, body: m.DomainIn | None = None, /, **fields: Any) -> m.DomainOut:
         """Add a domain; answers the TXT record that proves it
@@ -261,16 +286,16 @@ class Domains(SyncResource):
 class Events(SyncResource):
     """``events`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
         """Events (a tenant: its property's and org-wide)
 
         ``GET /api/v1/community/events``
         """
-        return self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after}, kind="page")
+        return self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "starts_after": starts_after}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Iterator[m.EventOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, starts_after: str | None = None) -> Iterator[m.EventOut]:
         """Every item of ``GET /api/v1/community/events``, page after page."""
-        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after})
+        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "starts_after": starts_after})
 
     def create(self, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
         """Publish an event
@@ -339,16 +364,16 @@ class Events(SyncResource):
 class Expenses(SyncResource):
     """``expenses`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Page[m.ExpenseOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Page[m.ExpenseOut]:
         """List expenses
 
         ``GET /api/v1/financial/expenses``
         """
-        return self._call("GET", "/api/v1/financial/expenses", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status}, kind="page")
+        return self._call("GET", "/api/v1/financial/expenses", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Iterator[m.ExpenseOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Iterator[m.ExpenseOut]:
         """Every item of ``GET /api/v1/financial/expenses``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/expenses", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status})
+        return self._iterate("GET", "/api/v1/financial/expenses", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status})
 
     def create(self, body: m.ExpenseIn | None = None, /, **fields: Any) -> m.ExpenseOut:
         """Record an expense
@@ -431,6 +456,13 @@ class Financial(SyncResource):
         """
         return self._call("POST", "/api/v1/financial/hst-calculator", body=_merge(body, fields), kind="data")
 
+    def ltb_form(self, body: m.LtbFormIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
+        """An Ontario N4 (non-payment of rent) or N1 (rent increase) from the tenant ledger, as JSON or PDF
+
+        ``POST /api/v1/financial/ltb-forms``
+        """
+        return self._call("POST", "/api/v1/financial/ltb-forms", query={"Accept": Accept}, body=_merge(body, fields), kind="raw")
+
     def list_methods(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.PaymentMethodOut]:
         """Payment methods the organization accepts
 
@@ -505,12 +537,12 @@ class Financial(SyncResource):
 class Identity(SyncResource):
     """``identity`` operations."""
 
-    def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+    def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """The organization's audit log (owners), JSON or CSV
 
         ``GET /api/v1/identity/audit-events``
         """
-        return self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+        return self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
 
     def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
@@ -643,16 +675,16 @@ class Invitations(SyncResource):
 class Invoices(SyncResource):
     """``invoices`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Page[m.InvoiceOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Page[m.InvoiceOut]:
         """List invoices
 
         ``GET /api/v1/financial/invoices``
         """
-        return self._call("GET", "/api/v1/financial/invoices", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id}, kind="page")
+        return self._call("GET", "/api/v1/financial/invoices", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Iterator[m.InvoiceOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Iterator[m.InvoiceOut]:
         """Every item of ``GET /api/v1/financial/invoices``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/invoices", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id})
+        return self._iterate("GET", "/api/v1/financial/invoices", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id})
 
     def create(self, body: m.InvoiceCreateIn | None = None, /, **fields: Any) -> m.InvoiceOut:
         """Create an invoice
@@ -732,16 +764,16 @@ class Jobs(SyncResource):
 class Leases(SyncResource):
     """``leases`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Page[m.LeaseOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Page[m.LeaseOut]:
         """List the organization's leases
 
         ``GET /api/v1/leases``
         """
-        return self._call("GET", "/api/v1/leases", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before}, kind="page")
+        return self._call("GET", "/api/v1/leases", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Iterator[m.LeaseOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Iterator[m.LeaseOut]:
         """Every item of ``GET /api/v1/leases``, page after page."""
-        return self._iterate("GET", "/api/v1/leases", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before})
+        return self._iterate("GET", "/api/v1/leases", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before})
 
     def get(self, lease_id: str, /) -> m.LeaseOut:
         """Get a lease
@@ -838,16 +870,16 @@ class Leases(SyncResource):
 class Listings(SyncResource):
     """``listings`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
         """Live listings (hidden=true: reported, managers)
 
         ``GET /api/v1/community/marketplace/listings``
         """
-        return self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden}, kind="page")
+        return self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "category": category, "hidden": hidden}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Iterator[m.ListingOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, category: str | None = None, hidden: bool | None = None) -> Iterator[m.ListingOut]:
         """Every item of ``GET /api/v1/community/marketplace/listings``, page after page."""
-        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden})
+        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "category": category, "hidden": hidden})
 
     def create(self, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
         """List an item
@@ -902,16 +934,16 @@ class Listings(SyncResource):
 class MaintenanceRequests(SyncResource):
     """``maintenance_requests`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Page[m.RequestOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Page[m.RequestOut]:
         """List maintenance requests (a tenant sees its own)
 
         ``GET /api/v1/operations/maintenance-requests``
         """
-        return self._call("GET", "/api/v1/operations/maintenance-requests", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id}, kind="page")
+        return self._call("GET", "/api/v1/operations/maintenance-requests", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Iterator[m.RequestOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Iterator[m.RequestOut]:
         """Every item of ``GET /api/v1/operations/maintenance-requests``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/maintenance-requests", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id})
+        return self._iterate("GET", "/api/v1/operations/maintenance-requests", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id})
 
     def create(self, body: m.RequestIn | None = None, /, **fields: Any) -> m.RequestOut:
         """Report a request
@@ -994,16 +1026,16 @@ class MaintenanceRequests(SyncResource):
 class Notifications(SyncResource):
     """``notifications`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, read: bool | None = None, type: str | None = None) -> Page[m.NotificationOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, read: bool | None = None, type: str | None = None) -> Page[m.NotificationOut]:
         """List my notifications
 
         ``GET /api/v1/notifications``
         """
-        return self._call("GET", "/api/v1/notifications", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "read": read, "type": type}, kind="page")
+        return self._call("GET", "/api/v1/notifications", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "read": read, "type": type}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, read: bool | None = None, type: str | None = None) -> Iterator[m.NotificationOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, read: bool | None = None, type: str | None = None) -> Iterator[m.NotificationOut]:
         """Every item of ``GET /api/v1/notifications``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "read": read, "type": type})
+        return self._iterate("GET", "/api/v1/notifications", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "read": read, "type": type})
 
     def create(self, body: m.NotificationIn | None = None, /, **fields: Any) -> m.NotificationOut:
         """Send a notification to a member
@@ -1126,16 +1158,16 @@ class Operations(SyncResource):
 class Organizations(SyncResource):
     """``organizations`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.OrganizationOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.OrganizationOut]:
         """Organizations the caller belongs to
 
         ``GET /api/v1/organizations``
         """
-        return self._call("GET", "/api/v1/organizations", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", "/api/v1/organizations", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.OrganizationOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.OrganizationOut]:
         """Every item of ``GET /api/v1/organizations``, page after page."""
-        return self._iterate("GET", "/api/v1/organizations", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/organizations", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, body: m.OrganizationIn | None = None, /, **fields: Any) -> m.OrganizationOut:
         """Create an organization; the caller becomes its owner
@@ -1165,12 +1197,12 @@ class Organizations(SyncResource):
         """
         return self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}", kind="none")
 
-    def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
+    def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
         """The platform's invoices to the organization
 
         ``GET /api/v1/organizations/{organization_id}/billing``
         """
-        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
     def downgrade(self, organization_id: str, body: m.DowngradeIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
         """Downgrade at the period's end
@@ -1225,16 +1257,16 @@ class Organizations(SyncResource):
 class Payments(SyncResource):
     """``payments`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Page[m.PaymentOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Page[m.PaymentOut]:
         """List payments
 
         ``GET /api/v1/financial/payments``
         """
-        return self._call("GET", "/api/v1/financial/payments", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id}, kind="page")
+        return self._call("GET", "/api/v1/financial/payments", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Iterator[m.PaymentOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Iterator[m.PaymentOut]:
         """Every item of ``GET /api/v1/financial/payments``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/payments", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id})
+        return self._iterate("GET", "/api/v1/financial/payments", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id})
 
     def create(self, body: m.PaymentIn | None = None, /, **fields: Any) -> m.PaymentOut:
         """Pay (card via the gateway) or record a manual payment; Idempotency-Key required
@@ -1282,16 +1314,16 @@ class Payments(SyncResource):
 class Properties(SyncResource):
     """``properties`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Page[m.PropertyOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Page[m.PropertyOut]:
         """List properties
 
         ``GET /api/v1/properties``
         """
-        return self._call("GET", "/api/v1/properties", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search}, kind="page")
+        return self._call("GET", "/api/v1/properties", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Iterator[m.PropertyOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Iterator[m.PropertyOut]:
         """Every item of ``GET /api/v1/properties``, page after page."""
-        return self._iterate("GET", "/api/v1/properties", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search})
+        return self._iterate("GET", "/api/v1/properties", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search})
 
     def create(self, body: m.PropertyIn | None = None, /, **fields: Any) -> m.PropertyOut:
         """Create a property
@@ -1435,16 +1467,16 @@ class Roles(SyncResource):
 class Templates(SyncResource):
     """``templates`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.TemplateOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.TemplateOut]:
         """List templates
 
         ``GET /api/v1/notifications/templates``
         """
-        return self._call("GET", "/api/v1/notifications/templates", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", "/api/v1/notifications/templates", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.TemplateOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.TemplateOut]:
         """Every item of ``GET /api/v1/notifications/templates``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications/templates", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/notifications/templates", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, body: m.TemplateIn | None = None, /, **fields: Any) -> m.TemplateOut:
         """Create a template
@@ -1485,16 +1517,16 @@ class Templates(SyncResource):
 class Tenants(SyncResource):
     """``tenants`` operations."""
 
-    def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, search: str | None = None) -> Page[m.TenantOut]:
+    def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, search: str | None = None) -> Page[m.TenantOut]:
         """List a property's tenants
 
         ``GET /api/v1/properties/{property_id}/tenants``
         """
-        return self._call("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "search": search}, kind="page")
+        return self._call("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "search": search}, kind="page")
 
-    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, search: str | None = None) -> Iterator[m.TenantOut]:
+    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, search: str | None = None) -> Iterator[m.TenantOut]:
         """Every item of ``GET /api/v1/properties/{property_id}/tenants``, page after page."""
-        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "search": search})
+        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "search": search})
 
     def create(self, property_id: str, body: m.TenantIn | None = None, /, **fields: Any) -> m.TenantOut:
         """Create a tenant
@@ -1542,16 +1574,16 @@ class Tenants(SyncResource):
 class Units(SyncResource):
     """``units`` operations."""
 
-    def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Page[m.UnitOut]:
+    def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Page[m.UnitOut]:
         """List a property's units
 
         ``GET /api/v1/properties/{property_id}/units``
         """
-        return self._call("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search}, kind="page")
+        return self._call("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search}, kind="page")
 
-    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Iterator[m.UnitOut]:
+    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Iterator[m.UnitOut]:
         """Every item of ``GET /api/v1/properties/{property_id}/units``, page after page."""
-        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search})
+        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search})
 
     def create(self, property_id: str, body: m.UnitIn | None = None, /, **fields: Any) -> m.UnitOut:
         """Create a unit
@@ -1599,16 +1631,16 @@ class Units(SyncResource):
 class Users(SyncResource):
     """``users`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Page[m.PlatformIdentityIdentityUserOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Page[m.PlatformIdentityIdentityUserOut]:
         """Users of the organization
 
         ``GET /api/v1/identity/users``
         """
-        return self._call("GET", "/api/v1/identity/users", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "role": role, "search": search}, kind="page")
+        return self._call("GET", "/api/v1/identity/users", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "role": role, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Iterator[m.PlatformIdentityIdentityUserOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Iterator[m.PlatformIdentityIdentityUserOut]:
         """Every item of ``GET /api/v1/identity/users``, page after page."""
-        return self._iterate("GET", "/api/v1/identity/users", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "role": role, "search": search})
+        return self._iterate("GET", "/api/v1/identity/users", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "role": role, "search": search})
 
     def create(self, body: m.UserCreateIn | None = None, /, **fields: Any) -> m.PlatformIdentityIdentityUserOut:
         """Add a user (invited by e-mail when no password is given)
@@ -1656,16 +1688,16 @@ class Users(SyncResource):
 class Vendors(SyncResource):
     """``vendors`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Page[m.VendorOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Page[m.VendorOut]:
         """List vendors
 
         ``GET /api/v1/operations/vendors``
         """
-        return self._call("GET", "/api/v1/operations/vendors", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "trade": trade, "service_area": service_area, "active": active, "search": search}, kind="page")
+        return self._call("GET", "/api/v1/operations/vendors", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "trade": trade, "service_area": service_area, "active": active, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Iterator[m.VendorOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Iterator[m.VendorOut]:
         """Every item of ``GET /api/v1/operations/vendors``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/vendors", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "trade": trade, "service_area": service_area, "active": active, "search": search})
+        return self._iterate("GET", "/api/v1/operations/vendors", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "trade": trade, "service_area": service_area, "active": active, "search": search})
 
     def create(self, body: m.VendorIn | None = None, /, **fields: Any) -> m.VendorOut:
         """Add a vendor
@@ -1709,27 +1741,27 @@ class Vendors(SyncResource):
         """
         return self._call("POST", f"/api/v1/operations/vendors/{_segment(vendor_id)}/rate", body=_merge(body, fields), kind="data")
 
-    def work_orders(self, vendor_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None) -> Page[m.WorkOrderOut]:
+    def work_orders(self, vendor_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None) -> Page[m.WorkOrderOut]:
         """The vendor's work orders
 
         ``GET /api/v1/operations/vendors/{vendor_id}/work-orders``
         """
-        return self._call("GET", f"/api/v1/operations/vendors/{_segment(vendor_id)}/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status}, kind="page")
+        return self._call("GET", f"/api/v1/operations/vendors/{_segment(vendor_id)}/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status}, kind="page")
 
 
 class Webhooks(SyncResource):
     """``webhooks`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.PlatformNotificationsWebhooksWebhookOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.PlatformNotificationsWebhooksWebhookOut]:
         """List webhooks, oldest first
 
         ``GET /api/v1/webhooks``
         """
-        return self._call("GET", "/api/v1/webhooks", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return self._call("GET", "/api/v1/webhooks", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Iterator[m.PlatformNotificationsWebhooksWebhookOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Iterator[m.PlatformNotificationsWebhooksWebhookOut]:
         """Every item of ``GET /api/v1/webhooks``, page after page."""
-        return self._iterate("GET", "/api/v1/webhooks", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/webhooks", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     def create(self, body: m.PlatformNotificationsWebhooksWebhookIn | None = None, /, **fields: Any) -> m.PlatformNotificationsWebhooksWebhookOut:
         """Register a webhook
@@ -1777,16 +1809,16 @@ class Webhooks(SyncResource):
 class WorkOrders(SyncResource):
     """``work_orders`` operations."""
 
-    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Page[m.WorkOrderOut]:
+    def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Page[m.WorkOrderOut]:
         """List work orders
 
         ``GET /api/v1/operations/work-orders``
         """
-        return self._call("GET", "/api/v1/operations/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id}, kind="page")
+        return self._call("GET", "/api/v1/operations/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Iterator[m.WorkOrderOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Iterator[m.WorkOrderOut]:
         """Every item of ``GET /api/v1/operations/work-orders``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/work-orders", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id})
+        return self._iterate("GET", "/api/v1/operations/work-orders", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id})
 
     def create(self, body: m.WorkOrderIn | None = None, /, **fields: Any) -> m.WorkOrderOut:
         """Create a work order
@@ -1870,16 +1902,16 @@ class TicketingProperties(SyncResource):
 class TicketingTickets(SyncResource):
     """``tickets`` operations."""
 
-    def list(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, page: int | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None) -> Page[m.TicketOut]:
+    def list(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, page: int | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None, cursor: str | None = None) -> Page[m.TicketOut]:
         """List tickets
 
         ``GET /v1/tickets``
         """
-        return self._call("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "page": page, "per_page": per_page, "sort": sort, "order": order}, kind="page")
+        return self._call("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "page": page, "per_page": per_page, "sort": sort, "order": order, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None) -> Iterator[m.TicketOut]:
+    def iterate(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None, cursor: str | None = None) -> Iterator[m.TicketOut]:
         """Every item of ``GET /v1/tickets``, page after page."""
-        return self._iterate("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "per_page": per_page, "sort": sort, "order": order})
+        return self._iterate("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "per_page": per_page, "sort": sort, "order": order, "cursor": cursor})
 
     def create(self, body: m.TicketIn | None = None, /, **fields: Any) -> m.TicketOut:
         """Create a ticket
@@ -1988,6 +2020,7 @@ class Namespaces:
         self.budgets = Budgets(transport)
         self.channels = Channels(transport)
         self.community = Community(transport)
+        self.compliance = Compliance(transport)
         self.deliveries = Deliveries(transport)
         self.domains = Domains(transport)
         self.events = Events(transport)
@@ -2083,16 +2116,16 @@ class AsyncAttachments(AsyncResource):
 class AsyncBudgets(AsyncResource):
     """``budgets`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.BudgetOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.BudgetOut]:
         """List budgets
 
         ``GET /api/v1/financial/budgets``
         """
-        return await self._call("GET", "/api/v1/financial/budgets", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", "/api/v1/financial/budgets", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.BudgetOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.BudgetOut]:
         """Every item of ``GET /api/v1/financial/budgets``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/budgets", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/financial/budgets", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, body: m.BudgetIn | None = None, /, **fields: Any) -> m.BudgetOut:
         """Create a budget
@@ -2147,16 +2180,16 @@ class AsyncBudgets(AsyncResource):
 class AsyncChannels(AsyncResource):
     """``channels`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.ChannelOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.ChannelOut]:
         """List channels
 
         ``GET /api/v1/notifications/channels``
         """
-        return await self._call("GET", "/api/v1/notifications/channels", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", "/api/v1/notifications/channels", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.ChannelOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.ChannelOut]:
         """Every item of ``GET /api/v1/notifications/channels``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications/channels", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/notifications/channels", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, body: m.ChannelIn | None = None, /, **fields: Any) -> m.ChannelOut:
         """Configure a channel
@@ -2205,19 +2238,44 @@ class AsyncCommunity(AsyncResource):
         return await self._call("GET", "/api/v1/community/marketplace/categories", query={"page": page, "page_size": page_size}, kind="page")
 
 
+class AsyncCompliance(AsyncResource):
+    """``compliance`` operations."""
+
+    async def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+        """GST/HST return lines per month and province, and QST for Quebec, from the invoices
+
+        ``GET /api/v1/compliance/provincial-reports``
+        """
+        return await self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+
+    async def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
+        """A co-operative housing society's annual filing from its books, as JSON or PDF
+
+        ``POST /api/v1/compliance/society-filing``
+        """
+        return await self._call("POST", "/api/v1/compliance/society-filing", query={"Accept": Accept}, body=_merge(body, fields), kind="raw")
+
+    async def status_certificate(self, *, unit_id: str, request_date: str | None = None, as_of: str | None = None, pages: int | None = None, Accept: str | None = None) -> Any:
+        """A condominium unit's status certificate (Ontario) or strata Form B (BC), from the ledger
+
+        ``GET /api/v1/compliance/status-certificate``
+        """
+        return await self._call("GET", "/api/v1/compliance/status-certificate", query={"unit_id": unit_id, "request_date": request_date, "as_of": as_of, "pages": pages, "Accept": Accept}, kind="raw")
+
+
 class AsyncDeliveries(AsyncResource):
     """``deliveries`` operations."""
 
-    async def list(self, webhook_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.WebhooksDeliveryOut]:
+    async def list(self, webhook_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.WebhooksDeliveryOut]:
         """A webhook's delivery attempts, newest first
 
         ``GET /api/v1/webhooks/{webhook_id}/deliveries``
         """
-        return await self._call("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, webhook_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.WebhooksDeliveryOut]:
+    def iterate(self, webhook_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.WebhooksDeliveryOut]:
         """Every item of ``GET /api/v1/webhooks/{webhook_id}/deliveries``, page after page."""
-        return self._iterate("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", f"/api/v1/webhooks/{_segment(webhook_id)}/deliveries", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def redeliver(self, webhook_id: str, delivery_id: str, /) -> m.WebhooksDeliveryOut:
         """Send the event of a logged attempt again, now; the new attempt
@@ -2230,16 +2288,16 @@ class AsyncDeliveries(AsyncResource):
 class AsyncDomains(AsyncResource):
     """``domains`` operations."""
 
-    async def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.DomainOut]:
+    async def list(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.DomainOut]:
         """The organization's e-mail domains
 
         ``GET /api/v1/organizations/{organization_id}/domains``
         """
-        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.DomainOut]:
+    def iterate(self, organization_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.DomainOut]:
         """Every item of ``GET /api/v1/organizations/{organization_id}/domains``, page after page."""
-        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", f"/api/v1/organizations/{_segment(organization_id)}/domains", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, organization_id: str, body: m.DomainIn | None = None, /, **fields: Any) -> m.DomainOut:
         """Add a domain; answers the TXT record that proves it
@@ -2266,16 +2324,16 @@ class AsyncDomains(AsyncResource):
 class AsyncEvents(AsyncResource):
     """``events`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, starts_after: str | None = None) -> Page[m.EventOut]:
         """Events (a tenant: its property's and org-wide)
 
         ``GET /api/v1/community/events``
         """
-        return await self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after}, kind="page")
+        return await self._call("GET", "/api/v1/community/events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "starts_after": starts_after}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, starts_after: str | None = None) -> AsyncIterator[m.EventOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, starts_after: str | None = None) -> AsyncIterator[m.EventOut]:
         """Every item of ``GET /api/v1/community/events``, page after page."""
-        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "starts_after": starts_after})
+        return self._iterate("GET", "/api/v1/community/events", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "starts_after": starts_after})
 
     async def create(self, body: m.EventIn | None = None, /, **fields: Any) -> m.EventOut:
         """Publish an event
@@ -2344,16 +2402,16 @@ class AsyncEvents(AsyncResource):
 class AsyncExpenses(AsyncResource):
     """``expenses`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Page[m.ExpenseOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> Page[m.ExpenseOut]:
         """List expenses
 
         ``GET /api/v1/financial/expenses``
         """
-        return await self._call("GET", "/api/v1/financial/expenses", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status}, kind="page")
+        return await self._call("GET", "/api/v1/financial/expenses", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> AsyncIterator[m.ExpenseOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "approved", "rejected"] | None = None) -> AsyncIterator[m.ExpenseOut]:
         """Every item of ``GET /api/v1/financial/expenses``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/expenses", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status})
+        return self._iterate("GET", "/api/v1/financial/expenses", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status})
 
     async def create(self, body: m.ExpenseIn | None = None, /, **fields: Any) -> m.ExpenseOut:
         """Record an expense
@@ -2436,6 +2494,13 @@ class AsyncFinancial(AsyncResource):
         """
         return await self._call("POST", "/api/v1/financial/hst-calculator", body=_merge(body, fields), kind="data")
 
+    async def ltb_form(self, body: m.LtbFormIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
+        """An Ontario N4 (non-payment of rent) or N1 (rent increase) from the tenant ledger, as JSON or PDF
+
+        ``POST /api/v1/financial/ltb-forms``
+        """
+        return await self._call("POST", "/api/v1/financial/ltb-forms", query={"Accept": Accept}, body=_merge(body, fields), kind="raw")
+
     async def list_methods(self, *, page: int | None = None, page_size: int | None = None) -> Page[m.PaymentMethodOut]:
         """Payment methods the organization accepts
 
@@ -2510,12 +2575,12 @@ class AsyncFinancial(AsyncResource):
 class AsyncIdentity(AsyncResource):
     """``identity`` operations."""
 
-    async def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+    async def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """The organization's audit log (owners), JSON or CSV
 
         ``GET /api/v1/identity/audit-events``
         """
-        return await self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+        return await self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
 
     async def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
@@ -2648,16 +2713,16 @@ class AsyncInvitations(AsyncResource):
 class AsyncInvoices(AsyncResource):
     """``invoices`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Page[m.InvoiceOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> Page[m.InvoiceOut]:
         """List invoices
 
         ``GET /api/v1/financial/invoices``
         """
-        return await self._call("GET", "/api/v1/financial/invoices", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id}, kind="page")
+        return await self._call("GET", "/api/v1/financial/invoices", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> AsyncIterator[m.InvoiceOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"] | None = None, lease_id: str | None = None) -> AsyncIterator[m.InvoiceOut]:
         """Every item of ``GET /api/v1/financial/invoices``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/invoices", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id})
+        return self._iterate("GET", "/api/v1/financial/invoices", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id})
 
     async def create(self, body: m.InvoiceCreateIn | None = None, /, **fields: Any) -> m.InvoiceOut:
         """Create an invoice
@@ -2737,16 +2802,16 @@ class AsyncJobs(AsyncResource):
 class AsyncLeases(AsyncResource):
     """``leases`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Page[m.LeaseOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> Page[m.LeaseOut]:
         """List the organization's leases
 
         ``GET /api/v1/leases``
         """
-        return await self._call("GET", "/api/v1/leases", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before}, kind="page")
+        return await self._call("GET", "/api/v1/leases", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> AsyncIterator[m.LeaseOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["draft", "active", "notice_given", "ended", "terminated"] | None = None, property_id: str | None = None, unit_id: str | None = None, tenant_id: str | None = None, ending_before: str | None = None) -> AsyncIterator[m.LeaseOut]:
         """Every item of ``GET /api/v1/leases``, page after page."""
-        return self._iterate("GET", "/api/v1/leases", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before})
+        return self._iterate("GET", "/api/v1/leases", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "property_id": property_id, "unit_id": unit_id, "tenant_id": tenant_id, "ending_before": ending_before})
 
     async def get(self, lease_id: str, /) -> m.LeaseOut:
         """Get a lease
@@ -2843,16 +2908,16 @@ class AsyncLeases(AsyncResource):
 class AsyncListings(AsyncResource):
     """``listings`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, category: str | None = None, hidden: bool | None = None) -> Page[m.ListingOut]:
         """Live listings (hidden=true: reported, managers)
 
         ``GET /api/v1/community/marketplace/listings``
         """
-        return await self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden}, kind="page")
+        return await self._call("GET", "/api/v1/community/marketplace/listings", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "category": category, "hidden": hidden}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, category: str | None = None, hidden: bool | None = None) -> AsyncIterator[m.ListingOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, category: str | None = None, hidden: bool | None = None) -> AsyncIterator[m.ListingOut]:
         """Every item of ``GET /api/v1/community/marketplace/listings``, page after page."""
-        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "category": category, "hidden": hidden})
+        return self._iterate("GET", "/api/v1/community/marketplace/listings", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "category": category, "hidden": hidden})
 
     async def create(self, body: m.ListingIn | None = None, /, **fields: Any) -> m.ListingOut:
         """List an item
@@ -2907,16 +2972,16 @@ class AsyncListings(AsyncResource):
 class AsyncMaintenanceRequests(AsyncResource):
     """``maintenance_requests`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Page[m.RequestOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> Page[m.RequestOut]:
         """List maintenance requests (a tenant sees its own)
 
         ``GET /api/v1/operations/maintenance-requests``
         """
-        return await self._call("GET", "/api/v1/operations/maintenance-requests", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id}, kind="page")
+        return await self._call("GET", "/api/v1/operations/maintenance-requests", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> AsyncIterator[m.RequestOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, category: str | None = None, property_id: str | None = None, unit_id: str | None = None, assignee_id: str | None = None) -> AsyncIterator[m.RequestOut]:
         """Every item of ``GET /api/v1/operations/maintenance-requests``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/maintenance-requests", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id})
+        return self._iterate("GET", "/api/v1/operations/maintenance-requests", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "priority": priority, "category": category, "property_id": property_id, "unit_id": unit_id, "assignee_id": assignee_id})
 
     async def create(self, body: m.RequestIn | None = None, /, **fields: Any) -> m.RequestOut:
         """Report a request
@@ -2999,16 +3064,16 @@ class AsyncMaintenanceRequests(AsyncResource):
 class AsyncNotifications(AsyncResource):
     """``notifications`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, read: bool | None = None, type: str | None = None) -> Page[m.NotificationOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, read: bool | None = None, type: str | None = None) -> Page[m.NotificationOut]:
         """List my notifications
 
         ``GET /api/v1/notifications``
         """
-        return await self._call("GET", "/api/v1/notifications", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "read": read, "type": type}, kind="page")
+        return await self._call("GET", "/api/v1/notifications", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "read": read, "type": type}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, read: bool | None = None, type: str | None = None) -> AsyncIterator[m.NotificationOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, read: bool | None = None, type: str | None = None) -> AsyncIterator[m.NotificationOut]:
         """Every item of ``GET /api/v1/notifications``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "read": read, "type": type})
+        return self._iterate("GET", "/api/v1/notifications", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "read": read, "type": type})
 
     async def create(self, body: m.NotificationIn | None = None, /, **fields: Any) -> m.NotificationOut:
         """Send a notification to a member
@@ -3131,16 +3196,16 @@ class AsyncOperations(AsyncResource):
 class AsyncOrganizations(AsyncResource):
     """``organizations`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.OrganizationOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.OrganizationOut]:
         """Organizations the caller belongs to
 
         ``GET /api/v1/organizations``
         """
-        return await self._call("GET", "/api/v1/organizations", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", "/api/v1/organizations", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.OrganizationOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.OrganizationOut]:
         """Every item of ``GET /api/v1/organizations``, page after page."""
-        return self._iterate("GET", "/api/v1/organizations", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/organizations", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, body: m.OrganizationIn | None = None, /, **fields: Any) -> m.OrganizationOut:
         """Create an organization; the caller becomes its owner
@@ -3170,12 +3235,12 @@ class AsyncOrganizations(AsyncResource):
         """
         return await self._call("DELETE", f"/api/v1/organizations/{_segment(organization_id)}", kind="none")
 
-    async def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
+    async def list_billing(self, organization_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.SubscriptionInvoiceOut]:
         """The platform's invoices to the organization
 
         ``GET /api/v1/organizations/{organization_id}/billing``
         """
-        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", f"/api/v1/organizations/{_segment(organization_id)}/billing", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
     async def downgrade(self, organization_id: str, body: m.DowngradeIn | None = None, /, **fields: Any) -> m.SubscriptionOut:
         """Downgrade at the period's end
@@ -3230,16 +3295,16 @@ class AsyncOrganizations(AsyncResource):
 class AsyncPayments(AsyncResource):
     """``payments`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Page[m.PaymentOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> Page[m.PaymentOut]:
         """List payments
 
         ``GET /api/v1/financial/payments``
         """
-        return await self._call("GET", "/api/v1/financial/payments", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id}, kind="page")
+        return await self._call("GET", "/api/v1/financial/payments", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> AsyncIterator[m.PaymentOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"] | None = None, lease_id: str | None = None) -> AsyncIterator[m.PaymentOut]:
         """Every item of ``GET /api/v1/financial/payments``, page after page."""
-        return self._iterate("GET", "/api/v1/financial/payments", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "lease_id": lease_id})
+        return self._iterate("GET", "/api/v1/financial/payments", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "lease_id": lease_id})
 
     async def create(self, body: m.PaymentIn | None = None, /, **fields: Any) -> m.PaymentOut:
         """Pay (card via the gateway) or record a manual payment; Idempotency-Key required
@@ -3287,16 +3352,16 @@ class AsyncPayments(AsyncResource):
 class AsyncProperties(AsyncResource):
     """``properties`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Page[m.PropertyOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> Page[m.PropertyOut]:
         """List properties
 
         ``GET /api/v1/properties``
         """
-        return await self._call("GET", "/api/v1/properties", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search}, kind="page")
+        return await self._call("GET", "/api/v1/properties", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> AsyncIterator[m.PropertyOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "inactive"] | None = None, type: Literal["residential", "commercial", "mixed_use"] | None = None, search: str | None = None) -> AsyncIterator[m.PropertyOut]:
         """Every item of ``GET /api/v1/properties``, page after page."""
-        return self._iterate("GET", "/api/v1/properties", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search})
+        return self._iterate("GET", "/api/v1/properties", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search})
 
     async def create(self, body: m.PropertyIn | None = None, /, **fields: Any) -> m.PropertyOut:
         """Create a property
@@ -3440,16 +3505,16 @@ class AsyncRoles(AsyncResource):
 class AsyncTemplates(AsyncResource):
     """``templates`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.TemplateOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.TemplateOut]:
         """List templates
 
         ``GET /api/v1/notifications/templates``
         """
-        return await self._call("GET", "/api/v1/notifications/templates", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", "/api/v1/notifications/templates", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.TemplateOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.TemplateOut]:
         """Every item of ``GET /api/v1/notifications/templates``, page after page."""
-        return self._iterate("GET", "/api/v1/notifications/templates", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/notifications/templates", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, body: m.TemplateIn | None = None, /, **fields: Any) -> m.TemplateOut:
         """Create a template
@@ -3490,16 +3555,16 @@ class AsyncTemplates(AsyncResource):
 class AsyncTenants(AsyncResource):
     """``tenants`` operations."""
 
-    async def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, search: str | None = None) -> Page[m.TenantOut]:
+    async def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, search: str | None = None) -> Page[m.TenantOut]:
         """List a property's tenants
 
         ``GET /api/v1/properties/{property_id}/tenants``
         """
-        return await self._call("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "search": search}, kind="page")
+        return await self._call("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "search": search}, kind="page")
 
-    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, search: str | None = None) -> AsyncIterator[m.TenantOut]:
+    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, search: str | None = None) -> AsyncIterator[m.TenantOut]:
         """Every item of ``GET /api/v1/properties/{property_id}/tenants``, page after page."""
-        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "search": search})
+        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/tenants", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "search": search})
 
     async def create(self, property_id: str, body: m.TenantIn | None = None, /, **fields: Any) -> m.TenantOut:
         """Create a tenant
@@ -3547,16 +3612,16 @@ class AsyncTenants(AsyncResource):
 class AsyncUnits(AsyncResource):
     """``units`` operations."""
 
-    async def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Page[m.UnitOut]:
+    async def list(self, property_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> Page[m.UnitOut]:
         """List a property's units
 
         ``GET /api/v1/properties/{property_id}/units``
         """
-        return await self._call("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search}, kind="page")
+        return await self._call("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search}, kind="page")
 
-    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> AsyncIterator[m.UnitOut]:
+    def iterate(self, property_id: str, /, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["vacant", "occupied", "notice_given", "under_maintenance", "unavailable"] | None = None, type: str | None = None, search: str | None = None) -> AsyncIterator[m.UnitOut]:
         """Every item of ``GET /api/v1/properties/{property_id}/units``, page after page."""
-        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "type": type, "search": search})
+        return self._iterate("GET", f"/api/v1/properties/{_segment(property_id)}/units", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "type": type, "search": search})
 
     async def create(self, property_id: str, body: m.UnitIn | None = None, /, **fields: Any) -> m.UnitOut:
         """Create a unit
@@ -3604,16 +3669,16 @@ class AsyncUnits(AsyncResource):
 class AsyncUsers(AsyncResource):
     """``users`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Page[m.PlatformIdentityIdentityUserOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> Page[m.PlatformIdentityIdentityUserOut]:
         """Users of the organization
 
         ``GET /api/v1/identity/users``
         """
-        return await self._call("GET", "/api/v1/identity/users", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "role": role, "search": search}, kind="page")
+        return await self._call("GET", "/api/v1/identity/users", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "role": role, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> AsyncIterator[m.PlatformIdentityIdentityUserOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["active", "invited", "disabled"] | None = None, role: str | None = None, search: str | None = None) -> AsyncIterator[m.PlatformIdentityIdentityUserOut]:
         """Every item of ``GET /api/v1/identity/users``, page after page."""
-        return self._iterate("GET", "/api/v1/identity/users", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "role": role, "search": search})
+        return self._iterate("GET", "/api/v1/identity/users", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "role": role, "search": search})
 
     async def create(self, body: m.UserCreateIn | None = None, /, **fields: Any) -> m.PlatformIdentityIdentityUserOut:
         """Add a user (invited by e-mail when no password is given)
@@ -3661,16 +3726,16 @@ class AsyncUsers(AsyncResource):
 class AsyncVendors(AsyncResource):
     """``vendors`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Page[m.VendorOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> Page[m.VendorOut]:
         """List vendors
 
         ``GET /api/v1/operations/vendors``
         """
-        return await self._call("GET", "/api/v1/operations/vendors", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "trade": trade, "service_area": service_area, "active": active, "search": search}, kind="page")
+        return await self._call("GET", "/api/v1/operations/vendors", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "trade": trade, "service_area": service_area, "active": active, "search": search}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> AsyncIterator[m.VendorOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, trade: str | None = None, service_area: str | None = None, active: bool | None = None, search: str | None = None) -> AsyncIterator[m.VendorOut]:
         """Every item of ``GET /api/v1/operations/vendors``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/vendors", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "trade": trade, "service_area": service_area, "active": active, "search": search})
+        return self._iterate("GET", "/api/v1/operations/vendors", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "trade": trade, "service_area": service_area, "active": active, "search": search})
 
     async def create(self, body: m.VendorIn | None = None, /, **fields: Any) -> m.VendorOut:
         """Add a vendor
@@ -3714,27 +3779,27 @@ class AsyncVendors(AsyncResource):
         """
         return await self._call("POST", f"/api/v1/operations/vendors/{_segment(vendor_id)}/rate", body=_merge(body, fields), kind="data")
 
-    async def work_orders(self, vendor_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None) -> Page[m.WorkOrderOut]:
+    async def work_orders(self, vendor_id: str, /, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None) -> Page[m.WorkOrderOut]:
         """The vendor's work orders
 
         ``GET /api/v1/operations/vendors/{vendor_id}/work-orders``
         """
-        return await self._call("GET", f"/api/v1/operations/vendors/{_segment(vendor_id)}/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status}, kind="page")
+        return await self._call("GET", f"/api/v1/operations/vendors/{_segment(vendor_id)}/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status}, kind="page")
 
 
 class AsyncWebhooks(AsyncResource):
     """``webhooks`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> Page[m.PlatformNotificationsWebhooksWebhookOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> Page[m.PlatformNotificationsWebhooksWebhookOut]:
         """List webhooks, oldest first
 
         ``GET /api/v1/webhooks``
         """
-        return await self._call("GET", "/api/v1/webhooks", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before}, kind="page")
+        return await self._call("GET", "/api/v1/webhooks", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None) -> AsyncIterator[m.PlatformNotificationsWebhooksWebhookOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None) -> AsyncIterator[m.PlatformNotificationsWebhooksWebhookOut]:
         """Every item of ``GET /api/v1/webhooks``, page after page."""
-        return self._iterate("GET", "/api/v1/webhooks", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before})
+        return self._iterate("GET", "/api/v1/webhooks", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor})
 
     async def create(self, body: m.PlatformNotificationsWebhooksWebhookIn | None = None, /, **fields: Any) -> m.PlatformNotificationsWebhooksWebhookOut:
         """Register a webhook
@@ -3782,16 +3847,16 @@ class AsyncWebhooks(AsyncResource):
 class AsyncWorkOrders(AsyncResource):
     """``work_orders`` operations."""
 
-    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Page[m.WorkOrderOut]:
+    async def list(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> Page[m.WorkOrderOut]:
         """List work orders
 
         ``GET /api/v1/operations/work-orders``
         """
-        return await self._call("GET", "/api/v1/operations/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id}, kind="page")
+        return await self._call("GET", "/api/v1/operations/work-orders", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id}, kind="page")
 
-    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> AsyncIterator[m.WorkOrderOut]:
+    def iterate(self, *, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, status: Literal["scheduled", "in_progress", "completed", "cancelled"] | None = None, maintenance_request_id: str | None = None, vendor_id: str | None = None) -> AsyncIterator[m.WorkOrderOut]:
         """Every item of ``GET /api/v1/operations/work-orders``, page after page."""
-        return self._iterate("GET", "/api/v1/operations/work-orders", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id})
+        return self._iterate("GET", "/api/v1/operations/work-orders", query={"page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "status": status, "maintenance_request_id": maintenance_request_id, "vendor_id": vendor_id})
 
     async def create(self, body: m.WorkOrderIn | None = None, /, **fields: Any) -> m.WorkOrderOut:
         """Create a work order
@@ -3875,16 +3940,16 @@ class AsyncTicketingProperties(AsyncResource):
 class AsyncTicketingTickets(AsyncResource):
     """``tickets`` operations."""
 
-    async def list(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, page: int | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None) -> Page[m.TicketOut]:
+    async def list(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, page: int | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None, cursor: str | None = None) -> Page[m.TicketOut]:
         """List tickets
 
         ``GET /v1/tickets``
         """
-        return await self._call("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "page": page, "per_page": per_page, "sort": sort, "order": order}, kind="page")
+        return await self._call("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "page": page, "per_page": per_page, "sort": sort, "order": order, "cursor": cursor}, kind="page")
 
-    def iterate(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None) -> AsyncIterator[m.TicketOut]:
+    def iterate(self, *, status: Literal["open", "in_progress", "resolved", "closed"] | None = None, priority: Literal["low", "medium", "high", "critical"] | None = None, assigned_to: str | None = None, property_id: str | None = None, per_page: int | None = None, sort: Literal["created_at", "updated_at", "priority"] | None = None, order: Literal["asc", "desc"] | None = None, cursor: str | None = None) -> AsyncIterator[m.TicketOut]:
         """Every item of ``GET /v1/tickets``, page after page."""
-        return self._iterate("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "per_page": per_page, "sort": sort, "order": order})
+        return self._iterate("GET", "/v1/tickets", query={"status": status, "priority": priority, "assigned_to": assigned_to, "property_id": property_id, "per_page": per_page, "sort": sort, "order": order, "cursor": cursor})
 
     async def create(self, body: m.TicketIn | None = None, /, **fields: Any) -> m.TicketOut:
         """Create a ticket
@@ -3993,6 +4058,7 @@ class AsyncNamespaces:
         self.budgets = AsyncBudgets(transport)
         self.channels = AsyncChannels(transport)
         self.community = AsyncCommunity(transport)
+        self.compliance = AsyncCompliance(transport)
         self.deliveries = AsyncDeliveries(transport)
         self.domains = AsyncDomains(transport)
         self.events = AsyncEvents(transport)

@@ -65,6 +65,11 @@ COMMON = {
     "total_pages": Doc("Pages in the whole list at this page size.", 7),
     "has_next": Doc("Whether a page follows this one.", True),
     "has_previous": Doc("Whether a page comes before this one.", False),
+    "next_cursor": Doc(
+        "Opaque keyset position after this page's last item: pass it back as `cursor` for the next page "
+        "(stable while rows are added; null on the last page or for a sort on a column that may be empty).",
+        "WzEsImNyZWF0ZWRfYXQiLHRydWUsWyJ0IiwiMjAyNi0xMi0wMVQwOTozMDowMCswMDowMCJdLCIzZjZjMmExZS04YjRkLTRjN2EtOWUyMS01ZDBiN2E2ZjRjMTMiXf1lUdZ85K32",
+    ),
     "count": Doc("Items on this page.", 10),
     "per_page": Doc("Items per page (1-100, default 10).", 10),
     "current_page": Doc("This page's number, from 1.", 1),

@@ -72,6 +72,11 @@ PARAMETERS = {
     "path webhook_id": _path_id("webhook endpoint"),
     # paging and sorting (docs/api-contract.md §2, §3)
     "query page": Doc("Page number, from 1.", 1),
+    "query cursor": Doc(
+        "Keyset paging: the `next_cursor` of the previous page (then `page` is ignored). Made for one "
+        "`sort_by`/`sort_order`; a changed or tampered cursor is 422.",
+        "WzEsImNyZWF0ZWRfYXQiLHRydWUsWyJ0IiwiMjAyNi0xMi0wMVQwOTozMDowMCswMDowMCJdLCIzZjZjMmExZS04YjRkLTRjN2EtOWUyMS01ZDBiN2E2ZjRjMTMiXf1lUdZ85K32",
+    ),
     "query page_size": Doc("Items per page, 1-100 (default 20); outside that range is 422.", 20),
     "query per_page": Doc("Items per page, 1-100 (default 10).", 10),
     "query sort_by": Doc(
