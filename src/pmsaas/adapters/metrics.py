@@ -24,6 +24,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pmsaas.adapters.sql.engine import Checkouts
 from pmsaas.adapters.sql.tables.notifications import outbox
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -60,13 +61,12 @@ def observe_job(job: str, outcome: str) -> None:
 
 
 def sample_pool(engine: AsyncEngine) -> None:
-    """This process's pool: connections checked out, and coroutines queued for one (SQLAlchemy keeps the
-    waiters in its asyncio queue; 0 where the pool has no queue, e.g. SQLite's)."""
+    """This process's pool: connections checked out (the pool's public ``checkedout()``), and units of
+    work waiting for one (counted by our own checkout, ``adapters/sql/engine.py``)."""
     pool: Any = engine.pool
     checked_out = getattr(pool, "checkedout", None)
     POOL_IN_USE.set(checked_out() if callable(checked_out) else 0)
-    queue = getattr(getattr(pool, "_pool", None), "_queue", None)
-    POOL_WAITING.set(len(getattr(queue, "_getters", None) or ()))
+    POOL_WAITING.set(Checkouts.waiting)
 
 
 class OutboxLag(Collector):

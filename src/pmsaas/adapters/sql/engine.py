@@ -150,3 +150,11 @@ def create_sync_engine(url: str) -> sa.Engine:
         install_sqlite_pragmas(engine)
         return engine
     return sa.create_engine(url)
+
+
+class Checkouts:
+    """Units of work of this process waiting for their connection right now (a pool checkout, or a new
+    connection being made), for ``/metrics``. Counted around our own checkout (``SqlUnitOfWork``):
+    SQLAlchemy's pool has no public figure for its waiters."""
+
+    waiting = 0

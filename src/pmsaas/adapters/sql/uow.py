@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from pmsaas.adapters.sql.engine import READ_ONLY
+from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
 from pmsaas.adapters.sql.queries.compliance import (
     SqlSalesTaxQueries,
@@ -223,7 +223,11 @@ class SqlUnitOfWork(
         for name in _REPOSITORIES:
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
-            self._conn = await self._engine.connect()
+            Checkouts.waiting += 1
+            try:
+                self._conn = await self._engine.connect()
+            finally:
+                Checkouts.waiting -= 1
             await self._start(self._conn)
         except (OSError, OperationalError, InterfaceError, PoolTimeout) as exc:  # cannot connect / pool exhausted: 503
             await self._close_quietly()
