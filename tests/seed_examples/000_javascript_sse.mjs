@@ -1,5 +1,6 @@
 // Platform API document, "Webhooks & Real-time Updates" > "Server-Sent Events (SSE)", verbatim.
-// NOT RUN: the API serves no /api/v1/events yet (docs/api-contract.md §8, "Real time (not served yet)").
+// NOT RUN as written: a browser EventSource sends no Authorization header, which /api/v1/events needs
+// (docs/realtime.md); Node 20 has no built-in EventSource. The stream itself: tests/.../test_realtime_sse.py.
 const eventSource = new EventSource('/api/v1/events');
 eventSource.onmessage = function(event) {
 const update = JSON.parse(event.data);

@@ -1,5 +1,6 @@
 // Platform API document, "Webhooks & Real-time Updates" > "WebSocket Connection", verbatim.
-// NOT RUN: the API serves no /ws yet (docs/api-contract.md §8, "Real time (not served yet)").
+// NOT RUN as written: it connects without credentials, and /ws admits a socket only after its first
+// message carries the token (docs/realtime.md); Node 20 has no built-in WebSocket either.
 const ws = new WebSocket('wss://api.propertymgmt.com/ws');
 ws.onmessage = function(event) {
 const update = JSON.parse(event.data);

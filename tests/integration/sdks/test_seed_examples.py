@@ -3,9 +3,12 @@
 The examples are checked in verbatim under tests/seed_examples/; only the host and the credentials
 are substituted here (``ADAPT``). The ticketing API document has no curl, Python or JavaScript
 example (only HTTP request and response listings), so every example comes from the platform one.
-Two of its JavaScript examples are not run: ``000_javascript_websocket.mjs`` and
-``000_javascript_sse.mjs`` use ``/ws`` and ``/api/v1/events``, which the API does not serve yet
-(docs/api-contract.md §8); ``test_every_example_is_run_or_listed_as_not_served`` keeps that list honest.
+Two of its JavaScript examples are not run as written: ``000_javascript_websocket.mjs`` and
+``000_javascript_sse.mjs`` open ``/ws`` and ``/api/v1/events`` without credentials (the API admits a
+socket by its first message and a stream by its Authorization header, docs/realtime.md) and need a
+browser's WebSocket and EventSource, which Node 20 lacks; the streams themselves are tested in
+tests/integration/http/platform/test_realtime_sse.py and test_realtime_ws.py.
+``test_every_example_is_run_or_listed_as_not_served`` keeps that list honest.
 """
 
 from __future__ import annotations
