@@ -21,6 +21,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
 )
 from pmsaas.entrypoints.http.openapi_docs.glossary_account import ACCOUNT_FIELDS, ACCOUNT_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_common import COMMON
+from pmsaas.entrypoints.http.openapi_docs.glossary_compliance import COMPLIANCE_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_money import MONEY
 from pmsaas.entrypoints.http.openapi_docs.glossary_operations import OPERATIONS_FIELDS
 from pmsaas.entrypoints.http.openapi_docs.glossary_people import PEOPLE
@@ -359,3 +360,6 @@ COMPONENT_EXAMPLES = {
         "pan_number": PAN,
     },
 }
+
+assert not OVERRIDES.keys() & COMPLIANCE_OVERRIDES.keys(), "a field overridden twice"
+OVERRIDES.update(COMPLIANCE_OVERRIDES)

@@ -9,6 +9,7 @@ the permission it needs is added from the route's guard (``permissions.py``).
 from __future__ import annotations
 
 from pmsaas.entrypoints.http.openapi_docs.operations_account import ACCOUNT
+from pmsaas.entrypoints.http.openapi_docs.operations_compliance import COMPLIANCE
 from pmsaas.entrypoints.http.openapi_docs.operations_financial import FINANCIAL
 from pmsaas.entrypoints.http.openapi_docs.operations_operations import OPERATIONS_AND_MORE
 from pmsaas.entrypoints.http.openapi_docs.operations_platform import PLATFORM
@@ -17,3 +18,6 @@ OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL, **
 assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL) + len(ACCOUNT), (
     "an operation described twice"
 )
+
+assert not OPERATIONS.keys() & COMPLIANCE.keys(), "an operation described twice"
+OPERATIONS.update(COMPLIANCE)
