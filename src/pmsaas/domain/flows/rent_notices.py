@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from pmsaas.domain.shared.document_text import format_money
 from pmsaas.domain.notifications import catalogue
 from pmsaas.domain.notifications.event_notices import notice_id
 from pmsaas.domain.notifications.inbox import notification_created
@@ -30,6 +29,7 @@ from pmsaas.domain.notifications.model import ChannelType, Notification
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.shared.clock import Clock
+from pmsaas.domain.shared.document_text import format_money
 from pmsaas.domain.shared.jobs import JobRun, JobRuns, OrganizationSchedule, Outcome
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
