@@ -8,7 +8,7 @@ since ``form``, ``as_of`` or ``new_rent`` could mean something else elsewhere. T
 
 from __future__ import annotations
 
-from pmsaas.entrypoints.http.openapi_docs.entry import UNIT_ID, Doc
+from pmsaas.entrypoints.http.openapi_docs.entry import LEASE_ID, PROPERTY_ID, UNIT_ID, Doc
 
 _STATUS_CERTIFICATE = "GET /api/v1/compliance/status-certificate"
 _PROVINCIAL = "GET /api/v1/compliance/provincial-reports"
@@ -42,7 +42,7 @@ COMPLIANCE_OVERRIDES = {
     ),
     "LtbFormIn.lease_id": Doc(
         "The lease the notice is served on; its property must be in Ontario (422 otherwise).",
-        "3f2b8c1e-6d4a-4e7b-9a51-0c8d2e7f4a10",
+        LEASE_ID,
     ),
     "LtbFormIn.service_date": Doc("Date the notice is served on the tenant (YYYY-MM-DD).", "2026-12-01"),
     "LtbFormIn.as_of": Doc(
@@ -72,7 +72,7 @@ COMPLIANCE_OVERRIDES = {
     # Indian co-operative housing society filing
     "SocietyFilingIn.property_id": Doc(
         "The society's property; its organization must be a housing society in India (422 otherwise).",
-        "c4e9a7b2-1f3d-4a68-b5c0-9d2e8f7a1b36",
+        PROPERTY_ID,
     ),
     "SocietyFilingIn.financial_year": Doc(
         "Indian financial year of the filing, April to March, written YYYY-YY.", "2025-26"
@@ -123,8 +123,12 @@ COMPLIANCE_PARAMETER_OVERRIDES = {
         "Date the books are read on (YYYY-MM-DD), never after the request date; the request date if left out.",
         "2026-11-30",
     ),
-    f"{_PROVINCIAL} from": Doc("First month, inclusive (YYYY-MM); the current month if left out.", "2026-04"),
+    f"{_PROVINCIAL} from": Doc(
+        "First month, inclusive (YYYY-MM); if left out, to's month, or the current month when both are.", "2026-04"
+    ),
     f"{_PROVINCIAL} to": Doc(
-        "Last month, inclusive (YYYY-MM), at most 24 months after from; from's month if left out.", "2026-06"
+        "Last month, inclusive (YYYY-MM), not before from; one report covers at most 24 months. From's month "
+        "if left out.",
+        "2026-06",
     ),
 }
