@@ -109,6 +109,18 @@ def _event(b: Org) -> dict[str, Any]:
     }
 
 
+def _society_filing(b: Org) -> dict[str, Any]:
+    return {
+        "property_id": b.ids["property_id"],
+        "financial_year": "2025-26",
+        "society_registration_number": "MHS/123/2024",
+        "registrar_office": "Mumbai",
+        "bye_laws_version": "2024.1",
+        "construction_cost": money("1000000.00", b.currency),
+        "audit_status": "completed",
+    }
+
+
 def _tenant(b: Org) -> dict[str, Any]:
     return {"name": "Tim Tenant", "email": "tim@example.com", "user_id": b.ids["user_id"]}
 
@@ -166,6 +178,13 @@ BODIES: dict[tuple[str, str], Callable[[Org], dict[str, Any]]] = {
         "message": "Is it still available?",
         "recipient_id": b.ids["user_id"],
     },
+    # The N4 (the N1 has its own test below: one body per operation here).
+    ("POST", "/api/v1/financial/ltb-forms"): lambda b: {
+        "form": "N4",
+        "lease_id": b.ids["lease_id"],
+        "service_date": "2026-12-01",
+    },
+    ("POST", "/api/v1/compliance/society-filing"): _society_filing,
 }
 
 # Valid bodies (and queries) for writes whose only id is in the path, where a sample from the schema
@@ -330,6 +349,17 @@ async def test_another_organizations_id_answers_what_a_random_id_gets(api, orgs)
     assert differ == []
     assert not_404 == []
     assert tried >= 150  # the matrix really ran (135 operations name ids on the day it was written)
+
+
+async def test_an_n1_on_another_organizations_lease_answers_what_a_random_lease_gets(api, orgs):
+    a, b = orgs
+    n1 = {"form": "N1", "service_date": "2026-12-01", "effective_date": "2027-03-15"}
+    n1["new_rent"] = money("2042.00", b.currency)
+    answers = []
+    for lease_id in (a.ids["lease_id"], str(uuid.uuid4())):
+        r = await api.post("/api/v1/financial/ltb-forms", b.token, json=n1 | {"lease_id": lease_id})
+        answers.append(_answer(r))
+    assert answers[0] == answers[1] == (404, "RESOURCE_NOT_FOUND", None, ())
 
 
 async def test_a_still_has_everything_after_the_matrix(api, orgs):

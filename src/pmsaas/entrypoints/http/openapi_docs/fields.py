@@ -22,6 +22,7 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
 from pmsaas.entrypoints.http.openapi_docs.glossary_account import ACCOUNT_FIELDS, ACCOUNT_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_common import COMMON
 from pmsaas.entrypoints.http.openapi_docs.glossary_community import COMMUNITY_FIELDS, COMMUNITY_OVERRIDES
+from pmsaas.entrypoints.http.openapi_docs.glossary_compliance import COMPLIANCE_OVERRIDES
 from pmsaas.entrypoints.http.openapi_docs.glossary_money import MONEY
 from pmsaas.entrypoints.http.openapi_docs.glossary_operations import OPERATIONS_FIELDS
 from pmsaas.entrypoints.http.openapi_docs.glossary_people import PEOPLE
@@ -362,3 +363,6 @@ COMPONENT_EXAMPLES = {
         "pan_number": PAN,
     },
 }
+
+assert not OVERRIDES.keys() & COMPLIANCE_OVERRIDES.keys(), "a field overridden twice"
+OVERRIDES.update(COMPLIANCE_OVERRIDES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pmsaas.entrypoints.http.openapi_docs.operations_account import ACCOUNT
 from pmsaas.entrypoints.http.openapi_docs.operations_community import COMMUNITY
+from pmsaas.entrypoints.http.openapi_docs.operations_compliance import COMPLIANCE
 from pmsaas.entrypoints.http.openapi_docs.operations_financial import FINANCIAL
 from pmsaas.entrypoints.http.openapi_docs.operations_operations import OPERATIONS_AND_MORE
 from pmsaas.entrypoints.http.openapi_docs.operations_platform import PLATFORM
@@ -18,3 +19,6 @@ OPERATIONS: dict[str, str] = {**PLATFORM, **OPERATIONS_AND_MORE, **FINANCIAL, **
 assert len(OPERATIONS) == len(PLATFORM) + len(OPERATIONS_AND_MORE) + len(FINANCIAL) + len(ACCOUNT) + len(COMMUNITY), (
     "an operation described twice"
 )
+
+assert not OPERATIONS.keys() & COMPLIANCE.keys(), "an operation described twice"
+OPERATIONS.update(COMPLIANCE)

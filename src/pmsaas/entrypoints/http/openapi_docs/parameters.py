@@ -21,6 +21,10 @@ from pmsaas.entrypoints.http.openapi_docs.entry import (
     Doc,
 )
 from pmsaas.entrypoints.http.openapi_docs.glossary_community import EVENT_ID, LISTING_ID
+from pmsaas.entrypoints.http.openapi_docs.glossary_compliance import (
+    COMPLIANCE_PARAMETER_OVERRIDES,
+    COMPLIANCE_PARAMETERS,
+)
 
 
 def _path_id(what: str, example: str = ANY_ID) -> Doc:
@@ -144,3 +148,8 @@ PARAMETER_OVERRIDES = {
     "GET /api/v1/financial/reports/gstr1-b2b from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
     "GET /api/v1/financial/reports/gstr1-b2b to": Doc("Last month, inclusive (YYYY-MM).", "2026-06"),
 }
+
+assert not PARAMETERS.keys() & COMPLIANCE_PARAMETERS.keys(), "a parameter described twice"
+PARAMETERS.update(COMPLIANCE_PARAMETERS)
+assert not PARAMETER_OVERRIDES.keys() & COMPLIANCE_PARAMETER_OVERRIDES.keys(), "a parameter described twice"
+PARAMETER_OVERRIDES.update(COMPLIANCE_PARAMETER_OVERRIDES)

@@ -1,11 +1,13 @@
 """One tag per service, as the platform API document groups its endpoints, and per ticketing resource.
 
 The platform document ("seed 000", docs/api-contract.md) names its services Identity, Organization,
-Property, Financial, Operations, Community and Notifications, plus webhooks; the ticketing document
-("seed 002") groups its ``/v1`` endpoints as tickets, users, properties and webhooks. An operation is
-tagged by the longest prefix of its path below, whatever its controller says, so a new endpoint is
-grouped where an integrator reading either document looks for it. A path no prefix covers keeps its
-controller's tags, and tests/integration/http/test_openapi_documented.py names it.
+Property, Financial, Operations, Community and Notifications, plus webhooks, and lists its
+regional compliance endpoints apart (tagged Compliance here, /api/v1/financial/ltb-forms included);
+the ticketing document ("seed 002") groups its ``/v1`` endpoints as tickets, users, properties and
+webhooks. An operation is tagged by the longest prefix of its path below, whatever its controller
+says, so a new endpoint is grouped where an integrator reading either document looks for it. A path
+no prefix covers keeps its controller's tags, and tests/integration/http/test_openapi_documented.py
+names it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ _TAGS = {
     "Financial": "Money: invoices, payments and refunds, receipts, expenses, budgets, lease ledgers and "
     "security deposits, the GST and GST/HST calculators, TDS, tax returns and the financial reports. "
     'Amounts are decimal strings with their currency: {"amount": "1180.00", "currency": "INR"}.',
+    "Compliance": "Regional compliance documents computed from the books (the platform document's India- "
+    "and Canada-specific endpoints): Ontario LTB notices N4 and N1, condominium status certificates "
+    "(Ontario) and strata Form B (British Columbia), GST/HST return lines with Quebec's QST apart, and an "
+    "Indian co-operative housing society's annual filing; each as JSON or, with Accept: application/pdf, "
+    "as a PDF.",
     "Operations": "Maintenance requests (with SLA, comments and attachments), work orders, vendors and "
     "their performance.",
     "Community": "Community events and the residents' marketplace.",
@@ -55,6 +62,8 @@ _PREFIXES = {
     "/api/v1/leases/{lease_id}/ledger": "Financial",
     "/api/v1/leases/{lease_id}/deposit": "Financial",
     "/api/v1/financial/": "Financial",
+    "/api/v1/financial/ltb-forms": "Compliance",
+    "/api/v1/compliance/": "Compliance",
     "/api/v1/operations/": "Operations",
     "/api/v1/community/": "Community",
     "/api/v1/notifications": "Notifications",
