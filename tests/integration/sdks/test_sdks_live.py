@@ -79,9 +79,9 @@ def test_the_typescript_sdk_verifies_what_the_platform_signs(js_project: Path):
     assert done.stdout.split() == ["property.created", "WebhookVerificationError"], done.stderr
 
 
-def test_an_api_key_reads_with_the_sdk_but_no_scope_lets_it_create_a_property(live, python_sdk: Path):  # type: ignore[no-untyped-def]
-    # The API document's SDK examples create a property with an API key; the key scopes
-    # (docs/operations.md) stop at properties:read, so the seed-example tests use an access token.
+def test_an_api_key_reads_with_the_sdk_and_creates_only_with_its_scope(live, python_sdk: Path):  # type: ignore[no-untyped-def]
+    # A key's scopes are what it may do (docs/identity.md): ``properties:read`` lists but cannot create
+    # (the seed examples' key holds ``property:create`` as well, test_seed_examples.py).
     script = (
         "import json, sys, urllib.request\n"
         "from propertymgmt import PropertyManagementSDK, PropertyManagementError\n"

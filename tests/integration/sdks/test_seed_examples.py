@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,9 @@ RUN = [*CURL, "000_python_sdk.py", "000_javascript_sdk.mjs"]
 NOT_SERVED = {"000_javascript_websocket.mjs", "000_javascript_sse.mjs"}
 
 
-def adapt(text: str, base_url: str, token: str) -> str:
-    """Host and credentials only. The SDK examples pass an API key; the sandbox admin's access token
-    stands in for it, because no API key scope grants ``property:create`` (docs/operations.md), so a
-    key could not run the example's ``create``."""
+def adapt(text: str, base_url: str, token: str, api_key: str | None = None) -> str:
+    """Host and credentials only: the sandbox admin's access token for the curl examples, a real API
+    key (scopes ``property:read`` and ``property:create``, made by the admin) for the SDK examples."""
     for seed, local in (
         ("https://api.propertymgmt.com", base_url),  # curl host
         ("environment='production'", f"environment='{base_url}'"),  # Python SDK host
@@ -40,11 +40,26 @@ def adapt(text: str, base_url: str, token: str) -> str:
         ("user@example.com", "admin@sandbox.propertymgmt.com"),  # the sandbox users of the document
         ("password123", "admin123"),
         ("YOUR_JWT_TOKEN", token),
-        ("your_api_key", token),
+        ("your_api_key", api_key or token),
     ):
         text = text.replace(seed, local)
     assert "propertymgmt.com/api" not in text and "YOUR_" not in text and "your_api_key" not in text
     return text
+
+
+def _api_key(live) -> str:  # type: ignore[no-untyped-def]
+    """What the SDK examples' ``api_key`` stands for: a key that may list and create properties."""
+    body = {"name": "Seed example", "scopes": ["property:read", "property:create"]}
+    request = urllib.request.Request(
+        f"{live.base_url}/api/v1/identity/api-keys",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {live.token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        key: str = json.load(answer)["data"]["key"]
+    assert key.startswith("pmk_")
+    return key
 
 
 def test_every_example_is_run_or_listed_as_not_served():
@@ -72,7 +87,9 @@ def test_python_sdk_example(live, python_sdk: Path, tmp_path: Path):  # type: ig
     example = tmp_path / "example.py"
     # the harness prints what the example made; the example itself is unchanged
     report = "\nimport json; print(json.dumps({'listed': len(properties.data), 'created': property}))\n"
-    example.write_text(adapt((EXAMPLES / "000_python_sdk.py").read_text(), live.base_url, live.token) + report)
+    example.write_text(
+        adapt((EXAMPLES / "000_python_sdk.py").read_text(), live.base_url, live.token, _api_key(live)) + report
+    )
     done = subprocess.run(
         [sys.executable, example], env={**os.environ, "PYTHONPATH": str(python_sdk)}, capture_output=True, text=True
     )
@@ -85,7 +102,9 @@ def test_python_sdk_example(live, python_sdk: Path, tmp_path: Path):  # type: ig
 def test_javascript_sdk_example(live, js_project: Path):  # type: ignore[no-untyped-def]
     example = js_project / "example.mjs"
     report = "\nconsole.log(JSON.stringify({ listed: properties.data.length, created: property }));\n"
-    example.write_text(adapt((EXAMPLES / "000_javascript_sdk.mjs").read_text(), live.base_url, live.token) + report)
+    example.write_text(
+        adapt((EXAMPLES / "000_javascript_sdk.mjs").read_text(), live.base_url, live.token, _api_key(live)) + report
+    )
     done = subprocess.run(["node", example.name], cwd=js_project, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     made = json.loads(done.stdout)
