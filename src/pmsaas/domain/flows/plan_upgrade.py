@@ -28,6 +28,7 @@ from pmsaas.domain.organizations.ports import PlanBoard, PlansUnitOfWork
 from pmsaas.domain.organizations.services import _mutable
 from pmsaas.domain.organizations.subscriptions import (
     SubscriptionView,
+    audit_plan_change,
     change_organization_plan,
     current_subscription,
     next_invoice_number,
@@ -35,6 +36,7 @@ from pmsaas.domain.organizations.subscriptions import (
     usage_of,
 )
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, RequestInfo
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
 
@@ -64,6 +66,7 @@ async def upgrade_plan(
     organization_id: UUID,
     plan: Plan,
     card_number: str,
+    request: RequestInfo = NO_REQUEST,
 ) -> Upgraded:
     """Charged first, then stored in the same unit of work: a declined card changes nothing (422)."""
     now = clock.now()
@@ -111,6 +114,7 @@ async def upgrade_plan(
         await uow.subscription_invoices.add(invoice)
         uow.record(plan_event("subscription.upgraded", upgraded, now, previous_plan=subscription.plan.value))
         usage = await usage_of(uow, org.id)
+        await audit_plan_change(uow, actor, org.id, "subscription.upgraded", plan, request, now)
         await uow.commit()
     await board.post(org.id, plan)  # the rate-limit gate applies it on the next request
     return Upgraded(SubscriptionView(upgraded, usage, org.settings.currency), invoice)

@@ -25,11 +25,11 @@ from uuid import UUID
 from pmsaas.domain.identity.ports import MembershipRepository
 from pmsaas.domain.identity.scopes import check_scopes, effective_permissions
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditingUnitOfWork, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
-from pmsaas.domain.shared.ports import UnitOfWork
 
 KEY_PREFIX = "pmk_"
 _LOOKUP_ALPHABET = string.ascii_lowercase + string.digits
@@ -153,7 +153,7 @@ class ApiKeyRepository(ABC):
         """Store the key's new secret hash, previous hash, its end of validity and rotated_at."""
 
 
-class ApiKeysUnitOfWork(UnitOfWork):
+class ApiKeysUnitOfWork(AuditingUnitOfWork):
     api_keys: ApiKeyRepository
     memberships: MembershipRepository  # the creator's current permissions bound each key
 
@@ -175,6 +175,7 @@ async def create_api_key(
     name: str,
     scopes: list[str],
     expires_at: datetime | None = None,
+    request: RequestInfo = NO_REQUEST,
 ) -> IssuedApiKey:
     _user_only(actor)
     now = clock.now()
@@ -207,6 +208,7 @@ async def create_api_key(
         )
         await uow.api_keys.add(key)
         uow.record(key.event("api_key.created", now))
+        await _audit(uow, actor, "api_key.created", key, request, now)
         await uow.commit()
     return IssuedApiKey(key=key, plaintext=f"{KEY_PREFIX}{lookup}_{secret}")
 
@@ -221,7 +223,9 @@ async def get_api_key(*, uow: ApiKeysUnitOfWork, actor: Actor, key_id: UUID) -> 
         return await uow.api_keys.get(actor.org, key_id)
 
 
-async def revoke_api_key(*, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, key_id: UUID) -> None:
+async def revoke_api_key(
+    *, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, key_id: UUID, request: RequestInfo = NO_REQUEST
+) -> None:
     _user_only(actor)
     now = clock.now()
     async with uow:
@@ -230,14 +234,29 @@ async def revoke_api_key(*, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, 
             return  # idempotent
         await uow.api_keys.revoke(actor.org, key_id, now)
         uow.record(replace(key, revoked_at=now).event("api_key.revoked", now))
+        await _audit(uow, actor, "api_key.revoked", key, request, now)
         await uow.commit()
+
+
+async def _audit(
+    uow: ApiKeysUnitOfWork, actor: Actor, action: str, key: ApiKey, request: RequestInfo, at: datetime
+) -> None:
+    """Key changes are security changes: they go to the audit log, in the change's transaction."""
+    target = AuditTarget("api_key", str(key.id), f"{key.name} (prefix {key.lookup})")
+    await record_audit(uow, actor, action, target, request, at=at, details={"scopes": " ".join(sorted(key.scopes))})
 
 
 MAX_ROTATION_GRACE = timedelta(days=7)
 
 
 async def rotate_api_key(
-    *, uow: ApiKeysUnitOfWork, clock: Clock, actor: Actor, key_id: UUID, grace: timedelta = timedelta(0)
+    *,
+    uow: ApiKeysUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    key_id: UUID,
+    grace: timedelta = timedelta(0),
+    request: RequestInfo = NO_REQUEST,
 ) -> IssuedApiKey:
     """A new secret for the same key (id, prefix, scopes kept). With ``grace`` the old secret keeps
     working until then (deployments can switch over); without, it stops at once."""
@@ -260,6 +279,7 @@ async def rotate_api_key(
         )
         await uow.api_keys.rotate(rotated)
         uow.record(rotated.event("api_key.rotated", now))
+        await _audit(uow, actor, "api_key.rotated", rotated, request, now)
         await uow.commit()
     return IssuedApiKey(key=rotated, plaintext=f"{KEY_PREFIX}{key.lookup}_{secret}")
 

@@ -28,10 +28,10 @@ from pmsaas.domain.identity.ports import (
     TokenRepository,
     UserRepository,
 )
+from pmsaas.domain.shared.audit import AuditingUnitOfWork
 from pmsaas.domain.shared.errors import DomainError
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
-from pmsaas.domain.shared.ports import UnitOfWork
 
 CODE_TTL = timedelta(minutes=10)  # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes"
 REFRESH_TTL = timedelta(days=30)
@@ -240,7 +240,7 @@ class DelegatedTokenIssuer(ABC):
         """An access token with the ``scope`` and ``client_id`` claims."""
 
 
-class OAuthUnitOfWork(UnitOfWork):
+class OAuthUnitOfWork(AuditingUnitOfWork):
     oauth_clients: OAuthClientRepository
     authorization_codes: AuthorizationCodeRepository
     oauth_refresh_tokens: OAuthRefreshTokenRepository

@@ -4,6 +4,7 @@ grant types a third-party application may use. The secret is shown once, stored 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.identity.oauth import (
@@ -16,6 +17,7 @@ from pmsaas.domain.identity.oauth import (
 )
 from pmsaas.domain.identity.scopes import check_scopes
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import FieldProblem, PermissionDenied, ValidationFailed
 
@@ -66,6 +68,7 @@ async def register_client(
     redirect_uris: list[str],
     scopes: list[str],
     grant_types: list[str],
+    request: RequestInfo = NO_REQUEST,
 ) -> RegisteredClient:
     _user_only(actor)
     if not name.strip():
@@ -93,8 +96,17 @@ async def register_client(
             )
         await uow.oauth_clients.add(client)
         uow.record(client.event("oauth_client.created", now))
+        await _audit(uow, actor, "oauth_client.created", client, request, now)
         await uow.commit()
     return RegisteredClient(client, secret)
+
+
+async def _audit(
+    uow: OAuthUnitOfWork, actor: Actor, action: str, client: OAuthClient, request: RequestInfo, at: datetime
+) -> None:
+    """Client changes are security changes: they go to the audit log, in the change's transaction."""
+    target = AuditTarget("oauth_client", str(client.id), client.name)
+    await record_audit(uow, actor, action, target, request, at=at, details={"scopes": " ".join(sorted(client.scopes))})
 
 
 async def list_clients(*, uow: OAuthUnitOfWork, actor: Actor) -> list[OAuthClient]:
@@ -108,7 +120,7 @@ async def get_client(*, uow: OAuthUnitOfWork, actor: Actor, client_id: UUID) -> 
 
 
 async def revoke_client(
-    *, uow: OAuthUnitOfWork, clock: Clock, actor: Actor, client_id: UUID
+    *, uow: OAuthUnitOfWork, clock: Clock, actor: Actor, client_id: UUID, request: RequestInfo = NO_REQUEST
 ) -> tuple[tuple[str, int], ...]:
     """The client stops: no new codes or tokens; its refresh tokens die and so do the access tokens
     issued to users with them (returned as (jti, exp) for the gate). Client-credentials access
@@ -124,5 +136,6 @@ async def revoke_client(
         for jti, until in live:
             await uow.tokens.revoke_access(jti, until)
         uow.record(client.event("oauth_client.revoked", now))
+        await _audit(uow, actor, "oauth_client.revoked", client, request, now)
         await uow.commit()
     return tuple((jti, int(until.timestamp())) for jti, until in live)

@@ -23,6 +23,7 @@ from pmsaas.domain.organizations.plans import (
 from pmsaas.domain.organizations.ports import PlanBoard, PlansUnitOfWork
 from pmsaas.domain.organizations.services import _mutable, _visible
 from pmsaas.domain.shared.actor import Actor
+from pmsaas.domain.shared.audit import NO_REQUEST, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict
 from pmsaas.domain.shared.events import DomainEvent
@@ -80,8 +81,29 @@ async def list_invoices(
         return await uow.subscription_invoices.list(organization_id, page)
 
 
+async def audit_plan_change(
+    uow: PlansUnitOfWork,
+    actor: Actor,
+    organization_id: UUID,
+    action: str,
+    plan: Plan,
+    request: RequestInfo,
+    at: datetime,
+) -> None:
+    """Plan changes go to the audit log (who moved the organization's limits), in their transaction."""
+    target = AuditTarget("organization", str(organization_id))
+    details = {"plan": plan.value}
+    await record_audit(uow, actor, action, target, request, at=at, organization_id=organization_id, details=details)
+
+
 async def schedule_downgrade(
-    *, uow: PlansUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, plan: Plan
+    *,
+    uow: PlansUnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    organization_id: UUID,
+    plan: Plan,
+    request: RequestInfo = NO_REQUEST,
 ) -> SubscriptionView:
     """The smaller plan from the end of the current period. Refused (409) when it is not smaller, or
     while seats or properties exceed it (checked again when the period ends)."""
@@ -99,12 +121,13 @@ async def schedule_downgrade(
         subscription.scheduled_plan, subscription.updated_at = plan, now
         await uow.subscriptions.save(subscription, expected)
         uow.record(plan_event("subscription.downgrade_scheduled", subscription, now))
+        await audit_plan_change(uow, actor, org.id, "subscription.downgrade_scheduled", plan, request, now)
         await uow.commit()
     return SubscriptionView(subscription, usage, org.settings.currency)
 
 
 async def cancel_scheduled_change(
-    *, uow: PlansUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID
+    *, uow: PlansUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID, request: RequestInfo = NO_REQUEST
 ) -> SubscriptionView:
     """Stay on the current plan: the scheduled downgrade is dropped (nothing scheduled: unchanged)."""
     now = clock.now()
@@ -116,6 +139,9 @@ async def cancel_scheduled_change(
             subscription.scheduled_plan, subscription.updated_at = None, now
             await uow.subscriptions.save(subscription, expected)
             uow.record(plan_event("subscription.downgrade_cancelled", subscription, now))
+            await audit_plan_change(
+                uow, actor, org.id, "subscription.downgrade_cancelled", subscription.plan, request, now
+            )
             await uow.commit()
         return SubscriptionView(subscription, await usage_of(uow, org.id), org.settings.currency)
 

@@ -170,3 +170,41 @@ async def test_the_table_refuses_update_and_delete(api, owner):
                 await conn.execute(sa.text(statement))
             await conn.rollback()
     assert await events(api, owner.token)  # still there
+
+
+async def test_key_client_and_plan_changes_are_recorded(api, owner):
+    """Issue 13 item 8: key and client creation or revocation and plan changes, each with the
+    request's facts, in the change's own transaction."""
+    headers = {"X-Request-ID": "req-audit-changes", "User-Agent": "AuditTest/3.0"}
+    r = await api.post(
+        f"{ID}/api-keys", owner.token, json={"name": "Books", "scopes": ["financial:read"]}, headers=headers
+    )
+    assert r.status_code == 201, r.text
+    key_id = r.json()["data"]["id"]
+    assert (await api.post(f"{ID}/api-keys/{key_id}/rotate", owner.token, json={}, headers=headers)).status_code == 200
+    assert (await api.delete(f"{ID}/api-keys/{key_id}", owner.token, headers=headers)).status_code == 204
+    client = {"name": "Partner", "redirect_uris": ["https://partner.example.com/cb"], "scopes": ["tickets:read"]}
+    r = await api.post(f"{ID}/oauth-clients", owner.token, json=client, headers=headers)
+    assert r.status_code == 201, r.text
+    client_id = r.json()["data"]["id"]
+    assert (await api.delete(f"{ID}/oauth-clients/{client_id}", owner.token, headers=headers)).status_code == 204
+    billing = f"/api/v1/organizations/{owner.org_id}/billing"
+    upgrade = {"plan": "premium", "card_number": "4242424242424242"}
+    assert (await api.post(f"{billing}/upgrade", owner.token, json=upgrade, headers=headers)).status_code == 200
+    r = await api.post(f"{billing}/downgrade", owner.token, json={"plan": "standard"}, headers=headers)
+    assert r.status_code == 200, r.text
+
+    mine = [e for e in await events(api, owner.token) if e["request_id"] == "req-audit-changes"]
+    assert [e["action"] for e in mine] == [
+        "api_key.created",
+        "api_key.rotated",
+        "api_key.revoked",
+        "oauth_client.created",
+        "oauth_client.revoked",
+        "subscription.upgraded",
+        "subscription.downgrade_scheduled",
+    ]
+    assert all(e["actor_id"] == owner.user_id and e["user_agent"] == "AuditTest/3.0" for e in mine)
+    assert mine[0]["target_id"] == key_id and mine[0]["details"]["scopes"] == "financial:read"
+    assert mine[3]["target_id"] == client_id and mine[5]["details"]["plan"] == "premium"
+    assert mine[0]["target_label"].startswith("Books (prefix ") and "pmk_" not in str(mine)  # never the secret

@@ -86,6 +86,7 @@ class ApiKeyController(Controller):
     )
     async def create_key(self, ctx: Context, data: JSONBody[ApiKeyIn]) -> Ok[CreatedApiKeyOut]:
         issued = await services.create_api_key(
+            request=ctx.request_info,
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
@@ -108,7 +109,12 @@ class ApiKeyController(Controller):
     )
     async def rotate_key(self, ctx: Context, key_id: FromPath[UUID], data: JSONBody[RotateIn]) -> Ok[CreatedApiKeyOut]:
         issued = await services.rotate_api_key(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, key_id=key_id, grace=timedelta(seconds=data.grace_seconds)
+            request=ctx.request_info,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            key_id=key_id,
+            grace=timedelta(seconds=data.grace_seconds),
         )
         base = ApiKeyOut.of(issued.key)
         return ok(CreatedApiKeyOut(**{f: getattr(base, f) for f in base.__struct_fields__}, key=issued.plaintext))
@@ -117,4 +123,6 @@ class ApiKeyController(Controller):
         "/{key_id:uuid}", guards=[requires("apikey:delete")], status_code=HTTP_204_NO_CONTENT, summary="Revoke a key"
     )
     async def revoke_key(self, ctx: Context, key_id: FromPath[UUID]) -> None:
-        await services.revoke_api_key(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, key_id=key_id)
+        await services.revoke_api_key(
+            request=ctx.request_info, uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, key_id=key_id
+        )

@@ -81,6 +81,7 @@ class OAuthClientController(Controller):
     )
     async def register(self, ctx: Context, data: JSONBody[OAuthClientIn]) -> Ok[RegisteredOAuthClientOut]:
         registered = await services.register_client(
+            request=ctx.request_info,
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
@@ -105,6 +106,8 @@ class OAuthClientController(Controller):
         summary="Revoke a client (no new tokens; its users' tokens die)",
     )
     async def revoke(self, ctx: Context, client_id: FromPath[UUID]) -> None:
-        ended = await services.revoke_client(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, client_id=client_id)
+        ended = await services.revoke_client(
+            request=ctx.request_info, uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, client_id=client_id
+        )
         for jti, exp in ended:  # refused at the gate at once, in every process
             await ctx.revocations.revoke(jti, exp)

@@ -145,6 +145,7 @@ class UpgradeOut(msgspec.Struct, kw_only=True):
 
 async def _upgrade(ctx: Context, organization_id: UUID, plan: Plan, card_number: str) -> UpgradeOut:
     done = await upgrade_plan(
+        request=ctx.request_info,
         uow=ctx.uow(),
         clock=ctx.clock,
         gateway=ctx.payment_gateway,
@@ -201,11 +202,20 @@ class BillingController(Controller):
             return (await _upgrade(ctx, organization_id, wanted, data.card_number)).subscription
         if rank(wanted) < rank(now_on):
             view = await subscriptions.schedule_downgrade(
-                uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id, plan=wanted
+                request=ctx.request_info,
+                uow=ctx.uow(),
+                clock=ctx.clock,
+                actor=ctx.actor,
+                organization_id=organization_id,
+                plan=wanted,
             )
         else:
             view = await subscriptions.cancel_scheduled_change(
-                uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id
+                request=ctx.request_info,
+                uow=ctx.uow(),
+                clock=ctx.clock,
+                actor=ctx.actor,
+                organization_id=organization_id,
             )
         return SubscriptionOut.of(view, ctx.settings)
 
@@ -228,6 +238,11 @@ class BillingController(Controller):
         self, ctx: Context, organization_id: FromPath[UUID], data: JSONBody[DowngradeIn]
     ) -> Ok[SubscriptionOut]:
         view = await subscriptions.schedule_downgrade(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id, plan=Plan(data.plan)
+            request=ctx.request_info,
+            uow=ctx.uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            organization_id=organization_id,
+            plan=Plan(data.plan),
         )
         return ok(SubscriptionOut.of(view, ctx.settings))
