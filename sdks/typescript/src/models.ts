@@ -669,6 +669,10 @@ export interface MfaChallengeOut {
   expiresIn: number;
 }
 
+export interface MfaOffOut {
+  enabled: boolean;
+}
+
 export interface MfaSetupIn {
   code?: string | null;
 }

@@ -418,6 +418,11 @@ export class Identity extends Resource {
     return this.call("GET", `/api/v1/identity/me`, { kind: "data" }) as Promise<M.PlatformIdentityIdentityUserOut>;
   }
 
+  /** Turn multi-factor sign-in off (a current or recovery code) (`POST /api/v1/identity/mfa/disable`) */
+  disable(body: M.RecoveryCodesIn): Promise<M.MfaOffOut> {
+    return this.call("POST", `/api/v1/identity/mfa/disable`, { body, kind: "data" }) as Promise<M.MfaOffOut>;
+  }
+
   /** Replace the recovery codes (a current code) (`POST /api/v1/identity/mfa/recovery-codes`) */
   recoveryCodes(body: M.RecoveryCodesIn): Promise<M.RecoveryCodesOut> {
     return this.call("POST", `/api/v1/identity/mfa/recovery-codes`, { body, kind: "data" }) as Promise<M.RecoveryCodesOut>;

@@ -572,6 +572,13 @@ class Identity(SyncResource):
         """
         return self._call("GET", "/api/v1/identity/me", kind="data")
 
+    def disable(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.MfaOffOut:
+        """Turn multi-factor sign-in off (a current or recovery code)
+
+        ``POST /api/v1/identity/mfa/disable``
+        """
+        return self._call("POST", "/api/v1/identity/mfa/disable", body=_merge(body, fields), kind="data")
+
     def recovery_codes(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.RecoveryCodesOut:
         """Replace the recovery codes (a current code)
 
@@ -2609,6 +2616,13 @@ class AsyncIdentity(AsyncResource):
         ``GET /api/v1/identity/me``
         """
         return await self._call("GET", "/api/v1/identity/me", kind="data")
+
+    async def disable(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.MfaOffOut:
+        """Turn multi-factor sign-in off (a current or recovery code)
+
+        ``POST /api/v1/identity/mfa/disable``
+        """
+        return await self._call("POST", "/api/v1/identity/mfa/disable", body=_merge(body, fields), kind="data")
 
     async def recovery_codes(self, body: m.RecoveryCodesIn | None = None, /, **fields: Any) -> m.RecoveryCodesOut:
         """Replace the recovery codes (a current code)

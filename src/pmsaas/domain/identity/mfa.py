@@ -15,6 +15,7 @@ from datetime import datetime
 from pmsaas.domain.identity.audit_events import (
     LOGIN_FAILED,
     LOGIN_SUCCEEDED,
+    MFA_DISABLED,
     MFA_ENABLED,
     MFA_LOCKED,
     MFA_RECOVERY_CODES_REGENERATED,
@@ -319,3 +320,33 @@ async def regenerate_recovery_codes(
         await uow.commit()
     await services.limiter.reset(f"mfa:user:{user.id}")
     return codes
+
+
+async def turn_off(
+    *, uow: IdentityUnitOfWork, services: MfaServices, actor: Actor, code: str, request: RequestInfo = NO_REQUEST
+) -> None:
+    """Multi-factor sign-in off, proven by a current authenticator code or an unused recovery code
+    (a stolen session alone cannot weaken the account); refused (409) while the organization the
+    caller acts in requires MFA for one of the caller's roles."""
+    if actor.user_id is None:
+        raise NotFound("user")
+    async with uow:
+        user = await uow.users.get(actor.user_id)
+        factor = await uow.mfa_factors.find(user.id)
+        if factor is None or not factor.enabled:
+            raise Conflict("multi-factor sign-in is not on")
+        if actor.organization_id is not None:
+            required = await uow.organization_registry.mfa_required_roles(actor.organization_id)
+            if required & actor.roles:
+                raise Conflict("this organization requires multi-factor sign-in for your role")
+        await _throttle(uow, services, user, request)
+        code = code.strip()
+        if _accept_totp(services.otp, factor, code, services.clock) is None and _accept_recovery(factor, code) is None:
+            raise ValidationFailed.single("code", "is not a current authenticator code or an unused recovery code")
+        await uow.mfa_factors.remove(user.id)
+        now = services.clock.now()
+        uow.record(_mfa_event("mfa.disabled", user, actor, now))
+        who = as_actor(user, actor.organization_id or await home_organization(uow, user))
+        await record_audit(uow, who, MFA_DISABLED, user_target(user), request, at=now)
+        await uow.commit()
+    await services.limiter.reset(f"mfa:user:{user.id}")

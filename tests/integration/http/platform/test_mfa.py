@@ -136,3 +136,29 @@ async def test_unknown_challenges_and_malformed_json(api, owner):
     assert error_code(r, 400) == "BAD_REQUEST"
     r = await api.post(f"{ID}/mfa/setup", owner.token, json={"code": "12\x003456"})
     assert error_code(r, 422) == "VALIDATION_ERROR"  # control characters never reach a use case
+
+
+async def test_turning_mfa_off_needs_a_code_and_respects_the_organizations_policy(api, owner, _pinned_clock):
+    totp, recovery = await turn_on(api, owner, _pinned_clock)
+    assert error_code(await api.post(f"{ID}/mfa/disable", owner.token, json={"code": "000000"}), 422)
+    body = {"country": "US", "require_mfa_for": ["OrganizationOwner"]}
+    assert (await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)).status_code == 200
+    r = await api.post(f"{ID}/mfa/disable", owner.token, json={"code": recovery[0]})
+    assert error_code(r, 409) == "RESOURCE_CONFLICT" and "requires" in r.json()["error"]["message"]
+    body["require_mfa_for"] = []
+    assert (await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)).status_code == 200
+
+    r = await api.post(f"{ID}/mfa/disable", owner.token, json={"code": recovery[0]})
+    assert r.status_code == 200 and r.json()["data"] == {"enabled": False}, r.text
+    r = await api.post(f"{ID}/login", json={"email": owner.email, "password": owner.password})
+    assert r.status_code == 200 and r.json()["data"]["access_token"]  # one step again
+    assert error_code(await api.post(f"{ID}/mfa/disable", owner.token, json={"code": totp.now()}), 409)
+    audit = (await api.get(f"{ID}/audit-events", owner.token, params={"action": "mfa.disabled"})).json()["data"]
+    assert [e["target_id"] for e in audit] == [owner.user_id]
+
+
+async def test_another_organizations_member_cannot_turn_off_someone_elses_mfa(api, owner, other_owner, _pinned_clock):
+    await turn_on(api, owner, _pinned_clock)
+    assert error_code(await api.post(f"{ID}/mfa/disable", other_owner.token, json={"code": "123456"}), 409)
+    assert await challenge(api, owner)  # the owner's MFA is still on
+    assert error_code(await api.post(f"{ID}/mfa/disable", json={"code": "123456"}), 401)

@@ -11,6 +11,10 @@ ACCOUNT = {
     "POST /api/v1/identity/mfa/recovery-codes": "Replaces the signed-in user's recovery codes with ten new "
     "ones, shown once in this answer; the old codes stop working. Needs a current code from the authenticator "
     "app (a wrong one is 422); with MFA not switched on, 409.",
+    "POST /api/v1/identity/mfa/disable": "Switches the signed-in user's multi-factor sign-in off, proven by a "
+    "current authenticator code or an unused recovery code (wrong codes are 422 and count toward the MFA lock-out). "
+    "409 when MFA is not on, or while the organization requires MFA for one of the caller's roles "
+    "(require_mfa_for). Recorded in the audit log as mfa.disabled.",
     "POST /api/v1/identity/mfa/required-setup": "For a member whose organization requires MFA and who has none "
     "yet: login then answers a set-up challenge (mfa_setup_required) instead of tokens. Sent with that "
     "challenge_token alone, this starts the set-up (the TOTP secret and otpauth:// URI); sent again with the "

@@ -54,6 +54,10 @@ class RecoveryCodesIn(Input):
     code: Code
 
 
+class MfaOffOut(msgspec.Struct, kw_only=True):
+    enabled: bool
+
+
 class RecoveryCodesOut(msgspec.Struct, kw_only=True):
     recovery_codes: list[str]
 
@@ -132,3 +136,10 @@ class MfaController(Controller):
             uow=ctx.uow(), services=_services(ctx), actor=ctx.actor, code=data.code, request=ctx.request_info
         )
         return ok(RecoveryCodesOut(recovery_codes=codes))
+
+    @post("/disable", status_code=HTTP_200_OK, summary="Turn multi-factor sign-in off (a current or recovery code)")
+    async def disable(self, ctx: Context, data: JSONBody[RecoveryCodesIn]) -> Ok[MfaOffOut]:
+        await mfa.turn_off(
+            uow=ctx.uow(), services=_services(ctx), actor=ctx.actor, code=data.code, request=ctx.request_info
+        )
+        return ok(MfaOffOut(enabled=False))
