@@ -62,7 +62,14 @@ LISTS = [
     "/api/v1/webhooks",
     "/api/v1/webhooks/{webhook_id}/deliveries",
     "/api/v1/jobs",
+    "/api/v1/identity/oauth-clients",
+    "/api/v1/organizations/{organization_id}/domains",
+    "/api/v1/organizations/{organization_id}/billing",
+    "/api/v1/community/events",
+    "/api/v1/community/marketplace/listings",
+    "/api/v1/community/marketplace/categories",
 ]
+STATIC = {"/api/v1/community/marketplace/categories"}  # a fixed list in the code: no SQL to check
 
 
 async def test_the_inventory_names_every_list(api):
@@ -111,6 +118,7 @@ async def _ids(api: Any, owner: Any) -> dict[str, str]:
         "expense_id": await _created(api, owner, "/api/v1/financial/expenses", expense),
         "budget_id": await _created(api, owner, "/api/v1/financial/budgets", budget),
         "webhook_id": await _created(api, owner, "/api/v1/webhooks", webhook),
+        "organization_id": owner.org_id,
     }
 
 
@@ -180,6 +188,9 @@ async def test_every_list_query_uses_an_index(api, owner, captured):
             captured.on = False
             assert r.status_code == 200, f"{path}: {r.text}"
             selects = [(s, p) for s, p in captured.statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+            if template in STATIC:
+                assert not selects, f"{path}: reads the database now; take it out of STATIC"
+                continue
             assert selects, f"{path}: no SELECT captured"
             for sql, params in selects:
                 row = await (await explain.execute(f"EXPLAIN (FORMAT JSON) {sql}", params or None)).fetchone()
@@ -187,7 +198,7 @@ async def test_every_list_query_uses_an_index(api, owner, captured):
                 checked += 1
                 for problem in unindexed(row[0][0]["Plan"], owned):
                     problems.append(f"{template}: {problem}\n    {' '.join(sql.split())[:600]}")
-    assert checked >= len(LISTS)
+    assert checked >= len(LISTS) - len(STATIC)
     assert not problems, "\n".join(problems)
 
 
