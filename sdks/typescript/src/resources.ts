@@ -394,8 +394,8 @@ export class Financial extends Resource {
 /** `identity` operations. */
 export class Identity extends Resource {
   /** The organization's audit log (owners), JSON or CSV (`GET /api/v1/identity/audit-events`) */
-  listEvents(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; action?: string | null; actorId?: string | null; from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
-    return this.call("GET", `/api/v1/identity/audit-events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "action": params.action, "actor_id": params.actorId, "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  listEvents(params: { page?: number; pageSize?: number; sortBy?: string | null; sortOrder?: "asc" | "desc"; createdAfter?: string | null; createdBefore?: string | null; cursor?: string | null; action?: string | null; actorId?: string | null; from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<Page<M.AuditEventOut>> {
+    return this.call("GET", `/api/v1/identity/audit-events`, { query: { "page": params.page, "page_size": params.pageSize, "sort_by": params.sortBy, "sort_order": params.sortOrder, "created_after": params.createdAfter, "created_before": params.createdBefore, "cursor": params.cursor, "action": params.action, "actor_id": params.actorId, "from": params.from, "to": params.to, "format": params.format }, kind: "page" }) as Promise<Page<M.AuditEventOut>>;
   }
 
   /** E-mail a password-reset token (`POST /api/v1/identity/forgot-password`) */

@@ -537,12 +537,12 @@ class Financial(SyncResource):
 class Identity(SyncResource):
     """``identity`` operations."""
 
-    def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+    def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Page[m.AuditEventOut]:
         """The organization's audit log (owners), JSON or CSV
 
         ``GET /api/v1/identity/audit-events``
         """
-        return self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+        return self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="page")
 
     def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
@@ -2582,12 +2582,12 @@ class AsyncFinancial(AsyncResource):
 class AsyncIdentity(AsyncResource):
     """``identity`` operations."""
 
-    async def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+    async def list_events(self, *, page: int | None = None, page_size: int | None = None, sort_by: str | None = None, sort_order: Literal["asc", "desc"] | None = None, created_after: str | None = None, created_before: str | None = None, cursor: str | None = None, action: str | None = None, actor_id: str | None = None, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Page[m.AuditEventOut]:
         """The organization's audit log (owners), JSON or CSV
 
         ``GET /api/v1/identity/audit-events``
         """
-        return await self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="raw")
+        return await self._call("GET", "/api/v1/identity/audit-events", query={"page": page, "page_size": page_size, "sort_by": sort_by, "sort_order": sort_order, "created_after": created_after, "created_before": created_before, "cursor": cursor, "action": action, "actor_id": actor_id, "from": from_, "to": to, "format": format}, kind="page")
 
     async def forgot_password(self, body: m.ForgotPasswordIn | None = None, /, **fields: Any) -> m.MessageOut:
         """E-mail a password-reset token
