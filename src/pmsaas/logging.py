@@ -68,3 +68,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # HTTP clients (webhooks, Twilio, WhatsApp, Stripe, Razorpay) log every call's full URL at INFO:
+    # noise, and a URL may carry an identifier we would rather not keep. Our adapters log outcomes.
+    for client in ("httpx", "httpcore"):
+        logging.getLogger(client).setLevel(max(logging.WARNING, root.level))
