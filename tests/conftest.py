@@ -123,6 +123,9 @@ def make_settings(url: str, tmp: Path, **overrides: Any) -> Settings:
         "outbox_relay_interval_seconds": 0,  # tests relay explicitly (tests/integration/worker/)
         "mail_backend": "console",  # tests read container.mailer().sent; the queued path has its own tests
         "mail_queue": False,
+        # A whole suite's mail in one session (scheduled runs mail every organization's invoices):
+        # a test must still find its own messages after the others' floods.
+        "console_mail_keep": 20_000,
         "jobs_tick_seconds": 0,  # scheduled jobs too (tests/integration/worker/test_scheduled_jobs.py)
     }
     values.update(overrides)

@@ -152,7 +152,7 @@ def _mail_transport(settings: Settings, clock: Any) -> Any:
         return EmlFileEmailSender(settings.var_path / "mail", sender=settings.mail_from, clock=clock)
     if settings.mail_backend == "console":
         # Bodies (one-time tokens) reach the log in development only, where the console is the mailbox.
-        return ConsoleEmailSender(log_body=settings.env == "development")
+        return ConsoleEmailSender(keep=settings.console_mail_keep, log_body=settings.env == "development")
     raise ValueError(f"unknown PMSAAS_MAIL_BACKEND {settings.mail_backend!r} (file, smtp or console)")
 
 

@@ -35,6 +35,18 @@ class _NamedPrintLogger(structlog.PrintLogger):
         self.name = name
 
 
+class _CurrentStderr:
+    """``sys.stderr`` as it is when a line is written, not when a logger was first used: loggers are
+    cached on first use, and a stream swapped later (a test's capture, a daemon's redirect) must
+    still get the lines."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def _print_logger_factory(file: Any) -> Any:
     def factory(*args: Any) -> _NamedPrintLogger:
         return _NamedPrintLogger(file, str(args[0]) if args else "")
@@ -59,7 +71,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=_print_logger_factory(sys.stderr),
+        logger_factory=_print_logger_factory(_CurrentStderr()),
         cache_logger_on_first_use=True,
     )
     # Route the standard library (uvicorn, granian, sqlalchemy, arq) through the same renderer.

@@ -81,6 +81,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     mail_backend: str = "file"
     # E-mail leaves from a job (retries with backoff, never in the request); false sends in-line.
     mail_queue: bool = True
+    # The console mailer keeps its latest N messages in memory (tests read them; a dev server shows them).
+    console_mail_keep: int = 200
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 587
     smtp_username: str | None = None

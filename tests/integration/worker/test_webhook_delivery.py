@@ -319,3 +319,24 @@ async def test_concurrent_sweeps_send_each_message_once(api, owner, receiver, se
     assert len(receiver.requests) == len(receiver.unique) == 6
     assert all(verified(hook["secret"], r) for r in receiver.requests)
     assert {m.status for m in await messages(api, owner)} == {"delivered"}
+
+
+async def test_a_secret_sealed_under_another_key_fails_its_own_attempt_only(api, owner, receiver, sender):
+    """After a PMSAAS_DATA_KEY change, an endpoint whose secret no longer opens gets a recorded failed
+    attempt; the sweep goes on and the other endpoints are delivered."""
+    good = await register(api, owner, receiver.url())
+    stale = await register(api, owner, receiver.url(path="/stale"))
+    from pmsaas.adapters.sql.tables.notifications import webhooks
+
+    async with api.container.engine().begin() as conn:
+        await conn.execute(
+            webhooks.update().where(webhooks.c.id == uuid.UUID(stale["id"])).values(secret_sealed="gAAAAA-not-ours")
+        )
+    await relay(api)
+    await new_property(api, owner)
+    await relay(api)
+    assert await deliver(api, owner) == 2
+    [request] = receiver.requests
+    assert verified(good["secret"], request)
+    [attempt] = (await api.get(f"{HOOKS}/{stale['id']}/deliveries", owner.token)).json()["data"]
+    assert not attempt["succeeded"] and "cannot be opened" in attempt["error"]

@@ -69,7 +69,13 @@ def _secrets(due: DueMessage, box: SecretBox, now: datetime) -> list[str]:
 async def _send(due: DueMessage, sender: WebhookSender, box: SecretBox, clock: Clock) -> tuple[SendOutcome, datetime]:
     now = clock.now()
     body = json.dumps(due.message.payload, separators=(",", ":"), ensure_ascii=False).encode()
-    headers = signing.headers(_secrets(due, box, now), str(due.message.event_id), int(now.timestamp()), body)
+    try:
+        secrets = _secrets(due, box, now)
+    except ValueError:
+        # A secret sealed under another data key (PMSAAS_DATA_KEY changed): this endpoint's attempt
+        # fails and is recorded (retried, then the endpoint disabled), the sweep goes on for the others.
+        return SendOutcome(None, "the signing secret cannot be opened with this server's data key", 0), now
+    headers = signing.headers(secrets, str(due.message.event_id), int(now.timestamp()), body)
     headers["content-type"] = "application/json"
     return await sender.send(due.webhook.url, body, headers), now
 
