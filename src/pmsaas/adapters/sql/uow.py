@@ -12,20 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
-from pmsaas.adapters.sql.queries.compliance import (
-    SqlSalesTaxQueries,
-    SqlSocietyQueries,
-    SqlTenancyQueries,
-    SqlUnitAccounts,
-)
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
-from pmsaas.adapters.sql.repositories.community.events import SqlEventRepository, SqlRegistrationRepository
-from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRepository, SqlResidents
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
-from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
-from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
@@ -34,7 +24,6 @@ from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseReposi
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
 from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
 from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethodRepository, SqlPaymentRepository
-from pmsaas.adapters.sql.repositories.financial.reports import SqlReportQueries
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
@@ -66,11 +55,6 @@ from pmsaas.adapters.sql.repositories.organizations import (
     SqlOrganizationRegistry,
     SqlOrganizationRepository,
 )
-from pmsaas.adapters.sql.repositories.plans import (
-    SqlPlanUsage,
-    SqlSubscriptionInvoiceRepository,
-    SqlSubscriptionRepository,
-)
 from pmsaas.adapters.sql.repositories.properties import (
     SqlLeaseRepository,
     SqlOrganizationFacts,
@@ -82,6 +66,7 @@ from pmsaas.adapters.sql.repositories.properties import (
 from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
@@ -173,7 +158,8 @@ _REPOSITORIES = (
 )
 
 
-class SqlUnitOfWork(
+class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors implement the ports' attributes, as the ones below do
+    LaterContextRepositories,
     CommunityNoticesUnitOfWork,
     TicketAssignmentUnitOfWork,
     SignUpUnitOfWork,
@@ -516,66 +502,6 @@ class SqlUnitOfWork(
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection
         return SqlLeasesToBill(self.connection)
-
-    @cached_property
-    def subscriptions(self) -> SqlSubscriptionRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlSubscriptionRepository(self.connection)
-
-    @cached_property
-    def subscription_invoices(self) -> SqlSubscriptionInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlSubscriptionInvoiceRepository(self.connection)
-
-    @cached_property
-    def plan_usage(self) -> SqlPlanUsage:  # type: ignore[override]  # read-only: one per connection
-        return SqlPlanUsage(self.connection)
-
-    @cached_property
-    def domains(self) -> SqlDomainRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlDomainRepository(self.connection)
-
-    @cached_property
-    def verified_email_domains(self) -> SqlVerifiedEmailDomains:  # type: ignore[override]  # read-only: one per connection
-        return SqlVerifiedEmailDomains(self.connection)
-
-    @cached_property
-    def due_invoices(self) -> SqlDueInvoices:  # type: ignore[override]  # read-only: one per connection
-        return SqlDueInvoices(self.connection)
-
-    @cached_property
-    def reports(self) -> SqlReportQueries:  # type: ignore[override]  # read-only: one per connection
-        return SqlReportQueries(self.connection)
-
-    @cached_property
-    def community_events(self) -> SqlEventRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlEventRepository(self.connection)
-
-    @cached_property
-    def event_registrations(self) -> SqlRegistrationRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlRegistrationRepository(self.connection)
-
-    @cached_property
-    def marketplace_listings(self) -> SqlListingRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlListingRepository(self.connection)
-
-    @cached_property
-    def residents(self) -> SqlResidents:  # type: ignore[override]  # read-only: one per connection
-        return SqlResidents(self.connection)
-
-    @cached_property
-    def tenancies(self) -> SqlTenancyQueries:  # type: ignore[override]  # read-only: one per connection
-        return SqlTenancyQueries(self.connection)
-
-    @cached_property
-    def unit_accounts(self) -> SqlUnitAccounts:  # type: ignore[override]  # read-only: one per connection
-        return SqlUnitAccounts(self.connection)
-
-    @cached_property
-    def sales_tax(self) -> SqlSalesTaxQueries:  # type: ignore[override]  # read-only: one per connection
-        return SqlSalesTaxQueries(self.connection)
-
-    @cached_property
-    def societies(self) -> SqlSocietyQueries:  # type: ignore[override]  # read-only: one per connection
-        return SqlSocietyQueries(self.connection)
 
 
 class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
