@@ -72,7 +72,10 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=_print_logger_factory(_CurrentStderr()),
-        cache_logger_on_first_use=True,
+        # Not cached: a module-level logger used once before a later configure_logging (an import-time
+        # line, a second entrypoint in the same process) would otherwise keep the old renderer and level
+        # for good. Building the bound logger per call costs microseconds.
+        cache_logger_on_first_use=False,
     )
     # Route the standard library (uvicorn, granian, sqlalchemy, arq) through the same renderer.
     handler = logging.StreamHandler(sys.stderr)

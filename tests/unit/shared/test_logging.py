@@ -43,3 +43,16 @@ def test_standard_library_records_share_the_renderer(restore_logging, capsys):
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["event"] == "started"
     assert line["logger"] == "granian"
+
+
+def test_a_logger_used_before_a_reconfiguration_follows_the_new_one(restore_logging, capsys):
+    """A module-level logger used once (an arq worker's start-up in the same process, say) must not
+    keep that first renderer: the request log would stop being JSON in production."""
+    log = structlog.get_logger("pmsaas.module_level")
+    configure_logging(json=False, level="INFO")
+    log.info("first")
+    configure_logging(json=True, level="INFO")
+    capsys.readouterr()
+    log.info("second")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["event"] == "second"

@@ -63,6 +63,7 @@ LISTS = [
     "/api/v1/webhooks/{webhook_id}/deliveries",
     "/api/v1/jobs",
     "/api/v1/identity/oauth-clients",
+    "/api/v1/identity/audit-events",
     "/api/v1/organizations/{organization_id}/domains",
     "/api/v1/organizations/{organization_id}/billing",
     "/api/v1/community/events",
