@@ -8,25 +8,38 @@ in-process queue with SQLite, arq with PostgreSQL and Redis."""
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from dependency_injector import providers
+from litestar.testing import AsyncTestClient
 
-from conftest import SUITE_CLOCK
+from conftest import SUITE_CLOCK, make_settings
 from ops_support import make_place, make_tenant, ticket_body
+from pmsaas.adapters.jobs.inprocess import InProcessJobQueue
 from pmsaas.adapters.sql import outbox as sql_outbox
+from pmsaas.adapters.sql.engine import create_engine
+from pmsaas.adapters.sql.repositories.notifications.notice_deliveries import SqlNoticeDeliveryRepository
+from pmsaas.adapters.sql.tables.notifications import notice_deliveries
 from pmsaas.container import Container, build_container, shutdown
+from pmsaas.domain.notifications.notice_delivery import NoticeDelivery
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.outbox import relay_outbox
-from pmsaas.domain.shared.ports import EmailSender, MessageNotSent
+from pmsaas.domain.shared.ports import EmailMessage, EmailSender, MessageNotSent
+from pmsaas.entrypoints.cli.db import upgrade
+from pmsaas.entrypoints.http.app import create_app
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
 
 pytestmark = pytest.mark.today("2026-12-01")
 REQUESTS = "/api/v1/operations/maintenance-requests"
+REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 ONLY_SCHEDULED = {"cron:run_scheduled_jobs", "cron:purge_expired"}  # billing days and housekeeping: not ours
 
 
@@ -121,3 +134,101 @@ async def test_a_refused_notice_is_retried_with_backoff_and_sent_once(api, owner
         await TASKS["deliver_notices"](ctx)
         await TASKS["deliver_notices"](ctx)
     assert len(mails_about(api, ticket_id, owner.email)) == 1
+
+
+async def queue_a_notice(url: str, subject: str) -> uuid.UUID:
+    """A notice e-mail as a relay that was killed after its commit leaves it: pending, due now."""
+    engine = create_engine(url)
+    now = SUITE_CLOCK.now()
+    event = DomainEvent("ticket.created", uuid.uuid4(), now, {})
+    row = NoticeDelivery.email(event, uuid.uuid4(), EmailMessage("manager@example.com", subject, "A leak."), now)
+    async with engine.begin() as conn:
+        assert await SqlNoticeDeliveryRepository(conn).add_absent([row, row]) == [row.id]
+    await engine.dispose()
+    return row.id
+
+
+async def status_of(url: str, delivery_id: uuid.UUID) -> tuple[str, int]:
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(notice_deliveries.c.status, notice_deliveries.c.attempts).where(
+                    notice_deliveries.c.id == delivery_id
+                )
+            )
+        ).one()
+    await engine.dispose()
+    return str(row.status), int(row.attempts)
+
+
+async def test_embedded_mode_sends_what_a_killed_relay_left_by_itself(tmp_path):
+    # Its own database (as test_worker.py's embedded test): the schedule runs with no worker process.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'embedded.sqlite3'}"
+    upgrade(url)
+    container = build_container(make_settings(url, tmp_path, outbox_relay_interval_seconds=0.05))
+    assert isinstance(container.job_queue(), InProcessJobQueue)
+    delivery_id = await queue_a_notice(url, "Left by a killed relay")
+    async with AsyncTestClient(app=create_app(container)):
+        for _ in range(250):  # up to 5 s on a loaded machine; usually a few polls
+            if (await status_of(url, delivery_id))[0] == "sent":
+                break
+            await asyncio.sleep(0.02)
+    assert await status_of(url, delivery_id) == ("sent", 1)
+    sent = [m for m in container.mail_transport().sent if m.subject == "Left by a killed relay"]
+    assert [m.to for m in sent] == ["manager@example.com"]
+
+
+async def test_old_sent_notices_are_purged_with_the_housekeeping(api, owner):
+    url = api.container.settings().resolved_database_url
+    delivery_id = await queue_a_notice(url, "Purged after a week")
+    await TASKS["deliver_notices"]({"container": api.container})
+    assert (await status_of(url, delivery_id))[0] == "sent"
+    SUITE_CLOCK.pin(SUITE_CLOCK.now() + timedelta(days=8))
+    counts = await TASKS["purge_expired"]({"container": api.container})
+    assert counts["notice_deliveries"] >= 1
+    with pytest.raises(sa.exc.NoResultFound):
+        await status_of(url, delivery_id)
+
+
+# Like every Redis-backed test: defined when PMSAAS_TEST_REDIS_URL is set (CI), never skipped.
+if REDIS_URL:
+
+    async def test_a_real_arq_worker_sends_what_a_killed_relay_left(database_urls, tmp_path, monkeypatch):
+        from arq.worker import Worker
+
+        from pmsaas.adapters.jobs.arq import ArqJobQueue
+
+        url = database_urls.get("postgres", database_urls["sqlite"])
+        for name, value in {
+            "DATABASE_URL": url,
+            "REDIS_URL": REDIS_URL,
+            "VAR_DIR": str(tmp_path),
+            "ENV": "test",
+            "MAIL_BACKEND": "file",
+        }.items():
+            monkeypatch.setenv(f"PMSAAS_{name}", value)
+        delivery_id = await queue_a_notice(url, "Sent by the arq worker")
+        queue_name = f"pmsaas:test:{uuid.uuid4().hex}"
+        queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
+        assert await queue.enqueue("deliver_notices", job_id="notices:once")
+        await queue.close()
+        worker = Worker(
+            functions=WorkerSettings.functions,
+            queue_name=queue_name,
+            redis_settings=WorkerSettings.redis_settings,
+            on_startup=WorkerSettings.on_startup,
+            on_shutdown=WorkerSettings.on_shutdown,
+            keep_result=WorkerSettings.keep_result,
+            burst=True,
+            handle_signals=False,
+            poll_delay=0.01,
+        )
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+        assert worker.jobs_complete == 1 and worker.jobs_failed == 0
+        assert await status_of(url, delivery_id) == ("sent", 1)
+        mails = [p.read_text() for p in (tmp_path / "mail").rglob("*.eml")]
+        assert len([m for m in mails if "Sent by the arq worker" in m]) == 1
