@@ -28,7 +28,7 @@ from pmsaas.adapters.sql.engine import create_engine
 from pmsaas.adapters.sql.repositories.notifications.notice_deliveries import SqlNoticeDeliveryRepository
 from pmsaas.adapters.sql.tables.notifications import notice_deliveries
 from pmsaas.container import Container, build_container, shutdown
-from pmsaas.domain.notifications.notice_delivery import NoticeDelivery
+from pmsaas.domain.notifications.notice_delivery import LEASE, NoticeDelivery
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.outbox import relay_outbox
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender, MessageNotSent
@@ -62,13 +62,23 @@ async def relay(c: Container) -> None:
         pass
 
 
-async def restart(api: Any) -> None:
-    """A new worker process whose crons tick (what every five seconds does)."""
+async def restart(api: Any, told: list[DomainEvent] | None = None) -> None:
+    """A new worker process whose crons tick (what every five seconds does); ``told`` collects what
+    it hands the real-time channels."""
     async with worker(api) as c:
+        if told is not None:
+            c.event_publisher().subscribe(_collect(told))
         ctx = {"container": c}
         for job in WorkerSettings.cron_jobs:
             if job.name not in ONLY_SCHEDULED:
                 await job.coroutine(ctx)  # type: ignore[call-arg]
+
+
+def _collect(told: list[DomainEvent]) -> Any:
+    async def collect(event: DomainEvent) -> None:
+        told.append(event)
+
+    return collect
 
 
 def mails_about(api: Any, ticket_id: str, to: str) -> list[Any]:
@@ -97,12 +107,18 @@ async def test_a_worker_killed_after_the_relay_commit_still_mails_once_after_a_r
             with pytest.raises(asyncio.CancelledError):
                 await relay(c)
     assert mails_about(api, ticket_id, owner.email) == []  # the kill happened before any follow-up
-    await restart(api)
+    told: list[DomainEvent] = []
+    await restart(api, told)
     assert len(mails_about(api, ticket_id, owner.email)) == 1
-    await restart(api)  # already recorded as sent: never again
+    r = await api.get("/api/v1/notifications", owner.token)
+    [notice] = [n for n in r.json()["data"] if n["data"].get("ticket_id") == ticket_id]
+    await restart(api, told)  # already recorded as sent: never again
     SUITE_CLOCK.pin(SUITE_CLOCK.now() + timedelta(hours=2))
-    await restart(api)
+    await restart(api, told)
     assert len(mails_about(api, ticket_id, owner.email)) == 1
+    # The owner's real-time "notification" (the inbox notice of the request) went out once too.
+    announced = [e for e in told if e.name == "notification.created" and e.data["notification_id"] == notice["id"]]
+    assert len(announced) == 1 and announced[0].data["user_id"] == owner.user_id
 
 
 class Refusing(EmailSender):
@@ -232,3 +248,27 @@ if REDIS_URL:
         assert await status_of(url, delivery_id) == ("sent", 1)
         mails = [p.read_text() for p in (tmp_path / "mail").rglob("*.eml")]
         assert len([m for m in mails if "Sent by the arq worker" in m]) == 1
+
+
+async def test_a_worker_killed_after_sending_sends_again_once_the_lease_ends(api, owner, monkeypatch):
+    """At least once: the outcome was never recorded, so the row goes again (consumers dedupe by key)."""
+    url = api.container.settings().resolved_database_url
+    delivery_id = await queue_a_notice(url, "Killed before recording")
+    ctx = {"container": api.container}
+
+    async def killed(*_: Any, **__: Any) -> None:
+        raise asyncio.CancelledError
+
+    with monkeypatch.context() as m:
+        m.setattr(SqlNoticeDeliveryRepository, "record", killed)
+        with pytest.raises(asyncio.CancelledError):
+            await TASKS["deliver_notices"](ctx)
+    sent = api.container.mail_transport().sent
+    assert len([x for x in sent if x.subject == "Killed before recording"]) == 1
+    await TASKS["deliver_notices"](ctx)  # leased: not yet
+    assert await status_of(url, delivery_id) == ("pending", 1)
+    SUITE_CLOCK.pin(SUITE_CLOCK.now() + LEASE + timedelta(seconds=1))
+    await TASKS["deliver_notices"](ctx)
+    await TASKS["deliver_notices"](ctx)
+    assert await status_of(url, delivery_id) == ("sent", 2)
+    assert len([x for x in sent if x.subject == "Killed before recording"]) == 2
