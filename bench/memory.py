@@ -125,7 +125,8 @@ def main() -> None:
             print("| process | VmHWM MiB | VmRSS MiB | Pss MiB |")
             print("|---|---:|---:|---:|")
             for row in rows:
-                print(f"| {row['role']} | {row['hwm'] / 1024:.1f} | {row['rss'] / 1024:.1f} | {row['pss'] / 1024:.1f} |")
+                mib = [f"{int(row[k]) / 1024:.1f}" for k in ("hwm", "rss", "pss")]
+                print(f"| {row['role']} | {' | '.join(mib)} |")
             total = sum(int(r["pss"]) for r in rows)
             print(f"| **tree, Pss summed** | | | **{total / 1024:.1f}** |")
     finally:
