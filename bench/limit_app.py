@@ -9,7 +9,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
 
 - ``GET  /bench/bare``: a constant JSON body.
 - ``GET  /bench/limit/properties?organization_id=<uuid>&page_size=50&page=1``: the list endpoint's
-  work as ONE hand-written SQL statement (the page and the total) through a psycopg
+  work as ONE hand-written SQL statement (the page, and the total from the list counters the product
+  reads too: ``platform_list_counts``, migration 0044) through a psycopg
   ``AsyncConnectionPool``, encoded by msgspec into the same envelope shape.
 - ``POST /bench/limit/properties?organization_id=<uuid>``: the create endpoint's work (the property
   row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
@@ -17,6 +18,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   (``bench/limit_tickets.py``), one statement, the ticketing envelope.
 - ``POST /bench/limit/tickets?organization_id=<uuid>&requester_id=<api key id>``: the ticket create
   (ticket, created update, two outbox rows, the names) as ONE statement.
+- ``GET  /bench/limit/leases?organization_id=<uuid>&page_size=50``: the lease list
+  (``bench/limit_leases.py``), one statement, the platform envelope.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ WITH page AS (
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT c.total, page.* FROM (
-    SELECT count(*) AS total FROM properties_properties WHERE organization_id = %(org)s AND deleted_at IS NULL
+    SELECT COALESCE(sum(row_count), 0)::bigint AS total FROM platform_list_counts
+    WHERE organization_id = %(org)s AND list = 'properties'
 ) AS c LEFT JOIN page ON true
 """
 _CREATE_SQL = """
@@ -342,9 +346,19 @@ class BenchEndpoints:
             status, body = 400, b'{"status":"error","error":"organization_id"}'
         await _respond(send, status, body)
 
+    async def leases(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from limit_leases import lease_list  # bench/ is granian's working directory
+
+        try:
+            status, body = await lease_list(await self._get_pool(), scope.get("query_string", b"").decode("latin-1"))
+        except (KeyError, ValueError):
+            status, body = 400, b'{"success":false,"error":"organization_id"}'
+        await _respond(send, status, body)
+
     def handlers(self) -> list[Any]:
         return [
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
+            asgi("/bench/limit/leases", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]

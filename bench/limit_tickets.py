@@ -1,5 +1,6 @@
 """The ticket list's limit handler (issue 15 item 1): ``GET /v1/tickets?status=&priority=`` as ONE
-hand-written SQL statement through psycopg (the page, its total, the property, unit and people names),
+hand-written SQL statement through psycopg (the page, its total from the list counters as the product reads
+it, the property, unit and people names),
 msgspec encoding into the ticketing seed's envelope, the same bytes as the real endpoint
 (bench/tickets.py checks it before the run). Mounted by bench/limit_app.py at ``/bench/limit/tickets``.
 """
@@ -30,7 +31,8 @@ WITH page AS (
 SELECT c.total, page.id, page.title, page.description, page.status, page.priority, page.category,
     page.created_at, page.updated_at, page.property_id, COALESCE(p.name, ''), page.unit_id, COALESCE(u.name, ''),
     page.requester_id, {requester}, page.assignee_id, {assignee}
-FROM (SELECT count(*) AS total FROM operations_tickets WHERE {where}) AS c
+FROM (SELECT COALESCE(sum(row_count), 0)::bigint AS total FROM platform_list_counts
+      WHERE organization_id = %(org)s AND list = 'tickets'{counted}) AS c
 LEFT JOIN page ON true
 LEFT JOIN properties_properties p ON p.id = page.property_id AND p.organization_id = %(org)s
 LEFT JOIN properties_units u ON u.id = page.unit_id AND u.organization_id = %(org)s
@@ -95,8 +97,10 @@ def _ref(ident: UUID | None, name: str) -> _Ref | None:
 
 def list_sql(status: bool, priority: bool) -> str:
     filters = (" AND status = %(status)s" if status else "") + (" AND priority = %(priority)s" if priority else "")
+    counted = (" AND value1 = %(status)s" if status else "") + (" AND value2 = %(priority)s" if priority else "")
     return TICKET_LIST_SQL.format(
         where=_WHERE.format(filters=filters),
+        counted=counted,
         requester=_PERSON.format(col="page.requester_id"),
         assignee=_PERSON.format(col="page.assignee_id"),
     )
