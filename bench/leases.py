@@ -1,12 +1,14 @@
-"""Lease list benchmark (issue 15, item 1): GET /api/v1/leases?page_size=50 against its limit handler
-(bench/limit_leases.py) and the bare handler.
+"""Lease and invoice list benchmark (issue 15, item 1): GET /api/v1/leases?page_size=50 and
+GET /api/v1/financial/invoices?page_size=50 against their limit handlers (bench/limit_leases.py,
+bench/limit_invoices.py) and the bare handler. Targets keys: ``list/*`` = leases, ``invoices/*``.
 
     .venv/bin/python bench/leases.py [--leases 300 --rounds 3 --duration 10 --connections 32 --workers 1]
 
 Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on ``bench/limit_app.py``
 with ``PMSAAS_ENV=production`` and Redis, ``wrk``, alternating targets, CPU per request). The organization
 (seeded like http_endpoints.py's, with one property) gets ``--leases`` leases through the real endpoints
-(a unit, a tenant and a lease each; every other lease activated), so the rows are the product's own.
+(a unit, a tenant and a lease each; every other lease activated and invoiced with two lines, every other
+invoice issued), so the rows are the product's own.
 Before any load the limit handler's body must equal the endpoint's (sorted compact JSON, without
 ``meta.timestamp``/``meta.request_id``). Writes bench/results/leases.json.
 """
@@ -32,6 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import http_endpoints as h
 
 
+def cad(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "CAD"}
+
+
 def create_leases(base: str, token: str, property_id: str, n: int) -> None:
     def one(i: int) -> None:
         def post(path: str, body: dict[str, Any] | None) -> str:
@@ -55,6 +61,18 @@ def create_leases(base: str, token: str, property_id: str, n: int) -> None:
         lease_id = post(f"{prop}/tenants/{tenant}/lease", lease)
         if i % 2:
             post(f"/api/v1/leases/{lease_id}/activate", None)
+            invoice = {
+                "lease_id": lease_id,
+                "issue_date": "2026-12-01",
+                "due_date": "2026-12-10",
+                "lines": [
+                    {"description": "Rent", "amount": cad(f"{1500 + i}.00"), "charge_type": "rent"},
+                    {"description": "Parking", "amount": cad("75.50"), "charge_type": "other"},
+                ],
+            }
+            invoice_id = post("/api/v1/financial/invoices", invoice)
+            if i % 4 == 1:
+                post(f"/api/v1/financial/invoices/{invoice_id}/issue", None)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(one, range(n)))
@@ -65,6 +83,8 @@ def make_targets(seed_: h.Seed, tmp: Path) -> list[h.Target]:
     targets = [
         h.Target("list/endpoint", "list", "endpoint", "/api/v1/leases?page_size=50", auth=True),
         h.Target("list/limit", "list", "limit", f"/bench/limit/leases?organization_id={org}&page_size=50"),
+        h.Target("invoices/endpoint", "invoices", "endpoint", "/api/v1/financial/invoices?page_size=50", auth=True),
+        h.Target("invoices/limit", "invoices", "limit", f"/bench/limit/invoices?organization_id={org}&page_size=50"),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
     for t in targets:
@@ -74,19 +94,22 @@ def make_targets(seed_: h.Seed, tmp: Path) -> list[h.Target]:
     return targets
 
 
-def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> int:
-    """The limit handler answers the endpoint's body; returns the list's total."""
+def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> dict[str, int]:
+    """Each limit handler answers its endpoint's body; returns each list's total."""
     bodies = {}
     for t in targets:
         status, _, body = h.request(t.method, server.base + t.path, token if t.auth else None)
         if status != 200:
             raise RuntimeError(f"{t.key}: HTTP {status} {body}")
         bodies[t.key] = body
-    real, limit = bodies["list/endpoint"], bodies["list/limit"]
-    if h.same_bytes(real) != h.same_bytes(limit):
-        rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
-        raise RuntimeError(f"lease list and its limit handler differ: {real['meta']} {limit['meta']} {rows}")
-    return int(real["meta"]["pagination"]["total_count"])
+    totals = {}
+    for op in ("list", "invoices"):
+        real, limit = bodies[f"{op}/endpoint"], bodies[f"{op}/limit"]
+        if h.same_bytes(real) != h.same_bytes(limit):
+            rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
+            raise RuntimeError(f"{op}: endpoint and limit handler differ: {real['meta']} {limit['meta']} {rows}")
+        totals[op] = int(real["meta"]["pagination"]["total_count"])
+    return totals
 
 
 def bench_workers(
@@ -96,8 +119,8 @@ def bench_workers(
     try:
         server.wait_ready()
         targets = make_targets(seed_, tmp)
-        total = check_same_body(server, targets, seed_.token)
-        h.log(f"list: the limit handler's body is the endpoint's ({total} leases; sorted compact JSON)")
+        totals = check_same_body(server, targets, seed_.token)
+        h.log(f"lease and invoice lists: each limit handler's body is its endpoint's (sorted compact JSON; {totals})")
         by_key = {t.key: t for t in targets}
         order = [t.key for t in targets]
         for key in order:
@@ -117,10 +140,10 @@ def bench_workers(
         raise
     server.stop()
     summary = h.summarize(trials)
-    rat = {
-        "list: endpoint/limit": summary["list/endpoint"]["rps_median"] / summary["list/limit"]["rps_median"],
-        "list: endpoint/bare": summary["list/endpoint"]["rps_median"] / summary["bare"]["rps_median"],
-    }
+    rat = {}
+    for op in ("list", "invoices"):
+        rat[f"{op}: endpoint/limit"] = summary[f"{op}/endpoint"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
+        rat[f"{op}: endpoint/bare"] = summary[f"{op}/endpoint"]["rps_median"] / summary["bare"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
         print(

@@ -20,6 +20,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   (ticket, created update, two outbox rows, the names) as ONE statement.
 - ``GET  /bench/limit/leases?organization_id=<uuid>&page_size=50``: the lease list
   (``bench/limit_leases.py``), one statement, the platform envelope.
+- ``GET  /bench/limit/invoices?organization_id=<uuid>&page_size=50``: the invoice list with its lines
+  (``bench/limit_invoices.py``), one statement, the platform envelope.
 """
 
 from __future__ import annotations
@@ -347,10 +349,12 @@ class BenchEndpoints:
         await _respond(send, status, body)
 
     async def leases(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from limit_leases import lease_list  # bench/ is granian's working directory
+        from limit_invoices import invoice_list  # bench/ is granian's working directory
+        from limit_leases import lease_list
 
+        handler = invoice_list if scope["path"].endswith("/invoices") else lease_list
         try:
-            status, body = await lease_list(await self._get_pool(), scope.get("query_string", b"").decode("latin-1"))
+            status, body = await handler(await self._get_pool(), scope.get("query_string", b"").decode("latin-1"))
         except (KeyError, ValueError):
             status, body = 400, b'{"success":false,"error":"organization_id"}'
         await _respond(send, status, body)
@@ -359,6 +363,7 @@ class BenchEndpoints:
         return [
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
             asgi("/bench/limit/leases", copy_scope=False, include_in_schema=False)(self.leases),
+            asgi("/bench/limit/invoices", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]
