@@ -18,6 +18,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   (``bench/limit_tickets.py``), one statement, the ticketing envelope.
 - ``POST /bench/limit/tickets?organization_id=<uuid>&requester_id=<api key id>``: the ticket create
   (ticket, created update, two outbox rows, the names) as ONE statement.
+- ``POST /bench/limit/maintenance-requests?organization_id=<uuid>&requester_id=<user id>``: the
+  maintenance request create (the ticket create's statement, the platform envelope).
 - ``GET  /bench/limit/leases?organization_id=<uuid>&page_size=50``: the lease list
   (``bench/limit_leases.py``), one statement, the platform envelope.
 - ``GET  /bench/limit/invoices?organization_id=<uuid>&page_size=50``: the invoice list with its lines
@@ -336,11 +338,13 @@ class BenchEndpoints:
         await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
 
     async def tickets(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from limit_tickets import ticket_create, ticket_list  # bench/ is granian's working directory
+        from limit_tickets import maintenance_create, ticket_create, ticket_list  # bench/ is granian's cwd
 
         query = scope.get("query_string", b"").decode("latin-1")
         try:
-            if scope["method"] == "POST":
+            if scope["path"].endswith("/maintenance-requests"):
+                status, body = await maintenance_create(await self._get_pool(), query, await _read_body(receive))
+            elif scope["method"] == "POST":
                 status, body = await ticket_create(await self._get_pool(), query, await _read_body(receive))
             else:
                 status, body = await ticket_list(await self._get_pool(), self._base_url, query)
@@ -365,6 +369,7 @@ class BenchEndpoints:
             asgi("/bench/limit/leases", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/invoices", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
+            asgi("/bench/limit/maintenance-requests", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]
 

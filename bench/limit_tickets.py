@@ -268,3 +268,121 @@ async def ticket_create(pool: Any, query_string: str, raw: bytes) -> tuple[int, 
         stamp, stamp, _Ref(str(ticket.property_id), found[0]), None, _Ref(str(requester), found[1]),
     )  # fmt: skip
     return 201, _encoder.encode(_Item(out))
+
+
+# -- POST /api/v1/operations/maintenance-requests ----------------------------------------------------
+# The same use case as the ticket create (the same rows: ticket, created update, two outbox rows), the same
+# one statement; the answer is the platform envelope's maintenance request (with its SLA, no comments or
+# attachments yet). The requester is a user (the JWT's subject) instead of an API key.
+
+
+class _RequestIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    property_id: UUID
+    description: str = ""
+    category: str = "other"
+    priority: str = "medium"
+    unit_id: UUID | None = None
+
+
+class _Sla(msgspec.Struct):
+    response_due_at: datetime
+    resolution_due_at: datetime
+    due_at: datetime
+    responded_at: datetime | None
+    response_breached: bool
+    resolution_breached: bool
+    breached: bool
+
+
+class _Request(msgspec.Struct):
+    id: UUID
+    organization_id: UUID
+    title: str
+    description: str
+    category: str
+    priority: str
+    status: str
+    property_id: UUID
+    property_name: str | None
+    unit_id: UUID | None
+    unit_name: str | None
+    requester_id: UUID | None
+    requester_name: str | None
+    tenant_id: UUID | None
+    assignee_id: UUID | None
+    assignee_name: str | None
+    sla: _Sla
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    comments: list[Any]
+    attachments: list[Any]
+
+
+class _PlatformMeta(msgspec.Struct):
+    timestamp: str
+    request_id: str
+    version: str = "1.0.0"
+
+
+class _PlatformItem(msgspec.Struct):
+    data: _Request
+    meta: _PlatformMeta
+    success: bool = True
+
+
+_request_in = msgspec.json.Decoder(_RequestIn)
+
+
+async def maintenance_create(pool: Any, query_string: str, raw: bytes) -> tuple[int, bytes]:
+    """(status, body) for ``POST /api/v1/operations/maintenance-requests`` by the user ``requester_id`` of
+    ``organization_id`` (no unit: the bench's body has none)."""
+    from uuid import uuid4
+
+    from pmsaas.domain.operations.model import BUILTIN_CATEGORIES, Priority, Ticket, normalize_category
+
+    query = dict(parse_qsl(query_string))
+    org, requester = UUID(query["organization_id"]), UUID(query["requester_id"])
+    try:
+        body = _request_in.decode(raw)
+        category = normalize_category(body.category)
+        priority = Priority(body.priority)
+    except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
+        return 422, _encoder.encode({"success": False, "error": str(exc)})
+    if body.unit_id is not None:
+        return 400, b'{"success":false,"error":"the limit handler takes no unit"}'
+    now = datetime.now(UTC)
+    ticket = Ticket(
+        organization_id=org, title=body.title.strip(), description=body.description.strip(), category=category,
+        priority=priority, property_id=body.property_id, unit_id=None, requester_id=requester, tenant_id=None,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    update = ticket.created_update(requester)
+    events = [ticket.event("ticket.created", now), ticket.event("maintenance.created", now)]
+    params = {
+        "org": org, "id": ticket.id, "title": ticket.title, "description": ticket.description,
+        "category": category, "builtin": category in BUILTIN_CATEGORIES, "priority": priority.value,
+        "priority_rank": priority.rank, "status": ticket.status.value, "property_id": ticket.property_id,
+        "requester": requester, "response_due_at": ticket.response_due_at,
+        "resolution_due_at": ticket.resolution_due_at, "now": now, "update_id": update.id,
+        "update_seq": update.seq, "event1_id": events[0].id, "payload1": _encoder.encode(events[0].data).decode(),
+        "event2_id": events[1].id, "payload2": _encoder.encode(events[1].data).decode(),
+    }  # fmt: skip
+    async with pool.connection() as conn:
+        found = await (await conn.execute(TICKET_CREATE_SQL, params)).fetchone()
+    if found is None:
+        return 422, b'{"success":false,"error":"unknown property or category"}'
+    sla = ticket.sla
+    response, resolution = sla.response_breached(now), sla.resolution_breached(now)
+    out = _Request(
+        ticket.id, org, ticket.title, ticket.description, category, priority.value, ticket.status.value,
+        ticket.property_id, found[0], None, None, requester, found[1] or None, None, None, None,
+        _Sla(sla.response_due_at, sla.resolution_due_at, sla.due_at(), sla.responded_at, response, resolution,
+             response or resolution),
+        None, None, ticket.version, now, now, [], [],
+    )  # fmt: skip
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return 201, _encoder.encode(_PlatformItem(out, _PlatformMeta(stamp, f"req_{uuid4().hex}")))
