@@ -7,7 +7,8 @@ on), one organization with N tickets (one INSERT ... SELECT generate_series; the
 they go in, like any write), ANALYZE, then ``--repeat`` executions of each statement the ticket list
 uses for its total, on one connection, timed client-side (median and p95), plus the insert's own time
 with and without the triggers (what counting costs a bulk write; the other insert goes to a second
-organization, so the table holds 2 × N rows). Statements:
+organization, so the table holds 2 × N rows), and 400 single-row inserts each way, one transaction each
+(what counting costs a create). Statements:
 
 * ``count``: ``SELECT count(*)`` of the organization's live tickets (what every list did before);
 * ``count open+high``: the same with ``status = 'open' AND priority = 'high'`` (index-only on
@@ -47,6 +48,26 @@ STATEMENTS = {
 }
 
 
+SINGLE = 400
+
+
+def _single_row_inserts(conn: psycopg.Connection, org: uuid.UUID) -> dict[str, float]:
+    """What the triggers add to a create: one-row INSERTs in autocommit (one transaction each), the
+    triggers off and on in alternating blocks of 50 (load drifts alike on both). Rows stay (the counters
+    count the "on" ones: the totals checked below include them)."""
+    spent: dict[str, list[float]] = {"off": [], "on": []}
+    for block in range(SINGLE // 50 * 2):
+        mode = "off" if block % 2 == 0 else "on"
+        conn.execute(f"SET session_replication_role = {'replica' if mode == 'off' else 'DEFAULT'}")
+        target = uuid.uuid4() if mode == "off" else org
+        for _ in range(50):
+            t = time.perf_counter()
+            conn.execute(INSERT, {"org": target, "property": uuid.uuid4(), "n": 1})
+            spent[mode].append((time.perf_counter() - t) * 1000)
+    conn.execute("SET session_replication_role = DEFAULT")
+    return {mode: statistics.median(times) for mode, times in spent.items()}
+
+
 def measure(n: int, repeat: int) -> None:
     import subprocess
     import sys
@@ -72,6 +93,7 @@ def measure(n: int, repeat: int) -> None:
             started = time.perf_counter()
             conn.execute(INSERT, {"org": org, "property": uuid.uuid4(), "n": n})
             inserted = time.perf_counter() - started
+            single = _single_row_inserts(conn, org)
             conn.execute("ANALYZE")
             conn.execute("VACUUM operations_tickets")
             answers, timings = {}, {}
@@ -85,11 +107,14 @@ def measure(n: int, repeat: int) -> None:
                     spent.append((time.perf_counter() - t) * 1000)
                 answers[label] = row[0] if row else None
                 timings[label] = spent
-        assert answers["count"] == answers["counters"] == n, answers
+        assert answers["count"] == answers["counters"] == n + SINGLE, answers
         assert answers["count open+high"] == answers["counters open+high"], answers
         load = os.getloadavg()[0]
         print(f"\n{n:,} tickets in one organization (one INSERT: {bare_insert:.2f} s without the counting triggers, "
               f"{inserted:.2f} s with them; another organization of {n:,} in the table; load {load:.1f})")  # fmt: skip
+        off, on = single["off"], single["on"]
+        print(f"single-row creates, each its own transaction (INSERT + COMMIT), median of {SINGLE} each, in "
+              f"alternating blocks: {off:.3f} ms without the triggers, {on:.3f} ms with them")  # fmt: skip
         print("| total from | answer | median ms | p95 ms |")
         print("|---|---:|---:|---:|")
         for label, spent in timings.items():
