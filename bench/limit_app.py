@@ -9,7 +9,8 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
 
 - ``GET  /bench/bare``: a constant JSON body.
 - ``GET  /bench/limit/properties?organization_id=<uuid>&page_size=50&page=1``: the list endpoint's
-  work as ONE hand-written SQL statement (the page and the total) through a psycopg
+  work as ONE hand-written SQL statement (the page, and the total from the list counters the product
+  reads too: ``platform_list_counts``, migration 0044) through a psycopg
   ``AsyncConnectionPool``, encoded by msgspec into the same envelope shape.
 - ``POST /bench/limit/properties?organization_id=<uuid>``: the create endpoint's work (the property
   row and its ``property.created`` outbox row) as ONE statement, msgspec decoding and encoding.
@@ -17,6 +18,12 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   (``bench/limit_tickets.py``), one statement, the ticketing envelope.
 - ``POST /bench/limit/tickets?organization_id=<uuid>&requester_id=<api key id>``: the ticket create
   (ticket, created update, two outbox rows, the names) as ONE statement.
+- ``POST /bench/limit/maintenance-requests?organization_id=<uuid>&requester_id=<user id>``: the
+  maintenance request create (the ticket create's statement, the platform envelope).
+- ``GET  /bench/limit/leases?organization_id=<uuid>&page_size=50``: the lease list
+  (``bench/limit_leases.py``), one statement, the platform envelope.
+- ``GET  /bench/limit/invoices?organization_id=<uuid>&page_size=50``: the invoice list with its lines
+  (``bench/limit_invoices.py``), one statement, the platform envelope.
 """
 
 from __future__ import annotations
@@ -55,7 +62,8 @@ WITH page AS (
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT c.total, page.* FROM (
-    SELECT count(*) AS total FROM properties_properties WHERE organization_id = %(org)s AND deleted_at IS NULL
+    SELECT COALESCE(sum(row_count), 0)::bigint AS total FROM platform_list_counts
+    WHERE organization_id = %(org)s AND list = 'properties'
 ) AS c LEFT JOIN page ON true
 """
 _CREATE_SQL = """
@@ -330,11 +338,13 @@ class BenchEndpoints:
         await _respond(send, 201, _encoder.encode(_Envelope(out, meta)))
 
     async def tickets(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from limit_tickets import ticket_create, ticket_list  # bench/ is granian's working directory
+        from limit_tickets import maintenance_create, ticket_create, ticket_list  # bench/ is granian's cwd
 
         query = scope.get("query_string", b"").decode("latin-1")
         try:
-            if scope["method"] == "POST":
+            if scope["path"].endswith("/maintenance-requests"):
+                status, body = await maintenance_create(await self._get_pool(), query, await _read_body(receive))
+            elif scope["method"] == "POST":
                 status, body = await ticket_create(await self._get_pool(), query, await _read_body(receive))
             else:
                 status, body = await ticket_list(await self._get_pool(), self._base_url, query)
@@ -342,10 +352,24 @@ class BenchEndpoints:
             status, body = 400, b'{"status":"error","error":"organization_id"}'
         await _respond(send, status, body)
 
+    async def leases(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from limit_invoices import invoice_list  # bench/ is granian's working directory
+        from limit_leases import lease_list
+
+        handler = invoice_list if scope["path"].endswith("/invoices") else lease_list
+        try:
+            status, body = await handler(await self._get_pool(), scope.get("query_string", b"").decode("latin-1"))
+        except (KeyError, ValueError):
+            status, body = 400, b'{"success":false,"error":"organization_id"}'
+        await _respond(send, status, body)
+
     def handlers(self) -> list[Any]:
         return [
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
+            asgi("/bench/limit/leases", copy_scope=False, include_in_schema=False)(self.leases),
+            asgi("/bench/limit/invoices", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/tickets", copy_scope=False, include_in_schema=False)(self.tickets),
+            asgi("/bench/limit/maintenance-requests", copy_scope=False, include_in_schema=False)(self.tickets),
             asgi("/bench/limit/properties", copy_scope=False, include_in_schema=False)(self.properties),
         ]
 

@@ -1,5 +1,6 @@
 """The ticket list's limit handler (issue 15 item 1): ``GET /v1/tickets?status=&priority=`` as ONE
-hand-written SQL statement through psycopg (the page, its total, the property, unit and people names),
+hand-written SQL statement through psycopg (the page, its total from the list counters as the product reads
+it, the property, unit and people names),
 msgspec encoding into the ticketing seed's envelope, the same bytes as the real endpoint
 (bench/tickets.py checks it before the run). Mounted by bench/limit_app.py at ``/bench/limit/tickets``.
 """
@@ -30,7 +31,8 @@ WITH page AS (
 SELECT c.total, page.id, page.title, page.description, page.status, page.priority, page.category,
     page.created_at, page.updated_at, page.property_id, COALESCE(p.name, ''), page.unit_id, COALESCE(u.name, ''),
     page.requester_id, {requester}, page.assignee_id, {assignee}
-FROM (SELECT count(*) AS total FROM operations_tickets WHERE {where}) AS c
+FROM (SELECT COALESCE(sum(row_count), 0)::bigint AS total FROM platform_list_counts
+      WHERE organization_id = %(org)s AND list = 'tickets'{counted}) AS c
 LEFT JOIN page ON true
 LEFT JOIN properties_properties p ON p.id = page.property_id AND p.organization_id = %(org)s
 LEFT JOIN properties_units u ON u.id = page.unit_id AND u.organization_id = %(org)s
@@ -95,8 +97,10 @@ def _ref(ident: UUID | None, name: str) -> _Ref | None:
 
 def list_sql(status: bool, priority: bool) -> str:
     filters = (" AND status = %(status)s" if status else "") + (" AND priority = %(priority)s" if priority else "")
+    counted = (" AND value1 = %(status)s" if status else "") + (" AND value2 = %(priority)s" if priority else "")
     return TICKET_LIST_SQL.format(
         where=_WHERE.format(filters=filters),
+        counted=counted,
         requester=_PERSON.format(col="page.requester_id"),
         assignee=_PERSON.format(col="page.assignee_id"),
     )
@@ -264,3 +268,121 @@ async def ticket_create(pool: Any, query_string: str, raw: bytes) -> tuple[int, 
         stamp, stamp, _Ref(str(ticket.property_id), found[0]), None, _Ref(str(requester), found[1]),
     )  # fmt: skip
     return 201, _encoder.encode(_Item(out))
+
+
+# -- POST /api/v1/operations/maintenance-requests ----------------------------------------------------
+# The same use case as the ticket create (the same rows: ticket, created update, two outbox rows), the same
+# one statement; the answer is the platform envelope's maintenance request (with its SLA, no comments or
+# attachments yet). The requester is a user (the JWT's subject) instead of an API key.
+
+
+class _RequestIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    property_id: UUID
+    description: str = ""
+    category: str = "other"
+    priority: str = "medium"
+    unit_id: UUID | None = None
+
+
+class _Sla(msgspec.Struct):
+    response_due_at: datetime
+    resolution_due_at: datetime
+    due_at: datetime
+    responded_at: datetime | None
+    response_breached: bool
+    resolution_breached: bool
+    breached: bool
+
+
+class _Request(msgspec.Struct):
+    id: UUID
+    organization_id: UUID
+    title: str
+    description: str
+    category: str
+    priority: str
+    status: str
+    property_id: UUID
+    property_name: str | None
+    unit_id: UUID | None
+    unit_name: str | None
+    requester_id: UUID | None
+    requester_name: str | None
+    tenant_id: UUID | None
+    assignee_id: UUID | None
+    assignee_name: str | None
+    sla: _Sla
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    comments: list[Any]
+    attachments: list[Any]
+
+
+class _PlatformMeta(msgspec.Struct):
+    timestamp: str
+    request_id: str
+    version: str = "1.0.0"
+
+
+class _PlatformItem(msgspec.Struct):
+    data: _Request
+    meta: _PlatformMeta
+    success: bool = True
+
+
+_request_in = msgspec.json.Decoder(_RequestIn)
+
+
+async def maintenance_create(pool: Any, query_string: str, raw: bytes) -> tuple[int, bytes]:
+    """(status, body) for ``POST /api/v1/operations/maintenance-requests`` by the user ``requester_id`` of
+    ``organization_id`` (no unit: the bench's body has none)."""
+    from uuid import uuid4
+
+    from pmsaas.domain.operations.model import BUILTIN_CATEGORIES, Priority, Ticket, normalize_category
+
+    query = dict(parse_qsl(query_string))
+    org, requester = UUID(query["organization_id"]), UUID(query["requester_id"])
+    try:
+        body = _request_in.decode(raw)
+        category = normalize_category(body.category)
+        priority = Priority(body.priority)
+    except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
+        return 422, _encoder.encode({"success": False, "error": str(exc)})
+    if body.unit_id is not None:
+        return 400, b'{"success":false,"error":"the limit handler takes no unit"}'
+    now = datetime.now(UTC)
+    ticket = Ticket(
+        organization_id=org, title=body.title.strip(), description=body.description.strip(), category=category,
+        priority=priority, property_id=body.property_id, unit_id=None, requester_id=requester, tenant_id=None,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    update = ticket.created_update(requester)
+    events = [ticket.event("ticket.created", now), ticket.event("maintenance.created", now)]
+    params = {
+        "org": org, "id": ticket.id, "title": ticket.title, "description": ticket.description,
+        "category": category, "builtin": category in BUILTIN_CATEGORIES, "priority": priority.value,
+        "priority_rank": priority.rank, "status": ticket.status.value, "property_id": ticket.property_id,
+        "requester": requester, "response_due_at": ticket.response_due_at,
+        "resolution_due_at": ticket.resolution_due_at, "now": now, "update_id": update.id,
+        "update_seq": update.seq, "event1_id": events[0].id, "payload1": _encoder.encode(events[0].data).decode(),
+        "event2_id": events[1].id, "payload2": _encoder.encode(events[1].data).decode(),
+    }  # fmt: skip
+    async with pool.connection() as conn:
+        found = await (await conn.execute(TICKET_CREATE_SQL, params)).fetchone()
+    if found is None:
+        return 422, b'{"success":false,"error":"unknown property or category"}'
+    sla = ticket.sla
+    response, resolution = sla.response_breached(now), sla.resolution_breached(now)
+    out = _Request(
+        ticket.id, org, ticket.title, ticket.description, category, priority.value, ticket.status.value,
+        ticket.property_id, found[0], None, None, requester, found[1] or None, None, None, None,
+        _Sla(sla.response_due_at, sla.resolution_due_at, sla.due_at(), sla.responded_at, response, resolution,
+             response or resolution),
+        None, None, ticket.version, now, now, [], [],
+    )  # fmt: skip
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return 201, _encoder.encode(_PlatformItem(out, _PlatformMeta(stamp, f"req_{uuid4().hex}")))

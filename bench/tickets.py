@@ -35,6 +35,7 @@ import http_endpoints as h
 N_TICKETS = 100_000
 N_PROPERTIES = 20
 POST_TITLE = "Bench POST leak"
+MAINTENANCE = "/api/v1/operations/maintenance-requests"
 
 
 @dataclass
@@ -43,6 +44,8 @@ class TicketSeed:
     api_key_id: UUID
     key: str
     property_id: UUID
+    user_id: UUID
+    token: str  # the owner's JWT (POST /api/v1/operations/maintenance-requests)
 
 
 async def seed(env: dict[str, str]) -> TicketSeed:
@@ -118,7 +121,8 @@ async def seed(env: dict[str, str]) -> TicketSeed:
             await conn.execute(properties.insert(), [property_row(p) for p in props])
             for chunk in range(0, N_TICKETS, 5000):
                 await conn.execute(tickets.insert(), rows[chunk : chunk + 5000])
-        return TicketSeed(org.id, key.id, f"pmk_{key.lookup}_{secret}", props[0].id)
+        token = container.tokens().issue(user, membership, container.clock().now()).token
+        return TicketSeed(org.id, key.id, f"pmk_{key.lookup}_{secret}", props[0].id, user.id, token)
     finally:
         await shutdown(container)
 
@@ -160,13 +164,23 @@ def make_targets(seed_: TicketSeed, tmp: Path) -> list[h.Target]:
             "POST",
             body=body,
         ),
+        h.Target("maintenance/endpoint", "maintenance", "endpoint", MAINTENANCE, "POST", auth=True, body=body),
+        h.Target(
+            "maintenance/limit",
+            "maintenance",
+            "limit",
+            f"/bench/limit/maintenance-requests?organization_id={seed_.organization_id}&requester_id={seed_.user_id}",
+            "POST",
+            body=body,
+        ),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
     for t in targets:
+        credential = seed_.token if t.key.startswith("maintenance/") else seed_.key
         lua = h.LUA_TEMPLATE.format(
             method=json.dumps(t.method),
             body=json.dumps(json.dumps(t.body)) if t.body else "nil",
-            auth=f'wrk.headers["Authorization"] = "Bearer {seed_.key}"' if t.auth else "",
+            auth=f'wrk.headers["Authorization"] = "Bearer {credential}"' if t.auth else "",
         )
         t.script = tmp / f"tickets_{t.key.replace('/', '_')}.lua"
         t.script.write_text(lua)
@@ -182,7 +196,8 @@ def bench_workers(
         targets = make_targets(seed_, tmp)
         bodies: dict[str, Any] = {}
         for t in targets:  # each answers as expected before any load
-            status, _, body = h.request(t.method, server.base + t.path, seed_.key if t.auth else None, t.body)
+            credential = seed_.token if t.key.startswith("maintenance/") else seed_.key
+            status, _, body = h.request(t.method, server.base + t.path, credential if t.auth else None, t.body)
             if status != (201 if t.method == "POST" else 200):
                 raise RuntimeError(f"{t.key}: HTTP {status} {body}")
             bodies[t.key] = body
@@ -204,12 +219,23 @@ def bench_workers(
         } or set(bodies["create/endpoint"]) != set(bodies["create/limit"]):
             raise RuntimeError(f"ticket create bodies differ: {real_post} vs {limit_post}")
         h.log("create: the limit handler's body is the endpoint's but for the new id and timestamps")
+        per_request = ("id", "created_at", "updated_at", "sla")  # a new request's own values (SLA: from now)
+        real_m, limit_m = bodies["maintenance/endpoint"], bodies["maintenance/limit"]
+        kept_real = {k: v for k, v in real_m["data"].items() if k not in per_request}
+        kept_limit = {k: v for k, v in limit_m["data"].items() if k not in per_request}
+        same_sla_shape = set(real_m["data"]["sla"]) == set(limit_m["data"]["sla"])
+        if kept_real != kept_limit or not same_sla_shape or set(real_m["meta"]) != set(limit_m["meta"]):
+            raise RuntimeError(f"maintenance request create bodies differ: {real_m} vs {limit_m}")
+        h.log("maintenance: the limit handler's body is the endpoint's but for the new id, timestamps and SLA times")
         reset_posted_rows(db_url)
         by_key = {t.key: t for t in targets}
-        order = ["list/endpoint", "list/limit", "create/endpoint", "create/limit", "bare"]
+        order = [
+            "list/endpoint", "list/limit", "create/endpoint", "create/limit",
+            "maintenance/endpoint", "maintenance/limit", "bare",
+        ]  # fmt: skip
         for key in order:
             h.run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
-            if key.startswith("create/"):
+            if key.startswith(("create/", "maintenance/")):
                 reset_posted_rows(db_url)
         trials: dict[str, list[dict[str, Any]]] = {k: [] for k in order}
         for rnd in range(1, args.rounds + 1):
@@ -219,7 +245,7 @@ def bench_workers(
                 h.log(
                     f"round {rnd} {key:<16} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms"
                 )
-                if key.startswith("create/"):
+                if key.startswith(("create/", "maintenance/")):
                     reset_posted_rows(db_url)
     except BaseException:
         server.stop()
@@ -229,8 +255,9 @@ def bench_workers(
     server.stop()
     summary = h.summarize(trials)
     bare = summary["bare"]["rps_median"]
-    rat = {f"{op}: endpoint/bare": summary[f"{op}/endpoint"]["rps_median"] / bare for op in ("list", "create")}
-    for op in ("list", "create"):
+    ops = ("list", "create", "maintenance")
+    rat = {f"{op}: endpoint/bare": summary[f"{op}/endpoint"]["rps_median"] / bare for op in ops}
+    for op in ops:
         rat[f"{op}: endpoint/limit"] = summary[f"{op}/endpoint"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
@@ -265,6 +292,7 @@ def main() -> None:
         "PMSAAS_VAR_DIR": str(tmp / "var"),
         "PMSAAS_JWT_PRIVATE_KEY": h.generate_private_key(),
         "PMSAAS_DATA_KEY": "bench-data-key-not-secret",
+        "PMSAAS_ACCESS_TOKEN_TTL_SECONDS": "86400",  # the owner's JWT outlives the default 15 minutes
         "PMSAAS_RATE_LIMIT_STANDARD": "1000000000",  # the limiter runs but never refuses
     }
     if not args.no_redis:
@@ -294,8 +322,9 @@ def main() -> None:
             import redis
 
             client = redis.Redis.from_url(h.REDIS_URL)
-            for k in client.scan_iter(match=f"pmsaas:rl:api:key:{seed_.api_key_id}*", count=100):
-                client.delete(k)
+            for pattern in (f"pmsaas:rl:api:key:{seed_.api_key_id}*", f"pmsaas:rl:api:user:{seed_.user_id}:*"):
+                for k in client.scan_iter(match=pattern, count=100):
+                    client.delete(k)
             client.close()
         shutil.rmtree(tmp, ignore_errors=True)
         h.log(f"dropped {db_name}")

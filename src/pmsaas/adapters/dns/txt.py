@@ -1,10 +1,9 @@
-"""TXT records through dnspython's asyncio resolver (the system's name servers, /etc/resolv.conf)."""
+"""TXT records through dnspython's asyncio resolver (the system's name servers, /etc/resolv.conf).
+
+dnspython (~60 modules, a few MiB per process) is imported on the first look-up, not with the container:
+domain verification is rare, and every web worker would carry it otherwise."""
 
 from __future__ import annotations
-
-import dns.asyncresolver
-import dns.exception
-import dns.resolver
 
 from pmsaas.domain.organizations.ports import TxtResolver
 from pmsaas.domain.shared.errors import DependencyUnavailable
@@ -15,6 +14,10 @@ class DnsPythonTxtResolver(TxtResolver):
         self._lifetime = lifetime_seconds
 
     async def txt_records(self, name: str) -> list[str]:
+        import dns.asyncresolver
+        import dns.exception
+        import dns.resolver
+
         try:
             answer = await dns.asyncresolver.resolve(name, "TXT", lifetime=self._lifetime, search=False)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

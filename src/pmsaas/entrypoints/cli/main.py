@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -53,11 +54,8 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
     settings = _settings()
     _refuse_unsafe_production(settings)
     _refuse_busy_port(host, port)
-    if settings.is_production:
-        from pmsaas.entrypoints.cli.seed import has_demo_users
-
-        if asyncio.run(has_demo_users(settings)):
-            raise click.ClickException("PMSAAS_ENV=production refuses to start while demo users exist")
+    if settings.is_production and _demo_users_exist():
+        raise click.ClickException("PMSAAS_ENV=production refuses to start while demo users exist")
     if workers > 1 and not settings.redis_url:
         click.echo(
             "warning: several workers without PMSAAS_REDIS_URL keep separate rate limits and revocations", err=True
@@ -88,6 +86,23 @@ def serve(host: str, port: int, workers: int, server: str) -> None:
             # Open SSE streams never end by themselves: without a limit, a shutdown would wait on them.
             timeout_graceful_shutdown=10,
         )
+
+
+def _demo_users_exist() -> bool:
+    """Asked in a child process: the check builds the container (the whole application), which this
+    process must never import. It stays alive as granian's supervisor, and granian forks the workers from
+    it: every module imported here would stay resident in the supervisor for the server's lifetime. The
+    workers import the application themselves (the ``module:app`` target)."""
+    check = (
+        "import asyncio, sys\n"
+        "from pmsaas.entrypoints.cli.seed import has_demo_users\n"
+        "from pmsaas.settings import load_settings\n"
+        "sys.exit(3 if asyncio.run(has_demo_users(load_settings())) else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", check], check=False)  # noqa: S603 (our own fixed code)
+    if result.returncode not in (0, 3):
+        raise click.ClickException("could not check the database for demo users (see the error above)")
+    return result.returncode == 3
 
 
 def _prepare_metrics_dir(var_path: Path, workers: int) -> None:

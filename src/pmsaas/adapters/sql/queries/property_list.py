@@ -1,4 +1,5 @@
-"""The property list (``PropertyListQuery``): one statement for the page, its owners and its total.
+"""The property list (``PropertyListQuery``): one statement for the page, its owners and its total (from the
+list counters, ``list_totals.py``, when the request filters by status and type only).
 
 Both adapters send the same statement (SQLAlchemy Core, built once per *shape* of request: which filters
 are present and the sort; the values are bound parameters). They differ in how it is sent:
@@ -21,6 +22,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.list_totals import PROPERTIES
 from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.repositories.properties.properties import READ_COLUMNS, owner_ids_column, property_of
 from pmsaas.adapters.sql.tables.properties import properties as t
@@ -68,6 +70,14 @@ def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) ->
         where.append(t.c.created_at <= sa.bindparam("before"))
     condition = sa.and_(*where)
     count = sa.select(sa.func.count()).select_from(t).where(condition)
+    counted = PROPERTIES.total(
+        sa.bindparam("org", type_=t.c.organization_id.type),
+        others=bool(filters.search or filters.owner_id or filters.created_after or filters.created_before),
+        status=sa.bindparam("status", type_=t.c.status.type) if filters.status is not None else None,
+        type=sa.bindparam("type", type_=t.c.type.type) if filters.type is not None else None,
+    )
+    if counted is not None:  # the counters answer: no count of the organization's rows
+        count = sa.select(counted)
     order = SORTABLE[page.sort_by]
     keyset = []
     if page.after is not None:
@@ -81,7 +91,9 @@ def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) ->
     ordering = (order.desc(), t.c.id.desc()) if page.descending else (order.asc(), t.c.id.asc())
     query = (
         sa.select(
-            *READ_COLUMNS, owner_ids_column(dialect), count.correlate(None).scalar_subquery().label("_page_total")
+            *READ_COLUMNS,
+            owner_ids_column(dialect),
+            (count.correlate(None).scalar_subquery() if counted is None else counted).label("_page_total"),
         )
         .where(condition, *keyset)
         .order_by(*ordering)

@@ -66,13 +66,15 @@ async def page_of(
     *,
     columns: Sequence[sa.ColumnElement[Any]] | None = None,
     id_column: sa.ColumnElement[Any] | None = None,
+    counted: sa.ScalarSelect[int] | None = None,
 ) -> Page[T]:
     """The page and its total in one statement (the count is an uncorrelated scalar subquery the database
     evaluates once); a second count query only when the page is empty. The sort always ends on the id so
     pages are stable. One row more than the page is read, to know whether a keyset cursor continues.
-    Rows reach ``to_entity`` with extra columns: ``_page_total``, ``_keyset_value``, ``_keyset_id``."""
+    Rows reach ``to_entity`` with extra columns: ``_page_total``, ``_keyset_value``, ``_keyset_id``.
+    ``counted``: the total from the list's counters (``queries/list_totals.py``) instead of a count."""
     condition = sa.and_(*where)
-    count = sa.select(sa.func.count()).select_from(table).where(condition)
+    count = sa.select(sa.func.count()).select_from(table).where(condition) if counted is None else sa.select(counted)
     order_column = sortable[page.sort_by]
     id_column = table.c.id if id_column is None else id_column
     ordering = (order_column.desc(), id_column.desc()) if page.descending else (order_column.asc(), id_column.asc())
@@ -80,7 +82,7 @@ async def page_of(
     query = (
         sa.select(
             *selected,
-            count.correlate(None).scalar_subquery().label("_page_total"),
+            (count.correlate(None).scalar_subquery() if counted is None else counted).label("_page_total"),
             order_column.label("_keyset_value"),
             id_column.label("_keyset_id"),
         )

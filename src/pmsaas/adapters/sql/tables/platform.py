@@ -41,3 +41,21 @@ job_runs = sa.Table(
     sa.UniqueConstraint("job", "organization_id", "period"),
     sa.Index("ix_platform_job_runs_organization_started", "organization_id", "started_at"),
 )
+
+# Exact totals of the hot lists without counting their rows (adapters/sql/queries/list_totals.py): one
+# row per organization, list, value of the list's counted filters (status, and type or priority) and
+# slot, kept by triggers (migration 0044) in the transaction that inserts, deletes, soft-deletes or
+# re-statuses a row. A list's total is the sum of its rows; the slot (0..7 on
+# PostgreSQL: the writing transaction id modulo 8) spreads concurrent writers of one organization over eight
+# rows instead of one.
+list_counts = sa.Table(
+    "platform_list_counts",
+    metadata,
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("list", sa.String(40), nullable=False),
+    sa.Column("value1", sa.String(40), nullable=False),
+    sa.Column("value2", sa.String(40), nullable=False),
+    sa.Column("slot", sa.SmallInteger(), nullable=False),
+    sa.Column("row_count", sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint("organization_id", "list", "value1", "value2", "slot"),
+)

@@ -13,6 +13,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.list_totals import INVOICES
 from pmsaas.adapters.sql.repositories.common import page_of
 from pmsaas.adapters.sql.repositories.financial.common import insert_ignore, lock_for_update
 from pmsaas.adapters.sql.tables import financial as F
@@ -245,7 +246,10 @@ class SqlInvoiceRepository(InvoiceRepository):
             where.append(I.c.lease_id == filters.lease_id)
         if filters.tenant_ids is not None:
             where.append(I.c.tenant_id.in_(list(filters.tenant_ids)))
-        result = await page_of(self._conn, I, where, INVOICE_SORTABLE, page, lambda r: r)
+        # Counted: by status alone (overdue depends on the day and on payments: counted rows).
+        others = filters.status == "overdue" or filters.lease_id is not None or filters.tenant_ids is not None
+        counted = INVOICES.total(organization_id, others=others, status=filters.status or None)
+        result = await page_of(self._conn, I, where, INVOICE_SORTABLE, page, lambda r: r, counted=counted)
         return dataclasses.replace(result, items=await self._with_lines(result.items))
 
     async def issued_between(self, organization_id: UUID, start: date, end: date) -> builtins.list[Invoice]:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from pmsaas.adapters.sql.queries.list_totals import TICKETS
 from pmsaas.adapters.sql.repositories.common import SoftDeletedRows, apply_created_range, page_of
 from pmsaas.adapters.sql.tables.operations import ticket_attachments, ticket_comments, ticket_updates, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus, TicketUpdate, UpdateKind
@@ -126,7 +127,24 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
             if value is not None:
                 where.append(column == value)
         where += apply_created_range(t.c.created_at, filters.created_after, filters.created_before)
-        return await page_of(self._conn, t, where, TICKET_SORT, page, to_ticket)
+        counted = TICKETS.total(
+            organization_id,
+            others=any(
+                value is not None
+                for value in (
+                    filters.category,
+                    filters.assignee_id,
+                    filters.property_id,
+                    filters.unit_id,
+                    filters.tenant_id,
+                    filters.created_after,
+                    filters.created_before,
+                )
+            ),
+            status=filters.status,
+            priority=filters.priority,
+        )
+        return await page_of(self._conn, t, where, TICKET_SORT, page, to_ticket, counted=counted)
 
     async def add_update(self, update: TicketUpdate) -> None:
         await self._conn.execute(

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.list_totals import LEASES
 from pmsaas.adapters.sql.repositories.common import apply_created_range, page_of
 from pmsaas.adapters.sql.repositories.properties._shared import in_chunks, tenant_leases
 from pmsaas.adapters.sql.tables.properties import lease_co_tenants, leases, property_owners
@@ -195,7 +196,9 @@ class SqlLeaseRepository(LeaseRepository):
             owned = sa.select(property_owners.c.property_id).where(property_owners.c.user_id == filters.owner_id)
             where.append(leases.c.property_id.in_(owned))
         where += apply_created_range(leases.c.created_at, filters.created_after, filters.created_before)
-        result = await page_of(self._conn, leases, where, LEASE_SORTABLE, page, lambda r: r)
+        result = await page_of(
+            self._conn, leases, where, LEASE_SORTABLE, page, lambda r: r, counted=_counted(organization_id, filters)
+        )
         return replace(result, items=await self._load(result.items))
 
     async def occupying(self, organization_id: UUID, unit_id: UUID) -> builtins.list[Lease]:
@@ -282,3 +285,18 @@ class SqlLeaseRepository(LeaseRepository):
             leases.c.organization_id == organization_id, leases.c.unit_id == unit_id
         )
         return bool((await self._conn.execute(query)).scalar_one())
+
+
+def _counted(organization_id: UUID, filters: LeaseFilter) -> sa.ScalarSelect[int] | None:
+    """The total from the lease counters when the list filters by status alone (or by nothing)."""
+    others = bool(
+        (filters.status and filters.statuses is not None)
+        or filters.property_id
+        or filters.unit_id
+        or filters.tenant_id
+        or filters.ending_before
+        or filters.owner_id
+        or filters.created_after
+        or filters.created_before
+    )
+    return LEASES.total(organization_id, others=others, status=filters.status or filters.statuses)
