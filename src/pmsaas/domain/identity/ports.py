@@ -16,6 +16,7 @@ from pmsaas.domain.identity.model import (
 )
 from pmsaas.domain.shared.audit import AuditEvent, AuditingUnitOfWork
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ class IdentityUnitOfWork(AuditingUnitOfWork):
     custom_roles: CustomRoleRepository
     mfa_factors: MfaFactorRepository
     audit_events: AuditEventQuery
+    plan_allowance: PlanAllowance  # seats
 
 
 class PasswordHasher(ABC):
