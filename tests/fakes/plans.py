@@ -46,6 +46,14 @@ class FakeSubscriptionRepository(SubscriptionRepository):
         ]
         return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.current_period_end)[:limit]]
 
+    async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
+        found = [
+            s
+            for s in self._db.subscriptions.values()
+            if s.current_period_end <= now and s.scheduled_plan is None and s.plan is not Plan.STANDARD
+        ]
+        return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.current_period_end)[:limit]]
+
 
 class FakeSubscriptionInvoiceRepository(SubscriptionInvoiceRepository):
     _SORT = {"issued_at": lambda i: i.issued_at, "number": lambda i: i.number}

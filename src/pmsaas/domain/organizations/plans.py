@@ -164,6 +164,7 @@ class Subscription:
     updated_at: datetime
     scheduled_plan: Plan | None = None
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
+    card_reference: str | None = None  # the gateway's reference to the paying card (never its number)
     version: int = 0  # 0: never stored (every organization starts on standard without a row)
 
     @classmethod
