@@ -133,7 +133,7 @@ async def seed(env: dict[str, str]) -> Seed:
     from pmsaas.adapters.sql.tables.properties import properties
     from pmsaas.container import build_container, shutdown
     from pmsaas.domain.identity.model import Membership, User
-    from pmsaas.domain.organizations.model import OrganizationSettings
+    from pmsaas.domain.organizations.model import OrganizationSettings, Plan
     from pmsaas.domain.organizations.services import new_organization
     from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
     from pmsaas.domain.shared.address import Address
@@ -143,6 +143,7 @@ async def seed(env: dict[str, str]) -> Seed:
     try:
         now = container.clock().now()
         org = new_organization("Bench Property Management", now, OrganizationSettings.for_country("CA"))
+        org.plan = Plan.ENTERPRISE  # 10,000 properties and the POST trials: past any smaller plan's limit
         user = User(
             email="bench-owner@example.com",
             name="Bench Owner",

@@ -60,3 +60,16 @@ def pinned_instant(when: str | date | datetime) -> datetime:
     if isinstance(when, datetime):
         return when
     return datetime.combine(when, dt_time(12, 0), tzinfo=UTC)
+
+
+async def put_on_plan(api: Any, org_id: str, plan: str) -> None:
+    """Move an organization to ``plan`` in its row (what the plan limits read), for tests that need more
+    seats, properties or storage than standard allows without going through billing."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from pmsaas.adapters.sql.tables.organizations import organizations
+
+    async with api.container.engine().begin() as conn:
+        await conn.execute(sa.update(organizations).where(organizations.c.id == uuid.UUID(org_id)).values(plan=plan))

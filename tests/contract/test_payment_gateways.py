@@ -198,3 +198,28 @@ def test_stripe_acknowledges_event_types_that_settle_nothing():
     stripe = StripePaymentGateway("sk", webhook_secret=SECRET, clock=FixedClock(NOW))
     body = json.dumps({"id": "evt_7", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}).encode()
     assert stripe.parse_callback(_signed(STRIPE_HEADER, body), body) == GatewayEvent("evt_7", None)
+
+
+@pytest.mark.parametrize(
+    ("card", "status", "reason"),
+    [("4242 4242 4242 4242", "succeeded", None), ("4000000000009995", "failed", "insufficient_funds")],
+)
+async def test_the_sandbox_charges_a_kept_card_as_it_charged_the_number(card, status, reason):
+    """A renewal's charge: the reference names the test card's behaviour, never its digits, and the same
+    key answers the same way (one charge per period)."""
+    sandbox = SandboxPaymentGateway()
+    reference = await sandbox.keep_card(card_number=card, idempotency_key="upgrade-1")
+    assert reference is not None and card.replace(" ", "") not in reference
+    first = await sandbox.charge_kept(amount=INR, card_reference=reference, idempotency_key="renew-1")
+    assert (first.status, first.failure_reason) == (status, reason)
+    again = await SandboxPaymentGateway().charge_kept(amount=INR, card_reference=reference, idempotency_key="renew-1")
+    assert again == first  # another process: the same outcome and payment id for the same key
+    bogus = await sandbox.charge_kept(amount=INR, card_reference="pm_elsewhere", idempotency_key="renew-2")
+    assert bogus.status == "failed" and bogus.failure_reason == "unknown_card_reference"
+
+
+async def test_a_gateway_that_keeps_no_cards_says_so():
+    stripe, _ = stripe_over_recordings()
+    assert await stripe.keep_card(card_number="4242424242424242", idempotency_key="k") is None
+    outcome = await stripe.charge_kept(amount=INR, card_reference="x", idempotency_key="k")
+    assert outcome.status == "failed"

@@ -10,6 +10,7 @@ import pytest
 
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
+from pmsaas.domain.identity.model import Invitation
 from pmsaas.domain.organizations.email_domains import DomainStatus, OrganizationDomain
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import InvoiceStatus, Subscription, SubscriptionInvoice
@@ -17,6 +18,7 @@ from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import PageRequest
+from pmsaas.domain.shared.plan_limits import PlanLimitReached, Quota
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -136,3 +138,52 @@ async def test_a_domain_is_held_verified_by_one_organization(make_uow):
     async with make_uow() as uow:
         assert not await uow.verified_email_domains.is_verified(name)
         assert (await uow.domains.list(org.id, PageRequest(sort_by="created_at"))).total == 0
+
+
+async def test_the_plan_allowance_counts_what_the_plan_limits(make_uow):
+    """Seats (members with a working role, plus pending invitations with one), properties; over the
+    organization's plan: PlanLimitReached, the same on every adapter."""
+    org = await _org(make_uow)  # standard: 5 seats, 10 properties
+    async with make_uow() as uow:
+        for n in range(5):
+            person = b.user()
+            await uow.users.add(person)
+            await uow.memberships.add(b.membership(org.id, person.id, "Tenant" if n == 0 else "PropertyManager"))
+        invitee = b.user()
+        await uow.users.add(invitee)
+        await uow.invitations.add(
+            Invitation(
+                org.id, invitee.id, frozenset({"Accountant"}), new_id().hex * 2, created_at=b.T0, expires_at=b.at(60)
+            )
+        )
+        for n in range(10):
+            await uow.properties.add(b.prop(org.id, name=f"Block {n}"))
+        await uow.commit()
+    async with make_uow() as uow:
+        with pytest.raises(PlanLimitReached):  # four managers and the pending invitation: five
+            await uow.plan_allowance.admit(org.id, Quota.SEATS, adding=1, now=b.T0)
+        # The invitation has expired by then: four seats taken, one more fits.
+        await uow.plan_allowance.admit(org.id, Quota.SEATS, adding=1, now=b.at(120))
+        with pytest.raises(PlanLimitReached, match="allows 10 properties"):
+            await uow.plan_allowance.admit(org.id, Quota.PROPERTIES, adding=1, now=b.T0)
+        await uow.plan_allowance.admit(org.id, Quota.STORAGE, adding=10 * 1000**3, now=b.T0)
+        with pytest.raises(PlanLimitReached):
+            await uow.plan_allowance.admit(org.id, Quota.STORAGE, adding=10 * 1000**3 + 1, now=b.T0)
+
+
+async def test_renewals_due_are_paid_plans_past_their_period_with_nothing_scheduled(make_uow):
+    paid, leaving, free = await _org(make_uow), await _org(make_uow), await _org(make_uow)
+    async with make_uow() as uow:
+        await uow.subscriptions.save(Subscription.starting(paid.id, Plan.PREMIUM, b.T0), 0)
+        scheduled = Subscription.starting(leaving.id, Plan.ENTERPRISE, b.T0)
+        scheduled.scheduled_plan = Plan.PREMIUM
+        await uow.subscriptions.save(scheduled, 0)
+        await uow.subscriptions.save(Subscription.starting(free.id, Plan.STANDARD, b.T0), 0)
+        kept = Subscription.starting(paid.id, Plan.PREMIUM, b.T0)
+        await uow.commit()
+    end = kept.current_period_end
+    async with make_uow() as uow:
+        due = {s.organization_id for s in await uow.subscriptions.renewals_due(end, 1000)}
+        assert paid.id in due and leaving.id not in due and free.id not in due
+        early = await uow.subscriptions.renewals_due(end - timedelta(seconds=1), 1000)
+        assert paid.id not in {s.organization_id for s in early}

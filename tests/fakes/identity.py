@@ -13,6 +13,7 @@ from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
 from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User
 from pmsaas.domain.identity.ports import (
     ALL_ORGANIZATIONS,
+    OAUTH_CLIENT,
     AccessVersions,
     InvitationRepository,
     MembershipRepository,
@@ -121,6 +122,9 @@ class FakeTokenRepository(TokenRepository):
     async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
         key = (user_id, organization_id)
         self._db.access_versions[key] = self._db.access_versions.get(key, 0) + 1
+
+    def end_client_access(self, client_id: UUID) -> None:
+        self._db.access_versions[(client_id, OAUTH_CLIENT)] = 1
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         self._db.refresh_tokens[token_hash] = replace(record, used_at=None, revoked_at=None)

@@ -10,7 +10,8 @@ from uuid import UUID
 from fakes.store import FakeDatabase, page_of
 from pmsaas.domain.identity.email_domains import VerifiedEmailDomains
 from pmsaas.domain.organizations.email_domains import DomainStatus, OrganizationDomain
-from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice
+from pmsaas.domain.organizations.model import Plan
+from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice, check_room
 from pmsaas.domain.organizations.ports import (
     DomainRepository,
     PlanUsage,
@@ -19,6 +20,7 @@ from pmsaas.domain.organizations.ports import (
 )
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance, Quota, takes_a_seat
 
 
 class FakeSubscriptionRepository(SubscriptionRepository):
@@ -41,6 +43,14 @@ class FakeSubscriptionRepository(SubscriptionRepository):
     async def due(self, now: datetime, limit: int) -> list[Subscription]:
         found = [
             s for s in self._db.subscriptions.values() if s.current_period_end <= now and s.scheduled_plan is not None
+        ]
+        return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.current_period_end)[:limit]]
+
+    async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
+        found = [
+            s
+            for s in self._db.subscriptions.values()
+            if s.current_period_end <= now and s.scheduled_plan is None and s.plan is not Plan.STANDARD
         ]
         return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.current_period_end)[:limit]]
 
@@ -120,3 +130,34 @@ class FakeVerifiedEmailDomains(VerifiedEmailDomains):
             d.domain == domain and d.status == DomainStatus.VERIFIED and org not in self._db.organizations_deleted
             for org, d in self._db.organization_domains.everywhere()
         )
+
+
+class FakePlanAllowance(PlanAllowance):
+    """The SQL adapter's counting over the fake database (an organization the fake does not hold is on
+    standard, as every organization starts); one fake transaction at a time, so no lock."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def admit(self, organization_id: UUID, quota: Quota, *, adding: int, now: datetime) -> None:
+        org = self._db.organizations.get(organization_id)
+        check_room(
+            org.plan if org is not None else Plan.STANDARD, quota, self._in_use(organization_id, quota, now), adding
+        )
+
+    def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
+        if quota is Quota.PROPERTIES:
+            return len(self._db.properties.of(organization_id))
+        if quota is Quota.STORAGE:
+            files = [*self._db.ticket_attachments, *self._db.marketplace_images]
+            return sum(f.size for f in files if f.organization_id == organization_id)
+        taken = {u for (org, u), m in self._db.memberships.items() if org == organization_id and takes_a_seat(m.roles)}
+        pending = {
+            i.user_id
+            for i in self._db.invitations.values()
+            if i.organization_id == organization_id
+            and i.accepted_at is None
+            and i.expires_at > now
+            and takes_a_seat(i.roles)
+        }
+        return len(taken | pending)

@@ -57,6 +57,7 @@ from fakes.organizations import FakeMembershipDirectory, FakeOrganizationReposit
 from fakes.payments import FakePaymentRepository
 from fakes.plans import (
     FakeDomainRepository,
+    FakePlanAllowance,
     FakePlanUsage,
     FakeSubscriptionInvoiceRepository,
     FakeSubscriptionRepository,
@@ -172,6 +173,7 @@ class FakeUnitOfWork(
         self.subscriptions = FakeSubscriptionRepository(db_)
         self.subscription_invoices = FakeSubscriptionInvoiceRepository(db_)
         self.plan_usage = FakePlanUsage(db_)
+        self.plan_allowance = FakePlanAllowance(db_)
         self.domains = FakeDomainRepository(db_)
         self.verified_email_domains = FakeVerifiedEmailDomains(db_)
         self.community_events = FakeEventRepository(db_)

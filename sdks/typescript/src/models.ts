@@ -748,6 +748,7 @@ export interface OAuthClientIn {
   redirectUris: Array<string>;
   scopes: Array<string>;
   grantTypes?: Array<string>;
+  tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
 }
 
 export interface OAuthClientOut {
@@ -757,6 +758,8 @@ export interface OAuthClientOut {
   redirectUris: Array<string>;
   scopes: Array<string>;
   grantTypes: Array<string>;
+  tokenEndpointAuthMethod: string;
+  clientType: "confidential" | "public";
   createdAt: string;
   revoked: boolean;
   revokedAt: string | null;
@@ -1089,10 +1092,12 @@ export interface RegisteredOAuthClientOut {
   redirectUris: Array<string>;
   scopes: Array<string>;
   grantTypes: Array<string>;
+  tokenEndpointAuthMethod: string;
+  clientType: "confidential" | "public";
   createdAt: string;
   revoked: boolean;
   revokedAt: string | null;
-  clientSecret: string;
+  clientSecret: string | null;
 }
 
 export interface RegistrationOut {

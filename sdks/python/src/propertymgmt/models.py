@@ -751,6 +751,7 @@ class OAuthClientIn(TypedDict, total=False):
     redirect_uris: Required[list[str]]
     scopes: Required[list[str]]
     grant_types: NotRequired[list[str]]
+    token_endpoint_auth_method: NotRequired[Literal["client_secret_basic", "client_secret_post", "none"]]
 
 class OAuthClientOut(TypedDict, total=False):
     """OAuthClientOut"""
@@ -760,6 +761,8 @@ class OAuthClientOut(TypedDict, total=False):
     redirect_uris: Required[list[str]]
     scopes: Required[list[str]]
     grant_types: Required[list[str]]
+    token_endpoint_auth_method: Required[str]
+    client_type: Required[Literal["confidential", "public"]]
     created_at: Required[str]
     revoked: Required[bool]
     revoked_at: Required[str | None]
@@ -1092,10 +1095,12 @@ class RegisteredOAuthClientOut(TypedDict, total=False):
     redirect_uris: Required[list[str]]
     scopes: Required[list[str]]
     grant_types: Required[list[str]]
+    token_endpoint_auth_method: Required[str]
+    client_type: Required[Literal["confidential", "public"]]
     created_at: Required[str]
     revoked: Required[bool]
     revoked_at: Required[str | None]
-    client_secret: Required[str]
+    client_secret: Required[str | None]
 
 class RegistrationOut(TypedDict, total=False):
     """RegistrationOut"""

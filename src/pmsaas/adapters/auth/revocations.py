@@ -13,7 +13,7 @@ from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pmsaas.domain.identity.ports import ALL_ORGANIZATIONS, AccessCutoffs, AccessEnded
+from pmsaas.domain.identity.ports import ALL_ORGANIZATIONS, OAUTH_CLIENT, AccessCutoffs, AccessEnded
 from pmsaas.domain.shared.clock import Clock, SystemClock
 from pmsaas.domain.shared.ports import RateDecision, RateLimiter
 
@@ -24,16 +24,23 @@ TokenVersions = Sequence[tuple[str, int]]
 def version_scope(ended: AccessEnded) -> str:
     if ended.organization_id == ALL_ORGANIZATIONS:
         return str(ended.user_id)
+    if ended.organization_id == OAUTH_CLIENT:
+        return f"client:{ended.user_id}"
     return f"{ended.user_id}:{ended.organization_id}"
 
 
 def token_versions(claims: dict[str, Any], *, with_membership: bool = True) -> list[tuple[str, int]]:
-    """The versions an access token names (claims ``uv``/``mv``; a token without them is at version 0)."""
+    """The versions an access token names (claims ``uv``/``mv``; a token without them is at version 0).
+    An OAuth token (claim ``client_id``) also answers to its client's scope, at version 0: a client's
+    version is raised once, when it is revoked, and a revoked client gets no new token."""
     user = str(claims.get("sub", "")).lower()
     versions = [(user, _int(claims.get("uv")))]
     org = claims.get("org_id")
     if org and with_membership:
         versions.append((f"{user}:{str(org).lower()}", _int(claims.get("mv"))))
+    client = claims.get("client_id")
+    if isinstance(client, str) and client:
+        versions.append((f"client:{client.lower()}", 0))
     return versions
 
 

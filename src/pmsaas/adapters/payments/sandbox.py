@@ -89,6 +89,26 @@ class SandboxPaymentGateway(PaymentGateway):
         self._by_key[idempotency_key] = outcome
         return outcome
 
+    async def keep_card(self, *, card_number: str, idempotency_key: str) -> str | None:
+        """Like a real test mode's named payment methods (Stripe's ``pm_card_visa``): the reference
+        names the test card's behaviour, not its number, so any process charges it the same way."""
+        digits = "".join(ch for ch in card_number if ch.isdigit())
+        status, reason = CARDS.get(digits, ("failed", "unknown_test_card"))
+        tail = uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox-card:{idempotency_key}").hex[:12]
+        return f"sbx_card_{status}_{reason or 'ok'}_{tail}"
+
+    async def charge_kept(self, *, amount: Money, card_reference: str, idempotency_key: str) -> GatewayOutcome:
+        if idempotency_key in self._by_key:
+            return self._by_key[idempotency_key]
+        parts = card_reference.split("_")
+        known = len(parts) >= 5 and parts[:2] == ["sbx", "card"] and parts[2] in ("succeeded", "failed", "pending")
+        status: OutcomeStatus = parts[2] if known else "failed"  # type: ignore[assignment]
+        reason = None if status == "succeeded" else ("_".join(parts[3:-1]) if known else "unknown_card_reference")
+        gateway_id = "sbx_" + uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox:{idempotency_key}").hex
+        outcome = GatewayOutcome(status, gateway_id, None if reason == "ok" else reason)
+        self._by_key[idempotency_key] = outcome
+        return outcome
+
     async def collect(self, request: CollectionRequest) -> GatewayOutcome:
         if request.idempotency_key in self._by_key:
             return self._by_key[request.idempotency_key]

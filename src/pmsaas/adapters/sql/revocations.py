@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pmsaas.adapters.sql.tables.identity import access_versions as v
 from pmsaas.adapters.sql.tables.identity import revoked_access_tokens as t
-from pmsaas.domain.identity.ports import AccessEnded
+from pmsaas.adapters.sql.tables.oauth import oauth_clients as c
+from pmsaas.domain.identity.ports import OAUTH_CLIENT, AccessEnded
 
 
 async def live_revocations(
@@ -25,5 +26,12 @@ async def live_revocations(
         versions = [
             (AccessEnded(row.user_id, row.organization_id, row.version), int((row.changed_at + token_ttl).timestamp()))
             for row in rows
+        ]
+        # A client revoked within one token lifetime: its tokens still end (its version is 1 from then).
+        rows = await conn.execute(
+            sa.select(c.c.id, c.c.revoked_at).where(c.c.revoked_at.is_not(None), c.c.revoked_at > now - token_ttl)
+        )
+        versions += [
+            (AccessEnded(row.id, OAUTH_CLIENT, 1), int((row.revoked_at + token_ttl).timestamp())) for row in rows
         ]
     return tokens, versions

@@ -144,6 +144,7 @@ _REPOSITORIES = (
     "subscriptions",
     "subscription_invoices",
     "plan_usage",
+    "plan_allowance",
     "domains",
     "verified_email_domains",
     "audit_log",

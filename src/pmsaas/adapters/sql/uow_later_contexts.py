@@ -20,6 +20,7 @@ from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVer
 from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
 from pmsaas.adapters.sql.repositories.financial.reports import SqlReportQueries
 from pmsaas.adapters.sql.repositories.notifications.notice_deliveries import SqlNoticeDeliveryRepository
+from pmsaas.adapters.sql.repositories.plan_allowance import SqlPlanAllowance
 from pmsaas.adapters.sql.repositories.plans import (
     SqlPlanUsage,
     SqlSubscriptionInvoiceRepository,
@@ -43,6 +44,10 @@ class LaterContextRepositories:
     @cached_property
     def plan_usage(self) -> SqlPlanUsage:  # one per connection
         return SqlPlanUsage(self.connection)
+
+    @cached_property
+    def plan_allowance(self) -> SqlPlanAllowance:  # one per connection
+        return SqlPlanAllowance(self.connection)
 
     @cached_property
     def domains(self) -> SqlDomainRepository:  # one per connection

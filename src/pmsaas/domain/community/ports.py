@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pmsaas.domain.community.model import CommunityEvent, ListingImage, MarketplaceListing, Registration
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance
 from pmsaas.domain.shared.ports import UnitOfWork
 
 
@@ -113,3 +114,4 @@ class CommunityUnitOfWork(UnitOfWork):
     event_registrations: RegistrationRepository
     marketplace_listings: ListingRepository
     residents: Residents
+    plan_allowance: PlanAllowance  # storage

@@ -527,6 +527,16 @@ class PaymentGateway(ABC):
         Raises ``DependencyUnavailable`` when the gateway cannot be reached, ``Conflict`` when it
         refuses (the refund is then not recorded)."""
 
+    async def keep_card(self, *, card_number: str, idempotency_key: str) -> str | None:
+        """A reference to charge this card again without it (a subscription's renewals), from the
+        gateway's vault; None when this gateway keeps no cards for us (renewals are then invoiced open).
+        Only the reference is stored, never the number."""
+        return None
+
+    async def charge_kept(self, *, amount: Money, card_reference: str, idempotency_key: str) -> GatewayOutcome:
+        """Charge a kept card once per idempotency key, the customer absent (a renewal)."""
+        return GatewayOutcome("failed", "", f"the {self.name} gateway keeps no cards")
+
     async def collect(self, request: CollectionRequest) -> GatewayOutcome:
         """Start an online collection (UPI, net banking, pre-authorized debit) once per idempotency
         key: ``pending`` with the payer's ``next_action``; the signed callback settles it.

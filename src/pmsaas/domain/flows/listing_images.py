@@ -15,6 +15,7 @@ from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import NotFound, ValidationFailed
+from pmsaas.domain.shared.plan_limits import Quota
 
 MAX_IMAGES = 8
 
@@ -58,6 +59,7 @@ async def add_image(
             created_at=now,
         )
         image = replace(image, storage_key=f"{actor.org}/community/{listing.id}/{image.id}")
+        await uow.plan_allowance.admit(actor.org, Quota.STORAGE, adding=len(data), now=now)
         # The bytes first: a stored file without a row is garbage, a row without a file is a bug.
         await storage.put(image.storage_key, data, content_type)
         await uow.marketplace_listings.add_image(image)

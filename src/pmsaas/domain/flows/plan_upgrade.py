@@ -87,6 +87,7 @@ async def upgrade_plan(
         if outcome.status != "succeeded":
             reason = outcome.failure_reason or "the charge did not settle at once"
             raise ValidationFailed.single("card_number", f"the card was not charged ({reason}); the plan is unchanged")
+        key = _charge_key(org.id, expected, plan, card_number)
         upgraded = Subscription(
             organization_id=org.id,
             plan=plan,
@@ -95,6 +96,8 @@ async def upgrade_plan(
             created_at=subscription.created_at,
             updated_at=now,
             version=expected,
+            # The renewals charge this reference at each period's end (flows/plan_renewal.py).
+            card_reference=await gateway.keep_card(card_number=card_number, idempotency_key=key),
         )
         await uow.subscriptions.save(upgraded, expected)
         await change_organization_plan(uow, org, plan, now)

@@ -31,6 +31,7 @@ BILLING_RUN = "billing_run"
 RENT_NOTICES = "rent_notices"
 HOUSEKEEPING = "housekeeping"
 EVENT_REMINDERS = "event_reminders"  # community events starting within a day: once per (event, attendee)
+PLAN_PERIOD_ENDS = "plan_period_ends"  # scheduled downgrades, then renewals (each once per subscription period)
 DEFAULT_BILLING_DAY = 1
 
 Work = Callable[[], Awaitable[dict[str, Any]]]
@@ -107,6 +108,7 @@ async def run_due_jobs(
     housekeeping: Work,
     reminders: OrganizationsWork | None = None,
     outgoing: Outgoing | None = None,
+    plan_period_ends: Work | None = None,
 ) -> list[JobRun]:
     """Every job due now that no one has run for its period yet; returns the runs this call made.
     Without ``outgoing`` nothing is mailed and no rent notices go out (billing still runs)."""
@@ -155,6 +157,11 @@ async def run_due_jobs(
 
         run = JobRun(EVENT_REMINDERS, PLATFORM, now.strftime("%Y-%m-%dT%H"), now)
         if (done := await once(runs, clock, run, remind)) is not None:
+            made.append(done)
+    if plan_period_ends is not None:
+        # Hourly: a period ends at any hour; each subscription's period is renewed once whatever runs.
+        run = JobRun(PLAN_PERIOD_ENDS, PLATFORM, now.strftime("%Y-%m-%dT%H"), now)
+        if (done := await once(runs, clock, run, plan_period_ends)) is not None:
             made.append(done)
     return made
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pmsaas.domain.identity.model import Membership, OrgUser
 from pmsaas.domain.identity.ports import IdentityUnitOfWork
 from pmsaas.domain.identity.tokens import hash_secret
-from pmsaas.domain.identity.users import user_event
+from pmsaas.domain.identity.users import admit_seat, user_event
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, NotFound
@@ -28,6 +28,8 @@ async def accept_invitation(*, uow: IdentityUnitOfWork, clock: Clock, actor: Act
             raise Conflict("you are already a member of this organization")
         if not await uow.organization_registry.exists(invitation.organization_id):
             raise NotFound("invitation")
+        # Sent within the plan's seats, but the plan may have shrunk (or seats filled) since.
+        await admit_seat(uow, invitation.organization_id, invitation.roles, now)
         await uow.memberships.add(
             Membership(actor.user_id, invitation.organization_id, invitation.roles, created_at=now)
         )

@@ -36,6 +36,11 @@ from pmsaas.domain.shared.ids import new_id
 CODE_TTL = timedelta(minutes=10)  # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes"
 REFRESH_TTL = timedelta(days=30)
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
+# RFC 7591 §2 token_endpoint_auth_method: a confidential client holds a secret (sent either way);
+# "none" is a public client (a browser or native app cannot keep one): it proves itself with PKCE.
+SECRET_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+PUBLIC = "none"
+AUTH_METHODS = (*SECRET_AUTH_METHODS, PUBLIC)
 _VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")  # RFC 7636 §4.1
 _CHALLENGE = re.compile(r"^[A-Za-z0-9\-_]{43}$")  # BASE64URL(SHA256(verifier)) without padding
 
@@ -115,14 +120,19 @@ class OAuthClient:
     created_at: datetime
     created_by: UUID | None = None
     revoked_at: datetime | None = None
+    auth_method: str = "client_secret_basic"
     id: UUID = field(default_factory=new_id)
 
     @property
     def client_id(self) -> str:
         return str(self.id)
 
+    @property
+    def is_public(self) -> bool:
+        return self.auth_method == PUBLIC
+
     def secret_matches(self, secret: str) -> bool:
-        return hmac.compare_digest(self.secret_hash, hash_secret(secret))
+        return not self.is_public and hmac.compare_digest(self.secret_hash, hash_secret(secret))
 
     def event(self, name: str, at: datetime) -> DomainEvent:
         return DomainEvent(

@@ -8,7 +8,9 @@ from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.identity.oauth import (
+    AUTH_METHODS,
     GRANT_TYPES,
+    PUBLIC,
     OAuthClient,
     OAuthUnitOfWork,
     hash_secret,
@@ -27,7 +29,16 @@ MAX_CLIENTS_PER_ORGANIZATION = 50
 @dataclass(frozen=True)
 class RegisteredClient:
     client: OAuthClient
-    client_secret: str  # shown once
+    client_secret: str | None  # shown once; None for a public client
+
+
+def _check_auth_method(method: str, grants: frozenset[str]) -> str:
+    if method not in AUTH_METHODS:
+        raise ValidationFailed.single("token_endpoint_auth_method", f"must be one of {', '.join(AUTH_METHODS)}")
+    if method == PUBLIC and "client_credentials" in grants:
+        # RFC 6749 §4.4: only a confidential client may act for itself.
+        raise ValidationFailed.single("grant_types", "a public client (no secret) cannot use client_credentials")
+    return method
 
 
 def _user_only(actor: Actor) -> None:
@@ -68,15 +79,19 @@ async def register_client(
     redirect_uris: list[str],
     scopes: list[str],
     grant_types: list[str],
+    auth_method: str = "client_secret_basic",
     request: RequestInfo = NO_REQUEST,
 ) -> RegisteredClient:
+    """``auth_method`` ``none`` registers a public client: no secret; the token endpoint takes its
+    client_id alone, with PKCE S256 on every authorization code (as for every client here)."""
     _user_only(actor)
     if not name.strip():
         raise ValidationFailed.single("name", "must not be blank")
     grants = _check_grants(grant_types)
+    method = _check_auth_method(auth_method, grants)
     uris = _check_redirects(redirect_uris, grants)
     allowed = check_scopes(actor, scopes)  # a client never reaches beyond the person registering it
-    secret = new_secret()
+    secret = None if method == PUBLIC else new_secret()
     now = clock.now()
     client = OAuthClient(
         organization_id=actor.org,
@@ -84,7 +99,8 @@ async def register_client(
         redirect_uris=uris,
         scopes=allowed,
         grant_types=grants,
-        secret_hash=hash_secret(secret),
+        secret_hash=hash_secret(secret) if secret else "",
+        auth_method=method,
         created_at=now,
         created_by=actor.user_id,
     )
@@ -122,9 +138,10 @@ async def get_client(*, uow: OAuthUnitOfWork, actor: Actor, client_id: UUID) -> 
 async def revoke_client(
     *, uow: OAuthUnitOfWork, clock: Clock, actor: Actor, client_id: UUID, request: RequestInfo = NO_REQUEST
 ) -> tuple[tuple[str, int], ...]:
-    """The client stops: no new codes or tokens; its refresh tokens die and so do the access tokens
-    issued to users with them (returned as (jti, exp) for the gate). Client-credentials access
-    tokens (no refresh token, nothing stored) live out their short lifetime."""
+    """The client stops: no new codes or tokens; its refresh tokens die, and every access token issued
+    to it (to users, or to itself with client_credentials) is refused from the commit on (the client's
+    access version; the jtis of the ones issued with refresh tokens are also returned, as (jti, exp),
+    for the gate)."""
     _user_only(actor)
     now = clock.now()
     async with uow:
@@ -135,6 +152,7 @@ async def revoke_client(
         live = await uow.oauth_refresh_tokens.revoke_client(client_id, now)
         for jti, until in live:
             await uow.tokens.revoke_access(jti, until)
+        uow.tokens.end_client_access(client.id)
         uow.record(client.event("oauth_client.revoked", now))
         await _audit(uow, actor, "oauth_client.revoked", client, request, now)
         await uow.commit()

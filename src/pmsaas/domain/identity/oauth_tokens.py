@@ -33,7 +33,12 @@ class TokenResponse:
 
 
 async def _authenticated_client(uow: OAuthUnitOfWork, client_id: str | None, secret: str | None) -> OAuthClient:
+    """A confidential client proves itself with its secret. A public client has none and only names
+    itself (RFC 6749 §2.1); a secret sent for it is refused, so a misconfigured app fails loudly.
+    What a public client may do is narrower: PKCE on every code, no client_credentials."""
     client = await live_client(uow, client_id)
+    if client is not None and client.is_public and not secret:
+        return client
     if client is None or not secret or not client.secret_matches(secret):
         raise OAuthError("invalid_client", "client authentication failed")
     return client
@@ -177,7 +182,7 @@ async def client_credentials_grant(
     now = clock.now()
     async with uow:
         client = await _authenticated_client(uow, client_id, client_secret)
-        if "client_credentials" not in client.grant_types:
+        if client.is_public or "client_credentials" not in client.grant_types:
             raise OAuthError("unauthorized_client", "this client may not use the client_credentials grant")
         scopes = parse_scope(scope, client)
         creator = await uow.memberships.find(client.organization_id, client.created_by) if client.created_by else None

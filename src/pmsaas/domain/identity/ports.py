@@ -16,6 +16,7 @@ from pmsaas.domain.identity.model import (
 )
 from pmsaas.domain.shared.audit import AuditEvent, AuditingUnitOfWork
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class MembershipRepository(ABC):
 
 
 ALL_ORGANIZATIONS = UUID(int=0)  # the scope of a user-wide access version (every membership at once)
+# The scope of an OAuth client's access version (``AccessEnded.user_id`` then holds the client's id):
+# raised once, when the client is revoked, it ends every access token issued to the client.
+OAUTH_CLIENT = UUID(int=1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class AccessEnded:
     """A version raised in a committed transaction, for the per-request gate's fast copy."""
 
     user_id: UUID
-    organization_id: UUID  # ALL_ORGANIZATIONS for the user's version
+    organization_id: UUID  # ALL_ORGANIZATIONS for the user's version, OAUTH_CLIENT for a client's
     version: int
 
 
@@ -107,6 +111,12 @@ class TokenRepository(ABC):
     async def end_access(self, user_id: UUID, organization_id: UUID = ALL_ORGANIZATIONS, *, at: datetime) -> None:
         """Raise the version (the user's, or one membership's): every access token issued before is
         refused from the commit on. The unit of work hands the new version to the gate after commit."""
+
+    @abstractmethod
+    def end_client_access(self, client_id: UUID) -> None:
+        """Every access token issued to the OAuth client (for a user or for itself) is refused from the
+        commit on. The client's revoked row is the durable record (a client is revoked once, for good);
+        the unit of work hands the version to the gate after commit, as ``end_access`` does."""
 
     @abstractmethod
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None: ...
@@ -241,6 +251,7 @@ class IdentityUnitOfWork(AuditingUnitOfWork):
     custom_roles: CustomRoleRepository
     mfa_factors: MfaFactorRepository
     audit_events: AuditEventQuery
+    plan_allowance: PlanAllowance  # seats
 
 
 class PasswordHasher(ABC):

@@ -27,6 +27,7 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import Quota, takes_a_seat
 from pmsaas.domain.shared.ports import EmailMessage, EmailSender
 
 INVITATION_TTL = timedelta(days=7)
@@ -77,6 +78,13 @@ async def _resolve_roles(uow: IdentityUnitOfWork, actor: Actor, wanted: list[str
     return roles
 
 
+async def admit_seat(uow: IdentityUnitOfWork, organization_id: UUID, roles: frozenset[str], now: datetime) -> None:
+    """A member (or an invitation) with a working role takes a seat: refused past the plan's seats,
+    counted under the organization's lock so concurrent additions cannot overshoot together."""
+    if takes_a_seat(roles):
+        await uow.plan_allowance.admit(organization_id, Quota.SEATS, adding=1, now=now)
+
+
 async def create_user(
     *,
     uow: IdentityUnitOfWork,
@@ -99,7 +107,10 @@ async def create_user(
     async with uow:
         roles = await _resolve_roles(uow, actor, data.roles)
         user = await uow.users.find_by_email(email)
-        if user is not None and await uow.memberships.find(actor.org, user.id) is None:
+        if user is not None and await uow.memberships.find(actor.org, user.id) is not None:
+            raise Conflict("this user is already a member of the organization")
+        await admit_seat(uow, actor.org, roles, now)
+        if user is not None:
             return await invite_account(
                 uow=uow,
                 clock=clock,
@@ -125,8 +136,6 @@ async def create_user(
             await uow.users.add(user)
             if password_hash is None:
                 invite_secret = await new_action_token(uow, clock, user, "invite", INVITATION_TTL)
-        elif await uow.memberships.find(actor.org, user.id) is not None:
-            raise Conflict("this user is already a member of the organization")
         await uow.memberships.add(Membership(user.id, actor.org, roles, created_at=now))
         membership = await uow.memberships.get(actor.org, user.id)  # with the custom roles' grants
         result = OrgUser(user, membership)
@@ -216,6 +225,8 @@ async def _set_roles(
 ) -> Membership:
     if membership.user_id == actor.user_id and "OrganizationOwner" in membership.roles - roles:
         raise Conflict("you cannot remove your own OrganizationOwner role")
+    if not takes_a_seat(membership.roles):  # a tenant given a working role now takes a seat
+        await admit_seat(uow, membership.organization_id, roles, at)
     if membership.roles - roles:  # a role taken away: tokens naming it end (one added harms no one)
         await uow.tokens.end_access(membership.user_id, membership.organization_id, at=at)
     details = {"from": " ".join(sorted(membership.roles)), "to": " ".join(sorted(roles))}

@@ -11,6 +11,7 @@ from pmsaas.domain.operations.ports import AttachmentStorage, OperationsUnitOfWo
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, ValidationFailed
+from pmsaas.domain.shared.plan_limits import Quota
 
 
 async def add_attachment(
@@ -46,6 +47,7 @@ async def add_attachment(
             uploaded_by=actor_ref(actor),
         )
         attachment = Attachment(**{**attachment.__dict__, "storage_key": f"{actor.org}/{ticket.id}/{attachment.id}"})
+        await uow.plan_allowance.admit(actor.org, Quota.STORAGE, adding=len(data), now=now)
         # The bytes first: a stored file without a row is garbage, a row without a file is a bug.
         await storage.put(attachment.storage_key, data, content_type)
         await uow.tickets.add_attachment(attachment)

@@ -15,6 +15,7 @@ from pmsaas.domain.operations.model import (
     WorkOrder,
 )
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance
 from pmsaas.domain.shared.ports import UnitOfWork
 
 
@@ -242,3 +243,4 @@ class OperationsUnitOfWork(UnitOfWork):
     ticket_categories: CategoryRepository
     property_directory: PropertyDirectory
     people_directory: PeopleDirectory
+    plan_allowance: PlanAllowance  # storage

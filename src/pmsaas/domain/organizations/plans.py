@@ -24,6 +24,7 @@ from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.shared.errors import Conflict
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.plan_limits import PlanLimitReached, Quota, takes_a_seat
 
 PLAN_ORDER = (Plan.STANDARD, Plan.PREMIUM, Plan.ENTERPRISE)
 
@@ -41,6 +42,17 @@ class PlanLimits:
 
     def price_in(self, currency: str) -> Money:
         return Money(self.monthly_price[currency], currency)
+
+    def limit_of(self, quota: Quota) -> int | None:
+        """The most the plan allows of ``quota`` (storage in bytes); None: unlimited."""
+        if quota is Quota.SEATS:
+            return self.seats
+        if quota is Quota.PROPERTIES:
+            return self.properties
+        return self.storage_gb * BYTES_PER_GB
+
+
+BYTES_PER_GB = 1000**3  # decimal gigabytes, as storage is sold
 
 
 _STANDARD_FEATURES = frozenset({"api_keys", "webhooks", "email_notifications"})
@@ -70,7 +82,39 @@ def rank(plan: Plan) -> int:
 def seats_used(member_roles: Iterable[frozenset[str]]) -> int:
     """A seat is a member who works in the organization: everyone but tenants (who only see their
     own lease) takes one."""
-    return sum(1 for roles in member_roles if roles - {"Tenant"})
+    return sum(1 for roles in member_roles if takes_a_seat(roles))
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", BYTES_PER_GB), ("MB", 1000**2), ("kB", 1000)):
+        if n >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return f"{n} bytes"
+
+
+def check_room(plan: Plan, quota: Quota, in_use: int, adding: int) -> None:
+    """PlanLimitReached when ``adding`` more of ``quota`` would exceed what ``plan`` allows; the message
+    names the limit, the plan and the way out."""
+    limit = PLANS[plan].limit_of(quota)
+    if limit is None or in_use + adding <= limit:
+        return
+    name = plan.value
+    if quota is Quota.SEATS:
+        message = (
+            f"the {name} plan allows {limit} seats and {in_use} are taken (members other than tenants, "
+            "and pending invitations): upgrade the plan or remove a member first"
+        )
+    elif quota is Quota.PROPERTIES:
+        message = (
+            f"the {name} plan allows {limit} properties and the organization has {in_use}: "
+            "upgrade the plan or delete a property first"
+        )
+    else:
+        message = (
+            f"the {name} plan allows {_size(limit)} of stored files; {_size(in_use)} are stored and this file "
+            f"needs {_size(adding)}: upgrade the plan or delete files first"
+        )
+    raise PlanLimitReached(message, plan=name, quota=quota)
 
 
 @dataclass(frozen=True)
@@ -120,6 +164,7 @@ class Subscription:
     updated_at: datetime
     scheduled_plan: Plan | None = None
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
+    card_reference: str | None = None  # the gateway's reference to the paying card (never its number)
     version: int = 0  # 0: never stored (every organization starts on standard without a row)
 
     @classmethod

@@ -59,7 +59,12 @@ class SubscriptionRepository(ABC):
 
     @abstractmethod
     async def due(self, now: datetime, limit: int) -> list[Subscription]:
-        """Subscriptions whose period ended by ``now`` with a change scheduled (the renewal job's work)."""
+        """Subscriptions whose period ended by ``now`` with a change scheduled (the downgrade job's work)."""
+
+    @abstractmethod
+    async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
+        """Paid subscriptions (not standard) whose period ended by ``now`` with nothing scheduled: they
+        renew on their plan (the renewal job's work)."""
 
 
 class SubscriptionInvoiceRepository(ABC):

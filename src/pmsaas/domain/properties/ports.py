@@ -14,6 +14,7 @@ from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.model import Property, Tenant, Unit
 from pmsaas.domain.properties.recurring import RecurringCharge
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import PlanAllowance
 from pmsaas.domain.shared.ports import UnitOfWork
 
 
@@ -275,3 +276,4 @@ class PropertiesUnitOfWork(UnitOfWork):
     recurring_charges: RecurringChargeRepository
     organization_facts: OrganizationFacts
     tenant_accounts: TenantAccounts
+    plan_allowance: PlanAllowance  # properties

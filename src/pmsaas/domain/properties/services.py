@@ -28,6 +28,7 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
+from pmsaas.domain.shared.plan_limits import Quota
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ async def create_property(*, uow: PropertiesUnitOfWork, clock: Clock, actor: Act
         updated_at=now,
     )
     async with uow:
+        await uow.plan_allowance.admit(actor.org, Quota.PROPERTIES, adding=1, now=now)
         await _check_owners(uow, actor, prop.owner_ids)
         await uow.properties.add(prop)
         uow.record(prop.event("property.created", now))

@@ -102,7 +102,7 @@ _DESCRIPTIONS = {  # the codes per surface are in docs/api-contract.md §2 (plat
     "401": "No, bad or expired credentials",
     "403": "Authenticated, but the permission (or OAuth scope) is missing",
     "404": "Unknown id, or an id of another organization",
-    "409": "Unique clash, illegal state transition or stale version",
+    "409": "Unique clash, illegal state transition, stale version, or a plan limit reached",
     "422": "Body or query validation: one detail per field",
     "429": "Rate limit exceeded; Retry-After says when to retry",
     "503": "A dependency (database, Redis, payment gateway) is down",

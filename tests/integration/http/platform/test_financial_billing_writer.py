@@ -24,6 +24,7 @@ from pmsaas.domain.financial import billing
 from pmsaas.domain.financial.ports import BillingWriter, IssuedBatch
 from pmsaas.domain.flows.rent_billing import run_billing
 from pmsaas.domain.shared.errors import Conflict
+from support import put_on_plan
 
 pytestmark = pytest.mark.today("2026-12-01")  # the day these tests were written for
 
@@ -242,6 +243,7 @@ async def _numbers(api, owner, leases):
 
 async def test_two_concurrent_runs_over_several_rounds_bill_each_lease_once(api, owner, monkeypatch):
     await set_country(api, owner, "IN")
+    await put_on_plan(api, owner.org_id, "premium")  # twelve leases, a property each: past standard's ten
     leases = [await make_lease(api, owner, "IN", rent=f"{1000 + n}.00") for n in range(12)]
     monkeypatch.setattr(billing, "_ISSUE_BATCH", 2)
     monkeypatch.setattr(

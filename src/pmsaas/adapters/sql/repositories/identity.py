@@ -23,6 +23,7 @@ from pmsaas.adapters.sql.tables.identity import (
 from pmsaas.domain.identity.model import Invitation, Membership, RefreshRecord, User, UserStatus
 from pmsaas.domain.identity.ports import (
     ALL_ORGANIZATIONS,
+    OAUTH_CLIENT,
     AccessEnded,
     AccessVersions,
     InvitationRepository,
@@ -240,6 +241,9 @@ class SqlTokenRepository(TokenRepository):
             ).returning(t.c.version)
         )
         self._ended.append(AccessEnded(user_id, organization_id, int(result.scalar_one())))
+
+    def end_client_access(self, client_id: UUID) -> None:
+        self._ended.append(AccessEnded(client_id, OAUTH_CLIENT, 1))
 
     async def add_refresh(self, *, record: RefreshRecord, token_hash: str, created_at: datetime) -> None:
         await self._conn.execute(

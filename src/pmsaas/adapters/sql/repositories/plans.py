@@ -31,6 +31,7 @@ def _subscription(r: Any) -> Subscription:
         current_period_start=r.current_period_start,
         current_period_end=r.current_period_end,
         scheduled_plan=Plan(r.scheduled_plan) if r.scheduled_plan else None,
+        card_reference=r.card_reference,
         version=r.version,
         created_at=r.created_at,
         updated_at=r.updated_at,
@@ -52,6 +53,7 @@ class SqlSubscriptionRepository(SubscriptionRepository):
             "current_period_start": subscription.current_period_start,
             "current_period_end": subscription.current_period_end,
             "scheduled_plan": subscription.scheduled_plan.value if subscription.scheduled_plan else None,
+            "card_reference": subscription.card_reference,
             "version": expected_version + 1,
             "updated_at": subscription.updated_at,
         }
@@ -78,6 +80,19 @@ class SqlSubscriptionRepository(SubscriptionRepository):
         rows = await self._conn.execute(
             sub.select()
             .where(sub.c.current_period_end <= now, sub.c.scheduled_plan.is_not(None))
+            .order_by(sub.c.current_period_end)
+            .limit(limit)
+        )
+        return [_subscription(r) for r in rows]
+
+    async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
+        rows = await self._conn.execute(
+            sub.select()
+            .where(
+                sub.c.current_period_end <= now,
+                sub.c.scheduled_plan.is_(None),
+                sub.c.plan != Plan.STANDARD.value,
+            )
             .order_by(sub.c.current_period_end)
             .limit(limit)
         )

@@ -13,7 +13,9 @@ oauth_clients = sa.Table(
     sa.Column("redirect_uris", Json, nullable=False),
     sa.Column("scopes", Json, nullable=False),
     sa.Column("grant_types", Json, nullable=False),
-    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("secret_hash", sa.String(64), nullable=False),  # "" for a public client (no secret)
+    # RFC 7591: client_secret_basic / client_secret_post (a secret), or none (a public client)
+    sa.Column("token_endpoint_auth_method", sa.String(30), nullable=False, server_default="client_secret_basic"),
     sa.Column("created_by", sa.Uuid(), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("revoked_at", UtcDateTime(), nullable=True),

@@ -31,6 +31,8 @@ subscriptions = sa.Table(
     sa.Column("current_period_start", UtcDateTime(), nullable=False),
     sa.Column("current_period_end", UtcDateTime(), nullable=False),
     sa.Column("scheduled_plan", sa.String(20), nullable=True),
+    # The gateway's reference to the card that paid (never the number): renewals charge it.
+    sa.Column("card_reference", sa.String(200), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
     *timestamps(),
     sa.Index("ix_organizations_subscriptions_due", "current_period_end"),

@@ -74,8 +74,17 @@ PEOPLE = {
     # OAuth 2.0 clients (RFC 6749)
     "client_id": Doc("The OAuth client's id, sent as client_id to /oauth/authorize and /oauth/token.", ANY_ID),
     "client_secret": Doc(
-        "The OAuth client's secret: in this answer only; keep it on your server.", "cs_9Xk2Lq7Vt4Rm8Wn3Pd6Jb1Hc"
+        "The OAuth client's secret: in this answer only; keep it on your server. null for a public client.",
+        "cs_9Xk2Lq7Vt4Rm8Wn3Pd6Jb1Hc",
     ),
+    "token_endpoint_auth_method": Doc(
+        "How the client authenticates at /oauth/token (RFC 7591): client_secret_basic or client_secret_post "
+        "(a confidential client with a secret, either way accepted), or none: a public client (a browser or "
+        "mobile app that cannot keep a secret) sends its client_id alone, proves each code with PKCE S256, "
+        "and may not use client_credentials.",
+        "client_secret_basic",
+    ),
+    "client_type": Doc("confidential (it holds a secret) or public (none; RFC 6749 §2.1).", "confidential"),
     "redirect_uris": Doc(
         "Exact URLs the authorization server may send the user back to (HTTPS, or http on loopback).",
         ["https://app.example.com/oauth/callback"],

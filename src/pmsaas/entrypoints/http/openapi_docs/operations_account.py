@@ -40,11 +40,13 @@ ACCOUNT = {
     "POST /api/v1/identity/oauth-clients": "Registers a third-party application with its redirect URIs, scopes "
     "and grant types; answers 201 with the client_secret, in this answer only (only its hash is stored). "
     "authorization_code needs a redirect URI, refresh_token comes with authorization_code; bad URIs or "
-    "unknown grant types are 422, as is going past the organization's number of clients.",
+    "unknown grant types are 422, as is going past the organization's number of clients. "
+    "token_endpoint_auth_method none registers a public client: no secret (client_secret is null), PKCE "
+    "S256 on every code, no client_credentials (422).",
     "GET /api/v1/identity/oauth-clients/{client_id}": "One OAuth client, without its secret." + _NOT_OURS,
     "DELETE /api/v1/identity/oauth-clients/{client_id}": "Revokes the client: it gets no new codes or tokens, "
-    "and the refresh and access tokens it holds for users stop at once (client_credentials tokens, never "
-    "stored, live out their short lifetime). Answers 204." + _NOT_OURS,
+    "and every refresh and access token issued to it, for users or for itself (client_credentials), stops at "
+    "once. Answers 204." + _NOT_OURS,
     # OAuth 2.0 server
     "GET /.well-known/oauth-authorization-server": "The authorization server's metadata (RFC 8414): issuer, "
     "the authorize, token and revocation endpoints, the JWKS, supported grants (authorization_code with PKCE "
@@ -59,7 +61,8 @@ ACCOUNT = {
     "POST /oauth/token": "The OAuth token endpoint (form-encoded, RFC 6749): trades an authorization code plus "
     "its PKCE code_verifier, a refresh token, or the client's own credentials (client_credentials) for a "
     "Bearer access token (and, except for client_credentials, a refresh token). The client authenticates with "
-    "HTTP Basic or client_id and client_secret in the form. Errors are RFC 6749 §5.2 JSON "
+    "HTTP Basic or client_id and client_secret in the form; a public client sends its client_id alone. Errors "
+    "are RFC 6749 §5.2 JSON "
     '({"error": "invalid_grant", ...}), not the API envelope; a refresh token used twice revokes its family.',
     "POST /oauth/revoke": "Revokes a refresh or access token issued to the calling client (RFC 7009, "
     "form-encoded, client authentication as for /oauth/token). Answers 200 with an empty body, also for a "

@@ -66,7 +66,8 @@ COMMUNITY = {
     "Answers 204." + _SIGNED_IN + _LISTING_NOT_OURS,
     "POST /api/v1/community/marketplace/listings/{listing_id}/images": "Adds a photo to the listing (multipart "
     "field file): the content decides the type (JPEG, PNG, GIF, WebP or HEIC; anything else is 422), at most 10 "
-    "MB and 8 photos a listing (422 beyond). Only its seller or a manager may (403 otherwise). Answers 201 with "
+    "MB and 8 photos a listing (422 beyond); past the plan's storage, 409. Only its seller or a manager may "
+    "(403 otherwise). Answers 201 with "
     "the photo and its url." + _SIGNED_IN + _LISTING_NOT_OURS,
     "GET /api/v1/community/marketplace/listings/{listing_id}/images/{image_id}": "The photo's bytes, with its "
     "media type, shown inline. An image id not of this listing is 404." + _LISTING_NOT_OURS,

@@ -8,7 +8,8 @@ _WO = "/api/v1/operations/work-orders"
 _VENDOR = "/api/v1/operations/vendors/{vendor_id}"
 _UPLOAD = (
     "Uploads one file as multipart/form-data in the field file: a photo (JPEG, PNG, GIF, WebP, HEIC) or a PDF, "
-    "at most 10 MB; the type is checked from the content, not the name. Answers 201 with the attachment."
+    "at most 10 MB; the type is checked from the content, not the name. Answers 201 with the attachment. "
+    "A file that would take the organization's stored files past its plan's storage is 409 (nothing stored)."
 )
 
 OPERATIONS_AND_MORE = {

@@ -28,7 +28,8 @@ PLATFORM = {
     "POST /api/v1/identity/reset-password": "Sets a new password with the token from the reset e-mail; the "
     "token works once, and every session of the user is signed out.",
     "POST /api/v1/identity/invitations/{token}/accept": "Joins the organization of the invitation, with the "
-    "roles it names. The caller must be signed in as the invited e-mail address.",
+    "roles it names. The caller must be signed in as the invited e-mail address. 409 when the plan's seats "
+    "are all taken by then.",
     "POST /api/v1/identity/mfa/setup": "Without a code: starts TOTP set-up and answers the secret and an "
     "otpauth:// URI for the authenticator app. With a code from the app: switches MFA on and answers the "
     "recovery codes, shown once.",
@@ -37,7 +38,9 @@ PLATFORM = {
     # identity: users, roles, keys
     "GET /api/v1/identity/users": "The organization's members, paginated, with their roles and status.",
     "POST /api/v1/identity/users": "Adds a member with the given roles. Without a password the user is "
-    "invited: an e-mail lets them set one. An e-mail already in the organization is 409.",
+    "invited: an e-mail lets them set one. An e-mail already in the organization is 409. Any role but Tenant "
+    "takes one of the plan's seats (pending invitations count): beyond them, 409 naming the plan and its limit, "
+    "and nothing is stored or sent.",
     "GET /api/v1/identity/users/{user_id}": "One member, with roles and status." + _NOT_OURS,
     "PUT /api/v1/identity/users/{user_id}": "Updates a member's name, phone, status (active or disabled) and roles; "
     "changing your own status is 409." + _NOT_OURS,
@@ -46,7 +49,8 @@ PLATFORM = {
     "GET /api/v1/identity/users/{user_id}/roles": "The roles the user holds in this organization and the "
     "permissions they add up to." + _NOT_OURS,
     "PUT /api/v1/identity/users/{user_id}/roles": "Replaces the user's roles in this organization. Only a "
-    "SuperAdmin grants SuperAdmin (403); removing your own OrganizationOwner role is 409.",
+    "SuperAdmin grants SuperAdmin (403); removing your own OrganizationOwner role is 409, and so is giving a "
+    "tenant a working role when the plan's seats are all taken.",
     "GET /api/v1/identity/roles": "The built-in roles of the platform and the organization's custom roles, "
     "each with its permission strings.",
     "POST /api/v1/identity/roles": "Creates a custom role from permission strings (resource:action, x:* "
@@ -86,7 +90,8 @@ PLATFORM = {
     # properties and units
     "GET /api/v1/properties": "The organization's properties, paginated; filter by type and status, search "
     "by name. A PropertyOwner sees only the properties it owns.",
-    "POST /api/v1/properties": "Adds a property with its address, type and policies; answers 201 with it.",
+    "POST /api/v1/properties": "Adds a property with its address, type and policies; answers 201 with it. "
+    "Beyond the plan's number of properties (standard 10, premium 100): 409 naming the plan and its limit.",
     "GET /api/v1/properties/{property_id}": "One property with its address, amenities and policies." + _NOT_OURS,
     "PUT /api/v1/properties/{property_id}": "Replaces a property's details." + _NOT_OURS,
     "DELETE /api/v1/properties/{property_id}": "Deletes a property; 409 while it has active leases. "

@@ -112,8 +112,9 @@ class OAuthController(Controller):
                 "response_modes_supported": ["query"],
                 "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
                 "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-                "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+                # "none": public clients (no secret; PKCE S256 on every code, no client_credentials)
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+                "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
                 "scopes_supported": all_scopes(),
                 "authorization_response_iss_parameter_supported": True,
             }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -31,6 +31,8 @@ class OAuthClientIn(Input):
     grant_types: Annotated[list[Short], msgspec.Meta(min_length=1, max_length=3)] = msgspec.field(
         default_factory=lambda: ["authorization_code", "refresh_token"]
     )
+    # RFC 7591 naming; "none" registers a public client (no secret, PKCE, no client_credentials).
+    token_endpoint_auth_method: Literal["client_secret_basic", "client_secret_post", "none"] = "client_secret_basic"
 
 
 class OAuthClientOut(msgspec.Struct, kw_only=True):
@@ -40,6 +42,8 @@ class OAuthClientOut(msgspec.Struct, kw_only=True):
     redirect_uris: list[str]
     scopes: list[str]
     grant_types: list[str]
+    token_endpoint_auth_method: str
+    client_type: Literal["confidential", "public"]  # RFC 6749 §2.1
     created_at: datetime
     revoked: bool
     revoked_at: datetime | None
@@ -53,6 +57,8 @@ class OAuthClientOut(msgspec.Struct, kw_only=True):
             redirect_uris=list(c.redirect_uris),
             scopes=sorted(c.scopes),
             grant_types=sorted(c.grant_types),
+            token_endpoint_auth_method=c.auth_method,
+            client_type="public" if c.is_public else "confidential",
             created_at=c.created_at,
             revoked=c.revoked_at is not None,
             revoked_at=c.revoked_at,
@@ -60,7 +66,7 @@ class OAuthClientOut(msgspec.Struct, kw_only=True):
 
 
 class RegisteredOAuthClientOut(OAuthClientOut, kw_only=True):
-    client_secret: str  # returned by this response only
+    client_secret: str | None  # returned by this response only; null for a public client
 
 
 class OAuthClientController(Controller):
@@ -89,6 +95,7 @@ class OAuthClientController(Controller):
             redirect_uris=data.redirect_uris,
             scopes=data.scopes,
             grant_types=data.grant_types,
+            auth_method=data.token_endpoint_auth_method,
         )
         base = OAuthClientOut.of(registered.client)
         fields = {f: getattr(base, f) for f in base.__struct_fields__}
