@@ -68,18 +68,26 @@ def _recording_cursor(recorder: Recorder) -> type[psycopg.AsyncCursor[Any]]:
 
 
 def listen(engine: sa.engine.Engine, recorder: Recorder) -> None:
-    """Every connection checked out from now on records through ``recorder`` (until it is closed)."""
+    """Connections checked out from now on record through ``recorder``; psycopg's own cursor is back
+    at check-in."""
     factory = _recording_cursor(recorder)
 
     def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         dbapi_connection.driver_connection.cursor_factory = factory
 
-    recorder.checkout = checkout  # type: ignore[attr-defined]
+    def checkin(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None and dbapi_connection.driver_connection is not None:
+            dbapi_connection.driver_connection.cursor_factory = psycopg.AsyncCursor
+
+    recorder.hooks = (checkout, checkin)  # type: ignore[attr-defined]
     sa.event.listen(engine, "checkout", checkout)
+    sa.event.listen(engine, "checkin", checkin)
 
 
 def unlisten(engine: sa.engine.Engine, recorder: Recorder) -> None:
-    sa.event.remove(engine, "checkout", recorder.checkout)  # type: ignore[attr-defined]
+    checkout, checkin = recorder.hooks  # type: ignore[attr-defined]
+    sa.event.remove(engine, "checkout", checkout)
+    sa.event.remove(engine, "checkin", checkin)
     recorder.active = False
 
 
