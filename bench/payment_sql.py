@@ -1,15 +1,17 @@
 """The SQL one payment writes, captured from the real use case and turned into a pgbench script.
 
 ``capture`` posts one payment through ``create_payment_once`` (the same call the bench clients
-make) and records every statement SQLAlchemy sends, with its parameters rendered as SQL literals
-by psycopg itself (``ClientCursor.mogrify``), in order. ``pgbench_script`` keeps the writes
-(INSERT, UPDATE, DELETE, the entry-and-lines ``WITH … INSERT``: payment, invoice update, receipt
-counter, journal entry and lines, payment update, allocations, outbox, in the order the use case
-sends them) between ``BEGIN`` and ``COMMIT``, and makes what must differ from one transaction to
-the next differ: the new rows' ids (``md5(:r || '-<n>')::uuid``, ``:r`` a random number per
-transaction), the idempotency key, the receipt number (``'R' || :r``), the expected versions. The
-organization, lease, tenant, invoice and account ids stay as captured: the script pays the same
-lease the real client pays, in the same organization (its counter row, its invoice row).
+make) and records every statement the unit of work's psycopg connection executes (SQLAlchemy's,
+and those the PostgreSQL ``PaymentPosting`` adapter sends to psycopg itself, in pipeline mode),
+with its parameters rendered as SQL literals by psycopg (``ClientCursor.mogrify``), in order.
+``pgbench_script`` keeps the writes (INSERT, UPDATE, DELETE, the entry-and-lines ``WITH … INSERT``:
+payment, invoice update, receipt counter, journal entry and lines, payment update, allocations,
+outbox, in the order the use case sends them) between ``BEGIN`` and ``COMMIT``, and makes what
+must differ from one transaction to the next differ: the new rows' ids (``md5(:r || '-<n>')::uuid``,
+``:r`` a random number per transaction), the idempotency key, the receipt number (``'R' || :r``),
+the expected versions. The organization, lease, tenant, invoice and account ids stay as captured:
+the script pays the same lease the real client pays, in the same organization (its counter row, its
+invoice row).
 
 The reads the use case makes (idempotency look-up, lease, organization profile, open invoices,
 accounts) are left out: the limit is what the writes alone cost, so the target is harder than a
@@ -33,27 +35,60 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "WITH")
 
 
 class Recorder:
-    """Statements with their parameters rendered, as the engine sends them (executemany: one each)."""
+    """Statements with their parameters rendered, as psycopg executes them (executemany: one each)."""
 
     def __init__(self, dsn: str) -> None:
         self.statements: list[str] = []
+        self.active = True
         self._render_conn = psycopg.connect(dsn)  # only to render literals the way psycopg would
         self._cursor = psycopg.ClientCursor(self._render_conn)
 
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
-        for params in parameters if many else [parameters]:
-            self.statements.append(self._cursor.mogrify(statement, params or None))
+    def record(self, statement: Any, parameters: Any) -> None:
+        if self.active:
+            self.statements.append(self._cursor.mogrify(statement, parameters or None))
 
     def close(self) -> None:
+        self.active = False
         self._render_conn.close()
 
 
+def _recording_cursor(recorder: Recorder) -> type[psycopg.AsyncCursor[Any]]:
+    class RecordingCursor(psycopg.AsyncCursor[Any]):
+        async def execute(self, query: Any, params: Any = None, **kw: Any) -> Any:
+            recorder.record(query, params)
+            return await super().execute(query, params, **kw)
+
+        async def executemany(self, query: Any, params_seq: Any, **kw: Any) -> Any:
+            params_seq = list(params_seq)
+            for params in params_seq:
+                recorder.record(query, params)
+            return await super().executemany(query, params_seq, **kw)
+
+    return RecordingCursor
+
+
 def listen(engine: sa.engine.Engine, recorder: Recorder) -> None:
-    sa.event.listen(engine, "before_cursor_execute", recorder)
+    """Connections checked out from now on record through ``recorder``; psycopg's own cursor is back
+    at check-in."""
+    factory = _recording_cursor(recorder)
+
+    def checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.driver_connection.cursor_factory = factory
+
+    def checkin(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None and dbapi_connection.driver_connection is not None:
+            dbapi_connection.driver_connection.cursor_factory = psycopg.AsyncCursor
+
+    recorder.hooks = (checkout, checkin)  # type: ignore[attr-defined]
+    sa.event.listen(engine, "checkout", checkout)
+    sa.event.listen(engine, "checkin", checkin)
 
 
 def unlisten(engine: sa.engine.Engine, recorder: Recorder) -> None:
-    sa.event.remove(engine, "before_cursor_execute", recorder)
+    checkout, checkin = recorder.hooks  # type: ignore[attr-defined]
+    sa.event.remove(engine, "checkout", checkout)
+    sa.event.remove(engine, "checkin", checkin)
+    recorder.active = False
 
 
 def pgbench_script(statements: list[str], *, fixed_ids: set[str], key: str, receipt: str) -> str:
@@ -112,14 +147,15 @@ def _plain(text: str) -> list[str]:
     return out
 
 
-_VERSION_SET = re.compile(r"\bversion=(\d+)")
-_VERSION_WHERE = re.compile(r"(financial_invoices\.version|financial_payments\.version) = (\d+)")
+_VERSION = re.compile(r"\b((?:financial_invoices\.)?version) ?= ?(\d+)")
 
 
 def _versions(sql: str) -> str:
     """The invoice row is updated again by every transaction: its optimistic version check and new
     version become relative (the payment row is new each time, its captured versions hold)."""
     if sql.startswith("UPDATE financial_invoices"):
-        sql = _VERSION_SET.sub("version=financial_invoices.version + 1", sql, count=1)
-        sql = _VERSION_WHERE.sub(r"\1 = financial_invoices.version", sql)
+        head, where = sql.split(" WHERE ", 1)
+        head = _VERSION.sub("version = financial_invoices.version + 1", head, count=1)
+        where = _VERSION.sub(r"\1 = financial_invoices.version", where)
+        sql = head + " WHERE " + where
     return sql

@@ -77,6 +77,7 @@ from fakes.reports import FakeReportQueries
 from fakes.store import FakeDatabase
 from fakes.tds import FakeTdsRepository
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
+from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.sign_up import SignUpUnitOfWork
@@ -170,6 +171,7 @@ class FakeUnitOfWork(
         self.lease_directory = FakeLeaseDirectory(db_)
         self.tds = FakeTdsRepository(db_)
         self.billing = FakeBillingWriter(db_)
+        self.payment_posting = PostingThroughRepositories(self.invoices, self.ledger, self.sequences, self.payments)
         self.subscriptions = FakeSubscriptionRepository(db_)
         self.subscription_invoices = FakeSubscriptionInvoiceRepository(db_)
         self.plan_usage = FakePlanUsage(db_)

@@ -23,6 +23,7 @@ from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirec
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
 from pmsaas.adapters.sql.repositories.financial.invoices import SqlInvoiceRepository
 from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepository
+from pmsaas.adapters.sql.repositories.financial.payment_posting import PostgresPaymentPosting
 from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethodRepository, SqlPaymentRepository
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
 from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
@@ -68,7 +69,8 @@ from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
-from pmsaas.domain.financial.ports import FinancialUnitOfWork
+from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentPosting
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
@@ -130,6 +132,7 @@ _REPOSITORIES = (
     "budgets",
     "tds",
     "billing",
+    "payment_posting",
     "notifications",
     "templates",
     "channels",
@@ -500,6 +503,12 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # read-only: one per connection
         return SqlBillingWriter(self.connection)
+
+    @cached_property
+    def payment_posting(self) -> PaymentPosting:  # type: ignore[override]  # read-only: one per connection
+        if self.connection.dialect.name == "postgresql":
+            return PostgresPaymentPosting(self.connection, self.payments, self.ledger)
+        return PostingThroughRepositories(self.invoices, self.ledger, self.sequences, self.payments)
 
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, Final
 from uuid import UUID
 
+from pmsaas.domain.financial.ledger import JournalEntry
 from pmsaas.domain.financial.model import (
     OPEN,
     Invoice,
@@ -35,6 +36,7 @@ from pmsaas.domain.financial.ports import (
     PaymentFilter,
     PaymentGateway,
     PaymentMethodRecord,
+    Settlement,
 )
 from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
 from pmsaas.domain.financial.tds import received_tds, require_india
@@ -49,13 +51,14 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 # -- payments ---------------------------------------------------------------------------------
 
 
-async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> None:
+async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime, expected_version: int) -> None:
     """Allocation to invoices, receipt number, ledger entry, events: in the caller's transaction.
+    Writes the payment row too (it must still be at ``expected_version``).
 
     The receipt number is taken last. Its counter row is one per organization and fiscal year, so
     every payment of the organization queues on that row's lock until the holder commits: the
     lock is held only for what needs the number (the entry naming it, the payment row, the event)
-    and the commit, never for the reads and the invoice updates before it.
+    and the commit, never for the reads and the invoice updates before it (``PaymentPosting``).
     """
     org = payment.organization_id
     profile = await uow.organization_profiles.get(org)
@@ -63,19 +66,22 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime) -> 
     open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
     by_id = {i.id: i for i in open_invoices}
+    paid: list[tuple[Invoice, int]] = []
     for a in allocations:
         invoice = by_id[a.invoice_id]
         version = invoice.version
         invoice.apply_payment(a.amount, now)
         invoice.version += 1
-        await uow.invoices.update(invoice, expected_version=version)
+        paid.append((invoice, version))
         if invoice.status == InvoiceStatus.PAID:
             uow.record(invoice.event("invoice.paid", now))
     payment.allocations = allocations
-    await uow.ledger.prepare_accounts(org, payment.settlement_accounts, now)
-    seq = await uow.sequences.next(org, "receipt", fy)  # the counter's row lock, held until the commit
-    entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
-    await uow.ledger.post(entry)
+
+    def numbered(seq: int) -> JournalEntry:
+        return payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
+
+    settlement = Settlement(payment, expected_version, paid, frozenset(payment.settlement_accounts), fy, now)
+    await uow.payment_posting.settle(settlement, numbered)
     uow.record(payment.event("payment.received", now))
 
 
@@ -199,8 +205,8 @@ async def create_payment(
             raise _Raced()
         if payment.tds is not None:
             await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
-        await _apply_outcome(uow, payment, outcome, now)
-        await uow.payments.update(payment, expected_version=payment.version)
+        if not await _apply_outcome(uow, payment, outcome, now, expected_version=payment.version):
+            await uow.payments.update(payment, expected_version=payment.version)
         await uow.commit()
     return payment, False
 
@@ -250,13 +256,18 @@ async def _apply_outcome(
     payment: Payment,
     outcome: GatewayOutcome | None,
     now: datetime,
-) -> None:
+    *,
+    expected_version: int,
+) -> bool:
+    """True when the payment row was written (a settled payment is written with its entry)."""
     if outcome is None or outcome.status == "succeeded":
-        await _settle(uow, payment, now)
-    elif outcome.status == "failed":
+        await _settle(uow, payment, now, expected_version)
+        return True
+    if outcome.status == "failed":
         payment.fail(outcome.failure_reason or "declined", now)
         uow.record(payment.event("payment.failed", now))
     # "pending": the gateway's webhook settles it later.
+    return False
 
 
 async def settle_from_gateway(
@@ -286,14 +297,10 @@ async def settle_from_gateway(
             await uow.commit()
             return payment
         version = payment.version
-        await _apply_outcome(
-            uow,
-            payment,
-            GatewayOutcome("succeeded" if succeeded else "failed", gateway_payment_id, reason),
-            now,
-        )
         payment.version += 1
-        await uow.payments.update(payment, expected_version=version)
+        outcome = GatewayOutcome("succeeded" if succeeded else "failed", gateway_payment_id, reason)
+        if not await _apply_outcome(uow, payment, outcome, now, expected_version=version):
+            await uow.payments.update(payment, expected_version=version)
         await uow.commit()
     return payment
 

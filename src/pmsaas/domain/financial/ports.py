@@ -319,6 +319,33 @@ class NumberSequences(ABC):
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """What settling a payment decided, for :class:`PaymentPosting` to store: the invoices it pays
+    (each with the version its row must still have), the accounts its entry will name, the receipt
+    number's fiscal year. ``payment`` carries its allocations; its row must still be at
+    ``expected_version``."""
+
+    payment: Payment
+    expected_version: int
+    paid_invoices: list[tuple[Invoice, int]]
+    accounts: frozenset[str]
+    fiscal_year: str
+    at: datetime
+
+
+class PaymentPosting(ABC):
+    """The write of a settled payment, in the caller's transaction, in this order: the paid invoices
+    (optimistic version checks: :class:`Conflict` when one moved), the accounts, then the receipt
+    counter (its row lock, one per organization and fiscal year, is every payment's queue: taken
+    last), the journal entry ``receipt`` returns for the counter's value, the payment row and its
+    allocations. The rules (allocation, the entry's lines, the number's format) stay in the domain;
+    an adapter only chooses how the rows travel."""
+
+    @abstractmethod
+    async def settle(self, settlement: Settlement, receipt: Callable[[int], JournalEntry]) -> None: ...
+
+
+@dataclass(frozen=True)
 class IssuedBatch:
     """Issued invoices of one organization with their issue entries and events."""
 
@@ -566,4 +593,5 @@ class FinancialUnitOfWork(UnitOfWork):
     budgets: BudgetRepository
     tds: TdsRepository
     billing: BillingWriter
+    payment_posting: PaymentPosting
     reports: ReportQueries

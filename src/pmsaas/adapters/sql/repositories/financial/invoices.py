@@ -27,7 +27,7 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 I = F.invoices  # noqa: E741
 
 
-def _invoice_row(inv: Invoice) -> dict[str, Any]:
+def invoice_row(inv: Invoice) -> dict[str, Any]:
     assert inv.round_off is not None  # Invoice.__post_init__ makes it zero at the latest
     return {
         "id": inv.id,
@@ -186,7 +186,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         return [_to_invoice(r, by_invoice[r.id]) for r in rows]
 
     async def add(self, invoice: Invoice) -> None:
-        await self._conn.execute(I.insert().values(**_invoice_row(invoice)))
+        await self._conn.execute(I.insert().values(**invoice_row(invoice)))
         if invoice.lines:
             await self._conn.execute(F.invoice_lines.insert(), _line_rows(invoice))
 
@@ -194,7 +194,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         if not invoices:
             return []
         result = await self._conn.execute(
-            insert_ignore(self._conn, I).returning(I.c.id), [_invoice_row(i) for i in invoices]
+            insert_ignore(self._conn, I).returning(I.c.id), [invoice_row(i) for i in invoices]
         )
         inserted = set(result.scalars())
         kept = [i for i in invoices if i.id in inserted]
@@ -213,7 +213,7 @@ class SqlInvoiceRepository(InvoiceRepository):
         return (await self._with_lines([row]))[0]
 
     async def update(self, invoice: Invoice, expected_version: int) -> None:
-        values = _invoice_row(invoice)
+        values = invoice_row(invoice)
         for key in ("id", "organization_id", "created_at"):
             values.pop(key)
         values.update(w_organization_id=invoice.organization_id, w_id=invoice.id, w_version=expected_version)

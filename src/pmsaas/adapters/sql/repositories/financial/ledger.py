@@ -26,7 +26,7 @@ _ACCOUNT_IDS = sa.select(F.accounts.c.key, F.accounts.c.id).where(
 )
 
 
-def _journal_entry_row(e: L.JournalEntry) -> dict[str, Any]:
+def journal_entry_row(e: L.JournalEntry) -> dict[str, Any]:
     return {
         "id": e.id,
         "organization_id": e.organization_id,
@@ -40,7 +40,7 @@ def _journal_entry_row(e: L.JournalEntry) -> dict[str, Any]:
     }
 
 
-def _journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[dict[str, Any]]:
+def journal_line_rows(e: L.JournalEntry, account_ids: dict[str, UUID]) -> list[dict[str, Any]]:
     return [
         {
             "id": new_id(),
@@ -80,10 +80,10 @@ class SqlLedgerRepository(LedgerRepository):
         self._prepared: dict[tuple[UUID, str], UUID] = {}
 
     async def prepare_accounts(self, organization_id: UUID, accounts: Iterable[str], at: datetime) -> None:
-        ids = await self._account_ids(organization_id, set(accounts), at)
+        ids = await self.account_ids(organization_id, set(accounts), at)
         self._prepared.update({(organization_id, key): id_ for key, id_ in ids.items()})
 
-    async def _account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
+    async def account_ids(self, organization_id: UUID, keys: set[str], at: Any) -> dict[str, UUID]:
         prepared = {k: self._prepared.get((organization_id, k)) for k in keys}
         if all(prepared.values()):
             return {k: v for k, v in prepared.items() if v is not None}
@@ -115,9 +115,9 @@ class SqlLedgerRepository(LedgerRepository):
             return
         # PostgreSQL: the entry and its lines in one statement (the entry's INSERT as a
         # data-modifying CTE; the lines' foreign key is checked at the end of the statement).
-        ids = await self._account_ids(entry.organization_id, {line.account for line in entry.lines}, entry.posted_at)
-        params = {f"e_{k}": v for k, v in _journal_entry_row(entry).items()}
-        for i, row in enumerate(_journal_line_rows(entry, ids)):
+        ids = await self.account_ids(entry.organization_id, {line.account for line in entry.lines}, entry.posted_at)
+        params = {f"e_{k}": v for k, v in journal_entry_row(entry).items()}
+        for i, row in enumerate(journal_line_rows(entry, ids)):
             params.update({f"l{i}_{k}": v for k, v in row.items()})
         await self._conn.execute(_entry_with_lines(len(entry.lines)), params)
 
@@ -128,9 +128,9 @@ class SqlLedgerRepository(LedgerRepository):
         by_org: dict[UUID, set[str]] = {}
         for e in entries:
             by_org.setdefault(e.organization_id, set()).update(line.account for line in e.lines)
-        ids = {org: await self._account_ids(org, keys, entries[0].posted_at) for org, keys in by_org.items()}
-        await self._conn.execute(F.journal_entries.insert(), [_journal_entry_row(e) for e in entries])
-        lines = [row for e in entries for row in _journal_line_rows(e, ids[e.organization_id])]
+        ids = {org: await self.account_ids(org, keys, entries[0].posted_at) for org, keys in by_org.items()}
+        await self._conn.execute(F.journal_entries.insert(), [journal_entry_row(e) for e in entries])
+        lines = [row for e in entries for row in journal_line_rows(e, ids[e.organization_id])]
         await self._conn.execute(F.journal_lines.insert(), lines)
 
     async def entry_for(self, organization_id: UUID, source_type: str, source_id: UUID) -> L.JournalEntry:

@@ -26,7 +26,7 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 P = F.payments
 
 
-def _payment_row(p: Payment) -> dict[str, Any]:
+def payment_row(p: Payment) -> dict[str, Any]:
     return {
         "id": p.id,
         "organization_id": p.organization_id,
@@ -123,8 +123,16 @@ class SqlPaymentRepository(PaymentRepository):
             for r in rows
         ]
 
+    def take_unallocated(self, payment_id: UUID) -> bool:
+        """True (once) for a payment this repository inserted whose allocation rows are not written
+        yet: writing them deletes nothing first. Also for adapters writing the payment row themselves."""
+        if payment_id in self._without_allocations:
+            self._without_allocations.discard(payment_id)
+            return True
+        return False
+
     async def add(self, payment: Payment) -> bool:
-        result = await self._conn.execute(insert_ignore(self._conn, P).returning(P.c.id), _payment_row(payment))
+        result = await self._conn.execute(insert_ignore(self._conn, P).returning(P.c.id), payment_row(payment))
         added = result.first() is not None  # rowcount is not reliable for ON CONFLICT on psycopg
         if added:
             self._without_allocations.add(payment.id)
@@ -152,7 +160,7 @@ class SqlPaymentRepository(PaymentRepository):
         return found[0] if found else None
 
     async def update(self, payment: Payment, expected_version: int) -> None:
-        values = _payment_row(payment)
+        values = payment_row(payment)
         for key in (
             "id",
             "organization_id",
@@ -167,9 +175,7 @@ class SqlPaymentRepository(PaymentRepository):
         if result.rowcount != 1:
             raise Conflict("the payment was changed by someone else; reload and retry")
         at = F.payment_allocations
-        if payment.id in self._without_allocations:
-            self._without_allocations.discard(payment.id)  # just inserted: nothing to delete
-        else:
+        if not self.take_unallocated(payment.id):  # just inserted: nothing to delete
             await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
         if payment.allocations:
             await self._conn.execute(
