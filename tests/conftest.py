@@ -251,6 +251,17 @@ async def other_owner(api: Api) -> Owner:
     return await api.new_org("Rival Estates")
 
 
+@pytest.fixture
+def small_standard_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standard plan with 5 seats and 10 properties (its real limits are 25 and 100), so a test of
+    the limits reaches them in a few requests. The app reads the catalogue at each check."""
+    from dataclasses import replace
+
+    from pmsaas.domain.organizations.plans import PLANS, Plan
+
+    monkeypatch.setitem(PLANS, Plan.STANDARD, replace(PLANS[Plan.STANDARD], seats=5, properties=10))
+
+
 def frozen_rate_limiter(container: Container) -> Any:
     """A limiter of the container's kind (Redis when it has one) with fresh counters and a clock that
     stands still, so a window boundary never resets a test's counters."""

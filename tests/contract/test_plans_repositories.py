@@ -20,6 +20,9 @@ from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import PageRequest
 from pmsaas.domain.shared.plan_limits import PlanLimitReached, Quota
 
+# The standard plan at 5 seats and 10 properties: the rules are what is tested, not the catalogue.
+pytestmark = pytest.mark.usefixtures("small_standard_plan")
+
 
 @pytest.fixture(scope="module", params=BACKENDS)
 async def make_uow(request, database_urls):

@@ -12,6 +12,9 @@ from pmsaas.domain.organizations.plans import BYTES_PER_GB, PLANS, check_room
 from pmsaas.domain.shared.errors import Conflict
 from pmsaas.domain.shared.plan_limits import PlanLimitReached, Quota, takes_a_seat
 
+# The standard plan at 5 seats and 10 properties: the rules are what is tested, not the catalogue.
+pytestmark = pytest.mark.usefixtures("small_standard_plan")
+
 
 @given(
     plan=st.sampled_from(list(Plan)),

@@ -23,6 +23,9 @@ from pmsaas.domain.organizations.plans import (
 from pmsaas.domain.shared.errors import Conflict
 from pmsaas.domain.shared.ids import new_id
 
+# The standard plan at 5 seats and 10 properties: the rules are what is tested, not the catalogue.
+pytestmark = pytest.mark.usefixtures("small_standard_plan")
+
 instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 12, 31), timezones=st.just(UTC))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from fakes import FakeDatabase, FakeUnitOfWork
 from fakes import builders as b
 from pmsaas.domain.organizations import subscriptions
@@ -13,6 +15,9 @@ from pmsaas.domain.organizations.plans import Subscription
 from pmsaas.domain.organizations.ports import PlanBoard
 from pmsaas.domain.shared.clock import FixedClock
 from pmsaas.domain.shared.ids import new_id
+
+# The standard plan at 5 seats and 10 properties: the rules are what is tested, not the catalogue.
+pytestmark = pytest.mark.usefixtures("small_standard_plan")
 
 START = datetime(2030, 1, 31, 9, tzinfo=UTC)
 

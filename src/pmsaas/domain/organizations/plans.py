@@ -61,11 +61,11 @@ _ENTERPRISE_FEATURES = _PREMIUM_FEATURES | {"audit_log_export", "single_sign_on"
 
 PLANS: dict[Plan, PlanLimits] = {
     Plan.STANDARD: PlanLimits(
-        Plan.STANDARD, 1000, 5, 10, 200, 10, _STANDARD_FEATURES,
+        Plan.STANDARD, 1000, 25, 100, 2000, 10, _STANDARD_FEATURES,
         {"USD": Decimal("0.00"), "CAD": Decimal("0.00"), "INR": Decimal("0.00")},
     ),
     Plan.PREMIUM: PlanLimits(
-        Plan.PREMIUM, 5000, 25, 100, 5000, 100, _PREMIUM_FEATURES,
+        Plan.PREMIUM, 5000, 100, 1000, 20000, 100, _PREMIUM_FEATURES,
         {"USD": Decimal("99.00"), "CAD": Decimal("129.00"), "INR": Decimal("7999.00")},
     ),
     Plan.ENTERPRISE: PlanLimits(

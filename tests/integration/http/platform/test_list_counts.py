@@ -26,7 +26,7 @@ from pmsaas.adapters.sql.tables.platform import list_counts
 from pmsaas.adapters.sql.tables.properties import leases, properties
 from pmsaas.domain.properties.model import Property, PropertyStatus, PropertyType
 from pmsaas.domain.shared.address import Address
-from support import property_body
+from support import property_body, put_on_plan
 
 pytestmark = pytest.mark.today("2026-12-01")
 
@@ -151,6 +151,7 @@ async def test_lease_and_invoice_totals_follow_status_changes(api, owner):
 async def test_concurrent_creates_are_all_counted(api, owner):
     """On PostgreSQL the creates run on separate connections at once (the counters' upserts contend on
     their rows); on SQLite they are serialized. Either way every one is counted, exactly once."""
+    await put_on_plan(api, owner.org_id, "enterprise")  # more properties than the standard plan allows
 
     async def create(i: int) -> int:
         body = property_body(name=f"Concurrent {i}", type=("residential", "commercial")[i % 2])

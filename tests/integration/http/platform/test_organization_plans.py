@@ -95,8 +95,11 @@ async def test_every_organization_starts_on_standard_with_its_limits(api, owner)
     assert r.status_code == 200, r.text
     sub = r.json()["data"]
     assert sub["plan"] == "standard" and sub["status"] == "active" and sub["scheduled_plan"] is None
-    assert sub["limits"]["requests_per_hour"] == 1000 and sub["limits"]["seats"] == 5
-    assert sub["limits"]["properties"] == 10 and sub["limits"]["monthly_price"] == {"amount": "0.00", "currency": "USD"}
+    assert sub["limits"]["requests_per_hour"] == 1000 and sub["limits"]["seats"] == 25
+    assert sub["limits"]["properties"] == 100 and sub["limits"]["monthly_price"] == {
+        "amount": "0.00",
+        "currency": "USD",
+    }
     assert sub["usage"] == {"seats": 1, "properties": 0}
     assert [p["plan"] for p in sub["available_plans"]] == ["standard", "premium", "enterprise"]
     assert sub["available_plans"][2]["seats"] is None  # enterprise: unlimited
@@ -194,7 +197,7 @@ async def test_a_scheduled_downgrade_can_be_cancelled(api, owner, gateway):
     assert r.json()["data"]["scheduled_plan"] is None and r.json()["data"]["plan"] == "premium"
 
 
-async def test_a_downgrade_is_refused_while_seats_exceed_the_plan(api, owner, gateway):
+async def test_a_downgrade_is_refused_while_seats_exceed_the_plan(api, owner, gateway, small_standard_plan):
     assert (await upgrade(api, owner)).status_code == 200
     for _ in range(5):  # the owner and five managers: six seats, standard allows five
         await owner.add_user("PropertyManager")
@@ -206,7 +209,7 @@ async def test_a_downgrade_is_refused_while_seats_exceed_the_plan(api, owner, ga
     assert sub["scheduled_plan"] is None and sub["usage"]["seats"] == 6
 
 
-async def test_a_downgrade_is_refused_while_properties_exceed_the_plan(api, owner, gateway):
+async def test_a_downgrade_is_refused_while_properties_exceed_the_plan(api, owner, gateway, small_standard_plan):
     assert (await upgrade(api, owner)).status_code == 200
     for n in range(11):
         r = await api.post("/api/v1/properties", owner.token, json=property_body(name=f"Block {n}"))

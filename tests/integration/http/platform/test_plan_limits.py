@@ -22,7 +22,7 @@ from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.plan_limits import PlanLimitReached
 from support import property_body, put_on_plan
 
-pytestmark = pytest.mark.today("2026-12-01")
+pytestmark = [pytest.mark.today("2026-12-01"), pytest.mark.usefixtures("small_standard_plan")]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 USERS = "/api/v1/identity/users"

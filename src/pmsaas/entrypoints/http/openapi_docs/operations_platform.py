@@ -91,7 +91,7 @@ PLATFORM = {
     "GET /api/v1/properties": "The organization's properties, paginated; filter by type and status, search "
     "by name. A PropertyOwner sees only the properties it owns.",
     "POST /api/v1/properties": "Adds a property with its address, type and policies; answers 201 with it. "
-    "Beyond the plan's number of properties (standard 10, premium 100): 409 naming the plan and its limit.",
+    "Beyond the plan's number of properties (standard 100, premium 1000): 409 naming the plan and its limit.",
     "GET /api/v1/properties/{property_id}": "One property with its address, amenities and policies." + _NOT_OURS,
     "PUT /api/v1/properties/{property_id}": "Replaces a property's details." + _NOT_OURS,
     "DELETE /api/v1/properties/{property_id}": "Deletes a property; 409 while it has active leases. "
