@@ -186,6 +186,14 @@ class FakeReportQueries(ReportQueries):
                 out[lease.id] = Recipient(lease.id, tenant.gstin, tenant.name, prop.address.province)
         return out
 
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        out = {}
+        for lease in self._db.leases.of(organization_id, live=False):
+            tenant = self._db.tenants.find(organization_id, lease.tenant_id, live=False)
+            prop = self._db.properties.find(organization_id, lease.property_id, live=False)
+            out[lease.id] = Recipient(lease.id, tenant.gstin or "", tenant.name, prop.address.province or "")
+        return out
+
 
 def _in_effect(lease: Any, as_of: date) -> bool:
     status = lease.status.value

@@ -360,6 +360,11 @@ export class Financial extends Resource {
     return this.call("GET", `/api/v1/financial/reports/deposits-held`, { query: { "as_of": params.asOf, "property_id": params.propertyId, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
+  /** GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section (`GET /api/v1/financial/reports/gstr1`) */
+  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "nil" | "hsn" | null; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/gstr1`, { query: { "from": params.from, "to": params.to, "format": params.format, "section": params.section }, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM) (`GET /api/v1/financial/reports/gstr1-b2b`) */
   gstr1B2B(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/gstr1-b2b`, { query: { "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;

@@ -491,6 +491,13 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
 
+    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+        """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
+
+        ``GET /api/v1/financial/reports/gstr1``
+        """
+        return self._call("GET", "/api/v1/financial/reports/gstr1", query={"from": from_, "to": to, "format": format, "section": section}, kind="raw")
+
     def gstr1_b2_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM)
 
@@ -2535,6 +2542,13 @@ class AsyncFinancial(AsyncResource):
         ``GET /api/v1/financial/reports/deposits-held``
         """
         return await self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
+
+    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+        """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
+
+        ``GET /api/v1/financial/reports/gstr1``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/gstr1", query={"from": from_, "to": to, "format": format, "section": section}, kind="raw")
 
     async def gstr1_b2_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM)

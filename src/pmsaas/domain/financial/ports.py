@@ -473,6 +473,10 @@ class ReportQueries(ABC):
     async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:
         """Per lease whose tenant has a GSTIN: the recipient and the property's State."""
 
+    @abstractmethod
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        """Per lease: its tenant (``gstin`` empty when unregistered) and the property's State."""
+
 
 # The payment gateway: charge a card, learn the outcome now or later (webhook).
 

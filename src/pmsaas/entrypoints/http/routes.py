@@ -15,6 +15,7 @@ from pmsaas.entrypoints.http.platform.financial.deposits import DepositControlle
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
+from pmsaas.entrypoints.http.platform.financial.gst_filings import GstFilingController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
 from pmsaas.entrypoints.http.platform.financial.ledger import LedgerController
 from pmsaas.entrypoints.http.platform.financial.monthly_reports import ManagerReportController
@@ -93,6 +94,7 @@ CONTROLLERS: list[Any] = [
     ReportController,
     TdsReportController,
     ManagerReportController,
+    GstFilingController,
     ExpenseController,
     BudgetController,
     NotificationController,

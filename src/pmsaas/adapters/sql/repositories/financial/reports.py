@@ -274,3 +274,16 @@ class SqlReportQueries(ReportQueries):
             .where(leases.c.organization_id == organization_id, tenants.c.gstin.is_not(None), tenants.c.gstin != "")
         )
         return {r.id: Recipient(r.id, r.gstin, r.name, r.province) for r in await self._conn.execute(q)}
+
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        q = (
+            sa.select(leases.c.id, tenants.c.gstin, tenants.c.name, properties.c.province)
+            .select_from(
+                leases.join(tenants, tenants.c.id == leases.c.tenant_id).join(
+                    properties, properties.c.id == leases.c.property_id
+                )
+            )
+            .where(leases.c.organization_id == organization_id)
+        )
+        rows = await self._conn.execute(q)
+        return {r.id: Recipient(r.id, r.gstin or "", r.name, r.province or "") for r in rows}
