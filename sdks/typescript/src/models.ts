@@ -1230,6 +1230,7 @@ export interface SettingsIn {
   locale?: string | null;
   gstNumber?: string | null;
   panNumber?: string | null;
+  tanNumber?: string | null;
   gstRegistered?: boolean;
   taxRegistrationNumber?: string | null;
   invoiceNumberFormat?: string | null;
@@ -1252,6 +1253,7 @@ export interface SettingsOut {
   locale: string;
   gstNumber: string | null;
   panNumber: string | null;
+  tanNumber: string | null;
   gstRegistered: boolean;
   taxRegistrationNumber: string | null;
   invoiceNumberFormat: string | null;

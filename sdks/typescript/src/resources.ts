@@ -360,6 +360,11 @@ export class Financial extends Resource {
     return this.call("GET", `/api/v1/financial/reports/deposits-held`, { query: { "as_of": params.asOf, "property_id": params.propertyId, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
+  /** Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv (`GET /api/v1/financial/reports/form-16a`) */
+  form16A(params: { fy?: string | null; quarter?: "Q1" | "Q2" | "Q3" | "Q4" | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/form-16a`, { query: { "fy": params.fy, "quarter": params.quarter, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section (`GET /api/v1/financial/reports/gstr1`) */
   gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "nil" | "hsn" | null; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/gstr1`, { query: { "from": params.from, "to": params.to, "format": params.format, "section": params.section }, kind: "raw" }) as Promise<unknown>;

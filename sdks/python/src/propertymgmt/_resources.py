@@ -491,6 +491,13 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
 
+    def form16_a(self, *, fy: str | None = None, quarter: Literal["Q1", "Q2", "Q3", "Q4"] | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv
+
+        ``GET /api/v1/financial/reports/form-16a``
+        """
+        return self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
+
     def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
 
@@ -2542,6 +2549,13 @@ class AsyncFinancial(AsyncResource):
         ``GET /api/v1/financial/reports/deposits-held``
         """
         return await self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
+
+    async def form16_a(self, *, fy: str | None = None, quarter: Literal["Q1", "Q2", "Q3", "Q4"] | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv
+
+        ``GET /api/v1/financial/reports/form-16a``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
 
     async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section

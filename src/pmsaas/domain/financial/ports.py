@@ -85,6 +85,7 @@ class OrganizationProfile:
     receipt_number_format: str | None = None
     gst_registered: bool = True
     pan_number: str | None = None  # India: extra_settings.pan_number (the payee's PAN for TDS on rent)
+    tan_number: str | None = None  # India: extra_settings.tan_number (the deductor's TAN on Form 16A)
     name: str = ""
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices

@@ -14,6 +14,7 @@ from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
+from pmsaas.entrypoints.http.platform.financial.form16a import Form16AController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
 from pmsaas.entrypoints.http.platform.financial.gst_filings import GstFilingController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
@@ -95,6 +96,7 @@ CONTROLLERS: list[Any] = [
     TdsReportController,
     ManagerReportController,
     GstFilingController,
+    Form16AController,
     ExpenseController,
     BudgetController,
     NotificationController,

@@ -78,10 +78,13 @@ FINANCIAL = {
     f"GET {_REP}/deposits-held": "Security deposits held per lease, from the deposits-held account." + _NOT_TENANT,
     f"GET {_REP}/gstr1-b2b": "GSTR-1 table 4 (B2B) rows: one per invoice to a registered recipient and tax "
     "rate, for the months from-to." + _NOT_TENANT,
+    f"GET {_REP}/form-16a": "Form 16A data for the TDS the organization withheld from vendors: per deductee "
+    "(PAN, else name) and quarter of the Indian fiscal year, the deductor's TAN and PAN, each payment or credit "
+    "with its section and TDS, and the totals, from the posted tds_payable lines; format=csv, one row per "
+    "deduction." + _NOT_TENANT,
     f"GET {_REP}/gstr1": "GSTR-1 for the months from-to in the GSTN offline tool's JSON shape: b2b (table 4, "
     "reverse charge flagged), b2cl (5), b2cs (7, per State and rate), nil (8: exempt residential rent), hsn "
-    "(12, B2B and B2C tabs); amounts are decimal strings. format=csv with section=b2b|b2cl|b2cs|nil|hsn."
-    + _NOT_TENANT,
+    "(12, B2B and B2C tabs); amounts are decimal strings. format=csv with section=b2b|b2cl|b2cs|nil|hsn." + _NOT_TENANT,
     f"GET {_REP}/income-expenses": "Income and expenses per property and month between two dates." + _NOT_TENANT,
     f"GET {_REP}/owner-statements": "Per property, for a period: rent and charges collected, expenses and the "
     "net for its owners." + _NOT_TENANT,
