@@ -375,6 +375,11 @@ export class Financial extends Resource {
     return this.call("GET", `/api/v1/financial/reports/gstr1-b2b`, { query: { "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
+  /** GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills (`GET /api/v1/financial/reports/gstr3b`) */
+  gstr3B(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/gstr3b`, { query: { "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** Income and expenses by property and month (from, to: dates) (`GET /api/v1/financial/reports/income-expenses`) */
   incomeExpenses(params: { from?: string | null; to?: string | null; propertyId?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/income-expenses`, { query: { "from": params.from, "to": params.to, "property_id": params.propertyId, "format": params.format }, kind: "raw" }) as Promise<unknown>;

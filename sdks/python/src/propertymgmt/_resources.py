@@ -512,6 +512,13 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/gstr1-b2b", query={"from": from_, "to": to, "format": format}, kind="raw")
 
+    def gstr3_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills
+
+        ``GET /api/v1/financial/reports/gstr3b``
+        """
+        return self._call("GET", "/api/v1/financial/reports/gstr3b", query={"from": from_, "to": to, "format": format}, kind="raw")
+
     def income_expenses(self, *, from_: str | None = None, to: str | None = None, property_id: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """Income and expenses by property and month (from, to: dates)
 
@@ -2570,6 +2577,13 @@ class AsyncFinancial(AsyncResource):
         ``GET /api/v1/financial/reports/gstr1-b2b``
         """
         return await self._call("GET", "/api/v1/financial/reports/gstr1-b2b", query={"from": from_, "to": to, "format": format}, kind="raw")
+
+    async def gstr3_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills
+
+        ``GET /api/v1/financial/reports/gstr3b``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/gstr3b", query={"from": from_, "to": to, "format": format}, kind="raw")
 
     async def income_expenses(self, *, from_: str | None = None, to: str | None = None, property_id: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """Income and expenses by property and month (from, to: dates)

@@ -21,6 +21,7 @@ from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.numbering import default_number_format
@@ -425,6 +426,17 @@ class TdsRepository(ABC):
 LeaseScope = Literal["in_effect", "deposits", "all"]
 
 
+@dataclass(frozen=True)
+class BillTax:
+    """An approved vendor bill's tax: its value, the place of its supply, the tax lines."""
+
+    expense_id: UUID
+    expense_date: date
+    region: str  # the bill's own, else its property's, else the organization's province or State
+    amount: Money  # the value before tax
+    input_tax: InputTax
+
+
 class ReportQueries(ABC):
     """Read-only sums over the journal for the managers' reports, aggregated by the database
     (docs/reports.md). Dates are entry dates; every query is the organization's only."""
@@ -473,6 +485,10 @@ class ReportQueries(ABC):
     @abstractmethod
     async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:
         """Per lease whose tenant has a GSTIN: the recipient and the property's State."""
+
+    @abstractmethod
+    async def bill_taxes(self, organization_id: UUID, start: date, end: date) -> builtins.list[BillTax]:
+        """The tax on the expenses approved with a date from ``start`` to ``end`` (those with an input tax)."""
 
     @abstractmethod
     async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:

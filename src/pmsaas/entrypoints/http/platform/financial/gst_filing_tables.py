@@ -8,9 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pmsaas.domain.financial.gst_filings import Gstr1Return
+from pmsaas.domain.financial.gst_filings import Gstr1Return, Gstr3bReturn
 from pmsaas.domain.financial.gstr1 import B2bRow
 from pmsaas.domain.financial.gstr1_tables import TaxSums
+from pmsaas.domain.financial.gstr3b import HeadSums
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.platform.financial.report_tables import Row, b2b_row
 
@@ -157,3 +158,74 @@ HEADERS = {
     "nil": ["supply_type", "nil_rated", "exempted", "non_gst"],
     "hsn": ["tab", "hsn_sac", "rate", "total_value", *_TAX_HEAD],
 }
+
+
+def _heads(h: HeadSums, c: str) -> dict[str, str]:
+    minor = {"iamt": h.igst_minor, "camt": h.cgst_minor, "samt": h.sgst_minor, "csamt": h.cess_minor}
+    return {k: _amount(v, c) for k, v in minor.items()}
+
+
+def gstr3b_document(ret: Gstr3bReturn) -> dict[str, Any]:
+    """Tables 3.1 and 4 in the shape of the GSTR-3B JSON (``sup_details``, ``itc_elg``)."""
+    c, f = ret.currency, ret.figures
+    zero = HeadSums()
+    return {
+        "gstin": ret.gstin,
+        "ret_period": ret.ret_period,
+        "sup_details": {
+            "osup_det": _sums(f.outward_taxable, c),
+            "osup_zero": {"txval": _amount(0, c), "iamt": _amount(0, c), "csamt": _amount(0, c)},
+            "osup_nil_exmp": {"txval": _amount(f.nil_exempt_minor, c)},
+            "isup_rev": _sums(f.inward_reverse_charge, c),
+            "osup_nongst": {"txval": _amount(f.non_gst_minor, c)},
+        },
+        "itc_elg": {
+            "itc_avl": [
+                {"ty": "IMPG", **_heads(zero, c)},
+                {"ty": "IMPS", **_heads(zero, c)},
+                {"ty": "ISRC", **_heads(f.itc_reverse_charge, c)},
+                {"ty": "ISD", **_heads(zero, c)},
+                {"ty": "OTH", **_heads(f.itc_other, c)},
+            ],
+            "itc_rev": [{"ty": "RUL", **_heads(f.itc_reversed, c)}, {"ty": "OTH", **_heads(zero, c)}],
+            "itc_net": _heads(f.itc_net, c),
+            "itc_inelg": [{"ty": "RUL", **_heads(zero, c)}, {"ty": "OTH", **_heads(zero, c)}],
+        },
+    }
+
+
+GSTR3B_HEADER = ["table", "description", "taxable_value", "igst", "cgst", "sgst", "cess"]
+
+
+def gstr3b_rows(ret: Gstr3bReturn) -> list[Row]:
+    """One row per figure of tables 3.1 and 4, for CSV (the same figures as ``gstr3b_document``)."""
+    c, f = ret.currency, ret.figures
+    m = Money.from_minor
+
+    def heads(h: HeadSums) -> Row:
+        return [
+            ("igst", m(h.igst_minor, c)),
+            ("cgst", m(h.cgst_minor, c)),
+            ("sgst", m(h.sgst_minor, c)),
+            ("cess", m(h.cess_minor, c)),
+        ]
+
+    def sums(s: TaxSums) -> Row:
+        h = HeadSums(s.igst_minor, s.cgst_minor, s.sgst_minor, s.cess_minor)
+        return [("taxable_value", m(s.taxable_minor, c)), *heads(h)]
+
+    def row(table: str, what: str, value: int | None, h: HeadSums) -> Row:
+        base = None if value is None else m(value, c)
+        return [("table", table), ("description", what), ("taxable_value", base), *heads(h)]
+
+    nothing = HeadSums()
+    return [
+        [("table", "3.1(a)"), ("description", "outward taxable supplies"), *sums(f.outward_taxable)],
+        row("3.1(c)", "nil rated and exempted", f.nil_exempt_minor, nothing),
+        [("table", "3.1(d)"), ("description", "inward supplies on reverse charge"), *sums(f.inward_reverse_charge)],
+        row("3.1(e)", "non-GST outward supplies", f.non_gst_minor, nothing),
+        row("4(A)(3)", "ITC: inward supplies on reverse charge", None, f.itc_reverse_charge),
+        row("4(A)(5)", "ITC: all other", None, f.itc_other),
+        row("4(B)(1)", "ITC reversed: blocked credits", None, f.itc_reversed),
+        row("4(C)", "net ITC available", None, f.itc_net),
+    ]

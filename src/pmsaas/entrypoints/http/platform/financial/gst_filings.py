@@ -66,6 +66,30 @@ class GstFilingController(Controller):
             }
         )
 
+    @get("/gstr3b", guards=GUARD, summary="GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills")
+    async def gstr3b(
+        self,
+        ctx: Context,
+        from_: FromMonth = None,
+        to: FromQuery[str | None] = None,
+        format: FromQuery[Format] = "json",
+    ) -> Any:
+        M.require_manager(ctx.actor)
+        start, end = _months(from_, to)
+        ret = await G.gstr3b_return(uow=ctx.uow(), actor=ctx.actor, start=start, end=end, now=ctx.clock.now())
+        if format == "csv":
+            return _csv(f"gstr3b-{ret.start}-{ret.end}", F.gstr3b_rows(ret), F.GSTR3B_HEADER)
+        return ok(
+            {
+                "report": "gstr3b",
+                "currency": ret.currency,
+                "from": str(ret.start),
+                "to": str(ret.end),
+                "gstr3b": F.gstr3b_document(ret),
+                "rows": T.as_json(F.gstr3b_rows(ret)),
+            }
+        )
+
 
 def _money(minor: int, currency: str) -> dict[str, str]:
     return {"amount": str(Money.from_minor(minor, currency)), "currency": currency}
