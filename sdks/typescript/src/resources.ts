@@ -146,8 +146,8 @@ export class Community extends Resource {
 /** `compliance` operations. */
 export class Compliance extends Resource {
   /** GST/HST return lines per month and province, and QST for Quebec, from the invoices (`GET /api/v1/compliance/provincial-reports`) */
-  provincialReports(params: { from?: string | null; to?: string | null; Accept?: string | null; } = {}): Promise<unknown> {
-    return this.call("GET", `/api/v1/compliance/provincial-reports`, { query: { "from": params.from, "to": params.to, "Accept": params.Accept }, kind: "raw" }) as Promise<unknown>;
+  provincialReports(params: { from?: string | null; to?: string | null; Accept?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/compliance/provincial-reports`, { query: { "from": params.from, "to": params.to, "Accept": params.Accept, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
   /** A co-operative housing society's annual filing from its books, as JSON or PDF (`POST /api/v1/compliance/society-filing`) */

@@ -203,12 +203,12 @@ class Community(SyncResource):
 class Compliance(SyncResource):
     """``compliance`` operations."""
 
-    def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+    def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GST/HST return lines per month and province, and QST for Quebec, from the invoices
 
         ``GET /api/v1/compliance/provincial-reports``
         """
-        return self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+        return self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept, "format": format}, kind="raw")
 
     def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
         """A co-operative housing society's annual filing from its books, as JSON or PDF
@@ -2269,12 +2269,12 @@ class AsyncCommunity(AsyncResource):
 class AsyncCompliance(AsyncResource):
     """``compliance`` operations."""
 
-    async def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+    async def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GST/HST return lines per month and province, and QST for Quebec, from the invoices
 
         ``GET /api/v1/compliance/provincial-reports``
         """
-        return await self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+        return await self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept, "format": format}, kind="raw")
 
     async def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
         """A co-operative housing society's annual filing from its books, as JSON or PDF

@@ -4,6 +4,8 @@ figure is checked against the ledger's input_tax accounts."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -75,6 +77,16 @@ async def test_line_106_from_the_vendor_bills_and_109_is_103_less_106(api, owner
         "19.95",
         "79.80",
     )
+
+    c = await api.get(REPORTS, owner.token, params={"from": "2026-11", "to": "2026-12", "format": "csv"})
+    assert c.status_code == 200 and c.headers["content-type"].startswith("text/csv"), c.text
+    table = list(csv.DictReader(io.StringIO(c.text)))
+    assert {(r["period"], r["province"]): r["input_tax_credits"] for r in table if r["return"] == "GST/HST"} == {
+        k: v["line_106"] for k, v in rows.items()
+    }
+    assert [(r["return"], r["input_tax_credits"], r["net_tax"]) for r in table if r["return"] == "QST"] == [
+        ("QST", "19.95", "79.80")
+    ]
 
     tb = await trial_balance(api, owner)
     line_106 = sum(Decimal(v["line_106"]) for v in rows.values())

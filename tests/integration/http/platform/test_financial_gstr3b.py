@@ -109,3 +109,25 @@ async def test_gstr3b_tables_from_invoices_bills_and_the_ledger(api, owner):
     assert rows["3.1(a)"]["cgst"] == sup["osup_det"]["camt"] and rows["3.1(d)"]["taxable_value"] == "50000.00"
     assert rows["4(C)"]["cgst"] == net["camt"] and rows["4(B)(1)"]["igst"] == "3600.00"
     assert [r["table"] for r in data["rows"]] == list(rows)
+
+
+async def test_tenants_and_staff_are_refused_the_returns_and_another_organization_sees_none(api, owner, other_owner):
+    await set_country(api, owner, "IN")
+    await set_country(api, other_owner, "IN")
+    await _invoice(api, owner, await make_lease(api, owner), "40000.00")
+    await _bill(api, owner, "10000.00", {"CGST": "900.00", "SGST": "900.00"})
+    _, tenant = await owner.add_user("Tenant")
+    _, staff = await owner.add_user("MaintenanceStaff")
+    _, manager = await owner.add_user("PropertyManager")
+    for path in ("gstr1", "gstr3b", "form-16a"):
+        url = f"/api/v1/financial/reports/{path}"
+        for who in (tenant, staff):
+            r = await api.get(url, who)
+            assert r.status_code == 403 and r.json()["error"]["code"] == "INSUFFICIENT_PERMISSIONS", (path, r.text)
+        assert (await api.get(url, manager)).status_code == 200, path
+    # Another organization's return is its own: nothing of the first one's books.
+    theirs = (await api.get(REPORT, other_owner.token, params={"from": "2026-12"})).json()["data"]["gstr3b"]
+    assert theirs["sup_details"]["osup_det"]["txval"] == "0.00"
+    assert theirs["itc_elg"]["itc_net"]["camt"] == "0.00"
+    mine = (await api.get(REPORT, owner.token, params={"from": "2026-12"})).json()["data"]["gstr3b"]
+    assert mine["sup_details"]["osup_det"]["txval"] == "40000.00" and mine["itc_elg"]["itc_net"]["camt"] == "900.00"
