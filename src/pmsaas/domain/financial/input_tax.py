@@ -117,7 +117,7 @@ def check(tax: InputTax, country: str, currency: str) -> None:
             problems.append(FieldProblem(f"input_tax.lines.{i}.amount.currency", f"must be {currency}"))
         elif not line.amount.is_positive:
             problems.append(FieldProblem(f"input_tax.lines.{i}.amount.amount", "must be positive"))
-        if line.rate is not None and not Decimal(0) <= line.rate <= Decimal(100):
+        if line.rate is not None and not (line.rate.is_finite() and Decimal(0) <= line.rate <= Decimal(100)):
             problems.append(FieldProblem(f"input_tax.lines.{i}.rate", "must be between 0 and 100"))
     if len({line.tax for line in tax.lines}) != len(tax.lines):
         problems.append(FieldProblem("input_tax.lines", "one line per tax head"))
