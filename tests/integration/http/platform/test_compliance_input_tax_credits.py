@@ -117,4 +117,3 @@ async def test_input_tax_must_fit_the_country_and_currency(api, owner):
         body["input_tax"] = {"lines": [{"tax": "HST", "amount": money("13.00", "CAD"), "rate": rate}]}
         r = await api.post(EXPENSES, owner.token, json=body)
         assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "input_tax.lines.0.rate", r.text
-
