@@ -206,8 +206,10 @@ class FakeSalesTaxQueries(SalesTaxQueries):
         return out
 
     async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:
-        out = []
-        org = self._db.organizations[organization_id]
+        out: list[CreditedTax] = []
+        org = self._db.organizations.get(organization_id)
+        if org is None:
+            return out
         for e in sorted(self._db.expenses.of(organization_id), key=lambda e: (e.expense_date, e.id)):
             tax = e.input_tax
             if tax is None or not tax.claimable or e.status != "approved" or not start <= e.expense_date <= end:

@@ -187,8 +187,10 @@ class FakeReportQueries(ReportQueries):
         return out
 
     async def bill_taxes(self, organization_id: UUID, start: date, end: date) -> list[BillTax]:
-        out = []
-        org = self._db.organizations[organization_id]
+        out: list[BillTax] = []
+        org = self._db.organizations.get(organization_id)
+        if org is None:
+            return out
         for e in sorted(self._db.expenses.of(organization_id), key=lambda e: (e.expense_date, e.id)):
             if e.input_tax is None or e.status != "approved" or not start <= e.expense_date <= end:
                 continue
