@@ -12,6 +12,8 @@ import pytest
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.financial.budgets import BudgetCategory
+from pmsaas.domain.financial.expenses import ExpenseStatus
+from pmsaas.domain.financial.input_tax import InputTax, InputTaxLine
 from pmsaas.domain.financial.model import Allocation, ChargeType, InvoiceLine
 from pmsaas.domain.properties.lease import LeaseStatus
 from pmsaas.domain.shared.errors import NotFound
@@ -112,3 +114,45 @@ async def test_the_compliance_reads_agree_on_every_backend(make_uow):
                 await read
         assert await q.rent_periods(stranger, lease.id, date(2030, 12, 31)) == []
         assert await uow.sales_tax.taxed_lines(stranger, date(2030, 4, 1), date(2030, 4, 30)) == []
+
+
+async def test_the_tax_on_approved_bills_reads_the_same_on_every_backend(make_uow):
+    async with make_uow() as uow:
+        org = b.organization("Maple Rentals", "CA")
+        org.settings = replace(org.settings, province="ON")
+        await uow.organizations.add(org)
+        quebec = b.prop(org.id, "Rue Ste-Catherine")
+        quebec.address = replace(quebec.address, city="Montréal", province="QC", postal_code="H3B 1A1", country="CA")
+        await uow.properties.add(quebec)
+
+        def bill(day: int, *lines: tuple[str, str], **kw):  # type: ignore[no-untyped-def]
+            tax = InputTax(tuple(InputTaxLine(h, Money.of(a, "CAD")) for h, a in lines), **kw.pop("tax", {}))
+            e = b.expense(org.id, expense_date=date(2030, 4, day), input_tax=tax, **kw)
+            e.amount = Money.of("100.00", "CAD")
+            return e
+
+        approved = [
+            bill(3, ("GST", "5.00"), ("QST", "9.98"), property_id=quebec.id),  # the property's province
+            bill(4, ("HST", "13.00")),  # no property: the organization's
+            bill(5, ("HST", "15.00"), tax={"region": "NS"}),  # the bill's own region
+            bill(6, ("HST", "13.00"), tax={"claimable": False}),  # a blocked credit
+        ]
+        for e in approved:
+            e.status = ExpenseStatus.APPROVED
+            await uow.expenses.add(e)
+        await uow.expenses.add(bill(7, ("HST", "13.00")))  # pending: not a credit yet
+        credits = await uow.sales_tax.credited_taxes(org.id, date(2030, 4, 1), date(2030, 4, 30))
+        assert [(c.paid_on.day, c.province, [(h, m.minor) for h, m in c.taxes]) for c in credits] == [
+            (3, "QC", [("GST", 500), ("QST", 998)]),
+            (4, "ON", [("HST", 1300)]),
+            (5, "NS", [("HST", 1500)]),
+        ]
+        bills = await uow.reports.bill_taxes(org.id, date(2030, 4, 1), date(2030, 4, 30))
+        assert [(x.expense_date.day, x.region, x.amount.minor, x.input_tax.claimable) for x in bills] == [
+            (3, "QC", 100_00, True),
+            (4, "ON", 100_00, True),
+            (5, "NS", 100_00, True),
+            (6, "ON", 100_00, False),
+        ]
+        assert await uow.sales_tax.credited_taxes(org.id, date(2030, 5, 1), date(2030, 5, 31)) == []
+        assert await uow.sales_tax.credited_taxes(new_id(), date(2030, 4, 1), date(2030, 4, 30)) == []

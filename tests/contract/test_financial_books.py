@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -14,6 +15,7 @@ from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.financial.budgets import BudgetCategory
 from pmsaas.domain.financial.expenses import Attachment
+from pmsaas.domain.financial.input_tax import InputTax, InputTaxLine
 from pmsaas.domain.financial.ports import PaymentMethodRecord
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.ids import new_id
@@ -44,6 +46,24 @@ async def test_an_expense_reads_back_as_written_and_only_in_its_organization(mak
             await uow.expenses.get(new_id(), e.id)
         with pytest.raises(NotFound):
             await uow.expenses.get(org, new_id())
+
+
+async def test_an_expense_keeps_the_tax_on_its_bill(make_uow):
+    org = new_id()
+    tax = InputTax(
+        (InputTaxLine("CGST", _inr("450.00"), Decimal("9")), InputTaxLine("SGST", _inr("450.00"), None)),
+        reverse_charge=True,
+        claimable=False,
+        supplier_tax_id="27AAPFU0939F1ZV",
+        region="MH",
+    )
+    e = b.expense(org, input_tax=tax)
+    plain = b.expense(org)
+    async with make_uow() as uow:
+        await uow.expenses.add(e)
+        await uow.expenses.add(plain)
+        assert (await uow.expenses.get(org, e.id)).input_tax == tax
+        assert (await uow.expenses.get(org, plain.id)).input_tax is None
 
 
 async def test_expense_update_checks_the_version_and_delete_removes_it(make_uow):

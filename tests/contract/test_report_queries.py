@@ -138,4 +138,9 @@ async def test_the_books_sum_the_same_on_every_backend(make_uow):
         assert await q.receipts(org, date(2030, 5, 1), date(2030, 5, 31), hill.id) == []
 
         assert await q.gst_recipients(org) == {lease.id: Recipient(lease.id, GSTIN, "Tenant of Lake View", "KA")}
+        assert await q.supply_places(org) == {  # every lease; an unregistered tenant's GSTIN is empty
+            lease.id: Recipient(lease.id, GSTIN, "Tenant of Lake View", "KA"),
+            other.id: Recipient(other.id, "", "Tenant of Hill Top", "KA"),
+        }
+        assert await q.supply_places(new_id()) == {}
         assert await q.receivable_balances(new_id(), date(2030, 5, 10)) == []

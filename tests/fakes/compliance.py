@@ -12,6 +12,7 @@ from uuid import UUID
 from fakes.store import FakeDatabase
 from pmsaas.domain.compliance.ports import (
     BudgetView,
+    CreditedTax,
     RentPeriod,
     SalesTaxQueries,
     SocietyBooks,
@@ -202,6 +203,20 @@ class FakeSalesTaxQueries(SalesTaxQueries):
             for line in i.lines:
                 taxes = tuple((t.tax, t.amount, t.payable_by) for t in line.taxes)
                 out.append(TaxedLine(i.issue_date, prop.address.province, line.amount, taxes))
+        return out
+
+    async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:
+        out: list[CreditedTax] = []
+        org = self._db.organizations.get(organization_id)
+        if org is None:
+            return out
+        for e in sorted(self._db.expenses.of(organization_id), key=lambda e: (e.expense_date, e.id)):
+            tax = e.input_tax
+            if tax is None or not tax.claimable or e.status != "approved" or not start <= e.expense_date <= end:
+                continue
+            prop = self._db.properties.find(organization_id, e.property_id, live=False) if e.property_id else None
+            region = tax.region or (prop.address.province if prop else None) or org.settings.province or ""
+            out.append(CreditedTax(e.expense_date, region, tuple((t.tax, t.amount) for t in tax.lines)))
         return out
 
     async def currency(self, organization_id: UUID) -> str:

@@ -15,7 +15,7 @@ from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.model import ChargeType
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
-from pmsaas.domain.financial.ports import LeaseScope, ReportQueries
+from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import INCOME_ACCOUNTS, LeasePosition, Movement, is_management_fee
 
 
@@ -184,6 +184,27 @@ class FakeReportQueries(ReportQueries):
             if tenant.gstin:
                 prop = self._db.properties.find(organization_id, lease.property_id, live=False)
                 out[lease.id] = Recipient(lease.id, tenant.gstin, tenant.name, prop.address.province)
+        return out
+
+    async def bill_taxes(self, organization_id: UUID, start: date, end: date) -> list[BillTax]:
+        out: list[BillTax] = []
+        org = self._db.organizations.get(organization_id)
+        if org is None:
+            return out
+        for e in sorted(self._db.expenses.of(organization_id), key=lambda e: (e.expense_date, e.id)):
+            if e.input_tax is None or e.status != "approved" or not start <= e.expense_date <= end:
+                continue
+            prop = self._db.properties.find(organization_id, e.property_id, live=False) if e.property_id else None
+            region = e.input_tax.region or (prop.address.province if prop else None) or org.settings.province or ""
+            out.append(BillTax(e.id, e.expense_date, region, e.amount, e.input_tax))
+        return out
+
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        out = {}
+        for lease in self._db.leases.of(organization_id, live=False):
+            tenant = self._db.tenants.find(organization_id, lease.tenant_id, live=False)
+            prop = self._db.properties.find(organization_id, lease.property_id, live=False)
+            out[lease.id] = Recipient(lease.id, tenant.gstin or "", tenant.name, prop.address.province or "")
         return out
 
 

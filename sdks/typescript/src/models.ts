@@ -320,6 +320,7 @@ export interface ExpenseIn {
   propertyId?: string | null;
   attachments?: Array<AttachmentIn>;
   tds?: ExpenseTdsIn | null;
+  inputTax?: InputTaxIn | null;
 }
 
 export interface ExpenseOut {
@@ -337,6 +338,7 @@ export interface ExpenseOut {
   decidedAt: string | null;
   rejectionReason: string | null;
   tds: TdsOut | null;
+  inputTax: InputTaxOut | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -432,6 +434,35 @@ export interface ImageOut {
   size: number;
   url: string;
   createdAt: string;
+}
+
+export interface InputTaxIn {
+  lines: Array<InputTaxLineIn>;
+  reverseCharge?: boolean;
+  claimable?: boolean;
+  supplierTaxId?: string | null;
+  region?: string | null;
+}
+
+export interface InputTaxLineIn {
+  tax: "IGST" | "CGST" | "SGST" | "UTGST" | "CESS" | "GST" | "HST" | "QST";
+  amount: MoneyIn;
+  rate?: string | null;
+}
+
+export interface InputTaxLineOut {
+  tax: string;
+  amount: MoneyOut;
+  rate: number | null;
+}
+
+export interface InputTaxOut {
+  lines: Array<InputTaxLineOut>;
+  total: MoneyOut;
+  reverseCharge: boolean;
+  claimable: boolean;
+  supplierTaxId: string | null;
+  region: string | null;
 }
 
 export interface InvoiceCreateIn {
@@ -1235,6 +1266,7 @@ export interface SettingsIn {
   locale?: string | null;
   gstNumber?: string | null;
   panNumber?: string | null;
+  tanNumber?: string | null;
   gstRegistered?: boolean;
   taxRegistrationNumber?: string | null;
   invoiceNumberFormat?: string | null;
@@ -1257,6 +1289,7 @@ export interface SettingsOut {
   locale: string;
   gstNumber: string | null;
   panNumber: string | null;
+  tanNumber: string | null;
   gstRegistered: boolean;
   taxRegistrationNumber: string | null;
   invoiceNumberFormat: string | null;

@@ -146,8 +146,8 @@ export class Community extends Resource {
 /** `compliance` operations. */
 export class Compliance extends Resource {
   /** GST/HST return lines per month and province, and QST for Quebec, from the invoices (`GET /api/v1/compliance/provincial-reports`) */
-  provincialReports(params: { from?: string | null; to?: string | null; Accept?: string | null; } = {}): Promise<unknown> {
-    return this.call("GET", `/api/v1/compliance/provincial-reports`, { query: { "from": params.from, "to": params.to, "Accept": params.Accept }, kind: "raw" }) as Promise<unknown>;
+  provincialReports(params: { from?: string | null; to?: string | null; Accept?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/compliance/provincial-reports`, { query: { "from": params.from, "to": params.to, "Accept": params.Accept, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
   /** A co-operative housing society's annual filing from its books, as JSON or PDF (`POST /api/v1/compliance/society-filing`) */
@@ -360,9 +360,24 @@ export class Financial extends Resource {
     return this.call("GET", `/api/v1/financial/reports/deposits-held`, { query: { "as_of": params.asOf, "property_id": params.propertyId, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
+  /** Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv (`GET /api/v1/financial/reports/form-16a`) */
+  form16A(params: { fy?: string | null; quarter?: "Q1" | "Q2" | "Q3" | "Q4" | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/form-16a`, { query: { "fy": params.fy, "quarter": params.quarter, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  }
+
+  /** GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section (`GET /api/v1/financial/reports/gstr1`) */
+  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "nil" | "hsn" | null; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/gstr1`, { query: { "from": params.from, "to": params.to, "format": params.format, "section": params.section }, kind: "raw" }) as Promise<unknown>;
+  }
+
   /** GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM) (`GET /api/v1/financial/reports/gstr1-b2b`) */
   gstr1B2B(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/gstr1-b2b`, { query: { "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
+  }
+
+  /** GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills (`GET /api/v1/financial/reports/gstr3b`) */
+  gstr3B(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; } = {}): Promise<unknown> {
+    return this.call("GET", `/api/v1/financial/reports/gstr3b`, { query: { "from": params.from, "to": params.to, "format": params.format }, kind: "raw" }) as Promise<unknown>;
   }
 
   /** Income and expenses by property and month (from, to: dates) (`GET /api/v1/financial/reports/income-expenses`) */

@@ -203,12 +203,12 @@ class Community(SyncResource):
 class Compliance(SyncResource):
     """``compliance`` operations."""
 
-    def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+    def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GST/HST return lines per month and province, and QST for Quebec, from the invoices
 
         ``GET /api/v1/compliance/provincial-reports``
         """
-        return self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+        return self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept, "format": format}, kind="raw")
 
     def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
         """A co-operative housing society's annual filing from its books, as JSON or PDF
@@ -491,12 +491,33 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
 
+    def form16_a(self, *, fy: str | None = None, quarter: Literal["Q1", "Q2", "Q3", "Q4"] | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv
+
+        ``GET /api/v1/financial/reports/form-16a``
+        """
+        return self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
+
+    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+        """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
+
+        ``GET /api/v1/financial/reports/gstr1``
+        """
+        return self._call("GET", "/api/v1/financial/reports/gstr1", query={"from": from_, "to": to, "format": format, "section": section}, kind="raw")
+
     def gstr1_b2_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM)
 
         ``GET /api/v1/financial/reports/gstr1-b2b``
         """
         return self._call("GET", "/api/v1/financial/reports/gstr1-b2b", query={"from": from_, "to": to, "format": format}, kind="raw")
+
+    def gstr3_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills
+
+        ``GET /api/v1/financial/reports/gstr3b``
+        """
+        return self._call("GET", "/api/v1/financial/reports/gstr3b", query={"from": from_, "to": to, "format": format}, kind="raw")
 
     def income_expenses(self, *, from_: str | None = None, to: str | None = None, property_id: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """Income and expenses by property and month (from, to: dates)
@@ -2248,12 +2269,12 @@ class AsyncCommunity(AsyncResource):
 class AsyncCompliance(AsyncResource):
     """``compliance`` operations."""
 
-    async def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None) -> Any:
+    async def provincial_reports(self, *, from_: str | None = None, to: str | None = None, Accept: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GST/HST return lines per month and province, and QST for Quebec, from the invoices
 
         ``GET /api/v1/compliance/provincial-reports``
         """
-        return await self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept}, kind="raw")
+        return await self._call("GET", "/api/v1/compliance/provincial-reports", query={"from": from_, "to": to, "Accept": Accept, "format": format}, kind="raw")
 
     async def society_filing(self, body: m.SocietyFilingIn | None = None, /, *, Accept: str | None = None, **fields: Any) -> Any:
         """A co-operative housing society's annual filing from its books, as JSON or PDF
@@ -2536,12 +2557,33 @@ class AsyncFinancial(AsyncResource):
         """
         return await self._call("GET", "/api/v1/financial/reports/deposits-held", query={"as_of": as_of, "property_id": property_id, "format": format}, kind="raw")
 
+    async def form16_a(self, *, fy: str | None = None, quarter: Literal["Q1", "Q2", "Q3", "Q4"] | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """Form 16A data per deductee and quarter for the TDS the organization withheld; format=csv
+
+        ``GET /api/v1/financial/reports/form-16a``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
+
+    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+        """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
+
+        ``GET /api/v1/financial/reports/gstr1``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/gstr1", query={"from": from_, "to": to, "format": format, "section": section}, kind="raw")
+
     async def gstr1_b2_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """GSTR-1 B2B rows per invoice and rate (from, to: YYYY-MM)
 
         ``GET /api/v1/financial/reports/gstr1-b2b``
         """
         return await self._call("GET", "/api/v1/financial/reports/gstr1-b2b", query={"from": from_, "to": to, "format": format}, kind="raw")
+
+    async def gstr3_b(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
+        """GSTR-3B tables 3.1 and 4 (from, to: YYYY-MM) from invoices and bills
+
+        ``GET /api/v1/financial/reports/gstr3b``
+        """
+        return await self._call("GET", "/api/v1/financial/reports/gstr3b", query={"from": from_, "to": to, "format": format}, kind="raw")
 
     async def income_expenses(self, *, from_: str | None = None, to: str | None = None, property_id: str | None = None, format: Literal["json", "csv"] | None = None) -> Any:
         """Income and expenses by property and month (from, to: dates)

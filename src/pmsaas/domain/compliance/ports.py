@@ -105,10 +105,23 @@ class TaxedLine:
     taxes: tuple[tuple[str, Money, str], ...]  # head (GST, HST, QST, PST), amount, payable_by
 
 
+@dataclass(frozen=True)
+class CreditedTax:
+    """The tax on an approved vendor bill that the organization can claim back (an input tax credit)."""
+
+    paid_on: date  # the expense's date, when it was posted
+    province: str  # the bill's place of supply: its own, else its property's, else the organization's
+    taxes: tuple[tuple[str, Money], ...]  # head (GST, HST, QST), amount
+
+
 class SalesTaxQueries(ABC):
     @abstractmethod
     async def taxed_lines(self, organization_id: UUID, start: date, end: date) -> list[TaxedLine]:
         """The lines of invoices issued from ``start`` to ``end`` (drafts and cancelled ones excluded)."""
+
+    @abstractmethod
+    async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:
+        """The claimable tax of the expenses approved with a date from ``start`` to ``end``."""
 
     @abstractmethod
     async def currency(self, organization_id: UUID) -> str:

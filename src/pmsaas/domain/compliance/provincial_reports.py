@@ -4,20 +4,24 @@ GST/HST return (CRA form GST34, lines as the Excise Tax Act return asks them):
 * line 101: sales and other revenue: the value before tax of the taxable supplies (zero-rated
   included), i.e. the lines that carry GST or HST; exempt supplies (residential rent) are left out;
 * line 103: GST/HST collected or collectible on them (tax the supplier charges, not self-assessed);
-* line 106: input tax credits: the books record no GST/HST paid on expenses, so 0 (documented);
-* line 109: net tax, 103 less 106 (no adjustments: lines 104 and 107 are nil).
+* line 106: input tax credits: the GST/HST on the vendor bills (expenses) approved in the period
+  with a claimable ``input_tax``, in the province of the bill's supply (its own, else its property's,
+  else the organization's);
+* line 109: net tax, 103 less 106 (no adjustments: lines 104 and 107 are nil, line 108 is 105 + 107
+  less 106 in the form, i.e. 103 less 106 here).
 
-Quebec's QST is a separate return to Revenu Québec: its sales, QST collected, input tax refunds (0,
-as above) and net QST, for supplies of property in Quebec.
+Quebec's QST is a separate return to Revenu Québec: its sales, QST collected, input tax refunds (the
+QST on the claimable vendor bills) and net QST, for supplies of property in Quebec.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from pmsaas.domain.compliance.ports import ComplianceUnitOfWork, TaxedLine
+from pmsaas.domain.compliance.ports import ComplianceUnitOfWork, CreditedTax, TaxedLine
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.money import Money
@@ -75,10 +79,23 @@ def months_between(first: str, last: str) -> list[str]:
     return [f"{y1 + (m1 - 1 + i) // 12:04d}-{(m1 - 1 + i) % 12 + 1:02d}" for i in range(count)]
 
 
-def report(lines: list[TaxedLine], months: list[str], currency: str) -> ProvincialReport:
+def report(
+    lines: list[TaxedLine], months: list[str], currency: str, credits: Sequence[CreditedTax] = ()
+) -> ProvincialReport:
     zero = Money.zero(currency)
     federal: dict[tuple[str, str], tuple[Money, Money]] = {}
     quebec: dict[str, tuple[Money, Money]] = {}
+    itc: dict[tuple[str, str], Money] = {}
+    itr: dict[str, Money] = {}
+    for credit in credits:
+        period = credit.paid_on.strftime("%Y-%m")
+        for head, tax in credit.taxes:
+            if head in _FEDERAL:
+                itc[(period, credit.province)] = itc.get((period, credit.province), zero) + tax
+                federal.setdefault((period, credit.province), (zero, zero))
+            elif head == "QST":
+                itr[period] = itr.get(period, zero) + tax
+                quebec.setdefault(period, (zero, zero))
     for line in lines:
         period = line.issued_on.strftime("%Y-%m")
         charged = [(head, tax) for head, tax, payer in line.taxes if payer == "supplier"]
@@ -91,11 +108,11 @@ def report(lines: list[TaxedLine], months: list[str], currency: str) -> Provinci
             sales, collected = quebec.get(period, (zero, zero))
             quebec[period] = (sales + line.amount, sum(qst, collected))
     gst_hst = tuple(
-        GstHstReturn(period, province, sales, collected, zero)
+        GstHstReturn(period, province, sales, collected, itc.get((period, province), zero))
         for (period, province), (sales, collected) in sorted(federal.items())
         if period in months
     )
-    qst_returns = tuple(QstReturn(p, s, c, zero) for p, (s, c) in sorted(quebec.items()) if p in months)
+    qst_returns = tuple(QstReturn(p, s, c, itr.get(p, zero)) for p, (s, c) in sorted(quebec.items()) if p in months)
     return ProvincialReport(_first_day(months[0]), _last_day(months[-1]), currency, gst_hst, qst_returns)
 
 
@@ -115,9 +132,10 @@ async def provincial_reports(*, uow: ComplianceUnitOfWork, actor: Actor, first: 
     months = months_between(first, last)
     async with uow:
         lines = await uow.sales_tax.taxed_lines(actor.org, _first_day(months[0]), _last_day(months[-1]))
+        credits = await uow.sales_tax.credited_taxes(actor.org, _first_day(months[0]), _last_day(months[-1]))
         currency = await uow.sales_tax.currency(actor.org)
     if currency != "CAD":
         raise ValidationFailed.single(
             "organization", "GST/HST and QST returns are for an organization keeping its books in CAD"
         )
-    return report(lines, months, currency)
+    return report(lines, months, currency, credits)

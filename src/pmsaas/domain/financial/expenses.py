@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from pmsaas.domain.financial import input_tax as I
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial import tds as T
 from pmsaas.domain.financial.property_scope import require_property
@@ -61,6 +62,7 @@ class Expense:
     decided_at: datetime | None = None
     rejection_reason: str | None = None
     tds: TdsDeduction | None = None  # India: TDS the organization withholds from the payee
+    input_tax: I.InputTax | None = None  # the tax on the vendor's bill, on top of ``amount``
     id: UUID = field(default_factory=new_id)
     version: int = 1
 
@@ -71,15 +73,19 @@ class Expense:
     def approve(self, by: UUID | None, at: datetime) -> L.JournalEntry:
         self.require_pending("approve")
         self.status, self.decided_by, self.decided_at, self.updated_at = ExpenseStatus.APPROVED, by, at, at
+        currency = self.amount.currency
+        tax = self.input_tax
+        vendor_tax = tax.vendor_share(currency) if tax else Money.zero(currency)
         return L.entry(
             organization_id=self.organization_id,
             on=self.expense_date,
             at=at,
             description=f"Expense: {self.description}"[:300],
             lines=[
-                ("expenses", self.amount, None),
-                ("accounts_payable", -(self.tds.net if self.tds else self.amount), None),
-                ("tds_payable", -(self.tds.tds if self.tds else Money.zero(self.amount.currency)), None),
+                ("expenses", self.amount + (tax.cost(currency) if tax else Money.zero(currency)), None),
+                *((account, amount, None) for account, amount in (tax.postings(currency) if tax else [])),
+                ("accounts_payable", -((self.tds.net if self.tds else self.amount) + vendor_tax), None),
+                ("tds_payable", -(self.tds.tds if self.tds else Money.zero(currency)), None),
             ],
             source_type="expense",
             source_id=self.id,
@@ -115,9 +121,12 @@ class ExpenseInput:
     property_id: UUID | None = None
     attachments: tuple[Attachment, ...] = ()
     tds: T.TdsRequest | None = None
+    input_tax: I.InputTax | None = None
 
 
-def _check(data: ExpenseInput, currency: str) -> TdsDeduction | None:
+def _check(data: ExpenseInput, currency: str, country: str) -> TdsDeduction | None:
+    if data.input_tax is not None:
+        I.check(data.input_tax, country, currency)
     if data.amount.currency != currency:
         raise ValidationFailed.single("amount.currency", f"must be {currency}")
     if not data.amount.is_positive:
@@ -132,7 +141,7 @@ async def create_expense(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor
     now = clock.now()
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
-        tds = _check(data, profile.currency)
+        tds = _check(data, profile.currency, profile.country)
         await require_property(uow, actor, data.property_id)
         expense = Expense(
             organization_id=actor.org,
@@ -144,6 +153,7 @@ async def create_expense(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor
             property_id=data.property_id,
             attachments=data.attachments,
             tds=tds,
+            input_tax=data.input_tax,
             created_at=now,
             updated_at=now,
         )
@@ -168,7 +178,7 @@ async def update_expense(
         current = await uow.expenses.get(actor.org, expense_id, for_update=True)
         current.require_pending("edit")
         profile = await uow.organization_profiles.get(actor.org)
-        tds = _check(data, profile.currency)
+        tds = _check(data, profile.currency, profile.country)
         await require_property(uow, actor, data.property_id)
         updated = replace(
             current,
@@ -180,6 +190,7 @@ async def update_expense(
             property_id=data.property_id,
             attachments=data.attachments,
             tds=tds,
+            input_tax=data.input_tax,
             updated_at=now,
             version=current.version + 1,
         )

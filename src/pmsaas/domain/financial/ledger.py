@@ -79,6 +79,10 @@ def describe(key: str) -> tuple[str, AccountKind]:
         return (f"Accounts receivable - tenant {rest}", AccountKind.ASSET)
     if prefix == "tax_payable" and rest:
         return (f"{rest} payable", AccountKind.LIABILITY)
+    if prefix == "input_tax" and rest:
+        return (f"{rest} input tax credit", AccountKind.ASSET)
+    if prefix == "rcm_payable" and rest:
+        return (f"{rest} payable on reverse charge", AccountKind.LIABILITY)
     raise ValueError(f"unknown account key {key!r}")
 
 

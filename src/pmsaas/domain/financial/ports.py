@@ -21,6 +21,7 @@ from pmsaas.domain.financial.credit import Credit, CreditApplication
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
 from pmsaas.domain.financial.numbering import default_number_format
@@ -85,6 +86,7 @@ class OrganizationProfile:
     receipt_number_format: str | None = None
     gst_registered: bool = True
     pan_number: str | None = None  # India: extra_settings.pan_number (the payee's PAN for TDS on rent)
+    tan_number: str | None = None  # India: extra_settings.tan_number (the deductor's TAN on Form 16A)
     name: str = ""
     gstin: str | None = None  # India: the supplier's GSTIN, printed on its tax invoices
     tax_registration_number: str | None = None  # Canada: the GST/HST account printed on invoices
@@ -451,6 +453,17 @@ class TdsRepository(ABC):
 LeaseScope = Literal["in_effect", "deposits", "all"]
 
 
+@dataclass(frozen=True)
+class BillTax:
+    """An approved vendor bill's tax: its value, the place of its supply, the tax lines."""
+
+    expense_id: UUID
+    expense_date: date
+    region: str  # the bill's own, else its property's, else the organization's province or State
+    amount: Money  # the value before tax
+    input_tax: InputTax
+
+
 class ReportQueries(ABC):
     """Read-only sums over the journal for the managers' reports, aggregated by the database
     (docs/reports.md). Dates are entry dates; every query is the organization's only."""
@@ -499,6 +512,14 @@ class ReportQueries(ABC):
     @abstractmethod
     async def gst_recipients(self, organization_id: UUID) -> dict[UUID, Recipient]:
         """Per lease whose tenant has a GSTIN: the recipient and the property's State."""
+
+    @abstractmethod
+    async def bill_taxes(self, organization_id: UUID, start: date, end: date) -> builtins.list[BillTax]:
+        """The tax on the expenses approved with a date from ``start`` to ``end`` (those with an input tax)."""
+
+    @abstractmethod
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        """Per lease: its tenant (``gstin`` empty when unregistered) and the property's State."""
 
 
 # The payment gateway: charge a card, learn the outcome now or later (webhook).

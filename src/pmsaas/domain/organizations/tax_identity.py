@@ -26,11 +26,13 @@ from pmsaas.domain.shared.tax_identifiers import (
     validate_gst_hst_account,
     validate_gstin,
     validate_pan,
+    validate_tan,
 )
 
 KEYS = (
     "gst_number",
     "pan_number",
+    "tan_number",
     "gst_registered",
     "tax_registration_number",
     "invoice_number_format",
@@ -56,6 +58,7 @@ _FORMAT_FIELDS = re.compile(r"{([^{}:!]*)[^{}]*}")
 class TaxIdentity:
     gst_number: str | None = None  # India: GSTIN
     pan_number: str | None = None  # India: PAN (the GSTIN's when one is given)
+    tan_number: str | None = None  # India: TAN, the deductor's account for the TDS it withholds (Form 16A)
     gst_registered: bool = True  # India: GST-registered supplier; Canada: GST/HST registrant
     tax_registration_number: str | None = None  # Canada: GST/HST account, 123456789RT0001
     invoice_number_format: str | None = None  # None: the product's default
@@ -93,6 +96,7 @@ class TaxIdentity:
         problems: list[FieldProblem] = []
         gstin = _checked(problems, "gst_number", self.gst_number, validate_gstin, "GSTIN", country, "IN")
         pan = _checked(problems, "pan_number", self.pan_number, validate_pan, "PAN", country, "IN")
+        tan = _checked(problems, "tan_number", self.tan_number, validate_tan, "TAN", country, "IN")
         if gstin:
             _check_gstin_fits(problems, gstin, pan, region)
             pan = pan or pan_of_gstin(gstin)
@@ -113,6 +117,7 @@ class TaxIdentity:
             self,
             gst_number=gstin,
             pan_number=pan,
+            tan_number=tan,
             tax_registration_number=trn,
             invoice_round_off=round_off,
             is_housing_society=society,

@@ -86,6 +86,18 @@ def validate_pan(value: str) -> str:
     return _strict(stdnum_pan, value)
 
 
+_TAN = re.compile(r"^[A-Z]{4}[0-9]{5}[A-Z]$")
+
+
+def validate_tan(value: str) -> str:
+    """India's TAN (tax deduction account number): four letters, five digits, one letter. No check
+    character is published, so only the layout is checked."""
+    compact = re.sub(r"[\s-]", "", value).upper()
+    if not _TAN.match(compact):
+        raise InvalidTaxId("must be four letters, five digits and a letter, e.g. MUMA12345B")
+    return compact
+
+
 def validate_business_number(value: str) -> str:
     """A Canadian BN (9 digits, Luhn) or BN15 (+ RC/RM/RP/RT program + 4 digits)."""
     return _strict(stdnum_bn, value)

@@ -14,7 +14,9 @@ from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
+from pmsaas.entrypoints.http.platform.financial.form16a import Form16AController
 from pmsaas.entrypoints.http.platform.financial.gateway_webhooks import PaymentWebhookController
+from pmsaas.entrypoints.http.platform.financial.gst_filings import GstFilingController
 from pmsaas.entrypoints.http.platform.financial.invoices import InvoiceController
 from pmsaas.entrypoints.http.platform.financial.ledger import LedgerController
 from pmsaas.entrypoints.http.platform.financial.monthly_reports import ManagerReportController
@@ -93,6 +95,8 @@ CONTROLLERS: list[Any] = [
     ReportController,
     TdsReportController,
     ManagerReportController,
+    GstFilingController,
+    Form16AController,
     ExpenseController,
     BudgetController,
     NotificationController,

@@ -57,10 +57,10 @@ async def make_lease(
     status: str = "active",
     tds_applicable: bool = False,
     tenant_pan: str | None = None,
+    address: dict[str, str] | None = None,
 ) -> Lease:
-    r = await api.post(
-        "/api/v1/properties", owner.token, json=property_body(type=property_type, address=ADDRESSES[country])
-    )
+    place = {**ADDRESSES[country], **(address or {})}
+    r = await api.post("/api/v1/properties", owner.token, json=property_body(type=property_type, address=place))
     assert r.status_code == 201, r.text
     property_id = uuid.UUID(r.json()["data"]["id"])
     org = uuid.UUID(owner.org_id)

@@ -12,6 +12,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.input_taxes import approved_bill_taxes
 from pmsaas.adapters.sql.tables.financial import (
     accounts,
     budget_categories,
@@ -28,6 +29,7 @@ from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.adapters.sql.tables.properties import leases, properties, recurring_charges, tenants, units
 from pmsaas.domain.compliance.ports import (
     BudgetView,
+    CreditedTax,
     RentPeriod,
     SalesTaxQueries,
     SocietyBooks,
@@ -303,6 +305,18 @@ class SqlSalesTaxQueries(SalesTaxQueries):
             )
             for r in (await self._conn.execute(query)).all()
         ]
+
+    async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:
+        out = []
+        for r in await approved_bill_taxes(self._conn, organization_id, start, end):
+            if not r.input_tax.get("claimable", True):
+                continue
+            taxes = tuple(
+                (str(t["tax"]), Money.from_minor(int(t["amount_minor"]), r.currency))
+                for t in r.input_tax.get("lines", [])
+            )
+            out.append(CreditedTax(r.expense_date, r.region, taxes))
+        return out
 
     async def currency(self, organization_id: UUID) -> str:
         o = organizations

@@ -224,6 +224,8 @@ expenses = sa.Table(
     sa.Column("decided_by", sa.Uuid(), nullable=True),
     sa.Column("decided_at", UtcDateTime(), nullable=True),
     sa.Column("rejection_reason", sa.String(500), nullable=True),
+    # The tax on the vendor's bill (domain/financial/input_tax.py InputTax.to_json), null when none.
+    sa.Column("input_tax", Json, nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
     *timestamps(),
     sa.Index("ix_expenses_org_created", "organization_id", "created_at"),

@@ -312,6 +312,52 @@ OVERRIDES.update(ACCOUNT_OVERRIDES)
 assert not OVERRIDES.keys() & COMMUNITY_OVERRIDES.keys(), "a field overridden twice"
 OVERRIDES.update(COMMUNITY_OVERRIDES)
 
+_INPUT_TAX = {
+    "lines": [
+        {"tax": "CGST", "amount": {"amount": "405.00", "currency": "INR"}, "rate": 9.0},
+        {"tax": "SGST", "amount": {"amount": "405.00", "currency": "INR"}, "rate": 9.0},
+    ],
+    "total": {"amount": "810.00", "currency": "INR"},
+    "reverse_charge": False,
+    "claimable": True,
+    "supplier_tax_id": "27AAPFU0939F1ZV",
+    "region": "MH",
+}
+_INPUT_TAX_DOC = (
+    "The tax on the vendor's bill, on top of amount (India's GST heads, or Canada's GST/HST/QST): "
+    "claimed as an input tax credit when approved (GSTR-3B table 4, GST/HST return line 106)."
+)
+_INPUT_TAX_IN = {
+    "lines": [{"tax": "CGST", "amount": {"amount": "405.00", "currency": "INR"}, "rate": "9"}],
+    "supplier_tax_id": "27AAPFU0939F1ZV",
+}
+OVERRIDES.update(
+    {
+        "ExpenseOut.input_tax": Doc(_INPUT_TAX_DOC, _INPUT_TAX),
+        "ExpenseIn.input_tax": Doc(_INPUT_TAX_DOC, _INPUT_TAX_IN),
+        **_each(
+            "InputTaxIn InputTaxOut",
+            Doc("Whether the credit can be claimed; false (a blocked credit) makes the tax part of the cost.", True),
+            "claimable",
+        ),
+        **_each(
+            "InputTaxIn InputTaxOut",
+            Doc("The vendor's GSTIN or GST/HST/QST registration number, as on the bill.", "27AAPFU0939F1ZV"),
+            "supplier_tax_id",
+        ),
+        **_each(
+            "InputTaxIn InputTaxOut",
+            Doc("Province or State of the supply; left out, the expense's property's, else the organization's.", "MH"),
+            "region",
+        ),
+        "InputTaxLineIn.rate": Doc("Tax rate in percent as on the bill (0 to 100), as a decimal string.", "9"),
+        "InputTaxIn.reverse_charge": Doc(
+            "India: the organization pays this tax itself (reverse charge); the vendor is paid the value only.",
+            False,
+        ),
+    }
+)
+
 COMPONENT_EXAMPLES = {
     "AddressIn": _ADDRESS,
     "AddressOut": {**_ADDRESS, "province": "MH"},  # both spellings of the region, the same value
@@ -351,6 +397,10 @@ COMPONENT_EXAMPLES = {
         "expense_date": "2026-03-28",
         "vendor": "Sharma Plumbing Works",
         "tds": {"tds_section": "194C", "pan_number": PAN, "payee_kind": "other"},
+        "input_tax": {
+            "lines": [{"tax": "CGST", "amount": {"amount": "405.00", "currency": _INR}, "rate": "9"}],
+            "supplier_tax_id": "27AAPFU0939F1ZV",
+        },
     },
     "SettingsIn": {
         "country": "IN",

@@ -14,6 +14,11 @@ TAX = {
     "gst_number": Doc("The organization's GSTIN in India (15 characters), or its GST/HST number in Canada.", GSTIN),
     "gst_registered": Doc("Whether the organization is registered for GST (India) or GST/HST (Canada).", True),
     "pan_number": Doc("Permanent Account Number (India): five letters, four digits, one letter.", PAN),
+    "tan_number": Doc(
+        "Tax deduction account number (India) of the organization as a deductor: four letters, five digits, "
+        "one letter; printed on its Form 16A data.",
+        "MUMA12345B",
+    ),
     "business_number": Doc(
         "Canada Revenue Agency business number: 9 digits, optionally with a program account (RT0001).",
         "123456782RT0001",

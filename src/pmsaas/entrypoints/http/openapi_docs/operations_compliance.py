@@ -31,10 +31,11 @@ COMPLIANCE = {
     "GET /api/v1/compliance/provincial-reports": "The GST/HST return lines per month and province of the "
     "property (CRA form GST34), from the invoices issued in each month (drafts and cancelled ones excluded): "
     "line 101 the sales that carry GST or HST before tax (exempt residential rent left out), line 103 the "
-    "GST/HST charged on them, line 106 input tax credits (0.00: expenses do not record the tax paid on them "
-    "yet) and line 109 net tax (103 minus 106). Quebec's QST comes as a separate list, as it is filed with "
-    "Revenu Québec. from and to are months (YYYY-MM), at most 24, default the current month; books not kept "
-    "in CAD are 422; tenants are 403." + _PDF,
+    "GST/HST charged on them, line 106 input tax credits (the claimable GST/HST of the expenses approved in "
+    "the month, in the province of the bill's supply) and line 109 net tax (103 minus 106). Quebec's QST comes "
+    "as a separate list (its input tax refunds from the bills' QST), as it is filed with Revenu Québec. from "
+    "and to are months (YYYY-MM), at most 24, default the current month; format=csv for one row per return; "
+    "books not kept in CAD are 422; tenants are 403." + _PDF,
     "POST /api/v1/compliance/society-filing": "The annual filing of an Indian co-operative housing "
     "society for a financial year (April to March), from the property's books: its members, the sinking "
     "fund and repairs and maintenance fund contributions invoiced in the year, with the registration "

@@ -78,6 +78,17 @@ FINANCIAL = {
     f"GET {_REP}/deposits-held": "Security deposits held per lease, from the deposits-held account." + _NOT_TENANT,
     f"GET {_REP}/gstr1-b2b": "GSTR-1 table 4 (B2B) rows: one per invoice to a registered recipient and tax "
     "rate, for the months from-to." + _NOT_TENANT,
+    f"GET {_REP}/form-16a": "Form 16A data for the TDS the organization withheld from vendors: per deductee "
+    "(PAN, else name) and quarter of the Indian fiscal year, the deductor's TAN and PAN, each payment or credit "
+    "with its section and TDS, and the totals, from the posted tds_payable lines; format=csv, one row per "
+    "deduction." + _NOT_TENANT,
+    f"GET {_REP}/gstr1": "GSTR-1 for the months from-to in the GSTN offline tool's JSON shape: b2b (table 4, "
+    "reverse charge flagged), b2cl (5), b2cs (7, per State and rate), nil (8: exempt residential rent), hsn "
+    "(12, B2B and B2C tabs); amounts are decimal strings. format=csv with section=b2b|b2cl|b2cs|nil|hsn." + _NOT_TENANT,
+    f"GET {_REP}/gstr3b": "GSTR-3B tables 3.1 and 4 for the months from-to in the shape of the GSTR-3B JSON "
+    "(sup_details, itc_elg): outward taxable, nil/exempt and non-GST supplies from the invoices; inward "
+    "reverse-charge supplies and input tax credit from the approved expenses' input_tax; format=csv, one row "
+    "per figure." + _NOT_TENANT,
     f"GET {_REP}/income-expenses": "Income and expenses per property and month between two dates." + _NOT_TENANT,
     f"GET {_REP}/owner-statements": "Per property, for a period: rent and charges collected, expenses and the "
     "net for its owners." + _NOT_TENANT,
@@ -90,7 +101,8 @@ FINANCIAL = {
     f"PUT {_EXP}/{{expense_id}}": "Replaces a pending expense; a decided one is 409.",
     f"DELETE {_EXP}/{{expense_id}}": "Deletes a pending expense; a decided one is 409. Answers 204.",
     f"POST {_EXP}/{{expense_id}}/approve": "Approves a pending expense and posts it: Dr expenses, Cr accounts "
-    "payable (net of TDS, the TDS to TDS payable).",
+    "payable (net of TDS, the TDS to TDS payable); the bill's input_tax goes to input_tax:<head> when claimable "
+    "(to expenses when not) and, on reverse charge, is owed as rcm_payable:<head> instead of to the vendor.",
     f"POST {_EXP}/{{expense_id}}/reject": "Rejects a pending expense with a reason; nothing is posted.",
     f"GET {_EXP}/{{expense_id}}/attachments": "The bills and photos attached to the expense.",
     # budgets

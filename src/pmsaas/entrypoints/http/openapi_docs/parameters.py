@@ -147,6 +147,15 @@ PARAMETER_OVERRIDES = {
     "GET /api/v1/financial/gst-returns to": Doc("Last month, inclusive (YYYY-MM).", "2026-06"),
     "GET /api/v1/financial/reports/gstr1-b2b from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
     "GET /api/v1/financial/reports/gstr1-b2b to": Doc("Last month, inclusive (YYYY-MM).", "2026-06"),
+    "GET /api/v1/financial/reports/gstr1 from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
+    "GET /api/v1/financial/reports/gstr1 to": Doc("Last month, inclusive (YYYY-MM); fp is its MMYYYY.", "2026-06"),
+    "GET /api/v1/financial/reports/gstr3b from": Doc("First month, inclusive (YYYY-MM).", "2026-04"),
+    "GET /api/v1/financial/reports/gstr3b to": Doc(
+        "Last month, inclusive (YYYY-MM); ret_period is its MMYYYY.", "2026-06"
+    ),
+    "GET /api/v1/financial/reports/gstr1 section": Doc(
+        "With format=csv (required there): the GSTR-1 section as rows: b2b, b2cl, b2cs, nil or hsn.", "b2cs"
+    ),
 }
 
 assert not PARAMETERS.keys() & COMPLIANCE_PARAMETERS.keys(), "a parameter described twice"

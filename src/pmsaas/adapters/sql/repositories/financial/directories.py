@@ -182,6 +182,7 @@ class SqlOrganizationProfiles(OrganizationProfiles):
             receipt_number_format=_text(extra, "receipt_number_format"),
             gst_registered=bool(extra.get("gst_registered", True)),
             pan_number=_text(extra, "pan_number"),
+            tan_number=_text(extra, "tan_number"),
             name=row.name,
             gstin=_text(extra, "gst_number"),
             tax_registration_number=_text(extra, "tax_registration_number"),

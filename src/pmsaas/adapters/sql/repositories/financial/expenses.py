@@ -14,6 +14,7 @@ from pmsaas.adapters.sql.repositories.financial.common import lock_for_update
 from pmsaas.adapters.sql.repositories.financial.tds import load_tds
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.expenses import Attachment, Expense, ExpenseStatus
+from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.ports import ExpenseRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.money import Money
@@ -39,6 +40,7 @@ def _expense_row(e: Expense) -> dict[str, Any]:
         "decided_by": e.decided_by,
         "decided_at": e.decided_at,
         "rejection_reason": e.rejection_reason,
+        "input_tax": e.input_tax.to_json() if e.input_tax else None,
         "version": e.version,
         "created_at": e.created_at,
         "updated_at": e.updated_at,
@@ -60,6 +62,7 @@ def _to_expense(r: Any) -> Expense:
         decided_by=r.decided_by,
         decided_at=r.decided_at,
         rejection_reason=r.rejection_reason,
+        input_tax=InputTax.from_json(r.input_tax, r.currency) if r.input_tax else None,
         version=r.version,
         created_at=r.created_at,
         updated_at=r.updated_at,

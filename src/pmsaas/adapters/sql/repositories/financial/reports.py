@@ -10,18 +10,21 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.input_taxes import approved_bill_taxes
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
-from pmsaas.domain.financial.ports import LeaseScope, ReportQueries
+from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import (
     INCOME_ACCOUNTS,
     MANAGEMENT_FEE_CATEGORIES,
     LeasePosition,
     Movement,
 )
+from pmsaas.domain.shared.money import Money
 
 je, jl, acc = F.journal_entries, F.journal_lines, F.accounts
 _RECEIVABLE = acc.c.key.startswith("ar:")
@@ -274,3 +277,28 @@ class SqlReportQueries(ReportQueries):
             .where(leases.c.organization_id == organization_id, tenants.c.gstin.is_not(None), tenants.c.gstin != "")
         )
         return {r.id: Recipient(r.id, r.gstin, r.name, r.province) for r in await self._conn.execute(q)}
+
+    async def bill_taxes(self, organization_id: UUID, start: date, end: date) -> list[BillTax]:
+        return [
+            BillTax(
+                r.expense_id,
+                r.expense_date,
+                r.region,
+                Money.from_minor(r.amount_minor, r.currency),
+                InputTax.from_json(r.input_tax, r.currency),
+            )
+            for r in await approved_bill_taxes(self._conn, organization_id, start, end)
+        ]
+
+    async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
+        q = (
+            sa.select(leases.c.id, tenants.c.gstin, tenants.c.name, properties.c.province)
+            .select_from(
+                leases.join(tenants, tenants.c.id == leases.c.tenant_id).join(
+                    properties, properties.c.id == leases.c.property_id
+                )
+            )
+            .where(leases.c.organization_id == organization_id)
+        )
+        rows = await self._conn.execute(q)
+        return {r.id: Recipient(r.id, r.gstin or "", r.name, r.province or "") for r in rows}

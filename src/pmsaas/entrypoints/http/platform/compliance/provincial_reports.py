@@ -8,8 +8,10 @@ refused (403): the returns are the organization's books.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get
@@ -99,8 +101,32 @@ class ProvincialReportController(Controller):
         from_: Annotated[Month | None, QueryParameter(name="from")] = None,
         to: Annotated[Month | None, QueryParameter()] = None,
         accept: Annotated[str | None, HeaderParameter(name="Accept")] = None,
+        format: Annotated[Literal["json", "csv"], QueryParameter()] = "json",
     ) -> Response[Any]:
         this_month = ctx.clock.today().strftime("%Y-%m")
         first = from_ or to or this_month
         result = await provincial_reports(uow=ctx.uow(), actor=ctx.actor, first=first, last=to or first)
+        if format == "csv":
+            return Response(
+                _csv(result),
+                media_type="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="sales-tax-{result.start}-{result.end}.csv"'},
+            )
         return await answer(result, ProvincialReportOut.of(result), accept=accept, renderer=ctx.document_renderer)
+
+
+CSV_HEADER = ["return", "period", "province", "sales", "tax_collected", "input_tax_credits", "net_tax", "currency"]
+
+
+def _csv(report: ProvincialReport) -> str:
+    """GST/HST rows (lines 101, 103, 106, 109) and QST rows (sales, collected, refunds, net), as JSON has them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for g in report.gst_hst:
+        figures = (g.line_101, g.line_103, g.line_106, g.line_109)
+        writer.writerow(["GST/HST", g.period, g.province, *map(str, figures), report.currency])
+    for q in report.qst:
+        figures = (q.sales, q.qst_collected, q.input_tax_refunds, q.net_qst)
+        writer.writerow(["QST", q.period, "QC", *map(str, figures), report.currency])
+    return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import expenses
+from pmsaas.domain.financial.input_tax import InputTax, InputTaxLine
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
@@ -28,6 +30,65 @@ class AttachmentIn(Input):
     content_type: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
+class InputTaxLineIn(Input):
+    tax: Literal["IGST", "CGST", "SGST", "UTGST", "CESS", "GST", "HST", "QST"]
+    amount: MoneyIn
+    rate: Decimal | None = None  # percent; 0-100 (checked with the lines)
+
+
+class InputTaxIn(Input):
+    """The tax on the vendor's bill, on top of ``amount``: claimed as an input tax credit at approval."""
+
+    lines: Annotated[list[InputTaxLineIn], msgspec.Meta(min_length=1, max_length=5)]
+    reverse_charge: bool = False  # India: the organization pays the tax itself (GSTR-3B 3.1(d))
+    claimable: bool = True  # false: a blocked credit, the tax is part of the cost
+    supplier_tax_id: Annotated[str, msgspec.Meta(min_length=1, max_length=20)] | None = None
+    region: Annotated[str, msgspec.Meta(min_length=2, max_length=10)] | None = None  # default: the property's
+
+    def to_domain(self) -> InputTax:
+        return InputTax(
+            lines=tuple(
+                InputTaxLine(t.tax, t.amount.to_money(field=f"input_tax.lines.{i}.amount.amount"), t.rate)
+                for i, t in enumerate(self.lines)
+            ),
+            reverse_charge=self.reverse_charge,
+            claimable=self.claimable,
+            supplier_tax_id=self.supplier_tax_id.strip().upper() if self.supplier_tax_id else None,
+            region=self.region.strip().upper() if self.region else None,
+        )
+
+
+class InputTaxLineOut(msgspec.Struct, kw_only=True):
+    tax: str
+    amount: MoneyOut
+    rate: float | None
+
+
+class InputTaxOut(msgspec.Struct, kw_only=True):
+    lines: list[InputTaxLineOut]
+    total: MoneyOut
+    reverse_charge: bool
+    claimable: bool
+    supplier_tax_id: str | None
+    region: str | None
+
+    @classmethod
+    def of(cls, t: InputTax | None, currency: str) -> InputTaxOut | None:
+        if t is None:
+            return None
+        return cls(
+            lines=[
+                InputTaxLineOut(tax=x.tax, amount=MoneyOut.of(x.amount), rate=None if x.rate is None else float(x.rate))
+                for x in t.lines
+            ],
+            total=MoneyOut.of(t.total(currency)),
+            reverse_charge=t.reverse_charge,
+            claimable=t.claimable,
+            supplier_tax_id=t.supplier_tax_id,
+            region=t.region,
+        )
+
+
 class ExpenseIn(Input):
     category: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     description: Description
@@ -37,6 +98,7 @@ class ExpenseIn(Input):
     property_id: UUID | None = None
     attachments: Annotated[list[AttachmentIn], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
     tds: ExpenseTdsIn | None = None  # India: TDS the organization withholds (computed at approval)
+    input_tax: InputTaxIn | None = None  # GST/HST/QST or India's GST heads on the bill, on top of amount
 
     def to_input(self) -> expenses.ExpenseInput:
         return expenses.ExpenseInput(
@@ -48,6 +110,7 @@ class ExpenseIn(Input):
             property_id=self.property_id,
             attachments=tuple(expenses.Attachment(a.name, a.url, a.content_type) for a in self.attachments),
             tds=self.tds.to_request() if self.tds else None,
+            input_tax=self.input_tax.to_domain() if self.input_tax else None,
         )
 
 
@@ -76,6 +139,7 @@ class ExpenseOut(msgspec.Struct, kw_only=True):
     decided_at: datetime | None
     rejection_reason: str | None
     tds: TdsOut | None
+    input_tax: InputTaxOut | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -97,6 +161,7 @@ class ExpenseOut(msgspec.Struct, kw_only=True):
             decided_at=e.decided_at,
             rejection_reason=e.rejection_reason,
             tds=TdsOut.of(e.tds),
+            input_tax=InputTaxOut.of(e.input_tax, e.amount.currency),
             version=e.version,
             created_at=e.created_at,
             updated_at=e.updated_at,

@@ -51,6 +51,7 @@ class SettingsIn(Input):
     # The supplier's tax identity (domain/organizations/tax_identity.py). Absent: kept; null: cleared.
     gst_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
     pan_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
+    tan_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET  # India: the deductor's TAN (Form 16A)
     gst_registered: bool | msgspec.UnsetType = msgspec.UNSET
     tax_registration_number: TaxText | msgspec.UnsetType | None = msgspec.UNSET
     invoice_number_format: NumberFormat | msgspec.UnsetType | None = msgspec.UNSET
@@ -124,6 +125,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
     locale: str
     gst_number: str | None
     pan_number: str | None
+    tan_number: str | None
     gst_registered: bool
     tax_registration_number: str | None
     invoice_number_format: str | None  # null: the default, INV/{fy}/{seq:06d}
@@ -149,6 +151,7 @@ class SettingsOut(msgspec.Struct, kw_only=True):
             locale=s.locale,
             gst_number=tax.gst_number,
             pan_number=tax.pan_number,
+            tan_number=tax.tan_number,
             gst_registered=tax.gst_registered,
             tax_registration_number=tax.tax_registration_number,
             invoice_number_format=tax.invoice_number_format,
