@@ -138,7 +138,7 @@ class Captured:
 @pytest.fixture
 def captured(api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Captured]:
     seen = Captured()
-    engine = api.container.engine().sync_engine
+    engine = api.container.system_engine().sync_engine
     sa.event.listen(engine, "before_cursor_execute", seen.before_cursor_execute)
     fetch = PostgresPropertyList._fetch
 
@@ -167,7 +167,7 @@ def unindexed(plan: dict[str, Any], owned: set[str]) -> Iterator[str]:
 
 async def test_every_list_query_uses_an_index(api, owner, captured):
     ids = await _ids(api, owner)
-    url = api.container.engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = api.container.system_engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as explain:
         owned = {
             row[0]
@@ -230,7 +230,7 @@ async def test_hot_list_pages_are_read_in_index_order(api, owner, captured):
     lease = await make_lease(api, owner)
     await _created(api, owner, "/api/v1/financial/invoices", invoice_body(lease, issue=True))
     await make_ticket(api, owner.token, await make_place(api, owner))
-    url = api.container.engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = api.container.system_engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
     problems: list[str] = []
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as explain:
         await explain.execute("SET enable_seqscan = off")

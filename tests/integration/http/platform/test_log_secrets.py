@@ -52,7 +52,7 @@ async def test_a_failing_request_logs_none_of_its_secrets(api, owner, capsys, re
     structlog.configure(cache_logger_on_first_use=False)
     session = await api.login(owner.email, owner.password)
     capsys.readouterr()
-    uow_factory = api.container.uow
+    uow_factory = api.container.system_uow
 
     def broken_uow() -> Any:
         raise RuntimeError("the database caught fire")
