@@ -332,7 +332,11 @@ def row_level_security(settings: Settings) -> bool:
 
 
 def _tenant_engine(settings: Settings) -> Any:
-    role = TENANT_ROLE if row_level_security(settings) else None
+    if not async_url(settings.resolved_database_url).startswith("postgresql"):
+        return create_engine(settings.resolved_database_url)
+    # The setting off: requests too run as the system role (the tables' owner is subject to their
+    # forced row-level security, so the login itself would see nothing).
+    role = TENANT_ROLE if row_level_security(settings) else SYSTEM_ROLE
     return create_engine(settings.resolved_database_url, role=role)
 
 
@@ -481,8 +485,8 @@ async def shutdown(container: Container) -> None:
     await container.job_queue().close()
     await container.webhook_sender().close()
     await container.realtime().stop()
-    engine = container.engine()
-    await engine.dispose()
+    for engine in {container.engine(), container.system_engine()}:
+        await engine.dispose()
     redis = container.redis()
     if redis is not None:
         await redis.aclose()

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bola_support import make_everything
-from pmsaas.adapters.sql.tenancy import ORGANIZATION_TABLES_SQL, SYSTEM_ROLE, TENANT_ROLE
+from pmsaas.adapters.sql.tenancy import ORGANIZATION_TABLES_SQL, SYSTEM_ROLE, TENANT_ROLE, USER_WIDE
 
 pytestmark = pytest.mark.today("2026-12-01")
 
@@ -96,8 +96,9 @@ async def test_organization_a_sees_changes_and_writes_none_of_organization_b(
         async with conn.begin() as transaction:
             await _name(conn, a)
             for table in tables:
-                assert await _count(conn, table, "organization_id <> :a", a=a) == 0, table
-                assert await _count(conn, table) == a_rows[table], table  # its own rows, all of them
+                # (The nil organization is a user's own access version, shown for A's members only.)
+                assert await _count(conn, table, "organization_id NOT IN (:a, :nil)", a=a, nil=USER_WIDE) == 0, table
+                assert await _count(conn, table, "organization_id = :a", a=a) == a_rows[table], table  # all of A's
                 changed = await conn.execute(
                     sa.text(f'UPDATE "{table}" SET organization_id = organization_id WHERE organization_id = :b'),
                     {"b": b},

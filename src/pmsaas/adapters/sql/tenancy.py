@@ -1,10 +1,11 @@
 """Tenancy enforced by PostgreSQL: row-level security (docs/tenancy.md).
 
-Two roles, created by migration 0040, neither the tables' owner, neither with BYPASSRLS:
+Two roles, created by migration 0040, neither the tables' owner:
 
 * ``pmsaas_tenant``: sees the rows of the organization named by the ``app.organization_id`` setting
   only; nothing when it is empty. Every request's unit of work runs as this role.
-* ``pmsaas_system``: sees every organization's rows. Only the cross-organization seam runs as it
+* ``pmsaas_system``: sees every organization's rows (BYPASSRLS when a superuser migrated, a policy
+  that admits every row otherwise). Only the cross-organization seam runs as it
   (``Container.system_engine``: sign-in by e-mail, credential lookups by hash, sign-up, the worker).
 
 The application connects with its usual login and takes one of the roles at connect time (a startup
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 TENANT_ROLE = "pmsaas_tenant"
 SYSTEM_ROLE = "pmsaas_system"
 ORGANIZATION_SETTING = "app.organization_id"
+USER_WIDE = "00000000-0000-0000-0000-000000000000"  # identity's ALL_ORGANIZATIONS: a user's own access version
 
 # The execution option a unit of work puts on its connection (no I/O): the organization it works for,
 # "" for none. A connection without it (used outside a unit of work) names none: it sees nothing.
@@ -46,27 +48,47 @@ def tenancy_policies_sql(table: str) -> list[str]:
     """Statements that put ``table`` (a table with an ``organization_id`` column) under row-level
     security: forced (the owner is subject to it too), one policy per role."""
     current = f"NULLIF(current_setting('{ORGANIZATION_SETTING}', true), '')::uuid"
+    rows = f"organization_id = {current}"
+    if table == "identity_access_versions":
+        # Also the user-wide version (the nil organization) of the organization's own members: ending a
+        # member's every session is theirs to do (disabling the account), no one else's.
+        members = "SELECT user_id FROM identity_memberships"  # itself under row-level security: this org's
+        rows += f" OR (organization_id = '{USER_WIDE}'::uuid AND user_id IN ({members}))"
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
         f'DROP POLICY IF EXISTS organization_rows ON "{table}"',
         f'DROP POLICY IF EXISTS every_organization ON "{table}"',
-        f'CREATE POLICY organization_rows ON "{table}" TO {TENANT_ROLE} '
-        f"USING (organization_id = {current}) WITH CHECK (organization_id = {current})",
+        f'CREATE POLICY organization_rows ON "{table}" TO {TENANT_ROLE} USING ({rows}) WITH CHECK ({rows})',
         f'CREATE POLICY every_organization ON "{table}" TO {SYSTEM_ROLE} USING (true) WITH CHECK (true)',
     ]
+
+
+_SUPERUSER = "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+
+
+def _attribute_is(role: str, bypass: str) -> str:
+    wanted = "true" if bypass == "BYPASSRLS" else "false"
+    return f"(SELECT rolbypassrls = {wanted} FROM pg_roles WHERE rolname = '{role}')"  # noqa: S608  (constants)
 
 
 def roles_sql() -> list[str]:
     """The two roles (cluster-wide: created once, shared by the cluster's databases), granted to the
     login that migrates, so it may take them; their privileges on this database's tables."""
     statements = []
-    for role in (TENANT_ROLE, SYSTEM_ROLE):
+    for role, bypass in ((TENANT_ROLE, "NOBYPASSRLS"), (SYSTEM_ROLE, "BYPASSRLS")):
         statements += [
+            # BYPASSRLS only a superuser may give: without it the system role still sees every row
+            # (its policies), but PostgreSQL refuses it COPY (the billing writer then inserts).
             "DO $$ BEGIN "
             f"CREATE ROLE {role} NOLOGIN NOBYPASSRLS; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
-            f"GRANT {role} TO CURRENT_USER",
+            # Changed only when it differs: parallel migrations of the cluster's databases must not
+            # update the same role at once.
+            f"DO $$ BEGIN IF {_SUPERUSER} AND NOT {_attribute_is(role, bypass)} "
+            f"THEN ALTER ROLE {role} {bypass}; END IF; END $$",
+            f"DO $$ BEGIN IF NOT pg_has_role(current_user, '{role}', 'MEMBER') THEN GRANT {role} TO CURRENT_USER; "
+            "END IF; END $$",
             f"GRANT USAGE ON SCHEMA public TO {role}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
             f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",

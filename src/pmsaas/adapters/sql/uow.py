@@ -537,6 +537,9 @@ class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
             # would cost two greenlet round trips at checkout and two more at checkin.
             await self._driver(conn).set_autocommit(True)
             await self._name_organization(conn)
+            # Now, not at the first statement: some queries go to psycopg directly (PostgresPropertyList),
+            # past SQLAlchemy's begin, and must find the organization named (tenancy.py).
+            await conn.begin()
         else:
             await conn.execution_options(**{READ_ONLY: True})  # no BEGIN IMMEDIATE
             await conn.exec_driver_sql("PRAGMA query_only = ON")

@@ -376,8 +376,13 @@ class UsersController(Controller):
             status=UserStatus(data.status) if data.status else None,
             roles=data.roles,
         )
-        org_user = await users.update_user(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes, request=ctx.request_info
+        org_user = await users.update_user(  # system: whether the account is shared with other organizations
+            uow=ctx.system_uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            user_id=user_id,
+            changes=changes,
+            request=ctx.request_info,
         )
         return ok(UserOut.of_org_user(org_user))
 
