@@ -437,7 +437,7 @@ class Container(containers.DeclarativeContainer):
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, system_engine)
     job_runs = providers.Singleton(SqlJobRuns, system_engine)  # scheduled jobs: once per period, GET /api/v1/jobs
-    metrics = providers.Singleton(Metrics, system_engine)  # Prometheus instruments and the /metrics scrape
+    metrics = providers.Singleton(Metrics, engine, system_engine)  # Prometheus instruments and the /metrics scrape
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
     txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
     plan_board = providers.Singleton(_plan_board, redis)  # plan changes reach the rate-limit gate at once
