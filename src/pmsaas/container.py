@@ -198,10 +198,18 @@ def _realtime(settings: Settings, redis: Any) -> Any:
     return ChannelsRealtime(backend, RedisReplayLog(redis, size), max_backlog=backlog, shared=True)
 
 
-def _event_notices(settings: Settings, publisher: Any, mailer: Any) -> Any:
+def _notice_sender(uow: Any, mail_transport: Any, publisher: Any, clock: Any) -> Any:
+    """Sends the event notices' queued e-mail and real-time messages: the relay's first attempt and
+    the ``deliver_notices`` job's retries. E-mail goes to the transport: the row is the retry queue."""
+    from pmsaas.domain.notifications.notice_sender import NoticeSender
+
+    return NoticeSender(uow_factory=uow, mailer=mail_transport, publisher=publisher, clock=clock)
+
+
+def _event_notices(settings: Settings, sender: Any) -> Any:
     from pmsaas.domain.notifications.event_notices import EventNotices
 
-    return EventNotices(publisher=publisher, mailer=mailer, public_base_url=settings.public_base_url)
+    return EventNotices(sender=sender, public_base_url=settings.public_base_url)
 
 
 def _event_publisher(realtime: Any) -> InProcessEventPublisher:
@@ -427,12 +435,14 @@ class Container(containers.DeclarativeContainer):
     realtime = providers.Singleton(_realtime, settings, redis)  # SSE / WebSocket channels (broadcaster and feed)
     event_publisher = providers.Singleton(_event_publisher, realtime)
     outbox = providers.Singleton(SqlOutbox, system_engine)
+    # Notices go out from the relay, for every organization: the system seam (docs/tenancy.md).
+    notice_sender = providers.Singleton(_notice_sender, system_uow.provider, mail_transport, event_publisher, clock)
     # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
     # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
     # subscribes to ``event_publisher`` instead.
     outbox_subscribers = providers.List(
         providers.Singleton(WebhookFanOut),
-        providers.Singleton(_event_notices, settings, event_publisher, mailer),  # inbox + manager's e-mail
+        providers.Singleton(_event_notices, settings, notice_sender),  # inbox + manager's e-mail
     )
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
     housekeeping = providers.Singleton(SqlHousekeeping, system_engine)

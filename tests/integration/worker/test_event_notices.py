@@ -25,9 +25,11 @@ N = "/api/v1/notifications"
 @asynccontextmanager
 async def worker(api: Any) -> AsyncIterator[Container]:
     """A worker's own container (the test client serves the app on another event loop: its Redis
-    clients are not this loop's), mailing through the suite's console mailer so tests read it."""
+    clients are not this loop's), mailing through the suite's console mailer so tests read it
+    (the notices' e-mail goes straight to the transport: their rows are the retry queue)."""
     c = build_container(api.container.settings())
     c.mailer.override(providers.Object(api.container.mailer()))
+    c.mail_transport.override(providers.Object(api.container.mail_transport()))  # the notices' e-mail
     try:
         yield c
     finally:

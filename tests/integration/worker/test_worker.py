@@ -72,7 +72,7 @@ async def test_worker_start_up_builds_the_container_and_tasks_use_it(database_ur
         while await TASKS["relay_outbox"](ctx):
             pass
         counts = await TASKS["purge_expired"](ctx)
-        assert set(counts) == {"refresh_tokens", "revoked_access_tokens", "idempotency_keys"}
+        assert set(counts) == {"refresh_tokens", "revoked_access_tokens", "idempotency_keys", "notice_deliveries"}
     finally:
         await stop(ctx)
     assert "container" not in ctx

@@ -138,6 +138,7 @@ _REPOSITORIES = (
     "preferences",
     "webhooks",
     "webhook_messages",
+    "notice_deliveries",
     "recipients",
     "leases_to_bill",
     "due_invoices",

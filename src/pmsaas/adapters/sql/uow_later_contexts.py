@@ -19,6 +19,7 @@ from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRep
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
 from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
 from pmsaas.adapters.sql.repositories.financial.reports import SqlReportQueries
+from pmsaas.adapters.sql.repositories.notifications.notice_deliveries import SqlNoticeDeliveryRepository
 from pmsaas.adapters.sql.repositories.plans import (
     SqlPlanUsage,
     SqlSubscriptionInvoiceRepository,
@@ -90,3 +91,7 @@ class LaterContextRepositories:
     @cached_property
     def societies(self) -> SqlSocietyQueries:  # one per connection
         return SqlSocietyQueries(self.connection)
+
+    @cached_property
+    def notice_deliveries(self) -> SqlNoticeDeliveryRepository:  # one per connection
+        return SqlNoticeDeliveryRepository(self.connection)

@@ -166,16 +166,18 @@ async def billing_run_now(
     clock: Clock,
     organization_id: UUID,
     period: str,
+    mail: InvoiceMail | None = None,
 ) -> JobRun:
     """``POST /api/v1/financial/billing-runs``: the organization's billing run for ``period``, now,
-    recorded as a manual run (billing stays exactly once per lease and period, so it may repeat)."""
+    recorded as a manual run (billing stays exactly once per lease and period, so it may repeat).
+    With ``mail``, each invoice it created is e-mailed with its PDF, as on the billing day."""
     parse_period(period)  # a malformed period is a 422 before anything is recorded
     now = clock.now()
     run = JobRun(BILLING_RUN, organization_id, f"{period}@{now.isoformat()}", now, trigger="manual")
 
     async def bill() -> dict[str, Any]:
         return await bill_organization(
-            uow_factory=uow_factory, clock=clock, organization_id=organization_id, period=period
+            uow_factory=uow_factory, clock=clock, organization_id=organization_id, period=period, mail=mail
         )
 
     done = await once(runs, clock, run, bill)

@@ -10,7 +10,9 @@ Who hears of what (inside the event's organization):
 
 Each user's preferences decide, per channel and event. A notice's id is derived from the event and
 the recipient (``uuid5``), and inserted only if absent: a batch relayed twice notifies once. The
-real-time ``notification`` message and the e-mail job are follow-ups, run after the relay commits.
+real-time ``notification`` message and the e-mail are queued deliveries (``notice_delivery.py``),
+written in the relay's transaction with the notices: the follow-up after the commit only makes their
+first attempt, and the ``deliver_notices`` job sends whatever a killed worker left.
 """
 
 from __future__ import annotations
@@ -24,16 +26,11 @@ from uuid import UUID
 
 from pmsaas.domain.notifications.inbox import notification_created
 from pmsaas.domain.notifications.model import ChannelType, Notification
+from pmsaas.domain.notifications.notice_delivery import NoticeDelivery
+from pmsaas.domain.notifications.notice_sender import NoticeSender
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork, Recipient
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ports import (
-    EmailMessage,
-    EmailSender,
-    EventPublisher,
-    FollowUp,
-    OutboxSubscriber,
-    UnitOfWork,
-)
+from pmsaas.domain.shared.ports import EmailMessage, FollowUp, OutboxSubscriber, UnitOfWork
 
 STAFF = frozenset({"OrganizationOwner", "PropertyManager"})
 _NOTICES = uuid.UUID("6f1c2a4e-2f43-5b8e-9a57-0c1d2e3f4a5b")  # the uuid5 namespace of derived ids
@@ -122,9 +119,8 @@ async def _invoice_notices(event: DomainEvent, uow: NotificationsUnitOfWork) -> 
 
 
 class EventNotices(OutboxSubscriber):
-    def __init__(self, *, publisher: EventPublisher, mailer: EmailSender, public_base_url: str) -> None:
-        self._publisher = publisher
-        self._mailer = mailer
+    def __init__(self, *, sender: NoticeSender, public_base_url: str) -> None:
+        self._sender = sender
         self._base = public_base_url.rstrip("/")
 
     async def _notices(self, event: DomainEvent, uow: NotificationsUnitOfWork) -> list[Notice]:
@@ -141,7 +137,7 @@ class EventNotices(OutboxSubscriber):
         if not isinstance(uow, NotificationsUnitOfWork):
             raise TypeError("event notices need the notifications unit of work")
         inbox: list[Notification] = []
-        emails: list[tuple[str, EmailMessage]] = []
+        outgoing: list[NoticeDelivery] = []
         for event in events:
             for notice in await self._notices(event, uow):
                 prefs = await uow.preferences.get(event.organization_id, notice.recipient.user_id)
@@ -149,23 +145,18 @@ class EventNotices(OutboxSubscriber):
                     inbox.append(_notification(event, notice, now))
                 if notice.email and prefs.allows(ChannelType.EMAIL, notice.type):
                     mail = EmailMessage(to=notice.recipient.email, subject=notice.title, body=notice.body)
-                    emails.append((f"event:{event.id}:{notice.recipient.user_id}", mail))
+                    outgoing.append(NoticeDelivery.email(event, notice.recipient.user_id, mail, now))
         fresh = await uow.notifications.add_absent(_unique(inbox))
-        follow_ups: list[FollowUp] = [self._announce(n) for n in fresh]
-        follow_ups += [self._mail(key, message) for key, message in emails]
-        return follow_ups
+        # Announced once per fresh notice, keyed by the event it came from (its data says which).
+        outgoing += [NoticeDelivery.realtime(UUID(n.data["event_id"]), notification_created(n), now) for n in fresh]
+        queued = await uow.notice_deliveries.add_absent(outgoing)
+        return [self._first_attempt(queued)] if queued else []
 
-    def _announce(self, n: Notification) -> FollowUp:
-        async def announce() -> None:  # the recipient's open streams: a "notification" message
-            await self._publisher.publish(notification_created(n))
+    def _first_attempt(self, ids: list[UUID]) -> FollowUp:
+        async def deliver() -> None:  # lost with a killed worker? The deliver_notices job sends them.
+            await self._sender.deliver(ids)
 
-        return announce
-
-    def _mail(self, key: str, message: EmailMessage) -> FollowUp:
-        async def mail() -> None:  # a job keyed by (event, recipient): enqueued once while it waits
-            await self._mailer.send_once(message, key)
-
-        return mail
+        return deliver
 
 
 def _notification(event: DomainEvent, notice: Notice, now: datetime) -> Notification:

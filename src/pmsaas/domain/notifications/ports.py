@@ -19,6 +19,7 @@ from pmsaas.domain.notifications.model import (
     Webhook,
     WebhookDelivery,
 )
+from pmsaas.domain.notifications.notice_delivery import NoticeDelivery, Outcome
 from pmsaas.domain.notifications.realtime import RealtimeMessage
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.paging import Page, PageRequest
@@ -251,6 +252,26 @@ class MessageProvider(ABC):
         """Never raises for a provider's refusal: the outcome says what happened."""
 
 
+class NoticeDeliveryRepository(ABC):
+    """The event notices' outgoing messages (``notice_delivery.py``), across organizations like the
+    outbox relay that writes them."""
+
+    @abstractmethod
+    async def add_absent(self, deliveries: builtins.list[NoticeDelivery]) -> builtins.list[UUID]:
+        """Inserts those not there yet (by id: event, recipient, channel); the ids inserted."""
+
+    @abstractmethod
+    async def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int, ids: builtins.list[UUID] | None = None
+    ) -> builtins.list[NoticeDelivery]:
+        """Pending rows due at ``now`` (among ``ids`` when given), oldest due first, skipping those
+        another worker holds; each counts an attempt and is not due again before ``lease_until``."""
+
+    @abstractmethod
+    async def record(self, outcomes: builtins.list[Outcome], *, at: datetime) -> None:
+        """Saves each attempt's outcome: sent (at ``at``), pending again at its next time, or failed."""
+
+
 class NotificationsUnitOfWork(UnitOfWork):
     notifications: NotificationRepository
     templates: TemplateRepository
@@ -258,6 +279,7 @@ class NotificationsUnitOfWork(UnitOfWork):
     preferences: PreferenceRepository
     webhooks: WebhookRepository
     webhook_messages: WebhookMessageRepository
+    notice_deliveries: NoticeDeliveryRepository
     recipients: RecipientDirectory
 
 

@@ -245,8 +245,9 @@ class OutboxSubscriber(ABC):
 
     It cannot record outbox events (the relay would relay its own output forever) nor talk to the
     world before its rows are committed, so it returns **follow-ups**: actions the relay runs once
-    the batch committed (broadcast a real-time message, enqueue an e-mail job), never if it rolled
-    back. A follow-up that fails is logged and dropped; what it announces is already stored."""
+    the batch committed, never if it rolled back. A worker killed after the commit never runs them,
+    so a follow-up may only hasten what a stored row already guarantees (the first attempt of the
+    messages it queued, which a job sends otherwise); one that fails is logged and dropped."""
 
     @abstractmethod
     async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> Sequence[FollowUp]: ...

@@ -59,6 +59,7 @@ def embedded_schedule(container: Container) -> EmbeddedSchedule | None:
     every = {
         "relay_outbox": interval,
         "deliver_webhooks": interval,
+        "deliver_notices": interval,
         "purge_expired": PURGE_EVERY_SECONDS,
         "run_scheduled_jobs": jobs,
     }

@@ -14,7 +14,14 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from pmsaas.container import build_container, shutdown
-from pmsaas.entrypoints.worker.tasks import TASKS, deliver_webhooks, purge_expired, relay_outbox, run_scheduled_jobs
+from pmsaas.entrypoints.worker.tasks import (
+    TASKS,
+    deliver_notices,
+    deliver_webhooks,
+    purge_expired,
+    relay_outbox,
+    run_scheduled_jobs,
+)
 from pmsaas.settings import load_settings
 
 RELAY_EVERY_SECONDS = 5
@@ -50,6 +57,8 @@ class WorkerSettings:
         cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS))),
         # Due webhook messages (first attempts and retries); a second after each relay run.
         cron(deliver_webhooks, name="cron:deliver_webhooks", second=set(range(1, 60, RELAY_EVERY_SECONDS))),
+        # The event notices' e-mail and real-time messages a killed worker left, and their retries.
+        cron(deliver_notices, name="cron:deliver_notices", second=set(range(2, 60, RELAY_EVERY_SECONDS))),
         # Every minute: what is due (billing days, hourly housekeeping); each run claimed once per period.
         cron(run_scheduled_jobs, name="cron:run_scheduled_jobs", second=30),
     ]

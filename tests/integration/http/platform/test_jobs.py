@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from fin_support import make_lease, set_country
+from fin_support import mail_marker, mails_since, make_lease, pdf_text, set_country
 
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.entrypoints.worker.settings import WorkerSettings
@@ -100,6 +100,32 @@ async def test_a_billing_run_now(api, owner):
     assert again.status_code == 201 and again.json()["data"]["detail"]["created"] == 0  # once per lease and period
     assert len(await invoices(api, owner, lease)) == 1
     assert len(await runs_of(api, owner)) == 2
+
+
+async def tenant_email(api, owner, lease) -> str:
+    r = await api.get(f"/api/v1/properties/{lease.property_id}/tenants/{lease.tenant_id}", owner.token)
+    assert r.status_code == 200, r.text
+    return str(r.json()["data"]["email"])
+
+
+async def test_a_billing_run_now_mails_each_new_invoice_with_its_pdf_as_the_billing_day_does(api, owner):
+    lease = await indian_lease(api, owner)
+    to = await tenant_email(api, owner, lease)
+    marker = mail_marker(api)
+    r = await api.post(RUNS, owner.token, json={"period": "2026-12"})
+    assert r.status_code == 201, r.text
+    assert (r.json()["data"]["detail"]["created"], r.json()["data"]["detail"]["mailed"]) == (1, 1), r.text
+    [invoice] = await invoices(api, owner, lease)
+    assert invoice["number"] and invoice["status"] == "sent", invoice
+    [mail] = [m for m in mails_since(api, marker) if m.to == to]
+    assert mail.subject == f"Invoice {invoice['number']}"
+    [pdf] = mail.attachments
+    assert pdf.content_type == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert invoice["number"] in pdf_text(pdf.content)
+    marker = mail_marker(api)
+    again = await api.post(RUNS, owner.token, json={"period": "2026-12"})  # nothing new: nothing mailed
+    assert again.status_code == 201 and again.json()["data"]["detail"]["created"] == 0, again.text
+    assert [m for m in mails_since(api, marker) if m.to == to] == []
 
 
 @pytest.mark.parametrize("body", [{"period": "2026-13"}, {"period": "December"}, {}, {"period": "2026-12", "x": 1}])

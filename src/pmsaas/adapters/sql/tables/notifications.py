@@ -145,3 +145,25 @@ webhook_deliveries = sa.Table(
     sa.Column("message_id", sa.Uuid(), nullable=True),  # the message retried (null for attempts before 0025)
     sa.Index("ix_notifications_webhook_deliveries_hook", "organization_id", "webhook_id", "attempted_at"),
 )
+
+# The event notices' outgoing messages (an e-mail, a real-time message), written by the outbox relay
+# in the transaction that marks the event relayed and sent by the ``deliver_notices`` job (issue 12).
+# The id is derived from (event, recipient, channel): one row each, however often the batch is handed over.
+notice_deliveries = sa.Table(
+    "notifications_notice_deliveries",
+    metadata,
+    id_column(),
+    sa.Column("organization_id", sa.Uuid(), nullable=False),
+    sa.Column("event_id", sa.Uuid(), nullable=False),
+    sa.Column("user_id", sa.Uuid(), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),  # email | realtime
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=True),  # due then; a claimed row's lease end
+    sa.Column("last_error", sa.String(300), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("event_id", "user_id", "channel"),
+    sa.Index("ix_notifications_notice_deliveries_due", "status", "next_attempt_at"),
+)

@@ -111,6 +111,8 @@ ACCOUNT = {
     "period, trigger, start and finish, outcome (running, succeeded, failed) and what the run did "
     "(invoices created, skipped, failed; late fees).",
     "POST /api/v1/financial/billing-runs": "Runs the organization's rent billing for a month (YYYY-MM) now, "
-    "without waiting for the billing day, and answers the recorded run (201). Billing stays exactly once per "
-    "lease and period, so running it again bills only what is still due. A malformed period is 422.",
+    "without waiting for the billing day, and answers the recorded run (201). As on the billing day, each "
+    "invoice the run creates is e-mailed to its tenant with its PDF (detail: mailed, not_mailed). Billing "
+    "stays exactly once per lease and period, so running it again bills (and mails) only what is still due. "
+    "A malformed period is 422.",
 }

@@ -19,6 +19,7 @@ from pmsaas.domain.flows.billing_mail import InvoiceMail
 from pmsaas.domain.flows.community_notices import remind_organizations
 from pmsaas.domain.flows.rent_notices import Delivery
 from pmsaas.domain.flows.scheduled_jobs import Outgoing, run_due_jobs
+from pmsaas.domain.notifications.notice_sender import BATCH, NoticeSender
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.batch import garbage_collector_paused
@@ -53,6 +54,14 @@ async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None) -> 
         clock=c.clock(),
         limit=limit or c.settings().webhook_delivery_batch,
     )
+
+
+async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None) -> int:
+    """The event notices' e-mail and real-time messages that are due: those a killed worker left
+    after the relay's commit, and the retries; returns how many were attempted."""
+    c = _container(ctx)
+    sender: NoticeSender = c.notice_sender()
+    return await sender.deliver_due(limit=limit or BATCH)
 
 
 async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
@@ -94,6 +103,7 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
 TASKS: dict[str, Callable[..., Awaitable[Any]]] = {
     "relay_outbox": relay_outbox,
     "deliver_webhooks": deliver_webhooks,
+    "deliver_notices": deliver_notices,
     "purge_expired": purge_expired,
     "billing_run": billing_run,
     "send_email": send_email,

@@ -12,7 +12,7 @@ A later migration that adds an organization's table calls ``tenancy_policies_sql
 (tests/integration/test_row_level_security.py finds any table left out). SQLite: nothing.
 
 Revision ID: 0040
-Revises: 0002, 0025, 0028, 0029, 0030, 0031, 0032, 0035, 0036
+Revises: 0002, 0028, 0029, 0030, 0031, 0032, 0035, 0036, 0041
 Create Date: 2026-12-19 12:00:00
 """
 
@@ -25,7 +25,7 @@ from pmsaas.adapters.sql.tenancy import ORGANIZATION_TABLES_SQL, roles_sql, tena
 
 revision: str = "0040"
 # After every head of its time, so every table that exists then is covered.
-down_revision: str | tuple[str, ...] | None = ("0002", "0025", "0028", "0029", "0030", "0031", "0032", "0035", "0036")
+down_revision: str | tuple[str, ...] | None = ("0002", "0028", "0029", "0030", "0031", "0032", "0035", "0036", "0041")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """Scheduled jobs, as the organization's owners see them: ``GET /api/v1/jobs`` (each run: job,
 period, when it started and finished, outcome, detail), and ``POST /api/v1/financial/billing-runs``
-to run the billing now."""
+to run the billing now (each new invoice e-mailed to its tenant with its PDF, as on the billing day)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from pmsaas.domain.flows.billing_mail import InvoiceMail
 from pmsaas.domain.flows.scheduled_jobs import billing_run_now
 from pmsaas.domain.shared.jobs import JobRun
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
@@ -78,6 +79,11 @@ class BillingRunController(Controller):
     @post("/", guards=[requires("financial:create")], status_code=HTTP_201_CREATED, summary="Run the billing now")
     async def run_now(self, ctx: Context, data: JSONBody[BillingRunIn]) -> Ok[JobRunOut]:
         run = await billing_run_now(
-            runs=ctx.job_runs, uow_factory=ctx.uow, clock=ctx.clock, organization_id=ctx.actor.org, period=data.period
+            runs=ctx.job_runs,
+            uow_factory=ctx.uow,
+            clock=ctx.clock,
+            organization_id=ctx.actor.org,
+            period=data.period,
+            mail=InvoiceMail(mailer=ctx.mailer, renderer=ctx.document_renderer),  # as the billing day's run
         )
         return ok(JobRunOut.of(run))
