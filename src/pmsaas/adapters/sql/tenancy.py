@@ -67,6 +67,10 @@ def tenancy_policies_sql(table: str) -> list[str]:
 _SUPERUSER = "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
 
 
+def _exists(role: str) -> str:
+    return f"EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}')"  # noqa: S608  (constants)
+
+
 def _attribute_is(role: str, bypass: str) -> str:
     wanted = "true" if bypass == "BYPASSRLS" else "false"
     return f"(SELECT rolbypassrls = {wanted} FROM pg_roles WHERE rolname = '{role}')"  # noqa: S608  (constants)
@@ -80,8 +84,9 @@ def roles_sql() -> list[str]:
         statements += [
             # BYPASSRLS only a superuser may give: without it the system role still sees every row
             # (its policies), but PostgreSQL refuses it COPY (the billing writer then inserts).
-            "DO $$ BEGIN "
-            f"CREATE ROLE {role} NOLOGIN NOBYPASSRLS; "
+            # Only when missing: an administrator may have created them (a login without CREATEROLE).
+            f"DO $$ BEGIN IF NOT {_exists(role)} THEN "
+            f"CREATE ROLE {role} NOLOGIN NOBYPASSRLS; END IF; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
             # Changed only when it differs: parallel migrations of the cluster's databases must not
             # update the same role at once.
