@@ -31,7 +31,7 @@ _NAME_SESSION = f"SELECT set_config('{ORGANIZATION_SETTING}', %s, false)"
 
 def name_organization_per_transaction(sync_engine: sa.Engine) -> None:
     """Every transaction on the tenant engine starts by naming its organization (``SET LOCAL``): one
-    statement per transaction, sent with psycopg's BEGIN before the first statement of the use case.
+    statement per transaction, right after psycopg's BEGIN, when the unit of work opens it.
     A transaction that begins again in the same unit of work (after a rollback) names it again.
 
     A read-only unit of work runs in autocommit (engine.py): there is no transaction to be local to,

@@ -238,8 +238,9 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
             raise DependencyUnavailable("database unavailable") from exc
 
     async def _start(self, conn: AsyncConnection) -> None:
-        # One transaction (PostgreSQL: psycopg sends BEGIN READ WRITE before the first statement;
-        # SQLite: BEGIN IMMEDIATE, engine.install_sqlite_pragmas).
+        # One transaction (PostgreSQL: psycopg sends BEGIN READ WRITE before the first statement, on the
+        # tenant engine the naming of the organization, at once; SQLite: BEGIN IMMEDIATE,
+        # engine.install_sqlite_pragmas).
         await self._name_organization(conn)
         await conn.begin()
 
