@@ -218,7 +218,7 @@ async def measure(args: argparse.Namespace, admin: sa.Engine) -> float:
             if profiler:
                 profiler.enable()
             with garbage_collector_paused():  # as the CLI and the worker run it
-                summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+                summary = await run_billing(uow_factory=container.system_uow, clock=container.clock(), period="2026-12")
             elapsed = time.perf_counter() - started
             client = time.process_time() - client_started
             if profiler:

@@ -154,7 +154,7 @@ async def seed(env: dict[str, str]) -> Seed:
             updated_at=now,
         )
         membership = Membership(user.id, org.id, frozenset({"OrganizationOwner"}), created_at=now)
-        async with container.uow() as uow:
+        async with container.system_uow() as uow:
             await uow.organizations.add(org)
             await uow.users.add(user)
             await uow.memberships.add(membership)
@@ -187,7 +187,7 @@ async def seed(env: dict[str, str]) -> Seed:
                     "occurred_at": at,
                 }
             )
-        async with container.engine().begin() as conn:
+        async with container.system_engine().begin() as conn:
             for chunk in range(0, N_PROPERTIES, 2000):
                 await conn.execute(properties.insert(), rows[chunk : chunk + 2000])
                 await conn.execute(outbox.insert(), events[chunk : chunk + 2000])

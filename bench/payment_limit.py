@@ -78,7 +78,7 @@ async def capture_scripts(url: str, dsn: str, targets: list[tuple[str, list[str]
     container = _container(url)
     scripts = []
     try:
-        engine = container.engine().sync_engine
+        engine = container.system_engine().sync_engine
         for i, (org, leases) in enumerate(targets):
             actor = _actor(uuid.UUID(org))
             await _pay(container, actor, uuid.UUID(leases[0]), f"{tag}-warm-{i}")  # accounts exist from here
@@ -324,7 +324,9 @@ def main() -> None:
             container = _container(url)
             try:
                 with garbage_collector_paused():
-                    summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+                    summary = await run_billing(
+                        uow_factory=container.system_uow, clock=container.clock(), period="2026-12"
+                    )
                 assert summary.created == args.leases // ORGS * ORGS, summary
             finally:
                 await shutdown(container)

@@ -18,7 +18,7 @@ Runs by hand, never in the test suite; talks only to the PostgreSQL server at ``
 
 A payments trial: ``--clients`` clients each post manual bank-transfer payments of 100.00 INR,
 one after another, each with its own Idempotency-Key, through the real use case
-``create_payment_once`` on a fresh unit of work from the container (``container.uow()``, the
+``create_payment_once`` on a fresh unit of work from the container (``container.system_uow()``, the
 SQL unit of work on the container's engine), for ``--duration`` seconds after a short warm-up.
 Client *i* pays the leases ``i, i+C, i+2C, ...`` (distinct leases, so no two clients lock the same
 invoice); the ``shared`` variant has every client pay the same 8 leases. Variants:
@@ -91,7 +91,7 @@ def _actor(org: uuid.UUID) -> Actor:
 
 async def _pay(container: Any, actor: Actor, lease_id: uuid.UUID, key: str) -> None:
     payment, replayed = await payments.create_payment_once(
-        uow=container.uow(),
+        uow=container.system_uow(),
         clock=container.clock(),
         actor=actor,
         gateway=container.payment_gateway(),
@@ -402,9 +402,9 @@ async def profile_payments(url: str, admin_dsn: str, db: str, org: uuid.UUID, le
         actor = _actor(org)
         for i in range(20):  # warm caches (SQLAlchemy compiled cache, psycopg prepared statements)
             await _pay(container, actor, leases[i % len(leases)], f"profile-w{i}")
-        sa.event.listen(container.engine().sync_engine, "before_cursor_execute", count)
+        sa.event.listen(container.system_engine().sync_engine, "before_cursor_execute", count)
         await _pay(container, actor, leases[0], "profile-count")
-        sa.event.remove(container.engine().sync_engine, "before_cursor_execute", count)
+        sa.event.remove(container.system_engine().sync_engine, "before_cursor_execute", count)
         print(f"statements per payment through SQLAlchemy: {sum(statements.values())}")
         for s, c in statements.items():
             print(f"  {c} x {s}")
@@ -427,7 +427,7 @@ async def profile_payments(url: str, admin_dsn: str, db: str, org: uuid.UUID, le
             if taken:
                 held.append(time.perf_counter() - taken.pop())
 
-        engine = container.engine().sync_engine
+        engine = container.system_engine().sync_engine
         sa.event.listen(engine, "after_cursor_execute", after)
         unpatch = _time_counter_in_payment_posting(taken)
         sa.event.listen(engine, "commit", on_commit)
@@ -503,7 +503,9 @@ def main() -> None:
             container = _container(url)
             try:
                 with garbage_collector_paused():  # as the CLI and the worker run it
-                    summary = await run_billing(uow_factory=container.uow, clock=container.clock(), period="2026-12")
+                    summary = await run_billing(
+                        uow_factory=container.system_uow, clock=container.clock(), period="2026-12"
+                    )
                 assert summary.created == args.leases, summary
             finally:
                 await shutdown(container)

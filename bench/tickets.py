@@ -92,7 +92,7 @@ async def seed(env: dict[str, str]) -> TicketSeed:
             )
             for i in range(N_PROPERTIES)
         ]
-        async with container.uow() as uow:
+        async with container.system_uow() as uow:
             await uow.organizations.add(org)
             await uow.users.add(user)
             await uow.memberships.add(membership)
@@ -117,7 +117,7 @@ async def seed(env: dict[str, str]) -> TicketSeed:
                 updated_at=at,
             )
             rows.append(_ticket_row(ticket))
-        async with container.engine().begin() as conn:
+        async with container.system_engine().begin() as conn:
             await conn.execute(properties.insert(), [property_row(p) for p in props])
             for chunk in range(0, N_TICKETS, 5000):
                 await conn.execute(tickets.insert(), rows[chunk : chunk + 5000])

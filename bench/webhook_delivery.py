@@ -140,7 +140,7 @@ async def _setup(url: str, tmp: str, port: int) -> tuple[Any, uuid.UUID]:
         created_at=now,
         updated_at=now,
     )
-    async with container.uow() as uow:
+    async with container.system_uow() as uow:
         await uow.webhooks.add(hook)
         await uow.commit()
     return container, org
@@ -155,7 +155,7 @@ async def _commit(container: Any, org: uuid.UUID, committed: dict[str, float]) -
         occurred_at=datetime.now(UTC),
         data={"property_id": str(uuid.uuid4()), "name": "Bench Towers", "type": "residential"},
     )
-    async with container.uow() as uow:
+    async with container.system_uow() as uow:
         uow.record(event)
         await uow.commit()
     committed[str(event.id)] = time.time()
@@ -181,7 +181,7 @@ async def _workers(container: Any, stop: asyncio.Event) -> None:
     async def deliver() -> None:
         while not stop.is_set():
             n = await deliver_due_webhooks(
-                uow_factory=container.uow,
+                uow_factory=container.system_uow,
                 sender=container.webhook_sender(),
                 box=container.secret_box(),
                 clock=container.clock(),

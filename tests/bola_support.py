@@ -205,7 +205,7 @@ async def _recorded_attempt(api: Any, webhook_id: str) -> str:
 
     from pmsaas.adapters.sql.tables.notifications import webhook_deliveries, webhooks
 
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         hook = (
             await conn.execute(sa.select(webhooks.c.organization_id).where(webhooks.c.id == uuid.UUID(webhook_id)))
         ).one()

@@ -81,7 +81,7 @@ async def relay(api: Any) -> int:
 async def deliver(api: Any, owner: Any, **kw: Any) -> int:
     c = api.container
     return await deliver_due_webhooks(
-        uow_factory=c.uow,
+        uow_factory=c.system_uow,
         sender=c.webhook_sender(),
         box=c.secret_box(),
         clock=c.clock(),
@@ -97,7 +97,7 @@ async def new_property(api: Any, owner: Any, name: str = "Delivered") -> str:
 
 
 async def messages(api: Any, owner: Any) -> list[Any]:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(webhook_messages)
             .where(webhook_messages.c.organization_id == uuid.UUID(owner.org_id))
@@ -107,12 +107,12 @@ async def messages(api: Any, owner: Any) -> list[Any]:
 
 
 async def webhook_row(api: Any, webhook_id: str) -> Any:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         return (await conn.execute(sa.select(webhooks).where(webhooks.c.id == uuid.UUID(webhook_id)))).one()
 
 
 async def event_ids(api: Any, owner: Any, name: str = "property.created") -> list[uuid.UUID]:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(outbox.c.id)
             .where(outbox.c.organization_id == uuid.UUID(owner.org_id), outbox.c.event == name)
@@ -127,7 +127,7 @@ async def record_event(api: Any, owner: Any, name: str = "property.created", **d
     event = DomainEvent(
         name=name, organization_id=uuid.UUID(owner.org_id), occurred_at=api.container.clock().now(), data=data
     )
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         uow.record(event)
         await uow.commit()
     return event.id

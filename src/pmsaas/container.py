@@ -33,6 +33,7 @@ from pmsaas.adapters.sql.job_runs import SqlJobRuns
 from pmsaas.adapters.sql.migrations import DIRECTORY as MIGRATIONS
 from pmsaas.adapters.sql.outbox import SqlOutbox
 from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList, SqlitePropertyList
+from pmsaas.adapters.sql.tenancy import SYSTEM_ROLE, TENANT_ROLE
 from pmsaas.adapters.sql.uow import SqlUnitOfWork
 from pmsaas.domain.financial.ports import PaymentGateway
 from pmsaas.domain.identity.api_keys import ApiKeyAuthenticator
@@ -333,11 +334,43 @@ def _gateway_named(
     return _callback_gateway(settings, clock, name)
 
 
+def row_level_security(settings: Settings) -> bool:
+    """Row-level security applies: PostgreSQL (SQLite has none) with the setting on."""
+    return settings.row_level_security and async_url(settings.resolved_database_url).startswith("postgresql")
+
+
+def _tenant_engine(settings: Settings) -> Any:
+    if not async_url(settings.resolved_database_url).startswith("postgresql"):
+        return create_engine(settings.resolved_database_url)
+    # The setting off: requests too run as the system role (the tables' owner is subject to their
+    # forced row-level security, so the login itself would see nothing).
+    role = TENANT_ROLE if row_level_security(settings) else SYSTEM_ROLE
+    return create_engine(settings.resolved_database_url, role=role)
+
+
+def _system_engine(settings: Settings, tenant_engine: Any) -> Any:
+    if not row_level_security(settings):
+        return tenant_engine
+    return create_engine(
+        settings.resolved_database_url, role=SYSTEM_ROLE, pool_size=SYSTEM_POOL_SIZE, max_overflow=SYSTEM_POOL_SIZE
+    )
+
+
+# The system pool's connections: sign-ins, API-key lookups, the relay and scheduled jobs, far fewer at
+# once than requests (the tenant pool, engine.PG_POOL_SIZE).
+SYSTEM_POOL_SIZE = 8
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
-    engine = providers.Singleton(lambda s: create_engine(s.resolved_database_url), settings)
+    # Tenancy (docs/tenancy.md): ``engine`` serves requests, as the tenant role under row-level
+    # security; ``system_engine`` is the cross-organization seam (the system role): sign-in and
+    # credential lookups, sign-up, the worker, the CLI and the platform's own tables. Without
+    # row-level security (SQLite, or the setting off) they are one engine.
+    engine = providers.Singleton(_tenant_engine, settings)
+    system_engine = providers.Singleton(_system_engine, settings, engine)
     property_list = providers.Singleton(_property_list, settings)  # a query port's adapter (a class)
 
     redis = providers.Singleton(_redis, settings)
@@ -345,7 +378,17 @@ class Container(containers.DeclarativeContainer):
     login_attempts = providers.Singleton(LimiterAttempts, rate_limiter)
     revocations = providers.Singleton(_revocations, settings, redis, clock)
     # Access versions raised in a transaction reach the revocation list right after its commit.
-    uow = providers.Factory(SqlUnitOfWork, engine, property_list=property_list, access_cutoffs=revocations)
+    # ``uow().for_organization(id)``: a request's, sees that organization only. ``system_uow()``: every
+    # organization's rows, for the use cases that work across them by design (named where used).
+    uow = providers.Factory(
+        SqlUnitOfWork,
+        engine,
+        property_list=property_list,
+        access_cutoffs=revocations,
+    )
+    system_uow = providers.Factory(
+        SqlUnitOfWork, system_engine, property_list=property_list, access_cutoffs=revocations
+    )
 
     key_set = providers.Singleton(_key_set, settings)
     tokens = providers.Singleton(
@@ -379,20 +422,21 @@ class Container(containers.DeclarativeContainer):
     razorpay_gateway = providers.Singleton(_razorpay_gateway, settings, clock)
     collection_gateway = providers.Factory(_collection_gateway, payment_gateway, razorpay_gateway)  # (…)("upi")
     gateway_named = providers.Factory(_gateway_named, settings, clock, payment_gateway, razorpay_gateway)
-    api_keys = providers.Singleton(ApiKeyAuthenticator, uow.provider, clock)
+    api_keys = providers.Singleton(ApiKeyAuthenticator, system_uow.provider, clock)  # lookup by hash
     # Operations: encrypted webhook secrets and ticket attachment storage.
     secret_box = providers.Singleton(_secret_box, settings)
     host_resolver = providers.Singleton(SystemHostResolver)  # webhook targets must resolve to public addresses
     one_time_passwords = providers.Singleton(_one_time_passwords, secret_box)  # MFA (TOTP)
     attachment_storage = providers.Singleton(_attachment_storage, settings)
     # Platform plumbing: Idempotency-Key store, background jobs, the outbox relay and housekeeping.
-    idempotency_store = providers.Singleton(_idempotency_store, settings, redis, engine, clock)
+    idempotency_store = providers.Singleton(_idempotency_store, settings, redis, system_engine, clock)
     job_queue = providers.Singleton(_job_queue, settings)
     mailer = providers.Singleton(_mailer, settings, mail_transport, job_queue)
     realtime = providers.Singleton(_realtime, settings, redis)  # SSE / WebSocket channels (broadcaster and feed)
     event_publisher = providers.Singleton(_event_publisher, realtime)
-    outbox = providers.Singleton(SqlOutbox, engine)
-    notice_sender = providers.Singleton(_notice_sender, uow.provider, mail_transport, event_publisher, clock)
+    outbox = providers.Singleton(SqlOutbox, system_engine)
+    # Notices go out from the relay, for every organization: the system seam (docs/tenancy.md).
+    notice_sender = providers.Singleton(_notice_sender, system_uow.provider, mail_transport, event_publisher, clock)
     # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
     # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
     # subscribes to ``event_publisher`` instead.
@@ -401,9 +445,9 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(_event_notices, settings, notice_sender),  # inbox + manager's e-mail
     )
     webhook_sender = providers.Singleton(_webhook_sender, settings, host_resolver)  # at connect time too
-    housekeeping = providers.Singleton(SqlHousekeeping, engine)
-    job_runs = providers.Singleton(SqlJobRuns, engine)  # scheduled jobs: once per period, GET /api/v1/jobs
-    metrics = providers.Singleton(Metrics, engine)  # Prometheus instruments and the /metrics scrape
+    housekeeping = providers.Singleton(SqlHousekeeping, system_engine)
+    job_runs = providers.Singleton(SqlJobRuns, system_engine)  # scheduled jobs: once per period, GET /api/v1/jobs
+    metrics = providers.Singleton(Metrics, engine, system_engine)  # Prometheus instruments and the /metrics scrape
     readiness = providers.Callable(probe, engine, redis)  # await readiness(): {"database": "ok", ...}
     txt_resolver = providers.Singleton(DnsPythonTxtResolver)  # organizations' domain verification (TXT records)
     plan_board = providers.Singleton(_plan_board, redis)  # plan changes reach the rate-limit gate at once
@@ -431,7 +475,7 @@ async def warm_revocations(container: Container) -> None:
         return
     ttl = timedelta(seconds=container.settings().access_token_ttl_seconds)
     try:
-        tokens, versions = await live_revocations(container.engine(), container.clock().now(), ttl)
+        tokens, versions = await live_revocations(container.system_engine(), container.clock().now(), ttl)
     except (sa.exc.DBAPIError, OSError):
         return  # tables not created yet, or the database is down (readiness says so): nothing to load
     for jti, expires_at in tokens:
@@ -451,8 +495,8 @@ async def shutdown(container: Container) -> None:
     await container.job_queue().close()
     await container.webhook_sender().close()
     await container.realtime().stop()
-    engine = container.engine()
-    await engine.dispose()
+    for engine in {container.engine(), container.system_engine()}:
+        await engine.dispose()
     redis = container.redis()
     if redis is not None:
         await redis.aclose()

@@ -23,6 +23,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     env: Environment = "development"
     database_url: str = ""
     redis_url: str | None = None
+    # PostgreSQL row-level security (docs/tenancy.md): requests run as a role that sees one
+    # organization's rows. Off only to compare or diagnose; SQLite has none, the setting does nothing there.
+    row_level_security: bool = True
     var_dir: str = ""
     # JWT: PEM private key (RS256). Unset → a development key is generated under var/keys/.
     jwt_private_key: str | None = None
@@ -156,7 +159,11 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     _refuse_benchmark_routes(environ, raw)
     # Environment strings → typed values (msgspec converts "900" → int with strict=False).
     for key, given in list(raw.items()):
-        if isinstance(given, str) and given.lower() in _BOOL and key in {"log_json", "webhook_allow_loopback"}:
+        if (
+            isinstance(given, str)
+            and given.lower() in _BOOL
+            and key in {"log_json", "webhook_allow_loopback", "row_level_security"}
+        ):
             raw[key] = _BOOL[given.lower()]
         if isinstance(given, str) and key == "cors_origins":  # a comma-separated list in the environment
             raw[key] = tuple(origin.strip().rstrip("/") for origin in given.split(",") if origin.strip())

@@ -99,7 +99,7 @@ async def _pages(make_uow: Callable[[], Any], world: tuple[Any, list[User], list
 async def _pages_in(url: str, tmp: Any, world: tuple[Any, list[User], list[Property]]) -> tuple[type, list[Any]]:
     container = build_container(make_settings(url, tmp))
     try:
-        return await _pages(container.uow, world)
+        return await _pages(container.system_uow, world)
     finally:
         await shutdown(container)
 

@@ -96,11 +96,12 @@ async def outbox_lag_seconds(engine: AsyncEngine, now: datetime | None = None) -
     return max(0.0, ((now or datetime.now(UTC)) - oldest).total_seconds())
 
 
-async def exposition(engine: AsyncEngine) -> tuple[bytes, str]:
-    """The scrape's body and content type."""
+async def exposition(engine: AsyncEngine, system_engine: AsyncEngine | None = None) -> tuple[bytes, str]:
+    """The scrape's body and content type. ``engine``: the requests' pool; ``system_engine``: the one
+    that reads every organization's outbox (docs/tenancy.md), the same engine when there is one."""
     sample_pool(engine)
     lag = CollectorRegistry()
-    lag.register(OutboxLag(await outbox_lag_seconds(engine)))
+    lag.register(OutboxLag(await outbox_lag_seconds(system_engine or engine)))
     if MULTIPROCESS:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -115,12 +116,13 @@ async def exposition(engine: AsyncEngine) -> tuple[bytes, str]:
 class Metrics:
     """What the HTTP entrypoint uses (through the container): record a response, answer a scrape."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, engine: AsyncEngine, system_engine: AsyncEngine | None = None) -> None:
+        self._engine = engine  # the requests' pool, sampled
+        self._system_engine = system_engine or engine  # reads the outbox's lag
 
     def observe_response(self, method: str, route: str | None, status: int, seconds: float) -> None:
         observe_response(method, route, status, seconds)
         sample_pool(self._engine)
 
     async def exposition(self) -> tuple[bytes, str]:
-        return await exposition(self._engine)
+        return await exposition(self._engine, self._system_engine)

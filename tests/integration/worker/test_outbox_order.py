@@ -33,7 +33,7 @@ async def test_rows_of_one_transaction_keep_their_order_whatever_their_ids(api):
     await relay_all(api)
     org, at = uuid.uuid4(), datetime(2026, 12, 1, 12, tzinfo=UTC)
     ids = sorted((uuid.uuid4() for _ in range(5)), reverse=True)  # id order is the opposite of insert order
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         for event_id in ids:
             uow.record(DomainEvent(id=event_id, name="property.updated", organization_id=org, occurred_at=at, data={}))
         await uow.commit()
@@ -56,13 +56,13 @@ async def test_writers_of_one_aggregate_are_relayed_in_their_commit_order(api, o
     property_id, org = uuid.UUID(place.json()["data"]["id"]), uuid.UUID(owner.org_id)
     await relay_all(api)
     first, second = uuid.uuid4(), uuid.uuid4()
-    engine = api.container.engine()
+    engine = api.container.system_engine()
     conn = await engine.connect()  # writer A: changes the row and keeps its transaction open
     await conn.begin()
     await conn.execute(properties.update().where(properties.c.id == property_id).values(name="A"))
 
     async def writer_b() -> None:  # changes the same row: waits for A; "happened" earlier
-        async with api.container.uow() as uow:
+        async with api.container.system_uow() as uow:
             await uow.connection.execute(properties.update().where(properties.c.id == property_id).values(name="B"))
             uow.record(_event(second, org, datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)))
             await uow.commit()

@@ -70,7 +70,7 @@ async def create_properties(api, owner, n: int) -> list[str]:
 
 
 async def unpublished(api, org_id: str) -> int:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         return (
             await conn.execute(
                 sa.select(sa.func.count())
@@ -132,7 +132,7 @@ async def test_a_failing_subscriber_leaves_the_rest_for_the_next_run(api, owner,
         unsubscribe()
     assert [e.data["property_id"] for e in flaky.events] == ids[:1]
     assert await unpublished(api, owner.org_id) == 2
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         attempts = (
             await conn.execute(
                 sa.select(outbox.c.attempts)
@@ -153,7 +153,7 @@ async def test_purge_expired_deletes_only_what_expired(api, owner, ctx):
     old_token, fresh_token = uuid.uuid4(), uuid.uuid4()
     gone_jti, live_jti = f"gone-{uuid.uuid4().hex}", f"live-{uuid.uuid4().hex}"
     scope = f"test:{uuid.uuid4()}"
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             refresh_tokens.insert(),
             [
@@ -196,7 +196,7 @@ async def test_purge_expired_deletes_only_what_expired(api, owner, ctx):
     sql_store = isinstance(api.container.idempotency_store(), SqlIdempotencyStore)
     assert counts["idempotency_keys"] >= (1 if sql_store else 0)
 
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         tokens = set(
             (await conn.execute(sa.select(refresh_tokens.c.id).where(refresh_tokens.c.user_id == user))).scalars()
         )

@@ -53,7 +53,7 @@ async def unread(client: Any, token: str) -> int:
 
 
 async def unpublished(container: Any, org: str) -> list[str]:
-    async with container.engine().connect() as conn:
+    async with container.system_engine().connect() as conn:
         query = sa.select(outbox.c.event).where(
             outbox.c.organization_id == uuid.UUID(org), outbox.c.published_at.is_(None)
         )

@@ -99,7 +99,7 @@ async def test_fan_out_commits_with_the_relay_marks_or_not_at_all(api, owner, re
             outbox=c.outbox(), publisher=c.event_publisher(), clock=c.clock(), subscribers=[WebhookFanOut(), Crash()]
         )
     assert await messages(api, owner) == []  # rolled back with the batch
-    async with c.engine().connect() as conn:
+    async with c.system_engine().connect() as conn:
         unpublished = await conn.execute(
             sa.select(sa.func.count())
             .select_from(outbox)
@@ -109,7 +109,7 @@ async def test_fan_out_commits_with_the_relay_marks_or_not_at_all(api, owner, re
 
     await relay(api)
     assert len(await messages(api, owner)) == 1
-    async with c.engine().begin() as conn:  # the same event handed over again (at least once)
+    async with c.system_engine().begin() as conn:  # the same event handed over again (at least once)
         await conn.execute(
             outbox.update().where(outbox.c.organization_id == uuid.UUID(owner.org_id)).values(published_at=None)
         )
@@ -228,7 +228,7 @@ async def test_redirects_are_not_followed(api, owner, receiver, sender):
     await relay(api)
     assert await deliver(api, owner) == 1
     assert [r.path for r in receiver.requests] == ["/hook"]
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (
             await conn.execute(
                 sa.select(webhook_deliveries).where(webhook_deliveries.c.webhook_id == uuid.UUID(hook["id"]))
@@ -269,7 +269,7 @@ async def test_a_webhook_deleted_while_its_message_is_sent_records_nothing_and_b
 
     async def send_then_delete(self, url, body, headers):
         outcome = await original(self, url, body, headers)
-        async with api.container.uow() as uow:
+        async with api.container.system_uow() as uow:
             await uow.webhooks.delete(uuid.UUID(owner.org_id), uuid.UUID(hook["id"]))
             await uow.commit()
         return outcome
@@ -278,7 +278,7 @@ async def test_a_webhook_deleted_while_its_message_is_sent_records_nothing_and_b
     assert await deliver(api, owner) == 1
     monkeypatch.undo()
     assert len(receiver.requests) == 1 and await messages(api, owner) == []
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         logged = await conn.execute(
             sa.select(sa.func.count()).where(webhook_deliveries.c.webhook_id == uuid.UUID(hook["id"]))
         )
@@ -328,7 +328,7 @@ async def test_a_secret_sealed_under_another_key_fails_its_own_attempt_only(api,
     stale = await register(api, owner, receiver.url(path="/stale"))
     from pmsaas.adapters.sql.tables.notifications import webhooks
 
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             webhooks.update().where(webhooks.c.id == uuid.UUID(stale["id"])).values(secret_sealed="gAAAAA-not-ours")
         )

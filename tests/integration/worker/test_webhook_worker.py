@@ -33,7 +33,7 @@ async def seed(container, url: str) -> tuple[str, uuid.UUID]:
         updated_at=now,
     )
     event = DomainEvent(name="ticket.created", organization_id=org, occurred_at=now, data={"ticket_id": "t-1"})
-    async with container.uow() as uow:
+    async with container.system_uow() as uow:
         await uow.webhooks.add(hook)
         uow.record(event)
         await uow.commit()

@@ -11,6 +11,8 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from pmsaas.adapters.sql.tenancy import TENANT_ROLE, name_organization_per_transaction
+
 
 def sync_url(url: str) -> str:
     """The URL alembic and the CLI use: same database, synchronous driver."""
@@ -73,7 +75,11 @@ PG_MAX_OVERFLOW = 8
 PG_POOL_RECYCLE_SECONDS = 1800
 
 
-def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int | None = None, role: str | None = None, max_overflow: int | None = None
+) -> AsyncEngine:
+    """``role``: the PostgreSQL role every connection takes at connect time (a startup option: no
+    round trip), tenancy.py's tenant or system role; None keeps the login's own (SQLite: ignored)."""
     url = async_url(url)
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
@@ -83,14 +89,16 @@ def create_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     engine = create_async_engine(
         url,
         pool_size=pool_size or PG_POOL_SIZE,
-        max_overflow=PG_MAX_OVERFLOW,
+        max_overflow=PG_MAX_OVERFLOW if max_overflow is None else max_overflow,
         pool_recycle=PG_POOL_RECYCLE_SECONDS,
-        connect_args=_READ_ONLY_BY_DEFAULT,
+        connect_args=_connect_args(role),
         hide_parameters=True,  # a database error's text (logged with its traceback) never carries row values
         **_JSON_READ,
     )
     sa.event.listen(engine.sync_engine, "checkout", _drop_dead_connections)
     install_read_write_transactions(engine.sync_engine)
+    if role == TENANT_ROLE:
+        name_organization_per_transaction(engine.sync_engine)
     return engine
 
 
@@ -132,6 +140,12 @@ def _readable(fd: int) -> bool:
 
 READ_ONLY = "pmsaas_read_only"  # execution option of a read-only unit of work's connection (SQLite)
 _READ_ONLY_BY_DEFAULT = {"options": "-c default_transaction_read_only=on"}
+
+
+def _connect_args(role: str | None) -> dict[str, str]:
+    if role is None:
+        return _READ_ONLY_BY_DEFAULT
+    return {"options": f"{_READ_ONLY_BY_DEFAULT['options']} -c role={role}"}
 
 
 def install_read_write_transactions(sync_engine: sa.Engine) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
+from uuid import UUID
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -67,6 +68,7 @@ from pmsaas.adapters.sql.repositories.properties import (
 from pmsaas.adapters.sql.repositories.properties.recurring import SqlRecurringChargeRepository
 from pmsaas.adapters.sql.repositories.rent_billing import SqlLeasesToBill
 from pmsaas.adapters.sql.tables.notifications import outbox
+from pmsaas.adapters.sql.tenancy import ORGANIZATION
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
@@ -193,6 +195,9 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     ) -> None:
         super().__init__()
         self._engine = engine
+        # Row-level security (adapters/sql/tenancy.py): on the tenant engine, each transaction names this
+        # organization first; with none named the unit of work sees no organization's rows.
+        self._organization_id: UUID | None = None
         # Access versions raised in this transaction reach the gate's fast copy right after commit.
         self._access_cutoffs = access_cutoffs
         self._access_ended: list[AccessEnded] = []
@@ -201,7 +206,19 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         self._property_list = property_list or property_list_for(engine.dialect.name)
 
     def read_only(self) -> SqlReadOnlyUnitOfWork:
-        return SqlReadOnlyUnitOfWork(self._engine, property_list=self._property_list)
+        uow = SqlReadOnlyUnitOfWork(self._engine, property_list=self._property_list)
+        return uow.for_organization(self._organization_id)
+
+    def for_organization(self, organization_id: UUID | None) -> Self:
+        """The organization whose rows this unit of work may see and write (row-level security on
+        PostgreSQL); the caller's, for a request. Before ``async with``."""
+        self._organization_id = organization_id
+        return self
+
+    async def _name_organization(self, conn: AsyncConnection) -> None:
+        """No I/O: the tenant engine's transactions read it when they begin (tenancy.py)."""
+        if self._organization_id is not None:
+            await conn.execution_options(**{ORGANIZATION: str(self._organization_id)})
 
     @property
     def connection(self) -> AsyncConnection:
@@ -225,8 +242,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
             raise DependencyUnavailable("database unavailable") from exc
 
     async def _start(self, conn: AsyncConnection) -> None:
-        # One transaction (PostgreSQL: psycopg sends BEGIN READ WRITE before the first statement;
-        # SQLite: BEGIN IMMEDIATE, engine.install_sqlite_pragmas).
+        # One transaction (PostgreSQL: psycopg sends BEGIN READ WRITE before the first statement, on the
+        # tenant engine the naming of the organization, at once; SQLite: BEGIN IMMEDIATE,
+        # engine.install_sqlite_pragmas).
+        await self._name_organization(conn)
         await conn.begin()
 
     async def __aexit__(
@@ -529,6 +548,10 @@ class SqlReadOnlyUnitOfWork(SqlUnitOfWork):
             # Straight on the psycopg connection (no I/O): SQLAlchemy's isolation-level machinery
             # would cost two greenlet round trips at checkout and two more at checkin.
             await self._driver(conn).set_autocommit(True)
+            await self._name_organization(conn)
+            # Now, not at the first statement: some queries go to psycopg directly (PostgresPropertyList),
+            # past SQLAlchemy's begin, and must find the organization named (tenancy.py).
+            await conn.begin()
         else:
             await conn.execution_options(**{READ_ONLY: True})  # no BEGIN IMMEDIATE
             await conn.exec_driver_sql("PRAGMA query_only = ON")

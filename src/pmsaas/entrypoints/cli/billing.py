@@ -16,7 +16,10 @@ async def run(settings: Settings, period: str, organization_id: UUID | None) -> 
     try:
         with garbage_collector_paused():
             return await run_billing(
-                uow_factory=container.uow, clock=container.clock(), period=period, organization_id=organization_id
+                uow_factory=container.system_uow,
+                clock=container.clock(),
+                period=period,
+                organization_id=organization_id,
             )
     finally:
         await shutdown(container)

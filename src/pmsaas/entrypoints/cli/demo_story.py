@@ -165,7 +165,7 @@ async def play(
             leases = await _let_units(org, country, today, tenant_user if country is ONTARIO else None)
             lets += leases
             await run_billing(
-                uow_factory=container.uow,
+                uow_factory=container.system_uow,
                 clock=container.clock(),
                 period=f"{today:%Y-%m}",
                 organization_id=uuid.UUID(org.organization_id),

@@ -31,7 +31,11 @@ async def run_import(settings: Settings, path: Path, organization_id: UUID, *, d
     actor = Actor(user_id=None, organization_id=organization_id, roles=roles, permissions=permissions_for(roles))
     try:
         return await import_rent_roll(
-            uow=container.uow(), clock=container.clock(), actor=actor, rows=read_rows(path), dry_run=dry_run
+            uow=container.uow().for_organization(organization_id),
+            clock=container.clock(),
+            actor=actor,
+            rows=read_rows(path),
+            dry_run=dry_run,
         )
     finally:
         await shutdown(container)

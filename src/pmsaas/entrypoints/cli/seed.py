@@ -22,7 +22,7 @@ async def seed(settings: Settings) -> str:
     container = build_container(settings)
     try:
         hasher, clock = container.password_hasher(), container.clock()
-        async with container.uow() as uow:
+        async with container.system_uow() as uow:
             admin = await uow.users.find_by_email(DEMO_USERS[0][0])
             if admin is not None and admin.default_organization_id:
                 return f"demo data already present (organization {admin.default_organization_id})"
@@ -65,7 +65,7 @@ async def seed(settings: Settings) -> str:
 async def has_demo_users(settings: Settings) -> bool:
     container = build_container(settings)
     try:
-        async with container.uow() as uow:
+        async with container.system_uow() as uow:
             return any([await uow.users.find_by_email(email) for email, *_ in DEMO_USERS])
     except Exception:
         return False  # no tables yet
@@ -81,7 +81,7 @@ async def create_admin_user(
     container = build_container(settings)
     try:
         user, membership = await sign_up.register(
-            uow=container.uow(),
+            uow=container.system_uow(),
             hasher=container.password_hasher(),
             clock=container.clock(),
             email=email,
@@ -90,7 +90,7 @@ async def create_admin_user(
             organization_name=organization_name,
         )
         if super_admin and membership is not None:
-            async with container.uow() as uow:
+            async with container.system_uow() as uow:
                 await uow.memberships.update(replace(membership, roles=membership.roles | {"SuperAdmin"}))
                 await uow.commit()
         return f"created {user.email} ({user.id})" + (

@@ -95,7 +95,7 @@ class PlanCache:
         now = time.monotonic()
         if hit and hit[1] > now:
             return hit[0]
-        async with self._container.uow() as uow:
+        async with self._container.uow().for_organization(organization_id) as uow:
             try:
                 plan: str | None = (await uow.organizations.get(organization_id)).plan.value
             except NotFound:
@@ -261,7 +261,7 @@ class Authenticator:
         roles = frozenset(claims.get("org_roles") or ())
         tenant_profile = claims.get("tenant_profile_id")
         org = _parse_uuid(_header(scope, b"x-organization-id") or "", "organization")
-        async with self._c.uow() as uow:
+        async with self._c.uow().for_organization(org) as uow:  # the organization the caller asks to act in
             membership = await uow.memberships.find(org, user_id)
         if membership is None and "SuperAdmin" not in roles:
             raise NotFound("organization", org)

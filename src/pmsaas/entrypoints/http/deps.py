@@ -91,6 +91,16 @@ class RequestContext:
 
         ``Any``: each use case declares its own context's unit of work; the SQL one serves them all."""
         uow = self._container.uow()
+        actor = self._scope.get("user")
+        if isinstance(actor, Actor):  # row-level security: the caller's organization only (docs/tenancy.md)
+            uow.for_organization(actor.organization_id)
+        return uow.read_only() if self._reads_only else uow
+
+    def system_uow(self) -> Any:
+        """A unit of work that sees every organization: the seam for the use cases that work across
+        organizations by design (sign-in by e-mail, sign-up, token and credential lookups, gateway
+        callbacks). Each handler that needs it names it; ``uow()`` is everyone else's."""
+        uow = self._container.system_uow()
         return uow.read_only() if self._reads_only else uow
 
     @property

@@ -68,7 +68,7 @@ async def make_lease(
     unit_id, tenant_id, lease_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     currency = CURRENCY[country]
     rent_minor = int(rent.replace(".", ""))
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             units.insert().values(
                 id=unit_id,

@@ -26,7 +26,7 @@ async def test_create_shows_the_key_once_and_stores_only_a_hash(api, owner):
     assert data["scopes"] == ["tickets:read", "users:read"] and data["revoked"] is False
     assert data["last_used_at"] is None and data["expires_at"] is None
 
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (await conn.execute(sa.select(api_keys_table).where(api_keys_table.c.id == uuid.UUID(data["id"])))).one()
     secret = key.split("_", 2)[2]
     assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -84,7 +84,7 @@ async def test_revoked_and_expired_keys_stop_working(api, owner):
     soon = (now + timedelta(days=1)).isoformat()
     data = await make_key(api, owner, scopes=["users:read"], expires_at=soon)
     assert data["expires_at"] is not None
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             api_keys_table.update()
             .where(api_keys_table.c.id == uuid.UUID(data["id"]))

@@ -49,7 +49,7 @@ async def test_a_failed_sign_in_for_an_unknown_email_keeps_no_user_and_no_addres
     headers = {"X-Request-ID": "req-audit-unknown"}
     r = await api.post(f"{ID}/login", json={"email": email, "password": "whatever it is"}, headers=headers)
     assert r.status_code == 401
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.text(
@@ -165,7 +165,7 @@ async def test_the_table_refuses_update_and_delete(api, owner):
         "UPDATE identity_audit_events SET action = 'login.succeeded'",
         "DELETE FROM identity_audit_events",
     ):
-        async with api.container.engine().connect() as conn:
+        async with api.container.system_engine().connect() as conn:
             with pytest.raises(sa.exc.DBAPIError, match="append-only"):
                 await conn.execute(sa.text(statement))
             await conn.rollback()

@@ -82,7 +82,7 @@ def _ledger_writer(api):
             posted_at=api.container.clock().now(),
             source_id=uuid.uuid4(),
         )
-        async with api.container.uow() as uow:
+        async with api.container.system_uow() as uow:
             await uow.ledger.post(entry)
             await uow.commit()
 

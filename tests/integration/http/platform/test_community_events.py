@@ -207,6 +207,8 @@ async def test_reminders_go_once_to_seated_attendees_through_the_scheduled_job(a
 
     # Once per (event, attendee): another pass sends nothing new.
     c = api.container
-    again = await remind_organizations(uow_factory=c.uow, clock=c.clock(), organization_ids=[uuid.UUID(owner.org_id)])
+    again = await remind_organizations(
+        uow_factory=c.system_uow, clock=c.clock(), organization_ids=[uuid.UUID(owner.org_id)]
+    )
     assert again == {"reminders_sent": 0}
     assert len([n for n in await inbox(api, seated["token"]) if n["type"] == "community.event_reminder"]) == 1

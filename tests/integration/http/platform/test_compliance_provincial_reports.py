@@ -20,7 +20,7 @@ REPORTS = "/api/v1/compliance/provincial-reports"
 async def _lease_in(api, owner, province: str, kind: str = "commercial"):
     lease = await make_lease(api, owner, "CA", property_type=kind, rent="1000.00")
     if province != "ON":
-        async with api.container.engine().begin() as conn:
+        async with api.container.system_engine().begin() as conn:
             where = properties.c.id == uuid.UUID(lease.property_id)
             await conn.execute(properties.update().where(where).values(province=province, city="Montréal"))
     return lease

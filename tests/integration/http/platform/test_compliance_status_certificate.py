@@ -20,7 +20,7 @@ CERT = "/api/v1/compliance/status-certificate"
 
 
 async def _unit_of(api, lease) -> str:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         query = sa.select(leases.c.unit_id).where(leases.c.id == uuid.UUID(lease.id))
         return str((await conn.execute(query)).scalar_one())
 
@@ -30,7 +30,7 @@ async def _condo_unit(api, owner, *, province: str = "ON"):
     await set_country(api, owner, "CA")
     lease = await make_lease(api, owner, "CA", property_type="residential", rent="650.00", start=date(2025, 1, 1))
     if province == "BC":
-        async with api.container.engine().begin() as conn:
+        async with api.container.system_engine().begin() as conn:
             where = properties.c.id == uuid.UUID(lease.property_id)
             await conn.execute(properties.update().where(where).values(province="BC", city="Vancouver"))
     for month in ("2026-11", "2026-12"):

@@ -69,7 +69,7 @@ async def test_a_crash_while_issuing_leaves_no_posting_and_no_used_number(api, o
     await set_country(api, owner, "IN")
     lease = await make_lease(api, owner, "IN")
     draft = (await api.post(INVOICES, owner.token, json=invoice_body(lease))).json()["data"]
-    uow = failing_uow(api.container.engine(), repository, method)
+    uow = failing_uow(api.container.system_engine(), repository, method)
     with pytest.raises(Boom):
         await invoicing.issue_invoice(
             uow=uow, clock=api.container.clock(), actor=_actor(owner), invoice_id=uuid.UUID(draft["id"])
@@ -88,7 +88,7 @@ async def test_a_crash_while_settling_a_payment_moves_no_money(api, owner, repos
     lease = await make_lease(api, owner, "IN")
     inv = (await api.post(INVOICES, owner.token, json=invoice_body(lease, issue=True))).json()["data"]
     before = await trial_balance(api, owner)
-    uow = failing_uow(api.container.engine(), repository, method)
+    uow = failing_uow(api.container.system_engine(), repository, method)
     with pytest.raises(Boom):
         await payments.create_payment(
             uow=uow,

@@ -23,7 +23,7 @@ INVOICES = "/api/v1/financial/invoices"
 
 async def _run(api, owner=None, period="2026-12"):
     return await run_billing(
-        uow_factory=api.container.uow,
+        uow_factory=api.container.system_uow,
         clock=api.container.clock(),
         period=period,
         organization_id=uuid.UUID(owner.org_id) if owner else None,

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.only_on("postgres", writer="copy")
 
 @pytest.fixture(params=["copy", "bulk"])
 def writer(request, api, monkeypatch):
-    assert request.param == "bulk" or api.container.engine().dialect.name == "postgresql"
+    assert request.param == "bulk" or api.container.system_engine().dialect.name == "postgresql"
     use_copy = request.param == "copy"
     monkeypatch.setattr(
         SqlUnitOfWork, "billing", property(lambda self: SqlBillingWriter(self.connection, use_copy=use_copy))
@@ -126,7 +126,7 @@ async def test_the_cli_exits_non_zero_with_one_line_per_problem(api, owner):
     await set_country(api, owner, "IN")
     good = await make_lease(api, owner, "IN")
     broken = await make_lease(api, owner, "IN")
-    async with api.container.engine().begin() as conn:  # a State the tax engine does not know
+    async with api.container.system_engine().begin() as conn:  # a State the tax engine does not know
         await conn.execute(
             properties.update().where(properties.c.id == uuid.UUID(broken.property_id)).values(province="ZZ")
         )

@@ -35,7 +35,7 @@ NUMBER_FORMAT = "F\\{fy}\\n°{seq:05d}"
 
 async def _run(api, owner, uow_factory=None):
     return await run_billing(
-        uow_factory=uow_factory or api.container.uow,
+        uow_factory=uow_factory or api.container.system_uow,
         clock=api.container.clock(),
         period="2026-12",
         organization_id=uuid.UUID(owner.org_id),
@@ -119,7 +119,7 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
     extra: dict[str, Any] = {"invoice_number_format": NUMBER_FORMAT}
     if round_off:
         extra["invoice_round_off"] = True
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             organizations.update().where(organizations.c.id == uuid.UUID(owner.org_id)).values(extra_settings=extra)
         )
@@ -155,7 +155,7 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
 
     seen: list[dict[str, Any]] = []
     _ProbedUow.seen = seen
-    engine = api.container.engine()
+    engine = api.container.system_engine()
     summary = await _run(api, owner, lambda: _ProbedUow(engine))
     assert (summary.created, summary.late_fees, summary.failed) == (4, 1, {})
 
@@ -184,7 +184,7 @@ async def test_copy_writes_exactly_what_the_core_statements_write(api, owner, mo
 
     # What was committed reads back through the repositories as the domain objects that were written.
     issued = {inv.id: inv for b in probe["batches"] for inv in b.invoices}
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         for inv_id, inv in issued.items():
             stored = await uow.invoices.get(inv.organization_id, inv_id)
             assert (stored.number, stored.status, stored.total, stored.round_off, stored.period) == (
@@ -255,7 +255,7 @@ async def test_two_concurrent_runs_over_several_rounds_bill_each_lease_once(api,
     assert sorted((r.created, r.skipped) for r in results) == [(0, 12), (12, 0)]
     assert await _numbers(api, owner, leases) == [f"INV/26-27/{n:06d}" for n in range(1, 13)]
     assert Decimal((await trial_balance(api, owner))["rent_income"]) == -sum(Decimal(1000 + n) for n in range(12))
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         org = uuid.UUID(owner.org_id)
         events = await conn.scalar(
             sa.select(sa.func.count()).where(outbox.c.organization_id == org, outbox.c.event == "invoice.created")
@@ -287,7 +287,7 @@ async def test_a_lease_billed_behind_the_lock_rolls_the_whole_run_back(api, owne
     for lease in others:
         assert await _invoices(api, owner, lease) == []
     assert (await trial_balance(api, owner))["rent_income"] == "-1000.00"
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         events = await conn.scalar(
             sa.select(sa.func.count()).where(
                 outbox.c.organization_id == uuid.UUID(owner.org_id), outbox.c.event == "invoice.created"
@@ -335,7 +335,7 @@ async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, o
 async def test_copy_opens_the_transaction_of_a_unit_of_work_that_has_not_written_yet(api):
     """COPY bypasses SQLAlchemy: it must still run inside the unit of work's transaction, never in
     autocommit, or each COPY would commit on its own (only ``uow.read_only()`` runs in autocommit)."""
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         if api.backend == "sqlite":  # SQLite begins up front and writes with bulk statements, not COPY
             assert uow.billing.use_copy is False and uow.connection.in_transaction()
             return

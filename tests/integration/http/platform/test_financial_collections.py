@@ -91,7 +91,7 @@ async def _collect(api, who, lease, amount: str, method: str, **extra):
 async def _written(api, owner, payment_id: str) -> tuple[int, list[str]]:
     """Journal entries posted for the payment, and its events in the outbox."""
     org, pid = uuid.UUID(owner.org_id), uuid.UUID(payment_id)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         entries = await conn.scalar(
             sa.select(sa.func.count()).where(
                 journal_entries.c.organization_id == org, journal_entries.c.source_id == pid
@@ -106,7 +106,7 @@ async def _written(api, owner, payment_id: str) -> tuple[int, list[str]]:
 
 
 async def _payment_count(api, owner) -> int:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         org = uuid.UUID(owner.org_id)
         return int(await conn.scalar(sa.select(sa.func.count()).where(payments.c.organization_id == org)) or 0)
 

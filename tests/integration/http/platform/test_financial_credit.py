@@ -53,7 +53,7 @@ async def _ledger_balance(api, owner, lease):
 
 
 async def _entries(api, owner):
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(F.journal_entries.c.source_type).where(
                 F.journal_entries.c.organization_id == uuid.UUID(owner.org_id)
@@ -63,7 +63,7 @@ async def _entries(api, owner):
 
 
 async def _events(api, owner, name):
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(outbox.c.payload).where(
                 outbox.c.organization_id == uuid.UUID(owner.org_id), outbox.c.event == name
@@ -199,7 +199,7 @@ async def test_the_billing_run_applies_each_leases_credit(api, owner):
     p_rich = await _pay(api, owner, rich, "30000.00")
     p_some = await _pay(api, owner, some, "10000.00")
     summary = await run_billing(
-        uow_factory=api.container.uow,
+        uow_factory=api.container.system_uow,
         clock=api.container.clock(),
         period="2026-12",
         organization_id=uuid.UUID(owner.org_id),
@@ -240,7 +240,7 @@ async def test_another_organizations_credit_never_touches_this_one(api, owner, o
     assert (await api.get(f"{INVOICES}/{draft['id']}/payments", other_owner.token)).status_code == 404
     for org in (owner, other_owner):
         await run_billing(
-            uow_factory=api.container.uow,
+            uow_factory=api.container.system_uow,
             clock=api.container.clock(),
             period="2026-12",
             organization_id=uuid.UUID(org.org_id),
@@ -273,13 +273,13 @@ async def test_a_refund_waits_for_an_issue_holding_the_credit_then_releases_what
     p = await _pay(api, owner, lease, "1000.00")
     draft = await _draft(api, owner, lease, "1000.00")
     org = uuid.UUID(owner.org_id)
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         invoice = await uow.invoices.get(org, uuid.UUID(draft["id"]), for_update=True)
         await invoicing._issue(uow, invoice, org, api.container.clock().now())
         assert invoice.status.value == "paid"
         if api.backend == "postgres":  # SQLite has one writer at a time: no row locks to wait on
             # What the refund's `SELECT … FOR UPDATE` of the payment meets while the issue is open.
-            async with api.container.engine().connect() as other:
+            async with api.container.system_engine().connect() as other:
                 await other.execute(sa.text("SET LOCAL lock_timeout = '300ms'"))
                 locked = sa.select(F.payments.c.id).where(F.payments.c.id == uuid.UUID(p["id"])).with_for_update()
                 with pytest.raises(sa.exc.OperationalError, match="lock"):

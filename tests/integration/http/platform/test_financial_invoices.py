@@ -250,7 +250,7 @@ async def test_invoice_events_reach_the_outbox(api, owner):
     inv = (await api.post(BASE, owner.token, json=invoice_body(lease))).json()["data"]
     await api.post(f"{BASE}/{inv['id']}/issue", owner.token)
     await api.post(f"{BASE}/{inv['id']}/cancel", owner.token)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload)

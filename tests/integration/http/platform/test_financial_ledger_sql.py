@@ -37,7 +37,7 @@ def _entry(org: uuid.UUID, n_lines: int) -> L.JournalEntry:
 async def test_a_posted_entry_reads_back_line_for_line(api, owner, n_lines):
     org = uuid.UUID(owner.org_id)
     entry = _entry(org, n_lines)
-    uow = SqlUnitOfWork(api.container.engine())
+    uow = SqlUnitOfWork(api.container.system_engine())
     async with uow:
         await uow.ledger.post(entry)
         await uow.commit()
@@ -51,7 +51,7 @@ async def test_a_posted_entry_reads_back_line_for_line(api, owner, n_lines):
 async def test_a_failed_post_writes_neither_entry_nor_lines(api, owner):
     org = uuid.UUID(owner.org_id)
     entry = _entry(org, 2)
-    uow = SqlUnitOfWork(api.container.engine())
+    uow = SqlUnitOfWork(api.container.system_engine())
     async with uow:
         await uow.ledger.post(entry)
         await uow.commit()

@@ -40,7 +40,7 @@ def _pay(lease, amount, method="cash", **extra):
 
 
 async def _events(api, owner):
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(outbox.c.event, outbox.c.payload)
             .where(outbox.c.organization_id == uuid.UUID(owner.org_id))

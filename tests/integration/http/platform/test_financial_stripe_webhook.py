@@ -87,7 +87,7 @@ async def _pending_card_payment(api, owner, amount: str):
 
 
 async def _payment_events(api, owner, payment_id: str) -> list[str]:
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(outbox.c.event, outbox.c.payload)
             .where(outbox.c.organization_id == uuid.UUID(owner.org_id))
@@ -168,7 +168,7 @@ async def test_a_card_payment_takes_a_number_or_a_token_never_both(api, owner):
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "payment_token"
         none = await api.post(PAYMENTS, owner.token, json=base, headers=key())
         assert none.status_code == 422 and none.json()["error"]["details"][0]["field"] == "card_number"
-        async with api.container.engine().connect() as conn:
+        async with api.container.system_engine().connect() as conn:
             org = uuid.UUID(owner.org_id)
             count = await conn.scalar(sa.select(sa.func.count()).where(payments.c.organization_id == org))
         assert count == 0

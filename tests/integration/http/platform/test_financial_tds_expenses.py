@@ -137,7 +137,7 @@ async def test_the_payee_aggregate_is_read_under_a_per_payee_lock(api, owner):
 
     org = uuid.UUID(owner.org_id)
     args = (org, "194C", "pan:" + COMPANY_PAN, date(2026, 4, 1), date(2027, 3, 31))
-    engine = api.container.engine()
+    engine = api.container.system_engine()
     async with engine.connect() as first:
         await first.begin()
         assert await SqlTdsRepository(first).payee_totals(*args) == (0, 0)

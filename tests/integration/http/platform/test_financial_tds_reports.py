@@ -147,7 +147,7 @@ async def test_csv_export(api, owner):
 async def test_a_reversed_posting_leaves_the_report(api, owner):
     s = await _setup(api, owner)
     expense_id = uuid.UUID(s["expense"]["id"])
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         ledger = SqlLedgerRepository(conn)
         original = await ledger.entry_for(uuid.UUID(owner.org_id), "expense", expense_id)
         await ledger.post(original.reversal(at=api.container.clock().now(), on=original.entry_date))

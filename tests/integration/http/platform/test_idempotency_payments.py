@@ -199,7 +199,7 @@ async def test_an_api_key_and_a_user_with_one_key_do_not_collide(api, owner):
     made = []
     for actor in (user, integration, integration):
         payment, replayed = await payments.create_payment_once(
-            uow=api.container.uow(),
+            uow=api.container.system_uow(),
             clock=api.container.clock(),
             actor=actor,
             gateway=api.container.payment_gateway(),
@@ -211,7 +211,7 @@ async def test_an_api_key_and_a_user_with_one_key_do_not_collide(api, owner):
     assert made[0][0] != made[1][0] and made[1:] == [(made[1][0], False), (made[1][0], True)]
     with pytest.raises(IdempotencyKeyReused) as refused:
         await payments.create_payment_once(
-            uow=api.container.uow(),
+            uow=api.container.system_uow(),
             clock=api.container.clock(),
             actor=integration,
             gateway=api.container.payment_gateway(),

@@ -67,7 +67,7 @@ async def test_register_with_an_organization_makes_the_user_its_owner(api):
 async def test_registering_with_an_organization_writes_its_events(api):
     r = await register(api, organization_name="Evented Homes")
     user = r.json()["data"]
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload).where(

@@ -192,7 +192,7 @@ async def test_housekeeping_purges_events_published_over_a_week_ago_once_an_hour
     now = api.container.clock().now()
     old, recent = uuid.uuid4(), uuid.uuid4()
     rows = [(old, now - timedelta(days=9), now - timedelta(days=8)), (recent, now - timedelta(days=2), now)]
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         for event_id, occurred, published in rows:
             await conn.execute(
                 outbox.insert().values(
@@ -207,6 +207,6 @@ async def test_housekeeping_purges_events_published_over_a_week_ago_once_an_hour
     [house] = [r for r in await tick(api) if r["job"] == "housekeeping"]
     assert house["outcome"] == "succeeded"
     assert not [r for r in await tick(api) if r["job"] == "housekeeping"]  # once per hour
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         left = set((await conn.execute(sa.select(outbox.c.id).where(outbox.c.id.in_([old, recent])))).scalars())
     assert left == {recent}

@@ -307,7 +307,7 @@ async def test_lease_events_reach_the_outbox(api, owner):
     ids = await leased_unit(api, owner)
     await api.post(f"{LEASES}/{ids['lid']}/renew", owner.token)
     await api.post(f"{LEASES}/{ids['lid']}/notice", owner.token, json={"move_out_date": "2027-12-31"})
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload)
@@ -357,7 +357,7 @@ async def test_the_database_itself_refuses_overlapping_occupancy_on_postgresql(a
     lease for the same days; SQLite serializes writers (BEGIN IMMEDIATE) instead, so the domain's
     check under the unit lock is the guard there."""
     ids = await leased_unit(api, owner)
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         running = await uow.leases.get(uuid.UUID(owner.org_id), uuid.UUID(ids["lid"]))
         twin = replace(running, id=uuid.uuid4(), start_date=running.start_date.replace(month=6))
         if api.backend == "postgres":
@@ -378,7 +378,7 @@ async def test_active_on_finds_the_leases_to_bill_on_a_day(api, owner):
     await new_lease(api, owner, ids["pid"], tid2, uid2, start_date="2027-07-01", end_date=None)  # a draft
     org = uuid.UUID(owner.org_id)
     found = {}
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         for day in (date(2026, 12, 31), date(2027, 6, 30), date(2027, 7, 1)):
             found[day.isoformat()] = {str(x.id) for x in await uow.leases.active_on(org, day)}
     assert found == {

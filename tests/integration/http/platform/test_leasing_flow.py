@@ -73,7 +73,7 @@ async def test_a_manager_lets_a_unit_from_signature_to_move_out(api, owner):
     assert r.json()["data"]["status"] == "ended" and r.json()["data"]["ended_on"] == "2027-06-15"
     assert await unit_status(api, owner, pid, uid) == "vacant"
 
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event)

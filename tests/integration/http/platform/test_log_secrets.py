@@ -52,12 +52,13 @@ async def test_a_failing_request_logs_none_of_its_secrets(api, owner, capsys, re
     structlog.configure(cache_logger_on_first_use=False)
     session = await api.login(owner.email, owner.password)
     capsys.readouterr()
-    uow_factory = api.container.uow
+    factories = (api.container.uow, api.container.system_uow)  # a request's, and the cross-organization seam's
 
     def broken_uow() -> Any:
         raise RuntimeError("the database caught fire")
 
-    uow_factory.override(broken_uow)
+    for uow_factory in factories:
+        uow_factory.override(broken_uow)
     try:
         r = await api.post(
             "/api/v1/identity/users",
@@ -67,7 +68,8 @@ async def test_a_failing_request_logs_none_of_its_secrets(api, owner, capsys, re
         )
         invite = await api.post(f"/api/v1/identity/invitations/{SECRET}-invite/accept", session["access_token"])
     finally:
-        uow_factory.reset_override()
+        for uow_factory in factories:
+            uow_factory.reset_override()
     assert r.status_code == 500 and invite.status_code == 500
     captured = capsys.readouterr()
     # The server's lines (httpx logs the test client's own requests, on the caller's side).

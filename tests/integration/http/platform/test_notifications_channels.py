@@ -24,7 +24,7 @@ async def test_a_channel_keeps_its_secrets_sealed_and_tests_through_the_provider
     ch = r.json()["data"]
     assert ch["secret_keys"] == ["account_sid", "auth_token"] and "secrets" not in ch
     assert "very-secret-token" not in r.text
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (await conn.execute(sa.select(channels).where(channels.c.name == SMS["name"]))).first()
     assert "very-secret-token" not in str(row.secrets_sealed)
     assert api.container.secret_box().open(row.secrets_sealed["auth_token"]) == "very-secret-token"

@@ -77,7 +77,7 @@ async def run(api, jobs, clock, provider, index=-1):
     name, _, _, args = jobs.jobs[index]
     assert name == "deliver_message"
     return await delivery.deliver_message(
-        uow=api.container.uow(),
+        uow=api.container.system_uow(),
         clock=clock,
         box=api.container.secret_box(),
         provider=provider,

@@ -93,7 +93,7 @@ async def test_an_expired_code_is_refused(api, owner):
     client = await register(api, owner)
     code, verifier = await code_for(api, owner, client)
     now = api.container.clock().now()
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             oauth_codes.update()
             .where(oauth_codes.c.client_id == uuid.UUID(client["id"]))
@@ -176,7 +176,7 @@ async def test_sign_in_failures_csrf_and_denial_grant_nothing(api, owner):
     assert r.status_code == 403 and "location" not in r.headers
     answer = redirected(await consent(api, params, owner.email, owner.password, decision="deny"))
     assert answer == {"error": "access_denied", "state": params["state"], "iss": answer["iss"]}
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         count = (
             await conn.execute(
                 sa.select(sa.func.count())

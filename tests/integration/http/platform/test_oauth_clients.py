@@ -17,7 +17,7 @@ pytestmark = pytest.mark.today("2026-12-01")
 async def test_register_shows_the_secret_once_and_stores_a_hash(api, owner):
     data = await register(api, owner, scopes=["tickets:read", "financial:read"])
     assert data["client_id"] == data["id"] and data["grant_types"] == ["authorization_code", "refresh_token"]
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (await conn.execute(sa.select(oauth_clients).where(oauth_clients.c.id == uuid.UUID(data["id"])))).one()
     assert row.secret_hash == hashlib.sha256(data["client_secret"].encode()).hexdigest()
     listed = (await api.get(CLIENTS, owner.token)).json()["data"]

@@ -124,7 +124,7 @@ async def test_leak_to_closed_with_vendor_performance(api, owner):
         "resolved",
         "closed",
     ]
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(
             sa.select(outbox.c.event)
             .where(outbox.c.payload["ticket_id"].as_string() == request_id)

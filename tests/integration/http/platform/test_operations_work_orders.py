@@ -134,7 +134,7 @@ async def test_work_order_lifecycle_resolves_the_request_when_the_last_one_compl
     )
     assert r.status_code == 200
     assert (await api.get(f"{REQUESTS}/{t['id']}", owner.token)).json()["data"]["status"] == "resolved"
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         events = [
             row.event
             for row in await conn.execute(
@@ -180,7 +180,7 @@ async def test_ratings_only_for_completed_work_and_performance_from_real_data(ap
         )
         assert r.status_code == 200
     # make o2 late: its window ended before it was completed
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             work_orders_table.update()
             .where(work_orders_table.c.id == uuid.UUID(o2["id"]))

@@ -170,7 +170,7 @@ async def test_a_downgrade_waits_for_the_period_end(api, owner, gateway, job_boa
     assert (await api.get(org_path(owner, "subscription"), owner.token)).headers["X-RateLimit-Limit"] == "5000"
 
     # The scheduler's hook, before the period ends: nothing changes.
-    uow, board = api.container.uow, job_board
+    uow, board = api.container.system_uow, job_board
     assert owner.org_id not in {
         str(i)
         for i in await apply_due_downgrades(

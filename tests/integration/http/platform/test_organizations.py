@@ -122,7 +122,7 @@ async def test_organization_events_reach_the_outbox(api, owner):
     await api.put(f"{ORGS}/{owner.org_id}", owner.token, json={"name": "Renamed"})
     await api.put(f"{ORGS}/{owner.org_id}/settings", owner.token, json={"country": "IN"})
     await api.delete(f"{ORGS}/{owner.org_id}", owner.token)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         names = (
             (
                 await conn.execute(

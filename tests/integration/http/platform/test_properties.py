@@ -195,7 +195,7 @@ async def test_events_reach_the_outbox_with_the_change(api, owner):
     pid = (await api.post(BASE, owner.token, json=property_body())).json()["data"]["id"]
     await api.put(f"{BASE}/{pid}", owner.token, json=property_body(name="New name"))
     await api.delete(f"{BASE}/{pid}", owner.token)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload)
@@ -211,7 +211,7 @@ async def test_a_failed_update_writes_no_event(api, owner):
     pid = (await api.post(BASE, owner.token, json=property_body())).json()["data"]["id"]
     r = await api.put(f"{BASE}/{pid}", owner.token, json=property_body(address={"postal_code": "nope"}))
     assert r.status_code == 422
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         names = (
             (await conn.execute(sa.select(outbox.c.event).where(outbox.c.payload["property_id"].as_string() == pid)))
             .scalars()

@@ -49,7 +49,7 @@ def statements(api: Any) -> Iterator[list[tuple[str, Any]]]:
         finally:
             psycopg.AsyncCursor.execute = real  # type: ignore[method-assign]
         return
-    engine = api.container.engine().sync_engine
+    engine = api.container.system_engine().sync_engine
 
     def after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen.append((" ".join(statement.split()), None))
@@ -89,10 +89,12 @@ async def test_a_list_page_is_one_statement_with_owners_and_total(api, owner):
     with statements(api) as seen:
         r = await api.get("/api/v1/properties?page_size=2&sort_by=name", owner.token)
     assert r.status_code == 200
-    selects = [(sql, status) for sql, status in seen if sql.startswith("SELECT")]
+    # Row-level security (docs/tenancy.md): on PostgreSQL the unit of work names its organization first.
+    naming = [(sql, status) for sql, status in seen if "set_config('app.organization_id'" in sql]
+    selects = [(sql, status) for sql, status in seen if sql.startswith("SELECT") and (sql, status) not in naming]
     assert len(selects) == 1, seen  # page, total and owners together
     if api.backend == "postgres":  # a read-only use case: no BEGIN/ROLLBACK round trips
-        assert seen == selects and selects[0][1] == TransactionStatus.IDLE
+        assert len(naming) == 1 and seen == naming + selects and selects[0][1] == TransactionStatus.IDLE
         assert api.container.property_list() is PostgresPropertyList  # sent through psycopg directly
         assert selects[0][0] in {" ".join(sql.split()) for sql, _ in PostgresPropertyList._sql.values()}
     data = r.json()["data"]
@@ -122,33 +124,33 @@ async def test_reads_then_a_failure_after_a_write_roll_everything_back(api, owne
     name = f"Rolled back {uuid.uuid4().hex[:6]}"
     org = uuid.UUID(owner.org_id)
     with pytest.raises(RuntimeError), statements(api) as seen:
-        async with api.container.uow() as uow:
+        async with api.container.system_uow() as uow:
             assert await uow.properties.find_by_name(org, name) is None  # a read first
             await uow.properties.add(new_property(owner.org_id, name))  # then the write opens the transaction
             raise RuntimeError("the use case fails after writing")
     if api.backend == "postgres":  # one transaction from the first statement (psycopg's BEGIN READ WRITE)
         assert {status for _, status in seen} == {TransactionStatus.INTRANS}
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         assert await uow.properties.find_by_name(org, name) is None
 
 
 async def test_a_committed_unit_of_work_after_reads_keeps_its_writes(api, owner):
     name = f"Kept {uuid.uuid4().hex[:6]}"
     org = uuid.UUID(owner.org_id)
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         assert await uow.properties.find_by_name(org, name) is None
         await uow.properties.add(new_property(owner.org_id, name))
         await uow.commit()
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         assert (await uow.properties.find_by_name(org, name)) is not None
     # and the pooled connection went back clean: a read-only unit of work then runs without a transaction
     with statements(api) as seen:
-        async with api.container.uow().read_only() as uow:
+        async with api.container.system_uow().read_only() as uow:
             await uow.properties.find_by_name(org, name)
     if api.backend == "postgres":
         assert seen and {status for _, status in seen} == {TransactionStatus.IDLE}
         # ...and gave the pool its connection back transactional, for the engine's other users
-        async with api.container.engine().connect() as conn:
+        async with api.container.system_engine().connect() as conn:
             assert (await conn.get_raw_connection()).driver_connection.autocommit is False
 
 
@@ -158,23 +160,23 @@ async def test_a_read_only_unit_of_work_cannot_store_anything(api, owner):
     org = uuid.UUID(owner.org_id)
     name = f"Never stored {uuid.uuid4().hex[:6]}"
     with pytest.raises(ReadOnlyUnitOfWorkWrite):
-        async with api.container.uow().read_only() as reader:
+        async with api.container.system_uow().read_only() as reader:
             await reader.commit()
     with pytest.raises(sa.exc.DBAPIError, match=r"read-only|readonly"):
-        async with api.container.uow().read_only() as reader:
+        async with api.container.system_uow().read_only() as reader:
             await reader.properties.add(new_property(owner.org_id, name))
     with pytest.raises(sa.exc.DBAPIError, match=r"read-only|readonly"):  # nor a locking read or a sequence
-        async with api.container.uow().read_only() as reader:
+        async with api.container.system_uow().read_only() as reader:
             await reader.units.lock(
                 org, uuid.uuid4()
             ) if api.backend == "postgres" else await reader.connection.exec_driver_sql(
                 "DELETE FROM properties_properties WHERE 1 = 0"
             )
-    async with api.container.uow() as uow:  # the connections went back to the pool writable
+    async with api.container.system_uow() as uow:  # the connections went back to the pool writable
         assert await uow.properties.find_by_name(org, name) is None
         await uow.properties.add(new_property(owner.org_id, name))
         await uow.commit()
-    async with api.container.uow().read_only() as reader:
+    async with api.container.system_uow().read_only() as reader:
         assert await reader.properties.find_by_name(org, name) is not None
 
 
@@ -194,23 +196,23 @@ async def test_a_connection_lost_inside_a_unit_of_work_is_503_and_the_next_one_w
     org = uuid.UUID(owner.org_id)
     if api.backend == "postgres":
         with pytest.raises(DependencyUnavailable):
-            async with api.container.uow() as uow:
+            async with api.container.system_uow() as uow:
                 await uow.properties.find_by_name(org, "x")
                 pid = (await uow.connection.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
                 await _terminate(api, [pid])
                 await uow.properties.find_by_name(org, "x")
         with pytest.raises(DependencyUnavailable):  # the list's direct psycopg path too
-            async with api.container.uow().read_only() as uow:
+            async with api.container.system_uow().read_only() as uow:
                 pid = (await uow.connection.execute(sa.select(sa.func.pg_backend_pid()))).scalar_one()
                 await _terminate(api, [pid])
                 await uow.property_list.page(org, PropertyFilter(), PageRequest())
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         assert await uow.properties.find_by_name(org, "nothing by this name") is None
     assert (await api.get("/api/v1/properties", owner.token)).status_code == 200
 
 
 def _admin_url(api: Any) -> tuple[str, str]:
-    url = api.container.engine().url
+    url = api.container.system_engine().url
     return url.set(drivername="postgresql").render_as_string(hide_password=False), str(url.database)
 
 
@@ -286,7 +288,7 @@ async def test_an_exhausted_pool_is_503_not_a_crash(api):
 
     from pmsaas.adapters.sql.uow import SqlUnitOfWork
 
-    engine = create_async_engine(api.container.engine().url, pool_size=1, max_overflow=0, pool_timeout=0.05)
+    engine = create_async_engine(api.container.system_engine().url, pool_size=1, max_overflow=0, pool_timeout=0.05)
     try:
         async with SqlUnitOfWork(engine):
             with pytest.raises(DependencyUnavailable):
@@ -370,7 +372,7 @@ async def test_a_read_only_handler_gets_read_only_units_of_work_only(api, owner)
         async with ctx.uow() as uow:
             await uow.properties.add(new_property(owner.org_id, name))
             await uow.commit()
-    async with api.container.uow() as uow:
+    async with api.container.system_uow() as uow:
         assert await uow.properties.find_by_name(org, name) is None
 
 

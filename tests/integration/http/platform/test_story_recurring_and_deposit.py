@@ -19,7 +19,7 @@ INVOICES = "/api/v1/financial/invoices"
 
 async def _bill(api, owner, period: str):  # type: ignore[no-untyped-def]
     return await run_billing(
-        uow_factory=api.container.uow,
+        uow_factory=api.container.system_uow,
         clock=api.container.clock(),
         period=period,
         organization_id=uuid.UUID(owner.org_id),
@@ -34,7 +34,7 @@ def _heads(line) -> list[tuple[str, float, str]]:  # type: ignore[no-untyped-def
 async def test_recurring_charges_billed_with_gst_and_the_deposit_settled_at_move_out(api, owner):
     await set_country(api, owner, "IN")
     shop = await make_lease(api, owner, "IN", rent="50000.00", start=date(2026, 12, 1))
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             leases.update().where(leases.c.id == uuid.UUID(shop.id)).values(security_deposit_minor=15000000)
         )

@@ -38,7 +38,7 @@ async def test_create_get_replace_delete_with_events(api, owner):
     assert r.status_code == 200 and r.json()["data"]["phone"] is None and r.json()["data"]["version"] == 2
     assert (await api.delete(f"{tenants(pid)}/{tid}", owner.token)).status_code == 204
     assert (await api.get(f"{tenants(pid)}/{tid}", owner.token)).status_code == 404
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         names = (
             await conn.execute(
                 sa.select(outbox.c.event)

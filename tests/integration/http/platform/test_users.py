@@ -63,7 +63,7 @@ async def test_user_events_reach_the_outbox(api, owner):
     uid = (await create(api, owner)).json()["data"]["id"]
     await api.put(f"{USERS}/{uid}/roles", owner.token, json={"roles": ["Tenant"]})
     await api.delete(f"{USERS}/{uid}", owner.token)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload)

@@ -49,7 +49,7 @@ async def _sealed(api, webhook_id):
 
     from pmsaas.adapters.sql.tables.notifications import webhooks
 
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         q = sa.select(webhooks.c.secret_sealed).where(webhooks.c.id == uuid.UUID(webhook_id))
         return (await conn.execute(q)).scalar_one()
 

@@ -141,7 +141,7 @@ async def test_workflow_through_patch_and_illegal_transitions_are_409(api, owner
     r = await patch(api, url, owner.token, json={"title": "x"})
     assert r.status_code == 409  # closed tickets are read-only
 
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         rows = await conn.execute(sa.select(outbox.c.event).where(outbox.c.payload["ticket_id"].as_string() == t["id"]))
         events = [r.event for r in rows]
     assert events.count("ticket.created") == 1 and events.count("maintenance.created") == 1

@@ -94,7 +94,7 @@ async def test_register_and_list_webhooks_with_the_secret_encrypted(api, owner, 
     data = r.json()["data"]
     assert set(data) == {"id", "url", "events", "created_at"}
     assert data["url"] == WEBHOOK["url"] and data["events"] == WEBHOOK["events"]
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (
             await conn.execute(sa.select(ticket_webhooks).where(ticket_webhooks.c.id == uuid.UUID(data["id"])))
         ).one()

@@ -3,6 +3,9 @@
 Tasks build nothing: they take the container from ``ctx["container"]`` (put there by the arq
 worker's start-up, or bound to the in-process queue by the HTTP app), call one use case, and return
 something small for the log. Every task is idempotent: delivery is at least once.
+
+Tasks run over every organization (the relay, webhook delivery, scheduled runs): they take the
+container's ``system_uow``, the cross-organization seam of docs/tenancy.md.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None) -> 
     """One delivery sweep: attempt the webhook messages that are due; returns how many were attempted."""
     c = _container(ctx)
     return await deliver_due_webhooks(
-        uow_factory=c.uow,
+        uow_factory=c.system_uow,
         sender=c.webhook_sender(),
         box=c.secret_box(),
         clock=c.clock(),
@@ -87,17 +90,17 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
         return {"downgraded": len(downgraded), "renewal_invoices": len(renewed)}
 
     async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
-        return await remind_organizations(uow_factory=c.uow, clock=c.clock(), organization_ids=organization_ids)
+        return await remind_organizations(uow_factory=c.system_uow, clock=c.clock(), organization_ids=organization_ids)
 
     outgoing = Outgoing(
         invoices=InvoiceMail(mailer=c.mailer(), renderer=c.document_renderer()),
         notices=Delivery(mailer=c.mailer(), public_base_url=c.settings().public_base_url),
-        notices_uow=c.uow,
+        notices_uow=c.system_uow,
     )
     with garbage_collector_paused():
         made = await run_due_jobs(
             runs=c.job_runs(),
-            uow_factory=c.uow,
+            uow_factory=c.system_uow,
             clock=c.clock(),
             housekeeping=housekeeping,
             outgoing=outgoing,

@@ -14,7 +14,7 @@ async def billing_run(ctx: dict[str, Any], *, period: str, organization_id: str 
     c = ctx["container"]
     with garbage_collector_paused():
         summary = await run_billing(
-            uow_factory=c.uow,
+            uow_factory=c.system_uow,
             clock=c.clock(),
             period=period,
             organization_id=UUID(organization_id) if organization_id else None,

@@ -93,7 +93,7 @@ class SqlBillingWriter(BillingWriter):
         self.round_size = round_size  # at most this many invoices per round of COPY statements
 
     async def add_issued(self, batches: Iterable[IssuedBatch]) -> int:
-        if self.use_copy:
+        if self.use_copy and await _may_copy(self._conn):
             return await _CopyPipeline(self._conn, self.round_size).run(batches)
         # Not pipelined: all batches, then one bulk statement per table (as before COPY existed).
         invoices: list[Invoice] = []
@@ -144,6 +144,17 @@ def _figures(inv: Invoice) -> tuple[int, int, int, int]:
         _minor(round_off, currency),
         _minor(subtotal + tax + round_off, currency),
     )
+
+
+async def _may_copy(conn: AsyncConnection) -> bool:
+    """PostgreSQL refuses COPY FROM into a table under row-level security (docs/tenancy.md) unless the
+    role bypasses it: the system role does when a superuser migrated. Asked once per connection (its
+    role never changes)."""
+    info = conn.info
+    if "pmsaas_may_copy" not in info:
+        query = "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        info["pmsaas_may_copy"] = bool((await conn.exec_driver_sql(query)).scalar())
+    return bool(info["pmsaas_may_copy"])
 
 
 # COPY text format: tab-separated, \N for NULL, backslash escapes for \ tab newline and CR.

@@ -72,7 +72,7 @@ async def _settled(ctx: RequestContext, gateway: str, request: Request[Any, Any,
     if event.gateway_payment_id is None:  # an event type that settles nothing
         return ok(WebhookAck.of(None))
     payment = await payments.settle_from_gateway(
-        uow=ctx.uow(),
+        uow=ctx.system_uow(),
         clock=ctx.clock,
         gateway=gateway,
         event_id=event.event_id,

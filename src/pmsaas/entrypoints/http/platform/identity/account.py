@@ -28,7 +28,7 @@ class AccountController(Controller):
     @post("/verify-email", status_code=HTTP_200_OK, summary="Confirm the e-mail address with the e-mailed token")
     async def verify_email(self, ctx: Context, data: JSONBody[VerifyEmailIn]) -> Ok[UserOut]:
         user = await email_verification.verify_email(
-            uow=ctx.uow(), clock=ctx.clock, token=data.token, request=ctx.request_info
+            uow=ctx.system_uow(), clock=ctx.clock, token=data.token, request=ctx.request_info
         )
         return ok(UserOut.of(user, None))
 

@@ -176,9 +176,9 @@ class IdentityController(Controller):
 
             raise RateLimited(retry_after=wait, message="Too many registrations from this address")
         if data.organization_name:  # a verified domain's people join by invitation only (docs/organizations.md)
-            await check_may_found_organization(uow=ctx.uow(), email=data.email)
+            await check_may_found_organization(uow=ctx.system_uow(), email=data.email)
         user, membership = await sign_up(  # the same answer for a known e-mail (no account enumeration)
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             hasher=ctx.password_hasher,
             clock=ctx.clock,
             mailer=ctx.mailer,
@@ -196,7 +196,7 @@ class IdentityController(Controller):
         self, ctx: Context, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
     ) -> Ok[TokenOut | MfaChallengeOut]:
         pair = await sessions.login(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             hasher=ctx.password_hasher,
             issuer=ctx.access_tokens,
             limiter=ctx.login_attempts,
@@ -219,7 +219,7 @@ class IdentityController(Controller):
     @post("/refresh", status_code=HTTP_200_OK, summary="Rotate a refresh token for a new token pair")
     async def refresh(self, ctx: Context, data: JSONBody[RefreshIn]) -> Ok[TokenOut]:
         pair = await sessions.refresh(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             issuer=ctx.access_tokens,
             clock=ctx.clock,
             policy=ctx.token_policy,
@@ -235,7 +235,7 @@ class IdentityController(Controller):
         if ctx.actor.user_id is None:
             raise NotFound("session")
         await sessions.logout(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             clock=ctx.clock,
             user_id=ctx.actor.user_id,
             access_jti=claims.get("jti"),
@@ -255,7 +255,7 @@ class IdentityController(Controller):
         wait = await ctx.login_attempts.hit(f"forgot:{data.email.lower()}", limit=5, window_seconds=3600)
         if wait is None:
             await passwords.forgot_password(
-                uow=ctx.uow(),
+                uow=ctx.system_uow(),
                 clock=ctx.clock,
                 mailer=ctx.mailer,
                 base_url=settings.public_base_url,
@@ -267,7 +267,7 @@ class IdentityController(Controller):
     @post("/reset-password", status_code=HTTP_200_OK, summary="Set a new password with an e-mailed token")
     async def reset_password(self, ctx: Context, data: JSONBody[ResetPasswordIn]) -> Ok[MessageOut]:
         await passwords.reset_password(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             hasher=ctx.password_hasher,
             clock=ctx.clock,
             token=data.token,
@@ -376,8 +376,13 @@ class UsersController(Controller):
             status=UserStatus(data.status) if data.status else None,
             roles=data.roles,
         )
-        org_user = await users.update_user(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, user_id=user_id, changes=changes, request=ctx.request_info
+        org_user = await users.update_user(  # system: whether the account is shared with other organizations
+            uow=ctx.system_uow(),
+            clock=ctx.clock,
+            actor=ctx.actor,
+            user_id=user_id,
+            changes=changes,
+            request=ctx.request_info,
         )
         return ok(UserOut.of_org_user(org_user))
 

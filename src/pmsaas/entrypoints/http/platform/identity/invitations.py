@@ -26,5 +26,7 @@ class InvitationsController(Controller):
         if not token or len(token) > 512:
             raise NotFound("invitation")  # no such token, whatever its shape
         return ok(
-            UserOut.of_org_user(await accept_invitation(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, token=token))
+            UserOut.of_org_user(
+                await accept_invitation(uow=ctx.system_uow(), clock=ctx.clock, actor=ctx.actor, token=token)
+            )
         )

@@ -69,11 +69,11 @@ def _services(ctx: Context) -> mfa.MfaServices:
 async def _required_setup(ctx: Context, data: RequiredSetupIn, challenge: str) -> MfaSetupOut:
     if data.code is None:
         started = await mfa.start_required_setup(
-            uow=ctx.uow(), otp=ctx.one_time_passwords, clock=ctx.clock, challenge_token=challenge
+            uow=ctx.system_uow(), otp=ctx.one_time_passwords, clock=ctx.clock, challenge_token=challenge
         )
         return MfaSetupOut(enabled=False, secret=started.secret, otpauth_uri=started.otpauth_uri)
     codes, pair = await mfa.confirm_required_setup(
-        uow=ctx.uow(),
+        uow=ctx.system_uow(),
         services=_services(ctx),
         issuer=ctx.access_tokens,
         policy=ctx.token_policy,
@@ -116,7 +116,7 @@ class MfaController(Controller):
     @post("/verify", status_code=HTTP_200_OK, summary="Second sign-in step: a TOTP code or a recovery code")
     async def verify(self, ctx: Context, data: JSONBody[MfaVerifyIn]) -> Ok[TokenOut]:
         pair = await mfa.verify_sign_in(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             otp=ctx.one_time_passwords,
             issuer=ctx.access_tokens,
             limiter=ctx.login_attempts,

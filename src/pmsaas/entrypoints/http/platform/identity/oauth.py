@@ -124,7 +124,7 @@ class OAuthController(Controller):
     async def authorize_page(self, ctx: Context, request: Request[Any, Any, Any]) -> Response[Any]:
         try:
             auth = _auth_request(request.query_params)
-            valid = await flows.validate_authorization(uow=ctx.uow(), request=auth)
+            valid = await flows.validate_authorization(uow=ctx.system_uow(), request=auth)
         except AuthorizationPageError as exc:
             return error_page(exc.message)
         except OAuthError as exc:
@@ -139,7 +139,7 @@ class OAuthController(Controller):
             if not csrf_ok(request, form.get(CSRF_FIELD)):
                 return error_page("This page expired or was not opened here; start again from the application", 403)
             if form.get("decision") != "allow":
-                valid = await flows.deny(uow=ctx.uow(), request=auth)
+                valid = await flows.deny(uow=ctx.system_uow(), request=auth)
                 return _to_client(request, valid.redirect_uri, {"error": "access_denied", "state": valid.state})
             sign_in = SignIn(
                 email=str(form.get("email") or ""),
@@ -152,7 +152,7 @@ class OAuthController(Controller):
             )
             try:
                 valid, code = await flows.approve(
-                    uow=ctx.uow(),
+                    uow=ctx.system_uow(),
                     hasher=ctx.password_hasher,
                     limiter=ctx.login_attempts,
                     otp=ctx.one_time_passwords,
@@ -161,7 +161,7 @@ class OAuthController(Controller):
                     sign_in=sign_in,
                 )
             except (AuthenticationFailed, RateLimited) as exc:
-                again = await flows.validate_authorization(uow=ctx.uow(), request=auth)
+                again = await flows.validate_authorization(uow=ctx.system_uow(), request=auth)
                 status = 429 if isinstance(exc, RateLimited) else 401
                 return consent_page(
                     request, auth, again, error=exc.message, status_code=status, secure=ctx.is_production
@@ -179,7 +179,7 @@ class OAuthController(Controller):
         if auth is None:
             return error_page(exc.description)
         try:
-            client = await flows.validate_client_and_redirect(uow=ctx.uow(), request=auth)
+            client = await flows.validate_client_and_redirect(uow=ctx.system_uow(), request=auth)
         except AuthorizationPageError as page:
             return error_page(page.message)
         params = {"error": exc.error, "error_description": exc.description, "state": auth.state}
@@ -194,7 +194,7 @@ class OAuthController(Controller):
             issued: TokenResponse
             if grant == "authorization_code":
                 issued = await tokens.exchange_code(
-                    uow=ctx.uow(),
+                    uow=ctx.system_uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
                     client_id=client_id,
@@ -205,7 +205,7 @@ class OAuthController(Controller):
                 )
             elif grant == "refresh_token":
                 issued = await tokens.refresh_grant(
-                    uow=ctx.uow(),
+                    uow=ctx.system_uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
                     client_id=client_id,
@@ -215,7 +215,7 @@ class OAuthController(Controller):
                 )
             elif grant == "client_credentials":
                 issued = await tokens.client_credentials_grant(
-                    uow=ctx.uow(),
+                    uow=ctx.system_uow(),
                     issuer=ctx.delegated_tokens,
                     clock=ctx.clock,
                     client_id=client_id,
@@ -251,7 +251,7 @@ class OAuthController(Controller):
             if claims is not None:
                 access = PresentedAccessToken(str(claims["jti"]), claims.get("client_id"), int(claims["exp"]))
             revoked = await tokens.revoke_token(
-                uow=ctx.uow(),
+                uow=ctx.system_uow(),
                 clock=ctx.clock,
                 client_id=client_id,
                 client_secret=secret,

@@ -70,8 +70,8 @@ class DomainController(Controller):
     async def add_domain(
         self, ctx: Context, organization_id: FromPath[UUID], data: JSONBody[DomainIn]
     ) -> Ok[DomainOut]:
-        domain = await uc.add_domain(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id, domain=data.domain
+        domain = await uc.add_domain(  # system: one organization holds a domain, whichever it is
+            uow=ctx.system_uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id, domain=data.domain
         )
         return ok(DomainOut.of(domain))
 
@@ -85,8 +85,8 @@ class DomainController(Controller):
     async def verify_domain(
         self, ctx: Context, organization_id: FromPath[UUID], domain_id: FromPath[UUID]
     ) -> Ok[DomainOut]:
-        domain = await uc.verify_domain(
-            uow=ctx.uow(),
+        domain = await uc.verify_domain(  # system: one organization holds a domain, whichever it is
+            uow=ctx.system_uow(),
             resolver=ctx.txt_resolver,
             clock=ctx.clock,
             actor=ctx.actor,

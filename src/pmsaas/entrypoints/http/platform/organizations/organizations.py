@@ -206,6 +206,8 @@ def _nested_in(prefix: str) -> Iterator[None]:
         raise ValidationFailed([FieldProblem(field, message) for field, message in named]) from None
 
 
+# The organization endpoints take the system unit of work where the caller may name any organization
+# it belongs to: the use cases check the membership (404) and that the one to change is selected (403).
 class OrganizationController(Controller):
     path = "/api/v1/organizations"
     tags = ["Organizations"]
@@ -214,14 +216,14 @@ class OrganizationController(Controller):
     @get("/", summary="Organizations the caller belongs to")
     async def list_organizations(self, listing: Listing) -> Paginated[OrganizationOut]:
         ctx = listing.ctx
-        page = await services.list_organizations(uow=ctx.uow(), actor=ctx.actor, page=listing.page)
+        page = await services.list_organizations(uow=ctx.system_uow(), actor=ctx.actor, page=listing.page)
         return paginated(page, [OrganizationOut.of(o) for o in page.items])
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an organization; the caller becomes its owner")
     async def create_organization(self, ctx: Context, data: JSONBody[OrganizationIn]) -> Ok[OrganizationOut]:
         with _nested_in("settings."):
             org = await services.create_organization(
-                uow=ctx.uow(),
+                uow=ctx.system_uow(),
                 clock=ctx.clock,
                 actor=ctx.actor,
                 name=data.name,
@@ -236,7 +238,8 @@ class OrganizationController(Controller):
     async def get_organization(self, ctx: Context, organization_id: FromPath[UUID]) -> Ok[OrganizationOut]:
         return ok(
             OrganizationOut.of(
-                await services.get_organization(uow=ctx.uow(), actor=ctx.actor, organization_id=organization_id)
+                # Any organization the caller belongs to (or all, for the platform's operators): checked there.
+                await services.get_organization(uow=ctx.system_uow(), actor=ctx.actor, organization_id=organization_id)
             )
         )
 
@@ -246,7 +249,7 @@ class OrganizationController(Controller):
     ) -> Ok[OrganizationOut]:
         with _nested_in("settings."):
             org = await services.rename_organization(
-                uow=ctx.uow(),
+                uow=ctx.system_uow(),
                 clock=ctx.clock,
                 actor=ctx.actor,
                 organization_id=organization_id,
@@ -267,13 +270,13 @@ class OrganizationController(Controller):
     )
     async def delete_organization(self, ctx: Context, organization_id: FromPath[UUID]) -> None:
         await services.delete_organization(
-            uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id
+            uow=ctx.system_uow(), clock=ctx.clock, actor=ctx.actor, organization_id=organization_id
         )
         PlanCache.forget(organization_id)  # tokens that still name it stop acting for it
 
     @get("/{organization_id:uuid}/settings", summary="Country, currency, time zone and locale")
     async def get_settings(self, ctx: Context, organization_id: FromPath[UUID]) -> Ok[SettingsOut]:
-        org = await services.get_organization(uow=ctx.uow(), actor=ctx.actor, organization_id=organization_id)
+        org = await services.get_organization(uow=ctx.system_uow(), actor=ctx.actor, organization_id=organization_id)
         return ok(SettingsOut.of(org))
 
     @put("/{organization_id:uuid}/settings", guards=[requires("org:update")], summary="Replace the settings")
@@ -281,7 +284,7 @@ class OrganizationController(Controller):
         self, ctx: Context, organization_id: FromPath[UUID], data: JSONBody[SettingsIn]
     ) -> Ok[SettingsOut]:
         org = await services.update_settings(
-            uow=ctx.uow(),
+            uow=ctx.system_uow(),
             clock=ctx.clock,
             actor=ctx.actor,
             organization_id=organization_id,
