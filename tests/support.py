@@ -71,5 +71,5 @@ async def put_on_plan(api: Any, org_id: str, plan: str) -> None:
 
     from pmsaas.adapters.sql.tables.organizations import organizations
 
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(sa.update(organizations).where(organizations.c.id == uuid.UUID(org_id)).values(plan=plan))

@@ -24,7 +24,7 @@ EXPENSES = "/api/v1/financial/expenses"
 async def _lease_in(api: Any, owner: Any, province: str) -> Any:
     lease = await make_lease(api, owner, "CA", rent="1000.00")
     if province != "ON":
-        async with api.container.engine().begin() as conn:
+        async with api.container.system_engine().begin() as conn:
             where = properties.c.id == uuid.UUID(lease.property_id)
             await conn.execute(properties.update().where(where).values(province=province, city="Montréal"))
     return lease

@@ -46,7 +46,7 @@ COUNTED = [  # (list, table, first counted column, second or None, soft-deleted)
 async def counters_match_rows(api: Any, org_id: str) -> dict[tuple[str, str, str], int]:
     """The organization's counters summed per (list, value1, value2), checked against its rows."""
     org = uuid.UUID(org_id)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         c = list_counts.c
         summed = await conn.execute(
             sa.select(c.list, c.value1, c.value2, sa.func.sum(c.row_count))
@@ -163,7 +163,7 @@ async def test_concurrent_creates_are_all_counted(api, owner):
     assert await _both(api, owner.token, BASE, type="commercial") == 12
     counters = await counters_match_rows(api, owner.org_id)
     if api.backend == "postgres":  # the slots spread the writers (ids are random: at least two slots)
-        async with api.container.engine().connect() as conn:
+        async with api.container.system_engine().connect() as conn:
             slots = await conn.scalar(
                 sa.select(sa.func.count(sa.distinct(list_counts.c.slot))).where(
                     list_counts.c.organization_id == uuid.UUID(owner.org_id)
@@ -197,7 +197,7 @@ async def test_concurrent_transactions_writing_one_organization_keep_it_exact(ap
     p = properties
 
     async def writer(i: int) -> None:
-        async with api.container.engine().connect() as conn:
+        async with api.container.system_engine().connect() as conn:
             await conn.begin()
             await started.wait()
             ids = []

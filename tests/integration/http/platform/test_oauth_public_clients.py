@@ -31,7 +31,7 @@ async def test_a_public_client_is_registered_without_a_secret(api, owner):
     client = await register_public(api, owner)
     assert client["client_secret"] is None and client["client_type"] == "public"
     assert client["token_endpoint_auth_method"] == "none"
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (await conn.execute(sa.select(oauth_clients).where(oauth_clients.c.id == uuid.UUID(client["id"])))).one()
     assert row.secret_hash == "" and row.token_endpoint_auth_method == "none"
     one = (await api.get(f"{CLIENTS}/{client['id']}", owner.token)).json()["data"]

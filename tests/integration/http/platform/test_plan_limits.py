@@ -126,7 +126,7 @@ async def test_concurrent_member_additions_never_overshoot(api, owner):
 
 async def _fill_storage(api: Any, owner: Any, ticket_id: str, size: int) -> None:
     """A file of ``size`` bytes on record (its row only: no test writes gigabytes)."""
-    async with api.container.engine().begin() as conn:
+    async with api.container.system_engine().begin() as conn:
         await conn.execute(
             sa.insert(ticket_attachments).values(
                 id=uuid.uuid4(),
@@ -176,7 +176,12 @@ async def test_concurrent_transactions_count_one_after_the_other(api, owner):
     async def create(n: int) -> str:
         data = PropertyInput(name=f"Race {n}", type=PropertyType.RESIDENTIAL, address=address)
         try:
-            await create_property(uow=api.container.uow(), clock=api.container.clock(), actor=actor, data=data)
+            await create_property(
+                uow=api.container.uow().for_organization(actor.organization_id),
+                clock=api.container.clock(),
+                actor=actor,
+                data=data,
+            )
         except PlanLimitReached:
             return "refused"
         return "created"

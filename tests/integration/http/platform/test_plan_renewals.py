@@ -96,12 +96,12 @@ async def invoices(api: Any, owner: Any) -> list[dict[str, Any]]:
 
 
 async def renew(api: Any, gateway: PaymentGateway, at: datetime) -> list[Any]:
-    return await renew_due_subscriptions(uow_factory=api.container.uow, clock=FixedClock(at), gateway=gateway)
+    return await renew_due_subscriptions(uow_factory=api.container.system_uow, clock=FixedClock(at), gateway=gateway)
 
 
 async def test_the_upgrade_keeps_a_reference_to_the_card_never_its_number(api, owner, gateway):
     await upgraded(api, owner)
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         row = (
             await conn.execute(
                 sa.select(subscriptions).where(subscriptions.c.organization_id == uuid.UUID(owner.org_id))
@@ -146,7 +146,7 @@ async def test_a_declined_renewal_leaves_the_invoice_open_and_the_plan_as_it_was
     assert [(b["status"], b["gateway"], b["paid_at"]) for b in bills[1:]] == [("open", None, None)]
     sub = (await api.get(f"/api/v1/organizations/{owner.org_id}/subscription", owner.token)).json()["data"]
     assert sub["plan"] == "premium" and sub["current_period_start"].startswith("2027-01-01")
-    async with api.container.engine().connect() as conn:
+    async with api.container.system_engine().connect() as conn:
         events = (
             await conn.execute(
                 sa.select(outbox.c.event, outbox.c.payload).where(outbox.c.organization_id == uuid.UUID(owner.org_id))
@@ -173,7 +173,7 @@ async def test_the_scheduler_runs_the_period_ends_hourly(api, owner, gateway):
 
     async def period_ends() -> dict[str, Any]:
         calls.append("run")
-        issued = await renew_due_subscriptions(uow_factory=api.container.uow, clock=clock, gateway=gateway)
+        issued = await renew_due_subscriptions(uow_factory=api.container.system_uow, clock=clock, gateway=gateway)
         return {"renewal_invoices": len(issued)}
 
     async def nothing() -> dict[str, Any]:
@@ -183,7 +183,7 @@ async def test_the_scheduler_runs_the_period_ends_hourly(api, owner, gateway):
     for _ in range(2):  # the same hour twice: claimed once
         made = await run_due_jobs(
             runs=api.container.job_runs(),
-            uow_factory=api.container.uow,
+            uow_factory=api.container.system_uow,
             clock=clock,
             housekeeping=nothing,
             plan_period_ends=period_ends,

@@ -85,8 +85,8 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
     async def plan_period_ends() -> dict[str, Any]:
         """Scheduled downgrades first (they decide the next period's plan), then the renewals."""
         clock = c.clock()
-        downgraded = await apply_due_downgrades(uow=c.uow(), clock=clock, board=c.plan_board())
-        renewed = await renew_due_subscriptions(uow_factory=c.uow, clock=clock, gateway=c.payment_gateway())
+        downgraded = await apply_due_downgrades(uow=c.system_uow(), clock=clock, board=c.plan_board())
+        renewed = await renew_due_subscriptions(uow_factory=c.system_uow, clock=clock, gateway=c.payment_gateway())
         return {"downgraded": len(downgraded), "renewal_invoices": len(renewed)}
 
     async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
