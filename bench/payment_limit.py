@@ -78,7 +78,7 @@ async def capture_scripts(url: str, dsn: str, targets: list[tuple[str, list[str]
     container = _container(url)
     scripts = []
     try:
-        engine = container.system_engine().sync_engine
+        engine = container.engine().sync_engine  # the requests' engine (tenant role)
         for i, (org, leases) in enumerate(targets):
             actor = _actor(uuid.UUID(org))
             await _pay(container, actor, uuid.UUID(leases[0]), f"{tag}-warm-{i}")  # accounts exist from here

@@ -18,8 +18,9 @@ Runs by hand, never in the test suite; talks only to the PostgreSQL server at ``
 
 A payments trial: ``--clients`` clients each post manual bank-transfer payments of 100.00 INR,
 one after another, each with its own Idempotency-Key, through the real use case
-``create_payment_once`` on a fresh unit of work from the container (``container.system_uow()``, the
-SQL unit of work on the container's engine), for ``--duration`` seconds after a short warm-up.
+``create_payment_once`` on a fresh unit of work from the container, named for the payer's organization
+as a request's is (``container.uow().for_organization(...)``: the tenant role under row-level
+security), for ``--duration`` seconds after a short warm-up.
 Client *i* pays the leases ``i, i+C, i+2C, ...`` (distinct leases, so no two clients lock the same
 invoice); the ``shared`` variant has every client pay the same 8 leases. Variants:
 
@@ -91,7 +92,7 @@ def _actor(org: uuid.UUID) -> Actor:
 
 async def _pay(container: Any, actor: Actor, lease_id: uuid.UUID, key: str) -> None:
     payment, replayed = await payments.create_payment_once(
-        uow=container.system_uow(),
+        uow=container.uow().for_organization(actor.organization_id),  # a request's path (row-level security)
         clock=container.clock(),
         actor=actor,
         gateway=container.payment_gateway(),
@@ -402,9 +403,9 @@ async def profile_payments(url: str, admin_dsn: str, db: str, org: uuid.UUID, le
         actor = _actor(org)
         for i in range(20):  # warm caches (SQLAlchemy compiled cache, psycopg prepared statements)
             await _pay(container, actor, leases[i % len(leases)], f"profile-w{i}")
-        sa.event.listen(container.system_engine().sync_engine, "before_cursor_execute", count)
+        sa.event.listen(container.engine().sync_engine, "before_cursor_execute", count)
         await _pay(container, actor, leases[0], "profile-count")
-        sa.event.remove(container.system_engine().sync_engine, "before_cursor_execute", count)
+        sa.event.remove(container.engine().sync_engine, "before_cursor_execute", count)
         print(f"statements per payment through SQLAlchemy: {sum(statements.values())}")
         for s, c in statements.items():
             print(f"  {c} x {s}")
@@ -427,7 +428,7 @@ async def profile_payments(url: str, admin_dsn: str, db: str, org: uuid.UUID, le
             if taken:
                 held.append(time.perf_counter() - taken.pop())
 
-        engine = container.system_engine().sync_engine
+        engine = container.engine().sync_engine
         sa.event.listen(engine, "after_cursor_execute", after)
         unpatch = _time_counter_in_payment_posting(taken)
         sa.event.listen(engine, "commit", on_commit)
