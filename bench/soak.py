@@ -14,13 +14,16 @@ Everything runs on 127.0.0.1 (PostgreSQL on 5432, Redis on 6379, both without a 
 * the fault proxies (tests/faults/tcp_proxy.py, in a process of their own, bench/soak_faults.py) in
   front of PostgreSQL and Redis; the server (``pmsaas serve``: granian) and the worker
   (``pmsaas worker``: arq, which relays the outbox and delivers the webhooks) reach both only through
-  them. ``PMSAAS_ENV=test``: production refuses a webhook to 127.0.0.1, every other check is the same;
+  them; the worker is started again when it exits, as a supervisor would (``--no-restart``: not), and
+  each exit is reported (and fails the run). ``PMSAAS_ENV=test``: production refuses a webhook to
+  127.0.0.1, every other check is the same;
 * ``--clients`` clients (bench/soak_load.py) in a closed loop, ``--think-ms`` apart on average:
   55 % reads, 15 % property creates, 30 % payments of 100.00 INR on a random lease; creates and
   payments with an Idempotency-Key, retried on 503 as a client would;
-* faults every 2 to 6 s (``--fault-gap``) at random on one of the two services: latency (20-250 ms per chunk for 2-6 s),
-  a reset of every open connection (RST, mid-request and mid-transaction), a burst of resets for
-  1-3 s, or an outage (connections dropped and refused for 0.5-3 s);
+* faults every 2 to 6 s (``--fault-gap``) at random on one of the two services (``--fault-targets``):
+  latency (20-250 ms per chunk for 2-6 s), a reset of every open connection (RST, mid-request and
+  mid-transaction), a burst of resets for 1-3 s, or an outage (connections dropped and refused for
+  0.5-3 s);
 * the RSS of the server's and the worker's processes every ``--sample-seconds``;
 * after the load: faults healed, unfinished creates retried to their end, the worker given time to
   relay and deliver, then the checks of bench/soak_checks.py, read straight from PostgreSQL.
@@ -42,6 +45,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,20 +154,38 @@ async def seed(env: dict[str, str], url: str, leases: int, receiver_port: int) -
 
 
 class Proc:
-    """A process of the product (server or worker) in its own session, logging to a file."""
+    """A process of the product (server or worker) in its own session, logging to a file. With
+    ``restart``, a supervisor's ``Restart=always``: when it exits it is started again a second later,
+    and the exit is recorded (when, and the last line it wrote)."""
 
-    def __init__(self, name: str, args: list[str], env: dict[str, str], logdir: Path) -> None:
-        self.name = name
+    def __init__(self, name: str, args: list[str], env: dict[str, str], logdir: Path, restart: bool = False) -> None:
+        self.name, self._args, self._env, self.restart = name, args, env, restart
         self.log_path = logdir / f"{name}.log"
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [str(VENV_BIN / "pmsaas"), *args],
-            env=env,
+        self.exits: list[dict[str, Any]] = []
+        self.proc = self._start()
+        if restart:
+            threading.Thread(target=self._supervise, daemon=True, name=f"supervise-{name}").start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [str(VENV_BIN / "pmsaas"), *self._args],
+            env=self._env,
             cwd=ROOT,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def _supervise(self) -> None:
+        while self.restart:
+            code = self.proc.wait()
+            if not self.restart:
+                return
+            self.exits.append({"at": time.time(), "code": code, "last_line": _last_line(self.log_path)})
+            log(f"{self.name} exited ({code}): {self.exits[-1]['last_line'][:160]}; restarting it")
+            time.sleep(1)
+            self.proc = self._start()
 
     def rss_kib(self) -> int:
         return sum(status_kib(p, "VmRSS") for p in process_tree(self.proc.pid))
@@ -171,15 +193,25 @@ class Proc:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def stop(self) -> None:
+    def interrupt(self) -> None:
+        self.restart = False
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGINT)
+
+    def stop(self) -> None:
+        self.interrupt()
+        if self.alive():
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
         self._log.close()
+
+
+def _last_line(path: Path) -> str:
+    lines = [line for line in path.read_bytes().decode(errors="replace").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def wait_ready(base: str, server: Proc, timeout: float = 90.0) -> None:
@@ -264,7 +296,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     receiver = ReceiverProcess()
     gap = (args.fault_gap[0], args.fault_gap[1])
-    faults = FaultInjector(args.seed, gap, urlsplit(args.pg_url).port or 5432, urlsplit(args.redis_url).port or 6379)
+    faults = FaultInjector(
+        args.seed,
+        gap,
+        tuple(args.fault_targets),
+        urlsplit(args.pg_url).port or 5432,
+        urlsplit(args.redis_url).port or 6379,
+    )
     pg_admin = args.pg_url
     name = f"pmsaas_soak_{os.getpid()}"
     base_pg = pg_admin.rsplit("/", 1)[0]
@@ -282,6 +320,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "PMSAAS_ACCESS_TOKEN_TTL_SECONDS": "86400",
         "PMSAAS_RATE_LIMIT_ENTERPRISE": "1000000000",
         "PMSAAS_WEBHOOK_ALLOW_LOOPBACK": "true",
+        "PMSAAS_DATA_KEY": uuid.uuid4().hex,  # one key for the seed, the server and the worker
         "PMSAAS_LOG_JSON": "true",
     }
     procs: list[Proc] = []
@@ -290,12 +329,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from pmsaas.container import upgrade
 
         upgrade(direct)
-        org, token, leases = asyncio.run(seed(env, direct, args.leases, receiver.port))
-        log(f"database {name}, Redis db {redis_db}; seeded {len(leases)} leases with an issued invoice each")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        # started before the seed, which they do not need to start: their start-up overlaps it
         procs.append(Proc("server", ["serve", "--port", str(port), "--workers", str(args.workers)], env, tmp))
-        procs.append(Proc("worker", ["worker"], env, tmp))
+        procs.append(Proc("worker", ["worker"], env, tmp, restart=not args.no_restart))
+        org, token, leases = asyncio.run(seed(env, direct, args.leases, receiver.port))
+        log(f"database {name}, Redis db {redis_db}; seeded {len(leases)} leases with an issued invoice each")
         wait_ready(base, procs[0])
         log(f"server on {base}, worker started; logs in {tmp}; load for {args.minutes} min, {args.clients} clients")
         sampler = RssSampler(procs, args.sample_seconds)
@@ -304,15 +344,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         started = datetime.now(UTC)
         outcome, injected = asyncio.run(load_under_faults(args, faults, base, token, leases))
         samples = sampler.stop()
-        alive = {p.name: p.alive() for p in procs}
         state, drained = drain(direct, org, args.drain_seconds)
         log(f"drain: {drained:.0f} s, {state}")
         last = receiver.snapshot()
         received = set(last["first"])
         windows = [(f.start, f.end) for f in injected]
         checks = soak_checks.check_all(direct, org, outcome.payments, outcome.properties, received)
-        if not all(alive.values()):
-            checks["failures"].append(f"a process died during the load: {alive}")
+        for p in procs:
+            if p.exits or not p.alive():
+                checks["failures"].append(f"the {p.name} exited {len(p.exits) or 1} time(s) during the run")
         return {
             "measured_at": started.isoformat(timespec="seconds"),
             "command": " ".join([".venv/bin/python", "bench/soak.py", *sys.argv[1:]]),
@@ -323,6 +363,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "latency": soak_load.latencies(outcome.attempts),
             "created": {"properties": len(outcome.properties), "payments": len(outcome.payments)},
             "abandoned": outcome.abandoned,
+            # every answer but a 2xx to a create or a payment, by key: what to look at when a check fails
+            "create_retries": [asdict(a) for a in outcome.attempts if a.key and a.status not in (200, 201)],
             "faults": {
                 "count": len(injected),
                 "by_kind": _by_kind(injected),
@@ -330,6 +372,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             },
             "memory": {p.name: soak_checks.memory_trend(samples, p.name, args.minutes) for p in procs},
             "rss_samples": samples,
+            "exits": {p.name: [{**e, "minute": (e["at"] - sampler.started_at) / 60} for e in p.exits] for p in procs},
             "drain_seconds": drained,
             "webhooks_received": len(received),
             "webhook_requests": last["requests"],  # more than received: redeliveries (at least once)
@@ -338,11 +381,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
     finally:
         for p in procs:
+            p.interrupt()  # all at once: they shut down side by side
+        for p in procs:
             p.stop()
         faults.close()
         receiver.stop()
-        admin(pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.keep_database:
+            log(f"kept database {name} ({direct})")
+        else:
+            admin(pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         flush_redis_db(args.redis_url, redis_db)
+        log("stopped and cleaned up")
 
 
 def _by_kind(injected: list[Any]) -> dict[str, int]:
@@ -373,6 +422,11 @@ def summary(result: dict[str, Any]) -> str:
                 f"{trend['peak_mib']:.0f}); slope {trend['slope_first_half_mib_per_min']:+.2f} then "
                 f"{trend['slope_second_half_mib_per_min']:+.2f} MiB/min"
             )
+    for name, exits in result["exits"].items():
+        if exits:
+            lines.append(
+                f"{name} exited {len(exits)} time(s), at minutes " + ", ".join(f"{e['minute']:.1f}" for e in exits)
+            )
     lines.append("checks: " + ("all agree" if not result["failures"] else "FAILED: " + "; ".join(result["failures"])))
     return "\n".join(lines)
 
@@ -386,6 +440,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="granian workers of the server")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fault-gap", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--fault-targets", nargs="+", choices=("postgres", "redis"), default=["postgres", "redis"])
+    parser.add_argument("--no-restart", action="store_true", help="leave the worker dead when it exits")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop the database (to look into it)")
     parser.add_argument("--sample-seconds", type=float, default=5.0)
     parser.add_argument("--drain-seconds", type=float, default=90.0)
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")

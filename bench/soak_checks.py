@@ -127,8 +127,14 @@ def check_webhooks(conn: psycopg.Connection[Any], org: uuid.UUID, received: set[
     by_event: dict[str, list[str]] = {}
     for event_id, status in messages:
         by_event.setdefault(str(event_id), []).append(status)
-    if set(by_event) != subscribed or any(len(s) != 1 for s in by_event.values()):
-        failures.append(f"{len(subscribed)} relayed subscribed events, {len(messages)} webhook messages")
+    unrelayed = set(by_event) - subscribed
+    if unrelayed:
+        failures.append(f"{len(unrelayed)} webhook messages are for events the outbox has not relayed")
+    twice = [e for e, s in by_event.items() if len(s) > 1]
+    if twice:
+        failures.append(f"{len(twice)} events have more than one webhook message (a webhook, one message)")
+    if subscribed - set(by_event):
+        failures.append(f"{len(subscribed - set(by_event))} relayed events have no webhook message")
     failed = [e for e, s in by_event.items() if s != ["delivered"] and s != ["pending"]]
     if failed:
         failures.append(f"{len(failed)} webhook messages failed for good")

@@ -70,7 +70,15 @@ ACTIONS = {"latency": _latency, "reset": _reset, "reset_burst": _reset_burst, "o
 
 
 def _inject(
-    ports_out: Any, go: Any, stop: Any, faults_out: Any, seed: int, gap: tuple[float, float], pg: int, redis: int
+    ports_out: Any,
+    go: Any,
+    stop: Any,
+    faults_out: Any,
+    seed: int,
+    gap: tuple[float, float],
+    targets: tuple[str, ...],
+    pg: int,
+    redis: int,
 ) -> None:
     proxies = {"postgres": FaultProxy("127.0.0.1", pg), "redis": FaultProxy("127.0.0.1", redis)}
     ports_out.send({name: proxy.start() for name, proxy in proxies.items()})
@@ -78,7 +86,7 @@ def _inject(
     faults: list[Fault] = []
     go.wait()
     while not stop.wait(rng.uniform(*gap)):
-        target = rng.choice(("postgres", "redis"))
+        target = rng.choice(targets)
         kind = rng.choices(KINDS, WEIGHTS)[0]
         start = time.time()
         detail = ACTIONS[kind](proxies[target], rng, stop)
@@ -93,11 +101,13 @@ class FaultInjector:
     """``ports`` are the proxies' loopback ports; a fault every ``gap`` seconds (uniform), from
     ``start()`` to ``stop()``, after which the proxies forward cleanly."""
 
-    def __init__(self, seed: int, gap: tuple[float, float], pg_port: int = 5432, redis_port: int = 6379) -> None:
+    def __init__(
+        self, seed: int, gap: tuple[float, float], targets: tuple[str, ...], pg_port: int = 5432, redis_port: int = 6379
+    ) -> None:
         ports_r, ports_w = mp.Pipe(duplex=False)
         self._faults_r, faults_w = mp.Pipe(duplex=False)
         self._go, self._stop = mp.Event(), mp.Event()
-        args = (ports_w, self._go, self._stop, faults_w, seed, gap, pg_port, redis_port)
+        args = (ports_w, self._go, self._stop, faults_w, seed, gap, targets, pg_port, redis_port)
         self.proc = mp.Process(target=_inject, args=args, daemon=True, name="soak-faults")
         self.proc.start()
         self.ports: dict[str, int] = ports_r.recv()

@@ -33,6 +33,8 @@ class Attempt:
     problem: str | None  # the body is not the contract's envelope (or the answer is not one expected)
     code: str | None = None  # error.code of an error envelope
     transport: str | None = None
+    key: str | None = None  # the Idempotency-Key of a create or payment
+    request_id: str | None = None  # X-Request-ID of the answer: the server's log lines of the request
 
 
 @dataclass
@@ -81,14 +83,17 @@ class Client:
 
     async def send(self, op: str, method: str, path: str, **kw: Any) -> tuple[Attempt, Any]:
         start = time.time()
+        headers = {**self.headers, **kw.pop("headers", {})}
+        key = headers.get("Idempotency-Key")
         try:
-            r = await self.http.request(method, path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+            r = await self.http.request(method, path, headers=headers, **kw)
         except httpx.HTTPError as exc:
-            attempt = Attempt(op, start, time.time(), None, None, transport=type(exc).__name__)
+            attempt = Attempt(op, start, time.time(), None, None, transport=type(exc).__name__, key=key)
             self.out.attempts.append(attempt)
             return attempt, None
         problem, code = envelope_problem(r.status_code, r.content)
-        attempt = Attempt(op, start, time.time(), r.status_code, problem, code)
+        request_id = r.headers.get("x-request-id") if r.status_code >= 300 else None
+        attempt = Attempt(op, start, time.time(), r.status_code, problem, code, None, key, request_id)
         self.out.attempts.append(attempt)
         return attempt, (r.json() if problem is None and r.content else None)
 
@@ -203,7 +208,7 @@ def classify(attempts: list[Attempt], windows: list[tuple[float, float]]) -> dic
         kind = _kind(a, windows)
         counts[kind] += 1
         if kind.startswith("error") and len(examples) < 20:
-            examples.append(f"{a.op} {a.status} {a.problem or a.code or a.transport} at {a.start:.1f}")
+            examples.append(f"{a.op} {a.status} {a.problem or a.code or a.transport} at {a.start:.1f} {a.request_id}")
     errors = sum(v for k, v in counts.items() if k.startswith("error"))
     return {**counts, "errors": errors, "error_rate": errors / max(1, len(attempts)), "error_examples": examples}
 
