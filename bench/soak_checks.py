@@ -109,7 +109,8 @@ def outbox_state(conn: psycopg.Connection[Any], org: uuid.UUID) -> dict[str, int
 
 def check_webhooks(conn: psycopg.Connection[Any], org: uuid.UUID, received: set[str]) -> list[str]:
     """Every relayed event of a subscribed type has one webhook message, delivered or pending (none
-    failed); every message marked delivered reached the receiver (its webhook-id, the event id)."""
+    failed; an event not relayed yet is pending in the outbox); every message marked delivered reached
+    the receiver (its webhook-id, the event id)."""
     failures: list[str] = []
     subscribed = {
         str(e)
@@ -127,9 +128,9 @@ def check_webhooks(conn: psycopg.Connection[Any], org: uuid.UUID, received: set[
     by_event: dict[str, list[str]] = {}
     for event_id, status in messages:
         by_event.setdefault(str(event_id), []).append(status)
-    unrelayed = set(by_event) - subscribed
-    if unrelayed:
-        failures.append(f"{len(unrelayed)} webhook messages are for events the outbox has not relayed")
+    # Messages for events the outbox has not marked relayed are not a failure: the relay fans a batch out
+    # before it publishes, and a publish that fails part-way leaves the rest of the batch unmarked, with
+    # its messages written (adapters/sql/outbox.py); the next run's fan-out inserts nothing twice.
     twice = [e for e, s in by_event.items() if len(s) > 1]
     if twice:
         failures.append(f"{len(twice)} events have more than one webhook message (a webhook, one message)")
