@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidRequestError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -234,6 +234,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
             Checkouts.waiting += 1
             try:
                 self._conn = await self._engine.connect()
+            except InvalidRequestError as exc:
+                # The pool's checkout found its connection closed under it (connections reset a moment
+                # ago): not a driver error, but the same answer, and nothing was started.
+                raise DependencyUnavailable("database connection lost; retry the request") from exc
             finally:
                 Checkouts.waiting -= 1
             await self._start(self._conn)
