@@ -124,11 +124,9 @@ def worker() -> None:
     settings = _settings()
     if not settings.redis_url:
         raise click.ClickException("the worker needs PMSAAS_REDIS_URL; embedded mode runs jobs in-process")
-    from arq.worker import run_worker
+    from pmsaas.entrypoints.worker.supervise import run_until_stopped
 
-    from pmsaas.entrypoints.worker.settings import WorkerSettings
-
-    run_worker(WorkerSettings)  # type: ignore[arg-type]  # arq's protocol wants instance attributes; ours are ClassVars
+    run_until_stopped()
 
 
 @cli.group()

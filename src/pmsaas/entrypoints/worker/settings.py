@@ -12,6 +12,10 @@ from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pmsaas.container import build_container, shutdown
 from pmsaas.entrypoints.worker.tasks import (
@@ -45,7 +49,12 @@ async def stop(ctx: dict[str, Any]) -> None:
 
 def _redis_settings() -> RedisSettings:
     url = load_settings().redis_url
-    return RedisSettings.from_dsn(url) if url else RedisSettings()
+    settings = RedisSettings.from_dsn(url) if url else RedisSettings()
+    # A connection reset (a Redis restart, a network blip) is retried on a fresh connection with
+    # backoff instead of escaping arq's poll loop and ending the process.
+    settings.retry_on_error = [RedisConnectionError, RedisTimeoutError]
+    settings.retry = Retry(ExponentialBackoff(cap=2.0, base=0.05), retries=8)
+    return settings
 
 
 class WorkerSettings:
