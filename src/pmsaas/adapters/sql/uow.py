@@ -87,7 +87,7 @@ from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
 from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
-from pmsaas.domain.shared.errors import DependencyUnavailable
+from pmsaas.domain.shared.errors import CommitOutcomeUnknown, DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 _OUTBOX_INSERT = outbox.insert()  # built once: found in the compiled cache
@@ -288,7 +288,12 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
             await conn.commit()
         except DBAPIError as exc:
             # COMMIT sent, answer lost: PostgreSQL says whether it took (adapters/sql/in_doubt.py).
-            if not (exc.connection_invalidated and transaction_id and await committed(self._engine, transaction_id)):
+            if not (exc.connection_invalidated and transaction_id):
+                raise
+            outcome = await committed(self._engine, transaction_id)
+            if outcome is None:
+                raise CommitOutcomeUnknown("the database did not say whether the change was saved") from exc
+            if not outcome:
                 raise
         self.events = []
         await self._publish_ended_access()

@@ -76,3 +76,8 @@ class RateLimited(DomainError):
 
 class DependencyUnavailable(DomainError):
     """A database, cache or gateway is down (503)."""
+
+
+class CommitOutcomeUnknown(DependencyUnavailable):
+    """COMMIT was sent, its answer lost, and the database could not say whether it took (503). A
+    retry of the same request may write twice: the request's Idempotency-Key stays claimed."""

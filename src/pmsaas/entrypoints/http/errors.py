@@ -21,6 +21,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pmsaas.domain.shared.errors import (
     AuthenticationFailed,
+    CommitOutcomeUnknown,
     Conflict,
     DependencyUnavailable,
     DomainError,
@@ -41,6 +42,10 @@ from pmsaas.entrypoints.http.envelope import (
 )
 
 log = structlog.get_logger("pmsaas.http")
+
+# Set in the request's scope state when a write may or may not have been saved (a lost COMMIT the
+# database could not settle): the idempotency layer then keeps the request's key claimed.
+OUTCOME_UNKNOWN = "pmsaas.commit_outcome_unknown"
 
 # Redis down (rate limits, revocations) is a dependency outage, not a bug.
 _UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
@@ -197,6 +202,8 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
 
 
 def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if isinstance(exc, CommitOutcomeUnknown):
+        request.scope.setdefault("state", {})[OUTCOME_UNKNOWN] = True  # the idempotency layer reads it
     for cls, status, code, ticket in _DOMAIN:
         if isinstance(exc, cls):
             details = [ErrorDetail(field=p.field, message=p.message) for p in getattr(exc, "problems", [])]

@@ -33,7 +33,7 @@ from pmsaas.domain.shared.idempotency import (
 )
 from pmsaas.domain.shared.ports import IdempotencyStore, StoredResponse
 from pmsaas.entrypoints.http.envelope import ErrorDetail
-from pmsaas.entrypoints.http.errors import ApiError, handle_exception
+from pmsaas.entrypoints.http.errors import OUTCOME_UNKNOWN, ApiError, handle_exception
 from pmsaas.entrypoints.http.middleware import _header
 
 log = structlog.get_logger("pmsaas.http.idempotency")
@@ -191,9 +191,19 @@ async def _run(
     chunks: list[bytes] = []
     settled = False
 
+    def outcome_unknown() -> bool:
+        if not scope.get("state", {}).get(OUTCOME_UNKNOWN):
+            return False
+        # Saved or not, nobody can tell: a retry must not run it again. The key stays claimed (a retry
+        # hears 409 "still being processed") until its lock ends.
+        log.warning("idempotency_key_kept_outcome_unknown")
+        return True
+
     async def settle() -> None:
         nonlocal settled
         settled = True
+        if outcome_unknown():
+            return
         try:
             if is_storable(status):
                 await store.complete(owner, key, StoredResponse(status, tuple(headers), b"".join(chunks)))
@@ -220,7 +230,7 @@ async def _run(
     try:
         await app(scope, receive_buffered, capture)
     finally:
-        if not settled:
+        if not settled and not outcome_unknown():
             await _release_quietly(store, owner, key)
 
 
