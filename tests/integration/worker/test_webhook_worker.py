@@ -72,6 +72,30 @@ async def test_the_worker_tasks_deliver_and_refuse_loopback_unless_allowed(datab
         await receiver.stop()
 
 
+async def test_one_delivery_sweep_drains_a_backlog_larger_than_a_batch(database_urls, tmp_path):
+    """The soak saw webhooks capped at one batch per five-second tick (20 messages/s whatever the
+    receiver's pace): a sweep now takes batch after batch while they come back full."""
+    receiver = await Receiver().start()
+    try:
+        with scratch_database(database_urls["sqlite"].replace("+aiosqlite", "")) as url:
+            upgrade(url)
+            container = build_container(
+                make_settings(url, tmp_path, webhook_allow_loopback=True, webhook_delivery_batch=4)
+            )
+            ctx = {"container": container}
+            try:
+                for _ in range(10):
+                    await seed(container, f"http://127.0.0.1:{receiver.port}/hook")
+                assert await TASKS["relay_outbox"](ctx) == 10
+                assert await TASKS["deliver_webhooks"](ctx) == 10  # three batches (4, 4, 2) in one sweep
+                assert await TASKS["deliver_webhooks"](ctx) == 0
+            finally:
+                await shutdown(container)
+        assert len(receiver.requests) == 10
+    finally:
+        await receiver.stop()
+
+
 # Like every Redis-backed test: defined when PMSAAS_TEST_REDIS_URL is set (CI), never skipped.
 if REDIS_URL:
 

@@ -10,6 +10,7 @@ container's ``system_uow``, the cross-organization seam of docs/tenancy.md.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from uuid import UUID
@@ -27,6 +28,9 @@ from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
 from pmsaas.entrypoints.worker.tasks.notifications import deliver_message, send_email
+
+# Under the 5-second period of the relay and delivery crons: the next tick finds a fresh sweep.
+SWEEP_SECONDS = 4.0
 
 
 def _container(ctx: Mapping[str, Any]) -> Container:
@@ -46,16 +50,21 @@ async def relay_outbox(ctx: dict[str, Any], *, batch_size: int | None = None) ->
     )
 
 
-async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None) -> int:
-    """One delivery sweep: attempt the webhook messages that are due; returns how many were attempted."""
+async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None, seconds: float = SWEEP_SECONDS) -> int:
+    """Attempt the webhook messages that are due, batch after batch while batches come back full, for
+    up to ``seconds`` (a backlog drains at the receivers' pace, not one batch per tick); returns how
+    many were attempted."""
     c = _container(ctx)
-    return await deliver_due_webhooks(
-        uow_factory=c.system_uow,
-        sender=c.webhook_sender(),
-        box=c.secret_box(),
-        clock=c.clock(),
-        limit=limit or c.settings().webhook_delivery_batch,
-    )
+    batch = limit or c.settings().webhook_delivery_batch
+    loop = asyncio.get_running_loop()
+    until, attempted = loop.time() + seconds, 0
+    while True:
+        sent = await deliver_due_webhooks(
+            uow_factory=c.system_uow, sender=c.webhook_sender(), box=c.secret_box(), clock=c.clock(), limit=batch
+        )
+        attempted += sent
+        if sent < batch or loop.time() >= until:
+            return attempted
 
 
 async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None) -> int:
