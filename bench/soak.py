@@ -116,11 +116,11 @@ async def seed(env: dict[str, str], url: str, leases: int, receiver_port: int) -
     container = build_container(load_settings(env, database_url=url))
     try:
         now = container.clock().now()
-        async with container.engine().begin() as conn:  # running for a year, whatever today is
+        async with container.system_engine().begin() as conn:  # running for a year, whatever today is
             started = now.date().replace(day=1, year=now.year - 1)
             await conn.execute(text("UPDATE properties_leases SET start_date = :d"), {"d": started})
         # (on a billing day the worker's scheduled run may bill some of them first: either is the same)
-        await run_billing(uow_factory=container.uow, clock=container.clock(), period=now.strftime("%Y-%m"))
+        await run_billing(uow_factory=container.system_uow, clock=container.clock(), period=now.strftime("%Y-%m"))
         user = User(
             email="soak-owner@example.com",
             name="Soak Owner",
@@ -139,13 +139,13 @@ async def seed(env: dict[str, str], url: str, leases: int, receiver_port: int) -
             created_at=now,
             updated_at=now,
         )
-        async with container.uow() as uow:
+        async with container.system_uow() as uow:
             await uow.users.add(user)
             await uow.memberships.add(membership)
             await uow.webhooks.add(hook)
             await uow.commit()
         token = container.tokens().issue(user, membership, now).token
-        async with container.engine().connect() as conn:
+        async with container.system_engine().connect() as conn:
             rows = await conn.execute(text("SELECT id FROM properties_leases WHERE organization_id = :o"), {"o": org})
             lease_ids = [str(r[0]) for r in rows]
             invoices = text("SELECT count(*) FROM financial_invoices WHERE organization_id = :o")
