@@ -16,7 +16,7 @@ from fault_support import Faulty, faulty_app
 
 from support import property_body
 
-pytestmark = pytest.mark.today("2026-12-01")
+pytestmark = pytest.mark.today("2026-12-01")  # the suite's fixed clock
 
 PROPERTIES = "/api/v1/properties"
 

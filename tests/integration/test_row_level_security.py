@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bola_support import make_everything
 from pmsaas.adapters.sql.tenancy import ORGANIZATION_TABLES_SQL, SYSTEM_ROLE, TENANT_ROLE, USER_WIDE
 
-pytestmark = pytest.mark.today("2026-12-01")
+pytestmark = pytest.mark.today("2026-12-01")  # the suite's fixed clock
 
 
 async def _tables(conn: AsyncConnection) -> list[str]:

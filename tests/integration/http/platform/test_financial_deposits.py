@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
 
-pytestmark = pytest.mark.today("2026-12-01")
+pytestmark = pytest.mark.today("2026-12-01")  # the suite's fixed clock
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"

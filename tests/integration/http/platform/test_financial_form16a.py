@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fin_support import money, set_country, trial_balance
 
-pytestmark = pytest.mark.today("2026-12-15")
+pytestmark = pytest.mark.today("2026-12-15")  # the suite's fixed clock
 
 REPORT = "/api/v1/financial/reports/form-16a"
 PLUMBER_PAN = "AABCP1234C"  # a company: 194C at 2 %

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fin_support import invoice_body, key, make_lease, money, set_country, set_org_pan, trial_balance
 
-pytestmark = pytest.mark.today("2026-12-15")
+pytestmark = pytest.mark.today("2026-12-15")  # the suite's fixed clock
 
 INVOICES = "/api/v1/financial/invoices"
 PAYMENTS = "/api/v1/financial/payments"
