@@ -15,8 +15,9 @@ from litestar.status_codes import HTTP_201_CREATED
 from pmsaas.domain.financial import crediting
 from pmsaas.domain.financial.credit_notes import CreditNote, CreditNoteLine
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
-from pmsaas.entrypoints.http.deps import Context
-from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.deps import Context, Paged
+from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated_all
+from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.financial.invoices import TaxOut
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
@@ -118,10 +119,16 @@ class CreditNoteController(Controller):
     path = "/api/v1/financial/invoices/{invoice_id:uuid}/credit-notes"
     tags = ["Financial: invoices"]
 
-    @get("/", guards=[requires("financial:read")], summary="The credit notes issued against an invoice")
-    async def list_credit_notes(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[list[CreditNoteOut]]:
+    @get(
+        "/",
+        guards=[requires("financial:read")],
+        dependencies=PAGING,
+        summary="The credit notes issued against an invoice",
+    )
+    async def list_credit_notes(self, invoice_id: FromPath[UUID], paging: Paged) -> Paginated[CreditNoteOut]:
+        ctx = paging.ctx
         notes = await crediting.list_credit_notes(uow=ctx.uow(), actor=ctx.actor, invoice_id=invoice_id)
-        return ok([CreditNoteOut.of(n) for n in notes])
+        return paginated_all([CreditNoteOut.of(n) for n in notes], paging.page)
 
     @post(
         "/",
