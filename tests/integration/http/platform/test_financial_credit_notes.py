@@ -252,3 +252,33 @@ async def test_too_late_under_section_34_2(api, owner):
     assert r.status_code == 422 and "30" in r.text, r.text  # the deadline was 30 November 2026
     recent = await _issued(api, owner, lease, ("Rent April 2026", "40000.00", "rent"), on="2026-04-01")
     await _credit(api, owner, recent, (0, "100.00"))  # FY 2026-27: until 30 November 2027
+
+
+async def test_late_fees_follow_the_rent_and_both_gst_reports_agree(api, owner):
+    """A late fee on delayed rent is part of the rent's value (CGST s.15(2)(d), Circular
+    178/10/2022-GST): taxed with commercial rent, exempt with residential rent to an individual. The
+    monthly gst-returns figures and GSTR-1/3B agree, credit notes included."""
+    await _india(api, owner)
+    shop = await make_lease(api, owner)  # commercial, intra-State, unregistered: 18 %
+    flat = await make_lease(api, owner, property_type="residential")  # exempt (entry 12)
+    taxed = await _issued(api, owner, shop, ("Rent", "40000.00", "rent"), ("Late fee", "500.00", "late_fee"))
+    exempt = await _issued(api, owner, flat, ("Rent", "30000.00", "rent"), ("Late fee", "300.00", "late_fee"))
+    fee = taxed["lines"][1]
+    assert {t["tax"]: t["amount"]["amount"] for t in fee["taxes"]} == {"CGST": "45.00", "SGST": "45.00"}
+    assert exempt["lines"][1]["taxes"] == []
+    await _credit(api, owner, taxed, (1, "500.00"))  # the fee waived
+    await _credit(api, owner, exempt, (1, "300.00"))
+
+    r = await api.get("/api/v1/financial/gst-returns", owner.token, params={"from": "2026-12"})
+    [dec] = r.json()["data"]
+    g1 = (await api.get("/api/v1/financial/reports/gstr1", owner.token, params={"from": "2026-12"})).json()["data"]
+    b3 = (await api.get("/api/v1/financial/reports/gstr3b", owner.token, params={"from": "2026-12"})).json()["data"]
+    nil = {n["sply_ty"]: n for n in g1["gstr1"]["nil"]["inv"]}
+    [b2cs] = g1["gstr1"]["b2cs"]
+    sup = b3["gstr3b"]["sup_details"]
+    assert dec["exempt_value"]["amount"] == nil["INTRAB2C"]["expt_amt"] == sup["osup_nil_exmp"]["txval"] == "30000.00"
+    assert dec["taxable_value"]["amount"] == b2cs["txval"] == sup["osup_det"]["txval"] == "40000.00"
+    assert dec["tax"]["CGST"]["amount"] == b2cs["camt"] == sup["osup_det"]["camt"] == "3600.00"
+    assert g1["summary"]["outside_return"]["amount"] == "0.00"
+    tb = await trial_balance(api, owner)
+    assert _d(tb.get("late_fee_income", "0")) == 0 and -_d(tb["tax_payable:CGST"]) == Decimal("3600.00")

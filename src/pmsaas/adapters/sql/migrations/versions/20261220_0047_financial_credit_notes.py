@@ -29,8 +29,11 @@ TABLE = "financial_credit_notes"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("financial_invoices", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("credited_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")))
+    # A plain ADD COLUMN, not a batch: SQLite's batch mode rebuilds the table and would drop the
+    # list-count triggers of 0044.
+    op.add_column(
+        "financial_invoices", sa.Column("credited_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0"))
+    )
     op.create_table(
         TABLE,
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -66,5 +69,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table(TABLE)
-    with op.batch_alter_table("financial_invoices", schema=None) as batch_op:
-        batch_op.drop_column("credited_minor")
+    op.execute("ALTER TABLE financial_invoices DROP COLUMN credited_minor")  # SQLite 3.35+, PostgreSQL; keeps triggers
