@@ -282,3 +282,40 @@ async def test_late_fees_follow_the_rent_and_both_gst_reports_agree(api, owner):
     assert g1["summary"]["outside_return"]["amount"] == "0.00"
     tb = await trial_balance(api, owner)
     assert _d(tb.get("late_fee_income", "0")) == 0 and -_d(tb["tax_payable:CGST"]) == Decimal("3600.00")
+
+
+async def test_table_13_counts_invoices_cancelled_ones_credit_notes_and_receipts(api, owner):
+    await _india(api, owner)
+    lease = await make_lease(api, owner)
+    first = await _issued(api, owner, lease, ("Rent", "1000.00", "rent"))
+    second = await _issued(api, owner, lease, ("Rent", "2000.00", "rent"))
+    third = await _issued(api, owner, lease, ("Rent", "3000.00", "rent"))
+    await _issued(api, owner, lease, ("Rent", "500.00", "rent"), on="2026-11-20")  # another month
+    r = await api.post(f"{INVOICES}/{second['id']}/cancel", owner.token)
+    assert r.status_code == 200, r.text
+    draft = await api.post(INVOICES, owner.token, json=invoice_body(lease, ("Rent", "100.00", "rent")))
+    assert draft.status_code == 201  # no number: not a document
+    await _credit(api, owner, third, (0, "100.00"))
+    pay = {"lease_id": lease.id, "amount": money("1180.00"), "method": "bank_transfer"}
+    r = await api.post("/api/v1/financial/payments", owner.token, json=pay, headers=key())
+    assert r.status_code == 201, r.text
+    receipt = r.json()["data"]["receipt_number"]
+    doc = (await api.get("/api/v1/financial/reports/gstr1", owner.token, params={"from": "2026-12"})).json()["data"]
+    docs = {d["doc_num"]: (d["doc_typ"], d["docs"]) for d in doc["gstr1"]["doc_issue"]["doc_det"]}
+    assert docs[1] == (
+        "Invoices for outward supply",
+        [{"num": 1, "from": first["number"], "to": third["number"], "totnum": 3, "cancel": 1, "net_issue": 2}],
+    )
+    assert docs[5][1][0]["totnum"] == 1
+    assert docs[6] == (
+        "Receipt voucher",
+        [{"num": 1, "from": receipt, "to": receipt, "totnum": 1, "cancel": 0, "net_issue": 1}],
+    )
+    r = await api.get(
+        "/api/v1/financial/reports/gstr1",
+        owner.token,
+        params={"from": "2026-12", "format": "csv", "section": "doc_issue"},
+    )
+    assert r.status_code == 200, r.text
+    lines = r.text.strip().splitlines()
+    assert lines[0] == "document,series,from,to,total,cancelled,net_issued" and len(lines) == 4, r.text
