@@ -319,3 +319,19 @@ async def test_table_13_counts_invoices_cancelled_ones_credit_notes_and_receipts
     assert r.status_code == 200, r.text
     lines = r.text.strip().splitlines()
     assert lines[0] == "document,series,from,to,total,cancelled,net_issued" and len(lines) == 4, r.text
+
+
+async def test_the_invoice_pdf_prints_the_sac_table_12_reports(api, owner):
+    await _india(api, owner)
+    lease = await make_lease(api, owner)
+    body = invoice_body(lease, ("Rent", "40000.00", "rent"), issue=True, issue_date="2026-12-01", due_date="2026-12-20")
+    body["lines"].append(
+        {"description": "Plumbing repair", "amount": money("2000.00"), "supply_type": "repair_service"}
+    )
+    r = await api.post(INVOICES, owner.token, json=body)
+    assert r.status_code == 201, r.text
+    text = pdf_text((await api.get(f"{INVOICES}/{r.json()['data']['id']}/pdf", owner.token)).content)
+    assert "Rent 9972 40,000.00" in text and "Plumbing repair 9987 2,000.00" in text, text
+    doc = (await api.get("/api/v1/financial/reports/gstr1", owner.token, params={"from": "2026-12"})).json()["data"]
+    by_sac = {row["hsn_sc"]: row["txval"] for row in doc["gstr1"]["hsn"]["hsn_b2c"]}
+    assert by_sac == {"9972": "40000.00", "9987": "2000.00"}
