@@ -19,6 +19,7 @@ from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.credit_notes import SqlCreditNoteRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
@@ -126,6 +127,7 @@ _REPOSITORIES = (
     "payments",
     "ledger",
     "deposit_settlements",
+    "credit_notes",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -447,6 +449,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlDepositSettlementRepository(self.connection)
+
+    @cached_property
+    def credit_notes(self) -> SqlCreditNoteRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlCreditNoteRepository(self.connection)
 
     @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # read-only: one per connection

@@ -67,17 +67,23 @@ def line_with_taxes(profile: OrganizationProfile, lease: LeaseRef, line: LineInp
     """The engine's tax lines for one invoice line, for the organization's country.
 
     Rent defaults to residential or commercial rent by the property's type. Deposits are not a
-    supply and late fees are treated as damages (no tax): both carry no tax lines, as does a line
-    of type ``other`` without a supply type (manual invoices refuse one on a commercial lease).
+    supply: no tax lines, as a line of type ``other`` without a supply type (manual invoices refuse
+    one on a commercial lease). A late fee on delayed rent follows the rent in India: the value of a
+    supply includes a late fee for delayed payment of its consideration (CGST Act s.15(2)(d);
+    Circular 178/10/2022-GST: taxed as part of the principal supply), so it is taxed, exempt or on
+    reverse charge exactly as the lease's rent. Elsewhere it stays untaxed (Canada: not
+    consideration for a supply, ETA s.161; docs/gst-returns.md).
     Society maintenance is exempt (entry 77(c)) only when a housing society bills its members; a
     landlord's maintenance charge to a tenant is a real-estate service (heading 9972), taxed as a
     property-management fee (18 %).
     """
     supply = line.supply_type
-    if supply is None and line.charge_type == ChargeType.RENT:
+    follows_rent = line.charge_type == ChargeType.LATE_FEE and profile.country == "IN"
+    if supply is None and (line.charge_type == ChargeType.RENT or follows_rent):
         supply = _DEFAULT_SUPPLY.get(lease.property_type, "residential_rent")
-    if supply is None or line.charge_type in (ChargeType.DEPOSIT, ChargeType.LATE_FEE):
-        return InvoiceLine(line.description, line.amount, line.charge_type, supply, ())
+    untaxed = line.charge_type == ChargeType.DEPOSIT or (line.charge_type == ChargeType.LATE_FEE and not follows_rent)
+    if supply is None or untaxed:
+        return InvoiceLine(line.description, line.amount, line.charge_type, supply if not untaxed else None, ())
     taxed_as = supply
     if supply == "society_maintenance" and profile.country == "IN" and not profile.is_housing_society:
         taxed_as = "property_management_fee"

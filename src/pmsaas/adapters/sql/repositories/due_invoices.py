@@ -28,7 +28,7 @@ class SqlDueInvoices(DueInvoices):
                 i.c.number,
                 i.c.due_date,
                 i.c.currency,
-                (i.c.total_minor - i.c.paid_minor).label("balance_minor"),
+                (i.c.total_minor - i.c.paid_minor - i.c.credited_minor).label("balance_minor"),
                 t.c.name.label("tenant_name"),
                 t.c.email.label("tenant_email"),
                 m.c.user_id.label("tenant_user_id"),
@@ -42,7 +42,7 @@ class SqlDueInvoices(DueInvoices):
             .where(
                 i.c.organization_id == organization_id,
                 i.c.status.in_([s.value for s in OPEN]),
-                i.c.total_minor > i.c.paid_minor,
+                i.c.total_minor > i.c.paid_minor + i.c.credited_minor,
                 i.c.due_date.between(first, last),
             )
             .order_by(i.c.due_date, i.c.id)

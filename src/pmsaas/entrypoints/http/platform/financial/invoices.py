@@ -132,6 +132,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     round_off: MoneyOut  # India: the rounding to the rupee decided at issue (zero on drafts); in total
     total: MoneyOut
     amount_paid: MoneyOut
+    amount_credited: MoneyOut  # taken off by credit notes (/credit-notes)
     balance_due: MoneyOut
     notes: str | None
     issued_at: datetime | None
@@ -160,6 +161,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
             round_off=MoneyOut.of(inv.round_off or Money.zero(inv.currency)),
             total=MoneyOut.of(inv.total),
             amount_paid=MoneyOut.of(inv.amount_paid),
+            amount_credited=MoneyOut.of(inv.amount_credited),
             balance_due=MoneyOut.of(inv.balance_due),
             notes=inv.notes,
             issued_at=inv.issued_at,
