@@ -148,6 +148,8 @@ class FakePlanAllowance(PlanAllowance):
     def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
         if quota is Quota.PROPERTIES:
             return len(self._db.properties.of(organization_id))
+        if quota is Quota.UNITS:
+            return len(self._db.units.of(organization_id))
         if quota is Quota.STORAGE:
             files = [*self._db.ticket_attachments, *self._db.marketplace_images]
             return sum(f.size for f in files if f.organization_id == organization_id)

@@ -49,6 +49,8 @@ class PlanLimits:
             return self.seats
         if quota is Quota.PROPERTIES:
             return self.properties
+        if quota is Quota.UNITS:
+            return self.units
         return self.storage_gb * BYTES_PER_GB
 
 
@@ -108,6 +110,12 @@ def check_room(plan: Plan, quota: Quota, in_use: int, adding: int) -> None:
         message = (
             f"the {name} plan allows {limit} properties and the organization has {in_use}: "
             "upgrade the plan or delete a property first"
+        )
+    elif quota is Quota.UNITS:
+        message = (
+            f"the {name} plan allows {limit} units and the organization has {in_use}"
+            + (f" (adding {adding})" if adding > 1 else "")
+            + ": upgrade the plan or delete a unit first"
         )
     else:
         message = (

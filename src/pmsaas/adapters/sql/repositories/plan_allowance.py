@@ -14,7 +14,7 @@ from pmsaas.adapters.sql.tables.community import images
 from pmsaas.adapters.sql.tables.identity import invitations, memberships
 from pmsaas.adapters.sql.tables.operations import ticket_attachments
 from pmsaas.adapters.sql.tables.organizations import organizations
-from pmsaas.adapters.sql.tables.properties import properties
+from pmsaas.adapters.sql.tables.properties import properties, units
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import check_room
 from pmsaas.domain.shared.errors import NotFound
@@ -44,10 +44,11 @@ class SqlPlanAllowance(PlanAllowance):
         return Plan(plan)
 
     async def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
-        if quota is Quota.PROPERTIES:
+        if quota in (Quota.PROPERTIES, Quota.UNITS):
+            table = properties if quota is Quota.PROPERTIES else units
             return await self._scalar(
                 sa.select(sa.func.count()).where(
-                    properties.c.organization_id == organization_id, properties.c.deleted_at.is_(None)
+                    table.c.organization_id == organization_id, table.c.deleted_at.is_(None)
                 )
             )
         if quota is Quota.STORAGE:
