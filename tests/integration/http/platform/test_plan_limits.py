@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from test_invitations import secret_from_mail
 
+from leasing_support import unit_body
 from ops_support import make_place, ticket_body
 from pmsaas.adapters.sql.tables.operations import ticket_attachments
 from pmsaas.domain.organizations.plans import BYTES_PER_GB
@@ -20,7 +21,6 @@ from pmsaas.domain.properties.model import PropertyType
 from pmsaas.domain.properties.services import AddressInput, PropertyInput, create_property
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.plan_limits import PlanLimitReached
-from leasing_support import unit_body
 from support import property_body, put_on_plan
 
 pytestmark = [pytest.mark.today("2026-12-01"), pytest.mark.usefixtures("small_standard_plan")]
