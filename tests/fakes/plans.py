@@ -77,8 +77,11 @@ class FakePlanUsage(PlanUsage):
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
 
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]:
-        return [m.roles for (org, _), m in self._db.memberships.items() if org == organization_id]
+    async def lock(self, organization_id: UUID) -> None:
+        """One fake transaction at a time: nothing to lock."""
+
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        return FakePlanAllowance(self._db)._in_use(organization_id, Quota.SEATS, now)
 
     async def properties(self, organization_id: UUID) -> int:
         return len(self._db.properties.of(organization_id))

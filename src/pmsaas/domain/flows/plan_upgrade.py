@@ -116,7 +116,7 @@ async def upgrade_plan(
         )
         await uow.subscription_invoices.add(invoice)
         uow.record(plan_event("subscription.upgraded", upgraded, now, previous_plan=subscription.plan.value))
-        usage = await usage_of(uow, org.id)
+        usage = await usage_of(uow, org.id, now)
         await audit_plan_change(uow, actor, org.id, "subscription.upgraded", plan, request, now)
         await uow.commit()
     await board.post(org.id, plan)  # the rate-limit gate applies it on the next request

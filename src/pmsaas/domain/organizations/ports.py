@@ -80,10 +80,18 @@ class SubscriptionInvoiceRepository(ABC):
 
 
 class PlanUsage(ABC):
-    """What a plan's limits are checked against (seats and properties in use)."""
+    """What a plan's limits are checked against (seats and properties in use), counted as the limits at
+    use count them (``PlanAllowance``)."""
 
     @abstractmethod
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]: ...
+    async def lock(self, organization_id: UUID) -> None:
+        """Lock the organization until the transaction ends, as every addition checked against the plan
+        does first: a count taken after it cannot miss a seat or property being added meanwhile."""
+
+    @abstractmethod
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        """Members who take a seat (everyone but tenants) and invitations still pending at ``now`` that
+        would, each person once."""
 
     @abstractmethod
     async def properties(self, organization_id: UUID) -> int: ...

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import page_of
-from pmsaas.adapters.sql.tables.identity import memberships
+from pmsaas.adapters.sql.repositories.plan_allowance import locked_plan, seats_taken
 from pmsaas.adapters.sql.tables.organizations import subscription_invoices as inv
 from pmsaas.adapters.sql.tables.organizations import subscriptions as sub
 from pmsaas.adapters.sql.tables.properties import properties
@@ -155,11 +155,11 @@ class SqlPlanUsage(PlanUsage):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]:
-        rows = await self._conn.execute(
-            sa.select(memberships.c.roles).where(memberships.c.organization_id == organization_id)
-        )
-        return [frozenset(r.roles or ()) for r in rows]
+    async def lock(self, organization_id: UUID) -> None:
+        await locked_plan(self._conn, organization_id)
+
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        return await seats_taken(self._conn, organization_id, now)
 
     async def properties(self, organization_id: UUID) -> int:
         query = sa.select(sa.func.count()).where(
