@@ -63,8 +63,12 @@ class SubscriptionRepository(ABC):
 
     @abstractmethod
     async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
-        """Paid subscriptions (not standard) whose period ended by ``now`` with nothing scheduled: they
-        renew on their plan (the renewal job's work)."""
+        """Paid subscriptions (not standard, not past due) whose period ended by ``now`` with nothing
+        scheduled: they renew on their plan (the renewal job's work)."""
+
+    @abstractmethod
+    async def retries_due(self, now: datetime, limit: int) -> list[Subscription]:
+        """Past-due subscriptions whose next payment attempt is due by ``now`` (the dunning's work)."""
 
 
 class SubscriptionInvoiceRepository(ABC):
@@ -77,6 +81,15 @@ class SubscriptionInvoiceRepository(ABC):
 
     @abstractmethod
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[SubscriptionInvoice]: ...
+
+    @abstractmethod
+    async def open_for_period(self, organization_id: UUID, period_start: datetime) -> SubscriptionInvoice | None:
+        """The renewal invoice of the period starting at ``period_start`` while it is still open."""
+
+    @abstractmethod
+    async def close(self, invoice: SubscriptionInvoice) -> None:
+        """Store an open invoice's outcome (paid with its payment, or uncollectible); Conflict when it is
+        no longer open (someone else closed it first: it is never paid twice)."""
 
 
 class PlanUsage(ABC):
