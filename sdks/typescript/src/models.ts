@@ -1410,6 +1410,7 @@ export interface SubscriptionOut {
   currentPeriodEnd: string;
   scheduledPlan: string | null;
   scheduledChangeAt: string | null;
+  nextPaymentAttemptAt: string | null;
   limits: LimitsOut;
   usage: UsageOut;
   availablePlans: Array<LimitsOut>;

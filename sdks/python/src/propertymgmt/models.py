@@ -1413,6 +1413,7 @@ class SubscriptionOut(TypedDict, total=False):
     current_period_end: Required[str]
     scheduled_plan: Required[str | None]
     scheduled_change_at: Required[str | None]
+    next_payment_attempt_at: Required[str | None]
     limits: Required[LimitsOut]
     usage: Required[UsageOut]
     available_plans: Required[list[LimitsOut]]

@@ -276,4 +276,4 @@ class PropertiesUnitOfWork(UnitOfWork):
     recurring_charges: RecurringChargeRepository
     organization_facts: OrganizationFacts
     tenant_accounts: TenantAccounts
-    plan_allowance: PlanAllowance  # properties
+    plan_allowance: PlanAllowance  # properties and units

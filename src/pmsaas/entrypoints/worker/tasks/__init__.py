@@ -18,12 +18,11 @@ from uuid import UUID
 from pmsaas.container import Container, in_process_jobs
 from pmsaas.domain.flows.billing_mail import InvoiceMail
 from pmsaas.domain.flows.community_notices import remind_organizations
-from pmsaas.domain.flows.plan_renewal import renew_due_subscriptions
+from pmsaas.domain.flows.plan_dunning import run_plan_period_ends
 from pmsaas.domain.flows.rent_notices import Delivery
 from pmsaas.domain.flows.scheduled_jobs import Outgoing, run_due_jobs
 from pmsaas.domain.notifications.notice_sender import BATCH, NoticeSender
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
-from pmsaas.domain.organizations.subscriptions import apply_due_downgrades
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
@@ -92,11 +91,9 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
         return {"published_events": await c.housekeeping().purge_published_events(c.clock().now())}
 
     async def plan_period_ends() -> dict[str, Any]:
-        """Scheduled downgrades first (they decide the next period's plan), then the renewals."""
-        clock = c.clock()
-        downgraded = await apply_due_downgrades(uow=c.system_uow(), clock=clock, board=c.plan_board())
-        renewed = await renew_due_subscriptions(uow_factory=c.system_uow, clock=clock, gateway=c.payment_gateway())
-        return {"downgraded": len(downgraded), "renewal_invoices": len(renewed)}
+        return await run_plan_period_ends(
+            uow_factory=c.system_uow, clock=c.clock(), gateway=c.payment_gateway(), board=c.plan_board()
+        )
 
     async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
         return await remind_organizations(uow_factory=c.system_uow, clock=c.clock(), organization_ids=organization_ids)
