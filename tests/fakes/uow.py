@@ -64,6 +64,7 @@ from fakes.plans import (
     FakeVerifiedEmailDomains,
 )
 from fakes.properties import (
+    FakeLeaseList,
     FakeLeaseRepository,
     FakeOrganizationFacts,
     FakePropertyList,
@@ -124,6 +125,7 @@ class FakeUnitOfWork(
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
+        self.lease_list = FakeLeaseList(db_)
         self.recurring_charges = FakeRecurringChargeRepository(db_)
         self.organization_facts = FakeOrganizationFacts(db_)
         self.tenant_accounts = FakeTenantAccounts(db_)

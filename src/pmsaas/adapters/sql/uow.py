@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
@@ -86,7 +87,7 @@ from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUni
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
+from pmsaas.domain.properties.ports import LeaseListQuery, PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import CommitOutcomeUnknown, DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
@@ -103,6 +104,7 @@ _REPOSITORIES = (
     "people_directory",
     "properties",
     "property_list",
+    "lease_list",
     "units",
     "tenants",
     "leases",
@@ -343,6 +345,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def property_list(self) -> PropertyListQuery:  # type: ignore[override]  # read-only: one per connection
         return self._property_list(self.connection)
+
+    @cached_property
+    def lease_list(self) -> LeaseListQuery:  # type: ignore[override]  # read-only: one per connection
+        return lease_list_for(self.connection.dialect.name)(self.connection)
 
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
