@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
 from pmsaas.domain.financial.model import OPEN, Invoice, InvoiceStatus
-from pmsaas.domain.financial.ports import InvoiceFilter, InvoiceRepository
+from pmsaas.domain.financial.ports import InvoiceFilter, InvoiceListQuery, InvoiceRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -113,3 +113,13 @@ def _matches(invoice: Invoice, f: InvoiceFilter) -> bool:
     if f.lease_id and invoice.lease_id != f.lease_id:
         return False
     return f.tenant_ids is None or invoice.tenant_id in f.tenant_ids
+
+
+class FakeInvoiceList(InvoiceListQuery):
+    """The invoice list over the fake tables: the repository's list (the reference the SQL adapters are held to)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._invoices = FakeInvoiceRepository(db)
+
+    async def page(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
+        return await self._invoices.list(organization_id, filters, page)

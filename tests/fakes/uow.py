@@ -28,7 +28,7 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
-from fakes.invoices import FakeInvoiceRepository
+from fakes.invoices import FakeInvoiceList, FakeInvoiceRepository
 from fakes.ledger import FakeLedgerRepository
 from fakes.mfa import FakeMfaFactorRepository
 from fakes.notifications import (
@@ -164,6 +164,7 @@ class FakeUnitOfWork(
         self.sales_tax = FakeSalesTaxQueries(db_)
         self.societies = FakeSocietyQueries(db_)
         self.invoices = FakeInvoiceRepository(db_)
+        self.invoice_list = FakeInvoiceList(db_)
         self.payments = FakePaymentRepository(db_)
         self.ledger = FakeLedgerRepository(db_)
         self.sequences = FakeNumberSequences(db_)

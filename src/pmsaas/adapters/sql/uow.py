@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
 from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
@@ -73,7 +74,7 @@ from pmsaas.adapters.sql.tenancy import ORGANIZATION
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentPosting
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceListQuery, PaymentPosting
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
@@ -105,6 +106,7 @@ _REPOSITORIES = (
     "properties",
     "property_list",
     "lease_list",
+    "invoice_list",
     "units",
     "tenants",
     "leases",
@@ -433,6 +435,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @property
     def audit_events(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: the same object as audit_log
         return self.audit_log
+
+    @cached_property
+    def invoice_list(self) -> InvoiceListQuery:  # type: ignore[override]  # read-only: one per connection
+        return invoice_list_for(self.connection.dialect.name)(self.connection)
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
