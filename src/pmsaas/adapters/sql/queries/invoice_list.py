@@ -58,7 +58,9 @@ READ_COLUMNS = (
     I.c.total_minor,  # the "total" sort's key
 )
 _LINE_FIELDS = ("description", "amount_minor", "currency", "charge_type", "supply_type")
-_OPEN = [sa.literal_column(f"'{s.value}'") for s in OPEN]  # constants, written into the text
+_OPEN: list[sa.ColumnElement[Any]] = [
+    sa.literal_column(f"'{s.value}'") for s in OPEN
+]  # constants, written into the text
 
 Shape = tuple[Any, ...]
 
@@ -78,15 +80,20 @@ def shape_of(f: InvoiceFilter, page: PageRequest) -> Shape:
     )
 
 
+def _pair(name: str) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """A JSON object's key (a constant) and its value (the line's column)."""
+    return sa.literal_column(f"'{name}'"), L.c[name]
+
+
 def _lines(dialect: str) -> sa.Label[Any]:
     """The invoice's lines, in position order, as one JSON column of its row."""
     if dialect == "postgresql":
-        fields: list[Any] = [x for name in _LINE_FIELDS for x in (sa.literal_column(f"'{name}'"), L.c[name])]
+        fields: list[Any] = [x for name in _LINE_FIELDS for x in _pair(name)]
         line = sa.func.jsonb_build_object(*fields, sa.literal_column("'taxes'"), L.c.taxes)
         agg = sa.func.jsonb_agg(postgresql.aggregate_order_by(line, L.c.position))
         return sa.select(agg).where(L.c.invoice_id == I.c.id).scalar_subquery().label("lines")
     # SQLite 3.40 has no ORDER BY inside an aggregate: each line carries its position, sorted on reading.
-    fields = [x for name in (*_LINE_FIELDS, "position") for x in (sa.literal_column(f"'{name}'"), L.c[name])]
+    fields = [x for name in (*_LINE_FIELDS, "position") for x in _pair(name)]
     line = sa.func.json_object(*fields, sa.literal_column("'taxes'"), sa.func.json(L.c.taxes))
     return sa.select(sa.func.json_group_array(line)).where(L.c.invoice_id == I.c.id).scalar_subquery().label("lines")
 
@@ -164,8 +171,12 @@ def _aware_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _utc(at: datetime | None) -> datetime | None:
-    return at if at is None or at.tzinfo is UTC else at.astimezone(UTC)
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is UTC else at.astimezone(UTC)
+
+
+def _utc_or_none(at: datetime | None) -> datetime | None:
+    return None if at is None else _utc(at)
 
 
 _STATUSES = {m.value: m for m in InvoiceStatus}
@@ -203,9 +214,9 @@ def invoice_of(values: Any) -> Invoice:
         period=period,
         service_period=service_period,
         notes=notes,
-        issued_at=_utc(issued_at),
-        sent_at=_utc(sent_at),
-        cancelled_at=_utc(cancelled_at),
+        issued_at=_utc_or_none(issued_at),
+        sent_at=_utc_or_none(sent_at),
+        cancelled_at=_utc_or_none(cancelled_at),
         version=version,
         created_at=_utc(created_at),
         updated_at=_utc(updated_at),
