@@ -3,6 +3,7 @@ GET /api/v1/financial/invoices?page_size=50 against their limit handlers (bench/
 bench/limit_invoices.py) and the bare handler. Targets keys: ``list/*`` = leases, ``invoices/*``.
 
     .venv/bin/python bench/leases.py [--leases 300 --rounds 3 --duration 10 --connections 32 --workers 1]
+    .venv/bin/python bench/leases.py --src /tmp/base/src ...   # also another checkout's endpoints, alternated
 
 Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on ``bench/limit_app.py``
 with ``PMSAAS_ENV=production`` and Redis, ``wrk``, alternating targets, CPU per request). The organization
