@@ -11,7 +11,7 @@ from uuid import UUID
 from fakes.store import FakeDatabase, page_of
 from pmsaas.domain.financial.credit_notes import CreditNote
 from pmsaas.domain.financial.model import OPEN, Invoice, InvoiceStatus
-from pmsaas.domain.financial.ports import CreditNoteRepository, InvoiceFilter, InvoiceRepository
+from pmsaas.domain.financial.ports import CreditNoteRepository, InvoiceFilter, InvoiceListQuery, InvoiceRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -139,3 +139,13 @@ class FakeCreditNoteRepository(CreditNoteRepository):
     async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[CreditNote]:
         notes = [n for n in self._db.credit_notes.of(organization_id) if start <= n.issue_date <= end]
         return sorted(notes, key=lambda n: (n.issue_date, n.number))
+
+
+class FakeInvoiceList(InvoiceListQuery):
+    """The invoice list over the fake tables: the repository's list (the reference the SQL adapters are held to)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._invoices = FakeInvoiceRepository(db)
+
+    async def page(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
+        return await self._invoices.list(organization_id, filters, page)

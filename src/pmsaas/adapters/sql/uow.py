@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
+from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
@@ -73,7 +75,7 @@ from pmsaas.adapters.sql.tenancy import ORGANIZATION
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentPosting
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceListQuery, PaymentPosting
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
@@ -87,7 +89,7 @@ from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUni
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
+from pmsaas.domain.properties.ports import LeaseListQuery, PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import CommitOutcomeUnknown, DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
@@ -104,6 +106,8 @@ _REPOSITORIES = (
     "people_directory",
     "properties",
     "property_list",
+    "lease_list",
+    "invoice_list",
     "units",
     "tenants",
     "leases",
@@ -347,6 +351,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         return self._property_list(self.connection)
 
     @cached_property
+    def lease_list(self) -> LeaseListQuery:  # type: ignore[override]  # read-only: one per connection
+        return lease_list_for(self.connection.dialect.name)(self.connection)
+
+    @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyRepository(self.connection)
 
@@ -429,6 +437,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @property
     def audit_events(self) -> SqlAuditLog:  # type: ignore[override]  # read-only: the same object as audit_log
         return self.audit_log
+
+    @cached_property
+    def invoice_list(self) -> InvoiceListQuery:  # type: ignore[override]  # read-only: one per connection
+        return invoice_list_for(self.connection.dialect.name)(self.connection)
 
     @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection

@@ -342,9 +342,9 @@ async def get_invoice(*, uow: FinancialUnitOfWork, actor: Actor, invoice_id: UUI
 async def list_invoices(
     *, uow: FinancialUnitOfWork, actor: Actor, filters: InvoiceFilter, page: PageRequest
 ) -> Page[Invoice]:
-    async with uow:
-        visible = await visible_tenants(uow, actor)
-        return await uow.invoices.list(actor.org, replace(filters, tenant_ids=visible), page)
+    async with uow.read_only() as reader:
+        visible = await visible_tenants(reader, actor)
+        return await reader.invoice_list.page(actor.org, replace(filters, tenant_ids=visible), page)
 
 
 async def organization_profile(*, uow: FinancialUnitOfWork, actor: Actor) -> OrganizationProfile:

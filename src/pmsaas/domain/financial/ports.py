@@ -170,6 +170,15 @@ class InvoiceFilter:
     overdue_on: date | None = None
 
 
+class InvoiceListQuery(ABC):
+    """The invoice list, a hot read, as one query: a page of the organization's invoices, each with its
+    lines, and the total of the filtered list (``InvoiceRepository.list``'s filters and sorts). Adapters
+    per database; every adapter returns the same rows in the same order."""
+
+    @abstractmethod
+    async def page(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
+
+
 class InvoiceRepository(ABC):
     @abstractmethod
     async def add(self, invoice: Invoice) -> None: ...
@@ -552,6 +561,7 @@ class ReportQueries(ABC):
 
 class FinancialUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
+    invoice_list: InvoiceListQuery
     payments: PaymentRepository
     ledger: LedgerRepository
     deposit_settlements: DepositSettlementRepository

@@ -85,10 +85,10 @@ def _line_rows(inv: Invoice) -> list[dict[str, Any]]:
 
 
 def _to_line(r: Any) -> InvoiceLine:
-    return _line(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
+    return line_of(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
 
 
-def _line(
+def line_of(
     description: str, amount_minor: int, currency: str, charge_type: str, supply_type: str | None, taxes: Any
 ) -> InvoiceLine:
     return InvoiceLine(
@@ -307,5 +307,5 @@ class SqlInvoiceRepository(InvoiceRepository):
         for r in await self._conn.execute(query, params):
             head = heads.setdefault(r.id, (r, []))
             if r.line_position is not None:
-                head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
+                head[1].append(line_of(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
         return [_to_invoice(r, lines) for r, lines in heads.values()]

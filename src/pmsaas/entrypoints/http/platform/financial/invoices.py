@@ -17,7 +17,7 @@ from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
-from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
@@ -185,7 +185,7 @@ class InvoiceController(Controller):
     tags = ["Financial: invoices"]
     dependencies = {"listing": Provide(list_query(("created_at", "due_date", "issue_date", "number", "total")))}
 
-    @get("/", guards=[requires("financial:read")], summary="List invoices")
+    @get("/", guards=[requires("financial:read")], opt=READS_ONLY, summary="List invoices")
     async def list_invoices(
         self,
         listing: Listing,
