@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email
 import os
+import time
 import uuid
 from datetime import datetime, timedelta
 from email.message import Message
@@ -20,10 +21,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dependency_injector import providers
+from litestar.testing import AsyncTestClient
 
-from conftest import SUITE_CLOCK
+from conftest import BACKENDS, SUITE_CLOCK, Api, make_settings
 from integration.http.platform.fin_support import invoice_body, make_lease, pdf_text, set_country
+from pmsaas.container import build_container, in_process_jobs, shutdown
 from pmsaas.domain.notifications.notice_delivery import LEASE
+from pmsaas.domain.shared.ports import EmailSender
+from pmsaas.entrypoints.http.app import create_app
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
 
@@ -142,6 +147,51 @@ async def test_an_invoice_sent_over_http_whose_first_attempt_was_lost_arrives_on
     assert again.status_code == 200, again.text
     await restart(api)
     assert len(mails_to(api, to)) == 2
+
+
+class Held(EmailSender):
+    """The embedded file transport, holding invoice e-mail until released: a request that waited
+    for it would hang."""
+
+    def __init__(self, inner: EmailSender) -> None:
+        self.inner, self.release = inner, asyncio.Event()
+
+    async def send(self, message: Any) -> None:
+        if message.subject.startswith("Invoice "):
+            await self.release.wait()
+        await self.inner.send(message)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_send_answers_at_once_and_the_queued_job_mails_the_pdf(backend, database_urls, tmp_path):
+    """The defaults (mail queue on, .eml files): ``/send`` commits the row and enqueues its first
+    attempt; the request waits for neither the PDF nor the transport."""
+    container = build_container(make_settings(database_urls[backend], tmp_path, mail_backend="file", mail_queue=True))
+    held = Held(container.mail_transport())
+    container.mail_transport.override(providers.Object(held))
+    try:
+        async with AsyncTestClient(app=create_app(container)) as client:
+            api = Api(client, container, backend)
+            owner = await api.new_org()
+            lease = await indian_lease(api, owner)
+            to = await tenant_email(api, owner, lease)
+            draft = (await api.post(INVOICES, owner.token, json=invoice_body(lease))).json()["data"]
+            jobs = in_process_jobs(container)
+            assert jobs is not None
+            await jobs.drain()  # what the set-up enqueued
+            started = time.monotonic()
+            r = await api.post(f"{INVOICES}/{draft['id']}/send", owner.token)
+            assert r.status_code == 200 and time.monotonic() - started < 5, r.text
+            assert r.json()["data"]["status"] == "sent" and jobs.pending
+            held.release.set()
+            await jobs.drain()
+    finally:
+        container.mail_transport.reset_override()
+        await shutdown(container)
+    mails = [p.read_text() for p in (tmp_path / "mail").rglob("*.eml")]
+    number = r.json()["data"]["number"]
+    [mail] = [m for m in mails if f"Invoice {number}" in m]
+    assert f"To: {to}" in mail and number in pdf_text(_pdf_of(mail))
 
 
 def _pdf_of(eml: str) -> bytes:
