@@ -7,18 +7,17 @@ the number counters and the outbox events commit together or not at all.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
-from pmsaas.domain.financial.document_layouts import invoice_document
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.periods import service_period
 from pmsaas.domain.financial.ports import (
-    DocumentRenderer,
     FinancialUnitOfWork,
     InvoiceFilter,
     LeaseRef,
@@ -32,7 +31,6 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
-from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender
 
 # -- inputs -----------------------------------------------------------------------------------
 
@@ -269,26 +267,32 @@ async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now: datetime
     return apply_credits(invoice, credits.get(invoice.lease_id, []), now)
 
 
+class InvoiceMailing(ABC):
+    """Queues the e-mail of invoices just marked sent, in the transaction that marks them (the flows
+    write it as a durable delivery, sent after the commit: ``domain/flows/invoice_mail.py``)."""
+
+    @abstractmethod
+    async def queue(self, uow: FinancialUnitOfWork, sent: list[tuple[Invoice, LeaseRef]], now: datetime) -> None:
+        """Each (invoice, its lease) is numbered and its tenant has an e-mail address."""
+
+
 async def send_invoice(
     *,
     uow: FinancialUnitOfWork,
     clock: Clock,
     actor: Actor,
     invoice_id: UUID,
-    mailer: EmailSender,
-    renderer: DocumentRenderer,
+    mailing: InvoiceMailing,
 ) -> Invoice:
-    """Issues a draft and marks it sent in one transaction, then e-mails it with its PDF.
+    """Issues a draft, marks it sent and queues its e-mail (PDF attached), in one transaction.
 
-    The e-mail leaves after the commit: a rolled-back send never mails anything. A mail failure
-    after the commit leaves the invoice sent; sending again re-mails it (no new number, no posting).
+    A rolled-back send mails nothing; a committed one is mailed even if the process dies right after
+    (the queued delivery). Sending again queues it again (no new number, no posting).
     """
     now = clock.now()
     async with uow:
         invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
         lease = await uow.lease_directory.get(actor.org, invoice.lease_id)
-        premises = await uow.lease_directory.premises(actor.org, invoice.lease_id)
-        profile = await uow.organization_profiles.get(actor.org)
         if not lease.tenant_email:
             raise ValidationFailed.single("tenant.email", "the tenant has no e-mail address")
         if invoice.status == InvoiceStatus.DRAFT:
@@ -298,22 +302,8 @@ async def send_invoice(
         invoice.version += 1
         await uow.invoices.update(invoice, expected_version=version)
         uow.record(invoice.event("invoice.sent", now))
+        await mailing.queue(uow, [(invoice, lease)], now)
         await uow.commit()
-    document = invoice_document(invoice, profile=profile, lease=lease, premises=premises)
-    pdf = await renderer.render(document)
-    assert lease.tenant_email is not None
-    assert invoice.number is not None  # issued above
-    await mailer.send(
-        EmailMessage(
-            to=lease.tenant_email,
-            subject=f"Invoice {invoice.number}",
-            body=(
-                f"Dear {lease.tenant_name or 'tenant'},\n\nplease find attached invoice {invoice.number} "
-                f"for {invoice.total} {invoice.currency}, due {invoice.due_date.isoformat()}.\n"
-            ),
-            attachments=(EmailAttachment(document.file_name, "application/pdf", pdf),),
-        )
-    )
     return invoice
 
 

@@ -26,6 +26,7 @@ class SqlDueInvoices(DueInvoices):
             sa.select(
                 i.c.id,
                 i.c.number,
+                i.c.tenant_id,
                 i.c.due_date,
                 i.c.currency,
                 (i.c.total_minor - i.c.paid_minor - i.c.credited_minor).label("balance_minor"),
@@ -51,6 +52,7 @@ class SqlDueInvoices(DueInvoices):
             DueInvoice(
                 invoice_id=r.id,
                 number=r.number,
+                tenant_id=r.tenant_id,
                 tenant_name=r.tenant_name,
                 tenant_email=r.tenant_email or None,
                 tenant_user_id=r.tenant_user_id,

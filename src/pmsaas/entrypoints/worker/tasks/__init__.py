@@ -66,11 +66,14 @@ async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None, sec
             return attempted
 
 
-async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None) -> int:
-    """The event notices' e-mail and real-time messages that are due: those a killed worker left
-    after the relay's commit, and the retries; returns how many were attempted."""
+async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None, ids: list[str] | None = None) -> int:
+    """The queued e-mail and real-time messages that are due (event notices, invoice e-mail, rent
+    notices): those a killed process left after its commit, and the retries; with ``ids``, the first
+    attempt of those rows (a request's). Returns how many were attempted."""
     c = _container(ctx)
     sender: NoticeSender = c.notice_sender()
+    if ids is not None:
+        return await sender.deliver([UUID(i) for i in ids])
     return await sender.deliver_due(limit=limit or BATCH)
 
 
@@ -84,7 +87,8 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
     """What is due now (billing runs on billing days, each new invoice e-mailed; rent reminders and
-    overdue notices; hourly outbox housekeeping), each once per period."""
+    overdue notices; hourly outbox housekeeping), each once per period. Their e-mail is queued in
+    their transactions and first attempted after each commit (``deliver_notices`` sends the rest)."""
     c = _container(ctx)
 
     async def housekeeping() -> dict[str, Any]:
@@ -99,8 +103,8 @@ async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
         return await remind_organizations(uow_factory=c.system_uow, clock=c.clock(), organization_ids=organization_ids)
 
     outgoing = Outgoing(
-        invoices=InvoiceMail(mailer=c.mailer(), renderer=c.document_renderer()),
-        notices=Delivery(mailer=c.mailer(), public_base_url=c.settings().public_base_url),
+        invoices=InvoiceMail(first_attempt=c.first_mail_attempt()),
+        notices=Delivery(first_attempt=c.first_mail_attempt(), public_base_url=c.settings().public_base_url),
         notices_uow=c.system_uow,
     )
     with garbage_collector_paused():

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import InvoiceFilter
+from pmsaas.domain.flows import billing_mail
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
@@ -245,13 +246,12 @@ class InvoiceController(Controller):
         summary="E-mail the invoice (PDF attached); a draft is issued first",
     )
     async def send_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
-        invoice = await invoicing.send_invoice(
+        invoice = await billing_mail.send_invoice(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
             invoice_id=invoice_id,
-            mailer=ctx.mailer,
-            renderer=ctx.document_renderer,
+            mail=billing_mail.InvoiceMail(first_attempt=ctx.first_mail_attempt),
         )
         return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 
