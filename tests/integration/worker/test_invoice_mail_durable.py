@@ -14,6 +14,8 @@ import email
 import os
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from email.message import Message
 from typing import Any
@@ -25,7 +27,7 @@ from litestar.testing import AsyncTestClient
 
 from conftest import BACKENDS, SUITE_CLOCK, Api, make_settings
 from integration.http.platform.fin_support import invoice_body, make_lease, pdf_text, set_country
-from pmsaas.container import build_container, in_process_jobs, shutdown
+from pmsaas.container import Container, build_container, in_process_jobs, shutdown
 from pmsaas.domain.notifications.notice_delivery import LEASE
 from pmsaas.domain.shared.ports import EmailSender
 from pmsaas.entrypoints.http.app import create_app
@@ -65,13 +67,32 @@ def killed_when_mailing(monkeypatch: Any, transport: Any, address: str) -> None:
     monkeypatch.setattr(transport, "send", send)
 
 
+@asynccontextmanager
+async def worker(api: Any) -> AsyncIterator[Container]:
+    """A worker process: its own container (its own connections, on this loop: the server's run on
+    the test client's), mailing through the suite's transport so the test sees what it sends."""
+    c = build_container(api.container.settings())
+    c.mail_transport.override(providers.Object(api.container.mail_transport()))
+    try:
+        yield c
+    finally:
+        await shutdown(c)
+
+
+async def scheduled_jobs(api: Any) -> None:
+    """What a worker's scheduled-jobs cron runs on a billing or reminder day."""
+    async with worker(api) as c:
+        await TASKS["run_scheduled_jobs"]({"container": c})
+
+
 async def restart(api: Any) -> None:
     """A new worker's crons, once the killed attempt's lease has ended (every cron, the scheduled
     jobs too: a billing run claimed by the killed process is not run again)."""
     SUITE_CLOCK.pin(SUITE_CLOCK.now() + LEASE + timedelta(seconds=1))
-    ctx = {"container": api.container}
-    for job in WorkerSettings.cron_jobs:
-        await job.coroutine(ctx)  # type: ignore[call-arg]
+    async with worker(api) as c:
+        ctx = {"container": c}
+        for job in WorkerSettings.cron_jobs:
+            await job.coroutine(ctx)  # type: ignore[call-arg]
 
 
 async def indian_lease(api: Any, owner: Any, **kw: Any) -> Any:
@@ -95,7 +116,7 @@ async def test_a_billing_day_killed_as_the_invoice_leaves_mails_it_once_after_a_
     to = await tenant_email(api, owner, lease)
     killed_when_mailing(monkeypatch, api.container.mail_transport(), to)
     with pytest.raises(asyncio.CancelledError):
-        await TASKS["run_scheduled_jobs"]({"container": api.container})
+        await scheduled_jobs(api)
     assert mails_to(api, to) == []
     [number] = await invoice_numbers(api, owner, lease)  # the billing run committed
     await restart(api)
@@ -109,12 +130,12 @@ async def test_a_billing_day_killed_as_the_invoice_leaves_mails_it_once_after_a_
 async def test_a_rent_reminder_killed_as_it_leaves_goes_out_once_after_a_restart(api, owner, monkeypatch):
     lease = await indian_lease(api, owner, billing_day=5)  # due on the 5th: a reminder 3 days before
     to = await tenant_email(api, owner, lease)
-    await TASKS["run_scheduled_jobs"]({"container": api.container})  # the billing day: the invoice
+    await scheduled_jobs(api)  # the billing day: the invoice
     assert len(mails_to(api, to)) == 1
     SUITE_CLOCK.pin(datetime(2026, 12, 2, 10, 0, tzinfo=IST))
     killed_when_mailing(monkeypatch, api.container.mail_transport(), to)
     with pytest.raises(asyncio.CancelledError):
-        await TASKS["run_scheduled_jobs"]({"container": api.container})
+        await scheduled_jobs(api)
     assert len(mails_to(api, to)) == 1
     await restart(api)
     await restart(api)
@@ -215,7 +236,7 @@ if REDIS_URL:
         to = await tenant_email(api, owner, lease)
         killed_when_mailing(monkeypatch, api.container.mail_transport(), to)
         with pytest.raises(asyncio.CancelledError):
-            await TASKS["run_scheduled_jobs"]({"container": api.container})
+            await scheduled_jobs(api)
         [number] = await invoice_numbers(api, owner, lease)
         SUITE_CLOCK.pin(SUITE_CLOCK.now() + LEASE + timedelta(seconds=1))
         url = api.container.settings().resolved_database_url
