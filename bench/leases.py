@@ -140,10 +140,12 @@ def make_targets(seed_: h.Seed, tmp: Path, payable: list[str]) -> list[h.Target]
     return targets
 
 
-def _post_payment(server: h.Server, t: h.Target, token: str, lease_id: str, key: str) -> dict[str, Any]:
+def _post_payment(
+    server: h.Server, t: h.Target, token: str, lease_id: str, key: str, amount: str = "1.00"
+) -> dict[str, Any]:
     req = urllib.request.Request(
         server.base + t.path,
-        data=json.dumps(payment_body(lease_id)).encode(),
+        data=json.dumps(payment_body(lease_id) | {"amount": cad(amount)}).encode(),
         method="POST",
         headers={"content-type": "application/json", "idempotency-key": key}
         | ({"authorization": f"Bearer {token}"} if t.auth else {}),
@@ -154,13 +156,13 @@ def _post_payment(server: h.Server, t: h.Target, token: str, lease_id: str, key:
         return dict(json.loads(r.read()))
 
 
-def check_same_payment(server: h.Server, targets: list[h.Target], token: str, lease_id: str, db_url: str) -> str:
+def check_same_payment(server: h.Server, targets: list[h.Target], token: str, payable: list[str], db_url: str) -> str:
     """The endpoint pays first (its first payment creates the cash account), then the limit handler, on the same
     lease: the same body but for the ids, timestamps and receipt number; the receipt numbers follow each other;
     the same rows written (payment, allocations, entry and lines, outbox), but for ids, times, numbers, keys."""
     by_key = {t.key: t for t in targets}
-    real = _post_payment(server, by_key["payments/endpoint"], token, lease_id, f"check-endpoint-{os.getpid()}")
-    limit = _post_payment(server, by_key["payments/limit"], token, lease_id, f"check-limit-{os.getpid()}")
+    real = _post_payment(server, by_key["payments/endpoint"], token, payable[0], f"check-endpoint-{os.getpid()}")
+    limit = _post_payment(server, by_key["payments/limit"], token, payable[0], f"check-limit-{os.getpid()}")
     varying = ("id", "created_at", "updated_at", "received_at", "receipt_number")
     numbers = (real["data"]["receipt_number"], limit["data"]["receipt_number"])
     for body in (real, limit):
@@ -173,7 +175,35 @@ def check_same_payment(server: h.Server, targets: list[h.Target], token: str, le
     rows = [_written(db_url, number) for number in numbers]
     if rows[0] != rows[1]:
         raise RuntimeError(f"payments: the endpoint and the limit handler wrote different rows:\n{rows[0]}\n{rows[1]}")
-    return f"receipts {numbers[0]}, {numbers[1]}; the same rows written"
+    for t, lease in ((by_key["payments/endpoint"], payable[1]), (by_key["payments/limit"], payable[2])):
+        _check_paid_off(server, t, token, lease, db_url)
+    return f"receipts {numbers[0]}, {numbers[1]}; the same rows written; invoices paid off alike"
+
+
+def _check_paid_off(server: h.Server, t: h.Target, token: str, lease_id: str, db_url: str) -> None:
+    """Paying more than the lease owes: the invoice paid off (its ``invoice.paid`` row), the rest tenant credit."""
+    import psycopg
+
+    body = _post_payment(server, t, token, lease_id, f"check-paid-off-{t.kind}-{os.getpid()}", "100000.00")["data"]
+    with psycopg.connect(db_url) as conn:
+        (invoice,) = conn.execute(
+            "SELECT jsonb_build_object('invoice_id', id::text, 'number', number, 'lease_id', lease_id::text,"
+            " 'tenant_id', tenant_id::text, 'status', status, 'total', jsonb_build_object("
+            "'amount', to_char(total_minor / 100.0, 'FM999999990.00'), 'currency', currency),"
+            " 'organization_id', organization_id::text), total_minor - paid_minor"
+            " FROM financial_invoices WHERE lease_id = %s",
+            (lease_id,),
+        ).fetchall()
+        events = conn.execute(
+            "SELECT payload FROM notifications_outbox WHERE event = 'invoice.paid' AND payload ->> 'invoice_id' = %s",
+            (invoice[0]["invoice_id"],),
+        ).fetchall()
+    allocated = sum(int(a["amount"]["amount"].replace(".", "")) for a in body["allocations"])
+    credit = int(body["unallocated"]["amount"].replace(".", ""))
+    if invoice[0]["status"] != "paid" or invoice[1] != 0 or [e[0] for e in events] != [invoice[0]]:
+        raise RuntimeError(f"{t.key}: paying off: invoice {invoice}, invoice.paid rows {events}")
+    if allocated + credit != 10_000_000 or len(body["allocations"]) != 1:
+        raise RuntimeError(f"{t.key}: paying off: allocations {body['allocations']}, credit {credit}")
 
 
 _WRITTEN = """
@@ -270,7 +300,7 @@ def bench_workers(
         targets = make_targets(seed_, tmp, payable)
         totals = check_same_body(server, targets, seed_.token)
         h.log(f"lease and invoice lists: each limit handler's body is its endpoint's (sorted compact JSON; {totals})")
-        receipts = check_same_payment(server, targets, seed_.token, payable[0], db_url)
+        receipts = check_same_payment(server, targets, seed_.token, payable, db_url)
         h.log(f"payment create: the limit handler's body is the endpoint's but for ids/timestamps ({receipts})")
         if args.only:
             targets = [t for t in targets if t.key in args.only.split(",")]
