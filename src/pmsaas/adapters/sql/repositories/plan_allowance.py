@@ -20,6 +20,15 @@ from pmsaas.domain.organizations.plans import check_room
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.plan_limits import PlanAllowance, Quota, takes_a_seat
 
+# The two statements every property create sends, built once (the same SQL; no construct and cache key per call).
+_PLAN = sa.select(organizations.c.plan).where(
+    organizations.c.id == sa.bindparam("w_id"), organizations.c.deleted_at.is_(None)
+)
+_PLAN_LOCKED = _PLAN.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE (PostgreSQL)
+_PROPERTIES_IN_USE = sa.select(sa.func.count()).where(
+    properties.c.organization_id == sa.bindparam("w_organization_id"), properties.c.deleted_at.is_(None)
+)
+
 
 class SqlPlanAllowance(PlanAllowance):
     def __init__(self, conn: AsyncConnection) -> None:
@@ -33,23 +42,15 @@ class SqlPlanAllowance(PlanAllowance):
         """PostgreSQL: FOR NO KEY UPDATE queues every other admission for this organization until this
         transaction ends, while inserts that only reference the row (their foreign keys take KEY
         SHARE) go on. SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE)."""
-        query = sa.select(organizations.c.plan).where(
-            organizations.c.id == organization_id, organizations.c.deleted_at.is_(None)
-        )
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE
-        plan = (await self._conn.execute(query)).scalar_one_or_none()
+        query = _PLAN_LOCKED if self._conn.dialect.name == "postgresql" else _PLAN
+        plan = (await self._conn.execute(query, {"w_id": organization_id})).scalar_one_or_none()
         if plan is None:
             raise NotFound("organization", organization_id)
         return Plan(plan)
 
     async def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
         if quota is Quota.PROPERTIES:
-            return await self._scalar(
-                sa.select(sa.func.count()).where(
-                    properties.c.organization_id == organization_id, properties.c.deleted_at.is_(None)
-                )
-            )
+            return await self._scalar(_PROPERTIES_IN_USE, {"w_organization_id": organization_id})
         if quota is Quota.STORAGE:
             return sum(
                 [
@@ -79,5 +80,5 @@ class SqlPlanAllowance(PlanAllowance):
         )
         return len(taken | {r.user_id for r in pending if takes_a_seat(r.roles or ())})
 
-    async def _scalar(self, query: sa.Select[Any]) -> int:
-        return int((await self._conn.execute(query)).scalar_one())
+    async def _scalar(self, query: sa.Select[Any], params: dict[str, Any] | None = None) -> int:
+        return int((await self._conn.execute(query, params)).scalar_one())
