@@ -6,6 +6,7 @@ bench/limit_invoices.py), POST /api/v1/financial/payments against its limit hand
 
     .venv/bin/python bench/leases.py [--leases 300 --rounds 3 --duration 10 --connections 32 --workers 1]
                                      [--only payments/endpoint,payments/limit]
+    .venv/bin/python bench/leases.py --src /tmp/base/src ...   # also another checkout's endpoints, alternated
 
 Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on ``bench/limit_app.py``
 with ``PMSAAS_ENV=production`` and Redis, ``wrk``, alternating targets, CPU per request). The organization
@@ -113,7 +114,7 @@ def payment_body(lease_id: str) -> dict[str, Any]:
     return {"lease_id": lease_id, "amount": cad("1.00"), "method": "bank_transfer"}
 
 
-def make_targets(seed_: h.Seed, tmp: Path, payable: list[str]) -> list[h.Target]:
+def make_targets(seed_: h.Seed, tmp: Path, payable: list[str], base: bool = False) -> list[h.Target]:
     org = seed_.organization_id
     pay_limit = f"/bench/limit/payments?organization_id={org}&requester_id={seed_.user_id}"
     targets = [
@@ -125,6 +126,11 @@ def make_targets(seed_: h.Seed, tmp: Path, payable: list[str]) -> list[h.Target]
         h.Target("payments/limit", "payments", "limit", pay_limit, "POST"),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
+    if base:  # the same endpoints served by the --src checkout's server, alternated with this one's
+        targets[1:1] = [h.Target("list/base", "list", "base", "/api/v1/leases?page_size=50", auth=True)]
+        targets[4:4] = [
+            h.Target("invoices/base", "invoices", "base", "/api/v1/financial/invoices?page_size=50", auth=True)
+        ]
     leases = ", ".join(json.dumps(x) for x in payable)
     for t in targets:
         auth = f'wrk.headers["Authorization"] = "Bearer {seed_.token}"' if t.auth else ""
@@ -264,7 +270,7 @@ def check_books(db_url: str) -> str:
     return f"books consistent: {receipts} payments, every entry balanced, invoices paid = their allocations"
 
 
-def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> dict[str, int]:
+def check_same_body(server: h.Server, targets: list[h.Target], token: str, against: str = "endpoint") -> dict[str, int]:
     """Each list's limit handler answers its endpoint's body; returns each list's total."""
     bodies = {}
     for t in targets:
@@ -276,7 +282,7 @@ def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> di
         bodies[t.key] = body
     totals = {}
     for op in ("list", "invoices"):
-        real, limit = bodies[f"{op}/endpoint"], bodies[f"{op}/limit"]
+        real, limit = bodies[f"{op}/{against}"], bodies[f"{op}/limit"]
         if h.same_bytes(real) != h.same_bytes(limit):
             rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
             raise RuntimeError(f"{op}: endpoint and limit handler differ: {real['meta']} {limit['meta']} {rows}")
@@ -295,33 +301,43 @@ def bench_workers(
     payable: list[str],
 ) -> dict[str, Any]:
     server = h.Server(env, workers, tmp / f"leases-{workers}w.log")
+    base = h.Server({**env, "BENCH_SRC": args.src}, workers, tmp / f"base-{workers}w.log") if args.src else None
     try:
         server.wait_ready()
-        targets = make_targets(seed_, tmp, payable)
-        totals = check_same_body(server, targets, seed_.token)
+        targets = make_targets(seed_, tmp, payable, base is not None)
+        totals = check_same_body(server, [t for t in targets if t.kind != "base"], seed_.token)
         h.log(f"lease and invoice lists: each limit handler's body is its endpoint's (sorted compact JSON; {totals})")
+        if base is not None:
+            base.wait_ready()
+            check_same_body(base, [t for t in targets if t.kind != "endpoint"], seed_.token, against="base")
+            h.log(f"the --src server ({args.src}) answers the same bodies")
         receipts = check_same_payment(server, targets, seed_.token, payable, db_url)
         h.log(f"payment create: the limit handler's body is the endpoint's but for ids/timestamps ({receipts})")
         if args.only:
             targets = [t for t in targets if t.key in args.only.split(",")]
         by_key = {t.key: t for t in targets}
         order = [t.key for t in targets]
+        on = {t.key: base if t.kind == "base" and base is not None else server for t in targets}
         for key in order:
-            h.run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
+            h.run_trial(wrk, on[key], by_key[key], args.warmup, args.connections, args.threads, db_url)
         trials: dict[str, list[dict[str, Any]]] = {k: [] for k in order}
         for rnd in range(1, args.rounds + 1):
             for key in order:
-                r = h.run_trial(wrk, server, by_key[key], args.duration, args.connections, args.threads, db_url)
+                r = h.run_trial(wrk, on[key], by_key[key], args.duration, args.connections, args.threads, db_url)
                 trials[key].append(r)
                 h.log(
                     f"round {rnd} {key:<14} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms"
                 )
     except BaseException:
         server.stop()
+        if base is not None:
+            base.stop()
         tail = (tmp / f"leases-{workers}w.log").read_bytes()[-4000:].decode(errors="replace")
         h.log(f"failed; the server log ends with:\n{tail}")
         raise
     server.stop()
+    if base is not None:
+        base.stop()
     books = check_books(db_url)
     h.log(books)
     summary = h.summarize(trials)
@@ -330,6 +346,8 @@ def bench_workers(
         if f"{op}/endpoint" in summary and f"{op}/limit" in summary:
             real, limit = summary[f"{op}/endpoint"], summary[f"{op}/limit"]
             rat[f"{op}: endpoint/limit"] = real["rps_median"] / limit["rps_median"]
+        if f"{op}/base" in summary and f"{op}/limit" in summary:
+            rat[f"{op}: base/limit"] = summary[f"{op}/base"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
         if f"{op}/endpoint" in summary and "bare" in summary:
             rat[f"{op}: endpoint/bare"] = summary[f"{op}/endpoint"]["rps_median"] / summary["bare"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
@@ -355,6 +373,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1", help="comma-separated server worker counts, e.g. 1,2")
     parser.add_argument("--only", default="", help="comma-separated target keys to load (all checks still run)")
     parser.add_argument("--output", type=Path, default=h.RESULTS / "leases.json")
+    parser.add_argument("--src", help="also serve this src/ (another checkout's) and alternate its endpoints")
     args = parser.parse_args()
 
     wrk = h.ensure_wrk()
