@@ -1,8 +1,11 @@
 """Lease and invoice list benchmark (issue 15, item 1): GET /api/v1/leases?page_size=50 and
 GET /api/v1/financial/invoices?page_size=50 against their limit handlers (bench/limit_leases.py,
-bench/limit_invoices.py) and the bare handler. Targets keys: ``list/*`` = leases, ``invoices/*``.
+bench/limit_invoices.py), POST /api/v1/financial/payments against its limit handler
+(bench/limit_payments.py), and the bare handler. Targets keys: ``list/*`` = leases, ``invoices/*``,
+``payments/*``.
 
     .venv/bin/python bench/leases.py [--leases 300 --rounds 3 --duration 10 --connections 32 --workers 1]
+                                     [--only payments/endpoint,payments/limit]
     .venv/bin/python bench/leases.py --src /tmp/base/src ...   # also another checkout's endpoints, alternated
 
 Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on ``bench/limit_app.py``
@@ -11,7 +14,11 @@ with ``PMSAAS_ENV=production`` and Redis, ``wrk``, alternating targets, CPU per 
 (a unit, a tenant and a lease each; every other lease activated and invoiced with two lines, every other
 invoice issued), so the rows are the product's own.
 Before any load the limit handler's body must equal the endpoint's (sorted compact JSON, without
-``meta.timestamp``/``meta.request_id``). Writes bench/results/leases.json.
+``meta.timestamp``/``meta.request_id``; for the payment also without its id, timestamps and receipt number).
+The payment targets pay 1.00 CAD by bank transfer on the leases whose invoice was issued, in turn, each request
+with its own Idempotency-Key (a wrk ``request`` function); after the run the books are checked (every entry
+balanced, each invoice's paid amount = its allocations, the receipt counter = the payments).
+Writes bench/results/leases.json.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +47,10 @@ def cad(amount: str) -> dict[str, str]:
     return {"amount": amount, "currency": "CAD"}
 
 
-def create_leases(base: str, token: str, property_id: str, n: int) -> None:
+def create_leases(base: str, token: str, property_id: str, n: int) -> list[str]:
+    """The leases created; returns those with an issued invoice (the ones the payment targets pay)."""
+    payable: list[str] = []
+
     def one(i: int) -> None:
         def post(path: str, body: dict[str, Any] | None) -> str:
             status, _, answer = h.request("POST", base + path, token, body)
@@ -74,18 +85,45 @@ def create_leases(base: str, token: str, property_id: str, n: int) -> None:
             invoice_id = post("/api/v1/financial/invoices", invoice)
             if i % 4 == 1:
                 post(f"/api/v1/financial/invoices/{invoice_id}/issue", None)
+                payable.append(lease_id)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(one, range(n)))
+    return sorted(payable)
 
 
-def make_targets(seed_: h.Seed, tmp: Path, base: bool = False) -> list[h.Target]:
+PAYMENT_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+{auth}
+local leases = {{{leases}}}
+local n = 0
+math.randomseed(os.time())
+local prefix = "{kind}-" .. os.time() .. "-" .. math.random(1, 1000000000)
+request = function()
+  n = n + 1
+  wrk.headers["Idempotency-Key"] = prefix .. "-" .. n
+  local body = '{{"lease_id":"' .. leases[(n % #leases) + 1] .. '","amount":{{"amount":"1.00","currency":"CAD"}},' ..
+    '"method":"bank_transfer"}}'
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def payment_body(lease_id: str) -> dict[str, Any]:
+    return {"lease_id": lease_id, "amount": cad("1.00"), "method": "bank_transfer"}
+
+
+def make_targets(seed_: h.Seed, tmp: Path, payable: list[str], base: bool = False) -> list[h.Target]:
     org = seed_.organization_id
+    pay_limit = f"/bench/limit/payments?organization_id={org}&requester_id={seed_.user_id}"
     targets = [
         h.Target("list/endpoint", "list", "endpoint", "/api/v1/leases?page_size=50", auth=True),
         h.Target("list/limit", "list", "limit", f"/bench/limit/leases?organization_id={org}&page_size=50"),
         h.Target("invoices/endpoint", "invoices", "endpoint", "/api/v1/financial/invoices?page_size=50", auth=True),
         h.Target("invoices/limit", "invoices", "limit", f"/bench/limit/invoices?organization_id={org}&page_size=50"),
+        h.Target("payments/endpoint", "payments", "endpoint", "/api/v1/financial/payments", "POST", auth=True),
+        h.Target("payments/limit", "payments", "limit", pay_limit, "POST"),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
     if base:  # the same endpoints served by the --src checkout's server, alternated with this one's
@@ -93,17 +131,151 @@ def make_targets(seed_: h.Seed, tmp: Path, base: bool = False) -> list[h.Target]
         targets[4:4] = [
             h.Target("invoices/base", "invoices", "base", "/api/v1/financial/invoices?page_size=50", auth=True)
         ]
+    leases = ", ".join(json.dumps(x) for x in payable)
     for t in targets:
         auth = f'wrk.headers["Authorization"] = "Bearer {seed_.token}"' if t.auth else ""
         t.script = tmp / f"leases_{t.key.replace('/', '_')}.lua"
-        t.script.write_text(h.LUA_TEMPLATE.format(method=json.dumps(t.method), body="nil", auth=auth))
+        if t.operation == "payments":
+            lua = (
+                PAYMENT_LUA.format(auth=auth, leases=leases, kind=t.kind)
+                + h.LUA_TEMPLATE.split("{auth}", 1)[1].format()
+            )
+        else:
+            lua = h.LUA_TEMPLATE.format(method=json.dumps(t.method), body="nil", auth=auth)
+        t.script.write_text(lua)
     return targets
 
 
+def _post_payment(
+    server: h.Server, t: h.Target, token: str, lease_id: str, key: str, amount: str = "1.00"
+) -> dict[str, Any]:
+    req = urllib.request.Request(
+        server.base + t.path,
+        data=json.dumps(payment_body(lease_id) | {"amount": cad(amount)}).encode(),
+        method="POST",
+        headers={"content-type": "application/json", "idempotency-key": key}
+        | ({"authorization": f"Bearer {token}"} if t.auth else {}),
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        if r.status != 201:
+            raise RuntimeError(f"{t.key}: HTTP {r.status}")
+        return dict(json.loads(r.read()))
+
+
+def check_same_payment(server: h.Server, targets: list[h.Target], token: str, payable: list[str], db_url: str) -> str:
+    """The endpoint pays first (its first payment creates the cash account), then the limit handler, on the same
+    lease: the same body but for the ids, timestamps and receipt number; the receipt numbers follow each other;
+    the same rows written (payment, allocations, entry and lines, outbox), but for ids, times, numbers, keys."""
+    by_key = {t.key: t for t in targets}
+    real = _post_payment(server, by_key["payments/endpoint"], token, payable[0], f"check-endpoint-{os.getpid()}")
+    limit = _post_payment(server, by_key["payments/limit"], token, payable[0], f"check-limit-{os.getpid()}")
+    varying = ("id", "created_at", "updated_at", "received_at", "receipt_number")
+    numbers = (real["data"]["receipt_number"], limit["data"]["receipt_number"])
+    for body in (real, limit):
+        body["data"] = {k: v for k, v in body["data"].items() if k not in varying}
+    if h.same_bytes(real) != h.same_bytes(limit):
+        raise RuntimeError(f"payments: endpoint and limit handler differ:\n{real}\n{limit}")
+    prefix, seq = numbers[0].rsplit("/", 1)
+    if numbers[1] != f"{prefix}/{int(seq) + 1:0{len(seq)}d}":
+        raise RuntimeError(f"payments: receipt numbers {numbers} do not follow each other")
+    rows = [_written(db_url, number) for number in numbers]
+    if rows[0] != rows[1]:
+        raise RuntimeError(f"payments: the endpoint and the limit handler wrote different rows:\n{rows[0]}\n{rows[1]}")
+    for t, lease in ((by_key["payments/endpoint"], payable[1]), (by_key["payments/limit"], payable[2])):
+        _check_paid_off(server, t, token, lease, db_url)
+    return f"receipts {numbers[0]}, {numbers[1]}; the same rows written; invoices paid off alike"
+
+
+def _check_paid_off(server: h.Server, t: h.Target, token: str, lease_id: str, db_url: str) -> None:
+    """Paying more than the lease owes: the invoice paid off (its ``invoice.paid`` row), the rest tenant credit."""
+    import psycopg
+
+    body = _post_payment(server, t, token, lease_id, f"check-paid-off-{t.kind}-{os.getpid()}", "100000.00")["data"]
+    with psycopg.connect(db_url) as conn:
+        (invoice,) = conn.execute(
+            "SELECT jsonb_build_object('invoice_id', id::text, 'number', number, 'lease_id', lease_id::text,"
+            " 'tenant_id', tenant_id::text, 'status', status, 'total', jsonb_build_object("
+            "'amount', to_char(total_minor / 100.0, 'FM999999990.00'), 'currency', currency),"
+            " 'organization_id', organization_id::text), total_minor - paid_minor"
+            " FROM financial_invoices WHERE lease_id = %s",
+            (lease_id,),
+        ).fetchall()
+        events = conn.execute(
+            "SELECT payload FROM notifications_outbox WHERE event = 'invoice.paid' AND payload ->> 'invoice_id' = %s",
+            (invoice[0]["invoice_id"],),
+        ).fetchall()
+    allocated = sum(int(a["amount"]["amount"].replace(".", "")) for a in body["allocations"])
+    credit = int(body["unallocated"]["amount"].replace(".", ""))
+    if invoice[0]["status"] != "paid" or invoice[1] != 0 or [e[0] for e in events] != [invoice[0]]:
+        raise RuntimeError(f"{t.key}: paying off: invoice {invoice}, invoice.paid rows {events}")
+    if allocated + credit != 10_000_000 or len(body["allocations"]) != 1:
+        raise RuntimeError(f"{t.key}: paying off: allocations {body['allocations']}, credit {credit}")
+
+
+_WRITTEN = """
+SELECT to_jsonb(p)
+        - '{id,receipt_number,received_at,created_at,updated_at,idempotency_key,request_fingerprint}'::text[],
+    (SELECT jsonb_agg(to_jsonb(a) - '{id,payment_id}'::text[] ORDER BY a.position)
+     FROM financial_payment_allocations a WHERE a.payment_id = p.id),
+    (SELECT to_jsonb(e) - '{id,source_id,posted_at}'::text[] || jsonb_build_object('lines', (
+        SELECT jsonb_agg(to_jsonb(l) - '{id,entry_id}'::text[] ORDER BY l.position)
+        FROM financial_journal_lines l WHERE l.entry_id = e.id))
+     FROM financial_journal_entries e WHERE e.source_type = 'payment' AND e.source_id = p.id),
+    (SELECT jsonb_agg(jsonb_build_object('event', o.event, 'attempts', o.attempts,
+                                         'payload', o.payload - '{payment_id,receipt_number}'::text[]) ORDER BY o.seq)
+     FROM notifications_outbox o WHERE o.payload ->> 'payment_id' = p.id::text)
+FROM financial_payments p WHERE p.receipt_number = %s
+"""
+
+
+def _written(db_url: str, receipt_number: str) -> Any:
+    """What one payment wrote, without what must differ (ids, times, its receipt number and key)."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(_WRITTEN, (receipt_number,)).fetchone()
+    if row is None:
+        raise RuntimeError(f"payments: no payment {receipt_number}")
+    entry = dict(row[2])
+    entry["description"] = entry["description"].replace(receipt_number, "<receipt>")
+    return [row[0], row[1], entry, row[3]]
+
+
+def check_books(db_url: str) -> str:
+    """After the payment trials: entries balanced, invoices' paid = allocations, counter = receipts."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        unbalanced = conn.execute(
+            "SELECT count(*) FROM (SELECT entry_id FROM financial_journal_lines GROUP BY entry_id"
+            " HAVING sum(amount_minor) <> 0) AS x"
+        ).fetchone()
+        mismatched = conn.execute(
+            "SELECT count(*) FROM financial_invoices i WHERE i.paid_minor <> COALESCE((SELECT sum(a.amount_minor)"
+            " FROM financial_payment_allocations a WHERE a.invoice_id = i.id), 0)"
+        ).fetchone()
+        counter, receipts, distinct = conn.execute(
+            "SELECT (SELECT COALESCE(sum(last_value), 0) FROM financial_number_sequences WHERE series = 'receipt'),"
+            " count(*), count(DISTINCT receipt_number) FROM financial_payments WHERE status = 'succeeded'"
+        ).fetchone() or (0, 0, 0)
+    problems = []
+    if unbalanced and unbalanced[0]:
+        problems.append(f"{unbalanced[0]} unbalanced entries")
+    if mismatched and mismatched[0]:
+        problems.append(f"{mismatched[0]} invoices whose paid amount is not their allocations")
+    if not counter == receipts == distinct:
+        problems.append(f"receipt counter {counter}, payments {receipts}, distinct numbers {distinct}")
+    if problems:
+        raise RuntimeError("books: " + "; ".join(problems))
+    return f"books consistent: {receipts} payments, every entry balanced, invoices paid = their allocations"
+
+
 def check_same_body(server: h.Server, targets: list[h.Target], token: str, against: str = "endpoint") -> dict[str, int]:
-    """Each limit handler answers its endpoint's body; returns each list's total."""
+    """Each list's limit handler answers its endpoint's body; returns each list's total."""
     bodies = {}
     for t in targets:
+        if t.operation == "payments":
+            continue
         status, _, body = h.request(t.method, server.base + t.path, token if t.auth else None)
         if status != 200:
             raise RuntimeError(f"{t.key}: HTTP {status} {body}")
@@ -119,19 +291,30 @@ def check_same_body(server: h.Server, targets: list[h.Target], token: str, again
 
 
 def bench_workers(
-    args: argparse.Namespace, wrk: str, env: dict[str, str], db_url: str, seed_: h.Seed, tmp: Path, workers: int
+    args: argparse.Namespace,
+    wrk: str,
+    env: dict[str, str],
+    db_url: str,
+    seed_: h.Seed,
+    tmp: Path,
+    workers: int,
+    payable: list[str],
 ) -> dict[str, Any]:
     server = h.Server(env, workers, tmp / f"leases-{workers}w.log")
     base = h.Server({**env, "BENCH_SRC": args.src}, workers, tmp / f"base-{workers}w.log") if args.src else None
     try:
         server.wait_ready()
-        targets = make_targets(seed_, tmp, base is not None)
+        targets = make_targets(seed_, tmp, payable, base is not None)
         totals = check_same_body(server, [t for t in targets if t.kind != "base"], seed_.token)
         h.log(f"lease and invoice lists: each limit handler's body is its endpoint's (sorted compact JSON; {totals})")
         if base is not None:
             base.wait_ready()
             check_same_body(base, [t for t in targets if t.kind != "endpoint"], seed_.token, against="base")
             h.log(f"the --src server ({args.src}) answers the same bodies")
+        receipts = check_same_payment(server, targets, seed_.token, payable, db_url)
+        h.log(f"payment create: the limit handler's body is the endpoint's but for ids/timestamps ({receipts})")
+        if args.only:
+            targets = [t for t in targets if t.key in args.only.split(",")]
         by_key = {t.key: t for t in targets}
         order = [t.key for t in targets]
         on = {t.key: base if t.kind == "base" and base is not None else server for t in targets}
@@ -155,18 +338,24 @@ def bench_workers(
     server.stop()
     if base is not None:
         base.stop()
+    books = check_books(db_url)
+    h.log(books)
     summary = h.summarize(trials)
     rat = {}
-    for op in ("list", "invoices"):
-        rat[f"{op}: endpoint/limit"] = summary[f"{op}/endpoint"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
-        if base is not None:
+    for op in ("list", "invoices", "payments"):
+        if f"{op}/endpoint" in summary and f"{op}/limit" in summary:
+            real, limit = summary[f"{op}/endpoint"], summary[f"{op}/limit"]
+            rat[f"{op}: endpoint/limit"] = real["rps_median"] / limit["rps_median"]
+        if f"{op}/base" in summary and f"{op}/limit" in summary:
             rat[f"{op}: base/limit"] = summary[f"{op}/base"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
-        rat[f"{op}: endpoint/bare"] = summary[f"{op}/endpoint"]["rps_median"] / summary["bare"]["rps_median"]
+        if f"{op}/endpoint" in summary and "bare" in summary:
+            rat[f"{op}: endpoint/bare"] = summary[f"{op}/endpoint"]["rps_median"] / summary["bare"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
         print(
-            f"{key:<17}{s['rps_median']:>8.0f} req/s  p50 {s['p50_ms_median']:.2f} ms  p99 {s['p99_ms_median']:.2f} ms"
+            f"{key:<18}{s['rps_median']:>8.0f} req/s  p50 {s['p50_ms_median']:.2f} ms  p99 {s['p99_ms_median']:.2f} ms"
             f"  app CPU {s['server_cpu_ms_per_request_median']:.2f} ms/req"
+            f"  PostgreSQL CPU {s['postgres_cpu_ms_per_request_median']:.2f} ms/req  errors {s['errors']}"
         )
     for k, v in rat.items():
         print(f"  {k:<24} {v:.3f}")
@@ -182,6 +371,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", default="1", help="comma-separated server worker counts, e.g. 1,2")
+    parser.add_argument("--only", default="", help="comma-separated target keys to load (all checks still run)")
     parser.add_argument("--output", type=Path, default=h.RESULTS / "leases.json")
     parser.add_argument("--src", help="also serve this src/ (another checkout's) and alternate its endpoints")
     args = parser.parse_args()
@@ -212,11 +402,11 @@ def main() -> None:
             server.wait_ready()
             _, _, props = h.request("GET", server.base + "/api/v1/properties", seed_.token)
             started = time.monotonic()
-            create_leases(server.base, seed_.token, props["data"][0]["id"], args.leases)
+            payable = create_leases(server.base, seed_.token, props["data"][0]["id"], args.leases)
             h.log(f"created {args.leases} leases through the endpoints in {time.monotonic() - started:.1f}s")
         finally:
             server.stop()
-        runs = [bench_workers(args, wrk, env, db_url, seed_, tmp, int(w)) for w in args.workers.split(",")]
+        runs = [bench_workers(args, wrk, env, db_url, seed_, tmp, int(w), payable) for w in args.workers.split(",")]
         results = {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": " ".join([".venv/bin/python", "bench/leases.py", *sys.argv[1:]]),

@@ -24,6 +24,9 @@ handler and nothing else runs but Litestar's exception/compression wrappers and 
   (``bench/limit_leases.py``), one statement, the platform envelope.
 - ``GET  /bench/limit/invoices?organization_id=<uuid>&page_size=50``: the invoice list with its lines
   (``bench/limit_invoices.py``), one statement, the platform envelope.
+- ``POST /bench/limit/payments?organization_id=<uuid>&requester_id=<user id>``: the payment create (payment,
+  allocations, journal entry and lines, invoice updates, receipt counter last, outbox rows) as ONE statement
+  (``bench/limit_payments.py``), the platform envelope.
 """
 
 from __future__ import annotations
@@ -363,8 +366,20 @@ class BenchEndpoints:
             status, body = 400, b'{"success":false,"error":"organization_id"}'
         await _respond(send, status, body)
 
+    async def payments(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from limit_payments import payment_create  # bench/ is granian's working directory
+
+        key = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"idempotency-key"), None)
+        query = scope.get("query_string", b"").decode("latin-1")
+        try:
+            status, body = await payment_create(await self._get_pool(), query, await _read_body(receive), key)
+        except (KeyError, ValueError):
+            status, body = 400, b'{"success":false,"error":"organization_id"}'
+        await _respond(send, status, body)
+
     def handlers(self) -> list[Any]:
         return [
+            asgi("/bench/limit/payments", copy_scope=False, include_in_schema=False)(self.payments),
             asgi("/bench/bare", copy_scope=False, include_in_schema=False)(self.bare),
             asgi("/bench/limit/leases", copy_scope=False, include_in_schema=False)(self.leases),
             asgi("/bench/limit/invoices", copy_scope=False, include_in_schema=False)(self.leases),

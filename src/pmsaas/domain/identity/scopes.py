@@ -12,6 +12,7 @@ A delegated credential (a key, an OAuth token) never does more than the person b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from pmsaas.domain.identity.roles import RESOURCES, expand
@@ -62,6 +63,13 @@ def permissions_for_scopes(scopes: Iterable[str]) -> frozenset[str]:
 
 def effective_permissions(scopes: Iterable[str], holder: frozenset[str]) -> frozenset[str]:
     """The concrete permissions both the scopes and the holder's current grants allow."""
+    return _effective(frozenset(scopes), holder)
+
+
+@functools.lru_cache(maxsize=1024)
+def _effective(scopes: frozenset[str], holder: frozenset[str]) -> frozenset[str]:
+    # A pure function of two small sets, asked on every request an API key makes (expanding the
+    # scopes walks every permission): remembered for the few pairs a server sees.
     wanted = expand(permissions_for_scopes(scopes))
     return frozenset(p for p in wanted if any(permission_matches(g, p) for g in holder))
 

@@ -11,6 +11,9 @@ from pmsaas.adapters.sql.tables.api_keys import api_keys as t
 from pmsaas.domain.identity.api_keys import ApiKey, ApiKeyRepository
 from pmsaas.domain.shared.errors import NotFound
 
+# Every request with an API key reads its key by the lookup part: the statement is built once.
+_BY_LOOKUP = t.select().where(t.c.lookup == sa.bindparam("w_lookup"))
+
 
 def to_api_key(r: Any) -> ApiKey:
     return ApiKey(
@@ -64,7 +67,7 @@ class SqlApiKeyRepository(ApiKeyRepository):
         return to_api_key(row)
 
     async def find_by_lookup(self, lookup: str) -> ApiKey | None:
-        row = (await self._conn.execute(t.select().where(t.c.lookup == lookup))).first()
+        row = (await self._conn.execute(_BY_LOOKUP, {"w_lookup": lookup})).first()
         return to_api_key(row) if row else None
 
     async def list(self, organization_id: UUID) -> list[ApiKey]:

@@ -113,6 +113,13 @@ class SqlUserRepository(UserRepository):
 _USER_SORT = {"created_at": users.c.created_at, "name": users.c.name, "email": users.c.email}
 
 
+# An API key's creator is read on every request the key makes: the statement is built once.
+_MEMBERSHIP = memberships.select().where(
+    memberships.c.organization_id == sa.bindparam("w_organization_id"),
+    memberships.c.user_id == sa.bindparam("w_user_id"),
+)
+
+
 class SqlMembershipRepository(MembershipRepository):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -134,13 +141,8 @@ class SqlMembershipRepository(MembershipRepository):
             raise Conflict("this user is already a member of the organization") from None
 
     async def find(self, organization_id: UUID, user_id: UUID) -> Membership | None:
-        row = (
-            await self._conn.execute(
-                memberships.select().where(
-                    memberships.c.organization_id == organization_id, memberships.c.user_id == user_id
-                )
-            )
-        ).first()
+        params = {"w_organization_id": organization_id, "w_user_id": user_id}
+        row = (await self._conn.execute(_MEMBERSHIP, params)).first()
         if row is None:
             return None
         found = to_membership(row)

@@ -20,18 +20,26 @@ from pmsaas.domain.organizations.plans import check_room
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.plan_limits import PlanAllowance, Quota, takes_a_seat
 
+# The statements every property or unit create sends, built once (the same SQL; no construct and cache key per call).
+_PLAN = sa.select(organizations.c.plan).where(
+    organizations.c.id == sa.bindparam("w_id"), organizations.c.deleted_at.is_(None)
+)
+_PLAN_LOCKED = _PLAN.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE (PostgreSQL)
+_IN_USE = {
+    quota: sa.select(sa.func.count()).where(
+        table.c.organization_id == sa.bindparam("w_organization_id"), table.c.deleted_at.is_(None)
+    )
+    for quota, table in ((Quota.PROPERTIES, properties), (Quota.UNITS, units))
+}
+
 
 async def locked_plan(conn: AsyncConnection, organization_id: UUID) -> Plan:
     """The organization's plan, its row locked until the transaction ends. PostgreSQL: FOR NO KEY
     UPDATE queues every other admission (and the period-end downgrade) for this organization, while
     inserts that only reference the row (their foreign keys take KEY SHARE) go on. SQLite: the
     transaction already holds the write lock (BEGIN IMMEDIATE)."""
-    query = sa.select(organizations.c.plan).where(
-        organizations.c.id == organization_id, organizations.c.deleted_at.is_(None)
-    )
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE
-    plan = (await conn.execute(query)).scalar_one_or_none()
+    query = _PLAN_LOCKED if conn.dialect.name == "postgresql" else _PLAN
+    plan = (await conn.execute(query, {"w_id": organization_id})).scalar_one_or_none()
     if plan is None:
         raise NotFound("organization", organization_id)
     return Plan(plan)
@@ -62,13 +70,8 @@ class SqlPlanAllowance(PlanAllowance):
         check_room(plan, quota, await self._in_use(organization_id, quota, now), adding)
 
     async def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
-        if quota in (Quota.PROPERTIES, Quota.UNITS):
-            table = properties if quota is Quota.PROPERTIES else units
-            return await self._scalar(
-                sa.select(sa.func.count()).where(
-                    table.c.organization_id == organization_id, table.c.deleted_at.is_(None)
-                )
-            )
+        if quota in _IN_USE:
+            return await self._scalar(_IN_USE[quota], {"w_organization_id": organization_id})
         if quota is Quota.STORAGE:
             return sum(
                 [
@@ -82,5 +85,5 @@ class SqlPlanAllowance(PlanAllowance):
             )
         return await seats_taken(self._conn, organization_id, now)
 
-    async def _scalar(self, query: sa.Select[Any]) -> int:
-        return int((await self._conn.execute(query)).scalar_one())
+    async def _scalar(self, query: sa.Select[Any], params: dict[str, Any] | None = None) -> int:
+        return int((await self._conn.execute(query, params)).scalar_one())

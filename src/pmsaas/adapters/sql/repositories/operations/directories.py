@@ -20,6 +20,30 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 t = tickets
 OCCUPYING_LEASES = ("active", "notice_given")
 
+# The reads every ticket create makes, built once (bound parameters; the id lists expand at execution).
+_PROPERTY_EXISTS = sa.select(properties.c.id).where(
+    properties.c.organization_id == sa.bindparam("w_organization_id"),
+    properties.c.id == sa.bindparam("w_id"),
+    properties.c.deleted_at.is_(None),
+)
+_PROPERTY_NAMES = sa.select(properties.c.id, properties.c.name).where(
+    properties.c.organization_id == sa.bindparam("w_organization_id"),
+    properties.c.id.in_(sa.bindparam("w_ids", expanding=True)),
+)
+# Members and API keys in one round trip (a member's name wins should an id be both).
+_PEOPLE_NAMES = sa.union_all(
+    sa.select(users.c.id, users.c.name, sa.literal(False).label("api_key"))
+    .join(memberships, memberships.c.user_id == users.c.id)
+    .where(
+        memberships.c.organization_id == sa.bindparam("w_organization_id"),
+        users.c.id.in_(sa.bindparam("w_ids", expanding=True)),
+    ),
+    sa.select(api_keys.c.id, api_keys.c.name, sa.literal(True).label("api_key")).where(
+        api_keys.c.organization_id == sa.bindparam("w_organization_id"),
+        api_keys.c.id.in_(sa.bindparam("w_ids", expanding=True)),
+    ),
+)
+
 
 class SqlPropertyDirectory(PropertyDirectory):
     """Reads the properties context's tables (adapters may; the operations domain may not)."""
@@ -28,11 +52,8 @@ class SqlPropertyDirectory(PropertyDirectory):
         self._conn = conn
 
     async def property_exists(self, organization_id: UUID, property_id: UUID) -> bool:
-        p = properties
-        query = sa.select(p.c.id).where(
-            p.c.organization_id == organization_id, p.c.id == property_id, p.c.deleted_at.is_(None)
-        )
-        return (await self._conn.execute(query)).first() is not None
+        params = {"w_organization_id": organization_id, "w_id": property_id}
+        return (await self._conn.execute(_PROPERTY_EXISTS, params)).first() is not None
 
     async def unit_in_property(self, organization_id: UUID, unit_id: UUID, property_id: UUID) -> bool:
         u = units
@@ -55,11 +76,8 @@ class SqlPropertyDirectory(PropertyDirectory):
         return {r.unit_id for r in await self._conn.execute(query)}
 
     async def property_names(self, organization_id: UUID, property_ids: set[UUID]) -> dict[UUID, str]:
-        p = properties
-        rows = await self._conn.execute(
-            sa.select(p.c.id, p.c.name).where(p.c.organization_id == organization_id, p.c.id.in_(property_ids))
-        )
-        return {r.id: r.name for r in rows}
+        params = {"w_organization_id": organization_id, "w_ids": list(property_ids)}
+        return {r.id: r.name for r in await self._conn.execute(_PROPERTY_NAMES, params)}
 
     async def unit_names(self, organization_id: UUID, unit_ids: set[UUID]) -> dict[UUID, str]:
         u = units
@@ -88,20 +106,11 @@ class SqlPeopleDirectory(PeopleDirectory):
         self._conn = conn
 
     async def names(self, organization_id: UUID, ids: set[UUID]) -> dict[UUID, str]:
-        m = memberships
-        rows = await self._conn.execute(
-            sa.select(users.c.id, users.c.name)
-            .join(m, m.c.user_id == users.c.id)
-            .where(m.c.organization_id == organization_id, users.c.id.in_(ids))
-        )
-        found = {r.id: r.name for r in rows}
-        missing = ids - found.keys()
-        if missing:
-            k = api_keys
-            rows = await self._conn.execute(
-                sa.select(k.c.id, k.c.name).where(k.c.organization_id == organization_id, k.c.id.in_(missing))
-            )
-            found.update({r.id: f"API key: {r.name}" for r in rows})
+        """Members by their name; the other ids that are the organization's API keys as "API key: <name>"."""
+        params = {"w_organization_id": organization_id, "w_ids": list(ids)}
+        rows = (await self._conn.execute(_PEOPLE_NAMES, params)).all()
+        found = {r.id: r.name for r in rows if not r.api_key}
+        found.update({r.id: f"API key: {r.name}" for r in rows if r.api_key and r.id not in found})
         return found
 
     async def people(self, organization_id: UUID, filters: PeopleFilter, page: PageRequest) -> Page[Person]:

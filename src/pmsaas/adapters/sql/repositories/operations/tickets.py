@@ -9,7 +9,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from pmsaas.adapters.sql.queries.list_totals import TICKETS
-from pmsaas.adapters.sql.repositories.common import SoftDeletedRows, apply_created_range, page_of
+from pmsaas.adapters.sql.repositories.common import SoftDeletedRows, apply_created_range, insert_of, page_of
 from pmsaas.adapters.sql.tables.operations import ticket_attachments, ticket_comments, ticket_updates, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus, TicketUpdate, UpdateKind
 from pmsaas.domain.operations.ports import TicketFilter, TicketRepository
@@ -148,20 +148,21 @@ class SqlTicketRepository(SoftDeletedRows[Ticket], TicketRepository):
 
     async def add_update(self, update: TicketUpdate) -> None:
         await self._conn.execute(
-            ticket_updates.insert().values(
-                id=update.id,
-                organization_id=update.organization_id,
-                ticket_id=update.ticket_id,
-                kind=update.kind.value,
-                actor_id=update.actor_id,
-                from_status=update.from_status,
-                to_status=update.to_status,
-                note=update.note,
-                data=update.data,
-                internal=update.internal,
-                at=update.at,
-                seq=update.seq,
-            )
+            insert_of(ticket_updates),
+            {
+                "id": update.id,
+                "organization_id": update.organization_id,
+                "ticket_id": update.ticket_id,
+                "kind": update.kind.value,
+                "actor_id": update.actor_id,
+                "from_status": update.from_status,
+                "to_status": update.to_status,
+                "note": update.note,
+                "data": update.data,
+                "internal": update.internal,
+                "at": update.at,
+                "seq": update.seq,
+            },
         )
 
     async def updates(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.repositories.common import insert_of
 from pmsaas.adapters.sql.repositories.properties._shared import in_chunks
 from pmsaas.adapters.sql.tables.properties import properties as t
 from pmsaas.adapters.sql.tables.properties import property_owners, units
@@ -221,11 +222,14 @@ class SqlPropertyRepository(PropertyRepository):
         return sa.and_(t.c.organization_id == organization_id, t.c.deleted_at.is_(None))
 
     async def add(self, prop: Property) -> None:
-        await self._conn.execute(t.insert().values(**property_row(prop)))
-        await self._write_owners(prop)
+        # The prebuilt INSERT with the row as parameters: the same statement, without building and keying a
+        # new construct per call; a new property has no owner rows to clear.
+        await self._conn.execute(insert_of(t), property_row(prop))
+        await self._write_owners(prop, replacing=False)
 
-    async def _write_owners(self, prop: Property) -> None:
-        await self._conn.execute(property_owners.delete().where(property_owners.c.property_id == prop.id))
+    async def _write_owners(self, prop: Property, *, replacing: bool = True) -> None:
+        if replacing:
+            await self._conn.execute(property_owners.delete().where(property_owners.c.property_id == prop.id))
         if prop.owner_ids:
             await self._conn.execute(
                 property_owners.insert(),
