@@ -51,6 +51,7 @@ LISTS = [
     "/api/v1/financial/invoices",
     "/api/v1/financial/invoices?status=issued&sort_by=due_date",
     "/api/v1/financial/invoices/{invoice_id}/payments",
+    "/api/v1/financial/invoices/{invoice_id}/credit-notes",
     "/api/v1/financial/payments",
     "/api/v1/financial/payment-methods",
     "/api/v1/financial/expenses/{expense_id}/attachments",
