@@ -133,7 +133,8 @@ class _Row:
 
 
 def _rows(cursor: Any) -> Callable[[Sequence[Any]], _Row]:
-    names = [c.name for c in cursor.description or ()]
+    result = cursor.pgresult  # the names straight from the result (``description`` builds objects per column)
+    names = [result.fname(i).decode() for i in range(result.nfields)] if result is not None else []
 
     def make(values: Sequence[Any]) -> _Row:
         return _Row(
@@ -181,20 +182,24 @@ class PostgresPaymentPosting(PaymentPosting):
         self, organization_id: UUID, idempotency_scope: str, idempotency_key: str, lease_id: UUID, *, invoices: bool
     ) -> PaymentOpening:
         pg = await self._driver()
+        lease_params = {**_LEASE_PARAMS, "w_organization_id": organization_id, "w_id": lease_id}
+        invoice_params = {**_OPEN_INVOICES_PARAMS, "w_organization_id": organization_id, "w_lease_id": lease_id}
         try:
-            async with pg.pipeline(), pg.cursor(row_factory=_rows) as cur:
-                await cur.execute(_PAYMENT_BY_KEY, (organization_id, idempotency_scope, idempotency_key), prepare=True)
-                existing = await cur.fetchone()
-                lease_params = {**_LEASE_PARAMS, "w_organization_id": organization_id, "w_id": lease_id}
-                await cur.execute(_LEASE_SQL, lease_params, prepare=True)
-                lease = await cur.fetchone()
-                await cur.execute(_PROFILE_SQL, {**_PROFILE_PARAMS, "w_id": organization_id}, prepare=True)
-                profile = await cur.fetchone()
-                open_invoices = None
+            # One cursor per statement, read after the block: a fetch inside it would wait for its answer.
+            async with pg.pipeline():
+                found = await pg.cursor().execute(
+                    _PAYMENT_BY_KEY, (organization_id, idempotency_scope, idempotency_key), prepare=True
+                )
+                leases = await pg.cursor(row_factory=_rows).execute(_LEASE_SQL, lease_params, prepare=True)
+                profiles = await pg.cursor(row_factory=_rows).execute(
+                    _PROFILE_SQL, {**_PROFILE_PARAMS, "w_id": organization_id}, prepare=True
+                )
                 if invoices:
-                    params = {**_OPEN_INVOICES_PARAMS, "w_organization_id": organization_id, "w_lease_id": lease_id}
-                    await cur.execute(_OPEN_INVOICES_SQL, params, prepare=True)
-                    open_invoices = open_invoices_from_rows(await cur.fetchall())
+                    open_rows = await pg.cursor(row_factory=_rows).execute(
+                        _OPEN_INVOICES_SQL, invoice_params, prepare=True
+                    )
+            existing, lease, profile = await found.fetchone(), await leases.fetchone(), await profiles.fetchone()
+            open_invoices = open_invoices_from_rows(await open_rows.fetchall()) if invoices else None
         except psycopg.OperationalError as exc:
             await self._lost(pg, exc)
             raise
