@@ -460,7 +460,7 @@ async def profile_payments(url: str, admin_dsn: str, db: str, org: uuid.UUID, le
             await _pay(container, actor, leases[i % len(leases)], f"profile-{i}")
         prof.disable()
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        print(f"{n} payments under cProfile (CPU time): {wall / n * 1000:.2f} ms wall, {cpu / n * 1000:.2f} ms CPU each")
+        print(f"{n} payments under cProfile (CPU time): {wall / n * 1000:.2f} ms wall, {cpu / n * 1000:.2f} ms CPU")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     finally:
