@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
+from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.model import Invoice, InvoiceStatus, Payment, PaymentStatus, allocate
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
@@ -137,6 +138,7 @@ _TABLES = (
     ),
     ("SELECT * FROM financial_number_sequences", ()),
     ("SELECT key, name, kind, organization_id FROM financial_accounts", ()),
+    ("SELECT organization_id, event, payload, occurred_at FROM notifications_outbox", ()),
 )
 
 
@@ -150,8 +152,15 @@ async def _rows(uow: Any, org: UUID) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-@pytest.mark.parametrize("accounts_exist", [False, True])
-async def test_the_postgres_adapter_writes_the_rows_the_repositories_write(database_urls, accounts_exist):
+def _through_repositories(uow: Any) -> PostingThroughRepositories:
+    return PostingThroughRepositories(
+        uow.invoices, uow.ledger, uow.sequences, uow.payments, uow.lease_directory, uow.organization_profiles
+    )
+
+
+@pytest.mark.parametrize(("accounts_exist", "new_payment"), [(False, False), (True, False), (False, True)])
+async def test_the_postgres_adapter_writes_the_rows_the_repositories_write(database_urls, accounts_exist, new_payment):
+    """A stored payment settled, or (``new_payment``) a new one inserted settled, with its events."""
     org, entry_id = new_id(), new_id()
     async with uow_factory("sql-postgres", database_urls) as make:
         async with make() as uow:
@@ -165,20 +174,75 @@ async def test_the_postgres_adapter_writes_the_rows_the_repositories_write(datab
                 payment, invoices = copy.deepcopy(template_payment), copy.deepcopy(template_invoices)
                 for inv in invoices:
                     await uow.invoices.add(inv)
-                assert await uow.payments.add(payment)
-                posting = (
-                    PostingThroughRepositories(uow.invoices, uow.ledger, uow.sequences, uow.payments)
-                    if through_repositories
-                    else uow.payment_posting
-                )
+                if not new_payment:
+                    assert await uow.payments.add(payment)
+                posting = _through_repositories(uow) if through_repositories else uow.payment_posting
                 assert not isinstance(posting, PostingThroughRepositories) or through_repositories
-                await posting.settle(_settlement(payment, invoices), _receipt(payment, [], entry_id))
+                settlement = replace(_settlement(payment, invoices), expected_version=None if new_payment else 1)
+                event_id = new_id()
+
+                def numbered(seq: int, payment: Payment = payment) -> L.JournalEntry:
+                    entry = _receipt(payment, [], entry_id)(seq)
+                    uow.record(replace(payment.event("payment.received", NOW), id=event_id))
+                    return entry
+
+                assert await posting.settle(settlement, numbered)
+                if uow.events:  # the repositories' path: the unit of work writes them at commit
+                    await uow._write_outbox(uow.connection)
                 written.append(await _rows(uow, org))
                 await uow.rollback()
         repositories, postgres = written
         assert repositories["financial_payment_allocations"] and repositories["financial_journal_lines"]
+        assert repositories["notifications_outbox"]
         assert postgres == repositories
+
+
+async def test_the_postgres_adapter_reads_what_the_repositories_read(database_urls):
+    """The opening: the idempotency look-up, the lease, the profile, the open invoices."""
+    org = new_id()
+    async with uow_factory("sql-postgres", database_urls) as make, make() as uow:
+        payment, invoices = await _stored_payment(uow, org, "100", "500", "700")
+        await uow.connection.execute(
+            organizations.insert(),
+            {
+                "id": org,
+                "name": "Opening",
+                "plan": "free",
+                "status": "active",
+                "country": "IN",
+                "currency": "INR",
+                "time_zone": "Asia/Kolkata",
+                "locale": "en-IN",
+                "extra_settings": {"receipt_number_format": "R/{fy}/{seq}"},
+                "version": 1,
+                "created_at": NOW,
+                "updated_at": NOW,
+            },
+        )
+        opened = []
+        for posting in (_through_repositories(uow), uow.payment_posting):
+            for key in (payment.idempotency_key, "another key"):
+                opened.append(await posting.open(org, payment.idempotency_scope, key, payment.lease_id, invoices=True))
+
+        def seen(o: Any) -> tuple[Any, ...]:  # payments and invoices compare by identity: by their fields
+            invoices = [vars(i) for i in o.open_invoices] if o.open_invoices is not None else None
+            return (vars(o.existing) if o.existing else None, o.lease, o.profile, invoices)
+
+        assert [seen(o) for o in opened[:2]] == [seen(o) for o in opened[2:]]
+        assert opened[0].existing is not None and opened[0].existing.id == payment.id and opened[1].existing is None
+        assert opened[0].open_invoices is not None and len(opened[0].open_invoices) == len(invoices)
+        assert opened[0].profile.time_zone == "Asia/Kolkata"
+
+
+async def test_a_new_payment_whose_key_is_taken_is_not_written(make_uow):
+    org = new_id()
+    async with make_uow() as uow:
+        payment, invoices = await _stored_payment(uow, org, "100", "500")
+        twin = replace(copy.deepcopy(payment), id=new_id())
+        settlement = replace(_settlement(twin, invoices), expected_version=None)
+        assert not await uow.payment_posting.settle(settlement, _receipt(twin, []))
 
 
 if "sql-postgres" not in BACKENDS:
     del test_the_postgres_adapter_writes_the_rows_the_repositories_write  # SQLite only: nothing to compare
+    del test_the_postgres_adapter_reads_what_the_repositories_read

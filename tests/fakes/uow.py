@@ -175,7 +175,9 @@ class FakeUnitOfWork(
         self.lease_directory = FakeLeaseDirectory(db_)
         self.tds = FakeTdsRepository(db_)
         self.billing = FakeBillingWriter(db_)
-        self.payment_posting = PostingThroughRepositories(self.invoices, self.ledger, self.sequences, self.payments)
+        self.payment_posting = PostingThroughRepositories(
+            self.invoices, self.ledger, self.sequences, self.payments, self.lease_directory, self.organization_profiles
+        )
         self.subscriptions = FakeSubscriptionRepository(db_)
         self.subscription_invoices = FakeSubscriptionInvoiceRepository(db_)
         self.plan_usage = FakePlanUsage(db_)

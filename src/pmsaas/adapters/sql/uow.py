@@ -13,15 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
-from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
-from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
-from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
-from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
-from pmsaas.adapters.sql.repositories.financial.credit_notes import SqlCreditNoteRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
@@ -30,7 +25,6 @@ from pmsaas.adapters.sql.repositories.financial.ledger import SqlLedgerRepositor
 from pmsaas.adapters.sql.repositories.financial.payment_posting import PostgresPaymentPosting
 from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentMethodRepository, SqlPaymentRepository
 from pmsaas.adapters.sql.repositories.financial.sequences import SqlNumberSequences
-from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.identity import (
     SqlInvitationRepository,
     SqlMembershipRepository,
@@ -75,7 +69,7 @@ from pmsaas.adapters.sql.tenancy import ORGANIZATION
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceListQuery, PaymentPosting
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentPosting
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
@@ -89,8 +83,9 @@ from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUni
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
-from pmsaas.domain.properties.ports import LeaseListQuery, PropertiesUnitOfWork, PropertyListQuery
+from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import CommitOutcomeUnknown, DependencyUnavailable
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
 _OUTBOX_INSERT = outbox.insert()  # built once: found in the compiled cache
@@ -171,7 +166,7 @@ _REPOSITORIES = (
 )
 
 
-class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors implement the ports' attributes, as the ones below do
+class SqlUnitOfWork(  # type: ignore[misc,override]  # the mixin's read-only accessors implement the ports' attributes, as the ones below do
     LaterContextRepositories,
     CommunityNoticesUnitOfWork,
     TicketAssignmentUnitOfWork,
@@ -208,6 +203,7 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         self._access_cutoffs = access_cutoffs
         self._access_ended: list[AccessEnded] = []
         self._conn: AsyncConnection | None = None
+        self._outbox_transaction_id: int | None = None  # events written by an adapter (hand_over_events)
         # Query adapters: the composition root picks them for the database (container.py).
         self._property_list = property_list or property_list_for(engine.dialect.name)
 
@@ -234,6 +230,7 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
 
     async def _begin(self) -> None:
         self._access_ended = []
+        self._outbox_transaction_id = None
         for name in _REPOSITORIES:
             self.__dict__.pop(name, None)  # repositories are bound to one connection
         try:
@@ -289,7 +286,7 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
 
     async def commit(self) -> None:
         conn = self.connection
-        transaction_id = await self._write_outbox(conn) if self.events else None
+        transaction_id = await self._write_outbox(conn) if self.events else self._outbox_transaction_id
         try:
             await conn.commit()
         except DBAPIError as exc:
@@ -303,6 +300,15 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
                 raise
         self.events = []
         await self._publish_ended_access()
+
+    def hand_over_events(self) -> list[DomainEvent]:
+        """The events so far, for an adapter that writes them to the outbox in this transaction."""
+        events, self.events = self.events, []
+        return events
+
+    def events_written(self, transaction_id: int) -> None:
+        """Handed-over events are in the outbox of transaction ``transaction_id`` (see ``commit``)."""
+        self._outbox_transaction_id = transaction_id
 
     async def _write_outbox(self, conn: AsyncConnection) -> int | None:
         """The transaction's events, in its own transaction; on PostgreSQL the statement also hands
@@ -349,10 +355,6 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def property_list(self) -> PropertyListQuery:  # type: ignore[override]  # read-only: one per connection
         return self._property_list(self.connection)
-
-    @cached_property
-    def lease_list(self) -> LeaseListQuery:  # type: ignore[override]  # read-only: one per connection
-        return lease_list_for(self.connection.dialect.name)(self.connection)
 
     @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
@@ -439,10 +441,6 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         return self.audit_log
 
     @cached_property
-    def invoice_list(self) -> InvoiceListQuery:  # type: ignore[override]  # read-only: one per connection
-        return invoice_list_for(self.connection.dialect.name)(self.connection)
-
-    @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlInvoiceRepository(self.connection)
 
@@ -461,10 +459,6 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlDepositSettlementRepository(self.connection)
-
-    @cached_property
-    def credit_notes(self) -> SqlCreditNoteRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlCreditNoteRepository(self.connection)
 
     @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # read-only: one per connection
@@ -539,22 +533,12 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         return SqlExpenseRepository(self.connection)
 
     @cached_property
-    def budgets(self) -> SqlBudgetRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlBudgetRepository(self.connection)
-
-    @cached_property
-    def tds(self) -> SqlTdsRepository:  # type: ignore[override]  # read-only: one per connection
-        return SqlTdsRepository(self.connection)
-
-    @cached_property
-    def billing(self) -> SqlBillingWriter:  # type: ignore[override]  # read-only: one per connection
-        return SqlBillingWriter(self.connection)
-
-    @cached_property
     def payment_posting(self) -> PaymentPosting:  # type: ignore[override]  # read-only: one per connection
         if self.connection.dialect.name == "postgresql":
-            return PostgresPaymentPosting(self.connection, self.payments, self.ledger)
-        return PostingThroughRepositories(self.invoices, self.ledger, self.sequences, self.payments)
+            return PostgresPaymentPosting(self.connection, self.payments, self.ledger, self)
+        return PostingThroughRepositories(
+            self.invoices, self.ledger, self.sequences, self.payments, self.lease_directory, self.organization_profiles
+        )
 
     @cached_property
     def leases_to_bill(self) -> SqlLeasesToBill:  # type: ignore[override]  # read-only: one per connection

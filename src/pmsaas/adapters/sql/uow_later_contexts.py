@@ -1,6 +1,7 @@
 """The SQL unit of work's repositories and queries of the later contexts (plans and e-mail domains,
-reports, due invoices, community, compliance): a mixin of ``SqlUnitOfWork`` (uow.py), which gives it
-``connection``; kept apart so that file stays readable. One of each per connection, as there."""
+reports, due invoices, community, compliance; budgets, TDS, the billing writer): a mixin of
+``SqlUnitOfWork`` (uow.py), which gives it ``connection``; kept apart so that file stays readable.
+One of each per connection, as there."""
 
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ from pmsaas.adapters.sql.queries.compliance import (
     SqlTenancyQueries,
     SqlUnitAccounts,
 )
+from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
+from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.repositories.community.events import SqlEventRepository, SqlRegistrationRepository
 from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRepository, SqlResidents
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
 from pmsaas.adapters.sql.repositories.due_invoices import SqlDueInvoices
+from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
+from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.credit_notes import SqlCreditNoteRepository
 from pmsaas.adapters.sql.repositories.financial.reports import SqlReportQueries
+from pmsaas.adapters.sql.repositories.financial.tds import SqlTdsRepository
 from pmsaas.adapters.sql.repositories.notifications.notice_deliveries import SqlNoticeDeliveryRepository
 from pmsaas.adapters.sql.repositories.plan_allowance import SqlPlanAllowance
 from pmsaas.adapters.sql.repositories.plans import (
@@ -26,6 +33,8 @@ from pmsaas.adapters.sql.repositories.plans import (
     SqlSubscriptionInvoiceRepository,
     SqlSubscriptionRepository,
 )
+from pmsaas.domain.financial.ports import InvoiceListQuery
+from pmsaas.domain.properties.ports import LeaseListQuery
 
 
 class LaterContextRepositories:
@@ -100,3 +109,27 @@ class LaterContextRepositories:
     @cached_property
     def notice_deliveries(self) -> SqlNoticeDeliveryRepository:  # one per connection
         return SqlNoticeDeliveryRepository(self.connection)
+
+    @cached_property
+    def budgets(self) -> SqlBudgetRepository:  # one per connection
+        return SqlBudgetRepository(self.connection)
+
+    @cached_property
+    def tds(self) -> SqlTdsRepository:  # one per connection
+        return SqlTdsRepository(self.connection)
+
+    @cached_property
+    def billing(self) -> SqlBillingWriter:  # one per connection
+        return SqlBillingWriter(self.connection)
+
+    @cached_property
+    def credit_notes(self) -> SqlCreditNoteRepository:  # one per connection
+        return SqlCreditNoteRepository(self.connection)
+
+    @cached_property
+    def lease_list(self) -> LeaseListQuery:  # one per connection; one statement per page
+        return lease_list_for(self.connection.dialect.name)(self.connection)
+
+    @cached_property
+    def invoice_list(self) -> InvoiceListQuery:  # one per connection; one statement per page
+        return invoice_list_for(self.connection.dialect.name)(self.connection)

@@ -33,12 +33,14 @@ from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     GatewayOutcome,
     LeaseRef,
+    OrganizationProfile,
     PaymentFilter,
     PaymentGateway,
     PaymentMethodRecord,
+    PaymentOpening,
     Settlement,
 )
-from pmsaas.domain.financial.scoping import check_visible, lease_for, visible_tenants
+from pmsaas.domain.financial.scoping import check_visible, visible_lease, visible_tenants
 from pmsaas.domain.financial.tds import received_tds, require_india
 from pmsaas.domain.financial.tds_record import TdsDeduction
 from pmsaas.domain.shared.actor import Actor
@@ -51,19 +53,30 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 # -- payments ---------------------------------------------------------------------------------
 
 
-async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime, expected_version: int) -> None:
+async def _settle(
+    uow: FinancialUnitOfWork,
+    payment: Payment,
+    now: datetime,
+    expected_version: int | None,
+    opening: PaymentOpening | None = None,
+) -> bool:
     """Allocation to invoices, receipt number, ledger entry, events: in the caller's transaction.
-    Writes the payment row too (it must still be at ``expected_version``).
+    Writes the payment row too: it must still be at ``expected_version``, or (None) is inserted
+    here; False when its idempotency key is taken meanwhile (the caller rolls back).
 
     The receipt number is taken last. Its counter row is one per organization and fiscal year, so
     every payment of the organization queues on that row's lock until the holder commits: the
     lock is held only for what needs the number (the entry naming it, the payment row, the event)
     and the commit, never for the reads and the invoice updates before it (``PaymentPosting``).
+    ``opening``: the profile and the locked open invoices, when the use case read them already.
     """
     org = payment.organization_id
-    profile = await uow.organization_profiles.get(org)
+    profile = opening.profile if opening is not None else await uow.organization_profiles.get(org)
     fy = fiscal_year(profile.country, now.date())
-    open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
+    if opening is not None and opening.open_invoices is not None:
+        open_invoices = opening.open_invoices
+    else:
+        open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids))
     by_id = {i.id: i for i in open_invoices}
     paid: list[tuple[Invoice, int]] = []
@@ -78,11 +91,12 @@ async def _settle(uow: FinancialUnitOfWork, payment: Payment, now: datetime, exp
     payment.allocations = allocations
 
     def numbered(seq: int) -> JournalEntry:
-        return payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
+        entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
+        uow.record(payment.event("payment.received", now))  # before the port writes the outbox
+        return entry
 
     settlement = Settlement(payment, expected_version, paid, frozenset(payment.settlement_accounts), fy, now)
-    await uow.payment_posting.settle(settlement, numbered)
-    uow.record(payment.event("payment.received", now))
+    return await uow.payment_posting.settle(settlement, numbered)
 
 
 def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...]) -> list[Invoice]:
@@ -92,18 +106,22 @@ def _allocation_order(open_invoices: list[Invoice], named_ids: tuple[UUID, ...])
     return named + [i for i in open_invoices if i.id not in named_ids]
 
 
-async def _received_tds(uow: FinancialUnitOfWork, lease: LeaseRef, data: PaymentInput, now: datetime) -> TdsDeduction:
+async def _received_tds(
+    uow: FinancialUnitOfWork, lease: LeaseRef, opening: PaymentOpening, data: PaymentInput, now: datetime
+) -> TdsDeduction:
     """The TDS block of a manual payment, checked and (when no amount is declared) computed."""
     assert data.tds is not None
     if not data.manual:
         raise ValidationFailed.single(
             "tds", "TDS is recorded on manual payments only: a card charge is the cash paid, record the TDS separately"
         )
-    profile = await uow.organization_profiles.get(lease.organization_id)
+    profile = opening.profile
     require_india(profile.currency)
     if not lease.tds_applicable:
         raise ValidationFailed.single("tds", "the lease is not tds_applicable: the tenant does not deduct TDS on it")
-    open_invoices = await uow.invoices.open_for_lease(lease.organization_id, lease.id)
+    open_invoices = opening.open_invoices
+    if open_invoices is None:
+        open_invoices = await uow.invoices.open_for_lease(lease.organization_id, lease.id)
     return received_tds(
         data.tds,
         cash=data.amount,
@@ -152,12 +170,13 @@ async def create_payment(
     now = clock.now()
     scope = principal_scope(actor)
     async with uow:
-        existing = await uow.payments.by_idempotency_key(actor.org, scope, idempotency_key)
-        if existing is not None:
+        opening = await uow.payment_posting.open(actor.org, scope, idempotency_key, data.lease_id, invoices=data.manual)
+        if opening.existing is not None:
+            existing = opening.existing
             # The caller's own payment; its visibility is checked again (a tenant may have moved out).
             check_visible(await visible_tenants(uow, actor), existing.tenant_id, "payment", existing.id)
             return _replay(existing, fingerprint), True
-        lease = await lease_for(uow, actor, data.lease_id)
+        lease = await visible_lease(uow, actor, opening.lease, data.lease_id)
         if data.manual and not actor.can("financial:create"):
             raise PermissionDenied("only managers record manual payments")
         if data.amount.currency != lease.currency:
@@ -169,8 +188,8 @@ async def create_payment(
         check_collection(data)
         await _check_named_invoices(uow, actor, data)
         if data.received_on is not None:
-            await _check_received_on(uow, actor, data, now)
-        tds = await _received_tds(uow, lease, data, now) if data.tds is not None else None
+            _check_received_on(opening.profile, data, now)
+        tds = await _received_tds(uow, lease, opening, data, now) if data.tds is not None else None
         payment = Payment(
             organization_id=actor.org,
             lease_id=lease.id,
@@ -200,12 +219,17 @@ async def create_payment(
             outcome = await gateway.collect(collection_request(data, lease, gateway_key(scope, idempotency_key)))
             payment.gateway, payment.gateway_payment_id = gateway.name, outcome.gateway_payment_id
             payment.next_action = outcome.next_action
-        if not await uow.payments.add(payment):
+        if outcome is None or outcome.status == "succeeded":  # settled now: the posting inserts it
+            stored = await _settle(uow, payment, now, None, opening)
+        else:
+            stored = await uow.payments.add(payment)
+        if not stored:
             await uow.rollback()
             raise _Raced()
         if payment.tds is not None:
             await uow.tds.save(actor.org, "payment", payment.id, payment.tds)
-        if not await _apply_outcome(uow, payment, outcome, now, expected_version=payment.version):
+        if outcome is not None and outcome.status != "succeeded":
+            await _apply_outcome(uow, payment, outcome, now, expected_version=payment.version)
             await uow.payments.update(payment, expected_version=payment.version)
         await uow.commit()
     return payment, False
@@ -214,13 +238,12 @@ async def create_payment(
 EARLIEST_RECEIPT = date(1900, 1, 1)
 
 
-async def _check_received_on(uow: FinancialUnitOfWork, actor: Actor, data: PaymentInput, now: datetime) -> None:
+def _check_received_on(profile: OrganizationProfile, data: PaymentInput, now: datetime) -> None:
     """A manual payment's day of receipt: not after the organization's today (its time zone), not
     before 1900. A card payment is received when the gateway charges it."""
     assert data.received_on is not None
     if not data.manual:
         raise ValidationFailed.single("received_on", "only manual payments (cash, cheque, transfer) take a date")
-    profile = await uow.organization_profiles.get(actor.org)
     today = local_today(profile.time_zone, now)
     if data.received_on > today:
         raise ValidationFailed.single("received_on", f"cannot be in the future (today is {today.isoformat()})")

@@ -357,26 +357,47 @@ class Settlement:
     """What settling a payment decided, for :class:`PaymentPosting` to store: the invoices it pays
     (each with the version its row must still have), the accounts its entry will name, the receipt
     number's fiscal year. ``payment`` carries its allocations; its row must still be at
-    ``expected_version``."""
+    ``expected_version``, or, when that is None, is not stored yet (it is inserted once: its
+    idempotency key is unique)."""
 
     payment: Payment
-    expected_version: int
+    expected_version: int | None
     paid_invoices: list[tuple[Invoice, int]]
     accounts: frozenset[str]
     fiscal_year: str
     at: datetime
 
 
+@dataclass(frozen=True)
+class PaymentOpening:
+    """What recording a payment reads first: the caller's payment under the idempotency key (if
+    any), the lease (None: not in the organization), the organization's profile and, when asked,
+    the lease's open invoices, locked for the settlement in the same transaction."""
+
+    existing: Payment | None
+    lease: LeaseRef | None
+    profile: OrganizationProfile
+    open_invoices: list[Invoice] | None
+
+
 class PaymentPosting(ABC):
-    """The write of a settled payment, in the caller's transaction, in this order: the paid invoices
+    """A payment's reads and writes in the caller's transaction. ``open``: what the use case needs
+    before it decides. ``settle``: the write of a settled payment, in this order: the paid invoices
     (optimistic version checks: :class:`Conflict` when one moved), the accounts, then the receipt
     counter (its row lock, one per organization and fiscal year, is every payment's queue: taken
     last), the journal entry ``receipt`` returns for the counter's value, the payment row and its
-    allocations. The rules (allocation, the entry's lines, the number's format) stay in the domain;
-    an adapter only chooses how the rows travel."""
+    allocations, the events the unit of work holds (its outbox). The rules (allocation, the entry's
+    lines, the number's format) stay in the domain; an adapter only chooses how the rows travel."""
 
     @abstractmethod
-    async def settle(self, settlement: Settlement, receipt: Callable[[int], JournalEntry]) -> None: ...
+    async def open(
+        self, organization_id: UUID, idempotency_scope: str, idempotency_key: str, lease_id: UUID, *, invoices: bool
+    ) -> PaymentOpening: ...
+
+    @abstractmethod
+    async def settle(self, settlement: Settlement, receipt: Callable[[int], JournalEntry]) -> bool:
+        """False (nothing more written) when a new payment's idempotency key is taken: the caller
+        rolls back."""
 
 
 @dataclass(frozen=True)

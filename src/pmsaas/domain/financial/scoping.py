@@ -22,7 +22,13 @@ async def visible_tenants(uow: FinancialUnitOfWork, actor: Actor) -> frozenset[U
 
 
 async def lease_for(uow: FinancialUnitOfWork, actor: Actor, lease_id: UUID) -> LeaseRef:
-    lease = await uow.lease_directory.get(actor.org, lease_id)
+    return await visible_lease(uow, actor, await uow.lease_directory.get(actor.org, lease_id), lease_id)
+
+
+async def visible_lease(uow: FinancialUnitOfWork, actor: Actor, lease: LeaseRef | None, lease_id: UUID) -> LeaseRef:
+    """The lease read already (None: not in the organization), if the actor may see it."""
+    if lease is None:
+        raise NotFound("lease", lease_id)
     visible = await visible_tenants(uow, actor)
     if visible is not None and lease.tenant_id not in visible:
         raise NotFound("lease", lease_id)

@@ -80,9 +80,10 @@ async def test_a_crash_while_issuing_leaves_no_posting_and_no_used_number(api, o
     assert r.json()["data"]["number"] == "INV/26-27/000001"  # the crashed attempt used no number
 
 
-# The settled payment's rows are written by the PaymentPosting port (on PostgreSQL in two round trips,
-# not through the repositories): a crash after the payment's insert, and after everything but the commit.
-@pytest.mark.parametrize(("repository", "method"), [("payments", "add"), ("payment_posting", "settle")])
+# A payment's reads and its settled rows go through the PaymentPosting port (on PostgreSQL one round
+# trip and two, not through the repositories): a crash after the reads (invoices locked), and after
+# everything but the commit (the payment inserted, its entry, the outbox).
+@pytest.mark.parametrize(("repository", "method"), [("payment_posting", "open"), ("payment_posting", "settle")])
 async def test_a_crash_while_settling_a_payment_moves_no_money(api, owner, repository, method):
     await set_country(api, owner, "IN")
     lease = await make_lease(api, owner, "IN")

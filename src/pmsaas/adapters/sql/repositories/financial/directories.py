@@ -172,25 +172,30 @@ class SqlOrganizationProfiles(OrganizationProfiles):
         row = (await self._conn.execute(_PROFILE, {"w_id": organization_id})).first()
         if row is None:
             raise NotFound("organization", organization_id)
-        extra = row.extra_settings or {}
-        return OrganizationProfile(
-            id=row.id,
-            country=row.country,
-            province=row.province,
-            currency=row.currency,
-            invoice_number_format=_text(extra, "invoice_number_format"),
-            receipt_number_format=_text(extra, "receipt_number_format"),
-            gst_registered=bool(extra.get("gst_registered", True)),
-            pan_number=_text(extra, "pan_number"),
-            tan_number=_text(extra, "tan_number"),
-            name=row.name,
-            gstin=_text(extra, "gst_number"),
-            tax_registration_number=_text(extra, "tax_registration_number"),
-            invoice_round_off=bool(extra.get("invoice_round_off", False)),
-            is_housing_society=bool(extra.get("is_housing_society", False)),
-            time_zone=row.time_zone or "UTC",
-            address=_text(extra, "address"),
-        )
+        return profile_from_row(row)
+
+
+def profile_from_row(row: Any) -> OrganizationProfile:
+    """An organization's profile from a ``_PROFILE`` row (also read by the payment posting's opening)."""
+    extra = row.extra_settings or {}
+    return OrganizationProfile(
+        id=row.id,
+        country=row.country,
+        province=row.province,
+        currency=row.currency,
+        invoice_number_format=_text(extra, "invoice_number_format"),
+        receipt_number_format=_text(extra, "receipt_number_format"),
+        gst_registered=bool(extra.get("gst_registered", True)),
+        pan_number=_text(extra, "pan_number"),
+        tan_number=_text(extra, "tan_number"),
+        name=row.name,
+        gstin=_text(extra, "gst_number"),
+        tax_registration_number=_text(extra, "tax_registration_number"),
+        invoice_round_off=bool(extra.get("invoice_round_off", False)),
+        is_housing_society=bool(extra.get("is_housing_society", False)),
+        time_zone=row.time_zone or "UTC",
+        address=_text(extra, "address"),
+    )
 
 
 def _text(extra: dict[str, Any], key: str) -> str | None:

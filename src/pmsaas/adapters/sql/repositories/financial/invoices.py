@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -163,6 +163,17 @@ _OPEN_FOR_LEASE = (
 )
 _OPEN_FOR_LEASE_LOCKED = _OPEN_FOR_LEASE.with_for_update(of=I)  # PostgreSQL; SQLite serializes writers
 
+
+def open_invoices_from_rows(rows: Iterable[Any]) -> list[Invoice]:
+    """Invoices from ``_OPEN_FOR_LEASE`` rows (a row per line; also read by the payment posting's opening)."""
+    heads: dict[UUID, tuple[Any, list[InvoiceLine]]] = {}
+    for r in rows:
+        head = heads.setdefault(r.id, (r, []))
+        if r.line_position is not None:
+            head[1].append(line_of(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
+    return [_to_invoice(r, lines) for r, lines in heads.values()]
+
+
 INVOICE_SORTABLE = {
     "created_at": I.c.created_at,
     "due_date": I.c.due_date,
@@ -302,10 +313,5 @@ class SqlInvoiceRepository(InvoiceRepository):
         # The invoices and their lines in one round trip (a row per line); only the invoice rows
         # are locked.
         query = _OPEN_FOR_LEASE_LOCKED if self._conn.dialect.name == "postgresql" else _OPEN_FOR_LEASE
-        heads: dict[UUID, tuple[Any, builtins.list[InvoiceLine]]] = {}
         params = {"w_organization_id": organization_id, "w_lease_id": lease_id}
-        for r in await self._conn.execute(query, params):
-            head = heads.setdefault(r.id, (r, []))
-            if r.line_position is not None:
-                head[1].append(line_of(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
-        return [_to_invoice(r, lines) for r, lines in heads.values()]
+        return open_invoices_from_rows(await self._conn.execute(query, params))
