@@ -150,7 +150,7 @@ def test_the_browser_examples_receive_maintenance_and_payment_updates_in_chromiu
     snippets = [adapt((EXAMPLES / name).read_text(), live.base_url, live.token) for name in BROWSER]
     browser = Browser(tmp_path / "profile")
     try:
-        browser.open(f"{live.base_url}/schema")  # a page of the server's own origin (the explorer's: connect-src 'self')
+        browser.open(f"{live.base_url}/schema")  # a page of the server's origin (the explorer: connect-src 'self')
         browser.wait_for(f"document.readyState !== 'loading' && location.origin === '{live.base_url}'", seconds=45)
         browser.run(PAGE_HANDLERS)
         status, visible, session = browser.run(OPEN_SESSION % live.token)
