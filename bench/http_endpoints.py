@@ -292,7 +292,9 @@ class Server:
             "--no-access-log",
             "limit_app:app",
         ]
-        env = {**env, "PYTHONPATH": str(BENCH_DIR)}
+        # BENCH_SRC: another checkout's src/ first on the path (a base commit served next to this one).
+        path = [str(BENCH_DIR), *([env["BENCH_SRC"]] if env.get("BENCH_SRC") else [])]
+        env = {**env, "PYTHONPATH": os.pathsep.join(path)}
         log(f"starting: {' '.join(cmd)}")
         self.proc = subprocess.Popen(
             cmd, env=env, cwd=BENCH_DIR, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True

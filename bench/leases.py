@@ -3,6 +3,7 @@ GET /api/v1/financial/invoices?page_size=50 against their limit handlers (bench/
 bench/limit_invoices.py) and the bare handler. Targets keys: ``list/*`` = leases, ``invoices/*``.
 
     .venv/bin/python bench/leases.py [--leases 300 --rounds 3 --duration 10 --connections 32 --workers 1]
+    .venv/bin/python bench/leases.py --src /tmp/base/src ...   # also another checkout's endpoints, alternated
 
 Same harness as bench/http_endpoints.py (fresh local PostgreSQL database, granian on ``bench/limit_app.py``
 with ``PMSAAS_ENV=production`` and Redis, ``wrk``, alternating targets, CPU per request). The organization
@@ -78,7 +79,7 @@ def create_leases(base: str, token: str, property_id: str, n: int) -> None:
         list(pool.map(one, range(n)))
 
 
-def make_targets(seed_: h.Seed, tmp: Path) -> list[h.Target]:
+def make_targets(seed_: h.Seed, tmp: Path, base: bool = False) -> list[h.Target]:
     org = seed_.organization_id
     targets = [
         h.Target("list/endpoint", "list", "endpoint", "/api/v1/leases?page_size=50", auth=True),
@@ -87,6 +88,11 @@ def make_targets(seed_: h.Seed, tmp: Path) -> list[h.Target]:
         h.Target("invoices/limit", "invoices", "limit", f"/bench/limit/invoices?organization_id={org}&page_size=50"),
         h.Target("bare", "bare", "bare", "/bench/bare"),
     ]
+    if base:  # the same endpoints served by the --src checkout's server, alternated with this one's
+        targets[1:1] = [h.Target("list/base", "list", "base", "/api/v1/leases?page_size=50", auth=True)]
+        targets[4:4] = [
+            h.Target("invoices/base", "invoices", "base", "/api/v1/financial/invoices?page_size=50", auth=True)
+        ]
     for t in targets:
         auth = f'wrk.headers["Authorization"] = "Bearer {seed_.token}"' if t.auth else ""
         t.script = tmp / f"leases_{t.key.replace('/', '_')}.lua"
@@ -94,7 +100,7 @@ def make_targets(seed_: h.Seed, tmp: Path) -> list[h.Target]:
     return targets
 
 
-def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> dict[str, int]:
+def check_same_body(server: h.Server, targets: list[h.Target], token: str, against: str = "endpoint") -> dict[str, int]:
     """Each limit handler answers its endpoint's body; returns each list's total."""
     bodies = {}
     for t in targets:
@@ -104,7 +110,7 @@ def check_same_body(server: h.Server, targets: list[h.Target], token: str) -> di
         bodies[t.key] = body
     totals = {}
     for op in ("list", "invoices"):
-        real, limit = bodies[f"{op}/endpoint"], bodies[f"{op}/limit"]
+        real, limit = bodies[f"{op}/{against}"], bodies[f"{op}/limit"]
         if h.same_bytes(real) != h.same_bytes(limit):
             rows = [(a, b) for a, b in zip(real["data"], limit["data"], strict=False) if a != b][:1]
             raise RuntimeError(f"{op}: endpoint and limit handler differ: {real['meta']} {limit['meta']} {rows}")
@@ -116,38 +122,51 @@ def bench_workers(
     args: argparse.Namespace, wrk: str, env: dict[str, str], db_url: str, seed_: h.Seed, tmp: Path, workers: int
 ) -> dict[str, Any]:
     server = h.Server(env, workers, tmp / f"leases-{workers}w.log")
+    base = h.Server({**env, "BENCH_SRC": args.src}, workers, tmp / f"base-{workers}w.log") if args.src else None
     try:
         server.wait_ready()
-        targets = make_targets(seed_, tmp)
-        totals = check_same_body(server, targets, seed_.token)
+        targets = make_targets(seed_, tmp, base is not None)
+        totals = check_same_body(server, [t for t in targets if t.kind != "base"], seed_.token)
         h.log(f"lease and invoice lists: each limit handler's body is its endpoint's (sorted compact JSON; {totals})")
+        if base is not None:
+            base.wait_ready()
+            check_same_body(base, [t for t in targets if t.kind != "endpoint"], seed_.token, against="base")
+            h.log(f"the --src server ({args.src}) answers the same bodies")
         by_key = {t.key: t for t in targets}
         order = [t.key for t in targets]
+        on = {t.key: base if t.kind == "base" and base is not None else server for t in targets}
         for key in order:
-            h.run_trial(wrk, server, by_key[key], args.warmup, args.connections, args.threads, db_url)
+            h.run_trial(wrk, on[key], by_key[key], args.warmup, args.connections, args.threads, db_url)
         trials: dict[str, list[dict[str, Any]]] = {k: [] for k in order}
         for rnd in range(1, args.rounds + 1):
             for key in order:
-                r = h.run_trial(wrk, server, by_key[key], args.duration, args.connections, args.threads, db_url)
+                r = h.run_trial(wrk, on[key], by_key[key], args.duration, args.connections, args.threads, db_url)
                 trials[key].append(r)
                 h.log(
                     f"round {rnd} {key:<14} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms"
                 )
     except BaseException:
         server.stop()
+        if base is not None:
+            base.stop()
         tail = (tmp / f"leases-{workers}w.log").read_bytes()[-4000:].decode(errors="replace")
         h.log(f"failed; the server log ends with:\n{tail}")
         raise
     server.stop()
+    if base is not None:
+        base.stop()
     summary = h.summarize(trials)
     rat = {}
     for op in ("list", "invoices"):
         rat[f"{op}: endpoint/limit"] = summary[f"{op}/endpoint"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
+        if base is not None:
+            rat[f"{op}: base/limit"] = summary[f"{op}/base"]["rps_median"] / summary[f"{op}/limit"]["rps_median"]
         rat[f"{op}: endpoint/bare"] = summary[f"{op}/endpoint"]["rps_median"] / summary["bare"]["rps_median"]
     print(f"\n== {workers} worker(s) ==")
     for key, s in summary.items():
         print(
-            f"{key:<15}{s['rps_median']:>10.0f} req/s  p50 {s['p50_ms_median']:.2f} ms  p99 {s['p99_ms_median']:.2f} ms"
+            f"{key:<17}{s['rps_median']:>8.0f} req/s  p50 {s['p50_ms_median']:.2f} ms  p99 {s['p99_ms_median']:.2f} ms"
+            f"  app CPU {s['server_cpu_ms_per_request_median']:.2f} ms/req"
         )
     for k, v in rat.items():
         print(f"  {k:<24} {v:.3f}")
@@ -164,6 +183,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", default="1", help="comma-separated server worker counts, e.g. 1,2")
     parser.add_argument("--output", type=Path, default=h.RESULTS / "leases.json")
+    parser.add_argument("--src", help="also serve this src/ (another checkout's) and alternate its endpoints")
     args = parser.parse_args()
 
     wrk = h.ensure_wrk()

@@ -24,7 +24,7 @@ INVOICE_LIST_SQL = """
 WITH page AS (
     SELECT i.id, i.organization_id, i.number, i.lease_id, i.tenant_id, i.status, i.issue_date, i.due_date,
         i.service_period, i.currency, i.subtotal_minor, i.tax_minor, i.round_off_minor, i.total_minor, i.paid_minor,
-        i.notes, i.issued_at, i.sent_at, i.cancelled_at, i.version, i.created_at, i.updated_at,
+        i.notes, i.issued_at, i.sent_at, i.cancelled_at, i.version, i.created_at, i.updated_at, i.credited_minor,
         (SELECT COALESCE(json_agg(json_build_array(l.description, l.charge_type, l.supply_type, l.amount_minor,
                                                    l.taxes) ORDER BY l.position), '[]')::text
          FROM financial_invoice_lines l WHERE l.invoice_id = i.id) AS lines
@@ -81,6 +81,7 @@ class _Invoice(msgspec.Struct):
     round_off: _Money
     total: _Money
     amount_paid: _Money
+    amount_credited: _Money
     balance_due: _Money
     notes: str | None
     issued_at: datetime | None
@@ -139,13 +140,13 @@ def _line(raw: tuple[str, str, str | None, int, list[dict[str, Any]] | None], cu
 
 def _invoice(r: Any, today: date) -> _Invoice:
     cur, status = r[10], r[6]
-    balance = 0 if status in ("draft", "cancelled") else r[14] - r[15]
+    balance = 0 if status in ("draft", "cancelled") else r[14] - r[15] - r[23]
     shown = "overdue" if status in _OPEN and r[8] < today and balance > 0 else status
     return _Invoice(
         r[1], r[2], r[3], r[4], r[5], shown, r[7], r[8], r[9], cur,
-        [_line(line, cur) for line in _lines.decode(r[23])],
+        [_line(line, cur) for line in _lines.decode(r[24])],
         _money(r[11], cur), _money(r[12], cur), _money(r[13], cur), _money(r[14], cur), _money(r[15], cur),
-        _money(balance, cur), r[16], r[17], r[18], r[19], r[20], r[21], r[22],
+        _money(r[23], cur), _money(balance, cur), r[16], r[17], r[18], r[19], r[20], r[21], r[22],
     )  # fmt: skip
 
 

@@ -156,6 +156,16 @@ async def seed(env: dict[str, str], url: str, leases: int, receiver_port: int) -
         await shutdown(container)
 
 
+def worker_env(env: dict[str, str], tmp: Path, args: argparse.Namespace) -> dict[str, str]:
+    """The worker's environment; with ``--trace-worker-memory``, tracemalloc reports every minute
+    (``bench/soak_trace/sitecustomize.py``) into ``worker-tracemalloc.txt`` in the logs directory."""
+    if not args.trace_worker_memory:
+        return env
+    trace_dir = str(Path(__file__).resolve().parent / "soak_trace")
+    path = os.pathsep.join(p for p in (trace_dir, env.get("PYTHONPATH", "")) if p)
+    return {**env, "PYTHONPATH": path, "PMSAAS_SOAK_TRACE_FILE": str(tmp / "worker-tracemalloc.txt")}
+
+
 class Proc:
     """A process of the product (server or worker) in its own session, logging to a file. With
     ``restart``, a supervisor's ``Restart=always``: when it exits it is started again a second later,
@@ -336,7 +346,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         base = f"http://127.0.0.1:{port}"
         # started before the seed, which they do not need to start: their start-up overlaps it
         procs.append(Proc("server", ["serve", "--port", str(port), "--workers", str(args.workers)], env, tmp))
-        procs.append(Proc("worker", ["worker"], env, tmp, restart=not args.no_restart))
+        procs.append(Proc("worker", ["worker"], worker_env(env, tmp, args), tmp, restart=not args.no_restart))
         org, token, leases = asyncio.run(seed(env, direct, args.leases, receiver.port))
         log(f"database {name}, Redis db {redis_db}; seeded {len(leases)} leases with an issued invoice each")
         wait_ready(base, procs[0])
@@ -451,6 +461,11 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379")
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--trace-worker-memory",
+        action="store_true",
+        help="tracemalloc in the worker: the lines whose allocations grew most, every minute, in the logs directory",
+    )
     args = parser.parse_args()
     result = run(args)
     args.json.parent.mkdir(parents=True, exist_ok=True)

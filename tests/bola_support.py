@@ -21,12 +21,14 @@ PATH_IDS = {
     for name in (
         "user_id role_id organization_id property_id unit_id tenant_id lease_id charge_id key_id request_id "
         "attachment_id order_id vendor_id ticket_id webhook_id invoice_id payment_id expense_id budget_id "
-        "notification_id template_id channel_id delivery_id client_id domain_id event_id listing_id image_id"
+        "notification_id template_id channel_id delivery_id client_id domain_id event_id listing_id image_id "
+        "note_id"
     ).split()
 }
 BY_SURFACE = {
     ("/v1/tickets", "attachment_id"): "ticket_attachment_id",
     ("/v1/webhooks", "webhook_id"): "ticket_webhook_id",
+    ("/api/v1/financial/invoices/{invoice_id}/credit-notes", "invoice_id"): "credited_invoice_id",
 }
 
 
@@ -135,6 +137,10 @@ async def _money(api: Any, owner: Any, org: Org) -> None:
         "lines": [{"description": "Rent", "amount": money("2500.00", cur), "charge_type": "rent"}],
     }
     ids["invoice_id"] = (await _made(api, t, "/api/v1/financial/invoices", invoice))["id"]
+    credited = await _made(api, t, "/api/v1/financial/invoices", invoice | {"issue": True})
+    ids["credited_invoice_id"] = credited["id"]
+    note = {"reason": "Billed twice", "lines": [{"line": 0, "amount": money("10.00", cur)}]}
+    ids["note_id"] = (await _made(api, t, f"/api/v1/financial/invoices/{credited['id']}/credit-notes", note))["id"]
     payment = {"lease_id": ids["lease_id"], "amount": money("100.00", cur), "method": "bank_transfer"}
     ids["payment_id"] = (await _made(api, t, "/api/v1/financial/payments", payment))["id"]
     expense = {

@@ -253,13 +253,13 @@ async def other_owner(api: Api) -> Owner:
 
 @pytest.fixture
 def small_standard_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The standard plan with 5 seats and 10 properties (its real limits are 25 and 100), so a test of
-    the limits reaches them in a few requests. The app reads the catalogue at each check."""
+    """The standard plan with 5 seats, 10 properties and 12 units (its real limits are 25, 100 and 2000),
+    so a test of the limits reaches them in a few requests. The app reads the catalogue at each check."""
     from dataclasses import replace
 
     from pmsaas.domain.organizations.plans import PLANS, Plan
 
-    monkeypatch.setitem(PLANS, Plan.STANDARD, replace(PLANS[Plan.STANDARD], seats=5, properties=10))
+    monkeypatch.setitem(PLANS, Plan.STANDARD, replace(PLANS[Plan.STANDARD], seats=5, properties=10, units=12))
 
 
 def frozen_rate_limiter(container: Container) -> Any:

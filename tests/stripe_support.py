@@ -26,6 +26,23 @@ class RecordedStripe:
         if key in self.by_key:  # Stripe replays the first answer for a key
             return self.by_key[key]
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+        kept = {  # the customer's saved payment methods, charged off session (renewals)
+            "pm_1QxRecordedSavedVisa": ("payment_intent_off_session_succeeded.json", 200),
+            "pm_1QxRecordedSca": ("off_session_authentication_required_402.json", 402),
+        }
+        if request.url.path in ("/v1/customers", "/v1/setup_intents"):
+            name = "customer_created.json" if request.url.path == "/v1/customers" else "setup_intent_succeeded.json"
+            self.by_key[key] = httpx.Response(200, json=json.loads((RECORDED / name).read_text()))
+            return self.by_key[key]
+        if form.get("off_session") == "true" or form.get("setup_future_usage") == "off_session":
+            saving = form.get("setup_future_usage") == "off_session" and form["payment_method"] == "pm_card_visa"
+            name, status = (
+                ("payment_intent_saved_for_off_session.json", 200)
+                if saving
+                else kept.get(form["payment_method"], ("card_declined_402.json", 402))
+            )
+            self.by_key[key] = httpx.Response(status, json=json.loads((RECORDED / name).read_text()))
+            return self.by_key[key]
         if request.url.path == "/v1/refunds":
             big = int(form["amount"]) > 118000
             name, status = ("refund_too_large_400.json", 400) if big else ("refund_succeeded.json", 200)

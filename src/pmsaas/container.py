@@ -198,12 +198,29 @@ def _realtime(settings: Settings, redis: Any) -> Any:
     return ChannelsRealtime(backend, RedisReplayLog(redis, size), max_backlog=backlog, shared=True)
 
 
-def _notice_sender(uow: Any, mail_transport: Any, publisher: Any, clock: Any) -> Any:
-    """Sends the event notices' queued e-mail and real-time messages: the relay's first attempt and
-    the ``deliver_notices`` job's retries. E-mail goes to the transport: the row is the retry queue."""
+def _notice_sender(uow: Any, mail_transport: Any, publisher: Any, clock: Any, renderer: Any) -> Any:
+    """Sends the queued e-mail and real-time messages (event notices, invoice e-mail, rent notices):
+    first attempts and the ``deliver_notices`` job's retries. E-mail goes to the transport: the row
+    is the retry queue. Invoice PDFs are rendered as their e-mail leaves."""
+    from pmsaas.domain.flows.billing_mail import InvoicePdfs
     from pmsaas.domain.notifications.notice_sender import NoticeSender
 
-    return NoticeSender(uow_factory=uow, mailer=mail_transport, publisher=publisher, clock=clock)
+    pdfs = InvoicePdfs(uow_factory=uow, renderer=renderer)
+    return NoticeSender(uow_factory=uow, mailer=mail_transport, publisher=publisher, clock=clock, attachments=pdfs)
+
+
+def _first_mail_attempt(settings: Settings, sender: Any, jobs: Any) -> Any:
+    """After a commit that queued mail rows: a ``deliver_notices`` job naming them (the request does
+    not wait for the PDF or the transport), or, without the mail queue, the attempt itself."""
+
+    async def first_attempt(ids: list[Any]) -> None:
+        if not settings.mail_queue:
+            await sender.deliver(ids)
+            return
+        named = sorted(str(i) for i in ids)
+        await jobs.enqueue("deliver_notices", job_id=f"notices:{named[0]}", ids=list(named))
+
+    return first_attempt
 
 
 def _event_notices(settings: Settings, sender: Any) -> Any:
@@ -436,7 +453,10 @@ class Container(containers.DeclarativeContainer):
     event_publisher = providers.Singleton(_event_publisher, realtime)
     outbox = providers.Singleton(SqlOutbox, system_engine)
     # Notices go out from the relay, for every organization: the system seam (docs/tenancy.md).
-    notice_sender = providers.Singleton(_notice_sender, system_uow.provider, mail_transport, event_publisher, clock)
+    notice_sender = providers.Singleton(
+        _notice_sender, system_uow.provider, mail_transport, event_publisher, clock, document_renderer
+    )
+    first_mail_attempt = providers.Singleton(_first_mail_attempt, settings, notice_sender, job_queue)
     # The relay's subscriber registry: each stores what it makes of an event in the relay's transaction
     # (OutboxSubscriber). In-app notifications add theirs here; real-time fan-out (no rows to store)
     # subscribes to ``event_publisher`` instead.

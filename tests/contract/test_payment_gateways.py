@@ -218,8 +218,64 @@ async def test_the_sandbox_charges_a_kept_card_as_it_charged_the_number(card, st
     assert bogus.status == "failed" and bogus.failure_reason == "unknown_card_reference"
 
 
-async def test_a_gateway_that_keeps_no_cards_says_so():
-    stripe, _ = stripe_over_recordings()
-    assert await stripe.keep_card(card_number="4242424242424242", idempotency_key="k") is None
-    outcome = await stripe.charge_kept(amount=INR, card_reference="x", idempotency_key="k")
-    assert outcome.status == "failed"
+USD = Money.of("99.00", "USD")
+SAVED = "cus_RecordedOrg0001/pm_1QxRecordedSavedVisa"
+
+
+def _form(request: httpx.Request) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+
+
+async def test_stripe_keeps_the_upgrades_card_as_a_customers_payment_method_for_off_session_use():
+    """The upgrade's charge makes a Customer and saves the card on it (``setup_future_usage=off_session``):
+    the reference is the Customer and the PaymentMethod, never the number."""
+    stripe, recorder = stripe_over_recordings()
+    outcome, reference = await stripe.charge_and_keep(
+        amount=USD, card_number="4242424242424242", idempotency_key="up-1"
+    )
+    assert outcome.status == "succeeded" and outcome.gateway_payment_id == "pi_3QxRecorded0010"
+    assert reference == SAVED and "4242" not in reference
+    customer, intent = recorder.requests
+    assert (
+        customer.url == "https://api.stripe.com/v1/customers" and customer.headers["Idempotency-Key"] == "up-1:customer"
+    )
+    assert intent.url == "https://api.stripe.com/v1/payment_intents" and intent.headers["Idempotency-Key"] == "up-1"
+    form = _form(intent)
+    assert form["customer"] == "cus_RecordedOrg0001" and form["payment_method"] == "pm_card_visa"
+    assert form["setup_future_usage"] == "off_session" and form["confirm"] == "true" and form["amount"] == "9900"
+    declined, kept = await stripe.charge_and_keep(amount=USD, card_number="4000000000009995", idempotency_key="up-2")
+    assert (declined.status, declined.failure_reason, kept) == ("failed", "insufficient_funds", None)
+
+
+async def test_stripe_keeps_a_card_without_charging_it_through_a_setup_intent():
+    stripe, recorder = stripe_over_recordings()
+    assert await stripe.keep_card(card_number="4242424242424242", idempotency_key="k") == SAVED
+    setup = recorder.requests[1]
+    assert setup.url == "https://api.stripe.com/v1/setup_intents"
+    form = _form(setup)
+    assert (form["usage"], form["confirm"], form["customer"]) == ("off_session", "true", "cus_RecordedOrg0001")
+
+
+async def test_stripe_charges_the_kept_card_off_session_once_per_key():
+    stripe, recorder = stripe_over_recordings()
+    outcome = await stripe.charge_kept(amount=USD, card_reference=SAVED, idempotency_key="renew-1")
+    assert (outcome.status, outcome.gateway_payment_id) == ("succeeded", "pi_3QxRecorded0011")
+    assert await stripe.charge_kept(amount=USD, card_reference=SAVED, idempotency_key="renew-1") == outcome
+    sent = recorder.requests[0]
+    form = _form(sent)
+    assert sent.headers["Idempotency-Key"] == "renew-1"
+    assert (form["customer"], form["payment_method"]) == ("cus_RecordedOrg0001", "pm_1QxRecordedSavedVisa")
+    assert form["off_session"] == "true" and form["confirm"] == "true" and form["currency"] == "usd"
+    # A card whose bank asks for the customer (SCA) fails off session, with Stripe's code: the dunning's case.
+    sca = await stripe.charge_kept(
+        amount=USD, card_reference="cus_RecordedOrg0001/pm_1QxRecordedSca", idempotency_key="renew-2"
+    )
+    assert (sca.status, sca.failure_reason, sca.gateway_payment_id) == (
+        "failed",
+        "authentication_required",
+        "pi_3QxRecorded0012",
+    )
+    before = len(recorder.requests)
+    bogus = await stripe.charge_kept(amount=USD, card_reference="sbx_card_succeeded_ok_1", idempotency_key="renew-3")
+    assert (bogus.status, bogus.failure_reason) == ("failed", "unknown_card_reference")
+    assert len(recorder.requests) == before  # nothing sent for a reference that is not Stripe's

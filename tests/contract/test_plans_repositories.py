@@ -92,7 +92,7 @@ async def test_invoices_are_numbered_and_listed_per_organization(make_uow):
         assert (await uow.subscription_invoices.list(other.id, PageRequest(sort_by="issued_at"))).total == 0
 
 
-async def test_usage_counts_members_roles_and_live_properties(make_uow):
+async def test_usage_counts_seats_and_live_properties(make_uow):
     org = await _org(make_uow)
     owner, tenant = b.user(), b.user()
     async with make_uow() as uow:
@@ -102,8 +102,8 @@ async def test_usage_counts_members_roles_and_live_properties(make_uow):
         await uow.memberships.add(b.membership(org.id, tenant.id, "Tenant"))
         await uow.commit()
     async with make_uow() as uow:
-        roles = sorted(await uow.plan_usage.member_roles(org.id), key=sorted)
-        assert roles == [frozenset({"OrganizationOwner"}), frozenset({"Tenant"})]
+        await uow.plan_usage.lock(org.id)
+        assert await uow.plan_usage.seats(org.id, b.T0) == 1  # the tenant takes none
         assert await uow.plan_usage.properties(org.id) == 0
 
 

@@ -202,7 +202,15 @@ class FakeSalesTaxQueries(SalesTaxQueries):
             prop = self._db.properties.find(organization_id, lease.property_id, live=False)
             for line in i.lines:
                 taxes = tuple((t.tax, t.amount, t.payable_by) for t in line.taxes)
-                out.append(TaxedLine(i.issue_date, prop.address.province, line.amount, taxes))
+                out.append(TaxedLine(i.issue_date, prop.address.province, line.amount, taxes, line.charge_type.value))
+        for n in sorted(self._db.credit_notes.of(organization_id), key=lambda n: (n.issue_date, n.number)):
+            if not start <= n.issue_date <= end:
+                continue
+            lease = self._db.leases.find(organization_id, n.lease_id, live=False)
+            prop = self._db.properties.find(organization_id, lease.property_id, live=False)
+            for x in n.lines:
+                taxes = tuple((t.tax, -t.amount, t.payable_by) for t in x.taxes)
+                out.append(TaxedLine(n.issue_date, prop.address.province, -x.amount, taxes, x.charge_type.value))
         return out
 
     async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:

@@ -9,8 +9,9 @@ from datetime import date
 from uuid import UUID
 
 from fakes.store import FakeDatabase, page_of
+from pmsaas.domain.financial.credit_notes import CreditNote
 from pmsaas.domain.financial.model import OPEN, Invoice, InvoiceStatus
-from pmsaas.domain.financial.ports import InvoiceFilter, InvoiceRepository
+from pmsaas.domain.financial.ports import CreditNoteRepository, InvoiceFilter, InvoiceListQuery, InvoiceRepository
 from pmsaas.domain.shared.errors import Conflict, NotFound
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -24,7 +25,8 @@ _INVOICE_SORT = {
 
 
 def _has_balance(invoice: Invoice) -> bool:
-    return invoice.amount_paid < invoice.total  # the stored figures, as ``paid_minor < total_minor``
+    # the stored figures, as ``paid_minor + credited_minor < total_minor``
+    return invoice.amount_paid + invoice.amount_credited < invoice.total
 
 
 class FakeInvoiceRepository(InvoiceRepository):
@@ -113,3 +115,37 @@ def _matches(invoice: Invoice, f: InvoiceFilter) -> bool:
     if f.lease_id and invoice.lease_id != f.lease_id:
         return False
     return f.tenant_ids is None or invoice.tenant_id in f.tenant_ids
+
+
+class FakeCreditNoteRepository(CreditNoteRepository):
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def add(self, note: CreditNote) -> None:
+        if any(n.number == note.number for n in self._db.credit_notes.of(note.organization_id)):
+            raise Conflict("credit note number taken")
+        self._db.credit_notes.put(note.organization_id, note.id, note)
+
+    async def get(self, organization_id: UUID, note_id: UUID) -> CreditNote:
+        found = self._db.credit_notes.find(organization_id, note_id)
+        if found is None:
+            raise NotFound("credit note", note_id)
+        return found
+
+    async def for_invoice(self, organization_id: UUID, invoice_id: UUID) -> list[CreditNote]:
+        notes = [n for n in self._db.credit_notes.of(organization_id) if n.invoice_id == invoice_id]
+        return sorted(notes, key=lambda n: (n.issue_date, n.number))
+
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[CreditNote]:
+        notes = [n for n in self._db.credit_notes.of(organization_id) if start <= n.issue_date <= end]
+        return sorted(notes, key=lambda n: (n.issue_date, n.number))
+
+
+class FakeInvoiceList(InvoiceListQuery):
+    """The invoice list over the fake tables: the repository's list (the reference the SQL adapters are held to)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._invoices = FakeInvoiceRepository(db)
+
+    async def page(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
+        return await self._invoices.list(organization_id, filters, page)

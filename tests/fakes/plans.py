@@ -11,7 +11,13 @@ from fakes.store import FakeDatabase, page_of
 from pmsaas.domain.identity.email_domains import VerifiedEmailDomains
 from pmsaas.domain.organizations.email_domains import DomainStatus, OrganizationDomain
 from pmsaas.domain.organizations.model import Plan
-from pmsaas.domain.organizations.plans import Subscription, SubscriptionInvoice, check_room
+from pmsaas.domain.organizations.plans import (
+    InvoiceStatus,
+    Subscription,
+    SubscriptionInvoice,
+    SubscriptionStatus,
+    check_room,
+)
 from pmsaas.domain.organizations.ports import (
     DomainRepository,
     PlanUsage,
@@ -50,9 +56,22 @@ class FakeSubscriptionRepository(SubscriptionRepository):
         found = [
             s
             for s in self._db.subscriptions.values()
-            if s.current_period_end <= now and s.scheduled_plan is None and s.plan is not Plan.STANDARD
+            if s.current_period_end <= now
+            and s.scheduled_plan is None
+            and s.plan is not Plan.STANDARD
+            and s.status is not SubscriptionStatus.PAST_DUE
         ]
         return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.current_period_end)[:limit]]
+
+    async def retries_due(self, now: datetime, limit: int) -> list[Subscription]:
+        found = [
+            s
+            for s in self._db.subscriptions.values()
+            if s.status is SubscriptionStatus.PAST_DUE
+            and s.next_payment_attempt_at is not None
+            and s.next_payment_attempt_at <= now
+        ]
+        return [copy.deepcopy(s) for s in sorted(found, key=lambda s: s.next_payment_attempt_at)[:limit]]
 
 
 class FakeSubscriptionInvoiceRepository(SubscriptionInvoiceRepository):
@@ -72,13 +91,30 @@ class FakeSubscriptionInvoiceRepository(SubscriptionInvoiceRepository):
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[SubscriptionInvoice]:
         return page_of(self._db.subscription_invoices.of(organization_id), page, self._SORT, lambda i: i.id)
 
+    async def open_for_period(self, organization_id: UUID, period_start: datetime) -> SubscriptionInvoice | None:
+        found = [
+            i
+            for i in self._db.subscription_invoices.of(organization_id)
+            if i.period_start == period_start and i.status is InvoiceStatus.OPEN
+        ]
+        return found[0] if found else None
+
+    async def close(self, invoice: SubscriptionInvoice) -> None:
+        current = self._db.subscription_invoices.find(invoice.organization_id, invoice.id)
+        if current is None or current.status is not InvoiceStatus.OPEN:
+            raise Conflict(f"invoice {invoice.number} is no longer open")
+        self._db.subscription_invoices.put(invoice.organization_id, invoice.id, copy.deepcopy(invoice))
+
 
 class FakePlanUsage(PlanUsage):
     def __init__(self, db: FakeDatabase) -> None:
         self._db = db
 
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]:
-        return [m.roles for (org, _), m in self._db.memberships.items() if org == organization_id]
+    async def lock(self, organization_id: UUID) -> None:
+        """One fake transaction at a time: nothing to lock."""
+
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        return FakePlanAllowance(self._db)._in_use(organization_id, Quota.SEATS, now)
 
     async def properties(self, organization_id: UUID) -> int:
         return len(self._db.properties.of(organization_id))
@@ -148,6 +184,8 @@ class FakePlanAllowance(PlanAllowance):
     def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
         if quota is Quota.PROPERTIES:
             return len(self._db.properties.of(organization_id))
+        if quota is Quota.UNITS:
+            return len(self._db.units.of(organization_id))
         if quota is Quota.STORAGE:
             files = [*self._db.ticket_attachments, *self._db.marketplace_images]
             return sum(f.size for f in files if f.organization_id == organization_id)

@@ -12,6 +12,7 @@ from pmsaas.domain.properties.lease import OCCUPYING, Lease, LeaseStatus
 from pmsaas.domain.properties.model import Property, Tenant, Unit
 from pmsaas.domain.properties.ports import (
     LeaseFilter,
+    LeaseListQuery,
     LeaseRepository,
     OrganizationFacts,
     PropertyFilter,
@@ -373,6 +374,16 @@ class FakeLeaseRepository(LeaseRepository):
 
     async def unit_has_leases(self, organization_id: UUID, unit_id: UUID) -> bool:
         return any(x.unit_id == unit_id for x in self._db.leases.of(organization_id))
+
+
+class FakeLeaseList(LeaseListQuery):
+    """The lease list over the fake tables: the repository's list (the reference the SQL adapters are held to)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._leases = FakeLeaseRepository(db)
+
+    async def page(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]:
+        return await self._leases.list(organization_id, filters, page)
 
 
 def _owned_properties(db: FakeDatabase, organization_id: UUID, owner_id: UUID) -> set[UUID]:

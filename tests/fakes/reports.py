@@ -13,6 +13,7 @@ from fakes.store import FakeDatabase
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.model import ChargeType
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
@@ -205,6 +206,23 @@ class FakeReportQueries(ReportQueries):
             tenant = self._db.tenants.find(organization_id, lease.tenant_id, live=False)
             prop = self._db.properties.find(organization_id, lease.property_id, live=False)
             out[lease.id] = Recipient(lease.id, tenant.gstin or "", tenant.name, prop.address.province or "")
+        return out
+
+    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> list[IssuedDocument]:
+        out = [
+            IssuedDocument("invoice", i.number, i.status.value == "cancelled")
+            for i in self._db.invoices.of(organization_id, live=False)
+            if i.number and start <= i.issue_date <= end
+        ]
+        for p in self._db.payments.of(organization_id):
+            day = p.received_on or (p.received_at.date() if p.received_at else None)
+            if p.receipt_number and day is not None and start <= day <= end:
+                out.append(IssuedDocument("receipt", p.receipt_number))
+        out += [
+            IssuedDocument("credit_note", n.number)
+            for n in self._db.credit_notes.of(organization_id)
+            if start <= n.issue_date <= end
+        ]
         return out
 
 

@@ -92,6 +92,7 @@ class FakeDatabase:
     work_orders: OrgTable[Any] = field(default_factory=OrgTable)
     expenses: OrgTable[Any] = field(default_factory=OrgTable)
     invoices: OrgTable[Any] = field(default_factory=OrgTable)  # Invoice, its lines inside
+    credit_notes: OrgTable[Any] = field(default_factory=OrgTable)  # CreditNote, its lines inside
     payments: OrgTable[Any] = field(default_factory=OrgTable)  # Payment, its allocations inside
     refunds: OrgTable[Any] = field(default_factory=OrgTable)
     gateway_events: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (gateway, event id) -> seen at

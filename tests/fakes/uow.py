@@ -28,7 +28,7 @@ from fakes.identity import (
     FakeTokenRepository,
     FakeUserRepository,
 )
-from fakes.invoices import FakeInvoiceRepository
+from fakes.invoices import FakeCreditNoteRepository, FakeInvoiceList, FakeInvoiceRepository
 from fakes.ledger import FakeLedgerRepository
 from fakes.mfa import FakeMfaFactorRepository
 from fakes.notifications import (
@@ -64,6 +64,7 @@ from fakes.plans import (
     FakeVerifiedEmailDomains,
 )
 from fakes.properties import (
+    FakeLeaseList,
     FakeLeaseRepository,
     FakeOrganizationFacts,
     FakePropertyList,
@@ -124,6 +125,7 @@ class FakeUnitOfWork(
         self.units = FakeUnitRepository(db_)
         self.tenants = FakeTenantRepository(db_)
         self.leases = FakeLeaseRepository(db_)
+        self.lease_list = FakeLeaseList(db_)
         self.recurring_charges = FakeRecurringChargeRepository(db_)
         self.organization_facts = FakeOrganizationFacts(db_)
         self.tenant_accounts = FakeTenantAccounts(db_)
@@ -162,6 +164,8 @@ class FakeUnitOfWork(
         self.sales_tax = FakeSalesTaxQueries(db_)
         self.societies = FakeSocietyQueries(db_)
         self.invoices = FakeInvoiceRepository(db_)
+        self.credit_notes = FakeCreditNoteRepository(db_)
+        self.invoice_list = FakeInvoiceList(db_)
         self.payments = FakePaymentRepository(db_)
         self.ledger = FakeLedgerRepository(db_)
         self.sequences = FakeNumberSequences(db_)

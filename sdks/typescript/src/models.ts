@@ -213,6 +213,45 @@ export interface CreatedApiKeyOut {
   key: string;
 }
 
+export interface CreditLineIn {
+  line: number;
+  amount: MoneyIn;
+}
+
+export interface CreditNoteIn {
+  reason: string;
+  lines: Array<CreditLineIn>;
+}
+
+export interface CreditNoteLineOut {
+  line: number;
+  description: string;
+  chargeType: string;
+  supplyType: string | null;
+  amount: MoneyOut;
+  taxes: Array<TaxOut>;
+  tax: MoneyOut;
+  total: MoneyOut;
+}
+
+export interface CreditNoteOut {
+  id: string;
+  number: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  leaseId: string;
+  tenantId: string;
+  issueDate: string;
+  reason: string;
+  currency: string;
+  lines: Array<CreditNoteLineOut>;
+  subtotal: MoneyOut;
+  taxTotal: MoneyOut;
+  total: MoneyOut;
+  createdAt: string;
+}
+
 export interface DeductionIn {
   description: string;
   amount: MoneyIn;
@@ -518,6 +557,7 @@ export interface InvoiceOut {
   roundOff: MoneyOut;
   total: MoneyOut;
   amountPaid: MoneyOut;
+  amountCredited: MoneyOut;
   balanceDue: MoneyOut;
   notes: string | null;
   issuedAt: string | null;
@@ -1380,6 +1420,7 @@ export interface SubscriptionOut {
   currentPeriodEnd: string;
   scheduledPlan: string | null;
   scheduledChangeAt: string | null;
+  nextPaymentAttemptAt: string | null;
   limits: LimitsOut;
   usage: UsageOut;
   availablePlans: Array<LimitsOut>;

@@ -161,6 +161,34 @@ export class Compliance extends Resource {
   }
 }
 
+/** `creditNotes` operations. */
+export class CreditNotes extends Resource {
+  /** The credit notes issued against an invoice (`GET /api/v1/financial/invoices/{invoice_id}/credit-notes`) */
+  list(invoiceId: string, params: { page?: number; pageSize?: number; } = {}): Promise<Page<M.CreditNoteOut>> {
+    return this.call("GET", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/credit-notes`, { query: { "page": params.page, "page_size": params.pageSize }, kind: "page" }) as Promise<Page<M.CreditNoteOut>>;
+  }
+
+  /** Every item of `GET /api/v1/financial/invoices/{invoice_id}/credit-notes`, page after page. */
+  iterate(invoiceId: string, params: { pageSize?: number; } = {}): AsyncIterable<M.CreditNoteOut> {
+    return this.iterateAll("GET", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/credit-notes`, { query: { "page_size": params.pageSize } }) as AsyncIterable<M.CreditNoteOut>;
+  }
+
+  /** Issue a credit note: value and tax taken off the invoice's lines, posted to the ledger (`POST /api/v1/financial/invoices/{invoice_id}/credit-notes`) */
+  create(invoiceId: string, body: M.CreditNoteIn): Promise<M.CreditNoteOut> {
+    return this.call("POST", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/credit-notes`, { body, kind: "data" }) as Promise<M.CreditNoteOut>;
+  }
+
+  /** Get a credit note (`GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}`) */
+  get(invoiceId: string, noteId: string): Promise<M.CreditNoteOut> {
+    return this.call("GET", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/credit-notes/${encodeURIComponent(noteId)}`, { kind: "data" }) as Promise<M.CreditNoteOut>;
+  }
+
+  /** The credit note as a PDF (CGST rule 53 particulars in India) (`GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}/pdf`) */
+  creditNotePdf(invoiceId: string, noteId: string): Promise<Uint8Array> {
+    return this.call("GET", `/api/v1/financial/invoices/${encodeURIComponent(invoiceId)}/credit-notes/${encodeURIComponent(noteId)}/pdf`, { kind: "bytes" }) as Promise<Uint8Array>;
+  }
+}
+
 /** `deliveries` operations. */
 export class Deliveries extends Resource {
   /** A webhook's delivery attempts, newest first (`GET /api/v1/webhooks/{webhook_id}/deliveries`) */
@@ -376,7 +404,7 @@ export class Financial extends Resource {
   }
 
   /** GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section (`GET /api/v1/financial/reports/gstr1`) */
-  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "nil" | "hsn" | null; } = {}): Promise<unknown> {
+  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "cdnr" | "cdnur" | "nil" | "hsn" | "doc_issue" | null; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/gstr1`, { query: { "from": params.from, "to": params.to, "format": params.format, "section": params.section }, kind: "raw" }) as Promise<unknown>;
   }
 
@@ -1540,6 +1568,7 @@ export class Namespaces {
   readonly channels: Channels;
   readonly community: Community;
   readonly compliance: Compliance;
+  readonly creditNotes: CreditNotes;
   readonly deliveries: Deliveries;
   readonly domains: Domains;
   readonly events: Events;
@@ -1577,6 +1606,7 @@ export class Namespaces {
     this.channels = new Channels(transport);
     this.community = new Community(transport);
     this.compliance = new Compliance(transport);
+    this.creditNotes = new CreditNotes(transport);
     this.deliveries = new Deliveries(transport);
     this.domains = new Domains(transport);
     this.events = new Events(transport);

@@ -120,6 +120,24 @@ async def test_bad_rows_are_reported_by_line_and_nothing_is_written(api, owner, 
     assert (await api.get(PROPERTIES, owner.token)).json()["data"] == []
 
 
+@pytest.mark.usefixtures("small_standard_plan")
+async def test_a_file_beyond_the_plans_units_or_properties_is_refused_whole(api, owner, tmp_path):
+    """The small standard plan allows 12 units and 10 properties: the import counts what the file adds
+    like one unit or property created over HTTP, and writes nothing when it would exceed them."""
+    rows = [row("Sunset", f"{100 + n}", n) for n in range(13)]
+    r = await run(api, "import", "rent-roll", str(write(tmp_path / "units.csv", rows)), "--org", owner.org_id)
+    assert r.exit_code == 1, r.output
+    assert "line 1: units: the standard plan allows 12 units and the organization has 0 (adding 13)" in r.output
+    assert "nothing was imported" in r.output
+    assert (await api.get(PROPERTIES, owner.token)).json()["data"] == []
+    rows = [row(f"Building {n}", "1", n) for n in range(11)]
+    r = await run(api, "import", "rent-roll", str(write(tmp_path / "props.csv", rows)), "--org", owner.org_id)
+    assert r.exit_code == 1 and "line 1: properties: the standard plan allows 10 properties" in r.output, r.output
+    assert (await api.get(PROPERTIES, owner.token)).json()["data"] == []
+    r = await run(api, "import", "rent-roll", str(write(tmp_path / "fits.csv", rows[:10])), "--org", owner.org_id)
+    assert r.exit_code == 0 and "created 10 properties, 10 units" in r.output, r.output
+
+
 async def test_dry_run_and_bad_arguments(api, owner, tmp_path):
     path = write(tmp_path / "roll.csv", [row("Sunset", "101", 1)])
     r = await run(api, "import", "rent-roll", str(path), "--org", owner.org_id, "--dry-run")

@@ -31,3 +31,21 @@ def test_an_email_and_its_announcement_are_two_deliveries_of_one_event(event_id,
     assert mail.id != told.id
     assert (mail.status, mail.attempts, mail.next_attempt_at) == ("pending", 0, NOW)  # due at once
     assert told.payload["occurred_at"] == NOW.isoformat() and told.payload["user_id"] == str(user_id)
+
+
+MAIL = EmailMessage("tenant@example.com", "Invoice INV-1", "Attached.")
+
+
+@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=40), st.uuids(), st.uuids())
+def test_a_use_cases_mail_is_once_per_key_and_recipient(key_a, key_b, tenant_a, tenant_b):
+    org = uuid.uuid4()
+    a = NoticeDelivery.mail(org, key_a, tenant_a, MAIL, NOW)
+    b = NoticeDelivery.mail(org, key_b, tenant_b, MAIL, NOW)
+    assert (a.id == b.id) == ((key_a, tenant_a) == (key_b, tenant_b))
+    assert a.payload["key"] == key_a and a.channel == EMAIL and a.next_attempt_at == NOW
+
+
+def test_an_attachment_is_stored_as_what_to_render_not_as_bytes():
+    spec = {"kind": "invoice_pdf", "invoice_id": str(uuid.uuid4())}
+    row = NoticeDelivery.mail(uuid.uuid4(), "invoice:x:v2", uuid.uuid4(), MAIL, NOW, attachment=spec)
+    assert row.payload["attachment"] == spec and "attachments" not in row.payload

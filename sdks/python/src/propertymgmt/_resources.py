@@ -225,6 +225,42 @@ class Compliance(SyncResource):
         return self._call("GET", "/api/v1/compliance/status-certificate", query={"unit_id": unit_id, "request_date": request_date, "as_of": as_of, "pages": pages, "Accept": Accept}, kind="raw")
 
 
+class CreditNotes(SyncResource):
+    """``credit_notes`` operations."""
+
+    def list(self, invoice_id: str, /, *, page: int | None = None, page_size: int | None = None) -> Page[m.CreditNoteOut]:
+        """The credit notes issued against an invoice
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes``
+        """
+        return self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", query={"page": page, "page_size": page_size}, kind="page")
+
+    def iterate(self, invoice_id: str, /, *, page_size: int | None = None) -> Iterator[m.CreditNoteOut]:
+        """Every item of ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes``, page after page."""
+        return self._iterate("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", query={"page_size": page_size})
+
+    def create(self, invoice_id: str, body: m.CreditNoteIn | None = None, /, **fields: Any) -> m.CreditNoteOut:
+        """Issue a credit note: value and tax taken off the invoice's lines, posted to the ledger
+
+        ``POST /api/v1/financial/invoices/{invoice_id}/credit-notes``
+        """
+        return self._call("POST", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", body=_merge(body, fields), kind="data")
+
+    def get(self, invoice_id: str, note_id: str, /) -> m.CreditNoteOut:
+        """Get a credit note
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}``
+        """
+        return self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes/{_segment(note_id)}", kind="data")
+
+    def credit_note_pdf(self, invoice_id: str, note_id: str, /) -> bytes:
+        """The credit note as a PDF (CGST rule 53 particulars in India)
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}/pdf``
+        """
+        return self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes/{_segment(note_id)}/pdf", kind="bytes")
+
+
 class Deliveries(SyncResource):
     """``deliveries`` operations."""
 
@@ -512,7 +548,7 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
 
-    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
 
         ``GET /api/v1/financial/reports/gstr1``
@@ -2063,6 +2099,7 @@ class Namespaces:
         self.channels = Channels(transport)
         self.community = Community(transport)
         self.compliance = Compliance(transport)
+        self.credit_notes = CreditNotes(transport)
         self.deliveries = Deliveries(transport)
         self.domains = Domains(transport)
         self.events = Events(transport)
@@ -2303,6 +2340,42 @@ class AsyncCompliance(AsyncResource):
         ``GET /api/v1/compliance/status-certificate``
         """
         return await self._call("GET", "/api/v1/compliance/status-certificate", query={"unit_id": unit_id, "request_date": request_date, "as_of": as_of, "pages": pages, "Accept": Accept}, kind="raw")
+
+
+class AsyncCreditNotes(AsyncResource):
+    """``credit_notes`` operations."""
+
+    async def list(self, invoice_id: str, /, *, page: int | None = None, page_size: int | None = None) -> Page[m.CreditNoteOut]:
+        """The credit notes issued against an invoice
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes``
+        """
+        return await self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", query={"page": page, "page_size": page_size}, kind="page")
+
+    def iterate(self, invoice_id: str, /, *, page_size: int | None = None) -> AsyncIterator[m.CreditNoteOut]:
+        """Every item of ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes``, page after page."""
+        return self._iterate("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", query={"page_size": page_size})
+
+    async def create(self, invoice_id: str, body: m.CreditNoteIn | None = None, /, **fields: Any) -> m.CreditNoteOut:
+        """Issue a credit note: value and tax taken off the invoice's lines, posted to the ledger
+
+        ``POST /api/v1/financial/invoices/{invoice_id}/credit-notes``
+        """
+        return await self._call("POST", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes", body=_merge(body, fields), kind="data")
+
+    async def get(self, invoice_id: str, note_id: str, /) -> m.CreditNoteOut:
+        """Get a credit note
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}``
+        """
+        return await self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes/{_segment(note_id)}", kind="data")
+
+    async def credit_note_pdf(self, invoice_id: str, note_id: str, /) -> bytes:
+        """The credit note as a PDF (CGST rule 53 particulars in India)
+
+        ``GET /api/v1/financial/invoices/{invoice_id}/credit-notes/{note_id}/pdf``
+        """
+        return await self._call("GET", f"/api/v1/financial/invoices/{_segment(invoice_id)}/credit-notes/{_segment(note_id)}/pdf", kind="bytes")
 
 
 class AsyncDeliveries(AsyncResource):
@@ -2592,7 +2665,7 @@ class AsyncFinancial(AsyncResource):
         """
         return await self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
 
-    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "nil", "hsn"] | None = None) -> Any:
+    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
 
         ``GET /api/v1/financial/reports/gstr1``
@@ -4143,6 +4216,7 @@ class AsyncNamespaces:
         self.channels = AsyncChannels(transport)
         self.community = AsyncCommunity(transport)
         self.compliance = AsyncCompliance(transport)
+        self.credit_notes = AsyncCreditNotes(transport)
         self.deliveries = AsyncDeliveries(transport)
         self.domains = AsyncDomains(transport)
         self.events = AsyncEvents(transport)

@@ -1,5 +1,10 @@
 """Stripe through its REST API with httpx (PaymentIntents, confirmed server-side).
 
+A subscription's card is kept as Stripe keeps cards: a Customer with the PaymentMethod saved on it
+for off-session use (``setup_future_usage=off_session`` on the upgrade's charge, or a SetupIntent
+with ``usage=off_session``); renewals confirm a PaymentIntent with ``off_session=true``. The stored
+reference is ``cus_…/pm_…``, never card data.
+
 A charge is ``POST /v1/payment_intents`` (form-encoded) with ``confirm=true`` and Stripe's own
 ``Idempotency-Key`` header, so a retried key never charges twice at Stripe either. Outcomes:
 ``succeeded`` → succeeded; ``processing`` / ``requires_action`` → pending (Stripe's webhook settles
@@ -45,6 +50,14 @@ TEST_PAYMENT_METHODS = {
 }
 
 
+# Cards only, confirmed server-side: no payment method that would redirect the payer.
+_NO_REDIRECTS = {"automatic_payment_methods[enabled]": "true", "automatic_payment_methods[allow_redirects]": "never"}
+
+
+def _amount(amount: Money) -> dict[str, str]:
+    return {"amount": str(amount.minor), "currency": amount.currency.lower()}
+
+
 class StripePaymentGateway(PaymentGateway):
     name = "stripe"
 
@@ -82,38 +95,93 @@ class StripePaymentGateway(PaymentGateway):
 
     async def charge(self, *, amount: Money, card_number: str, idempotency_key: str) -> GatewayOutcome:
         form: dict[str, Any] = {
-            "amount": str(amount.minor),
-            "currency": amount.currency.lower(),
+            **_amount(amount),
             "payment_method": self.payment_method(card_number),
             "confirm": "true",
-            "automatic_payment_methods[enabled]": "true",
-            "automatic_payment_methods[allow_redirects]": "never",
         }
+        return await self._confirm_intent(form | _NO_REDIRECTS, idempotency_key)
+
+    # -- kept cards (a subscription's renewals) ---------------------------------------------------
+    # Stripe's way: a Customer, the card saved on it as a PaymentMethod for off-session use (during
+    # the first charge with ``setup_future_usage=off_session``, or without a charge by a SetupIntent
+    # with ``usage=off_session``), and each renewal a PaymentIntent confirmed with ``off_session=true``.
+    # The reference is "<customer id>/<payment method id>": Stripe's ids, never card data.
+
+    async def charge_and_keep(
+        self, *, amount: Money, card_number: str, idempotency_key: str
+    ) -> tuple[GatewayOutcome, str | None]:
+        method = self.payment_method(card_number)
+        customer = await self._customer(idempotency_key)
+        form = {**_amount(amount), "customer": customer, "payment_method": method, "confirm": "true"}
+        form["setup_future_usage"] = "off_session"
+        outcome, body = await self._intent(form | _NO_REDIRECTS, idempotency_key)
+        saved = body.get("payment_method")
+        if outcome.status != "succeeded" or not isinstance(saved, str):
+            return outcome, None
+        return outcome, f"{customer}/{saved}"
+
+    async def keep_card(self, *, card_number: str, idempotency_key: str) -> str | None:
+        method = self.payment_method(card_number)
+        customer = await self._customer(idempotency_key)
+        form = {"customer": customer, "payment_method": method, "confirm": "true", "usage": "off_session"}
+        status, body = await self._post("/v1/setup_intents", form | _NO_REDIRECTS, f"{idempotency_key}:setup")
+        if status >= 400 or body.get("status") != "succeeded" or not isinstance(body.get("payment_method"), str):
+            return None  # not saved (declined, or the bank wants the customer): renewals are invoiced open
+        return f"{customer}/{body['payment_method']}"
+
+    async def charge_kept(self, *, amount: Money, card_reference: str, idempotency_key: str) -> GatewayOutcome:
+        customer, _, method = card_reference.partition("/")
+        if not customer.startswith("cus_") or not method.startswith("pm_"):
+            return GatewayOutcome("failed", "", "unknown_card_reference")
+        form = {**_amount(amount), "customer": customer, "payment_method": method}
+        form |= {"off_session": "true", "confirm": "true"}
+        return await self._confirm_intent(form | _NO_REDIRECTS, idempotency_key)
+
+    async def _customer(self, idempotency_key: str) -> str:
+        """A Customer per kept card (its key derives from the charge's: a retry finds the same one)."""
+        status, body = await self._post(
+            "/v1/customers", {"description": "pmsaas subscription"}, f"{idempotency_key}:customer"
+        )
+        if status >= 400 or not isinstance(body.get("id"), str):
+            message = (body.get("error") or {}).get("message") or "customer refused"
+            raise ValidationFailed.single("card_number", str(message))
+        return str(body["id"])
+
+    async def _post(self, path: str, form: dict[str, Any], idempotency_key: str) -> tuple[int, dict[str, Any]]:
         try:
             response = await self._client.post(
-                f"{self._base}/v1/payment_intents",
+                f"{self._base}{path}",
                 data=form,
                 headers={"Authorization": f"Bearer {self._key}", "Idempotency-Key": idempotency_key},
             )
         except httpx.HTTPError as exc:
             raise DependencyUnavailable("payment gateway unreachable") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise DependencyUnavailable(f"payment gateway answered {response.status_code}")
         body = response.json() if response.content else {}
-        if response.status_code == 402:
+        return response.status_code, body if isinstance(body, dict) else {}
+
+    async def _confirm_intent(self, form: dict[str, Any], idempotency_key: str) -> GatewayOutcome:
+        return (await self._intent(form, idempotency_key))[0]
+
+    async def _intent(self, form: dict[str, Any], idempotency_key: str) -> tuple[GatewayOutcome, dict[str, Any]]:
+        """A confirmed PaymentIntent's outcome: a 402 ``card_error`` fails with Stripe's decline code
+        (off session, ``authentication_required`` when the bank wants the customer)."""
+        status_code, body = await self._post("/v1/payment_intents", form, idempotency_key)
+        if status_code == 402:
             error = body.get("error", {})
             intent = error.get("payment_intent") or {}
             reason = error.get("decline_code") or error.get("code") or "card_declined"
-            return GatewayOutcome("failed", str(intent.get("id") or f"stripe_error:{idempotency_key}"), reason)
-        if response.status_code >= 500 or response.status_code == 429:
-            raise DependencyUnavailable(f"payment gateway answered {response.status_code}")
-        if response.status_code >= 400:
+            return GatewayOutcome("failed", str(intent.get("id") or f"stripe_error:{idempotency_key}"), reason), body
+        if status_code >= 400:
             error = body.get("error", {})
             raise ValidationFailed.single("card_number", str(error.get("message") or "rejected by the gateway"))
         status = body.get("status")
         if status == "succeeded":
-            return GatewayOutcome("succeeded", body["id"])
+            return GatewayOutcome("succeeded", body["id"]), body
         if status in ("processing", "requires_action", "requires_capture"):
-            return GatewayOutcome("pending", body["id"])
-        return GatewayOutcome("failed", body["id"], str(status))
+            return GatewayOutcome("pending", body["id"]), body
+        return GatewayOutcome("failed", body["id"], str(status)), body
 
     async def collect(self, request: CollectionRequest) -> GatewayOutcome:
         if request.method != "pre_authorized_debit" or request.amount.currency != "CAD":

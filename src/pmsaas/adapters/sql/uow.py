@@ -13,12 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pmsaas.adapters.sql.engine import READ_ONLY, Checkouts
 from pmsaas.adapters.sql.in_doubt import TRANSACTION_ID, committed
+from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
+from pmsaas.adapters.sql.queries.lease_list import lease_list_for
 from pmsaas.adapters.sql.queries.property_list import PropertyListAdapter, property_list_for
 from pmsaas.adapters.sql.repositories.api_keys import SqlApiKeyRepository
 from pmsaas.adapters.sql.repositories.audit import SqlAuditLog
 from pmsaas.adapters.sql.repositories.custom_roles import SqlCustomRoleRepository
 from pmsaas.adapters.sql.repositories.financial.billing import SqlBillingWriter
 from pmsaas.adapters.sql.repositories.financial.budgets import SqlBudgetRepository
+from pmsaas.adapters.sql.repositories.financial.credit_notes import SqlCreditNoteRepository
 from pmsaas.adapters.sql.repositories.financial.deposits import SqlDepositSettlementRepository
 from pmsaas.adapters.sql.repositories.financial.directories import SqlLeaseDirectory, SqlOrganizationProfiles
 from pmsaas.adapters.sql.repositories.financial.expenses import SqlExpenseRepository
@@ -72,7 +75,7 @@ from pmsaas.adapters.sql.tenancy import ORGANIZATION
 from pmsaas.adapters.sql.uow_later_contexts import LaterContextRepositories
 from pmsaas.domain.compliance.ports import ComplianceUnitOfWork
 from pmsaas.domain.financial.payment_posting import PostingThroughRepositories
-from pmsaas.domain.financial.ports import FinancialUnitOfWork, PaymentPosting
+from pmsaas.domain.financial.ports import FinancialUnitOfWork, InvoiceListQuery, PaymentPosting
 from pmsaas.domain.flows.community_notices import CommunityNoticesUnitOfWork
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork
 from pmsaas.domain.flows.rent_notices import RentNoticesUnitOfWork
@@ -86,7 +89,7 @@ from pmsaas.domain.identity.ports import AccessCutoffs, AccessEnded, IdentityUni
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.operations.ports import OperationsUnitOfWork
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
-from pmsaas.domain.properties.ports import PropertiesUnitOfWork, PropertyListQuery
+from pmsaas.domain.properties.ports import LeaseListQuery, PropertiesUnitOfWork, PropertyListQuery
 from pmsaas.domain.shared.errors import CommitOutcomeUnknown, DependencyUnavailable
 from pmsaas.domain.shared.ports import ReadOnlyUnitOfWorkWrite
 
@@ -103,6 +106,8 @@ _REPOSITORIES = (
     "people_directory",
     "properties",
     "property_list",
+    "lease_list",
+    "invoice_list",
     "units",
     "tenants",
     "leases",
@@ -126,6 +131,7 @@ _REPOSITORIES = (
     "payments",
     "ledger",
     "deposit_settlements",
+    "credit_notes",
     "sequences",
     "lease_directory",
     "organization_profiles",
@@ -345,6 +351,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         return self._property_list(self.connection)
 
     @cached_property
+    def lease_list(self) -> LeaseListQuery:  # type: ignore[override]  # read-only: one per connection
+        return lease_list_for(self.connection.dialect.name)(self.connection)
+
+    @cached_property
     def properties(self) -> SqlPropertyRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlPropertyRepository(self.connection)
 
@@ -429,6 +439,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
         return self.audit_log
 
     @cached_property
+    def invoice_list(self) -> InvoiceListQuery:  # type: ignore[override]  # read-only: one per connection
+        return invoice_list_for(self.connection.dialect.name)(self.connection)
+
+    @cached_property
     def invoices(self) -> SqlInvoiceRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlInvoiceRepository(self.connection)
 
@@ -447,6 +461,10 @@ class SqlUnitOfWork(  # type: ignore[misc]  # the mixin's read-only accessors im
     @cached_property
     def deposit_settlements(self) -> SqlDepositSettlementRepository:  # type: ignore[override]  # read-only: one per connection
         return SqlDepositSettlementRepository(self.connection)
+
+    @cached_property
+    def credit_notes(self) -> SqlCreditNoteRepository:  # type: ignore[override]  # read-only: one per connection
+        return SqlCreditNoteRepository(self.connection)
 
     @cached_property
     def sequences(self) -> SqlNumberSequences:  # type: ignore[override]  # read-only: one per connection

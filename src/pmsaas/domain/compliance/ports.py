@@ -103,6 +103,7 @@ class TaxedLine:
     province: str  # the property's: where a supply of real property is made
     amount: Money
     taxes: tuple[tuple[str, Money, str], ...]  # head (GST, HST, QST, PST), amount, payable_by
+    charge_type: str = "other"  # rent | deposit | late_fee | other: a deposit is no revenue (line 101)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Canada's sales tax return figures per reporting period and province, from the issued invoices.
 
 GST/HST return (CRA form GST34, lines as the Excise Tax Act return asks them):
-* line 101: sales and other revenue: the value before tax of the taxable supplies (zero-rated
-  included), i.e. the lines that carry GST or HST; exempt supplies (residential rent) are left out;
-* line 103: GST/HST collected or collectible on them (tax the supplier charges, not self-assessed);
+* line 101: sales and other revenue: the value before tax of every supply invoiced in the period,
+  taxable, zero-rated and exempt alike (residential rent included), as the CRA's instructions for
+  line 101 ask; security deposits are no revenue and are left out; credit notes come off;
+* line 103: GST/HST collected or collectible (tax the supplier charges, not self-assessed), less
+  the GST/HST the period's credit notes reversed (ETA s.232(3): the supplier deducts the tax it
+  credits in the period the note is issued);
 * line 106: input tax credits: the GST/HST on the vendor bills (expenses) approved in the period
   with a claimable ``input_tax``, in the province of the bill's supply (its own, else its property's,
   else the organization's);
@@ -97,12 +100,13 @@ def report(
                 itr[period] = itr.get(period, zero) + tax
                 quebec.setdefault(period, (zero, zero))
     for line in lines:
+        if line.charge_type == "deposit":
+            continue
         period = line.issued_on.strftime("%Y-%m")
         charged = [(head, tax) for head, tax, payer in line.taxes if payer == "supplier"]
         gst = [tax for head, tax in charged if head in _FEDERAL]
-        if gst:
-            sales, collected = federal.get((period, line.province), (zero, zero))
-            federal[(period, line.province)] = (sales + line.amount, sum(gst, collected))
+        sales, collected = federal.get((period, line.province), (zero, zero))
+        federal[(period, line.province)] = (sales + line.amount, sum(gst, collected))
         qst = [tax for head, tax in charged if head == "QST"]
         if qst:
             sales, collected = quebec.get(period, (zero, zero))

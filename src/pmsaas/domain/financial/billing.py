@@ -15,17 +15,20 @@
 * The issue date is the run date; each rent line is taxed at its due date. The invoice is due on
   its first charge's due date, or on the issue date when the run comes later (never due before issued).
 * An organization with ``invoice_round_off`` (India) has each invoice rounded to the rupee at issue.
+* With ``mailing`` (the scheduled run, ``POST .../billing-runs``), each new invoice whose tenant has
+  an e-mail address is marked sent and its e-mail queued in the same transaction (``InvoiceMailing``):
+  a run that commits mails its invoices, even if the process dies right after.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
-from pmsaas.domain.financial.invoicing import LineInput, line_with_taxes
+from pmsaas.domain.financial.invoicing import InvoiceMailing, LineInput, line_with_taxes
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.periods import parse_period
@@ -38,6 +41,7 @@ from pmsaas.domain.financial.ports import (
 )
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError
+from pmsaas.domain.shared.events import DomainEvent
 
 __all__ = ["BillingSummary", "bill_leases", "parse_period"]
 
@@ -102,7 +106,9 @@ class BillingSummary:
     late_fees: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # lease id -> reason
     organizations: int = 0
-    invoice_ids: list[UUID] = field(default_factory=list)  # the invoices this run created (to e-mail them)
+    invoice_ids: list[UUID] = field(default_factory=list)  # the invoices this run created
+    mailed: int = 0  # marked sent, their e-mail queued (with ``mailing``)
+    not_mailed: int = 0  # created, but their tenant has no e-mail address
 
 
 async def bill_leases(
@@ -111,6 +117,7 @@ async def bill_leases(
     clock: Clock,
     period: str,
     leases: list[BillableLease],
+    mailing: InvoiceMailing | None = None,
 ) -> BillingSummary:
     """Invoice ``leases`` (what each owes for ``period``, in numbering order), one transaction per
     organization. The rent run (``pmsaas.domain.flows.rent_billing``) says what is due."""
@@ -121,7 +128,7 @@ async def bill_leases(
         by_org.setdefault(b.lease.organization_id, []).append(b)
     for org, items in by_org.items():
         summary.organizations += 1
-        await _bill_organization(uow_factory(), clock, period, org, items, summary)
+        await _bill_organization(uow_factory(), clock, period, org, items, summary, mailing)
     return summary
 
 
@@ -132,6 +139,7 @@ async def _bill_organization(
     org: UUID,
     items: list[BillableLease],
     summary: BillingSummary,
+    mailing: InvoiceMailing | None = None,
 ) -> None:
     now = clock.now()
     today = now.date()
@@ -194,6 +202,8 @@ async def _bill_organization(
         # Tenant credit: one read (and lock) for the whole organization's payments holding some.
         credits = await uow.payments.credits(org)
         applied: list[CreditApplication] = []
+        refs = {b.lease.id: b.lease for b in items}
+        sent: list[tuple[Invoice, LeaseRef]] = []
 
         def issued() -> Iterator[IssuedBatch]:
             # Issued a few at a time: the writer works on the database while the next ones are issued.
@@ -215,12 +225,32 @@ async def _bill_organization(
                             applied.extend(apply_credits(inv, lease_credits, now))
                             if inv.status == InvoiceStatus.PAID:
                                 events.append(inv.event("invoice.paid", now))
+                if mailing is not None:
+                    events.extend(_mark_sent(batch, refs, now, sent))
                 yield IssuedBatch(batch, entries, events)
 
         if await uow.billing.add_issued(issued()) != len(invoices):
             raise Conflict("another billing run billed some of these leases meanwhile; run again")
         await uow.payments.apply_credits(org, applied, now)
+        if mailing is not None and sent:
+            await mailing.queue(uow, sent, now)
         await uow.commit()
+    summary.mailed += len(sent)
+    summary.not_mailed += len(invoices) - len(sent) if mailing is not None else 0
     summary.created += len(invoices)
     summary.invoice_ids.extend(inv.id for inv in invoices)
     summary.late_fees += late_fees
+
+
+def _mark_sent(
+    batch: list[Invoice], refs: dict[UUID, LeaseRef], now: datetime, sent: list[tuple[Invoice, LeaseRef]]
+) -> list[DomainEvent]:
+    """The batch's invoices that can be e-mailed (their tenant has an address), marked sent."""
+    events = []
+    for inv in batch:
+        ref = refs[inv.lease_id]
+        if ref.tenant_email:
+            inv.mark_sent(now)
+            events.append(inv.event("invoice.sent", now))
+            sent.append((inv, ref))
+    return events

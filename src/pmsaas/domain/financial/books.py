@@ -49,4 +49,5 @@ async def gst_returns(*, uow: FinancialUnitOfWork, actor: Actor, months: list[st
     async with uow:
         profile = await uow.organization_profiles.get(actor.org)
         invoices = await uow.invoices.issued_between(actor.org, start, end)
-    return tax_return(invoices, months, profile.currency)
+        notes = await uow.credit_notes.issued_between(actor.org, start, end)
+    return tax_return(invoices, months, profile.currency, notes)

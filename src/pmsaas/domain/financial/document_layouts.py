@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from uuid import UUID
 
+from pmsaas.domain.financial.credit_notes import CreditNote
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
+from pmsaas.domain.financial.gstr1_tables import sac_code
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, Payment
 from pmsaas.domain.financial.ports import LeaseRef, OrganizationProfile, Premises
 from pmsaas.domain.shared import document_text as T
@@ -65,7 +67,7 @@ def _untaxed(line: InvoiceLine, country: str) -> str:
 
 
 def _line_rows(index: int, line: InvoiceLine, country: str) -> list[tuple[str, ...]]:
-    sac = "" if line.charge_type == ChargeType.DEPOSIT else T.SAC_REAL_ESTATE
+    sac = "" if line.charge_type == ChargeType.DEPOSIT else sac_code(line)  # as the HSN summary (table 12)
     first = [str(index), line.description, *([sac] if country == "IN" else []), T.format_money(line.amount)]
     taxes = [t for t in line.taxes if t.rate > 0]
     if not taxes:
@@ -76,10 +78,11 @@ def _line_rows(index: int, line: InvoiceLine, country: str) -> list[tuple[str, .
     ]
 
 
-def _tax_by_rate(invoice: Invoice) -> tuple[tuple[str, ...], ...]:
+def _tax_by_rate(invoice: Invoice | CreditNote) -> tuple[tuple[str, ...], ...]:
     """Each tax head at each rate with the value it was charged on (CRA: the tax per rate)."""
     sums: dict[tuple[str, Decimal], tuple[Money, Money]] = {}
-    for line in invoice.lines:
+    lines = invoice.lines if isinstance(invoice, Invoice) else [x.as_invoice_line() for x in invoice.lines]
+    for line in lines:
         for t in line.taxes:
             if t.rate <= 0:
                 continue
@@ -240,5 +243,56 @@ def settlement_document(
         ),
         in_words=T.amount_in_words(settlement.refund),
         notes=tuple(notes),
+        signatory=profile.name,
+    )
+
+
+def credit_note_document(
+    note: CreditNote, *, profile: OrganizationProfile, lease: LeaseRef, premises: Premises
+) -> Document:
+    """A credit note with CGST rule 53(1A)'s particulars: supplier and recipient (name, address,
+    GSTIN, State and code), "Credit Note", its serial number and date, the number and date of the
+    invoice it corrects, per line the taxable value and the tax per head and rate credited, the
+    signature block; the reason. Drawn by the invoice renderer."""
+    country = profile.country
+    facts = [("Credit note no.", note.number), ("Credit note date", T.long_date(note.issue_date))]
+    facts.append(("Against invoice", f"{note.invoice_number} of {T.long_date(note.invoice_date)}"))
+    facts.append(("Reason", note.reason))
+    if country == "IN":
+        reverse = any(t.payable_by != "supplier" and t.rate > 0 for x in note.lines for t in x.taxes)
+        facts.append(("Place of supply", T.state_label(premises.region) or premises.region))
+        facts.append(("Reverse charge", "Yes" if reverse else "No"))
+    sac = ("SAC",) if country == "IN" else ()
+    lines = Table(
+        columns=("#", "Description", *sac, "Taxable value", "Tax", "Rate", "Tax amount"),
+        widths=(8, 57, *((12,) if sac else ()), 24, 24, 12, 22),
+        numeric=(False, False, *((False,) if sac else ()), True, False, True, True),
+        rows=tuple(row for x in note.lines for row in _line_rows(x.line + 1, x.as_invoice_line(), country)),
+        heading="Credited (invoice line, value and tax reversed)",
+    )
+    tables = [lines]
+    by_rate = _tax_by_rate(note)
+    if by_rate:
+        tables.append(
+            Table(("Tax", "Rate", "Taxable value", "Tax amount"), (40, 15, 25, 25), (False, True, True, True), by_rate)
+        )
+    totals = (
+        ("Taxable value credited", T.format_money(note.subtotal)),
+        ("Tax credited", T.format_money(note.tax_total)),
+        (f"Total credited ({note.currency})", T.format_money(note.total, symbol=True)),
+    )
+    title = "Credit Note"
+    return Document(
+        title=title,
+        number=note.number,
+        file_name=T.file_name(title, note.number),
+        facts=tuple(facts),
+        parties=(supplier(profile), recipient(lease, premises, country)),
+        tables=tuple(tables),
+        totals=totals,
+        in_words=T.amount_in_words(note.total),
+        notes=(f"Issued under section 34 of the CGST Act, 2017 against invoice {note.invoice_number}.",)
+        if country == "IN"
+        else (f"Reduces the amount and the tax of invoice {note.invoice_number}.",),
         signatory=profile.name,
     )

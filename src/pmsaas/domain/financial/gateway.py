@@ -68,6 +68,17 @@ class PaymentGateway(ABC):
         Only the reference is stored, never the number."""
         return None
 
+    async def charge_and_keep(
+        self, *, amount: Money, card_number: str, idempotency_key: str
+    ) -> tuple[GatewayOutcome, str | None]:
+        """Charge once per idempotency key and, when it succeeds, keep the card for charges without the
+        customer (``keep_card``'s reference). A gateway that must save the card as part of the charge
+        (Stripe: a PaymentMethod used once without a Customer cannot be saved afterwards) overrides it."""
+        outcome = await self.charge(amount=amount, card_number=card_number, idempotency_key=idempotency_key)
+        if outcome.status != "succeeded":
+            return outcome, None
+        return outcome, await self.keep_card(card_number=card_number, idempotency_key=idempotency_key)
+
     async def charge_kept(self, *, amount: Money, card_reference: str, idempotency_key: str) -> GatewayOutcome:
         """Charge a kept card once per idempotency key, the customer absent (a renewal)."""
         return GatewayOutcome("failed", "", f"the {self.name} gateway keeps no cards")

@@ -3,10 +3,12 @@ Read-only use cases over the report query port; the figures come from the pure m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pmsaas.domain.financial.gstr1 import B2bRow, b2b_rows
+from pmsaas.domain.financial.gstr1_documents import DocumentSeries, documents_issued
+from pmsaas.domain.financial.gstr1_notes import net_credit_notes
 from pmsaas.domain.financial.gstr1_tables import Gstr1Tables, TaxSums, tables
 from pmsaas.domain.financial.gstr3b import Gstr3b, gstr3b
 from pmsaas.domain.financial.manager_reports import require_manager, resolve_period
@@ -25,6 +27,7 @@ class Gstr1Return:
     end: date
     b2b: list[B2bRow]
     tables: Gstr1Tables
+    documents: list[DocumentSeries] = field(default_factory=list)  # table 13
 
     @property
     def fp(self) -> str:
@@ -87,6 +90,9 @@ async def _gstr1(
     gstin = profile.gstin or ""
     supplier = gstin[:2] if gstin else gst_code(profile.province or "") or ""
     registered = {lease: who for lease, who in places.items() if who.gstin}
-    return Gstr1Return(
-        gstin, profile.currency, start, end, b2b_rows(invoices, registered), tables(invoices, places, supplier)
-    )
+    figures = tables(invoices, places, supplier)
+    notes = await r.credit_notes.issued_between(actor.org, start, end) if places else []
+    credited = {i: await r.invoices.get(actor.org, i) for i in dict.fromkeys(n.invoice_id for n in notes)}
+    net_credit_notes(figures, notes, credited, places, supplier)
+    documents = documents_issued(await r.reports.documents_issued(actor.org, start, end))
+    return Gstr1Return(gstin, profile.currency, start, end, b2b_rows(invoices, registered), figures, documents)

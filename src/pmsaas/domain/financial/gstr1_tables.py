@@ -44,6 +44,11 @@ SAC = {
 NIL_KINDS = ("INTRB2B", "INTRAB2B", "INTRB2C", "INTRAB2C")
 
 
+def sac_code(line: InvoiceLine) -> str:
+    """The line's SAC by its supply type (9972 when it has none): the same on the invoice and in table 12."""
+    return SAC.get(line.supply_type or "", "9972")
+
+
 def _head(tax: str) -> str:
     return "SGST" if tax.upper() in ("SGST", "UTGST") else tax.upper()  # UTGST goes in the SGST column
 
@@ -64,18 +69,19 @@ class TaxSums:
     sgst_minor: int = 0
     cess_minor: int = 0
 
-    def add(self, line: InvoiceLine) -> None:
-        self.taxable_minor += line.amount.minor
+    def add(self, line: InvoiceLine, sign: int = 1) -> None:
+        """``sign=-1``: a credit note's line, taken off."""
+        self.taxable_minor += sign * line.amount.minor
         for t in line.taxes:
             head = _head(t.tax)
             if head == "IGST":
-                self.igst_minor += t.amount.minor
+                self.igst_minor += sign * t.amount.minor
             elif head == "CGST":
-                self.cgst_minor += t.amount.minor
+                self.cgst_minor += sign * t.amount.minor
             elif head == "SGST":
-                self.sgst_minor += t.amount.minor
+                self.sgst_minor += sign * t.amount.minor
             else:
-                self.cess_minor += t.amount.minor
+                self.cess_minor += sign * t.amount.minor
 
     @property
     def tax_minor(self) -> int:
@@ -89,6 +95,23 @@ class B2clInvoice:
     invoice_number: str
     invoice_date: date
     invoice_value_minor: int
+    by_rate: dict[Decimal, TaxSums] = field(default_factory=dict)
+
+
+@dataclass
+class NoteRow:
+    """A credit note in table 9B: per rate, the taxable value and tax it takes off."""
+
+    note_id: UUID
+    note_number: str
+    note_date: date
+    invoice_number: str
+    invoice_date: date
+    recipient_gstin: str  # empty for CDNUR
+    recipient_name: str
+    place_of_supply: str
+    reverse_charge: bool
+    note_value_minor: int
     by_rate: dict[Decimal, TaxSums] = field(default_factory=dict)
 
 
@@ -109,6 +132,8 @@ class Gstr1Tables:
     hsn_value_minor: dict[tuple[str, str, Decimal], int]
     outside_minor: int  # lines no table asks for (late fees, untyped charges)
     reverse_charge_minor: int  # taxable value of table 4B lines (tax payable by the recipient)
+    cdnr: list[NoteRow] = field(default_factory=list)  # table 9B, registered recipients (gstr1_notes.py)
+    cdnur: list[NoteRow] = field(default_factory=list)  # table 9B, unregistered: notes on B2CL invoices
 
 
 def _rate(line: InvoiceLine) -> Decimal:
@@ -167,8 +192,8 @@ def tables(invoices: list[Invoice], places: dict[UUID, Recipient], supplier_code
     return out
 
 
-def _hsn(out: Gstr1Tables, line: InvoiceLine, tab: str) -> None:
-    key = (tab, SAC.get(line.supply_type or "", "9972"), _rate(line))
-    out.hsn.setdefault(key, TaxSums()).add(line)
+def _hsn(out: Gstr1Tables, line: InvoiceLine, tab: str, sign: int = 1) -> None:
+    key = (tab, sac_code(line), _rate(line))
+    out.hsn.setdefault(key, TaxSums()).add(line, sign)
     charged = sum(t.amount.minor for t in line.taxes if t.payable_by == "supplier")
-    out.hsn_value_minor[key] = out.hsn_value_minor.get(key, 0) + line.amount.minor + charged
+    out.hsn_value_minor[key] = out.hsn_value_minor.get(key, 0) + sign * (line.amount.minor + charged)

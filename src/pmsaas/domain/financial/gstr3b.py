@@ -1,7 +1,8 @@
 """GSTR-3B tables 3.1 and 4 from the GSTR-1 figures and the approved vendor bills. Pure.
 
 * 3.1(a) outward taxable supplies: every line whose tax the supplier charges (tables 4A, 5, 7 of
-  GSTR-1); a supply on reverse charge (4B) is not here, its tax is the recipient's;
+  GSTR-1) less the credit notes of the month on them (9B CDNR on forward charge, CDNUR; table 7
+  is already net); a supply on reverse charge (4B) is not here, its tax is the recipient's;
 * 3.1(c) nil rated and exempt: GSTR-1 table 8's nil and exempt values;
 * 3.1(e) non-GST outward supplies: table 8's non-GST value;
 * 3.1(d) inward supplies on reverse charge: the bills whose tax the organization pays itself, their
@@ -63,12 +64,15 @@ class Gstr3b:
 def outward_taxable(tables: Gstr1Tables, b2b_forward: list[TaxSums]) -> TaxSums:
     total = TaxSums()
     parts = [*b2b_forward, *tables.b2cs.values(), *(s for inv in tables.b2cl for s in inv.by_rate.values())]
-    for s in parts:
-        total.taxable_minor += s.taxable_minor
-        total.igst_minor += s.igst_minor
-        total.cgst_minor += s.cgst_minor
-        total.sgst_minor += s.sgst_minor
-        total.cess_minor += s.cess_minor
+    notes = [n for n in tables.cdnr if not n.reverse_charge] + tables.cdnur
+    credited = [s for n in notes for s in n.by_rate.values()]
+    for sign, group in ((1, parts), (-1, credited)):
+        for s in group:
+            total.taxable_minor += sign * s.taxable_minor
+            total.igst_minor += sign * s.igst_minor
+            total.cgst_minor += sign * s.cgst_minor
+            total.sgst_minor += sign * s.sgst_minor
+            total.cess_minor += sign * s.cess_minor
     return total
 
 

@@ -7,18 +7,17 @@ the number counters and the outbox events commit together or not at all.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
-from pmsaas.domain.financial.document_layouts import invoice_document
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
 from pmsaas.domain.financial.periods import service_period
 from pmsaas.domain.financial.ports import (
-    DocumentRenderer,
     FinancialUnitOfWork,
     InvoiceFilter,
     LeaseRef,
@@ -32,7 +31,6 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
-from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender
 
 # -- inputs -----------------------------------------------------------------------------------
 
@@ -67,17 +65,23 @@ def line_with_taxes(profile: OrganizationProfile, lease: LeaseRef, line: LineInp
     """The engine's tax lines for one invoice line, for the organization's country.
 
     Rent defaults to residential or commercial rent by the property's type. Deposits are not a
-    supply and late fees are treated as damages (no tax): both carry no tax lines, as does a line
-    of type ``other`` without a supply type (manual invoices refuse one on a commercial lease).
+    supply: no tax lines, as a line of type ``other`` without a supply type (manual invoices refuse
+    one on a commercial lease). A late fee on delayed rent follows the rent in India: the value of a
+    supply includes a late fee for delayed payment of its consideration (CGST Act s.15(2)(d);
+    Circular 178/10/2022-GST: taxed as part of the principal supply), so it is taxed, exempt or on
+    reverse charge exactly as the lease's rent. Elsewhere it stays untaxed (Canada: not
+    consideration for a supply, ETA s.161; docs/gst-returns.md).
     Society maintenance is exempt (entry 77(c)) only when a housing society bills its members; a
     landlord's maintenance charge to a tenant is a real-estate service (heading 9972), taxed as a
     property-management fee (18 %).
     """
     supply = line.supply_type
-    if supply is None and line.charge_type == ChargeType.RENT:
+    follows_rent = line.charge_type == ChargeType.LATE_FEE and profile.country == "IN"
+    if supply is None and (line.charge_type == ChargeType.RENT or follows_rent):
         supply = _DEFAULT_SUPPLY.get(lease.property_type, "residential_rent")
-    if supply is None or line.charge_type in (ChargeType.DEPOSIT, ChargeType.LATE_FEE):
-        return InvoiceLine(line.description, line.amount, line.charge_type, supply, ())
+    untaxed = line.charge_type == ChargeType.DEPOSIT or (line.charge_type == ChargeType.LATE_FEE and not follows_rent)
+    if supply is None or untaxed:
+        return InvoiceLine(line.description, line.amount, line.charge_type, supply if not untaxed else None, ())
     taxed_as = supply
     if supply == "society_maintenance" and profile.country == "IN" and not profile.is_housing_society:
         taxed_as = "property_management_fee"
@@ -263,26 +267,32 @@ async def _take_credit(uow: FinancialUnitOfWork, invoice: Invoice, now: datetime
     return apply_credits(invoice, credits.get(invoice.lease_id, []), now)
 
 
+class InvoiceMailing(ABC):
+    """Queues the e-mail of invoices just marked sent, in the transaction that marks them (the flows
+    write it as a durable delivery, sent after the commit: ``domain/flows/invoice_mail.py``)."""
+
+    @abstractmethod
+    async def queue(self, uow: FinancialUnitOfWork, sent: list[tuple[Invoice, LeaseRef]], now: datetime) -> None:
+        """Each (invoice, its lease) is numbered and its tenant has an e-mail address."""
+
+
 async def send_invoice(
     *,
     uow: FinancialUnitOfWork,
     clock: Clock,
     actor: Actor,
     invoice_id: UUID,
-    mailer: EmailSender,
-    renderer: DocumentRenderer,
+    mailing: InvoiceMailing,
 ) -> Invoice:
-    """Issues a draft and marks it sent in one transaction, then e-mails it with its PDF.
+    """Issues a draft, marks it sent and queues its e-mail (PDF attached), in one transaction.
 
-    The e-mail leaves after the commit: a rolled-back send never mails anything. A mail failure
-    after the commit leaves the invoice sent; sending again re-mails it (no new number, no posting).
+    A rolled-back send mails nothing; a committed one is mailed even if the process dies right after
+    (the queued delivery). Sending again queues it again (no new number, no posting).
     """
     now = clock.now()
     async with uow:
         invoice = await uow.invoices.get(actor.org, invoice_id, for_update=True)
         lease = await uow.lease_directory.get(actor.org, invoice.lease_id)
-        premises = await uow.lease_directory.premises(actor.org, invoice.lease_id)
-        profile = await uow.organization_profiles.get(actor.org)
         if not lease.tenant_email:
             raise ValidationFailed.single("tenant.email", "the tenant has no e-mail address")
         if invoice.status == InvoiceStatus.DRAFT:
@@ -292,22 +302,8 @@ async def send_invoice(
         invoice.version += 1
         await uow.invoices.update(invoice, expected_version=version)
         uow.record(invoice.event("invoice.sent", now))
+        await mailing.queue(uow, [(invoice, lease)], now)
         await uow.commit()
-    document = invoice_document(invoice, profile=profile, lease=lease, premises=premises)
-    pdf = await renderer.render(document)
-    assert lease.tenant_email is not None
-    assert invoice.number is not None  # issued above
-    await mailer.send(
-        EmailMessage(
-            to=lease.tenant_email,
-            subject=f"Invoice {invoice.number}",
-            body=(
-                f"Dear {lease.tenant_name or 'tenant'},\n\nplease find attached invoice {invoice.number} "
-                f"for {invoice.total} {invoice.currency}, due {invoice.due_date.isoformat()}.\n"
-            ),
-            attachments=(EmailAttachment(document.file_name, "application/pdf", pdf),),
-        )
-    )
     return invoice
 
 
@@ -336,9 +332,9 @@ async def get_invoice(*, uow: FinancialUnitOfWork, actor: Actor, invoice_id: UUI
 async def list_invoices(
     *, uow: FinancialUnitOfWork, actor: Actor, filters: InvoiceFilter, page: PageRequest
 ) -> Page[Invoice]:
-    async with uow:
-        visible = await visible_tenants(uow, actor)
-        return await uow.invoices.list(actor.org, replace(filters, tenant_ids=visible), page)
+    async with uow.read_only() as reader:
+        visible = await visible_tenants(reader, actor)
+        return await reader.invoice_list.page(actor.org, replace(filters, tenant_ids=visible), page)
 
 
 async def organization_profile(*, uow: FinancialUnitOfWork, actor: Actor) -> OrganizationProfile:

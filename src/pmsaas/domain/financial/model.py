@@ -117,6 +117,7 @@ class Invoice:
     notes: str | None = None
     paid: Money | None = None
     round_off: Money | None = None  # decided at issue (India); zero on drafts
+    credited: Money | None = None  # what credit notes took off what the tenant owes (credit_notes.py)
     issued_at: datetime | None = None
     sent_at: datetime | None = None
     cancelled_at: datetime | None = None
@@ -130,6 +131,8 @@ class Invoice:
             self.paid = Money.zero(self.currency)
         if self.round_off is None:
             self.round_off = Money.zero(self.currency)
+        if self.credited is None:
+            self.credited = Money.zero(self.currency)
 
     # -- figures --------------------------------------------------------------------------
     @property
@@ -157,10 +160,15 @@ class Invoice:
         return self.paid
 
     @property
+    def amount_credited(self) -> Money:
+        assert self.credited is not None
+        return self.credited
+
+    @property
     def balance_due(self) -> Money:
         if self.status in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED):
             return Money.zero(self.currency)
-        return self.total - self.amount_paid
+        return self.total - self.amount_paid - self.amount_credited
 
     def display_status(self, today: date) -> str:
         if self.status in OPEN and self.due_date < today and self.balance_due.is_positive:
@@ -238,6 +246,23 @@ class Invoice:
             raise ValueError("allocation must be positive and at most the balance due")
         self.paid = self.amount_paid + amount
         self.status = InvoiceStatus.PAID if not self.balance_due.is_positive else InvoiceStatus.PARTIALLY_PAID
+        self.updated_at = at
+
+    def apply_credit_note(self, amount: Money, at: datetime) -> None:
+        """A credit note takes ``amount`` off what the tenant owes; nothing left to pay: ``paid``.
+        Money already received is refunded first (as for a cancel): the note never exceeds the balance."""
+        if self.status not in OPEN:
+            raise IllegalTransition("invoice", self.status.value, "credit")
+        if not amount.is_positive:
+            raise ValidationFailed.single("lines", "a credit note must take something off")
+        if self.balance_due < amount:
+            raise Conflict(
+                f"the credit note ({amount}) is more than the invoice's unpaid balance ({self.balance_due}): "
+                "refund the payments first"
+            )
+        self.credited = self.amount_credited + amount
+        if not self.balance_due.is_positive:
+            self.status = InvoiceStatus.PAID
         self.updated_at = at
 
     def unapply_payment(self, amount: Money, at: datetime) -> None:

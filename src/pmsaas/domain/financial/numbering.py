@@ -16,6 +16,15 @@ _DEFAULT_FORMATS = {
 }
 
 
+# Credit notes: their own series (CGST rule 53(1A)(b): a consecutive serial number, at most 16
+# characters, unique for the financial year), CN/26-27/000001; not configurable yet.
+_CREDIT_NOTE_FORMATS = {"IN": "CN/{fy_short}/{seq:06d}", "": "CN/{fy}/{seq:06d}"}
+
+
+def credit_note_number_format(country: str) -> str:
+    return _CREDIT_NOTE_FORMATS.get(country) or _CREDIT_NOTE_FORMATS[""]
+
+
 def default_number_format(series: str, country: str) -> str:
     """The organization's numbering when it has not set one (``series``: invoice | receipt)."""
     return _DEFAULT_FORMATS.get((series, country)) or _DEFAULT_FORMATS[(series, "")]

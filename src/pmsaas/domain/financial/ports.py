@@ -18,6 +18,7 @@ from uuid import UUID
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.budgets import Budget
 from pmsaas.domain.financial.credit import Credit, CreditApplication
+from pmsaas.domain.financial.credit_notes import CreditNote
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.gateway import (  # re-exported: the gateway port lives in gateway.py
@@ -29,6 +30,7 @@ from pmsaas.domain.financial.gateway import GatewayOutcome as GatewayOutcome
 from pmsaas.domain.financial.gateway import OutcomeStatus as OutcomeStatus
 from pmsaas.domain.financial.gateway import PaymentGateway as PaymentGateway
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
 from pmsaas.domain.financial.model import Invoice, Payment, Refund
@@ -166,6 +168,15 @@ class InvoiceFilter:
     lease_id: UUID | None = None
     tenant_ids: frozenset[UUID] | None = None  # None = every tenant
     overdue_on: date | None = None
+
+
+class InvoiceListQuery(ABC):
+    """The invoice list, a hot read, as one query: a page of the organization's invoices, each with its
+    lines, and the total of the filtered list (``InvoiceRepository.list``'s filters and sorts). Adapters
+    per database; every adapter returns the same rows in the same order."""
+
+    @abstractmethod
+    async def page(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]: ...
 
 
 class InvoiceRepository(ABC):
@@ -315,6 +326,20 @@ class DepositSettlementRepository(ABC):
 
     @abstractmethod
     async def get(self, organization_id: UUID, lease_id: UUID) -> DepositSettlement | None: ...
+
+
+class CreditNoteRepository(ABC):
+    @abstractmethod
+    async def add(self, note: CreditNote) -> None: ...
+
+    @abstractmethod
+    async def get(self, organization_id: UUID, note_id: UUID) -> CreditNote: ...
+
+    @abstractmethod
+    async def for_invoice(self, organization_id: UUID, invoice_id: UUID) -> list[CreditNote]: ...
+
+    @abstractmethod
+    async def issued_between(self, organization_id: UUID, start: date, end: date) -> list[CreditNote]: ...
 
 
 class NumberSequences(ABC):
@@ -528,12 +553,19 @@ class ReportQueries(ABC):
     async def supply_places(self, organization_id: UUID) -> dict[UUID, Recipient]:
         """Per lease: its tenant (``gstin`` empty when unregistered) and the property's State."""
 
+    @abstractmethod
+    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> builtins.list[IssuedDocument]:
+        """The numbered invoices (cancelled ones flagged), credit notes and payment receipts dated
+        from ``start`` to ``end`` (GSTR-1 table 13)."""
+
 
 class FinancialUnitOfWork(UnitOfWork):
     invoices: InvoiceRepository
+    invoice_list: InvoiceListQuery
     payments: PaymentRepository
     ledger: LedgerRepository
     deposit_settlements: DepositSettlementRepository
+    credit_notes: CreditNoteRepository
     sequences: NumberSequences
     lease_directory: LeaseDirectory
     organization_profiles: OrganizationProfiles

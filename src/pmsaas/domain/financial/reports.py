@@ -1,8 +1,10 @@
 """Tax returns from the issued invoices (whose postings are the ledger's tax-payable accounts). Pure.
 
 Per month of issue date: taxable value (lines with tax the supplier charges), exempt value (lines
-with no tax at all), reverse-charge value (lines whose tax the recipient pays), and the tax per
-head the supplier charged. Cancelled invoices are left out (their postings were reversed); drafts
+with no tax at all: exempt rent, and in India its late fee, which follows the rent), reverse-charge
+value (lines whose tax the recipient pays), and the tax per head the supplier charged; less the
+credit notes issued in the month (the same classification, as GSTR-1 9B and 3B 3.1 net them).
+Cancelled invoices are left out (their postings were reversed); drafts
 are not supplies yet.
 
 ``tax`` is the exact sum of the invoices' heads (paise); ``tax_payable`` is what is paid per head:
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceStatus
+from pmsaas.domain.financial.credit_notes import CreditNote
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus
 from pmsaas.domain.shared.money import Money, round_half_up
 
 
@@ -50,7 +54,10 @@ def payable_minor(minor: int, currency: str) -> int:
     return Money(round_half_up(money.amount, 0), currency).minor
 
 
-def tax_return(invoices: list[Invoice], periods: list[str], currency: str) -> list[TaxReturnRow]:
+def tax_return(
+    invoices: list[Invoice], periods: list[str], currency: str, notes: Sequence[CreditNote] = ()
+) -> list[TaxReturnRow]:
+    """``notes``: credit notes, taken off the month they are issued in (as GSTR-1 and 3B do)."""
     rows = {p: TaxReturnRow(p, currency) for p in periods}
     for inv in invoices:
         if inv.status in (InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED):
@@ -60,19 +67,29 @@ def tax_return(invoices: list[Invoice], periods: list[str], currency: str) -> li
             continue
         row.invoices += 1
         for line in inv.lines:
-            if line.charge_type == ChargeType.DEPOSIT:
-                continue  # a refundable security deposit is not a supply (docs/financial.md): no value here
-            supplier = [t for t in line.taxes if t.payable_by == "supplier"]
-            recipient = [t for t in line.taxes if t.payable_by == "recipient"]
-            if supplier:
-                row.taxable_value += line.amount.minor
-            elif recipient:
-                row.reverse_charge_value += line.amount.minor
-            else:
-                row.exempt_value += line.amount.minor
-            for t in supplier:
-                row.tax[t.tax] = row.tax.get(t.tax, 0) + t.amount.minor
+            _add(row, line, 1)
+    for note in notes:
+        month = rows.get(note.issue_date.strftime("%Y-%m"))
+        if month is None:
+            continue
+        for x in note.lines:
+            _add(month, x.as_invoice_line(), -1)
     return [rows[p] for p in periods]
+
+
+def _add(row: TaxReturnRow, line: InvoiceLine, sign: int) -> None:
+    if line.charge_type == ChargeType.DEPOSIT:
+        return  # a refundable security deposit is not a supply (docs/financial.md): no value here
+    supplier = [t for t in line.taxes if t.payable_by == "supplier"]
+    recipient = [t for t in line.taxes if t.payable_by == "recipient"]
+    if supplier:
+        row.taxable_value += sign * line.amount.minor
+    elif recipient:
+        row.reverse_charge_value += sign * line.amount.minor
+    else:
+        row.exempt_value += sign * line.amount.minor
+    for t in supplier:
+        row.tax[t.tax] = row.tax.get(t.tax, 0) + sign * t.amount.minor
 
 
 def to_csv(rows: list[TaxReturnRow]) -> str:

@@ -8,9 +8,10 @@ version in the same transaction as the invoice, so of two runs racing on one sub
 commits (the other's conflict leaves it to the winner). A run that comes late renews into the period
 that contains now, once (missed months are not billed one by one, as for a downgrade).
 
-A declined (or unsettled) charge leaves the invoice ``open``, the plan unchanged, and an event
-(``subscription.renewal_failed``) for the owner to pay; no kept card (a gateway that keeps none):
-the invoice is ``open`` too.
+A declined (or unsettled) charge leaves the invoice ``open``, the plan unchanged, the subscription
+``past_due`` with its first retry set, and an event (``subscription.renewal_failed``) that tells the
+owners; no kept card (a gateway that keeps none) fails the same way. The retries, and the move to the
+free plan after the last one, are the dunning's (``plan_dunning.py``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.financial.ports import GatewayOutcome, PaymentGateway
-from pmsaas.domain.organizations.plans import PLANS, InvoiceStatus, Subscription, SubscriptionInvoice
+from pmsaas.domain.organizations.plans import (
+    PLANS,
+    InvoiceStatus,
+    Subscription,
+    SubscriptionInvoice,
+    SubscriptionStatus,
+)
 from pmsaas.domain.organizations.ports import PlansUnitOfWork
 from pmsaas.domain.organizations.subscriptions import next_invoice_number, plan_event
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict
+from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
 
 
@@ -56,7 +64,12 @@ async def _renew(
 ) -> SubscriptionInvoice | None:
     async with uow:
         subscription = await uow.subscriptions.find(organization_id)
-        if subscription is None or subscription.scheduled_plan is not None or subscription.current_period_end > now:
+        if (
+            subscription is None
+            or subscription.scheduled_plan is not None
+            or subscription.current_period_end > now
+            or subscription.status is SubscriptionStatus.PAST_DUE  # the dunning has it
+        ):
             return None  # renewed (or changed) since the list was read
         org = await uow.organizations.get(organization_id)
         expected = subscription.version
@@ -78,17 +91,34 @@ async def _renew(
             gateway=gateway.name if paid else None,
             gateway_payment_id=outcome.gateway_payment_id if paid and outcome else None,
         )
+        if not paid:
+            subscription.payment_failed(now)  # past due, first retry set
         await uow.subscriptions.save(subscription, expected)
         await uow.subscription_invoices.add(invoice)
         if paid:
             uow.record(plan_event("subscription.renewed", subscription, now, invoice=invoice.number))
         else:
-            reason = (outcome.failure_reason or outcome.status) if outcome else "no card kept for renewals"
-            uow.record(
-                plan_event("subscription.renewal_failed", subscription, now, invoice=invoice.number, reason=reason)
-            )
+            uow.record(failure_event("subscription.renewal_failed", subscription, now, invoice, outcome))
         await uow.commit()
     return invoice
+
+
+def failure_event(
+    name: str, subscription: Subscription, now: datetime, invoice: SubscriptionInvoice, outcome: GatewayOutcome | None
+) -> DomainEvent:
+    """A failed charge of a renewal invoice: the owners are told (``event_notices.py``) what failed,
+    why, and when it is tried again."""
+    reason = (outcome.failure_reason or outcome.status) if outcome else "no card kept for renewals"
+    retry = subscription.next_payment_attempt_at
+    return plan_event(
+        name,
+        subscription,
+        now,
+        invoice=invoice.number,
+        amount=str(invoice.amount),
+        reason=reason,
+        next_payment_attempt_at=retry.isoformat() if retry else None,
+    )
 
 
 async def _charge(gateway: PaymentGateway, subscription: Subscription, price: Money) -> GatewayOutcome | None:

@@ -79,15 +79,14 @@ async def upgrade_plan(
             )
         expected = subscription.version
         price = PLANS[plan].price_in(org.settings.currency)
-        outcome = await gateway.charge(
-            amount=price,
-            card_number=card_number,
-            idempotency_key=_charge_key(org.id, expected, plan, card_number),
+        key = _charge_key(org.id, expected, plan, card_number)
+        # The renewals charge the kept card's reference at each period's end (flows/plan_renewal.py).
+        outcome, card_reference = await gateway.charge_and_keep(
+            amount=price, card_number=card_number, idempotency_key=key
         )
         if outcome.status != "succeeded":
             reason = outcome.failure_reason or "the charge did not settle at once"
             raise ValidationFailed.single("card_number", f"the card was not charged ({reason}); the plan is unchanged")
-        key = _charge_key(org.id, expected, plan, card_number)
         upgraded = Subscription(
             organization_id=org.id,
             plan=plan,
@@ -96,8 +95,7 @@ async def upgrade_plan(
             created_at=subscription.created_at,
             updated_at=now,
             version=expected,
-            # The renewals charge this reference at each period's end (flows/plan_renewal.py).
-            card_reference=await gateway.keep_card(card_number=card_number, idempotency_key=key),
+            card_reference=card_reference,
         )
         await uow.subscriptions.save(upgraded, expected)
         await change_organization_plan(uow, org, plan, now)
@@ -116,7 +114,7 @@ async def upgrade_plan(
         )
         await uow.subscription_invoices.add(invoice)
         uow.record(plan_event("subscription.upgraded", upgraded, now, previous_plan=subscription.plan.value))
-        usage = await usage_of(uow, org.id)
+        usage = await usage_of(uow, org.id, now)
         await audit_plan_change(uow, actor, org.id, "subscription.upgraded", plan, request, now)
         await uow.commit()
     await board.post(org.id, plan)  # the rate-limit gate applies it on the next request

@@ -17,6 +17,7 @@ from datetime import date
 from uuid import UUID
 
 from pmsaas.domain.financial.billing import BillingSummary, bill_leases, parse_period
+from pmsaas.domain.financial.invoicing import InvoiceMailing
 from pmsaas.domain.financial.ports import BillableCharge, BillableLease, FinancialUnitOfWork, LateFeeRule, LeaseRef
 from pmsaas.domain.properties.lease import OCCUPYING, Lease, LeaseStatus
 from pmsaas.domain.properties.recurring import RecurringCharge, schedule_with_recurring
@@ -55,15 +56,17 @@ async def run_billing(
     clock: Clock,
     period: str,
     organization_id: UUID | None = None,
+    mailing: InvoiceMailing | None = None,
 ) -> BillingSummary:
-    """Bill every lease that occupies its unit (active or under notice) for ``period`` (YYYY-MM)."""
+    """Bill every lease that occupies its unit (active or under notice) for ``period`` (YYYY-MM);
+    with ``mailing``, each new invoice's e-mail is queued in its organization's transaction."""
     start, end = parse_period(period)
     async with uow_factory() as uow:
         if organization_id is not None:
             await uow.organization_profiles.get(organization_id)  # an unknown organization is NotFound
         leases = await uow.leases_to_bill.leases(organization_id, OCCUPYING, end)
     due = [what_is_due(item, start, end) for item in leases]
-    return await bill_leases(uow_factory=uow_factory, clock=clock, period=period, leases=due)
+    return await bill_leases(uow_factory=uow_factory, clock=clock, period=period, leases=due, mailing=mailing)
 
 
 def what_is_due(item: LeaseToBill, period_start: date, period_end: date) -> BillableLease:

@@ -10,7 +10,9 @@ late; older ones are not sent any more (no flood of stale notices after an outag
 
 What goes out: the catalogue's message in the organization's locale (``rent.reminder``,
 ``rent.overdue``), by e-mail to the tenant, and into the inbox of the tenant's user when there is one,
-each as that user's preferences allow.
+each as that user's preferences allow. The e-mail is a queued delivery (``NoticeDelivery.mail``,
+once per notice and tenant) written in the transaction that records the inbox notice, sent right
+after the commit; if the process dies first, the ``deliver_notices`` job sends it (issue 12).
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from pmsaas.domain.notifications import catalogue
 from pmsaas.domain.notifications.event_notices import notice_id
 from pmsaas.domain.notifications.inbox import notification_created
 from pmsaas.domain.notifications.model import ChannelType, Notification
+from pmsaas.domain.notifications.notice_delivery import NoticeDelivery
+from pmsaas.domain.notifications.notice_sender import FirstAttempt
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.document_text import format_money
 from pmsaas.domain.shared.jobs import JobRun, JobRuns, OrganizationSchedule, Outcome
 from pmsaas.domain.shared.money import Money
-from pmsaas.domain.shared.ports import EmailMessage, EmailSender
+from pmsaas.domain.shared.ports import EmailMessage
 
 REMINDER = "rent_reminder"
 OVERDUE = "overdue_notice"
@@ -46,6 +50,7 @@ class DueInvoice:
 
     invoice_id: UUID
     number: str | None
+    tenant_id: UUID
     tenant_name: str
     tenant_email: str | None
     tenant_user_id: UUID | None  # the tenant's sign-in, if it has one: its inbox and preferences
@@ -87,9 +92,10 @@ def window(today: date, schedule: ScheduleSettings) -> tuple[date, date]:
 
 @dataclass(frozen=True)
 class Delivery:
-    """How notices leave: the mailer (a job per message) and the public base URL for links."""
+    """How notices leave: their queued e-mail's first attempt after the commit, and the public base
+    URL for links."""
 
-    mailer: EmailSender
+    first_attempt: FirstAttempt
     public_base_url: str
 
 
@@ -165,9 +171,14 @@ async def _send(
                 if await uow.notifications.add_absent([n]):
                     uow.record(notification_created(n))  # the tenant's open streams hear of it
                     channels.append("in_app")
+        queued: list[UUID] = []
+        if email_ok and invoice.tenant_email:
+            key = f"{notice.kind}:{invoice.invoice_id}:{notice.days}"
+            mail = EmailMessage(invoice.tenant_email, message.subject, message.body)
+            row = NoticeDelivery.mail(schedule.organization_id, key, invoice.tenant_id, mail, clock.now())
+            queued = await uow.notice_deliveries.add_absent([row])
+            channels.append("email")
         await uow.commit()
-    if email_ok and invoice.tenant_email:
-        key = f"{notice.kind}:{invoice.invoice_id}:{notice.days}"
-        await delivery.mailer.send_once(EmailMessage(invoice.tenant_email, message.subject, message.body), key)
-        channels.append("email")
+    if queued:
+        await delivery.first_attempt(queued)
     return {"invoice_id": str(invoice.invoice_id), "days": notice.days, "sent": channels}

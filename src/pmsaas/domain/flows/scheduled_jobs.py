@@ -20,7 +20,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from pmsaas.domain.financial.billing import parse_period
-from pmsaas.domain.flows.billing_mail import InvoiceMail, mail_new_invoices
+from pmsaas.domain.flows.billing_mail import InvoiceMail, InvoiceMailQueue
 from pmsaas.domain.flows.rent_billing import RentBillingUnitOfWork, run_billing
 from pmsaas.domain.flows.rent_notices import Delivery, RentNoticesUnitOfWork, send_rent_notices
 from pmsaas.domain.organizations.schedule_settings import ScheduleSettings
@@ -81,7 +81,12 @@ async def bill_organization(
     period: str,
     mail: InvoiceMail | None = None,
 ) -> dict[str, Any]:
-    summary = await run_billing(uow_factory=uow_factory, clock=clock, period=period, organization_id=organization_id)
+    """The organization's run; with ``mail``, each new invoice is marked sent and its e-mail queued
+    in the run's transaction (``billing_mail.py``), then sent right after the commit."""
+    queue = InvoiceMailQueue() if mail is not None else None
+    summary = await run_billing(
+        uow_factory=uow_factory, clock=clock, period=period, organization_id=organization_id, mailing=queue
+    )
     detail: dict[str, Any] = {
         "period": summary.period,
         "created": summary.created,
@@ -89,14 +94,10 @@ async def bill_organization(
         "failed": len(summary.failed),
         "late_fees": summary.late_fees,
     }
-    if mail is not None and summary.invoice_ids:
-        detail |= await mail_new_invoices(
-            uow_factory=uow_factory,
-            clock=clock,
-            mail=mail,
-            organization_id=organization_id,
-            invoice_ids=summary.invoice_ids,
-        )
+    if mail is not None and queue is not None:
+        detail |= {"mailed": summary.mailed, "not_mailed": summary.not_mailed}
+        if queue.queued:
+            await mail.first_attempt(queue.queued)
     return detail
 
 

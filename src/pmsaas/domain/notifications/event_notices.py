@@ -6,7 +6,10 @@ Who hears of what (inside the event's organization):
   by e-mail too (the ``email`` preference), with a link to the request;
 * ``ticket.updated`` with an assignee: the assigned staff member, once per (request, assignee);
 * ``payment.received``: owners and managers, and the paying tenant's user;
-* ``invoice.issued``, or ``invoice.created`` already issued (the billing run): the tenant's user.
+* ``invoice.issued``, or ``invoice.created`` already issued (the billing run): the tenant's user;
+* the platform's own billing (``subscription.renewal_failed``, ``subscription.payment_retry_failed``,
+  ``subscription.payment_recovered``, ``subscription.downgraded_unpaid``): the organization's owners,
+  by e-mail too, with what failed, why and when it is tried again.
 
 Each user's preferences decide, per channel and event. A notice's id is derived from the event and
 the recipient (``uuid5``), and inserted only if absent: a batch relayed twice notifies once. The
@@ -118,6 +121,45 @@ async def _invoice_notices(event: DomainEvent, uow: NotificationsUnitOfWork) -> 
     ]
 
 
+OWNERS = frozenset({"OrganizationOwner"})
+
+
+def _billing_text(event: DomainEvent) -> tuple[str, str]:
+    d = event.data
+    invoice, amount, reason = d.get("invoice"), d.get("amount"), d.get("reason")
+    retry = (
+        f"We will try again at {d.get('next_payment_attempt_at')} (UTC)." if d.get("next_payment_attempt_at") else ""
+    )
+    if event.name == "subscription.payment_recovered":
+        return f"Payment received: invoice {invoice} is paid", f"Your {d.get('plan')} plan is active again."
+    if event.name == "subscription.downgraded_unpaid":
+        body = (
+            f"Invoice {invoice} ({amount}) could not be charged ({reason}) after every retry, so the organization "
+            f"moved from {d.get('previous_plan')} to the free {d.get('plan')} plan. Nothing was deleted; "
+            "upgrade again to lift the free plan's limits."
+        )
+        return f"Moved to the free plan: invoice {invoice} unpaid", body
+    body = f"Invoice {invoice} ({amount}) for the {d.get('plan')} plan could not be charged ({reason}). {retry}"
+    return f"Payment failed for invoice {invoice}", body.strip()
+
+
+async def _billing_notices(event: DomainEvent, uow: NotificationsUnitOfWork) -> list[Notice]:
+    title, body = _billing_text(event)
+    data = {"event": event.name, "invoice": event.data.get("invoice"), "plan": event.data.get("plan")}
+    owners = await uow.recipients.with_roles(event.organization_id, OWNERS)
+    return [Notice(r, str(event.id), event.name, title, body, data, True) for r in owners]
+
+
+_BILLING_EVENTS = frozenset(
+    {
+        "subscription.renewal_failed",
+        "subscription.payment_retry_failed",
+        "subscription.payment_recovered",
+        "subscription.downgraded_unpaid",
+    }
+)
+
+
 class EventNotices(OutboxSubscriber):
     def __init__(self, *, sender: NoticeSender, public_base_url: str) -> None:
         self._sender = sender
@@ -131,6 +173,8 @@ class EventNotices(OutboxSubscriber):
             return await _payment_notices(event, uow)
         if event.name in ("invoice.issued", "invoice.created"):
             return await _invoice_notices(event, uow)
+        if event.name in _BILLING_EVENTS:
+            return await _billing_notices(event, uow)
         return []
 
     async def receive(self, events: Sequence[DomainEvent], uow: UnitOfWork, now: datetime) -> Sequence[FollowUp]:

@@ -2,12 +2,15 @@
 transport, real-time messages through the event publisher (the recipient's open streams).
 
 ``deliver`` is the first attempt of a relayed batch's rows, right after its commit; ``deliver_due``
-is the ``deliver_notices`` job, which sends what a killed worker left and what is due again."""
+is the ``deliver_notices`` job, which sends what a killed worker left and what is due again. The
+use cases that queue their own mail (``NoticeDelivery.mail``) make its first attempt through a
+``FirstAttempt`` after their commit: this sender's ``deliver``, or a ``deliver_notices`` job naming
+the rows (the container chooses, as it chooses for the mailer)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -19,15 +22,17 @@ from pmsaas.domain.notifications.notice_delivery import (
     PENDING,
     REALTIME,
     SENT,
+    Attachments,
     NoticeDelivery,
     Outcome,
 )
 from pmsaas.domain.notifications.ports import NotificationsUnitOfWork
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.domain.shared.ports import EmailMessage, EmailSender, EventPublisher, MessageNotSent
+from pmsaas.domain.shared.ports import EmailAttachment, EmailMessage, EmailSender, EventPublisher, MessageNotSent
 
 BATCH = 100  # rows per sweep
+FirstAttempt = Callable[[list[UUID]], Awaitable[None]]  # after a commit that queued these rows
 
 
 class NoticeSender:
@@ -38,8 +43,10 @@ class NoticeSender:
         mailer: EmailSender,
         publisher: EventPublisher,
         clock: Clock,
+        attachments: Attachments | None = None,
         concurrency: int = 8,
     ) -> None:
+        self._attachments = attachments
         self._uow = uow_factory
         self._mailer = mailer
         self._publisher = publisher
@@ -89,8 +96,13 @@ class NoticeSender:
     async def _send(self, d: NoticeDelivery) -> None:
         p = d.payload
         if d.channel == EMAIL:
-            message = EmailMessage(to=str(p["to"]), subject=str(p["subject"]), body=str(p["body"]))
-            await self._mailer.send_once(message, f"event:{d.event_id}:{d.user_id}")
+            attached: tuple[EmailAttachment, ...] = ()
+            if isinstance(p.get("attachment"), dict):  # rendered now: the row names it, never holds it
+                if self._attachments is None:
+                    raise MessageNotSent("no attachment renderer", retryable=False)
+                attached = (await self._attachments.render(d.organization_id, p["attachment"]),)
+            message = EmailMessage(str(p["to"]), str(p["subject"]), str(p["body"]), attachments=attached)
+            await self._mailer.send_once(message, str(p.get("key") or f"event:{d.event_id}:{d.user_id}"))
         elif d.channel == REALTIME:
             data = {k: v for k, v in p.items() if k != "occurred_at"}
             occurred = datetime.fromisoformat(str(p["occurred_at"]))

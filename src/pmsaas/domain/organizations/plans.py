@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -49,6 +49,8 @@ class PlanLimits:
             return self.seats
         if quota is Quota.PROPERTIES:
             return self.properties
+        if quota is Quota.UNITS:
+            return self.units
         return self.storage_gb * BYTES_PER_GB
 
 
@@ -109,6 +111,12 @@ def check_room(plan: Plan, quota: Quota, in_use: int, adding: int) -> None:
             f"the {name} plan allows {limit} properties and the organization has {in_use}: "
             "upgrade the plan or delete a property first"
         )
+    elif quota is Quota.UNITS:
+        message = (
+            f"the {name} plan allows {limit} units and the organization has {in_use}"
+            + (f" (adding {adding})" if adding > 1 else "")
+            + ": upgrade the plan or delete a unit first"
+        )
     else:
         message = (
             f"the {name} plan allows {_size(limit)} of stored files; {_size(in_use)} are stored and this file "
@@ -149,6 +157,14 @@ def add_months(at: datetime, months: int) -> datetime:
 
 class SubscriptionStatus(StrEnum):
     ACTIVE = "active"
+    # A renewal's charge failed: the plan stays in force while the payment is retried (DUNNING_RETRIES).
+    PAST_DUE = "past_due"
+
+
+# Dunning: a failed renewal is charged again this long after its invoice was issued (Stripe Billing's
+# custom retry schedules count the same way); after the last one fails the organization moves to the
+# free plan (docs/organizations.md, "Failed renewals").
+DUNNING_RETRIES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
 
 
 @dataclass(eq=False)
@@ -165,6 +181,8 @@ class Subscription:
     scheduled_plan: Plan | None = None
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
     card_reference: str | None = None  # the gateway's reference to the paying card (never its number)
+    payment_attempts: int = 0  # failed charges of the open renewal invoice (past_due), 0 when active
+    next_payment_attempt_at: datetime | None = None  # when the dunning charges it again (past_due)
     version: int = 0  # 0: never stored (every organization starts on standard without a row)
 
     @classmethod
@@ -178,10 +196,25 @@ class Subscription:
             self.current_period_start = self.current_period_end
             self.current_period_end = add_months(self.current_period_end, 1)
 
+    def payment_failed(self, invoice_issued_at: datetime) -> bool:
+        """One more failed charge of the open renewal invoice: past due with the next retry set (True),
+        or False when it was the last retry (the caller moves the organization to the free plan)."""
+        self.payment_attempts += 1
+        retries_made = self.payment_attempts - 1
+        if retries_made >= len(DUNNING_RETRIES):
+            return False
+        self.status = SubscriptionStatus.PAST_DUE
+        self.next_payment_attempt_at = invoice_issued_at + DUNNING_RETRIES[retries_made]
+        return True
+
+    def payment_settled(self) -> None:
+        self.status, self.payment_attempts, self.next_payment_attempt_at = SubscriptionStatus.ACTIVE, 0, None
+
 
 class InvoiceStatus(StrEnum):
     PAID = "paid"
-    OPEN = "open"  # issued, not charged yet (a renewal: no stored card to charge)
+    OPEN = "open"  # issued, not charged yet (a renewal whose charge failed: being retried)
+    UNCOLLECTIBLE = "uncollectible"  # every retry failed: the organization moved to the free plan
 
 
 @dataclass(eq=False)

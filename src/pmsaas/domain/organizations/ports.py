@@ -63,8 +63,12 @@ class SubscriptionRepository(ABC):
 
     @abstractmethod
     async def renewals_due(self, now: datetime, limit: int) -> list[Subscription]:
-        """Paid subscriptions (not standard) whose period ended by ``now`` with nothing scheduled: they
-        renew on their plan (the renewal job's work)."""
+        """Paid subscriptions (not standard, not past due) whose period ended by ``now`` with nothing
+        scheduled: they renew on their plan (the renewal job's work)."""
+
+    @abstractmethod
+    async def retries_due(self, now: datetime, limit: int) -> list[Subscription]:
+        """Past-due subscriptions whose next payment attempt is due by ``now`` (the dunning's work)."""
 
 
 class SubscriptionInvoiceRepository(ABC):
@@ -78,12 +82,29 @@ class SubscriptionInvoiceRepository(ABC):
     @abstractmethod
     async def list(self, organization_id: UUID, page: PageRequest) -> Page[SubscriptionInvoice]: ...
 
-
-class PlanUsage(ABC):
-    """What a plan's limits are checked against (seats and properties in use)."""
+    @abstractmethod
+    async def open_for_period(self, organization_id: UUID, period_start: datetime) -> SubscriptionInvoice | None:
+        """The renewal invoice of the period starting at ``period_start`` while it is still open."""
 
     @abstractmethod
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]: ...
+    async def close(self, invoice: SubscriptionInvoice) -> None:
+        """Store an open invoice's outcome (paid with its payment, or uncollectible); Conflict when it is
+        no longer open (someone else closed it first: it is never paid twice)."""
+
+
+class PlanUsage(ABC):
+    """What a plan's limits are checked against (seats and properties in use), counted as the limits at
+    use count them (``PlanAllowance``)."""
+
+    @abstractmethod
+    async def lock(self, organization_id: UUID) -> None:
+        """Lock the organization until the transaction ends, as every addition checked against the plan
+        does first: a count taken after it cannot miss a seat or property being added meanwhile."""
+
+    @abstractmethod
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        """Members who take a seat (everyone but tenants) and invitations still pending at ``now`` that
+        would, each person once."""
 
     @abstractmethod
     async def properties(self, organization_id: UUID) -> int: ...

@@ -18,7 +18,6 @@ from pmsaas.domain.organizations.plans import (
     check_fits,
     invoice_number,
     rank,
-    seats_used,
 )
 from pmsaas.domain.organizations.ports import PlanBoard, PlansUnitOfWork
 from pmsaas.domain.organizations.services import _mutable, _visible
@@ -47,11 +46,9 @@ async def current_subscription(uow: PlansUnitOfWork, org: Organization, now: dat
     return subscription
 
 
-async def usage_of(uow: PlansUnitOfWork, organization_id: UUID) -> Usage:
-    return Usage(
-        seats_used(await uow.plan_usage.member_roles(organization_id)),
-        await uow.plan_usage.properties(organization_id),
-    )
+async def usage_of(uow: PlansUnitOfWork, organization_id: UUID, now: datetime) -> Usage:
+    """Seats (members and pending invitations) and properties, as the limits at use count them."""
+    return Usage(await uow.plan_usage.seats(organization_id, now), await uow.plan_usage.properties(organization_id))
 
 
 def plan_event(name: str, subscription: Subscription, at: datetime, **extra: str | None) -> DomainEvent:
@@ -67,10 +64,11 @@ def plan_event(name: str, subscription: Subscription, at: datetime, **extra: str
 async def get_subscription(
     *, uow: PlansUnitOfWork, clock: Clock, actor: Actor, organization_id: UUID
 ) -> SubscriptionView:
+    now = clock.now()
     async with uow:
         org = await _visible(uow, actor, organization_id)
-        subscription = await current_subscription(uow, org, clock.now())
-        return SubscriptionView(subscription, await usage_of(uow, org.id), org.settings.currency)
+        subscription = await current_subscription(uow, org, now)
+        return SubscriptionView(subscription, await usage_of(uow, org.id, now), org.settings.currency)
 
 
 async def list_invoices(
@@ -115,7 +113,8 @@ async def schedule_downgrade(
             raise Conflict(
                 f"{plan.value} is not below the current plan ({subscription.plan.value}); use billing/upgrade"
             )
-        usage = await usage_of(uow, org.id)
+        await uow.plan_usage.lock(org.id)  # counted as the additions count, one after the other
+        usage = await usage_of(uow, org.id, now)
         check_fits(plan, usage)
         expected = subscription.version
         subscription.scheduled_plan, subscription.updated_at = plan, now
@@ -143,7 +142,7 @@ async def cancel_scheduled_change(
                 uow, actor, org.id, "subscription.downgrade_cancelled", subscription.plan, request, now
             )
             await uow.commit()
-        return SubscriptionView(subscription, await usage_of(uow, org.id), org.settings.currency)
+        return SubscriptionView(subscription, await usage_of(uow, org.id, now), org.settings.currency)
 
 
 async def change_organization_plan(uow: PlansUnitOfWork, org: Organization, plan: Plan, now: datetime) -> None:
@@ -170,9 +169,12 @@ async def apply_due_downgrades(*, uow: PlansUnitOfWork, clock: Clock, board: Pla
         for subscription in await uow.subscriptions.due(now, batch):
             target = subscription.scheduled_plan
             assert target is not None
+            # The organization's lock first, as every addition checked against the plan takes it: a seat
+            # or property being added now is counted, not missed.
+            await uow.plan_usage.lock(subscription.organization_id)
             org = await uow.organizations.get(subscription.organization_id)
             try:
-                check_fits(target, await usage_of(uow, org.id))
+                check_fits(target, await usage_of(uow, org.id, now))
             except Conflict as exc:
                 # Another period on the current plan, the downgrade kept for its end: asked again
                 # then, not on every run (nor ahead of the others in the batch).

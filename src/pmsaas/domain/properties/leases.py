@@ -196,8 +196,8 @@ async def list_leases(
         # A tenant sees its own leases, never drafts (the manager's work in progress).
         shown = tuple(s.value for s in LeaseStatus if s != LeaseStatus.DRAFT)
         filters = replace(filters, tenant_id=scope.tenant_id, statuses=shown)
-    async with uow:
-        return await uow.leases.list(actor.org, filters, page)
+    async with uow.read_only() as reader:
+        return await reader.lease_list.page(actor.org, filters, page)
 
 
 # Fields a running lease may still change; everything else is what was signed.

@@ -177,6 +177,15 @@ class LeaseFilter:
     statuses: tuple[str, ...] | None = None  # any of these (the Tenant scope: never drafts)
 
 
+class LeaseListQuery(ABC):
+    """The lease list, a hot read, as one query: a page of the organization's leases, each with its
+    co-tenants, and the total of the filtered list (``LeaseRepository.list``'s filters and sorts). Adapters
+    per database; every adapter returns the same rows in the same order."""
+
+    @abstractmethod
+    async def page(self, organization_id: UUID, filters: LeaseFilter, page: PageRequest) -> Page[Lease]: ...
+
+
 class RecurringChargeRepository(ABC):
     @abstractmethod
     async def add(self, charge: RecurringCharge) -> None: ...
@@ -273,7 +282,8 @@ class PropertiesUnitOfWork(UnitOfWork):
     units: UnitRepository
     tenants: TenantRepository
     leases: LeaseRepository
+    lease_list: LeaseListQuery
     recurring_charges: RecurringChargeRepository
     organization_facts: OrganizationFacts
     tenant_accounts: TenantAccounts
-    plan_allowance: PlanAllowance  # properties
+    plan_allowance: PlanAllowance  # properties and units

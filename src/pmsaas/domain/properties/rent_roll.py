@@ -48,6 +48,7 @@ from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, DomainError, FieldProblem, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.money import Money
+from pmsaas.domain.shared.plan_limits import PlanLimitReached, Quota
 
 REQUIRED = (
     "property_name",
@@ -370,6 +371,18 @@ class _Importer:
         self.report.leases_created = len(self.new_leases)
 
 
+async def _admit(uow: PropertiesUnitOfWork, actor: Actor, importer: _Importer, report: ImportReport) -> None:
+    """The plan's property and unit limits, for what the file adds (the organization locked from here
+    to the commit, as for one property or unit): a file over them is refused whole."""
+    now = importer.now
+    for quota, adding in ((Quota.PROPERTIES, len(importer.new_props)), (Quota.UNITS, len(importer.new_units))):
+        if adding:
+            try:
+                await uow.plan_allowance.admit(actor.org, quota, adding=adding, now=now)
+            except PlanLimitReached as exc:
+                report.errors.append(RowError(1, quota.value, exc.message))
+
+
 async def import_rent_roll(
     *,
     uow: PropertiesUnitOfWork,
@@ -409,6 +422,8 @@ async def import_rent_roll(
                 report.errors.append(RowError(row.line, "row", exc.message))
         if report.rows == 0:
             report.errors.append(RowError(1, "file", "no rows to import"))
+        if not report.errors:
+            await _admit(uow, actor, importer, report)
         if report.errors:
             report.errors.sort(key=lambda e: e.line)
             raise RentRollRejected(report)

@@ -275,6 +275,7 @@ async def create_unit(
 ) -> Unit:
     now = clock.now()
     async with uow:
+        await uow.plan_allowance.admit(actor.org, Quota.UNITS, adding=1, now=now)  # first: it locks the organization
         await visible_property(uow, actor, property_id)
         values = await _unit_values(uow, actor, data)
         if await uow.units.find_by_name(actor.org, property_id, str(values["name"])) is not None:

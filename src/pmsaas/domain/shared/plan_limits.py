@@ -1,5 +1,5 @@
 """The organization's plan limits, checked where a use case adds what they count (a member who takes
-a seat, a property, a stored file). The catalogue lives in the organizations context; a context that
+a seat, a property, a unit, a stored file). The catalogue lives in the organizations context; a context that
 adds such things asks this port, inside its own transaction, before it writes."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pmsaas.domain.shared.errors import Conflict
 class Quota(StrEnum):
     SEATS = "seats"
     PROPERTIES = "properties"
+    UNITS = "units"  # live units across the organization's properties
     STORAGE = "storage"  # bytes of stored files
 
 

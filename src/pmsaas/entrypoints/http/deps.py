@@ -21,6 +21,7 @@ from pmsaas.domain.financial.ports import DocumentRenderer, PaymentGateway
 from pmsaas.domain.identity.oauth import DelegatedTokenIssuer
 from pmsaas.domain.identity.ports import AccessTokenIssuer, AttemptLimiter, OneTimePasswords, PasswordHasher
 from pmsaas.domain.identity.tokens import TokenPolicy
+from pmsaas.domain.notifications.notice_sender import FirstAttempt
 from pmsaas.domain.notifications.ports import MessageProvider, RealtimeFeed, WebhookSender
 from pmsaas.domain.operations.ports import AttachmentStorage
 from pmsaas.domain.organizations.ports import PlanBoard, TxtResolver
@@ -169,6 +170,12 @@ class RequestContext:
     def mailer(self) -> EmailSender:
         port: EmailSender = self._container.mailer()
         return port
+
+    @property
+    def first_mail_attempt(self) -> FirstAttempt:
+        """After a commit that queued mail (an invoice's e-mail): its first attempt, or a job for it."""
+        attempt: FirstAttempt = self._container.first_mail_attempt()
+        return attempt
 
     @property
     def jobs(self) -> JobQueue:

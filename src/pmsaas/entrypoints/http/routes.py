@@ -11,6 +11,7 @@ from pmsaas.entrypoints.http.platform.compliance.provincial_reports import Provi
 from pmsaas.entrypoints.http.platform.compliance.society_filings import SocietyFilingController
 from pmsaas.entrypoints.http.platform.compliance.status_certificates import StatusCertificateController
 from pmsaas.entrypoints.http.platform.financial.budgets import BudgetController
+from pmsaas.entrypoints.http.platform.financial.credit_notes import CreditNoteController
 from pmsaas.entrypoints.http.platform.financial.deposits import DepositController
 from pmsaas.entrypoints.http.platform.financial.documents import FinancialDocumentController
 from pmsaas.entrypoints.http.platform.financial.expenses import ExpenseController
@@ -87,6 +88,7 @@ CONTROLLERS: list[Any] = [
     TicketingWebhookController,
     FinancialTaxController,
     InvoiceController,
+    CreditNoteController,
     PaymentController,
     PaymentMethodController,
     PaymentWebhookController,

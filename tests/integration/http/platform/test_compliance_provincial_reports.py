@@ -43,14 +43,14 @@ async def test_gst_hst_lines_per_province_and_qst_apart(api, owner, other_owner)
     home = await _lease_in(api, owner, "ON", kind="residential")
     on_invoice = await _invoice(api, owner, ontario, "1000.00")
     qc_invoice = await _invoice(api, owner, quebec, "1000.00")
-    await _invoice(api, owner, home, "2000.00")  # exempt: not in line 101
+    await _invoice(api, owner, home, "2000.00")  # exempt: in line 101 (all revenue), no tax in 103
     await _invoice(api, owner, ontario, "500.00", day="2026-12-01")  # another period
     r = await api.get(REPORTS, owner.token, params={"from": "2026-11", "to": "2026-12"})
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     rows = {(x["period"], x["province"]): {k: v["amount"] for k, v in x["lines"].items()} for x in data["gst_hst"]}
     assert rows == {
-        ("2026-11", "ON"): {"line_101": "1000.00", "line_103": "130.00", "line_106": "0.00", "line_109": "130.00"},
+        ("2026-11", "ON"): {"line_101": "3000.00", "line_103": "130.00", "line_106": "0.00", "line_109": "130.00"},
         ("2026-11", "QC"): {"line_101": "1000.00", "line_103": "50.00", "line_106": "0.00", "line_109": "50.00"},
         ("2026-12", "ON"): {"line_101": "500.00", "line_103": "65.00", "line_106": "0.00", "line_109": "65.00"},
     }

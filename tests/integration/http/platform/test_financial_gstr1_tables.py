@@ -113,14 +113,15 @@ async def test_every_table_of_gstr1_from_the_invoices_and_the_ledger(api, owner)
     assert set(b2cs) == {("INTER", "29"), ("INTRA", "27")}
     assert (b2cs[("INTER", "29")]["txval"], b2cs[("INTER", "29")]["iamt"]) == ("50000.00", "9000.00")
     intra = b2cs[("INTRA", "27")]
-    assert (intra["txval"], intra["camt"], intra["samt"], intra["typ"]) == ("40000.00", "3600.00", "3600.00", "OE")
+    # Rent 40,000 and its late fee 500: the fee follows the rent (CGST s.15(2)(d), Circular 178/10/2022-GST).
+    assert (intra["txval"], intra["camt"], intra["samt"], intra["typ"]) == ("40500.00", "3645.00", "3645.00", "OE")
 
     # Table 8: residential rent to individuals is exempt, split by inter/intra-State.
     nil = {r["sply_ty"]: r for r in doc["nil"]["inv"]}
     assert set(nil) == {"INTRB2B", "INTRAB2B", "INTRB2C", "INTRAB2C"}
     assert (nil["INTRAB2C"]["expt_amt"], nil["INTRB2C"]["expt_amt"]) == ("30000.00", "20000.00")
     assert all(r["nil_amt"] == r["ngsup_amt"] == "0.00" for r in nil.values())
-    assert data["summary"]["outside_return"]["amount"] == "500.00"  # the late fee: no supply asked for
+    assert data["summary"]["outside_return"]["amount"] == "0.00"  # the late fee is part of the rent's supply
     assert data["summary"]["reverse_charge_supplies"]["amount"] == "60000.00"
 
     # Table 12: SAC 9972, split B2B / B2C; each tab sums its tables.
@@ -128,7 +129,7 @@ async def test_every_table_of_gstr1_from_the_invoices_and_the_ledger(api, owner)
     b2c_tab = {r["rt"]: r for r in doc["hsn"]["hsn_b2c"]}
     assert {r["hsn_sc"] for r in doc["hsn"]["hsn_b2b"] + doc["hsn"]["hsn_b2c"]} == {"9972"}
     assert _d(b2b_tab[18.0]["txval"]) == Decimal("160000.00") and b2b_tab[18.0]["camt"] == "14400.00"
-    assert _d(b2c_tab[18.0]["txval"]) == Decimal("240000.00") and b2c_tab[18.0]["iamt"] == "36000.00"
+    assert _d(b2c_tab[18.0]["txval"]) == Decimal("240500.00") and b2c_tab[18.0]["iamt"] == "36000.00"
     assert (b2c_tab[0.0]["txval"], b2c_tab[0.0]["val"]) == ("50000.00", "50000.00")
 
     # Against the ledger: the tax the supplier charged in December is what the tables carry.

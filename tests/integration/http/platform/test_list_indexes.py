@@ -1,13 +1,13 @@
 """Every list endpoint's SQL is answered from an index on PostgreSQL (issue 15 item 3).
 
 Each list is called over HTTP as a client would; the statements it sends are captured (SQLAlchemy's
-``before_cursor_execute`` on the engine, and the property list's psycopg-direct statement at its
-adapter) and each SELECT is run again as ``EXPLAIN (FORMAT JSON)`` with its own parameters under
-``SET enable_seqscan = off``: with sequential scans priced out, a plan that still reads a table of
-organization-owned rows (one with an ``organization_id`` column) by a ``Seq Scan``, or by walking a
-whole index with no index condition, has no index to answer it, and the test names the endpoint, the
-statement and the table. PostgreSQL only (the planner checked is PostgreSQL's); not collected on a
-SQLite-only run.
+``before_cursor_execute`` on the engine, and the list queries' psycopg-direct statements at their shared
+adapter base, ``PsycopgQuery``) and each SELECT is run again as ``EXPLAIN (FORMAT JSON)`` with its own
+parameters under ``SET enable_seqscan = off``: with sequential scans priced out, a plan that still reads
+a table of organization-owned rows (one with an ``organization_id`` column) by a ``Seq Scan``, or by
+walking a whole index with no index condition, has no index to answer it, and the test names the
+endpoint, the statement and the table. PostgreSQL only (the planner checked is PostgreSQL's); not
+collected on a SQLite-only run.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from fin_support import invoice_body, make_lease, money, set_country
 
 from ops_support import make_place, make_ticket, ticket_body
-from pmsaas.adapters.sql.queries.property_list import PostgresPropertyList
+from pmsaas.adapters.sql.queries.direct import PsycopgQuery
 from pmsaas.adapters.sql.tenancy import TENANT_ROLE
 
 pytestmark = [pytest.mark.today("2026-12-01"), pytest.mark.only_on("postgres")]
@@ -143,14 +143,14 @@ def captured(api: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Captured]:
     engines = {api.container.engine().sync_engine, api.container.system_engine().sync_engine}
     for engine in engines:
         sa.event.listen(engine, "before_cursor_execute", seen.before_cursor_execute)
-    fetch = PostgresPropertyList._fetch
+    fetch = PsycopgQuery._fetch
 
-    async def recorded(self: PostgresPropertyList, sql: str, params: dict[str, Any]) -> list[Any]:
+    async def recorded(self: PsycopgQuery, sql: str, params: dict[str, Any]) -> list[Any]:
         if seen.on:
             seen.statements.append((sql, params))
         return await fetch(self, sql, params)
 
-    monkeypatch.setattr(PostgresPropertyList, "_fetch", recorded)
+    monkeypatch.setattr(PsycopgQuery, "_fetch", recorded)
     yield seen
     for engine in engines:
         sa.event.remove(engine, "before_cursor_execute", seen.before_cursor_execute)

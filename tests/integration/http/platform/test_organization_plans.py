@@ -4,15 +4,21 @@ subscription invoice charged once through the payment gateway port."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
+import sqlalchemy as sa
 from dependency_injector import providers
+from test_plan_limits import add_member
 
+from pmsaas.adapters.sql.tables.identity import invitations
+from pmsaas.adapters.sql.tables.organizations import organizations
 from pmsaas.domain.financial.ports import GatewayEvent, GatewayOutcome, PaymentGateway
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.subscriptions import apply_due_downgrades
@@ -289,3 +295,63 @@ async def test_a_plan_changed_by_another_process_reaches_the_gate_at_once(api, o
     r = await api.get(org_path(owner, "subscription"), owner.token)
     assert r.status_code == 200 and r.headers["X-RateLimit-Limit"] == "5000"
     assert int(r.headers["X-RateLimit-Remaining"]) > 4000
+
+
+async def test_a_downgrade_counts_pending_invitations_as_seats(api, owner, other_owner, gateway, small_standard_plan):
+    """The seats a downgrade checks are the seats the limits count at use: members and pending
+    invitations (an invitation holds its seat until it is accepted or expires)."""
+    assert (await upgrade(api, owner)).status_code == 200
+    for _ in range(3):  # the owner and three managers: four seats
+        await owner.add_user("PropertyManager")
+    third = await api.new_org("Third Estates")
+    for email in (other_owner.email, third.email):  # existing accounts: two pending invitations
+        r = await add_member(api, owner, email=email)
+        assert r.status_code == 201, r.text
+    r = await api.post(org_path(owner, "billing/downgrade"), owner.token, json={"plan": "standard"})
+    assert r.status_code == 409, r.text
+    assert "6 seats in use, standard allows 5" in r.json()["error"]["message"]
+    sub = (await api.get(org_path(owner, "subscription"), owner.token)).json()["data"]
+    assert sub["scheduled_plan"] is None and sub["usage"]["seats"] == 6
+
+
+async def test_the_period_end_downgrade_counts_under_the_organizations_lock(
+    api, owner, other_owner, gateway, job_board, small_standard_plan
+):
+    """An invitation being added when the period ends (its transaction holding the organization's lock,
+    as every seat addition does) is counted by the downgrade, which waits for it: the organization
+    stays on premium (six seats) instead of landing on standard over its limit."""
+    assert (await upgrade(api, owner)).status_code == 200
+    for _ in range(3):
+        await owner.add_user("PropertyManager")
+    r = await api.post(org_path(owner, "billing/downgrade"), owner.token, json={"plan": "standard"})
+    assert r.status_code == 200, r.text  # four seats fit standard's five
+    third = await api.new_org("Third Estates")
+    org_id, now = uuid.UUID(owner.org_id), datetime(2027, 1, 1, 13, tzinfo=UTC)
+    engine = api.container.system_engine()
+    async with engine.connect() as holder:
+        await holder.begin()
+        locking = sa.select(organizations.c.id).where(organizations.c.id == org_id)
+        if engine.dialect.name == "postgresql":
+            locking = locking.with_for_update(key_share=True)  # what an invitation's seat check takes
+        await holder.execute(locking)
+        for user in (other_owner.user_id, third.user_id):
+            await holder.execute(
+                sa.insert(invitations).values(
+                    id=uuid.uuid4(),
+                    organization_id=org_id,
+                    user_id=uuid.UUID(user),
+                    roles=["PropertyManager"],
+                    token_hash=uuid.uuid4().hex,
+                    created_at=now,
+                    expires_at=now + timedelta(days=7),
+                )
+            )
+        downgrade = asyncio.create_task(
+            apply_due_downgrades(uow=api.container.system_uow(), clock=FixedClock(now), board=job_board)
+        )
+        await asyncio.sleep(0.5)
+        assert not downgrade.done()  # it waits for the organization's lock
+        await holder.commit()
+    assert owner.org_id not in {str(i) for i in await downgrade}
+    sub = (await api.get(org_path(owner, "subscription"), owner.token)).json()["data"]
+    assert sub["plan"] == "premium" and sub["scheduled_plan"] == "standard" and sub["usage"]["seats"] == 6

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from test_invitations import secret_from_mail
 
+from leasing_support import unit_body
 from ops_support import make_place, ticket_body
 from pmsaas.adapters.sql.tables.operations import ticket_attachments
 from pmsaas.domain.organizations.plans import BYTES_PER_GB
@@ -190,3 +191,50 @@ async def test_concurrent_transactions_count_one_after_the_other(api, owner):
     assert sorted(outcomes) == ["created"] + ["refused"] * 5
     listed = await api.get("/api/v1/properties", owner.token)
     assert listed.json()["meta"]["pagination"]["total_count"] == 10
+
+
+async def _unit_count(api: Any, owner: Any, property_ids: list[str]) -> int:
+    total = 0
+    for pid in property_ids:
+        r = await api.get(f"/api/v1/properties/{pid}/units", owner.token)
+        assert r.status_code == 200, r.text
+        total += int(r.json()["meta"]["pagination"]["total_count"])
+    return total
+
+
+async def test_the_thirteenth_unit_is_refused_across_properties_until_the_plan_grows(api, owner):
+    """Units count across the organization's properties (12 under the small standard plan); a deleted
+    unit frees its place."""
+    pids = []
+    for n in range(2):
+        r = await api.post("/api/v1/properties", owner.token, json=property_body(name=f"Tower {n}"))
+        assert r.status_code == 201, r.text
+        pids.append(r.json()["data"]["id"])
+    for n in range(12):
+        r = await api.post(f"/api/v1/properties/{pids[n % 2]}/units", owner.token, json=unit_body(name=f"U{n}"))
+        assert r.status_code == 201, r.text
+    r = await api.post(f"/api/v1/properties/{pids[0]}/units", owner.token, json=unit_body(name="U12"))
+    refused(r, "standard plan allows 12 units", "has 12")
+    assert await _unit_count(api, owner, pids) == 12
+    last = (await api.get(f"/api/v1/properties/{pids[1]}/units", owner.token)).json()["data"][0]["id"]
+    assert (await api.delete(f"/api/v1/properties/{pids[1]}/units/{last}", owner.token)).status_code == 204
+    r = await api.post(f"/api/v1/properties/{pids[0]}/units", owner.token, json=unit_body(name="U12"))
+    assert r.status_code == 201, r.text
+    refused(await api.post(f"/api/v1/properties/{pids[0]}/units", owner.token, json=unit_body(name="U13")), "12 units")
+    await put_on_plan(api, owner.org_id, "premium")
+    r = await api.post(f"/api/v1/properties/{pids[0]}/units", owner.token, json=unit_body(name="U13"))
+    assert r.status_code == 201, r.text
+
+
+async def test_concurrent_unit_creates_never_overshoot(api, owner):
+    r = await api.post("/api/v1/properties", owner.token, json=property_body(name="Rush tower"))
+    pid = r.json()["data"]["id"]
+    for n in range(9):
+        assert (
+            await api.post(f"/api/v1/properties/{pid}/units", owner.token, json=unit_body(name=f"A{n}"))
+        ).status_code == 201
+    answers = await asyncio.gather(
+        *(api.post(f"/api/v1/properties/{pid}/units", owner.token, json=unit_body(name=f"R{n}")) for n in range(6))
+    )
+    assert sorted(r.status_code for r in answers) == [201] * 3 + [409] * 3, [r.text for r in answers]
+    assert await _unit_count(api, owner, [pid]) == 12

@@ -17,6 +17,7 @@ from pmsaas.adapters.sql.tables.financial import (
     accounts,
     budget_categories,
     budgets,
+    credit_notes,
     invoice_lines,
     invoices,
     journal_entries,
@@ -282,7 +283,9 @@ class SqlSalesTaxQueries(SalesTaxQueries):
     async def taxed_lines(self, organization_id: UUID, start: date, end: date) -> list[TaxedLine]:
         i, line, le, p = invoices, invoice_lines, leases, properties
         query = (
-            sa.select(i.c.issue_date, p.c.province, line.c.amount_minor, line.c.currency, line.c.taxes)
+            sa.select(
+                i.c.issue_date, p.c.province, line.c.amount_minor, line.c.currency, line.c.taxes, line.c.charge_type
+            )
             .select_from(
                 i.join(line, line.c.invoice_id == i.c.id)
                 .join(le, le.c.id == i.c.lease_id)
@@ -293,18 +296,27 @@ class SqlSalesTaxQueries(SalesTaxQueries):
             .where(i.c.issue_date >= start, i.c.issue_date <= end)
             .order_by(i.c.issue_date, i.c.id, line.c.position)
         )
-        return [
-            TaxedLine(
-                issued_on=r.issue_date,
-                province=r.province,
-                amount=Money.from_minor(int(r.amount_minor), r.currency),
-                taxes=tuple(
-                    (str(t["tax"]), Money.from_minor(int(t["amount_minor"]), r.currency), str(t["payable_by"]))
-                    for t in (r.taxes or [])
-                ),
-            )
+        out = [
+            _taxed(r.issue_date, r.province, r.amount_minor, r.currency, r.taxes, r.charge_type)
             for r in (await self._conn.execute(query)).all()
         ]
+        # A credit note reduces the sales and the tax of the period it is issued in: its lines, negative.
+        c = credit_notes
+        notes = (
+            sa.select(c.c.issue_date, p.c.province, c.c.currency, c.c.lines)
+            .select_from(c.join(le, le.c.id == c.c.lease_id).join(p, p.c.id == le.c.property_id))
+            .where(c.c.organization_id == organization_id, le.c.organization_id == organization_id)
+            .where(c.c.issue_date >= start, c.c.issue_date <= end)
+            .order_by(c.c.issue_date, c.c.number)
+        )
+        for r in (await self._conn.execute(notes)).all():
+            for x in r.lines:
+                out.append(
+                    _taxed(
+                        r.issue_date, r.province, int(x["amount_minor"]), r.currency, x["taxes"], x["charge_type"], -1
+                    )
+                )
+        return out
 
     async def credited_taxes(self, organization_id: UUID, start: date, end: date) -> list[CreditedTax]:
         out = []
@@ -322,6 +334,21 @@ class SqlSalesTaxQueries(SalesTaxQueries):
         o = organizations
         query = sa.select(o.c.currency).where(o.c.id == organization_id)
         return str((await self._conn.execute(query)).scalar_one())
+
+
+def _taxed(
+    on: date, province: str, amount_minor: int, currency: str, taxes: Any, charge_type: str, sign: int = 1
+) -> TaxedLine:
+    return TaxedLine(
+        issued_on=on,
+        province=province,
+        amount=Money.from_minor(sign * int(amount_minor), currency),
+        taxes=tuple(
+            (str(t["tax"]), Money.from_minor(sign * int(t["amount_minor"]), currency), str(t["payable_by"]))
+            for t in (taxes or [])
+        ),
+        charge_type=charge_type,
+    )
 
 
 class SqlSocietyQueries(SocietyQueries):

@@ -6,22 +6,20 @@ are present and the sort; the values are bound parameters). They differ in how i
 
 * ``SqlitePropertyList``: through SQLAlchemy, owners as ``json_group_array``;
 * ``PostgresPropertyList``: owners as ``array_agg``, and the statement, compiled once per shape, goes
-  straight to the unit of work's psycopg connection with parameters already in the driver's types
-  (SQLAlchemy's result layer costs ~0.25 ms per 50-row page; bench/README.md). Same connection, same
-  transaction state, same type loaders (psycopg's UUID/timestamptz, msgspec for JSONB).
+  straight to the unit of work's psycopg connection (``direct.PsycopgQuery``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.direct import PsycopgQuery
 from pmsaas.adapters.sql.queries.list_totals import PROPERTIES
 from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.repositories.properties.properties import READ_COLUMNS, owner_ids_column, property_of
@@ -29,7 +27,7 @@ from pmsaas.adapters.sql.tables.properties import properties as t
 from pmsaas.adapters.sql.tables.properties import property_owners
 from pmsaas.domain.properties.model import Property
 from pmsaas.domain.properties.ports import PropertyFilter, PropertyListQuery
-from pmsaas.domain.shared.errors import DependencyUnavailable, ValidationFailed
+from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.paging import Page, PageRequest
 
 SORTABLE = {"name": t.c.name, "created_at": t.c.created_at, "updated_at": t.c.updated_at}
@@ -157,20 +155,11 @@ class SqlitePropertyList(PropertyListQuery):
         return page_found([property_of(r) for r in rows], total, page)
 
 
-class PostgresPropertyList(PropertyListQuery):
-    _sql: dict[Shape, tuple[str, str]] = {}  # (page, count) SQL text per shape; bounded like SQLite's
+class PostgresPropertyList(PsycopgQuery, PropertyListQuery):
+    _sql: dict[Hashable, tuple[str, ...]] = {}  # (page, count) SQL text per shape; bounded like SQLite's
 
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    def sql_for(self, filters: PropertyFilter, page: PageRequest) -> tuple[str, str]:
-        shape = shape_of(filters, page)
-        found = self._sql.get(shape)
-        if found is None:
-            query, count = list_statements("postgresql", filters, page)
-            dialect = self._conn.dialect
-            found = self._sql[shape] = (str(query.compile(dialect=dialect)), str(count.compile(dialect=dialect)))
-        return found
+    def sql_for(self, filters: PropertyFilter, page: PageRequest) -> tuple[str, ...]:
+        return self.compiled(shape_of(filters, page), lambda: list_statements("postgresql", filters, page))
 
     async def page(self, organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> Page[Property]:
         sql, count_sql = self.sql_for(filters, page)
@@ -178,21 +167,6 @@ class PostgresPropertyList(PropertyListQuery):
         rows = await self._fetch(sql, params)
         total = rows[0][-1] if rows else (await self._fetch(count_sql, params))[0][0]
         return page_found([property_of(r) for r in rows], total, page)
-
-    async def _fetch(self, sql: str, params: dict[str, Any]) -> list[Any]:
-        # The unit of work's own psycopg connection (attribute access only: no greenlet round trip).
-        sync = self._conn.sync_connection
-        assert sync is not None  # set while the unit of work is open
-        driver: Any = sync.connection.driver_connection  # psycopg's AsyncConnection
-        try:
-            cursor = await driver.execute(sql, params)
-            rows: list[Any] = await cursor.fetchall()
-            return rows
-        except psycopg.OperationalError as exc:
-            if driver.closed or driver.broken:
-                await self._conn.invalidate(exc)
-                raise DependencyUnavailable("database connection lost; retry the request") from exc
-            raise
 
 
 # An adapter class, or anything else that builds the query port on the unit of work's connection.

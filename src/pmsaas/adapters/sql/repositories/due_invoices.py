@@ -26,9 +26,10 @@ class SqlDueInvoices(DueInvoices):
             sa.select(
                 i.c.id,
                 i.c.number,
+                i.c.tenant_id,
                 i.c.due_date,
                 i.c.currency,
-                (i.c.total_minor - i.c.paid_minor).label("balance_minor"),
+                (i.c.total_minor - i.c.paid_minor - i.c.credited_minor).label("balance_minor"),
                 t.c.name.label("tenant_name"),
                 t.c.email.label("tenant_email"),
                 m.c.user_id.label("tenant_user_id"),
@@ -42,7 +43,7 @@ class SqlDueInvoices(DueInvoices):
             .where(
                 i.c.organization_id == organization_id,
                 i.c.status.in_([s.value for s in OPEN]),
-                i.c.total_minor > i.c.paid_minor,
+                i.c.total_minor > i.c.paid_minor + i.c.credited_minor,
                 i.c.due_date.between(first, last),
             )
             .order_by(i.c.due_date, i.c.id)
@@ -51,6 +52,7 @@ class SqlDueInvoices(DueInvoices):
             DueInvoice(
                 invoice_id=r.id,
                 number=r.number,
+                tenant_id=r.tenant_id,
                 tenant_name=r.tenant_name,
                 tenant_email=r.tenant_email or None,
                 tenant_user_id=r.tenant_user_id,

@@ -14,11 +14,43 @@ from pmsaas.adapters.sql.tables.community import images
 from pmsaas.adapters.sql.tables.identity import invitations, memberships
 from pmsaas.adapters.sql.tables.operations import ticket_attachments
 from pmsaas.adapters.sql.tables.organizations import organizations
-from pmsaas.adapters.sql.tables.properties import properties
+from pmsaas.adapters.sql.tables.properties import properties, units
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import check_room
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.plan_limits import PlanAllowance, Quota, takes_a_seat
+
+
+async def locked_plan(conn: AsyncConnection, organization_id: UUID) -> Plan:
+    """The organization's plan, its row locked until the transaction ends. PostgreSQL: FOR NO KEY
+    UPDATE queues every other admission (and the period-end downgrade) for this organization, while
+    inserts that only reference the row (their foreign keys take KEY SHARE) go on. SQLite: the
+    transaction already holds the write lock (BEGIN IMMEDIATE)."""
+    query = sa.select(organizations.c.plan).where(
+        organizations.c.id == organization_id, organizations.c.deleted_at.is_(None)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE
+    plan = (await conn.execute(query)).scalar_one_or_none()
+    if plan is None:
+        raise NotFound("organization", organization_id)
+    return Plan(plan)
+
+
+async def seats_taken(conn: AsyncConnection, organization_id: UUID, now: datetime) -> int:
+    """Members who take a seat and pending invitations that would, each person once."""
+    members = await conn.execute(
+        sa.select(memberships.c.user_id, memberships.c.roles).where(memberships.c.organization_id == organization_id)
+    )
+    taken = {r.user_id for r in members if takes_a_seat(r.roles or ())}
+    pending = await conn.execute(
+        sa.select(invitations.c.user_id, invitations.c.roles).where(
+            invitations.c.organization_id == organization_id,
+            invitations.c.accepted_at.is_(None),
+            invitations.c.expires_at > now,
+        )
+    )
+    return len(taken | {r.user_id for r in pending if takes_a_seat(r.roles or ())})
 
 
 class SqlPlanAllowance(PlanAllowance):
@@ -26,28 +58,15 @@ class SqlPlanAllowance(PlanAllowance):
         self._conn = conn
 
     async def admit(self, organization_id: UUID, quota: Quota, *, adding: int, now: datetime) -> None:
-        plan = await self._locked_plan(organization_id)
+        plan = await locked_plan(self._conn, organization_id)
         check_room(plan, quota, await self._in_use(organization_id, quota, now), adding)
 
-    async def _locked_plan(self, organization_id: UUID) -> Plan:
-        """PostgreSQL: FOR NO KEY UPDATE queues every other admission for this organization until this
-        transaction ends, while inserts that only reference the row (their foreign keys take KEY
-        SHARE) go on. SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE)."""
-        query = sa.select(organizations.c.plan).where(
-            organizations.c.id == organization_id, organizations.c.deleted_at.is_(None)
-        )
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE
-        plan = (await self._conn.execute(query)).scalar_one_or_none()
-        if plan is None:
-            raise NotFound("organization", organization_id)
-        return Plan(plan)
-
     async def _in_use(self, organization_id: UUID, quota: Quota, now: datetime) -> int:
-        if quota is Quota.PROPERTIES:
+        if quota in (Quota.PROPERTIES, Quota.UNITS):
+            table = properties if quota is Quota.PROPERTIES else units
             return await self._scalar(
                 sa.select(sa.func.count()).where(
-                    properties.c.organization_id == organization_id, properties.c.deleted_at.is_(None)
+                    table.c.organization_id == organization_id, table.c.deleted_at.is_(None)
                 )
             )
         if quota is Quota.STORAGE:
@@ -61,23 +80,7 @@ class SqlPlanAllowance(PlanAllowance):
                     for t in (ticket_attachments, images)
                 ]
             )
-        return await self._seats(organization_id, now)
-
-    async def _seats(self, organization_id: UUID, now: datetime) -> int:
-        members = await self._conn.execute(
-            sa.select(memberships.c.user_id, memberships.c.roles).where(
-                memberships.c.organization_id == organization_id
-            )
-        )
-        taken = {r.user_id for r in members if takes_a_seat(r.roles or ())}
-        pending = await self._conn.execute(
-            sa.select(invitations.c.user_id, invitations.c.roles).where(
-                invitations.c.organization_id == organization_id,
-                invitations.c.accepted_at.is_(None),
-                invitations.c.expires_at > now,
-            )
-        )
-        return len(taken | {r.user_id for r in pending if takes_a_seat(r.roles or ())})
+        return await seats_taken(self._conn, organization_id, now)
 
     async def _scalar(self, query: sa.Select[Any]) -> int:
         return int((await self._conn.execute(query)).scalar_one())

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.repositories.common import page_of
-from pmsaas.adapters.sql.tables.identity import memberships
+from pmsaas.adapters.sql.repositories.plan_allowance import locked_plan, seats_taken
 from pmsaas.adapters.sql.tables.organizations import subscription_invoices as inv
 from pmsaas.adapters.sql.tables.organizations import subscriptions as sub
 from pmsaas.adapters.sql.tables.properties import properties
@@ -32,6 +32,8 @@ def _subscription(r: Any) -> Subscription:
         current_period_end=r.current_period_end,
         scheduled_plan=Plan(r.scheduled_plan) if r.scheduled_plan else None,
         card_reference=r.card_reference,
+        payment_attempts=r.payment_attempts,
+        next_payment_attempt_at=r.next_payment_attempt_at,
         version=r.version,
         created_at=r.created_at,
         updated_at=r.updated_at,
@@ -54,6 +56,8 @@ class SqlSubscriptionRepository(SubscriptionRepository):
             "current_period_end": subscription.current_period_end,
             "scheduled_plan": subscription.scheduled_plan.value if subscription.scheduled_plan else None,
             "card_reference": subscription.card_reference,
+            "payment_attempts": subscription.payment_attempts,
+            "next_payment_attempt_at": subscription.next_payment_attempt_at,
             "version": expected_version + 1,
             "updated_at": subscription.updated_at,
         }
@@ -92,8 +96,18 @@ class SqlSubscriptionRepository(SubscriptionRepository):
                 sub.c.current_period_end <= now,
                 sub.c.scheduled_plan.is_(None),
                 sub.c.plan != Plan.STANDARD.value,
+                sub.c.status != SubscriptionStatus.PAST_DUE.value,
             )
             .order_by(sub.c.current_period_end)
+            .limit(limit)
+        )
+        return [_subscription(r) for r in rows]
+
+    async def retries_due(self, now: datetime, limit: int) -> list[Subscription]:
+        rows = await self._conn.execute(
+            sub.select()
+            .where(sub.c.status == SubscriptionStatus.PAST_DUE.value, sub.c.next_payment_attempt_at <= now)
+            .order_by(sub.c.next_payment_attempt_at)
             .limit(limit)
         )
         return [_subscription(r) for r in rows]
@@ -150,16 +164,46 @@ class SqlSubscriptionInvoiceRepository(SubscriptionInvoiceRepository):
         where: builtins.list[sa.ColumnElement[bool]] = [inv.c.organization_id == organization_id]
         return await page_of(self._conn, inv, where, self._SORT, page, _invoice)
 
+    async def open_for_period(self, organization_id: UUID, period_start: datetime) -> SubscriptionInvoice | None:
+        row = (
+            await self._conn.execute(
+                inv.select().where(
+                    inv.c.organization_id == organization_id,
+                    inv.c.period_start == period_start,
+                    inv.c.status == InvoiceStatus.OPEN.value,
+                )
+            )
+        ).first()
+        return _invoice(row) if row else None
+
+    async def close(self, invoice: SubscriptionInvoice) -> None:
+        result = await self._conn.execute(
+            inv.update()
+            .where(
+                inv.c.organization_id == invoice.organization_id,
+                inv.c.id == invoice.id,
+                inv.c.status == InvoiceStatus.OPEN.value,
+            )
+            .values(
+                status=invoice.status.value,
+                paid_at=invoice.paid_at,
+                gateway=invoice.gateway,
+                gateway_payment_id=invoice.gateway_payment_id,
+            )
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"invoice {invoice.number} is no longer open")
+
 
 class SqlPlanUsage(PlanUsage):
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def member_roles(self, organization_id: UUID) -> list[frozenset[str]]:
-        rows = await self._conn.execute(
-            sa.select(memberships.c.roles).where(memberships.c.organization_id == organization_id)
-        )
-        return [frozenset(r.roles or ()) for r in rows]
+    async def lock(self, organization_id: UUID) -> None:
+        await locked_plan(self._conn, organization_id)
+
+    async def seats(self, organization_id: UUID, now: datetime) -> int:
+        return await seats_taken(self._conn, organization_id, now)
 
     async def properties(self, organization_id: UUID) -> int:
         query = sa.select(sa.func.count()).where(

@@ -69,6 +69,8 @@ invoices = sa.Table(
     sa.Column("round_off_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("total_minor", sa.BigInteger(), nullable=False),
     sa.Column("paid_minor", sa.BigInteger(), nullable=False),
+    # What credit notes took off what the tenant owes (0047): balance = total - paid - credited.
+    sa.Column("credited_minor", sa.BigInteger(), nullable=False, server_default=sa.text("0")),
     sa.Column("period", sa.String(7), nullable=True),  # "2026-12" for billing-run invoices
     # The month whose rent the invoice bills, manual invoices included (Invoice.service_period).
     sa.Column("service_period", sa.String(7), nullable=True),
@@ -312,4 +314,28 @@ deposit_settlements = sa.Table(
     sa.Column("settled_on", sa.Date(), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("organization_id", "lease_id", name="uq_financial_deposit_settlements_lease"),
+)
+
+# Credit notes against an issued invoice (CGST Act s.34): their own number series; the lines reversed.
+credit_notes = sa.Table(
+    "financial_credit_notes",
+    metadata,
+    id_column(),
+    organization_column(),
+    sa.Column("invoice_id", sa.Uuid(), sa.ForeignKey("financial_invoices.id"), nullable=False),
+    sa.Column("lease_id", sa.Uuid(), nullable=False),
+    sa.Column("tenant_id", sa.Uuid(), nullable=False),
+    sa.Column("number", sa.String(60), nullable=False),
+    sa.Column("issue_date", sa.Date(), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("subtotal_minor", sa.BigInteger(), nullable=False),
+    sa.Column("tax_minor", sa.BigInteger(), nullable=False),
+    sa.Column("total_minor", sa.BigInteger(), nullable=False),
+    # [{"line", "description", "charge_type", "supply_type", "amount_minor", "taxes": [...]}]
+    sa.Column("lines", Json, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("organization_id", "number"),
+    sa.Index("ix_financial_credit_notes_org_invoice", "organization_id", "invoice_id"),
+    sa.Index("ix_financial_credit_notes_org_date", "organization_id", "issue_date"),
 )

@@ -33,9 +33,13 @@ subscriptions = sa.Table(
     sa.Column("scheduled_plan", sa.String(20), nullable=True),
     # The gateway's reference to the card that paid (never the number): renewals charge it.
     sa.Column("card_reference", sa.String(200), nullable=True),
+    # Dunning (past_due): failed charges of the open renewal invoice, and when it is charged again.
+    sa.Column("payment_attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("next_payment_attempt_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
     *timestamps(),
     sa.Index("ix_organizations_subscriptions_due", "current_period_end"),
+    sa.Index("ix_organizations_subscriptions_retries", "next_payment_attempt_at"),
 )
 
 subscription_invoices = sa.Table(

@@ -117,9 +117,17 @@ ACCOUNT_OVERRIDES = {
     # plans and billing
     "LimitsOut.properties": Doc("Properties the plan allows; null: unlimited.", 100),
     "LimitsOut.units": Doc("Units the plan allows; null: unlimited.", 5000),
-    "UsageOut.seats": Doc("Members now, tenants not counted.", 4),
+    "UsageOut.seats": Doc("Members and pending invitations now, tenants not counted.", 4),
     "UsageOut.properties": Doc("Properties the organization has now.", 3),
-    "SubscriptionOut.status": Doc("Subscription state: active.", "active"),
+    "SubscriptionOut.status": Doc(
+        "active, or past_due: the renewal's charge failed and is retried 1, 3 and 7 days after its invoice "
+        "(the plan stays in force meanwhile); after the last failure the organization moves to the free "
+        "standard plan, active again.",
+        "active",
+    ),
+    "SubscriptionOut.next_payment_attempt_at": Doc(
+        "While past_due: when the open renewal invoice is charged again (ISO 8601, UTC); null otherwise.", TIMESTAMP
+    ),
     "SubscriptionOut.plan": Doc("The plan in force now; it sets the rate limit and the limits.", "premium"),
     "UpgradeIn.plan": Doc("The higher plan wanted: premium or enterprise.", "premium"),
     "DowngradeIn.plan": Doc("The lower plan wanted from the end of the period: standard or premium.", "standard"),
@@ -138,7 +146,9 @@ ACCOUNT_OVERRIDES = {
     "SubscriptionInvoiceOut.period_end": Doc("End of the period invoiced (ISO 8601, UTC).", _PERIOD_END),
     "SubscriptionInvoiceOut.amount": Doc("The plan's monthly price for the period, tax exclusive."),
     "SubscriptionInvoiceOut.status": Doc(
-        "paid (the card was charged) or open (issued, not charged yet: a renewal with no card to charge).", "paid"
+        "paid (the card was charged), open (issued, its charge failed: retried while the subscription is "
+        "past_due) or uncollectible (every retry failed: the organization moved to the free plan).",
+        "paid",
     ),
     "SubscriptionInvoiceOut.issued_at": Doc("When the invoice was issued (ISO 8601, UTC).", TIMESTAMP),
     "SubscriptionInvoiceOut.gateway": Doc("Payment gateway that charged the card; null while open.", "sandbox"),

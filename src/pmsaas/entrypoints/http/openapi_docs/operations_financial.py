@@ -37,6 +37,18 @@ FINANCIAL = {
     f"GET {_INV}/{{invoice_id}}/payments": "The payments applied to this invoice and how much of each.",
     f"GET {_INV}/{{invoice_id}}/pdf": "The invoice as a PDF: in India a tax invoice, or a bill of supply when "
     "nothing is taxable, with the particulars the GST rules require.",
+    f"GET {_INV}/{{invoice_id}}/credit-notes": "The credit notes issued against this invoice, oldest first."
+    + _NOT_OURS,
+    f"POST {_INV}/{{invoice_id}}/credit-notes": "Issues a credit note against an issued invoice (CGST Act s.34 in "
+    "India; a reduction of the GST/HST collected in Canada): per invoice line the taxable value to take off, the "
+    "tax of each head reversed at the line's rates, a reason. It gets its own number series (CN/26-27/000001), "
+    "posts Dr income and tax payable / Cr the tenant's receivable, and lowers the invoice's balance due. More "
+    "than a line's value still uncredited, a deposit line, a bad line or currency: 422; a draft or cancelled "
+    "invoice, or more than the unpaid balance (refund payments first): 409; in India past 30 November after the "
+    "invoice's financial year (s.34(2)): 422. Answers 201." + _NOT_OURS,
+    f"GET {_INV}/{{invoice_id}}/credit-notes/{{note_id}}": "One credit note with its lines and totals." + _NOT_OURS,
+    f"GET {_INV}/{{invoice_id}}/credit-notes/{{note_id}}/pdf": "The credit note as a PDF titled Credit Note, with "
+    "CGST rule 53's particulars (the invoice it corrects, value and tax credited per head and rate).",
     # payments
     f"GET {_PAY}": "Payments, paginated; filter by status, lease and tenant. A tenant sees only its own.",
     f"POST {_PAY}": "Takes a card payment through the gateway (a payment_token from the gateway's client "
@@ -83,8 +95,10 @@ FINANCIAL = {
     "with its section and TDS, and the totals, from the posted tds_payable lines; format=csv, one row per "
     "deduction." + _NOT_TENANT,
     f"GET {_REP}/gstr1": "GSTR-1 for the months from-to in the GSTN offline tool's JSON shape: b2b (table 4, "
-    "reverse charge flagged), b2cl (5), b2cs (7, per State and rate), nil (8: exempt residential rent), hsn "
-    "(12, B2B and B2C tabs); amounts are decimal strings. format=csv with section=b2b|b2cl|b2cs|nil|hsn." + _NOT_TENANT,
+    "reverse charge flagged), b2cl (5), b2cs (7, per State and rate, net of credit notes), cdnr and cdnur "
+    "(9B: the months' credit notes), nil (8: exempt residential rent), hsn (12, B2B and B2C tabs, net of credit "
+    "notes), doc_issue (13: invoices, credit notes and receipts per series); amounts are decimal strings. "
+    "format=csv with section=b2b|b2cl|b2cs|cdnr|cdnur|nil|hsn|doc_issue." + _NOT_TENANT,
     f"GET {_REP}/gstr3b": "GSTR-3B tables 3.1 and 4 for the months from-to in the shape of the GSTR-3B JSON "
     "(sup_details, itc_elg): outward taxable, nil/exempt and non-GST supplies from the invoices; inward "
     "reverse-charge supplies and input tax credit from the approved expenses' input_tax; format=csv, one row "

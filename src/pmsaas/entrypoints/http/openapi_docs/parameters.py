@@ -57,6 +57,7 @@ PARAMETERS = {
     "path invoice_id": _path_id("invoice", INVOICE_ID),
     "path key_id": _path_id("API key"),
     "path lease_id": _path_id("lease", LEASE_ID),
+    "path note_id": _path_id("credit note"),
     "path notification_id": _path_id("notification"),
     "path order_id": _path_id("work order"),
     "path organization_id": Doc(

@@ -18,12 +18,11 @@ from uuid import UUID
 from pmsaas.container import Container, in_process_jobs
 from pmsaas.domain.flows.billing_mail import InvoiceMail
 from pmsaas.domain.flows.community_notices import remind_organizations
-from pmsaas.domain.flows.plan_renewal import renew_due_subscriptions
+from pmsaas.domain.flows.plan_dunning import run_plan_period_ends
 from pmsaas.domain.flows.rent_notices import Delivery
 from pmsaas.domain.flows.scheduled_jobs import Outgoing, run_due_jobs
 from pmsaas.domain.notifications.notice_sender import BATCH, NoticeSender
 from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
-from pmsaas.domain.organizations.subscriptions import apply_due_downgrades
 from pmsaas.domain.shared.outbox import relay_outbox as relay_outbox_use_case
 from pmsaas.entrypoints.batch import garbage_collector_paused
 from pmsaas.entrypoints.worker.tasks.financial import billing_run
@@ -67,11 +66,14 @@ async def deliver_webhooks(ctx: dict[str, Any], *, limit: int | None = None, sec
             return attempted
 
 
-async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None) -> int:
-    """The event notices' e-mail and real-time messages that are due: those a killed worker left
-    after the relay's commit, and the retries; returns how many were attempted."""
+async def deliver_notices(ctx: dict[str, Any], *, limit: int | None = None, ids: list[str] | None = None) -> int:
+    """The queued e-mail and real-time messages that are due (event notices, invoice e-mail, rent
+    notices): those a killed process left after its commit, and the retries; with ``ids``, the first
+    attempt of those rows (a request's). Returns how many were attempted."""
     c = _container(ctx)
     sender: NoticeSender = c.notice_sender()
+    if ids is not None:
+        return await sender.deliver([UUID(i) for i in ids])
     return await sender.deliver_due(limit=limit or BATCH)
 
 
@@ -85,25 +87,24 @@ async def purge_expired(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def run_scheduled_jobs(ctx: dict[str, Any]) -> list[dict[str, str]]:
     """What is due now (billing runs on billing days, each new invoice e-mailed; rent reminders and
-    overdue notices; hourly outbox housekeeping), each once per period."""
+    overdue notices; hourly outbox housekeeping), each once per period. Their e-mail is queued in
+    their transactions and first attempted after each commit (``deliver_notices`` sends the rest)."""
     c = _container(ctx)
 
     async def housekeeping() -> dict[str, Any]:
         return {"published_events": await c.housekeeping().purge_published_events(c.clock().now())}
 
     async def plan_period_ends() -> dict[str, Any]:
-        """Scheduled downgrades first (they decide the next period's plan), then the renewals."""
-        clock = c.clock()
-        downgraded = await apply_due_downgrades(uow=c.system_uow(), clock=clock, board=c.plan_board())
-        renewed = await renew_due_subscriptions(uow_factory=c.system_uow, clock=clock, gateway=c.payment_gateway())
-        return {"downgraded": len(downgraded), "renewal_invoices": len(renewed)}
+        return await run_plan_period_ends(
+            uow_factory=c.system_uow, clock=c.clock(), gateway=c.payment_gateway(), board=c.plan_board()
+        )
 
     async def reminders(organization_ids: list[UUID]) -> dict[str, Any]:
         return await remind_organizations(uow_factory=c.system_uow, clock=c.clock(), organization_ids=organization_ids)
 
     outgoing = Outgoing(
-        invoices=InvoiceMail(mailer=c.mailer(), renderer=c.document_renderer()),
-        notices=Delivery(mailer=c.mailer(), public_base_url=c.settings().public_base_url),
+        invoices=InvoiceMail(first_attempt=c.first_mail_attempt()),
+        notices=Delivery(first_attempt=c.first_mail_attempt(), public_base_url=c.settings().public_base_url),
         notices_uow=c.system_uow,
     )
     with garbage_collector_paused():

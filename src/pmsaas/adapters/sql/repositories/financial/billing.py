@@ -231,7 +231,7 @@ def _invoice_rows(invoices: list[Invoice], ids: list[str], tx: _Texts) -> Iterat
             f"{inv_id}\t{tx(inv.organization_id)}\t{_text(inv.number)}\t{_uuid(inv.lease_id)}\t"
             f"{_uuid(inv.tenant_id)}\t{tx(inv.status.value)}\t{tx(inv.issue_date)}\t{tx(inv.due_date)}\t"
             f"{tx(inv.currency)}\t{subtotal}\t{tax}\t{round_off}\t{total}\t{_minor(paid.amount, paid.currency)}\t"
-            f"{tx(inv.period)}\t{tx(inv.service_period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t"
+            f"{inv.amount_credited.minor}\t{tx(inv.period)}\t{tx(inv.service_period)}\t{_text(inv.notes)}\t{tx(inv.issued_at)}\t"
             f"{tx(inv.sent_at)}\t"
             f"{tx(inv.cancelled_at)}\t{inv.version}\t{tx(inv.created_at)}\t{tx(inv.updated_at)}\n"
         )

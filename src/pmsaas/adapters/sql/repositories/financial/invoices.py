@@ -44,6 +44,7 @@ def invoice_row(inv: Invoice) -> dict[str, Any]:
         "round_off_minor": inv.round_off.minor,
         "total_minor": inv.total.minor,
         "paid_minor": inv.amount_paid.minor,
+        "credited_minor": inv.amount_credited.minor,
         "period": inv.period,
         "service_period": inv.service_period,
         "notes": inv.notes,
@@ -84,10 +85,10 @@ def _line_rows(inv: Invoice) -> list[dict[str, Any]]:
 
 
 def _to_line(r: Any) -> InvoiceLine:
-    return _line(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
+    return line_of(r.description, r.amount_minor, r.currency, r.charge_type, r.supply_type, r.taxes)
 
 
-def _line(
+def line_of(
     description: str, amount_minor: int, currency: str, charge_type: str, supply_type: str | None, taxes: Any
 ) -> InvoiceLine:
     return InvoiceLine(
@@ -124,6 +125,7 @@ def _to_invoice(r: Any, lines: list[InvoiceLine]) -> Invoice:
         currency=r.currency,
         lines=lines,
         paid=Money.from_minor(r.paid_minor, r.currency),
+        credited=Money.from_minor(r.credited_minor, r.currency),
         round_off=Money.from_minor(r.round_off_minor, r.currency),
         period=r.period,
         service_period=r.service_period,
@@ -237,7 +239,7 @@ class SqlInvoiceRepository(InvoiceRepository):
     async def list(self, organization_id: UUID, filters: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
         where: builtins.list[Any] = [I.c.organization_id == organization_id]
         if filters.status == "overdue":
-            where += [I.c.status.in_([s.value for s in OPEN]), I.c.paid_minor < I.c.total_minor]
+            where += [I.c.status.in_([s.value for s in OPEN]), I.c.paid_minor + I.c.credited_minor < I.c.total_minor]
             if filters.overdue_on is not None:
                 where.append(I.c.due_date < filters.overdue_on)
         elif filters.status:
@@ -289,7 +291,7 @@ class SqlInvoiceRepository(InvoiceRepository):
                     I.c.organization_id == organization_id,
                     I.c.status.in_([s.value for s in OPEN]),
                     I.c.due_date < day,
-                    I.c.paid_minor < I.c.total_minor,
+                    I.c.paid_minor + I.c.credited_minor < I.c.total_minor,
                 )
                 .order_by(I.c.due_date, I.c.id)
             )
@@ -305,5 +307,5 @@ class SqlInvoiceRepository(InvoiceRepository):
         for r in await self._conn.execute(query, params):
             head = heads.setdefault(r.id, (r, []))
             if r.line_position is not None:
-                head[1].append(_line(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
+                head[1].append(line_of(*(r._mapping[f"line_{c}"] for c in _LINE_COLUMNS)))
         return [_to_invoice(r, lines) for r, lines in heads.values()]

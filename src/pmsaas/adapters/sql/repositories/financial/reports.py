@@ -3,7 +3,7 @@ property and month, so a report reads one row per group, not one per journal lin
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +15,9 @@ from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.input_tax import InputTax
+from pmsaas.domain.financial.model import InvoiceStatus
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import (
@@ -302,3 +304,38 @@ class SqlReportQueries(ReportQueries):
         )
         rows = await self._conn.execute(q)
         return {r.id: Recipient(r.id, r.gstin or "", r.name, r.province or "") for r in rows}
+
+    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> list[IssuedDocument]:
+        i, c, p = F.invoices, F.credit_notes, F.payments
+        invoices = sa.select(i.c.number, i.c.status).where(
+            i.c.organization_id == organization_id,
+            i.c.number.is_not(None),
+            i.c.issue_date >= start,
+            i.c.issue_date <= end,
+        )
+        out = [
+            IssuedDocument("invoice", r.number, r.status == InvoiceStatus.CANCELLED.value)
+            for r in await self._conn.execute(invoices)
+        ]
+        notes = sa.select(c.c.number).where(
+            c.c.organization_id == organization_id, c.c.issue_date >= start, c.c.issue_date <= end
+        )
+        out += [IssuedDocument("credit_note", n) for n in (await self._conn.execute(notes)).scalars()]
+        # A receipt is dated the day the money was received (received_on, else the settling day).
+        near = (
+            datetime.combine(start - timedelta(days=1), time.min, UTC),
+            datetime.combine(end + timedelta(days=2), time.min, UTC),
+        )
+        receipts = sa.select(p.c.receipt_number, p.c.received_on, p.c.received_at).where(
+            p.c.organization_id == organization_id,
+            p.c.receipt_number.is_not(None),
+            sa.or_(
+                p.c.received_on.between(start, end),
+                sa.and_(p.c.received_on.is_(None), p.c.received_at >= near[0], p.c.received_at < near[1]),
+            ),
+        )
+        for r in await self._conn.execute(receipts):
+            day = r.received_on or r.received_at.date()
+            if start <= day <= end:
+                out.append(IssuedDocument("receipt", r.receipt_number))
+        return out

@@ -10,13 +10,13 @@ from typing import Any
 
 from pmsaas.domain.financial.gst_filings import Gstr1Return, Gstr3bReturn
 from pmsaas.domain.financial.gstr1 import B2bRow
-from pmsaas.domain.financial.gstr1_tables import TaxSums
+from pmsaas.domain.financial.gstr1_tables import NoteRow, TaxSums
 from pmsaas.domain.financial.gstr3b import HeadSums
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.platform.financial.report_tables import Row, b2b_row
 
 TAX_KEYS = (("iamt", "igst"), ("camt", "cgst"), ("samt", "sgst"), ("csamt", "cess"))
-SECTIONS = ("b2b", "b2cl", "b2cs", "nil", "hsn")
+SECTIONS = ("b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue")
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -52,6 +52,31 @@ def _b2b(rows: list[B2bRow], currency: str) -> list[dict[str, Any]]:
         det |= {key: _amount(r.tax_minor.get(head.upper(), 0), currency) for key, head in TAX_KEYS}
         inv["itms"].append({"num": len(inv["itms"]) + 1, "itm_det": det})
     return [{"ctin": ctin, "inv": list(invs.values())} for ctin, invs in sorted(by_ctin.items())]
+
+
+def _note(n: NoteRow, c: str) -> dict[str, Any]:
+    """A credit note as table 9B's ``nt[]`` entry (the original invoice is not asked since 2020)."""
+    itms = [
+        {"num": i + 1, "itm_det": {"rt": _rate(rate), **_sums(s, c)}}
+        for i, (rate, s) in enumerate(sorted(n.by_rate.items()))
+    ]
+    return {
+        "ntty": "C",
+        "nt_num": n.note_number,
+        "nt_dt": n.note_date.strftime("%d-%m-%Y"),
+        "val": _amount(n.note_value_minor, c),
+        "pos": n.place_of_supply,
+        "itms": itms,
+    }
+
+
+def _cdnr(rows: list[NoteRow], c: str) -> list[dict[str, Any]]:
+    by_ctin: dict[str, list[dict[str, Any]]] = {}
+    for n in rows:
+        by_ctin.setdefault(n.recipient_gstin, []).append(
+            _note(n, c) | {"rchrg": "Y" if n.reverse_charge else "N", "inv_typ": "R"}
+        )
+    return [{"ctin": ctin, "nt": nts} for ctin, nts in sorted(by_ctin.items())]
 
 
 def document(ret: Gstr1Return) -> dict[str, Any]:
@@ -96,8 +121,11 @@ def document(ret: Gstr1Return) -> dict[str, Any]:
         "b2b": _b2b(ret.b2b, c),
         "b2cl": [{"pos": pos, "inv": invs} for pos, invs in sorted(b2cl.items())],
         "b2cs": b2cs,
+        "cdnr": _cdnr(t.cdnr, c),
+        "cdnur": [{"typ": "B2CL", **_note(n, c)} for n in t.cdnur],
         "nil": {"inv": nil},
         "hsn": hsn,
+        "doc_issue": doc_issue(ret),
     }
 
 
@@ -129,6 +157,37 @@ def flat(ret: Gstr1Return, section: str) -> list[Row]:
             [("supply_type", kind), ("place_of_supply", pos), ("rate", rate), *_tax_cells(s, c)]
             for (kind, pos, rate), s in sorted(t.b2cs.items())
         ]
+    if section in ("cdnr", "cdnur"):
+        return [
+            [
+                ("recipient_gstin", n.recipient_gstin),
+                ("recipient_name", n.recipient_name),
+                ("note_number", n.note_number),
+                ("note_date", n.note_date),
+                ("invoice_number", n.invoice_number),
+                ("invoice_date", n.invoice_date),
+                ("place_of_supply", n.place_of_supply),
+                ("reverse_charge", "Y" if n.reverse_charge else "N"),
+                ("note_value", Money.from_minor(n.note_value_minor, c)),
+                ("rate", rate),
+                *_tax_cells(s, c),
+            ]
+            for n in (t.cdnr if section == "cdnr" else t.cdnur)
+            for rate, s in sorted(n.by_rate.items())
+        ]
+    if section == "doc_issue":
+        return [
+            [
+                ("document", d.nature),
+                ("series", d.series),
+                ("from", d.first),
+                ("to", d.last),
+                ("total", d.total),
+                ("cancelled", d.cancelled),
+                ("net_issued", d.total - d.cancelled),
+            ]
+            for d in ret.documents
+        ]
     if section == "nil":
         return [
             [
@@ -152,12 +211,58 @@ def flat(ret: Gstr1Return, section: str) -> list[Row]:
 
 
 _TAX_HEAD = ["taxable_value", "igst", "cgst", "sgst", "cess"]
+_NOTE_HEAD = [
+    "recipient_gstin",
+    "recipient_name",
+    "note_number",
+    "note_date",
+    "invoice_number",
+    "invoice_date",
+    "place_of_supply",
+    "reverse_charge",
+    "note_value",
+    "rate",
+    *_TAX_HEAD,
+]
 HEADERS = {
     "b2cl": ["place_of_supply", "invoice_number", "invoice_date", "invoice_value", "rate", *_TAX_HEAD],
     "b2cs": ["supply_type", "place_of_supply", "rate", *_TAX_HEAD],
+    "cdnr": _NOTE_HEAD,
+    "cdnur": _NOTE_HEAD,
+    "doc_issue": ["document", "series", "from", "to", "total", "cancelled", "net_issued"],
     "nil": ["supply_type", "nil_rated", "exempted", "non_gst"],
     "hsn": ["tab", "hsn_sac", "rate", "total_value", *_TAX_HEAD],
 }
+
+
+# Table 13's document natures, as the offline tool numbers them (doc_num).
+_DOC_NUM = {
+    "invoice": (1, "Invoices for outward supply"),
+    "receipt": (6, "Receipt voucher"),
+    "credit_note": (5, "Credit Note"),
+}
+
+
+def doc_issue(ret: Gstr1Return) -> dict[str, Any]:
+    """Table 13: per nature of document and series, the first and last number, total and cancelled."""
+    by_nature: dict[str, list[dict[str, Any]]] = {}
+    for d in ret.documents:
+        by_nature.setdefault(d.nature, []).append(
+            {
+                "num": len(by_nature.get(d.nature, [])) + 1,
+                "from": d.first,
+                "to": d.last,
+                "totnum": d.total,
+                "cancel": d.cancelled,
+                "net_issue": d.total - d.cancelled,
+            }
+        )
+    return {
+        "doc_det": [
+            {"doc_num": _DOC_NUM[nature][0], "doc_typ": _DOC_NUM[nature][1], "docs": docs}
+            for nature, docs in sorted(by_nature.items(), key=lambda kv: _DOC_NUM[kv[0]][0])
+        ]
+    }
 
 
 def _heads(h: HeadSums, c: str) -> dict[str, str]:

@@ -15,9 +15,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
 from pmsaas.domain.financial.ports import InvoiceFilter
+from pmsaas.domain.flows import billing_mail
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
-from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
@@ -132,6 +133,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     round_off: MoneyOut  # India: the rounding to the rupee decided at issue (zero on drafts); in total
     total: MoneyOut
     amount_paid: MoneyOut
+    amount_credited: MoneyOut  # taken off by credit notes (/credit-notes)
     balance_due: MoneyOut
     notes: str | None
     issued_at: datetime | None
@@ -160,6 +162,7 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
             round_off=MoneyOut.of(inv.round_off or Money.zero(inv.currency)),
             total=MoneyOut.of(inv.total),
             amount_paid=MoneyOut.of(inv.amount_paid),
+            amount_credited=MoneyOut.of(inv.amount_credited),
             balance_due=MoneyOut.of(inv.balance_due),
             notes=inv.notes,
             issued_at=inv.issued_at,
@@ -183,7 +186,7 @@ class InvoiceController(Controller):
     tags = ["Financial: invoices"]
     dependencies = {"listing": Provide(list_query(("created_at", "due_date", "issue_date", "number", "total")))}
 
-    @get("/", guards=[requires("financial:read")], summary="List invoices")
+    @get("/", guards=[requires("financial:read")], opt=READS_ONLY, summary="List invoices")
     async def list_invoices(
         self,
         listing: Listing,
@@ -243,13 +246,12 @@ class InvoiceController(Controller):
         summary="E-mail the invoice (PDF attached); a draft is issued first",
     )
     async def send_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
-        invoice = await invoicing.send_invoice(
+        invoice = await billing_mail.send_invoice(
             uow=ctx.uow(),
             clock=ctx.clock,
             actor=ctx.actor,
             invoice_id=invoice_id,
-            mailer=ctx.mailer,
-            renderer=ctx.document_renderer,
+            mail=billing_mail.InvoiceMail(first_attempt=ctx.first_mail_attempt),
         )
         return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
 

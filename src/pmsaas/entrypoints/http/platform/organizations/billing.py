@@ -87,6 +87,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
     current_period_end: datetime
     scheduled_plan: str | None  # a downgrade waiting for the period's end
     scheduled_change_at: datetime | None
+    next_payment_attempt_at: datetime | None  # past_due: the dunning's next charge
     limits: LimitsOut
     usage: UsageOut
     available_plans: list[LimitsOut]
@@ -102,6 +103,7 @@ class SubscriptionOut(msgspec.Struct, kw_only=True):
             current_period_end=s.current_period_end,
             scheduled_plan=s.scheduled_plan.value if s.scheduled_plan else None,
             scheduled_change_at=s.current_period_end if s.scheduled_plan else None,
+            next_payment_attempt_at=s.next_payment_attempt_at,
             limits=LimitsOut.of(PLANS[s.plan], view.currency, settings),
             usage=UsageOut(seats=view.usage.seats, properties=view.usage.properties),
             available_plans=[LimitsOut.of(PLANS[p], view.currency, settings) for p in PLAN_ORDER],

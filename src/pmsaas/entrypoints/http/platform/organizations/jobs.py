@@ -84,6 +84,6 @@ class BillingRunController(Controller):
             clock=ctx.clock,
             organization_id=ctx.actor.org,
             period=data.period,
-            mail=InvoiceMail(mailer=ctx.mailer, renderer=ctx.document_renderer),  # as the billing day's run
+            mail=InvoiceMail(first_attempt=ctx.first_mail_attempt),  # as the billing day's run
         )
         return ok(JobRunOut.of(run))

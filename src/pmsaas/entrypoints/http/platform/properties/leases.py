@@ -16,7 +16,7 @@ from pmsaas.domain.properties import leases
 from pmsaas.domain.properties.lease import Lease
 from pmsaas.domain.properties.ports import LeaseFilter
 from pmsaas.domain.properties.schedule import Charge, Escalation, LateFee
-from pmsaas.entrypoints.http.auth import requires
+from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
@@ -180,7 +180,7 @@ class LeaseController(Controller):
     tags = ["Leases"]
     dependencies = {"listing": Provide(list_query(("created_at", "updated_at", "start_date", "end_date", "status")))}
 
-    @get("/", guards=[requires("lease:read")], summary="List the organization's leases")
+    @get("/", guards=[requires("lease:read")], opt=READS_ONLY, summary="List the organization's leases")
     async def list_leases(
         self,
         listing: Listing,
