@@ -69,12 +69,15 @@ def _wait_ready(base_url: str, process: subprocess.Popen[bytes]) -> None:
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     var = tmp_path_factory.mktemp("sdk-server")
     with scratch_database(PG_URL if request.param == "postgres" else "sqlite://") as url:  # type: ignore[arg-type]
+        port = _free_port()
+        # Its own origin is the public base URL: the browser examples open /ws from a page served there.
         env = {**os.environ, "PMSAAS_DATABASE_URL": url, "PMSAAS_VAR_DIR": str(var), "PMSAAS_LOG_LEVEL": "WARNING"}
+        env["PMSAAS_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
         for command in (["db", "upgrade"], ["seed-demo"]):
             subprocess.run([BIN / "pmsaas", *command], env=env, check=True, capture_output=True)
-        port = _free_port()
         process = subprocess.Popen(
-            [BIN / "pmsaas", "serve", "--port", str(port), "--server", "uvicorn"],
+            # granian, the default server: it serves /ws too (uvicorn here has no WebSocket library)
+            [BIN / "pmsaas", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -108,6 +108,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     realtime_heartbeat_seconds: float = 15.0
     realtime_max_backlog: int = 256
     realtime_auth_seconds: float = 5.0
+    # Life of the real-time cookie's stream handle (POST /api/v1/events/session); never past its token's.
+    realtime_session_seconds: int = 300
     # Scheduled jobs (billing run, reminders, housekeeping): embedded mode checks what is due every N s.
     jobs_tick_seconds: float = 60.0
     # CORS (docs/operations.md): the browser origins allowed to call the API, e.g.

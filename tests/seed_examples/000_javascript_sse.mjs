@@ -1,6 +1,6 @@
 // Platform API document, "Webhooks & Real-time Updates" > "Server-Sent Events (SSE)", verbatim.
-// NOT RUN as written: a browser EventSource sends no Authorization header, which /api/v1/events needs
-// (docs/realtime.md); Node 20 has no built-in EventSource. The stream itself: tests/.../test_realtime_sse.py.
+// Run in headless Chromium by tests/integration/sdks/test_seed_examples.py, on a page of the server's
+// origin that first obtained the real-time cookie (POST /api/v1/events/session, docs/realtime.md).
 const eventSource = new EventSource('/api/v1/events');
 eventSource.onmessage = function(event) {
 const update = JSON.parse(event.data);

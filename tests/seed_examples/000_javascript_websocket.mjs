@@ -1,6 +1,6 @@
 // Platform API document, "Webhooks & Real-time Updates" > "WebSocket Connection", verbatim.
-// NOT RUN as written: it connects without credentials, and /ws admits a socket only after its first
-// message carries the token (docs/realtime.md); Node 20 has no built-in WebSocket either.
+// Run in headless Chromium by tests/integration/sdks/test_seed_examples.py (only the host changed), on
+// a page of the server's origin that first obtained the real-time cookie (docs/realtime.md).
 const ws = new WebSocket('wss://api.propertymgmt.com/ws');
 ws.onmessage = function(event) {
 const update = JSON.parse(event.data);

@@ -1388,6 +1388,16 @@ export interface SocietyFilingIn {
   agmDate?: string | null;
 }
 
+export interface StreamSessionEndedOut {
+  revoked: boolean;
+}
+
+export interface StreamSessionOut {
+  expiresAt: string;
+  expiresIn: number;
+  paths: Array<string>;
+}
+
 export interface SubscriptionInvoiceOut {
   id: string;
   number: string;

@@ -291,6 +291,16 @@ export class Events extends Resource {
   streamEvents(params: { LastEventID?: string | null; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/events`, { query: { "Last-Event-ID": params.LastEventID }, kind: "raw" }) as Promise<unknown>;
   }
+
+  /** Open a real-time session: a short-lived cookie for EventSource and WebSocket (`POST /api/v1/events/session`) */
+  openStreamSession(): Promise<M.StreamSessionOut> {
+    return this.call("POST", `/api/v1/events/session`, { kind: "data" }) as Promise<M.StreamSessionOut>;
+  }
+
+  /** End the real-time session: revoke the cookie's handle and clear the cookie (`DELETE /api/v1/events/session`) */
+  endStreamSession(): Promise<M.StreamSessionEndedOut> {
+    return this.call("DELETE", `/api/v1/events/session`, { kind: "data" }) as Promise<M.StreamSessionEndedOut>;
+  }
 }
 
 /** `expenses` operations. */

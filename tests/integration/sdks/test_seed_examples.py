@@ -3,12 +3,12 @@
 The examples are checked in verbatim under tests/seed_examples/; only the host and the credentials
 are substituted here (``ADAPT``). The ticketing API document has no curl, Python or JavaScript
 example (only HTTP request and response listings), so every example comes from the platform one.
-Two of its JavaScript examples are not run as written: ``000_javascript_websocket.mjs`` and
-``000_javascript_sse.mjs`` open ``/ws`` and ``/api/v1/events`` without credentials (the API admits a
-socket by its first message and a stream by its Authorization header, docs/realtime.md) and need a
-browser's WebSocket and EventSource, which Node 20 lacks; the streams themselves are tested in
-tests/integration/http/platform/test_realtime_sse.py and test_realtime_ws.py.
-``test_every_example_is_run_or_listed_as_not_served`` keeps that list honest.
+The two browser examples, ``000_javascript_websocket.mjs`` and ``000_javascript_sse.mjs``, run in
+headless Chromium on a page of the server's own origin: the page first obtains the real-time cookie
+as a browser application does (``POST /api/v1/events/session`` with its token, docs/realtime.md),
+then runs both snippets as written (only the WebSocket's host changed), and the test makes a
+maintenance request and a payment over HTTP and reads what the snippets' handlers received.
+``test_every_example_is_run`` keeps the list honest.
 """
 
 from __future__ import annotations
@@ -18,16 +18,21 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from browser_support import Browser
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "tests" / "seed_examples"
 CURL = ["000_curl_login.sh", "000_curl_use_token.sh", "000_curl_get_properties.sh", "000_curl_create_property.sh"]
-RUN = [*CURL, "000_python_sdk.py", "000_javascript_sdk.mjs"]
-NOT_SERVED = {"000_javascript_websocket.mjs", "000_javascript_sse.mjs"}
+BROWSER = ["000_javascript_websocket.mjs", "000_javascript_sse.mjs"]
+RUN = [*CURL, "000_python_sdk.py", "000_javascript_sdk.mjs", *BROWSER]
 
 
 def adapt(text: str, base_url: str, token: str, api_key: str | None = None) -> str:
@@ -35,6 +40,7 @@ def adapt(text: str, base_url: str, token: str, api_key: str | None = None) -> s
     key (scopes ``property:read`` and ``property:create``, made by the admin) for the SDK examples."""
     for seed, local in (
         ("https://api.propertymgmt.com", base_url),  # curl host
+        ("wss://api.propertymgmt.com", base_url.replace("http://", "ws://", 1)),  # WebSocket host
         ("environment='production'", f"environment='{base_url}'"),  # Python SDK host
         ("environment: 'production'", f"environment: '{base_url}'"),  # JavaScript SDK host
         ("user@example.com", "admin@sandbox.propertymgmt.com"),  # the sandbox users of the document
@@ -62,8 +68,8 @@ def _api_key(live) -> str:  # type: ignore[no-untyped-def]
     return key
 
 
-def test_every_example_is_run_or_listed_as_not_served():
-    assert {p.name for p in EXAMPLES.iterdir()} == {*RUN, *NOT_SERVED}
+def test_every_example_is_run():
+    assert {p.name for p in EXAMPLES.iterdir()} == set(RUN)
 
 
 @pytest.mark.parametrize("example", CURL)
@@ -110,3 +116,72 @@ def test_javascript_sdk_example(live, js_project: Path):  # type: ignore[no-unty
     made = json.loads(done.stdout)
     assert made["listed"] >= 2
     assert made["created"]["name"] == "Sunset Apartments" and made["created"]["address"]["postalCode"] == "V6B 1A1"
+
+
+# What the page defines before the examples run: the handlers the snippets call (the document leaves
+# them to the application) record what they receive; then it obtains the real-time cookie as a
+# browser application does, with the access token it holds (in memory, never in a URL).
+PAGE_HANDLERS = """
+window.received = {sse: [], maintenance: [], payments: [], notifications: []};
+window.handleRealTimeUpdate = (update) => received.sse.push(update);
+window.handleMaintenanceUpdate = (update) => received.maintenance.push(update);
+window.handlePaymentUpdate = (data) => received.payments.push(data);
+window.handleNotification = (data) => received.notifications.push(data);
+"""
+OPEN_SESSION = """
+fetch('/api/v1/events/session', {method: 'POST', headers: {Authorization: 'Bearer %s'}})
+  .then(async (r) => [r.status, document.cookie, await r.json()])
+"""
+
+
+def _call(live: Any, method: str, path: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+    request = urllib.request.Request(
+        f"{live.base_url}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {live.token}", **headers},
+        method=method,
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)["data"]
+
+
+def test_the_browser_examples_receive_maintenance_and_payment_updates_in_chromium(live, tmp_path: Path):  # type: ignore[no-untyped-def]
+    lease = next(x for x in _call(live, "GET", "/api/v1/leases?page_size=100") if x["status"] == "active")
+    snippets = [adapt((EXAMPLES / name).read_text(), live.base_url, live.token) for name in BROWSER]
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(f"{live.base_url}/schema")  # a page of the server's origin (the explorer: connect-src 'self')
+        browser.wait_for(f"document.readyState !== 'loading' && location.origin === '{live.base_url}'", seconds=45)
+        browser.run(PAGE_HANDLERS)
+        status, visible, session = browser.run(OPEN_SESSION % live.token)
+        assert status == 201 and session["data"]["paths"] == ["/api/v1/events", "/ws"], session
+        assert "pmsaas_stream" not in visible  # HttpOnly: no script can read the handle
+        for snippet in snippets:
+            browser.run(snippet)  # as written: no token in the code, the cookie goes by itself
+        # Both streams are open (the socket was admitted by its cookie: no auth message was sent).
+        browser.wait_for("eventSource.readyState === EventSource.OPEN")
+        browser.run("ws.addEventListener('close', (e) => { received.closed = [e.code, e.reason]; })")
+        browser.wait_for("ws.readyState === WebSocket.OPEN || received.closed")
+        time.sleep(1.0)  # let both subscribe before the events
+        assert not browser.evaluate("received.closed"), browser.evaluate("received.closed")
+        request = {"title": "Leaking tap", "description": "The kitchen tap drips", "priority": "high"}
+        request |= {"category": "plumbing", "property_id": lease["property_id"], "unit_id": lease["unit_id"]}
+        made = _call(live, "POST", "/api/v1/operations/maintenance-requests", request)
+        payment = {"lease_id": lease["id"], "amount": {"amount": "10.00", "currency": lease["rent"]["currency"]},
+                   "method": "bank_transfer", "reference": "Seed example"}  # fmt: skip
+        paid = _call(live, "POST", "/api/v1/financial/payments", payment, **{"Idempotency-Key": str(uuid.uuid4())})
+        got = browser.wait_for(
+            "received.payments.length && received.maintenance.filter(m => !m.type).length"
+            " && received.maintenance.filter(m => m.type).length && received.sse.length && received",
+            seconds=30,
+        )
+    finally:
+        browser.close()
+    from_socket = [m for m in got["maintenance"] if "type" not in m]  # the WebSocket's switch passes update.data
+    from_named_event = [m for m in got["maintenance"] if "type" in m]  # SSE addEventListener('maintenance')
+    assert any(m["maintenance_request_id"] == made["id"] for m in from_socket), got
+    assert all(m["type"] == "maintenance_update" for m in from_named_event), got
+    assert any(m["data"]["maintenance_request_id"] == made["id"] for m in from_named_event), got
+    assert any(p["payment_id"] == paid["id"] for p in got["payments"]), got  # WebSocket: payment_received
+    # SSE onmessage: the default event carries payment_received (maintenance goes to the named event)
+    assert any(u["type"] == "payment_received" and u["data"]["payment_id"] == paid["id"] for u in got["sse"]), got

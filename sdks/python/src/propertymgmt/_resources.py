@@ -396,6 +396,20 @@ class Events(SyncResource):
         """
         return self._call("GET", "/api/v1/events", query={"Last-Event-ID": Last_Event_ID}, kind="raw")
 
+    def open_stream_session(self) -> m.StreamSessionOut:
+        """Open a real-time session: a short-lived cookie for EventSource and WebSocket
+
+        ``POST /api/v1/events/session``
+        """
+        return self._call("POST", "/api/v1/events/session", kind="data")
+
+    def end_stream_session(self) -> m.StreamSessionEndedOut:
+        """End the real-time session: revoke the cookie's handle and clear the cookie
+
+        ``DELETE /api/v1/events/session``
+        """
+        return self._call("DELETE", "/api/v1/events/session", kind="data")
+
 
 class Expenses(SyncResource):
     """``expenses`` operations."""
@@ -2498,6 +2512,20 @@ class AsyncEvents(AsyncResource):
         ``GET /api/v1/events``
         """
         return await self._call("GET", "/api/v1/events", query={"Last-Event-ID": Last_Event_ID}, kind="raw")
+
+    async def open_stream_session(self) -> m.StreamSessionOut:
+        """Open a real-time session: a short-lived cookie for EventSource and WebSocket
+
+        ``POST /api/v1/events/session``
+        """
+        return await self._call("POST", "/api/v1/events/session", kind="data")
+
+    async def end_stream_session(self) -> m.StreamSessionEndedOut:
+        """End the real-time session: revoke the cookie's handle and clear the cookie
+
+        ``DELETE /api/v1/events/session``
+        """
+        return await self._call("DELETE", "/api/v1/events/session", kind="data")
 
 
 class AsyncExpenses(AsyncResource):

@@ -152,6 +152,46 @@ class JwtTokens(AccessTokenIssuer, DelegatedTokenIssuer):
         token = jwt.encode(claims, self._keys.private_key, algorithm="RS256", headers={"kid": self._keys.kid})
         return IssuedAccessToken(token=token, jti=jti, expires_at=expires, expires_in=self._ttl)
 
+    # Stream handles (the real-time cookie, docs/realtime.md): signed like access tokens but for another
+    # audience, so a handle is never accepted as an access token, nor an access token as a handle.
+    @property
+    def _stream_audience(self) -> str:
+        return f"{self._audience}:realtime"
+
+    def issue_stream_handle(self, claims: dict[str, Any], now: datetime, ttl_seconds: int) -> tuple[str, str, int]:
+        """A short-lived handle carrying ``claims`` (no secret): the token, its jti and its expiry
+        (epoch). Its lifetime never outlasts ``claims["exp"]`` when the claims name one."""
+        jti = str(new_id())
+        expires = int(now.timestamp()) + ttl_seconds
+        if isinstance(claims.get("exp"), int):
+            expires = min(expires, claims["exp"])
+        body = {**claims, "jti": jti, "iat": int(now.timestamp()), "exp": expires}
+        body |= {"aud": self._stream_audience, "iss": self._issuer}
+        token = jwt.encode(body, self._keys.private_key, algorithm="RS256", headers={"kid": self._keys.kid})
+        return token, jti, expires
+
+    def decode_stream_handle(self, handle: str) -> dict[str, Any]:
+        """A stream handle's claims: signature, audience, issuer, expiry (TokenExpired once past)."""
+        try:
+            header = jwt.get_unverified_header(handle)
+            if header.get("alg") != "RS256" or header.get("kid") not in (None, self._keys.kid):
+                raise AuthenticationFailed("Stream handle not signed by this server")
+            claims: dict[str, Any] = jwt.decode(
+                handle,
+                self._public,
+                algorithms=["RS256"],
+                audience=self._stream_audience,
+                issuer=self._issuer,
+                options={
+                    "require": ["exp", "iat", "sub", "jti", "aud", "iss"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                },
+            )
+        except jwt.PyJWTError:
+            raise AuthenticationFailed("Invalid stream handle") from None
+        return self._in_time(claims)
+
     def decode(self, token: str) -> dict[str, Any]:
         """Verify signature (RS256 only: no ``none``, no HS256 with the public key), audience, issuer, expiry.
 

@@ -27,7 +27,7 @@ from pmsaas.domain.identity.scopes import check_scopes, effective_permissions
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.audit import NO_REQUEST, AuditingUnitOfWork, AuditTarget, RequestInfo, record_audit
 from pmsaas.domain.shared.clock import Clock
-from pmsaas.domain.shared.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
+from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.events import DomainEvent
 from pmsaas.domain.shared.ids import new_id
 
@@ -312,4 +312,19 @@ class ApiKeyAuthenticator:
                 if len(self._touched) > 10_000:
                     self._touched.clear()
                 self._touched[key.id] = now
+        return key.actor(creator.permissions if creator else frozenset())
+
+    async def authenticate_id(self, organization_id: UUID, key_id: UUID) -> Actor:
+        """The key a stream handle was made with (docs/realtime.md), as it acts now: refused once it
+        is revoked or expired, its permissions cut to what its creator may do today."""
+        now = self._clock.now()
+        uow = self._uow_factory()
+        async with uow:
+            try:
+                key = await uow.api_keys.get(organization_id, key_id)
+            except NotFound:
+                raise AuthenticationFailed("Invalid API key") from None
+            if not key.usable_at(now):
+                raise AuthenticationFailed("Invalid API key")
+            creator = await uow.memberships.find(key.organization_id, key.created_by) if key.created_by else None
         return key.actor(creator.permissions if creator else frozenset())

@@ -23,6 +23,8 @@ from pmsaas.domain.shared.errors import AuthenticationFailed, NotFound, Permissi
 from pmsaas.domain.shared.ports import RateDecision
 from pmsaas.entrypoints.http.errors import handle_exception
 from pmsaas.entrypoints.http.middleware import _header, add_headers
+from pmsaas.entrypoints.http.stream_session import EVENTS_PATH, cookie_value, origin_allowed
+from pmsaas.settings import Settings
 
 # Reachable without credentials (exact paths, or prefixes ending in "/").
 PUBLIC_PATHS = frozenset(
@@ -119,6 +121,7 @@ class Authenticator:
         self._plan_limits = {plan: int(getattr(settings, attr)) for plan, attr in PLAN_LIMIT_ATTR.items()}
         self._seen_revoked: set[str] = set()
         self._exhausted: dict[str, int] = {}  # rate-limit key -> end of the window it used up
+        self.settings = settings
 
     async def admit(self, scope: Scope) -> tuple[Actor, dict[str, Any], dict[str, str]]:
         """Who is calling, the token's claims, and the rate-limit headers for the response.
@@ -148,12 +151,41 @@ class Authenticator:
                 raise AuthenticationFailed("Authorization must be 'Bearer <token>'")
             token = value.strip()
         if token is None and api_key is None:
-            raise AuthenticationFailed("Authentication required")
+            handle = _events_cookie(scope, self._c.settings())
+            if handle is None:
+                raise AuthenticationFailed("Authentication required")
+            return await self.identify_handle(handle, scope)
         if api_key is not None or (token is not None and token.startswith("pmk_")):
             actor, claims = await self._api_key_actor(api_key or token or "")
             return actor, claims, partial(self.rate_limit, actor), False
         assert token is not None
-        claims = self._tokens.decode(token)
+        return await self._identify_claims(scope, self._tokens.decode(token))
+
+    async def identify_handle(self, handle: str, scope: Scope) -> tuple[Actor, dict[str, Any], Gate, bool]:
+        """A stream handle (the real-time cookie, stream_session.py), admitted as the credential it
+        was made with: its own expiry and revocation, then the token's (revocation, access versions,
+        organization membership, rate limit), or the API key's (revoked, expired)."""
+        claims = self._tokens.decode_stream_handle(handle)
+        jti = claims["jti"]
+        if jti in self._seen_revoked or await self._c.revocations().is_revoked(jti):
+            self._remember_revoked(jti)
+            raise AuthenticationFailed("Stream handle has been revoked")
+        if claims.get("akid"):
+            resolver = self._c.api_keys()
+            actor = await resolver.authenticate_id(
+                _parse_uuid(claims.get("org_id") or "", "organization"), _parse_uuid(claims["akid"], "API key")
+            )
+            actor = await self._without_deleted_organization(actor)
+            return actor, {}, partial(self.rate_limit, actor), False
+        token_claims = {**claims, "jti": claims.get("pjti")}
+        chosen = claims.get("xorg")
+        probe: Any = {"type": scope["type"], "path": scope["path"], "headers": []}
+        if isinstance(chosen, str):
+            probe["headers"].append((b"x-organization-id", chosen.encode()))
+        return await self._identify_claims(probe, token_claims)
+
+    async def _identify_claims(self, scope: Scope, claims: dict[str, Any]) -> tuple[Actor, dict[str, Any], Gate, bool]:
+        """The token branch of ``identify``, from the verified claims."""
         jti = claims["jti"]
         if jti in self._seen_revoked:
             raise AuthenticationFailed("Access token has been revoked")
@@ -473,6 +505,31 @@ async def admit_bearer(scope: Scope, token: str, organization_id: str | None) ->
     probe: Any = {"type": "websocket", "path": scope["path"], "headers": headers}
     actor, _, _ = await authenticator.admit(probe)
     return actor
+
+
+async def admit_stream_handle(scope: Scope, handle: str) -> Actor:
+    """Admit a WebSocket by the real-time cookie: only from an allowed Origin (a cookie is sent by the
+    browser whatever page opened the socket: cross-site WebSocket hijacking), then as the handle's
+    credential, rate limit included."""
+    authenticator = scope.get(AUTHENTICATOR_KEY)
+    if not isinstance(authenticator, Authenticator):
+        raise AuthenticationFailed("Authentication required")
+    if not origin_allowed(_header(scope, b"origin"), authenticator.settings):
+        raise PermissionDenied("A cookie-authenticated stream must come from the application's own origin")
+    actor, _, gate, _ = await authenticator.identify_handle(handle, scope)
+    await gate()
+    return actor
+
+
+def _events_cookie(scope: Scope, settings: Settings) -> str | None:
+    """The stream handle of a cookie-authenticated SSE request: ``GET /api/v1/events`` only (a read-only
+    stream: nothing a cross-site request could change), and never from a foreign Origin."""
+    if scope["type"] != ScopeType.HTTP or scope.get("method") != "GET" or scope["path"] != EVENTS_PATH:
+        return None
+    origin = _header(scope, b"origin")
+    if origin is not None and not origin_allowed(origin, settings):
+        return None
+    return cookie_value(scope)
 
 
 def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:

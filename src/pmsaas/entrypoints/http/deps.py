@@ -32,9 +32,10 @@ from pmsaas.domain.shared.errors import AuthenticationFailed, DomainError
 from pmsaas.domain.shared.jobs import JobRuns
 from pmsaas.domain.shared.network import HostResolver
 from pmsaas.domain.shared.ports import EmailSender, JobQueue, SecretBox
-from pmsaas.entrypoints.http.auth import admit_bearer, reads_only
+from pmsaas.entrypoints.http.auth import admit_bearer, admit_stream_handle, reads_only
 from pmsaas.entrypoints.http.context import request_id_for
 from pmsaas.entrypoints.http.pagination import ListQuery, Paging
+from pmsaas.entrypoints.http.stream_session import StreamHandles
 from pmsaas.settings import Settings
 
 
@@ -258,6 +259,16 @@ class RequestContext:
         """A WebSocket's first message: the access token (or API key) it carries, checked as the
         Authorization header of a request would be (revocation, organization, rate limit)."""
         return await admit_bearer(self._scope, token, organization_id)
+
+    async def admit_stream_handle(self, handle: str) -> Actor:
+        """A WebSocket's real-time cookie: from an allowed Origin, checked as the credential it came from."""
+        return await admit_stream_handle(self._scope, handle)
+
+    @property
+    def stream_handles(self) -> StreamHandles:
+        """Signs and reads the real-time cookie's stream handles."""
+        port: StreamHandles = self._container.tokens()
+        return port
 
     @property
     def txt_resolver(self) -> TxtResolver:

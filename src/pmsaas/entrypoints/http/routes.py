@@ -39,6 +39,7 @@ from pmsaas.entrypoints.http.platform.notifications.channels import ChannelContr
 from pmsaas.entrypoints.http.platform.notifications.events import realtime_socket, stream_events
 from pmsaas.entrypoints.http.platform.notifications.notifications import NotificationController
 from pmsaas.entrypoints.http.platform.notifications.preferences import PreferencesController
+from pmsaas.entrypoints.http.platform.notifications.stream_sessions import end_stream_session, open_stream_session
 from pmsaas.entrypoints.http.platform.notifications.templates import TemplateController
 from pmsaas.entrypoints.http.platform.notifications.webhooks import WebhookController
 from pmsaas.entrypoints.http.platform.operations.categories import CategoryController
@@ -107,6 +108,8 @@ CONTROLLERS: list[Any] = [
     PreferencesController,
     WebhookController,
     stream_events,
+    open_stream_session,
+    end_stream_session,
     realtime_socket,
     JobController,
     BillingRunController,

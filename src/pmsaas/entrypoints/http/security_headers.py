@@ -10,7 +10,7 @@
   Swagger UI's inline start-up script, so it is allowed 'self' and inline code there only.
 - CORS is off unless ``PMSAAS_CORS_ORIGINS`` lists origins (Litestar's ``CORSConfig``): a browser on
   another origin then reads answers only from those, and never with cookies (the API uses bearer
-  tokens and API keys, not cookies).
+  tokens and API keys; the one cookie, real time's, serves the streams alone: docs/realtime.md).
 """
 
 from __future__ import annotations

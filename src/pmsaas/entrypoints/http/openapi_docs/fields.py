@@ -43,6 +43,17 @@ FIELDS = _merge(COMMON, MONEY, TAX, PLACES, PEOPLE, OPERATIONS_FIELDS, ACCOUNT_F
 
 _SWITCH = "Whether to send {} for the events that are on."
 OVERRIDES = {
+    # The real-time cookie (POST /api/v1/events/session)
+    "StreamSessionOut.expires_at": Doc(
+        "When the cookie's handle stops working (never after the token's).", "2026-12-01T12:05:00Z"
+    ),
+    "StreamSessionOut.expires_in": Doc("Seconds until the cookie's handle expires: open a new session before.", 300),
+    "StreamSessionOut.paths": Doc(
+        "The paths the cookie is sent to: the SSE stream and the WebSocket.", ["/api/v1/events", "/ws"]
+    ),
+    "StreamSessionEndedOut.revoked": Doc(
+        "Whether the request carried this caller's cookie and its handle was revoked.", True
+    ),
     "ChannelSwitches.email": Doc(_SWITCH.format("e-mail"), True),
     "ChannelSwitches.sms": Doc(_SWITCH.format("SMS"), False),
     "ChannelSwitches.whatsapp": Doc(_SWITCH.format("WhatsApp messages"), False),

@@ -107,7 +107,19 @@ ACCOUNT = {
     "notifications (the default message event), each data line a JSON {type, data}. Every message has an id; "
     "a reconnecting EventSource sends it back as Last-Event-ID and first receives what it missed. A heartbeat "
     "comment keeps the connection open. Needs a selected organization. The WebSocket /ws carries the same "
-    "messages.",
+    "messages. A browser's EventSource, which cannot send an Authorization header, is admitted by the real-time "
+    "cookie instead (POST /api/v1/events/session): on GET of this path only, never from a foreign Origin.",
+    "POST /api/v1/events/session": "Opens a real-time session for a browser: answers 201 with Set-Cookie "
+    "pmsaas_stream (HttpOnly, SameSite=Strict, Secure except plain http on loopback outside production), sent to "
+    "/api/v1/events and /ws only, so `new EventSource('/api/v1/events')` and `new WebSocket('wss://.../ws')` "
+    "work without a token in code or URL. The cookie holds a short-lived handle (PMSAAS_REALTIME_SESSION_SECONDS, "
+    "300, never past the token's expiry), not the token: it is admitted as the credential it was made with "
+    "(revocation, access versions, organization membership, rate limit). A WebSocket with the cookie must come "
+    "from the application's own origin (the public base URL or a CORS origin). Call it with the bearer token or "
+    "API key; open a new session before expires_in runs out." + _SELECTED,
+    "DELETE /api/v1/events/session": "Ends the real-time session: revokes the handle in the request's cookie "
+    "(when it is the caller's) and clears the cookie. Open streams end on their next reconnect. Call it with "
+    "the bearer token or API key, as when signing out.",
     # scheduled jobs
     "GET /api/v1/jobs": "The organization's job runs, newest first, paginated: the billing run on the "
     "organization's billing day and the ones started by hand (POST /api/v1/financial/billing-runs), with "

@@ -7,6 +7,10 @@ EventSource sends it back as ``Last-Event-ID`` and receives what followed first)
 are the ``maintenance`` event (the seed's ``addEventListener('maintenance', ...)``), the others the
 default ``message`` event; a ``: heartbeat`` comment every ``realtime_heartbeat_seconds``.
 
+Browsers (whose EventSource and WebSocket cannot send an Authorization header) use the real-time
+cookie instead (``POST /api/v1/events/session``, stream_sessions.py): SSE takes it on GET only; a
+WebSocket carrying it is admitted at once if its ``Origin`` is the application's own.
+
 WebSocket: no credential in the URL. The client's first message, within ``realtime_auth_seconds``,
 is ``{"type": "auth", "token": "<access token or API key>"}`` (optionally ``organization_id``,
 ``last_event_id``). Refusals send ``{"type": "error", "data": {"code", "message"}}`` and close with
@@ -36,6 +40,7 @@ from pmsaas.domain.shared.errors import AuthenticationFailed, DomainError
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.errors import status_and_code
+from pmsaas.entrypoints.http.stream_session import cookie_value
 
 SSE_EVENT_NAMES = {MAINTENANCE_UPDATE: "maintenance"}
 CLOSE_TOO_SLOW = 4429
@@ -113,9 +118,15 @@ async def _first_message(socket: WebSocket[Any, Any, Any], seconds: float) -> Au
 async def realtime_socket(socket: WebSocket[Any, Any, Any], ctx: Context) -> None:
     await socket.accept()
     settings = ctx.settings
+    last_event_id = None
     try:
-        hello = await _first_message(socket, settings.realtime_auth_seconds)
-        viewer = await ctx.admit_token(hello.token, hello.organization_id)
+        handle = cookie_value(socket.scope)
+        if handle is not None:  # a browser's real-time cookie (POST /api/v1/events/session)
+            viewer = await ctx.admit_stream_handle(handle)
+        else:
+            hello = await _first_message(socket, settings.realtime_auth_seconds)
+            viewer = await ctx.admit_token(hello.token, hello.organization_id)
+            last_event_id = hello.last_event_id
         viewer.org  # noqa: B018  (a user in no organization has nothing to stream)
     except DomainError as exc:
         await _refuse(socket, exc)
@@ -123,7 +134,7 @@ async def realtime_socket(socket: WebSocket[Any, Any, Any], ctx: Context) -> Non
     except WebSocketDisconnect:
         return
     await socket.send_text(_encode({"type": "connected", "data": {"organization_id": str(viewer.org)}}).decode())
-    async with ctx.realtime_feed.open(viewer, hello.last_event_id) as stream:
+    async with ctx.realtime_feed.open(viewer, last_event_id) as stream:
         sender = asyncio.create_task(_send_loop(socket, stream, settings.realtime_heartbeat_seconds))
         listener = asyncio.create_task(_listen(socket))
         done, pending = await asyncio.wait({sender, listener}, return_when=asyncio.FIRST_COMPLETED)
