@@ -10,11 +10,12 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from pmsaas.adapters.sql.queries.list_totals import PROPERTIES
 from pmsaas.adapters.sql.tables.community import images
 from pmsaas.adapters.sql.tables.identity import invitations, memberships
 from pmsaas.adapters.sql.tables.operations import ticket_attachments
 from pmsaas.adapters.sql.tables.organizations import organizations
-from pmsaas.adapters.sql.tables.properties import properties, units
+from pmsaas.adapters.sql.tables.properties import units
 from pmsaas.domain.organizations.model import Plan
 from pmsaas.domain.organizations.plans import check_room
 from pmsaas.domain.shared.errors import NotFound
@@ -25,11 +26,17 @@ _PLAN = sa.select(organizations.c.plan).where(
     organizations.c.id == sa.bindparam("w_id"), organizations.c.deleted_at.is_(None)
 )
 _PLAN_LOCKED = _PLAN.with_for_update(key_share=True)  # renders FOR NO KEY UPDATE (PostgreSQL)
+# Properties: the list counters the triggers keep in the writer's transaction (migration 0044), so a
+# create does not count the organization's properties row by row (10,000 rows: an index scan per
+# create); under the organization's lock every earlier create has committed its counter rows.
+# Units have no counter: counted.
+_PROPERTIES_TOTAL = PROPERTIES.total(sa.bindparam("w_organization_id"))  # no filter: always a count
+assert _PROPERTIES_TOTAL is not None
 _IN_USE = {
-    quota: sa.select(sa.func.count()).where(
-        table.c.organization_id == sa.bindparam("w_organization_id"), table.c.deleted_at.is_(None)
-    )
-    for quota, table in ((Quota.PROPERTIES, properties), (Quota.UNITS, units))
+    Quota.PROPERTIES: sa.select(_PROPERTIES_TOTAL),
+    Quota.UNITS: sa.select(sa.func.count()).where(
+        units.c.organization_id == sa.bindparam("w_organization_id"), units.c.deleted_at.is_(None)
+    ),
 }
 
 
