@@ -76,7 +76,7 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         for command in (["db", "upgrade"], ["seed-demo"]):
             subprocess.run([BIN / "pmsaas", *command], env=env, check=True, capture_output=True)
         process = subprocess.Popen(
-            # granian, the default server: it serves /ws too (uvicorn here has no WebSocket library)
+            # granian, the default server (uvicorn serves /ws as well: tests/integration/cli/test_serve_websocket.py)
             [BIN / "pmsaas", "serve", "--port", str(port)],
             env=env,
             stdout=subprocess.DEVNULL,
