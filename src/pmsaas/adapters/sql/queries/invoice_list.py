@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.queries.direct import PsycopgQuery
 from pmsaas.adapters.sql.queries.list_totals import INVOICES
+from pmsaas.adapters.sql.queries.pages import page_parameters, page_statement
 from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.repositories.financial.invoices import INVOICE_SORTABLE as SORTABLE
 from pmsaas.adapters.sql.repositories.financial.invoices import line_of
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.model import OPEN, Invoice, InvoiceStatus
 from pmsaas.domain.financial.ports import InvoiceFilter, InvoiceListQuery
-from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -125,33 +125,14 @@ def list_statements(dialect: str, f: InvoiceFilter, page: PageRequest) -> tuple[
     status = sa.bindparam("status", type_=I.c.status.type) if f.status and not others else None
     counted = INVOICES.total(sa.bindparam("org", type_=I.c.organization_id.type), others=others, status=status)
     count = sa.select(sa.func.count()).select_from(I).where(condition) if counted is None else sa.select(counted)
-    order = SORTABLE[page.sort_by]
-    keyset = []
-    if page.after is not None:
-        if not keyset_capable(order):
-            raise ValidationFailed.single("cursor", f"not available when sorting by {page.sort_by}; use page")
-        row = sa.tuple_(order, I.c.id)
-        position = sa.tuple_(sa.bindparam("after_value", type_=order.type), sa.bindparam("after_id", type_=I.c.id.type))
-        keyset.append(row < position if page.descending else row > position)
-    ordering = (order.desc(), I.c.id.desc()) if page.descending else (order.asc(), I.c.id.asc())
     total = count.correlate(None).scalar_subquery() if counted is None else counted
-    query = (
-        sa.select(*READ_COLUMNS, _lines(dialect), total.label("_page_total"))
-        .where(condition, *keyset)
-        .order_by(*ordering)
-        .limit(sa.bindparam("limit"))
-        .offset(sa.bindparam("offset"))
-    )
-    return query, count
+    columns = [*READ_COLUMNS, _lines(dialect)]
+    order = SORTABLE[page.sort_by]
+    return page_statement(columns, condition=condition, order=order, row_id=I.c.id, page=page, total=total), count
 
 
 def list_parameters(organization_id: UUID, f: InvoiceFilter, page: PageRequest) -> dict[str, Any]:
-    # One row more than the page: whether a keyset cursor continues after it.
-    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size + 1, "offset": page.offset}
-    if page.after is not None:
-        value = page.after.value
-        params["after_value"] = _aware_utc(value) if isinstance(value, datetime) else value
-        params["after_id"] = page.after.id
+    params = page_parameters(organization_id, page)
     if f.status == "overdue":
         if f.overdue_on is not None:
             params["overdue_on"] = f.overdue_on
@@ -162,13 +143,6 @@ def list_parameters(organization_id: UUID, f: InvoiceFilter, page: PageRequest) 
     if f.tenant_ids is not None:
         params["tenants"] = sorted(f.tenant_ids)
     return params
-
-
-def _aware_utc(value: datetime) -> datetime:
-    """What the ``UtcDateTime`` column type would bind on PostgreSQL (the direct path skips it)."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime refused: time is always timezone-aware")
-    return value.astimezone(UTC)
 
 
 def _utc(at: datetime) -> datetime:

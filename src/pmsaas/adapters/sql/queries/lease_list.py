@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.queries.direct import PsycopgQuery
 from pmsaas.adapters.sql.queries.list_totals import LEASES
+from pmsaas.adapters.sql.queries.pages import aware_utc, page_parameters, page_statement
 from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.tables.properties import lease_co_tenants, leases, property_owners
 from pmsaas.domain.properties.lease import Lease, LeaseStatus
 from pmsaas.domain.properties.ports import LeaseFilter, LeaseListQuery
 from pmsaas.domain.properties.schedule import Escalation, LateFee
-from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import MINOR_DIGITS, Money
 from pmsaas.domain.shared.paging import Page, PageRequest
 
@@ -143,33 +143,14 @@ def list_statements(dialect: str, f: LeaseFilter, page: PageRequest) -> tuple[sa
     status = sa.bindparam("status", type_=t.c.status.type) if f.status else None
     counted = LEASES.total(sa.bindparam("org", type_=t.c.organization_id.type), others=others, status=status)
     count = sa.select(sa.func.count()).select_from(t).where(condition) if counted is None else sa.select(counted)
-    order = SORTABLE[page.sort_by]
-    keyset = []
-    if page.after is not None:
-        if not keyset_capable(order):
-            raise ValidationFailed.single("cursor", f"not available when sorting by {page.sort_by}; use page")
-        row = sa.tuple_(order, t.c.id)
-        position = sa.tuple_(sa.bindparam("after_value", type_=order.type), sa.bindparam("after_id", type_=t.c.id.type))
-        keyset.append(row < position if page.descending else row > position)
-    ordering = (order.desc(), t.c.id.desc()) if page.descending else (order.asc(), t.c.id.asc())
     total = count.correlate(None).scalar_subquery() if counted is None else counted
-    query = (
-        sa.select(*READ_COLUMNS, _co_tenants(dialect), total.label("_page_total"))
-        .where(condition, *keyset)
-        .order_by(*ordering)
-        .limit(sa.bindparam("limit"))
-        .offset(sa.bindparam("offset"))
-    )
-    return query, count
+    columns = [*READ_COLUMNS, _co_tenants(dialect)]
+    order = SORTABLE[page.sort_by]
+    return page_statement(columns, condition=condition, order=order, row_id=t.c.id, page=page, total=total), count
 
 
 def list_parameters(dialect: str, organization_id: UUID, f: LeaseFilter, page: PageRequest) -> dict[str, Any]:
-    # One row more than the page: whether a keyset cursor continues after it.
-    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size + 1, "offset": page.offset}
-    if page.after is not None:
-        value = page.after.value
-        params["after_value"] = _aware_utc(value) if isinstance(value, datetime) else value
-        params["after_id"] = page.after.id
+    params = page_parameters(organization_id, page)
     if f.status:
         params["status"] = f.status
     if f.statuses is not None:
@@ -184,17 +165,10 @@ def list_parameters(dialect: str, organization_id: UUID, f: LeaseFilter, page: P
         if value:
             params[key] = value
     if f.created_after is not None:
-        params["after"] = _aware_utc(f.created_after)
+        params["after"] = aware_utc(f.created_after)
     if f.created_before is not None:
-        params["before"] = _aware_utc(f.created_before)
+        params["before"] = aware_utc(f.created_before)
     return params
-
-
-def _aware_utc(value: datetime) -> datetime:
-    """What the ``UtcDateTime`` column type would bind on PostgreSQL (the direct path skips it)."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime refused: time is always timezone-aware")
-    return value.astimezone(UTC)
 
 
 _STATUSES = {m.value: m for m in LeaseStatus}

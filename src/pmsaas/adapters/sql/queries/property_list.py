@@ -12,7 +12,6 @@ are present and the sort; the values are bound parameters). They differ in how i
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,13 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pmsaas.adapters.sql.queries.direct import PsycopgQuery
 from pmsaas.adapters.sql.queries.list_totals import PROPERTIES
+from pmsaas.adapters.sql.queries.pages import aware_utc, page_parameters, page_statement
 from pmsaas.adapters.sql.repositories.common import keyset_capable, next_after
 from pmsaas.adapters.sql.repositories.properties.properties import READ_COLUMNS, owner_ids_column, property_of
 from pmsaas.adapters.sql.tables.properties import properties as t
 from pmsaas.adapters.sql.tables.properties import property_owners
 from pmsaas.domain.properties.model import Property
 from pmsaas.domain.properties.ports import PropertyFilter, PropertyListQuery
-from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.paging import Page, PageRequest
 
 SORTABLE = {"name": t.c.name, "created_at": t.c.created_at, "updated_at": t.c.updated_at}
@@ -76,38 +75,14 @@ def list_statements(dialect: str, filters: PropertyFilter, page: PageRequest) ->
     )
     if counted is not None:  # the counters answer: no count of the organization's rows
         count = sa.select(counted)
+    total = count.correlate(None).scalar_subquery() if counted is None else counted
+    columns = [*READ_COLUMNS, owner_ids_column(dialect)]
     order = SORTABLE[page.sort_by]
-    keyset = []
-    if page.after is not None:
-        if not keyset_capable(order):
-            raise ValidationFailed.single("cursor", f"not available when sorting by {page.sort_by}; use page")
-        row, position = (
-            sa.tuple_(order, t.c.id),
-            sa.tuple_(sa.bindparam("after_value", type_=order.type), sa.bindparam("after_id", type_=t.c.id.type)),
-        )
-        keyset.append(row < position if page.descending else row > position)
-    ordering = (order.desc(), t.c.id.desc()) if page.descending else (order.asc(), t.c.id.asc())
-    query = (
-        sa.select(
-            *READ_COLUMNS,
-            owner_ids_column(dialect),
-            (count.correlate(None).scalar_subquery() if counted is None else counted).label("_page_total"),
-        )
-        .where(condition, *keyset)
-        .order_by(*ordering)
-        .limit(sa.bindparam("limit"))
-        .offset(sa.bindparam("offset"))
-    )
-    return query, count
+    return page_statement(columns, condition=condition, order=order, row_id=t.c.id, page=page, total=total), count
 
 
 def list_parameters(organization_id: UUID, filters: PropertyFilter, page: PageRequest) -> dict[str, Any]:
-    # One row more than the page: whether a keyset cursor continues after it.
-    params: dict[str, Any] = {"org": organization_id, "limit": page.page_size + 1, "offset": page.offset}
-    if page.after is not None:
-        value = page.after.value
-        params["after_value"] = _aware_utc(value) if isinstance(value, datetime) else value
-        params["after_id"] = page.after.id
+    params = page_parameters(organization_id, page)
     if filters.status is not None:
         params["status"] = filters.status
     if filters.type is not None:
@@ -117,17 +92,10 @@ def list_parameters(organization_id: UUID, filters: PropertyFilter, page: PageRe
     if filters.owner_id is not None:
         params["owner"] = filters.owner_id
     if filters.created_after is not None:
-        params["after"] = _aware_utc(filters.created_after)
+        params["after"] = aware_utc(filters.created_after)
     if filters.created_before is not None:
-        params["before"] = _aware_utc(filters.created_before)
+        params["before"] = aware_utc(filters.created_before)
     return params
-
-
-def _aware_utc(value: datetime) -> datetime:
-    """What the ``UtcDateTime`` column type would bind on PostgreSQL (the direct path skips it)."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime refused: time is always timezone-aware")
-    return value.astimezone(UTC)
 
 
 def page_found(found: list[Property], total: int, page: PageRequest) -> Page[Property]:
