@@ -52,16 +52,7 @@ class CreditNoteLineOut(msgspec.Struct, kw_only=True):
             charge_type=x.charge_type.value,
             supply_type=x.supply_type,
             amount=MoneyOut.of(x.amount),
-            taxes=[
-                TaxOut(
-                    tax=t.tax,
-                    rate=float(t.rate),
-                    amount=MoneyOut.of(t.amount),
-                    payable_by=t.payable_by,
-                    jurisdiction=t.jurisdiction,
-                )
-                for t in x.taxes
-            ],
+            taxes=[TaxOut.of(t) for t in x.taxes],
             tax=MoneyOut.of(x.tax_charged),
             total=MoneyOut.of(x.amount + x.tax_charged),
         )

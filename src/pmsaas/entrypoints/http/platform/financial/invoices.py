@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from pmsaas.domain.financial import invoicing
-from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
+from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax
 from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.flows import billing_mail
 from pmsaas.domain.shared.clock import Clock
@@ -84,6 +84,17 @@ class TaxOut(msgspec.Struct, kw_only=True):
     payable_by: str
     jurisdiction: str | None
 
+    @classmethod
+    def of(cls, t: InvoiceTax) -> TaxOut:
+        """An invoice line's or a credit note line's tax head (the same fields)."""
+        return cls(
+            tax=t.tax,
+            rate=float(t.rate),
+            amount=MoneyOut.of(t.amount),
+            payable_by=t.payable_by,
+            jurisdiction=t.jurisdiction,
+        )
+
 
 class InvoiceLineOut(msgspec.Struct, kw_only=True):
     description: str
@@ -101,16 +112,7 @@ class InvoiceLineOut(msgspec.Struct, kw_only=True):
             charge_type=line.charge_type.value,
             supply_type=line.supply_type,
             amount=MoneyOut.of(line.amount),
-            taxes=[
-                TaxOut(
-                    tax=t.tax,
-                    rate=float(t.rate),
-                    amount=MoneyOut.of(t.amount),
-                    payable_by=t.payable_by,
-                    jurisdiction=t.jurisdiction,
-                )
-                for t in line.taxes
-            ],
+            taxes=[TaxOut.of(t) for t in line.taxes],
             tax=MoneyOut.of(line.tax_charged),
             total=MoneyOut.of(line.amount + line.tax_charged),
         )
