@@ -33,6 +33,7 @@ from pmsaas.domain.shared.ports import EmailSender
 from pmsaas.entrypoints.http.app import create_app
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
+from worker_support import run_burst
 
 pytestmark = pytest.mark.today("2026-12-01")
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
@@ -228,7 +229,6 @@ if REDIS_URL:
 
     @pytest.mark.only_on("postgres")
     async def test_a_real_arq_worker_mails_the_invoice_a_killed_billing_day_left(api, owner, tmp_path, monkeypatch):
-        from arq.worker import Worker
 
         from pmsaas.adapters.jobs.arq import ArqJobQueue
 
@@ -253,21 +253,7 @@ if REDIS_URL:
             queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
             assert await queue.enqueue("deliver_notices", job_id=job_id)
             await queue.close()
-            worker = Worker(
-                functions=WorkerSettings.functions,
-                queue_name=queue_name,
-                redis_settings=WorkerSettings.redis_settings,
-                on_startup=WorkerSettings.on_startup,
-                on_shutdown=WorkerSettings.on_shutdown,
-                keep_result=WorkerSettings.keep_result,
-                burst=True,
-                handle_signals=False,
-                poll_delay=0.01,
-            )
-            try:
-                await worker.main()
-            finally:
-                await worker.close()
+            worker = await run_burst(queue_name)
             assert worker.jobs_complete == 1 and worker.jobs_failed == 0
         mails = [p.read_text() for p in (tmp_path / "mail").rglob("*.eml")]
         [mail] = [m for m in mails if f"Invoice {number}" in m]

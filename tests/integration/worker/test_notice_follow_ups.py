@@ -36,6 +36,7 @@ from pmsaas.entrypoints.cli.db import upgrade
 from pmsaas.entrypoints.http.app import create_app
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
+from worker_support import run_burst
 
 pytestmark = pytest.mark.today("2026-12-01")
 REQUESTS = "/api/v1/operations/maintenance-requests"
@@ -211,7 +212,6 @@ async def test_old_sent_notices_are_purged_with_the_housekeeping(api, owner):
 if REDIS_URL:
 
     async def test_a_real_arq_worker_sends_what_a_killed_relay_left(database_urls, tmp_path, monkeypatch):
-        from arq.worker import Worker
 
         from pmsaas.adapters.jobs.arq import ArqJobQueue
 
@@ -229,21 +229,7 @@ if REDIS_URL:
         queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
         assert await queue.enqueue("deliver_notices", job_id="notices:once")
         await queue.close()
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            queue_name=queue_name,
-            redis_settings=WorkerSettings.redis_settings,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            keep_result=WorkerSettings.keep_result,
-            burst=True,
-            handle_signals=False,
-            poll_delay=0.01,
-        )
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
+        worker = await run_burst(queue_name)
         assert worker.jobs_complete == 1 and worker.jobs_failed == 0
         assert await status_of(url, delivery_id) == ("sent", 1)
         mails = [p.read_text() for p in (tmp_path / "mail").rglob("*.eml")]

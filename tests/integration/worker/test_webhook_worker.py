@@ -15,8 +15,8 @@ from pmsaas.container import build_container, scratch_database, shutdown, upgrad
 from pmsaas.domain.notifications.model import Webhook
 from pmsaas.domain.notifications.webhooks import new_signing_secret
 from pmsaas.domain.shared.events import DomainEvent
-from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
+from worker_support import run_burst
 
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 
@@ -100,28 +100,13 @@ async def test_one_delivery_sweep_drains_a_backlog_larger_than_a_batch(database_
 if REDIS_URL:
 
     async def _burst(queue_name: str, job: str) -> None:
-        from arq.worker import Worker
 
         from pmsaas.adapters.jobs.arq import ArqJobQueue
 
         queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
         assert await queue.enqueue(job, job_id=f"{job}:{uuid.uuid4().hex}")
         await queue.close()
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            queue_name=queue_name,
-            redis_settings=WorkerSettings.redis_settings,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            keep_result=WorkerSettings.keep_result,
-            burst=True,
-            handle_signals=False,
-            poll_delay=0.01,
-        )
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
+        worker = await run_burst(queue_name)
         assert worker.jobs_complete == 1 and worker.jobs_failed == 0
 
     async def test_an_arq_worker_relays_and_delivers_a_signed_webhook(database_urls, tmp_path, monkeypatch):

@@ -20,6 +20,7 @@ from pmsaas.entrypoints.http.app import create_app
 from pmsaas.entrypoints.worker.embedded import embedded_schedule
 from pmsaas.entrypoints.worker.settings import WorkerSettings, startup, stop
 from pmsaas.entrypoints.worker.tasks import TASKS
+from worker_support import run_burst
 
 REDIS_URL = os.environ.get("PMSAAS_TEST_REDIS_URL")
 
@@ -83,7 +84,6 @@ async def test_worker_start_up_builds_the_container_and_tasks_use_it(database_ur
 if REDIS_URL:
 
     async def test_a_real_arq_worker_runs_relay_outbox(database_urls, tmp_path, monkeypatch):
-        from arq.worker import Worker
 
         from pmsaas.adapters.jobs.arq import ArqJobQueue
 
@@ -98,21 +98,7 @@ if REDIS_URL:
         assert await queue.enqueue("relay_outbox", job_id="relay:once")
         assert not await queue.enqueue("relay_outbox", job_id="relay:once")
         await queue.close()
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            queue_name=queue_name,
-            redis_settings=WorkerSettings.redis_settings,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            keep_result=WorkerSettings.keep_result,
-            burst=True,
-            handle_signals=False,
-            poll_delay=0.01,
-        )
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
+        worker = await run_burst(queue_name)
         assert worker.jobs_complete == 1 and worker.jobs_failed == 0
         assert await published_at(url, event_id) is not None
 

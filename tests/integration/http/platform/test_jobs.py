@@ -16,6 +16,7 @@ from fin_support import mail_marker, mails_since, make_lease, pdf_text, set_coun
 from pmsaas.adapters.sql.tables.notifications import outbox
 from pmsaas.entrypoints.worker.settings import WorkerSettings
 from pmsaas.entrypoints.worker.tasks import TASKS
+from worker_support import run_burst
 
 pytestmark = pytest.mark.today("2026-12-01")
 JOBS, RUNS, INVOICES = "/api/v1/jobs", "/api/v1/financial/billing-runs", "/api/v1/financial/invoices"
@@ -153,7 +154,6 @@ if REDIS_URL:
     @pytest.mark.only_on("postgres")
     async def test_the_arq_cron_runs_the_billing_day(api, owner, database_urls, tmp_path, monkeypatch):
         from arq.cron import cron
-        from arq.worker import Worker
 
         from pmsaas.entrypoints.worker.tasks import run_scheduled_jobs
 
@@ -165,22 +165,10 @@ if REDIS_URL:
         [scheduled] = [c for c in WorkerSettings.cron_jobs if c.name == "cron:run_scheduled_jobs"]
         assert scheduled.coroutine is run_scheduled_jobs
         # The worker's own cron job, fired at start-up instead of at second 30 (burst mode then stops).
-        worker = Worker(
-            functions=WorkerSettings.functions,
+        worker = await run_burst(
+            f"pmsaas:test:{uuid.uuid4().hex}",
             cron_jobs=[cron(run_scheduled_jobs, name=scheduled.name, second=30, run_at_startup=True)],
-            queue_name=f"pmsaas:test:{uuid.uuid4().hex}",
-            redis_settings=WorkerSettings.redis_settings,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            keep_result=WorkerSettings.keep_result,
-            burst=True,
-            handle_signals=False,
-            poll_delay=0.01,
         )
-        try:
-            await worker.main()
-        finally:
-            await worker.close()
         assert worker.jobs_complete >= 1 and worker.jobs_failed == 0
         [run] = await runs_of(api, owner)
         assert run["outcome"] == "succeeded" and run["period"] == "2026-12"
