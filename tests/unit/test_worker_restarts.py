@@ -8,6 +8,7 @@ its loop closed whatever arq managed."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,14 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from pmsaas.entrypoints.worker import supervise
 from pmsaas.entrypoints.worker.settings import WorkerSettings
+
+
+@pytest.fixture(autouse=True)
+def _the_suite_keeps_its_event_loop() -> Iterator[None]:
+    """The supervisor sets a loop of its own per incarnation (and closes it): put the suite's back."""
+    before = asyncio.get_event_loop_policy().get_event_loop()
+    yield
+    asyncio.set_event_loop(before)
 
 
 class Incarnation:
