@@ -21,7 +21,10 @@ from pmsaas.entrypoints.worker.settings import WorkerSettings
 @pytest.fixture(autouse=True)
 def _the_suite_keeps_its_event_loop() -> Iterator[None]:
     """The supervisor sets a loop of its own per incarnation (and closes it): put the suite's back."""
-    before = asyncio.get_event_loop_policy().get_event_loop()
+    try:
+        before: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none set (pytest-asyncio sets its own while a test runs)
+        before = None
     yield
     asyncio.set_event_loop(before)
 
