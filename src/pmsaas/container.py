@@ -5,7 +5,7 @@ and the few functions below them that start, stop and administer what the provid
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -511,15 +511,26 @@ def in_process_jobs(container: Container) -> InProcessJobQueue | None:
 
 
 async def shutdown(container: Container) -> None:
-    """Dispose of what holds connections; safe to call when they were never created."""
-    await container.job_queue().close()
-    await container.webhook_sender().close()
-    await container.realtime().stop()
-    for engine in {container.engine(), container.system_engine()}:
-        await engine.dispose()
+    """Dispose of what holds connections; safe to call when they were never created. Every step runs
+    even when one fails (Redis down is when a worker restarts: its job queue cannot close cleanly, and
+    the database pools must be released all the same); the first failure is raised at the end."""
+    steps: list[Callable[[], Awaitable[object]]] = [
+        lambda: container.job_queue().close(),
+        lambda: container.webhook_sender().close(),
+        lambda: container.realtime().stop(),
+        *[engine.dispose for engine in {container.engine(), container.system_engine()}],
+    ]
     redis = container.redis()
     if redis is not None:
-        await redis.aclose()
+        steps.append(redis.aclose)
+    failure: Exception | None = None
+    for step in steps:
+        try:
+            await step()
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 # -- schema administration (``pmsaas db``, tests, benchmarks); alembic loads only when it is used

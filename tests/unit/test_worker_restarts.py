@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from pmsaas.entrypoints.worker import supervise
@@ -77,3 +78,22 @@ def test_a_container_arq_already_shut_down_is_not_shut_down_twice(monkeypatch: p
     monkeypatch.setattr(WorkerSettings, "on_shutdown", lambda ctx: stopped.append(ctx) or asyncio.sleep(0))
     supervise.run_until_stopped()
     assert stopped == []
+
+
+async def test_shutting_a_container_down_releases_the_database_when_redis_is_gone(tmp_path):
+    """The job queue cannot close while Redis is down (why the worker is restarting): the database
+    pools are disposed all the same, and the failure is still reported."""
+    from conftest import make_settings
+    from pmsaas.container import build_container, shutdown
+
+    container = build_container(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", tmp_path))
+
+    class Unclosable:
+        async def close(self) -> None:
+            raise RedisConnectionError("Redis is down")
+
+    container.job_queue.override(providers.Object(Unclosable()))
+    pool = container.engine().sync_engine.pool  # disposing an engine replaces its pool
+    with pytest.raises(RedisConnectionError):
+        await shutdown(container)
+    assert container.engine().sync_engine.pool is not pool
