@@ -83,10 +83,11 @@ def test_a_container_arq_already_shut_down_is_not_shut_down_twice(monkeypatch: p
 async def test_shutting_a_container_down_releases_the_database_when_redis_is_gone(tmp_path):
     """The job queue cannot close while Redis is down (why the worker is restarting): the database
     pools are disposed all the same, and the failure is still reported."""
-    from conftest import make_settings
     from pmsaas.container import build_container, shutdown
+    from pmsaas.settings import load_settings
 
-    container = build_container(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", tmp_path))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    container = build_container(load_settings({}, env="test", database_url=url, var_dir=str(tmp_path)))
 
     class Unclosable:
         async def close(self) -> None:
