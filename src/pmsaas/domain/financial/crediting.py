@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial import document_layouts as layouts
 from pmsaas.domain.financial.credit_notes import CreditNote, already_credited, credit_deadline, credit_line
-from pmsaas.domain.financial.model import Invoice
+from pmsaas.domain.financial.model import Invoice, InvoiceStatus
 from pmsaas.domain.financial.numbering import credit_note_number_format, fiscal_year, format_number
 from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import DocumentRenderer, FinancialUnitOfWork
@@ -77,6 +77,8 @@ async def create_credit_note(
         await uow.credit_notes.add(note)
         await uow.ledger.post(note.entry())
         uow.record(note.event("credit_note.issued", now))
+        if invoice.status == InvoiceStatus.PAID:  # nothing left to pay: integrators close it as on a payment
+            uow.record(invoice.event("invoice.paid", now))
         await uow.commit()
     return note
 

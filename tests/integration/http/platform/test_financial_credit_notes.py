@@ -5,11 +5,15 @@ the GST/HST return's line 103). Every figure is checked against the trial balanc
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fin_support import invoice_body, key, make_lease, money, pdf_text, set_country, trial_balance
+
+from pmsaas.adapters.sql.tables.notifications import outbox
 
 pytestmark = pytest.mark.today("2026-12-15")
 
@@ -335,3 +339,30 @@ async def test_the_invoice_pdf_prints_the_sac_table_12_reports(api, owner):
     doc = (await api.get("/api/v1/financial/reports/gstr1", owner.token, params={"from": "2026-12"})).json()["data"]
     by_sac = {row["hsn_sc"]: row["txval"] for row in doc["gstr1"]["hsn"]["hsn_b2c"]}
     assert by_sac == {"9972": "40000.00", "9987": "2000.00"}
+
+
+async def test_a_note_that_leaves_nothing_to_pay_closes_the_invoice_with_invoice_paid(api, owner):
+    await _india(api, owner)
+    lease = await make_lease(api, owner)  # commercial in MH: 18 % on the rent
+    inv = await _issued(api, owner, lease, ("Rent December 2026", "10000.00", "rent"))  # 11,800.00
+    pay = {"lease_id": lease.id, "amount": money("5900.00"), "method": "bank_transfer"}
+    r = await api.post("/api/v1/financial/payments", owner.token, json=pay, headers=key())
+    assert r.status_code == 201, r.text
+
+    async def paid_events() -> list[Any]:
+        async with api.container.system_engine().connect() as conn:
+            rows = await conn.execute(
+                sa.select(outbox.c.payload).where(
+                    outbox.c.organization_id == uuid.UUID(owner.org_id), outbox.c.event == "invoice.paid"
+                )
+            )
+            return list(rows.scalars())
+
+    await _credit(api, owner, inv, (0, "1000.00"))  # 1,180.00 of the 5,900.00 unpaid: still open, no event
+    got = (await api.get(f"{INVOICES}/{inv['id']}", owner.token)).json()["data"]
+    assert (got["status"], got["balance_due"]["amount"]) == ("partially_paid", "4720.00"), got
+    assert await paid_events() == []
+    await _credit(api, owner, inv, (0, "4000.00"))  # 4,720.00: nothing left to pay
+    got = (await api.get(f"{INVOICES}/{inv['id']}", owner.token)).json()["data"]
+    assert (got["status"], got["balance_due"]["amount"]) == ("paid", "0.00"), got
+    assert [e["invoice_id"] for e in await paid_events()] == [inv["id"]]
