@@ -162,7 +162,7 @@ async def _commit(container: Any, org: uuid.UUID, committed: dict[str, float]) -
 
 
 async def _workers(container: Any, stop: asyncio.Event) -> None:
-    from pmsaas.domain.notifications.delivery import deliver_due_webhooks
+    from pmsaas.domain.notifications.webhook_delivery import deliver_due_webhooks
     from pmsaas.domain.shared.outbox import relay_outbox
 
     async def relay() -> None:
@@ -208,6 +208,8 @@ async def _backlog(container: Any, org: uuid.UUID, receiver: ReceiverProcess, n:
     workers = asyncio.create_task(_workers(container, stop))
     while True:
         await asyncio.sleep(0.25)
+        if workers.done():  # a relay or delivery loop failed: its error, not ten minutes of waiting
+            workers.result()
         snap = receiver.snapshot()
         if set(committed) <= set(snap["first"]):
             break
@@ -240,6 +242,8 @@ async def _steady(container: Any, org: uuid.UUID, receiver: ReceiverProcess, rat
         await asyncio.sleep(0.002)
     deadline = time.time() + 60
     while time.time() < deadline:
+        if workers.done():
+            workers.result()
         snap = receiver.snapshot()
         if set(committed) <= set(snap["first"]):
             break
