@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/memory.py --workers 1,2
     .venv/bin/python bench/memory.py --workers 1,2 --src /tmp/base/src   # another checkout's code
+    .venv/bin/python bench/memory.py --workers 1,2 --deployed            # as `pip install .` deploys it
 
 Starts the real command (``pmsaas serve``, granian) with ``PMSAAS_ENV=production`` on a scratch SQLite
 database (migrated with the same code), waits for ``/health/ready``, sends a few hundred light requests
@@ -9,6 +10,12 @@ database (migrated with the same code), waits for ``/health/ready``, sends a few
 of the server's tree ``VmHWM`` and ``VmRSS`` (``/proc/<pid>/status``) and ``Pss`` (``smaps_rollup``: shared
 pages divided between the processes sharing them, so the column adds up). Prints one table per worker
 count, stops the server, removes the scratch directory. Only 127.0.0.1; no PostgreSQL or Redis needed.
+
+``--deployed`` runs the server from a virtualenv of its own (``bench/.venvs/deployed``, made on first use
+with ``pip install .``: the package and its runtime dependencies only). The development virtualenv also
+holds the test tools, and some libraries import what they find: dependency-injector loads pydantic-settings
+(and with it pydantic) and werkzeug when they are installed, which only schemathesis and the OpenAPI
+validators of the test suite bring. A deployment has none of them, so its workers are smaller.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 VENV_BIN = Path(sys.executable).parent
+DEPLOYED_VENV = BENCH_DIR / ".venvs" / "deployed"
 HOST = "127.0.0.1"
 
 sys.path.insert(0, str(BENCH_DIR))
@@ -56,10 +64,23 @@ def get(url: str) -> int:
         return 0
 
 
-def measure(env: dict[str, str], workers: int, requests: int, log_path: Path) -> list[dict[str, int | str]]:
+def deployed_venv() -> Path:
+    """``pip install .`` (no extras) into bench/.venvs/deployed, reinstalled on every run so the code is
+    this checkout's; its bin directory."""
+    if not (DEPLOYED_VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DEPLOYED_VENV)], check=True)
+    pip = [str(DEPLOYED_VENV / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True)
+    subprocess.run([*pip, str(ROOT)], check=True)
+    return DEPLOYED_VENV / "bin"
+
+
+def measure(
+    env: dict[str, str], workers: int, requests: int, log_path: Path, bin_dir: Path = VENV_BIN
+) -> list[dict[str, int | str]]:
     port = free_port()
     base = f"http://{HOST}:{port}"
-    cmd = [str(VENV_BIN / "pmsaas"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    cmd = [str(bin_dir / "pmsaas"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -101,7 +122,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--requests", type=int, default=200, help="rounds of 3 light requests after start")
     parser.add_argument("--src", help="put this src/ first on PYTHONPATH (measure another checkout's code)")
+    parser.add_argument("--deployed", action="store_true", help="serve from `pip install .` in bench/.venvs/deployed")
     args = parser.parse_args()
+    bin_dir = deployed_venv() if args.deployed else VENV_BIN
     tmp = Path(tempfile.mkdtemp(prefix="pmsaas-memory-"))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PMSAAS_") and k != "PYTHONPATH"},
@@ -114,13 +137,16 @@ def main() -> None:
         env["PYTHONPATH"] = str(Path(args.src).resolve())
     try:
         where = subprocess.run(
-            [sys.executable, "-c", "import pmsaas; print(pmsaas.__file__)"], env=env, capture_output=True, text=True
+            [str(bin_dir / "python"), "-c", "import pmsaas; print(pmsaas.__file__)"],
+            env=env,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         print(f"code: {where}", flush=True)
-        subprocess.run([str(VENV_BIN / "pmsaas"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([str(bin_dir / "pmsaas"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         load = os.getloadavg()[0]
         for workers in [int(w) for w in args.workers.split(",")]:
-            rows = measure(env, workers, args.requests, tmp / f"server-{workers}.log")
+            rows = measure(env, workers, args.requests, tmp / f"server-{workers}.log", bin_dir)
             print(f"\n{workers} worker(s), load average at start {load:.1f}, now {os.getloadavg()[0]:.1f}")
             print("| process | VmHWM MiB | VmRSS MiB | Pss MiB |")
             print("|---|---:|---:|---:|")
