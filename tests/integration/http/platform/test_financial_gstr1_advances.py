@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fin_support import invoice_body, key, make_lease, money, set_country, trial_balance
+
+from pmsaas.adapters.sql.tables import financial as F
+from pmsaas.domain.flows.rent_billing import run_billing
 
 pytestmark = pytest.mark.today("2026-12-15")
 
@@ -135,3 +141,33 @@ async def test_a_bad_section_is_refused_with_the_envelope(api, owner):
     r = await api.get(GSTR1, owner.token, params={"from": "2026-12", "format": "csv", "section": "advances"})
     assert r.status_code in (400, 422), r.text
     assert r.json()["success"] is False
+
+
+async def test_the_billing_run_adjusts_an_advance_in_its_month(api, owner):
+    """The billing run applies the credit as it issues (COPY on PostgreSQL): dated the invoice's issue date."""
+    await set_country(api, owner, "IN")
+    mumbai = await make_lease(api, owner)
+    await _pay(api, owner, mumbai, "70800.00", "2026-11-20")  # no invoice yet: all of it is an advance
+    summary = await run_billing(
+        uow_factory=api.container.system_uow,
+        clock=api.container.clock(),
+        period="2026-12",
+        organization_id=uuid.UUID(owner.org_id),
+    )
+    assert summary.created == 1
+    [invoice] = (await api.get("/api/v1/financial/invoices", owner.token, params={"lease_id": mumbai.id})).json()[
+        "data"
+    ]
+    assert (invoice["status"], invoice["amount_paid"]["amount"]) == ("paid", "59000.00")
+    async with api.container.system_engine().connect() as conn:
+        a = F.payment_allocations
+        dates = (await conn.execute(sa.select(a.c.applied_on).where(a.c.invoice_id == uuid.UUID(invoice["id"])))).all()
+    assert [d for (d,) in dates] == [date.fromisoformat(invoice["issue_date"])]
+
+    nov = await _gstr1(api, owner, **{"from": "2026-11"})
+    received = _item("60000.00", cgst="5400.00", sgst="5400.00")
+    adjusted = _item("50000.00", cgst="4500.00", sgst="4500.00")
+    assert nov["at"] == [{"pos": "27", "sply_ty": "INTRA", "itms": [received]}]
+    dec = await _gstr1(api, owner, **{"from": "2026-12"})
+    assert dec["txpd"] == [{"pos": "27", "sply_ty": "INTRA", "itms": [adjusted]}]
+    assert dec["at"] == []  # the 11,800 left was received in November
