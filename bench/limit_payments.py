@@ -108,8 +108,10 @@ WITH lease AS (
     RETURNING id, tenant_id, receipt_number
 ), allocations AS (
     INSERT INTO financial_payment_allocations (id, organization_id, payment_id, invoice_id, position, amount_minor,
-        currency)
-    SELECT gen_random_uuid(), %(org)s, p.id, paid.id, paid.position, paid.amount, %(currency)s
+        currency, applied_on)
+    SELECT gen_random_uuid(), %(org)s, p.id, paid.id, paid.position, paid.amount, %(currency)s,
+        (SELECT (%(now)s::timestamptz AT TIME ZONE org.time_zone)::date  -- the day of receipt, the org's
+         FROM organizations_organizations org WHERE org.id = %(org)s)
     FROM payment p, paid
 ), events AS (
     INSERT INTO notifications_outbox (id, organization_id, event, payload, occurred_at, attempts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +27,7 @@ from pmsaas.domain.shared.money import Money
 
 FY = "30-31"
 NOW = b.at(3600)
+RECEIVED = NOW.date() - timedelta(days=3)  # the allocations' date: the payment's day of receipt
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -54,7 +56,7 @@ async def _stored_payment(uow: Any, org: UUID, amount: str, *invoice_rents: str)
 
 def _settlement(payment: Payment, invoices: list[Invoice]) -> Settlement:
     """What the use case's _settle decides, by hand: allocation oldest first, invoices moved on."""
-    allocations, _credit = allocate(payment.gross, invoices)
+    allocations, _credit = allocate(payment.gross, invoices, RECEIVED)
     by_id = {i.id: i for i in invoices}
     paid = []
     for a in allocations:
@@ -92,15 +94,26 @@ async def test_a_settled_payment_is_written_with_its_invoices_entry_allocations_
         assert second_invoice.status is not InvoiceStatus.PAID
         stored = await uow.payments.get(org, payment.id)
         assert stored.status is PaymentStatus.SUCCEEDED and stored.receipt_number == f"RCT/{FY}/000001"
-        assert [(a.invoice_id, a.amount) for a in stored.allocations] == [
-            (invoices[0].id, Money.of("25000", "INR")),
-            (invoices[1].id, Money.of("5000", "INR")),
+        assert [(a.invoice_id, a.amount, a.applied_on) for a in stored.allocations] == [
+            (invoices[0].id, Money.of("25000", "INR"), RECEIVED),
+            (invoices[1].id, Money.of("5000", "INR"), RECEIVED),
         ]
         entry = await uow.ledger.entry_for(org, "payment", payment.id)
         assert entry.description == f"Payment RCT/{FY}/000001 (bank_transfer)"
         assert sum(line.amount.minor for line in entry.lines) == 0
         balance = {row.account: row for row in await uow.ledger.trial_balance(org, "INR")}
         assert balance["cash"].debit == Money.of("30100", "INR")
+
+
+async def test_an_undated_allocation_is_written_undated(make_uow):
+    """None (a row from before 0048, rewritten by a refund) stays NULL: the pipelined VALUES cast it."""
+    org = new_id()
+    async with make_uow() as uow:
+        payment, invoices = await _stored_payment(uow, org, "300", "500")
+        settlement = _settlement(payment, invoices)
+        payment.allocations = [replace(a, applied_on=None) for a in payment.allocations]
+        assert await uow.payment_posting.settle(settlement, _receipt(payment, []))
+        assert [a.applied_on for a in (await uow.payments.get(org, payment.id)).allocations] == [None]
 
 
 async def test_an_invoice_moved_meanwhile_is_a_conflict(make_uow):
@@ -193,6 +206,7 @@ async def test_the_postgres_adapter_writes_the_rows_the_repositories_write(datab
                 await uow.rollback()
         repositories, postgres = written
         assert repositories["financial_payment_allocations"] and repositories["financial_journal_lines"]
+        assert {row["applied_on"] for row in repositories["financial_payment_allocations"]} == {RECEIVED}
         assert repositories["notifications_outbox"]
         assert postgres == repositories
 

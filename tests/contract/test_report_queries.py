@@ -5,6 +5,7 @@ recipients), and nothing of another organization. One unit of work, never commit
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -144,3 +145,38 @@ async def test_the_books_sum_the_same_on_every_backend(make_uow):
         }
         assert await q.supply_places(new_id()) == {}
         assert await q.receivable_balances(new_id(), date(2030, 5, 10)) == []
+
+
+async def test_advance_receipts_are_the_payments_received_or_adjusted_in_the_period(make_uow):
+    """GSTR-1 table 11's read: every settled payment received in the period, or received before it
+    with an allocation dated in it; each with all its allocations (applied_on, amount)."""
+    org = new_id()
+    may, june = (date(2030, 5, 1), date(2030, 5, 31)), date(2030, 6, 1)
+    async with make_uow() as uow:
+        _, tara, lease = await _place(uow, org, "Lake View")
+        invoices = []
+        for day in (date(2030, 4, 1), date(2030, 5, 1), june):
+            inv = b.invoice(org, lease.id, tara.id, "20000", issue_date=day, due_date=day)
+            inv.issue(number=f"INV/{day}", at=b.T0)
+            await uow.invoices.add(inv)
+            invoices.append(inv)
+
+        async def paid(amount: str, on: date, *allocations: tuple[int, str, date | None]) -> UUID:
+            pay = b.payment(org, lease.id, tara.id, amount, received_on=on)
+            pay.succeed(receipt_number=f"R/{new_id().hex[:8]}", at=b.at(10))
+            await uow.payments.add(pay)
+            pay.allocations = [Allocation(invoices[i].id, _inr(a), d) for i, a, d in allocations]
+            await uow.payments.update(pay, pay.version)
+            return pay.id
+
+        in_may = await paid("30000", date(2030, 5, 7), (1, "20000", date(2030, 5, 7)), (2, "6000", june))
+        adjusted_in_may = await paid("5000", date(2030, 4, 10), (0, "1000", None), (1, "4000", date(2030, 5, 1)))
+        await paid("5000", date(2030, 4, 12), (0, "5000", date(2030, 4, 12)))  # nothing in May
+        await paid("700", date(2030, 6, 2))  # after the period
+
+        found = sorted(await uow.reports.advance_receipts(org, *may, "Asia/Kolkata"), key=lambda r: r.received_on)
+        assert [(r.payment_id, r.lease_id, r.received_on, r.amount_minor, r.applied) for r in found] == [
+            (adjusted_in_may, lease.id, date(2030, 4, 10), 5_000_00, ((None, 1_000_00), (date(2030, 5, 1), 4_000_00))),
+            (in_may, lease.id, date(2030, 5, 7), 30_000_00, ((date(2030, 5, 7), 20_000_00), (june, 6_000_00))),
+        ]
+        assert await uow.reports.advance_receipts(new_id(), *may, "Asia/Kolkata") == []

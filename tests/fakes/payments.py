@@ -130,7 +130,7 @@ class FakePaymentRepository(PaymentRepository):
         touched: dict[UUID, Payment] = {}
         for a in applications:
             payment = touched.get(a.payment_id) or await self.get(organization_id, a.payment_id)
-            payment.allocations.append(Allocation(a.invoice_id, a.amount))
+            payment.allocations.append(Allocation(a.invoice_id, a.amount, a.applied_on))
             touched[a.payment_id] = payment
         for payment in touched.values():
             payment.version += 1

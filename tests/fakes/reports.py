@@ -10,12 +10,15 @@ from typing import Any
 from uuid import UUID
 
 from fakes.store import FakeDatabase
+from fakes.tds import tds_of
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt
 from pmsaas.domain.financial.gstr1_documents import IssuedDocument
-from pmsaas.domain.financial.model import ChargeType
+from pmsaas.domain.financial.model import SETTLED, ChargeType
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import INCOME_ACCOUNTS, LeasePosition, Movement, is_management_fee
 
@@ -223,6 +226,22 @@ class FakeReportQueries(ReportQueries):
             for n in self._db.credit_notes.of(organization_id)
             if start <= n.issue_date <= end
         ]
+        return out
+
+    async def advance_receipts(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> list[AdvanceReceipt]:
+        out = []
+        for p in self._db.payments.of(organization_id):
+            day = p.received_on or (local_today(time_zone, p.received_at) if p.received_at else None)
+            if p.status not in SETTLED or day is None or day > end:
+                continue
+            if day < start and not any(a.applied_on and start <= a.applied_on <= end for a in p.allocations):
+                continue
+            tds = tds_of(self._db, organization_id, "payment", p.id)
+            held = p.amount.minor + (tds.tds.minor if tds else 0) - p.amount_refunded.minor
+            applied = tuple((a.applied_on, a.amount.minor) for a in p.allocations)
+            out.append(AdvanceReceipt(p.id, p.lease_id, day, held, p.amount.currency, applied))
         return out
 
 

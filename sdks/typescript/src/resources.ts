@@ -404,7 +404,7 @@ export class Financial extends Resource {
   }
 
   /** GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section (`GET /api/v1/financial/reports/gstr1`) */
-  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "cdnr" | "cdnur" | "nil" | "hsn" | "doc_issue" | null; } = {}): Promise<unknown> {
+  gstr1(params: { from?: string | null; to?: string | null; format?: "json" | "csv"; section?: "b2b" | "b2cl" | "b2cs" | "cdnr" | "cdnur" | "nil" | "hsn" | "doc_issue" | "at" | "txpd" | null; } = {}): Promise<unknown> {
     return this.call("GET", `/api/v1/financial/reports/gstr1`, { query: { "from": params.from, "to": params.to, "format": params.format, "section": params.section }, kind: "raw" }) as Promise<unknown>;
   }
 

@@ -548,7 +548,7 @@ class Financial(SyncResource):
         """
         return self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
 
-    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue"] | None = None) -> Any:
+    def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue", "at", "txpd"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
 
         ``GET /api/v1/financial/reports/gstr1``
@@ -2665,7 +2665,7 @@ class AsyncFinancial(AsyncResource):
         """
         return await self._call("GET", "/api/v1/financial/reports/form-16a", query={"fy": fy, "quarter": quarter, "format": format}, kind="raw")
 
-    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue"] | None = None) -> Any:
+    async def gstr1(self, *, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue", "at", "txpd"] | None = None) -> Any:
         """GSTR-1 in the GSTN offline tool's shape (from, to: YYYY-MM); CSV per section
 
         ``GET /api/v1/financial/reports/gstr1``

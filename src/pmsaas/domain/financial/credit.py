@@ -4,7 +4,7 @@ invoices as they are issued. Pure."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from pmsaas.domain.financial.model import OPEN, Invoice
@@ -29,11 +29,14 @@ class CreditApplication:
     invoice_id: UUID
     position: int
     amount: Money
+    applied_on: date | None = None  # the invoice's issue date (the allocation row's ``applied_on``)
 
 
 def apply_credits(invoice: Invoice, credits: list[Credit], at: datetime) -> list[CreditApplication]:
     """Apply the lease's credits (in the order given: oldest payment first) to a just-issued invoice,
     up to its balance due. Mutates the invoice (paid, status) and the credits (what is left).
+    Each application is dated the invoice's issue date: the day the advance is adjusted against
+    the supply it paid for (GSTR-1 table 11B).
 
     Only the same lease's and tenant's credit in the invoice's currency is used: the credit sits on
     that tenant's receivable, so applying it moves no money and posts nothing.
@@ -52,7 +55,7 @@ def apply_credits(invoice: Invoice, credits: list[Credit], at: datetime) -> list
         due = invoice.balance_due
         take = due if due < credit.amount else credit.amount
         invoice.apply_payment(take, at)
-        out.append(CreditApplication(credit.payment_id, invoice.id, credit.next_position, take))
+        out.append(CreditApplication(credit.payment_id, invoice.id, credit.next_position, take, invoice.issue_date))
         credit.amount = credit.amount - take
         credit.next_position += 1
     return out

@@ -2,7 +2,10 @@
 
 * 3.1(a) outward taxable supplies: every line whose tax the supplier charges (tables 4A, 5, 7 of
   GSTR-1) less the credit notes of the month on them (9B CDNR on forward charge, CDNUR; table 7
-  is already net); a supply on reverse charge (4B) is not here, its tax is the recipient's;
+  is already net); a supply on reverse charge (4B) is not here, its tax is the recipient's; plus
+  the advances received and not adjusted in the month (11A), less the earlier advances adjusted
+  against its invoices (11B), whose tax was paid when they were received (CGST s.13(2)). The
+  ledger posts no tax on an advance, so 3.1(a) = the month's ``tax_payable`` movements + 11A - 11B;
 * 3.1(c) nil rated and exempt: GSTR-1 table 8's nil and exempt values;
 * 3.1(e) non-GST outward supplies: table 8's non-GST value;
 * 3.1(d) inward supplies on reverse charge: the bills whose tax the organization pays itself, their
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pmsaas.domain.financial.gstr1_advances import AdvanceTables
 from pmsaas.domain.financial.gstr1_tables import Gstr1Tables, TaxSums
 from pmsaas.domain.financial.ports import BillTax
 
@@ -61,11 +65,14 @@ class Gstr3b:
         return total.minus(self.itc_reversed)
 
 
-def outward_taxable(tables: Gstr1Tables, b2b_forward: list[TaxSums]) -> TaxSums:
+def outward_taxable(tables: Gstr1Tables, b2b_forward: list[TaxSums], advances: AdvanceTables | None = None) -> TaxSums:
     total = TaxSums()
     parts = [*b2b_forward, *tables.b2cs.values(), *(s for inv in tables.b2cl for s in inv.by_rate.values())]
     notes = [n for n in tables.cdnr if not n.reverse_charge] + tables.cdnur
     credited = [s for n in notes for s in n.by_rate.values()]
+    if advances is not None:
+        parts += [row.sums for row in advances.received.values()]
+        credited += [row.sums for row in advances.adjusted.values()]
     for sign, group in ((1, parts), (-1, credited)):
         for s in group:
             total.taxable_minor += sign * s.taxable_minor
@@ -76,10 +83,12 @@ def outward_taxable(tables: Gstr1Tables, b2b_forward: list[TaxSums]) -> TaxSums:
     return total
 
 
-def gstr3b(tables: Gstr1Tables, b2b_forward: list[TaxSums], bills: list[BillTax]) -> Gstr3b:
+def gstr3b(
+    tables: Gstr1Tables, b2b_forward: list[TaxSums], bills: list[BillTax], advances: AdvanceTables | None = None
+) -> Gstr3b:
     nil = sum(n.nil_minor + n.exempt_minor for n in tables.nil.values())
     non_gst = sum(n.non_gst_minor for n in tables.nil.values())
-    out = Gstr3b(outward_taxable(tables, b2b_forward), nil, non_gst, TaxSums())
+    out = Gstr3b(outward_taxable(tables, b2b_forward, advances), nil, non_gst, TaxSums())
     for bill in bills:
         tax = bill.input_tax
         if tax.reverse_charge:

@@ -341,6 +341,10 @@ SETTLED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, 
 class Allocation:
     invoice_id: UUID
     amount: Money
+    # The day the payment's money went to the invoice: the payment's day of receipt when it is
+    # posted, the invoice's issue date when the tenant's credit is applied at issue (GSTR-1 table
+    # 11B). None: a row from before 0048 whose date was not known (read as the day of receipt).
+    applied_on: date | None = None
 
 
 @dataclass(eq=False)
@@ -539,8 +543,9 @@ class Refund:
     id: UUID = field(default_factory=new_id)
 
 
-def allocate(amount: Money, open_invoices: list[Invoice]) -> tuple[list[Allocation], Money]:
-    """Split ``amount`` over ``open_invoices`` in the order given; the rest is tenant credit."""
+def allocate(amount: Money, open_invoices: list[Invoice], on: date | None = None) -> tuple[list[Allocation], Money]:
+    """Split ``amount`` over ``open_invoices`` in the order given; the rest is tenant credit.
+    ``on``: the allocations' date (the payment's day of receipt)."""
     left = amount
     out: list[Allocation] = []
     for inv in open_invoices:
@@ -550,6 +555,6 @@ def allocate(amount: Money, open_invoices: list[Invoice]) -> tuple[list[Allocati
         if not due.is_positive:
             continue
         take = due if due < left else left
-        out.append(Allocation(inv.id, take))
+        out.append(Allocation(inv.id, take, on))
         left = left - take
     return out, left

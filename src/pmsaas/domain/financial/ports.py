@@ -30,6 +30,7 @@ from pmsaas.domain.financial.gateway import GatewayOutcome as GatewayOutcome
 from pmsaas.domain.financial.gateway import OutcomeStatus as OutcomeStatus
 from pmsaas.domain.financial.gateway import PaymentGateway as PaymentGateway
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt
 from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.ledger import JournalEntry, TrialBalanceRow
@@ -578,6 +579,15 @@ class ReportQueries(ABC):
     async def documents_issued(self, organization_id: UUID, start: date, end: date) -> builtins.list[IssuedDocument]:
         """The numbered invoices (cancelled ones flagged), credit notes and payment receipts dated
         from ``start`` to ``end`` (GSTR-1 table 13)."""
+
+    @abstractmethod
+    async def advance_receipts(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> builtins.list[AdvanceReceipt]:
+        """The settled payments received from ``start`` to ``end``, and those received before
+        ``start`` with an allocation dated from ``start`` to ``end``, each with every allocation
+        (GSTR-1 table 11). A payment's day of receipt: ``received_on``, else ``received_at``'s date
+        in ``time_zone``."""
 
 
 class FinancialUnitOfWork(UnitOfWork):

@@ -167,6 +167,9 @@ payment_allocations = sa.Table(
     sa.Column("position", sa.Integer(), nullable=False),
     sa.Column("amount_minor", sa.BigInteger(), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
+    # The day the money went to the invoice (GSTR-1 table 11): the payment's day of receipt, or the
+    # invoice's issue date for tenant credit applied at issue. NULL only on rows 0048 could not date.
+    sa.Column("applied_on", sa.Date(), nullable=True),
 )
 
 refunds = sa.Table(

@@ -50,12 +50,11 @@ from pmsaas.adapters.sql.repositories.financial.ledger import (
     journal_entry_row,
     journal_line_rows,
 )
-from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentRepository, payment_row
+from pmsaas.adapters.sql.repositories.financial.payments import SqlPaymentRepository, allocation_rows, payment_row
 from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.domain.financial.ledger import JournalEntry
 from pmsaas.domain.financial.ports import PaymentOpening, PaymentPosting, Settlement
 from pmsaas.domain.shared.errors import Conflict, DependencyUnavailable, NotFound
-from pmsaas.domain.shared.ids import new_id
 
 if TYPE_CHECKING:
     from pmsaas.adapters.sql.uow import SqlUnitOfWork
@@ -159,7 +158,8 @@ def _entry_with_lines(lines: int) -> str:
 @functools.cache
 def _allocations(rows: int) -> str:
     """The allocation rows, if their payment is there (a new payment whose key another took is not)."""
-    one = "(" + ", ".join(["%s"] * len(_ALLOCATION_COLUMNS)) + ")"
+    # A NULL date would reach VALUES untyped (text): the cast keeps the column a date.
+    one = "(" + ", ".join("%s::date" if c == "applied_on" else "%s" for c in _ALLOCATION_COLUMNS) + ")"
     return " ".join(
         (
             "INSERT INTO",
@@ -265,8 +265,8 @@ class PostgresPaymentPosting(PaymentPosting):
         values = payment_row(payment)
         values["invoice_ids"] = Jsonb(values["invoice_ids"])
         rows: list[Any] = []
-        for i, a in enumerate(payment.allocations):
-            rows += [new_id(), payment.organization_id, payment.id, a.invoice_id, i, a.amount.minor, a.amount.currency]
+        for row in allocation_rows(payment):
+            rows += [row[c] for c in _ALLOCATION_COLUMNS]
         events = self._uow.hand_over_events()
         outbox: list[Any] = []
         for e in events:

@@ -56,6 +56,23 @@ def payment_row(p: Payment) -> dict[str, Any]:
     }
 
 
+def allocation_rows(p: Payment) -> list[dict[str, Any]]:
+    """A payment's allocation rows, in its order (both SQL writers of a settled payment use them)."""
+    return [
+        {
+            "id": new_id(),
+            "organization_id": p.organization_id,
+            "payment_id": p.id,
+            "invoice_id": a.invoice_id,
+            "position": i,
+            "amount_minor": a.amount.minor,
+            "currency": a.amount.currency,
+            "applied_on": a.applied_on,
+        }
+        for i, a in enumerate(p.allocations)
+    ]
+
+
 _PAYMENT_UPDATE = P.update().where(
     P.c.organization_id == sa.bindparam("w_organization_id"),
     P.c.id == sa.bindparam("w_id"),
@@ -89,7 +106,9 @@ class SqlPaymentRepository(PaymentRepository):
         for a in await self._conn.execute(
             sa.select(at).where(at.c.payment_id.in_(list(allocations))).order_by(at.c.payment_id, at.c.position)
         ):
-            allocations[a.payment_id].append(Allocation(a.invoice_id, Money.from_minor(a.amount_minor, a.currency)))
+            allocations[a.payment_id].append(
+                Allocation(a.invoice_id, Money.from_minor(a.amount_minor, a.currency), a.applied_on)
+            )
         tds = await load_tds(self._conn, rows[0].organization_id, "payment", list(allocations))
         return [
             Payment(
@@ -178,21 +197,7 @@ class SqlPaymentRepository(PaymentRepository):
         if not self.take_unallocated(payment.id):  # just inserted: nothing to delete
             await self._conn.execute(at.delete().where(at.c.payment_id == payment.id))
         if payment.allocations:
-            await self._conn.execute(
-                _ALLOCATIONS_INSERT,
-                [
-                    {
-                        "id": new_id(),
-                        "organization_id": payment.organization_id,
-                        "payment_id": payment.id,
-                        "invoice_id": a.invoice_id,
-                        "position": i,
-                        "amount_minor": a.amount.minor,
-                        "currency": a.amount.currency,
-                    }
-                    for i, a in enumerate(payment.allocations)
-                ],
-            )
+            await self._conn.execute(_ALLOCATIONS_INSERT, allocation_rows(payment))
 
     async def list(self, organization_id: UUID, filters: PaymentFilter, page: PageRequest) -> Page[Payment]:
         where: builtins.list[Any] = [P.c.organization_id == organization_id]
@@ -363,6 +368,7 @@ async def write_credit_applications(
                 "position": a.position,
                 "amount_minor": a.amount.minor,
                 "currency": a.amount.currency,
+                "applied_on": a.applied_on,
             }
             for a in applications
         ],

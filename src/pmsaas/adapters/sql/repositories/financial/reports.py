@@ -15,10 +15,12 @@ from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
+from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt
 from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.input_tax import InputTax
-from pmsaas.domain.financial.model import InvoiceStatus
+from pmsaas.domain.financial.model import SETTLED, InvoiceStatus
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import (
     INCOME_ACCOUNTS,
@@ -339,3 +341,56 @@ class SqlReportQueries(ReportQueries):
             if start <= day <= end:
                 out.append(IssuedDocument("receipt", r.receipt_number))
         return out
+
+    async def advance_receipts(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> list[AdvanceReceipt]:
+        p, a, t = F.payments, F.payment_allocations, F.tds_lines
+        # The day of receipt is the organization's: read a day either side in UTC, then decide.
+        near = (
+            datetime.combine(start - timedelta(days=1), time.min, UTC),
+            datetime.combine(end + timedelta(days=2), time.min, UTC),
+        )
+        received_in = sa.or_(
+            p.c.received_on.between(start, end),
+            sa.and_(p.c.received_on.is_(None), p.c.received_at >= near[0], p.c.received_at < near[1]),
+        )
+        dated_in = sa.select(a.c.payment_id).where(
+            a.c.organization_id == organization_id, a.c.applied_on.between(start, end)
+        )
+        tds = (
+            sa.select(sa.func.coalesce(sa.func.sum(t.c.tds_minor), 0))
+            .where(t.c.source_type == "payment", t.c.source_id == p.c.id)
+            .scalar_subquery()
+        )
+        q = sa.select(
+            p.c.id,
+            p.c.lease_id,
+            p.c.received_on,
+            p.c.received_at,
+            p.c.currency,
+            (p.c.amount_minor + tds - p.c.refunded_minor).label("held_minor"),
+        ).where(
+            p.c.organization_id == organization_id,
+            p.c.status.in_([x.value for x in SETTLED]),
+            sa.or_(received_in, p.c.id.in_(dated_in)),
+        )
+        payments: dict[UUID, tuple[Any, date]] = {}
+        for r in await self._conn.execute(q):
+            day = r.received_on or (local_today(time_zone, r.received_at) if r.received_at else None)
+            if day is not None and day <= end:
+                payments[r.id] = (r, day)
+        if not payments:
+            return []
+        applied: dict[UUID, list[tuple[date | None, int]]] = {pid: [] for pid in payments}
+        rows = await self._conn.execute(
+            sa.select(a.c.payment_id, a.c.applied_on, a.c.amount_minor)
+            .where(a.c.organization_id == organization_id, a.c.payment_id.in_(list(payments)))
+            .order_by(a.c.payment_id, a.c.position)
+        )
+        for pid, on, minor in rows:
+            applied[pid].append((on, int(minor)))
+        return [
+            AdvanceReceipt(pid, r.lease_id, day, int(r.held_minor), r.currency, tuple(applied[pid]))
+            for pid, (r, day) in payments.items()
+        ]

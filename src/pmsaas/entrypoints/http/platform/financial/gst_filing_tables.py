@@ -1,7 +1,8 @@
 """GSTR-1 on the wire: the GSTN offline tool's JSON shape (keys ``gstin``, ``fp``, ``b2b[].ctin``,
 ``inv[].inum/idt/val/pos/rchrg/itms[].itm_det``, ``b2cl``, ``b2cs``, ``nil.inv[]``, ``hsn``) and one
-flat table per section for CSV. Amounts are decimal strings (the product's money rule; the tool's
-file has numbers), rates numbers, invoice dates ``DD-MM-YYYY`` as the tool writes them."""
+flat table per section for CSV; ``at`` / ``txpd`` are table 11A / 11B (advances). Amounts are
+decimal strings (the product's money rule; the tool's file has numbers), rates numbers, invoice
+dates ``DD-MM-YYYY`` as the tool writes them."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any
 
 from pmsaas.domain.financial.gst_filings import Gstr1Return, Gstr3bReturn
 from pmsaas.domain.financial.gstr1 import B2bRow
+from pmsaas.domain.financial.gstr1_advances import AdvanceRow, Key
 from pmsaas.domain.financial.gstr1_tables import NoteRow, TaxSums
 from pmsaas.domain.financial.gstr3b import HeadSums
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.platform.financial.report_tables import Row, b2b_row
 
 TAX_KEYS = (("iamt", "igst"), ("camt", "cgst"), ("samt", "sgst"), ("csamt", "cess"))
-SECTIONS = ("b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue")
+SECTIONS = ("b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue", "at", "txpd")
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -126,7 +128,22 @@ def document(ret: Gstr1Return) -> dict[str, Any]:
         "nil": {"inv": nil},
         "hsn": hsn,
         "doc_issue": doc_issue(ret),
+        "at": _advances(ret.advances.received, c),
+        "txpd": _advances(ret.advances.adjusted, c),
     }
+
+
+def _advances(table: dict[Key, AdvanceRow], c: str) -> list[dict[str, Any]]:
+    """Table 11A (``at``) or 11B (``txpd``): per place of supply and supply type, one item per rate;
+    ``ad_amt`` is the advance's value before tax (the tool computes the tax on it)."""
+    by_place: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for (kind, pos, rate), row in sorted(table.items()):
+        s = row.sums
+        item = {"rt": _rate(rate), "ad_amt": _amount(s.taxable_minor, c)}
+        item |= {"iamt": _amount(s.igst_minor, c), "camt": _amount(s.cgst_minor, c)}
+        item |= {"samt": _amount(s.sgst_minor, c), "csamt": _amount(s.cess_minor, c)}
+        by_place.setdefault((pos, kind), []).append(item)
+    return [{"pos": pos, "sply_ty": kind, "itms": items} for (pos, kind), items in sorted(by_place.items())]
 
 
 def _tax_cells(s: TaxSums, c: str) -> Row:
@@ -136,7 +153,7 @@ def _tax_cells(s: TaxSums, c: str) -> Row:
 
 def flat(ret: Gstr1Return, section: str) -> list[Row]:
     """One section as rows, for CSV (the same figures as ``document``)."""
-    c, t = ret.currency, ret.tables
+    c, t, t_adv = ret.currency, ret.tables, ret.advances
     if section == "b2b":
         return [b2b_row(r, c) for r in ret.b2b]
     if section == "b2cl":
@@ -188,6 +205,18 @@ def flat(ret: Gstr1Return, section: str) -> list[Row]:
             ]
             for d in ret.documents
         ]
+    if section in ("at", "txpd"):
+        table = t_adv.received if section == "at" else t_adv.adjusted
+        return [
+            [
+                ("supply_type", kind),
+                ("place_of_supply", pos),
+                ("rate", rate),
+                ("advance", Money.from_minor(row.advance_minor, c)),
+                *_tax_cells(row.sums, c),
+            ]
+            for (kind, pos, rate), row in sorted(table.items())
+        ]
     if section == "nil":
         return [
             [
@@ -232,6 +261,8 @@ HEADERS = {
     "doc_issue": ["document", "series", "from", "to", "total", "cancelled", "net_issued"],
     "nil": ["supply_type", "nil_rated", "exempted", "non_gst"],
     "hsn": ["tab", "hsn_sac", "rate", "total_value", *_TAX_HEAD],
+    "at": ["supply_type", "place_of_supply", "rate", "advance", *_TAX_HEAD],
+    "txpd": ["supply_type", "place_of_supply", "rate", "advance", *_TAX_HEAD],
 }
 
 

@@ -18,7 +18,7 @@ from pmsaas.entrypoints.http.platform.financial import gst_filing_tables as F
 from pmsaas.entrypoints.http.platform.financial import report_tables as T
 from pmsaas.entrypoints.http.platform.financial.monthly_reports import GUARD, Format, FromMonth, _months
 
-Section = Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue"]
+Section = Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn", "doc_issue", "at", "txpd"]
 
 
 def _csv(name: str, rows: list[T.Row], header: list[str]) -> Response[str]:
@@ -45,9 +45,7 @@ class GstFilingController(Controller):
         M.require_manager(ctx.actor)
         start, end = _months(from_, to)
         if format == "csv" and section is None:
-            raise ValidationFailed.single(
-                "section", "is required with format=csv: one of b2b, b2cl, b2cs, cdnr, cdnur, nil, hsn, doc_issue"
-            )
+            raise ValidationFailed.single("section", "is required with format=csv: one of " + ", ".join(F.SECTIONS))
         ret = await G.gstr1_return(uow=ctx.uow(), actor=ctx.actor, start=start, end=end, now=ctx.clock.now())
         if format == "csv" and section is not None:
             header = T.HEADERS["gstr1-b2b"] if section == "b2b" else F.HEADERS[section]
