@@ -72,7 +72,7 @@ def _settlement(payment: Payment, invoices: list[Invoice]) -> Settlement:
 def _receipt(payment: Payment, numbers: list[int], entry_id: UUID | None = None):
     def numbered(seq: int) -> L.JournalEntry:
         numbers.append(seq)
-        entry = payment.succeed(receipt_number=f"RCT/{FY}/{seq:06d}", at=NOW)
+        entry = payment.succeed(receipt_number=f"RCT/{FY}/{seq:06d}", at=NOW, today=NOW.date())
         return replace(entry, id=entry_id) if entry_id is not None else entry
 
     return numbered

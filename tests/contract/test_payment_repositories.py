@@ -32,7 +32,7 @@ def _inr(amount: str) -> Money:
 
 
 def _settled(p: Payment, receipt: str, seconds: int = 100) -> Payment:
-    p.succeed(receipt_number=receipt, at=b.at(seconds))
+    p.succeed(receipt_number=receipt, at=b.at(seconds), today=b.at(seconds).date())
     return p
 
 
@@ -101,7 +101,7 @@ async def test_update_checks_the_version_and_writes_status_figures_and_allocatio
         with pytest.raises(Conflict):  # another organization's payment is not there to update
             await uow.payments.update(replace(p, organization_id=new_id(), version=3), expected_version=2)
 
-        p.refund(_inr("300"), refund_id=new_id(), at=b.at(200))
+        p.refund(_inr("300"), refund_id=new_id(), at=b.at(200), today=b.at(200).date())
         changed = replace(p, allocations=[Allocation(second.id, _inr("700"))], idempotency_key="rewritten", version=3)
         await uow.payments.update(changed, expected_version=2)
         stored = await uow.payments.get(org, p.id)
@@ -182,7 +182,7 @@ async def test_credit_is_what_settled_payments_hold_beyond_their_allocations_old
     untouched = _settled(b.payment(org, lease, tenant, "300"), "R-2", seconds=50)  # older
     used_up = _settled(b.payment(org, lease, tenant, "1000"), "R-3")
     refunded = _settled(b.payment(org, lease, tenant, "400"), "R-4")
-    refunded.refund(_inr("400"), refund_id=new_id(), at=b.at(150))
+    refunded.refund(_inr("400"), refund_id=new_id(), at=b.at(150), today=b.at(150).date())
     pending = b.payment(org, lease, tenant, "700")
     neighbour = _settled(b.payment(org, other_lease, new_id(), "200"), "R-5")
     async with make_uow() as uow:

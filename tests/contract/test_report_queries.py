@@ -62,7 +62,7 @@ async def test_the_books_sum_the_same_on_every_backend(make_uow):
         await uow.ledger.post(posted)
         await uow.ledger.post(posted.reversal(at=b.at(5), on=date(2030, 5, 20)))
         pay = b.payment(org, lease.id, tara.id, "30000", received_on=date(2030, 5, 7))
-        paid = pay.succeed(receipt_number="R/1", at=b.at(10))
+        paid = pay.succeed(receipt_number="R/1", at=b.at(10), today=b.at(10).date())
         await uow.payments.add(pay)
         pay.allocations = [Allocation(rent.id, _inr("30000"))]
         await uow.payments.update(pay, pay.version)  # allocations are written with the update
@@ -163,7 +163,7 @@ async def test_advance_receipts_are_the_payments_received_or_adjusted_in_the_per
 
         async def paid(amount: str, on: date, *allocations: tuple[int, str, date | None]) -> UUID:
             pay = b.payment(org, lease.id, tara.id, amount, received_on=on)
-            pay.succeed(receipt_number=f"R/{new_id().hex[:8]}", at=b.at(10))
+            pay.succeed(receipt_number=f"R/{new_id().hex[:8]}", at=b.at(10), today=b.at(10).date())
             await uow.payments.add(pay)
             pay.allocations = [Allocation(invoices[i].id, _inr(a), d) for i, a, d in allocations]
             await uow.payments.update(pay, pay.version)

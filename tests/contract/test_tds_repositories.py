@@ -181,7 +181,7 @@ async def test_the_report_shows_what_the_journal_posted_in_the_range_ordered_by_
 async def test_payments_and_expenses_read_back_with_their_record_and_a_payments_credit_counts_its_tds(make_uow):
     org, lease = new_id(), new_id()
     paid = b.payment(org, lease, new_id(), "45000")
-    paid.succeed(receipt_number="R-1", at=b.at(30))
+    paid.succeed(receipt_number="R-1", at=b.at(30), today=b.at(30).date())
     bill = b.expense(org, "10000")
     async with make_uow() as uow:
         await uow.payments.add(paid)

@@ -211,14 +211,16 @@ class FakeReportQueries(ReportQueries):
             out[lease.id] = Recipient(lease.id, tenant.gstin or "", tenant.name, prop.address.province or "")
         return out
 
-    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> list[IssuedDocument]:
+    async def documents_issued(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> list[IssuedDocument]:
         out = [
             IssuedDocument("invoice", i.number, i.status.value == "cancelled")
             for i in self._db.invoices.of(organization_id, live=False)
             if i.number and start <= i.issue_date <= end
         ]
         for p in self._db.payments.of(organization_id):
-            day = p.received_on or (p.received_at.date() if p.received_at else None)
+            day = p.received_on or (local_today(time_zone, p.received_at) if p.received_at else None)
             if p.receipt_number and day is not None and start <= day <= end:
                 out.append(IssuedDocument("receipt", p.receipt_number))
         out += [

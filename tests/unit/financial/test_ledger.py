@@ -271,7 +271,7 @@ class MoneyMachine(RuleBasedStateMachine):
             updated_at=AT,
         )
         self.seq += 1
-        self.entries.append(p.succeed(receipt_number=f"R/{self.seq}", at=AT))
+        self.entries.append(p.succeed(receipt_number=f"R/{self.seq}", at=AT, today=AT.date()))
         open_ = [i for i in self.invoices if i.status in (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)]
         allocations, _ = allocate(p.amount, open_)
         for a in allocations:
@@ -284,7 +284,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def refund(self, data):
         p = data.draw(st.sampled_from([p for p in self.payments if p.refundable.is_positive]))
         amount = Money.from_minor(data.draw(st.integers(1, p.refundable.minor)), "INR")
-        self.entries.append(p.refund(amount, refund_id=uuid4(), at=AT))
+        self.entries.append(p.refund(amount, refund_id=uuid4(), at=AT, today=AT.date()))
         to_release = -p.unallocated if p.unallocated.is_negative else Money.zero("INR")
         kept = list(p.allocations)
         while to_release.is_positive:
@@ -301,7 +301,7 @@ class MoneyMachine(RuleBasedStateMachine):
         for p in self.payments:
             if p.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED):
                 with pytest.raises(ValidationFailed):
-                    p.refund(p.refundable + Money.from_minor(amount, "INR"), refund_id=uuid4(), at=AT)
+                    p.refund(p.refundable + Money.from_minor(amount, "INR"), refund_id=uuid4(), at=AT, today=AT.date())
 
     @precondition(lambda self: any(i.status == InvoiceStatus.ISSUED for i in self.invoices))
     @rule(data=st.data())

@@ -89,7 +89,7 @@ def test_a_declared_tds_adds_to_the_cash_and_the_payment_entry_balances(cash, sh
     tds = Money.from_minor(cash * share // 80, "INR")
     d = _received(str(cash_money), [], amount=tds)
     assert d.net + d.tds == d.gross and d.net == cash_money and d.tds == tds
-    entry = _payment(cash_money, d).succeed(receipt_number="R1", at=AT)
+    entry = _payment(cash_money, d).succeed(receipt_number="R1", at=AT, today=AT.date())
     by_account = {line.account: line.amount for line in entry.lines}
     assert sum(line.amount.minor for line in entry.lines) == 0
     assert by_account["cash"] == cash_money

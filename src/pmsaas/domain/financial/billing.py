@@ -31,7 +31,7 @@ from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.invoicing import InvoiceMailing, LineInput, line_with_taxes
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
-from pmsaas.domain.financial.periods import parse_period
+from pmsaas.domain.financial.periods import local_today, parse_period
 from pmsaas.domain.financial.ports import (
     BillableLease,
     FinancialUnitOfWork,
@@ -142,9 +142,9 @@ async def _bill_organization(
     mailing: InvoiceMailing | None = None,
 ) -> None:
     now = clock.now()
-    today = now.date()
     async with uow:
         profile = await uow.organization_profiles.get(org)
+        today = local_today(profile.time_zone, now)  # the organization's day: issue dates, fees, the year
         fy = fiscal_year(profile.country, today)
         await uow.sequences.reserve(org, "invoice", fy, 0)  # serializes runs of this organization
         billed = await uow.invoices.billed_leases(org, period)

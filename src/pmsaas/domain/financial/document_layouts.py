@@ -14,6 +14,7 @@ from pmsaas.domain.financial.credit_notes import CreditNote
 from pmsaas.domain.financial.deposit_settlement import DepositSettlement
 from pmsaas.domain.financial.gstr1_tables import sac_code
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax, Payment
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import LeaseRef, OrganizationProfile, Premises
 from pmsaas.domain.shared import document_text as T
 from pmsaas.domain.shared.documents import Document, Party, Table
@@ -134,7 +135,8 @@ def invoice_document(
     totals.append((f"Total ({invoice.currency})", T.format_money(invoice.total, symbol=True)))
     notes = [invoice.notes] if invoice.notes else []
     if invoice.cancelled_at is not None:
-        notes.insert(0, f"CANCELLED on {T.long_date(invoice.cancelled_at.date())}: this invoice is void.")
+        cancelled_on = local_today(profile.time_zone, invoice.cancelled_at)
+        notes.insert(0, f"CANCELLED on {T.long_date(cancelled_on)}: this invoice is void.")
     if any(line.charge_type == ChargeType.DEPOSIT for line in invoice.lines):
         notes.append("The security deposit is refundable: it is not consideration for a supply and bears no tax.")
     if title.startswith("Bill of Supply"):
@@ -164,7 +166,7 @@ def receipt_document(
     """The receipt of a settled payment: who paid whom, how much (in figures and words), how, and
     which invoices it settled."""
     assert payment.receipt_number is not None and payment.received_at is not None
-    received_on = payment.received_on or payment.received_at.date()
+    received_on = payment.received_on or local_today(profile.time_zone, payment.received_at)
     method = _METHODS.get(payment.method.value, payment.method.value.replace("_", " ").capitalize())
     facts = [("Receipt no.", payment.receipt_number), ("Date received", T.long_date(received_on))]
     facts.append(("Payment method", method))

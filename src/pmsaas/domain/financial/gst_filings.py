@@ -107,7 +107,7 @@ async def _gstr1(
     notes = await r.credit_notes.issued_between(actor.org, start, end) if places else []
     credited = {i: await r.invoices.get(actor.org, i) for i in dict.fromkeys(n.invoice_id for n in notes)}
     net_credit_notes(figures, notes, credited, places, supplier)
-    documents = documents_issued(await r.reports.documents_issued(actor.org, start, end))
+    documents = documents_issued(await r.reports.documents_issued(actor.org, start, end, profile.time_zone))
     receipts = await r.reports.advance_receipts(actor.org, start, end, profile.time_zone) if places else []
     reported = [x for x in receipts if received_minor(x, start, end) or adjusted_minor(x, start, end)]
     advances = advance_tables(reported, await _advance_taxes(r, profile, reported, places), start, end)

@@ -16,7 +16,7 @@ from uuid import UUID
 from pmsaas.domain.financial.credit import CreditApplication, apply_credits
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax, Payment
 from pmsaas.domain.financial.numbering import fiscal_year, format_number
-from pmsaas.domain.financial.periods import service_period
+from pmsaas.domain.financial.periods import local_today, service_period
 from pmsaas.domain.financial.ports import (
     FinancialUnitOfWork,
     InvoiceFilter,
@@ -314,7 +314,8 @@ async def cancel_invoice(*, uow: FinancialUnitOfWork, clock: Clock, actor: Actor
         version = invoice.version
         if invoice.cancel(now):
             original = await uow.ledger.entry_for(actor.org, "invoice", invoice.id)
-            await uow.ledger.post(original.reversal(at=now, on=now.date(), source_type="invoice_cancel"))
+            today = local_today((await uow.organization_profiles.get(actor.org)).time_zone, now)
+            await uow.ledger.post(original.reversal(at=now, on=today, source_type="invoice_cancel"))
         invoice.version += 1
         await uow.invoices.update(invoice, expected_version=version)
         uow.record(invoice.event("invoice.cancelled", now))

@@ -435,7 +435,9 @@ class Payment:
             accounts.add("tds_receivable")
         return accounts
 
-    def succeed(self, *, receipt_number: str, at: datetime) -> L.JournalEntry:
+    def succeed(self, *, receipt_number: str, at: datetime, today: date) -> L.JournalEntry:
+        """``today``: the organization's date at ``at`` (its time zone): the entry's day unless the
+        money came in on an earlier ``received_on``."""
         if self.status != PaymentStatus.PENDING:
             raise IllegalTransition("payment", self.status.value, "settle")
         self.status = PaymentStatus.SUCCEEDED
@@ -443,7 +445,7 @@ class Payment:
         self.received_at = self.updated_at = at
         return L.entry(
             organization_id=self.organization_id,
-            on=self.received_on or at.date(),
+            on=self.received_on or today,
             at=at,
             description=f"Payment {receipt_number} ({self.method.value})",
             lines=[
@@ -462,14 +464,14 @@ class Payment:
         self.failure_reason = reason
         self.updated_at = at
 
-    def refund(self, amount: Money, *, refund_id: UUID, at: datetime) -> L.JournalEntry:
+    def refund(self, amount: Money, *, refund_id: UUID, at: datetime, today: date) -> L.JournalEntry:
         self._check_refund(amount)
         self.refunded = self.amount_refunded + amount
         self.status = PaymentStatus.REFUNDED if not self.refundable.is_positive else PaymentStatus.PARTIALLY_REFUNDED
         self.updated_at = at
         return L.entry(
             organization_id=self.organization_id,
-            on=at.date(),
+            on=today,
             at=at,
             description=f"Refund of payment {self.receipt_number}",
             lines=[
@@ -491,7 +493,9 @@ class Payment:
             extra = " (the cash received: the TDS withheld is a credit with the government)" if self.tds else ""
             raise ValidationFailed.single("amount.amount", f"at most {self.refundable} can be refunded{extra}")
 
-    def refund_deposit(self, amount: Money, *, held: Money, refund_id: UUID, at: datetime) -> L.JournalEntry:
+    def refund_deposit(
+        self, amount: Money, *, held: Money, refund_id: UUID, at: datetime, today: date
+    ) -> L.JournalEntry:
         """Pays back part of the security deposit held for the lease out of this payment's cash:
         ``Dr deposits_held / Cr cash``. The invoices the payment settled stay paid."""
         self._check_refund(amount)
@@ -503,7 +507,7 @@ class Payment:
         self.updated_at = at
         return L.entry(
             organization_id=self.organization_id,
-            on=at.date(),
+            on=today,
             at=at,
             description=f"Deposit refund from payment {self.receipt_number}",
             lines=[("deposits_held", amount, self.lease_id), (self.cash_account, -amount, self.lease_id)],

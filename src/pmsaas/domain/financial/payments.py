@@ -72,7 +72,8 @@ async def _settle(
     """
     org = payment.organization_id
     profile = opening.profile if opening is not None else await uow.organization_profiles.get(org)
-    fy = fiscal_year(profile.country, now.date())
+    today = local_today(profile.time_zone, now)  # the organization's day: the receipt's year and date
+    fy = fiscal_year(profile.country, today)
     if opening is not None and opening.open_invoices is not None:
         open_invoices = opening.open_invoices
     else:
@@ -93,7 +94,8 @@ async def _settle(
     payment.allocations = allocations
 
     def numbered(seq: int) -> JournalEntry:
-        entry = payment.succeed(receipt_number=format_number(profile.receipt_numbering, fy=fy, seq=seq), at=now)
+        number = format_number(profile.receipt_numbering, fy=fy, seq=seq)
+        entry = payment.succeed(receipt_number=number, at=now, today=today)
         uow.record(payment.event("payment.received", now))  # before the port writes the outbox
         return entry
 
@@ -128,7 +130,7 @@ async def _received_tds(
         data.tds,
         cash=data.amount,
         invoices=_allocation_order(open_invoices, data.invoice_ids),
-        on=data.received_on or now.date(),
+        on=data.received_on or local_today(profile.time_zone, now),
         landlord_pan=profile.pan_number,
         tenant_pan=lease.tenant_pan,
         tenant_name=lease.tenant_name,
@@ -429,11 +431,12 @@ async def refund_payment(
             deposit=deposit,
             created_at=now,
         )
+        today = local_today((await uow.organization_profiles.get(actor.org)).time_zone, now)
         if deposit:
             held = await uow.ledger.deposit_held(actor.org, payment.lease_id, payment.amount.currency)
-            entry = payment.refund_deposit(amount, held=held, refund_id=refund.id, at=now)
+            entry = payment.refund_deposit(amount, held=held, refund_id=refund.id, at=now, today=today)
         else:
-            entry = payment.refund(amount, refund_id=refund.id, at=now)
+            entry = payment.refund(amount, refund_id=refund.id, at=now, today=today)
         # After the refund figure moved, a negative unallocated amount is what must be released.
         to_release = -payment.unallocated if payment.unallocated.is_negative else Money.zero(amount.currency)
         kept = list(payment.allocations)

@@ -576,9 +576,12 @@ class ReportQueries(ABC):
         """Per lease: its tenant (``gstin`` empty when unregistered) and the property's State."""
 
     @abstractmethod
-    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> builtins.list[IssuedDocument]:
+    async def documents_issued(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> builtins.list[IssuedDocument]:
         """The numbered invoices (cancelled ones flagged), credit notes and payment receipts dated
-        from ``start`` to ``end`` (GSTR-1 table 13)."""
+        from ``start`` to ``end`` (GSTR-1 table 13); a receipt without ``received_on`` is dated the
+        day it was settled in ``time_zone``."""
 
     @abstractmethod
     async def advance_receipts(

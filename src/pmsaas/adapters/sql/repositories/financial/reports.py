@@ -307,7 +307,9 @@ class SqlReportQueries(ReportQueries):
         rows = await self._conn.execute(q)
         return {r.id: Recipient(r.id, r.gstin or "", r.name, r.province or "") for r in rows}
 
-    async def documents_issued(self, organization_id: UUID, start: date, end: date) -> list[IssuedDocument]:
+    async def documents_issued(
+        self, organization_id: UUID, start: date, end: date, time_zone: str
+    ) -> list[IssuedDocument]:
         i, c, p = F.invoices, F.credit_notes, F.payments
         invoices = sa.select(i.c.number, i.c.status).where(
             i.c.organization_id == organization_id,
@@ -323,7 +325,8 @@ class SqlReportQueries(ReportQueries):
             c.c.organization_id == organization_id, c.c.issue_date >= start, c.c.issue_date <= end
         )
         out += [IssuedDocument("credit_note", n) for n in (await self._conn.execute(notes)).scalars()]
-        # A receipt is dated the day the money was received (received_on, else the settling day).
+        # A receipt is dated the day the money was received (received_on, else the settling day in the
+        # organization's time zone): read a day either side in UTC, then decide.
         near = (
             datetime.combine(start - timedelta(days=1), time.min, UTC),
             datetime.combine(end + timedelta(days=2), time.min, UTC),
@@ -337,7 +340,7 @@ class SqlReportQueries(ReportQueries):
             ),
         )
         for r in await self._conn.execute(receipts):
-            day = r.received_on or r.received_at.date()
+            day = r.received_on or local_today(time_zone, r.received_at)
             if start <= day <= end:
                 out.append(IssuedDocument("receipt", r.receipt_number))
         return out
