@@ -266,13 +266,18 @@ def bench(args: argparse.Namespace, wrk: str, env: dict[str, str], db_url: str, 
     summary = summarize(trials)
     best_peer = max((k for k in summary if k != OURS), key=lambda k: summary[k]["rps_median"])
     ratio = summary[OURS]["rps_median"] / summary[best_peer]["rps_median"]
+    # CPU per request moves less than req/s with what else the machine runs: the leanest peer's / ours.
+    cpu = "server_cpu_ms_per_request_median"
+    cpu_ratio = min(summary[k][cpu] for k in summary if k != OURS) / summary[OURS][cpu]
     print_table(summary, memory, ratio)
+    print(f"leanest peer's app CPU per request / ours: {cpu_ratio:.2f}")
     return {
         "check": info,
         "summary": summary,
         "memory_after_rounds": memory,
         "best_peer": best_peer,
         "ratio_ours_to_best_peer": ratio,
+        "ratio_leanest_peer_cpu_to_ours": cpu_ratio,
         "trials": trials,
     }
 
