@@ -212,7 +212,9 @@ def summarize(trials: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
     return out
 
 
-def print_table(summary: dict[str, dict[str, Any]], memory: dict[str, dict[str, Any]], ratio: float) -> None:
+def print_table(
+    summary: dict[str, dict[str, Any]], memory: dict[str, dict[str, Any]], ratio: float, cpu_ratio: float
+) -> None:
     print(
         "\n| server | req/s (median) | p50 ms | p99 ms | app CPU ms/req | PG CPU ms/req | processes | VmHWM MiB "
         "| Pss MiB | errors | req/s each round |"
@@ -225,7 +227,10 @@ def print_table(summary: dict[str, dict[str, Any]], memory: dict[str, dict[str, 
             f"| {s['server_cpu_ms_per_request_median']:.3f} | {s['postgres_cpu_ms_per_request_median']:.3f} "
             f"| {m['processes']} | {m['vmhwm_mib']} | {m['pss_mib']} | {s['errors']} | {s['rps_each']} |"
         )
-    print(f"\nours / best peer (req/s): {ratio:.2f}  target >= 3: {'MET' if ratio >= 3 else 'NOT MET'}")
+    print(
+        f"\nours / best peer (req/s): {ratio:.2f}, target >= 3: {'MET' if ratio >= 3 else 'NOT MET'}; "
+        f"leanest peer's app CPU per request / ours: {cpu_ratio:.2f}"
+    )
 
 
 def bench(args: argparse.Namespace, wrk: str, env: dict[str, str], db_url: str, seed_: Seed, tmp: Path) -> dict:
@@ -269,8 +274,7 @@ def bench(args: argparse.Namespace, wrk: str, env: dict[str, str], db_url: str, 
     # CPU per request moves less than req/s with what else the machine runs: the leanest peer's / ours.
     cpu = "server_cpu_ms_per_request_median"
     cpu_ratio = min(summary[k][cpu] for k in summary if k != OURS) / summary[OURS][cpu]
-    print_table(summary, memory, ratio)
-    print(f"leanest peer's app CPU per request / ours: {cpu_ratio:.2f}")
+    print_table(summary, memory, ratio, cpu_ratio)
     return {
         "check": info,
         "summary": summary,
