@@ -33,6 +33,7 @@ BENCHMARKS: list[tuple[str, str, list[str], str | None]] = [
     ("properties", "http_endpoints.py", [*HTTP_SHORT, "--output", "{out}"], "json"),
     ("tickets", "tickets.py", [*HTTP_SHORT, "--output", "{out}"], "json"),
     ("leases+invoices", "leases.py", [*HTTP_SHORT, "--leases", "200", "--output", "{out}"], "json"),
+    ("peers", "peers.py", ["--rounds", "1", "--duration", "5", "--warmup", "2", "--output", "{out}"], None),
     ("memory", "memory.py", ["--workers", "1,2", "--requests", "50"], None),
     ("in-process", "inprocess.py", ["--runs", "3"], None),
     ("billing run", "billing_run.py", ["--leases", "2000"], None),
