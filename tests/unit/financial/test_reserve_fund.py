@@ -19,6 +19,8 @@ from pmsaas.domain.financial.expenses import Expense
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, split_collection
 from pmsaas.domain.financial.reserve_fund import opening_entry
+from pmsaas.domain.properties.recurring import RecurringCharge, RecurringChargeInput, check_input
+from pmsaas.domain.properties.schedule import LeaseTerms
 from pmsaas.domain.shared.errors import ValidationFailed
 from pmsaas.domain.shared.money import Money
 
@@ -130,3 +132,18 @@ def test_an_owner_statement_collects_reserve_lines_apart_from_income(allocated, 
         assert parts["reserve_fund"] == 0
     whole = split_collection(InvoiceCollection(uuid4(), False, rent + other + reserve, rent, other, 0, 0, reserve))
     assert (whole["rent"], whole["other_income"], whole["reserve_fund"]) == (rent, other, reserve)
+
+
+def test_a_reserve_fund_recurring_charge_bills_reserve_fund_lines():
+    terms = LeaseTerms(date(2026, 1, 1), None, _cad(50000))
+    charge = RecurringCharge(
+        ORG, uuid4(), "reserve_fund", "Reserve fund", _cad(15000), "monthly", date(2026, 1, 1), AT, AT
+    )
+    charges = charge.charges(terms, date(2026, 1, 1), date(2026, 3, 31))
+    assert [c.type for c in charges] == ["reserve_fund"] * 3
+    parking = RecurringCharge(ORG, uuid4(), "parking", "Parking", _cad(5000), "monthly", date(2026, 1, 1), AT, AT)
+    assert {c.type for c in parking.charges(terms, date(2026, 1, 1), date(2026, 3, 31))} == {"other"}
+    bad = RecurringChargeInput("reserve_fund", "Reserve fund", _cad(15000), "monthly", date(2026, 1, 1), None, "x")
+    with pytest.raises(ValidationFailed) as caught:
+        check_input(bad, "CAD")
+    assert caught.value.problems[0].field == "supply_type"
