@@ -12,7 +12,7 @@ import pytest
 from fakes import builders as b
 from fakes.backends import BACKENDS, uow_factory
 from pmsaas.domain.financial.budgets import BudgetCategory
-from pmsaas.domain.financial.expenses import ExpenseStatus
+from pmsaas.domain.financial.expenses import Expense, ExpenseStatus
 from pmsaas.domain.financial.input_tax import InputTax, InputTaxLine
 from pmsaas.domain.financial.model import Allocation, ChargeType, InvoiceLine
 from pmsaas.domain.properties.lease import LeaseStatus
@@ -156,3 +156,25 @@ async def test_the_tax_on_approved_bills_reads_the_same_on_every_backend(make_uo
         ]
         assert await uow.sales_tax.credited_taxes(org.id, date(2030, 5, 1), date(2030, 5, 31)) == []
         assert await uow.sales_tax.credited_taxes(new_id(), date(2030, 4, 1), date(2030, 4, 30)) == []
+
+
+async def test_the_reserve_fund_reads_agree_on_every_backend(make_uow):
+    """Contributions (reserve fund lines) in, an expense from the fund out, read at dates."""
+    async with make_uow() as uow:
+        org, p, _, t, lease = await _books(uow)
+        for n, day in enumerate((date(2030, 6, 1), date(2030, 7, 1))):
+            inv = b.invoice(org.id, lease.id, t.id, "3000", issue_date=day, due_date=day, period=day.strftime("%Y-%m"))
+            inv.lines.append(InvoiceLine("Reserve fund", _inr("800"), ChargeType.RESERVE_FUND))
+            await uow.ledger.post(inv.issue(number=f"RF/{n}", at=b.at(30 + n), property_id=p.id))
+            await uow.invoices.add(inv)
+        roof = Expense(
+            org.id, "reserve_fund", "Roof", _inr("500"), date(2030, 6, 20), b.at(40), b.at(40), property_id=p.id
+        )
+        await uow.ledger.post(roof.approve(None, b.at(41)))
+        funds = uow.unit_accounts
+        assert await funds.reserve_fund(org.id, p.id, date(2030, 5, 31)) == _inr("0")
+        assert await funds.reserve_fund(org.id, p.id, date(2030, 6, 30)) == _inr("300")
+        assert await funds.reserve_fund(org.id, p.id, date(2030, 7, 1)) == _inr("1100")
+        assert await funds.reserve_fund(org.id, new_id(), date(2030, 7, 1)) == _inr("0")  # another property
+        with pytest.raises(NotFound):
+            await funds.reserve_fund(new_id(), p.id, date(2030, 7, 1))

@@ -150,7 +150,7 @@ class FakeUnitAccounts(UnitAccounts):
                 for c in charges
                 if c.organization_id == organization_id
                 and c.lease_id == lease.id
-                and c.kind in ("maintenance", "cam")
+                and c.kind in ("maintenance", "cam", "reserve_fund")
                 and c.frequency == "monthly"
                 and c.start_date <= as_of
                 and (c.end_date is None or c.end_date >= as_of)
@@ -174,6 +174,19 @@ class FakeUnitAccounts(UnitAccounts):
             common_expenses=Money.from_minor(common, currency),
             balance=Money.from_minor(balance, currency),
         )
+
+    async def reserve_fund(self, organization_id: UUID, property_id: UUID, as_of: date) -> Money:
+        minor = -sum(
+            line.amount.minor
+            for e in self._db.journal.of(organization_id)
+            if e.entry_date <= as_of
+            for line in e.lines
+            if line.account == f"reserve_fund:{property_id}"
+        )
+        org = self._db.organizations.get(organization_id)
+        if org is None:
+            raise NotFound("property", property_id)
+        return Money.from_minor(minor, org.settings.currency)
 
     async def budget(self, organization_id: UUID, property_id: UUID, on: date) -> BudgetView | None:
         found = [

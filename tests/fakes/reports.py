@@ -161,7 +161,10 @@ class FakeReportQueries(ReportQueries):
 
                 other = part(ChargeType.LATE_FEE, ChargeType.OTHER) + inv.round_off.minor
                 rent, tax, deposit = part(ChargeType.RENT), inv.tax_total.minor, part(ChargeType.DEPOSIT)
-                out.append(InvoiceCollection(lease.property_id, on < start, a.amount.minor, rent, other, tax, deposit))
+                reserve = part(ChargeType.RESERVE_FUND)
+                out.append(
+                    InvoiceCollection(lease.property_id, on < start, a.amount.minor, rent, other, tax, deposit, reserve)
+                )
         return out
 
     async def receipts(

@@ -526,7 +526,7 @@ export interface InvoiceIn {
 export interface InvoiceLineIn {
   description: string;
   amount: MoneyIn;
-  chargeType?: "rent" | "deposit" | "late_fee" | "other";
+  chargeType?: "rent" | "deposit" | "late_fee" | "other" | "reserve_fund";
   supplyType?: "residential_rent" | "commercial_rent" | "short_stay_accommodation" | "society_maintenance" | "repair_service" | "property_management_fee" | null;
 }
 
@@ -836,6 +836,19 @@ export interface OAuthClientOut {
   revokedAt: string | null;
 }
 
+export interface OpeningBalanceIn {
+  amount: MoneyIn;
+  asOf: string;
+}
+
+export interface OpeningBalanceOut {
+  propertyId: string;
+  account: string;
+  amount: MoneyOut;
+  asOf: string;
+  entryId: string;
+}
+
 export interface OrganizationIn {
   name: string;
   settings?: SettingsIn | null;
@@ -1093,7 +1106,7 @@ export interface RecoveryCodesOut {
 }
 
 export interface RecurringChargeIn {
-  kind: "maintenance" | "parking" | "cam" | "utilities" | "other";
+  kind: "maintenance" | "parking" | "cam" | "utilities" | "reserve_fund" | "other";
   description: string;
   amount: MoneyIn;
   startDate: string;

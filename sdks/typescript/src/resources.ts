@@ -1099,6 +1099,14 @@ export class RecurringCharges extends Resource {
   }
 }
 
+/** `reserveFunds` operations. */
+export class ReserveFunds extends Resource {
+  /** Record a property's reserve fund opening balance (once) (`POST /api/v1/financial/reserve-funds/{property_id}/opening-balance`) */
+  openingBalance(propertyId: string, body: M.OpeningBalanceIn): Promise<M.OpeningBalanceOut> {
+    return this.call("POST", `/api/v1/financial/reserve-funds/${encodeURIComponent(propertyId)}/opening-balance`, { body, kind: "data" }) as Promise<M.OpeningBalanceOut>;
+  }
+}
+
 /** `roles` operations. */
 export class Roles extends Resource {
   /** Roles (built-in and the organization's own) and what they grant (`GET /api/v1/identity/roles`) */
@@ -1589,6 +1597,7 @@ export class Namespaces {
   readonly payments: Payments;
   readonly properties: Properties;
   readonly recurringCharges: RecurringCharges;
+  readonly reserveFunds: ReserveFunds;
   readonly roles: Roles;
   readonly templates: Templates;
   readonly tenants: Tenants;
@@ -1627,6 +1636,7 @@ export class Namespaces {
     this.payments = new Payments(transport);
     this.properties = new Properties(transport);
     this.recurringCharges = new RecurringCharges(transport);
+    this.reserveFunds = new ReserveFunds(transport);
     this.roles = new Roles(transport);
     this.templates = new Templates(transport);
     this.tenants = new Tenants(transport);

@@ -1489,6 +1489,17 @@ class RecurringCharges(SyncResource):
         return self._call("DELETE", f"/api/v1/leases/{_segment(lease_id)}/recurring-charges/{_segment(charge_id)}", kind="none")
 
 
+class ReserveFunds(SyncResource):
+    """``reserve_funds`` operations."""
+
+    def opening_balance(self, property_id: str, body: m.OpeningBalanceIn | None = None, /, **fields: Any) -> m.OpeningBalanceOut:
+        """Record a property's reserve fund opening balance (once)
+
+        ``POST /api/v1/financial/reserve-funds/{property_id}/opening-balance``
+        """
+        return self._call("POST", f"/api/v1/financial/reserve-funds/{_segment(property_id)}/opening-balance", body=_merge(body, fields), kind="data")
+
+
 class Roles(SyncResource):
     """``roles`` operations."""
 
@@ -2120,6 +2131,7 @@ class Namespaces:
         self.payments = Payments(transport)
         self.properties = Properties(transport)
         self.recurring_charges = RecurringCharges(transport)
+        self.reserve_funds = ReserveFunds(transport)
         self.roles = Roles(transport)
         self.templates = Templates(transport)
         self.tenants = Tenants(transport)
@@ -3606,6 +3618,17 @@ class AsyncRecurringCharges(AsyncResource):
         return await self._call("DELETE", f"/api/v1/leases/{_segment(lease_id)}/recurring-charges/{_segment(charge_id)}", kind="none")
 
 
+class AsyncReserveFunds(AsyncResource):
+    """``reserve_funds`` operations."""
+
+    async def opening_balance(self, property_id: str, body: m.OpeningBalanceIn | None = None, /, **fields: Any) -> m.OpeningBalanceOut:
+        """Record a property's reserve fund opening balance (once)
+
+        ``POST /api/v1/financial/reserve-funds/{property_id}/opening-balance``
+        """
+        return await self._call("POST", f"/api/v1/financial/reserve-funds/{_segment(property_id)}/opening-balance", body=_merge(body, fields), kind="data")
+
+
 class AsyncRoles(AsyncResource):
     """``roles`` operations."""
 
@@ -4237,6 +4260,7 @@ class AsyncNamespaces:
         self.payments = AsyncPayments(transport)
         self.properties = AsyncProperties(transport)
         self.recurring_charges = AsyncRecurringCharges(transport)
+        self.reserve_funds = AsyncReserveFunds(transport)
         self.roles = AsyncRoles(transport)
         self.templates = AsyncTemplates(transport)
         self.tenants = AsyncTenants(transport)

@@ -132,13 +132,27 @@ def status_certificate_document(c: StatusCertificate) -> Document:
             )
         )
     totals = [("Common expenses (monthly)", T.format_money(a.common_expenses))]
+    if c.reserve_fund_balance is not None and c.reserve_fund_as_of is not None:
+        label = "Reserve fund" if c.kind == "ontario_status_certificate" else "Contingency reserve fund"
+        on = T.long_date(c.reserve_fund_as_of)
+        totals.append((f"{label} (ledger) as at {on}", T.format_money(c.reserve_fund_balance)))
     if c.reserve_fund is not None:
-        totals.append(("Reserve fund contribution (budget)", T.format_money(c.reserve_fund)))
+        totals.append(("Reserve fund contribution (budget, planned)", T.format_money(c.reserve_fund)))
     totals.append(("Arrears of the unit", T.format_money(c.arrears)))
     totals.append((f"Certificate fee ({c.fee.currency})", T.format_money(c.fee, symbol=True)))
     notes = [f"Fee: {c.fee_basis}."]
     if c.kind == "bc_form_b":
         notes.append(f"Copies: {c.pages} page(s).")
+        if c.reserve_fund_balance is not None:
+            notes.append(
+                "The contingency reserve fund is net of every expenditure approved from it: an approved "
+                "expenditure is taken out of the fund when it is approved (Strata Property Regulation, Form B)."
+            )
+    elif c.reserve_fund_balance is not None:
+        notes.append(
+            "The reserve fund is the balance of the corporation's reserve fund account at the end of the "
+            "last month (Condominium Act, 1998, s.76(1); O. Reg. 48/01, Form 13)."
+        )
     if not c.arrears.is_positive:
         notes.append("The owner owes nothing to the corporation on the date of the figures.")
     return Document(

@@ -94,6 +94,11 @@ class UnitAccounts(ABC):
     async def budget(self, organization_id: UUID, property_id: UUID, on: date) -> BudgetView | None:
         """The budget covering ``on``: the property's own, else the organization's."""
 
+    @abstractmethod
+    async def reserve_fund(self, organization_id: UUID, property_id: UUID, as_of: date) -> Money:
+        """The credit balance of the property's reserve fund account (``reserve_fund:<property>``)
+        over the journal entries dated on or before ``as_of``, in the books' currency."""
+
 
 @dataclass(frozen=True)
 class TaxedLine:

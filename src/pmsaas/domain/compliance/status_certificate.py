@@ -6,12 +6,21 @@
   at most $35 plus $0.25 a page of copies (Strata Property Regulation s.6.4).
 
 The figures: the unit's monthly common expenses, what its owner owes (the receivable of the unit's
-account on the date, never below zero), the budget in force and its reserve fund contribution (the
-budget category named for the reserve fund).
+account on the date, never below zero), the budget in force and its planned reserve fund
+contribution (the budget category named for the reserve fund), and the reserve fund itself: the
+credit balance of the property's reserve fund account in the ledger.
+
+* Ontario (Form 13 under O. Reg. 48/01): the reserve fund as at the end of the last month ended on
+  or before the figures' date (the date itself when it is a month's last day).
+* British Columbia (Form B, Strata Property Regulation): the contingency reserve fund at the
+  figures' date, less the expenditures approved but not yet taken from it. An expense paid from the
+  fund is debited to it when it is approved, so the balance is already net of every approved
+  expenditure: nothing approved is left to take off.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,7 +51,19 @@ class StatusCertificate:
     pages: int
     arrears: Money
     budget: BudgetView | None
-    reserve_fund: Money | None  # the budget's reserve fund contribution
+    reserve_fund: Money | None  # the budget's planned reserve fund contribution
+    reserve_fund_balance: Money | None = None  # the ledger's reserve fund at ``reserve_fund_as_of``
+    reserve_fund_as_of: date | None = None
+
+
+def reserve_fund_date(province: str, as_of: date) -> date:
+    """The date the reserve fund is certified at: Ontario, the end of the last month ended on or
+    before ``as_of``; British Columbia, ``as_of`` itself."""
+    if province != "ON":
+        return as_of
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        return as_of
+    return as_of.replace(day=1) - timedelta(days=1)
 
 
 def _fee(province: str, on: date, pages: int, currency: str) -> tuple[Money, str]:
@@ -55,7 +76,13 @@ def _fee(province: str, on: date, pages: int, currency: str) -> tuple[Money, str
 
 
 def certificate(
-    account: UnitAccount, budget: BudgetView | None, *, requested_on: date, as_of: date, pages: int
+    account: UnitAccount,
+    budget: BudgetView | None,
+    *,
+    requested_on: date,
+    as_of: date,
+    pages: int,
+    reserve_fund_balance: Money | None = None,
 ) -> StatusCertificate:
     if account.country != "CA" or account.province not in _KINDS:
         where = f"{account.province}, {account.country}"
@@ -85,6 +112,8 @@ def certificate(
         arrears,
         budget,
         reserve,
+        reserve_fund_balance,
+        reserve_fund_date(account.province, as_of) if reserve_fund_balance is not None else None,
     )
 
 
@@ -97,4 +126,6 @@ async def status_certificate(
     async with uow:
         account = await uow.unit_accounts.account(actor.org, unit_id, day)
         budget = await uow.unit_accounts.budget(actor.org, account.property_id, day)
-    return certificate(account, budget, requested_on=requested_on, as_of=day, pages=pages)
+        fund_day = reserve_fund_date(account.province, day)
+        fund = await uow.unit_accounts.reserve_fund(actor.org, account.property_id, fund_day)
+    return certificate(account, budget, requested_on=requested_on, as_of=day, pages=pages, reserve_fund_balance=fund)

@@ -45,7 +45,12 @@ from pmsaas.domain.shared.events import DomainEvent
 
 __all__ = ["BillingSummary", "bill_leases", "parse_period"]
 
-_CHARGE = {"rent": ChargeType.RENT, "deposit": ChargeType.DEPOSIT, "late_fee": ChargeType.LATE_FEE}
+_CHARGE = {
+    "rent": ChargeType.RENT,
+    "deposit": ChargeType.DEPOSIT,
+    "late_fee": ChargeType.LATE_FEE,
+    "reserve_fund": ChargeType.RESERVE_FUND,
+}
 
 
 # Supply types whose tax the engine decides without looking at the amount (no threshold: docs/tax-rules.md
@@ -214,6 +219,7 @@ async def _bill_organization(
                         number=format_number(numbering, fy=fy, seq=first + start + i),
                         at=now,
                         round_off=round_off,
+                        property_id=refs[inv.lease_id].property_id,
                     )
                     for i, inv in enumerate(batch)
                 ]

@@ -142,6 +142,11 @@ def credit_line(
     line = invoice.lines[position]
     if line.charge_type == ChargeType.DEPOSIT:
         raise ValidationFailed.single(f"{where}.line", "a security deposit is not a supply: return it, not credit it")
+    if line.charge_type == ChargeType.RESERVE_FUND:
+        raise ValidationFailed.single(
+            f"{where}.line",
+            "a reserve fund contribution is the owners' fund: cancel the invoice or pay it back from the fund",
+        )
     if amount.currency != invoice.currency:
         raise ValidationFailed.single(f"{where}.amount.currency", f"must be {invoice.currency}")
     if not amount.is_positive:

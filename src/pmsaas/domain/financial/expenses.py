@@ -5,6 +5,11 @@ are edited or deleted; approving or rejecting twice is a 409. An expense with a 
 the organization deducts as payer, ``tds.py``) gets its deduction computed at approval, with the
 payee's earlier approved deductions of the fiscal year as the 194C aggregate, and posts
 ``Dr expenses (gross) / Cr accounts_payable (net) / Cr tds_payable (TDS)``.
+
+An expense of the category ``reserve_fund`` is paid from its property's reserve fund (a
+condominium's major repair or replacement): it needs the property, and approval debits
+``reserve_fund:<property>`` instead of ``expenses``, so it is spending of the fund, not an
+operating expense of the year.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ from pmsaas.domain.shared.paging import Page, PageRequest
 
 if TYPE_CHECKING:  # type-only: the ports module imports this one's aggregate
     from pmsaas.domain.financial.ports import FinancialUnitOfWork
+
+
+RESERVE_FUND_CATEGORY = "reserve_fund"
+
+
+def from_reserve_fund(category: str) -> bool:
+    return category.strip().lower() == RESERVE_FUND_CATEGORY
 
 
 class ExpenseStatus(StrEnum):
@@ -76,13 +88,16 @@ class Expense:
         currency = self.amount.currency
         tax = self.input_tax
         vendor_tax = tax.vendor_share(currency) if tax else Money.zero(currency)
+        spent_from = "expenses"
+        if from_reserve_fund(self.category) and self.property_id is not None:
+            spent_from = L.reserve_fund(self.property_id)
         return L.entry(
             organization_id=self.organization_id,
             on=self.expense_date,
             at=at,
             description=f"Expense: {self.description}"[:300],
             lines=[
-                ("expenses", self.amount + (tax.cost(currency) if tax else Money.zero(currency)), None),
+                (spent_from, self.amount + (tax.cost(currency) if tax else Money.zero(currency)), None),
                 *((account, amount, None) for account, amount in (tax.postings(currency) if tax else [])),
                 ("accounts_payable", -((self.tds.net if self.tds else self.amount) + vendor_tax), None),
                 ("tds_payable", -(self.tds.tds if self.tds else Money.zero(currency)), None),
@@ -131,6 +146,8 @@ def _check(data: ExpenseInput, currency: str, country: str) -> TdsDeduction | No
         raise ValidationFailed.single("amount.currency", f"must be {currency}")
     if not data.amount.is_positive:
         raise ValidationFailed.single("amount.amount", "must be positive")
+    if from_reserve_fund(data.category) and data.property_id is None:
+        raise ValidationFailed.single("property_id", "an expense paid from the reserve fund names its property")
     if data.tds is None:
         return None
     T.deducted_request(data.tds, currency)

@@ -58,6 +58,7 @@ class InvoiceInput:
 # A line's ceiling: 100 lines with tax stay far inside the 64-bit minor units the books keep.
 MAX_LINE_AMOUNT = Decimal(10) ** 12
 _TAXED_COUNTRIES = frozenset({"IN", "CA"})  # the engine taxes property supplies there (not the US)
+RESERVE_FUND_SUPPLY = "society_maintenance"  # the reserve fund part of the common expenses
 _DEFAULT_SUPPLY = {"residential": "residential_rent", "mixed_use": "residential_rent", "commercial": "commercial_rent"}
 
 
@@ -74,8 +75,12 @@ def line_with_taxes(profile: OrganizationProfile, lease: LeaseRef, line: LineInp
     Society maintenance is exempt (entry 77(c)) only when a housing society bills its members; a
     landlord's maintenance charge to a tenant is a real-estate service (heading 9972), taxed as a
     property-management fee (18 %).
+    A condominium's reserve fund line is part of its common expenses: taxed as they are
+    (``society_maintenance``; in Canada exempt, ETA Sch. V Pt I s.13).
     """
     supply = line.supply_type
+    if supply is None and line.charge_type == ChargeType.RESERVE_FUND:
+        supply = RESERVE_FUND_SUPPLY
     follows_rent = line.charge_type == ChargeType.LATE_FEE and profile.country == "IN"
     if supply is None and (line.charge_type == ChargeType.RENT or follows_rent):
         supply = _DEFAULT_SUPPLY.get(lease.property_type, "residential_rent")
@@ -130,6 +135,13 @@ def _check_lines(profile: OrganizationProfile, lease: LeaseRef, data: InvoiceInp
                     "repair_service, commercial_rent): it decides the tax",
                 )
             )
+        if line.charge_type == ChargeType.RESERVE_FUND and line.supply_type not in (None, RESERVE_FUND_SUPPLY):
+            problems.append(
+                FieldProblem(
+                    f"lines.{i}.supply_type",
+                    f"a reserve fund line is part of the common expenses: {RESERVE_FUND_SUPPLY} or none",
+                )
+            )
     if data.due_date < data.issue_date:
         problems.append(FieldProblem("due_date", "must not be before issue_date"))
     if lease.currency != profile.currency and not problems:
@@ -181,6 +193,7 @@ async def create_invoice(
                 number=await _invoice_number(uow, profile, invoice.issue_date),
                 at=now,
                 round_off=profile.rounds_invoices,
+                property_id=lease.property_id,
             )
             applied = await _take_credit(uow, invoice, now)
             await uow.invoices.add(invoice)
@@ -244,10 +257,15 @@ async def _issue(uow: FinancialUnitOfWork, invoice: Invoice, org: UUID, now: dat
     invoice.require_draft("issue")
     profile = await uow.organization_profiles.get(org)
     version = invoice.version
+    property_id = None
+    if any(line.charge_type == ChargeType.RESERVE_FUND for line in invoice.lines):
+        lease = await uow.lease_directory.get(org, invoice.lease_id)
+        property_id = lease.property_id if lease is not None else None
     entry = invoice.issue(
         number=await _invoice_number(uow, profile, invoice.issue_date),
         at=now,
         round_off=profile.rounds_invoices,
+        property_id=property_id,
     )
     applied = await _take_credit(uow, invoice, now)
     invoice.version += 1

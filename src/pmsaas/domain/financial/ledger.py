@@ -15,7 +15,10 @@ Rules
   deposit), ``expenses``, ``owner_payable``,
   ``gateway_clearing`` (money a gateway has confirmed but not yet paid out), ``round_off`` (India: the
   invoices' rounding to the rupee; an income account, credited when an invoice is rounded up and
-  debited when it is rounded down, so its balance is the net rounding gained or given away).
+  debited when it is rounded down, so its balance is the net rounding gained or given away),
+  ``reserve_fund:<property id>`` (a condominium's reserve fund, a fund held for the owners, so a
+  liability like ``deposits_held``: credited by the reserve fund lines of invoices, debited by the
+  expenses paid from it; its credit balance is the fund).
 * Every line may carry a ``lease_id`` dimension: a lease's ledger is its receivable lines.
 """
 
@@ -66,6 +69,10 @@ def receivable(tenant_id: UUID) -> str:
     return f"ar:{tenant_id}"
 
 
+def reserve_fund(property_id: UUID) -> str:
+    return f"reserve_fund:{property_id}"
+
+
 def tax_payable(head: str) -> str:
     return f"tax_payable:{head}"
 
@@ -77,6 +84,8 @@ def describe(key: str) -> tuple[str, AccountKind]:
     prefix, _, rest = key.partition(":")
     if prefix == "ar" and rest:
         return (f"Accounts receivable - tenant {rest}", AccountKind.ASSET)
+    if prefix == "reserve_fund" and rest:
+        return (f"Reserve fund - property {rest}", AccountKind.LIABILITY)
     if prefix == "tax_payable" and rest:
         return (f"{rest} payable", AccountKind.LIABILITY)
     if prefix == "input_tax" and rest:

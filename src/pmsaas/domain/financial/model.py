@@ -8,8 +8,10 @@ Invoice status
     Only drafts are edited or deleted. Numbers are given at issue, so drafts never leave gaps.
 
 Ledger postings (signed: debit > 0)
-    issue:   Dr ar:<tenant> total; Cr income per line (rent/late fee/other) or deposits_held for a
-             deposit line; Cr tax_payable:<head> per tax the supplier charges; Cr round_off the
+    issue:   Dr ar:<tenant> total; Cr income per line (rent/late fee/other), deposits_held for a
+             deposit line, reserve_fund:<property> for a condominium's reserve fund line (the
+             fund's part of the common expenses: held for the owners, never income);
+             Cr tax_payable:<head> per tax the supplier charges; Cr round_off the
              invoice's rounding to the rupee (Dr when rounded down). Reverse-charge lines are the
              tenant's to pay and are not posted.
 
@@ -60,6 +62,7 @@ class ChargeType(StrEnum):
     DEPOSIT = "deposit"
     LATE_FEE = "late_fee"
     OTHER = "other"
+    RESERVE_FUND = "reserve_fund"  # a condominium's reserve fund part of the common expenses
 
 
 INCOME_ACCOUNT = {
@@ -68,6 +71,16 @@ INCOME_ACCOUNT = {
     ChargeType.LATE_FEE: "late_fee_income",
     ChargeType.OTHER: "other_income",
 }
+
+
+def line_account(charge_type: ChargeType, property_id: UUID | None) -> str:
+    """The account a line of this charge type credits: its income account, or the property's
+    reserve fund for a reserve fund line (which needs the property)."""
+    if charge_type != ChargeType.RESERVE_FUND:
+        return INCOME_ACCOUNT[charge_type]
+    if property_id is None:
+        raise ValidationFailed.single("lines", "a reserve fund line needs the lease's property")
+    return L.reserve_fund(property_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +193,16 @@ class Invoice:
         if self.status != InvoiceStatus.DRAFT:
             raise IllegalTransition("invoice", self.status.value, action)
 
-    def issue(self, *, number: str, at: datetime, round_off: bool = False) -> L.JournalEntry:
-        """``round_off``: round an INR invoice to the nearest rupee (ignored in other currencies)."""
+    def issue(
+        self, *, number: str, at: datetime, round_off: bool = False, property_id: UUID | None = None
+    ) -> L.JournalEntry:
+        """``round_off``: round an INR invoice to the nearest rupee (ignored in other currencies);
+        ``property_id``: the lease's property, whose reserve fund a reserve fund line credits."""
         self.require_draft("issue")
         if not self.lines:
             raise ValidationFailed.single("lines", "an invoice needs at least one line")
+        for line in self.lines:
+            line_account(line.charge_type, property_id)  # before any change: a reserve line needs the property
         exact = self.subtotal + self.tax_total
         if not exact.is_positive:
             raise ValidationFailed.single("lines", "an invoice total must be positive")
@@ -196,12 +214,12 @@ class Invoice:
         self.number = number
         self.issued_at = at
         self.updated_at = at
-        return self.issue_entry(at)
+        return self.issue_entry(at, property_id)
 
-    def issue_entry(self, at: datetime) -> L.JournalEntry:
+    def issue_entry(self, at: datetime, property_id: UUID | None = None) -> L.JournalEntry:
         lines: list[tuple[str, Money, UUID | None]] = [(L.receivable(self.tenant_id), self.total, self.lease_id)]
         for line in self.lines:
-            lines.append((INCOME_ACCOUNT[line.charge_type], -line.amount, self.lease_id))
+            lines.append((line_account(line.charge_type, property_id), -line.amount, self.lease_id))
             for t in line.taxes:
                 if t.payable_by == "supplier":
                     lines.append((L.tax_payable(t.tax), -t.amount, self.lease_id))

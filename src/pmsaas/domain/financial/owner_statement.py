@@ -8,11 +8,12 @@ collected + other income collected - expenses - management fees.
 
 What a payment collected for each head comes from what it settles: each of its allocations to an
 invoice is split over the invoice's parts (rent; other income = late fees, other charges and the
-rupee round-off; tax; security deposit) in proportion to the invoice's figures, dated on the
-payment's ledger entry (its received date). Tax and deposits are collected for the government and
-the tenant, not the owner: shown, not in the balance. What a payment holds unallocated (a tenant's
+rupee round-off; tax; security deposit; a condominium's reserve fund lines) in proportion to the
+invoice's figures, dated on the payment's ledger entry (its received date). Tax, deposits and
+reserve fund contributions are collected for the government, the tenant and the owners' reserve
+fund, not as the owner's income: shown, not in the balance. What a payment holds unallocated (a tenant's
 credit, or cash later refunded) is ``unapplied``; refunds are shown on their own date. So
-``collected = rent + other + tax + deposits + unapplied - refunds`` equals the movement of the
+``collected = rent + other + tax + deposits + reserve fund + unapplied - refunds`` equals the movement of the
 tenants' receivables by payments and refunds in the ledger, to the paisa.
 """
 
@@ -24,7 +25,7 @@ from uuid import UUID
 
 from pmsaas.domain.financial.property_reports import IncomeExpenseRow, Movement
 
-PARTS = ("rent", "other_income", "tax", "deposit")
+PARTS = ("rent", "other_income", "tax", "deposit", "reserve_fund")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class InvoiceCollection:
     other_income_minor: int  # late fee and other lines, round-off (may be negative)
     tax_minor: int  # tax charged by the supplier
     deposit_minor: int  # security deposit lines
+    reserve_fund_minor: int = 0  # reserve fund lines (a condominium's owners' fund)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def split_collection(c: InvoiceCollection) -> dict[str, int]:
         "other_income": c.other_income_minor,
         "tax": c.tax_minor,
         "deposit": c.deposit_minor,
+        "reserve_fund": c.reserve_fund_minor,
     }
     total = sum(figures.values())
     if total <= 0:
@@ -75,12 +78,13 @@ class _Cash:
     other_income: int = 0
     tax: int = 0
     deposit: int = 0
+    reserve_fund: int = 0
     payments: int = 0
     refunds: int = 0
 
     @property
     def allocated(self) -> int:
-        return self.rent + self.other_income + self.tax + self.deposit
+        return self.rent + self.other_income + self.tax + self.deposit + self.reserve_fund
 
     @property
     def unapplied(self) -> int:
@@ -106,6 +110,7 @@ class OwnerStatement:
     other_income_billed_minor: int
     receivable_minor: int  # the property's tenants owe at ``end``
     deposits_held_minor: int  # at ``end``
+    reserve_fund_collected_minor: int = 0  # for the property's reserve fund, not the owner's income
 
     @property
     def closing_balance_minor(self) -> int:
@@ -125,6 +130,7 @@ class OwnerStatement:
             + self.other_income_collected_minor
             + self.tax_collected_minor
             + self.deposits_collected_minor
+            + self.reserve_fund_collected_minor
             + self.unapplied_minor
             - self.refunds_minor
         )
@@ -139,6 +145,7 @@ def _cash(collections: list[InvoiceCollection], receipts: list[Receipts], before
             cash.other_income += parts["other_income"]
             cash.tax += parts["tax"]
             cash.deposit += parts["deposit"]
+            cash.reserve_fund += parts["reserve_fund"]
     for r in receipts:
         if r.before == before:
             cash.payments += r.payments_minor
@@ -188,4 +195,5 @@ def owner_statement(
         other_income_billed_minor=spent.other_income_minor,
         receivable_minor=receivable_minor,
         deposits_held_minor=deposits_held_minor,
+        reserve_fund_collected_minor=now.reserve_fund,
     )

@@ -66,7 +66,7 @@ class LeaseRef:
 
 @dataclass(frozen=True)
 class BillableCharge:
-    charge_type: str  # rent | deposit | late_fee | other (a recurring charge)
+    charge_type: str  # rent | deposit | late_fee | other, reserve_fund (a recurring charge)
     description: str
     amount: Money
     due_date: date

@@ -12,6 +12,9 @@ Rules
 * It is due on the lease's due date of that month (the rent's).
 * ``supply_type`` is its tax treatment (docs/tax-rules.md): the billing run taxes its invoice line
   with the engine, like a hand-made line of that supply type.
+* A ``reserve_fund`` charge is a condominium's reserve fund part of the common expenses: billed as
+  a ``reserve_fund`` line, which the ledger credits to the property's reserve fund, not to income.
+  Its supply type is the common expenses' (``society_maintenance``) or none.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pmsaas.domain.shared.errors import FieldProblem, ValidationFailed
 from pmsaas.domain.shared.ids import new_id
 from pmsaas.domain.shared.money import Money
 
-RecurringKind = Literal["maintenance", "parking", "cam", "utilities", "other"]
+RecurringKind = Literal["maintenance", "parking", "cam", "utilities", "reserve_fund", "other"]
 Frequency = Literal["monthly", "quarterly", "yearly"]
 STEP = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
@@ -72,7 +75,7 @@ class RecurringCharge:
             if months_in % step == 0 and from_date <= covered_from <= to_date:
                 out.append(
                     Charge(
-                        type="other",
+                        type="reserve_fund" if self.kind == "reserve_fund" else "other",
                         period_start=covered_from,
                         period_end=min(month_end, last_day),
                         due_date=due_date_of(terms, month),
@@ -91,6 +94,12 @@ def check_input(data: RecurringChargeInput, currency: str) -> None:
         problems.append(FieldProblem("amount.currency", f"must be the lease's currency {currency}"))
     elif not data.amount.is_positive:
         problems.append(FieldProblem("amount.amount", "must be positive"))
+    if data.kind == "reserve_fund" and data.supply_type not in (None, "society_maintenance"):
+        problems.append(
+            FieldProblem(
+                "supply_type", "a reserve fund charge is part of the common expenses: none or society_maintenance"
+            )
+        )
     if data.end_date is not None and data.end_date < data.start_date:
         problems.append(FieldProblem("end_date", "must not be before start_date"))
     if data.start_date.year < 1900:
@@ -106,6 +115,6 @@ def schedule_with_recurring(
     charges = list(rent)
     for r in recurring:
         charges.extend(r.charges(terms, from_date, to_date))
-    order = {"deposit": 0, "rent": 1, "other": 2, "late_fee": 3}
+    order = {"deposit": 0, "rent": 1, "other": 2, "reserve_fund": 2, "late_fee": 3}
     charges.sort(key=lambda c: (c.due_date, c.period_start, order[c.type]))
     return charges

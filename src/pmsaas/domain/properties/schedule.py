@@ -87,7 +87,8 @@ __all__ = [
 
 LateFeeKind = Literal["flat", "percentage"]
 EscalationKind = Literal["percentage", "amount"]
-ChargeType = Literal["rent", "deposit", "late_fee", "other"]  # other: a recurring charge (recurring.py)
+# other / reserve_fund: a recurring charge (recurring.py)
+ChargeType = Literal["rent", "deposit", "late_fee", "other", "reserve_fund"]
 
 _ONE_DAY = timedelta(days=1)
 _HUNDRED = Decimal(100)

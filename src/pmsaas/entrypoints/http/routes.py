@@ -23,6 +23,7 @@ from pmsaas.entrypoints.http.platform.financial.ledger import LedgerController
 from pmsaas.entrypoints.http.platform.financial.monthly_reports import ManagerReportController
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentController, PaymentMethodController
 from pmsaas.entrypoints.http.platform.financial.reports import ReportController
+from pmsaas.entrypoints.http.platform.financial.reserve_funds import ReserveFundController
 from pmsaas.entrypoints.http.platform.financial.tax import FinancialTaxController
 from pmsaas.entrypoints.http.platform.financial.tds import TdsReportController
 from pmsaas.entrypoints.http.platform.health import HealthController
@@ -102,6 +103,7 @@ CONTROLLERS: list[Any] = [
     Form16AController,
     ExpenseController,
     BudgetController,
+    ReserveFundController,
     NotificationController,
     TemplateController,
     ChannelController,

@@ -201,6 +201,10 @@ PATH_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/organizations/{organization_id}/domains"): {"domain": "bola-check.example.com"},
     ("PUT", "/api/v1/community/marketplace/listings/{listing_id}"): {"title": "Bookshelf", "category": "furniture"},
     ("POST", "/api/v1/community/marketplace/listings/{listing_id}/report"): {"reason": "Looks like a scam"},
+    ("POST", "/api/v1/financial/reserve-funds/{property_id}/opening-balance"): {
+        "amount": {"amount": "1.00", "currency": "INR"},
+        "as_of": "2026-11-30",
+    },
 }
 QUERIES = {("GET", "/api/v1/leases/{lease_id}/schedule"): {"from": "2026-12-01", "to": "2027-01-31"}}
 # Uploads take a multipart file, not JSON.

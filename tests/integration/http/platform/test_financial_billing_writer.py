@@ -315,11 +315,11 @@ async def test_an_error_while_issuing_stops_the_writer_and_writes_nothing(api, o
     real_issue = billing.Invoice.issue
     issued: list[str] = []
 
-    def failing_issue(self, *, number, at, round_off=False):
+    def failing_issue(self, *, number, at, round_off=False, property_id=None):
         if len(issued) == 4:
             raise RuntimeError("boom")
         issued.append(number)
-        return real_issue(self, number=number, at=at, round_off=round_off)
+        return real_issue(self, number=number, at=at, round_off=round_off, property_id=property_id)
 
     monkeypatch.setattr(billing.Invoice, "issue", failing_issue)
     with pytest.raises(RuntimeError, match="boom"):

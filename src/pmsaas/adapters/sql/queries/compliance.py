@@ -41,6 +41,7 @@ from pmsaas.domain.compliance.ports import (
     UnitAccount,
     UnitAccounts,
 )
+from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
 
@@ -239,7 +240,7 @@ class SqlUnitAccounts(UnitAccounts):
         query = sa.select(sa.func.coalesce(sa.func.sum(rc.c.amount_minor), 0)).where(
             rc.c.organization_id == organization_id,
             rc.c.lease_id == lease_id,
-            rc.c.kind.in_(("maintenance", "cam")),
+            rc.c.kind.in_(("maintenance", "cam", "reserve_fund")),
             rc.c.frequency == "monthly",
             rc.c.start_date <= as_of,
             sa.or_(rc.c.end_date.is_(None), rc.c.end_date >= as_of),
@@ -255,6 +256,20 @@ class SqlUnitAccounts(UnitAccounts):
             .where(a.c.key.startswith("ar:"), je.c.entry_date <= as_of)
         )
         return int((await self._conn.execute(query)).scalar_one())
+
+    async def reserve_fund(self, organization_id: UUID, property_id: UUID, as_of: date) -> Money:
+        je, jl, a, o = journal_entries, journal_lines, accounts, organizations
+        credits = (
+            sa.select(-sa.func.coalesce(sa.func.sum(jl.c.amount_minor), 0))
+            .select_from(jl.join(je, je.c.id == jl.c.entry_id).join(a, a.c.id == jl.c.account_id))
+            .where(jl.c.organization_id == organization_id, a.c.organization_id == organization_id)
+            .where(a.c.key == L.reserve_fund(property_id), je.c.entry_date <= as_of)
+        )
+        minor = int((await self._conn.execute(credits)).scalar_one())
+        currency = (await self._conn.execute(sa.select(o.c.currency).where(o.c.id == organization_id))).scalar()
+        if currency is None:
+            raise NotFound("property", property_id)
+        return Money.from_minor(minor, str(currency))
 
     async def budget(self, organization_id: UUID, property_id: UUID, on: date) -> BudgetView | None:
         b, c = budgets, budget_categories

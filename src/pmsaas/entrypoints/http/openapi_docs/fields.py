@@ -344,6 +344,11 @@ _INPUT_TAX_IN = {
 }
 OVERRIDES.update(
     {
+        "OpeningBalanceIn.as_of": Doc(
+            "Date of the reserve fund statement taken over (YYYY-MM-DD, not in the future): the opening entry's date.",
+            "2026-09-30",
+        ),
+        "OpeningBalanceOut.as_of": Doc("Date the opening balance is posted at (the statement's date).", "2026-09-30"),
         "ExpenseOut.input_tax": Doc(_INPUT_TAX_DOC, _INPUT_TAX),
         "ExpenseIn.input_tax": Doc(_INPUT_TAX_DOC, _INPUT_TAX_IN),
         **_each(

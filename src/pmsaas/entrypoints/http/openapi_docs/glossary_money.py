@@ -33,7 +33,11 @@ MONEY = {
     "sent_at": Doc("When the invoice was last e-mailed to the tenant; null if never.", TIMESTAMP),
     "cancelled_at": Doc("When it was cancelled; null if it was not.", TIMESTAMP),
     "lines": Doc("The invoice's lines (rent, maintenance, late fee, ...), or the calculator's tax lines."),
-    "charge_type": Doc("What the line charges for: rent, deposit, late_fee or other.", "rent"),
+    "charge_type": Doc(
+        "What the line charges for: rent, deposit, late_fee, other, or reserve_fund (a condominium's reserve "
+        "fund part of the common expenses, credited to the property's reserve fund, not income).",
+        "rent",
+    ),
     "subtotal": Doc("Sum of the lines before tax."),
     "tax_total": Doc("Sum of the taxes on all lines."),
     "round_off": Doc(

@@ -24,7 +24,9 @@ COMPLIANCE = {
     "Condominium Act s.76) or strata Form B information certificate (British Columbia, Strata Property Act "
     "s.59), read from the books as of as_of (default the request date, never after it): the unit's monthly "
     "common expenses (its rent plus monthly maintenance and CAM charges), its arrears in the journal, the "
-    "budget covering the date and its reserve fund contribution. due_by is 10 days after the request in "
+    "budget covering the date and its planned reserve fund contribution (reserve_fund), and the reserve fund "
+    "itself from the ledger (reserve_fund_balance: the property's reserve_fund account at reserve_fund_as_of, "
+    "the end of the last month in Ontario, the figures' date in BC). due_by is 10 days after the request in "
     "Ontario, 7 in BC; the fee is Ontario's $100.00 cap (HST included) or BC's $35.00 plus $0.25 a page of "
     "copies. A unit outside Ontario and British Columbia is 422; another organization's unit, or a tenant "
     "asking, is 404." + _PDF,

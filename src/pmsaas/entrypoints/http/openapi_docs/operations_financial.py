@@ -116,7 +116,9 @@ FINANCIAL = {
     f"DELETE {_EXP}/{{expense_id}}": "Deletes a pending expense; a decided one is 409. Answers 204.",
     f"POST {_EXP}/{{expense_id}}/approve": "Approves a pending expense and posts it: Dr expenses, Cr accounts "
     "payable (net of TDS, the TDS to TDS payable); the bill's input_tax goes to input_tax:<head> when claimable "
-    "(to expenses when not) and, on reverse charge, is owed as rcm_payable:<head> instead of to the vendor.",
+    "(to expenses when not) and, on reverse charge, is owed as rcm_payable:<head> instead of to the vendor. An "
+    "expense of the category reserve_fund (which needs its property) is paid from the property's reserve fund: "
+    "Dr reserve_fund:<property_id> instead of expenses.",
     f"POST {_EXP}/{{expense_id}}/reject": "Rejects a pending expense with a reason; nothing is posted.",
     f"GET {_EXP}/{{expense_id}}/attachments": "The bills and photos attached to the expense.",
     # budgets
@@ -130,4 +132,10 @@ FINANCIAL = {
     f"POST {_BUD}/{{budget_id}}/categories": "Adds a category and its amount to the budget.",
     f"GET {_BUD}/{{budget_id}}/variance": "Per category: budgeted, actual (approved expenses posted in the "
     "budget's dates) and the difference.",
+    # a condominium's reserve fund
+    "POST /api/v1/financial/reserve-funds/{property_id}/opening-balance": "Records, once per property, the "
+    "reserve fund a manager takes over (amount and the date of its statement, not in the future): posts Dr cash / "
+    "Cr reserve_fund:<property_id> and writes the audit log. Contributions are invoice lines of charge_type "
+    "reserve_fund, spending approved expenses of the category reserve_fund. Answers 201; a second time 409; "
+    "another organization's property 404.",
 }

@@ -208,6 +208,7 @@ class SqlReportQueries(ReportQueries):
                 _sum_if(kind == "rent", lines.c.amount_minor).label("rent"),
                 _sum_if(kind.in_(("late_fee", "other")), lines.c.amount_minor).label("other"),
                 _sum_if(kind == "deposit", lines.c.amount_minor).label("deposit"),
+                _sum_if(kind == "reserve_fund", lines.c.amount_minor).label("reserve"),
             )
             .where(lines.c.organization_id == organization_id)
             .group_by(lines.c.invoice_id)
@@ -224,6 +225,7 @@ class SqlReportQueries(ReportQueries):
                 inv.c.round_off_minor,
                 inv.c.tax_minor,
                 parts.c.deposit,
+                parts.c.reserve,
             )
             .select_from(
                 pa.join(pay, pay.c.id == pa.c.payment_id)
@@ -244,8 +246,10 @@ class SqlReportQueries(ReportQueries):
         # One row per allocation, each split on its own: the splits of two periods add up to the
         # split of both together (grouping first would round differently).
         return [
-            InvoiceCollection(pid, bool(b), int(alloc), int(rent), int(other) + int(off), int(tax), int(dep))
-            for pid, b, alloc, rent, other, off, tax, dep in await self._conn.execute(q)
+            InvoiceCollection(
+                pid, bool(b), int(alloc), int(rent), int(other) + int(off), int(tax), int(dep), int(reserve)
+            )
+            for pid, b, alloc, rent, other, off, tax, dep, reserve in await self._conn.execute(q)
         ]
 
     async def receipts(

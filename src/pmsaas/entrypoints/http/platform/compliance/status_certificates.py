@@ -53,7 +53,9 @@ class StatusCertificateOut(msgspec.Struct, kw_only=True):
     pages: int
     common_expenses: MoneyOut
     arrears: MoneyOut
-    reserve_fund: MoneyOut | None
+    reserve_fund: MoneyOut | None  # the budget's planned contribution (its reserve fund category)
+    reserve_fund_balance: MoneyOut | None  # the ledger's reserve fund account at reserve_fund_as_of
+    reserve_fund_as_of: date | None  # Ontario: the end of the last month; BC: as_of
     budget: BudgetOut | None
 
     @classmethod
@@ -87,6 +89,8 @@ class StatusCertificateOut(msgspec.Struct, kw_only=True):
             common_expenses=MoneyOut.of(a.common_expenses),
             arrears=MoneyOut.of(c.arrears),
             reserve_fund=MoneyOut.of(c.reserve_fund) if c.reserve_fund is not None else None,
+            reserve_fund_balance=MoneyOut.of(c.reserve_fund_balance) if c.reserve_fund_balance is not None else None,
+            reserve_fund_as_of=c.reserve_fund_as_of,
             budget=budget,
         )
 

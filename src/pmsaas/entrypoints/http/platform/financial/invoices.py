@@ -27,7 +27,7 @@ from pmsaas.entrypoints.http.platform.financial.payments import PaymentOut
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
-ChargeTypeName = Literal["rent", "deposit", "late_fee", "other"]
+ChargeTypeName = Literal["rent", "deposit", "late_fee", "other", "reserve_fund"]
 InvoiceStatusName = Literal["draft", "issued", "sent", "partially_paid", "paid", "cancelled", "overdue"]
 
 

@@ -21,7 +21,7 @@ from pmsaas.entrypoints.http.pagination import PAGING
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
-KindName = Literal["maintenance", "parking", "cam", "utilities", "other"]
+KindName = Literal["maintenance", "parking", "cam", "utilities", "reserve_fund", "other"]
 FrequencyName = Literal["monthly", "quarterly", "yearly"]
 Description = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
