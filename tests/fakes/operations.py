@@ -12,6 +12,7 @@ from uuid import UUID
 
 from fakes.store import FakeDatabase, OrgTable, contains, created_in, page_of
 from pmsaas.domain.identity.model import Membership, User
+from pmsaas.domain.operations import tickets as ticket_use_cases
 from pmsaas.domain.operations.model import (
     Attachment,
     Comment,
@@ -24,11 +25,14 @@ from pmsaas.domain.operations.model import (
 from pmsaas.domain.operations.ports import (
     AttachmentStorage,
     CategoryRepository,
+    Names,
+    OperationsUnitOfWork,
     PeopleDirectory,
     PeopleFilter,
     Person,
     PropertyDirectory,
     TicketFilter,
+    TicketListQuery,
     TicketRepository,
     VendorFilter,
     VendorRepository,
@@ -240,6 +244,19 @@ class FakeCategoryRepository(CategoryRepository):
         if (organization_id, name) in self._db.ticket_categories:
             raise Conflict(f"the category {name!r} exists")  # SQL: the primary key (organization, name)
         self._db.ticket_categories[(organization_id, name)] = at
+
+
+class TicketListThroughRepositories(TicketListQuery):
+    """The ticket list as the use case read it before its query port: the repository's page, then the
+    directories' names (four round trips on SQL). The fakes' own list, and the reference the SQL adapters
+    (``queries/ticket_list.py``) are held to."""
+
+    def __init__(self, uow: OperationsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def page(self, organization_id: UUID, filters: TicketFilter, page: PageRequest) -> tuple[Page[Ticket], Names]:
+        found = await self._uow.tickets.list(organization_id, filters, page)
+        return found, await ticket_use_cases.names_of(self._uow, organization_id, found.items, set())
 
 
 # -- what operations reads of other contexts, and where it books costs --------------------------

@@ -52,6 +52,7 @@ from fakes.operations import (
     FakeTicketRepository,
     FakeVendorRepository,
     FakeWorkOrderRepository,
+    TicketListThroughRepositories,
 )
 from fakes.organizations import FakeMembershipDirectory, FakeOrganizationRepository
 from fakes.payments import FakePaymentRepository
@@ -145,6 +146,7 @@ class FakeUnitOfWork(
         self.audit_log = FakeAuditLog(db_)
         self.audit_events = self.audit_log
         self.tickets = FakeTicketRepository(db_)
+        self.ticket_list = TicketListThroughRepositories(self)
         self.work_orders = FakeWorkOrderRepository(db_)
         self.vendors = FakeVendorRepository(db_)
         self.ticket_categories = FakeCategoryRepository(db_)

@@ -103,6 +103,7 @@ _REPOSITORIES = (
     "property_list",
     "lease_list",
     "invoice_list",
+    "ticket_list",
     "units",
     "tenants",
     "leases",

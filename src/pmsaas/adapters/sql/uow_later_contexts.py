@@ -17,6 +17,7 @@ from pmsaas.adapters.sql.queries.compliance import (
 )
 from pmsaas.adapters.sql.queries.invoice_list import invoice_list_for
 from pmsaas.adapters.sql.queries.lease_list import lease_list_for
+from pmsaas.adapters.sql.queries.ticket_list import ticket_list_for
 from pmsaas.adapters.sql.repositories.community.events import SqlEventRepository, SqlRegistrationRepository
 from pmsaas.adapters.sql.repositories.community.marketplace import SqlListingRepository, SqlResidents
 from pmsaas.adapters.sql.repositories.domains import SqlDomainRepository, SqlVerifiedEmailDomains
@@ -34,6 +35,7 @@ from pmsaas.adapters.sql.repositories.plans import (
     SqlSubscriptionRepository,
 )
 from pmsaas.domain.financial.ports import InvoiceListQuery
+from pmsaas.domain.operations.ports import TicketListQuery
 from pmsaas.domain.properties.ports import LeaseListQuery
 
 
@@ -133,3 +135,7 @@ class LaterContextRepositories:
     @cached_property
     def invoice_list(self) -> InvoiceListQuery:  # one per connection; one statement per page
         return invoice_list_for(self.connection.dialect.name)(self.connection)
+
+    @cached_property
+    def ticket_list(self) -> TicketListQuery:  # one per connection; one statement per page
+        return ticket_list_for(self.connection.dialect.name)(self.connection)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import builtins
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -30,6 +30,27 @@ class TicketFilter:
     tenant_id: UUID | None = None  # a tenant sees only the tickets it reported
     created_after: datetime | None = None
     created_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a ticket's ids are called: its property, unit, and the people (members, API keys) on it."""
+
+    properties: dict[UUID, str] = field(default_factory=dict)
+    units: dict[UUID, str] = field(default_factory=dict)
+    people: dict[UUID, str] = field(default_factory=dict)
+
+
+class TicketListQuery(ABC):
+    """The ticket list, a hot read, as one query: a page of the organization's live tickets with the names
+    of their properties, units, requesters and assignees, and the total of the filtered list
+    (``TicketRepository.list``'s filters and sorts, the names as the directories give them). Adapters per
+    database; every adapter returns the same rows in the same order and the same names."""
+
+    @abstractmethod
+    async def page(
+        self, organization_id: UUID, filters: TicketFilter, page: PageRequest
+    ) -> tuple[Page[Ticket], Names]: ...
 
 
 class TicketRepository(ABC):
@@ -238,6 +259,7 @@ class AttachmentStorage(ABC):
 
 class OperationsUnitOfWork(UnitOfWork):
     tickets: TicketRepository
+    ticket_list: TicketListQuery
     work_orders: WorkOrderRepository
     vendors: VendorRepository
     ticket_categories: CategoryRepository

@@ -4,7 +4,7 @@ unit of work it is given; who sees which ticket is decided in ``access``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,18 +22,11 @@ from pmsaas.domain.operations.model import (
     UpdateKind,
     WorkOrderStatus,
 )
-from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
+from pmsaas.domain.operations.ports import Names, OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.errors import Conflict, PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import Page, PageRequest
-
-
-@dataclass(frozen=True)
-class Names:
-    properties: dict[UUID, str] = field(default_factory=dict)
-    units: dict[UUID, str] = field(default_factory=dict)
-    people: dict[UUID, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,7 +37,7 @@ class TicketDetails:
     attachments: list[Attachment]
 
 
-async def _names(uow: OperationsUnitOfWork, organization_id: UUID, tickets: list[Ticket], extra: set[UUID]) -> Names:
+async def names_of(uow: OperationsUnitOfWork, organization_id: UUID, tickets: list[Ticket], extra: set[UUID]) -> Names:
     props = {t.property_id for t in tickets}
     units = {t.unit_id for t in tickets if t.unit_id}
     people = {p for t in tickets for p in (t.requester_id, t.assignee_id) if p} | extra
@@ -59,7 +52,7 @@ async def ticket_details(uow: OperationsUnitOfWork, actor: Actor, ticket: Ticket
     internal = reader_scope(actor) is None
     comments = await uow.tickets.comments(actor.org, ticket.id, include_internal=internal)
     attachments = await uow.tickets.attachments(actor.org, ticket.id)
-    names = await _names(uow, actor.org, [ticket], {c.author_id for c in comments if c.author_id})
+    names = await names_of(uow, actor.org, [ticket], {c.author_id for c in comments if c.author_id})
     return TicketDetails(ticket, names, comments, attachments)
 
 
@@ -131,7 +124,7 @@ async def create_ticket(*, uow: OperationsUnitOfWork, clock: Clock, actor: Actor
         uow.record(ticket.event("ticket.created", now))
         uow.record(ticket.event("maintenance.created", now))
         # A new ticket has no comments or attachments yet: only the names are read.
-        details = TicketDetails(ticket, await _names(uow, actor.org, [ticket], set()), [], [])
+        details = TicketDetails(ticket, await names_of(uow, actor.org, [ticket], set()), [], [])
         await uow.commit()
     return details
 
@@ -148,10 +141,8 @@ async def list_tickets(
     tenant = reader_scope(actor)
     if tenant is not None:
         filters = TicketFilter(**{**filters.__dict__, "tenant_id": tenant})
-    async with uow:
-        result = await uow.tickets.list(actor.org, filters, page)
-        names = await _names(uow, actor.org, result.items, set())
-    return result, names
+    async with uow.read_only() as reader:  # one statement: the page, its names and its total
+        return await reader.ticket_list.page(actor.org, filters, page)
 
 
 async def active_ticket_counts(*, uow: OperationsUnitOfWork, actor: Actor, property_ids: set[UUID]) -> dict[UUID, int]:

@@ -39,6 +39,7 @@ LISTS = [
     "/v1/properties",
     "/api/v1/identity/api-keys",
     "/api/v1/operations/maintenance-requests",
+    "/api/v1/operations/maintenance-requests?category=plumbing&unit_id={unit_id}&sort_by=status",
     "/api/v1/operations/maintenance-requests/{request_id}/updates",
     "/api/v1/operations/categories",
     "/api/v1/operations/work-orders",
@@ -46,6 +47,15 @@ LISTS = [
     "/api/v1/operations/vendors/{vendor_id}/work-orders",
     "/v1/tickets",
     "/v1/tickets?status=open&priority=high",
+    # The ticket list's one statement (queries/ticket_list.py), for each filter, sort and the cursor.
+    "/v1/tickets?status=open",
+    "/v1/tickets?priority=critical",
+    "/v1/tickets?assigned_to={user_id}",
+    "/v1/tickets?property_id={property_id}",
+    "/v1/tickets?status=in_progress&assigned_to={user_id}&property_id={property_id}",
+    "/v1/tickets?sort=updated_at&order=asc",
+    "/v1/tickets?sort=priority&per_page=1&page=2",
+    "/v1/tickets?cursor={ticket_cursor}&per_page=1",
     "/v1/users",
     "/v1/webhooks",
     "/api/v1/financial/invoices",
@@ -103,6 +113,8 @@ async def _ids(api: Any, owner: Any) -> dict[str, str]:
     place = await make_place(api, owner)
     await make_ticket(api, owner.token, place)
     request = await _created(api, owner, "/api/v1/operations/maintenance-requests", ticket_body(place))
+    first = await api.get("/v1/tickets?cursor=&per_page=1", owner.token)  # two tickets: a cursor to the second
+    assert first.status_code == 200, first.text
     vendor = {"name": "Aqua Plumbers", "trades": ["plumbing"], "service_areas": ["Mumbai"], "email": "a@aqua.example"}
     expense = {
         "category": "repairs",
@@ -122,6 +134,9 @@ async def _ids(api: Any, owner: Any) -> dict[str, str]:
         "budget_id": await _created(api, owner, "/api/v1/financial/budgets", budget),
         "webhook_id": await _created(api, owner, "/api/v1/webhooks", webhook),
         "organization_id": owner.org_id,
+        "user_id": owner.user_id,
+        "unit_id": place.units["Unit 101"],
+        "ticket_cursor": first.json()["meta"]["pagination"]["next_cursor"],
     }
 
 

@@ -23,9 +23,10 @@ from pmsaas.domain.identity.scopes import has_scope
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.files import MAX_ATTACHMENT_BYTES
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketStatus
-from pmsaas.domain.operations.ports import OperationsUnitOfWork, TicketFilter
+from pmsaas.domain.operations.ports import Names, OperationsUnitOfWork, TicketFilter
 from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.domain.shared.paging import PageRequest
+from pmsaas.entrypoints.http.auth import READS_ONLY
 from pmsaas.entrypoints.http.context import public_base_url
 from pmsaas.entrypoints.http.cursor import decode_cursor
 from pmsaas.entrypoints.http.deps import Context, RequestContext
@@ -103,7 +104,7 @@ def attachment_url(request: Request[Any, Any, Any], a: Attachment) -> str:
 
 def ticket_out(
     t: Ticket,
-    names: tickets.Names,
+    names: Names,
     *,
     assigned: bool = True,
     request: Request[Any, Any, Any] | None = None,
@@ -194,7 +195,8 @@ class TicketController(Controller):
     path = "/v1/tickets"
     tags = ["Ticketing"]
 
-    @get("/", guards=[READ], summary="List tickets")
+    # READS_ONLY: the list's use case only reads (read-only units of work), so its gate may run next to it.
+    @get("/", guards=[READ], opt=READS_ONLY, summary="List tickets")
     async def list_tickets(
         self,
         ctx: Context,
@@ -215,7 +217,7 @@ class TicketController(Controller):
             ),
         ] = None,
     ) -> TicketingList[TicketOut]:
-        uow: OperationsUnitOfWork = ctx.uow()
+        uow: OperationsUnitOfWork = ctx.uow()  # read-only (READS_ONLY)
         filters = TicketFilter(status=status, priority=priority, assignee_id=assigned_to, property_id=property_id)
         after = decode_cursor(cursor, sort, order == "desc") if cursor else None  # "": the first page
         request_page = PageRequest(page=page, page_size=per_page, sort_by=sort, descending=order == "desc", after=after)

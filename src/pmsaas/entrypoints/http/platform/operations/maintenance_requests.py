@@ -20,8 +20,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from pmsaas.domain.flows import ticket_assignment
 from pmsaas.domain.operations import attachments, tickets
 from pmsaas.domain.operations.model import Attachment, Comment, Priority, Ticket, TicketAction, TicketUpdate
-from pmsaas.domain.operations.ports import TicketFilter
-from pmsaas.entrypoints.http.auth import requires
+from pmsaas.domain.operations.ports import Names, TicketFilter
+from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
@@ -103,7 +103,7 @@ def _attachment_path(a: Attachment) -> str:
 
 def request_out(
     t: Ticket,
-    names: tickets.Names,
+    names: Names,
     now: datetime,
     comments: list[Comment] | None = None,
     attachments: list[Attachment] | None = None,
@@ -218,7 +218,7 @@ class UpdateOut(msgspec.Struct, kw_only=True):
     internal: bool
 
     @classmethod
-    def of(cls, u: TicketUpdate, names: tickets.Names) -> UpdateOut:
+    def of(cls, u: TicketUpdate, names: Names) -> UpdateOut:
         return cls(
             id=u.id,
             kind=u.kind.value,
@@ -238,7 +238,7 @@ class MaintenanceRequestController(Controller):
     tags = ["Operations"]
     dependencies = {"listing": Provide(list_query(("created_at", "updated_at", "priority", "status")))}
 
-    @get("/", guards=[READ_REQUESTS], summary="List maintenance requests (a tenant sees its own)")
+    @get("/", guards=[READ_REQUESTS], opt=READS_ONLY, summary="List maintenance requests (a tenant sees its own)")
     async def list_requests(
         self,
         listing: Listing,
