@@ -19,8 +19,8 @@ from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.model import SETTLED, ChargeType
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.periods import local_today
-from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import INCOME_ACCOUNTS, LeasePosition, Movement, is_management_fee
+from pmsaas.domain.financial.report_ports import BillTax, LeaseScope, ReportQueries
 
 
 class FakeReportQueries(ReportQueries):

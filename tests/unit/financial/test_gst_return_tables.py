@@ -17,7 +17,7 @@ from pmsaas.domain.financial.gstr1_tables import b2cl_limit_minor, tables
 from pmsaas.domain.financial.gstr3b import gstr3b
 from pmsaas.domain.financial.input_tax import InputTax, InputTaxLine
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus, InvoiceTax
-from pmsaas.domain.financial.ports import BillTax
+from pmsaas.domain.financial.report_ports import BillTax
 from pmsaas.domain.shared.money import Money
 
 AT = datetime(2026, 12, 1, 9, tzinfo=UTC)

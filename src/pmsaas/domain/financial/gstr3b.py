@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from pmsaas.domain.financial.gstr1_advances import AdvanceTables
 from pmsaas.domain.financial.gstr1_tables import Gstr1Tables, TaxSums
-from pmsaas.domain.financial.ports import BillTax
+from pmsaas.domain.financial.report_ports import BillTax
 
 
 @dataclass

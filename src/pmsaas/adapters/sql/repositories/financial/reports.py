@@ -21,13 +21,13 @@ from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.model import SETTLED, InvoiceStatus
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
 from pmsaas.domain.financial.periods import local_today
-from pmsaas.domain.financial.ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.financial.property_reports import (
     INCOME_ACCOUNTS,
     MANAGEMENT_FEE_CATEGORIES,
     LeasePosition,
     Movement,
 )
+from pmsaas.domain.financial.report_ports import BillTax, LeaseScope, ReportQueries
 from pmsaas.domain.shared.money import Money
 
 je, jl, acc = F.journal_entries, F.journal_lines, F.accounts
