@@ -201,3 +201,29 @@ async def test_a_reserve_fund_line_is_not_credited_back(api, owner):
     note = {"reason": "billed twice", "lines": [{"line": 1, "amount": money("150.00", "CAD")}]}
     r = await api.post(f"/api/v1/financial/invoices/{invoice['id']}/credit-notes", owner.token, json=note)
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "lines.1.line", r.text
+
+
+async def test_only_the_books_keepers_record_an_opening_balance_and_hostile_input_is_refused(api, owner):
+    await set_country(api, owner, "CA")
+    lease = await make_lease(api, owner, "CA", property_type="residential", rent="500.00", start=date(2025, 1, 1))
+    url = f"{FUNDS}/{lease.property_id}/opening-balance"
+    _, tenant = await owner.add_user("Tenant")
+    r = await api.post(url, tenant, json={"amount": money("5.00", "CAD"), "as_of": "2026-09-30"})
+    assert r.status_code == 403 and r.json()["error"]["code"], r.text
+    for body in (
+        {"amount": {"amount": str(2**63), "currency": "CAD"}, "as_of": "2026-09-30"},
+        {"amount": money("5.00", "CAD"), "as_of": "9999-12-31"},
+        {"amount": money("5.00", "CAD"), "as_of": "2026-09-30", "note": "unknown field"},
+        {"amount": {"amount": "5.00\x00", "currency": "CAD"}, "as_of": "2026-09-30"},
+        {"amount": 5, "as_of": "2026-09-30"},
+    ):
+        r = await api.post(url, owner.token, json=body)
+        assert 400 <= r.status_code < 500 and r.json()["error"]["code"], (body, r.text)
+    r = await api.post(url, owner.token, content=b'{"amount": ', headers={"Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500, r.text
+    r = await api.post(
+        url, owner.token, content=b"[" * 1000 + b"]" * 1000, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= r.status_code < 500, r.text
+    tb = await api.get("/api/v1/financial/trial-balance", owner.token)
+    assert not [a for a in tb.json()["data"]["accounts"] if a["account"].startswith("reserve_fund:")]  # nothing written
