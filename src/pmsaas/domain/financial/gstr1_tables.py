@@ -29,7 +29,8 @@ from pmsaas.domain.financial.gstr1 import Recipient
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceStatus
 from pmsaas.domain.shared.indian_states import gst_code
 
-# Table 5's limit on the invoice value, by the invoice date (rule 59(4)(a)(iv) as amended).
+# Table 5's limit on the invoice value, by the invoice date (rule 59(4)(a)(ii)): Rs 2.5 lakh, Rs 1 lakh
+# from 1 August 2024 (Notification 12/2024-Central Tax).
 B2CL_LIMITS: tuple[tuple[date, int], ...] = ((date(2017, 7, 1), 250_000_00), (date(2024, 8, 1), 100_000_00))
 # SAC per supply type: 9972 real-estate services (renting, fee-based management), 9963 accommodation,
 # 9987 maintenance and repair, 9995 a membership organisation's services to its members.
