@@ -23,6 +23,7 @@ from pmsaas.domain.compliance.ports import (
     UnitAccount,
     UnitAccounts,
 )
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
 
@@ -97,8 +98,10 @@ class FakeTenancyQueries(TenancyQueries):
 
     def _paid(self, org: UUID, invoice_ids: set[UUID], as_of: date) -> dict[UUID, int]:
         paid: dict[UUID, int] = {}
+        organization = self._db.organizations.get(org)  # the organization's days, as the SQL adapter
+        zone = organization.settings.time_zone if organization is not None else "UTC"
         for payment in self._db.payments.of(org):
-            day = payment.received_on or (payment.received_at.date() if payment.received_at else None)
+            day = payment.received_on or (local_today(zone, payment.received_at) if payment.received_at else None)
             if payment.status.value not in _SETTLED or day is None or day > as_of:
                 continue
             allocations = [[a.invoice_id, a.amount.minor] for a in payment.allocations if a.invoice_id in invoice_ids]
@@ -107,7 +110,7 @@ class FakeTenancyQueries(TenancyQueries):
             refunded = sum(
                 r.amount.minor
                 for r in self._db.refunds.of(org)
-                if r.payment_id == payment.id and not r.deposit and r.created_at.date() <= as_of
+                if r.payment_id == payment.id and not r.deposit and local_today(zone, r.created_at) <= as_of
             )
             unapplied = max(0, payment.amount.minor - sum(a.amount.minor for a in payment.allocations))
             left = max(0, refunded - unapplied)

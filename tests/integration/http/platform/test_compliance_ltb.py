@@ -222,3 +222,21 @@ async def test_only_who_may_create_financial_records_issues_notices(api, owner):
         r = await api.post(FORMS, token, json=_n4(lease))
         assert r.status_code == status, (role, r.text)
     assert (await api.post(FORMS, json=_n4(lease))).status_code == 401
+
+
+# 02:00 UTC on 1 December is still 30 November, 21:00, in Toronto.
+@pytest.mark.today("2026-12-01T02:00:00+00:00")
+async def test_an_evening_payment_counts_on_the_tenants_day_not_utcs(api, owner):
+    await set_country(api, owner, "CA")  # America/Toronto
+    lease = await make_lease(api, owner, "CA", property_type="residential", rent="2000.00", start=date(2025, 1, 1))
+    for month in ("2026-10", "2026-11"):
+        await _rent_invoice(api, owner, lease, month)
+    body = {"lease_id": lease.id, "amount": money("2000.00", "CAD"), "method": "interac"}  # no received_on
+    r = await api.post(PAYMENTS, owner.token, json=body, headers=key())
+    assert r.status_code == 201, r.text
+    r = await api.post(FORMS, owner.token, json=_n4(lease, as_of="2026-11-30", service_date="2026-11-30"))
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    # October was paid on 30 November, its day in Toronto: only November is owing.
+    assert [(p["period_from"], p["rent_owing"]["amount"]) for p in data["periods"]] == [("2026-11-01", "2000.00")], data
+    assert data["total_owing"]["amount"] == "2000.00" == await _ledger_balance(api, owner, lease)

@@ -42,6 +42,7 @@ from pmsaas.domain.compliance.ports import (
     UnitAccounts,
 )
 from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.shared.errors import NotFound
 from pmsaas.domain.shared.money import Money
 
@@ -91,7 +92,9 @@ class SqlTenancyQueries(TenancyQueries):
             .group_by(i.c.id, i.c.service_period, i.c.period, i.c.issue_date, i.c.currency)
         )
         charged = (await self._conn.execute(billed)).all()
-        paid = await self._paid(organization_id, [r.id for r in charged], as_of)
+        zone = sa.select(organizations.c.time_zone).where(organizations.c.id == organization_id)
+        time_zone = (await self._conn.execute(zone)).scalar() or "UTC"
+        paid = await self._paid(organization_id, [r.id for r in charged], as_of, time_zone)
         sums: dict[tuple[date, date], tuple[int, int, str]] = {}
         for r in charged:
             label = r.service_period or r.period or r.issue_date.strftime("%Y-%m")
@@ -105,10 +108,13 @@ class SqlTenancyQueries(TenancyQueries):
             for (start, end), (c, pd, cur) in sorted(sums.items())
         ]
 
-    async def _paid(self, organization_id: UUID, invoice_ids: list[UUID], as_of: date) -> dict[UUID, int]:
+    async def _paid(
+        self, organization_id: UUID, invoice_ids: list[UUID], as_of: date, time_zone: str
+    ) -> dict[UUID, int]:
         """What settled payments received by ``as_of`` paid on each invoice, less what was refunded
         of them by then: a refund comes out of the payment's unapplied part first, then off its
-        latest allocations (the ledger debits the tenant again for it)."""
+        latest allocations (the ledger debits the tenant again for it). Days are the organization's
+        (``time_zone``): a card payment at 21:00 in Toronto on the 31st is the 31st's, not the 1st's."""
         if not invoice_ids:
             return {}
         a, pay = payment_allocations, payments
@@ -123,11 +129,11 @@ class SqlTenancyQueries(TenancyQueries):
         by_payment: dict[UUID, list[list[Any]]] = {}
         received: dict[UUID, int] = {}
         for r in (await self._conn.execute(query)).all():
-            day = r.received_on or (r.received_at.date() if r.received_at else None)
+            day = r.received_on or (local_today(time_zone, r.received_at) if r.received_at else None)
             if day is not None and day <= as_of:
                 by_payment.setdefault(r.payment_id, []).append([r.invoice_id, int(r.amount_minor)])
                 received[r.payment_id] = int(r.payment_minor)
-        refunded = await self._refunded(organization_id, list(by_payment), as_of)
+        refunded = await self._refunded(organization_id, list(by_payment), as_of, time_zone)
         paid: dict[UUID, int] = {}
         for payment_id, allocations in by_payment.items():
             unapplied = max(0, received[payment_id] - sum(x[1] for x in allocations))
@@ -140,7 +146,9 @@ class SqlTenancyQueries(TenancyQueries):
                 paid[invoice_id] = paid.get(invoice_id, 0) + minor
         return paid
 
-    async def _refunded(self, organization_id: UUID, payment_ids: list[UUID], as_of: date) -> dict[UUID, int]:
+    async def _refunded(
+        self, organization_id: UUID, payment_ids: list[UUID], as_of: date, time_zone: str
+    ) -> dict[UUID, int]:
         if not payment_ids:
             return {}
         rf = refunds
@@ -149,7 +157,7 @@ class SqlTenancyQueries(TenancyQueries):
         )
         total: dict[UUID, int] = {}
         for r in (await self._conn.execute(query)).all():
-            if r.created_at.date() <= as_of:
+            if local_today(time_zone, r.created_at) <= as_of:
                 total[r.payment_id] = total.get(r.payment_id, 0) + int(r.amount_minor)
         return total
 
