@@ -454,16 +454,18 @@ class Payment:
         return accounts
 
     def succeed(self, *, receipt_number: str, at: datetime, today: date) -> L.JournalEntry:
-        """``today``: the organization's date at ``at`` (its time zone): the entry's day unless the
-        money came in on an earlier ``received_on``."""
+        """``today``: the organization's date at ``at`` (its time zone): the day of receipt unless the
+        money came in on an earlier ``received_on``. Stored as ``received_on`` either way, so every
+        report, return and document reads one date and never derives it from UTC again."""
         if self.status != PaymentStatus.PENDING:
             raise IllegalTransition("payment", self.status.value, "settle")
         self.status = PaymentStatus.SUCCEEDED
         self.receipt_number = receipt_number
         self.received_at = self.updated_at = at
+        self.received_on = self.received_on or today
         return L.entry(
             organization_id=self.organization_id,
-            on=self.received_on or today,
+            on=self.received_on,
             at=at,
             description=f"Payment {receipt_number} ({self.method.value})",
             lines=[

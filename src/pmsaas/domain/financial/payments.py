@@ -79,7 +79,7 @@ async def _settle(
     else:
         open_invoices = await uow.invoices.open_for_lease(org, payment.lease_id)
     # Dated the day the money was received (the receipt's day): GSTR-1 table 11 reads the dates.
-    day = payment.received_on or local_today(profile.time_zone, now)
+    day = payment.received_on or today
     allocations, _credit = allocate(payment.gross, _allocation_order(open_invoices, payment.invoice_ids), day)
     by_id = {i.id: i for i in open_invoices}
     paid: list[tuple[Invoice, int]] = []

@@ -210,7 +210,8 @@ class PaymentMethodOut(msgspec.Struct, kw_only=True):
 
 
 def _received_on(p: Payment) -> date | None:
-    """The ledger date of a settled payment: the day given, else the day it was settled (UTC)."""
+    """The day of receipt of a settled payment: stored when it settles (the organization's day);
+    rows settled before it was stored fall back to the UTC day of settlement."""
     if p.received_on is not None:
         return p.received_on
     return p.received_at.date() if p.received_at is not None else None
