@@ -16,6 +16,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from pmsaas.domain.financial import ledger as L
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.shared.actor import Actor
 from pmsaas.domain.shared.audit import AuditingUnitOfWork, AuditTarget, RequestInfo, record_audit
@@ -24,6 +25,7 @@ from pmsaas.domain.shared.errors import Conflict, FieldProblem, NotFound, Valida
 from pmsaas.domain.shared.money import Money
 
 OPENING = "reserve_fund_opening"  # the journal entry's source type; its source id is the property
+OPENING_LOCK = "reserve_opening"  # the number-sequence row whose lock serializes openings
 
 
 class ReserveFundUnitOfWork(FinancialUnitOfWork, AuditingUnitOfWork):
@@ -80,10 +82,18 @@ async def record_opening_balance(
         profile = await uow.organization_profiles.get(actor.org)
         if amount.currency != profile.currency:
             raise ValidationFailed.single("amount.currency", f"must be {profile.currency}")
+        # One opening per property, also when two requests race: the organization's counter row for
+        # openings is locked first, so the second one waits for the first's commit and then sees it.
+        await uow.sequences.reserve(actor.org, OPENING_LOCK, "-", 0)
         if await _recorded(uow, actor.org, property_id):
             raise Conflict("the reserve fund's opening balance is already recorded for this property")
         entry = opening_entry(
-            organization_id=actor.org, property_id=property_id, amount=amount, as_of=as_of, today=now.date(), at=now
+            organization_id=actor.org,
+            property_id=property_id,
+            amount=amount,
+            as_of=as_of,
+            today=local_today(profile.time_zone, now),
+            at=now,
         )
         await uow.ledger.post(entry)
         details = {"amount": str(amount.amount), "currency": amount.currency, "as_of": as_of.isoformat()}

@@ -13,6 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from pmsaas.domain.financial.expenses import Expense
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import FinancialUnitOfWork
 from pmsaas.domain.operations import work_orders
 from pmsaas.domain.operations.model import WorkOrder
@@ -53,7 +54,7 @@ async def _book_cost(
         category="maintenance",
         description=f"Work order {order.id}: {ticket.title}: {order.description}"[:300],
         amount=cost,
-        expense_date=now.date(),
+        expense_date=local_today(profile.time_zone, now),  # the organization's day, as the books
         vendor=vendor.name,
         property_id=ticket.property_id,
         created_at=now,

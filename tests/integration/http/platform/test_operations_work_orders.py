@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from fin_support import set_country
 
 from ops_support import make_api_key, make_place, make_ticket
 from pmsaas.adapters.sql.tables.notifications import outbox
@@ -342,3 +343,18 @@ async def test_completed_work_books_a_pending_expense_in_the_organizations_curre
     assert e["status"] == "pending" and e["category"] == "maintenance" and e["vendor"] == "Aqua Plumbers"
     assert e["amount"] == {"amount": "275.50", "currency": currency} and e["property_id"] == place.property_id
     assert booked["id"] in e["description"]
+
+
+@pytest.mark.today("2026-11-30T20:00:00+00:00")  # 1 December, 01:30 in Mumbai
+async def test_the_booked_expense_is_dated_the_organizations_day(api, owner):
+    await set_country(api, owner, "IN")  # Asia/Kolkata
+    place = await make_place(api, owner)
+    t = await make_ticket(api, owner.token, place)
+    v = await vendor(api, owner.token)
+    o = await order(api, owner.token, t["id"], v["id"])
+    await api.post(f"{ORDERS}/{o['id']}/start", owner.token)
+    cost = {"amount": "1200.00", "currency": "INR"}
+    r = await api.post(f"{ORDERS}/{o['id']}/complete", owner.token, json={"actual_cost": cost})
+    assert r.status_code == 200, r.text
+    [expense] = (await api.get("/api/v1/financial/expenses", owner.token)).json()["data"]
+    assert expense["expense_date"] == "2026-12-01", expense  # UTC's 30 November before
