@@ -65,3 +65,11 @@ async def test_two_countries_with_leases_invoices_payments_and_a_request(demo_ur
             assert [r["title"] for r in requests] == ["Water leak in bathroom"]
     finally:
         await shutdown(container)
+
+
+# 00:30 UTC on 8 December is still 7 December, 19:30, in Toronto.
+@pytest.mark.today("2026-12-08T00:30:00+00:00")
+async def test_the_demo_plays_on_each_organizations_day_after_midnight_utc(demo_url: str, tmp_path: Path):
+    upgrade(demo_url)
+    summary = await seed(make_settings(demo_url, tmp_path))  # the payment's received_on was UTC's day: 422
+    assert "(Ontario, CAD)" in summary and "(Maharashtra, INR)" in summary, summary

@@ -18,6 +18,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from pmsaas.container import Container
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.flows.rent_billing import run_billing
 
 
@@ -142,7 +143,7 @@ async def play(
     tenant_login: tuple[str, str],
 ) -> dict[str, str]:
     """Both organizations' month; returns {country code: organization id}."""
-    today = container.clock().now().date()
+    now = container.clock().now()
     async with AsyncTestClient(app=app) as client:
         token = await _login(client, *owner)
         ca = _Client(client, token, canadian_organization_id)
@@ -162,6 +163,9 @@ async def play(
         tenant_user = await _user_id(ca, tenant_login[0])
         lets: list[Let] = []
         for country, org in ((ONTARIO, ca), (MAHARASHTRA, india)):
+            # The organization's day, not UTC's: at 00:30 UTC it is still yesterday in Toronto, and a
+            # payment received "today" in UTC would be in the organization's future (422).
+            today = local_today(country.settings["time_zone"], now)
             leases = await _let_units(org, country, today, tenant_user if country is ONTARIO else None)
             lets += leases
             await run_billing(
