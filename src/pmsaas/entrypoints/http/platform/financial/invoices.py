@@ -14,9 +14,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax
+from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.flows import billing_mail
-from pmsaas.domain.shared.clock import Clock
 from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context, Listing, Paged
@@ -176,8 +176,11 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
         )
 
 
-def _today(clock: Clock) -> date:
-    return clock.today()
+async def _today(ctx: Context) -> date:
+    """The organization's today (its time zone), which decides "overdue": at 00:30 UTC an invoice due
+    on the 7th is not yet overdue in Toronto, where it is still the 7th."""
+    profile = await invoicing.organization_profile(uow=ctx.uow(), actor=ctx.actor)
+    return local_today(profile.time_zone, ctx.clock.now())
 
 
 # -- controllers -----------------------------------------------------------------------------
@@ -196,7 +199,7 @@ class InvoiceController(Controller):
         lease_id: FromQuery[UUID | None] = None,
     ) -> Paginated[InvoiceOut]:
         ctx = listing.ctx
-        today = _today(ctx.clock)
+        today = await _today(ctx)
         filters = InvoiceFilter(status=status, lease_id=lease_id, overdue_on=today)
         page = await invoicing.list_invoices(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
         return paginated(page, [InvoiceOut.of(i, today) for i in page.items])
@@ -206,12 +209,12 @@ class InvoiceController(Controller):
         invoice = await invoicing.create_invoice(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, data=_invoice_input(data), issue=data.issue
         )
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @get("/{invoice_id:uuid}", guards=[requires("financial:read")], summary="Get an invoice")
     async def get_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
         invoice = await invoicing.get_invoice(uow=ctx.uow(), actor=ctx.actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @put("/{invoice_id:uuid}", guards=[requires("financial:update")], summary="Replace a draft invoice")
     async def update_invoice(
@@ -220,7 +223,7 @@ class InvoiceController(Controller):
         invoice = await invoicing.update_invoice(
             uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id, data=_invoice_input(data)
         )
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @delete(
         "/{invoice_id:uuid}",
@@ -239,7 +242,7 @@ class InvoiceController(Controller):
     )
     async def issue_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
         invoice = await invoicing.issue_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @post(
         "/{invoice_id:uuid}/send",
@@ -255,7 +258,7 @@ class InvoiceController(Controller):
             invoice_id=invoice_id,
             mail=billing_mail.InvoiceMail(first_attempt=ctx.first_mail_attempt),
         )
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @post(
         "/{invoice_id:uuid}/cancel",
@@ -265,7 +268,7 @@ class InvoiceController(Controller):
     )
     async def cancel_invoice(self, ctx: Context, invoice_id: FromPath[UUID]) -> Ok[InvoiceOut]:
         invoice = await invoicing.cancel_invoice(uow=ctx.uow(), clock=ctx.clock, actor=ctx.actor, invoice_id=invoice_id)
-        return ok(InvoiceOut.of(invoice, _today(ctx.clock)))
+        return ok(InvoiceOut.of(invoice, await _today(ctx)))
 
     @get(
         "/{invoice_id:uuid}/payments",
