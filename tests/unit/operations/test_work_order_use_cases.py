@@ -129,7 +129,8 @@ async def test_finished_work_books_its_cost_on_the_day_it_was_done(scene, clock)
         uow=scene.uow(), clock=clock, actor=manager, order_id=paid.id, actual_cost=Money.of("950.00", "INR")
     )
     [booked] = scene.expenses()
-    assert booked.expense_date == date(2031, 3, 31) and booked.amount == Money.of("950.00", "INR")  # fiscal 2030-31
+    # 23:59:50 UTC on 31 March is 05:29:50 on 1 April in India: the organization's day, fiscal 2031-32.
+    assert booked.expense_date == date(2031, 4, 1) and booked.amount == Money.of("950.00", "INR")
     assert booked.description == f"Work order {paid.id}: Leak: Replace the washer" and booked.vendor == "Aqua Plumbers"
     assert (booked.category, booked.status, booked.property_id) == ("maintenance", ExpenseStatus.PENDING, t.property_id)
     assert "expense.created" in scene.published and scene.ticket(t.id).status is TicketStatus.RESOLVED
