@@ -15,6 +15,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 def _names_imported_from_the_package() -> list[tuple[str, str, str]]:
     found = []
     for script in sorted(BENCH.rglob("*.py")):
+        if ".venvs" in script.relative_to(BENCH).parts:  # the benchmarks' own virtualenvs, not their code
+            continue
         for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pmsaas":
                 found += [(script.name, node.module, alias.name) for alias in node.names]
