@@ -21,6 +21,7 @@ from pmsaas.domain.compliance.provincial_reports import GstHstReturn, Provincial
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.platform.compliance.common import answer
+from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -103,7 +104,7 @@ class ProvincialReportController(Controller):
         accept: Annotated[str | None, HeaderParameter(name="Accept")] = None,
         format: Annotated[Literal["json", "csv"], QueryParameter()] = "json",
     ) -> Response[Any]:
-        this_month = ctx.clock.today().strftime("%Y-%m")
+        this_month = (await organization_today(ctx)).strftime("%Y-%m")
         first = from_ or to or this_month
         result = await provincial_reports(uow=ctx.uow(), actor=ctx.actor, first=first, last=to or first)
         if format == "csv":

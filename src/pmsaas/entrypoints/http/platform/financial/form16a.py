@@ -18,6 +18,7 @@ from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
+from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 CSV_HEADER = [
@@ -143,7 +144,9 @@ class Form16AController(Controller):
         quarter: FromQuery[Literal["Q1", "Q2", "Q3", "Q4"] | None] = None,
         format: FromQuery[Literal["json", "csv"]] = "json",
     ) -> Any:
-        report = await form16a_report(uow=ctx.uow(), actor=ctx.actor, fy=fy, quarter=quarter, today=ctx.clock.today())
+        report = await form16a_report(
+            uow=ctx.uow(), actor=ctx.actor, fy=fy, quarter=quarter, today=await organization_today(ctx)
+        )
         if format == "csv":
             name = f"form-16a-{report.fy}-{report.quarter or 'FY'}.csv"
             return Response(

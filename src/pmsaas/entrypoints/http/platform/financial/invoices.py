@@ -14,7 +14,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from pmsaas.domain.financial import invoicing
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine, InvoiceTax
-from pmsaas.domain.financial.periods import local_today
 from pmsaas.domain.financial.ports import InvoiceFilter
 from pmsaas.domain.flows import billing_mail
 from pmsaas.domain.shared.money import Money
@@ -23,6 +22,7 @@ from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description
+from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentOut
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
@@ -177,10 +177,9 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
 
 
 async def _today(ctx: Context) -> date:
-    """The organization's today (its time zone), which decides "overdue": at 00:30 UTC an invoice due
-    on the 7th is not yet overdue in Toronto, where it is still the 7th."""
-    profile = await invoicing.organization_profile(uow=ctx.uow(), actor=ctx.actor)
-    return local_today(profile.time_zone, ctx.clock.now())
+    """The organization's today decides "overdue": at 00:30 UTC an invoice due on the 7th is not yet
+    overdue in Toronto, where it is still the 7th."""
+    return await organization_today(ctx)
 
 
 # -- controllers -----------------------------------------------------------------------------

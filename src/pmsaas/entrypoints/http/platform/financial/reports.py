@@ -15,6 +15,7 @@ from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
+from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 MonthText = Annotated[str, msgspec.Meta(max_length=7)]
@@ -87,7 +88,7 @@ class ReportController(Controller):
     ) -> Any:
         if ctx.actor.is_tenant:
             raise PermissionDenied("tenants do not see the organization's returns")
-        this_month = ctx.clock.today().strftime("%Y-%m")
+        this_month = (await organization_today(ctx)).strftime("%Y-%m")
         months = _months(from_ or to or this_month, to or from_ or this_month)
         rows = await books.gst_returns(uow=ctx.uow(), actor=ctx.actor, months=months)
         if format == "csv":

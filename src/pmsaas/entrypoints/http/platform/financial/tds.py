@@ -24,6 +24,7 @@ from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
+from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
 SectionText = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
@@ -203,7 +204,12 @@ class TdsReportController(Controller):
         if ctx.actor.is_tenant:
             raise PermissionDenied("tenants do not see the organization's TDS returns")
         report = await tds_report(
-            uow=ctx.uow(), actor=ctx.actor, fy=fy, quarter=quarter, direction=direction, today=ctx.clock.today()
+            uow=ctx.uow(),
+            actor=ctx.actor,
+            fy=fy,
+            quarter=quarter,
+            direction=direction,
+            today=await organization_today(ctx),
         )
         if format == "csv":
             name = f"tds-{report.fy}-{report.quarter or 'FY'}{'-' + direction if direction else ''}.csv"
