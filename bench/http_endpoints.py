@@ -273,6 +273,8 @@ def status_kib(pid: int, key: str) -> int:
 
 
 class Server:
+    READY_PATH = "/health/ready"  # answered 200 once the server serves
+
     def __init__(self, env: dict[str, str], workers: int, log_path: Path) -> None:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
@@ -306,7 +308,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}; see its log")
             try:
-                with urllib.request.urlopen(f"{self.base}/health/ready", timeout=2) as r:
+                with urllib.request.urlopen(f"{self.base}{self.READY_PATH}", timeout=2) as r:
                     if r.status == 200:
                         return
             except OSError:

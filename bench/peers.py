@@ -30,13 +30,10 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -108,8 +105,10 @@ PEER_PATHS = {
 }
 
 
-class PeerServer:
-    """A peer's server, with what run_trial reads from http_endpoints.Server (proc, base, rss_kib)."""
+class PeerServer(Server):
+    """A peer's server: started from its own virtualenv; readiness, memory and stopping as ours."""
+
+    READY_PATH = "/health"
 
     def __init__(self, peer: str, venv: Path, env: dict[str, str], log_path: Path) -> None:
         self.port = free_port()
@@ -121,33 +120,6 @@ class PeerServer:
         self.proc = subprocess.Popen(
             cmd, env=env, cwd=PEERS_DIR / peer, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"peer exited with {self.proc.returncode}; see its log")
-            try:
-                with urllib.request.urlopen(f"{self.base}/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("peer not ready in time")
-
-    def rss_kib(self) -> int:
-        return sum(status_kib(p, "VmRSS") for p in process_tree(self.proc.pid))
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        self._log.close()
 
 
 # -- checks and trials ---------------------------------------------------------------------------
