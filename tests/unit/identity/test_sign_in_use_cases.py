@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import FakeDatabase, FakeUnitOfWork
+from pmsaas.adapters.ratelimit.memory import InMemoryRateLimiter, LimiterAttempts
 from pmsaas.domain.flows import sign_up
 from pmsaas.domain.identity import sessions, tokens
 from pmsaas.domain.identity.model import IssuedAccessToken, UserStatus
@@ -120,3 +121,15 @@ async def test_too_many_attempts_on_one_account_are_throttled():
             await _login(db, password="wrong password", limiter=limiter)
     with pytest.raises(RateLimited):
         await _login(db, limiter=limiter)
+
+
+async def test_a_lock_is_announced_once_though_its_wait_shrinks_between_refusals():
+    """The wait (seconds left) shrinks by one each second; the notice must count in the lock's own
+    windows, not in windows sized by the wait, or a refusal a second later tells the holder again."""
+    limiter = LimiterAttempts(InMemoryRateLimiter(now=lambda: 1_900_000_123))
+    first = sessions.Lockout(action="login.locked", wait=600, window=900, what="wrong passwords")
+    later = sessions.Lockout(action="login.locked", wait=599, window=900, what="wrong passwords")
+    assert await sessions.first_refusal(limiter, first, "olivia@example.com") is True
+    assert await sessions.first_refusal(limiter, later, "olivia@example.com") is False
+    # Another holder's lock is announced on its own.
+    assert await sessions.first_refusal(limiter, later, "oscar@example.com") is True

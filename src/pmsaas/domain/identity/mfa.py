@@ -100,7 +100,7 @@ async def _throttle(uow: IdentityUnitOfWork, services: MfaServices, user: User, 
     wait = await services.limiter.hit(f"mfa:user:{user.id}", limit=MFA_ATTEMPTS, window_seconds=MFA_WINDOW_SECONDS)
     if wait is None:
         return
-    lock = Lockout(action=MFA_LOCKED, wait=wait, what="wrong multi-factor codes")
+    lock = Lockout(action=MFA_LOCKED, wait=wait, window=MFA_WINDOW_SECONDS, what="wrong multi-factor codes")
     if await first_refusal(services.limiter, lock, str(user.id)):
         await note_lockout(uow, services.clock, services.mailer, request, user, lock)
     raise RateLimited(retry_after=wait, message="Too many codes tried; try again later")

@@ -138,7 +138,8 @@ async def _throttle_login(
         if wait is None:
             continue
         if key.startswith("login:account:"):
-            lock = Lockout(action=LOGIN_LOCKED, wait=wait, what="sign-in attempts with a wrong password")
+            what = "sign-in attempts with a wrong password"
+            lock = Lockout(action=LOGIN_LOCKED, wait=wait, window=policy.login_window_seconds, what=what)
             await locked_out(
                 uow=uow, limiter=limiter, clock=clock, mailer=mailer, request=request, email=email, lock=lock
             )
@@ -149,12 +150,15 @@ async def _throttle_login(
 class Lockout:
     action: str  # the audit action (login.locked, mfa.locked)
     wait: int  # seconds until the lock ends
+    window: int  # the lock's window length: the notice counts in the same fixed windows
     what: str  # what was repeated, in the holder's words
 
 
 async def first_refusal(limiter: AttemptLimiter, lock: Lockout, who: str) -> bool:
-    """True once per lock: the first refusal of a window (the one that tells the holder)."""
-    return await limiter.hit(f"{lock.action}:notice:{who}", limit=1, window_seconds=max(lock.wait, 1)) is None
+    """True once per lock: the first refusal of a window (the one that tells the holder). The notice
+    is counted in the lock's own fixed windows: a window sized by the shrinking wait would start a new
+    bucket on the next second's refusal and tell the holder twice."""
+    return await limiter.hit(f"{lock.action}:notice:{who}", limit=1, window_seconds=lock.window) is None
 
 
 async def locked_out(
