@@ -83,6 +83,16 @@ async def test_an_ontario_status_certificate_carries_the_ledgers_figures(api, ow
     assert data["owner_name"] == "Tara Tenant"
 
 
+@pytest.mark.today("2026-12-02T03:00:00+00:00")  # 1 December, 22:00 in Toronto
+async def test_an_evening_request_in_toronto_is_dated_that_day(api, owner):
+    _, unit = await _condo_unit(api, owner)
+    r = await api.get(CERT, owner.token, params={"unit_id": unit})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    # UTC's 2 December before: due a day late, and the arrears read as of tomorrow.
+    assert (data["request_date"], data["as_of"], data["due_by"]) == ("2026-12-01", "2026-12-01", "2026-12-11")
+
+
 async def test_the_figures_are_read_at_a_date(api, owner):
     _, unit = await _condo_unit(api, owner)
     # On 4 November: November billed, not yet paid; December not billed.

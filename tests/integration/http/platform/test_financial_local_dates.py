@@ -90,3 +90,11 @@ async def test_the_billing_run_issues_on_the_organizations_day(api, owner):
     [invoice] = r.json()["data"]
     assert invoice["issue_date"] == APRIL_1 and invoice["due_date"] >= APRIL_1, invoice
     assert "/27-28/" in invoice["number"], invoice["number"]
+
+
+async def test_the_gst_calculators_default_supply_date_is_the_organizations_day(api, owner):
+    await _india(api, owner)
+    body = {"amount": "1000.00", "supply_type": "commercial_rent", "supplier_state": "27", "property_state": "MH"}
+    r = await api.post("/api/v1/financial/gst-calculator", owner.token, json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["supply_date"] == APRIL_1  # UTC's 31 March before

@@ -40,6 +40,15 @@ async def vendor(api, token, **changes):
     return r.json()["data"]
 
 
+@pytest.mark.today("2027-03-31T20:00:00+00:00")  # 1 April 2027, 01:30 in Mumbai
+async def test_insurance_that_ended_yesterday_in_the_organizations_day_is_not_valid(api, owner):
+    await set_country(api, owner, "IN")  # Asia/Kolkata
+    v = await vendor(api, owner.token, insurance_expires_on="2027-03-31")
+    assert v["insurance_valid"] is False  # UTC's 31 March said still insured
+    r = await api.get(f"{VENDORS}/{v['id']}", owner.token)
+    assert r.json()["data"]["insurance_valid"] is False
+
+
 async def order(api, token, ticket_id, vendor_id, amount="1500.00", **changes):
     start, end = window(api)
     body = {

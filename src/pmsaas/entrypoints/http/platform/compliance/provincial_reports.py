@@ -21,7 +21,7 @@ from pmsaas.domain.compliance.provincial_reports import GstHstReturn, Provincial
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.platform.compliance.common import answer
-from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]

@@ -1,9 +1,10 @@
 """GET /api/v1/compliance/status-certificate: a condominium unit's status certificate (Ontario) or
 strata Form B (British Columbia) from the books (issue 16 item 4).
 
-Query: ``unit_id`` (required), ``request_date`` (default today), ``as_of`` (the ledger's date,
-default the request date), ``pages`` (BC: pages of copies, priced per page). JSON in the envelope, or
-the certificate as a PDF with ``Accept: application/pdf``. Another organization's unit is 404.
+Query: ``unit_id`` (required), ``request_date`` (default the organization's today, in its time
+zone), ``as_of`` (the ledger's date, default the request date), ``pages`` (BC: pages of copies, priced
+per page). JSON in the envelope, or the certificate as a PDF with ``Accept: application/pdf``.
+Another organization's unit is 404.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pmsaas.domain.compliance.status_certificate import StatusCertificate, statu
 from pmsaas.entrypoints.http.auth import READS_ONLY, requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.platform.compliance.common import answer
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 
@@ -118,7 +120,7 @@ class StatusCertificateController(Controller):
             uow=ctx.uow(),
             actor=ctx.actor,
             unit_id=unit_id,
-            requested_on=request_date or ctx.clock.today(),
+            requested_on=request_date or await organization_today(ctx),
             as_of=as_of,
             pages=pages,
         )

@@ -18,7 +18,7 @@ from pmsaas.domain.financial.tds_report import TdsReportRow
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
-from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 CSV_HEADER = [

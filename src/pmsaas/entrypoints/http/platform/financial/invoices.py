@@ -22,9 +22,9 @@ from pmsaas.entrypoints.http.deps import Context, Listing, Paged
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated, paginated_all
 from pmsaas.entrypoints.http.pagination import PAGING, list_query
 from pmsaas.entrypoints.http.platform.financial.common import Description
-from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
 from pmsaas.entrypoints.http.platform.financial.payments import PaymentOut
 from pmsaas.entrypoints.http.platform.financial.tax import SupplyTypeName
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import Input, LongText, MoneyIn, MoneyOut
 
 ChargeTypeName = Literal["rent", "deposit", "late_fee", "other", "reserve_fund"]

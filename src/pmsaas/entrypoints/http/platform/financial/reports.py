@@ -15,7 +15,7 @@ from pmsaas.domain.shared.errors import PermissionDenied, ValidationFailed
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
-from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import MoneyOut
 
 MonthText = Annotated[str, msgspec.Meta(max_length=7)]

@@ -4,7 +4,7 @@ Bodies follow issue 4 literally: ``amount`` is a decimal string and ``currency``
 (``{"amount": "100000.00", "currency": "INR", ...}``). Rates come back as numbers (``18.0``),
 amounts as decimal strings with the currency's two minor digits. Decisions where the issue is silent:
 
-* ``supply_date`` / ``due_date`` default to today (UTC) when absent.
+* ``supply_date`` / ``due_date`` default to the organization's today (its time zone) when absent.
 * ``recipient_personal_residence`` defaults to ``false``: a GST-registered recipient is, in the
   common case, a business; the proprietor-in-personal-capacity exemption must be asked for.
 * ``commercial_property`` and ``nights`` (HST) are optional extras the engine needs for condo fees
@@ -28,6 +28,7 @@ from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import Ok, ok
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import AmountText, CurrencyCode, Input
 
 SupplyTypeName = Literal[
@@ -148,7 +149,7 @@ class FinancialTaxController(Controller):
     )
     async def gst_calculator(self, ctx: Context, data: JSONBody[GstCalculatorIn]) -> Ok[GstCalculatorOut]:
         amount = _money(data.amount, data.currency, "INR")
-        supply_date = data.supply_date or ctx.clock.today()
+        supply_date = data.supply_date or await organization_today(ctx)
         r = calculate_gst(
             amount=amount,
             supply_type=data.supply_type,
@@ -200,7 +201,7 @@ class FinancialTaxController(Controller):
             amount=amount,
             supply_type=data.supply_type,
             province=data.province,
-            due_date=data.due_date or ctx.clock.today(),
+            due_date=data.due_date or await organization_today(ctx),
             paid_date=data.paid_date,
             commercial_property=data.commercial_property,
             nights=data.nights,

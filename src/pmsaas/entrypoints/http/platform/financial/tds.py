@@ -24,7 +24,7 @@ from pmsaas.domain.shared.money import Money
 from pmsaas.entrypoints.http.auth import requires
 from pmsaas.entrypoints.http.deps import Context
 from pmsaas.entrypoints.http.envelope import ok
-from pmsaas.entrypoints.http.platform.financial.organization_day import organization_today
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import Input, MoneyIn, MoneyOut
 
 SectionText = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]

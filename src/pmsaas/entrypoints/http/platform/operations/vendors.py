@@ -24,6 +24,7 @@ from pmsaas.entrypoints.http.deps import Context, Listing
 from pmsaas.entrypoints.http.envelope import Ok, Paginated, ok, paginated
 from pmsaas.entrypoints.http.pagination import list_query
 from pmsaas.entrypoints.http.platform.operations.common import WorkOrderOut, WorkOrderStatusName
+from pmsaas.entrypoints.http.platform.organization_day import organization_today
 from pmsaas.entrypoints.http.structs import Input, MoneyOut
 
 Trade = Annotated[str, msgspec.Meta(min_length=2, max_length=40)]
@@ -164,19 +165,19 @@ class VendorController(Controller):
             created_before=listing.created_before,
         )
         page = await vendors.list_vendors(uow=ctx.uow(), actor=ctx.actor, filters=filters, page=listing.page)
-        today = ctx.clock.today()
+        today = await organization_today(ctx)
         return paginated(page, [VendorOut.of(v, today) for v in page.items])
 
     @post("/", guards=[requires("vendor:create")], status_code=HTTP_201_CREATED, summary="Add a vendor")
     async def create_vendor(self, ctx: Context, data: JSONBody[VendorIn]) -> Ok[VendorOut]:
         clock = ctx.clock
         vendor = await vendors.create_vendor(uow=ctx.uow(), clock=clock, actor=ctx.actor, data=data.to_input())
-        return ok(VendorOut.of(vendor, clock.today()))
+        return ok(VendorOut.of(vendor, await organization_today(ctx)))
 
     @get("/{vendor_id:uuid}", guards=[requires("vendor:read")], summary="Get a vendor")
     async def get_vendor(self, ctx: Context, vendor_id: FromPath[UUID]) -> Ok[VendorOut]:
         vendor = await vendors.get_vendor(uow=ctx.uow(), actor=ctx.actor, vendor_id=vendor_id)
-        return ok(VendorOut.of(vendor, ctx.clock.today()))
+        return ok(VendorOut.of(vendor, await organization_today(ctx)))
 
     @put("/{vendor_id:uuid}", guards=[requires("vendor:update")], summary="Replace a vendor")
     async def update_vendor(self, ctx: Context, vendor_id: FromPath[UUID], data: JSONBody[VendorIn]) -> Ok[VendorOut]:
@@ -184,7 +185,7 @@ class VendorController(Controller):
         vendor = await vendors.update_vendor(
             uow=ctx.uow(), clock=clock, actor=ctx.actor, vendor_id=vendor_id, data=data.to_input()
         )
-        return ok(VendorOut.of(vendor, clock.today()))
+        return ok(VendorOut.of(vendor, await organization_today(ctx)))
 
     @delete("/{vendor_id:uuid}", guards=[requires("vendor:delete")], status_code=HTTP_204_NO_CONTENT, summary="Delete")
     async def delete_vendor(self, ctx: Context, vendor_id: FromPath[UUID]) -> None:
