@@ -4,7 +4,7 @@ recipients), and nothing of another organization. One unit of work, never commit
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
@@ -149,7 +149,8 @@ async def test_the_books_sum_the_same_on_every_backend(make_uow):
 
 async def test_advance_receipts_are_the_payments_received_or_adjusted_in_the_period(make_uow):
     """GSTR-1 table 11's read: every settled payment received in the period, or received before it
-    with an allocation dated in it; each with all its allocations (applied_on, amount)."""
+    with an allocation or a refund dated in it; each with all its allocations (applied_on, amount)
+    and its refunds (the organization's day, amount), deposits paid back left out."""
     org = new_id()
     may, june = (date(2030, 5, 1), date(2030, 5, 31)), date(2030, 6, 1)
     async with make_uow() as uow:
@@ -173,10 +174,18 @@ async def test_advance_receipts_are_the_payments_received_or_adjusted_in_the_per
         adjusted_in_may = await paid("5000", date(2030, 4, 10), (0, "1000", None), (1, "4000", date(2030, 5, 1)))
         await paid("5000", date(2030, 4, 12), (0, "5000", date(2030, 4, 12)))  # nothing in May
         await paid("700", date(2030, 6, 2))  # after the period
+        # Received in April, money given back in May: the refund is dated the organization's day
+        # (4 May in Kolkata at 20:00 UTC on 3 May); a deposit paid back is not advance money.
+        refunded_in_may = await paid("3000", date(2030, 4, 20))
+        pay = await uow.payments.get(org, refunded_in_may)
+        gave_credit = b.refund(pay, "1200", created=datetime(2030, 5, 3, 20, 0, tzinfo=UTC), from_credit=_inr("1000"))
+        await uow.payments.add_refund(gave_credit)  # 200 of it reopened an invoice: never an advance
+        await uow.payments.add_refund(b.refund(pay, "300", created=datetime(2030, 5, 9, tzinfo=UTC), deposit=True))
 
         found = sorted(await uow.reports.advance_receipts(org, *may, "Asia/Kolkata"), key=lambda r: r.received_on)
         assert [(r.payment_id, r.lease_id, r.received_on, r.amount_minor, r.applied) for r in found] == [
             (adjusted_in_may, lease.id, date(2030, 4, 10), 5_000_00, ((None, 1_000_00), (date(2030, 5, 1), 4_000_00))),
+            (refunded_in_may, lease.id, date(2030, 4, 20), 2_800_00, ((date(2030, 5, 4), 1_000_00),)),
             (in_may, lease.id, date(2030, 5, 7), 30_000_00, ((date(2030, 5, 7), 20_000_00), (june, 6_000_00))),
         ]
         assert await uow.reports.advance_receipts(new_id(), *may, "Asia/Kolkata") == []

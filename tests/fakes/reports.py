@@ -14,7 +14,7 @@ from fakes.tds import tds_of
 from pmsaas.domain.financial import ledger as L
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
-from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt
+from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt, refund_parts
 from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.model import SETTLED, ChargeType
 from pmsaas.domain.financial.owner_statement import InvoiceCollection, Receipts
@@ -241,12 +241,17 @@ class FakeReportQueries(ReportQueries):
             day = p.received_on or (local_today(time_zone, p.received_at) if p.received_at else None)
             if p.status not in SETTLED or day is None or day > end:
                 continue
-            if day < start and not any(a.applied_on and start <= a.applied_on <= end for a in p.allocations):
-                continue
             tds = tds_of(self._db, organization_id, "payment", p.id)
-            held = p.amount.minor + (tds.tds.minor if tds else 0) - p.amount_refunded.minor
-            applied = tuple((a.applied_on, a.amount.minor) for a in p.allocations)
-            out.append(AdvanceReceipt(p.id, p.lease_id, day, held, p.amount.currency, applied))
+            settled = p.amount.minor + (tds.tds.minor if tds else 0)
+            taken: list[tuple[date | None, int]] = [(a.applied_on, a.amount.minor) for a in p.allocations]
+            for r in sorted(self._db.refunds.of(organization_id), key=lambda r: r.created_at):
+                if r.payment_id == p.id and not r.deposit:
+                    credit = r.from_credit.minor if r.from_credit is not None else None
+                    settled, parts = refund_parts(settled, r.amount.minor, credit, local_today(time_zone, r.created_at))
+                    taken += parts
+            if day < start and not any(on and start <= on <= end for on, _ in taken):
+                continue
+            out.append(AdvanceReceipt(p.id, p.lease_id, day, settled, p.amount.currency, tuple(taken)))
         return out
 
 

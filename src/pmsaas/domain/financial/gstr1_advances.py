@@ -12,8 +12,9 @@ date when credit is applied at issue. For a period (a month, or a quarter for a 
 
 * 11A: the payments received in the period, less what allocations dated up to its end took: the
   part still unadjusted at the period's end;
-* 11B: for payments received before the period, what allocations dated in it took, up to what was
-  still unadjusted at its start (so 11B never gives back more than 11A reported).
+* 11B: for payments received before the period, what allocations and refunds dated in it took, up
+  to what was still unadjusted at its start (so 11B never gives back more than 11A reported). A
+  refund voucher (rule 51) for an advance is adjusted here, in the month it is issued.
 
 Only advances on leases whose rent the supplier taxes count, at the rate of that rent (the tax
 engine's answer for the lease's rent on the day of receipt); exempt rent and rent on reverse charge
@@ -39,8 +40,10 @@ INTRA, INTER = "INTRA", "INTER"
 
 @dataclass(frozen=True)
 class AdvanceReceipt:
-    """A settled payment as table 11 reads it: its day of receipt, what it settled (cash + TDS,
-    less refunds) and its allocations as ``(applied_on, amount_minor)``."""
+    """A settled payment as table 11 reads it: its day of receipt, what it settled (cash + TDS) and
+    what took it, as ``(on, amount_minor)``: its allocations (dated ``applied_on``) and the money
+    given back (each refund on its own day, so a refund adjusts the advance in 11B of its month and
+    never rewrites the 11A of the month the advance was received)."""
 
     payment_id: UUID
     lease_id: UUID
@@ -104,6 +107,17 @@ class AdvanceTables:
             out.sgst_minor += s.sgst_minor
             out.cess_minor += s.cess_minor
         return out
+
+
+def refund_parts(
+    settled_minor: int, refund_minor: int, from_credit_minor: int | None, on: date
+) -> tuple[int, list[tuple[date | None, int]]]:
+    """A refund as table 11 reads it: the part that gave back credit takes the advance on the
+    refund's day (11B of its month); the part that reopened invoices was never an advance and
+    comes off the money received (its allocations were released). A refund recorded before the
+    split was kept (``from_credit_minor`` None) comes off the money received whole."""
+    credit = from_credit_minor or 0
+    return settled_minor - (refund_minor - credit), [(on, credit)] if credit else []
 
 
 def received_minor(receipt: AdvanceReceipt, start: date, end: date) -> int:

@@ -565,6 +565,9 @@ class Refund:
     idempotency_scope: str = ""  # as on Payment
     deposit: bool = False  # a security deposit paid back (deposits_held), not money off the invoices
     id: UUID = field(default_factory=new_id)
+    # The part that gave back the payment's unallocated credit (an advance, GSTR-1 table 11); the
+    # rest reopened invoices it had paid. None: recorded before the split was kept.
+    from_credit: Money | None = None
 
 
 def allocate(amount: Money, open_invoices: list[Invoice], on: date | None = None) -> tuple[list[Allocation], Money]:

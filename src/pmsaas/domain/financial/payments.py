@@ -430,6 +430,7 @@ async def refund_payment(
             reason=reason,
             deposit=deposit,
             created_at=now,
+            from_credit=_from_credit(payment, amount, deposit),
         )
         today = local_today((await uow.organization_profiles.get(actor.org)).time_zone, now)
         if deposit:
@@ -491,3 +492,10 @@ async def add_payment_method(
 async def list_payment_methods(*, uow: FinancialUnitOfWork, actor: Actor) -> list[PaymentMethodRecord]:
     async with uow:
         return await uow.payment_methods.list(actor.org)
+
+
+def _from_credit(payment: Payment, amount: Money, deposit: bool) -> Money:
+    """What a refund takes from the payment's unallocated credit, before it releases allocations."""
+    if deposit or not payment.unallocated.is_positive:
+        return Money.zero(amount.currency)
+    return amount if amount <= payment.unallocated else payment.unallocated

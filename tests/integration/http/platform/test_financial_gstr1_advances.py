@@ -171,3 +171,33 @@ async def test_the_billing_run_adjusts_an_advance_in_its_month(api, owner):
     dec = await _gstr1(api, owner, **{"from": "2026-12"})
     assert dec["txpd"] == [{"pos": "27", "sply_ty": "INTRA", "itms": [adjusted]}]
     assert dec["at"] == []  # the 11,800 left was received in November
+
+
+async def test_a_refunded_advance_is_adjusted_in_the_month_of_the_refund(api, owner):
+    """November's 11A as filed stays true after a December refund: the refund voucher (rule 51)
+    adjusts the advance in December's 11B, and the part of the refund that reopened November's
+    invoice was never an advance. Before, the refund shrank November's 11A after the fact and
+    December never showed it."""
+    await set_country(api, owner, "IN")
+    body = {"country": "IN", "province": "MH", "gst_number": "27AABCP1234Q1Z7"}
+    assert (await api.put(f"/api/v1/organizations/{owner.org_id}/settings", owner.token, json=body)).status_code == 200
+    mumbai = await make_lease(api, owner)  # commercial rent at 18 %
+    invoice = await _invoice(api, owner, mumbai, "2026-11-01", "2026-11-10")  # 59,000 with GST
+    pay = {"lease_id": mumbai.id, "amount": money("70800.00"), "method": "bank_transfer", "received_on": "2026-11-25"}
+    r = await api.post("/api/v1/financial/payments", owner.token, json=pay, headers=key())
+    assert r.status_code == 201, r.text
+    payment_id = r.json()["data"]["id"]  # 59,000 pays the invoice, 11,800 is an advance
+    advance = [{"pos": "27", "sply_ty": "INTRA", "itms": [_item("10000.00", cgst="900.00", sgst="900.00")]}]
+    assert (await _gstr1(api, owner, **{"from": "2026-11"}))["at"] == advance
+
+    # 15 December: 20,000 back: the 11,800 of credit, then 8,200 off the invoice (open again).
+    refund = {"amount": money("20000.00"), "reason": "Overpaid"}
+    r = await api.post(f"/api/v1/financial/payments/{payment_id}/refund", owner.token, json=refund, headers=key())
+    assert r.status_code == 201, r.text
+    r = await api.get(f"/api/v1/financial/invoices/{invoice['id']}", owner.token)
+    assert r.json()["data"]["balance_due"]["amount"] == "8200.00", r.text
+
+    nov = await _gstr1(api, owner, **{"from": "2026-11"})
+    assert nov["at"] == advance and nov["txpd"] == []
+    dec = await _gstr1(api, owner, **{"from": "2026-12"})
+    assert dec["at"] == [] and dec["txpd"] == advance

@@ -182,6 +182,7 @@ refunds = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("reason", sa.String(500), nullable=True),
     sa.Column("deposit", sa.Boolean(), nullable=False, server_default=sa.false()),  # a deposit paid back
+    sa.Column("from_credit_minor", sa.BigInteger(), nullable=True),  # the part that was tenant credit
     sa.Column("idempotency_scope", sa.String(120), nullable=False),  # as on payments
     sa.Column("idempotency_key", sa.String(255), nullable=False),
     sa.Column("request_fingerprint", sa.String(64), nullable=False),

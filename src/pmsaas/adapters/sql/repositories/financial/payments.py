@@ -229,6 +229,7 @@ class SqlPaymentRepository(PaymentRepository):
                 currency=refund.amount.currency,
                 reason=refund.reason,
                 deposit=refund.deposit,
+                from_credit_minor=refund.from_credit.minor if refund.from_credit is not None else None,
                 idempotency_scope=refund.idempotency_scope,
                 idempotency_key=refund.idempotency_key,
                 request_fingerprint=refund.request_fingerprint,
@@ -257,6 +258,9 @@ class SqlPaymentRepository(PaymentRepository):
             reason=row.reason,
             deposit=row.deposit,
             created_at=row.created_at,
+            from_credit=None
+            if row.from_credit_minor is None
+            else Money.from_minor(row.from_credit_minor, row.currency),
         )
 
     async def credits(self, organization_id: UUID, lease_id: UUID | None = None) -> dict[UUID, builtins.list[Credit]]:

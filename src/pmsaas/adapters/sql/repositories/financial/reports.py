@@ -15,7 +15,7 @@ from pmsaas.adapters.sql.tables import financial as F
 from pmsaas.adapters.sql.tables.properties import leases, properties, tenants, units
 from pmsaas.domain.financial.aging import PostedCharge, ReceivableBalance
 from pmsaas.domain.financial.gstr1 import Recipient
-from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt
+from pmsaas.domain.financial.gstr1_advances import AdvanceReceipt, refund_parts
 from pmsaas.domain.financial.gstr1_documents import IssuedDocument
 from pmsaas.domain.financial.input_tax import InputTax
 from pmsaas.domain.financial.model import SETTLED, InvoiceStatus
@@ -365,6 +365,9 @@ class SqlReportQueries(ReportQueries):
         dated_in = sa.select(a.c.payment_id).where(
             a.c.organization_id == organization_id, a.c.applied_on.between(start, end)
         )
+        r_ = F.refunds
+        given_back = (r_.c.organization_id == organization_id, r_.c.deposit.is_(False))
+        refunded_in = sa.select(r_.c.payment_id).where(*given_back, r_.c.created_at.between(*near))
         tds = (
             sa.select(sa.func.coalesce(sa.func.sum(t.c.tds_minor), 0))
             .where(t.c.source_type == "payment", t.c.source_id == p.c.id)
@@ -376,11 +379,11 @@ class SqlReportQueries(ReportQueries):
             p.c.received_on,
             p.c.received_at,
             p.c.currency,
-            (p.c.amount_minor + tds - p.c.refunded_minor).label("held_minor"),
+            (p.c.amount_minor + tds).label("settled_minor"),
         ).where(
             p.c.organization_id == organization_id,
             p.c.status.in_([x.value for x in SETTLED]),
-            sa.or_(received_in, p.c.id.in_(dated_in)),
+            sa.or_(received_in, p.c.id.in_(dated_in), p.c.id.in_(refunded_in)),
         )
         payments: dict[UUID, tuple[Any, date]] = {}
         for r in await self._conn.execute(q):
@@ -397,7 +400,16 @@ class SqlReportQueries(ReportQueries):
         )
         for pid, on, minor in rows:
             applied[pid].append((on, int(minor)))
+        refunds = await self._conn.execute(
+            sa.select(r_.c.payment_id, r_.c.created_at, r_.c.amount_minor, r_.c.from_credit_minor)
+            .where(*given_back, r_.c.payment_id.in_(list(payments)))
+            .order_by(r_.c.payment_id, r_.c.created_at)
+        )
+        settled = {pid: int(r.settled_minor) for pid, (r, _) in payments.items()}
+        for pid, at, minor, from_credit in refunds:
+            settled[pid], taken = refund_parts(settled[pid], int(minor), from_credit, local_today(time_zone, at))
+            applied[pid] += taken
         return [
-            AdvanceReceipt(pid, r.lease_id, day, int(r.held_minor), r.currency, tuple(applied[pid]))
+            AdvanceReceipt(pid, r.lease_id, day, settled[pid], r.currency, tuple(applied[pid]))
             for pid, (r, day) in payments.items()
         ]
