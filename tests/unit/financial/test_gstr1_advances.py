@@ -16,6 +16,7 @@ from pmsaas.domain.financial.gstr1_advances import (
     adjusted_minor,
     advance_tables,
     received_minor,
+    refund_parts,
     split,
 )
 from pmsaas.domain.financial.model import ChargeType, Invoice, InvoiceLine
@@ -114,3 +115,27 @@ def test_credit_applied_at_issue_is_dated_the_invoice_issue_date():
     inv.issue(number="INV/26-27/000009", at=at)
     applied = apply_credits(inv, [Credit(uuid4(), LEASE, tenant, Money.of("400", "INR"), 2)], at)
     assert [a.applied_on for a in applied] == [date(2026, 7, 1)]
+
+
+@given(st.integers(1, 10**9), st.integers(0, 10**9), st.integers(1, 11))
+def test_a_later_refund_of_credit_leaves_the_month_received_as_filed_and_adjusts_its_own(amount, used, month):
+    """Received in January, partly used by a January invoice; the rest refunded in a later month."""
+    used = min(used, amount)
+    credit = amount - used
+    received = date(2026, 1, 10)
+    before = _receipt(received, amount, [(received, used)])
+    refund_day = MONTHS[month - 1][0] + timedelta(days=3) if month > 1 else date(2026, 2, 3)
+    settled, parts = refund_parts(amount, credit, credit, refund_day)
+    after = _receipt(received, settled, [(received, used), *parts])
+    january = MONTHS[0]
+    assert received_minor(after, *january) == received_minor(before, *january) == credit
+    refund_month = next(m for m in MONTHS if m[0] <= refund_day <= m[1])
+    assert adjusted_minor(after, *refund_month) == credit
+
+
+def test_the_part_of_a_refund_that_reopened_invoices_was_never_an_advance():
+    assert refund_parts(70_800_00, 20_000_00, 11_800_00, date(2026, 12, 15)) == (
+        62_600_00,
+        [(date(2026, 12, 15), 11_800_00)],
+    )
+    assert refund_parts(5_000_00, 1_000_00, None, date(2026, 12, 15)) == (4_000_00, [])  # split not kept
