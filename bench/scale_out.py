@@ -61,6 +61,7 @@ RESULTS = ROOT / "bench" / "results" / "scale_out.json"
 MIX = {"read": 70, "create": 20, "payment": 10}
 CONFIGS = {"1+1": (1, 1), "2+2": (2, 2)}  # API processes (granian workers), arq workers
 KINDS = tuple(MIX)
+CRON_JOBS = ("relay_outbox", "deliver_webhooks")
 
 
 # -- CPU ------------------------------------------------------------------------------------------
@@ -216,6 +217,8 @@ def measure(
         stopping = time.monotonic()
         stop_all(procs)
         log(f"{name}: stopped in {time.monotonic() - stopping:.1f} s")
+    # Which worker ran the relay and the delivery ticks (arq runs each cron tick once, on one worker).
+    cron_runs = {w.name: {job: _log_count(w.log_path, f"cron:{job}()") for job in CRON_JOBS} for w in workers}
     ok = [a for a in outcome.attempts if a.status is not None and 200 <= a.status < 300]
     answered = sum(1 for a in outcome.attempts if a.status is not None)
     counts = soak_load.classify(outcome.attempts, [])
@@ -235,6 +238,7 @@ def measure(
         "lag": lag,
         "cpu_s": cpu,
         "cpu_ms_per_request": {k: 1000 * v / max(1, answered) for k, v in cpu.items() if k != "machine_busy_share"},
+        "cron_runs": cron_runs,
         "load_average_before": load_average,
         "died": died,
     }
@@ -254,6 +258,10 @@ def measure(
         f" ({lag['undelivered']} of {lag['events']} undelivered); machine busy {cpu['machine_busy_share']:.0%}"
     )
     return result, samples
+
+
+def _log_count(path: Path, needle: str) -> int:
+    return path.read_bytes().decode(errors="replace").count(needle)
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -327,8 +335,19 @@ def summarize(segments: list[dict[str, Any]], samples: dict[str, list[float]]) -
             k: med(s["cpu_ms_per_request"][k] for s in segments) for k in segments[0]["cpu_ms_per_request"]
         },
         "machine_busy_share": med(s["cpu_s"]["machine_busy_share"] for s in segments),
+        "relay_runs_per_worker": _per_worker(segments, "relay_outbox"),
         "died": [name for s in segments for name in s["died"]],
     }
+
+
+def _per_worker(segments: list[dict[str, Any]], job: str) -> list[int]:
+    """Runs of the cron ``job`` by the first, second, ... arq worker, over every round."""
+    counts: list[int] = []
+    for s in segments:
+        for i, runs in enumerate(s.get("cron_runs", {}).values()):
+            counts += [0] * (i + 1 - len(counts))
+            counts[i] += runs[job]
+    return counts
 
 
 def speed_ups(segments: list[dict[str, Any]]) -> list[float]:
@@ -388,6 +407,13 @@ def table(result: dict[str, Any]) -> str:
             f"{lb['events'] - lb['undelivered']} / {lb['undelivered']}",
         ),
     ]
+    lines.append(
+        row(
+            "outbox relay ticks run, per arq worker",
+            " / ".join(map(str, one.get("relay_runs_per_worker", []))),
+            " / ".join(map(str, two.get("relay_runs_per_worker", []))),
+        )
+    )
     for k in ("api", "worker", "postgres", "redis", "load_generator"):
         a, b = one["cpu_ms_per_request"][k], two["cpu_ms_per_request"][k]
         lines.append(row(f"CPU ms per request: {k}", f"{a:.2f}", f"{b:.2f}"))
