@@ -105,6 +105,17 @@ def scratch_services(pg_admin_url: str, redis_url: str, prefix: str, keep_databa
         flush_redis_db(redis_url, redis_db)
 
 
+@contextmanager
+def database_copy(pg_admin_url: str, template: str, name: str) -> Iterator[str]:
+    """A copy of the database ``template`` (no one may be connected to it), dropped at the end: each
+    measurement starts from the same rows. Yields its URL."""
+    admin(pg_admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield f"{pg_admin_url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def product_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, str]:
     """The environment of the server, the worker and the seed (none of the caller's PMSAAS_ variables)."""
     return {

@@ -14,7 +14,9 @@ Everything runs on 127.0.0.1 (PostgreSQL on 5432, Redis on 6379) and is removed 
 * per round, each configuration in turn (1 + 1 first in odd rounds, 2 + 2 first in even ones, so a
   drift hits both alike): ``pmsaas serve --workers N`` (granian, N worker processes behind one port)
   and N ``pmsaas worker`` processes (arq: relay every 5 s, webhook delivery a second after), started
-  afresh on the same database; ``--warmup`` seconds of load not counted; ``--seconds`` of the mixed
+  afresh on a copy of the seeded database (``CREATE DATABASE ... TEMPLATE``; dropped afterwards) with
+  the Redis database emptied, so every measurement starts from the same rows (the payments of one would
+  make the ledgers and the trial balance of the next dearer); ``--warmup`` seconds of load not counted; ``--seconds`` of the mixed
   load of bench/soak_load.py with weights 70 % reads, 20 % property creates, 10 % payments
   (``--clients`` closed loops, ``--think-ms`` apart on average, Idempotency-Keys on the creates);
   then up to ``--drain-seconds`` for every event of the measured window to reach the receiver, and
@@ -51,7 +53,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import soak_load
-from deployment import ROOT, Proc, log, product_env, scratch_services, seed, stop_all, wait_ready
+from deployment import (
+    ROOT,
+    Proc,
+    database_copy,
+    flush_redis_db,
+    log,
+    product_env,
+    scratch_services,
+    seed,
+    stop_all,
+    wait_ready,
+)
 from http_endpoints import cpu_seconds, free_port, pid_cpu, postgres_backends
 from soak_checks import SUBSCRIBED
 from soak_load import percentile
@@ -287,7 +300,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             log(f"database {services.database}, Redis db {services.redis_db}, {args.leases} leases; logs in {logdir}")
             for rnd in range(1, args.rounds + 1):
                 for label in order(rnd):
-                    result, got = measure(args, label, rnd, env, services.database_url, world, receiver, logdir)
+                    # Every measurement on a copy of the seeded database and an empty Redis database: the
+                    # payments and properties of one do not slow the reads (ledgers, trial balance) of the next.
+                    copy = f"{services.database}_{rnd}_{label.replace('+', '_')}"
+                    with database_copy(args.pg_url, services.database, copy) as dsn:
+                        segment_env = {**env, "PMSAAS_DATABASE_URL": dsn}
+                        result, got = measure(args, label, rnd, segment_env, dsn, world, receiver, logdir)
+                    flush_redis_db(args.redis_url, services.redis_db)
                     segments.append(result)
                     for k, v in got.items():
                         samples[label].setdefault(k, []).extend(v)
