@@ -16,19 +16,20 @@ Everything runs on 127.0.0.1 (PostgreSQL on 5432, Redis on 6379) and is removed 
   and N ``pmsaas worker`` processes (arq: relay every 5 s, webhook delivery a second after), started
   afresh on a copy of the seeded database (``CREATE DATABASE ... TEMPLATE``; dropped afterwards) with
   the Redis database emptied, so every measurement starts from the same rows (the payments of one would
-  make the ledgers and the trial balance of the next dearer); ``--warmup`` seconds of load not counted; ``--seconds`` of the mixed
-  load of bench/soak_load.py with weights 70 % reads, 20 % property creates, 10 % payments
-  (``--clients`` closed loops, ``--think-ms`` apart on average, Idempotency-Keys on the creates);
-  then up to ``--drain-seconds`` for every event of the measured window to reach the receiver, and
-  the processes stopped;
+  make the ledgers and the trial balance of the next dearer); ``--warmup`` seconds of load not
+  counted; ``--seconds`` of the mixed load of bench/soak_load.py with weights 70 % reads, 20 %
+  property creates, 10 % payments (``--clients`` closed loops, ``--think-ms`` apart on average,
+  Idempotency-Keys on the creates); then up to ``--drain-seconds`` for every event of the measured
+  window to reach the receiver, and the processes stopped;
 * per configuration: req/s overall and per kind (2xx answers / wall time of the load), p50/p99 latency,
   errors (bench/soak_load.py's ``classify``: with no faults every 503 is one), the outbox lag from
   commit to a verified delivery (the receiver's first arrival of the event's webhook-id minus the
   client's time at the 201 of the create or payment that committed it: after the commit, so the lag is
   if anything a little short; the JSON also has it from the event's ``occurred_at``, stamped inside the
   transaction before the commit, a little long), and the CPU seconds per request of the API
-  processes, the arq workers, the PostgreSQL backends of the database, Redis and this process (the
-  load generator), with the machine's busy share over the load (``/proc``).
+  processes, the arq workers, the PostgreSQL backends of the database (and every PostgreSQL process:
+  checkpointer, WAL writer, autovacuum too), Redis and this process (the load generator), with the
+  machine's busy and stolen shares over the load (``/proc``).
 
 Prints a Markdown table (the speed-up is the median req/s of 2 + 2 over that of 1 + 1), writes
 ``--json`` (bench/results/scale_out.json by default). Exits 1 when a process died or a request failed.
@@ -75,6 +76,14 @@ MIX = {"read": 70, "create": 20, "payment": 10}
 CONFIGS = {"1+1": (1, 1), "2+2": (2, 2)}  # API processes (granian workers), arq workers
 KINDS = tuple(MIX)
 CRON_JOBS = ("relay_outbox", "deliver_webhooks")
+CPU_ROWS = {
+    "api": "API processes",
+    "worker": "arq workers",
+    "postgres": "PostgreSQL backends of the database",
+    "postgres_all": "every PostgreSQL process",
+    "redis": "Redis",
+    "load_generator": "load generator (this process)",
+}
 
 
 # -- CPU ------------------------------------------------------------------------------------------
@@ -93,12 +102,13 @@ def pids_named(name: str) -> list[int]:
     return found
 
 
-def machine_jiffies() -> tuple[int, int]:
-    """(busy, total) clock ticks of every CPU since boot (iowait counts as idle)."""
+def machine_jiffies() -> tuple[int, int, int]:
+    """(busy, stolen, total) clock ticks of every CPU since boot (iowait counts as idle; stolen: the
+    hypervisor ran something else on this machine's virtual CPUs)."""
     with open("/proc/stat") as f:
         values = [int(v) for v in f.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
+    idle, steal = values[3] + values[4], values[7]
+    return sum(values) - idle - steal, steal, sum(values)
 
 
 class CpuMeter:
@@ -114,6 +124,7 @@ class CpuMeter:
         }
         self.before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
         self.pg_before = pid_cpu(postgres_backends(database_url))
+        self.pg_all_before = pid_cpu(pids_named("postgres"))
         self.own_before = _own_cpu()
         self.machine_before = machine_jiffies()
 
@@ -122,9 +133,13 @@ class CpuMeter:
         # Backends opened during the load count from zero; one that closed during it is missed.
         now = pid_cpu(postgres_backends(self.database_url))
         used["postgres"] = sum(cpu - self.pg_before.get(pid, 0.0) for pid, cpu in now.items())
+        # Every PostgreSQL process: also the checkpointer, the WAL writer, autovacuum.
+        every = pid_cpu(pids_named("postgres"))
+        used["postgres_all"] = sum(cpu - self.pg_all_before.get(pid, 0.0) for pid, cpu in every.items())
         used["load_generator"] = _own_cpu() - self.own_before
-        busy, total = machine_jiffies()
-        used["machine_busy_share"] = (busy - self.machine_before[0]) / max(1, total - self.machine_before[1])
+        busy, steal, total = (now_ - then for now_, then in zip(machine_jiffies(), self.machine_before, strict=True))
+        used["machine_busy_share"] = busy / max(1, total)
+        used["machine_steal_share"] = steal / max(1, total)
         return used
 
 
@@ -250,7 +265,7 @@ def measure(
         "abandoned": len(outcome.abandoned),
         "lag": lag,
         "cpu_s": cpu,
-        "cpu_ms_per_request": {k: 1000 * v / max(1, answered) for k, v in cpu.items() if k != "machine_busy_share"},
+        "cpu_ms_per_request": {k: 1000 * v / max(1, answered) for k, v in cpu.items() if not k.startswith("machine_")},
         "cron_runs": cron_runs,
         "load_average_before": load_average,
         "died": died,
@@ -354,6 +369,7 @@ def summarize(segments: list[dict[str, Any]], samples: dict[str, list[float]]) -
             k: med(s["cpu_ms_per_request"][k] for s in segments) for k in segments[0]["cpu_ms_per_request"]
         },
         "machine_busy_share": med(s["cpu_s"]["machine_busy_share"] for s in segments),
+        "machine_steal_share": med(s["cpu_s"].get("machine_steal_share", 0.0) for s in segments),
         "relay_runs_per_worker": _per_worker(segments, "relay_outbox"),
         "died": [name for s in segments for name in s["died"]],
     }
@@ -433,12 +449,14 @@ def table(result: dict[str, Any]) -> str:
             " / ".join(map(str, two.get("relay_runs_per_worker", []))),
         )
     )
-    for k in ("api", "worker", "postgres", "redis", "load_generator"):
-        a, b = one["cpu_ms_per_request"][k], two["cpu_ms_per_request"][k]
-        lines.append(row(f"CPU ms per request: {k}", f"{a:.2f}", f"{b:.2f}"))
+    for k, name in CPU_ROWS.items():
+        a, b = one["cpu_ms_per_request"].get(k, float("nan")), two["cpu_ms_per_request"].get(k, float("nan"))
+        lines.append(row(f"CPU ms per request: {name}", f"{a:.2f}", f"{b:.2f}"))
     lines.append(
         row("machine CPU busy (2 cores)", f"{one['machine_busy_share']:.0%}", f"{two['machine_busy_share']:.0%}")
     )
+    steal = (one.get("machine_steal_share", 0.0), two.get("machine_steal_share", 0.0))
+    lines.append(row("machine CPU stolen by the hypervisor", f"{steal[0]:.1%}", f"{steal[1]:.1%}"))
     return "\n".join(lines)
 
 
