@@ -272,6 +272,22 @@ def status_kib(pid: int, key: str) -> int:
     return 0
 
 
+def wait_until_ready(url: str, proc: subprocess.Popen[bytes], where: str, timeout: float) -> None:
+    """Until ``url`` answers 200; an error when ``proc`` (the server) exits first or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}; {where}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server not ready in time")
+
+
 class Server:
     READY_PATH = "/health/ready"  # answered 200 once the server serves
 
@@ -303,18 +319,7 @@ class Server:
         )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see its log")
-            try:
-                with urllib.request.urlopen(f"{self.base}{self.READY_PATH}", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("server not ready in time")
+        wait_until_ready(f"{self.base}{self.READY_PATH}", self.proc, "see its log", timeout)
 
     def rss_kib(self) -> int:
         return sum(status_kib(p, "VmRSS") for p in process_tree(self.proc.pid))

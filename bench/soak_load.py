@@ -152,9 +152,11 @@ class Client:
         else:
             self.out.abandoned.append(key)
 
-    async def run(self, seed: int, load_ends: float, retries_end: float, think: float) -> None:
+    async def run(
+        self, seed: int, load_ends: float, retries_end: float, think: float, mix: dict[str, int] | None = None
+    ) -> None:
         rng = random.Random(seed)
-        ops, weights = zip(*WEIGHTS.items(), strict=True)
+        ops, weights = zip(*(mix or WEIGHTS).items(), strict=True)
         while time.time() < load_ends:
             op = rng.choices(ops, weights)[0]
             if op == "read":
@@ -167,15 +169,25 @@ class Client:
 
 
 async def run_load(
-    base: str, token: str, leases: list[str], clients: int, seconds: float, think: float, seed: int, run_tag: str
+    base: str,
+    token: str,
+    leases: list[str],
+    clients: int,
+    seconds: float,
+    think: float,
+    seed: int,
+    run_tag: str,
+    mix: dict[str, int] | None = None,
 ) -> Outcome:
+    """``clients`` loops for ``seconds``; ``mix``: the weights of read, create and payment (``WEIGHTS``
+    when None)."""
     out = Outcome()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) as http:
         load_ends = time.time() + seconds
         retries_end = load_ends + 120  # unfinished creates keep retrying this long after the load
         loops = [
-            Client(http, token, leases, out, f"{run_tag}c{i}").run(seed * 1000 + i, load_ends, retries_end, think)
+            Client(http, token, leases, out, f"{run_tag}c{i}").run(seed * 1000 + i, load_ends, retries_end, think, mix)
             for i in range(clients)
         ]
         await asyncio.gather(*loops)
